@@ -1,0 +1,199 @@
+# otelsim - see README.md. `make run` renders the bundled scenarios into
+# fixtures/, `make test` runs every test. Missing Debian packages are
+# installed first (tools/deps.sh: idempotent, silent when all are present).
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := yaml-0.1 libprotobuf-c zlib libcjson libcurl libzstd libcrypto
+
+# Build modes: `make` (developer: warnings are errors),
+# `make SANITIZE=address,undefined test`, `make COVERAGE=1 test`.
+SANITIZE ?=
+COVERAGE ?=
+WERROR ?= -Werror
+BUILD := build
+ifneq ($(SANITIZE),)
+BUILD := build/san
+endif
+ifneq ($(COVERAGE),)
+BUILD := build/cov
+endif
+
+VERSION := $(shell sed -n 's/^\#define OTELSIM_VERSION "\(.*\)"/\1/p' include/otelsim/version.h)
+GEN := $(BUILD)/gen
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2 \
+	-Wno-missing-field-initializers
+OPT ?= -O2
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) -ffp-contract=off -pthread \
+	-Iinclude -Isrc -I$(GEN)\
+	-DOTELSIM_DATADIR='"$(PREFIX)/share/otelsim"'
+ifneq ($(SANITIZE),)
+BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+ifneq ($(COVERAGE),)
+BASE_CFLAGS += --coverage -O0
+LDFLAGS += --coverage
+endif
+
+# pkg-config runs only for targets that compile (not for clean/format)
+NEEDS_BUILD := $(filter-out clean format help,$(or $(MAKECMDGOALS),all))
+ifneq ($(NEEDS_BUILD),)
+DEPS_OK := $(shell tools/deps.sh build >&2 && echo ok)
+ifneq ($(DEPS_OK),ok)
+$(error missing build dependencies (see above))
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+endif
+
+CFLAGS ?=
+ALL_CFLAGS = $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+
+PROTOS := $(shell find src/proto -name '*.proto' | sort)
+PB_C := $(patsubst src/proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+PB_H := $(PB_C:.c=.h)
+PB_O := $(PB_C:.c=.o)
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/load/*.c src/model/*.c src/engine/*.c \
+	src/encode/*.c src/sink/*.c src/read/*.c src/net/*.c src/api/*.c))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+REPLAY_SRC := $(sort $(wildcard tools/replay/*.c))
+REPLAY_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(REPLAY_SRC))
+BENCH_SRC := $(sort $(wildcard tools/bench/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_HELPERS := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard tests/unit/helper_*.c)))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+
+LIB := $(BUILD)/libotelsim.a
+OTELSIM := $(BUILD)/otelsim
+REPLAY := $(BUILD)/otlp-replay
+
+.PHONY: all run run-scenario test unit bench install clean lint format coverage \
+	replay help deps-test
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(OTELSIM) $(REPLAY)
+
+help:
+	@echo "make run                 render every bundled scenario into fixtures/"
+	@echo "make run-scenario SCENARIO=name [SCENARIOS_DIR=dir]"
+	@echo "make test                build and run every test"
+	@echo "make bench               benchmarks beside the OpenTelemetry JS SDK"
+	@echo "make replay ENDPOINT=url [DATASET=dir]"
+	@echo "make install PREFIX=dir  make clean  make lint  make format  make coverage"
+	@echo "make SANITIZE=address,undefined test"
+
+V ?=
+Q := $(if $(V),,@)
+
+# ---- generated protobuf-c code (from our .proto files) ----
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: src/proto/%.proto
+	@mkdir -p $(GEN)
+	@$(if $(Q),echo "  PROTOC-C $<")
+	$(Q)protoc-c --c_out=$(GEN) -Isrc/proto $<
+
+$(GEN)/%.pb-c.o: $(GEN)/%.pb-c.c $(PB_H)
+	@$(if $(Q),echo "  CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -w -c $< -o $@
+
+# every object may include generated headers
+$(BUILD)/obj/%.o: %.c $(PB_H)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ) $(PB_O)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(OTELSIM): $(CLI_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(CLI_OBJ) $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+
+$(REPLAY): $(REPLAY_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(REPLAY_OBJ) $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) $(UNIT_HELPERS) $(PB_H)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -Wno-missing-prototypes -Itests/unit $< \
+		$(UNIT_HELPERS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS) -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -Wno-missing-prototypes $< \
+		tests/fuzz/regression_driver.c $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+
+$(BUILD)/bench/%: tools/bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) $< $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- the main jobs ----
+SCENARIOS_DIR ?=
+SCEN_FLAG = $(if $(SCENARIOS_DIR),--scenarios-dir $(SCENARIOS_DIR))
+
+run: all
+	$(OTELSIM) render --out fixtures $(SCEN_FLAG)
+
+run-scenario: all
+	@test -n "$(SCENARIO)" || { echo "usage: make run-scenario SCENARIO=name [SCENARIOS_DIR=dir]" >&2; exit 2; }
+	$(OTELSIM) scenario --name $(SCENARIO) --out fixtures $(SCEN_FLAG)
+
+deps-test:
+	@tools/deps.sh test
+
+test: all deps-test $(UNIT_BIN) $(FUZZ_BIN)
+	@BUILD=$(BUILD) tests/run.sh
+
+unit: $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run.sh unit
+
+ENDPOINT ?=
+DATASET ?= fixtures
+replay: all
+	@test -n "$(ENDPOINT)" || { echo "usage: make replay ENDPOINT=http://host:4318 [DATASET=dir]" >&2; exit 2; }
+	$(REPLAY) --endpoint $(ENDPOINT) $(DATASET)
+
+bench: all $(patsubst tools/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+	@BUILD=$(BUILD) tools/bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/otelsim \
+		$(DESTDIR)$(PREFIX)/share/otelsim
+	install -m 755 $(OTELSIM) $(REPLAY) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/otelsim/*.h $(DESTDIR)$(PREFIX)/include/otelsim/
+	cp -R config conventions scenarios $(DESTDIR)$(PREFIX)/share/otelsim/
+
+clean:
+	rm -rf build
+
+lint:
+	@tools/deps.sh lint
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Isrc -I$(GEN) \
+		--std=c11 src tools/replay
+	clang-tidy --quiet $(LIB_SRC) $(CLI_SRC) $(REPLAY_SRC) -- $(ALL_CFLAGS) 2>/dev/null
+
+format:
+	clang-format -i $$(find src include tools tests -name '*.[ch]' -not -path '*/gen/*')
+
+coverage:
+	$(MAKE) COVERAGE=1 test
+	gcovr --root . --filter src/ --filter tools/ build/cov/obj --print-summary \
+		--html-details build/cov/coverage.html
+	@echo "report: build/cov/coverage.html"

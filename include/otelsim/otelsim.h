@@ -1,0 +1,129 @@
+/*
+ * otelsim/otelsim.h - generate OpenTelemetry telemetry files in-process.
+ *
+ * Load a project (config, conventions, scenarios) once, then render any
+ * scenario, or a weighted mix of them, either into dataset files or through
+ * a callback that receives each encoded record. The same inputs always give
+ * the same bytes, whatever the thread count, shard, machine, locale or time
+ * zone. The otelsim command is a thin user of this header.
+ *
+ *     struct otelsim *os;
+ *     struct otelsim_error err;
+ *     struct otelsim_load_options lo = OTELSIM_LOAD_OPTIONS_INIT;
+ *     struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+ *
+ *     lo.root = "/path/to/otelsim";            // config/ conventions/ scenarios/
+ *     if (otelsim_load(&lo, &os, &err)) ...    // err: file:line:col + message
+ *     ro.scenario = "successful_agent_turn";
+ *     ro.count = 10;
+ *     ro.out_dir = "testdata";
+ *     if (otelsim_render_files(os, &ro, NULL, &err)) ...
+ *     otelsim_free(os);
+ *
+ * Errors: every function returns 0 or a negative enum otelsim_code and fills
+ * *err (see otelsim/error.h). The library never prints and never exits.
+ */
+#ifndef OTELSIM_OTELSIM_H
+#define OTELSIM_OTELSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "otelsim/error.h"
+#include "otelsim/version.h"
+
+struct otelsim;
+
+struct otelsim_load_options {
+	const char *root;           /* folder holding config/ conventions/ scenarios/ */
+	const char *config_path;    /* NULL: <root>/config/config.yaml */
+	const char *semconv_path;   /* file or registry folder; NULL: <root>/conventions */
+	const char *scenarios_dir;  /* NULL: <root>/scenarios */
+	const char *const *files;   /* instead of scenarios_dir: these files only */
+	size_t nfiles;
+	const char *vendor;         /* prefix replacing "vendor."; NULL: "vendor" */
+	const char *service_name;   /* default service.name; NULL: config's */
+	uint64_t max_spans_per_trace;  /* 0: 10000 */
+};
+#define OTELSIM_LOAD_OPTIONS_INIT { 0 }
+
+enum otelsim_format { OTELSIM_FORMAT_OTLP = 0, OTELSIM_FORMAT_OTLP_JSON, OTELSIM_FORMAT_NDJSON };
+enum otelsim_framing { OTELSIM_FRAMING_BE32 = 0, OTELSIM_FRAMING_VARINT };
+enum otelsim_signal { OTELSIM_TRACES = 0, OTELSIM_METRICS, OTELSIM_LOGS, OTELSIM_EVENTS };
+
+struct otelsim_render_options {
+	const char *scenario;        /* by name; NULL: a weighted mixed workload */
+	const char *const *tags;     /* mixed: only scenarios with any of these tags */
+	size_t ntags;
+	bool each_once;              /* mixed: every (filtered) scenario once, no weights */
+	bool seed_set;
+	uint64_t seed;               /* else the scenario's, else config's */
+	bool start_set;
+	int64_t start_ns;            /* else config's (2026-01-01T00:00:00Z) */
+	bool count_set;
+	uint64_t count;              /* traces; else repeat_count, else config's */
+	bool interval_set;
+	int64_t interval_ns;         /* between trace starts; else the scenario's */
+	int format;                  /* enum otelsim_format */
+	int framing;                 /* enum otelsim_framing (protobuf only) */
+	bool gzip;
+	unsigned threads;            /* render threads; 0 or 1: one */
+	unsigned shard_index;        /* 1..shard_count; 0: no sharding */
+	unsigned shard_count;
+	const char *out_dir;         /* files: the --out folder */
+	const char *dataset;         /* files, mixed: folder name below out_dir ("mixed") */
+	const char *tool_version;    /* manifest only; NULL: OTELSIM_VERSION */
+	const char *command_line;    /* manifest only; may be NULL */
+	/* progress: called from the writing thread after each block */
+	void (*progress)(void *ctx, uint64_t traces_done, uint64_t traces_total,
+			 uint64_t spans_done);
+	void *progress_ctx;
+};
+#define OTELSIM_RENDER_OPTIONS_INIT { 0 }
+
+struct otelsim_render_result {
+	uint64_t traces, spans, error_spans, records, bytes;
+	int64_t start_ns, end_ns;   /* earliest span start, latest span end */
+	uint64_t seed;
+	char dataset_dir[1024];     /* files: where the dataset landed */
+};
+
+/* Scenario facts for `list`. Pointers stay valid until otelsim_free. */
+struct otelsim_scenario_info {
+	const char *name, *description, *category, *rel_dir, *path;
+	const char *const *tags;
+	size_t ntags;
+	double weight;
+	bool reference;  /* the bundled example: by name only */
+	uint64_t max_spans_per_trace;
+};
+
+int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
+		 struct otelsim_error *err);
+void otelsim_free(struct otelsim *os);
+
+size_t otelsim_scenario_count(const struct otelsim *os);
+int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_scenario_info *out);
+
+/*
+ * Called with each encoded record in order: one framed protobuf message or
+ * one JSON line (with its '\n'). Return non-zero to stop (the render then
+ * returns OTELSIM_EIO with "stopped by callback").
+ */
+typedef int (*otelsim_record_fn)(void *ctx, int signal, const void *bytes, size_t len);
+
+int otelsim_render(const struct otelsim *os, const struct otelsim_render_options *opts,
+		   otelsim_record_fn fn, void *ctx, struct otelsim_render_result *res,
+		   struct otelsim_error *err);
+
+/*
+ * Render into <out_dir>/<rel_dir>/<scenario name>/ (or <out_dir>/<dataset>/
+ * for a mixed workload): one file per signal plus manifest.json, each
+ * written under a temporary name and renamed when complete; on failure the
+ * previous dataset is left as it was.
+ */
+int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *opts,
+			 struct otelsim_render_result *res, struct otelsim_error *err);
+
+#endif

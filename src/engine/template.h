@@ -1,0 +1,65 @@
+/*
+ * engine/template.h - "{{...}}" strings, compiled when a file loads.
+ *
+ * A template is literal text with embedded expressions:
+ *   {{random.int(a,b)}} {{random.float(a,b)}} {{random.uuid}} {{random.hex(n)}}
+ *   {{random.ipv4}} {{random.choice(a,b,...)}} {{random.user_agent}}
+ *   {{vars.x}} {{parent.attributes.some.dotted.key}}
+ * (trace-generator files also write a bare {{x}} for vars.x; the loader
+ * passes `bare_vars` for them). Compiling checks everything a user can get
+ * wrong (unclosed braces, unknown functions, bad arguments, unknown vars)
+ * and reports the byte offset in the string, which the loader turns into a
+ * file:line:col. Evaluation never fails on user input.
+ */
+#ifndef ENGINE_TEMPLATE_H
+#define ENGINE_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/value.h"
+#include "util/arena.h"
+#include "util/rng.h"
+
+struct tmpl;
+
+struct tmpl_env {
+	const char *const *vars;  /* names of vars defined so far */
+	size_t nvars;
+	bool bare_vars;           /* accept {{x}} for {{vars.x}} */
+};
+
+struct tmpl_error {
+	size_t offset;            /* byte offset in the string (0-based) */
+	char message[256];
+};
+
+/* Does s contain "{{" at all? (Cheap test before compiling.) */
+bool tmpl_has_expr(const char *s, size_t len);
+
+/* 0, or -1 with err filled. The result lives in the arena. */
+int tmpl_compile(struct arena *a, const char *s, size_t len, const struct tmpl_env *env,
+		 struct tmpl **out, struct tmpl_error *err);
+
+/*
+ * When the whole string is one expression, the value type it yields on its
+ * own (VAL_INT for random.int, VAL_DOUBLE for random.float, VAL_STRING for
+ * the rest, VAL_NONE for vars./parent. references whose type is only known
+ * when rendering); VAL_STRING when there is text around it.
+ */
+int tmpl_natural_type(const struct tmpl *t);
+bool tmpl_is_lone_expr(const struct tmpl *t);
+
+/* What evaluation may look at. */
+struct tmpl_ctx {
+	struct rng *rng;
+	struct arena *arena;              /* where result strings go */
+	const struct value *vars;         /* values of the trace's vars, by index */
+	const struct keyval *parent_attrs;
+	size_t nparent_attrs;
+};
+
+/* Evaluate into *out (strings in ctx->arena). 0, or -1 out of memory. */
+int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * util/detmath.h - math that gives the same bits on every machine.
+ *
+ * glibc chooses FMA or non-FMA variants of exp/log/cos at run time by CPU,
+ * so their last bits differ between machines. Everything that feeds output
+ * bytes uses these instead: plain IEEE-754 double arithmetic (+ - * / and
+ * sqrt, which are correctly rounded everywhere), fdlibm's algorithms, and the
+ * build's -ffp-contract=off so no a*b+c is fused. Accuracy is within 1 ulp
+ * of the true value for finite arguments (tested against libm).
+ */
+#ifndef UTIL_DETMATH_H
+#define UTIL_DETMATH_H
+
+double det_log(double x);   /* natural log; -inf at 0, NaN below 0 */
+double det_exp(double x);   /* e^x; 0 / +inf outside the double range */
+double det_sqrt(double x);  /* IEEE sqrt (correctly rounded) */
+double det_pow(double x, double y);  /* exp(y*log(x)) for x > 0 */
+double det_round(double x);           /* half away from zero */
+/* Round to `decimals` places (0..9), half away from zero. */
+double det_round_to(double x, int decimals);
+
+#endif
