@@ -1,0 +1,101 @@
+/*
+ * read/reader.h - OTLP files in, records out.
+ *
+ * A reader opens one input (a file, or "-" for stdin) and yields its
+ * records in order, each a whole TracesData/MetricsData/LogsData. Nothing is
+ * taken from the file name but a hint; from the content it detects:
+ *   - compression: gzip (any number of members), zstd as one stream over
+ *     the whole file, or zstd per record ([4-byte BE length][zstd frame],
+ *     the Collector's legacy mode);
+ *   - framing: a 4-byte big-endian length before each message (the
+ *     Collector's file exporter, otelsim's default), a varint length
+ *     (writeDelimitedTo), a single message filling the file, or OTLP/JSON
+ *     (one value per line, or pretty-printed values one after another).
+ *     Protobuf framings are tried in that order: one fits when its records
+ *     parse cleanly as TracesData-shaped messages and end exactly at the end
+ *     of what was examined. `framing` in the options overrides;
+ *   - signal: JSON's top-level key; for protobuf the items' shape (all
+ *     three signals use field 1 at the top): spans have 16/8-byte ids and
+ *     fixed64 times, log records a fixed64 field 1 or a varint severity,
+ *     metrics a name and a Gauge/Sum/... message. The file name ("traces",
+ *     "metrics", "logs", "events") only breaks ties.
+ *
+ * Errors name the file and the position: "traces.binpb: record 3 at byte
+ * 1234: ..." for protobuf, "logs.jsonl:12:7: ..." (line:column) for JSON.
+ *
+ * Directories expand recursively, sorted by name, to the files ending in
+ * .binpb, .pb, .jsonl or .json, each optionally followed by .gz or .zst;
+ * hidden entries and manifest.json are left out.
+ */
+#ifndef READ_READER_H
+#define READ_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "otelsim/error.h"
+
+enum read_encoding { READ_PROTOBUF = 0, READ_JSON };
+enum read_framing {
+	READ_FRAMING_AUTO = 0,
+	READ_FRAMING_BE32,
+	READ_FRAMING_VARINT,
+	READ_FRAMING_SINGLE,
+	READ_FRAMING_JSON
+};
+enum read_compression { READ_PLAIN = 0, READ_GZIP, READ_ZSTD, READ_ZSTD_RECORDS };
+
+#define READ_MAX_RECORD_DEFAULT ((size_t)1 << 30)
+
+struct read_options {
+	int framing;        /* enum read_framing; AUTO: detect */
+	bool to_protobuf;   /* hand JSON records over as protobuf */
+	size_t max_record;  /* bytes per (decompressed) record; 0: 1 GiB */
+};
+
+struct read_record {
+	int signal;          /* OTELSIM_TRACES, OTELSIM_METRICS or OTELSIM_LOGS */
+	int encoding;        /* of data: enum read_encoding */
+	int source_encoding; /* as stored in the file */
+	uint8_t *data;       /* writable; valid until the next reader_next */
+	size_t len;
+	uint64_t index;      /* 0-based record number in the file */
+	uint64_t offset;     /* byte offset of the record in the decompressed stream */
+	int line;            /* JSON: 1-based line where the record starts; else 0 */
+	bool empty;          /* holds no ResourceX at all (signal is then a guess) */
+};
+
+struct reader;
+
+/* Open one input: a path, or "-" for standard input. */
+int reader_open(const char *path, const struct read_options *opts, struct reader **out,
+		struct otelsim_error *err);
+/* 1 and *rec filled, 0 at the end, or a negative code (file and position in *err). */
+int reader_next(struct reader *r, struct read_record *rec, struct otelsim_error *err);
+/* What was detected (valid once reader_next has been called). */
+int reader_framing(const struct reader *r);
+int reader_compression(const struct reader *r);
+/* Bytes taken from the file so far (compressed): for progress. */
+uint64_t reader_bytes_in(const struct reader *r);
+void reader_free(struct reader *r);
+
+/* Names for messages: "be32", "varint", "single", "json"; "none", "gzip", "zstd", "zstd-records". */
+const char *read_framing_name(int framing);
+const char *read_compression_name(int compression);
+/* "be32"/"varint"/"single"/"json"/"auto" -> enum, -1 when unknown. */
+int read_framing_parse(const char *s);
+
+/*
+ * Expand inputs: "-" stays, a directory becomes its OTLP files (see above),
+ * anything else must be a readable file. *out is a malloc'ed array of
+ * malloc'ed paths (free with read_paths_free).
+ */
+int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
+		struct otelsim_error *err);
+void read_paths_free(char **paths, size_t n);
+
+/* The signal a file name suggests (-1: none). */
+int read_signal_hint(const char *path);
+
+#endif
