@@ -128,8 +128,11 @@ int json_build_envelopes(struct encoder *e);
 size_t pb_group_size(const struct encoder *e, const struct group *g);
 size_t json_group_size(const struct encoder *e, const struct group *g);
 
-/* Appends the record made of e->groups, whose unframed size is `body`. 0 or -1. */
-int pb_write_record(struct encoder *e, size_t body, struct strbuf *out);
-int json_write_record(struct encoder *e, size_t body, struct strbuf *out);
+/*
+ * Appends the record made of e->groups, whose group sizes add up to `sum`
+ * (for protobuf that is the TracesData size). 0 or -1.
+ */
+int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out);
+int json_write_record(struct encoder *e, size_t sum, struct strbuf *out);
 
 #endif

@@ -83,12 +83,17 @@ static int js_str(struct fwriter *w, const char *s, size_t n)
 	*p++ = '"';
 	for (size_t i = 0; i < n;) {
 		unsigned c = (unsigned char)s[i];
+		size_t run = i;
 
+		while (run < n && !char_class[(unsigned char)s[run]])
+			run++;
+		if (run > i) {  /* a run copied as is */
+			memcpy(p, s + i, run - i);
+			p += run - i;
+			i = run;
+			continue;
+		}
 		switch (char_class[c]) {
-		case 0:
-			*p++ = (char)c;
-			i++;
-			break;
 		case 1:
 			*p++ = '\\';
 			if (c == '"' || c == '\\') {

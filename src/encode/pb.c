@@ -176,10 +176,9 @@ static int pb_anyvalue(struct rwriter *w, const struct value *v)
 static int pb_keyvals(struct rwriter *w, const struct keyval *kv, uint32_t n, uint8_t tag)
 {
 	for (uint32_t i = n; i-- > 0;) {
-		size_t m = w->used, mv;
+		size_t m = w->used;  /* where both the value and the KeyValue end */
 
-		mv = w->used;
-		if (pb_anyvalue(w, &kv[i].value) || rw_close(w, mv, TAG(2, WT_LEN)))
+		if (pb_anyvalue(w, &kv[i].value) || rw_close(w, m, TAG(2, WT_LEN)))
 			return -1;
 		if (kv[i].key_len && rw_lenfield(w, TAG(1, WT_LEN), kv[i].key, kv[i].key_len))
 			return -1;
@@ -383,8 +382,9 @@ static inline uint8_t *put(uint8_t *p, const void *src, size_t n)
 	return p + n;
 }
 
-int pb_write_record(struct encoder *e, size_t body, struct strbuf *out)
+int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 {
+	size_t body = sum;
 	size_t framed = body + (e->cfg.framing == OTELSIM_FRAMING_VARINT ? varint_size(body) : 4);
 	const uint8_t *spans_end = e->rw.buf + e->rw.cap;
 	uint8_t *p, *start;

@@ -6,6 +6,8 @@
  *
  * It shares no code with pb.c: record sizes for the split rule come from
  * protobuf_c_message_get_packed_size of each Span, Resource and scope.
+ * protobuf-c strings are C strings: a string holding a NUL byte is cut
+ * there (the streaming encoder writes all `len` bytes).
  */
 #include "encode/encode.h"
 
