@@ -335,8 +335,8 @@ static bool is_num_text(const char *s)
 }
 
 /* Make `a` a closed enum of exactly `vals` (our narrowing). */
-static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals, size_t n,
-		  const struct scx_pos *pos)
+static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals,
+		  const struct scx_pos *pos, size_t n)
 {
 	int vt;
 	struct sc_member *m;
@@ -346,7 +346,7 @@ static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals, siz
 	else if (a->type == SC_STRING || a->type == SC_INT || a->type == SC_DOUBLE)
 		vt = a->type;
 	else
-		return error_at(x->err, OTELSIM_EINPUT, pos->file, pos->line, pos->col,
+		return error_at(x->err, OTELSIM_EINPUT, pos[0].file, pos[0].line, pos[0].col,
 				"'allowed_values' needs a string, int, double or enum attribute, "
 				"and '%s' is none of those",
 				a->id);
@@ -355,8 +355,9 @@ static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals, siz
 	for (size_t i = 0; i < n; i++) {
 		if ((vt == SC_INT && !is_int_text(vals[i])) ||
 		    (vt == SC_DOUBLE && !is_num_text(vals[i])))
-			return error_at(x->err, OTELSIM_EINPUT, pos->file, pos->line, pos->col,
-					"allowed value '%s' of '%s' is not %s", vals[i], a->id,
+			return error_at(x->err, OTELSIM_EINPUT, pos[i].file, pos[i].line,
+					pos[i].col, "allowed value '%s' of '%s' is not %s", vals[i],
+					a->id,
 					vt == SC_INT ? "an integer" : "a number");
 		m[i].id = vals[i];
 		m[i].value = vals[i];
@@ -410,8 +411,8 @@ static int resolve_attrs(struct scx *x, struct semconv *sc)
 	sc->nattrs = k;
 	for (size_t i = 0; i < k; i++) {
 		if (win[i]->nallowed &&
-		    (rc = narrow(x, &sc->attrs[i], win[i]->allowed, win[i]->nallowed,
-				 &win[i]->pos)))
+		    (rc = narrow(x, &sc->attrs[i], win[i]->allowed, win[i]->allowed_pos,
+				 win[i]->nallowed)))
 			goto cleanup;
 	}
 cleanup:
@@ -444,16 +445,15 @@ static int resolve_refs(struct scx *x, struct semconv *sc)
 		if (!r->has_allowed)
 			continue;
 		if (!r->in_vendor) {
-			if ((rc = scx_warn(x, r->allowed_pos.file, r->allowed_pos.line,
-					   r->allowed_pos.col,
+			if ((rc = scx_warn(x, r->list_pos.file, r->list_pos.line, r->list_pos.col,
 					   "'allowed_values' only narrows '%s' in a vendor group "
 					   "(ignored)",
 					   r->id)))
 				return rc;
 			continue;
 		}
-		if ((rc = narrow(x, a, (const char *const *)r->allowed, r->nallowed,
-				 &r->allowed_pos)))
+		if ((rc = narrow(x, a, (const char *const *)r->allowed, r->allowed_pos,
+				 r->nallowed)))
 			return rc;
 	}
 	return 0;

@@ -45,6 +45,7 @@ struct scx_def {
 	struct sc_attr a;
 	bool excluded;              /* dependency_resolution: {exclude: true} */
 	const char **allowed;       /* annotations.otelsim.allowed_values */
+	struct scx_pos *allowed_pos;  /* of each value */
 	size_t nallowed;
 	struct scx_pos pos;
 	size_t order;               /* position in load order: later wins */
@@ -55,10 +56,11 @@ struct scx_ref {
 	const char *id;
 	struct scx_pos pos;
 	const char **allowed;
+	struct scx_pos *allowed_pos;  /* of each value */
 	size_t nallowed;
 	bool has_allowed;
 	bool in_vendor;
-	struct scx_pos allowed_pos;
+	struct scx_pos list_pos;      /* of the allowed_values list */
 };
 
 struct scx_edge {

@@ -349,6 +349,7 @@ struct ann {
 	bool exclude;
 	bool has_allowed, has_buckets;
 	const char **allowed;
+	struct scx_pos *allowed_pos;
 	size_t nallowed;
 	const struct ynode *allowed_node, *buckets_node;
 	double *buckets;
@@ -362,7 +363,8 @@ static int parse_allowed(struct rd *r, const struct ynode *v, struct ann *a)
 	if (!v->n)
 		return fail(r, v, "'allowed_values' is empty");
 	a->allowed = ARENA_NEWN(r->x->arena, const char *, v->n);
-	if (!a->allowed)
+	a->allowed_pos = ARENA_NEWN(r->x->arena, struct scx_pos, v->n);
+	if (!a->allowed || !a->allowed_pos)
 		return nomem(r);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *it = v->items[i];
@@ -375,6 +377,7 @@ static int parse_allowed(struct rd *r, const struct ynode *v, struct ann *a)
 				return fail(r, it, "allowed value '%.200s' listed twice", it->str);
 		if (!(a->allowed[i] = dup(r, it->str)))
 			return nomem(r);
+		a->allowed_pos[i] = (struct scx_pos){ r->file, it->line, it->col };
 	}
 	a->nallowed = v->n;
 	a->has_allowed = true;
@@ -616,9 +619,10 @@ static int read_ref(struct rd *r, const struct gctx *c, const struct ynode *an, 
 	if (a.has_allowed) {
 		ref->has_allowed = true;
 		ref->allowed = a.allowed;
+		ref->allowed_pos = a.allowed_pos;
 		ref->nallowed = a.nallowed;
-		ref->allowed_pos = (struct scx_pos){ r->file, a.allowed_node->line,
-						     a.allowed_node->col };
+		ref->list_pos = (struct scx_pos){ r->file, a.allowed_node->line,
+						  a.allowed_node->col };
 	}
 	if (a.has_buckets && (rc = scx_warn(r->x, r->file, a.buckets_node->line,
 					    a.buckets_node->col,
@@ -655,6 +659,7 @@ static int read_def(struct rd *r, const struct gctx *c, const struct ynode *an, 
 					       scx_is_vendor_id(id));
 	if (a.has_allowed) {
 		d->allowed = a.allowed;
+		d->allowed_pos = a.allowed_pos;
 		d->nallowed = a.nallowed;
 		d->a.closed = true;
 	}
