@@ -462,7 +462,7 @@ static void test_bundled_counts(void **state)
 
 	(void)state;
 	semconv_counts(sc, &c);
-	assert_counts(&c, 11, 64, 103, 21, 130, 11, 23, 1, 3, 159, 0);
+	assert_counts(&c, 11, 68, 106, 21, 130, 12, 23, 1, 5, 161, 0);
 	assert_int_equal(semconv_warning_count(sc), 0);
 	assert_string_equal(semconv_schema_url(sc), "https://opentelemetry.io/schemas/1.44.0");
 	semconv_free(sc);
@@ -485,6 +485,10 @@ static void test_bundled_attributes(void **state)
 					"options=OPTIONS,patch=PATCH,post=POST,put=PUT,"
 					"trace=TRACE,other=_OTHER");
 	assert_int_equal(attr(sc, "http.response.status_code")->type, SC_INT);
+	/* old names seed 002 uses: deprecated, with their new names */
+	assert_string_equal(attr(sc, "http.method")->renamed_to, "http.request.method");
+	assert_string_equal(attr(sc, "db.system")->renamed_to, "db.system.name");
+	assert_true(attr(sc, "db.system")->deprecated);
 	assert_int_equal(attr(sc, "server.port")->type, SC_INT);
 	assert_string_equal(members(attr(sc, "gen_ai.operation.name")),
 			    "chat=chat,generate_content=generate_content,"
@@ -593,6 +597,10 @@ static void test_bundled_signals(void **state)
 		assert_string_equal(m->unit, metrics[i].unit);
 		assert_buckets(m, metrics[i].b, metrics[i].n);
 	}
+	m = semconv_metric(sc, "http.server.active_requests");
+	assert_non_null(m);
+	assert_string_equal(m->instrument, "updowncounter");
+	assert_string_equal(m->unit, "{request}");
 	m = semconv_metric(sc, "vendor.tool.calls");
 	assert_non_null(m);
 	assert_string_equal(m->instrument, "counter");
