@@ -592,6 +592,8 @@ static int resolve_groups(struct scx *x)
 				continue;
 			}
 			t = find_group(ix, ni, g->edges[edge[depth - 1]++].target);
+			if (!t)  /* cannot happen: every target was checked above */
+				continue;
 			if (t->state == 1) {
 				size_t from = 0;
 

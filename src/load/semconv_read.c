@@ -161,7 +161,7 @@ static const char *closest_named(const char *s, const struct named *t)
 	const char *names[16];
 	size_t n = 0;
 
-	for (; t[n].name && n < 15; n++)
+	for (; n < 15 && t[n].name; n++)
 		names[n] = t[n].name;
 	names[n] = NULL;
 	return closest(s, names);
