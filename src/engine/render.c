@@ -72,11 +72,16 @@ static bool all_zero(const uint8_t *b, size_t n)
 	return acc == 0;
 }
 
+/* 8 bytes of one non-zero draw, low byte first: what rng_bytes writes */
 static void draw_span_id(struct rng *r, uint8_t id[8])
 {
+	uint64_t x;
+
 	do
-		rng_bytes(r, id, 8);
-	while (all_zero(id, 8));
+		x = rng_next(r);
+	while (!x);
+	for (int i = 0; i < 8; i++)
+		id[i] = (uint8_t)(x >> (8 * i));
 }
 
 /* The first draws of every trace: so a later trace can recompute them. */
@@ -88,15 +93,23 @@ static void draw_trace_ids(struct rng *r, uint8_t tid[16], uint8_t sid[8])
 	draw_span_id(r, sid);
 }
 
+/*
+ * det_round(ms * 1e6) as an integer, clamped at 0, inline: this runs a few
+ * times per span. For 0 < ns < 2^63 the truncation's remainder ns - i is
+ * exact, so adding (remainder >= 0.5) rounds half away from zero exactly
+ * as det_round does.
+ */
 static int64_t ms_to_ns(double ms)
 {
-	double ns = det_round(ms * 1e6);
+	double ns = ms * 1e6;
+	int64_t i;
 
 	if (!(ns > 0))
 		return 0;
 	if (ns > 9.2e18)
 		return INT64_MAX / 4;
-	return (int64_t)ns;
+	i = (int64_t)ns;
+	return i + (ns - (double)i >= 0.5);
 }
 
 static int64_t latency_ns(struct render *R, const struct dist *d)
