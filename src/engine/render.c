@@ -7,15 +7,19 @@
  *   start jitter (when jitter_ns > 0), the vars in file order, then the
  *   spans depth first. For each span:
  *     span id (not the root), name template, attributes in order,
- *     own latency (not with retry), the error draw (error.set, not retry),
- *     then either the retry attempts or the children, then events, then
- *     links.
+ *     own latency (not with retry), the error draw (error.set, not retry)
+ *     and, when it fires, the message template; then either the retry
+ *     attempts or the children, then events, then links.
  *   For each child spec: its count, then per instance the probability draw
  *   (skipped at >= 1), the gap before it, and the child itself; after the
- *   last child one more gap (the parent's tail).
+ *   last child one more gap (the parent's tail). A span without rendered
+ *   children draws no tail gap: it lasts exactly its own latency.
  *   For each retry attempt: its span id, the failure draw (skipped for a
  *   forced first failure), its latency, then the backoff jitter draw
- *   (when jitter > 0) unless it is the last attempt.
+ *   (when jitter > 0) unless it is the last attempt. A retried span draws
+ *   no latency of its own: it lasts from its first attempt's start to its
+ *   last attempt's end.
+ * The root's count and probability are not used: a trace has one root.
  *   For each event: the probability draw (skipped at >= 1), attributes.
  *   For each link: attributes.
  *
@@ -258,8 +262,7 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 		for (int64_t k = 0; k < n; k++) {
 			int64_t cs, ce;
 
-			if (child->probability < 1.0 &&
-			    !(child->probability > 0 && rng_double(&R->rng) < child->probability))
+			if (child->probability < 1.0 && !(rng_double(&R->rng) < child->probability))
 				continue;
 			cs = (sp->parallel ? start : cursor) + gap_ns(R);
 			if (render_span(R, child, f, cs, &ce) < 0)
@@ -393,8 +396,7 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 		const struct span_out *s;
 		int64_t t;
 
-		if (es->probability < 1.0 &&
-		    !(es->probability > 0 && rng_double(&R->rng) < es->probability))
+		if (es->probability < 1.0 && !(rng_double(&R->rng) < es->probability))
 			continue;
 		if (es->is_frac)
 			t = start + (int64_t)det_round(es->offset_frac * (double)(end - start));
