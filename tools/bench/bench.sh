@@ -14,7 +14,13 @@ TRACES=$(( (SPANS + 6) / 7 ))
 OTELSIM="$BUILD/otelsim"
 REPLAY="$BUILD/otlp-replay"
 SHARED=${OTELSIM_SHARED:-../shared}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/otelsim-bench.XXXXXX")
+# Output goes to tmpfs when there is one, so the figures measure the tools and
+# not the disk's writeback (on a VM it throttles writes after a few GB);
+# BENCH_DIR=/some/disk/folder measures with the disk.
+if [ -z "${BENCH_DIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	BENCH_DIR=/dev/shm
+fi
+TMP=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/otelsim-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 export LC_ALL=C
 
@@ -25,12 +31,14 @@ measure() {
 	i=0
 	: >"$TMP/m"
 	while [ $i -lt "$RUNS" ]; do
+		sync
 		/usr/bin/time -f '%e %M' -o "$TMP/t" "$@" >/dev/null 2>"$TMP/err" || {
 			echo "bench: command failed: $*" >&2
 			cat "$TMP/err" >&2
 			exit 1
 		}
 		cat "$TMP/t" >>"$TMP/m"
+		rm -rf "$TMP/run"
 		i=$((i + 1))
 	done
 	sort -n "$TMP/m" | awk '{w[NR]=$1; if ($2>r) r=$2} END {print w[int((NR+1)/2)], r}'
@@ -46,6 +54,7 @@ check() { # label value op target
 	fi
 }
 
+echo "output folder: $TMP (figures are whole-process wall seconds and peak RSS, /usr/bin/time -v)"
 echo "otelsim bench: $TRACES traces x 7 spans = $((TRACES * 7)) spans, median of $RUNS runs"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
 gen() { # format threads count out extra...
@@ -60,10 +69,13 @@ set -- $(measure gen otlp 1 "$TRACES" "$TMP/o1")
 p1_s=$1 p1_rss=$2
 set -- $(measure gen otlp 2 "$TRACES" "$TMP/o2")
 p2_s=$1 p2_rss=$2
+rm -rf "$TMP/o2"
 set -- $(measure gen otlp-json 1 "$TRACES" "$TMP/j1")
 j1_s=$1 j1_rss=$2
+rm -rf "$TMP/j1"
 set -- $(measure gen otlp-json 2 "$TRACES" "$TMP/j2")
 j2_s=$1 j2_rss=$2
+rm -rf "$TMP/j2"
 spans=$((TRACES * 7))
 p1=$(rate $spans "$p1_s") p2=$(rate $spans "$p2_s") j1=$(rate $spans "$j1_s") j2=$(rate $spans "$j2_s")
 pb_file=$(find "$TMP/o1" -name traces.binpb)
@@ -102,6 +114,7 @@ if [ -d "$SHARED/peers/js-sdk" ] && command -v node >/dev/null && command -v npm
 		js_s=$1 js_rss=$2
 		set -- $(measure node "$PEER/gen.js" --traces "$TRACES" --out "$TMP/js.jsonl" --format json)
 		jsj_s=$1 jsj_rss=$2
+		rm -f "$TMP/js.pb" "$TMP/js.jsonl"
 		js=$(rate $spans "$js_s")
 		jsj=$(rate $spans "$jsj_s")
 		echo
