@@ -53,8 +53,8 @@ static void main_help(void)
 	printf("\nOptions may come before or after the command, as --opt value or --opt=value.\n"
 	       "Precedence: command-line flag > environment variable > scenario file > config.\n"
 	       "Run 'otelsim COMMAND --help' for a command's options.\n\n"
-	       "Common options:\n");
-	cli_print_options(CMD_ALL & ~(unsigned)(CMD_LOADS | CMD_SHOW));
+	       "Options:\n");
+	cli_print_options(CMD_ALL);
 	printf("\nExit status: 0 ok, 1 runtime failure, 2 bad usage or invalid input.\n");
 }
 

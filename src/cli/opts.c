@@ -29,25 +29,32 @@ struct opt_def {
 	const char *env[2]; /* environment variables, first wins */
 	unsigned cmds;
 	const char *help;
+	const char *expect;  /* what a valid value looks like, for messages */
 };
 
 static const struct opt_def opts[] = {
 	{ O_OUT, "out", "DIR", { "OTELSIM_OUT" }, CMD_GEN,
 	  "where datasets go (default: out)" },
 	{ O_FORMAT, "format", "FMT", { "OTELSIM_FORMAT" }, CMD_GEN,
-	  "otlp (protobuf, default) or otlp-json (JSON lines)" },
+	  "otlp (protobuf, default) or otlp-json (JSON lines)",
+	  "otlp, otlp-json or ndjson" },
 	{ O_FRAMING, "framing", "F", { "OTELSIM_FRAMING" }, CMD_GEN,
-	  "protobuf record framing: be32 (4-byte length, the Collector's; default) or varint" },
+	  "protobuf record framing: be32 (4-byte length, the Collector's; default) or varint",
+	  "be32 or varint" },
 	{ O_GZIP, "gzip", NULL, { "OTELSIM_GZIP" }, CMD_GEN,
 	  "gzip the data files (deterministic: no timestamp)" },
 	{ O_SEED, "seed", "N", { "OTELSIM_SEED" }, CMD_GEN,
-	  "random seed: an integer, or any text (hashed); default: the scenario's, else config's" },
+	  "random seed: an integer, or any text (hashed); default: the scenario's, else config's",
+	  "an integer or a word" },
 	{ O_START, "start", "TIME", { "OTELSIM_START" }, CMD_GEN,
-	  "virtual start time, RFC 3339 or 'now' (default 2026-01-01T00:00:00Z)" },
+	  "virtual start time, RFC 3339 or 'now' (default 2026-01-01T00:00:00Z)",
+	  "an RFC 3339 time like 2026-01-01T00:00:00Z, or now" },
 	{ O_COUNT, "count", "N", { "OTELSIM_COUNT" }, CMD_SCENARIO | CMD_RUN,
-	  "traces to generate (default: the scenario's repeat_count, else config's)" },
+	  "traces to generate (default: the scenario's repeat_count, else config's)",
+	  "a whole number up to 10^12" },
 	{ O_INTERVAL, "interval", "MS", { "OTELSIM_INTERVAL" }, CMD_GEN,
-	  "time between trace starts: milliseconds or a duration like 1.5s" },
+	  "time between trace starts: milliseconds or a duration like 1.5s",
+	  "milliseconds or a duration like 250ms or 1.5s" },
 	{ O_SCENARIOS_DIR, "scenarios-dir", "DIR", { "SCENARIOS_DIR", "OTELSIM_SCENARIOS_DIR" },
 	  CMD_LOADS, "scenario folder (default: the bundled scenarios/)" },
 	{ O_CONFIG, "config", "FILE", { "OTELSIM_CONFIG" }, CMD_LOADS,
@@ -56,15 +63,20 @@ static const struct opt_def opts[] = {
 	  "semantic-conventions registry: a file or a folder, read beside the bundled one" },
 	{ O_SCHEMA_PATH, "schema-path", "PATH", { NULL }, CMD_LOADS, "same as --semconv" },
 	{ O_SERVICE_NAME, "service-name", "NAME", { "OTELSIM_SERVICE_NAME" }, CMD_LOADS,
-	  "service.name of spans without a service (default: otelsim)" },
+	  "service.name of spans without a service (default: otelsim)",
+	  "a non-empty name" },
 	{ O_VENDOR, "vendor", "NAME", { "VENDOR", "TELEMETRY_SIMULATOR_ATTR_PREFIX" }, CMD_LOADS,
-	  "emit vendor.* span types and attributes as NAME.* (default: vendor)" },
+	  "emit vendor.* span types and attributes as NAME.* (default: vendor)",
+	  "letters, digits, '_', '-' or '.', not ending in '.'" },
 	{ O_THREADS, "threads", "N", { "OTELSIM_THREADS" }, CMD_GEN,
-	  "render threads (default: the CPU count); output bytes never depend on it" },
+	  "render threads (default: the CPU count); output bytes never depend on it",
+	  "a number from 1 to 256" },
 	{ O_SHARD, "shard", "K/N", { "OTELSIM_SHARD" }, CMD_GEN,
-	  "render only shard K of N (1-based); shards' files concatenated = the whole" },
+	  "render only shard K of N (1-based); shards' files concatenated = the whole",
+	  "K/N with 1 <= K <= N, like 2/3" },
 	{ O_MAX_SPANS, "max-spans-per-trace", "N", { "OTELSIM_MAX_SPANS_PER_TRACE" }, CMD_LOADS,
-	  "refuse scenarios whose worst case exceeds N spans per trace (default 10000)" },
+	  "refuse scenarios whose worst case exceeds N spans per trace (default 10000)",
+	  "a number from 1 to 100000000" },
 	{ O_NAME, "name", "NAME", { NULL }, CMD_SCENARIO, "the scenario to render" },
 	{ O_TAGS, "tags", "A,B", { NULL }, CMD_RUN | CMD_LIST,
 	  "only scenarios with any of these tags" },
@@ -81,11 +93,14 @@ static const struct opt_def opts[] = {
 	{ O_ENDPOINT, "endpoint", "URL", { "OTELSIM_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
 	  CMD_SCENARIO | CMD_RUN, "send to this OTLP endpoint instead of (or with --out, as well as) files" },
 	{ O_PROTOCOL, "protocol", "P", { NULL }, CMD_SCENARIO | CMD_RUN,
-	  "http/protobuf (default), http/json or grpc" },
+	  "http/protobuf (default), http/json or grpc",
+	  "http/protobuf, http/json or grpc" },
 	{ O_HEADER, "header", "'K: V'", { NULL }, CMD_SCENARIO | CMD_RUN,
-	  "extra request header (repeatable)" },
+	  "extra request header (repeatable)",
+	  "'Name: value'" },
 	{ O_TRACE, "trace", "ID", { NULL }, CMD_SHOW, "show only this trace (hex id)" },
-	{ O_LIMIT, "limit", "N", { NULL }, CMD_SHOW, "show at most N traces (default 20)" },
+	{ O_LIMIT, "limit", "N", { NULL }, CMD_SHOW, "show at most N traces (default 20)",
+	  "a whole number" },
 	{ O_HELP, "help", NULL, { NULL }, CMD_ALL, "this help" },
 	{ O_VERSION, "version", NULL, { NULL }, CMD_ALL, "print the version" },
 };
@@ -332,7 +347,7 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 	}
 	return 0;
 bad:
-	cli_usage_error(c, "invalid value '%s' for %s%s (%s)", v, src, o->name, o->help);
+	cli_usage_error(c, "%s: expected %s, got '%s'", src, o->expect ? o->expect : "a value", v);
 	return EXIT_USAGE;
 oom:
 	fprintf(stderr, "%s: out of memory\n", c->prog);
@@ -453,7 +468,10 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			cli_usage_error(c, "option '--%s' does not apply to '%s'", o->name, c->cmd);
 			return EXIT_USAGE;
 		}
-		rc = apply(c, o, seen_val[k], "--");
+		char label[64];
+
+		snprintf(label, sizeof(label), "--%s", o->name);
+		rc = apply(c, o, seen_val[k], label);
 		if (rc)
 			return rc;
 	}
@@ -472,7 +490,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 			if (!v || !*v)
 				continue;
-			snprintf(src, sizeof(src), "%s (environment) --", o->env[e]);
+			snprintf(src, sizeof(src), "%s (environment)", o->env[e]);
 			if (o->id == O_GZIP && !env_true(v))
 				break;
 			rc = apply(c, o, o->arg ? v : NULL, src);
