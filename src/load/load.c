@@ -19,6 +19,14 @@
 
 #define MAX_DIR_DEPTH 16
 
+/*
+ * Scenario files nest deeper than the YAML default (64): a span tree of
+ * LOAD_MAX_SPAN_DEPTH levels takes two YAML levels per span (the span and
+ * its children list), and attribute values nest below that.
+ */
+static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16, 200000,
+						    1 << 20, 16 << 20 };
+
 /* ---- services ------------------------------------------------------------- */
 
 static bool value_equal(const struct value *a, const struct value *b)
@@ -355,7 +363,7 @@ static int load_file(struct load_state *ls, const char *path, const char *root,
 	struct scenario *sc;
 	int rc, dialect;
 
-	rc = yaml_load_file(path, NULL, &doc, ls->err);
+	rc = yaml_load_file(path, &scenario_limits, &doc, ls->err);
 	if (rc)
 		goto cleanup;
 	dialect = detect_dialect(ls, &doc);

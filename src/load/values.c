@@ -1453,6 +1453,18 @@ static int gen_plain(struct schema_ctx *c, const char *key, const struct ynode *
 			return gen_choice(c, key, n, out);
 		if (ymap_get(n, "value"))
 			return gen_forced(c, key, n, env, out);
+		/* parameters of a distribution without one: let its table say */
+		for (size_t i = 0; i < n->n; i++) {
+			const struct ynode *k = n->pairs[i].key;
+
+			for (size_t j = 0; k->type == YN_SCALAR && j < attr_dist_table.nkeys; j++)
+				if (!strcmp(k->str, attr_dist_table.keys[j].key)) {
+					struct dist_parse p;
+
+					memset(&p, 0, sizeof(p));
+					return schema_walk(c, &attr_dist_table, n, &p);
+				}
+		}
 		for (size_t i = 0; i < n->n; i++) {
 			const struct ynode *k = n->pairs[i].key;
 			const char *s = k->type == YN_SCALAR ? schema_suggest(k->str, forms, 3) : NULL;
