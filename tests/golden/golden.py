@@ -78,6 +78,7 @@ def protoc_decode(record):
 
 
 def load_pb2(tmp):
+    os.makedirs(tmp, exist_ok=True)
     subprocess.run(["protoc", f"-I{PROTO}", f"--python_out={tmp}"] +
                    [os.path.relpath(os.path.join(d, f), PROTO) for d, _, fs in os.walk(PROTO)
                     for f in fs if f.endswith(".proto")], cwd=PROTO, check=True)
