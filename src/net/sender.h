@@ -5,14 +5,22 @@
  * Export*ServiceRequest bytes, or OTLP/JSON when `json`), already split to
  * size; the sender posts it over OTLP/HTTP (protobuf or JSON) or OTLP/gRPC
  * (HTTP/2 through libcurl), optionally gzip-compressed, with up to
- * `concurrency` requests in flight. It retries only what the specification
- * calls retryable (HTTP 429/502/503/504, connection failures and timeouts;
- * gRPC CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE,
- * DATA_LOSS, and RESOURCE_EXHAUSTED only with RetryInfo), with exponential
- * backoff and jitter, honouring Retry-After, until retry_max_elapsed_ms.
- * Partial success is reported, never retried. Each request ends in exactly
- * one call of `done` (from inside sender_submit/sender_drain, on the
- * caller's thread), in completion order.
+ * `concurrency` requests in flight over reused connections. It retries only
+ * what the specification calls retryable (HTTP 429/502/503/504, connection
+ * failures and timeouts; gRPC CANCELLED, DEADLINE_EXCEEDED, ABORTED,
+ * OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS, and RESOURCE_EXHAUSTED only with
+ * RetryInfo), with exponential backoff and jitter (retry_initial_ms doubling
+ * up to retry_max_interval_ms, each delay drawn from [d/2, 3d/2) out of a
+ * util/rng stream seeded by jitter_seed), honouring Retry-After (HTTP
+ * 429/503) and RetryInfo (gRPC), until retry_max_elapsed_ms after the first
+ * attempt. Partial success is reported, never retried. Each request ends in
+ * exactly one call of `done`, on the caller's thread, from inside
+ * sender_submit, sender_poll, sender_drain or sender_free, in completion
+ * order; `done` must not call back into the sender.
+ *
+ * Settings are per signal (`target[]`), because the OTLP environment
+ * variables are (OTEL_EXPORTER_OTLP_TRACES_HEADERS ...); net/endpoint.h
+ * fills them from flags and the environment.
  *
  * Header values and credentials never appear in messages.
  */
@@ -27,21 +35,31 @@
 
 enum sender_protocol { SENDER_HTTP_PROTOBUF = 0, SENDER_HTTP_JSON, SENDER_GRPC };
 
-struct sender_config {
+/* Where and how one signal is posted. */
+struct sender_target {
 	int protocol;                  /* enum sender_protocol */
-	const char *url[3];            /* full URL per signal (OTELSIM_TRACES..LOGS) */
-	const char *const *headers;    /* "Key: value" */
+	const char *url;               /* full URL: http(s)://h:p/v1/traces, or
+					  http(s)://h:p/<package>.<Service>/Export for gRPC */
+	const char *const *headers;    /* "Name: value" */
 	size_t nheaders;
 	bool gzip;
 	int64_t timeout_ms;            /* per attempt; default 10000 */
-	const char *cacert, *cert, *key;
+	const char *cacert, *cert, *key;  /* PEM files; NULL: system CAs, no client cert */
 	bool insecure;                 /* skip TLS verification (only when asked) */
+};
+
+struct sender_config {
+	struct sender_target target[3]; /* OTELSIM_TRACES, OTELSIM_METRICS, OTELSIM_LOGS */
 	unsigned concurrency;          /* requests in flight; default 1 */
 	int64_t retry_initial_ms;      /* default 500 */
 	int64_t retry_max_interval_ms; /* default 30000 */
 	int64_t retry_max_elapsed_ms;  /* default 300000; 0 = no retries */
 	uint64_t jitter_seed;          /* backoff jitter stream */
+	size_t max_response_bytes;     /* kept of each response body; default 4 MiB */
 };
+
+/* The defaults above; every target http/protobuf to http://localhost:4318. */
+void sender_config_init(struct sender_config *cfg);
 
 enum send_outcome { SEND_OK = 0, SEND_PARTIAL, SEND_FAILED };
 
@@ -51,16 +69,20 @@ struct send_result {
 	int64_t rejected;      /* partial success: rejected items */
 	int http_status;       /* last HTTP status (0: none) */
 	int grpc_status;       /* last grpc-status (-1: none) */
+	int curl_code;         /* last transport error (CURLcode; 0: none) */
 	uint32_t retries;      /* attempts after the first */
 	uint64_t bytes;        /* body bytes sent on the wire (last attempt) */
-	char message[512];     /* server's message / partial_success.error_message */
+	int64_t elapsed_ms;    /* from the first attempt to the outcome */
+	char message[512];     /* server's message, partial_success.error_message,
+				  or what failed; "" when none */
 };
 
 struct send_req {
-	int signal;            /* OTELSIM_TRACES, OTELSIM_METRICS, OTELSIM_LOGS */
+	int signal;            /* OTELSIM_TRACES, OTELSIM_METRICS, OTELSIM_LOGS
+				  (OTELSIM_EVENTS goes to the logs target) */
 	const void *body;      /* copied by sender_submit */
 	size_t len;
-	bool json;             /* body is OTLP/JSON (protocol must be http/json) */
+	bool json;             /* body is OTLP/JSON (target protocol must be http/json) */
 	uint64_t items;        /* spans, data points or log records in it */
 	void *tag;             /* handed back in done() */
 };
@@ -68,14 +90,24 @@ struct send_req {
 struct sender;
 typedef void (*sender_done_fn)(void *ctx, void *tag, const struct send_result *r);
 
+/* Checks the config (URLs, protocols, files named) and sets up libcurl. */
 int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
 	       struct sender **out, struct otelsim_error *err);
-/* Queue a request; blocks (driving transfers) while `concurrency` are in flight. */
+/*
+ * Queue a request; blocks (driving transfers) while `concurrency` are in
+ * flight (a request waiting for its next retry counts as in flight).
+ * Fails only for a bad request or out of memory; endpoint failures reach
+ * done() as SEND_FAILED.
+ */
 int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_error *err);
-/* Drive transfers for up to timeout_ms (0: just poll); returns requests in flight. */
+/*
+ * Drive transfers for up to timeout_ms (0: just poll), returning early once
+ * a request has finished; returns the requests still in flight.
+ */
 size_t sender_poll(struct sender *s, int64_t timeout_ms);
 /* Wait until nothing is in flight. */
 int sender_drain(struct sender *s, struct otelsim_error *err);
+/* Requests still in flight end as SEND_FAILED ("cancelled") through done(). */
 void sender_free(struct sender *s);
 
 #endif

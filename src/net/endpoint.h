@@ -1,0 +1,82 @@
+/*
+ * net/endpoint.h - where to send, from command-line flags and the standard
+ * OTLP exporter environment variables.
+ *
+ * endpoint_resolve fills a sender_config (defaults from sender_config_init,
+ * then one sender_target per signal) by these rules, per signal S in
+ * TRACES, METRICS, LOGS; a flag always beats the environment, a per-signal
+ * variable OTEL_EXPORTER_OTLP_S_X beats the generic OTEL_EXPORTER_OTLP_X,
+ * and an empty variable counts as unset:
+ *
+ * - Endpoint, first found: flags->signal_endpoint[S] (used as is),
+ *   flags->endpoint (a base), OTEL_EXPORTER_OTLP_S_ENDPOINT (used as is: an
+ *   empty path becomes "/"), OTEL_EXPORTER_OTLP_ENDPOINT (a base),
+ *   OTLP_HTTP_ENDPOINT (a base, as seeds 000/001 read it), else
+ *   http://localhost:4318 (http protocols) or http://localhost:4317 (grpc).
+ *   A base gets "v1/traces", "v1/metrics" or "v1/logs" appended after
+ *   making sure its path ends in one '/'. A flags->endpoint whose path
+ *   already ends in /v1/traces, /v1/metrics or /v1/logs has that suffix
+ *   removed first, so `--endpoint http://h:4318/v1/traces` works for every
+ *   signal (the environment follows the specification to the letter).
+ *   Forms: http://h:p, https://h:p, grpc://h:p (= http://h:p with protocol
+ *   grpc), and a bare h:p (= http://h:p). For grpc the path is the service
+ *   method (/opentelemetry.proto.collector.trace.v1.TraceService/Export);
+ *   an endpoint path other than "/" is an error there.
+ * - Protocol: flags->protocol, OTEL_EXPORTER_OTLP_[S_]PROTOCOL, "grpc" when
+ *   the endpoint says grpc://, else http/protobuf. Values: grpc,
+ *   http/protobuf, http/json. A grpc:// endpoint with an http protocol is an
+ *   error.
+ * - Headers: OTEL_EXPORTER_OTLP_[S_]HEADERS as k1=v1,k2=v2 (values
+ *   percent-decoded, keys and values trimmed), then flags->headers
+ *   ("Name: value"), a flag replacing an environment header of the same
+ *   name (case-insensitive).
+ * - Compression: flags->compression, OTEL_EXPORTER_OTLP_[S_]COMPRESSION:
+ *   gzip or none (default).
+ * - Timeout: flags->timeout_ms (> 0 means set), OTEL_EXPORTER_OTLP_[S_]TIMEOUT
+ *   (integer milliseconds, 1..86400000), default 10000.
+ * - TLS files: flags->cacert/cert/key, OTEL_EXPORTER_OTLP_[S_]CERTIFICATE,
+ *   _CLIENT_CERTIFICATE, _CLIENT_KEY; each must be a readable file, and a
+ *   key needs a certificate.
+ * - Insecure (skip TLS verification): flags->insecure, or
+ *   OTEL_EXPORTER_OTLP_[S_]INSECURE = true|false (any case). A bare h:p is
+ *   clear text whatever INSECURE says (as seed 004 reads its endpoints).
+ *
+ * Every bad value is OTELSIM_EUSAGE with a message naming the variable or
+ * flag; header values and URL credentials never appear in messages.
+ */
+#ifndef NET_ENDPOINT_H
+#define NET_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/sender.h"
+#include "otelsim/error.h"
+#include "util/arena.h"
+
+/* What the command line said; NULL / 0 / false = not given. */
+struct endpoint_flags {
+	const char *endpoint;           /* --endpoint: a base URL */
+	const char *signal_endpoint[3]; /* --traces-endpoint ...: used as is */
+	const char *protocol;           /* --protocol */
+	const char *const *headers;     /* --header 'Name: value', repeatable */
+	size_t nheaders;
+	const char *compression;        /* --compression gzip|none */
+	int64_t timeout_ms;             /* --timeout */
+	const char *cacert, *cert, *key; /* --cacert --cert --key */
+	bool insecure;                  /* --insecure */
+};
+
+/*
+ * Resolve into *out (every string allocated from `a`, which must outlive
+ * the sender). env is a NULL-terminated "NAME=value" list, or NULL for the
+ * process environment (getenv). Returns 0 or OTELSIM_EUSAGE/OTELSIM_ENOMEM.
+ */
+int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
+		     struct arena *a, struct sender_config *out, struct otelsim_error *err);
+
+/* "http/protobuf", "http/json", "grpc". */
+const char *endpoint_protocol_name(int protocol);
+
+#endif

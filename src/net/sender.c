@@ -1,0 +1,759 @@
+/*
+ * The sender: one libcurl multi handle driving up to `concurrency` easy
+ * handles (slots). A slot holds one request from sender_submit until its
+ * done() call: it is either running (added to the multi handle) or waiting
+ * for its next attempt (due_ns). Everything runs on the caller's thread,
+ * inside sender_submit/poll/drain/free; connections stay in the multi
+ * handle's cache and are reused (HTTP/1.1 keep-alive, HTTP/2 multiplexing
+ * for gRPC).
+ */
+#include "net/sender.h"
+
+#include <curl/curl.h>
+#include <string.h>
+#include <strings.h>
+#include <stdlib.h>
+
+#include "net/endpoint.h"
+#include "net/reply.h"
+#include "net/wire.h"
+#include "otelsim/otelsim.h"
+#include "otelsim/version.h"
+#include "util/error.h"
+#include "util/rng.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+
+#define MAX_CONCURRENCY 1024
+#define HEADER_VALUE_MAX 256
+#define NS_PER_MS 1000000
+
+struct slot {
+	struct sender *s;
+	CURL *easy;
+	bool busy;    /* holds a request */
+	bool running; /* added to the multi handle */
+
+	/* the request */
+	int signal;   /* 0..2 */
+	const struct sender_target *t;
+	bool json;
+	uint64_t items;
+	void *tag;
+	struct strbuf body; /* exactly what goes on the wire */
+	int64_t first_ns, due_ns;
+	uint32_t retries;
+
+	/* the current attempt's response */
+	struct strbuf resp;
+	size_t resp_dropped;
+	char content_type[HEADER_VALUE_MAX];
+	char retry_after[HEADER_VALUE_MAX];
+	char grpc_encoding[HEADER_VALUE_MAX];
+	int grpc_status; /* -1: none seen */
+	struct strbuf grpc_message;
+	struct strbuf grpc_details;
+	char errbuf[CURL_ERROR_SIZE];
+
+	struct send_result res;
+};
+
+struct sender {
+	struct sender_config cfg;
+	struct curl_slist *hdrs[3]; /* per target, built once */
+	CURLM *multi;
+	struct slot *slots;
+	unsigned nslots;
+	size_t busy;
+	sender_done_fn done;
+	void *ctx;
+	struct rng rng;
+	bool in_done;
+	bool curl_inited;
+};
+
+void sender_config_init(struct sender_config *cfg)
+{
+	static const char *const urls[3] = { "http://localhost:4318/v1/traces",
+					     "http://localhost:4318/v1/metrics",
+					     "http://localhost:4318/v1/logs" };
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (int i = 0; i < 3; i++) {
+		cfg->target[i].protocol = SENDER_HTTP_PROTOBUF;
+		cfg->target[i].url = urls[i];
+		cfg->target[i].timeout_ms = 10000;
+	}
+	cfg->concurrency = 1;
+	cfg->retry_initial_ms = 500;
+	cfg->retry_max_interval_ms = 30000;
+	cfg->retry_max_elapsed_ms = 300000;
+	cfg->max_response_bytes = 4u << 20;
+}
+
+/* ---- libcurl callbacks ---- */
+
+static size_t on_body(char *data, size_t size, size_t n, void *userp)
+{
+	struct slot *x = userp;
+	size_t len = size * n, room = x->s->cfg.max_response_bytes - x->resp.len;
+
+	if (x->resp.len >= x->s->cfg.max_response_bytes)
+		room = 0;
+	if (room > len)
+		room = len;
+	if (room && strbuf_add(&x->resp, data, room))
+		return 0; /* out of memory: abort the transfer */
+	x->resp_dropped += len - room;
+	return len;
+}
+
+static void keep_value(char *dst, const char *v, size_t len)
+{
+	if (len >= HEADER_VALUE_MAX)
+		len = HEADER_VALUE_MAX - 1;
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+static void reset_response(struct slot *x)
+{
+	x->content_type[0] = x->retry_after[0] = x->grpc_encoding[0] = '\0';
+	x->grpc_status = -1;
+	strbuf_reset(&x->grpc_message);
+	strbuf_reset(&x->grpc_details);
+}
+
+/*
+ * Every header line, and HTTP/2 trailers one line each when the stream
+ * ends (libcurl 7.88). A status line starts a new response (after 1xx).
+ */
+static size_t on_header(char *line, size_t size, size_t n, void *userp)
+{
+	struct slot *x = userp;
+	size_t total = size * n, len = total, nlen, vlen;
+	const char *colon, *v;
+
+	if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+		reset_response(x);
+		return total;
+	}
+	colon = memchr(line, ':', len);
+	if (!colon)
+		return total;
+	nlen = (size_t)(colon - line);
+	v = colon + 1;
+	while (v < line + len && (*v == ' ' || *v == '\t'))
+		v++;
+	while (len && (line[len - 1] == '\r' || line[len - 1] == '\n' || line[len - 1] == ' '))
+		len--;
+	if (v > line + len)
+		v = line + len;
+	vlen = (size_t)(line + len - v);
+
+#define IS(name) (nlen == sizeof(name) - 1 && strncasecmp(line, name, nlen) == 0)
+	if (IS("content-type")) {
+		keep_value(x->content_type, v, vlen);
+	} else if (IS("retry-after")) {
+		keep_value(x->retry_after, v, vlen);
+	} else if (IS("grpc-encoding")) {
+		keep_value(x->grpc_encoding, v, vlen);
+	} else if (IS("grpc-status")) {
+		int code = 0;
+
+		if (vlen == 0 || vlen > 3)
+			code = 2;
+		for (size_t i = 0; i < vlen; i++)
+			code = v[i] >= '0' && v[i] <= '9' ? code * 10 + (v[i] - '0') : 2;
+		x->grpc_status = code;
+	} else if (IS("grpc-message")) {
+		strbuf_reset(&x->grpc_message);
+		if (strbuf_add(&x->grpc_message, v, vlen > 4096 ? 4096 : vlen))
+			return 0;
+	} else if (IS("grpc-status-details-bin")) {
+		strbuf_reset(&x->grpc_details);
+		if (strbuf_add(&x->grpc_details, v, vlen > 65536 ? 65536 : vlen))
+			return 0;
+	}
+#undef IS
+	return total;
+}
+
+/* ---- set-up ---- */
+
+static struct curl_slist *slist_add(struct curl_slist *l, const char *h, bool *oom)
+{
+	struct curl_slist *n = curl_slist_append(l, h);
+
+	if (!n)
+		*oom = true;
+	return n ? n : l;
+}
+
+static struct curl_slist *target_headers(const struct sender_target *t)
+{
+	struct curl_slist *l = NULL;
+	bool oom = false;
+
+	if (t->protocol == SENDER_GRPC) {
+		char timeout[16], line[48];
+
+		wire_grpc_timeout(t->timeout_ms, timeout);
+		snprintf(line, sizeof(line), "grpc-timeout: %s", timeout);
+		l = slist_add(l, "content-type: application/grpc", &oom);
+		l = slist_add(l, "te: trailers", &oom);
+		l = slist_add(l, line, &oom);
+		if (t->gzip)
+			l = slist_add(l, "grpc-encoding: gzip", &oom);
+		l = slist_add(l, "grpc-accept-encoding: gzip", &oom);
+	} else {
+		l = slist_add(l,
+			      t->protocol == SENDER_HTTP_JSON ? "Content-Type: application/json"
+							      : "Content-Type: application/x-protobuf",
+			      &oom);
+		if (t->gzip)
+			l = slist_add(l, "Content-Encoding: gzip", &oom);
+		/* libcurl asks for 100-continue over 1 MiB; servers rarely answer it */
+		l = slist_add(l, "Expect:", &oom);
+	}
+	for (size_t i = 0; i < t->nheaders; i++)
+		l = slist_add(l, t->headers[i], &oom);
+	if (oom) {
+		curl_slist_free_all(l);
+		return NULL;
+	}
+	return l;
+}
+
+static const char *const signal_name[3] = { "traces", "metrics", "logs" };
+
+static int check_config(const struct sender_config *cfg, struct otelsim_error *err)
+{
+	for (int i = 0; i < 3; i++) {
+		const struct sender_target *t = &cfg->target[i];
+
+		if (t->protocol < SENDER_HTTP_PROTOBUF || t->protocol > SENDER_GRPC)
+			return error_set(err, OTELSIM_EUSAGE, "%s: unknown protocol %d",
+					 signal_name[i], t->protocol);
+		if (!t->url || (strncasecmp(t->url, "http://", 7) != 0 &&
+				strncasecmp(t->url, "https://", 8) != 0))
+			return error_set(err, OTELSIM_EUSAGE,
+					 "%s: endpoint URL must start with http:// or https://",
+					 signal_name[i]);
+		if (t->timeout_ms < 0)
+			return error_set(err, OTELSIM_EUSAGE, "%s: negative timeout",
+					 signal_name[i]);
+	}
+	if (cfg->retry_max_elapsed_ms < 0 || cfg->retry_initial_ms < 0 ||
+	    cfg->retry_max_interval_ms < 0)
+		return error_set(err, OTELSIM_EUSAGE, "negative retry setting");
+	if (cfg->concurrency > MAX_CONCURRENCY)
+		return error_set(err, OTELSIM_EUSAGE, "concurrency %u is over the limit of %d",
+				 cfg->concurrency, MAX_CONCURRENCY);
+	return 0;
+}
+
+int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
+	       struct sender **out, struct otelsim_error *err)
+{
+	struct sender *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_config(cfg, err)) != 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	s->cfg = *cfg;
+	for (int i = 0; i < 3; i++) {
+		if (s->cfg.target[i].timeout_ms == 0)
+			s->cfg.target[i].timeout_ms = 10000;
+	}
+	if (s->cfg.concurrency == 0)
+		s->cfg.concurrency = 1;
+	if (s->cfg.retry_initial_ms == 0)
+		s->cfg.retry_initial_ms = 500;
+	if (s->cfg.retry_max_interval_ms == 0)
+		s->cfg.retry_max_interval_ms = 30000;
+	if (s->cfg.max_response_bytes == 0)
+		s->cfg.max_response_bytes = 4u << 20;
+	s->done = done;
+	s->ctx = ctx;
+	rng_seed(&s->rng, cfg->jitter_seed, rng_hash("sender.jitter", 13), 0);
+
+	rc = OTELSIM_ENOMEM;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		rc = error_set(err, OTELSIM_ENET, "cannot initialise libcurl");
+		goto fail;
+	}
+	s->curl_inited = true;
+	for (int i = 0; i < 3; i++) {
+		if (!(s->hdrs[i] = target_headers(&s->cfg.target[i])))
+			goto oom;
+	}
+	if (!(s->multi = curl_multi_init()))
+		goto oom;
+	curl_multi_setopt(s->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->cfg.concurrency + 4);
+	s->nslots = s->cfg.concurrency;
+	s->slots = calloc(s->nslots, sizeof(*s->slots));
+	if (!s->slots)
+		goto oom;
+	for (unsigned i = 0; i < s->nslots; i++) {
+		struct slot *x = &s->slots[i];
+
+		x->s = s;
+		strbuf_init(&x->body, 0);
+		strbuf_init(&x->resp, 0);
+		strbuf_init(&x->grpc_message, 0);
+		strbuf_init(&x->grpc_details, 0);
+		if (!(x->easy = curl_easy_init()))
+			goto oom;
+	}
+	*out = s;
+	return 0;
+oom:
+	rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+fail:
+	sender_free(s);
+	return rc;
+}
+
+/* ---- one attempt ---- */
+
+static void setup_easy(struct slot *x)
+{
+	const struct sender_target *t = x->t;
+	CURL *e = x->easy;
+	bool grpc = t->protocol == SENDER_GRPC;
+	bool tls = strncasecmp(t->url, "https://", 8) == 0;
+
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, t->url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body.buf);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->s->hdrs[x->signal]);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "otelsim/" OTELSIM_VERSION);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	if (grpc) {
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
+				 tls ? (long)CURL_HTTP_VERSION_2TLS
+				     : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	} else if (!tls) {
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	}
+	if (t->cacert)
+		curl_easy_setopt(e, CURLOPT_CAINFO, t->cacert);
+	if (t->cert)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert);
+	if (t->key)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key);
+	if (t->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+}
+
+static int start_attempt(struct slot *x)
+{
+	strbuf_reset(&x->resp);
+	x->resp_dropped = 0;
+	x->errbuf[0] = '\0';
+	reset_response(x);
+	setup_easy(x);
+	if (curl_multi_add_handle(x->s->multi, x->easy) != CURLM_OK)
+		return -1;
+	x->running = true;
+	return 0;
+}
+
+/* ---- outcomes ---- */
+
+static void finish(struct slot *x, int outcome)
+{
+	struct sender *s = x->s;
+
+	x->res.outcome = outcome;
+	x->res.items = x->items;
+	x->res.retries = x->retries;
+	x->res.bytes = x->body.len;
+	x->res.elapsed_ms = (time_mono_ns() - x->first_ns) / NS_PER_MS;
+	if (outcome != SEND_PARTIAL)
+		x->res.rejected = 0;
+	x->busy = false;
+	strbuf_reset(&x->body);
+	s->busy--;
+	s->in_done = true;
+	if (s->done)
+		s->done(s->ctx, x->tag, &x->res);
+	s->in_done = false;
+}
+
+/*
+ * A retryable failure: schedule the next attempt after hint_ms (the
+ * server's Retry-After/RetryInfo; -1: backoff), unless that passes
+ * retry_max_elapsed_ms.
+ */
+static void retry_or_fail(struct slot *x, int64_t hint_ms)
+{
+	struct sender *s = x->s;
+	int64_t now = time_mono_ns(), delay;
+
+	delay = hint_ms >= 0 ? hint_ms
+			     : reply_backoff_ms(s->cfg.retry_initial_ms,
+						s->cfg.retry_max_interval_ms, x->retries, &s->rng);
+	if (s->cfg.retry_max_elapsed_ms == 0 ||
+	    (now - x->first_ns) / NS_PER_MS + delay > s->cfg.retry_max_elapsed_ms) {
+		finish(x, SEND_FAILED);
+		return;
+	}
+	x->retries++;
+	x->due_ns = now + delay * NS_PER_MS;
+}
+
+static bool transport_retryable(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void set_message(struct slot *x, const char *text)
+{
+	reply_sanitize(text, strlen(text), x->res.message, sizeof(x->res.message));
+}
+
+static void transport_failed(struct slot *x, CURLcode cc)
+{
+	set_message(x, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+	if (transport_retryable(cc))
+		retry_or_fail(x, -1);
+	else
+		finish(x, SEND_FAILED);
+}
+
+/* 2xx / grpc-status 0: full or partial success from the response message */
+static void succeeded(struct slot *x, const void *msg, size_t len, bool json)
+{
+	int64_t rejected = 0;
+
+	if (reply_parse_export(x->signal, json, msg, len, &rejected, x->res.message,
+			       sizeof(x->res.message))) {
+		set_message(x, "could not read the export response");
+		finish(x, SEND_OK);
+		return;
+	}
+	x->res.rejected = rejected;
+	finish(x, rejected > 0 ? SEND_PARTIAL : SEND_OK);
+}
+
+static void http_done(struct slot *x, CURLcode cc, long status)
+{
+	if (cc != CURLE_OK) {
+		transport_failed(x, cc);
+		return;
+	}
+	if (status >= 200 && status < 300) {
+		succeeded(x, x->resp.buf, x->resp.len, x->json);
+		return;
+	}
+	reply_error_message(x->content_type[0] ? x->content_type : NULL, x->resp.buf, x->resp.len,
+			    x->res.message, sizeof(x->res.message));
+	if (reply_http_retryable((int)status)) {
+		int64_t hint = -1;
+
+		if ((status == 429 || status == 503) && x->retry_after[0])
+			hint = reply_retry_after_ms(x->retry_after, time_now_ns() / NS_PER_MS);
+		retry_or_fail(x, hint);
+		return;
+	}
+	finish(x, SEND_FAILED);
+}
+
+static void grpc_done(struct slot *x, CURLcode cc, long status)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int64_t delay = -1;
+	int code = x->grpc_status;
+
+	if (cc == CURLE_HTTP2_STREAM) {
+		/* a reset stream loses the trailers: UNAVAILABLE */
+		x->res.grpc_status = 14;
+		transport_failed(x, cc);
+		return;
+	}
+	if (cc != CURLE_OK) {
+		transport_failed(x, cc);
+		return;
+	}
+	if (code < 0 && status != 200) {
+		code = reply_grpc_from_http((int)status);
+		reply_error_message(x->content_type[0] ? x->content_type : NULL, x->resp.buf,
+				    x->resp.len, x->res.message, sizeof(x->res.message));
+	} else if (code < 0) {
+		code = 13; /* INTERNAL */
+		set_message(x, "response without grpc-status");
+	}
+	x->res.grpc_status = code;
+	if (code == 0) {
+		const uint8_t *msg = NULL;
+		size_t len = 0;
+		bool compressed = false;
+
+		if (x->resp.len == 0) {
+			succeeded(x, "", 0, false);
+		} else if (wire_grpc_unframe(x->resp.buf, x->resp.len, &compressed, &msg, &len)) {
+			set_message(x, "could not read the export response");
+			finish(x, SEND_OK);
+		} else if (compressed && wire_gunzip(msg, len, &sb)) {
+			set_message(x, "could not decompress the export response");
+			finish(x, SEND_OK);
+		} else if (compressed) {
+			succeeded(x, sb.buf, sb.len, false);
+		} else {
+			succeeded(x, msg, len, false);
+		}
+		goto cleanup;
+	}
+	if (x->grpc_message.len) {
+		if (wire_percent_decode(x->grpc_message.buf, x->grpc_message.len, false, &sb) == 0)
+			reply_sanitize(sb.buf, sb.len, x->res.message, sizeof(x->res.message));
+		strbuf_reset(&sb);
+	}
+	if (x->grpc_details.len &&
+	    wire_base64_decode(x->grpc_details.buf, x->grpc_details.len, &sb) == 0) {
+		int dcode;
+		char dmsg[8];
+
+		if (reply_rpc_status(sb.buf, sb.len, &dcode, dmsg, sizeof(dmsg), &delay))
+			delay = -1;
+	}
+	if (!x->res.message[0])
+		set_message(x, reply_grpc_code_name(code));
+	if (reply_grpc_retryable(code, delay >= 0))
+		retry_or_fail(x, delay);
+	else
+		finish(x, SEND_FAILED);
+cleanup:
+	strbuf_release(&sb);
+}
+
+static void attempt_done(struct slot *x, CURLcode cc)
+{
+	long status = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(x->s->multi, x->easy);
+	x->running = false;
+	x->res.http_status = (int)status;
+	x->res.grpc_status = -1;
+	x->res.curl_code = (int)cc;
+	x->res.message[0] = '\0';
+	if (x->t->protocol == SENDER_GRPC)
+		grpc_done(x, cc, status);
+	else
+		http_done(x, cc, status);
+}
+
+/* ---- driving ---- */
+
+/* Start the attempts that are due; the time until the next one (ns; -1: none). */
+static int64_t start_due(struct sender *s)
+{
+	int64_t now = time_mono_ns(), next = -1;
+
+	for (unsigned i = 0; i < s->nslots; i++) {
+		struct slot *x = &s->slots[i];
+
+		if (!x->busy || x->running)
+			continue;
+		if (x->due_ns <= now) {
+			if (start_attempt(x)) {
+				set_message(x, "cannot start the transfer");
+				finish(x, SEND_FAILED);
+			}
+		} else if (next < 0 || x->due_ns - now < next) {
+			next = x->due_ns - now;
+		}
+	}
+	return next;
+}
+
+static unsigned collect(struct sender *s)
+{
+	CURLMsg *m;
+	int left;
+	unsigned n = 0;
+
+	while ((m = curl_multi_info_read(s->multi, &left)) != NULL) {
+		char *priv = NULL;
+		struct slot *x;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		x = (struct slot *)(void *)priv;
+		if (!x)
+			continue;
+		attempt_done(x, m->data.result);
+		n++;
+	}
+	return n;
+}
+
+size_t sender_poll(struct sender *s, int64_t timeout_ms)
+{
+	int64_t deadline = time_mono_ns() + (timeout_ms > 0 ? timeout_ms : 0) * NS_PER_MS;
+	size_t busy_before = s->busy;
+
+	if (s->in_done)
+		return s->busy;
+	for (;;) {
+		int running = 0;
+		int64_t next = start_due(s), now, wait;
+
+		curl_multi_perform(s->multi, &running);
+		collect(s);
+		now = time_mono_ns();
+		if (s->busy < busy_before || s->busy == 0 || now >= deadline)
+			break;
+		wait = deadline - now;
+		next = start_due(s);
+		if (next >= 0 && next < wait)
+			wait = next;
+		wait = (wait + NS_PER_MS - 1) / NS_PER_MS;
+		curl_multi_poll(s->multi, NULL, 0, (int)(wait > 1000 ? 1000 : wait), NULL);
+	}
+	return s->busy;
+}
+
+int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_error *err)
+{
+	const struct sender_target *t;
+	struct slot *x = NULL;
+	int signal = req->signal == OTELSIM_EVENTS ? OTELSIM_LOGS : req->signal;
+	uint8_t prefix[5];
+
+	if (s->in_done)
+		return error_set(err, OTELSIM_EINTERNAL, "sender_submit called from done()");
+	if (signal < OTELSIM_TRACES || signal > OTELSIM_LOGS)
+		return error_set(err, OTELSIM_EINTERNAL, "unknown signal %d", req->signal);
+	t = &s->cfg.target[signal];
+	if (req->json != (t->protocol == SENDER_HTTP_JSON))
+		return error_set(err, OTELSIM_EUSAGE,
+				 "a %s request body cannot be sent over %s to the %s endpoint",
+				 req->json ? "JSON" : "protobuf", endpoint_protocol_name(t->protocol),
+				 signal_name[signal]);
+	if (t->protocol == SENDER_GRPC && req->len > UINT32_MAX - 5)
+		return error_set(err, OTELSIM_ELIMIT, "request of %zu bytes is too large for grpc",
+				 req->len);
+	while (s->busy >= s->nslots)
+		sender_poll(s, 1000);
+	for (unsigned i = 0; i < s->nslots; i++) {
+		if (!s->slots[i].busy) {
+			x = &s->slots[i];
+			break;
+		}
+	}
+	if (!x)
+		return error_set(err, OTELSIM_EINTERNAL, "no free sender slot");
+
+	strbuf_reset(&x->body);
+	if (t->protocol == SENDER_GRPC && strbuf_add(&x->body, "\0\0\0\0\0", 5))
+		goto oom;
+	if (t->gzip ? wire_gzip(req->body, req->len, &x->body)
+		    : strbuf_add(&x->body, req->body, req->len))
+		goto oom;
+	if (t->protocol == SENDER_GRPC) {
+		if (x->body.len - 5 > UINT32_MAX)
+			return error_set(err, OTELSIM_ELIMIT, "compressed request too large for grpc");
+		wire_grpc_prefix(prefix, t->gzip, (uint32_t)(x->body.len - 5));
+		memcpy(x->body.buf, prefix, 5);
+	}
+	x->signal = signal;
+	x->t = t;
+	x->json = req->json;
+	x->items = req->items;
+	x->tag = req->tag;
+	x->retries = 0;
+	memset(&x->res, 0, sizeof(x->res));
+	x->res.grpc_status = -1;
+	x->first_ns = x->due_ns = time_mono_ns();
+	x->busy = true;
+	s->busy++;
+	if (start_attempt(x)) {
+		x->busy = false;
+		s->busy--;
+		return error_set(err, OTELSIM_ENOMEM, "cannot start the transfer");
+	}
+	sender_poll(s, 0);
+	return 0;
+oom:
+	strbuf_reset(&x->body);
+	return error_set(err, OTELSIM_ENOMEM, "out of memory for a request of %zu bytes", req->len);
+}
+
+int sender_drain(struct sender *s, struct otelsim_error *err)
+{
+	if (s->in_done)
+		return error_set(err, OTELSIM_EINTERNAL, "sender_drain called from done()");
+	while (s->busy)
+		sender_poll(s, 1000);
+	return 0;
+}
+
+void sender_free(struct sender *s)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; s->slots && i < s->nslots; i++) {
+		struct slot *x = &s->slots[i];
+
+		if (x->running) {
+			curl_multi_remove_handle(s->multi, x->easy);
+			x->running = false;
+		}
+		if (x->busy) {
+			set_message(x, "cancelled");
+			finish(x, SEND_FAILED);
+		}
+		if (x->easy)
+			curl_easy_cleanup(x->easy);
+		strbuf_release(&x->body);
+		strbuf_release(&x->resp);
+		strbuf_release(&x->grpc_message);
+		strbuf_release(&x->grpc_details);
+	}
+	free(s->slots);
+	if (s->multi)
+		curl_multi_cleanup(s->multi);
+	for (int i = 0; i < 3; i++)
+		curl_slist_free_all(s->hdrs[i]);
+	if (s->curl_inited)
+		curl_global_cleanup();
+	free(s);
+}

@@ -1,0 +1,228 @@
+#include "net/wire.h"
+
+#include <string.h>
+#include <zlib.h>
+
+#define ZCHUNK 16384
+
+int wire_gzip(const void *in, size_t len, struct strbuf *out)
+{
+	z_stream z;
+	size_t start = out->len;
+	int rc = Z_OK, ret = -1;
+
+	memset(&z, 0, sizeof(z));
+	/* windowBits 15 + 16: a gzip wrapper with mtime 0, OS 255 (unknown) */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	do {
+		size_t chunk = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : len;
+
+		z.avail_in = (uInt)chunk;
+		len -= chunk;
+		do {
+			if (strbuf_grow(out, ZCHUNK))
+				goto cleanup;
+			z.next_out = (Bytef *)out->buf + out->len;
+			z.avail_out = ZCHUNK;
+			rc = deflate(&z, len ? Z_NO_FLUSH : Z_FINISH);
+			if (rc == Z_STREAM_ERROR)
+				goto cleanup;
+			out->len += ZCHUNK - z.avail_out;
+			out->buf[out->len] = '\0';
+		} while (z.avail_out == 0);
+	} while (len);
+	if (rc != Z_STREAM_END)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	deflateEnd(&z);
+	if (ret) {
+		out->len = start;
+		if (out->buf)
+			out->buf[start] = '\0';
+	}
+	return ret;
+}
+
+int wire_gunzip(const void *in, size_t len, struct strbuf *out)
+{
+	z_stream z;
+	const uint8_t *p = in;
+	size_t start = out->len;
+	int rc = Z_OK, ret = -1;
+
+	memset(&z, 0, sizeof(z));
+	/* 15 + 32: detect gzip or zlib from the header */
+	if (inflateInit2(&z, 15 + 32) != Z_OK)
+		return -1;
+	if (len > UINT32_MAX)
+		goto cleanup;
+	z.next_in = (Bytef *)(uintptr_t)p;
+	z.avail_in = (uInt)len;
+	while (rc != Z_STREAM_END) {
+		if (strbuf_grow(out, ZCHUNK))
+			goto cleanup;
+		z.next_out = (Bytef *)out->buf + out->len;
+		z.avail_out = ZCHUNK;
+		rc = inflate(&z, Z_NO_FLUSH);
+		if (rc != Z_OK && rc != Z_STREAM_END)
+			goto cleanup;
+		out->len += ZCHUNK - z.avail_out;
+		out->buf[out->len] = '\0';
+		if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)
+			goto cleanup; /* truncated */
+	}
+	ret = 0;
+cleanup:
+	inflateEnd(&z);
+	if (ret) {
+		out->len = start;
+		if (out->buf)
+			out->buf[start] = '\0';
+	}
+	return ret;
+}
+
+void wire_grpc_prefix(uint8_t out[5], bool compressed, uint32_t len)
+{
+	out[0] = compressed ? 1 : 0;
+	out[1] = (uint8_t)(len >> 24);
+	out[2] = (uint8_t)(len >> 16);
+	out[3] = (uint8_t)(len >> 8);
+	out[4] = (uint8_t)len;
+}
+
+int wire_grpc_unframe(const void *body, size_t len, bool *compressed, const uint8_t **msg,
+		      size_t *msglen)
+{
+	const uint8_t *p = body;
+	uint32_t n;
+
+	if (len < 5 || p[0] > 1)
+		return -1;
+	n = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8 | p[4];
+	if (n > len - 5)
+		return -1;
+	*compressed = p[0] == 1;
+	*msg = p + 5;
+	*msglen = n;
+	return 0;
+}
+
+void wire_grpc_timeout(int64_t ms, char out[16])
+{
+	static const struct {
+		char unit;
+		int64_t ms;
+	} units[] = { { 'm', 1 }, { 'S', 1000 }, { 'M', 60000 }, { 'H', 3600000 } };
+	int64_t v = ms < 1 ? 1 : ms;
+	size_t i = 0;
+	char digits[24];
+	int n = 0;
+
+	/* the largest unit whose rounded-up value fits 8 digits */
+	for (i = 0; i < 3; i++) {
+		if (v / units[i].ms <= 99999999)
+			break;
+	}
+	v = (v + units[i].ms - 1) / units[i].ms;
+	if (v > 99999999)
+		v = 99999999;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (int k = 0; k < n; k++)
+		out[k] = digits[n - 1 - k];
+	out[n] = units[i].unit;
+	out[n + 1] = '\0';
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int wire_percent_decode(const char *in, size_t len, bool strict, struct strbuf *out)
+{
+	size_t start = out->len;
+
+	for (size_t i = 0; i < len; i++) {
+		int c = (unsigned char)in[i];
+
+		if (c == '%') {
+			int hi = i + 2 < len ? hexval((unsigned char)in[i + 1]) : -1;
+			int lo = i + 2 < len ? hexval((unsigned char)in[i + 2]) : -1;
+
+			if (hi >= 0 && lo >= 0) {
+				c = hi << 4 | lo;
+				i += 2;
+			} else if (strict) {
+				goto fail;
+			}
+		}
+		if (strbuf_addch(out, c))
+			goto fail;
+	}
+	return 0;
+fail:
+	out->len = start;
+	if (out->buf)
+		out->buf[start] = '\0';
+	return -1;
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+int wire_base64_decode(const char *in, size_t len, struct strbuf *out)
+{
+	size_t start = out->len;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	while (len && in[len - 1] == '=')
+		len--;
+	for (size_t i = 0; i < len; i++) {
+		int v = b64val((unsigned char)in[i]);
+
+		if (v < 0)
+			goto fail;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (strbuf_addch(out, (int)(acc >> bits & 0xff)))
+				goto fail;
+		}
+	}
+	/* 6 leftover bits cannot come from whole bytes */
+	if (bits >= 6)
+		goto fail;
+	return 0;
+fail:
+	out->len = start;
+	if (out->buf)
+		out->buf[start] = '\0';
+	return -1;
+}
