@@ -446,7 +446,8 @@ static uint8_t *piece_write(const struct srec *r, size_t a, size_t b, uint8_t *o
 	return o;
 }
 
-int split_peek(struct splitter *s, uint64_t max_leaves, struct split_request *out)
+int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
+	       struct split_request *out)
 {
 	uint64_t est = 0, items = 0, leaves = 0, min_ts = 0, total = 0;
 	struct srec *r, *last = NULL;
@@ -474,7 +475,8 @@ int split_peek(struct splitter *s, uint64_t max_leaves, struct split_request *ou
 				cost += node_cost(&r->nodes[path[d]]);
 			if (leaves > 0 && (est + cost > s->cfg.max_bytes ||
 					   (s->cfg.max_items && items + lf->items > s->cfg.max_items) ||
-					   (max_leaves && leaves >= max_leaves))) {
+					   (max_leaves && leaves >= max_leaves) ||
+					   (ts_window && min_ts && lf->ts > min_ts + ts_window))) {
 				stop = true;
 				break;
 			}

@@ -73,12 +73,16 @@ bool split_ready(const struct splitter *s);
 int split_signal(const struct splitter *s);  /* of the queue; -1 when empty */
 
 /*
- * Build the next request from the front of the queue (at most max_leaves
- * leaves when non-zero, e.g. to halve a request whose JSON came out too
- * large) without consuming it; 0, or -1 when the queue is empty or out of
- * memory. split_consume then drops those leaves.
+ * Build the next request from the front of the queue without consuming it:
+ * at most max_leaves leaves when non-zero (e.g. to halve a request whose
+ * JSON came out too large), and with ts_window non-zero no leaf whose time
+ * is more than ts_window ns after the earliest one taken (paced replays
+ * keep each request within a short stretch of the original time). 0, or -1
+ * when the queue is empty or out of memory. split_consume then drops
+ * those leaves.
  */
-int split_peek(struct splitter *s, uint64_t max_leaves, struct split_request *out);
+int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
+	       struct split_request *out);
 void split_consume(struct splitter *s, const struct split_request *req);
 
 #endif

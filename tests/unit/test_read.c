@@ -1145,7 +1145,7 @@ static void split_all(const struct strbuf *recs, size_t nrec, size_t max_bytes, 
 		if (i < nrec)
 			assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)recs[i].buf, recs[i].len, i, 0, NULL, &st, &err), 0);
 		while (i < nrec ? split_ready(s) : split_pending(s) > 0) {
-			assert_int_equal(split_peek(s, 0, &req), 0);
+			assert_int_equal(split_peek(s, 0, 0, &req), 0);
 			assert_true(req.len <= max_bytes || req.oversize);
 			if (max_items)
 				assert_true(req.items <= max_items);
@@ -1190,7 +1190,7 @@ static void test_split_by_items_and_bytes(void **state)
 			strbuf_add(&cat, recs[i].buf, recs[i].len);
 		}
 		assert_false(split_ready(s));
-		assert_int_equal(split_peek(s, 0, &req), 0);
+		assert_int_equal(split_peek(s, 0, 0, &req), 0);
 		assert_int_equal(req.items, 33);
 		assert_int_equal(req.len, cat.len);
 		assert_memory_equal(req.body, cat.buf, cat.len);
@@ -1241,7 +1241,7 @@ static void test_split_metrics_points_and_skip(void **state)
 	assert_int_equal(split_add(s, OTELSIM_METRICS, (uint8_t *)rec.buf, rec.len, 0, 2, NULL, &st, &err), 0);
 	assert_int_equal(split_pending(s), 5);
 	while (split_pending(s) > 0) {
-		assert_int_equal(split_peek(s, 0, &req), 0);
+		assert_int_equal(split_peek(s, 0, 0, &req), 0);
 		MetricsData *md = (MetricsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_METRICS), NULL, req.len, req.body);
 
 		assert_non_null(md);
@@ -1290,7 +1290,7 @@ static void test_split_drops_empty_envelopes(void **state)
 	td->resource_spans[1]->scope_spans[0]->n_spans = 0; /* scope with no spans */
 	pack(td, &rec);
 	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, NULL), 0);
-	assert_int_equal(split_peek(s, 0, &req), 0);
+	assert_int_equal(split_peek(s, 0, 0, &req), 0);
 	assert_int_equal(req.items, 6);
 	memset(&f, 0, sizeof(f));
 	flatten_traces(req.body, req.len, &f); /* asserts no empty resource/scope */
@@ -1301,7 +1301,7 @@ static void test_split_drops_empty_envelopes(void **state)
 	s = split_new(&cfg);
 	pack(make_traces(1, 1, 8, 0), &rec);
 	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 7, 0, NULL, &st, NULL), 0);
-	assert_int_equal(split_peek(s, 3, &req), 0);
+	assert_int_equal(split_peek(s, 3, 0, &req), 0);
 	assert_int_equal(req.items, 3);
 	assert_int_equal(req.end_record, 7);
 	assert_int_equal(req.end_leaf, 3);

@@ -1,0 +1,140 @@
+/*
+ * Progress bar (stderr, a terminal only) and the final summary: one line
+ * on stderr, and the same figures as JSON for --summary-json.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "replay.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+
+static double seconds(const struct totals *t)
+{
+	return (double)(time_mono_ns() - t->start_ns) / 1e9;
+}
+
+/* 1234567 -> "1.23M" */
+static void human(char *buf, size_t n, double v, const char *unit)
+{
+	static const char *const pre[] = { "", "k", "M", "G", "T" };
+	int i = 0;
+
+	while (v >= 1000 && i < 4) {
+		v /= 1000;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, n, "%.0f%s", v, unit);
+	else
+		snprintf(buf, n, "%.*f%s%s", v < 10 ? 2 : v < 100 ? 1 : 0, v, pre[i], unit);
+}
+
+void report_progress(const struct totals *t, bool final)
+{
+	char items[16], bytes[16], rate[16], eta[24] = "", bar[24];
+	double s = seconds(t), frac = -1;
+	uint64_t done = t->dry_run ? t->items_read : t->items_sent;
+
+	if (t->items_total)
+		frac = (double)(done + t->items_skipped) / (double)t->items_total;
+	else if (t->in_total)
+		frac = (double)t->in_bytes / (double)t->in_total;
+	if (frac > 1)
+		frac = 1;
+	human(items, sizeof(items), (double)done, "");
+	human(bytes, sizeof(bytes), (double)t->bytes, "B");
+	human(rate, sizeof(rate), s > 0 ? (double)done / s : 0, "/s");
+	if (frac >= 0) {
+		int w = (int)(frac * 20);
+
+		memset(bar, '=', (size_t)w);
+		memset(bar + w, ' ', (size_t)(20 - w));
+		bar[20] = '\0';
+		if (frac > 0.001 && !final) {
+			double left = s / frac - s;
+
+			snprintf(eta, sizeof(eta), " ETA %d:%02d", (int)(left / 60), (int)left % 60);
+		}
+		fprintf(stderr, "\r[%s] %3.0f%% %s items %s %s retries %llu%s\033[K", bar, frac * 100,
+			items, bytes, rate, (unsigned long long)t->retries, eta);
+	} else {
+		fprintf(stderr, "\r%s items %s %s retries %llu\033[K", items, bytes, rate,
+			(unsigned long long)t->retries);
+	}
+	if (final)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+void report_summary(FILE *f, const struct totals *t)
+{
+	double s = seconds(t);
+
+	if (t->dry_run) {
+		fprintf(f,
+			"otlp-replay: dry run: %llu items read, %llu requests encoded (%llu bytes), "
+			"nothing sent; %.2f s, %.0f items/s\n",
+			(unsigned long long)t->items_read, (unsigned long long)t->requests,
+			(unsigned long long)t->bytes, s, s > 0 ? (double)t->items_read / s : 0);
+	} else {
+		fprintf(f,
+			"otlp-replay: %llu items read, %llu sent, %llu accepted, %llu rejected, "
+			"%llu retried, %llu failed; %llu requests, %llu bytes; %.2f s, %.0f items/s\n",
+			(unsigned long long)t->items_read, (unsigned long long)t->items_sent,
+			(unsigned long long)t->items_accepted, (unsigned long long)t->items_rejected,
+			(unsigned long long)t->items_retried, (unsigned long long)t->items_failed,
+			(unsigned long long)t->requests, (unsigned long long)t->bytes, s,
+			s > 0 ? (double)t->items_accepted / s : 0);
+	}
+	if (t->items_skipped)
+		fprintf(f, "otlp-replay: resumed: %llu items had been sent before\n",
+			(unsigned long long)t->items_skipped);
+	if (t->clamped)
+		fprintf(f, "otlp-replay: warning: %llu timestamps fell outside 1970..2554 after the "
+			   "time shift and were clamped\n",
+			(unsigned long long)t->clamped);
+	if (t->interrupted)
+		fprintf(f, "otlp-replay: interrupted before the end\n");
+}
+
+int report_json(const char *path, const struct totals *t, int exit_code, struct otelsim_error *err)
+{
+	struct strbuf o = STRBUF_INIT;
+	double s = seconds(t);
+	char num[32];
+	FILE *f;
+	int rc = 0;
+
+	strbuf_addf(&o,
+		    "{\n  \"dry_run\": %s,\n  \"items_read\": %llu,\n  \"items_sent\": %llu,\n"
+		    "  \"items_accepted\": %llu,\n  \"items_rejected\": %llu,\n"
+		    "  \"items_retried\": %llu,\n  \"items_failed\": %llu,\n"
+		    "  \"items_skipped\": %llu,\n  \"retries\": %llu,\n  \"requests\": %llu,\n"
+		    "  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
+		    "  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n",
+		    t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
+		    (unsigned long long)t->items_sent, (unsigned long long)t->items_accepted,
+		    (unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
+		    (unsigned long long)t->items_failed, (unsigned long long)t->items_skipped,
+		    (unsigned long long)t->retries, (unsigned long long)t->requests,
+		    (unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
+		    (unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
+		    (unsigned long long)t->clamped);
+	num[fmt_double(num, (double)(int64_t)(s * 1000) / 1000)] = '\0';
+	strbuf_addf(&o, "  \"seconds\": %s,\n", num);
+	num[fmt_double(num, s > 0 ? (double)(int64_t)((double)(t->dry_run ? t->items_read : t->items_accepted) / s) : 0)] = '\0';
+	strbuf_addf(&o, "  \"items_per_second\": %s,\n  \"interrupted\": %s,\n  \"exit_code\": %d\n}\n",
+		    num, t->interrupted ? "true" : "false", exit_code);
+	f = fopen(path, "wb");
+	if (!f || fwrite(o.buf, 1, o.len, f) != o.len) {
+		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(errno));
+	}
+	if (f && fclose(f) && !rc)
+		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(errno));
+	strbuf_release(&o);
+	return rc;
+}
