@@ -236,10 +236,10 @@ static void wait_until(struct replay *r, int64_t target)
 			return;
 		if (left > 100000000)
 			left = 100000000;
-		if (r->snd) {
-			sender_poll(r->snd, left / 1000000 ? left / 1000000 : 1);
-		} else {
-			struct timespec ts = { 0, (long)left };
+		/* drive transfers while waiting; sleep when none is in flight */
+		if (!r->snd || sender_poll(r->snd, left / 1000000 ? left / 1000000 : 1) == 0) {
+			int64_t rest = target - time_mono_ns();
+			struct timespec ts = { 0, (long)(rest < 0 ? 0 : rest < left ? rest : left) };
 
 			nanosleep(&ts, NULL);
 		}
