@@ -686,6 +686,20 @@ int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *
 	return 0;
 }
 
+static const char *a_type(int t)
+{
+	switch (t) {
+	case VAL_STRING: return "a string";
+	case VAL_BOOL: return "a boolean";
+	case VAL_INT: return "an int";
+	case VAL_DOUBLE: return "a double";
+	case VAL_BYTES: return "bytes";
+	case VAL_ARRAY: return "an array";
+	case VAL_KVLIST: return "a kvlist";
+	default: return "nothing";
+	}
+}
+
 /* ---- constants ----------------------------------------------------------- */
 
 static int b64val(int ch)
@@ -840,7 +854,7 @@ static int const_list(struct schema_ctx *c, const struct ynode *n, bool homogene
 			if (t != t0)
 				return schema_error(c, OTELSIM_EINPUT, n->items[i],
 						    "array items must all have the same type (this one is %s, the first %s)",
-						    value_type_name(t), value_type_name(t0));
+						    a_type(t), a_type(t0));
 		}
 	}
 	out->type = VAL_ARRAY;
@@ -914,20 +928,6 @@ static int sc_value_type(const struct sc_attr *a, int *elem)
 	case SC_DOUBLE_ARRAY: *elem = VAL_DOUBLE; return VAL_ARRAY;
 	case SC_BOOLEAN_ARRAY: *elem = VAL_BOOL; return VAL_ARRAY;
 	default: return sc_scalar_type(a->type);
-	}
-}
-
-static const char *a_type(int t)
-{
-	switch (t) {
-	case VAL_STRING: return "a string";
-	case VAL_BOOL: return "a boolean";
-	case VAL_INT: return "an int";
-	case VAL_DOUBLE: return "a double";
-	case VAL_BYTES: return "bytes";
-	case VAL_ARRAY: return "an array";
-	case VAL_KVLIST: return "a kvlist";
-	default: return "nothing";
 	}
 }
 

@@ -243,7 +243,8 @@ static int close_collection(struct builder *b)
 			rc = error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
 			goto out;
 		}
-		memcpy(n->items, f.items, f.n * sizeof(void *));
+		if (f.n)  /* an empty list has no items buffer */
+			memcpy(n->items, f.items, f.n * sizeof(void *));
 		n->n = f.n;
 	} else {
 		n->pairs = ARENA_NEWN(&b->doc->arena, struct ypair, f.n / 2 + 1);
