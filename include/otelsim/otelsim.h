@@ -79,6 +79,11 @@ struct otelsim_render_options {
 	void (*progress)(void *ctx, uint64_t traces_done, uint64_t traces_total,
 			 uint64_t spans_done);
 	void *progress_ctx;
+	/* --show-spans: 1 a line per span, 2 with attributes, events, links;
+	 * the text arrives in order, from the consuming thread */
+	int show_spans;
+	void (*text)(void *ctx, const char *text, size_t len);
+	void *text_ctx;
 };
 #define OTELSIM_RENDER_OPTIONS_INIT { 0 }
 

@@ -67,16 +67,25 @@ static bool parse_f64(const char *s, size_t len, double *out)
 	return end == buf + len;
 }
 
+/*
+ * Round half away from zero to an integer (det_round's value), saturating.
+ * Inline for the hot path: inside the range the truncation's remainder is
+ * exact, so the correction needs no libm call.
+ */
 static int64_t to_i64(double x)
 {
-	x = det_round(x);
+	int64_t i;
+	double f;
+
 	if (x != x)
 		return 0;
 	if (x >= 9223372036854775807.0)
 		return INT64_MAX;
 	if (x <= -9223372036854775808.0)
 		return INT64_MIN;
-	return (int64_t)x;
+	i = (int64_t)x;
+	f = x - (double)i;
+	return i + (f >= 0.5) - (f <= -0.5);
 }
 
 static int to_string(struct value *v, struct tmpl_ctx *ctx)
@@ -166,6 +175,8 @@ int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
 	case GEN_TEMPLATE:
 		if (tmpl_eval(g->tmpl, ctx, out) < 0)
 			return -1;
+		if (out->type == g->type || g->type == VAL_NONE)
+			return 0;
 		return convert(out, g->type, ctx);
 	case GEN_DIST: {
 		double x = dist_sample(&g->dist, ctx->rng);

@@ -7,15 +7,19 @@
  *   start jitter (when jitter_ns > 0), the vars in file order, then the
  *   spans depth first. For each span:
  *     span id (not the root), name template, attributes in order,
- *     own latency (not with retry), the error draw (error.set, not retry),
- *     then either the retry attempts or the children, then events, then
- *     links.
+ *     own latency (not with retry), the error draw (error.set, not retry)
+ *     and, when it fires, the message template; then either the retry
+ *     attempts or the children, then events, then links.
  *   For each child spec: its count, then per instance the probability draw
  *   (skipped at >= 1), the gap before it, and the child itself; after the
- *   last child one more gap (the parent's tail).
+ *   last child one more gap (the parent's tail). A span without rendered
+ *   children draws no tail gap: it lasts exactly its own latency.
  *   For each retry attempt: its span id, the failure draw (skipped for a
  *   forced first failure), its latency, then the backoff jitter draw
- *   (when jitter > 0) unless it is the last attempt.
+ *   (when jitter > 0) unless it is the last attempt. A retried span draws
+ *   no latency of its own: it lasts from its first attempt's start to its
+ *   last attempt's end.
+ * The root's count and probability are not used: a trace has one root.
  *   For each event: the probability draw (skipped at >= 1), attributes.
  *   For each link: attributes.
  *
@@ -72,11 +76,16 @@ static bool all_zero(const uint8_t *b, size_t n)
 	return acc == 0;
 }
 
+/* 8 bytes of one non-zero draw, low byte first: what rng_bytes writes */
 static void draw_span_id(struct rng *r, uint8_t id[8])
 {
+	uint64_t x;
+
 	do
-		rng_bytes(r, id, 8);
-	while (all_zero(id, 8));
+		x = rng_next(r);
+	while (!x);
+	for (int i = 0; i < 8; i++)
+		id[i] = (uint8_t)(x >> (8 * i));
 }
 
 /* The first draws of every trace: so a later trace can recompute them. */
@@ -88,15 +97,23 @@ static void draw_trace_ids(struct rng *r, uint8_t tid[16], uint8_t sid[8])
 	draw_span_id(r, sid);
 }
 
+/*
+ * det_round(ms * 1e6) as an integer, clamped at 0, inline: this runs a few
+ * times per span. For 0 < ns < 2^63 the truncation's remainder ns - i is
+ * exact, so adding (remainder >= 0.5) rounds half away from zero exactly
+ * as det_round does.
+ */
 static int64_t ms_to_ns(double ms)
 {
-	double ns = det_round(ms * 1e6);
+	double ns = ms * 1e6;
+	int64_t i;
 
 	if (!(ns > 0))
 		return 0;
 	if (ns > 9.2e18)
 		return INT64_MAX / 4;
-	return (int64_t)ns;
+	i = (int64_t)ns;
+	return i + (ns - (double)i >= 0.5);
 }
 
 static int64_t latency_ns(struct render *R, const struct dist *d)
@@ -245,8 +262,7 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 		for (int64_t k = 0; k < n; k++) {
 			int64_t cs, ce;
 
-			if (child->probability < 1.0 &&
-			    !(child->probability > 0 && rng_double(&R->rng) < child->probability))
+			if (child->probability < 1.0 && !(rng_double(&R->rng) < child->probability))
 				continue;
 			cs = (sp->parallel ? start : cursor) + gap_ns(R);
 			if (render_span(R, child, f, cs, &ce) < 0)
@@ -380,8 +396,7 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 		const struct span_out *s;
 		int64_t t;
 
-		if (es->probability < 1.0 &&
-		    !(es->probability > 0 && rng_double(&R->rng) < es->probability))
+		if (es->probability < 1.0 && !(rng_double(&R->rng) < es->probability))
 			continue;
 		if (es->is_frac)
 			t = start + (int64_t)det_round(es->offset_frac * (double)(end - start));

@@ -708,7 +708,16 @@ bool tmpl_is_lone_expr(const struct tmpl *t)
 
 /* ---- evaluating ------------------------------------------------------------- */
 
-static const char hexdig[] = "0123456789abcdef";
+/* "00" "01" ... "ff": two hex digits per byte value */
+static const char hexpairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
 static double draw_float(const struct tpart *part, struct rng *r, int64_t *k, bool *exact)
 {
@@ -826,23 +835,53 @@ static const struct value *parent_attr(const struct tpart *part, const struct tm
 	return &empty_string;
 }
 
+static void hex_u64_be(char *o, uint64_t x)
+{
+	for (int j = 0; j < 8; j++)
+		memcpy(o + 2 * j, hexpairs + 2 * ((x >> (56 - 8 * j)) & 255), 2);
+}
+
 static size_t write_uuid(char *o, struct rng *r)
 {
 	uint64_t a = rng_next(r), b = rng_next(r);
-	size_t n = 0;
+	char h[32];
 
 	/* version 4 (bits 48..51 = 0100), variant 10xx (bits 64..65) */
 	a = (a & ~(0xfull << 12)) | (0x4ull << 12);
 	b = (b & ~(0x3ull << 62)) | (0x2ull << 62);
-	for (int k = 60; k >= 0; k -= 4) {
-		if (n == 8 || n == 13 || n == 18)
-			o[n++] = '-';
-		o[n++] = hexdig[(a >> k) & 15];
+	hex_u64_be(h, a);
+	hex_u64_be(h + 16, b);
+	memcpy(o, h, 8);
+	o[8] = '-';
+	memcpy(o + 9, h + 8, 4);
+	o[13] = '-';
+	memcpy(o + 14, h + 12, 4);
+	o[18] = '-';
+	memcpy(o + 19, h + 16, 4);
+	o[23] = '-';
+	memcpy(o + 24, h + 20, 12);
+	return 36;
+}
+
+/* n hex digits: each draw gives 8 bytes, low byte first, two digits each */
+static size_t write_hex(char *o, uint32_t n, struct rng *r)
+{
+	uint32_t done = 0;
+
+	while (n - done >= 16) {
+		uint64_t x = rng_next(r);
+
+		for (int j = 0; j < 8; j++, x >>= 8)
+			memcpy(o + done + 2 * j, hexpairs + 2 * (x & 255), 2);
+		done += 16;
 	}
-	for (int k = 60; k >= 0; k -= 4) {
-		if (n == 18 || n == 23)
-			o[n++] = '-';
-		o[n++] = hexdig[(b >> k) & 15];
+	if (done < n) {
+		uint64_t x = rng_next(r);
+		char h[16];
+
+		for (int j = 0; j < 8; j++, x >>= 8)
+			memcpy(h + 2 * j, hexpairs + 2 * (x & 255), 2);
+		memcpy(o + done, h, n - done);
 	}
 	return n;
 }
@@ -903,17 +942,8 @@ static size_t write_part(char *o, const struct tpart *part, struct tmpl_ctx *ctx
 	}
 	case P_UUID:
 		return write_uuid(o, r);
-	case P_HEX: {
-		uint32_t n = part->n, done = 0;
-
-		while (done < n) {
-			uint64_t x = rng_next(r);
-
-			for (int k = 0; k < 16 && done < n; k++, x >>= 4)
-				o[done++] = hexdig[x & 15];
-		}
-		return n;
-	}
+	case P_HEX:
+		return write_hex(o, part->n, r);
 	case P_IPV4:
 		return write_ipv4(o, r);
 	case P_CHOICE: {

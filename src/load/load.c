@@ -468,8 +468,16 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	}
 	m->max_spans_per_trace = opts->max_spans_per_trace ? opts->max_spans_per_trace : 10000;
 	config_defaults(&m->config);
-	if (opts->semconv_path) {
-		rc = semconv_load(opts->semconv_path, m->vendor, &m->semconv, err);
+	if (opts->bundled_semconv || opts->semconv_path) {
+		/* the bundled registry first, then --semconv (later wins on conflicts) */
+		const char *paths[2];
+		size_t n = 0;
+
+		if (opts->bundled_semconv)
+			paths[n++] = opts->bundled_semconv;
+		if (opts->semconv_path)
+			paths[n++] = opts->semconv_path;
+		rc = semconv_load_many(paths, n, m->vendor, &m->semconv, err);
 		if (rc)
 			goto cleanup;
 	}

@@ -23,7 +23,9 @@
 
 struct load_opts {
 	const char *config_path;    /* NULL: built-in defaults only */
-	const char *semconv_path;   /* NULL: no registry (types from values) */
+	const char *bundled_semconv;  /* the bundled conventions/ (NULL: none) */
+	const char *semconv_path;   /* --semconv: a file or registry folder, loaded
+				       after the bundled one (NULL: none) */
 	const char *scenarios_dir;  /* NULL with files == NULL: no scenarios */
 	const char *const *files;   /* load only these scenario files */
 	size_t nfiles;

@@ -65,7 +65,8 @@ void scx_init(struct scx *x, struct arena *arena, const char *vendor_out,
 	x->defs.size = sizeof(struct scx_def);
 	x->refs.size = sizeof(struct scx_ref);
 	x->groups.size = sizeof(struct scx_group);
-	x->warnings.size = sizeof(const char *);
+	x->warnings.size = sizeof(struct scx_warning);
+	x->filenames.size = sizeof(const char *);
 }
 
 void scx_release(struct scx *x)
@@ -74,6 +75,7 @@ void scx_release(struct scx *x)
 	free(x->refs.items);
 	free(x->groups.items);
 	free(x->warnings.items);
+	free(x->filenames.items);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -98,16 +100,38 @@ void *scx_push(struct scx_vec *v)
 int scx_warn(struct scx *x, const char *file, int line, int col, const char *fmt, ...)
 {
 	char msg[1024];
-	const char **slot;
+	struct scx_warning *w;
+	const char *const *names = x->filenames.items;
+	size_t fileno = x->filenames.n;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!(slot = scx_push(&x->warnings)) ||
-	    !(*slot = arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)))
+	while (fileno && names[fileno - 1] != file)  /* usually the file being read */
+		fileno--;
+	if (!(w = scx_push(&x->warnings)))
+		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+	w->fileno = fileno;
+	w->line = line;
+	w->col = col;
+	w->seq = x->warnings.n;
+	if (!(w->text = arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)))
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
+}
+
+static int cmp_warning(const void *a, const void *b)
+{
+	const struct scx_warning *x = a, *y = b;
+
+	if (x->fileno != y->fileno)
+		return x->fileno < y->fileno ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 bool scx_is_vendor_id(const char *id)
@@ -568,6 +592,8 @@ static int resolve_groups(struct scx *x)
 				continue;
 			}
 			t = find_group(ix, ni, g->edges[edge[depth - 1]++].target);
+			if (!t)  /* cannot happen: every target was checked above */
+				continue;
 			if (t->state == 1) {
 				size_t from = 0;
 
@@ -749,11 +775,15 @@ int semconv_load_many(const char *const *paths, size_t n, const char *vendor_out
 	sc->schema_url = x.schema_url ? x.schema_url : "";
 	sc->nwarnings = x.warnings.n;
 	if (sc->nwarnings) {
+		const struct scx_warning *w = x.warnings.items;
+
 		if (!(sc->warnings = ARENA_NEWN(&sc->arena, const char *, sc->nwarnings))) {
 			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 			goto cleanup;
 		}
-		memcpy(sc->warnings, x.warnings.items, sc->nwarnings * sizeof(const char *));
+		qsort(x.warnings.items, sc->nwarnings, sizeof(*w), cmp_warning);
+		for (size_t i = 0; i < sc->nwarnings; i++)
+			sc->warnings[i] = w[i].text;
 	}
 	*out = sc;
 	sc = NULL;

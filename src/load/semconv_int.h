@@ -88,6 +88,13 @@ struct scx_group {
 	int state;           /* resolution: 0 new, 1 visiting, 2 done */
 };
 
+struct scx_warning {
+	const char *text;  /* "file:line:col: message" */
+	size_t fileno;     /* load order of the file */
+	int line, col;
+	size_t seq;
+};
+
 /* Growable array of fixed-size items (malloc'd; freed by scx_release). */
 struct scx_vec {
 	void *items;
@@ -101,7 +108,8 @@ struct scx {
 	struct scx_vec defs;      /* struct scx_def */
 	struct scx_vec refs;      /* struct scx_ref */
 	struct scx_vec groups;    /* struct scx_group */
-	struct scx_vec warnings;  /* const char * */
+	struct scx_vec warnings;  /* struct scx_warning */
+	struct scx_vec filenames; /* const char *, in load order */
 	const char *schema_url;
 	size_t files;
 	size_t order;

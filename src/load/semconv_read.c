@@ -161,7 +161,7 @@ static const char *closest_named(const char *s, const struct named *t)
 	const char *names[16];
 	size_t n = 0;
 
-	for (; t[n].name && n < 15; n++)
+	for (; n < 15 && t[n].name; n++)
 		names[n] = t[n].name;
 	names[n] = NULL;
 	return closest(s, names);
@@ -575,6 +575,7 @@ static int parse_type(struct rd *r, const struct ynode *map, struct sc_attr *a)
 
 struct gctx {
 	struct scx_group *g;  /* NULL for v2 top-level attributes */
+	const char *prefix;   /* old v1 groups: attribute ids are relative to it */
 	bool vendor;          /* a group we own */
 	bool closed;          /* group annotated otelsim.closed */
 	bool exclude;         /* group annotated dependency_resolution.exclude */
@@ -704,6 +705,13 @@ static int read_attr(struct rd *r, const struct gctx *c, const struct ynode *an,
 		if (defs_ok)
 			return fail(r, an, "attribute has no 'id' or 'ref'");
 		return fail(r, an, "attribute has no 'ref' or 'ref_group'");
+	}
+	if (c->prefix) {
+		char *full = arena_printf(r->x->arena, "%s.%s", c->prefix, id);
+
+		if (!full)
+			return nomem(r);
+		id = full;
 	}
 	return read_def(r, c, an, id, idn);
 }
@@ -860,6 +868,10 @@ static int read_group_v1(struct rd *r, const struct ynode *gn)
 	c.vendor = scx_is_vendor_id(id);
 	c.closed = a.closed;
 	c.exclude = a.exclude;
+	if ((rc = get_str(r, gn, "prefix", NULL, &c.prefix, NULL)))
+		return rc;
+	if (c.prefix && !*c.prefix)
+		c.prefix = NULL;
 	return read_attr_list(r, &c, gn, "attributes", true);
 }
 
@@ -1073,10 +1085,15 @@ int scx_read_file(struct scx *x, const char *path)
 	const struct ynode *root;
 	int rc;
 
-	if (!(r.file = arena_strdup(x->arena, path)))
+	const char **slot;
+
+	if (!(r.file = arena_strdup(x->arena, path)) || !(slot = scx_push(&x->filenames)))
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
-	if ((rc = yaml_load_file(path, NULL, &doc, x->err)))
+	*slot = r.file;
+	if ((rc = yaml_load_file(path, NULL, &doc, x->err))) {
+		ydoc_release(&doc);  /* a failed load keeps its arena */
 		return rc;
+	}
 	x->files++;
 	root = doc.root;
 	if (!root || ynode_is_null(root)) {

@@ -243,7 +243,7 @@ static int close_collection(struct builder *b)
 			rc = error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
 			goto out;
 		}
-		if (f.n)  /* an empty list has no items buffer */
+		if (f.n)  /* an empty list has no items buffer (memcpy from NULL is UB) */
 			memcpy(n->items, f.items, f.n * sizeof(void *));
 		n->n = f.n;
 	} else {

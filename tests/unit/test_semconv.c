@@ -411,6 +411,48 @@ static void test_load_many_later_wins(void **state)
 	semconv_free(sc);
 }
 
+static void test_warnings_in_file_order(void **state)
+{
+	struct semconv *sc = load_ok("tests/data/semconv/misc/warnings.yaml", NULL);
+	static const char *const want[] = {
+		"8:20: unknown stability 'experimentl' (did you mean 'experimental'?)",
+		"14:36: unknown deprecation reason 'forgotten'",
+		"18:29: 'allowed_values' only narrows 'odd.x' in a vendor group (ignored)",
+		"19:13: unknown key 'bucket' (did you mean 'buckets'?)",
+		"20:5: group 'odd.span' has no 'type' (taken as span)",
+	};
+	const struct sc_attr *a;
+	struct sc_counts c;
+
+	(void)state;
+	semconv_counts(sc, &c);
+	assert_counts(&c, 1, 2, 1, 1, 1, 0, 1, 0, 1, 1, 5);
+	assert_int_equal(semconv_warning_count(sc), 5);
+	for (size_t i = 0; i < 5; i++) {
+		char full[512];
+
+		snprintf(full, sizeof(full), "tests/data/semconv/misc/warnings.yaml:%s", want[i]);
+		assert_string_equal(semconv_warning(sc, i), full);
+	}
+	a = attr(sc, "odd.x");  /* not narrowed, still open */
+	assert_false(a->closed);
+	assert_string_equal(a->stability, "experimentl");
+	assert_string_equal(members(a), "a=a(d)");
+	assert_int_equal(semconv_span(sc, "odd.span")->kind, 1);
+	semconv_free(sc);
+}
+
+static void test_definition2_spellings(void **state)
+{
+	struct semconv *sc = load_ok("tests/data/semconv/misc/spellings", NULL);
+
+	(void)state;
+	assert_int_equal(attr(sc, "spell.a")->type, SC_BOOLEAN);
+	assert_int_equal(attr(sc, "spell.b")->type, SC_DOUBLE);
+	assert_int_equal(semconv_warning_count(sc), 0);
+	semconv_free(sc);
+}
+
 /* ---- the bundled conventions/ ---- */
 
 static void test_bundled_counts(void **state)
@@ -420,7 +462,7 @@ static void test_bundled_counts(void **state)
 
 	(void)state;
 	semconv_counts(sc, &c);
-	assert_counts(&c, 11, 64, 103, 21, 130, 11, 23, 1, 3, 159, 0);
+	assert_counts(&c, 11, 68, 106, 21, 130, 12, 23, 1, 5, 161, 0);
 	assert_int_equal(semconv_warning_count(sc), 0);
 	assert_string_equal(semconv_schema_url(sc), "https://opentelemetry.io/schemas/1.44.0");
 	semconv_free(sc);
@@ -443,6 +485,10 @@ static void test_bundled_attributes(void **state)
 					"options=OPTIONS,patch=PATCH,post=POST,put=PUT,"
 					"trace=TRACE,other=_OTHER");
 	assert_int_equal(attr(sc, "http.response.status_code")->type, SC_INT);
+	/* old names seed 002 uses: deprecated, with their new names */
+	assert_string_equal(attr(sc, "http.method")->renamed_to, "http.request.method");
+	assert_string_equal(attr(sc, "db.system")->renamed_to, "db.system.name");
+	assert_true(attr(sc, "db.system")->deprecated);
 	assert_int_equal(attr(sc, "server.port")->type, SC_INT);
 	assert_string_equal(members(attr(sc, "gen_ai.operation.name")),
 			    "chat=chat,generate_content=generate_content,"
@@ -551,6 +597,10 @@ static void test_bundled_signals(void **state)
 		assert_string_equal(m->unit, metrics[i].unit);
 		assert_buckets(m, metrics[i].b, metrics[i].n);
 	}
+	m = semconv_metric(sc, "http.server.active_requests");
+	assert_non_null(m);
+	assert_string_equal(m->instrument, "updowncounter");
+	assert_string_equal(m->unit, "{request}");
 	m = semconv_metric(sc, "vendor.tool.calls");
 	assert_non_null(m);
 	assert_string_equal(m->instrument, "counter");
@@ -579,6 +629,8 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_load_many_later_wins),
+		cmocka_unit_test(test_warnings_in_file_order),
+		cmocka_unit_test(test_definition2_spellings),
 		cmocka_unit_test(test_bundled_counts),
 		cmocka_unit_test(test_bundled_attributes),
 		cmocka_unit_test(test_bundled_signals),

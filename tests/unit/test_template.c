@@ -533,8 +533,11 @@ static void test_deterministic(void **state)
 		size_t n = fmt_i64(want, i);
 
 		want[n++] = '-';
-		for (int k = 0; k < 8; k++, x >>= 4)
+		/* low byte first, high digit of each byte first */
+		for (int k = 0; k < 4; k++, x >>= 8) {
+			want[n++] = "0123456789abcdef"[(x >> 4) & 15];
 			want[n++] = "0123456789abcdef"[x & 15];
+		}
 		want[n] = '\0';
 		assert_string_equal(a, want);
 	}
