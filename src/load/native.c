@@ -892,9 +892,11 @@ static int fill_weight(struct schema_ctx *c, const struct key_def *k, const stru
 {
 	double d;
 
-	(void)c;
 	(void)k;
 	ynode_double(v, &d);
+	if (d > 1e9)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'workload_weight' is too large (at most 1000000000)");
 	((struct scenario *)obj)->weight = d;
 	return 0;
 }
@@ -1005,7 +1007,7 @@ static const struct key_def scenario_keys[] = {
 	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL,
 	  "labels for --tags filtering" },
 	{ "workload_weight", KT_NUMBER, 0, NULL, NULL, fill_weight, SCHEMA_NOFILL,
-	  "relative weight in mixed runs (default 1; <= 0: only runs by name)" },
+	  "relative weight in mixed runs (default 1, at most 10^9; <= 0: only runs by name)" },
 	{ "repeat_count", KT_INT, 0, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
 	  "traces when run alone without --count (default: the config's count)" },
 	{ "interval_ms", KT_NUMBER, 0, NULL, NULL, fill_interval, SCHEMA_NOFILL,

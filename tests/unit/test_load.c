@@ -36,7 +36,7 @@ static void opts_default(struct load_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->config_path = "config/config.yaml";
-	o->semconv_path = "conventions";
+	o->bundled_semconv = "conventions";
 	o->bundled_dir = "scenarios";
 }
 
