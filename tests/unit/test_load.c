@@ -1018,6 +1018,70 @@ static void test_template_positions_in_block_scalars(void **state)
 	assert_non_null(strstr(err.message, "at position 19 of the string"));
 }
 
+static void test_parent_refs_follow_the_vendor(void **state)
+{
+	static const char *const vendors[] = { "vendor", "acme", "longer_vendor" };
+	const char *text = "name: t\nroot:\n  type: x\n  attributes:\n"
+			   "    vendor.s: \"{{parent.attributes.vendor.session.id}}\"\n"
+			   "    bad: \"{{parent.attributes.vendor.x}} {{random.nope}}\"\n";
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct load_opts o;
+		struct model m;
+		struct otelsim_error err = { 0 };
+		const char *files[1];
+		char path[64], key[64];
+		struct keyval parent;
+		struct value out;
+		struct rng r;
+		struct tmpl_ctx ctx;
+		FILE *f;
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/otelsim-test-load-XXXXXX");
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		f = fdopen(fd, "wb");
+		fputs(text, f);
+		fclose(f);
+		opts_default(&o);
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+		o.vendor = vendors[i];
+		/* the error offset is the file's, whatever the prefix's length */
+		assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
+		model_release(&m);
+		assert_int_equal(err.line, 6);
+		assert_int_equal(err.column, 44);
+		assert_non_null(strstr(err.message, "at position 34 of the string"));
+		/* without the bad attribute, the reference reads <vendor>.session.id */
+		f = fopen(path, "wb");
+		fwrite(text, 1, strstr(text, "    bad:") - text, f);
+		fclose(f);
+		load_expect_ok(&o, &m);
+		unlink(path);
+		snprintf(key, sizeof(key), "%s.session.id", vendors[i]);
+		parent.key = key;
+		parent.key_len = (uint32_t)strlen(key);
+		parent.value.type = VAL_STRING;
+		parent.value.u.s.ptr = "S1";
+		parent.value.u.s.len = 2;
+		memset(&ctx, 0, sizeof(ctx));
+		rng_seed(&r, 1, 2, 3);
+		ctx.rng = &r;
+		ctx.arena = &m.arena;
+		ctx.parent_attrs = &parent;
+		ctx.nparent_attrs = 1;
+		assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+		assert_int_equal(out.type, VAL_STRING);
+		assert_int_equal(out.u.s.len, 2);
+		assert_memory_equal(out.u.s.ptr, "S1", 2);
+		model_release(&m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1037,6 +1101,7 @@ int main(void)
 		cmocka_unit_test(test_kind_from_conventions_and_forms),
 		cmocka_unit_test(test_directory_walk),
 		cmocka_unit_test(test_template_positions_in_block_scalars),
+		cmocka_unit_test(test_parent_refs_follow_the_vendor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
