@@ -493,10 +493,16 @@ static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct
 	if (!s->name)
 		return oom(c);
 	if (tmpl_has_expr(v->str, v->len)) {
+		struct tmpl_error te;
+
+		/* checked as written (positions are the file's), kept as emitted */
 		rc = value_gen(c, NULL, v, &st(c)->env, &g);
 		if (rc)
 			return rc;
 		s->name_tmpl = g.tmpl;
+		if (len != v->len &&
+		    tmpl_compile(&c->m->arena, s->name, len, &st(c)->env.tenv, &s->name_tmpl, &te))
+			return schema_error(c, OTELSIM_EINPUT, v, "%s", te.message);
 	}
 	return 0;
 }

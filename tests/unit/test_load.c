@@ -942,10 +942,11 @@ static void test_kind_from_conventions_and_forms(void **state)
 	int rc;
 
 	(void)state;
-	rc = load_text("name: k\nroot:\n  type: vendor.llm.call\n  children:\n"
+	rc = load_text("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: vendor.llm.call\n  children:\n"
 		       "    - {type: y, kind: SPAN_KIND_CONSUMER}\n    - {type: z, kind: Producer}\n"
 		       "    - {type: vendor.planner, latency: 7.5, count: {distribution: fixed, value: 3}}\n"
-		       "    - {type: w, count: {distribution: poisson, mean: 2}}\n",
+		       "    - {type: w, count: {distribution: poisson, mean: 2}}\n"
+		       "    - {type: \"vendor.step.{{vars.v}}\"}\n",
 		       false, &m, &err, path, sizeof(path));
 	unlink(path);
 	fmt_err(&err, buf, sizeof(buf));
@@ -960,8 +961,47 @@ static void test_kind_from_conventions_and_forms(void **state)
 	assert_int_equal(child(m.scenarios[0]->root, 2)->count.n, 3);
 	/* poisson without max: ceil(mean * 4 + 10) */
 	assert_int_equal(child(m.scenarios[0]->root, 3)->count.max, 18);
-	assert_int_equal(m.scenarios[0]->max_spans, 1 + 1 + 1 + 3 + 18);
+	assert_int_equal(m.scenarios[0]->max_spans, 1 + 1 + 1 + 3 + 18 + 1);
+	assert_null(child(m.scenarios[0]->root, 3)->name_tmpl);
+	assert_non_null(child(m.scenarios[0]->root, 4)->name_tmpl);
 	model_release(&m);
+	/* a templated span type is emitted with the vendor prefix too */
+	{
+		struct load_opts o;
+		const char *files[1];
+		struct value out;
+		struct value vars[1];
+		struct rng r;
+		struct tmpl_ctx ctx;
+		FILE *f;
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/otelsim-test-load-XXXXXX");
+		fd = mkstemp(path);
+		f = fdopen(fd, "wb");
+		fputs("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: \"vendor.step.{{vars.v}}\"\n", f);
+		fclose(f);
+		opts_default(&o);
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+		o.vendor = "acme";
+		load_expect_ok(&o, &m);
+		unlink(path);
+		assert_string_equal(m.scenarios[0]->root->name, "acme.step.{{vars.v}}");
+		vars[0].type = VAL_STRING;
+		vars[0].u.s.ptr = "a";
+		vars[0].u.s.len = 1;
+		memset(&ctx, 0, sizeof(ctx));
+		rng_seed(&r, 1, 2, 3);
+		ctx.rng = &r;
+		ctx.arena = &m.arena;
+		ctx.vars = vars;
+		assert_int_equal(tmpl_eval(m.scenarios[0]->root->name_tmpl, &ctx, &out), 0);
+		assert_int_equal(out.u.s.len, 11);
+		assert_memory_equal(out.u.s.ptr, "acme.step.a", 11);
+		model_release(&m);
+	}
 }
 
 static void test_directory_walk(void **state)
