@@ -764,7 +764,7 @@ static int base64_decode(struct schema_ctx *c, const struct ynode *n, struct val
 static int const_scalar(struct schema_ctx *c, const struct ynode *n, struct value *out)
 {
 	int rc;
-	const char *s;
+	const char *s = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (n->tag && !strcmp(n->tag, TAG_BINARY))
@@ -1296,7 +1296,7 @@ static int convert_scalar(struct schema_ctx *c, const struct ynode *n, int type,
 	plain.tag = NULL;
 	switch (type) {
 	case VAL_STRING: {
-		const char *s;
+		const char *s = NULL;
 
 		rc = value_string(c, n, &s);
 		if (rc)

@@ -233,9 +233,14 @@ static int open_collection(struct builder *b, int type, const yaml_event_t *ev)
 
 static int close_collection(struct builder *b)
 {
-	struct frame f = b->stack[--b->depth];
-	struct ynode *n = f.node;
+	struct frame f;
+	struct ynode *n;
 	int rc = 0;
+
+	if (!b->depth)  /* libyaml balances its events; never trust that blindly */
+		return error_set(b->err, OTELSIM_EINTERNAL, "YAML: end of a collection never opened");
+	f = b->stack[--b->depth];
+	n = f.node;
 
 	if (n->type == YN_SEQ) {
 		n->items = ARENA_NEWN(&b->doc->arena, struct ynode *, f.n ? f.n : 1);
