@@ -37,7 +37,7 @@ struct pipeline_cfg {
 	/* called on the calling thread, in block order; non-zero stops */
 	int (*consume)(void *ctx, const struct pipe_block *b, struct otelsim_error *err);
 	void *ctx;
-	volatile sig_atomic_t *cancel;  /* set asynchronously to stop early */
+	const volatile sig_atomic_t *cancel;  /* set asynchronously to stop early */
 };
 
 int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err);
