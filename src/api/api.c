@@ -196,6 +196,7 @@ static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
 	pc->end_block = rs->end_block;
 	pc->threads = o->threads ? o->threads : 1;
 	pc->console = o->text ? o->show_spans : 0;
+	pc->cancel = o->cancel;
 }
 
 static int check_options(const struct otelsim_render_options *o, struct otelsim_error *err)

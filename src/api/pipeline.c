@@ -24,6 +24,10 @@ struct shared {
 	uint64_t next;      /* next block to hand out */
 	uint64_t consumed;  /* blocks consumed (relative to first_block) */
 	int failed;         /* a worker or the consumer gave up */
+	int writing;        /* a worker holds the writer role (threads >= 2) */
+	int inline_write;   /* workers consume in order themselves */
+	uint64_t total;     /* blocks in this run */
+	pthread_cond_t done;
 	struct otelsim_error werr;
 };
 
@@ -51,7 +55,48 @@ static void fail_shared(struct shared *sh, const char *what)
 	}
 	pthread_cond_broadcast(&sh->ready);
 	pthread_cond_broadcast(&sh->space);
+	pthread_cond_broadcast(&sh->done);
 	pthread_mutex_unlock(&sh->mu);
+}
+
+/*
+ * With two or more workers there is no separate writing thread: whoever
+ * publishes a block takes the writer role when it is free and consumes every
+ * block that is ready in order. Called with sh->mu held; returns with it held.
+ */
+static void drain_locked(struct shared *sh)
+{
+	const struct pipeline_cfg *cfg = sh->cfg;
+
+	if (sh->writing)
+		return;
+	sh->writing = 1;
+	while (!sh->failed && sh->consumed < sh->total) {
+		struct slot *s = &sh->slots[sh->consumed % sh->window];
+		struct otelsim_error e;
+		int rc;
+
+		if (!s->ready)
+			break;
+		if (cfg->cancel && *cfg->cancel) {
+			sh->failed = 1;
+			error_set(&sh->werr, OTELSIM_EIO, "interrupted");
+			break;
+		}
+		pthread_mutex_unlock(&sh->mu);
+		memset(&e, 0, sizeof(e));
+		rc = cfg->consume(cfg->ctx, &s->blk, &e);
+		pthread_mutex_lock(&sh->mu);
+		s->ready = 0;
+		sh->consumed++;
+		if (rc && !sh->failed) {
+			sh->failed = 1;
+			sh->werr = e;
+		}
+		pthread_cond_broadcast(&sh->space);
+	}
+	sh->writing = 0;
+	pthread_cond_broadcast(&sh->done);
 }
 
 static void *worker(void *arg)
@@ -137,6 +182,8 @@ static void *worker(void *arg)
 		s->blk.max_end_ns = mine.max_end_ns;
 		s->ready = 1;
 		pthread_cond_broadcast(&sh->ready);
+		if (sh->inline_write)
+			drain_locked(sh);
 		pthread_mutex_unlock(&sh->mu);
 	}
 out:
@@ -148,75 +195,107 @@ out:
 	return NULL;
 }
 
+/* Wait on cond for at most 100 ms, to notice a cancel from a signal handler. */
+static void wait_a_while(pthread_cond_t *cond, pthread_mutex_t *mu)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(cond, mu, &ts);
+}
+
+static int cancelled(const struct pipeline_cfg *cfg)
+{
+	return cfg->cancel && *cfg->cancel;
+}
+
+/* One worker: the calling thread writes each block in order as it comes. */
+static int consume_here(struct shared *sh, struct otelsim_error *err)
+{
+	const struct pipeline_cfg *cfg = sh->cfg;
+	int rc = 0;
+
+	for (uint64_t rel = 0; rel < sh->total; rel++) {
+		struct slot *s = &sh->slots[rel % sh->window];
+
+		pthread_mutex_lock(&sh->mu);
+		while (!s->ready && !sh->failed && !cancelled(cfg))
+			wait_a_while(&sh->ready, &sh->mu);
+		pthread_mutex_unlock(&sh->mu);
+		if (sh->failed && !s->ready)
+			break;
+		if (cancelled(cfg))
+			return error_set(err, OTELSIM_EIO, "interrupted");
+		rc = cfg->consume(cfg->ctx, &s->blk, err);
+		pthread_mutex_lock(&sh->mu);
+		s->ready = 0;
+		sh->consumed++;
+		pthread_cond_broadcast(&sh->space);
+		pthread_mutex_unlock(&sh->mu);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Several workers write in turn themselves: the calling thread just waits. */
+static int wait_for_workers(struct shared *sh, struct otelsim_error *err)
+{
+	pthread_mutex_lock(&sh->mu);
+	while (sh->consumed < sh->total && !sh->failed) {
+		if (cancelled(sh->cfg)) {
+			sh->failed = 1;
+			error_set(&sh->werr, OTELSIM_EIO, "interrupted");
+			break;
+		}
+		wait_a_while(&sh->done, &sh->mu);
+	}
+	pthread_mutex_unlock(&sh->mu);
+	(void)err;
+	return 0;
+}
+
 int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 {
 	struct shared sh;
 	pthread_t *tids = NULL;
 	unsigned n = cfg->threads ? cfg->threads : 1, started = 0;
-	uint64_t total = cfg->end_block > cfg->first_block ? cfg->end_block - cfg->first_block : 0;
 	int rc = 0;
 
 	if (n > 256)
 		n = 256;
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
+	sh.total = cfg->end_block > cfg->first_block ? cfg->end_block - cfg->first_block : 0;
 	sh.window = 2 * (uint64_t)n + 2;
 	sh.next = cfg->first_block;
+	sh.inline_write = n >= 2 && sh.total >= 2;
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.ready, NULL);
 	pthread_cond_init(&sh.space, NULL);
+	pthread_cond_init(&sh.done, NULL);
 	sh.slots = calloc(sh.window, sizeof(*sh.slots));
 	tids = calloc(n, sizeof(*tids));
 	if (!sh.slots || !tids) {
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (total == 0)
+	if (sh.total == 0)
 		goto cleanup;
-	for (; started < n && started < total; started++) {
+	for (; started < n && started < sh.total; started++) {
 		if (pthread_create(&tids[started], NULL, worker, &sh)) {
 			fail_shared(&sh, "starting threads");
 			break;
 		}
 	}
-	for (uint64_t rel = 0; rel < total; rel++) {
-		struct slot *s = &sh.slots[rel % sh.window];
-
-		pthread_mutex_lock(&sh.mu);
-		while (!s->ready && !sh.failed) {
-			struct timespec ts;
-
-			if (cfg->cancel && *cfg->cancel)
-				break;
-			/* wake up now and then to notice a cancel from a signal handler */
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 100000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&sh.ready, &sh.mu, &ts);
-		}
-		pthread_mutex_unlock(&sh.mu);
-		if (sh.failed && !s->ready)
-			break;
-		if (cfg->cancel && *cfg->cancel) {
-			rc = error_set(err, OTELSIM_EIO, "interrupted");
-			break;
-		}
-		rc = cfg->consume(cfg->ctx, &s->blk, err);
-		pthread_mutex_lock(&sh.mu);
-		s->ready = 0;
-		sh.consumed++;
-		if (rc)
-			sh.failed = 1;
-		pthread_cond_broadcast(&sh.space);
-		pthread_mutex_unlock(&sh.mu);
-		if (rc)
-			break;
-	}
+	rc = sh.inline_write ? wait_for_workers(&sh, err) : consume_here(&sh, err);
 	pthread_mutex_lock(&sh.mu);
-	if (rc || (cfg->cancel && *cfg->cancel))
+	if (rc)
 		sh.failed = 1;
 	pthread_cond_broadcast(&sh.space);
 	pthread_mutex_unlock(&sh.mu);
@@ -236,6 +315,7 @@ cleanup:
 	free(tids);
 	pthread_cond_destroy(&sh.ready);
 	pthread_cond_destroy(&sh.space);
+	pthread_cond_destroy(&sh.done);
 	pthread_mutex_destroy(&sh.mu);
 	return rc;
 }

@@ -48,6 +48,7 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	p = progress_new(label, !c->quiet && !c->show_spans && isatty(2));
 	ro.progress = progress_update;
 	ro.progress_ctx = p;
+	ro.cancel = &cli_interrupted;
 	rc = otelsim_render_files(os, &ro, &res, &err);
 	progress_done(p);
 	fflush(stdout);

@@ -493,10 +493,16 @@ static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct
 	if (!s->name)
 		return oom(c);
 	if (tmpl_has_expr(v->str, v->len)) {
+		struct tmpl_error te;
+
+		/* checked as written (positions are the file's), kept as emitted */
 		rc = value_gen(c, NULL, v, &st(c)->env, &g);
 		if (rc)
 			return rc;
 		s->name_tmpl = g.tmpl;
+		if (len != v->len &&
+		    tmpl_compile(&c->m->arena, s->name, len, &st(c)->env.tenv, &s->name_tmpl, &te))
+			return schema_error(c, OTELSIM_EINPUT, v, "%s", te.message);
 	}
 	return 0;
 }
@@ -892,9 +898,11 @@ static int fill_weight(struct schema_ctx *c, const struct key_def *k, const stru
 {
 	double d;
 
-	(void)c;
 	(void)k;
 	ynode_double(v, &d);
+	if (d > 1e9)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'workload_weight' is too large (at most 1000000000)");
 	((struct scenario *)obj)->weight = d;
 	return 0;
 }
@@ -1005,7 +1013,7 @@ static const struct key_def scenario_keys[] = {
 	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL,
 	  "labels for --tags filtering" },
 	{ "workload_weight", KT_NUMBER, 0, NULL, NULL, fill_weight, SCHEMA_NOFILL,
-	  "relative weight in mixed runs (default 1; <= 0: only runs by name)" },
+	  "relative weight in mixed runs (default 1, at most 10^9; <= 0: only runs by name)" },
 	{ "repeat_count", KT_INT, 0, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
 	  "traces when run alone without --count (default: the config's count)" },
 	{ "interval_ms", KT_NUMBER, 0, NULL, NULL, fill_interval, SCHEMA_NOFILL,

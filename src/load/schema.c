@@ -121,8 +121,6 @@ int schema_enum_error(struct schema_ctx *c, const struct ynode *at, const char *
 			break;
 		len += (size_t)w;
 	}
-	if (len >= sizeof(list))
-		len = sizeof(list) - 1;
 	if (s)
 		return schema_error(c, OTELSIM_EINPUT, at,
 				    "unknown %s '%.200s' (expected one of: %s; did you mean '%s'?)",
@@ -266,7 +264,7 @@ static int check_and_fill(struct schema_ctx *c, const struct key_def *d, const s
 	bool b;
 	int rc, idx = 0;
 
-	if (ynode_is_null(v) && d->type != KT_ANY)
+	if (!v || (ynode_is_null(v) && d->type != KT_ANY))
 		return schema_error(c, OTELSIM_EINPUT, v, "'%s' has no value (expected %s)", d->key,
 				    want_name(d->type));
 	switch (d->type) {

@@ -13,6 +13,7 @@
 #include "load/loader.h"
 #include "load/semconv.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 #include "util/text.h"
 
 #define TAG_BINARY "tag:yaml.org,2002:binary"
@@ -618,7 +619,6 @@ int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *
 	struct dist_parse p;
 	int which = -1, rc;
 	int64_t v;
-	char b[32];
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
@@ -682,8 +682,21 @@ int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *
 	default:
 		return error_set(c->err, OTELSIM_EINTERNAL, "count: no distribution");
 	}
-	(void)b;
 	return 0;
+}
+
+static const char *a_type(int t)
+{
+	switch (t) {
+	case VAL_STRING: return "a string";
+	case VAL_BOOL: return "a boolean";
+	case VAL_INT: return "an int";
+	case VAL_DOUBLE: return "a double";
+	case VAL_BYTES: return "bytes";
+	case VAL_ARRAY: return "an array";
+	case VAL_KVLIST: return "a kvlist";
+	default: return "nothing";
+	}
 }
 
 /* ---- constants ----------------------------------------------------------- */
@@ -751,7 +764,7 @@ static int base64_decode(struct schema_ctx *c, const struct ynode *n, struct val
 static int const_scalar(struct schema_ctx *c, const struct ynode *n, struct value *out)
 {
 	int rc;
-	const char *s;
+	const char *s = NULL;
 
 	memset(out, 0, sizeof(*out));
 	if (n->tag && !strcmp(n->tag, TAG_BINARY))
@@ -840,7 +853,7 @@ static int const_list(struct schema_ctx *c, const struct ynode *n, bool homogene
 			if (t != t0)
 				return schema_error(c, OTELSIM_EINPUT, n->items[i],
 						    "array items must all have the same type (this one is %s, the first %s)",
-						    value_type_name(t), value_type_name(t0));
+						    a_type(t), a_type(t0));
 		}
 	}
 	out->type = VAL_ARRAY;
@@ -914,20 +927,6 @@ static int sc_value_type(const struct sc_attr *a, int *elem)
 	case SC_DOUBLE_ARRAY: *elem = VAL_DOUBLE; return VAL_ARRAY;
 	case SC_BOOLEAN_ARRAY: *elem = VAL_BOOL; return VAL_ARRAY;
 	default: return sc_scalar_type(a->type);
-	}
-}
-
-static const char *a_type(int t)
-{
-	switch (t) {
-	case VAL_STRING: return "a string";
-	case VAL_BOOL: return "a boolean";
-	case VAL_INT: return "an int";
-	case VAL_DOUBLE: return "a double";
-	case VAL_BYTES: return "bytes";
-	case VAL_ARRAY: return "an array";
-	case VAL_KVLIST: return "a kvlist";
-	default: return "nothing";
 	}
 }
 
@@ -1022,21 +1021,76 @@ static int sc_check_const(struct schema_ctx *c, const char *key, const struct yn
 
 /* ---- templates ------------------------------------------------------------ */
 
+#define PARENT_VENDOR "parent.attributes.vendor."
+
+/*
+ * {{parent.attributes.vendor.x}} names an attribute that is emitted as
+ * <vendor>.x: rewrite the reference too. *map gets the rewritten offsets of
+ * each replacement's end (to turn error offsets back into the file's).
+ */
+static char *rewrite_parent_refs(struct schema_ctx *c, const char *s, size_t len,
+				 size_t *out_len, size_t *ends, size_t *nends, size_t maxends,
+				 ptrdiff_t *delta)
+{
+	const char *vendor = c->m->vendor ? c->m->vendor : "vendor";
+	size_t vl = strlen(vendor), pl = sizeof(PARENT_VENDOR) - 1;
+	struct strbuf sb = STRBUF_INIT;
+	char *r;
+
+	*nends = 0;
+	*delta = (ptrdiff_t)vl - 6;  /* "vendor" -> vendor */
+	if (!strcmp(vendor, "vendor") || !memmem(s, len, PARENT_VENDOR, pl))
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		if (len - i >= pl && !memcmp(s + i, PARENT_VENDOR, pl) && *nends < maxends) {
+			strbuf_add(&sb, "parent.attributes.", 18);
+			strbuf_add(&sb, vendor, vl);
+			strbuf_addch(&sb, '.');
+			i += pl;
+			ends[(*nends)++] = sb.len;
+		} else {
+			strbuf_addch(&sb, s[i++]);
+		}
+	}
+	if (!sb.buf)
+		return NULL;
+	r = arena_strndup(&c->m->arena, sb.buf, sb.len);
+	*out_len = sb.len;
+	strbuf_release(&sb);
+	return r;
+}
+
 static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struct gen_env *env,
 			struct tmpl **out)
 {
 	struct tmpl_error te;
 	static const struct tmpl_env empty;
+	size_t ends[32], nends = 0, len = n->len;
+	ptrdiff_t delta = 0;
+	const char *s;
 	int line, col;
 
 	memset(&te, 0, sizeof(te));
 	if (n->len > LOAD_MAX_STRING)
 		return schema_error(c, OTELSIM_ELIMIT, n, "string longer than %d bytes",
 				    LOAD_MAX_STRING);
-	if (tmpl_compile(&c->m->arena, n->str, n->len, env ? &env->tenv : &empty, out, &te)) {
-		ynode_offset_pos(c->doc, n, te.offset, &line, &col);
+	s = rewrite_parent_refs(c, n->str, n->len, &len, ends, &nends, 32, &delta);
+	if (!s) {
+		s = n->str;
+		len = n->len;
+	}
+	if (tmpl_compile(&c->m->arena, s, len, env ? &env->tenv : &empty, out, &te)) {
+		size_t off = te.offset;
+
+		/* back to the file's offset: undo the replacements before it */
+		for (size_t i = nends; i-- > 0;)
+			if (te.offset >= ends[i]) {
+				off = (size_t)((ptrdiff_t)te.offset - (ptrdiff_t)(i + 1) * delta);
+				break;
+			}
+		ynode_offset_pos(c->doc, n, off, &line, &col);
 		return error_at(c->err, OTELSIM_EINPUT, c->doc->file, line, col,
-				"%s at position %zu of the string", te.message, te.offset + 1);
+				"%s at position %zu of the string", te.message, off + 1);
 	}
 	return 0;
 }
@@ -1242,7 +1296,7 @@ static int convert_scalar(struct schema_ctx *c, const struct ynode *n, int type,
 	plain.tag = NULL;
 	switch (type) {
 	case VAL_STRING: {
-		const char *s;
+		const char *s = NULL;
 
 		rc = value_string(c, n, &s);
 		if (rc)

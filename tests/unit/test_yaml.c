@@ -253,6 +253,37 @@ static void test_positions(void **state)
 	ynode_offset_pos(&doc, ymap_get(v, "d"), 5, &line, &col);
 	assert_int_equal(line, 6);
 	assert_int_equal(col, 6);
+	/* escapes before the offset: the scalar's own position */
+	ydoc_release(&doc);
+	r = load_ok(&doc, "a: \"x\\ty{{z\"\nb: 'it''s {{z'\nc: one\n  two {{z\nd: 'ok {{z'\n");
+	ynode_offset_pos(&doc, ymap_get(r, "a"), 4, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 4);
+	ynode_offset_pos(&doc, ymap_get(r, "b"), 5, &line, &col);
+	assert_int_equal(col, 4);
+	ynode_offset_pos(&doc, ymap_get(r, "c"), 8, &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 4);
+	/* the part before an escape is still exact */
+	ynode_offset_pos(&doc, ymap_get(r, "b"), 2, &line, &col);
+	assert_int_equal(col, 7);
+	ynode_offset_pos(&doc, ymap_get(r, "d"), 3, &line, &col);
+	assert_int_equal(line, 5);
+	assert_int_equal(col, 8);
+	ydoc_release(&doc);
+	r = load_ok(&doc, "name: x\nroot:\n  type: \"ab{{c}}\"\n  d: |\n    one\n    t{{wo\n"
+			  "  é: plain {{x}}\n");
+	v = ymap_get(r, "root");
+	/* a folded block: line breaks became spaces, so the block's own position */
+	{
+		struct ydoc d2;
+		struct ynode *f = load_ok(&d2, "f: >\n  one\n  two {{x\n");
+
+		ynode_offset_pos(&d2, ymap_get(f, "f"), 8, &line, &col);
+		assert_int_equal(line, 1);
+		assert_int_equal(col, 4);
+		ydoc_release(&d2);
+	}
 	/* columns count characters, not bytes */
 	ynode_offset_pos(&doc, ymap_get(v, "é"), 6, &line, &col);
 	assert_int_equal(line, 7);
