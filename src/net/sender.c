@@ -70,6 +70,7 @@ struct sender {
 	struct rng rng;
 	bool in_done;
 	bool curl_inited;
+	bool h2c_no_reuse; /* see setup_easy */
 };
 
 void sender_config_init(struct sender_config *cfg)
@@ -206,6 +207,7 @@ static struct curl_slist *target_headers(const struct sender_target *t)
 		if (t->gzip)
 			l = slist_add(l, "grpc-encoding: gzip", &oom);
 		l = slist_add(l, "grpc-accept-encoding: gzip", &oom);
+		l = slist_add(l, "Accept:", &oom); /* no default Accept header in grpc metadata */
 	} else {
 		l = slist_add(l,
 			      t->protocol == SENDER_HTTP_JSON ? "Content-Type: application/json"
@@ -288,6 +290,14 @@ int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
 		goto fail;
 	}
 	s->curl_inited = true;
+	/*
+	 * libcurl before 8.0 (Debian 12 has 7.88.1) stacks a second HTTP/2
+	 * layer on a reused prior-knowledge (h2c) connection: the next
+	 * transfer hangs or fails with "Error in the HTTP2 framing layer"
+	 * (curl PR #10643). Clear-text gRPC then takes one connection per
+	 * request; TLS (ALPN) connections are reused and multiplexed.
+	 */
+	s->h2c_no_reuse = curl_version_info(CURLVERSION_NOW)->version_num < 0x080000;
 	for (int i = 0; i < 3; i++) {
 		if (!(s->hdrs[i] = target_headers(&s->cfg.target[i])))
 			goto oom;
@@ -346,11 +356,18 @@ static void setup_easy(struct slot *x)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	if (grpc) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-				 tls ? (long)CURL_HTTP_VERSION_2TLS
-				     : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (grpc && tls) {
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L); /* multiplex on one connection */
+	} else if (grpc) {
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		if (x->s->h2c_no_reuse) {
+			/* libcurl < 8.0 breaks a reused prior-knowledge connection */
+			curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+			curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+		} else {
+			curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+		}
 	} else if (!tls) {
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	}
