@@ -62,7 +62,7 @@ def lookup(key, vals, stats):
                 return None
         if isinstance(node, bool):
             return str(node).lower()
-        return node if isinstance(node, str) else json.dumps(node)
+        return node if isinstance(node, str) else json.dumps(node, separators=(",", ":"))
     return vals.get(key)
 
 

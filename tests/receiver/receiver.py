@@ -38,6 +38,12 @@ not counted as received data:
     --trailers-only       answer gRPC failures with headers only
     --retry-info MS       attach a google.rpc.RetryInfo with this delay
     --tls CERT KEY        serve the OTLP ports over TLS
+    --tls-client-ca CA    and require a client certificate signed by CA
+Other options:
+    --save-dir DIR        write each accepted request, re-serialized as
+                          protobuf, to DIR/NNNNNN-<signal>.binpb
+    --gen-dir DIR         keep the generated _pb2 modules there
+    --max-lifetime S      exit after S seconds (default 900)
 Logs (stderr) name headers, never their values.
 """
 
@@ -56,7 +62,6 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from concurrent import futures
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -166,12 +171,19 @@ class Store:
             self.arrivals = []
             self.grpc_deadline_ms = -1
             self.body_bytes = 0
+            self.connections = {"http": set(), "grpc": set()}
+            self.request_items = []    # items in each accepted request, in order
+            self.request_bytes = []    # its (decompressed) body size
+            self.time_min_ns = None    # span start / log / point time
+            self.time_max_ns = None
+            self.saved = 0
 
-    def arrive(self, transport, headers):
+    def arrive(self, transport, headers, peer):
         """A request arrived: its 1-based index."""
         with self.lock:
             self.requests += 1
             self.by_transport[transport] += 1
+            self.connections[transport].add(peer)
             self.arrivals.append(time.monotonic())
             for k, v in headers:
                 k = k.lower()
@@ -185,21 +197,25 @@ class Store:
             if dropped:
                 self.dropped += 1
 
-    def add(self, signal, req, json_body, gz, nbytes):
+    def add(self, signal, req, json_body, gz, nbytes, save_dir):
         with self.lock:
             self.accepted += 1
             self.by_signal[signal] += 1
             self.json_requests += json_body
             self.gzip_requests += gz
             self.body_bytes += nbytes
+            items = 0
             if signal == "traces":
                 for rs in req.resource_spans:
                     self._resource(rs.resource)
                     for ss in rs.scope_spans:
                         for sp in ss.spans:
-                            self.spans += 1
+                            items += 1
                             self.trace_ids.add(sp.trace_id.hex())
                             self.span_ids.append(sp.span_id.hex())
+                            self._time(sp.start_time_unix_nano)
+                            self._time(sp.end_time_unix_nano)
+                self.spans += items
             elif signal == "metrics":
                 for rm in req.resource_metrics:
                     self._resource(rm.resource)
@@ -209,19 +225,37 @@ class Store:
                             kind = m.WhichOneof("data")
                             if kind is None:
                                 continue
-                            n = len(getattr(m, kind).data_points)
-                            self.data_points += n
-                            self.points_by_type[kind] = self.points_by_type.get(kind, 0) + n
+                            points = getattr(m, kind).data_points
+                            for p in points:
+                                self._time(p.time_unix_nano)
+                            items += len(points)
+                            self.points_by_type[kind] = self.points_by_type.get(kind, 0) + len(points)
+                self.data_points += items
             else:
                 for rl in req.resource_logs:
                     self._resource(rl.resource)
                     for sl in rl.scope_logs:
                         for lr in sl.log_records:
-                            self.log_records += 1
+                            items += 1
+                            self._time(lr.time_unix_nano)
                             if lr.trace_id:
                                 self.trace_ids.add(lr.trace_id.hex())
                             if lr.span_id:
                                 self.log_span_ids.append(lr.span_id.hex())
+                self.log_records += items
+            self.request_items.append(items)
+            self.request_bytes.append(nbytes)
+            if save_dir:
+                self.saved += 1
+                path = os.path.join(save_dir, "%06d-%s.binpb" % (self.saved, signal))
+                with open(path + ".tmp", "wb") as f:
+                    f.write(req.SerializeToString())
+                os.rename(path + ".tmp", path)
+
+    def _time(self, ns):
+        if ns:
+            self.time_min_ns = ns if self.time_min_ns is None else min(self.time_min_ns, ns)
+            self.time_max_ns = ns if self.time_max_ns is None else max(self.time_max_ns, ns)
 
     def _resource(self, res):
         for kv in res.attributes:
@@ -262,6 +296,15 @@ class Store:
                 "last_gap_ms": gaps[-1] if gaps else -1,
                 "min_gap_ms": min(gaps) if gaps else -1,
                 "grpc_deadline_ms": self.grpc_deadline_ms,
+                "http_connections": len(self.connections["http"]),
+                "grpc_connections": len(self.connections["grpc"]),
+                "request_items": list(self.request_items),
+                "request_bytes": list(self.request_bytes),
+                "max_request_items": max(self.request_items) if self.request_items else 0,
+                "max_request_bytes": max(self.request_bytes) if self.request_bytes else 0,
+                "time_min_ns": self.time_min_ns or 0,
+                "time_max_ns": self.time_max_ns or 0,
+                "wall_now_ns": time.time_ns(),
             }
 
 
@@ -338,6 +381,7 @@ def make_http_handler(store, faults, msgs):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body leave at once
 
         def log_message(self, fmt, *args):
             pass
@@ -375,7 +419,7 @@ def make_http_handler(store, faults, msgs):
                 return
             headers = list(self.headers.items())
             body = self.read_body()
-            n = store.arrive("http", headers)
+            n = store.arrive("http", headers, "%s:%d" % self.client_address[:2])
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             is_json = ctype == "application/json"
             log("http %s #%d headers: %s" % (path, n, ", ".join(sorted({k.lower() for k, _ in headers}))))
@@ -425,7 +469,7 @@ def make_http_handler(store, faults, msgs):
                 ct, b = self.error_body(400, "cannot decode the request: %s" % type(e).__name__, is_json)
                 self.reply(400, ct, b)
                 return
-            store.add(signal, req, is_json, gz, len(body))
+            store.add(signal, req, is_json, gz, len(body), faults.a.save_dir)
             resp = partial_response(resp_cls, signal, faults)
             if is_json:
                 out = json_format.MessageToJson(resp, indent=None).encode()
@@ -478,7 +522,7 @@ def grpc_handlers(store, faults, msgs):
 
         def export(request, context, signal=signal, resp_cls=resp_cls):
             md = [(k, v) for k, v in context.invocation_metadata()]
-            n = store.arrive("grpc", md)
+            n = store.arrive("grpc", md, context.peer())
             remaining = context.time_remaining()
             if remaining is not None:
                 with store.lock:
@@ -503,7 +547,7 @@ def grpc_handlers(store, faults, msgs):
                     context.send_initial_metadata(())
                 context.abort(sc, msg)
             gz = 1 if any(k == "grpc-encoding" and v == "gzip" for k, v in md) else 0
-            store.add(signal, request, False, gz, request.ByteSize())
+            store.add(signal, request, False, gz, request.ByteSize(), faults.a.save_dir)
             return partial_response(resp_cls, signal, faults)
 
         h = grpc.unary_unary_rpc_method_handler(
@@ -535,8 +579,12 @@ def main():
     ap.add_argument("--trailers-only", action="store_true")
     ap.add_argument("--retry-info", type=int)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--tls-client-ca")
+    ap.add_argument("--save-dir")
     args = ap.parse_args()
 
+    if args.save_dir:
+        os.makedirs(args.save_dir, exist_ok=True)
     tmp = None
     gen_dir = args.gen_dir
     if not gen_dir:
@@ -557,12 +605,20 @@ def main():
         import ssl
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.tls[0], args.tls[1])
+        client_ca = None
+        if args.tls_client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(args.tls_client_ca)
+            with open(args.tls_client_ca, "rb") as f:
+                client_ca = f.read()
         httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
         with open(args.tls[0], "rb") as f:
             cert = f.read()
         with open(args.tls[1], "rb") as f:
             key = f.read()
-        grpc_port = server.add_secure_port("127.0.0.1:0", grpc.ssl_server_credentials([(key, cert)]))
+        creds = grpc.ssl_server_credentials([(key, cert)], root_certificates=client_ca,
+                                            require_client_auth=client_ca is not None)
+        grpc_port = server.add_secure_port("127.0.0.1:0", creds)
     else:
         grpc_port = server.add_insecure_port("127.0.0.1:0")
     server.start()

@@ -17,6 +17,7 @@
 #   $HTTP_PORT $GRPC_PORT $CONTROL
 #   $DRIVER      build/tests/send_driver          $REPLAY  build/otlp-replay
 #   $TLS_CERT $TLS_KEY   a self-signed certificate for 127.0.0.1
+#   $CLIENT_CERT $CLIENT_KEY  a self-signed client certificate
 #   $WORK        a scratch folder for the case's files
 # Usage: tests/receiver/run.sh [name-substring]
 set -u
@@ -52,13 +53,18 @@ if [ ! -x "$DRIVER" ]; then
 	exit 1
 fi
 
-# a self-signed certificate for the TLS cases
+# self-signed certificates for the TLS cases: the server's, a client's
 TLS_CERT=$WORK/cert.pem
 TLS_KEY=$WORK/key.pem
-export TLS_CERT TLS_KEY
+CLIENT_CERT=$WORK/client.pem
+CLIENT_KEY=$WORK/client-key.pem
+export TLS_CERT TLS_KEY CLIENT_CERT CLIENT_KEY
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
 	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
-	-keyout "$TLS_KEY" -out "$TLS_CERT" >/dev/null 2>&1 || TLS_CERT=
+	-keyout "$TLS_KEY" -out "$TLS_CERT" >/dev/null 2>&1 &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj /CN=otelsim-client -keyout "$CLIENT_KEY" -out "$CLIENT_CERT" >/dev/null 2>&1 ||
+	TLS_CERT=
 
 rx_start() { # receiver flags...
 	rm -f "$WORK/ports"
@@ -295,6 +301,16 @@ t 'concurrent requests over http' '' \
 t 'concurrent requests over grpc' '' \
 	"$D --endpoint \$GRPC --protocol grpc --requests 20 --concurrency 4 --items 5" \
 	'exit=0 drv.ok=20 rx.grpc_requests=20 rx.spans=100 rx.span_ids_sha256=@drv.ids_sha256'
+t 'http connections are reused, without stalls' '' \
+	"$D --endpoint \$HTTP --requests 50 --items 2" \
+	'exit=0 drv.ok=50 rx.requests=50 rx.http_connections=1 drv.wall_ms<1000'
+t 'http connections are reused under concurrency' '' \
+	"$D --endpoint \$HTTP --requests 40 --concurrency 4 --items 2" \
+	'exit=0 drv.ok=40 rx.requests=40 rx.http_connections<=4'
+t 'accepted requests are saved for inspection' '--save-dir $WORK/saved' \
+	"$D --endpoint \$HTTP --protocol http/json --requests 3 --items 2 && ls \$WORK/saved" \
+	'exit=0 drv.ok=3 out~000001-traces.binpb out~000003-traces.binpb rx.request_items=[2,2,2]
+	 rx.time_min_ns=1767225600000000000 rx.time_max_ns=1767225600000001500'
 t 'concurrent requests with faults lose nothing' '--fail-first 6 --fail-status 503' \
 	"$D --endpoint \$HTTP $FAST --requests 12 --concurrency 3 --items 5" \
 	'exit=0 drv.ok=12 rx.accepted=12 rx.faulted=6 rx.spans=60 rx.span_ids_sha256=@drv.ids_sha256'
@@ -346,9 +362,21 @@ if [ -n "$TLS_CERT" ]; then
 	t 'https from OTEL_EXPORTER_OTLP_CERTIFICATE' "$TLS" \
 		"env OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT OTEL_EXPORTER_OTLP_ENDPOINT=https://127.0.0.1:\$HTTP_PORT $D --items 4" \
 		'exit=0 drv.ok=1 rx.spans=4'
-	t 'grpc over TLS' "$TLS" \
-		"$D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --items 4" \
-		'exit=0 drv.ok=1 drv.grpc_status=0 rx.spans=4'
+	t 'grpc over TLS multiplexes one connection' "$TLS" \
+		"$D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --requests 20 --concurrency 4 --items 4" \
+		'exit=0 drv.ok=20 drv.grpc_status=0 rx.spans=80 rx.span_ids_sha256=@drv.ids_sha256
+		 rx.grpc_connections=1'
+	MTLS="--tls '$TLS_CERT' '$TLS_KEY' --tls-client-ca '$CLIENT_CERT'"
+	t 'https with a client certificate' "$MTLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT --cert \$CLIENT_CERT --key \$CLIENT_KEY --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
+	t 'https without the required client certificate fails' "$MTLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT $FAST --retry-max-elapsed-ms 300 --items 4" \
+		'exit=1 drv.failed=1 drv.http_status=0 rx.spans=0'
+	t 'grpc with a client certificate from the environment' "$MTLS" \
+		"env OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE=\$CLIENT_CERT OTEL_EXPORTER_OTLP_CLIENT_KEY=\$CLIENT_KEY \
+		 OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT $D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
 fi
 
 echo "1..$n"

@@ -19,9 +19,10 @@
  *
  *   summary requests=K ok=.. partial=.. failed=.. items=.. accepted=..
  *           rejected=.. retries=.. http_status=.. grpc_status=.. curl_code=..
- *           bytes=.. elapsed_ms=.. ids_sha256=..
+ *           bytes=.. elapsed_ms=.. wall_ms=.. ids_sha256=..
  *   message <the last non-empty message>
  *
+ * elapsed_ms is the last request's, wall_ms the whole run's.
  * ids_sha256 is the SHA-256 of the sorted hex span ids sent (spans, or log
  * records' span ids), "\n"-joined, as the receiver's /stats computes it.
  * Exit status: 0 when no request failed, 1 when one did, 2 on bad usage.
@@ -507,6 +508,7 @@ int main(int argc, char **argv)
 	struct sha256 h;
 	char hex[65], msg[1200];
 	int signal, rc = 0;
+	int64_t start_ns, wall_ms;
 	bool json;
 
 	memset(&tot, 0, sizeof(tot));
@@ -604,6 +606,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	g.a = &a;
+	start_ns = time_mono_ns();
 	for (int64_t r = 0; r < requests; r++) {
 		struct send_req req;
 
@@ -638,6 +641,7 @@ int main(int argc, char **argv)
 	}
 	sender_drain(s, &err);
 	sender_free(s);
+	wall_ms = (time_mono_ns() - start_ns) / 1000000;
 
 	if (g.nids)
 		qsort(g.ids, g.nids, sizeof(*g.ids), cmp_str);
@@ -653,12 +657,12 @@ int main(int argc, char **argv)
 	free(g.ids);
 	printf("summary requests=%u ok=%u partial=%u failed=%u items=%llu accepted=%llu "
 	       "rejected=%lld retries=%llu http_status=%d grpc_status=%d curl_code=%d bytes=%llu "
-	       "elapsed_ms=%lld ids_sha256=%s\n",
+	       "elapsed_ms=%lld wall_ms=%lld ids_sha256=%s\n",
 	       tot.requests, tot.ok, tot.partial, tot.failed, (unsigned long long)tot.items,
 	       (unsigned long long)tot.accepted, (long long)tot.rejected,
 	       (unsigned long long)tot.retries, tot.last.http_status, tot.last.grpc_status,
 	       tot.last.curl_code, (unsigned long long)tot.bytes, (long long)tot.last.elapsed_ms,
-	       hex);
+	       (long long)wall_ms, hex);
 	printf("message %s\n", tot.message);
 	strbuf_release(&body);
 	arena_release(&a);
