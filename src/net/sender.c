@@ -10,9 +10,10 @@
 #include "net/sender.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdlib.h>
 
 #include "net/endpoint.h"
 #include "net/reply.h"
@@ -45,11 +46,9 @@ struct slot {
 	uint32_t retries;
 
 	/* the current attempt's response */
-	struct strbuf resp;
-	size_t resp_dropped;
+	struct strbuf resp; /* the first max_response_bytes of the body */
 	char content_type[HEADER_VALUE_MAX];
 	char retry_after[HEADER_VALUE_MAX];
-	char grpc_encoding[HEADER_VALUE_MAX];
 	int grpc_status; /* -1: none seen */
 	struct strbuf grpc_message;
 	struct strbuf grpc_details;
@@ -105,7 +104,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 		room = len;
 	if (room && strbuf_add(&x->resp, data, room))
 		return 0; /* out of memory: abort the transfer */
-	x->resp_dropped += len - room;
 	return len;
 }
 
@@ -119,7 +117,7 @@ static void keep_value(char *dst, const char *v, size_t len)
 
 static void reset_response(struct slot *x)
 {
-	x->content_type[0] = x->retry_after[0] = x->grpc_encoding[0] = '\0';
+	x->content_type[0] = x->retry_after[0] = '\0';
 	x->grpc_status = -1;
 	strbuf_reset(&x->grpc_message);
 	strbuf_reset(&x->grpc_details);
@@ -157,8 +155,6 @@ static size_t on_header(char *line, size_t size, size_t n, void *userp)
 		keep_value(x->content_type, v, vlen);
 	} else if (IS("retry-after")) {
 		keep_value(x->retry_after, v, vlen);
-	} else if (IS("grpc-encoding")) {
-		keep_value(x->grpc_encoding, v, vlen);
 	} else if (IS("grpc-status")) {
 		int code = 0;
 
@@ -284,7 +280,6 @@ int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
 	s->ctx = ctx;
 	rng_seed(&s->rng, cfg->jitter_seed, rng_hash("sender.jitter", 13), 0);
 
-	rc = OTELSIM_ENOMEM;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		rc = error_set(err, OTELSIM_ENET, "cannot initialise libcurl");
 		goto fail;
@@ -386,7 +381,6 @@ static void setup_easy(struct slot *x)
 static int start_attempt(struct slot *x)
 {
 	strbuf_reset(&x->resp);
-	x->resp_dropped = 0;
 	x->errbuf[0] = '\0';
 	reset_response(x);
 	setup_easy(x);
@@ -451,7 +445,6 @@ static bool transport_retryable(CURLcode cc)
 	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
-	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 		return true;
 	default:
@@ -466,7 +459,14 @@ static void set_message(struct slot *x, const char *text)
 
 static void transport_failed(struct slot *x, CURLcode cc)
 {
-	set_message(x, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+	char text[CURL_ERROR_SIZE + 64];
+
+	snprintf(text, sizeof(text), "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+	/* the usual cause: grpc sent to an OTLP/HTTP port, or the reverse */
+	if (cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_WEIRD_SERVER_REPLY || cc == CURLE_HTTP2)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 " (does the endpoint speak %s?)", endpoint_protocol_name(x->t->protocol));
+	set_message(x, text);
 	if (transport_retryable(cc))
 		retry_or_fail(x, -1);
 	else
@@ -651,8 +651,9 @@ size_t sender_poll(struct sender *s, int64_t timeout_ms)
 		return s->busy;
 	for (;;) {
 		int running = 0;
-		int64_t next = start_due(s), now, wait;
+		int64_t next, now, wait;
 
+		start_due(s);
 		curl_multi_perform(s->multi, &running);
 		collect(s);
 		now = time_mono_ns();

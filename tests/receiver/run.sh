@@ -344,6 +344,9 @@ t 'grpc required header present' "--require-header 'authorization: Bearer t0ken'
 t 'grpc slow server times out' '--slow 3000' \
 	"$D --endpoint \$GRPC --protocol grpc --timeout-ms 300 --retry-max-elapsed-ms 0 --items 3" \
 	'exit=1 drv.failed=1 drv.elapsed_ms<1500'
+t 'http/protobuf to a grpc port fails at once' '' \
+	"$D --endpoint \$GRPC --protocol http/protobuf $FAST --items 3" \
+	'exit=1 drv.failed=1 drv.retries=0 "drv.message~does the endpoint speak http/protobuf"'
 t 'connection refused is retried, then fails' '' \
 	"$D --endpoint http://127.0.0.1:1 $FAST --retry-max-elapsed-ms 400 --items 3" \
 	'exit=1 drv.failed=1 drv.retries>=2 drv.curl_code=7 drv.http_status=0'
