@@ -175,7 +175,8 @@ replay: all
 	@test -n "$(ENDPOINT)" || { echo "usage: make replay ENDPOINT=http://host:4318 [DATASET=dir]" >&2; exit 2; }
 	$(REPLAY) --endpoint $(ENDPOINT) $(DATASET)
 
-bench: all $(patsubst tools/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+bench: all
+	@tools/deps.sh bench
 	@BUILD=$(BUILD) tools/bench/bench.sh
 
 install: all

@@ -6,11 +6,13 @@ build="libyaml-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libcjson-dev
 libcurl4-openssl-dev libzstd-dev libssl-dev libcmocka-dev pkg-config gcc make"
 test_pkgs="python3 python3-grpcio python3-protobuf protobuf-compiler"
 lint="clang-tidy cppcheck clang-format gcovr"
+bench_pkgs="time"
 case "${1:-build}" in
 build) want=$build ;;
 test) want="$build $test_pkgs" ;;
 lint) want="$build $lint" ;;
-*) echo "usage: $0 build|test|lint" >&2; exit 2 ;;
+bench) want="$build $test_pkgs $bench_pkgs" ;;
+*) echo "usage: $0 build|test|lint|bench" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do

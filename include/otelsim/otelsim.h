@@ -26,6 +26,7 @@
 #ifndef OTELSIM_OTELSIM_H
 #define OTELSIM_OTELSIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,14 @@ struct otelsim_render_options {
 	void (*progress)(void *ctx, uint64_t traces_done, uint64_t traces_total,
 			 uint64_t spans_done);
 	void *progress_ctx;
+	/* --show-spans: 1 a line per span, 2 with attributes, events, links;
+	 * the text arrives in order, from the consuming thread */
+	int show_spans;
+	void (*text)(void *ctx, const char *text, size_t len);
+	void *text_ctx;
+	/* when it becomes non-zero (a signal handler may set it) the render
+	 * stops, returns OTELSIM_EIO "interrupted" and writes nothing */
+	const volatile sig_atomic_t *cancel;
 };
 #define OTELSIM_RENDER_OPTIONS_INIT { 0 }
 

@@ -1,9 +1,103 @@
+/*
+ * otelsim - render YAML scenarios into OpenTelemetry telemetry files.
+ * One table of subcommands; it dispatches and prints the command list.
+ */
 #include <stdio.h>
+#include <string.h>
 
-#include "otelsim/otelsim.h"
+#include "cli/cli.h"
 
-int main(void)
+struct cmd_def {
+	const char *name;
+	int (*fn)(struct cli *c);
+	const char *usage;
+	const char *summary;
+	const char *details;
+};
+
+static const struct cmd_def cmds[] = {
+	{ "list", cmd_list, "otelsim list [--tags A,B] [--category C]",
+	  "list the scenarios: name, category, tags, weight, description",
+	  "The bundled example_scenario.yaml is a reference and is not listed.\n" },
+	{ "validate", cmd_validate, "otelsim validate [PATH...]",
+	  "check scenario files (and the config and conventions) without rendering",
+	  "PATH may be files or folders; without one, every scenario of the scenarios\n"
+	  "folder is checked. Each bad file is reported as file:line:column: message.\n"
+	  "Exit status 2 when any file is invalid.\n" },
+	{ "scenario", cmd_scenario, "otelsim scenario --name NAME [--count N] [options]",
+	  "render one scenario into <out>/<category>/<name>/",
+	  "Example: otelsim scenario --name successful_agent_turn --count 100 --out data\n" },
+	{ "run", cmd_run, "otelsim run --count N [--tags A,B] [--each-once] [options]",
+	  "render a weighted mix of scenarios into <out>/mixed/ (or --dataset NAME)",
+	  "Each trace picks a scenario by workload_weight (weights <= 0 are left out);\n"
+	  "--tags keeps scenarios having any of the tags; --each-once renders every\n"
+	  "(tagged) scenario exactly once.\n" },
+	{ "render", cmd_render, "otelsim render [--category C] [options]",
+	  "render every scenario into its own dataset (what `make run` does)",
+	  "Example: otelsim render --out fixtures\n" },
+	{ "show", cmd_show, "otelsim show FILE|DATASET [--trace ID] [--limit N]",
+	  "print telemetry files as trace trees, metric series and log lines", "" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void main_help(void)
 {
-	printf("otelsim %s\n", OTELSIM_VERSION);
-	return 0;
+	printf("usage: otelsim [OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
+	       "Render YAML scenarios into realistic, correlated OpenTelemetry telemetry\n"
+	       "files (OTLP protobuf or OTLP/JSON lines), byte for byte the same for the\n"
+	       "same inputs. Replay them into any OTLP endpoint with otlp-replay.\n\n"
+	       "Commands:\n");
+	for (size_t i = 0; i < NCMDS; i++)
+		printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	printf("\nOptions may come before or after the command, as --opt value or --opt=value.\n"
+	       "Precedence: command-line flag > environment variable > scenario file > config.\n"
+	       "Run 'otelsim COMMAND --help' for a command's options.\n\n"
+	       "Options:\n");
+	cli_print_options(CMD_ALL);
+	printf("\nExit status: 0 ok, 1 runtime failure, 2 bad usage or invalid input.\n");
+}
+
+static void cmd_help(const struct cmd_def *d, unsigned bit)
+{
+	printf("usage: %s\n\n%s\n\n%s%sOptions:\n", d->usage, d->summary, d->details,
+	       d->details[0] ? "\n" : "");
+	cli_print_options(bit);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	rc = cli_parse(&c, argc, argv);
+	if (rc) {
+		cli_release(&c);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if (!c.cmd) {
+		if (c.help || argc == 1) {
+			main_help();
+			rc = argc == 1 ? EXIT_USAGE : EXIT_OK;
+		} else {
+			cli_usage_error(&c, "no command given (one of: list, validate, scenario, run, render, show)");
+			rc = EXIT_USAGE;
+		}
+		cli_release(&c);
+		return rc;
+	}
+	for (size_t i = 0; i < NCMDS; i++) {
+		if (strcmp(cmds[i].name, c.cmd))
+			continue;
+		if (c.help) {
+			cmd_help(&cmds[i], c.cmd_bit);
+			rc = EXIT_OK;
+		} else {
+			rc = cmds[i].fn(&c);
+		}
+		break;
+	}
+	cli_release(&c);
+	return rc;
 }

@@ -1,16 +1,30 @@
 /*
  * load/load.h - from files to a validated `struct model`.
  *
- * Order: config (config/config.yaml), conventions (--semconv: one file or a
- * registry folder), then scenarios (every .yaml below the scenarios folder,
- * recursively; files whose name starts with '_' are shared includes, not
- * scenarios). The dialect of each scenario file is recognised from its
- * top-level keys (load/dialect_*.c); all lower to model/model.h.
+ * Order: conventions (the bundled registry, then --semconv: one file or a
+ * registry folder), config (config/config.yaml: its resource attributes are
+ * checked against the conventions), then scenarios: the given files, or
+ * every .yaml/.yml below the scenarios folder, recursively, each folder
+ * sorted by name (files and folders starting with '_' or '.' are skipped:
+ * '_' marks shared includes). Scenarios end up sorted by folder, then name.
+ * The dialect of each scenario file is recognised from its top-level keys:
+ * native (`root`, load/native.c); trace-generator (`scenario_name`,
+ * `root_span`, `steps`) and Dreamweaver (`templates` + `services` +
+ * `workload`) are reported as not supported yet. All lower to
+ * model/model.h. Every key of our own files is in a key table
+ * (load/schema.h lists them).
  *
  * Every user mistake is reported as file:line:col with code OTELSIM_EINPUT
- * (OTELSIM_ELIMIT for hard limits); nothing is written anywhere. Loading
- * stops at the first error (`validate` loads files one by one to report
- * each bad file).
+ * (OTELSIM_ELIMIT for hard limits: YAML aliases, nesting, string lengths,
+ * integer overflow, worst-case spans per trace); nothing is written anywhere.
+ * The file is the path as the caller gave it. Loading stops at the first
+ * error (`validate` loads files one by one to report each bad file).
+ *
+ * Resources: each distinct (service, scenario resource) pair is one entry of
+ * model->services: service.name, then the config's resource attributes, the
+ * config's `services: <name>:` attributes, then the scenario's `resource:`
+ * attributes (later keys replace earlier values; `replace: true` drops the
+ * config's two sets).
  */
 #ifndef LOAD_LOAD_H
 #define LOAD_LOAD_H
@@ -23,7 +37,9 @@
 
 struct load_opts {
 	const char *config_path;    /* NULL: built-in defaults only */
-	const char *semconv_path;   /* NULL: no registry (types from values) */
+	const char *bundled_semconv;  /* the bundled conventions/ (NULL: none) */
+	const char *semconv_path;   /* --semconv: a file or registry folder, loaded
+				       after the bundled one (NULL: none) */
 	const char *scenarios_dir;  /* NULL with files == NULL: no scenarios */
 	const char *const *files;   /* load only these scenario files */
 	size_t nfiles;

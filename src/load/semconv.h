@@ -71,6 +71,14 @@ struct sc_span {
 	int kind;                /* OTLP SpanKind, 0 when not given */
 };
 
+/*
+ * files: YAML files read (manifest included). groups: v1 groups plus v2
+ * attribute_groups, spans, metrics, events and entities. attributes: distinct
+ * ids after resolution; enums/members: those of enum type and their members.
+ * metrics/spans: distinct names/types. events: event groups. deprecated:
+ * deprecated attributes plus deprecated members of enums. refs: `ref:`
+ * entries (ref_group not included). warnings: as semconv_warning_count.
+ */
 struct sc_counts {
 	size_t files, groups, attributes, enums, members, metrics, spans, events,
 		deprecated, refs, warnings;
@@ -83,13 +91,18 @@ struct sc_counts {
  */
 int semconv_load(const char *path, const char *vendor_out, struct semconv **out,
 		 struct otelsim_error *err);
-/* Several paths merged into one registry (later ones win on conflicts). */
+/*
+ * Several paths merged into one registry (later ones win on conflicts; the
+ * schema URL is the first manifest's).
+ */
 int semconv_load_many(const char *const *paths, size_t n, const char *vendor_out,
 		      struct semconv **out, struct otelsim_error *err);
 void semconv_free(struct semconv *sc);
 
+/* By id; an id under a template ("http.request.header.accept") finds it. */
 const struct sc_attr *semconv_attr(const struct semconv *sc, const char *id);
 const struct sc_metric *semconv_metric(const struct semconv *sc, const char *name);
+/* By type (v1: group id without "span.") or by the span's `name` when given. */
 const struct sc_span *semconv_span(const struct semconv *sc, const char *type);
 void semconv_counts(const struct semconv *sc, struct sc_counts *out);
 const char *semconv_schema_url(const struct semconv *sc);  /* manifest's, or "" */

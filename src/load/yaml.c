@@ -233,9 +233,14 @@ static int open_collection(struct builder *b, int type, const yaml_event_t *ev)
 
 static int close_collection(struct builder *b)
 {
-	struct frame f = b->stack[--b->depth];
-	struct ynode *n = f.node;
+	struct frame f;
+	struct ynode *n;
 	int rc = 0;
+
+	if (!b->depth)  /* libyaml balances its events; never trust that blindly */
+		return error_set(b->err, OTELSIM_EINTERNAL, "YAML: end of a collection never opened");
+	f = b->stack[--b->depth];
+	n = f.node;
 
 	if (n->type == YN_SEQ) {
 		n->items = ARENA_NEWN(&b->doc->arena, struct ynode *, f.n ? f.n : 1);
@@ -243,7 +248,8 @@ static int close_collection(struct builder *b)
 			rc = error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
 			goto out;
 		}
-		memcpy(n->items, f.items, f.n * sizeof(void *));
+		if (f.n)  /* an empty list has no items buffer (memcpy from NULL is UB) */
+			memcpy(n->items, f.items, f.n * sizeof(void *));
 		n->n = f.n;
 	} else {
 		n->pairs = ARENA_NEWN(&b->doc->arena, struct ypair, f.n / 2 + 1);
@@ -625,6 +631,24 @@ const char *ynode_kind(const struct ynode *n)
 	return "a string";
 }
 
+/* Byte offset of 1-based (line, col in characters) in the file. */
+static size_t src_offset(const struct ydoc *doc, int line, int col)
+{
+	const char *s = doc->src;
+	size_t pos = 0;
+	int l = 1;
+
+	while (pos < doc->src_len && l < line)
+		if (s[pos++] == '\n')
+			l++;
+	for (int c = 1; c < col && pos < doc->src_len; c++) {
+		pos++;
+		while (pos < doc->src_len && ((unsigned char)s[pos] & 0xc0) == 0x80)
+			pos++;
+	}
+	return pos;
+}
+
 void ynode_offset_pos(const struct ydoc *doc, const struct ynode *n, size_t offset, int *line,
 		      int *col)
 {
@@ -634,10 +658,14 @@ void ynode_offset_pos(const struct ydoc *doc, const struct ynode *n, size_t offs
 		return;
 	if (n->style == YS_PLAIN || n->style == YS_QUOTED) {
 		int c = n->col + (n->style == YS_QUOTED ? 1 : 0);
+		size_t start = src_offset(doc, n->line, c);
 
-		if (memchr(n->str, '\n', n->len))
-			return;
-		if (n->quote == '"' && memchr(n->str, '\\', n->len))
+		/*
+		 * Exact only when the value's bytes up to `offset` are the file's
+		 * (no escapes, no '' quotes, no folded line breaks before it).
+		 */
+		if (start > doc->src_len || doc->src_len - start < offset ||
+		    memcmp(doc->src + start, n->str, offset) || memchr(n->str, '\n', offset))
 			return;
 		for (size_t i = 0; i < offset; i++)
 			if (((unsigned char)n->str[i] & 0xc0) != 0x80)
@@ -667,5 +695,17 @@ void ynode_offset_pos(const struct ydoc *doc, const struct ynode *n, size_t offs
 				c++;
 		*line = n->line + 1 + nl;
 		*col = c;
+		/* trust it only when the file holds the value's text there (not folded) */
+		{
+			size_t at = src_offset(doc, *line, *col), k = 0;
+
+			while (offset + k < n->len && n->str[offset + k] != '\n' && k < 64)
+				k++;
+			if (at > doc->src_len || doc->src_len - at < k ||
+			    memcmp(s + at, n->str + offset, k)) {
+				*line = n->line;
+				*col = n->col;
+			}
+		}
 	}
 }

@@ -108,7 +108,13 @@ size_t fmt_double(char *buf, double d)
 		return fmt_i64(buf, (int64_t)d);
 	c = c_locale();
 	old = c ? uselocale(c) : (locale_t)0;
-	for (int prec = 1; prec <= 17; prec++) {
+	/*
+	 * If a representation shorter than 15 digits reads back exactly, %.15g
+	 * prints it (rounding to 15 digits lands on it and %g drops the zeros),
+	 * so 15, 16, 17 finds the shortest in at most three tries. Subnormals
+	 * carry fewer digits: they search from 1.
+	 */
+	for (int prec = fabs(d) < 2.2250738585072014e-308 ? 1 : 15; prec <= 17; prec++) {
 		n = snprintf(buf, 32, "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)
 			break;

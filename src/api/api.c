@@ -1,0 +1,326 @@
+/* The public API (include/otelsim/otelsim.h): load, list, render. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api/api_internal.h"
+#include "api/pipeline.h"
+#include "load/load.h"
+#include "sink/dataset.h"
+#include "util/error.h"
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
+		 struct otelsim_error *err)
+{
+	struct otelsim *os = calloc(1, sizeof(*os));
+	struct load_opts lo;
+	char config[4096], conv[4096], scen[4096];
+	const char *root = opts->root ? opts->root : ".";
+	int rc;
+
+	*out = NULL;
+	if (!os)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	memset(&lo, 0, sizeof(lo));
+	snprintf(config, sizeof(config), "%s/config/config.yaml", root);
+	snprintf(conv, sizeof(conv), "%s/conventions", root);
+	snprintf(scen, sizeof(scen), "%s/scenarios", root);
+	lo.config_path = opts->config_path ? opts->config_path : exists(config) ? config : NULL;
+	lo.bundled_semconv = exists(conv) ? conv : NULL;
+	lo.semconv_path = opts->semconv_path;
+	lo.files = opts->files;
+	lo.nfiles = opts->nfiles;
+	lo.scenarios_dir = opts->files ? NULL : opts->scenarios_dir ? opts->scenarios_dir : scen;
+	lo.bundled_dir = scen;
+	lo.vendor = opts->vendor;
+	lo.service_name = opts->service_name;
+	lo.max_spans_per_trace = opts->max_spans_per_trace;
+	rc = load_model(&lo, &os->m, err);
+	if (rc) {
+		model_release(&os->m);
+		free(os);
+		return rc;
+	}
+	*out = os;
+	return 0;
+}
+
+void otelsim_free(struct otelsim *os)
+{
+	if (!os)
+		return;
+	model_release(&os->m);
+	free(os);
+}
+
+size_t otelsim_scenario_count(const struct otelsim *os)
+{
+	return os->m.nscenarios;
+}
+
+int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_scenario_info *out)
+{
+	const struct scenario *s;
+
+	if (i >= os->m.nscenarios)
+		return OTELSIM_EUSAGE;
+	s = os->m.scenarios[i];
+	memset(out, 0, sizeof(*out));
+	out->name = s->name;
+	out->description = s->description ? s->description : "";
+	out->category = s->category;
+	out->rel_dir = s->rel_dir;
+	out->path = s->path;
+	out->tags = s->tags;
+	out->ntags = s->ntags;
+	out->weight = s->weight;
+	out->reference = s->reference;
+	out->max_spans_per_trace = s->max_spans;
+	return 0;
+}
+
+/* ---- shared by both render paths ---- */
+
+struct render_ctx {
+	const struct otelsim_render_options *o;
+	struct otelsim_render_result *res;
+	uint64_t total_traces;
+	/* callback path */
+	otelsim_record_fn fn;
+	void *fn_ctx;
+	/* files path */
+	struct dfile *file;
+};
+
+static void account(struct render_ctx *c, const struct pipe_block *b)
+{
+	struct otelsim_render_result *r = c->res;
+
+	if (c->o->text && b->text.len)
+		c->o->text(c->o->text_ctx, b->text.buf, b->text.len);
+	r->traces += b->ntraces;
+	r->spans += b->nspans;
+	r->error_spans += b->nerrors;
+	r->records += b->nrecords;
+	r->bytes += b->data.len;
+	if (b->ntraces) {
+		if (b->min_start_ns < r->start_ns || r->traces == b->ntraces)
+			r->start_ns = b->min_start_ns;
+		if (b->max_end_ns > r->end_ns || r->traces == b->ntraces)
+			r->end_ns = b->max_end_ns;
+	}
+	if (c->o->progress)
+		c->o->progress(c->o->progress_ctx, r->traces, c->total_traces, r->spans);
+}
+
+/* Split a block's bytes into records by their framing. */
+static int emit_records(struct render_ctx *c, const struct pipe_block *b,
+			struct otelsim_error *err)
+{
+	const unsigned char *p = (const unsigned char *)b->data.buf;
+	size_t n = b->data.len, pos = 0;
+
+	while (pos < n) {
+		size_t len = 0, hdr = 0;
+
+		if (c->o->format == OTELSIM_FORMAT_OTLP) {
+			if (c->o->framing == OTELSIM_FRAMING_VARINT) {
+				int shift = 0;
+
+				while (pos + hdr < n && hdr < 10) {
+					unsigned char byte = p[pos + hdr++];
+
+					len |= (size_t)(byte & 0x7f) << shift;
+					shift += 7;
+					if (!(byte & 0x80))
+						break;
+				}
+			} else {
+				if (pos + 4 > n)
+					break;
+				len = (size_t)p[pos] << 24 | (size_t)p[pos + 1] << 16 |
+				      (size_t)p[pos + 2] << 8 | p[pos + 3];
+				hdr = 4;
+			}
+			len += hdr;
+		} else {
+			const unsigned char *nl = memchr(p + pos, '\n', n - pos);
+
+			len = nl ? (size_t)(nl - (p + pos)) + 1 : n - pos;
+		}
+		if (pos + len > n)
+			return error_set(err, OTELSIM_EINTERNAL, "record framing overruns its block");
+		if (c->fn(c->fn_ctx, OTELSIM_TRACES, p + pos, len))
+			return error_set(err, OTELSIM_EIO, "stopped by callback");
+		pos += len;
+	}
+	return 0;
+}
+
+static int consume_callback(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
+{
+	struct render_ctx *c = ctx;
+	int rc = emit_records(c, b, err);
+
+	if (!rc)
+		account(c, b);
+	return rc;
+}
+
+static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
+{
+	struct render_ctx *c = ctx;
+	int rc = dfile_write(c->file, b->data.buf, b->data.len, err);
+
+	if (!rc)
+		account(c, b);
+	return rc;
+}
+
+static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
+			  const struct otelsim_render_options *o)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->plan = &rs->plan;
+	pc->format = o->format;
+	pc->framing = o->framing;
+	pc->first_block = rs->first_block;
+	pc->end_block = rs->end_block;
+	pc->threads = o->threads ? o->threads : 1;
+	pc->console = o->text ? o->show_spans : 0;
+	pc->cancel = o->cancel;
+}
+
+static int check_options(const struct otelsim_render_options *o, struct otelsim_error *err)
+{
+	if (o->format == OTELSIM_FORMAT_NDJSON)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "--format ndjson is not available yet (use otlp or otlp-json)");
+	if (o->format != OTELSIM_FORMAT_OTLP && o->format != OTELSIM_FORMAT_OTLP_JSON)
+		return error_set(err, OTELSIM_EUSAGE, "unknown format %d", o->format);
+	return 0;
+}
+
+int otelsim_render(const struct otelsim *os, const struct otelsim_render_options *o,
+		   otelsim_record_fn fn, void *ctx, struct otelsim_render_result *res,
+		   struct otelsim_error *err)
+{
+	struct otelsim_render_result local;
+	struct run_spec rs;
+	struct pipeline_cfg pc;
+	struct render_ctx c;
+	int rc;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	rc = check_options(o, err);
+	if (rc)
+		return rc;
+	rc = run_spec_build(&os->m, o, &rs, err);
+	if (rc)
+		goto cleanup;
+	res->seed = rs.plan.seed;
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.res = res;
+	c.fn = fn;
+	c.fn_ctx = ctx;
+	c.total_traces = rs.end_trace - rs.first_trace;
+	fill_pipeline(&pc, &rs, o);
+	pc.consume = consume_callback;
+	pc.ctx = &c;
+	rc = pipeline_run(&pc, err);
+cleanup:
+	run_spec_release(&rs);
+	return rc;
+}
+
+static const char *traces_file_name(const struct otelsim_render_options *o)
+{
+	if (o->format == OTELSIM_FORMAT_OTLP_JSON)
+		return o->gzip ? "traces.jsonl.gz" : "traces.jsonl";
+	return o->gzip ? "traces.binpb.gz" : "traces.binpb";
+}
+
+int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *o,
+			 struct otelsim_render_result *res, struct otelsim_error *err)
+{
+	struct otelsim_render_result local;
+	struct run_spec rs;
+	struct pipeline_cfg pc;
+	struct render_ctx c;
+	struct dataset *ds = NULL;
+	struct dfile_info info;
+	struct manifest_file mf;
+	struct strbuf manifest = STRBUF_INIT;
+	char dir[4096];
+	int rc;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	rc = check_options(o, err);
+	if (rc)
+		return rc;
+	rc = run_spec_build(&os->m, o, &rs, err);
+	if (rc)
+		goto cleanup;
+	res->seed = rs.plan.seed;
+	if (!o->scenario && (strstr(rs.rel_dir, "..") || strchr(rs.rel_dir, '/') ||
+			     !rs.rel_dir[0] || rs.rel_dir[0] == '.')) {
+		rc = error_set(err, OTELSIM_EUSAGE, "--dataset '%s' must be a plain folder name",
+			       rs.rel_dir);
+		goto cleanup;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", o->out_dir ? o->out_dir : "out",
+			     rs.rel_dir) >= sizeof(dir)) {
+		rc = error_set(err, OTELSIM_EUSAGE, "output path too long");
+		goto cleanup;
+	}
+	if (strlen(dir) < sizeof(res->dataset_dir))
+		memcpy(res->dataset_dir, dir, strlen(dir) + 1);
+	rc = dataset_open(dir, &ds, err);
+	if (rc)
+		goto cleanup;
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.res = res;
+	c.total_traces = rs.end_trace - rs.first_trace;
+	rc = dataset_file(ds, traces_file_name(o), &c.file, err);
+	if (rc)
+		goto cleanup;
+	fill_pipeline(&pc, &rs, o);
+	pc.gzip = o->gzip;
+	pc.consume = consume_file;
+	pc.ctx = &c;
+	rc = pipeline_run(&pc, err);
+	if (rc)
+		goto cleanup;
+	rc = dfile_close(c.file, &info, err);
+	if (rc)
+		goto cleanup;
+	mf.name = info.name;
+	mf.signal = "traces";
+	mf.records = res->records;
+	mf.size = info.size;
+	mf.sha256 = info.sha256;
+	if (manifest_build(&os->m, o, &rs, res, &mf, 1, &manifest)) {
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	rc = dataset_commit(ds, manifest.buf, manifest.len, err);
+cleanup:
+	dataset_free(ds);
+	strbuf_release(&manifest);
+	run_spec_release(&rs);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/*
+ * api/api_internal.h - what the public API's files share.
+ */
+#ifndef API_API_INTERNAL_H
+#define API_API_INTERNAL_H
+
+#include "engine/engine.h"
+#include "model/model.h"
+#include "otelsim/otelsim.h"
+#include "util/strbuf.h"
+
+struct otelsim {
+	struct model m;
+};
+
+/* Everything a render needs besides the model, resolved from options. */
+struct run_spec {
+	struct plan plan;
+	const char *label;          /* scenario name or dataset name */
+	const char *rel_dir;        /* dataset folder below out_dir */
+	uint64_t first_block, end_block;  /* this shard's blocks */
+	uint64_t first_trace, end_trace;
+	struct arena arena;         /* pool and weights */
+};
+
+int run_spec_build(const struct model *m, const struct otelsim_render_options *o,
+		   struct run_spec *rs, struct otelsim_error *err);
+void run_spec_release(struct run_spec *rs);
+
+struct manifest_file {
+	const char *name, *signal;
+	uint64_t records, size;
+	const char *sha256;
+};
+
+int manifest_build(const struct model *m, const struct otelsim_render_options *o,
+		   const struct run_spec *rs, const struct otelsim_render_result *res,
+		   const struct manifest_file *files, size_t nfiles, struct strbuf *out);
+
+#endif

@@ -1,0 +1,142 @@
+/* Options + model -> plan: precedence flag > scenario file > config. */
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "util/error.h"
+#include "util/rng.h"
+#include "util/text.h"
+
+static const struct scenario *find_or_suggest(const struct model *m, const char *name,
+					      struct otelsim_error *err)
+{
+	const struct scenario *s = model_find_scenario(m, name);
+	const char *best = NULL;
+	size_t bestd = 3;
+
+	if (s)
+		return s;
+	for (uint32_t i = 0; i < m->nscenarios; i++) {
+		size_t d = edit_distance(name, m->scenarios[i]->name, 2);
+
+		if (d < bestd) {
+			bestd = d;
+			best = m->scenarios[i]->name;
+		}
+	}
+	if (best)
+		error_set(err, OTELSIM_EUSAGE, "unknown scenario '%s' (did you mean '%s'?)", name, best);
+	else
+		error_set(err, OTELSIM_EUSAGE,
+			  "unknown scenario '%s' (see 'otelsim list' for the names)", name);
+	return NULL;
+}
+
+static bool has_any_tag(const struct scenario *s, const char *const *tags, size_t ntags)
+{
+	if (!ntags)
+		return true;
+	for (size_t i = 0; i < ntags; i++)
+		for (uint32_t k = 0; k < s->ntags; k++)
+			if (!strcmp(tags[i], s->tags[k]))
+				return true;
+	return false;
+}
+
+static void shard_range(const struct otelsim_render_options *o, uint64_t nblocks, uint64_t *first,
+			uint64_t *end)
+{
+	if (o->shard_count > 1 && o->shard_index >= 1 && o->shard_index <= o->shard_count) {
+		*first = (uint64_t)((unsigned __int128)nblocks * (o->shard_index - 1) / o->shard_count);
+		*end = (uint64_t)((unsigned __int128)nblocks * o->shard_index / o->shard_count);
+	} else {
+		*first = 0;
+		*end = nblocks;
+	}
+}
+
+int run_spec_build(const struct model *m, const struct otelsim_render_options *o,
+		   struct run_spec *rs, struct otelsim_error *err)
+{
+	const struct config *c = &m->config;
+	struct plan *p = &rs->plan;
+
+	memset(rs, 0, sizeof(*rs));
+	arena_init(&rs->arena, 4096);
+	p->model = m;
+	p->traces_per_block = c->traces_per_record ? c->traces_per_record : 64;
+	p->start_ns = o->start_set ? o->start_ns : c->default_start_ns;
+	p->interval_ns = c->default_interval_ns;
+	p->seed = c->default_seed;
+	p->mixed_stream = rng_hash("mixed", 5);
+	if (o->shard_count > 0 && (o->shard_index < 1 || o->shard_index > o->shard_count))
+		return error_set(err, OTELSIM_EUSAGE, "--shard %u/%u: K must be between 1 and %u",
+				 o->shard_index, o->shard_count, o->shard_count);
+	if (o->scenario) {
+		const struct scenario *s = find_or_suggest(m, o->scenario, err);
+
+		if (!s)
+			return OTELSIM_EUSAGE;
+		p->scenario = s;
+		p->count = (uint64_t)(s->has_repeat_count ? s->repeat_count : c->default_count);
+		if (s->has_interval) {
+			p->interval_ns = s->interval_ns;
+			p->jitter_ns = s->interval_jitter_ns;
+		}
+		if (s->has_seed)
+			p->seed = s->seed;
+		rs->label = s->name;
+		rs->rel_dir = s->rel_dir[0] ? arena_printf(&rs->arena, "%s/%s", s->rel_dir, s->name)
+					    : s->name;
+	} else {
+		double total = 0;
+
+		p->pool = ARENA_NEWN(&rs->arena, const struct scenario *, m->nscenarios + 1);
+		p->cum_weights = ARENA_NEWN(&rs->arena, double, m->nscenarios + 1);
+		if (!p->pool || !p->cum_weights)
+			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+		for (uint32_t i = 0; i < m->nscenarios; i++) {
+			const struct scenario *s = m->scenarios[i];
+
+			if (s->reference || !has_any_tag(s, o->tags, o->ntags))
+				continue;
+			if (!o->each_once && !(s->weight > 0))
+				continue;
+			total += s->weight > 0 ? s->weight : 0;
+			p->pool[p->npool] = s;
+			p->cum_weights[p->npool] = total;
+			p->npool++;
+		}
+		if (!p->npool) {
+			if (o->ntags)
+				return error_set(err, OTELSIM_EUSAGE,
+						 "no scenario has any of the tags given with --tags");
+			return error_set(err, OTELSIM_EUSAGE, "no scenarios to run (none loaded%s)",
+					 o->each_once ? "" : " with a workload_weight above 0");
+		}
+		p->each_once = o->each_once;
+		if (o->each_once)
+			p->cum_weights = NULL;
+		p->count = o->each_once ? p->npool : (uint64_t)c->default_count;
+		rs->label = o->dataset ? o->dataset : "mixed";
+		rs->rel_dir = rs->label;
+	}
+	if (o->count_set && !o->each_once)
+		p->count = o->count;
+	if (o->interval_set)
+		p->interval_ns = o->interval_ns;
+	if (o->seed_set)
+		p->seed = o->seed;
+	shard_range(o, plan_nblocks(p), &rs->first_block, &rs->end_block);
+	rs->first_trace = rs->first_block * p->traces_per_block;
+	rs->end_trace = rs->end_block * p->traces_per_block;
+	if (rs->end_trace > p->count)
+		rs->end_trace = p->count;
+	if (rs->first_trace > rs->end_trace)
+		rs->first_trace = rs->end_trace;
+	return 0;
+}
+
+void run_spec_release(struct run_spec *rs)
+{
+	arena_release(&rs->arena);
+}

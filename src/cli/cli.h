@@ -1,0 +1,102 @@
+/*
+ * cli/cli.h - what otelsim's subcommands share: parsed options, the
+ * project loader, messages and exit codes. Only src/cli/ prints or exits.
+ *
+ * Every option is described once in the table in opts.c (name, argument,
+ * environment variables, the commands it applies to, help), which parses
+ * the command line (options before or after the subcommand, --opt value or
+ * --opt=value), applies the environment (flag > environment > scenario file
+ * > config default) and prints the help.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "otelsim/otelsim.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* commands, as bits for the option table */
+enum {
+	CMD_LIST = 1u << 0,
+	CMD_VALIDATE = 1u << 1,
+	CMD_SCENARIO = 1u << 2,
+	CMD_RUN = 1u << 3,
+	CMD_RENDER = 1u << 4,
+	CMD_SHOW = 1u << 5,
+	CMD_GEN = CMD_SCENARIO | CMD_RUN | CMD_RENDER,
+	CMD_LOADS = CMD_LIST | CMD_VALIDATE | CMD_GEN,
+	CMD_ALL = 0xffffu
+};
+
+struct cli {
+	const char *prog;
+	const char *cmd;        /* subcommand name */
+	unsigned cmd_bit;
+	char **args;            /* positional arguments after the subcommand */
+	size_t nargs;
+	bool help, quiet;
+	/* project */
+	const char *root;       /* data root: config/ conventions/ scenarios/ */
+	const char *config, *semconv, *scenarios_dir, *vendor, *service_name;
+	uint64_t max_spans;
+	/* render */
+	struct otelsim_render_options ro;
+	const char *out;
+	const char *name;       /* --name */
+	const char *category;   /* render --category */
+	char **tags;
+	size_t ntags;
+	int show_spans;
+	bool out_set;
+	/* sending */
+	const char *endpoint, *protocol;
+	char **headers;
+	size_t nheaders;
+	/* show */
+	const char *trace_id;
+	uint64_t limit;
+};
+
+/* Parse argv into *c (command found or NULL). On error prints and returns 2. */
+int cli_parse(struct cli *c, int argc, char **argv);
+void cli_release(struct cli *c);
+void cli_print_options(unsigned cmd_bit);  /* the option part of --help */
+
+/* Load the project per the options; prints the error and returns its exit code. */
+int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struct otelsim **out);
+/* Print "otelsim: <error>" and return the exit status for its code. */
+int cli_fail(const struct cli *c, const struct otelsim_error *err);
+void cli_usage_error(const struct cli *c, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* The generating commands share this: render per the options, report. */
+int cli_generate(struct cli *c, struct otelsim *os);
+extern volatile sig_atomic_t cli_interrupted;
+void cli_install_signals(void);
+
+/* progress bar on stderr (only when it is a terminal and not --quiet) */
+struct progress;
+struct progress *progress_new(const char *label, bool enabled);
+void progress_update(void *p, uint64_t done, uint64_t total, uint64_t spans);
+void progress_done(struct progress *p);
+
+/* human numbers: "1,234,567", "1.23 M", "12.3 KiB" */
+void human_count(char *buf, size_t n, uint64_t v);
+void human_bytes(char *buf, size_t n, uint64_t v);
+
+int cmd_list(struct cli *c);
+int cmd_validate(struct cli *c);
+int cmd_scenario(struct cli *c);
+int cmd_run(struct cli *c);
+int cmd_render(struct cli *c);
+int cmd_show(struct cli *c);
+
+#endif

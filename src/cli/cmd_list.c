@@ -1,0 +1,55 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/strbuf.h"
+
+static bool tag_match(const struct cli *c, const struct otelsim_scenario_info *si)
+{
+	if (!c->ntags)
+		return true;
+	for (size_t i = 0; i < c->ntags; i++)
+		for (size_t k = 0; k < si->ntags; k++)
+			if (!strcmp(c->tags[i], si->tags[k]))
+				return true;
+	return false;
+}
+
+int cmd_list(struct cli *c)
+{
+	struct otelsim *os;
+	size_t n, wname = 4, wcat = 8, wtags = 4;
+	int rc = cli_load(c, NULL, 0, &os);
+
+	if (rc)
+		return rc;
+	n = otelsim_scenario_count(os);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			printf("%-*s  %-*s  %6s  %-*s  %s\n", (int)wname, "NAME", (int)wcat, "CATEGORY",
+			       "WEIGHT", (int)wtags, "TAGS", "DESCRIPTION");
+		for (size_t i = 0; i < n; i++) {
+			struct otelsim_scenario_info si;
+			struct strbuf tags = STRBUF_INIT;
+
+			otelsim_scenario_info(os, i, &si);
+			if (si.reference || !tag_match(c, &si) ||
+			    (c->category && strcmp(c->category, si.category)))
+				continue;
+			for (size_t k = 0; k < si.ntags; k++)
+				strbuf_addf(&tags, "%s%s", k ? "," : "", si.tags[k]);
+			if (pass == 0) {
+				wname = strlen(si.name) > wname ? strlen(si.name) : wname;
+				wcat = strlen(si.category) > wcat ? strlen(si.category) : wcat;
+				wtags = tags.len > wtags ? tags.len : wtags;
+			} else {
+				printf("%-*s  %-*s  %6g  %-*s  %s\n", (int)wname, si.name, (int)wcat,
+				       si.category[0] ? si.category : "-", si.weight, (int)wtags,
+				       tags.len ? tags.buf : "-", si.description);
+			}
+			strbuf_release(&tags);
+		}
+	}
+	otelsim_free(os);
+	return EXIT_OK;
+}

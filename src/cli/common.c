@@ -1,0 +1,187 @@
+/* What the subcommands share: finding the data, loading, reporting. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/timefmt.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cli_interrupted = 1;
+}
+
+void cli_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static int has_config(const char *dir)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(p, sizeof(p), "%s/config/config.yaml", dir) >= sizeof(p))
+		return 0;
+	return stat(p, &st) == 0;
+}
+
+/*
+ * The data root (config/ conventions/ scenarios/): $OTELSIM_HOME, else the
+ * source tree the binary was built in (build/otelsim -> ..), else the
+ * installed share folder, else the current folder.
+ */
+static const char *data_root(void)
+{
+	static char root[PATH_MAX];
+	const char *env = getenv("OTELSIM_HOME");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", root, sizeof(root) - 16);
+	if (n > 0) {
+		char *slash;
+
+		root[n] = '\0';
+		for (int up = 0; up < 3; up++) {
+			slash = strrchr(root, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			if (has_config(root))
+				return root;
+		}
+	}
+	if (has_config(OTELSIM_DATADIR))
+		return OTELSIM_DATADIR;
+	return ".";
+}
+
+int cli_fail(const struct cli *c, const struct otelsim_error *err)
+{
+	char buf[2048];
+
+	fprintf(stderr, "%s: %s\n", c->prog, otelsim_error_format(err, buf, sizeof(buf)));
+	if (err->code == OTELSIM_EUSAGE)
+		fprintf(stderr, "Try '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "",
+			c->cmd ? c->cmd : "");
+	return otelsim_exit_status(err->code);
+}
+
+int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struct otelsim **out)
+{
+	struct otelsim_load_options lo = OTELSIM_LOAD_OPTIONS_INIT;
+	struct otelsim_error err;
+
+	memset(&err, 0, sizeof(err));
+	lo.root = c->root ? c->root : data_root();
+	lo.config_path = c->config;
+	lo.semconv_path = c->semconv;
+	lo.scenarios_dir = c->scenarios_dir;
+	lo.files = files;
+	lo.nfiles = nfiles;
+	lo.vendor = c->vendor;
+	lo.service_name = c->service_name;
+	lo.max_spans_per_trace = c->max_spans;
+	if (otelsim_load(&lo, out, &err))
+		return cli_fail(c, &err);
+	return 0;
+}
+
+void human_count(char *buf, size_t n, uint64_t v)
+{
+	char tmp[32];
+	int len = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), o = 0;
+
+	for (int i = 0; i < len && (size_t)o + 2 < n; i++) {
+		if (i && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+}
+
+void human_bytes(char *buf, size_t n, uint64_t v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double d = (double)v;
+	int u = 0;
+
+	while (d >= 1024 && u < 4) {
+		d /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%llu B", (unsigned long long)v);
+	else
+		snprintf(buf, n, "%.1f %s", d, units[u]);
+}
+
+struct progress {
+	const char *label;
+	int64_t t0, last;
+	bool enabled, drawn;
+};
+
+struct progress *progress_new(const char *label, bool enabled)
+{
+	struct progress *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->label = label;
+	p->enabled = enabled;
+	p->t0 = p->last = time_mono_ns();
+	return p;
+}
+
+void progress_update(void *arg, uint64_t done, uint64_t total, uint64_t spans)
+{
+	struct progress *p = arg;
+	int64_t now;
+	double secs, rate;
+	int width = 24, fill;
+	char bar[32], d[32], t[32];
+
+	if (!p || !p->enabled)
+		return;
+	now = time_mono_ns();
+	if (now - p->last < 100000000 && done < total)
+		return;
+	p->last = now;
+	secs = (double)(now - p->t0) / 1e9;
+	rate = secs > 0 ? (double)spans / secs : 0;
+	fill = total ? (int)((double)done / (double)total * width) : width;
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '=' : ' ';
+	bar[width] = '\0';
+	human_count(d, sizeof(d), done);
+	human_count(t, sizeof(t), total);
+	fprintf(stderr, "\r\033[K%s [%s] %3d%% %s/%s traces  %.2fM spans/s", p->label, bar,
+		total ? (int)(100.0 * (double)done / (double)total) : 100, d, t, rate / 1e6);
+	if (done && done < total && secs > 0.5)
+		fprintf(stderr, "  ETA %.0fs", secs * (double)(total - done) / (double)done);
+	p->drawn = true;
+}
+
+void progress_done(struct progress *p)
+{
+	if (!p)
+		return;
+	if (p->drawn)
+		fprintf(stderr, "\r\033[K");
+	free(p);
+}

@@ -1,0 +1,88 @@
+/* scenario, run and render all end here: render into files, report. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/timefmt.h"
+
+static void print_text(void *ctx, const char *text, size_t len)
+{
+	(void)ctx;
+	fwrite(text, 1, len, stdout);
+}
+
+static void summary(const struct cli *c, const char *label, const struct otelsim_render_result *r,
+		    double secs)
+{
+	char traces[32], spans[32], bytes[32], rate[32];
+
+	if (c->quiet)
+		return;
+	human_count(traces, sizeof(traces), r->traces);
+	human_count(spans, sizeof(spans), r->spans);
+	human_bytes(bytes, sizeof(bytes), r->bytes);
+	human_count(rate, sizeof(rate), secs > 0 ? (uint64_t)((double)r->spans / secs) : r->spans);
+	fprintf(stderr, "%s: %s traces, %s spans (%llu errors) in %.2fs, %s spans/s -> %s/ (%s)\n",
+		label, traces, spans, (unsigned long long)r->error_spans, secs, rate,
+		r->dataset_dir, bytes);
+}
+
+/* Render one dataset per the options; returns an exit status. */
+static int render_one(struct cli *c, struct otelsim *os, const char *scenario, const char *label)
+{
+	struct otelsim_render_options ro = c->ro;
+	struct otelsim_render_result res;
+	struct otelsim_error err;
+	struct progress *p;
+	int64_t t0 = time_mono_ns();
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	ro.scenario = scenario;
+	ro.out_dir = c->out ? c->out : "out";
+	ro.tags = (const char *const *)c->tags;
+	ro.ntags = c->ntags;
+	ro.show_spans = c->show_spans;
+	ro.text = c->show_spans ? print_text : NULL;
+	p = progress_new(label, !c->quiet && !c->show_spans && isatty(2));
+	ro.progress = progress_update;
+	ro.progress_ctx = p;
+	ro.cancel = &cli_interrupted;
+	rc = otelsim_render_files(os, &ro, &res, &err);
+	progress_done(p);
+	fflush(stdout);
+	if (rc)
+		return cli_fail(c, &err);
+	summary(c, label, &res, (double)(time_mono_ns() - t0) / 1e9);
+	return EXIT_OK;
+}
+
+int cli_generate(struct cli *c, struct otelsim *os)
+{
+	int rc = EXIT_OK;
+
+	cli_install_signals();
+	if (c->endpoint) {
+		fprintf(stderr, "%s: --endpoint: sending is not available in this build yet\n", c->prog);
+		return EXIT_USAGE;
+	}
+	if (c->cmd_bit == CMD_SCENARIO)
+		return render_one(c, os, c->name, c->name);
+	if (c->cmd_bit == CMD_RUN)
+		return render_one(c, os, NULL, c->ro.dataset ? c->ro.dataset : "mixed");
+	/* render: every scenario (not the reference example), one dataset each */
+	for (size_t i = 0; i < otelsim_scenario_count(os) && rc == EXIT_OK; i++) {
+		struct otelsim_scenario_info si;
+
+		otelsim_scenario_info(os, i, &si);
+		if (si.reference)
+			continue;
+		if (c->category && strcmp(c->category, si.category))
+			continue;
+		rc = render_one(c, os, si.name, si.name);
+		if (cli_interrupted)
+			break;
+	}
+	return rc;
+}

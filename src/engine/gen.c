@@ -1,0 +1,221 @@
+/*
+ * engine/gen.c - a generated value: constant, template, distribution or
+ * weighted choice, converted to its declared type.
+ */
+#include "engine/gen.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/dist.h"
+#include "util/detmath.h"
+#include "util/text.h"
+
+static bool parse_i64(const char *s, size_t len, int64_t *out)
+{
+	size_t i = 0;
+	bool neg = false;
+	uint64_t v = 0, lim;
+
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		neg = s[i++] == '-';
+	if (i == len)
+		return false;
+	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (lim - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return true;
+}
+
+static locale_t c_locale(void)
+{
+	static locale_t loc;
+
+	/* a benign race: newlocale gives equal objects; the first wins */
+	if (!loc)
+		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return loc;
+}
+
+/* A decimal or exponent number, read in the C locale; whole string only. */
+static bool parse_f64(const char *s, size_t len, double *out)
+{
+	char buf[64];
+	char *end;
+	locale_t c = c_locale();
+
+	if (len == 0 || len >= sizeof(buf) || !c)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		/* refuse what strtod takes but a scenario should not: hex, inf, nan, spaces */
+		if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' ||
+		      ch == 'E'))
+			return false;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod_l(buf, &end, c);
+	return end == buf + len;
+}
+
+/*
+ * Round half away from zero to an integer (det_round's value), saturating.
+ * Inline for the hot path: inside the range the truncation's remainder is
+ * exact, so the correction needs no libm call.
+ */
+static int64_t to_i64(double x)
+{
+	int64_t i;
+	double f;
+
+	if (x != x)
+		return 0;
+	if (x >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (x <= -9223372036854775808.0)
+		return INT64_MIN;
+	i = (int64_t)x;
+	f = x - (double)i;
+	return i + (f >= 0.5) - (f <= -0.5);
+}
+
+static int to_string(struct value *v, struct tmpl_ctx *ctx)
+{
+	char *buf = arena_alloc(ctx->arena, 32);
+	size_t n;
+
+	if (!buf)
+		return -1;
+	switch (v->type) {
+	case VAL_INT:
+		n = fmt_i64(buf, v->u.i);
+		break;
+	case VAL_DOUBLE:
+		n = fmt_double(buf, v->u.d);
+		break;
+	case VAL_BOOL:
+		n = v->u.b ? 4 : 5;
+		memcpy(buf, v->u.b ? "true" : "false", n);
+		break;
+	default:
+		return 0;
+	}
+	buf[n] = '\0';
+	v->type = VAL_STRING;
+	v->u.s.ptr = buf;
+	v->u.s.len = (uint32_t)n;
+	return 0;
+}
+
+/* Convert *v to `type` where that makes sense; otherwise leave it. */
+static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
+{
+	if (v->type == type || type == VAL_NONE)
+		return 0;
+	switch (type) {
+	case VAL_STRING:
+		return to_string(v, ctx);
+	case VAL_INT:
+		if (v->type == VAL_STRING) {
+			int64_t i;
+
+			if (parse_i64(v->u.s.ptr, v->u.s.len, &i)) {
+				v->type = VAL_INT;
+				v->u.i = i;
+			}
+		} else if (v->type == VAL_DOUBLE) {
+			v->u.i = to_i64(v->u.d);
+			v->type = VAL_INT;
+		}
+		return 0;
+	case VAL_DOUBLE:
+		if (v->type == VAL_STRING) {
+			double d;
+
+			if (parse_f64(v->u.s.ptr, v->u.s.len, &d)) {
+				v->type = VAL_DOUBLE;
+				v->u.d = d;
+			}
+		} else if (v->type == VAL_INT) {
+			v->u.d = (double)v->u.i;
+			v->type = VAL_DOUBLE;
+		}
+		return 0;
+	case VAL_BOOL:
+		if (v->type == VAL_STRING) {
+			if (v->u.s.len == 4 && memcmp(v->u.s.ptr, "true", 4) == 0) {
+				v->type = VAL_BOOL;
+				v->u.b = 1;
+			} else if (v->u.s.len == 5 && memcmp(v->u.s.ptr, "false", 5) == 0) {
+				v->type = VAL_BOOL;
+				v->u.b = 0;
+			}
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
+{
+	switch (g->kind) {
+	case GEN_CONST:
+		*out = g->constant;
+		return 0;
+	case GEN_TEMPLATE:
+		if (tmpl_eval(g->tmpl, ctx, out) < 0)
+			return -1;
+		if (out->type == g->type || g->type == VAL_NONE)
+			return 0;
+		return convert(out, g->type, ctx);
+	case GEN_DIST: {
+		double x = dist_sample(&g->dist, ctx->rng);
+
+		if (g->type == VAL_INT) {
+			out->type = VAL_INT;
+			out->u.i = to_i64(x);
+			return 0;
+		}
+		if (g->decimals >= 0)
+			x = det_round_to(x, g->decimals);
+		out->type = VAL_DOUBLE;
+		out->u.d = x + 0.0;
+		return convert(out, g->type, ctx);
+	}
+	case GEN_CHOICE: {
+		uint32_t lo = 0, hi;
+		double u;
+
+		if (!g->nchoices) {
+			out->type = VAL_NONE;
+			return 0;
+		}
+		hi = g->nchoices - 1;
+		u = rng_double(ctx->rng) * g->cum_weights[hi];
+		/* first k with cum_weights[k] > u */
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (g->cum_weights[mid] > u)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		*out = g->choices[lo];
+		return 0;
+	}
+	default:
+		out->type = VAL_NONE;
+		return 0;
+	}
+}

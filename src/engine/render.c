@@ -1,0 +1,655 @@
+/*
+ * engine/render.c - one trace from its scenario's span tree.
+ *
+ * Draw order is part of the output contract (a change shifts every later
+ * value of the trace). For trace i, from rng_seed(seed, stream, i):
+ *   trace id (16 bytes, redrawn while zero), root span id (8, non-zero),
+ *   start jitter (when jitter_ns > 0), the vars in file order, then the
+ *   spans depth first. For each span:
+ *     span id (not the root), name template, attributes in order,
+ *     own latency (not with retry), the error draw (error.set, not retry)
+ *     and, when it fires, the message template; then either the retry
+ *     attempts or the children, then events, then links.
+ *   For each child spec: its count, then per instance the probability draw
+ *   (skipped at >= 1), the gap before it, and the child itself; after the
+ *   last child one more gap (the parent's tail). A span without rendered
+ *   children draws no tail gap: it lasts exactly its own latency.
+ *   For each retry attempt: its span id, the failure draw (skipped for a
+ *   forced first failure), its latency, then the backoff jitter draw
+ *   (when jitter > 0) unless it is the last attempt. A retried span draws
+ *   no latency of its own: it lasts from its first attempt's start to its
+ *   last attempt's end.
+ * The root's count and probability are not used: a trace has one root.
+ *   For each event: the probability draw (skipped at >= 1), attributes.
+ *   For each link: attributes.
+ *
+ * Spans are appended parent first; a parent's slot is reserved before its
+ * children and finished after them. batch_add_span may move the array, so
+ * spans are held by index.
+ */
+#include "engine/engine.h"
+
+#include <string.h>
+
+#include "engine/dist.h"
+#include "engine/gen.h"
+#include "engine/template.h"
+#include "otelsim/error.h"
+#include "util/detmath.h"
+#include "util/rng.h"
+
+#define KIND_INTERNAL 1
+#define KIND_SERVER 2
+#define STATUS_ERROR 2
+#define FLAGS_LOCAL (SPAN_FLAGS_SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE)
+#define FLAGS_REMOTE (FLAGS_LOCAL | SPAN_FLAGS_IS_REMOTE)
+
+static const char error_type_key[] = "error.type";
+static const char retry_attempt_key[] = "retry.attempt";
+#define ERROR_TYPE_KEY_LEN (sizeof(error_type_key) - 1)
+
+struct render {
+	const struct plan *p;
+	const struct model *m;
+	const struct scenario *sc;
+	struct batch *out;
+	struct rng rng;
+	struct tmpl_ctx ctx;
+	uint8_t trace_id[16];
+	uint8_t root_id[8];
+	size_t first;  /* index of the trace's root in out->spans */
+	uint64_t index;  /* the trace's global index */
+};
+
+/* The chain of open spans, innermost first, for error propagation. */
+struct frame {
+	size_t idx;
+	const struct frame *up;
+};
+
+static bool all_zero(const uint8_t *b, size_t n)
+{
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		acc |= b[i];
+	return acc == 0;
+}
+
+/* 8 bytes of one non-zero draw, low byte first: what rng_bytes writes */
+static void draw_span_id(struct rng *r, uint8_t id[8])
+{
+	uint64_t x;
+
+	do
+		x = rng_next(r);
+	while (!x);
+	for (int i = 0; i < 8; i++)
+		id[i] = (uint8_t)(x >> (8 * i));
+}
+
+/* The first draws of every trace: so a later trace can recompute them. */
+static void draw_trace_ids(struct rng *r, uint8_t tid[16], uint8_t sid[8])
+{
+	do
+		rng_bytes(r, tid, 16);
+	while (all_zero(tid, 16));
+	draw_span_id(r, sid);
+}
+
+/*
+ * det_round(ms * 1e6) as an integer, clamped at 0, inline: this runs a few
+ * times per span. For 0 < ns < 2^63 the truncation's remainder ns - i is
+ * exact, so adding (remainder >= 0.5) rounds half away from zero exactly
+ * as det_round does.
+ */
+static int64_t ms_to_ns(double ms)
+{
+	double ns = ms * 1e6;
+	int64_t i;
+
+	if (!(ns > 0))
+		return 0;
+	if (ns > 9.2e18)
+		return INT64_MAX / 4;
+	i = (int64_t)ns;
+	return i + (ns - (double)i >= 0.5);
+}
+
+static int64_t latency_ns(struct render *R, const struct dist *d)
+{
+	if (d->kind == DIST_NONE)
+		d = &R->m->config.default_latency;
+	return ms_to_ns(dist_sample(d, &R->rng));
+}
+
+static int64_t gap_ns(struct render *R)
+{
+	return ms_to_ns(dist_sample(&R->m->config.gap, &R->rng));
+}
+
+static struct span_out *span_at(struct render *R, size_t idx)
+{
+	return &R->out->spans[idx];
+}
+
+/* A new span under `up` (NULL: the root), its ids, kind and resource set. */
+static int open_span(struct render *R, const struct frame *up, uint8_t kind, int32_t service,
+		     int64_t start, size_t *idx)
+{
+	struct span_out *s = batch_add_span(R->out);
+	const struct span_out *parent;
+
+	if (!s)
+		return -1;
+	*idx = (size_t)(s - R->out->spans);
+	memcpy(s->trace_id, R->trace_id, 16);
+	s->start_ns = (uint64_t)start;
+	s->flags = FLAGS_LOCAL;
+	if (!up) {
+		memcpy(s->span_id, R->root_id, 8);
+		s->kind = kind ? kind : KIND_SERVER;
+		s->resource = service >= 0 ? (uint32_t)service : 0;
+		return 0;
+	}
+	draw_span_id(&R->rng, s->span_id);
+	parent = span_at(R, up->idx);
+	s = span_at(R, *idx);
+	memcpy(s->parent_span_id, parent->span_id, 8);
+	s->has_parent = 1;
+	s->kind = kind ? kind : KIND_INTERNAL;
+	s->resource = service >= 0 ? (uint32_t)service : parent->resource;
+	if (s->resource != parent->resource)
+		s->flags = FLAGS_REMOTE;
+	return 0;
+}
+
+/* Attributes from specs into a fresh array with `extra` spare slots. */
+static int eval_attrs(struct render *R, const struct attr_spec *specs, uint32_t n, uint32_t extra,
+		      const struct keyval *pattrs, uint32_t npattrs, struct keyval **out)
+{
+	struct keyval *kv = NULL;
+
+	*out = NULL;
+	if (n + extra == 0)
+		return 0;
+	kv = arena_alloc(&R->out->arena, sizeof(*kv) * (n + extra));
+	if (!kv)
+		return -1;
+	R->ctx.parent_attrs = pattrs;
+	R->ctx.nparent_attrs = npattrs;
+	for (uint32_t k = 0; k < n; k++) {
+		kv[k].key = specs[k].key;
+		kv[k].key_len = specs[k].key_len;
+		if (gen_eval(&specs[k].gen, &R->ctx, &kv[k].value) < 0)
+			return -1;
+	}
+	*out = kv;
+	return 0;
+}
+
+/* error.type on s: replaced when present, else appended (a slot is spare). */
+static void set_error_type(struct span_out *s, const char *type, uint32_t len)
+{
+	struct keyval *kv = NULL;
+
+	for (uint32_t k = 0; k < s->nattrs; k++)
+		if (s->attrs[k].key_len == ERROR_TYPE_KEY_LEN &&
+		    memcmp(s->attrs[k].key, error_type_key, ERROR_TYPE_KEY_LEN) == 0) {
+			kv = &s->attrs[k];
+			break;
+		}
+	if (!kv) {
+		kv = &s->attrs[s->nattrs++];
+		kv->key = error_type_key;
+		kv->key_len = ERROR_TYPE_KEY_LEN;
+	}
+	kv->value.type = VAL_STRING;
+	kv->value.u.s.ptr = type;
+	kv->value.u.s.len = len;
+}
+
+struct err_out {
+	const char *type, *msg;
+	uint32_t type_len, msg_len;
+};
+
+/*
+ * Status ERROR on s. `own`: the span's own error, which always wins (it is
+ * applied after its children, so over anything they propagated). A
+ * propagated error marks an ancestor once: the first failing descendant
+ * sets its error.type (replacing an attribute of that key rather than
+ * adding a second) and its message.
+ */
+static void mark_error(struct span_out *s, const struct err_out *e, bool own)
+{
+	if (!own && s->status_code == STATUS_ERROR)
+		return;
+	s->status_code = STATUS_ERROR;
+	s->status_message = e->msg;
+	s->status_message_len = e->msg_len;
+	set_error_type(s, e->type, e->type_len);
+}
+
+static void propagate(struct render *R, const struct frame *up, const struct err_out *e)
+{
+	for (; up; up = up->up)
+		mark_error(span_at(R, up->idx), e, false);
+}
+
+static const char *spec_error_type(const struct span_spec *sp)
+{
+	return sp->error.type ? sp->error.type : "_OTHER";
+}
+
+static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
+		       int64_t start, int64_t *end);
+
+/*
+ * sp's children under the span at f, from `start`. *end: when the last
+ * child ends plus the tail gap, or `start` when no child was rendered.
+ */
+static int render_children(struct render *R, const struct span_spec *sp, const struct frame *f,
+			   int64_t start, int64_t *end)
+{
+	int64_t cursor = start, latest = start;
+	bool any = false;
+
+	for (uint32_t c = 0; c < sp->nchildren; c++) {
+		const struct span_spec *child = &sp->children[c];
+		int64_t n = count_sample(&child->count, &R->rng);
+
+		for (int64_t k = 0; k < n; k++) {
+			int64_t cs, ce;
+
+			if (child->probability < 1.0 && !(rng_double(&R->rng) < child->probability))
+				continue;
+			cs = (sp->parallel ? start : cursor) + gap_ns(R);
+			if (render_span(R, child, f, cs, &ce) < 0)
+				return -1;
+			cursor = ce;
+			if (ce > latest)
+				latest = ce;
+			any = true;
+		}
+	}
+	*end = any ? latest + gap_ns(R) : start;
+	return 0;
+}
+
+static int retry_name(struct render *R, size_t idx)
+{
+	struct span_out *s = span_at(R, idx);
+	char *name = arena_alloc(&R->out->arena, (size_t)s->name_len + 9);
+
+	if (!name)
+		return -1;
+	memcpy(name, s->name, s->name_len);
+	memcpy(name + s->name_len, ".attempt", 9);
+	s->name = name;
+	s->name_len += 8;
+	return 0;
+}
+
+/*
+ * The retry attempts of the span at f (its children under the last one).
+ * *end: when the last attempt ends; *failed with the error when all failed.
+ */
+static int render_attempts(struct render *R, const struct span_spec *sp, const struct frame *f,
+			   int64_t start, int64_t *end, bool *failed, struct err_out *err)
+{
+	const struct retry_spec *rt = &sp->retry;
+	const char *type = rt->error_type ? rt->error_type
+			   : sp->error.type ? sp->error.type : "timeout";
+	uint32_t max = rt->max_attempts ? rt->max_attempts : 1;
+	int64_t at = start;
+	const struct span_out *logical = span_at(R, f->idx);
+	const char *lname = logical->name;
+	uint32_t lname_len = logical->name_len;
+	uint8_t kind = logical->kind;
+	int32_t service = (int32_t)logical->resource;
+
+	err->type = err->msg = type;
+	err->type_len = err->msg_len = (uint32_t)strlen(type);
+	*failed = true;
+	for (uint32_t k = 1; k <= max; k++) {
+		struct frame af;
+		struct span_out *s;
+		bool fail;
+		int64_t lat, aend;
+
+		if (open_span(R, f, kind, service, at, &af.idx) < 0)
+			return -1;
+		af.up = f;
+		s = span_at(R, af.idx);
+		s->name = lname;
+		s->name_len = lname_len;
+		if (retry_name(R, af.idx) < 0)
+			return -1;
+		s = span_at(R, af.idx);
+		s->attrs = arena_alloc(&R->out->arena, 2 * sizeof(struct keyval));
+		if (!s->attrs)
+			return -1;
+		s->attrs[0].key = retry_attempt_key;
+		s->attrs[0].key_len = sizeof(retry_attempt_key) - 1;
+		s->attrs[0].value.type = VAL_INT;
+		s->attrs[0].value.u.i = k;
+		s->nattrs = 1;
+		if (k == 1 && rt->force_initial_failure) {
+			fail = true;
+		} else {
+			double rate;
+
+			if (rt->nsuccess_rate)
+				rate = rt->success_rate[(k < rt->nsuccess_rate ? k : rt->nsuccess_rate) - 1];
+			else
+				rate = sp->error.set ? 1.0 - sp->error.rate : 1.0;
+			fail = rng_double(&R->rng) >= rate;
+		}
+		lat = latency_ns(R, &sp->latency);
+		aend = at + lat;
+		if (fail) {
+			mark_error(span_at(R, af.idx), err, true);
+		}
+		if (!fail || k == max) {
+			int64_t cend;
+
+			if (render_children(R, sp, &af, at, &cend) < 0)
+				return -1;
+			if (cend > aend)
+				aend = cend;
+			span_at(R, af.idx)->end_ns = (uint64_t)aend;
+			*failed = fail;
+			*end = aend;
+			return 0;
+		}
+		span_at(R, af.idx)->end_ns = (uint64_t)aend;
+		{
+			double wait = rt->backoff_base_ms;
+
+			for (uint32_t e = 1; e < k; e++)
+				wait *= rt->backoff_multiplier;
+			if (rt->backoff_jitter > 0)
+				wait *= 1.0 + rt->backoff_jitter * (2.0 * rng_double(&R->rng) - 1.0);
+			at = aend + ms_to_ns(wait);
+		}
+	}
+	*end = at; /* not reached: the last attempt returns above */
+	return 0;
+}
+
+static int render_events(struct render *R, const struct span_spec *sp, size_t idx)
+{
+	struct event_out *ev;
+	uint32_t n = 0;
+	int64_t start, end;
+
+	if (!sp->nevents)
+		return 0;
+	ev = arena_alloc(&R->out->arena, sizeof(*ev) * sp->nevents);
+	if (!ev)
+		return -1;
+	start = (int64_t)span_at(R, idx)->start_ns;
+	end = (int64_t)span_at(R, idx)->end_ns;
+	for (uint32_t k = 0; k < sp->nevents; k++) {
+		const struct event_spec *es = &sp->events[k];
+		const struct span_out *s;
+		int64_t t;
+
+		if (es->probability < 1.0 && !(rng_double(&R->rng) < es->probability))
+			continue;
+		if (es->is_frac)
+			t = start + (int64_t)det_round(es->offset_frac * (double)(end - start));
+		else
+			t = start + ms_to_ns(es->offset_ms);
+		t = t < start ? start : t > end ? end : t;
+		ev[n].time_ns = (uint64_t)t;
+		ev[n].name = es->name;
+		ev[n].name_len = (uint32_t)strlen(es->name);
+		s = span_at(R, idx);
+		if (eval_attrs(R, es->attrs, es->nattrs, 0, s->attrs, s->nattrs, &ev[n].attrs) < 0)
+			return -1;
+		ev[n].nattrs = es->nattrs;
+		n++;
+	}
+	span_at(R, idx)->events = ev;
+	span_at(R, idx)->nevents = n;
+	return 0;
+}
+
+/* The root ids of trace index - 1 (false for the first trace). */
+static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8])
+{
+	const struct scenario *prev;
+	struct rng r;
+
+	if (R->index == 0)
+		return false;
+	prev = plan_scenario_for(R->p, R->index - 1);
+	if (!prev)
+		return false;
+	rng_seed(&r, R->p->seed, prev->stream, R->index - 1);
+	draw_trace_ids(&r, tid, sid);
+	return true;
+}
+
+static int render_links(struct render *R, const struct span_spec *sp, size_t idx)
+{
+	struct link_out *ln;
+	uint32_t n = 0;
+
+	if (!sp->nlinks)
+		return 0;
+	ln = arena_alloc(&R->out->arena, sizeof(*ln) * sp->nlinks);
+	if (!ln)
+		return -1;
+	for (uint32_t k = 0; k < sp->nlinks; k++) {
+		const struct link_spec *ls = &sp->links[k];
+		const struct span_out *s;
+		bool found = false;
+
+		if (ls->kind == LINK_SPAN) {
+			size_t len = strlen(ls->span_name);
+
+			for (size_t j = idx; j-- > R->first;) {
+				const struct span_out *o = span_at(R, j);
+
+				if (o->name_len == len && memcmp(o->name, ls->span_name, len) == 0) {
+					memcpy(ln[n].trace_id, o->trace_id, 16);
+					memcpy(ln[n].span_id, o->span_id, 8);
+					found = true;
+					break;
+				}
+			}
+		} else if (ls->kind == LINK_PREVIOUS_TRACE) {
+			found = previous_root(R, ln[n].trace_id, ln[n].span_id);
+		} else {
+			memcpy(ln[n].trace_id, ls->trace_id, 16);
+			memcpy(ln[n].span_id, ls->span_id, 8);
+			found = true;
+		}
+		if (!found)
+			continue;
+		ln[n].flags = FLAGS_LOCAL;
+		s = span_at(R, idx);
+		if (eval_attrs(R, ls->attrs, ls->nattrs, 0, s->attrs, s->nattrs, &ln[n].attrs) < 0)
+			return -1;
+		ln[n].nattrs = ls->nattrs;
+		n++;
+	}
+	span_at(R, idx)->links = ln;
+	span_at(R, idx)->nlinks = n;
+	return 0;
+}
+
+/* Text of a template result that is not a string (a lone number as a name). */
+static int value_text(struct render *R, struct value *v, const char **ptr, uint32_t *len)
+{
+	if (v->type != VAL_STRING) {
+		struct gen g;
+
+		memset(&g, 0, sizeof(g));
+		g.kind = GEN_CONST;
+		g.type = VAL_STRING;
+		g.constant = *v;
+		if (gen_eval(&g, &R->ctx, v) < 0)
+			return -1;
+	}
+	if (v->type != VAL_STRING) {
+		*ptr = "";
+		*len = 0;
+		return 0;
+	}
+	*ptr = v->u.s.ptr;
+	*len = v->u.s.len;
+	return 0;
+}
+
+static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
+		       int64_t start, int64_t *end)
+{
+	struct frame f;
+	struct span_out *s;
+	const struct keyval *pattrs = NULL;
+	uint32_t npattrs = 0;
+	struct keyval *attrs;
+	struct err_out err;
+	bool err_now = false;
+	int64_t e;
+
+	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
+		return -1;
+	f.up = up;
+	if (up) {
+		const struct span_out *ps = span_at(R, up->idx);
+
+		pattrs = ps->attrs;
+		npattrs = ps->nattrs;
+	}
+	R->ctx.parent_attrs = pattrs;
+	R->ctx.nparent_attrs = npattrs;
+	if (sp->name_tmpl) {
+		struct value v;
+		const char *name;
+		uint32_t len;
+
+		if (tmpl_eval(sp->name_tmpl, &R->ctx, &v) < 0 || value_text(R, &v, &name, &len) < 0)
+			return -1;
+		s = span_at(R, f.idx);
+		s->name = name;
+		s->name_len = len;
+	} else {
+		s = span_at(R, f.idx);
+		s->name = sp->name;
+		s->name_len = (uint32_t)strlen(sp->name);
+	}
+	if (eval_attrs(R, sp->attrs, sp->nattrs, 1, pattrs, npattrs, &attrs) < 0)
+		return -1;
+	s = span_at(R, f.idx);
+	s->attrs = attrs;
+	s->nattrs = sp->nattrs;
+
+	if (!sp->retry.enabled) {
+		int64_t cend;
+
+		e = start + latency_ns(R, &sp->latency);
+		if (sp->error.set && rng_double(&R->rng) < sp->error.rate) {
+			err_now = true;
+			err.type = spec_error_type(sp);
+			err.type_len = (uint32_t)strlen(err.type);
+			if (sp->error.message_tmpl) {
+				struct value v;
+
+				R->ctx.parent_attrs = pattrs;
+				R->ctx.nparent_attrs = npattrs;
+				if (tmpl_eval(sp->error.message_tmpl, &R->ctx, &v) < 0 ||
+				    value_text(R, &v, &err.msg, &err.msg_len) < 0)
+					return -1;
+			} else if (sp->error.message) {
+				err.msg = sp->error.message;
+				err.msg_len = (uint32_t)strlen(err.msg);
+			} else {
+				err.msg = err.type;
+				err.msg_len = err.type_len;
+			}
+		}
+		if (render_children(R, sp, &f, start, &cend) < 0)
+			return -1;
+		if (cend > e)
+			e = cend;
+	} else {
+		if (render_attempts(R, sp, &f, start, &e, &err_now, &err) < 0)
+			return -1;
+	}
+	span_at(R, f.idx)->end_ns = (uint64_t)e;
+	if (err_now) {
+		mark_error(span_at(R, f.idx), &err, true);
+		if (sp->error.propagate)
+			propagate(R, up, &err);
+	}
+	if (render_events(R, sp, f.idx) < 0 || render_links(R, sp, f.idx) < 0)
+		return -1;
+	*end = e;
+	return 0;
+}
+
+int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
+{
+	const struct scenario *sc = plan_scenario_for(p, index);
+	struct render R;
+	struct value *vars = NULL;
+	int64_t start, end;
+
+	if (!sc || !sc->root)
+		return OTELSIM_EINTERNAL;
+	R.p = p;
+	R.m = p->model;
+	R.sc = sc;
+	R.out = out;
+	R.index = index;
+	R.first = out->nspans;
+	rng_seed(&R.rng, p->seed, sc->stream, index);
+	draw_trace_ids(&R.rng, R.trace_id, R.root_id);
+	start = p->start_ns + (int64_t)index * p->interval_ns;
+	if (p->jitter_ns > 0)
+		start += (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1);
+	if (sc->nvars) {
+		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
+		if (!vars)
+			return OTELSIM_ENOMEM;
+	}
+	R.ctx.rng = &R.rng;
+	R.ctx.arena = &out->arena;
+	R.ctx.vars = vars;
+	R.ctx.parent_attrs = NULL;
+	R.ctx.nparent_attrs = 0;
+	for (uint32_t k = 0; k < sc->nvars; k++)
+		if (gen_eval(&sc->vars[k].gen, &R.ctx, &vars[k]) < 0)
+			return OTELSIM_ENOMEM;
+	if (render_span(&R, sc->root, NULL, start, &end) < 0)
+		return OTELSIM_ENOMEM;
+	for (size_t k = R.first; k < out->nspans; k++)
+		out->nerror_spans += out->spans[k].status_code == STATUS_ERROR;
+	out->ntraces++;
+	if (start < out->min_start_ns)
+		out->min_start_ns = start;
+	if (end > out->max_end_ns)
+		out->max_end_ns = end;
+	return 0;
+}
+
+int engine_render_block(const struct plan *p, uint64_t block, struct batch *out)
+{
+	uint64_t b = p->traces_per_block, first = block * b, last = first + b;
+
+	batch_reset(out, first);
+	if (last > p->count)
+		last = p->count;
+	for (uint64_t i = first; i < last; i++) {
+		int rc = engine_render_trace(p, i, out);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}

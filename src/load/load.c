@@ -1,0 +1,537 @@
+/*
+ * load_model: conventions, config, then every scenario file (recursively,
+ * sorted, deterministic), each lowered by its dialect; then the resources
+ * (services) every scenario uses, deduplicated, and the scenarios sorted by
+ * folder and name.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load/loader.h"
+#include "load/semconv.h"
+#include "util/error.h"
+#include "util/sha256.h"
+
+#define MAX_DIR_DEPTH 16
+
+/*
+ * Scenario files nest deeper than the YAML default (64): a span tree of
+ * LOAD_MAX_SPAN_DEPTH levels takes two YAML levels per span (the span and
+ * its children list), and attribute values nest below that.
+ */
+static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16, 200000,
+						    1 << 20, 16 << 20 };
+
+/* ---- services ------------------------------------------------------------- */
+
+static bool value_equal(const struct value *a, const struct value *b)
+{
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case VAL_STRING:
+	case VAL_BYTES:
+		return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
+	case VAL_BOOL: return !a->u.b == !b->u.b;
+	case VAL_INT: return a->u.i == b->u.i;
+	case VAL_DOUBLE: return !memcmp(&a->u.d, &b->u.d, sizeof(double));
+	case VAL_ARRAY:
+		if (a->u.arr.n != b->u.arr.n)
+			return false;
+		for (uint32_t i = 0; i < a->u.arr.n; i++)
+			if (!value_equal(&a->u.arr.items[i], &b->u.arr.items[i]))
+				return false;
+		return true;
+	case VAL_KVLIST:
+		if (a->u.kv.n != b->u.kv.n)
+			return false;
+		for (uint32_t i = 0; i < a->u.kv.n; i++)
+			if (strcmp(a->u.kv.items[i].key, b->u.kv.items[i].key) ||
+			    !value_equal(&a->u.kv.items[i].value, &b->u.kv.items[i].value))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Set key to value in kv[0..*n): replace in place, else append. */
+static void kv_set(struct keyval *kv, uint32_t *n, const struct keyval *add)
+{
+	for (uint32_t i = 0; i < *n; i++) {
+		if (!strcmp(kv[i].key, add->key)) {
+			kv[i].value = add->value;
+			return;
+		}
+	}
+	kv[(*n)++] = *add;
+}
+
+const char *load_default_service(const struct load_state *ls)
+{
+	if (ls->opts->service_name && *ls->opts->service_name)
+		return ls->opts->service_name;
+	if (ls->m->config.service_name && *ls->m->config.service_name)
+		return ls->m->config.service_name;
+	return "otelsim";
+}
+
+int load_service(struct load_state *ls, const char *service, const struct keyval *attrs,
+		 uint32_t nattrs, bool replace, int32_t *index)
+{
+	struct model *m = ls->m;
+	const struct cfg_service *cs = NULL;
+	struct keyval *kv;
+	uint32_t cap = 1 + nattrs, n = 0;
+	int rc = 0;
+
+	if (!replace) {
+		cap += m->config.nresource_attrs;
+		for (uint32_t i = 0; i < ls->ncfg_svcs; i++)
+			if (!strcmp(ls->cfg_svcs[i].name, service))
+				cs = &ls->cfg_svcs[i];
+		if (cs)
+			cap += cs->nattrs;
+	}
+	kv = calloc(cap, sizeof(*kv));
+	if (!kv)
+		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	kv[0].key = "service.name";
+	kv[0].key_len = 12;
+	kv[0].value.type = VAL_STRING;
+	kv[0].value.u.s.ptr = service;
+	kv[0].value.u.s.len = (uint32_t)strlen(service);
+	n = 1;
+	if (!replace) {
+		for (uint32_t i = 0; i < m->config.nresource_attrs; i++)
+			kv_set(kv, &n, &m->config.resource_attrs[i]);
+		for (uint32_t i = 0; cs && i < cs->nattrs; i++)
+			kv_set(kv, &n, &cs->attrs[i]);
+	}
+	for (uint32_t i = 0; i < nattrs; i++)
+		kv_set(kv, &n, &attrs[i]);
+	/* an equal resource already? */
+	for (size_t i = 0; i < ls->nsvcs; i++) {
+		const struct svc_draft *d = &ls->svcs[i];
+		bool same = d->nattrs == n;
+
+		for (uint32_t j = 0; same && j < n; j++)
+			same = !strcmp(d->attrs[j].key, kv[j].key) &&
+			       value_equal(&d->attrs[j].value, &kv[j].value);
+		if (same) {
+			*index = (int32_t)i;
+			goto cleanup;
+		}
+	}
+	if (ls->nsvcs == ls->svcs_cap) {
+		size_t nc = ls->svcs_cap ? ls->svcs_cap * 2 : 16;
+		struct svc_draft *p = realloc(ls->svcs, nc * sizeof(*p));
+
+		if (!p) {
+			rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		ls->svcs = p;
+		ls->svcs_cap = nc;
+	}
+	if (ls->nsvcs >= INT32_MAX) {
+		rc = error_set(ls->err, OTELSIM_ELIMIT, "too many services");
+		goto cleanup;
+	}
+	{
+		struct svc_draft *d = &ls->svcs[ls->nsvcs];
+
+		d->name = arena_strdup(&m->arena, service);
+		d->attrs = ARENA_NEWN(&m->arena, struct keyval, n);
+		if (!d->name || !d->attrs) {
+			rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		memcpy(d->attrs, kv, n * sizeof(*kv));
+		d->attrs[0].value.u.s.ptr = d->name;
+		d->nattrs = n;
+		*index = (int32_t)ls->nsvcs++;
+	}
+cleanup:
+	free(kv);
+	return rc;
+}
+
+/* ---- the scenario files ------------------------------------------------------ */
+
+struct file_list {
+	char **paths;
+	size_t n, cap;
+};
+
+static int list_add(struct file_list *l, const char *path)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 64;
+		char **p = realloc(l->paths, nc * sizeof(*p));
+
+		if (!p)
+			return -1;
+		l->paths = p;
+		l->cap = nc;
+	}
+	l->paths[l->n] = strdup(path);
+	if (!l->paths[l->n])
+		return -1;
+	l->n++;
+	return 0;
+}
+
+static void list_free(struct file_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->paths[i]);
+	free(l->paths);
+	memset(l, 0, sizeof(*l));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_yaml_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] == '_' || name[0] == '.')
+		return false;
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+/* Every scenario file below dir, sorted by name at each level. */
+static int walk_dir(const char *dir, int depth, struct file_list *out, struct otelsim_error *err)
+{
+	DIR *d;
+	struct dirent *e;
+	struct file_list names = { 0 };
+	int rc = 0;
+
+	if (depth > MAX_DIR_DEPTH)
+		return error_at(err, OTELSIM_ELIMIT, dir, 0, 0,
+				"scenario folders nested deeper than %d levels", MAX_DIR_DEPTH);
+	d = opendir(dir);
+	if (!d)
+		return error_at(err, OTELSIM_EINPUT, dir, 0, 0, "cannot read the scenarios folder: %s",
+				strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (list_add(&names, e->d_name)) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+	}
+	if (names.n)
+		qsort(names.paths, names.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < names.n; i++) {
+		size_t len = strlen(dir) + strlen(names.paths[i]) + 2;
+		char *path = malloc(len);
+		struct stat sb;
+
+		if (!path) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		snprintf(path, len, "%s/%s", dir, names.paths[i]);
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rc = walk_dir(path, depth + 1, out, err);
+		else if (is_yaml_name(names.paths[i]) && list_add(out, path))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		free(path);
+		if (rc)
+			goto cleanup;
+	}
+cleanup:
+	closedir(d);
+	list_free(&names);
+	return rc;
+}
+
+/* dir without trailing slashes (kept "/" alone) */
+static char *strip_slashes(const char *dir)
+{
+	char *s = strdup(dir);
+	size_t n;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+	return s;
+}
+
+/* The folder of `path` below `root` ("" at the top or outside it). */
+static const char *rel_dir_of(struct model *m, const char *root, const char *path)
+{
+	size_t rl = root ? strlen(root) : 0;
+	const char *rest, *slash;
+
+	if (!root || strncmp(path, root, rl) || path[rl] != '/')
+		return "";
+	rest = path + rl + 1;
+	slash = strrchr(rest, '/');
+	if (!slash)
+		return "";
+	return arena_strndup(&m->arena, rest, (size_t)(slash - rest));
+}
+
+static const char *category_of(struct model *m, const char *rel)
+{
+	const char *slash = strchr(rel, '/');
+
+	if (!slash)
+		return rel;
+	return arena_strndup(&m->arena, rel, (size_t)(slash - rel));
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (realpath(a, ra) && realpath(b, rb))
+		return !strcmp(ra, rb);
+	return !strcmp(a, b);
+}
+
+static bool is_reference(const struct load_opts *o, const char *path)
+{
+	char ref[PATH_MAX];
+	int w;
+
+	if (!o->bundled_dir)
+		return false;
+	w = snprintf(ref, sizeof(ref), "%s/example_scenario.yaml", o->bundled_dir);
+	if (w < 0 || (size_t)w >= sizeof(ref))
+		return false;
+	return same_file(ref, path);
+}
+
+static bool has_key(const struct ynode *map, const char *key)
+{
+	return ymap_get(map, key) != NULL;
+}
+
+/* Which dialect: native, or an input error for the rest. */
+static int detect_dialect(struct load_state *ls, const struct ydoc *doc)
+{
+	const struct ynode *r = doc->root;
+	const struct key_table *t = schema_table("scenario");
+
+	if (!r || r->type != YN_MAP)
+		goto unknown;
+	if (has_key(r, "root"))
+		return DIALECT_NATIVE;
+	if (has_key(r, "scenario_name") || has_key(r, "root_span") || has_key(r, "steps"))
+		return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
+				"trace-generator scenarios are not supported yet");
+	if (has_key(r, "templates") && has_key(r, "services") && has_key(r, "workload"))
+		return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
+				"Dreamweaver scenarios are not supported yet");
+	/* a native file without root (or with a typo in it): let the walker say */
+	for (size_t i = 0; t && i < r->n; i++)
+		for (size_t j = 0; j < t->nkeys; j++)
+			if (r->pairs[i].key->type == YN_SCALAR &&
+			    !strcmp(r->pairs[i].key->str, t->keys[j].key))
+				return DIALECT_NATIVE;
+unknown:
+	return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
+			"not a scenario file: expected a top-level 'root' (native), 'root_span'/'steps' (trace-generator) or 'templates'/'services'/'workload' (Dreamweaver)");
+}
+
+struct scen_list {
+	struct scenario **items;
+	size_t n, cap;
+};
+
+static int load_file(struct load_state *ls, const char *path, const char *root,
+		     struct scen_list *out)
+{
+	struct model *m = ls->m;
+	struct ydoc doc;
+	struct scenario *sc;
+	int rc, dialect;
+
+	rc = yaml_load_file(path, &scenario_limits, &doc, ls->err);
+	if (rc)
+		goto cleanup;
+	dialect = detect_dialect(ls, &doc);
+	if (dialect < 0) {
+		rc = dialect;
+		goto cleanup;
+	}
+	sc = ARENA_NEW(&m->arena, struct scenario);
+	if (!sc || !(sc->path = arena_strdup(&m->arena, path))) {
+		rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	sc->rel_dir = rel_dir_of(m, root, path);
+	sc->category = sc->rel_dir ? category_of(m, sc->rel_dir) : NULL;
+	if (!sc->rel_dir || !sc->category) {
+		rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	sha256_hex(doc.src, doc.src_len, sc->sha256);
+	sc->reference = is_reference(ls->opts, path);
+	sc->pos.file = sc->path;
+	sc->pos.line = 1;
+	sc->pos.col = 1;
+	rc = native_load(ls, &doc, sc);
+	if (rc)
+		goto cleanup;
+	for (size_t i = 0; i < out->n; i++) {
+		if (!strcmp(out->items[i]->name, sc->name)) {
+			const struct ynode *nn = ymap_get(doc.root, "name");
+
+			rc = error_at(ls->err, OTELSIM_EINPUT, doc.file, nn ? nn->line : 1,
+				      nn ? nn->col : 1, "scenario name '%s' is already used by %s",
+				      sc->name, out->items[i]->path);
+			goto cleanup;
+		}
+	}
+	if (out->n == out->cap) {
+		size_t nc = out->cap ? out->cap * 2 : 32;
+		struct scenario **p = realloc(out->items, nc * sizeof(*p));
+
+		if (!p) {
+			rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		out->items = p;
+		out->cap = nc;
+	}
+	out->items[out->n++] = sc;
+cleanup:
+	ydoc_release(&doc);
+	return rc;
+}
+
+static int cmp_scenario(const void *a, const void *b)
+{
+	const struct scenario *x = *(const struct scenario *const *)a;
+	const struct scenario *y = *(const struct scenario *const *)b;
+	int c = strcmp(x->rel_dir, y->rel_dir);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static int check_vendor(const char *v, struct otelsim_error *err)
+{
+	size_t n = strlen(v);
+
+	if (!n || n > 64)
+		return error_set(err, OTELSIM_EUSAGE, "vendor prefix must be 1 to 64 characters");
+	for (size_t i = 0; i < n; i++) {
+		char ch = v[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+			return error_set(err, OTELSIM_EUSAGE,
+					 "vendor prefix '%s' may only hold letters, digits, '_' and '-'",
+					 v);
+	}
+	return 0;
+}
+
+int load_model(const struct load_opts *opts, struct model *m, struct otelsim_error *err)
+{
+	struct load_state ls;
+	struct file_list files = { 0 };
+	struct scen_list scens = { 0 };
+	char *root = NULL;
+	const char *vendor = opts->vendor ? opts->vendor : "vendor";
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	arena_init(&m->arena, 256 * 1024);
+	memset(&ls, 0, sizeof(ls));
+	ls.m = m;
+	ls.opts = opts;
+	ls.err = err;
+	if ((rc = check_vendor(vendor, err)))
+		goto cleanup;
+	m->vendor = arena_strdup(&m->arena, vendor);
+	if (!m->vendor) {
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	m->max_spans_per_trace = opts->max_spans_per_trace ? opts->max_spans_per_trace : 10000;
+	config_defaults(&m->config);
+	if (opts->bundled_semconv || opts->semconv_path) {
+		/* the bundled registry first, then --semconv (later wins on conflicts) */
+		const char *paths[2];
+		size_t n = 0;
+
+		if (opts->bundled_semconv)
+			paths[n++] = opts->bundled_semconv;
+		if (opts->semconv_path)
+			paths[n++] = opts->semconv_path;
+		rc = semconv_load_many(paths, n, m->vendor, &m->semconv, err);
+		if (rc)
+			goto cleanup;
+	}
+	if (opts->config_path) {
+		rc = config_load(&ls, opts->config_path);
+		if (rc)
+			goto cleanup;
+	}
+	if (!ls.schema_url_set && m->semconv && *semconv_schema_url(m->semconv))
+		m->config.schema_url = arena_strdup(&m->arena, semconv_schema_url(m->semconv));
+	if (opts->scenarios_dir) {
+		root = strip_slashes(opts->scenarios_dir);
+		if (!root) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+	}
+	if (opts->files) {
+		for (size_t i = 0; i < opts->nfiles; i++)
+			if (list_add(&files, opts->files[i])) {
+				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+				goto cleanup;
+			}
+	} else if (root) {
+		rc = walk_dir(root, 0, &files, err);
+		if (rc)
+			goto cleanup;
+	}
+	for (size_t i = 0; i < files.n; i++) {
+		rc = load_file(&ls, files.paths[i], root, &scens);
+		if (rc)
+			goto cleanup;
+	}
+	if (scens.n)
+		qsort(scens.items, scens.n, sizeof(*scens.items), cmp_scenario);
+	m->scenarios = ARENA_NEWN(&m->arena, struct scenario *, scens.n ? scens.n : 1);
+	m->services = ARENA_NEWN(&m->arena, struct service, ls.nsvcs ? ls.nsvcs : 1);
+	if (!m->scenarios || !m->services) {
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	if (scens.n)
+		memcpy(m->scenarios, scens.items, scens.n * sizeof(*scens.items));
+	m->nscenarios = (uint32_t)scens.n;
+	for (size_t i = 0; i < ls.nsvcs; i++) {
+		m->services[i].name = ls.svcs[i].name;
+		m->services[i].attrs = ls.svcs[i].attrs;
+		m->services[i].nattrs = ls.svcs[i].nattrs;
+	}
+	m->nservices = (uint32_t)ls.nsvcs;
+cleanup:
+	free(root);
+	free(ls.svcs);
+	free(scens.items);
+	list_free(&files);
+	return rc;
+}

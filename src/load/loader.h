@@ -1,0 +1,114 @@
+/*
+ * load/loader.h - what the loader's own files share (not a public header).
+ *
+ *   load.c    load_model: config, conventions, the scenario walk, services,
+ *             duplicate names, sorting
+ *   config.c  config/config.yaml (its key tables)
+ *   native.c  the native scenario dialect (seeds 000/001; its key tables)
+ *   values.c  values every dialect needs: attribute value specs, latency and
+ *             count distributions, probabilities, the vendor rewrite
+ *
+ * Everything written into the model lives in model->arena; YAML nodes live in
+ * the document's arena and are released after each file.
+ */
+#ifndef LOAD_LOADER_H
+#define LOAD_LOADER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/template.h"
+#include "load/load.h"
+#include "load/schema.h"
+#include "model/model.h"
+
+/* Hard limits of the scenario language (each has its own message). */
+#define LOAD_MAX_SPAN_DEPTH 32          /* nested children */
+#define LOAD_MAX_STRING 65536           /* bytes of a string value */
+#define LOAD_MAX_KEY 256                /* bytes of an attribute key or span type */
+#define LOAD_MAX_NAME 128               /* bytes of a scenario name */
+#define LOAD_MAX_REPEAT 1000000000000LL /* repeat_count, defaults.count */
+#define LOAD_MAX_MS 31536000000.0       /* one year: any duration in ms */
+#define LOAD_MAX_ATTEMPTS 1000          /* retry.max_attempts */
+#define LOAD_MAX_DECIMALS 15
+
+/* A resource being collected (copied into model->services at the end). */
+struct svc_draft {
+	const char *name;
+	struct keyval *attrs;
+	uint32_t nattrs;
+};
+
+/* Per-service settings from the config's `services:` section. */
+struct cfg_service {
+	const char *name;
+	struct keyval *attrs;  /* service.version first when given, then attributes */
+	uint32_t nattrs;
+};
+
+struct load_state {
+	struct model *m;
+	const struct load_opts *opts;
+	struct otelsim_error *err;
+	struct svc_draft *svcs;  /* malloc'd; strings in m->arena */
+	size_t nsvcs, svcs_cap;
+	struct cfg_service *cfg_svcs;  /* in m->arena */
+	uint32_t ncfg_svcs;
+	bool schema_url_set;   /* the config gave one */
+};
+
+/* What templates and lone-template type inference may look at. */
+struct gen_env {
+	struct tmpl_env tenv;         /* var names defined so far */
+	const uint8_t *var_types;     /* their value types (VAL_*) */
+};
+
+/* Each file's key tables, NULL-terminated (schema_tables lists them all). */
+extern const struct key_table *const config_key_tables[];
+extern const struct key_table *const native_key_tables[];
+extern const struct key_table *const value_key_tables[];
+
+/* ---- config.c ---- */
+void config_defaults(struct config *cfg);
+/* Load config/config.yaml into ls->m->config (and ls->cfg_svcs). */
+int config_load(struct load_state *ls, const char *path);
+
+/* ---- native.c ---- */
+/* Lower a native scenario document into *sc (path etc. already set). */
+int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *sc);
+
+/* ---- load.c ---- */
+/*
+ * The index of the resource for `service` with the scenario's resource
+ * attributes (`replace`: without the config's resource attributes),
+ * creating it when no equal one exists.
+ */
+int load_service(struct load_state *ls, const char *service, const struct keyval *attrs,
+		 uint32_t nattrs, bool replace, int32_t *index);
+const char *load_default_service(const struct load_state *ls);
+
+/* ---- values.c ---- */
+/* "vendor.x" -> "<vendor>.x" (anything else unchanged); arena string. */
+const char *vendor_rewrite(struct model *m, const char *s, size_t len, uint32_t *out_len);
+/* A string value: copied to the arena, at most LOAD_MAX_STRING bytes. */
+int value_string(struct schema_ctx *c, const struct ynode *n, const char **out);
+/* A latency: a bare number (constant ms) or a mapping with `distribution`. */
+int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out);
+/* A count: an integer or a mapping (poisson, uniform, fixed). */
+int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *out);
+/* A probability-like number already known to be a number: 0..1. */
+int value_prob(struct schema_ctx *c, const struct ynode *n, double *out);
+/* An attribute (or var, key NULL) value spec in any of its forms. */
+int value_gen(struct schema_ctx *c, const char *key, const struct ynode *n,
+	      const struct gen_env *env, struct gen *out);
+/* An `attributes:` mapping: keys rewritten, values as value_gen. */
+int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_env *env,
+		struct attr_spec **out, uint32_t *n);
+/* Resource attributes: constants only, into key/values. */
+int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyval **out,
+		      uint32_t *n);
+/* An error.type value: a member of the conventions' error.type when closed. */
+int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *what,
+		     const char **out);
+
+#endif

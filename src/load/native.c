@@ -1,0 +1,1149 @@
+/*
+ * The native scenario dialect (seeds 000 and 001): a scenario's top level,
+ * its vars and resource, and the span tree under `root`. Every key is in a
+ * table below; the walker (load/schema.c) checks and fills, the handlers
+ * here check what a table cannot (names, the span tree's limits, services,
+ * links) and lower everything to model/model.h.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "load/loader.h"
+#include "load/semconv.h"
+#include "util/error.h"
+#include "util/rng.h"
+#include "util/text.h"
+
+struct svc_ref {
+	struct span_spec *span;
+	const char *service;  /* NULL: the default (root only) */
+};
+
+struct link_ref {
+	const char *name;
+	const struct ynode *node;
+};
+
+struct native {
+	struct load_state *ls;
+	struct scenario *sc;
+	struct gen_env env;           /* every var (for the span tree) */
+	const char **var_names;
+	uint8_t *var_types;
+	struct svc_ref *svcs;         /* malloc'd */
+	size_t nsvcs, svcs_cap;
+	struct link_ref *links;       /* malloc'd */
+	size_t nlinks, links_cap;
+	struct keyval *res_attrs;     /* the scenario's `resource: attributes` */
+	uint32_t nres_attrs;
+	bool res_replace;
+	int depth;
+	/* while a span is filled: its count node and its children's worst case */
+	const struct ynode *count_node;
+	uint64_t children_w;
+	uint64_t last_w;  /* worst case of the span parse_span just finished */
+};
+
+static struct native *st(struct schema_ctx *c)
+{
+	return c->state;
+}
+
+static int oom(struct schema_ctx *c)
+{
+	return error_set(c->err, OTELSIM_ENOMEM, "out of memory loading '%s'", c->doc->file);
+}
+
+/* ---- worst-case spans per trace (saturating) ---- */
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	if (a && b > UINT64_MAX / a)
+		return UINT64_MAX;
+	return a * b;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/*
+ * A span's worst case: its largest count, times (max_attempts + 1) when it
+ * retries, times itself plus its children's worst cases.
+ */
+static uint64_t span_worst_case(const struct span_spec *s, uint64_t children_w)
+{
+	uint64_t w = (uint64_t)(s->count.kind == COUNT_FIXED ? s->count.n : s->count.max);
+
+	if (s->retry.enabled)
+		w = sat_mul(w, (uint64_t)s->retry.max_attempts + 1);
+	return sat_mul(w, sat_add(1, children_w));
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	void *q;
+	size_t nc;
+
+	if (n < *cap)
+		return 0;
+	nc = *cap ? *cap * 2 : 16;
+	q = realloc(*p, nc * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = nc;
+	return 0;
+}
+
+static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	(void)c;
+	memcpy((char *)obj + k->offset, &v, sizeof(v));
+	return 0;
+}
+
+/* ---- span: error ---- */
+
+static int fill_error_type(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	(void)k;
+	return value_error_type(c, v, "error type", &((struct error_spec *)obj)->type);
+}
+
+static int fill_error_message(struct schema_ctx *c, const struct key_def *k,
+			      const struct ynode *v, void *obj)
+{
+	struct error_spec *e = obj;
+	struct gen g;
+	int rc;
+
+	(void)k;
+	if (!tmpl_has_expr(v->str, v->len))
+		return value_string(c, v, &e->message);
+	rc = value_gen(c, NULL, v, &st(c)->env, &g);
+	if (rc)
+		return rc;
+	e->message_tmpl = g.tmpl;
+	return value_string(c, v, &e->message);
+}
+
+static const struct key_def error_keys[] = {
+	{ "rate", KT_PROB, KF_REQUIRED, NULL, NULL, NULL, offsetof(struct error_spec, rate),
+	  "probability (0..1) that the span fails" },
+	{ "type", KT_STRING, KF_REQUIRED, NULL, NULL, fill_error_type, SCHEMA_NOFILL,
+	  "error.type of a failed span (timeout, unavailable, invalid_arguments, tool_error, protocol_error with the bundled conventions)" },
+	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
+	  "status message of a failed span (may hold {{...}})" },
+	{ "propagate", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct error_spec, propagate),
+	  "a failure marks every ancestor ERROR with the same error.type" },
+};
+
+/* ---- span: retry and backoff ---- */
+
+static const char *const backoff_types[] = { "exponential", NULL };
+
+static int fill_nonneg_ms(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj)
+{
+	double d;
+
+	ynode_double(v, &d);
+	if (d < 0)
+		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must not be negative", k->key);
+	if (d > LOAD_MAX_MS)
+		return schema_error(c, OTELSIM_ELIMIT, v,
+				    "'%s' is too large (at most 31536000000 ms, one year)", k->key);
+	memcpy((char *)obj + k->offset, &d, sizeof(d));
+	return 0;
+}
+
+static int fill_multiplier(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	double d;
+
+	ynode_double(v, &d);
+	if (d < 1 || d > 100)
+		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must be between 1 and 100", k->key);
+	memcpy((char *)obj + k->offset, &d, sizeof(d));
+	return 0;
+}
+
+static int fill_unit(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	double d;
+
+	ynode_double(v, &d);
+	if (d < 0 || d > 1)
+		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must be between 0 and 1", k->key);
+	memcpy((char *)obj + k->offset, &d, sizeof(d));
+	return 0;
+}
+
+static const struct key_def backoff_keys[] = {
+	{ "type", KT_ENUM, 0, backoff_types, NULL, NULL, SCHEMA_NOFILL,
+	  "exponential (the only kind so far)" },
+	{ "base_ms", KT_NUMBER, 0, NULL, NULL, fill_nonneg_ms,
+	  offsetof(struct retry_spec, backoff_base_ms), "wait before the second attempt (default 100)" },
+	{ "multiplier", KT_NUMBER, 0, NULL, NULL, fill_multiplier,
+	  offsetof(struct retry_spec, backoff_multiplier), "growth of the wait per attempt (1..100, default 2)" },
+	{ "jitter", KT_NUMBER, 0, NULL, NULL, fill_unit, offsetof(struct retry_spec, backoff_jitter),
+	  "each wait varies by up to this fraction (0..1, default 0.1)" },
+};
+
+#define TABLE(var, name, desc, keys) \
+	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
+
+TABLE(error_table, "error", "how a span fails", error_keys);
+TABLE(backoff_table, "backoff", "waits between retry attempts", backoff_keys);
+
+static int fill_backoff(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			void *obj)
+{
+	(void)k;
+	return schema_walk(c, &backoff_table, v, obj);
+}
+
+static int fill_attempts(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	int64_t i;
+
+	(void)k;
+	ynode_int(v, &i);
+	if (i < 1 || i > LOAD_MAX_ATTEMPTS)
+		return schema_error(c, OTELSIM_EINPUT, v, "'max_attempts' must be between 1 and %d",
+				    LOAD_MAX_ATTEMPTS);
+	((struct retry_spec *)obj)->max_attempts = (uint32_t)i;
+	return 0;
+}
+
+static int fill_success_rate(struct schema_ctx *c, const struct key_def *k,
+			     const struct ynode *v, void *obj)
+{
+	struct retry_spec *r = obj;
+	size_t n = v->type == YN_SEQ ? v->n : 1;
+	int rc;
+
+	(void)k;
+	if (v->type == YN_MAP)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'success_rate_per_attempt' must be a number or a list of numbers, not a mapping");
+	if (!n)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'success_rate_per_attempt' needs at least one number");
+	r->success_rate = ARENA_NEWN(&c->m->arena, double, n);
+	if (!r->success_rate)
+		return oom(c);
+	for (size_t i = 0; i < n; i++) {
+		const struct ynode *it = v->type == YN_SEQ ? v->items[i] : v;
+
+		rc = value_prob(c, it, &r->success_rate[i]);
+		if (rc)
+			return rc;
+	}
+	r->nsuccess_rate = (uint32_t)n;
+	return 0;
+}
+
+static int fill_retry_error_type(struct schema_ctx *c, const struct key_def *k,
+				 const struct ynode *v, void *obj)
+{
+	(void)k;
+	return value_error_type(c, v, "error type", &((struct retry_spec *)obj)->error_type);
+}
+
+static const struct key_def retry_keys[] = {
+	{ "enabled", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct retry_spec, enabled),
+	  "retry at all (default true when the block is there)" },
+	{ "max_attempts", KT_INT, 0, NULL, NULL, fill_attempts, SCHEMA_NOFILL,
+	  "attempts in all, the first included (1..1000, default 3)" },
+	{ "force_initial_failure", KT_BOOL, 0, NULL, NULL, NULL,
+	  offsetof(struct retry_spec, force_initial_failure), "the first attempt always fails" },
+	{ "success_rate_per_attempt", KT_ANY, 0, NULL, NULL, fill_success_rate, SCHEMA_NOFILL,
+	  "probability that attempt i succeeds: one number, or a list (the last repeats)" },
+	{ "backoff", KT_MAP, 0, NULL, NULL, fill_backoff, SCHEMA_NOFILL,
+	  "{type: exponential, base_ms, multiplier, jitter}" },
+	{ "error_type", KT_STRING, 0, NULL, NULL, fill_retry_error_type, SCHEMA_NOFILL,
+	  "error.type of failed attempts (default: the span's error type, else timeout)" },
+};
+
+TABLE(retry_table, "retry", "retried attempts with backoff", retry_keys);
+
+/* ---- span: events and links ---- */
+
+static int fill_event_name(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	(void)k;
+	if (!v->len)
+		return schema_error(c, OTELSIM_EINPUT, v, "'name' must not be empty");
+	if (v->len > LOAD_MAX_KEY)
+		return schema_error(c, OTELSIM_ELIMIT, v, "event name longer than %d bytes",
+				    LOAD_MAX_KEY);
+	((struct event_spec *)obj)->name = vendor_rewrite(c->m, v->str, v->len, NULL);
+	return ((struct event_spec *)obj)->name ? 0 : oom(c);
+}
+
+static int fill_event_offset(struct schema_ctx *c, const struct key_def *k,
+			     const struct ynode *v, void *obj)
+{
+	struct event_spec *e = obj;
+	double d;
+
+	(void)k;
+	if (!ynode_double(v, &d)) {
+		if (!(d >= 0) || d > LOAD_MAX_MS)
+			return schema_error(c, OTELSIM_EINPUT, v,
+					    "'offset' must be between 0 and 31536000000 ms");
+		e->offset_ms = d;
+		return 0;
+	}
+	if (v->len >= 2 && v->str[v->len - 1] == '%') {
+		struct ynode num = *v;
+		char buf[32];
+
+		if (v->len - 1 < sizeof(buf)) {
+			memcpy(buf, v->str, v->len - 1);
+			buf[v->len - 1] = '\0';
+			num.str = buf;
+			num.len = v->len - 1;
+			num.style = YS_PLAIN;
+			num.tag = NULL;
+			if (!ynode_double(&num, &d) && d >= 0 && d <= 100) {
+				e->is_frac = true;
+				e->offset_frac = d / 100;
+				return 0;
+			}
+		}
+	}
+	return schema_error(c, OTELSIM_EINPUT, v,
+			    "'offset' must be milliseconds (a number) or a share of the span like \"50%%\" (got '%.100s')",
+			    v->str);
+}
+
+static int fill_event_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			    void *obj)
+{
+	struct event_spec *e = obj;
+
+	(void)k;
+	return value_attrs(c, v, &st(c)->env, &e->attrs, &e->nattrs);
+}
+
+static const struct key_def event_keys[] = {
+	{ "name", KT_STRING, KF_REQUIRED, NULL, NULL, fill_event_name, SCHEMA_NOFILL,
+	  "the event's name (vendor.* is rewritten)" },
+	{ "offset", KT_SCALAR, 0, NULL, NULL, fill_event_offset, SCHEMA_NOFILL,
+	  "when, from the span's start: ms, or \"50%\" of its duration (default 0)" },
+	{ "probability", KT_PROB, 0, NULL, NULL, NULL, offsetof(struct event_spec, probability),
+	  "chance the event is recorded (default 1)" },
+	{ "attributes", KT_MAP, 0, NULL, NULL, fill_event_attrs, SCHEMA_NOFILL,
+	  "the event's attributes (same forms as a span's)" },
+};
+
+TABLE(event_table, "event", "a span event", event_keys);
+
+struct link_parse {
+	const struct ynode *span, *trace, *trace_id, *span_id;
+};
+
+static const char *const link_trace_members[] = { "previous", NULL };
+
+/* what the link table fills: the nodes of the forms, and the link itself */
+struct link_fill {
+	struct link_spec *link;
+	struct link_parse p;
+};
+
+static int fill_link_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	struct link_spec *l = ((struct link_fill *)obj)->link;
+
+	(void)k;
+	return value_attrs(c, v, &st(c)->env, &l->attrs, &l->nattrs);
+}
+
+#define LF(f) offsetof(struct link_fill, p.f)
+
+static const struct key_def link_keys[] = {
+	{ "span", KT_STRING, 0, NULL, NULL, fill_node, LF(span),
+	  "links to the span of this type in the same trace" },
+	{ "trace", KT_ENUM, 0, link_trace_members, NULL, fill_node, LF(trace),
+	  "previous: links to the root span of the run's previous trace" },
+	{ "trace_id", KT_STRING, 0, NULL, NULL, fill_node, LF(trace_id),
+	  "a fixed trace id (32 hex digits; with span_id)" },
+	{ "span_id", KT_STRING, 0, NULL, NULL, fill_node, LF(span_id),
+	  "a fixed span id (16 hex digits; with trace_id)" },
+	{ "attributes", KT_MAP, 0, NULL, NULL, fill_link_attrs, offsetof(struct link_fill, link),
+	  "the link's attributes" },
+};
+
+TABLE(link_table, "link", "a span link: exactly one of span, trace or trace_id + span_id",
+      link_keys);
+
+static int parse_hex_id(struct schema_ctx *c, const struct ynode *v, const char *what,
+			size_t nbytes, uint8_t *out)
+{
+	bool zero = true;
+
+	if (v->len != nbytes * 2 || hex_decode(v->str, v->len, out, nbytes))
+		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must be %zu hex digits", what,
+				    nbytes * 2);
+	for (size_t i = 0; i < nbytes; i++)
+		if (out[i])
+			zero = false;
+	if (zero)
+		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must not be all zeros", what);
+	return 0;
+}
+
+static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_spec *l)
+{
+	struct native *ns = st(c);
+	struct link_fill f;
+	int rc, forms = 0;
+	const struct ynode *second = NULL;
+	const struct ynode *order[3];
+
+	memset(&f, 0, sizeof(f));
+	f.link = l;
+	l->pos.file = c->file;
+	l->pos.line = v->line;
+	l->pos.col = v->col;
+	if (v->type != YN_MAP)
+		return schema_error(c, OTELSIM_EINPUT, v, "a link must be a mapping, not %s",
+				    ynode_kind(v));
+	rc = schema_walk(c, &link_table, v, &f);
+	if (rc)
+		return rc;
+	order[0] = f.p.span;
+	order[1] = f.p.trace;
+	order[2] = f.p.trace_id ? f.p.trace_id : f.p.span_id;
+	for (int i = 0; i < 3; i++) {
+		if (!order[i])
+			continue;
+		if (forms++ && (!second || order[i]->line > second->line ||
+				(order[i]->line == second->line && order[i]->col > second->col)))
+			second = order[i];
+	}
+	if (!forms)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "a link needs one of 'span', 'trace' or 'trace_id' with 'span_id'");
+	if (forms > 1)
+		return schema_error(c, OTELSIM_EINPUT, second,
+				    "a link takes only one of 'span', 'trace' or 'trace_id' with 'span_id'");
+	if (f.p.span) {
+		l->kind = LINK_SPAN;
+		if (!f.p.span->len)
+			return schema_error(c, OTELSIM_EINPUT, f.p.span, "'span' must not be empty");
+		l->span_name = vendor_rewrite(c->m, f.p.span->str, f.p.span->len, NULL);
+		if (!l->span_name)
+			return oom(c);
+		if (grow((void **)&ns->links, &ns->links_cap, ns->nlinks, sizeof(*ns->links)))
+			return oom(c);
+		ns->links[ns->nlinks].name = l->span_name;
+		ns->links[ns->nlinks].node = f.p.span;
+		ns->nlinks++;
+		return 0;
+	}
+	if (f.p.trace) {
+		l->kind = LINK_PREVIOUS_TRACE;
+		return 0;
+	}
+	if (!f.p.trace_id)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "missing required key 'trace_id' (a link with 'span_id' needs it)");
+	if (!f.p.span_id)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "missing required key 'span_id' (a link with 'trace_id' needs it)");
+	l->kind = LINK_CONST;
+	rc = parse_hex_id(c, f.p.trace_id, "trace_id", 16, l->trace_id);
+	return rc ? rc : parse_hex_id(c, f.p.span_id, "span_id", 8, l->span_id);
+}
+
+/* ---- span ---- */
+
+static const char *const kind_members[] = { "internal", "server", "client", "producer",
+					    "consumer", NULL };
+
+static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct span_spec *s = obj;
+	uint32_t len;
+	struct gen g;
+	int rc;
+
+	(void)k;
+	if (!v->len)
+		return schema_error(c, OTELSIM_EINPUT, v, "'type' must not be empty");
+	if (v->len > LOAD_MAX_KEY)
+		return schema_error(c, OTELSIM_ELIMIT, v, "span type longer than %d bytes",
+				    LOAD_MAX_KEY);
+	s->name = vendor_rewrite(c->m, v->str, v->len, &len);
+	if (!s->name)
+		return oom(c);
+	if (tmpl_has_expr(v->str, v->len)) {
+		struct tmpl_error te;
+
+		/* checked as written (positions are the file's), kept as emitted */
+		rc = value_gen(c, NULL, v, &st(c)->env, &g);
+		if (rc)
+			return rc;
+		s->name_tmpl = g.tmpl;
+		if (len != v->len &&
+		    tmpl_compile(&c->m->arena, s->name, len, &st(c)->env.tenv, &s->name_tmpl, &te))
+			return schema_error(c, OTELSIM_EINPUT, v, "%s", te.message);
+	}
+	return 0;
+}
+
+static int fill_kind(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	const char *s = v->str;
+
+	(void)k;
+	if (!strncasecmp(s, "SPAN_KIND_", 10))
+		s += 10;
+	for (int i = 0; kind_members[i]; i++) {
+		if (!strcasecmp(s, kind_members[i])) {
+			((struct span_spec *)obj)->kind = (uint8_t)(i + 1);  /* OTLP: INTERNAL = 1 */
+			return 0;
+		}
+	}
+	return schema_enum_error(c, v, "kind", v->str, kind_members, 5);
+}
+
+static int fill_service(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			void *obj)
+{
+	struct native *ns = st(c);
+	const char *name;
+	int rc;
+
+	(void)k;
+	if (!v->len)
+		return schema_error(c, OTELSIM_EINPUT, v, "'service' must not be empty");
+	if (v->len > LOAD_MAX_KEY)
+		return schema_error(c, OTELSIM_ELIMIT, v, "service name longer than %d bytes",
+				    LOAD_MAX_KEY);
+	rc = value_string(c, v, &name);
+	if (rc)
+		return rc;
+	if (grow((void **)&ns->svcs, &ns->svcs_cap, ns->nsvcs, sizeof(*ns->svcs)))
+		return oom(c);
+	ns->svcs[ns->nsvcs].span = obj;
+	ns->svcs[ns->nsvcs].service = name;
+	ns->nsvcs++;
+	return 0;
+}
+
+static int fill_latency(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			void *obj)
+{
+	(void)k;
+	return value_latency(c, v, &((struct span_spec *)obj)->latency);
+}
+
+static int fill_count(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		      void *obj)
+{
+	(void)k;
+	st(c)->count_node = v;
+	return value_count(c, v, &((struct span_spec *)obj)->count);
+}
+
+static int fill_error(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		      void *obj)
+{
+	struct error_spec *e = &((struct span_spec *)obj)->error;
+	int rc;
+
+	(void)k;
+	rc = schema_walk(c, &error_table, v, e);
+	e->set = true;
+	return rc;
+}
+
+static int fill_retry(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		      void *obj)
+{
+	struct span_spec *s = obj;
+	struct retry_spec *r = &s->retry;
+	int rc;
+
+	(void)k;
+	r->enabled = true;
+	r->max_attempts = 3;
+	r->backoff_base_ms = 100;
+	r->backoff_multiplier = 2;
+	r->backoff_jitter = 0.1;
+	rc = schema_walk(c, &retry_table, v, r);
+	if (rc)
+		return rc;
+	if (r->enabled && !r->error_type) {
+		if (s->error.set) {
+			r->error_type = s->error.type;
+		} else {
+			const struct sc_attr *a =
+				c->m->semconv ? semconv_attr(c->m->semconv, "error.type") : NULL;
+			bool ok = !(a && a->type == SC_ENUM && a->closed);
+
+			for (size_t i = 0; !ok && i < a->nmembers; i++)
+				if (!strcmp(a->members[i].value, "timeout"))
+					ok = true;
+			if (!ok)
+				return schema_error(c, OTELSIM_EINPUT, v,
+						    "missing required key 'error_type' (the conventions' error.type has no 'timeout')");
+			r->error_type = "timeout";
+		}
+	}
+	return 0;
+}
+
+static int fill_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		      void *obj)
+{
+	struct span_spec *s = obj;
+
+	(void)k;
+	return value_attrs(c, v, &st(c)->env, &s->attrs, &s->nattrs);
+}
+
+static int fill_events(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	struct span_spec *s = obj;
+	int rc;
+
+	(void)k;
+	s->events = ARENA_NEWN(&c->m->arena, struct event_spec, v->n ? v->n : 1);
+	if (!s->events)
+		return oom(c);
+	for (size_t i = 0; i < v->n; i++) {
+		struct event_spec *e = &s->events[i];
+
+		e->probability = 1;
+		e->pos.file = c->file;
+		e->pos.line = v->items[i]->line;
+		e->pos.col = v->items[i]->col;
+		if (v->items[i]->type != YN_MAP)
+			return schema_error(c, OTELSIM_EINPUT, v->items[i],
+					    "an event must be a mapping, not %s",
+					    ynode_kind(v->items[i]));
+		rc = schema_walk(c, &event_table, v->items[i], e);
+		if (rc)
+			return rc;
+	}
+	s->nevents = (uint32_t)v->n;
+	return 0;
+}
+
+static int fill_links(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		      void *obj)
+{
+	struct span_spec *s = obj;
+	int rc;
+
+	(void)k;
+	s->links = ARENA_NEWN(&c->m->arena, struct link_spec, v->n ? v->n : 1);
+	if (!s->links)
+		return oom(c);
+	for (size_t i = 0; i < v->n; i++) {
+		rc = parse_link(c, v->items[i], &s->links[i]);
+		if (rc)
+			return rc;
+	}
+	s->nlinks = (uint32_t)v->n;
+	return 0;
+}
+
+static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_spec *s);
+
+static int fill_children(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	struct span_spec *s = obj;
+	struct native *ns = st(c);
+	const struct ynode *count_node = ns->count_node;
+	uint64_t sum = 0;
+	int rc;
+
+	(void)k;
+	s->children = ARENA_NEWN(&c->m->arena, struct span_spec, v->n ? v->n : 1);
+	if (!s->children)
+		return oom(c);
+	for (size_t i = 0; i < v->n; i++) {
+		if (ns->depth + 1 >= LOAD_MAX_SPAN_DEPTH)
+			return schema_error(c, OTELSIM_ELIMIT, v->items[i],
+					    "spans nested deeper than %d levels", LOAD_MAX_SPAN_DEPTH);
+		ns->depth++;
+		rc = parse_span(c, v->items[i], &s->children[i]);
+		ns->depth--;
+		if (rc)
+			return rc;
+		sum = sat_add(sum, ns->last_w);
+	}
+	s->nchildren = (uint32_t)v->n;
+	ns->count_node = count_node;
+	ns->children_w = sum;
+	return 0;
+}
+
+static const struct key_def span_keys[] = {
+	{ "type", KT_STRING, KF_REQUIRED, NULL, NULL, fill_type, SCHEMA_NOFILL,
+	  "the span's name: any dotted name (vendor.* is rewritten; may hold {{vars.x}})" },
+	{ "kind", KT_STRING, 0, kind_members, NULL, fill_kind, SCHEMA_NOFILL,
+	  "internal, server, client, producer or consumer (default: the conventions' kind for the type, else server at the root and internal below)" },
+	{ "service", KT_STRING, 0, NULL, NULL, fill_service, SCHEMA_NOFILL,
+	  "service.name of this span and its descendants (each service is its own resource)" },
+	{ "description", KT_STRING, 0, NULL, NULL, NULL, offsetof(struct span_spec, description),
+	  "free text for readers" },
+	{ "latency", KT_ANY, 0, NULL, NULL, fill_latency, SCHEMA_NOFILL,
+	  "duration: ms, or {distribution: log_normal|normal|uniform|exponential|constant|percentiles, ...} (default: the config's)" },
+	{ "probability", KT_PROB, 0, NULL, NULL, NULL, offsetof(struct span_spec, probability),
+	  "chance the span (and its subtree) happens at all (default 1)" },
+	{ "count", KT_ANY, 0, NULL, NULL, fill_count, SCHEMA_NOFILL,
+	  "how many times: N, or {distribution: poisson (mean, max) | uniform (min, max) | fixed (value)}" },
+	{ "parallel", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct span_spec, parallel),
+	  "children overlap (true) or run one after another with gaps (false, the default)" },
+	{ "error", KT_MAP, 0, NULL, NULL, fill_error, SCHEMA_NOFILL,
+	  "{rate, type, message, propagate}" },
+	{ "retry", KT_MAP, 0, NULL, NULL, fill_retry, SCHEMA_NOFILL,
+	  "{enabled, max_attempts, force_initial_failure, success_rate_per_attempt, backoff, error_type}" },
+	{ "attributes", KT_MAP, 0, NULL, NULL, fill_attrs, SCHEMA_NOFILL,
+	  "key: constant | \"{{template}}\" | {distribution: ...} | {choice: ...} | {value: ..., type: ...}" },
+	{ "events", KT_LIST, 0, NULL, NULL, fill_events, SCHEMA_NOFILL,
+	  "span events: [{name, offset, probability, attributes}]" },
+	{ "links", KT_LIST, 0, NULL, NULL, fill_links, SCHEMA_NOFILL,
+	  "span links: [{span: type} | {trace: previous} | {trace_id, span_id}] (+ attributes)" },
+	{ "children", KT_LIST, 0, NULL, NULL, fill_children, SCHEMA_NOFILL,
+	  "child spans (same keys)" },
+};
+
+TABLE(span_table, "span", "one span of the tree (root and every child)", span_keys);
+
+static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_spec *s)
+{
+	struct native *ns = st(c);
+	uint64_t limit = c->m->max_spans_per_trace;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->probability = 1;
+	s->count.kind = COUNT_FIXED;
+	s->count.n = s->count.min = s->count.max = 1;
+	s->service = -1;
+	s->pos.file = c->file;
+	s->pos.line = v->line;
+	s->pos.col = v->col;
+	if (v->type != YN_MAP)
+		return schema_error(c, OTELSIM_EINPUT, v, "a span must be a mapping, not %s",
+				    ynode_kind(v));
+	ns->count_node = NULL;
+	ns->children_w = 0;
+	rc = schema_walk(c, &span_table, v, s);
+	if (rc)
+		return rc;
+	ns->last_w = span_worst_case(s, ns->children_w);
+	if (ns->last_w > limit)
+		return schema_error(c, OTELSIM_ELIMIT, ns->count_node ? ns->count_node : v,
+				    "worst case of %llu spans per trace is above --max-spans-per-trace (%llu)",
+				    (unsigned long long)ns->last_w, (unsigned long long)limit);
+	if (!s->kind && c->m->semconv) {
+		const struct sc_span *sp = semconv_span(c->m->semconv, s->name);
+
+		if (sp && sp->kind > 0 && sp->kind <= 5)
+			s->kind = (uint8_t)sp->kind;
+	}
+	return 0;
+}
+
+/* ---- scenario top level ---- */
+
+static int fill_name(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct scenario *sc = obj;
+	const char *s = v->str;
+
+	(void)k;
+	if (!v->len)
+		return schema_error(c, OTELSIM_EINPUT, v, "scenario name must not be empty");
+	if (v->len > LOAD_MAX_NAME)
+		return schema_error(c, OTELSIM_ELIMIT, v, "scenario name longer than %d bytes",
+				    LOAD_MAX_NAME);
+	if (!strcmp(s, ".") || !strcmp(s, "..") || strchr(s, '/') || strchr(s, '\\'))
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "scenario name '%s' would write outside --out", s);
+	for (const char *p = s; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+			return schema_error(c, OTELSIM_EINPUT, v,
+					    "scenario name '%s' may only hold letters, digits, '_', '.' and '-'",
+					    s);
+	}
+	sc->name = arena_strndup(&c->m->arena, s, v->len);
+	sc->stream = rng_hash(s, v->len);
+	return sc->name ? 0 : oom(c);
+}
+
+static int fill_tags(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct scenario *sc = obj;
+	int rc;
+
+	(void)k;
+	sc->tags = ARENA_NEWN(&c->m->arena, const char *, v->n ? v->n : 1);
+	if (!sc->tags)
+		return oom(c);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *t = v->items[i];
+
+		if (t->type != YN_SCALAR || !ynode_is_string(t) || !t->len)
+			return schema_error(c, OTELSIM_EINPUT, t, "a tag must be a non-empty string, not %s",
+					    ynode_kind(t));
+		if (t->len > LOAD_MAX_NAME)
+			return schema_error(c, OTELSIM_ELIMIT, t, "tag longer than %d bytes",
+					    LOAD_MAX_NAME);
+		rc = value_string(c, t, &sc->tags[i]);
+		if (rc)
+			return rc;
+	}
+	sc->ntags = (uint32_t)v->n;
+	return 0;
+}
+
+static int fill_repeat(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	struct scenario *sc = obj;
+	int64_t i;
+
+	(void)k;
+	ynode_int(v, &i);
+	if (i < 0 || i > LOAD_MAX_REPEAT)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'repeat_count' must be between 0 and 1000000000000");
+	sc->has_repeat_count = true;
+	sc->repeat_count = i;
+	return 0;
+}
+
+static int ms_to_ns(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		    int64_t *out)
+{
+	double ms;
+
+	ynode_double(v, &ms);
+	if (ms < 0)
+		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must not be negative", k->key);
+	if (ms * 1e6 >= 9.2e18)
+		return schema_error(c, OTELSIM_ELIMIT, v, "%s too large", k->key);
+	*out = (int64_t)(ms * 1e6 + 0.5);
+	return 0;
+}
+
+static int fill_interval(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	struct scenario *sc = obj;
+
+	sc->has_interval = true;
+	return ms_to_ns(c, k, v, &sc->interval_ns);
+}
+
+static int fill_jitter(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	return ms_to_ns(c, k, v, &((struct scenario *)obj)->interval_jitter_ns);
+}
+
+static int fill_seed(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct scenario *sc = obj;
+	int64_t i;
+	int rc = ynode_int(v, &i);
+
+	(void)k;
+	if (rc == -2)
+		return schema_error(c, OTELSIM_ELIMIT, v, "integer out of range for 'seed'");
+	if (!rc && i < 0)
+		return schema_error(c, OTELSIM_EINPUT, v, "'seed' must not be negative");
+	if (!rc)
+		sc->seed = (uint64_t)i;
+	else if (ynode_is_string(v))
+		sc->seed = rng_hash(v->str, v->len);
+	else
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'seed' must be an integer or a string, not %s", ynode_kind(v));
+	sc->has_seed = true;
+	return 0;
+}
+
+static int fill_weight(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	double d;
+
+	(void)k;
+	ynode_double(v, &d);
+	if (d > 1e9)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'workload_weight' is too large (at most 1000000000)");
+	((struct scenario *)obj)->weight = d;
+	return 0;
+}
+
+static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct scenario *sc = obj;
+	struct native *ns = st(c);
+	int rc;
+
+	(void)k;
+	sc->vars = ARENA_NEWN(&c->m->arena, struct var_spec, v->n ? v->n : 1);
+	ns->var_names = ARENA_NEWN(&c->m->arena, const char *, v->n ? v->n : 1);
+	ns->var_types = ARENA_NEWN(&c->m->arena, uint8_t, v->n ? v->n : 1);
+	if (!sc->vars || !ns->var_names || !ns->var_types)
+		return oom(c);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *key = v->pairs[i].key;
+		struct var_spec *var = &sc->vars[i];
+		struct gen_env env;
+
+		if (key->type != YN_SCALAR || !key->len)
+			return schema_error(c, OTELSIM_EINPUT, key, "var names must be non-empty");
+		if (key->len > 64)
+			return schema_error(c, OTELSIM_ELIMIT, key, "var name longer than 64 bytes");
+		for (size_t j = 0; j < key->len; j++) {
+			char ch = key->str[j];
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+			      (j && ch >= '0' && ch <= '9')))
+				return schema_error(c, OTELSIM_EINPUT, key,
+						    "var name '%.64s' may only hold letters, digits and '_' (not first)",
+						    key->str);
+		}
+		/* a var may use the vars before it */
+		memset(&env, 0, sizeof(env));
+		env.tenv.vars = ns->var_names;
+		env.tenv.nvars = i;
+		env.var_types = ns->var_types;
+		var->name = arena_strndup(&c->m->arena, key->str, key->len);
+		if (!var->name)
+			return oom(c);
+		var->pos.file = c->file;
+		var->pos.line = key->line;
+		var->pos.col = key->col;
+		rc = value_gen(c, NULL, v->pairs[i].value, &env, &var->gen);
+		if (rc)
+			return rc;
+		ns->var_names[i] = var->name;
+		ns->var_types[i] = var->gen.type;
+	}
+	sc->nvars = (uint32_t)v->n;
+	ns->env.tenv.vars = ns->var_names;
+	ns->env.tenv.nvars = v->n;
+	ns->env.var_types = ns->var_types;
+	return 0;
+}
+
+/* scenario `resource: {replace, attributes}` */
+static int fill_res_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj)
+{
+	struct native *ns = obj;
+
+	(void)k;
+	return value_const_attrs(c, v, &ns->res_attrs, &ns->nres_attrs);
+}
+
+static const struct key_def resource_keys[] = {
+	{ "replace", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct native, res_replace),
+	  "true: leave out the config's resource and per-service attributes (service.name stays)" },
+	{ "attributes", KT_MAP, 0, NULL, NULL, fill_res_attrs, SCHEMA_NOFILL,
+	  "resource attributes of this scenario's services (constants; they win over the config's)" },
+};
+
+TABLE(resource_table, "scenario.resource",
+      "this scenario's resource attributes (a native extension)", resource_keys);
+
+static int fill_resource(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	(void)k;
+	(void)obj;
+	return schema_walk(c, &resource_table, v, st(c));
+}
+
+static int fill_root(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct scenario *sc = obj;
+
+	(void)k;
+	sc->root = ARENA_NEW(&c->m->arena, struct span_spec);
+	if (!sc->root)
+		return oom(c);
+	st(c)->depth = 0;
+	return parse_span(c, v, sc->root);
+}
+
+static const char *const redaction_members[] = { "none", "basic", "strict", NULL };
+
+static const struct key_def scenario_keys[] = {
+	{ "name", KT_STRING, KF_REQUIRED, NULL, NULL, fill_name, SCHEMA_NOFILL,
+	  "unique name: 1..128 of [A-Za-z0-9_.-]; the dataset folder's name" },
+	{ "description", KT_STRING, 0, NULL, NULL, NULL, offsetof(struct scenario, description),
+	  "what the scenario shows" },
+	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL,
+	  "labels for --tags filtering" },
+	{ "workload_weight", KT_NUMBER, 0, NULL, NULL, fill_weight, SCHEMA_NOFILL,
+	  "relative weight in mixed runs (default 1, at most 10^9; <= 0: only runs by name)" },
+	{ "repeat_count", KT_INT, 0, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
+	  "traces when run alone without --count (default: the config's count)" },
+	{ "interval_ms", KT_NUMBER, 0, NULL, NULL, fill_interval, SCHEMA_NOFILL,
+	  "virtual time between trace starts (default: the config's)" },
+	{ "interval_jitter_ms", KT_NUMBER, 0, NULL, NULL, fill_jitter, SCHEMA_NOFILL,
+	  "each start moves later by up to this much (default 0)" },
+	{ "emit_metrics", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_metrics),
+	  "also write metrics derived from the spans (accepted, not yet honoured)" },
+	{ "emit_logs", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_logs),
+	  "also write log records (accepted, not yet honoured)" },
+	{ "seed", KT_SCALAR, 0, NULL, NULL, fill_seed, SCHEMA_NOFILL,
+	  "this scenario's seed when --seed is not given (an integer, or a string that is hashed)" },
+	{ "vars", KT_MAP, 0, NULL, NULL, fill_vars, SCHEMA_NOFILL,
+	  "values drawn once per trace, used as {{vars.name}} (same forms as attributes; later vars may use earlier ones)" },
+	{ "resource", KT_MAP, 0, NULL, NULL, fill_resource, SCHEMA_NOFILL,
+	  "{replace, attributes}: resource attributes of this scenario's services" },
+	{ "context", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's context (tenant, agent, mcp_server...): accepted, not yet honoured" },
+	{ "conversation", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's conversation turns and samples: accepted, not yet honoured" },
+	{ "data_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's data-plane workflow settings: accepted, not yet honoured" },
+	{ "control_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's control-plane template settings: accepted, not yet honoured" },
+	{ "simulation_goal", KT_STRING, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's failure goal (happy_path, 4xx_invalid_arguments...): accepted, not yet honoured" },
+	{ "realistic_overrides", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's overrides of the goal: accepted, not yet honoured" },
+	{ "redaction_applied", KT_ENUM, KF_LATER, redaction_members, NULL, NULL, SCHEMA_NOFILL,
+	  "none, basic or strict: accepted, not yet honoured" },
+	{ "root", KT_MAP, KF_REQUIRED, NULL, NULL, fill_root, SCHEMA_NOFILL,
+	  "the root span (see the span table)" },
+};
+
+TABLE(scenario_table, "scenario", "a native scenario file's top level", scenario_keys);
+
+const struct key_table *const native_key_tables[] = {
+	&scenario_table, &resource_table, &span_table, &error_table, &retry_table,
+	&backoff_table,	 &event_table,	  &link_table, NULL
+};
+
+/* ---- after the walk: services, links, limits ---- */
+
+static bool span_named(const struct span_spec *s, const char *name)
+{
+	if (!strcmp(s->name, name))
+		return true;
+	for (uint32_t i = 0; i < s->nchildren; i++)
+		if (span_named(&s->children[i], name))
+			return true;
+	return false;
+}
+
+static void collect_names(const struct span_spec *s, const char **out, size_t *n, size_t cap)
+{
+	if (*n < cap)
+		out[(*n)++] = s->name;
+	for (uint32_t i = 0; i < s->nchildren; i++)
+		collect_names(&s->children[i], out, n, cap);
+}
+
+static int check_links(struct schema_ctx *c, struct native *ns)
+{
+	for (size_t i = 0; i < ns->nlinks; i++) {
+		const char *names[256];
+		size_t n = 0;
+		const char *s;
+
+		if (span_named(ns->sc->root, ns->links[i].name))
+			continue;
+		collect_names(ns->sc->root, names, &n, 256);
+		s = schema_suggest(ns->links[i].name, names, n);
+		if (s)
+			return schema_error(c, OTELSIM_EINPUT, ns->links[i].node,
+					    "link to unknown span '%s' (no span of that type in the scenario; did you mean '%s'?)",
+					    ns->links[i].name, s);
+		return schema_error(c, OTELSIM_EINPUT, ns->links[i].node,
+				    "link to unknown span '%s' (no span of that type in the scenario)",
+				    ns->links[i].name);
+	}
+	return 0;
+}
+
+static int assign_services(struct native *ns)
+{
+	struct load_state *ls = ns->ls;
+	bool root_done = false;
+	int rc;
+
+	for (size_t i = 0; i < ns->nsvcs; i++) {
+		rc = load_service(ls, ns->svcs[i].service, ns->res_attrs, ns->nres_attrs,
+				  ns->res_replace, &ns->svcs[i].span->service);
+		if (rc)
+			return rc;
+		if (ns->svcs[i].span == ns->sc->root)
+			root_done = true;
+	}
+	if (!root_done)
+		return load_service(ls, load_default_service(ls), ns->res_attrs, ns->nres_attrs,
+				    ns->res_replace, &ns->sc->root->service);
+	return 0;
+}
+
+int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *sc)
+{
+	struct native ns;
+	struct schema_ctx c;
+	int rc;
+
+	memset(&ns, 0, sizeof(ns));
+	ns.ls = ls;
+	ns.sc = sc;
+	memset(&c, 0, sizeof(c));
+	c.m = ls->m;
+	c.doc = doc;
+	c.err = ls->err;
+	c.state = &ns;
+	c.file = sc->path;
+	sc->weight = 1.0;
+	sc->dialect = DIALECT_NATIVE;
+	rc = schema_walk(&c, &scenario_table, doc->root, sc);
+	if (rc)
+		goto cleanup;
+	rc = check_links(&c, &ns);
+	if (rc)
+		goto cleanup;
+	sc->max_spans = ns.last_w;
+	rc = assign_services(&ns);
+cleanup:
+	free(ns.svcs);
+	free(ns.links);
+	return rc;
+}

@@ -1,0 +1,883 @@
+/*
+ * load/semconv.c - loading a registry and answering questions about it.
+ *
+ * Files are read in a fixed order (a folder: every .yaml/.yml below it,
+ * sorted by path; several paths: in the order given), so "later wins" is
+ * deterministic. Resolution, after every file is read:
+ *   1. one definition per attribute id: a definition that is not excluded
+ *      (dependency_resolution) beats one that is; then a non-deprecated one
+ *      beats a deprecated one; then the later one wins;
+ *   2. every `ref` must name a definition somewhere in the loaded set; a ref
+ *      in a vendor group carrying `annotations.otelsim.allowed_values`
+ *      narrows the attribute to a closed enum of exactly those values;
+ *   3. every `extends` / `ref_group` must name a group, without cycles;
+ *   4. one metric per name and one span per type (non-deprecated, then
+ *      later, wins).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load/semconv.h"
+#include "load/semconv_int.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+#define MAX_FILES 10000
+#define MAX_DEPTH 32
+
+struct sc_alias {
+	const char *name;  /* first, like every sorted table here */
+	size_t span;
+	size_t order;      /* of the span's group: the later wins */
+};
+
+struct semconv {
+	struct arena arena;
+	struct sc_attr *attrs;  /* sorted by id */
+	size_t nattrs;
+	struct sc_metric *metrics;  /* sorted by name */
+	size_t nmetrics;
+	struct sc_span *spans;  /* sorted by type */
+	size_t nspans;
+	struct sc_alias *aliases;  /* span names, sorted */
+	size_t naliases;
+	struct sc_counts counts;
+	const char *schema_url;
+	const char **warnings;
+	size_t nwarnings;
+};
+
+/* ---- the working set ---- */
+
+void scx_init(struct scx *x, struct arena *arena, const char *vendor_out,
+	      struct otelsim_error *err)
+{
+	memset(x, 0, sizeof(*x));
+	x->arena = arena;
+	x->vendor_out = vendor_out;
+	x->err = err;
+	x->defs.size = sizeof(struct scx_def);
+	x->refs.size = sizeof(struct scx_ref);
+	x->groups.size = sizeof(struct scx_group);
+	x->warnings.size = sizeof(struct scx_warning);
+	x->filenames.size = sizeof(const char *);
+}
+
+void scx_release(struct scx *x)
+{
+	free(x->defs.items);
+	free(x->refs.items);
+	free(x->groups.items);
+	free(x->warnings.items);
+	free(x->filenames.items);
+	memset(x, 0, sizeof(*x));
+}
+
+void *scx_push(struct scx_vec *v)
+{
+	char *p;
+
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 64;
+		void *n = realloc(v->items, cap * v->size);
+
+		if (!n)
+			return NULL;
+		v->items = n;
+		v->cap = cap;
+	}
+	p = (char *)v->items + v->n++ * v->size;
+	memset(p, 0, v->size);
+	return p;
+}
+
+int scx_warn(struct scx *x, const char *file, int line, int col, const char *fmt, ...)
+{
+	char msg[1024];
+	struct scx_warning *w;
+	const char *const *names = x->filenames.items;
+	size_t fileno = x->filenames.n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	while (fileno && names[fileno - 1] != file)  /* usually the file being read */
+		fileno--;
+	if (!(w = scx_push(&x->warnings)))
+		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+	w->fileno = fileno;
+	w->line = line;
+	w->col = col;
+	w->seq = x->warnings.n;
+	if (!(w->text = arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)))
+		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int cmp_warning(const void *a, const void *b)
+{
+	const struct scx_warning *x = a, *y = b;
+
+	if (x->fileno != y->fileno)
+		return x->fileno < y->fileno ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+bool scx_is_vendor_id(const char *id)
+{
+	return !strncmp(id, SC_VENDOR_WRITTEN ".", sizeof(SC_VENDOR_WRITTEN));
+}
+
+const char *scx_store_id(struct scx *x, const char *id)
+{
+	if (scx_is_vendor_id(id) && strcmp(x->vendor_out, SC_VENDOR_WRITTEN))
+		return arena_printf(x->arena, "%s%s", x->vendor_out,
+				    id + sizeof(SC_VENDOR_WRITTEN) - 1);
+	return arena_strdup(x->arena, id);
+}
+
+/* ---- finding files ---- */
+
+struct pathlist {
+	char **v;
+	size_t n, cap;
+};
+
+static void pathlist_release(struct pathlist *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		free(pl->v[i]);
+	free(pl->v);
+}
+
+static int pathlist_add(struct pathlist *pl, char *p)
+{
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 64;
+		char **n = realloc(pl->v, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		pl->v = n;
+		pl->cap = cap;
+	}
+	pl->v[pl->n++] = p;
+	return 0;
+}
+
+static bool is_yaml_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+}
+
+static int walk(const char *dir, int depth, struct pathlist *pl, struct otelsim_error *err)
+{
+	DIR *d;
+	struct dirent *e;
+	size_t dl = strlen(dir);
+	int rc = 0;
+
+	if (depth > MAX_DEPTH)
+		return error_at(err, OTELSIM_ELIMIT, dir, 0, 0, "folders nested deeper than %d",
+				MAX_DEPTH);
+	if (!(d = opendir(dir)))
+		return error_at(err, OTELSIM_EINPUT, dir, 0, 0, "cannot read folder: %s",
+				strerror(errno));
+	while (!rc && (e = readdir(d))) {
+		struct stat st;
+		char *p;
+
+		if (e->d_name[0] == '.')
+			continue;
+		size_t nl = strlen(e->d_name);
+		bool slash = dl && dir[dl - 1] != '/';
+
+		if (!(p = malloc(dl + nl + 2))) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			break;
+		}
+		memcpy(p, dir, dl);
+		if (slash)
+			p[dl] = '/';
+		memcpy(p + dl + slash, e->d_name, nl + 1);
+		if (stat(p, &st)) {
+			rc = error_at(err, OTELSIM_EINPUT, p, 0, 0, "cannot read: %s",
+				      strerror(errno));
+			free(p);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk(p, depth + 1, pl, err);
+			free(p);
+		} else if (S_ISREG(st.st_mode) && is_yaml_name(e->d_name)) {
+			if (pl->n >= MAX_FILES) {
+				rc = error_at(err, OTELSIM_ELIMIT, dir, 0, 0,
+					      "more than %d registry files", MAX_FILES);
+				free(p);
+			} else if (pathlist_add(pl, p)) {
+				free(p);
+				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			}
+		} else {
+			free(p);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_path(struct scx *x, const char *path)
+{
+	struct pathlist pl = { 0 };
+	struct stat st;
+	int rc = 0;
+
+	if (stat(path, &st))
+		return error_at(x->err, OTELSIM_EINPUT, path, 0, 0, "cannot read: %s",
+				strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return scx_read_file(x, path);
+	if ((rc = walk(path, 0, &pl, x->err)))
+		goto cleanup;
+	if (!pl.n) {
+		rc = error_at(x->err, OTELSIM_EINPUT, path, 0, 0,
+			      "no .yaml or .yml files in this folder");
+		goto cleanup;
+	}
+	qsort(pl.v, pl.n, sizeof(*pl.v), cmp_paths);
+	for (size_t i = 0; i < pl.n && !rc; i++)
+		rc = scx_read_file(x, pl.v[i]);
+cleanup:
+	pathlist_release(&pl);
+	return rc;
+}
+
+/* ---- sorted tables: every element starts with its `const char *` key ---- */
+
+static int cmp_key(const char *key, size_t len, const char *s)
+{
+	int c = strncmp(key, s, len);
+
+	if (c)
+		return c;
+	return s[len] ? -1 : 0;
+}
+
+static const void *find_sorted(const void *base, size_t n, size_t stride, const char *key,
+			       size_t len)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *s = *(const char *const *)((const char *)base + mid * stride);
+		int c = cmp_key(key, len, s);
+
+		if (!c)
+			return (const char *)base + mid * stride;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* Closest key (edit distance <= 2) for "did you mean", or NULL. */
+static const char *near_key(const void *base, size_t n, size_t stride, const char *key)
+{
+	const char *best = NULL;
+	size_t bd = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s = *(const char *const *)((const char *)base + i * stride);
+		size_t d = edit_distance(key, s, 2);
+
+		if (d < bd) {
+			bd = d;
+			best = s;
+		}
+	}
+	return best;
+}
+
+/* ---- resolution ---- */
+
+static int cmp_def(const void *a, const void *b)
+{
+	const struct scx_def *x = *(const struct scx_def *const *)a;
+	const struct scx_def *y = *(const struct scx_def *const *)b;
+	int c = strcmp(x->a.id, y->a.id);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int def_rank(const struct scx_def *d)
+{
+	return (d->excluded ? 0 : 2) + (d->a.deprecated ? 0 : 1);
+}
+
+static bool is_int_text(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static bool is_num_text(const char *s)
+{
+	bool digit = false;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (!strchr("+-.eE", *s))
+			return false;
+	}
+	return digit;
+}
+
+/* Make `a` a closed enum of exactly `vals` (our narrowing). */
+static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals,
+		  const struct scx_pos *pos, size_t n)
+{
+	int vt;
+	struct sc_member *m;
+
+	if (a->type == SC_ENUM)
+		vt = a->enum_value_type;
+	else if (a->type == SC_STRING || a->type == SC_INT || a->type == SC_DOUBLE)
+		vt = a->type;
+	else
+		return error_at(x->err, OTELSIM_EINPUT, pos[0].file, pos[0].line, pos[0].col,
+				"'allowed_values' needs a string, int, double or enum attribute, "
+				"and '%s' is none of those",
+				a->id);
+	if (!(m = ARENA_NEWN(x->arena, struct sc_member, n)))
+		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if ((vt == SC_INT && !is_int_text(vals[i])) ||
+		    (vt == SC_DOUBLE && !is_num_text(vals[i])))
+			return error_at(x->err, OTELSIM_EINPUT, pos[i].file, pos[i].line,
+					pos[i].col, "allowed value '%s' of '%s' is not %s", vals[i],
+					a->id,
+					vt == SC_INT ? "an integer" : "a number");
+		m[i].id = vals[i];
+		m[i].value = vals[i];
+		for (size_t j = 0; a->type == SC_ENUM && j < a->nmembers; j++) {
+			if (!strcmp(a->members[j].value, vals[i])) {
+				m[i] = a->members[j];
+				break;
+			}
+		}
+	}
+	a->type = SC_ENUM;
+	a->enum_value_type = vt;
+	a->members = m;
+	a->nmembers = n;
+	a->closed = true;
+	return 0;
+}
+
+static int resolve_attrs(struct scx *x, struct semconv *sc)
+{
+	size_t n = x->defs.n, k = 0;
+	struct scx_def **v = NULL;
+	const struct scx_def **win = NULL;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	win = malloc(n * sizeof(*win));
+	sc->attrs = ARENA_NEWN(&sc->arena, struct sc_attr, n);
+	if (!v || !win || !sc->attrs) {
+		rc = error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct scx_def *)x->defs.items + i;
+	qsort(v, n, sizeof(*v), cmp_def);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		const struct scx_def *best = v[i];
+
+		while (j < n && !strcmp(v[j]->a.id, v[i]->a.id)) {
+			if (def_rank(v[j]) >= def_rank(best))
+				best = v[j];  /* sorted by order: equal rank, later wins */
+			j++;
+		}
+		win[k] = best;
+		sc->attrs[k++] = best->a;
+		i = j;
+	}
+	sc->nattrs = k;
+	for (size_t i = 0; i < k; i++) {
+		if (win[i]->nallowed &&
+		    (rc = narrow(x, &sc->attrs[i], win[i]->allowed, win[i]->allowed_pos,
+				 win[i]->nallowed)))
+			goto cleanup;
+	}
+cleanup:
+	free(v);
+	free(win);
+	return rc;
+}
+
+static int resolve_refs(struct scx *x, struct semconv *sc)
+{
+	for (size_t i = 0; i < x->refs.n; i++) {
+		const struct scx_ref *r = (const struct scx_ref *)x->refs.items + i;
+		struct sc_attr *a = (struct sc_attr *)find_sorted(sc->attrs, sc->nattrs,
+								  sizeof(*a), r->id,
+								  strlen(r->id));
+		int rc;
+
+		if (!a) {
+			const char *near = near_key(sc->attrs, sc->nattrs, sizeof(*sc->attrs),
+						    r->id);
+
+			if (near)
+				return error_at(x->err, OTELSIM_EINPUT, r->pos.file, r->pos.line,
+						r->pos.col,
+						"ref to unknown attribute '%s' (did you mean '%s'?)",
+						r->id, near);
+			return error_at(x->err, OTELSIM_EINPUT, r->pos.file, r->pos.line,
+					r->pos.col, "ref to unknown attribute '%s'", r->id);
+		}
+		if (!r->has_allowed)
+			continue;
+		if (!r->in_vendor) {
+			if ((rc = scx_warn(x, r->list_pos.file, r->list_pos.line, r->list_pos.col,
+					   "'allowed_values' only narrows '%s' in a vendor group "
+					   "(ignored)",
+					   r->id)))
+				return rc;
+			continue;
+		}
+		if ((rc = narrow(x, a, (const char *const *)r->allowed, r->allowed_pos,
+				 r->nallowed)))
+			return rc;
+	}
+	return 0;
+}
+
+struct gidx {
+	const char *id;
+	struct scx_group *g;
+};
+
+static int cmp_gidx(const void *a, const void *b)
+{
+	const struct gidx *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->g->order > y->g->order) - (x->g->order < y->g->order);
+}
+
+static struct scx_group *find_group(const struct gidx *ix, size_t n, const char *id)
+{
+	const struct gidx *p = find_sorted(ix, n, sizeof(*ix), id, strlen(id));
+
+	if (!p)
+		return NULL;
+	while (p + 1 < ix + n && !strcmp(p[1].id, id))  /* the last definition wins */
+		p++;
+	return p->g;
+}
+
+static int cycle_error(struct scx *x, struct scx_group **stack, const size_t *edge, size_t depth,
+		       size_t from, const struct scx_group *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool ext = false, rg = false;
+	const struct scx_edge *first = &stack[from]->edges[edge[from] - 1];
+	int rc;
+
+	strbuf_init(&sb, 700);
+	for (size_t i = from; i < depth; i++) {
+		const struct scx_edge *e = &stack[i]->edges[edge[i] - 1];
+
+		ext = ext || e->is_extends;
+		rg = rg || !e->is_extends;
+		if (strbuf_addf(&sb, "'%s' -> ", stack[i]->id))
+			break;
+	}
+	if (strbuf_addf(&sb, "'%s'", t->id))
+		strbuf_addstr(&sb, "...");
+	rc = error_at(x->err, OTELSIM_EINPUT, first->pos.file, first->pos.line, first->pos.col,
+		      "%s cycle: %s",
+		      ext && rg ? "extends/ref_group" : ext ? "extends" : "ref_group",
+		      sb.buf ? sb.buf : "");
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int resolve_groups(struct scx *x)
+{
+	size_t n = x->groups.n, ni = 0;
+	struct scx_group *gs = x->groups.items;
+	struct gidx *ix = NULL;
+	struct scx_group **stack = NULL;
+	size_t *edge = NULL;
+	int rc = 0;
+
+	if (!n)
+		return 0;
+	ix = malloc(n * sizeof(*ix));
+	stack = malloc(n * sizeof(*stack));
+	edge = malloc(n * sizeof(*edge));
+	if (!ix || !stack || !edge) {
+		rc = error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (gs[i].referable)
+			ix[ni++] = (struct gidx){ gs[i].id, &gs[i] };
+	qsort(ix, ni, sizeof(*ix), cmp_gidx);
+	/* every target exists */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < gs[i].nedges; j++) {
+			const struct scx_edge *e = &gs[i].edges[j];
+			const char *near;
+
+			if (find_group(ix, ni, e->target))
+				continue;
+			near = near_key(ix, ni, sizeof(*ix), e->target);
+			rc = error_at(x->err, OTELSIM_EINPUT, e->pos.file, e->pos.line, e->pos.col,
+				      "%s unknown group '%s'%s%s%s",
+				      e->is_extends ? "extends" : "ref_group names", e->target,
+				      near ? " (did you mean '" : "", near ? near : "",
+				      near ? "'?)" : "");
+			goto cleanup;
+		}
+	}
+	/* no cycles: iterative depth-first walk */
+	for (size_t i = 0; i < n; i++) {
+		size_t depth = 0;
+
+		if (gs[i].state)
+			continue;
+		gs[i].state = 1;
+		stack[depth] = &gs[i];
+		edge[depth++] = 0;
+		while (depth) {
+			struct scx_group *g = stack[depth - 1];
+			struct scx_group *t;
+
+			if (edge[depth - 1] == g->nedges) {
+				g->state = 2;
+				depth--;
+				continue;
+			}
+			t = find_group(ix, ni, g->edges[edge[depth - 1]++].target);
+			if (!t)  /* cannot happen: every target was checked above */
+				continue;
+			if (t->state == 1) {
+				size_t from = 0;
+
+				while (stack[from] != t)
+					from++;
+				rc = cycle_error(x, stack, edge, depth, from, t);
+				goto cleanup;
+			}
+			if (t->state == 0) {
+				t->state = 1;
+				stack[depth] = t;
+				edge[depth++] = 0;
+			}
+		}
+	}
+cleanup:
+	free(ix);
+	free(stack);
+	free(edge);
+	return rc;
+}
+
+static int cmp_group_by(const void *a, const void *b, bool metric)
+{
+	const struct scx_group *x = *(const struct scx_group *const *)a;
+	const struct scx_group *y = *(const struct scx_group *const *)b;
+	int c = metric ? strcmp(x->metric_name, y->metric_name) : strcmp(x->span_type, y->span_type);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int cmp_metric_group(const void *a, const void *b)
+{
+	return cmp_group_by(a, b, true);
+}
+
+static int cmp_span_group(const void *a, const void *b)
+{
+	return cmp_group_by(a, b, false);
+}
+
+static int cmp_alias(const void *a, const void *b)
+{
+	const struct sc_alias *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* The winners among groups of one kind, sorted by name (metric) or type (span). */
+static size_t pick_signals(struct scx *x, int kind, struct scx_group **v)
+{
+	struct scx_group *gs = x->groups.items;
+	size_t n = 0, k = 0;
+	bool metric = kind == GK_METRIC;
+
+	for (size_t i = 0; i < x->groups.n; i++)
+		if (gs[i].kind == kind && (metric ? gs[i].metric_name : gs[i].span_type))
+			v[n++] = &gs[i];
+	qsort(v, n, sizeof(*v), metric ? cmp_metric_group : cmp_span_group);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		struct scx_group *best = v[i];
+		const char *key = metric ? v[i]->metric_name : v[i]->span_type;
+
+		for (; j < n && !strcmp(metric ? v[j]->metric_name : v[j]->span_type, key); j++)
+			if (!v[j]->deprecated || best->deprecated)
+				best = v[j];
+		v[k++] = best;
+		i = j;
+	}
+	return k;
+}
+
+static int resolve_signals(struct scx *x, struct semconv *sc)
+{
+	struct scx_group **v = NULL;
+	size_t n;
+	int rc = 0;
+
+	if (!x->groups.n)
+		return 0;
+	if (!(v = malloc(x->groups.n * sizeof(*v))))
+		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+	n = pick_signals(x, GK_METRIC, v);
+	if (n && !(sc->metrics = ARENA_NEWN(&sc->arena, struct sc_metric, n)))
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		sc->metrics[i] = (struct sc_metric){ v[i]->metric_name, v[i]->instrument,
+						     v[i]->unit, v[i]->buckets, v[i]->nbuckets };
+	sc->nmetrics = n;
+	n = pick_signals(x, GK_SPAN, v);
+	if (n && (!(sc->spans = ARENA_NEWN(&sc->arena, struct sc_span, n)) ||
+		  !(sc->aliases = ARENA_NEWN(&sc->arena, struct sc_alias, n))))
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		sc->spans[i] = (struct sc_span){ v[i]->span_type, v[i]->span_kind };
+		if (v[i]->span_name && strcmp(v[i]->span_name, v[i]->span_type))
+			sc->aliases[sc->naliases++] =
+				(struct sc_alias){ v[i]->span_name, i, v[i]->order };
+	}
+	sc->nspans = n;
+	if (sc->naliases)
+		qsort(sc->aliases, sc->naliases, sizeof(*sc->aliases), cmp_alias);
+	goto cleanup;
+nomem:
+	rc = error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+cleanup:
+	free(v);
+	return rc;
+}
+
+static void count(const struct scx *x, struct semconv *sc)
+{
+	struct sc_counts *c = &sc->counts;
+	const struct scx_group *gs = x->groups.items;
+
+	memset(c, 0, sizeof(*c));
+	c->files = x->files;
+	c->groups = x->groups.n;
+	c->attributes = sc->nattrs;
+	c->metrics = sc->nmetrics;
+	c->spans = sc->nspans;
+	c->refs = x->refs.n;
+	c->warnings = x->warnings.n;
+	for (size_t i = 0; i < x->groups.n; i++)
+		c->events += gs[i].kind == GK_EVENT;
+	for (size_t i = 0; i < sc->nattrs; i++) {
+		const struct sc_attr *a = &sc->attrs[i];
+
+		c->deprecated += a->deprecated;
+		if (a->type != SC_ENUM)
+			continue;
+		c->enums++;
+		c->members += a->nmembers;
+		for (size_t j = 0; j < a->nmembers; j++)
+			c->deprecated += a->members[j].deprecated;
+	}
+}
+
+static bool valid_vendor(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (!n || n > 64 || v[0] == '.' || v[n - 1] == '.')
+		return false;
+	for (; *v; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+		      (*v >= '0' && *v <= '9') || *v == '_' || *v == '-' || *v == '.'))
+			return false;
+	return true;
+}
+
+int semconv_load_many(const char *const *paths, size_t n, const char *vendor_out,
+		      struct semconv **out, struct otelsim_error *err)
+{
+	struct semconv *sc;
+	struct scx x;
+	int rc = 0;
+
+	*out = NULL;
+	if (!vendor_out || !*vendor_out)
+		vendor_out = SC_VENDOR_WRITTEN;
+	if (!valid_vendor(vendor_out))
+		return error_set(err, OTELSIM_EINPUT,
+				 "invalid vendor prefix '%.100s' (letters, digits, '_', '-' and "
+				 "inner '.')",
+				 vendor_out);
+	if (!(sc = calloc(1, sizeof(*sc))))
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	arena_init(&sc->arena, 256 * 1024);
+	scx_init(&x, &sc->arena, vendor_out, err);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = load_path(&x, paths[i]);
+	if (rc || (rc = resolve_attrs(&x, sc)) || (rc = resolve_refs(&x, sc)) ||
+	    (rc = resolve_groups(&x)) || (rc = resolve_signals(&x, sc)))
+		goto cleanup;
+	count(&x, sc);
+	sc->schema_url = x.schema_url ? x.schema_url : "";
+	sc->nwarnings = x.warnings.n;
+	if (sc->nwarnings) {
+		const struct scx_warning *w = x.warnings.items;
+
+		if (!(sc->warnings = ARENA_NEWN(&sc->arena, const char *, sc->nwarnings))) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
+		qsort(x.warnings.items, sc->nwarnings, sizeof(*w), cmp_warning);
+		for (size_t i = 0; i < sc->nwarnings; i++)
+			sc->warnings[i] = w[i].text;
+	}
+	*out = sc;
+	sc = NULL;
+cleanup:
+	scx_release(&x);
+	semconv_free(sc);
+	return rc;
+}
+
+int semconv_load(const char *path, const char *vendor_out, struct semconv **out,
+		 struct otelsim_error *err)
+{
+	return semconv_load_many(&path, 1, vendor_out, out, err);
+}
+
+void semconv_free(struct semconv *sc)
+{
+	if (!sc)
+		return;
+	arena_release(&sc->arena);
+	free(sc);
+}
+
+/* ---- queries ---- */
+
+const struct sc_attr *semconv_attr(const struct semconv *sc, const char *id)
+{
+	const struct sc_attr *a;
+	size_t len;
+
+	if (!sc || !id)
+		return NULL;
+	len = strlen(id);
+	if ((a = find_sorted(sc->attrs, sc->nattrs, sizeof(*a), id, len)))
+		return a;
+	/* "http.request.header.accept" is an instance of template "http.request.header" */
+	while (len) {
+		while (len && id[len - 1] != '.')
+			len--;
+		if (!len--)
+			break;
+		a = find_sorted(sc->attrs, sc->nattrs, sizeof(*a), id, len);
+		if (a && a->type == SC_TEMPLATE)
+			return a;
+	}
+	return NULL;
+}
+
+const struct sc_metric *semconv_metric(const struct semconv *sc, const char *name)
+{
+	if (!sc || !name)
+		return NULL;
+	return find_sorted(sc->metrics, sc->nmetrics, sizeof(*sc->metrics), name, strlen(name));
+}
+
+const struct sc_span *semconv_span(const struct semconv *sc, const char *type)
+{
+	const struct sc_span *s;
+	const struct sc_alias *al;
+	size_t len;
+
+	if (!sc || !type)
+		return NULL;
+	len = strlen(type);
+	if ((s = find_sorted(sc->spans, sc->nspans, sizeof(*s), type, len)))
+		return s;
+	al = find_sorted(sc->aliases, sc->naliases, sizeof(*al), type, len);
+	if (!al)
+		return NULL;
+	while (al + 1 < sc->aliases + sc->naliases && !strcmp(al[1].name, type))
+		al++;  /* the later span wins */
+	return &sc->spans[al->span];
+}
+
+void semconv_counts(const struct semconv *sc, struct sc_counts *out)
+{
+	if (!sc) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	*out = sc->counts;
+}
+
+const char *semconv_schema_url(const struct semconv *sc)
+{
+	return sc ? sc->schema_url : "";
+}
+
+size_t semconv_warning_count(const struct semconv *sc)
+{
+	return sc ? sc->nwarnings : 0;
+}
+
+const char *semconv_warning(const struct semconv *sc, size_t i)
+{
+	return sc && i < sc->nwarnings ? sc->warnings[i] : NULL;
+}

@@ -1,0 +1,283 @@
+#include "sink/dataset.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "util/sha256.h"
+
+#define MAX_FILES 8
+
+struct dfile {
+	struct dataset *d;
+	int fd;
+	char *path;
+	struct sha256 hash;
+	struct dfile_info info;
+	int open;
+};
+
+struct dataset {
+	char *final_dir;
+	char *tmp_dir;
+	struct dfile files[MAX_FILES];
+	int nfiles;
+	int committed;
+};
+
+static atomic_uint tmp_counter;
+
+int mkdir_p(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] == '/' || buf[i] == '\0') {
+			char c = buf[i];
+
+			buf[i] = '\0';
+			if (mkdir(buf, 0777) && errno != EEXIST)
+				return -1;
+			buf[i] = c;
+		}
+	}
+	return 0;
+}
+
+int remove_tree(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	int rc = 0;
+
+	if (!dir)
+		return unlink(path) && errno != ENOENT ? -1 : 0;
+	while ((e = readdir(dir))) {
+		char sub[4096];
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) >= sizeof(sub)) {
+			rc = -1;
+			continue;
+		}
+		if (!lstat(sub, &st) && S_ISDIR(st.st_mode))
+			rc |= remove_tree(sub);
+		else if (unlink(sub))
+			rc = -1;
+	}
+	closedir(dir);
+	if (rmdir(path))
+		rc = -1;
+	return rc;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_error *err)
+{
+	struct dataset *d = calloc(1, sizeof(*d));
+	const char *slash;
+	char parent[4096], name[512];
+	size_t plen;
+
+	*out = NULL;
+	if (!d)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	d->final_dir = strdup(final_dir);
+	slash = strrchr(final_dir, '/');
+	plen = slash ? (size_t)(slash - final_dir) : 0;
+	if (plen >= sizeof(parent) || !d->final_dir) {
+		dataset_free(d);
+		return error_set(err, OTELSIM_EIO, "output path too long: '%s'", final_dir);
+	}
+	memcpy(parent, final_dir, plen);
+	parent[plen] = '\0';
+	snprintf(name, sizeof(name), "%s", slash ? slash + 1 : final_dir);
+	if (plen && mkdir_p(parent)) {
+		int e = errno;
+
+		dataset_free(d);
+		return error_set(err, OTELSIM_EIO, "cannot create folder '%s': %s", parent, strerror(e));
+	}
+	d->tmp_dir = malloc(plen + strlen(name) + 64);
+	if (!d->tmp_dir) {
+		dataset_free(d);
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+again:
+	snprintf(d->tmp_dir, plen + strlen(name) + 64, "%s%s.%s.tmp.%ld.%u", parent, plen ? "/" : "",
+		 name, (long)getpid(), atomic_fetch_add(&tmp_counter, 1));
+	if (mkdir(d->tmp_dir, 0777)) {
+		int e = errno;
+
+		if (e == EEXIST)
+			goto again;
+		free(d->tmp_dir);
+		d->tmp_dir = NULL;
+		dataset_free(d);
+		return error_set(err, OTELSIM_EIO, "cannot create a folder in '%s': %s",
+				 plen ? parent : ".", strerror(e));
+	}
+	*out = d;
+	return 0;
+}
+
+int dataset_file(struct dataset *d, const char *name, struct dfile **out, struct otelsim_error *err)
+{
+	struct dfile *f;
+
+	if (d->nfiles == MAX_FILES)
+		return error_set(err, OTELSIM_EINTERNAL, "too many files in one dataset");
+	f = &d->files[d->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->d = d;
+	f->path = path_join(d->tmp_dir, name);
+	f->info.name = strdup(name);
+	if (!f->path || !f->info.name || sha256_init(&f->hash)) {
+		free(f->path);
+		free((char *)f->info.name);
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (f->fd < 0) {
+		int e = errno;
+
+		sha256_release(&f->hash);
+		free(f->path);
+		free((char *)f->info.name);
+		return error_set(err, OTELSIM_EIO, "cannot create '%s': %s", f->path, strerror(e));
+	}
+	f->open = 1;
+	d->nfiles++;
+	*out = f;
+	return 0;
+}
+
+/*
+ * Blocks arrive whole (tens to hundreds of KiB): they go straight to
+ * write(2), without a stdio buffer's extra copy.
+ */
+int dfile_write(struct dfile *f, const void *data, size_t len, struct otelsim_error *err)
+{
+	const char *p = data;
+	size_t left = len;
+
+	while (left) {
+		ssize_t n = write(f->fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
+					 n < 0 ? strerror(errno) : "no space written");
+		p += n;
+		left -= (size_t)n;
+	}
+	sha256_update(&f->hash, data, len);
+	f->info.size += len;
+	return 0;
+}
+
+int dfile_close(struct dfile *f, struct dfile_info *info, struct otelsim_error *err)
+{
+	int rc = 0;
+
+	if (f->open) {
+		if (close(f->fd))
+			rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
+				       strerror(errno));
+		f->fd = -1;
+		f->open = 0;
+		sha256_final_hex(&f->hash, f->info.sha256);
+	}
+	if (info)
+		*info = f->info;
+	return rc;
+}
+
+int dataset_commit(struct dataset *d, const void *manifest, size_t len, struct otelsim_error *err)
+{
+	char *mpath = NULL;
+	FILE *fp;
+	int rc = 0;
+
+	for (int i = 0; i < d->nfiles; i++) {
+		rc = dfile_close(&d->files[i], NULL, err);
+		if (rc)
+			return rc;
+	}
+	mpath = path_join(d->tmp_dir, "manifest.json");
+	if (!mpath)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	fp = fopen(mpath, "wb");
+	if (!fp || fwrite(manifest, 1, len, fp) != len || fflush(fp) || fsync(fileno(fp))) {
+		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", mpath, strerror(errno));
+		if (fp)
+			fclose(fp);
+		free(mpath);
+		return rc;
+	}
+	fclose(fp);
+	free(mpath);
+	if (rename(d->tmp_dir, d->final_dir) == 0) {
+		d->committed = 1;
+		return 0;
+	}
+	if (errno == EEXIST || errno == ENOTEMPTY) {
+		/* swap atomically with the previous dataset, then remove it */
+		if (renameat2(AT_FDCWD, d->tmp_dir, AT_FDCWD, d->final_dir, RENAME_EXCHANGE) == 0) {
+			remove_tree(d->tmp_dir);
+			d->committed = 1;
+			return 0;
+		}
+	}
+	return error_set(err, OTELSIM_EIO, "cannot move the dataset into '%s': %s", d->final_dir,
+			 strerror(errno));
+}
+
+void dataset_free(struct dataset *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->nfiles; i++) {
+		struct dfile *f = &d->files[i];
+
+		if (f->open) {
+			close(f->fd);
+			sha256_release(&f->hash);
+		}
+		free(f->path);
+		free((char *)f->info.name);
+	}
+	if (d->tmp_dir && !d->committed)
+		remove_tree(d->tmp_dir);
+	free(d->tmp_dir);
+	free(d->final_dir);
+	free(d);
+}

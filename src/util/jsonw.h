@@ -1,0 +1,46 @@
+/*
+ * util/jsonw.h - a small JSON writer for manifests and summaries (not the
+ * telemetry hot path: encode/ has its own). Output is deterministic and
+ * locale-free: keys in the order written, two-space indentation when
+ * `pretty`, numbers via util/text.h. Commas are placed automatically.
+ * Errors (out of memory) are sticky: check jsonw_finish's return.
+ */
+#ifndef UTIL_JSONW_H
+#define UTIL_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/strbuf.h"
+
+#define JSONW_MAX_DEPTH 32
+
+struct jsonw {
+	struct strbuf *out;
+	bool pretty;
+	int depth;
+	bool first[JSONW_MAX_DEPTH];  /* no value yet at this depth */
+	bool after_key;
+	int failed;
+};
+
+void jsonw_init(struct jsonw *w, struct strbuf *out, bool pretty);
+void jsonw_begin_object(struct jsonw *w);
+void jsonw_end_object(struct jsonw *w);
+void jsonw_begin_array(struct jsonw *w);
+void jsonw_end_array(struct jsonw *w);
+void jsonw_key(struct jsonw *w, const char *key);
+void jsonw_string(struct jsonw *w, const char *s);  /* NULL writes null */
+void jsonw_stringn(struct jsonw *w, const char *s, size_t len);
+void jsonw_int(struct jsonw *w, int64_t v);
+void jsonw_uint(struct jsonw *w, uint64_t v);
+void jsonw_double(struct jsonw *w, double v);
+void jsonw_bool(struct jsonw *w, bool v);
+void jsonw_null(struct jsonw *w);
+/* Adds the final newline when pretty; 0 or -1 (memory). */
+int jsonw_finish(struct jsonw *w);
+
+/* Escape s as a JSON string (with quotes) onto out. */
+int json_escape(struct strbuf *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Golden tests: the committed fixtures/ are what `otelsim render` makes.
+
+- every bundled scenario rendered into a temporary folder equals fixtures/
+  byte for byte (data files) and field by field (manifest.json, all but the
+  tool version);
+- --threads 1 and 2 give identical bytes; 3 shards concatenated equal the
+  single-machine file (protobuf, JSON, and gzip members);
+- every span of every fixture, decoded by protoc --decode with our .proto
+  files (an independent decoder), equals the same span in the OTLP/JSON
+  rendering, field by field.
+Prints TAP. `--update` rewrites fixtures/ (say why in the commit)."""
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", "build")
+OTELSIM = os.path.join(ROOT, BUILD, "otelsim")
+FIXTURES = os.path.join(ROOT, "fixtures")
+PROTO = os.path.join(ROOT, "src", "proto")
+ENV = dict(os.environ, LC_ALL="C", TZ="UTC")
+results = []
+
+
+def tap(ok, name, detail=""):
+    results.append((ok, name, detail))
+
+
+def otelsim(*args):
+    p = subprocess.run([OTELSIM, *args, "--quiet"], capture_output=True, env=ENV, timeout=600)
+    if p.returncode:
+        raise RuntimeError(f"otelsim {' '.join(args)}: exit {p.returncode}: {p.stderr.decode()}")
+
+
+def data_files(top):
+    out = {}
+    for d, _, files in os.walk(top):
+        for f in files:
+            path = os.path.join(d, f)
+            out[os.path.relpath(path, top)] = path
+    return out
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def manifest_without_version(path):
+    m = json.loads(read(path))
+    m.pop("version", None)
+    return m
+
+
+def be32_records(data):
+    pos, out = 0, []
+    while pos < len(data):
+        n = int.from_bytes(data[pos:pos + 4], "big")
+        out.append(data[pos + 4:pos + 4 + n])
+        pos += 4 + n
+    if pos != len(data):
+        raise ValueError("framing does not end at the end of the file")
+    return out
+
+
+def protoc_decode(record):
+    p = subprocess.run(["protoc", f"-I{PROTO}", "--decode=opentelemetry.proto.trace.v1.TracesData",
+                        "opentelemetry/proto/trace/v1/trace.proto"],
+                       input=record, capture_output=True, timeout=60)
+    if p.returncode:
+        raise RuntimeError(p.stderr.decode())
+    return p.stdout.decode()
+
+
+def load_pb2(tmp):
+    os.makedirs(tmp, exist_ok=True)
+    subprocess.run(["protoc", f"-I{PROTO}", f"--python_out={tmp}"] +
+                   [os.path.relpath(os.path.join(d, f), PROTO) for d, _, fs in os.walk(PROTO)
+                    for f in fs if f.endswith(".proto")], cwd=PROTO, check=True)
+    sys.path.insert(0, tmp)
+    from opentelemetry.proto.trace.v1 import trace_pb2  # noqa: E402
+    return trace_pb2
+
+
+ID_KEYS = {"traceId", "spanId", "parentSpanId"}
+
+
+def ids_to_hex(obj):
+    """MessageToDict writes bytes as base64; OTLP/JSON writes ids as hex."""
+    if isinstance(obj, dict):
+        return {k: (base64.b64decode(v).hex() if k in ID_KEYS else ids_to_hex(v))
+                for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [ids_to_hex(v) for v in obj]
+    return obj
+
+
+def main():
+    update = "--update" in sys.argv
+    tmp = tempfile.mkdtemp(prefix="otelsim-golden.")
+    try:
+        t1 = os.path.join(tmp, "t1")
+        otelsim("render", "--out", t1, "--threads", "1")
+        if update:
+            shutil.rmtree(FIXTURES, ignore_errors=True)
+            shutil.copytree(t1, FIXTURES)
+            print("# fixtures/ rewritten")
+        want, got = data_files(FIXTURES), data_files(t1)
+        tap(sorted(want) == sorted(got), "render makes the same files as fixtures/",
+            f"only in fixtures: {sorted(set(want) - set(got))}; only in render: {sorted(set(got) - set(want))}")
+        for rel in sorted(set(want) & set(got)):
+            if rel.endswith("manifest.json"):
+                a, b = manifest_without_version(want[rel]), manifest_without_version(got[rel])
+                diff = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+                tap(not diff, f"{rel} equal but the version", f"fields differ: {diff}")
+            else:
+                tap(read(want[rel]) == read(got[rel]), f"{rel} byte for byte")
+
+        # threads and shards, protobuf and JSON and gzip
+        for fmt, extra in (("otlp", []), ("otlp-json", []), ("otlp", ["--gzip"])):
+            label = fmt + (" gzip" if extra else "")
+            base = ["run", "--count", "700", "--format", fmt, *extra]
+            one, two = os.path.join(tmp, "one"), os.path.join(tmp, "two")
+            otelsim(*base, "--out", one, "--threads", "1")
+            otelsim(*base, "--out", two, "--threads", "2")
+            fa = [p for r, p in data_files(one).items() if not r.endswith("manifest.json")]
+            fb = [p for r, p in data_files(two).items() if not r.endswith("manifest.json")]
+            tap(len(fa) == 1 and len(fb) == 1 and read(fa[0]) == read(fb[0]),
+                f"{label}: --threads 1 and 2 give identical bytes")
+            joined = b""
+            for k in (1, 2, 3):
+                sd = os.path.join(tmp, f"shard{k}")
+                otelsim(*base, "--out", sd, "--threads", "2", "--shard", f"{k}/3")
+                sf = [p for r, p in data_files(sd).items() if not r.endswith("manifest.json")]
+                joined += read(sf[0])
+                shutil.rmtree(sd)
+            tap(joined == read(fa[0]), f"{label}: 3 shards concatenated equal the whole file")
+            shutil.rmtree(one)
+            shutil.rmtree(two)
+
+        # protoc --decode of every fixture span == the OTLP/JSON rendering
+        trace_pb2 = load_pb2(os.path.join(tmp, "py"))
+        from google.protobuf import json_format, text_format  # noqa: E402
+        jdir = os.path.join(tmp, "json")
+        otelsim("render", "--out", jdir, "--format", "otlp-json")
+        jfiles = data_files(jdir)
+        for rel, path in sorted(want.items()):
+            if not rel.endswith("traces.binpb"):
+                continue
+            jrel = rel[:-len("binpb")] + "jsonl"
+            lines = read(jfiles[jrel]).decode().splitlines() if jrel in jfiles else []
+            records = be32_records(read(path))
+            ok, detail, nspans = len(lines) == len(records), "record counts differ", 0
+            for rec, line in zip(records, lines):
+                msg = text_format.Parse(protoc_decode(rec), trace_pb2.TracesData())
+                from_pb = ids_to_hex(json_format.MessageToDict(msg, use_integers_for_enums=True))
+                from_json = json.loads(line)
+                if list(from_json)[:1] != ["resourceSpans"]:
+                    ok, detail = False, "resourceSpans is not the first key"
+                if from_pb != from_json:
+                    ok, detail = False, "a record differs between protobuf and JSON"
+                    break
+                nspans += sum(len(ss.get("spans", [])) for rs in from_json["resourceSpans"]
+                              for ss in rs.get("scopeSpans", []))
+            tap(ok and nspans > 0, f"{rel}: protoc --decode equals OTLP/JSON for {nspans} spans", detail)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"1..{len(results)}")
+    for i, (ok, name, detail) in enumerate(results, 1):
+        print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+        if not ok and detail:
+            print(f"#   {detail}")
+    return 0 if all(r[0] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

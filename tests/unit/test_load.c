@@ -1,0 +1,1148 @@
+/*
+ * load/: the key tables, config/config.yaml, the native dialect and
+ * load_model. Bad files under tests/data/load/bad/ (scenarios) and
+ * tests/data/load/badconfig/ (configs) carry their expected error on their
+ * first line:
+ *   # expect: LINE:COL: message           (OTELSIM_EINPUT)
+ *   # expect(limit): LINE:COL: message    (OTELSIM_ELIMIT)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/template.h"
+#include "load/load.h"
+#include "load/schema.h"
+#include "model/model.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+
+#define DATA "tests/data/load/"
+#define BASE DATA "base.yaml"
+
+static void fmt_err(const struct otelsim_error *e, char *buf, size_t n)
+{
+	otelsim_error_format(e, buf, n);
+}
+
+static void opts_default(struct load_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->config_path = "config/config.yaml";
+	o->bundled_semconv = "conventions";
+	o->bundled_dir = "scenarios";
+}
+
+static void load_expect_ok(const struct load_opts *o, struct model *m)
+{
+	struct otelsim_error err = { 0 };
+	char buf[2048];
+
+	if (load_model(o, m, &err)) {
+		fmt_err(&err, buf, sizeof(buf));
+		fail_msg("load failed: %s", buf);
+	}
+}
+
+/* ---- bad files ---------------------------------------------------------------- */
+
+struct expect {
+	int code, line, col;
+	char message[1024];
+};
+
+static void read_expect(const char *path, struct expect *e)
+{
+	FILE *f = fopen(path, "rb");
+	char line[2048];
+	const char *p;
+	char *end;
+
+	if (!f)
+		fail_msg("cannot open %s", path);
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		fail_msg("%s: empty", path);
+	}
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	if (!strncmp(line, "# expect: ", 10)) {
+		e->code = OTELSIM_EINPUT;
+		p = line + 10;
+	} else if (!strncmp(line, "# expect(limit): ", 17)) {
+		e->code = OTELSIM_ELIMIT;
+		p = line + 17;
+	} else {
+		fail_msg("%s: first line is not '# expect: LINE:COL: message'", path);
+		return;
+	}
+	e->line = (int)strtol(p, &end, 10);
+	if (*end != ':')
+		fail_msg("%s: bad expect line", path);
+	e->col = (int)strtol(end + 1, &end, 10);
+	if (end[0] != ':' || end[1] != ' ')
+		fail_msg("%s: bad expect line", path);
+	snprintf(e->message, sizeof(e->message), "%s", end + 2);
+}
+
+static size_t list_yaml(const char *dir, char names[][256], size_t max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) && n < max) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && !strcmp(de->d_name + l - 5, ".yaml"))
+			snprintf(names[n++], 256, "%s", de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, 256, (int (*)(const void *, const void *))strcmp);
+	return n;
+}
+
+static void check_error(const char *path, const struct expect *want, int rc,
+			const struct otelsim_error *err)
+{
+	char buf[2048];
+
+	fmt_err(err, buf, sizeof(buf));
+	if (rc == 0)
+		fail_msg("%s: loaded, expected %d:%d: %s", path, want->line, want->col, want->message);
+	if (rc != want->code || err->code != want->code || strcmp(err->message, want->message) ||
+	    err->line != want->line || err->column != want->col || strcmp(err->file, path))
+		fail_msg("%s:\n  got  [%s] %s\n  want [%s] %s:%d:%d: %s", path,
+			 otelsim_code_name(rc), buf, otelsim_code_name(want->code), path, want->line,
+			 want->col, want->message);
+}
+
+static void test_bad_scenarios(void **state)
+{
+	static char names[256][256];
+	size_t n = list_yaml(DATA "bad", names, 256);
+
+	(void)state;
+	assert_true(n >= 40);
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		const char *files[2];
+		struct expect want;
+		struct load_opts o;
+		struct model m;
+		struct otelsim_error err = { 0 };
+		int rc;
+
+		snprintf(path, sizeof(path), DATA "bad/%s", names[i]);
+		read_expect(path, &want);
+		opts_default(&o);
+		files[0] = BASE;
+		files[1] = path;
+		o.files = files;
+		o.nfiles = 2;
+		rc = load_model(&o, &m, &err);
+		model_release(&m);
+		check_error(path, &want, rc, &err);
+	}
+}
+
+static void test_bad_configs(void **state)
+{
+	static char names[64][256];
+	size_t n = list_yaml(DATA "badconfig", names, 64);
+
+	(void)state;
+	assert_true(n >= 10);
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		struct expect want;
+		struct load_opts o;
+		struct model m;
+		struct otelsim_error err = { 0 };
+		int rc;
+
+		snprintf(path, sizeof(path), DATA "badconfig/%s", names[i]);
+		read_expect(path, &want);
+		opts_default(&o);
+		o.config_path = path;
+		rc = load_model(&o, &m, &err);
+		model_release(&m);
+		check_error(path, &want, rc, &err);
+	}
+}
+
+/* Load `text` as a scenario (or a config) from a temporary file. */
+static int load_text(const char *text, bool config, struct model *m, struct otelsim_error *err,
+		     char *path, size_t pathlen)
+{
+	struct load_opts o;
+	const char *files[1];
+	FILE *f;
+	int fd;
+
+	snprintf(path, pathlen, "/tmp/otelsim-test-load-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	opts_default(&o);
+	if (config) {
+		o.config_path = path;
+	} else {
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+	}
+	return load_model(&o, m, err);
+}
+
+static void test_string_length_limit(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	char path[64];
+	int rc;
+
+	(void)state;
+	strbuf_addstr(&sb, "name: t\nroot:\n  type: x\n  attributes:\n    long: ");
+	for (int i = 0; i < 65537; i++)
+		strbuf_addch(&sb, 'a');
+	strbuf_addstr(&sb, "\n");
+	rc = load_text(sb.buf, false, &m, &err, path, sizeof(path));
+	model_release(&m);
+	unlink(path);
+	assert_int_equal(rc, OTELSIM_ELIMIT);
+	assert_string_equal(err.message, "string longer than 65536 bytes");
+	assert_int_equal(err.line, 5);
+	assert_int_equal(err.column, 11);
+	/* 65536 is fine */
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "name: t\nroot:\n  type: x\n  attributes:\n    long: ");
+	for (int i = 0; i < 65536; i++)
+		strbuf_addch(&sb, 'a');
+	strbuf_addstr(&sb, "\n");
+	rc = load_text(sb.buf, false, &m, &err, path, sizeof(path));
+	unlink(path);
+	assert_int_equal(rc, 0);
+	assert_int_equal(m.scenarios[0]->root->attrs[0].gen.constant.u.s.len, 65536);
+	model_release(&m);
+	strbuf_release(&sb);
+}
+
+/* ---- the typo test: every key of every table ------------------------------------ */
+
+/*
+ * A minimal valid document reaching each table; "@" marks the line where a
+ * misspelt key is inserted (at that indentation).
+ */
+struct table_doc {
+	const char *table;
+	bool config;
+	const char *doc;
+};
+
+/*
+ * The union tables (every parameter of every distribution) are walked only
+ * when `distribution` is missing: their document is an error by itself.
+ */
+static bool is_union_table(const char *name)
+{
+	return !strcmp(name, "latency") || !strcmp(name, "count") ||
+	       !strcmp(name, "attribute.distribution");
+}
+
+static const struct table_doc table_docs[] = {
+	{ "config", true, "service:\n  name: x\n@\n" },
+	{ "config.service", true, "service:\n  name: x\n  @\n" },
+	{ "config.resource", true, "resource:\n  schema_url: x\n  @\n" },
+	{ "config.scope", true, "scope:\n  name: x\n  @\n" },
+	{ "config.defaults", true, "defaults:\n  seed: 1\n  @\n" },
+	{ "config.output", true, "output:\n  traces_per_record: 8\n  @\n" },
+	{ "config.services.entry", true, "services:\n  svc:\n    version: 1\n    @\n" },
+	{ "scenario", false, "name: t\nroot:\n  type: x\n@\n" },
+	{ "scenario.resource", false,
+	  "name: t\nresource:\n  replace: true\n  @\nroot:\n  type: x\n" },
+	{ "span", false, "name: t\nroot:\n  type: x\n  @\n" },
+	{ "error", false, "name: t\nroot:\n  type: x\n  error:\n    rate: 0.1\n    type: timeout\n    @\n" },
+	{ "retry", false, "name: t\nroot:\n  type: x\n  retry:\n    max_attempts: 2\n    @\n" },
+	{ "backoff", false,
+	  "name: t\nroot:\n  type: x\n  retry:\n    backoff:\n      base_ms: 5\n      @\n" },
+	{ "event", false, "name: t\nroot:\n  type: x\n  events:\n    - name: e\n      @\n" },
+	{ "link", false, "name: t\nroot:\n  type: x\n  links:\n    - trace: previous\n      @\n" },
+	{ "latency", false, "name: t\nroot:\n  type: x\n  latency:\n    sigma: 1\n    @\n" },
+	{ "latency.log_normal", false,
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: log_normal\n    median_ms: 5\n    sigma: 1\n    @\n" },
+	{ "latency.normal", false,
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: normal\n    mean_ms: 5\n    stddev_ms: 1\n    @\n" },
+	{ "latency.uniform", false,
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: uniform\n    min_ms: 1\n    max_ms: 2\n    @\n" },
+	{ "latency.exponential", false,
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: exponential\n    mean_ms: 5\n    @\n" },
+	{ "latency.constant", false,
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: constant\n    ms: 5\n    @\n" },
+	{ "latency.percentiles", false,
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: percentiles\n    p50_ms: 1\n    p90_ms: 2\n    p99_ms: 3\n    max_ms: 4\n    @\n" },
+	{ "count", false, "name: t\nroot:\n  type: x\n  count:\n    mean: 1\n    @\n" },
+	{ "count.poisson", false,
+	  "name: t\nroot:\n  type: x\n  count:\n    distribution: poisson\n    mean: 1\n    @\n" },
+	{ "count.uniform", false,
+	  "name: t\nroot:\n  type: x\n  count:\n    distribution: uniform\n    min: 1\n    max: 2\n    @\n" },
+	{ "count.fixed", false,
+	  "name: t\nroot:\n  type: x\n  count:\n    distribution: fixed\n    value: 1\n    @\n" },
+	{ "attribute.distribution", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      sigma: 1\n      @\n" },
+	{ "attribute.distribution.uniform", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: uniform\n      min: 1\n      max: 2\n      @\n" },
+	{ "attribute.distribution.normal", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: normal\n      mean: 1\n      stddev: 2\n      @\n" },
+	{ "attribute.distribution.log_normal", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: log_normal\n      median: 1\n      sigma: 2\n      @\n" },
+	{ "attribute.distribution.exponential", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: exponential\n      mean: 1\n      @\n" },
+	{ "attribute.distribution.poisson", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: poisson\n      mean: 1\n      @\n" },
+	{ "attribute.choice", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      choice: [p, q]\n      @\n" },
+	{ "attribute.choice.item", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      choice:\n        - value: p\n          @\n" },
+	{ "attribute.value", false,
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      value: 5\n      @\n" },
+};
+
+static bool is_yaml_word(const char *s)
+{
+	static const char *const words[] = { "null", "Null", "NULL", "true", "false", "True",
+					     "False", "TRUE", "FALSE" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/* A one-letter misspelling of key whose only close (distance 1) name is key. */
+static bool make_typo(const struct key_table *t, const char *key, char *out, size_t outlen)
+{
+	size_t len = strlen(key);
+
+	if (len + 1 > outlen)
+		return false;
+	for (size_t pos = 0; pos < len; pos++) {
+		if (key[pos] < 'a' || key[pos] > 'z')
+			continue;
+		for (char ch = 'a'; ch <= 'z'; ch++) {
+			bool ok = true;
+
+			if (ch == key[pos])
+				continue;
+			memcpy(out, key, len + 1);
+			out[pos] = ch;
+			if (is_yaml_word(out))
+				continue;
+			for (size_t i = 0; i < t->nkeys && ok; i++) {
+				if (strcmp(t->keys[i].key, key) && edit_distance(out, t->keys[i].key, 2) <= 1)
+					ok = false;
+				if (t->keys[i].alias && edit_distance(out, t->keys[i].alias, 2) <= 1)
+					ok = false;
+			}
+			if (ok)
+				return true;
+		}
+	}
+	return false;
+}
+
+static const struct table_doc *doc_for(const char *table)
+{
+	for (size_t i = 0; i < sizeof(table_docs) / sizeof(table_docs[0]); i++)
+		if (!strcmp(table_docs[i].table, table))
+			return &table_docs[i];
+	return NULL;
+}
+
+static void test_typo_in_every_key(void **state)
+{
+	size_t ntables, tested = 0;
+	const struct key_table *const *tables = schema_tables(&ntables);
+
+	(void)state;
+	assert_true(ntables >= 30);
+	for (size_t ti = 0; ti < ntables; ti++) {
+		const struct key_table *t = tables[ti];
+		const struct table_doc *td = doc_for(t->name);
+		const char *at;
+		int line = 1, col;
+
+		if (!td)
+			fail_msg("no typo-test document for key table '%s'", t->name);
+		at = strchr(td->doc, '@');
+		for (const char *p = td->doc; p < at; p++)
+			if (*p == '\n')
+				line++;
+		col = 1;
+		for (const char *p = at; p > td->doc && p[-1] != '\n'; p--)
+			col++;
+		/* the document itself is valid */
+		{
+			struct strbuf sb = STRBUF_INIT;
+			struct model m;
+			struct otelsim_error err = { 0 };
+			char path[64], buf[2048];
+			int rc;
+
+			strbuf_add(&sb, td->doc, (size_t)(at - td->doc));
+			strbuf_addstr(&sb, at + 1);
+			rc = load_text(sb.buf, td->config, &m, &err, path, sizeof(path));
+			unlink(path);
+			model_release(&m);
+			strbuf_release(&sb);
+			fmt_err(&err, buf, sizeof(buf));
+			if (is_union_table(t->name)) {
+				if (rc != OTELSIM_EINPUT ||
+				    strcmp(err.message, "missing required key 'distribution'"))
+					fail_msg("table '%s': base document: %s", t->name, buf);
+			} else if (rc) {
+				fail_msg("table '%s': base document fails: %s", t->name, buf);
+			}
+		}
+		for (size_t ki = 0; ki < t->nkeys; ki++) {
+			const char *key = t->keys[ki].key;
+			char typo[128], want[256], buf[2048], path[64];
+			struct strbuf sb = STRBUF_INIT;
+			struct model m;
+			struct otelsim_error err = { 0 };
+			int rc;
+
+			if (!make_typo(t, key, typo, sizeof(typo)))
+				fail_msg("table '%s': no unambiguous typo for '%s'", t->name, key);
+			strbuf_add(&sb, td->doc, (size_t)(at - td->doc));
+			strbuf_addf(&sb, "%s: 1", typo);
+			strbuf_addstr(&sb, at + 1);
+			rc = load_text(sb.buf, td->config, &m, &err, path, sizeof(path));
+			unlink(path);
+			model_release(&m);
+			strbuf_release(&sb);
+			snprintf(want, sizeof(want), "unknown key '%s' (did you mean '%s'?)", typo, key);
+			fmt_err(&err, buf, sizeof(buf));
+			if (rc != OTELSIM_EINPUT || strcmp(err.message, want) || err.line != line ||
+			    err.column != col)
+				fail_msg("table '%s', key '%s': got %s, want %d:%d: %s", t->name, key, buf,
+					 line, col, want);
+			tested++;
+		}
+	}
+	assert_true(tested >= 150);
+}
+
+static void test_tables_document_themselves(void **state)
+{
+	size_t n;
+	const struct key_table *const *t = schema_tables(&n);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(t[i]->desc);
+		assert_true(t[i]->nkeys > 0);
+		assert_ptr_equal(schema_table(t[i]->name), t[i]);
+		for (size_t j = i + 1; j < n; j++)
+			assert_string_not_equal(t[i]->name, t[j]->name);
+		for (size_t k = 0; k < t[i]->nkeys; k++) {
+			const struct key_def *d = &t[i]->keys[k];
+
+			if (!d->desc || !*d->desc)
+				fail_msg("%s.%s has no description", t[i]->name, d->key);
+			assert_true(d->type >= KT_STRING && d->type <= KT_ANY);
+			assert_non_null(key_type_name(d->type));
+			if (d->type == KT_ENUM)
+				assert_non_null(d->members);
+			for (size_t l = k + 1; l < t[i]->nkeys; l++)
+				assert_string_not_equal(d->key, t[i]->keys[l].key);
+		}
+	}
+	assert_null(schema_table("no.such.table"));
+	assert_string_equal(key_type_name(KT_INT), "integer");
+}
+
+/* ---- good files ---------------------------------------------------------------- */
+
+static const struct span_spec *child(const struct span_spec *s, uint32_t i)
+{
+	assert_true(i < s->nchildren);
+	return &s->children[i];
+}
+
+static const struct attr_spec *attr(const struct span_spec *s, const char *key)
+{
+	for (uint32_t i = 0; i < s->nattrs; i++)
+		if (!strcmp(s->attrs[i].key, key))
+			return &s->attrs[i];
+	fail_msg("span '%s' has no attribute '%s'", s->name, key);
+	return NULL;
+}
+
+static const struct keyval *res_attr(const struct service *sv, const char *key)
+{
+	for (uint32_t i = 0; i < sv->nattrs; i++)
+		if (!strcmp(sv->attrs[i].key, key))
+			return &sv->attrs[i];
+	return NULL;
+}
+
+static void assert_str_value(const struct value *v, const char *s)
+{
+	assert_int_equal(v->type, VAL_STRING);
+	assert_int_equal(v->u.s.len, strlen(s));
+	assert_memory_equal(v->u.s.ptr, s, v->u.s.len);
+}
+
+static uint32_t count_spans(const struct span_spec *s)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < s->nchildren; i++)
+		n += count_spans(&s->children[i]);
+	return n;
+}
+
+static void test_bundled_load(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	static const char *const want[][3] = {
+		{ "", "example_scenario", "" },
+		{ "agentic", "successful_agent_turn", "agentic" },
+		{ "agentic", "tool_retry", "agentic" },
+		{ "bench", "agent_turn_7span", "bench" },
+		{ "commerce", "checkout_flow", "commerce" },
+	};
+
+	(void)state;
+	opts_default(&o);
+	o.scenarios_dir = "scenarios/";
+	load_expect_ok(&o, &m);
+	assert_int_equal(m.nscenarios, 5);
+	for (uint32_t i = 0; i < 5; i++) {
+		const struct scenario *sc = m.scenarios[i];
+
+		assert_string_equal(sc->rel_dir, want[i][0]);
+		assert_string_equal(sc->name, want[i][1]);
+		assert_string_equal(sc->category, want[i][2]);
+		assert_int_equal(sc->reference, i == 0);
+		assert_int_equal(strlen(sc->sha256), 64);
+		assert_int_equal(sc->dialect, DIALECT_NATIVE);
+		assert_true(sc->stream != 0);
+	}
+	assert_string_equal(m.scenarios[1]->path, "scenarios/agentic/successful_agent_turn.yaml");
+	assert_ptr_equal(model_find_scenario(&m, "tool_retry"), m.scenarios[2]);
+	/* config values */
+	assert_string_equal(m.config.service_name, "otelsim");
+	assert_string_equal(m.config.scope_name, "otelsim");
+	assert_string_equal(m.config.scope_version, "0.1.0");
+	assert_string_equal(m.config.schema_url, "https://opentelemetry.io/schemas/1.44.0");
+	assert_int_equal(m.config.default_count, 100);
+	assert_int_equal(m.config.default_interval_ns, 500000000);
+	assert_int_equal(m.config.default_start_ns, 1767225600000000000LL);
+	assert_int_equal(m.config.traces_per_record, 64);
+	assert_int_equal(m.config.default_latency.kind, DIST_LOG_NORMAL);
+	assert_true(m.config.default_latency.p1 == 20 && m.config.default_latency.p2 == 0.5);
+	assert_true(m.config.gap.p1 == 0.3 && m.config.gap.p2 == 0.6);
+	assert_int_equal(m.config.nresource_attrs, 3);
+	assert_string_equal(m.config.resource_attrs[1].key, "vendor.module");
+	assert_int_equal(m.max_spans_per_trace, 10000);
+	model_release(&m);
+}
+
+static void test_successful_agent_turn_ir(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	const char *files[] = { "scenarios/agentic/successful_agent_turn.yaml" };
+	const struct scenario *sc;
+	const struct span_spec *root, *planner, *llm, *tool;
+	const struct attr_spec *a;
+	const struct service *sv;
+
+	(void)state;
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	o.vendor = "acme";
+	load_expect_ok(&o, &m);
+	assert_int_equal(m.nscenarios, 1);
+	sc = m.scenarios[0];
+	assert_string_equal(sc->name, "successful_agent_turn");
+	assert_string_equal(sc->rel_dir, "");
+	assert_int_equal(sc->reference, false);
+	assert_true(sc->has_repeat_count && sc->repeat_count == 50);
+	assert_true(sc->has_interval && sc->interval_ns == 500000000);
+	assert_true(sc->weight == 8.0);
+	assert_int_equal(sc->ntags, 4);
+	assert_string_equal(sc->tags[3], "baseline");
+	assert_true(sc->emit_metrics && sc->emit_logs);
+	assert_int_equal(sc->nvars, 3);
+	assert_string_equal(sc->vars[0].name, "session_id");
+	assert_int_equal(sc->vars[0].gen.kind, GEN_TEMPLATE);
+	assert_int_equal(sc->vars[0].gen.type, VAL_STRING);
+	assert_int_equal(sc->max_spans, 7);
+	root = sc->root;
+	assert_int_equal(count_spans(root), 7);
+	/* names after the vendor rewrite; kinds */
+	assert_string_equal(root->name, "acme.a2a.orchestrate");
+	assert_int_equal(root->kind, 2);
+	planner = child(root, 0);
+	llm = child(planner, 0);
+	tool = child(root, 1);
+	assert_string_equal(planner->name, "acme.planner");
+	assert_int_equal(planner->kind, 1);
+	assert_string_equal(llm->name, "acme.llm.call");
+	assert_int_equal(llm->kind, 3);
+	assert_string_equal(tool->name, "acme.mcp.tool.execute");
+	assert_string_equal(child(tool, 0)->name, "acme.mcp.tool.execute.attempt");
+	assert_string_equal(child(root, 2)->name, "acme.llm.call");
+	assert_string_equal(child(root, 3)->name, "acme.response.compose");
+	assert_int_equal(root->nchildren, 4);
+	/* latency */
+	assert_int_equal(root->latency.kind, DIST_LOG_NORMAL);
+	assert_true(root->latency.p1 == 1500 && root->latency.p2 == 0.4);
+	assert_int_equal(planner->count.kind, COUNT_FIXED);
+	assert_int_equal(planner->count.n, 1);
+	assert_true(planner->probability == 1.0);
+	/* attributes: keys rewritten, kinds and types */
+	assert_int_equal(root->nattrs, 7);
+	a = attr(root, "acme.session.id");
+	assert_int_equal(a->gen.kind, GEN_TEMPLATE);
+	assert_int_equal(a->gen.type, VAL_STRING);
+	assert_int_equal(a->key_len, 15);
+	a = attr(root, "gen_ai.conversation.id");
+	assert_int_equal(a->gen.kind, GEN_TEMPLATE);
+	a = attr(root, "acme.turn.status.code");
+	assert_int_equal(a->gen.kind, GEN_CONST);
+	assert_str_value(&a->gen.constant, "SUCCESS");
+	assert_int_equal(a->pos.line, 33);
+	assert_int_equal(a->pos.col, 5);
+	assert_string_equal(a->pos.file, files[0]);
+	a = attr(planner, "acme.planner.steps");
+	assert_int_equal(a->gen.kind, GEN_DIST);
+	assert_int_equal(a->gen.type, VAL_INT);
+	assert_int_equal(a->gen.dist.kind, DIST_UNIFORM);
+	assert_true(a->gen.dist.p1 == 2 && a->gen.dist.p2 == 5);
+	a = attr(llm, "gen_ai.usage.input_tokens");
+	assert_int_equal(a->gen.kind, GEN_DIST);
+	assert_int_equal(a->gen.type, VAL_INT);
+	a = attr(tool, "acme.retry.count");
+	assert_int_equal(a->gen.kind, GEN_CONST);
+	assert_int_equal(a->gen.constant.type, VAL_INT);
+	assert_int_equal(a->gen.constant.u.i, 0);
+	a = attr(llm, "gen_ai.operation.name");
+	assert_str_value(&a->gen.constant, "chat");
+	/* one service: a resource with the config's attributes */
+	assert_int_equal(root->service, 0);
+	assert_int_equal(planner->service, -1);
+	assert_int_equal(m.nservices, 1);
+	sv = &m.services[0];
+	assert_string_equal(sv->name, "otelsim-agent");
+	assert_int_equal(sv->nattrs, 4);
+	assert_string_equal(sv->attrs[0].key, "service.name");
+	assert_str_value(&sv->attrs[0].value, "otelsim-agent");
+	assert_string_equal(sv->attrs[1].key, "deployment.environment.name");
+	assert_string_equal(sv->attrs[2].key, "acme.module");
+	assert_string_equal(sv->attrs[3].key, "acme.otel.source");
+	model_release(&m);
+}
+
+static void test_bench_scenario_resource(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	const char *files[] = { "scenarios/bench/agent_turn_7span.yaml" };
+	static const char *const keys[] = { "service.name", "service.version",
+					    "deployment.environment.name", "vendor.module",
+					    "vendor.component", "telemetry.sdk.language" };
+	static const char *const vals[] = { "otelsim-agent", "1.4.2", "staging", "data-plane",
+					    "orchestrator", "nodejs" };
+	static const int counts[] = { 7, 3, 6, 4, 2, 6, 2 };
+	const struct scenario *sc;
+	const struct span_spec *order[7];
+
+	(void)state;
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	load_expect_ok(&o, &m);
+	sc = m.scenarios[0];
+	assert_int_equal(m.nservices, 1);
+	assert_int_equal(m.services[0].nattrs, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_string_equal(m.services[0].attrs[i].key, keys[i]);
+		assert_str_value(&m.services[0].attrs[i].value, vals[i]);
+	}
+	assert_true(sc->weight == 0);
+	assert_true(sc->interval_ns == 500000000 && sc->interval_jitter_ns == 0);
+	assert_int_equal(sc->repeat_count, 20);
+	order[0] = sc->root;
+	order[1] = child(sc->root, 0);
+	order[2] = child(order[1], 0);
+	order[3] = child(sc->root, 1);
+	order[4] = child(order[3], 0);
+	order[5] = child(sc->root, 2);
+	order[6] = child(sc->root, 3);
+	for (int i = 0; i < 7; i++) {
+		assert_int_equal(order[i]->nattrs, counts[i]);
+		assert_false(order[i]->error.set);
+		assert_false(order[i]->retry.enabled);
+	}
+	assert_string_equal(order[4]->name, "vendor.mcp.tool.execute.attempt");
+	assert_int_equal(order[2]->latency.kind, DIST_LOG_NORMAL);
+	assert_true(order[2]->latency.has_max && order[2]->latency.max == 180);
+	/* the anchored llm attributes are shared, the same 6 on both calls */
+	assert_ptr_not_equal(order[2]->attrs, order[5]->attrs);
+	assert_string_equal(order[5]->attrs[5].key, "gen_ai.usage.output_tokens");
+	model_release(&m);
+}
+
+static void test_checkout_flow(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	const char *files[] = { "scenarios/commerce/checkout_flow.yaml" };
+	const struct scenario *sc;
+	const struct span_spec *checkout, *place, *inv, *pay_srv, *send;
+	const struct keyval *kv;
+
+	(void)state;
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	load_expect_ok(&o, &m);
+	sc = m.scenarios[0];
+	assert_int_equal(m.nservices, 3);
+	assert_string_equal(m.services[sc->root->service].name, "frontend");
+	checkout = child(child(sc->root, 0), 0);
+	assert_string_equal(checkout->name, "POST /checkout");
+	assert_string_equal(m.services[checkout->service].name, "checkout");
+	kv = res_attr(&m.services[checkout->service], "service.namespace");
+	assert_non_null(kv);
+	assert_str_value(&kv->value, "shop");
+	kv = res_attr(&m.services[checkout->service], "service.version");
+	assert_str_value(&kv->value, "1.9.3");
+	place = child(checkout, 0);
+	assert_true(place->parallel);
+	assert_int_equal(place->nchildren, 4);
+	inv = child(place, 1);
+	assert_int_equal(inv->count.kind, COUNT_POISSON);
+	assert_true(inv->count.mean == 2.5);
+	assert_int_equal(inv->count.max, 12);
+	assert_int_equal(inv->latency.kind, DIST_PERCENTILES);
+	assert_true(inv->latency.pct[3] == 40);
+	assert_int_equal(inv->kind, 3);
+	pay_srv = child(child(place, 2), 0);
+	assert_string_equal(m.services[pay_srv->service].name, "payment");
+	assert_true(pay_srv->error.set && pay_srv->error.propagate);
+	assert_true(pay_srv->error.rate == 0.02);
+	assert_string_equal(pay_srv->error.type, "unavailable");
+	assert_non_null(pay_srv->error.message_tmpl);
+	assert_int_equal(attr(pay_srv, "app.payment.method")->gen.kind, GEN_CHOICE);
+	assert_int_equal(attr(pay_srv, "app.payment.method")->gen.nchoices, 3);
+	assert_true(attr(pay_srv, "app.payment.method")->gen.cum_weights[2] == 0.82 + 0.15 + 0.03);
+	assert_int_equal(attr(pay_srv, "app.payment.amount")->gen.decimals, 2);
+	assert_int_equal(attr(pay_srv, "app.payment.amount")->gen.type, VAL_DOUBLE);
+	assert_int_equal(pay_srv->nevents, 1);
+	assert_true(pay_srv->events[0].is_frac && pay_srv->events[0].offset_frac == 0.9);
+	send = child(checkout, 1);
+	assert_int_equal(send->kind, 4);
+	assert_int_equal(attr(send, "server.port")->gen.constant.type, VAL_INT);
+	/* http.response.status_code: an int constant; a lone template of an int attr is typed int */
+	assert_int_equal(attr(sc->root, "http.response.status_code")->gen.constant.u.i, 200);
+	assert_int_equal(attr(place, "app.order.items")->gen.type, VAL_INT);
+	assert_true(sc->interval_jitter_ns == 50000000);
+	assert_int_equal(sc->max_spans, 21);
+	model_release(&m);
+}
+
+static void test_example_scenario_every_form(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	const char *files[] = { "scenarios/example_scenario.yaml" };
+	const struct scenario *sc;
+	const struct span_spec *r, *llm, *tool, *compose;
+	const struct value *v;
+
+	(void)state;
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	o.vendor = "acme";
+	load_expect_ok(&o, &m);
+	sc = m.scenarios[0];
+	r = sc->root;
+	/* reference only when the bundled folder is given and it is the file */
+	assert_true(sc->reference);
+	assert_true(sc->has_seed && sc->seed == 42);
+	assert_int_equal(sc->nvars, 4);
+	assert_int_equal(sc->vars[1].gen.kind, GEN_CHOICE);
+	assert_int_equal(sc->vars[3].gen.type, VAL_INT);
+	assert_int_equal(attr(r, "example.lone_var")->gen.type, VAL_INT);
+	assert_int_equal(attr(r, "example.lone_int")->gen.type, VAL_INT);
+	assert_int_equal(attr(r, "example.template")->gen.type, VAL_STRING);
+	v = &attr(r, "example.bytes")->gen.constant;
+	assert_int_equal(v->type, VAL_BYTES);
+	assert_int_equal(v->u.s.len, 5);
+	assert_memory_equal(v->u.s.ptr, "hello", 5);
+	v = &attr(r, "example.kvlist")->gen.constant;
+	assert_int_equal(v->type, VAL_KVLIST);
+	assert_int_equal(v->u.kv.n, 3);
+	assert_int_equal(v->u.kv.items[1].value.type, VAL_ARRAY);
+	v = &attr(r, "example.array")->gen.constant;
+	assert_int_equal(v->type, VAL_ARRAY);
+	assert_int_equal(v->u.arr.n, 2);
+	assert_str_value(&attr(r, "example.forced_string")->gen.constant, "8080");
+	assert_true(attr(r, "example.double")->gen.constant.u.d == 0.25);
+	assert_int_equal(attr(r, "example.bool")->gen.constant.type, VAL_BOOL);
+	assert_int_equal(attr(r, "example.uniform")->gen.type, VAL_INT);
+	assert_int_equal(attr(r, "example.normal")->gen.type, VAL_DOUBLE);
+	assert_int_equal(attr(r, "example.normal")->gen.decimals, 1);
+	assert_true(attr(r, "example.normal")->gen.dist.has_min);
+	assert_int_equal(attr(r, "example.log_normal")->gen.type, VAL_INT);
+	assert_int_equal(attr(r, "example.poisson")->gen.dist.kind, DIST_POISSON);
+	assert_int_equal(attr(r, "example.weighted_list")->gen.choices[1].u.i, 503);
+	assert_true(attr(r, "example.weighted_list")->gen.cum_weights[1] == 100);
+	assert_int_equal(r->nevents, 2);
+	assert_string_equal(r->events[0].name, "acme.turn.received");
+	assert_true(r->events[1].probability == 0.5);
+	assert_true(r->error.set && r->error.rate == 0.01);
+	llm = child(r, 1);
+	assert_int_equal(llm->count.kind, COUNT_POISSON);
+	assert_int_equal(llm->count.max, 4);
+	assert_int_equal(llm->latency.kind, DIST_PERCENTILES);
+	tool = child(r, 2);
+	assert_true(tool->retry.enabled && tool->retry.force_initial_failure);
+	assert_int_equal(tool->retry.max_attempts, 3);
+	assert_int_equal(tool->retry.nsuccess_rate, 3);
+	assert_true(tool->retry.success_rate[1] == 0.75);
+	assert_true(tool->retry.backoff_base_ms == 100 && tool->retry.backoff_multiplier == 2);
+	assert_string_equal(tool->retry.error_type, "timeout");
+	assert_int_equal(tool->latency.kind, DIST_NORMAL);
+	assert_true(tool->latency.has_min && tool->latency.min == 5);
+	compose = child(r, 3);
+	assert_int_equal(compose->nlinks, 3);
+	assert_int_equal(compose->links[0].kind, LINK_SPAN);
+	assert_string_equal(compose->links[0].span_name, "acme.planner");
+	assert_int_equal(compose->links[1].kind, LINK_PREVIOUS_TRACE);
+	assert_int_equal(compose->links[1].nattrs, 1);
+	assert_int_equal(compose->links[2].kind, LINK_CONST);
+	assert_int_equal(compose->links[2].trace_id[0], 0x4b);
+	assert_int_equal(compose->links[2].span_id[7], 0xb7);
+	assert_true(child(r, 0)->probability == 0.9);
+	assert_int_equal(child(r, 0)->latency.kind, DIST_CONSTANT);
+	/* two services, each with the scenario's resource attributes */
+	assert_int_equal(m.nservices, 2);
+	assert_string_equal(m.services[child(r, 4)->service].name, "example-queue");
+	assert_non_null(res_attr(&m.services[0], "acme.component"));
+	assert_non_null(res_attr(&m.services[0], "acme.module"));
+	model_release(&m);
+}
+
+static void test_vendor_default_keeps_names(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	const char *files[] = { "scenarios/agentic/tool_retry.yaml" };
+	const struct span_spec *tool;
+
+	(void)state;
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	load_expect_ok(&o, &m);
+	assert_string_equal(m.vendor, "vendor");
+	assert_string_equal(m.scenarios[0]->root->name, "vendor.a2a.orchestrate");
+	tool = child(m.scenarios[0]->root, 1);
+	assert_string_equal(tool->attrs[0].key, "vendor.session.id");
+	assert_string_equal(attr(tool, "mcp.method.name")->key, "mcp.method.name");
+	assert_true(tool->retry.enabled);
+	assert_int_equal(m.scenarios[0]->max_spans, 9);
+	model_release(&m);
+}
+
+static void test_max_spans_option_and_bad_vendor(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	const char *files[] = { "scenarios/agentic/tool_retry.yaml" };
+
+	(void)state;
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	o.max_spans_per_trace = 8;
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_ELIMIT);
+	model_release(&m);
+	assert_string_equal(err.message,
+			    "worst case of 9 spans per trace is above --max-spans-per-trace (8)");
+	assert_int_equal(err.line, 20);  /* the root span: its subtree passes the limit */
+	assert_int_equal(err.column, 3);
+	o.max_spans_per_trace = 9;
+	load_expect_ok(&o, &m);
+	model_release(&m);
+	o.vendor = "ac me";
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EUSAGE);
+	model_release(&m);
+	assert_string_equal(err.message,
+			    "vendor prefix 'ac me' may only hold letters, digits, '_' and '-'");
+}
+
+static void test_without_conventions_or_config(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	const char *files[] = { DATA "bad/error_type_vendor.yaml" };
+
+	(void)state;
+	/* no registry: any error type; no config: the built-in defaults */
+	memset(&o, 0, sizeof(o));
+	o.files = files;
+	o.nfiles = 1;
+	assert_int_equal(load_model(&o, &m, &err), 0);
+	assert_null(m.semconv);
+	assert_string_equal(m.scenarios[0]->root->error.type, "timout");
+	assert_int_equal(m.scenarios[0]->root->kind, 0);
+	assert_string_equal(m.config.service_name, "otelsim");
+	assert_int_equal(m.config.nresource_attrs, 0);
+	assert_int_equal(m.config.default_count, 100);
+	assert_string_equal(m.services[0].name, "otelsim");
+	assert_int_equal(m.services[0].nattrs, 1);
+	assert_false(m.scenarios[0]->reference);
+	model_release(&m);
+	/* --service-name names the root's default service */
+	o.service_name = "cli-svc";
+	assert_int_equal(load_model(&o, &m, &err), 0);
+	assert_string_equal(m.services[0].name, "cli-svc");
+	model_release(&m);
+}
+
+static void test_kind_from_conventions_and_forms(void **state)
+{
+	struct model m;
+	struct otelsim_error err = { 0 };
+	char path[64], buf[2048];
+	int rc;
+
+	(void)state;
+	rc = load_text("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: vendor.llm.call\n  children:\n"
+		       "    - {type: y, kind: SPAN_KIND_CONSUMER}\n    - {type: z, kind: Producer}\n"
+		       "    - {type: vendor.planner, latency: 7.5, count: {distribution: fixed, value: 3}}\n"
+		       "    - {type: w, count: {distribution: poisson, mean: 2}}\n"
+		       "    - {type: \"vendor.step.{{vars.v}}\"}\n",
+		       false, &m, &err, path, sizeof(path));
+	unlink(path);
+	fmt_err(&err, buf, sizeof(buf));
+	if (rc)
+		fail_msg("%s", buf);
+	assert_int_equal(m.scenarios[0]->root->kind, 3);  /* CLIENT, from the conventions */
+	assert_int_equal(child(m.scenarios[0]->root, 0)->kind, 5);
+	assert_int_equal(child(m.scenarios[0]->root, 1)->kind, 4);
+	assert_int_equal(child(m.scenarios[0]->root, 2)->kind, 1);
+	assert_int_equal(child(m.scenarios[0]->root, 2)->latency.kind, DIST_CONSTANT);
+	assert_true(child(m.scenarios[0]->root, 2)->latency.p1 == 7.5);
+	assert_int_equal(child(m.scenarios[0]->root, 2)->count.n, 3);
+	/* poisson without max: ceil(mean * 4 + 10) */
+	assert_int_equal(child(m.scenarios[0]->root, 3)->count.max, 18);
+	assert_int_equal(m.scenarios[0]->max_spans, 1 + 1 + 1 + 3 + 18 + 1);
+	assert_null(child(m.scenarios[0]->root, 3)->name_tmpl);
+	assert_non_null(child(m.scenarios[0]->root, 4)->name_tmpl);
+	model_release(&m);
+	/* a templated span type is emitted with the vendor prefix too */
+	{
+		struct load_opts o;
+		const char *files[1];
+		struct value out;
+		struct value vars[1];
+		struct rng r;
+		struct tmpl_ctx ctx;
+		FILE *f;
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/otelsim-test-load-XXXXXX");
+		fd = mkstemp(path);
+		f = fdopen(fd, "wb");
+		fputs("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: \"vendor.step.{{vars.v}}\"\n", f);
+		fclose(f);
+		opts_default(&o);
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+		o.vendor = "acme";
+		load_expect_ok(&o, &m);
+		unlink(path);
+		assert_string_equal(m.scenarios[0]->root->name, "acme.step.{{vars.v}}");
+		vars[0].type = VAL_STRING;
+		vars[0].u.s.ptr = "a";
+		vars[0].u.s.len = 1;
+		memset(&ctx, 0, sizeof(ctx));
+		rng_seed(&r, 1, 2, 3);
+		ctx.rng = &r;
+		ctx.arena = &m.arena;
+		ctx.vars = vars;
+		assert_int_equal(tmpl_eval(m.scenarios[0]->root->name_tmpl, &ctx, &out), 0);
+		assert_int_equal(out.u.s.len, 11);
+		assert_memory_equal(out.u.s.ptr, "acme.step.a", 11);
+		model_release(&m);
+	}
+}
+
+static void test_directory_walk(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	static const char *const want[][3] = {
+		{ "", "top", "" },
+		{ "alpha", "b", "alpha" },
+		{ "alpha/deep", "a_c", "alpha" },
+		{ "beta", "z", "beta" },
+	};
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.scenarios_dir = DATA "tree";
+	load_expect_ok(&o, &m);
+	assert_int_equal(m.nscenarios, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(m.scenarios[i]->rel_dir, want[i][0]);
+		assert_string_equal(m.scenarios[i]->name, want[i][1]);
+		assert_string_equal(m.scenarios[i]->category, want[i][2]);
+	}
+	assert_string_equal(m.scenarios[2]->path, DATA "tree/alpha/deep/c.yaml");
+	/* one resource shared by all four */
+	assert_int_equal(m.nservices, 1);
+	model_release(&m);
+	o.scenarios_dir = DATA "no-such-dir";
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.file, DATA "no-such-dir");
+	assert_string_equal(err.message,
+			    "cannot read the scenarios folder: No such file or directory");
+}
+
+static void test_template_positions_in_block_scalars(void **state)
+{
+	struct model m;
+	struct otelsim_error err = { 0 };
+	char path[64];
+	int rc;
+
+	(void)state;
+	rc = load_text("name: t\nroot:\n  type: x\n  attributes:\n    note: |\n      first line\n"
+		       "      then {{random.nope}}\n",
+		       false, &m, &err, path, sizeof(path));
+	unlink(path);
+	model_release(&m);
+	assert_int_equal(rc, OTELSIM_EINPUT);
+	assert_int_equal(err.line, 7);
+	assert_int_equal(err.column, 14);
+	assert_non_null(strstr(err.message, "'random.nope'"));
+	assert_non_null(strstr(err.message, "at position 19 of the string"));
+}
+
+static void test_parent_refs_follow_the_vendor(void **state)
+{
+	static const char *const vendors[] = { "vendor", "acme", "longer_vendor" };
+	const char *text = "name: t\nroot:\n  type: x\n  attributes:\n"
+			   "    vendor.s: \"{{parent.attributes.vendor.session.id}}\"\n"
+			   "    bad: \"{{parent.attributes.vendor.x}} {{random.nope}}\"\n";
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct load_opts o;
+		struct model m;
+		struct otelsim_error err = { 0 };
+		const char *files[1];
+		char path[64], key[64];
+		struct keyval parent;
+		struct value out;
+		struct rng r;
+		struct tmpl_ctx ctx;
+		FILE *f;
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/otelsim-test-load-XXXXXX");
+		fd = mkstemp(path);
+		assert_true(fd >= 0);
+		f = fdopen(fd, "wb");
+		fputs(text, f);
+		fclose(f);
+		opts_default(&o);
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+		o.vendor = vendors[i];
+		/* the error offset is the file's, whatever the prefix's length */
+		assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
+		model_release(&m);
+		assert_int_equal(err.line, 6);
+		assert_int_equal(err.column, 44);
+		assert_non_null(strstr(err.message, "at position 34 of the string"));
+		/* without the bad attribute, the reference reads <vendor>.session.id */
+		f = fopen(path, "wb");
+		fwrite(text, 1, strstr(text, "    bad:") - text, f);
+		fclose(f);
+		load_expect_ok(&o, &m);
+		unlink(path);
+		snprintf(key, sizeof(key), "%s.session.id", vendors[i]);
+		parent.key = key;
+		parent.key_len = (uint32_t)strlen(key);
+		parent.value.type = VAL_STRING;
+		parent.value.u.s.ptr = "S1";
+		parent.value.u.s.len = 2;
+		memset(&ctx, 0, sizeof(ctx));
+		rng_seed(&r, 1, 2, 3);
+		ctx.rng = &r;
+		ctx.arena = &m.arena;
+		ctx.parent_attrs = &parent;
+		ctx.nparent_attrs = 1;
+		assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+		assert_int_equal(out.type, VAL_STRING);
+		assert_int_equal(out.u.s.len, 2);
+		assert_memory_equal(out.u.s.ptr, "S1", 2);
+		model_release(&m);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_scenarios),
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_string_length_limit),
+		cmocka_unit_test(test_typo_in_every_key),
+		cmocka_unit_test(test_tables_document_themselves),
+		cmocka_unit_test(test_bundled_load),
+		cmocka_unit_test(test_successful_agent_turn_ir),
+		cmocka_unit_test(test_bench_scenario_resource),
+		cmocka_unit_test(test_checkout_flow),
+		cmocka_unit_test(test_example_scenario_every_form),
+		cmocka_unit_test(test_vendor_default_keeps_names),
+		cmocka_unit_test(test_max_spans_option_and_bad_vendor),
+		cmocka_unit_test(test_without_conventions_or_config),
+		cmocka_unit_test(test_kind_from_conventions_and_forms),
+		cmocka_unit_test(test_directory_walk),
+		cmocka_unit_test(test_template_positions_in_block_scalars),
+		cmocka_unit_test(test_parent_refs_follow_the_vendor),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

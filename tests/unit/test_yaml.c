@@ -1,0 +1,326 @@
+/* load/yaml: positions, scalar typing and every hard limit of the YAML layer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load/yaml.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+
+/* Load `src`, expect failure with code, line, col and message. */
+static void expect_fail(const char *src, size_t len, const struct yaml_limits *lim, int code,
+			int line, int col, const char *msg)
+{
+	struct ydoc doc;
+	struct otelsim_error err = { 0 };
+	int rc = yaml_load_buffer("t.yaml", src, len, lim, &doc, &err);
+
+	ydoc_release(&doc);
+	if (rc == 0)
+		fail_msg("loaded, expected '%s'", msg);
+	assert_int_equal(rc, code);
+	assert_int_equal(err.code, code);
+	assert_string_equal(err.message, msg);
+	assert_string_equal(err.file, "t.yaml");
+	assert_int_equal(err.line, line);
+	assert_int_equal(err.column, col);
+}
+
+static struct ynode *load_ok(struct ydoc *doc, const char *src)
+{
+	struct otelsim_error err = { 0 };
+	char buf[1200];
+
+	if (yaml_load_buffer("ok.yaml", src, strlen(src), NULL, doc, &err))
+		fail_msg("%s", otelsim_error_format(&err, buf, sizeof(buf)));
+	return doc->root;
+}
+
+static void test_billion_laughs(void **state)
+{
+	const char *src = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+			  "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+			  "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+			  "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+			  "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+			  "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+			  "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+			  "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+			  "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+	int64_t t0 = time_mono_ns();
+
+	(void)state;
+	/* a..e stand for 74732 nodes; the 2nd *e (66430 more) passes 200000 */
+	expect_fail(src, strlen(src), NULL, OTELSIM_ELIMIT, 6, 12,
+		    "document expands to more than 200000 nodes (YAML aliases nested too deeply?)");
+	/* at once: no expansion happens */
+	assert_true(time_mono_ns() - t0 < 1000000000LL);
+}
+
+static void test_aliases_within_budget_share_nodes(void **state)
+{
+	struct ydoc doc;
+	struct ynode *r;
+
+	(void)state;
+	r = load_ok(&doc, "base: &b {x: 1, y: [2, 3]}\ncopy: *b\n");
+	assert_ptr_equal(ymap_get(r, "base"), ymap_get(r, "copy"));
+	assert_int_equal(ymap_get(r, "copy")->n, 2);
+	ydoc_release(&doc);
+}
+
+static void test_depth_limit(void **state)
+{
+	char src[200];
+	struct ydoc doc;
+	struct yaml_limits lim = { 64, 200000, 1 << 20, 16 << 20 };
+	struct otelsim_error err = { 0 };
+
+	(void)state;
+	/* 64 levels load, the 65th fails at its own bracket */
+	memset(src, '[', 64);
+	memset(src + 64, ']', 64);
+	src[128] = '\n';
+	assert_int_equal(yaml_load_buffer("t.yaml", src, 129, &lim, &doc, &err), 0);
+	ydoc_release(&doc);
+	memset(src, '[', 65);
+	memset(src + 65, ']', 65);
+	src[130] = '\n';
+	expect_fail(src, 131, NULL, OTELSIM_ELIMIT, 1, 65, "nesting deeper than 64 levels");
+	lim.max_depth = 3;
+	expect_fail("a:\n  b:\n    c: [1]\n", 19, &lim, OTELSIM_ELIMIT, 3, 8,
+		    "nesting deeper than 3 levels");
+}
+
+static void test_duplicate_keys_both_positions(void **state)
+{
+	const char *src = "name: x\nroot:\n  type: a\n  kind: server\n  type: b\n";
+
+	(void)state;
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 5, 3,
+		    "duplicate key 'type' (first at line 3, column 3)");
+}
+
+static void test_tabs(void **state)
+{
+	const char *src = "root:\n  type: a\n\tkind: server\n";
+
+	(void)state;
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 3, 1,
+		    "tab character in indentation (YAML indents with spaces)");
+	src = "root:\n   \ttype: a\n";
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 4,
+		    "tab character in indentation (YAML indents with spaces)");
+}
+
+static void test_bad_utf8_position(void **state)
+{
+	const char *src = "name: caf\xc3\xa9\ndescription: bad \xff byte\n";
+	const char *over = "a: \xc0\xaf\n";  /* overlong '/' */
+
+	(void)state;
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 18,
+		    "invalid UTF-8 byte 0xff (files must be UTF-8)");
+	expect_fail(over, strlen(over), NULL, OTELSIM_EINPUT, 1, 4,
+		    "invalid UTF-8 byte 0xc0 (files must be UTF-8)");
+}
+
+static void test_long_scalar_and_file(void **state)
+{
+	struct yaml_limits lim = { 64, 200000, 10, 16 << 20 };
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	expect_fail("a: 0123456789a\n", 15, &lim, OTELSIM_ELIMIT,
+		    1, 4, "string longer than 10 bytes");
+	lim.max_scalar = 1 << 20;
+	lim.max_file = 8;
+	expect_fail("a: 123456\n", 10, &lim, OTELSIM_ELIMIT, 0, 0, "file larger than 8 bytes");
+	/* the default scalar limit: 1 MiB */
+	strbuf_addstr(&sb, "x: ");
+	for (int i = 0; i < (1 << 20) + 1; i++)
+		strbuf_addch(&sb, 'a');
+	strbuf_addch(&sb, '\n');
+	expect_fail(sb.buf, sb.len, NULL, OTELSIM_ELIMIT, 1, 4, "string longer than 1048576 bytes");
+	strbuf_release(&sb);
+}
+
+static void test_multi_document(void **state)
+{
+	const char *src = "a: 1\n---\nb: 2\n";
+	struct ydoc doc;
+
+	(void)state;
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 1,
+		    "more than one YAML document in the file (remove the second '---')");
+	/* one explicit document is fine */
+	load_ok(&doc, "---\na: 1\n");
+	ydoc_release(&doc);
+}
+
+static void test_unknown_alias(void **state)
+{
+	const char *src = "a: &x 1\nb: *y\n";
+
+	(void)state;
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 4,
+		    "unknown YAML alias '*y' (no anchor of that name before it)");
+}
+
+static void test_syntax_error(void **state)
+{
+	const char *src = "a: [1, 2\nb: 3\n";
+	struct ydoc doc;
+	struct otelsim_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(yaml_load_buffer("t.yaml", src, strlen(src), NULL, &doc, &err),
+			 OTELSIM_EINPUT);
+	assert_non_null(strstr(err.message, "invalid YAML: "));
+	assert_true(err.line >= 1);
+	ydoc_release(&doc);
+}
+
+static void test_scalar_typing(void **state)
+{
+	struct ydoc doc;
+	struct ynode *r;
+	int64_t i = 0;
+	double d = 0;
+	bool b = false;
+
+	(void)state;
+	r = load_ok(&doc, "q: \"5\"\ns: '5'\np: 5\nf: 5.5\nt: true\nn: null\ne:\nh: 0x1f\n"
+			  "big: 9223372036854775808\nneg: -9223372036854775808\nu: 1_000\n"
+			  "w: 5 apples\nbt: !!binary aGk=\nblk: |\n  x\n");
+	assert_int_equal(ynode_int(ymap_get(r, "q"), &i), -1);
+	assert_true(ynode_is_string(ymap_get(r, "q")));
+	assert_int_equal(ymap_get(r, "q")->quote, '"');
+	assert_int_equal(ymap_get(r, "s")->quote, '\'');
+	assert_true(ynode_is_string(ymap_get(r, "s")));
+	assert_int_equal(ynode_int(ymap_get(r, "p"), &i), 0);
+	assert_int_equal(i, 5);
+	assert_false(ynode_is_string(ymap_get(r, "p")));
+	assert_int_equal(ynode_int(ymap_get(r, "f"), &i), -1);
+	assert_int_equal(ynode_double(ymap_get(r, "f"), &d), 0);
+	assert_true(d == 5.5);
+	assert_int_equal(ynode_bool(ymap_get(r, "t"), &b), 0);
+	assert_true(b);
+	assert_true(ynode_is_null(ymap_get(r, "n")));
+	assert_true(ynode_is_null(ymap_get(r, "e")));
+	assert_int_equal(ynode_int(ymap_get(r, "h"), &i), 0);
+	assert_int_equal(i, 31);
+	assert_int_equal(ynode_int(ymap_get(r, "big"), &i), -2);
+	assert_int_equal(ynode_int(ymap_get(r, "neg"), &i), 0);
+	assert_true(i == INT64_MIN);
+	assert_int_equal(ynode_int(ymap_get(r, "u"), &i), -1);
+	assert_true(ynode_is_string(ymap_get(r, "w")));
+	assert_string_equal(ymap_get(r, "bt")->tag, "tag:yaml.org,2002:binary");
+	assert_int_equal(ymap_get(r, "blk")->style, YS_BLOCK);
+	assert_string_equal(ynode_kind(ymap_get(r, "q")), "a string");
+	assert_string_equal(ynode_kind(ymap_get(r, "p")), "an integer");
+	assert_string_equal(ynode_kind(ymap_get(r, "f")), "a number");
+	assert_string_equal(ynode_kind(ymap_get(r, "t")), "a boolean");
+	assert_string_equal(ynode_kind(ymap_get(r, "n")), "nothing (null)");
+	assert_string_equal(ynode_kind(r), "a mapping");
+	ydoc_release(&doc);
+}
+
+static void test_positions(void **state)
+{
+	struct ydoc doc;
+	struct ynode *r, *v;
+	int line, col;
+
+	(void)state;
+	r = load_ok(&doc, "name: x\nroot:\n  type: \"ab{{c}}\"\n  d: |\n    one\n    t{{wo\n"
+			  "  é: plain {{x}}\n");
+	v = ymap_get(r, "root");
+	assert_int_equal(v->line, 3);
+	assert_int_equal(v->col, 3);
+	assert_int_equal(r->pairs[1].key->line, 2);
+	assert_int_equal(r->pairs[1].key->col, 1);
+	/* quoted: offset 2 is the first '{', one column after the quote */
+	ynode_offset_pos(&doc, ymap_get(v, "type"), 2, &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 12);
+	/* block: second content line */
+	ynode_offset_pos(&doc, ymap_get(v, "d"), 5, &line, &col);
+	assert_int_equal(line, 6);
+	assert_int_equal(col, 6);
+	/* escapes before the offset: the scalar's own position */
+	ydoc_release(&doc);
+	r = load_ok(&doc, "a: \"x\\ty{{z\"\nb: 'it''s {{z'\nc: one\n  two {{z\nd: 'ok {{z'\n");
+	ynode_offset_pos(&doc, ymap_get(r, "a"), 4, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 4);
+	ynode_offset_pos(&doc, ymap_get(r, "b"), 5, &line, &col);
+	assert_int_equal(col, 4);
+	ynode_offset_pos(&doc, ymap_get(r, "c"), 8, &line, &col);
+	assert_int_equal(line, 3);
+	assert_int_equal(col, 4);
+	/* the part before an escape is still exact */
+	ynode_offset_pos(&doc, ymap_get(r, "b"), 2, &line, &col);
+	assert_int_equal(col, 7);
+	ynode_offset_pos(&doc, ymap_get(r, "d"), 3, &line, &col);
+	assert_int_equal(line, 5);
+	assert_int_equal(col, 8);
+	ydoc_release(&doc);
+	r = load_ok(&doc, "name: x\nroot:\n  type: \"ab{{c}}\"\n  d: |\n    one\n    t{{wo\n"
+			  "  é: plain {{x}}\n");
+	v = ymap_get(r, "root");
+	/* a folded block: line breaks became spaces, so the block's own position */
+	{
+		struct ydoc d2;
+		struct ynode *f = load_ok(&d2, "f: >\n  one\n  two {{x\n");
+
+		ynode_offset_pos(&d2, ymap_get(f, "f"), 8, &line, &col);
+		assert_int_equal(line, 1);
+		assert_int_equal(col, 4);
+		ydoc_release(&d2);
+	}
+	/* columns count characters, not bytes */
+	ynode_offset_pos(&doc, ymap_get(v, "é"), 6, &line, &col);
+	assert_int_equal(line, 7);
+	assert_int_equal(col, 12);
+	ydoc_release(&doc);
+}
+
+static void test_file_errors(void **state)
+{
+	struct ydoc doc;
+	struct otelsim_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(yaml_load_file("tests/data/load/no-such-file.yaml", NULL, &doc, &err),
+			 OTELSIM_EINPUT);
+	assert_string_equal(err.file, "tests/data/load/no-such-file.yaml");
+	assert_string_equal(err.message, "cannot read: No such file or directory");
+	ydoc_release(&doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_billion_laughs),
+		cmocka_unit_test(test_aliases_within_budget_share_nodes),
+		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_duplicate_keys_both_positions),
+		cmocka_unit_test(test_tabs),
+		cmocka_unit_test(test_bad_utf8_position),
+		cmocka_unit_test(test_long_scalar_and_file),
+		cmocka_unit_test(test_multi_document),
+		cmocka_unit_test(test_unknown_alias),
+		cmocka_unit_test(test_syntax_error),
+		cmocka_unit_test(test_scalar_typing),
+		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_file_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

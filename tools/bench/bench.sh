@@ -1,0 +1,156 @@
+#!/bin/sh
+# make bench: otelsim end to end (load, render, encode, write, SHA-256
+# manifest) beside the official OpenTelemetry JS SDK writing the same 7-span
+# agent-turn traces, in the same run; then otlp-replay. Prints figures and
+# whether each target is met; timing comes from /usr/bin/time -v (wall
+# seconds, peak RSS), the median of RUNS runs.
+#   RUNS=3 SPANS=1000000 tools/bench/bench.sh
+set -eu
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-3}
+SPANS=${SPANS:-1000000}
+TRACES=$(( (SPANS + 6) / 7 ))
+OTELSIM="$BUILD/otelsim"
+REPLAY="$BUILD/otlp-replay"
+SHARED=${OTELSIM_SHARED:-../shared}
+# Output goes to tmpfs when there is one, so the figures measure the tools and
+# not the disk's writeback (on a VM it throttles writes after a few GB);
+# BENCH_DIR=/some/disk/folder measures with the disk.
+if [ -z "${BENCH_DIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	BENCH_DIR=/dev/shm
+fi
+TMP=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/otelsim-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+export LC_ALL=C
+
+[ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (Debian package 'time')" >&2; exit 1; }
+
+# run CMD... RUNS times; prints "median_wall_seconds max_rss_kib"
+measure() {
+	i=0
+	: >"$TMP/m"
+	while [ $i -lt "$RUNS" ]; do
+		sync
+		/usr/bin/time -f '%e %M' -o "$TMP/t" "$@" >/dev/null 2>"$TMP/err" || {
+			echo "bench: command failed: $*" >&2
+			cat "$TMP/err" >&2
+			exit 1
+		}
+		cat "$TMP/t" >>"$TMP/m"
+		rm -rf "$TMP/run"
+		i=$((i + 1))
+	done
+	sort -n "$TMP/m" | awk '{w[NR]=$1; if ($2>r) r=$2} END {print w[int((NR+1)/2)], r}'
+}
+
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+check() { # label value op target
+	if awk -v v="$2" -v t="$4" -v op="$3" 'BEGIN { exit !((op == ">=") ? v >= t : v <= t) }'; then
+		printf '  %-58s %12s  (target %s %s)  met\n' "$1" "$2" "$3" "$4"
+	else
+		printf '  %-58s %12s  (target %s %s)  MISSED\n' "$1" "$2" "$3" "$4"
+	fi
+}
+
+echo "output folder: $TMP (figures are whole-process wall seconds and peak RSS, /usr/bin/time -v)"
+echo "otelsim bench: $TRACES traces x 7 spans = $((TRACES * 7)) spans, median of $RUNS runs"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+gen() { # format threads count out extra...
+	f=$1 t=$2 n=$3 o=$4
+	shift 4
+	"$OTELSIM" scenario --name agent_turn_7span --count "$n" --format "$f" --threads "$t" \
+		--out "$o" --quiet "$@"
+}
+
+# ---- otelsim
+set -- $(measure gen otlp 1 "$TRACES" "$TMP/o1")
+p1_s=$1 p1_rss=$2
+set -- $(measure gen otlp 2 "$TRACES" "$TMP/o2")
+p2_s=$1 p2_rss=$2
+rm -rf "$TMP/o2"
+set -- $(measure gen otlp-json 1 "$TRACES" "$TMP/j1")
+j1_s=$1 j1_rss=$2
+rm -rf "$TMP/j1"
+set -- $(measure gen otlp-json 2 "$TRACES" "$TMP/j2")
+j2_s=$1 j2_rss=$2
+rm -rf "$TMP/j2"
+spans=$((TRACES * 7))
+p1=$(rate $spans "$p1_s") p2=$(rate $spans "$p2_s") j1=$(rate $spans "$j1_s") j2=$(rate $spans "$j2_s")
+pb_file=$(find "$TMP/o1" -name traces.binpb)
+pb_bytes=$(stat -c %s "$pb_file")
+echo
+echo "otelsim (whole process: load, render, encode, write, SHA-256, manifest):"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf, 1 thread" "$p1_s" "$p1" "$p1_rss"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf, 2 threads" "$p2_s" "$p2" "$p2_rss"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "OTLP/JSON, 1 thread" "$j1_s" "$j1" "$j1_rss"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "OTLP/JSON, 2 threads" "$j2_s" "$j2" "$j2_rss"
+printf '  protobuf file: %s bytes (%s bytes/span)\n' "$pb_bytes" "$(awk -v b="$pb_bytes" -v s="$spans" 'BEGIN{printf "%.1f", b/s}')"
+
+RUNS_BIG=1
+big_traces=$((TRACES * 10))
+/usr/bin/time -f '%e %M' -o "$TMP/t" "$OTELSIM" scenario --name agent_turn_7span \
+	--count "$big_traces" --threads 1 --out "$TMP/big" --quiet
+set -- $(cat "$TMP/t")
+big_s=$1 big_rss=$2
+rm -rf "$TMP/big"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf, 1 thread, 10x" "$big_s" \
+	"$(rate $((big_traces * 7)) "$big_s")" "$big_rss"
+
+# ---- the JS SDK peer, same traces, same run
+js=
+if [ -d "$SHARED/peers/js-sdk" ] && command -v node >/dev/null && command -v npm >/dev/null; then
+	PEER="$BUILD/peer-js"
+	mkdir -p "$PEER"
+	cp "$SHARED/peers/js-sdk/package.json" "$SHARED/peers/js-sdk/package-lock.json" \
+		"$SHARED/peers/js-sdk/gen.js" "$SHARED/peers/js-sdk/check.js" "$PEER/"
+	if [ ! -d "$PEER/node_modules" ]; then
+		(cd "$PEER" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) ||
+			echo "bench: npm ci failed in $PEER; skipping the JS SDK peer" >&2
+	fi
+	if [ -d "$PEER/node_modules" ]; then
+		set -- $(measure node "$PEER/gen.js" --traces "$TRACES" --out "$TMP/js.pb")
+		js_s=$1 js_rss=$2
+		set -- $(measure node "$PEER/gen.js" --traces "$TRACES" --out "$TMP/js.jsonl" --format json)
+		jsj_s=$1 jsj_rss=$2
+		rm -f "$TMP/js.pb" "$TMP/js.jsonl"
+		js=$(rate $spans "$js_s")
+		jsj=$(rate $spans "$jsj_s")
+		echo
+		echo "OpenTelemetry JS SDK peer (whole process, node included):"
+		printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf (varint)" "$js_s" "$js" "$js_rss"
+		printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "OTLP/JSON" "$jsj_s" "$jsj" "$jsj_rss"
+		gen otlp 1 "$TRACES" "$TMP/v" --framing varint
+		vfile=$(find "$TMP/v" -name traces.binpb)
+		printf '  peer check.js on our --framing varint output: %s\n' \
+			"$(node "$PEER/check.js" "$vfile" | tail -n 1)"
+	fi
+else
+	echo "bench: no $SHARED/peers/js-sdk or no node/npm: skipping the JS SDK peer" >&2
+fi
+
+# ---- otlp-replay
+rp=
+if "$REPLAY" --help >/dev/null 2>&1 && "$REPLAY" --help 2>&1 | grep -q -- --dry-run; then
+	set -- $(measure "$REPLAY" --dry-run --quiet --time-shift auto --new-ids "$pb_file")
+	rp_s=$1 rp_rss=$2
+	rp=$(rate $spans "$rp_s")
+	echo
+	echo "otlp-replay --dry-run (read, time-shift, new ids, re-encode):"
+	printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf file" "$rp_s" "$rp" "$rp_rss"
+	if [ -x tests/receiver/cpu_ratio.sh ]; then
+		tests/receiver/cpu_ratio.sh "$pb_file" | sed 's/^/  /'
+	fi
+fi
+
+echo
+echo "targets:"
+[ -n "$js" ] && check "protobuf, 1 render thread vs JS SDK (x)" "$(ratio "$p1" "$js")" ">=" 20
+check "OTLP/JSON, 1 render thread (spans/s)" "$j1" ">=" 600000
+check "protobuf, 2 threads vs 1 (x)" "$(ratio "$p2" "$p1")" ">=" 1.8
+check "OTLP/JSON, 2 threads vs 1 (x)" "$(ratio "$j2" "$j1")" ">=" 1.8
+check "peak RSS, protobuf 1 thread (KiB)" "$p1_rss" "<=" 32768
+check "peak RSS, protobuf 1 thread, 10x count (KiB)" "$big_rss" "<=" 32768
+[ -n "$rp" ] && check "otlp-replay --dry-run (spans/s)" "$rp" ">=" 2000000
+exit 0
