@@ -129,6 +129,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(UNIT_HELPERS) $(PB_H)
 	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -Wno-missing-prototypes -Itests/unit $< \
 		$(UNIT_HELPERS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS) -o $@
 
+# the replay tests' sender driver (tests/receiver/run.sh)
+SEND_DRIVER := $(BUILD)/tests/send_driver
+$(SEND_DRIVER): tests/receiver/send_driver.c $(LIB) $(PB_H)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) $< $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC $@")
@@ -156,7 +163,7 @@ run-scenario: all
 deps-test:
 	@tools/deps.sh test
 
-test: all deps-test $(UNIT_BIN) $(FUZZ_BIN)
+test: all deps-test $(UNIT_BIN) $(FUZZ_BIN) $(SEND_DRIVER)
 	@BUILD=$(BUILD) tests/run.sh
 
 unit: $(UNIT_BIN)

@@ -308,6 +308,8 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 	char name[96];
 	int rc;
 
+	memset(&u, 0, sizeof(u));
+	u.path = u.query = "";
 	/* the endpoint, first found */
 	if (f->signal_endpoint[signal]) {
 		ep.value = f->signal_endpoint[signal];

@@ -10,9 +10,10 @@
 #include "net/sender.h"
 
 #include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <stdlib.h>
 
 #include "net/endpoint.h"
 #include "net/reply.h"
@@ -45,11 +46,9 @@ struct slot {
 	uint32_t retries;
 
 	/* the current attempt's response */
-	struct strbuf resp;
-	size_t resp_dropped;
+	struct strbuf resp; /* the first max_response_bytes of the body */
 	char content_type[HEADER_VALUE_MAX];
 	char retry_after[HEADER_VALUE_MAX];
-	char grpc_encoding[HEADER_VALUE_MAX];
 	int grpc_status; /* -1: none seen */
 	struct strbuf grpc_message;
 	struct strbuf grpc_details;
@@ -70,6 +69,7 @@ struct sender {
 	struct rng rng;
 	bool in_done;
 	bool curl_inited;
+	bool h2c_no_reuse; /* see setup_easy */
 };
 
 void sender_config_init(struct sender_config *cfg)
@@ -104,7 +104,6 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 		room = len;
 	if (room && strbuf_add(&x->resp, data, room))
 		return 0; /* out of memory: abort the transfer */
-	x->resp_dropped += len - room;
 	return len;
 }
 
@@ -118,7 +117,7 @@ static void keep_value(char *dst, const char *v, size_t len)
 
 static void reset_response(struct slot *x)
 {
-	x->content_type[0] = x->retry_after[0] = x->grpc_encoding[0] = '\0';
+	x->content_type[0] = x->retry_after[0] = '\0';
 	x->grpc_status = -1;
 	strbuf_reset(&x->grpc_message);
 	strbuf_reset(&x->grpc_details);
@@ -156,8 +155,6 @@ static size_t on_header(char *line, size_t size, size_t n, void *userp)
 		keep_value(x->content_type, v, vlen);
 	} else if (IS("retry-after")) {
 		keep_value(x->retry_after, v, vlen);
-	} else if (IS("grpc-encoding")) {
-		keep_value(x->grpc_encoding, v, vlen);
 	} else if (IS("grpc-status")) {
 		int code = 0;
 
@@ -206,6 +203,7 @@ static struct curl_slist *target_headers(const struct sender_target *t)
 		if (t->gzip)
 			l = slist_add(l, "grpc-encoding: gzip", &oom);
 		l = slist_add(l, "grpc-accept-encoding: gzip", &oom);
+		l = slist_add(l, "Accept:", &oom); /* no default Accept header in grpc metadata */
 	} else {
 		l = slist_add(l,
 			      t->protocol == SENDER_HTTP_JSON ? "Content-Type: application/json"
@@ -282,12 +280,19 @@ int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
 	s->ctx = ctx;
 	rng_seed(&s->rng, cfg->jitter_seed, rng_hash("sender.jitter", 13), 0);
 
-	rc = OTELSIM_ENOMEM;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		rc = error_set(err, OTELSIM_ENET, "cannot initialise libcurl");
 		goto fail;
 	}
 	s->curl_inited = true;
+	/*
+	 * libcurl before 8.0 (Debian 12 has 7.88.1) stacks a second HTTP/2
+	 * layer on a reused prior-knowledge (h2c) connection: the next
+	 * transfer hangs or fails with "Error in the HTTP2 framing layer"
+	 * (curl PR #10643). Clear-text gRPC then takes one connection per
+	 * request; TLS (ALPN) connections are reused and multiplexed.
+	 */
+	s->h2c_no_reuse = curl_version_info(CURLVERSION_NOW)->version_num < 0x080000;
 	for (int i = 0; i < 3; i++) {
 		if (!(s->hdrs[i] = target_headers(&s->cfg.target[i])))
 			goto oom;
@@ -346,11 +351,18 @@ static void setup_easy(struct slot *x)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-	if (grpc) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
-				 tls ? (long)CURL_HTTP_VERSION_2TLS
-				     : (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	if (grpc && tls) {
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L); /* multiplex on one connection */
+	} else if (grpc) {
+		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		if (x->s->h2c_no_reuse) {
+			/* libcurl < 8.0 breaks a reused prior-knowledge connection */
+			curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+			curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+		} else {
+			curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+		}
 	} else if (!tls) {
 		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	}
@@ -369,7 +381,6 @@ static void setup_easy(struct slot *x)
 static int start_attempt(struct slot *x)
 {
 	strbuf_reset(&x->resp);
-	x->resp_dropped = 0;
 	x->errbuf[0] = '\0';
 	reset_response(x);
 	setup_easy(x);
@@ -434,7 +445,6 @@ static bool transport_retryable(CURLcode cc)
 	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
-	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 		return true;
 	default:
@@ -449,7 +459,14 @@ static void set_message(struct slot *x, const char *text)
 
 static void transport_failed(struct slot *x, CURLcode cc)
 {
-	set_message(x, x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+	char text[CURL_ERROR_SIZE + 64];
+
+	snprintf(text, sizeof(text), "%s", x->errbuf[0] ? x->errbuf : curl_easy_strerror(cc));
+	/* the usual cause: grpc sent to an OTLP/HTTP port, or the reverse */
+	if (cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_WEIRD_SERVER_REPLY || cc == CURLE_HTTP2)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 " (does the endpoint speak %s?)", endpoint_protocol_name(x->t->protocol));
+	set_message(x, text);
 	if (transport_retryable(cc))
 		retry_or_fail(x, -1);
 	else
@@ -634,8 +651,9 @@ size_t sender_poll(struct sender *s, int64_t timeout_ms)
 		return s->busy;
 	for (;;) {
 		int running = 0;
-		int64_t next = start_due(s), now, wait;
+		int64_t next, now, wait;
 
+		start_due(s);
 		curl_multi_perform(s->multi, &running);
 		collect(s);
 		now = time_mono_ns();

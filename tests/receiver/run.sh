@@ -1,0 +1,386 @@
+#!/bin/sh
+# Replay tests: the sender (src/net, through build/tests/send_driver) and
+# otlp-replay against a real OTLP receiver (receiver.py) on 127.0.0.1.
+# TAP output; tests/run.sh runs this as the `replay` suite.
+#
+# Every case is one line of the table at the bottom:
+#
+#   t 'name' 'receiver flags' 'command' 'checks'
+#
+# A fresh receiver starts with the flags (see receiver.py: --fail-first,
+# --status, --grpc-status ...), the command runs (bounded by a timeout)
+# with these set, then the checks run against its exit status and output
+# and the receiver's /stats (see check.py for the syntax):
+#   $HTTP        http://127.0.0.1:<http port>     (OTLP/HTTP)
+#   $GRPC        http://127.0.0.1:<grpc port>     (OTLP/gRPC)
+#   $GRPC_ADDR   127.0.0.1:<grpc port>
+#   $HTTP_PORT $GRPC_PORT $CONTROL
+#   $DRIVER      build/tests/send_driver          $REPLAY  build/otlp-replay
+#   $TLS_CERT $TLS_KEY   a self-signed certificate for 127.0.0.1
+#   $CLIENT_CERT $CLIENT_KEY  a self-signed client certificate
+#   $WORK        a scratch folder for the case's files
+# Usage: tests/receiver/run.sh [name-substring]
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+PY=/usr/bin/python3
+DRIVER=$BUILD/tests/send_driver
+REPLAY=${OTLP_REPLAY:-$BUILD/otlp-replay}
+export DRIVER REPLAY
+only=${1:-}
+CASE_TIMEOUT=60
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/otelsim-replay.XXXXXX")
+export WORK
+RX_PID=
+cleanup() {
+	[ -n "$RX_PID" ] && kill "$RX_PID" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+n=0
+bad=0
+
+# never inherit an exporter configuration from the caller
+for v in $(env | sed -n 's/^\(OTEL_EXPORTER_OTLP_[A-Z_]*\)=.*/\1/p;s/^\(OTLP_HTTP_ENDPOINT\)=.*/\1/p'); do
+	unset "$v"
+done
+
+if [ ! -x "$DRIVER" ]; then
+	echo "not ok 1 - $DRIVER is not built (make $DRIVER)"
+	exit 1
+fi
+
+# self-signed certificates for the TLS cases: the server's, a client's
+TLS_CERT=$WORK/cert.pem
+TLS_KEY=$WORK/key.pem
+CLIENT_CERT=$WORK/client.pem
+CLIENT_KEY=$WORK/client-key.pem
+export TLS_CERT TLS_KEY CLIENT_CERT CLIENT_KEY
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+	-keyout "$TLS_KEY" -out "$TLS_CERT" >/dev/null 2>&1 &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj /CN=otelsim-client -keyout "$CLIENT_KEY" -out "$CLIENT_CERT" >/dev/null 2>&1 ||
+	TLS_CERT=
+
+rx_start() { # receiver flags...
+	rm -f "$WORK/ports"
+	$PY tests/receiver/receiver.py --gen-dir "$WORK/gen" --ports-file "$WORK/ports" \
+		--max-lifetime 300 "$@" >/dev/null 2>"$WORK/rx.log" &
+	RX_PID=$!
+	i=0
+	while [ ! -s "$WORK/ports" ]; do
+		i=$((i + 1))
+		if [ $i -gt 300 ] || ! kill -0 "$RX_PID" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.1
+	done
+	eval "$($PY -c 'import json,sys
+p = json.load(open(sys.argv[1]))
+print("HTTP_PORT=%d GRPC_PORT=%d CONTROL=%d" % (p["http"], p["grpc"], p["control"]))' "$WORK/ports")"
+	HTTP=http://127.0.0.1:$HTTP_PORT
+	GRPC=http://127.0.0.1:$GRPC_PORT
+	GRPC_ADDR=127.0.0.1:$GRPC_PORT
+	export HTTP GRPC GRPC_ADDR HTTP_PORT GRPC_PORT CONTROL
+}
+
+rx_stats() {
+	$PY -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:%s/stats" % sys.argv[1], timeout=10).read().decode())' \
+		"$CONTROL" >"$WORK/stats.json" 2>>"$WORK/rx.log"
+}
+
+rx_stop() {
+	kill "$RX_PID" 2>/dev/null
+	i=0
+	while kill -0 "$RX_PID" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$RX_PID" 2>/dev/null
+	wait "$RX_PID" 2>/dev/null
+	RX_PID=
+}
+
+diag() { sed 's/^/# /' "$@" | head -n 40; }
+
+t() { # name, receiver flags, command, checks
+	name=$1
+	rxflags=$2
+	cmd=$3
+	checks=$4
+	case "$name" in *"$only"*) ;; *) return ;; esac
+	n=$((n + 1))
+	eval "set -- $rxflags"
+	if ! rx_start "$@"; then
+		echo "not ok $n - $name: the receiver did not start"
+		diag "$WORK/rx.log"
+		bad=$((bad + 1))
+		rx_stop
+		return
+	fi
+	(eval "timeout --kill-after=5 $CASE_TIMEOUT $cmd") >"$WORK/out" 2>"$WORK/err"
+	rc=$?
+	rx_stats
+	if $PY tests/receiver/check.py --rc "$rc" --out "$WORK/out" --err "$WORK/err" \
+		--stats "$WORK/stats.json" -- "$checks" >"$WORK/check" 2>&1; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		diag "$WORK/check"
+		echo "# command: $cmd (exit $rc)"
+		diag "$WORK/out" "$WORK/err"
+		echo "# receiver stats:"
+		$PY -c 'import json,sys
+s = json.load(open(sys.argv[1]))
+for k in ("header_values", "arrivals_ms"): s.pop(k, None)
+print(json.dumps(s, sort_keys=True))' "$WORK/stats.json" 2>/dev/null | diag
+		bad=$((bad + 1))
+	fi
+	rx_stop
+}
+
+# ---- the sender through the driver ----
+
+D='$DRIVER'
+FAST='--retry-initial-ms 50 --retry-max-interval-ms 200'
+
+t 'http/protobuf traces arrive exactly' '' \
+	"$D --endpoint \$HTTP --items 25" \
+	'exit=0 drv.ok=1 drv.accepted=25 drv.retries=0 drv.http_status=200 rx.requests=1
+	 rx.spans=25 rx.unique_span_ids=25 rx.span_ids_sha256=@drv.ids_sha256
+	 rx.header_values.content-type=application/x-protobuf rx.header_values.user-agent~^otelsim/
+	 rx.services~send-driver rx.json_requests=0 rx.gzip_requests=0'
+t 'http/json traces arrive exactly' '' \
+	"$D --endpoint \$HTTP --protocol http/json --items 25" \
+	'exit=0 drv.ok=1 rx.json_requests=1 rx.spans=25 rx.span_ids_sha256=@drv.ids_sha256
+	 rx.header_values.content-type=application/json rx.bad_requests=0'
+t 'http/protobuf metrics: every point type' '' \
+	"$D --endpoint \$HTTP --signal metrics --items 12" \
+	'exit=0 drv.ok=1 rx.data_points=12 rx.data_points_by_type.gauge=3 rx.data_points_by_type.sum=3
+	 rx.data_points_by_type.histogram=2 rx.data_points_by_type.exponential_histogram=2
+	 rx.data_points_by_type.summary=2 rx.metrics=5 rx.by_signal.metrics=1'
+t 'http/json metrics: every point type' '' \
+	"$D --endpoint \$HTTP --protocol http/json --signal metrics --items 7" \
+	'exit=0 drv.ok=1 rx.json_requests=1 rx.data_points=7 rx.data_points_by_type.gauge=2
+	 rx.data_points_by_type.summary=1 rx.data_points_by_type.exponential_histogram=1'
+t 'http/protobuf logs carry their ids' '' \
+	"$D --endpoint \$HTTP --signal logs --items 9" \
+	'exit=0 drv.ok=1 rx.log_records=9 rx.log_span_ids_sha256=@drv.ids_sha256 rx.trace_ids=9'
+t 'http/json logs carry their ids' '' \
+	"$D --endpoint \$HTTP --protocol http/json --signal logs --items 9" \
+	'exit=0 drv.ok=1 rx.log_records=9 rx.log_span_ids_sha256=@drv.ids_sha256 rx.json_requests=1'
+t 'events go to the logs endpoint' '' \
+	"$D --endpoint \$HTTP --signal events --items 4" \
+	'exit=0 drv.ok=1 rx.log_records=4 rx.by_signal.logs=1'
+t 'gzip over http/protobuf' '' \
+	"$D --endpoint \$HTTP --compression gzip --items 200" \
+	'exit=0 drv.ok=1 rx.gzip_requests=1 rx.header_values.content-encoding=gzip rx.spans=200
+	 rx.span_ids_sha256=@drv.ids_sha256 drv.bytes<@rx.body_bytes'
+t 'gzip over http/json' '' \
+	"$D --endpoint \$HTTP --protocol http/json --compression gzip --signal logs --items 50" \
+	'exit=0 drv.ok=1 rx.gzip_requests=1 rx.json_requests=1 rx.log_records=50'
+t 'environment: endpoint, compression, headers' '' \
+	"env OTEL_EXPORTER_OTLP_ENDPOINT=\$HTTP/ OTEL_EXPORTER_OTLP_COMPRESSION=gzip \
+	 'OTEL_EXPORTER_OTLP_HEADERS=x-tenant=acme%20corp, api-key = k%3D1' $D --items 3" \
+	'exit=0 drv.ok=1 rx.spans=3 rx.gzip_requests=1 "rx.header_values.x-tenant=acme corp"
+	 rx.header_values.api-key=k=1'
+t 'environment: per-signal endpoint and headers win' '' \
+	"env OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:1 OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=\$HTTP/v1/traces \
+	 OTEL_EXPORTER_OTLP_HEADERS=a=generic OTEL_EXPORTER_OTLP_TRACES_HEADERS=b=traces \
+	 OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/json $D --items 3" \
+	'exit=0 drv.ok=1 rx.spans=3 rx.json_requests=1 rx.header_values.b=traces !rx.headers.a'
+t 'environment: OTLP_HTTP_ENDPOINT (seeds 000/001)' '' \
+	"env OTLP_HTTP_ENDPOINT=\$HTTP $D --signal logs --items 2" \
+	'exit=0 drv.ok=1 rx.log_records=2'
+t 'a flag header overrides the environment' '' \
+	"env OTEL_EXPORTER_OTLP_HEADERS=x-tenant=env $D --endpoint \$HTTP --header 'X-Tenant: flag' --items 1" \
+	'exit=0 rx.header_values.x-tenant=flag rx.headers.x-tenant=1'
+t 'a bad environment value is a usage error' '' \
+	"env OTEL_EXPORTER_OTLP_TIMEOUT=5s $D --endpoint \$HTTP" \
+	'exit=2 "err~OTEL_EXPORTER_OTLP_TIMEOUT: .5s. is not a timeout in milliseconds" rx.requests=0'
+
+t 'grpc traces arrive exactly' '' \
+	"$D --endpoint \$GRPC --protocol grpc --items 25" \
+	'exit=0 drv.ok=1 drv.grpc_status=0 drv.http_status=200 rx.grpc_requests=1 rx.spans=25
+	 rx.span_ids_sha256=@drv.ids_sha256 rx.grpc_deadline_ms<=10000 rx.grpc_deadline_ms>=8000
+	 !rx.headers.accept'
+t 'grpc metrics and grpc:// endpoints' '' \
+	"$D --endpoint grpc://\$GRPC_ADDR --signal metrics --items 10" \
+	'exit=0 drv.ok=1 rx.grpc_requests=1 rx.data_points=10 rx.data_points_by_type.histogram=2'
+t 'grpc logs to a bare host:port (seed 004)' '' \
+	"env OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_TIMEOUT=3000 $D --endpoint \$GRPC_ADDR --signal logs --items 6" \
+	'exit=0 drv.ok=1 rx.grpc_requests=1 rx.log_records=6 rx.log_span_ids_sha256=@drv.ids_sha256
+	 rx.grpc_deadline_ms<=3000 rx.grpc_deadline_ms>=2000'
+t 'grpc gzip' '' \
+	"$D --endpoint \$GRPC --protocol grpc --compression gzip --items 200" \
+	'exit=0 drv.ok=1 rx.spans=200 rx.span_ids_sha256=@drv.ids_sha256 drv.bytes<@rx.body_bytes'
+t 'grpc metadata from flags and the environment' '' \
+	"env OTEL_EXPORTER_OTLP_HEADERS=x-tenant=acme $D --endpoint \$GRPC --protocol grpc --header 'X-Api-Key: k1' --items 2" \
+	'exit=0 drv.ok=1 rx.header_values.x-tenant=acme rx.header_values.x-api-key=k1'
+
+t 'http 503 with Retry-After, then success' '--fail-first 1 --fail-status 503 --retry-after 1' \
+	"$D --endpoint \$HTTP $FAST --items 20" \
+	'exit=0 drv.ok=1 drv.retries=1 drv.accepted=20 rx.requests=2 rx.faulted=1 rx.accepted=1
+	 rx.spans=20 rx.span_ids_sha256=@drv.ids_sha256 rx.last_gap_ms>=950 drv.elapsed_ms>=1000'
+t 'http 503 with Retry-After as an HTTP date' '--fail-first 1 --fail-status 503 --retry-after-date 2' \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=0 drv.ok=1 drv.retries=1 rx.spans=5 rx.last_gap_ms>=900'
+t 'http 429 retried with backoff' '--fail-first 2 --fail-status 429' \
+	"$D --endpoint \$HTTP --retry-initial-ms 100 --retry-max-interval-ms 400 --items 5" \
+	'exit=0 drv.ok=1 drv.retries=2 rx.requests=3 rx.spans=5 rx.min_gap_ms>=45'
+t 'http 429 honours Retry-After' '--fail-first 1 --fail-status 429 --retry-after 1' \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=0 drv.ok=1 drv.retries=1 rx.last_gap_ms>=950'
+t 'http 502 and 504 are retried' '--fail-first 2 --fail-status 502' \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=0 drv.ok=1 drv.retries=2 rx.spans=5'
+t 'http 504 is retried' '--fail-first 1 --fail-status 504' \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=0 drv.ok=1 drv.retries=1 rx.spans=5'
+t 'dropped connections are retried, nothing lost' '--drop-connection 2' \
+	"$D --endpoint \$HTTP $FAST --items 30" \
+	'exit=0 drv.ok=1 drv.retries=2 rx.dropped=2 rx.accepted=1 rx.spans=30
+	 rx.span_ids_sha256=@drv.ids_sha256'
+t 'retries give up after retry_max_elapsed' '--status 503' \
+	"$D --endpoint \$HTTP $FAST --retry-max-elapsed-ms 600 --items 5" \
+	'exit=1 drv.failed=1 drv.retries>=2 drv.http_status=503 "drv.message=injected 503"
+	 drv.elapsed_ms<1500 rx.requests>=3 rx.spans=0'
+t 'partial success is reported, not retried' "--partial-success '3:3 spans are too old'" \
+	"$D --endpoint \$HTTP --items 10" \
+	'exit=0 drv.partial=1 drv.rejected=3 drv.accepted=7 drv.retries=0 rx.requests=1
+	 "drv.message=3 spans are too old"'
+t 'partial success over http/json' "--partial-success '2:bad points'" \
+	"$D --endpoint \$HTTP --protocol http/json --signal metrics --items 10" \
+	'exit=0 drv.partial=1 drv.rejected=2 "drv.message=bad points" rx.requests=1'
+t 'zero rejected with a message is a warning' "--partial-success '0:slow down a little'" \
+	"$D --endpoint \$HTTP --signal logs --items 4" \
+	'exit=0 drv.ok=1 drv.partial=0 drv.rejected=0 "drv.message=slow down a little"'
+t 'http 400 fails at once with the server message' "--status 400 --message 'invalid trace id'" \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=400 "drv.message=invalid trace id"
+	 rx.requests=1 rx.spans=0'
+t 'http 400 with a JSON status body' "--status 400 --message 'bad json field'" \
+	"$D --endpoint \$HTTP --protocol http/json $FAST --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 "drv.message=bad json field" rx.requests=1'
+t 'http 413 fails at once, text body' "--status 413 --error-body text --message 'payload too large'" \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=413 "drv.message=payload too large" rx.requests=1'
+t 'http 500 is not retried' '--status 500' \
+	"$D --endpoint \$HTTP $FAST --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=500 rx.requests=1'
+t 'http 404 on a wrong path is not retried' '' \
+	"$D --traces-endpoint \$HTTP/v2/nothing $FAST --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=404 "drv.message=not found"'
+t 'a slow server times out' '--slow 3000' \
+	"$D --endpoint \$HTTP --timeout-ms 300 --retry-max-elapsed-ms 0 --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.curl_code=28 drv.elapsed_ms<1500 "drv.message~timed out"'
+t 'a timeout is retried' '--slow 2000 --slow-first 1' \
+	"$D --endpoint \$HTTP --timeout-ms 400 $FAST --items 5" \
+	'exit=0 drv.ok=1 drv.retries=1 rx.requests=2'
+t 'a slow server within the timeout' '--slow 300' \
+	"$D --endpoint \$HTTP --timeout-ms 3000 --items 5" \
+	'exit=0 drv.ok=1 drv.retries=0 drv.elapsed_ms>=300 rx.spans=5'
+t 'a required header present' "--require-header 'x-api-key: s3cret'" \
+	"$D --endpoint \$HTTP --header 'X-Api-Key: s3cret' --items 5" \
+	'exit=0 drv.ok=1 rx.spans=5'
+t 'a required header missing: 401, not retried' "--require-header 'x-api-key: s3cret'" \
+	"$D --endpoint \$HTTP --header 'X-Api-Key: n0pe' $FAST --items 5" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=401 rx.spans=0
+	 "drv.message~^missing or wrong header .x-api-key.$" out!~n0pe'
+t 'bodies over 1 MiB go without Expect: 100-continue' '' \
+	"$D --endpoint \$HTTP --items 30000" \
+	'exit=0 drv.ok=1 rx.spans=30000 drv.bytes>1048576 !rx.headers.expect drv.elapsed_ms<900'
+t 'concurrent requests over http' '' \
+	"$D --endpoint \$HTTP --requests 20 --concurrency 4 --items 5" \
+	'exit=0 drv.ok=20 rx.requests=20 rx.spans=100 rx.span_ids_sha256=@drv.ids_sha256'
+t 'concurrent requests over grpc' '' \
+	"$D --endpoint \$GRPC --protocol grpc --requests 20 --concurrency 4 --items 5" \
+	'exit=0 drv.ok=20 rx.grpc_requests=20 rx.spans=100 rx.span_ids_sha256=@drv.ids_sha256'
+t 'http connections are reused, without stalls' '' \
+	"$D --endpoint \$HTTP --requests 50 --items 2" \
+	'exit=0 drv.ok=50 rx.requests=50 rx.http_connections=1 drv.wall_ms<1000'
+t 'http connections are reused under concurrency' '' \
+	"$D --endpoint \$HTTP --requests 40 --concurrency 4 --items 2" \
+	'exit=0 drv.ok=40 rx.requests=40 rx.http_connections<=4'
+t 'accepted requests are saved for inspection' '--save-dir $WORK/saved' \
+	"$D --endpoint \$HTTP --protocol http/json --requests 3 --items 2 && ls \$WORK/saved" \
+	'exit=0 drv.ok=3 out~000001-traces.binpb out~000003-traces.binpb rx.request_items=[2,2,2]
+	 rx.time_min_ns=1767225600000000000 rx.time_max_ns=1767225600000001500'
+t 'concurrent requests with faults lose nothing' '--fail-first 6 --fail-status 503' \
+	"$D --endpoint \$HTTP $FAST --requests 12 --concurrency 3 --items 5" \
+	'exit=0 drv.ok=12 rx.accepted=12 rx.faulted=6 rx.spans=60 rx.span_ids_sha256=@drv.ids_sha256'
+
+t 'grpc UNAVAILABLE in trailers is retried' '--grpc-status 14 --fail-first 1' \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
+	'exit=0 drv.ok=1 drv.retries=1 drv.grpc_status=0 rx.requests=2 rx.spans=8
+	 rx.span_ids_sha256=@drv.ids_sha256'
+t 'grpc INVALID_ARGUMENT fails with its message' "--grpc-status 3 --grpc-message 'bad span: 100% broken'" \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=3 "drv.message=bad span: 100% broken" rx.requests=1'
+t 'grpc RESOURCE_EXHAUSTED, trailers only, no RetryInfo: final' '--grpc-status 8 --trailers-only' \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=8 "drv.message=injected RESOURCE_EXHAUSTED" rx.requests=1'
+t 'grpc RESOURCE_EXHAUSTED with RetryInfo is retried after its delay' \
+	'--grpc-status 8 --trailers-only --retry-info 700 --fail-first 1' \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
+	'exit=0 drv.ok=1 drv.retries=1 rx.requests=2 rx.spans=8 rx.last_gap_ms>=650'
+t 'grpc UNAVAILABLE forever gives up' '--grpc-status 14' \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --retry-max-elapsed-ms 500 --items 3" \
+	'exit=1 drv.failed=1 drv.retries>=2 drv.grpc_status=14 "drv.message=injected UNAVAILABLE"'
+t 'grpc partial success' "--partial-success '4:rejected by filter'" \
+	"$D --endpoint \$GRPC --protocol grpc --signal logs --items 10" \
+	'exit=0 drv.partial=1 drv.rejected=4 drv.accepted=6 "drv.message=rejected by filter" rx.requests=1'
+t 'grpc required header missing: UNAUTHENTICATED, final' "--require-header 'authorization: Bearer t0ken'" \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --items 3" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=16 rx.spans=0'
+t 'grpc required header present' "--require-header 'authorization: Bearer t0ken'" \
+	"$D --endpoint \$GRPC --protocol grpc --header 'Authorization: Bearer t0ken' --items 3" \
+	'exit=0 drv.ok=1 rx.spans=3'
+t 'grpc slow server times out' '--slow 3000' \
+	"$D --endpoint \$GRPC --protocol grpc --timeout-ms 300 --retry-max-elapsed-ms 0 --items 3" \
+	'exit=1 drv.failed=1 drv.elapsed_ms<1500'
+t 'http/protobuf to a grpc port fails at once' '' \
+	"$D --endpoint \$GRPC --protocol http/protobuf $FAST --items 3" \
+	'exit=1 drv.failed=1 drv.retries=0 "drv.message~does the endpoint speak http/protobuf"'
+t 'connection refused is retried, then fails' '' \
+	"$D --endpoint http://127.0.0.1:1 $FAST --retry-max-elapsed-ms 400 --items 3" \
+	'exit=1 drv.failed=1 drv.retries>=2 drv.curl_code=7 drv.http_status=0'
+
+if [ -n "$TLS_CERT" ]; then
+	TLS="--tls '$TLS_CERT' '$TLS_KEY'"
+	t 'https with --cacert' "$TLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
+	t 'https unverified fails at once' "$TLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT $FAST --items 4" \
+		'exit=1 drv.failed=1 drv.retries=0 drv.curl_code=60 rx.requests=0'
+	t 'https --insecure skips verification' "$TLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --insecure --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
+	t 'https from OTEL_EXPORTER_OTLP_CERTIFICATE' "$TLS" \
+		"env OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT OTEL_EXPORTER_OTLP_ENDPOINT=https://127.0.0.1:\$HTTP_PORT $D --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
+	t 'grpc over TLS multiplexes one connection' "$TLS" \
+		"$D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --requests 20 --concurrency 4 --items 4" \
+		'exit=0 drv.ok=20 drv.grpc_status=0 rx.spans=80 rx.span_ids_sha256=@drv.ids_sha256
+		 rx.grpc_connections=1'
+	MTLS="--tls '$TLS_CERT' '$TLS_KEY' --tls-client-ca '$CLIENT_CERT'"
+	t 'https with a client certificate' "$MTLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT --cert \$CLIENT_CERT --key \$CLIENT_KEY --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
+	t 'https without the required client certificate fails' "$MTLS" \
+		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT $FAST --retry-max-elapsed-ms 300 --items 4" \
+		'exit=1 drv.failed=1 drv.http_status=0 rx.spans=0'
+	t 'grpc with a client certificate from the environment' "$MTLS" \
+		"env OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE=\$CLIENT_CERT OTEL_EXPORTER_OTLP_CLIENT_KEY=\$CLIENT_KEY \
+		 OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT $D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --items 4" \
+		'exit=0 drv.ok=1 rx.spans=4'
+fi
+
+echo "1..$n"
+[ "$bad" -eq 0 ]
