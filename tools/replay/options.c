@@ -102,6 +102,36 @@ static const struct opt_def opts[] = {
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
+/* "  --opt ARG   text..." with the text wrapped at 79 columns under itself. */
+static void print_wrapped(const char *left, const char *text)
+{
+	const int col = 30, width = 79;
+	int pos;
+
+	pos = printf("  %-*s", col - 2, left);
+	if (pos > col) {
+		printf("\n%*s", col, "");
+		pos = col;
+	}
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (pos > col && pos + 1 + (int)w > width) {
+			printf("\n%*s", col, "");
+			pos = col;
+		} else if (pos > col) {
+			putchar(' ');
+			pos++;
+		}
+		printf("%.*s", (int)w, text);
+		pos += (int)w;
+		text += w;
+		while (*text == ' ')
+			text++;
+	}
+	putchar('\n');
+}
+
 static void help(void)
 {
 	printf("usage: otlp-replay [OPTIONS] FILE|DIR|- ...\n\n"
@@ -119,9 +149,13 @@ static void help(void)
 
 		snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].arg ? " " : "",
 			 opts[i].arg ? opts[i].arg : "");
-		printf("  %-28s %s\n", left, opts[i].help);
-		if (opts[i].env)
-			printf("  %-28s   env: %s\n", "", opts[i].env);
+		print_wrapped(left, opts[i].help);
+		if (opts[i].env) {
+			char env[160];
+
+			snprintf(env, sizeof(env), "env: %s", opts[i].env);
+			print_wrapped("", env);
+		}
 	}
 	printf("\nEvery OTEL_EXPORTER_OTLP_* variable also has a per-signal form\n"
 	       "(OTEL_EXPORTER_OTLP_TRACES_HEADERS, ..._METRICS_..., ..._LOGS_...), which\n"
