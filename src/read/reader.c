@@ -668,8 +668,10 @@ static int fits(struct reader *r, int framing, bool *ok, struct otelsim_error *e
 		if (h < 0)
 			return 0;
 		if (h == 0) {
-			if (r->eof)
+			if (r->eof) {
+				*ok = n > 0; /* records, then a cut prefix: reading reports where */
 				return 0;
+			}
 			if (n > 0) {
 				*ok = true;
 				return 0;
@@ -684,8 +686,10 @@ static int fits(struct reader *r, int framing, bool *ok, struct otelsim_error *e
 		if (len > r->opts.max_record)
 			return 0;
 		if (pos + hlen + len > avail) {
-			if (r->eof)
+			if (r->eof) {
+				*ok = n > 0; /* records, then a cut one: reading reports where */
 				return 0;
+			}
 			if (n > 0) {
 				*ok = true;
 				return 0;

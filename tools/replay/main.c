@@ -898,7 +898,8 @@ int main(int argc, char **argv)
 				  r.tot.items_failed || r.tot.items_rejected)) {
 		code = 1;
 	}
-	if (!o.quiet)
+	/* after an error before anything was read or sent, the message says it all */
+	if (!o.quiet && (!rc || r.tot.items_read || r.tot.requests))
 		report_summary(stderr, &r.tot);
 	if (o.summary_json) {
 		struct otelsim_error err;
