@@ -1079,7 +1079,7 @@ static int put_string(struct strbuf *o, const char *s, size_t n)
 					return -1;
 				i += cl;
 			} else {
-				if (put(o, "\\ufffd", 6))
+				if (put(o, "\xef\xbf\xbd", 3)) /* U+FFFD */
 					return -1;
 				i++;
 			}

@@ -18,6 +18,7 @@
 #include "opentelemetry/proto/metrics/v1/metrics.pb-c.h"
 #include "opentelemetry/proto/trace/v1/trace.pb-c.h"
 #include "otelsim/otelsim.h"
+#include "read/manifest.h"
 #include "read/otlpjson.h"
 #include "read/reader.h"
 #include "read/split.h"
@@ -1309,6 +1310,117 @@ static void test_split_drops_empty_envelopes(void **state)
 	strbuf_release(&rec);
 }
 
+
+static void test_split_time_window(void **state)
+{
+	struct strbuf rec = STRBUF_INIT;
+	struct split_config cfg = { 0, 0 };
+	struct splitter *s = split_new(&cfg);
+	struct split_request req;
+	struct xform_stats st = XFORM_STATS_INIT;
+	uint64_t n = 0;
+
+	(void)state;
+	/* spans start 1000 ns apart: a 2500 ns window holds 3 of them */
+	pack(make_traces(1, 1, 9, 0), &rec);
+	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, NULL), 0);
+	while (split_pending(s) > 0) {
+		assert_int_equal(split_peek(s, 0, 2500, &req), 0);
+		assert_int_equal(req.items, 3);
+		assert_true(req.min_ts == T0 + n * 1000);
+		n += req.items;
+		split_consume(s, &req);
+	}
+	assert_int_equal(n, 9);
+	split_free(s);
+	strbuf_release(&rec);
+}
+
+static int cmp16(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static int cmp8(const void *a, const void *b)
+{
+	return memcmp(a, b, 8);
+}
+
+static void test_id_permutation_injective(void **state)
+{
+	enum { N = 50000 };
+	uint8_t(*t)[16] = malloc(N * 16);
+	uint8_t(*sp)[8] = malloc(N * 8);
+	uint64_t key = xform_pass_key(7, 0);
+
+	(void)state;
+	assert_true(xform_pass_key(7, 0) != xform_pass_key(7, 1));
+	assert_true(xform_pass_key(7, 0) != xform_pass_key(8, 0));
+	/* sequential ids (the worst case for a weak mix) stay distinct and non-zero */
+	for (uint64_t i = 0; i < N; i++) {
+		uint64_t v = i + 1;
+
+		memset(t[i], 0, 16);
+		memcpy(t[i] + 8, &v, 8);
+		xform_id16(key, t[i]);
+		memcpy(sp[i], &v, 8);
+		xform_id8(key, sp[i]);
+	}
+	qsort(t, N, 16, cmp16);
+	qsort(sp, N, 8, cmp8);
+	static const uint8_t zero[16];
+
+	assert_memory_not_equal(t[0], zero, 16);
+	assert_memory_not_equal(sp[0], zero, 8);
+	for (size_t i = 1; i < N; i++) {
+		assert_memory_not_equal(t[i - 1], t[i], 16);
+		assert_memory_not_equal(sp[i - 1], sp[i], 8);
+	}
+	free(t);
+	free(sp);
+}
+
+static void test_manifest(void **state)
+{
+	struct manifest m;
+	struct otelsim_error err;
+	bool found;
+	char dir[600], path[700];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", tmp_path("mds"));
+	mkdir(dir, 0755);
+	assert_int_equal(manifest_load(dir, &m, &found, &err), 0);
+	assert_false(found);
+	snprintf(path, sizeof(path), "%s/traces.binpb", dir);
+	write_file(path, "abc", 3);
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	static const char text[] =
+		"{\"tool\":\"otelsim\",\"files\":[{\"name\":\"traces.binpb\",\"signal\":\"traces\","
+		"\"sha256\":\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"}],"
+		"\"replay\":{\"endpoint\":\"http://localhost:4318\",\"protocol\":\"http/protobuf\","
+		"\"batch_size\":512}}";
+	write_file(path, text, strlen(text));
+	assert_int_equal(manifest_load(dir, &m, &found, &err), 0);
+	assert_true(found);
+	assert_string_equal(m.endpoint, "http://localhost:4318");
+	assert_string_equal(m.protocol, "http/protobuf");
+	assert_int_equal(m.batch_size, 512);
+	assert_int_equal(m.nfiles, 1);
+	snprintf(path, sizeof(path), "%s/traces.binpb", dir);
+	assert_non_null(manifest_find(&m, path));
+	assert_int_equal(manifest_verify(&m, &err), 0);
+	write_file(path, "abd", 3);
+	assert_int_equal(manifest_verify(&m, &err), OTELSIM_EIO);
+	assert_string_equal(err.file, path);
+	assert_non_null(strstr(err.message, "SHA-256 differs"));
+	manifest_release(&m);
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	write_file(path, "{\"replay\":{\"batch_size\":\"x\"}}", 29);
+	assert_int_equal(manifest_load(dir, &m, &found, &err), OTELSIM_EINPUT);
+	assert_string_equal(err.file, path);
+}
+
 /* ---------------- expansion ---------------- */
 
 static void test_expand_dirs(void **state)
@@ -1363,6 +1475,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_split_by_items_and_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_metrics_points_and_skip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_drops_empty_envelopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_time_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_id_permutation_injective, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_manifest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expand_dirs, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
