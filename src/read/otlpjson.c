@@ -834,10 +834,10 @@ static int fill_field(struct conv *c, ProtobufCMessage *m, const ProtobufCFieldD
 
 		if (v->type != J_ARR)
 			return cfail(c, v, OTELSIM_EINPUT, f->name, "must be an array");
-		arr = v->count ? arena_zalloc(c->a, es * v->count) : NULL;
-		if (v->count && !arr)
+		arr = arena_zalloc(c->a, es * (v->count ? v->count : 1));
+		if (!arr)
 			return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
-		for (const struct jval *e = v->child; e; e = e->next, i++) {
+		for (const struct jval *e = v->child; e && i < v->count; e = e->next, i++) {
 			int rc;
 
 			if (e->type == J_NULL)
@@ -847,7 +847,7 @@ static int fill_field(struct conv *c, ProtobufCMessage *m, const ProtobufCFieldD
 				return rc;
 		}
 		*(size_t *)(base + f->quantifier_offset) = v->count;
-		*(void **)(base + f->offset) = arr;
+		*(void **)(base + f->offset) = v->count ? arr : NULL;
 		return 0;
 	}
 	{
@@ -899,7 +899,7 @@ int otlpjson_parse(const ProtobufCMessageDescriptor *desc, const char *json, siz
 		   struct arena *a, ProtobufCMessage **out, struct otelsim_error *err)
 {
 	struct conv c = { a, err };
-	struct jval *root;
+	struct jval *root = NULL;
 	int rc = jp_document(json, len, a, &root, err);
 
 	if (rc)
@@ -918,7 +918,7 @@ int otlpjson_signal(const char *json, size_t len, int *signal)
 		{ "\"resourceLogs\"", "\"resource_logs\"", OTELSIM_LOGS },
 	};
 	struct arena a;
-	struct jval *root;
+	struct jval *root = NULL;
 	int found = -1;
 
 	/* the common case: the key comes first */
@@ -966,7 +966,7 @@ int otlpjson_to_protobuf(const ProtobufCMessageDescriptor *desc, const char *jso
 			 struct strbuf *out, struct otelsim_error *err)
 {
 	struct arena a;
-	ProtobufCMessage *m;
+	ProtobufCMessage *m = NULL;
 	size_t n;
 	int rc;
 

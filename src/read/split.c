@@ -115,7 +115,7 @@ static const uint8_t *env_ptr(const struct srec *r, uint32_t off)
 
 static int scratch_add(struct srec *r, const uint8_t *p, size_t n, uint32_t *off)
 {
-	if (grow((void **)&r->scratch, &r->scap, r->slen + n, 1))
+	if (grow((void **)&r->scratch, &r->scap, r->slen + n + 1, 1))
 		return -1;
 	memmove(r->scratch + r->slen, p, n);
 	*off = (uint32_t)r->slen | SCRATCH_BIT;
@@ -409,7 +409,7 @@ static uint64_t piece_size(struct srec *r, size_t a, size_t b)
 
 static uint8_t *piece_write(const struct srec *r, size_t a, size_t b, uint8_t *o)
 {
-	uint32_t open[MAX_DEPTH], path[MAX_DEPTH];
+	uint32_t open[MAX_DEPTH] = { 0 }, path[MAX_DEPTH] = { 0 };
 	int depth = 0;
 
 	for (size_t i = a; i < b; i++) {
@@ -460,7 +460,7 @@ int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
 	memset(out, 0, sizeof(*out));
 	/* choose the leaves */
 	for (r = s->head; r && !stop; r = r->qnext) {
-		uint32_t open[MAX_DEPTH], path[MAX_DEPTH];
+		uint32_t open[MAX_DEPTH] = { 0 }, path[MAX_DEPTH] = { 0 };
 		int depth = 0;
 		size_t i;
 
@@ -494,6 +494,8 @@ int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
 			last_end = i;
 		}
 	}
+	if (!last)
+		return -1;  /* cannot happen: a queued record always has a leaf to give */
 	out->oversize = leaves == 1 && est > s->cfg.max_bytes;
 	/* size, then write */
 	for (r = s->head;; r = r->qnext) {

@@ -5,7 +5,8 @@
  * their invariants checked:
  *   - the splitter hands out every item it was given, in requests whose
  *     items add up, under the limits (a lone oversize item excepted);
- *   - protobuf -> JSON -> protobuf -> JSON gives the same JSON twice;
+ *   - protobuf -> JSON -> protobuf -> JSON gives the same JSON twice (an
+ *     id of the wrong length is written, as hex, but refused when read);
  *   - the same bytes read as JSON text for each signal never crash.
  * Build with libFuzzer (-fsanitize=fuzzer) or run over tests/fuzz/corpus/read
  * with tests/fuzz/regression_driver.c.
@@ -37,10 +38,16 @@ static void json_roundtrip(int signal, const uint8_t *p, size_t len)
 	struct strbuf j1 = STRBUF_INIT, pb = STRBUF_INIT, j2 = STRBUF_INIT;
 	const ProtobufCMessageDescriptor *d = otlpjson_descriptor(signal);
 
+	struct otelsim_error err;
+
 	if (otlpjson_from_protobuf(d, p, len, &j1, NULL) == 0) {
-		CHECK(otlpjson_to_protobuf(d, j1.buf ? j1.buf : "", j1.len, &pb, NULL) == 0);
-		CHECK(otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &j2, NULL) == 0);
-		CHECK(j1.len == j2.len && memcmp(j1.buf, j2.buf, j1.len) == 0);
+		if (otlpjson_to_protobuf(d, j1.buf ? j1.buf : "", j1.len, &pb, &err) == 0) {
+			CHECK(otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &j2, NULL) == 0);
+			CHECK(j1.len == j2.len && memcmp(j1.buf, j2.buf, j1.len) == 0);
+		} else {
+			/* only ids of the wrong length may fail: the reader refuses them */
+			CHECK(strstr(err.message, "hex digits") != NULL);
+		}
 	}
 	strbuf_release(&j1);
 	strbuf_release(&pb);
