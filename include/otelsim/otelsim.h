@@ -72,6 +72,8 @@ struct otelsim_render_options {
 	unsigned threads;            /* render threads; 0 or 1: one */
 	unsigned shard_index;        /* 1..shard_count; 0: no sharding */
 	unsigned shard_count;
+	unsigned traces_per_record;  /* 0: config's output.traces_per_record; it
+				      shapes the bytes (streaming uses 1) */
 	const char *out_dir;         /* files: the --out folder */
 	const char *dataset;         /* files, mixed: folder name below out_dir ("mixed") */
 	const char *tool_version;    /* manifest only; NULL: OTELSIM_VERSION */
@@ -95,6 +97,7 @@ struct otelsim_render_result {
 	uint64_t traces, spans, error_spans, records, bytes;
 	int64_t start_ns, end_ns;   /* earliest span start, latest span end */
 	uint64_t seed;
+	int64_t interval_ns;        /* between trace starts */
 	char dataset_dir[1024];     /* files: where the dataset landed */
 };
 
@@ -114,6 +117,13 @@ void otelsim_free(struct otelsim *os);
 
 size_t otelsim_scenario_count(const struct otelsim *os);
 int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_scenario_info *out);
+
+/*
+ * What a render with these options would do, without rendering: traces (of
+ * this shard), seed, interval and start in *res; the same errors as a render.
+ */
+int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *opts,
+		 struct otelsim_render_result *res, struct otelsim_error *err);
 
 /*
  * Called with each encoded record in order: one framed protobuf message or

@@ -209,6 +209,27 @@ static int check_options(const struct otelsim_render_options *o, struct otelsim_
 	return 0;
 }
 
+int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *o,
+		 struct otelsim_render_result *res, struct otelsim_error *err)
+{
+	struct run_spec rs;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = check_options(o, err);
+	if (rc)
+		return rc;
+	rc = run_spec_build(&os->m, o, &rs, err);
+	if (!rc) {
+		res->traces = rs.end_trace - rs.first_trace;
+		res->seed = rs.plan.seed;
+		res->interval_ns = rs.plan.interval_ns;
+		res->start_ns = rs.plan.start_ns;
+	}
+	run_spec_release(&rs);
+	return rc;
+}
+
 int otelsim_render(const struct otelsim *os, const struct otelsim_render_options *o,
 		   otelsim_record_fn fn, void *ctx, struct otelsim_render_result *res,
 		   struct otelsim_error *err)
@@ -229,6 +250,7 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	if (rc)
 		goto cleanup;
 	res->seed = rs.plan.seed;
+	res->interval_ns = rs.plan.interval_ns;
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.res = res;
@@ -275,6 +297,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	if (rc)
 		goto cleanup;
 	res->seed = rs.plan.seed;
+	res->interval_ns = rs.plan.interval_ns;
 	if (!o->scenario && (strstr(rs.rel_dir, "..") || strchr(rs.rel_dir, '/') ||
 			     !rs.rel_dir[0] || rs.rel_dir[0] == '.')) {
 		rc = error_set(err, OTELSIM_EUSAGE, "--dataset '%s' must be a plain folder name",

@@ -63,7 +63,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 	memset(rs, 0, sizeof(*rs));
 	arena_init(&rs->arena, 4096);
 	p->model = m;
-	p->traces_per_block = c->traces_per_record ? c->traces_per_record : 64;
+	p->traces_per_block = o->traces_per_record ? o->traces_per_record
+			    : c->traces_per_record ? c->traces_per_record : 64;
 	p->start_ns = o->start_set ? o->start_ns : c->default_start_ns;
 	p->interval_ns = c->default_interval_ns;
 	p->seed = c->default_seed;

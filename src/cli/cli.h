@@ -79,6 +79,8 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 
 /* The generating commands share this: render per the options, report. */
 int cli_generate(struct cli *c, struct otelsim *os);
+/* --endpoint: render and post, paced in real time. */
+int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char *label);
 extern volatile sig_atomic_t cli_interrupted;
 void cli_install_signals(void);
 

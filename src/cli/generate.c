@@ -63,14 +63,21 @@ int cli_generate(struct cli *c, struct otelsim *os)
 	int rc = EXIT_OK;
 
 	cli_install_signals();
-	if (c->endpoint) {
-		fprintf(stderr, "%s: --endpoint: sending is not available in this build yet\n", c->prog);
-		return EXIT_USAGE;
+	if (c->cmd_bit == CMD_SCENARIO || c->cmd_bit == CMD_RUN) {
+		const char *scenario = c->cmd_bit == CMD_SCENARIO ? c->name : NULL;
+		const char *label = scenario ? scenario : c->ro.dataset ? c->ro.dataset : "mixed";
+
+		if (c->endpoint && !c->ro.start_set) {
+			/* live data: files (with --out) and requests share one start */
+			c->ro.start_set = true;
+			c->ro.start_ns = time_now_ns();
+		}
+		if (!c->endpoint || c->out_set)
+			rc = render_one(c, os, scenario, label);
+		if (rc == EXIT_OK && c->endpoint)
+			rc = cli_send(c, os, scenario, label);
+		return rc;
 	}
-	if (c->cmd_bit == CMD_SCENARIO)
-		return render_one(c, os, c->name, c->name);
-	if (c->cmd_bit == CMD_RUN)
-		return render_one(c, os, NULL, c->ro.dataset ? c->ro.dataset : "mixed");
 	/* render: every scenario (not the reference example), one dataset each */
 	for (size_t i = 0; i < otelsim_scenario_count(os) && rc == EXIT_OK; i++) {
 		struct otelsim_scenario_info si;

@@ -26,7 +26,8 @@ BUILD=${BUILD:-build}
 PY=/usr/bin/python3
 DRIVER=$BUILD/tests/send_driver
 REPLAY=${OTLP_REPLAY:-$BUILD/otlp-replay}
-export DRIVER REPLAY
+OTELSIM=${OTELSIM:-$BUILD/otelsim}
+export DRIVER REPLAY OTELSIM
 only=${1:-}
 CASE_TIMEOUT=60
 
@@ -381,6 +382,32 @@ if [ -n "$TLS_CERT" ]; then
 		 OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT $D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --items 4" \
 		'exit=0 drv.ok=1 rx.spans=4'
 fi
+
+# ---- otelsim --endpoint: render and send, paced by the interval ----
+
+O='$OTELSIM'
+t 'otelsim scenario --endpoint: one request per trace, every span' '' \
+	"$O scenario --name successful_agent_turn --count 20 --interval 1 --endpoint \$HTTP" \
+	'exit=0 rx.requests=20 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
+	 err~"sent 20 traces \\(140 spans\\).*140 accepted, 0 rejected, 0 failed"'
+t 'otelsim run --endpoint grpc://' '' \
+	"$O run --count 12 --interval 1 --endpoint grpc://\$GRPC_ADDR --quiet" \
+	'exit=0 rx.requests=12 rx.trace_ids=12 rx.grpc_requests=12'
+t 'otelsim --protocol http/json with --out writes files too' '' \
+	"$O run --count 8 --interval 1 --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
+	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
+t 'otelsim paces by --interval (10 traces at 200 ms)' '' \
+	"$O scenario --name tool_retry --count 10 --interval 200 --endpoint \$HTTP" \
+	'exit=0 rx.requests=10 err~"in (1\\.[89]|2\\.[01])s"'
+t 'otelsim reads OTLP_HTTP_ENDPOINT as the earlier simulators did' '' \
+	"env OTLP_HTTP_ENDPOINT=\$HTTP $O run --count 5 --interval 1 --quiet" \
+	'exit=0 rx.requests=5 rx.trace_ids=5'
+t 'otelsim retries 503 and loses nothing' '--fail-first 2 --fail-status 503 --retry-after 0' \
+	"$O scenario --name successful_agent_turn --count 6 --interval 1 --endpoint \$HTTP" \
+	'exit=0 rx.spans=42 err~"2 retries"'
+t 'otelsim reports a refused request and exits 1' '--status 400' \
+	"$O scenario --name successful_agent_turn --count 3 --interval 1 --endpoint \$HTTP" \
+	'exit=1 err~"0 accepted, 0 rejected, 21 failed" err~"400"'
 
 echo "1..$n"
 [ "$bad" -eq 0 ]

@@ -1,0 +1,215 @@
+/*
+ * --endpoint: stream what otelsim renders into an OTLP endpoint, paced in
+ * real time by the interval (trace i leaves at start + i * interval), the
+ * way the earlier telemetry simulators send. One trace per request; the
+ * sender (src/net) retries what the OTLP specification calls retryable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "net/endpoint.h"
+#include "net/sender.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+
+struct send_state {
+	struct sender *s;
+	int json;
+	int64_t t0_mono, interval_ns;
+	uint64_t spans_done;
+	struct strbuf pending;      /* this trace's records, each len-prefixed */
+	size_t npending;
+	/* outcome */
+	uint64_t requests, accepted, rejected, failed, failed_requests, retries;
+	char last_error[600];
+	struct progress *bar;
+	int submit_error;
+	struct otelsim_error err;
+};
+
+static void on_done(void *ctx, void *tag, const struct send_result *r)
+{
+	struct send_state *st = ctx;
+
+	(void)tag;
+	st->retries += r->retries;
+	if (r->outcome == SEND_OK) {
+		st->accepted += r->items;
+	} else if (r->outcome == SEND_PARTIAL) {
+		st->rejected += (uint64_t)r->rejected;
+		st->accepted += r->items - (uint64_t)r->rejected;
+		snprintf(st->last_error, sizeof(st->last_error), "partial success: %s", r->message);
+	} else {
+		st->failed += r->items;
+		st->failed_requests++;
+		snprintf(st->last_error, sizeof(st->last_error), "%s", r->message);
+	}
+}
+
+/* Records of the current trace wait here until its send time. */
+static int on_record(void *ctx, int signal, const void *bytes, size_t len)
+{
+	struct send_state *st = ctx;
+	const char *p = bytes;
+	uint32_t n;
+
+	(void)signal;
+	if (st->json) {  /* the request body is the JSON line without its newline */
+		if (len && p[len - 1] == '\n')
+			len--;
+	} else {         /* and the protobuf message without its 4-byte length */
+		p += 4;
+		len -= 4;
+	}
+	n = (uint32_t)len;
+	if (strbuf_add(&st->pending, &n, sizeof(n)) || strbuf_add(&st->pending, p, len))
+		return -1;
+	st->npending++;
+	return 0;
+}
+
+static void sleep_until(int64_t target)
+{
+	for (;;) {
+		int64_t left = target - time_mono_ns();
+		struct timespec ts;
+
+		if (left <= 0 || cli_interrupted)
+			return;
+		if (left > 100000000)
+			left = 100000000;  /* wake to notice Ctrl-C */
+		ts.tv_sec = left / 1000000000;
+		ts.tv_nsec = left % 1000000000;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Called after each trace (one block of one trace): send it on time. */
+static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
+{
+	struct send_state *st = ctx;
+	size_t pos = 0;
+	uint64_t items = spans - st->spans_done;
+
+	st->spans_done = spans;
+	sleep_until(st->t0_mono + (int64_t)(done - 1) * st->interval_ns);
+	for (size_t i = 0; i < st->npending && !st->submit_error; i++) {
+		struct send_req req;
+		uint32_t n;
+
+		memcpy(&n, st->pending.buf + pos, sizeof(n));
+		memset(&req, 0, sizeof(req));
+		req.signal = OTELSIM_TRACES;
+		req.body = st->pending.buf + pos + sizeof(n);
+		req.len = n;
+		req.json = st->json;
+		req.items = i == 0 ? items : 0;
+		if (sender_submit(st->s, &req, &st->err))
+			st->submit_error = 1;
+		st->requests++;
+		pos += sizeof(n) + n;
+	}
+	strbuf_reset(&st->pending);
+	st->npending = 0;
+	sender_poll(st->s, 0);
+	progress_update(st->bar, done, total, spans);
+}
+
+int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char *label)
+{
+	struct endpoint_flags ef;
+	struct sender_config cfg;
+	struct send_state st;
+	struct otelsim_render_options ro = c->ro;
+	struct otelsim_render_result res;
+	struct otelsim_error err;
+	struct arena a;
+	const char *url;
+	char accepted[32], spans[32];
+	int rc = EXIT_OK;
+	int64_t t0;
+
+	memset(&ef, 0, sizeof(ef));
+	memset(&st, 0, sizeof(st));
+	memset(&err, 0, sizeof(err));
+	arena_init(&a, 4096);
+	ef.endpoint = c->endpoint;
+	ef.protocol = c->protocol;
+	ef.headers = (const char *const *)c->headers;
+	ef.nheaders = c->nheaders;
+	if (endpoint_resolve(&ef, NULL, &a, &cfg, &err)) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	cfg.concurrency = 4;
+	st.json = cfg.target[OTELSIM_TRACES].protocol == SENDER_HTTP_JSON;
+	url = cfg.target[OTELSIM_TRACES].url;
+	if (sender_new(&cfg, on_done, &st, &st.s, &err)) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	ro.scenario = scenario;
+	ro.format = st.json ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
+	ro.framing = OTELSIM_FRAMING_BE32;
+	ro.gzip = false;
+	ro.traces_per_record = 1;
+	ro.tags = (const char *const *)c->tags;
+	ro.ntags = c->ntags;
+	ro.show_spans = 0;
+	ro.text = NULL;
+	ro.progress = on_trace;
+	ro.progress_ctx = &st;
+	ro.cancel = &cli_interrupted;
+	/* live data: timestamps from now unless --start says otherwise */
+	if (!ro.start_set) {
+		ro.start_set = true;
+		ro.start_ns = time_now_ns();
+	}
+	if (otelsim_plan(os, &ro, &res, &err)) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	st.interval_ns = res.interval_ns;
+	if (!c->quiet)
+		fprintf(stderr, "%s: sending %llu traces, one every %.3gs, to %s (%s)\n", label,
+			(unsigned long long)res.traces, (double)st.interval_ns / 1e9, url,
+			endpoint_protocol_name(cfg.target[OTELSIM_TRACES].protocol));
+	st.bar = progress_new(label, !c->quiet && isatty(2));
+	t0 = st.t0_mono = time_mono_ns();
+	rc = otelsim_render(os, &ro, on_record, &st, &res, &err);
+	if (!rc && st.submit_error) {
+		err = st.err;
+		rc = err.code;
+	}
+	if (sender_drain(st.s, rc ? NULL : &err) && !rc)
+		rc = err.code;
+	progress_done(st.bar);
+	if (rc) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	human_count(accepted, sizeof(accepted), st.accepted);
+	human_count(spans, sizeof(spans), res.spans);
+	if (!c->quiet || st.failed || st.rejected)
+		fprintf(stderr,
+			"%s: sent %llu traces (%s spans) in %.1fs: %s accepted, %llu rejected, "
+			"%llu failed, %llu retries\n",
+			label, (unsigned long long)res.traces, spans,
+			(double)(time_mono_ns() - t0) / 1e9, accepted, (unsigned long long)st.rejected,
+			(unsigned long long)st.failed, (unsigned long long)st.retries);
+	if (st.failed || st.rejected) {
+		fprintf(stderr, "%s: %s\n", c->prog, st.last_error);
+		rc = EXIT_RUNTIME;
+	}
+out:
+	if (st.s)
+		sender_free(st.s);
+	strbuf_release(&st.pending);
+	arena_release(&a);
+	return rc;
+}
