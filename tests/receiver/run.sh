@@ -409,5 +409,74 @@ t 'otelsim reports a refused request and exits 1' '--status 400' \
 	"$O scenario --name successful_agent_turn --count 3 --interval 1 --endpoint \$HTTP" \
 	'exit=1 err~"0 accepted, 0 rejected, 21 failed" err~"400"'
 
+# ---- otlp-replay: files in, exactly their items out ----
+
+R='$REPLAY'
+CK='$PY tests/receiver/replay_check.py'
+DS=fixtures/commerce/checkout_flow
+HW=tests/data/read
+t 'otlp-replay: a dataset over http/protobuf, ids and times intact' '' \
+	"$R --endpoint \$HTTP --time-shift none $DS && $CK in=$DS/traces.binpb" \
+	'exit=0 rx.spans=@drv.in_spans rx.unique_span_ids=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
+	 rx.trace_ids=@drv.in_trace_ids rx.time_min_ns=@drv.in_min_start rx.json_requests=0
+	 rx.gzip_requests=0 rx.max_request_items<=512 "err~ 0 rejected, 0 retried, 0 failed"'
+t 'otlp-replay: http/json, converted from protobuf' '' \
+	"$R --endpoint \$HTTP --protocol http/json --time-shift none $DS && $CK in=$DS/traces.binpb" \
+	'exit=0 rx.json_requests=@rx.requests rx.bad_requests=0 rx.spans=@drv.in_spans
+	 rx.span_ids_sha256=@drv.in_ids_sha256 rx.trace_ids=@drv.in_trace_ids rx.time_min_ns=@drv.in_min_start'
+t 'otlp-replay: http/json with gzip' '' \
+	"$R --endpoint \$HTTP --protocol http/json --compression gzip --time-shift none $DS && $CK in=$DS/traces.binpb" \
+	'exit=0 rx.json_requests=@rx.requests rx.gzip_requests=@rx.requests rx.spans=@drv.in_spans
+	 rx.span_ids_sha256=@drv.in_ids_sha256'
+t 'otlp-replay: grpc with gzip' '' \
+	"$R --endpoint grpc://\$GRPC_ADDR --gzip --time-shift none --summary-json \$WORK/s.json $DS &&
+	 $CK in=$DS/traces.binpb && $CK --summary \$WORK/s.json" \
+	'exit=0 rx.grpc_requests=@rx.requests rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
+	 rx.trace_ids=@drv.in_trace_ids drv.sum_wire_bytes<@drv.sum_bytes drv.sum_items_accepted=574'
+t 'otlp-replay: hand-written OTLP/JSON, every signal, exact nanoseconds, over grpc' '' \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $HW/handwritten-traces.json $HW/handwritten-metrics.json $HW/handwritten-logs.jsonl.gz" \
+	'exit=0 rx.spans=2 rx.data_points=5 rx.log_records=2 rx.data_points_by_type.gauge=1
+	 rx.data_points_by_type.sum=1 rx.data_points_by_type.histogram=1
+	 rx.data_points_by_type.exponential_histogram=1 rx.data_points_by_type.summary=1
+	 rx.time_min_ns=1767225600123456789 rx.by_signal.logs=1 rx.by_signal.metrics=1'
+t 'otlp-replay: the Collector formats (BE32, zstd per record, varint, whole-file zstd)' '' \
+	"$R --endpoint \$HTTP --time-shift none $HW/collector-traces.binpb $HW/collector-traces.binpb.zst $HW/delimited-traces.pb $HW/collector-metrics-zstd-records.binpb" \
+	'exit=0 rx.spans=14 rx.data_points=10 rx.unique_span_ids=2'
+t 'otlp-replay --new-ids: fresh ids, parents consistent, nothing of the old ids' '--save-dir $WORK/saved' \
+	"$R --endpoint \$HTTP --new-ids $DS && $CK in=$DS/traces.binpb rx=\$WORK/saved" \
+	'exit=0 rx.spans=@drv.in_spans rx.unique_span_ids=@drv.in_spans rx.trace_ids=@drv.in_trace_ids
+	 drv.rx_parents=@drv.in_parents drv.rx_unresolved=0 drv.common_span_ids=0
+	 rx.span_ids_sha256!=@drv.in_ids_sha256'
+t 'otlp-replay --loop 3: every pass with its own ids' '' \
+	"$R --endpoint \$HTTP --loop 3 fixtures/agentic/tool_retry" \
+	'exit=0 rx.spans=1236 rx.unique_span_ids=1236 rx.trace_ids=150 "err~1236 items read"'
+t 'otlp-replay --time-shift auto: the earliest timestamp becomes now' '' \
+	"echo summary t0=\$(date +%s%N) && $R --endpoint \$HTTP $DS && echo summary t1=\$(date +%s%N)" \
+	'exit=0 rx.spans=574 rx.time_min_ns>=@drv.t0 rx.time_min_ns<=@drv.t1'
+t 'otlp-replay: 503s are retried, nothing lost' '--fail-first 2 --fail-status 503 --retry-after 0' \
+	"$R --endpoint \$HTTP --time-shift none $DS && $CK in=$DS/traces.binpb" \
+	'exit=0 rx.faulted=2 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256 "err~ 0 failed"'
+t 'otlp-replay: partial success is counted, not retried, and exit 1' "--partial-success '3:too old'" \
+	"$R --endpoint \$HTTP --max-items 100000 $DS" \
+	'exit=1 rx.requests=1 "err~partial success: 3 of 574 items rejected: too old"
+	 "err~574 sent, 571 accepted, 3 rejected"'
+t 'otlp-replay: header values never appear in output' "--require-header 'authorization: Bearer s3cret'" \
+	"$R --endpoint \$HTTP --header 'Authorization: Bearer s3cret' $DS && $R --endpoint \$HTTP --header 'Authorization: Bearer n0pe' --retry-max-time 0 $DS" \
+	'exit=1 rx.spans=574 err!~s3cret err!~n0pe "err~574 items read, 574 sent, 574 accepted"'
+t 'otlp-replay --resume after SIGKILL at 30-70%: every item, duplicates within the in-flight requests' '' \
+	"$O scenario --name agent_turn_7span --count 3000 --out \$WORK/d --quiet &&
+	 tests/receiver/replay_resume.sh \$HTTP \$CONTROL \$WORK -- --rate 6000 --concurrency 2 --no-verify \$WORK/d/bench/agent_turn_7span/traces.binpb &&
+	 $CK --dups \$CONTROL" \
+	'exit=0 drv.kill_pct>=30 drv.kill_pct<=70 drv.first_exit=137 drv.second_exit=0 drv.complete=1
+	 rx.unique_span_ids=@drv.total drv.dups<=600'
+t 'otlp-replay --rate: 10 s within 5%' '' \
+	"$O scenario --name agent_turn_7span --count 3000 --out \$WORK/d --quiet &&
+	 $R --endpoint \$HTTP --rate 2100 --no-verify \$WORK/d/bench/agent_turn_7span/traces.binpb && $CK --rate \$CONTROL 2100" \
+	'exit=0 rx.spans=21000 rx.requests>=200 drv.rate_err_pct<=5'
+t 'otlp-replay --speed: the original pace, 10 s within 5%' '' \
+	"$R --endpoint \$HTTP --speed 2.5 fixtures/agentic/successful_agent_turn &&
+	 $CK --pace \$CONTROL fixtures/agentic/successful_agent_turn/traces.binpb 2.5" \
+	'exit=0 rx.spans=350 rx.requests>=40 drv.pace_err_pct<=5'
+
 echo "1..$n"
 [ "$bad" -eq 0 ]
