@@ -388,6 +388,11 @@ static int lane_fill(struct replay *r, struct lane *l)
 					return rc;
 				}
 			}
+			if (split_pending(l->sp) > 0) {
+				/* interrupted while flushing: the record waits for a resume */
+				strbuf_release(&keep);
+				return r->fatal;
+			}
 			copy.data = (uint8_t *)keep.buf;
 			rc = split_add(l->sp, copy.signal, copy.data, copy.len, copy.index, skip, &r->x,
 				       &xs, &err);
@@ -899,8 +904,12 @@ int main(int argc, char **argv)
 		code = 1;
 	}
 	/* after an error before anything was read or sent, the message says it all */
-	if (!o.quiet && (!rc || r.tot.items_read || r.tot.requests))
+	if (!o.quiet && (!rc || r.tot.items_read || r.tot.requests)) {
+		if (r.messages > MAX_MESSAGES)
+			fprintf(stderr, "otlp-replay: %d more messages from the server not shown\n",
+				r.messages - MAX_MESSAGES);
 		report_summary(stderr, &r.tot);
+	}
 	if (o.summary_json) {
 		struct otelsim_error err;
 
