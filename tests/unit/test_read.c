@@ -1421,6 +1421,82 @@ static void test_manifest(void **state)
 	assert_string_equal(err.file, path);
 }
 
+
+/* ---------------- otelsim's own encoders, cross-checked ---------------- */
+
+struct rendered {
+	struct strbuf pb, js;
+	size_t npb, njs;
+	int mode; /* 0: protobuf records, 1: JSON lines */
+};
+
+static int collect_record(void *ctx, int signal, const void *bytes, size_t len)
+{
+	struct rendered *r = ctx;
+
+	(void)signal;
+	if (r->mode == 0) {
+		r->npb++;
+		return strbuf_add(&r->pb, bytes, len);
+	}
+	r->njs++;
+	return strbuf_add(&r->js, bytes, len);
+}
+
+static void test_otelsim_json_encoder_agrees(void **state)
+{
+	struct otelsim_load_options lo = OTELSIM_LOAD_OPTIONS_INIT;
+	struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+	struct rendered r = { STRBUF_INIT, STRBUF_INIT, 0, 0, 0 };
+	struct strbuf conv = STRBUF_INIT;
+	struct otelsim_error err;
+	struct otelsim *os;
+	const char *line;
+	size_t off = 0;
+
+	(void)state;
+	lo.root = ".";
+	if (otelsim_load(&lo, &os, &err))
+		fail_msg("load: %s", err.message);
+	ro.scenario = "checkout_flow";
+	ro.count_set = true;
+	ro.count = 7;
+	ro.format = OTELSIM_FORMAT_OTLP;
+	assert_int_equal(otelsim_render(os, &ro, collect_record, &r, NULL, &err), 0);
+	r.mode = 1;
+	ro.format = OTELSIM_FORMAT_OTLP_JSON;
+	assert_int_equal(otelsim_render(os, &ro, collect_record, &r, NULL, &err), 0);
+	otelsim_free(os);
+	assert_true(r.npb > 0);
+	assert_int_equal(r.npb, r.njs);
+	line = r.js.buf;
+	for (size_t i = 0; i < r.npb; i++) {
+		const uint8_t *p = (const uint8_t *)r.pb.buf + off;
+		size_t len = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+		const char *nl = strchr(line, '\n');
+
+		assert_non_null(nl);
+		/* our JSON of otelsim's protobuf is otelsim's JSON, byte for byte */
+		strbuf_reset(&conv);
+		assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_TRACES), p + 4, len,
+							&conv, &err), 0);
+		assert_int_equal(conv.len, (size_t)(nl - line));
+		assert_memory_equal(conv.buf, line, conv.len);
+		/* and otelsim's JSON read back is otelsim's protobuf */
+		strbuf_reset(&conv);
+		assert_int_equal(otlpjson_to_protobuf(otlpjson_descriptor(OTELSIM_TRACES), line,
+						      (size_t)(nl - line), &conv, &err), 0);
+		assert_int_equal(conv.len, len);
+		assert_memory_equal(conv.buf, p + 4, len);
+		off += 4 + len;
+		line = nl + 1;
+	}
+	assert_int_equal(off, r.pb.len);
+	strbuf_release(&r.pb);
+	strbuf_release(&r.js);
+	strbuf_release(&conv);
+}
+
 /* ---------------- expansion ---------------- */
 
 static void test_expand_dirs(void **state)
@@ -1478,6 +1554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_split_time_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_id_permutation_injective, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_otelsim_json_encoder_agrees, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expand_dirs, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
