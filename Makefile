@@ -190,12 +190,19 @@ install: all
 clean:
 	rm -rf build
 
+TIDY_CHECKS := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,bugprone-*,\
+	-bugprone-easily-swappable-parameters,-bugprone-narrowing-conversions,\
+	-bugprone-reserved-identifier,-bugprone-assignment-in-if-condition,\
+	-bugprone-suspicious-string-compare,-bugprone-implicit-widening-of-multiplication-result,\
+	-bugprone-branch-clone,-clang-analyzer-optin.performance.Padding,performance-*,\
+	-performance-no-int-to-ptr,portability-*
 lint:
 	@tools/deps.sh lint
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -Iinclude -Isrc -I$(GEN) \
 		--std=c11 src tools/replay
-	clang-tidy --quiet $(LIB_SRC) $(CLI_SRC) $(REPLAY_SRC) -- $(ALL_CFLAGS) 2>/dev/null
+	clang-tidy --quiet --checks='$(TIDY_CHECKS)' --warnings-as-errors='*' \
+		$(LIB_SRC) $(CLI_SRC) $(REPLAY_SRC) -- $(ALL_CFLAGS) 2>/dev/null
 
 format:
 	clang-format -i $$(find src include tools tests -name '*.[ch]' -not -path '*/gen/*')

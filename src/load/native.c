@@ -493,7 +493,7 @@ static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct
 	if (!s->name)
 		return oom(c);
 	if (tmpl_has_expr(v->str, v->len)) {
-		struct tmpl_error te;
+		struct tmpl_error te = { 0 };
 
 		/* checked as written (positions are the file's), kept as emitted */
 		rc = value_gen(c, NULL, v, &st(c)->env, &g);

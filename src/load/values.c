@@ -1063,7 +1063,7 @@ static char *rewrite_parent_refs(struct schema_ctx *c, const char *s, size_t len
 static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struct gen_env *env,
 			struct tmpl **out)
 {
-	struct tmpl_error te;
+	struct tmpl_error te = { 0 };
 	static const struct tmpl_env empty;
 	size_t ends[32], nends = 0, len = n->len;
 	ptrdiff_t delta = 0;
