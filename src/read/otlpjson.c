@@ -869,6 +869,8 @@ static int fill_message(struct conv *c, const ProtobufCMessageDescriptor *d, con
 {
 	ProtobufCMessage *m;
 
+	if (!obj)
+		return error_set(c->err, OTELSIM_EINTERNAL, "no JSON value");
 	if (obj->type != J_OBJ)
 		return cfail(c, obj, OTELSIM_EINPUT, name, "must be an object");
 	m = arena_alloc(c->a, d->sizeof_message);
@@ -942,7 +944,7 @@ int otlpjson_signal(const char *json, size_t len, int *signal)
 	}
 	/* otherwise parse and look at every top-level key */
 	arena_init(&a, 0);
-	if (jp_document(json, len, &a, &root, NULL) == 0 && root->type == J_OBJ) {
+	if (jp_document(json, len, &a, &root, NULL) == 0 && root && root->type == J_OBJ) {
 		for (const struct jval *v = root->child; v && found < 0; v = v->next) {
 			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 				size_t n1 = strlen(keys[i].camel) - 2, n2 = strlen(keys[i].snake) - 2;

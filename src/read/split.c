@@ -115,7 +115,7 @@ static const uint8_t *env_ptr(const struct srec *r, uint32_t off)
 
 static int scratch_add(struct srec *r, const uint8_t *p, size_t n, uint32_t *off)
 {
-	if (grow((void **)&r->scratch, &r->scap, r->slen + n + 1, 1))
+	if (grow((void **)&r->scratch, &r->scap, r->slen + n + 1, 1) || !r->scratch)
 		return -1;
 	memmove(r->scratch + r->slen, p, n);
 	*off = (uint32_t)r->slen | SCRATCH_BIT;

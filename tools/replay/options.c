@@ -181,7 +181,7 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	char *end;
 	unsigned long long v;
 
-	if (!*s || *s == '-' || *s == '+')
+	if (!s || !*s || *s == '-' || *s == '+')
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -196,7 +196,7 @@ static int parse_positive_double(const char *s, double *out)
 	char *end;
 	double v;
 
-	if (!*s)
+	if (!s || !*s)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
@@ -220,6 +220,8 @@ static int parse_size(const char *s, uint64_t *out)
 	size_t n = 0;
 	uint64_t v, mult = 1;
 
+	if (!s)
+		return -1;
 	while (s[n] >= '0' && s[n] <= '9')
 		n++;
 	if (n == 0 || n >= sizeof(num))
@@ -270,6 +272,12 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 	int64_t ns;
 	uint64_t u;
 
+	if (d->arg && !v) {
+		error_set(err, OTELSIM_EUSAGE, "--%s needs a value (%s)", d->name, d->arg);
+		return OTELSIM_EUSAGE;
+	}
+	if (!v)
+		v = "";  /* flags take none */
 	switch (d->id) {
 	case O_ENDPOINT: o->net.endpoint = v; break;
 	case O_TRACES_ENDPOINT: o->net.signal_endpoint[0] = v; break;

@@ -96,7 +96,7 @@ static int load(struct state *st, const char *text, size_t len, char *const *inp
 			      "not an otlp-replay resume state");
 		goto cleanup;
 	}
-	if (strcmp(fp->valuestring, st->fingerprint) != 0) {
+	if (!fp->valuestring || strcmp(fp->valuestring, st->fingerprint) != 0) {
 		rc = error_at(err, OTELSIM_EUSAGE, st->path, 0, 0,
 			      "was written with other options (%s; now %s): use the same options, "
 			      "or another state file to start over",
@@ -125,7 +125,8 @@ static int load(struct state *st, const char *text, size_t len, char *const *inp
 				      "not an otlp-replay resume state");
 			goto cleanup;
 		}
-		if (strcmp(p->valuestring, in->path) != 0 || v != in->size) {
+		if (!p->valuestring || !in->path || strcmp(p->valuestring, in->path) != 0 ||
+		    v != in->size) {
 			rc = error_at(err, OTELSIM_EUSAGE, st->path, 0, 0,
 				      "input %zu was '%s' of %llu bytes, now '%s' of %llu: give "
 				      "the same, unchanged inputs",
