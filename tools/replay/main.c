@@ -72,6 +72,20 @@ struct inflight {
 	struct inflight *next;
 };
 
+/*
+ * Manifest SHA-256 checks run on a second thread from the start; the first
+ * request waits for them (nothing is sent from a dataset that changed), a
+ * dry run at the end.
+ */
+struct verify_job {
+	const struct manifest *mans;
+	size_t nmans;
+	int rc;
+	struct otelsim_error err;
+	pthread_t thread;
+	bool running, done;
+};
+
 struct replay {
 	struct replay_options *o;
 	struct sender_config cfg;
@@ -99,6 +113,7 @@ struct replay {
 	bool endpoint_down;
 	int messages;
 	struct strbuf json;
+	struct verify_job verify;
 	struct otelsim_error err;    /* the first fatal error */
 	int fatal;
 };
@@ -108,6 +123,49 @@ static void say_error(const struct otelsim_error *err)
 	char buf[2048];
 
 	fprintf(stderr, "otlp-replay: %s\n", otelsim_error_format(err, buf, sizeof(buf)));
+}
+
+static void *verify_thread(void *arg)
+{
+	struct verify_job *j = arg;
+
+	for (size_t i = 0; i < j->nmans && !j->rc && !interrupted; i++)
+		j->rc = manifest_verify(&j->mans[i], &j->err);
+	return NULL;
+}
+
+static void verify_start(struct replay *r)
+{
+	struct verify_job *j = &r->verify;
+
+	j->mans = r->mans;
+	j->nmans = r->nmans;
+	if (!r->o->verify || !r->nmans) {
+		j->done = true;
+		return;
+	}
+	j->running = pthread_create(&j->thread, NULL, verify_thread, j) == 0;
+	if (!j->running) {
+		verify_thread(j);
+		j->done = true;
+	}
+}
+
+/* Wait for the checks; 0, or their error (recorded as fatal). */
+static int verify_wait(struct replay *r)
+{
+	struct verify_job *j = &r->verify;
+
+	if (j->running) {
+		pthread_join(j->thread, NULL);
+		j->running = false;
+		j->done = true;
+	}
+	if (j->rc && !r->fatal) {
+		r->err = j->err;
+		r->fatal = j->rc;
+	}
+	return j->rc;
 }
 
 static void tick(struct replay *r, bool force)
@@ -471,6 +529,9 @@ static int submit(struct replay *r, struct lane *l)
 		l->has_next = false;
 		return 0;
 	}
+	/* nothing leaves before the manifest's checksums are known to hold */
+	if (!r->verify.done && verify_wait(r))
+		return r->fatal;
 	struct inflight *f = calloc(1, sizeof(*f));
 
 	if (!f) {
@@ -617,22 +678,6 @@ static int load_manifests(struct replay *r, struct otelsim_error *err)
 		r->mans[r->nmans++] = m;
 	}
 	return 0;
-}
-
-/* Manifest SHA-256 checks run on a second thread while the inputs are pre-scanned. */
-struct verify_job {
-	struct replay *r;
-	int rc;
-	struct otelsim_error err;
-};
-
-static void *verify_thread(void *arg)
-{
-	struct verify_job *j = arg;
-
-	for (size_t i = 0; i < j->r->nmans && !j->rc && !interrupted; i++)
-		j->rc = manifest_verify(&j->r->mans[i], &j->err);
-	return NULL;
 }
 
 static int resolve_endpoint(struct replay *r, struct otelsim_error *err)
@@ -798,22 +843,14 @@ static int run(struct replay *r)
 					 : rng_hash(&(int64_t){ time_now_ns() }, 8) ^ (uint64_t)getpid();
 
 	/* a pre-scan when time must be known up front (and to validate before sending) */
-	struct verify_job vj = { r, 0, { 0 } };
-	pthread_t vt;
-	bool verifying = o->verify && r->nmans && pthread_create(&vt, NULL, verify_thread, &vj) == 0;
-
-	if (o->verify && r->nmans && !verifying)
-		verify_thread(&vj);
-	if (!r->has_stdin && (o->shift_mode == SHIFT_AUTO || (o->loop != 1 && o->shift_mode == SHIFT_BY)))
+	verify_start(r);
+	if (!r->has_stdin && (o->shift_mode == SHIFT_AUTO || (o->loop != 1 && o->shift_mode == SHIFT_BY))) {
 		rc = prescan(r, err);
-	if (verifying)
-		pthread_join(vt, NULL);
-	if (vj.rc) {
-		*err = vj.err;
-		return vj.rc;
+		if (rc) {
+			verify_wait(r);
+			return r->verify.rc ? r->verify.rc : rc;
+		}
 	}
-	if (rc)
-		return rc;
 	if (!o->dry_run) {
 		rc = sender_new(&r->cfg, on_done, r, &r->snd, err);
 		if (rc)
@@ -842,6 +879,8 @@ static int run(struct replay *r)
 		if (rc || stopping(r))
 			break;
 	}
+	if (verify_wait(r))
+		return r->fatal;
 	if (r->use_state && !r->fatal) {
 		bool all = !r->endpoint_down && !interrupted;
 
@@ -887,6 +926,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	rc = run(&r);
+	if (r.verify.running)
+		pthread_join(r.verify.thread, NULL);  /* run() stopped early: only wait */
 	r.tot.interrupted = interrupted != 0;
 	if (r.snd) {
 		sender_free(r.snd);
