@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Facts about OTLP protobuf files, for otlp-replay's receiver cases.
 
-    replay_check.py NAME=PATH[,PATH...] ...      prints "summary NAME_key=value ..."
+    replay_check.py [--repeat K] NAME=PATH[,PATH...] ...
+                                        prints "summary NAME_key=value ..."
 
 A PATH is a file of 4-byte big-endian framed TracesData/LogsData records
 (otelsim's and the Collector's format), or a folder of single-message
@@ -11,6 +12,8 @@ ids_sha256 (as receiver.py: SHA-256 of the sorted hex span ids joined by
 their trace), links, links_unresolved, log_records, log_ids_unresolved
 (log span ids matching no span of the same group), min_start, max_start.
 With two or more NAMEs, common_span_ids counts span ids the first two share.
+--repeat K multiplies the spans and trace_ids of the NAMEs after it (what K
+passes of --loop with new ids should deliver).
 
     replay_check.py --rate STATS RATE             rate_err_pct from arrivals
     replay_check.py --pace STATS FILE SPEED       pace_err_pct: arrivals against
@@ -155,10 +158,15 @@ def main(argv):
         s = stats(argv[1])
         print("summary dups=%d spans_seen=%d" % (s["span_ids"] - s["unique_span_ids"], s["spans"]))
         return 0
-    parts, sets = [], []
+    parts, sets, repeat = [], [], 1
+    while argv[:1] == ["--repeat"]:
+        repeat = int(argv[1])
+        argv = argv[2:]
     for arg in argv:
         name, _, paths = arg.partition("=")
         f, ids = facts(paths.split(","))
+        f["spans"] *= repeat
+        f["trace_ids"] *= repeat
         sets.append(ids)
         parts += ["%s_%s=%s" % (name, k, v) for k, v in f.items()]
     if len(sets) >= 2:
