@@ -166,12 +166,14 @@ int dataset_file(struct dataset *d, const char *name, struct dfile **out, struct
 	}
 	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (f->fd < 0) {
-		int e = errno;
+		/* the message quotes f->path: write it before freeing the path */
+		int rc = error_set(err, OTELSIM_EIO, "cannot create '%s': %s", f->path,
+				   strerror(errno));
 
 		sha256_release(&f->hash);
 		free(f->path);
 		free((char *)f->info.name);
-		return error_set(err, OTELSIM_EIO, "cannot create '%s': %s", f->path, strerror(e));
+		return rc;
 	}
 	f->open = 1;
 	d->nfiles++;
