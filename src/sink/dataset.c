@@ -88,14 +88,11 @@ int remove_tree(const char *path)
 
 static char *path_join(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	char *p = malloc(la + lb + 2);
+	size_t size = strlen(a) + 1 + strlen(b) + 1;
+	char *p = malloc(size);
 
-	if (!p)
-		return NULL;
-	memcpy(p, a, la);
-	p[la] = '/';
-	memcpy(p + la + 1, b, lb + 1);
+	if (p)
+		snprintf(p, size, "%s/%s", a, b);
 	return p;
 }
 
