@@ -29,6 +29,15 @@ static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16
 
 /* ---- services ------------------------------------------------------------- */
 
+static uint64_t double_bits(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u;
+}
+
+/* Equal as encoded: doubles compare by bits (-0 is not 0, a NaN equals itself). */
 static bool value_equal(const struct value *a, const struct value *b)
 {
 	if (a->type != b->type)
@@ -39,7 +48,7 @@ static bool value_equal(const struct value *a, const struct value *b)
 		return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
 	case VAL_BOOL: return !a->u.b == !b->u.b;
 	case VAL_INT: return a->u.i == b->u.i;
-	case VAL_DOUBLE: return !memcmp(&a->u.d, &b->u.d, sizeof(double));
+	case VAL_DOUBLE: return double_bits(a->u.d) == double_bits(b->u.d);
 	case VAL_ARRAY:
 		if (a->u.arr.n != b->u.arr.n)
 			return false;
