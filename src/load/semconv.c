@@ -594,10 +594,10 @@ static int resolve_groups(struct scx *x)
 			t = find_group(ix, ni, g->edges[edge[depth - 1]++].target);
 			if (!t)  /* cannot happen: every target was checked above */
 				continue;
-			if (t->state == 1) {
+			if (t->state == 1) {  /* t is on the stack: the cycle starts there */
 				size_t from = 0;
 
-				while (stack[from] != t)
+				while (from + 1 < depth && stack[from] != t)
 					from++;
 				rc = cycle_error(x, stack, edge, depth, from, t);
 				goto cleanup;
