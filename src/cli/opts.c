@@ -121,6 +121,7 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "", c->cmd ? c->cmd : "");

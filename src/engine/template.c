@@ -125,6 +125,7 @@ static int fail(struct parser *p, size_t off, const char *fmt, ...)
 	if (p->err) {
 		p->err->offset = off;
 		va_start(ap, fmt);
+		/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 		vsnprintf(p->err->message, sizeof(p->err->message), fmt, ap);
 		va_end(ap);
 	}

@@ -411,7 +411,7 @@ static int load_file(struct load_state *ls, const char *path, const char *root,
 	}
 	if (out->n == out->cap) {
 		size_t nc = out->cap ? out->cap * 2 : 32;
-		struct scenario **p = realloc(out->items, nc * sizeof(*p));
+		struct scenario **p = realloc(out->items, nc * sizeof(struct scenario *));
 
 		if (!p) {
 			rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
@@ -521,7 +521,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 			goto cleanup;
 	}
 	if (scens.n)
-		qsort(scens.items, scens.n, sizeof(*scens.items), cmp_scenario);
+		qsort(scens.items, scens.n, sizeof(struct scenario *), cmp_scenario);
 	m->scenarios = ARENA_NEWN(&m->arena, struct scenario *, scens.n ? scens.n : 1);
 	m->services = ARENA_NEWN(&m->arena, struct service, ls.nsvcs ? ls.nsvcs : 1);
 	if (!m->scenarios || !m->services) {
@@ -529,7 +529,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		goto cleanup;
 	}
 	if (scens.n)
-		memcpy(m->scenarios, scens.items, scens.n * sizeof(*scens.items));
+		memcpy(m->scenarios, scens.items, scens.n * sizeof(struct scenario *));
 	m->nscenarios = (uint32_t)scens.n;
 	for (size_t i = 0; i < ls.nsvcs; i++) {
 		m->services[i].name = ls.svcs[i].name;
