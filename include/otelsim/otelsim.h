@@ -73,7 +73,8 @@ struct otelsim_render_options {
 	unsigned shard_index;        /* 1..shard_count; 0: no sharding */
 	unsigned shard_count;
 	unsigned traces_per_record;  /* 0: config's output.traces_per_record; it
-				      shapes the bytes (streaming uses 1) */
+				      shapes the bytes. 1 (streaming) also
+				      calls progress after every trace */
 	const char *out_dir;         /* files: the --out folder */
 	const char *dataset;         /* files, mixed: folder name below out_dir ("mixed") */
 	const char *tool_version;    /* manifest only; NULL: OTELSIM_VERSION */

@@ -197,6 +197,8 @@ static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
 	pc->threads = o->threads ? o->threads : 1;
 	pc->console = o->text ? o->show_spans : 0;
 	pc->cancel = o->cancel;
+	/* one-trace records are for streaming: consume (and report) each one */
+	pc->max_blocks_per_unit = o->traces_per_record == 1 ? 1 : 8;
 }
 
 static int check_options(const struct otelsim_render_options *o, struct otelsim_error *err)

@@ -22,11 +22,12 @@ struct shared {
 	struct slot *slots;
 	uint64_t window;
 	uint64_t next;      /* next block to hand out */
-	uint64_t consumed;  /* blocks consumed (relative to first_block) */
+	uint64_t consumed;  /* units consumed */
+	uint64_t per_unit;  /* blocks per unit of work (fewer wake-ups) */
 	int failed;         /* a worker or the consumer gave up */
 	int writing;        /* a worker holds the writer role (threads >= 2) */
 	int inline_write;   /* workers consume in order themselves */
-	uint64_t total;     /* blocks in this run */
+	uint64_t total;     /* units in this run */
 	pthread_cond_t done;
 	struct otelsim_error werr;
 };
@@ -99,6 +100,46 @@ static void drain_locked(struct shared *sh)
 	pthread_cond_broadcast(&sh->done);
 }
 
+/* Render, encode (and gzip) blocks [b0, b1) into *mine. 0 or -1 (memory). */
+static int render_unit(const struct pipeline_cfg *cfg, struct encoder *enc, struct batch *batch,
+		       struct strbuf *raw, uint64_t b0, uint64_t b1, struct pipe_block *mine)
+{
+	block_clear_stats(mine);
+	mine->index = b0;
+	strbuf_reset(&mine->data);
+	strbuf_reset(&mine->text);
+	for (uint64_t b = b0; b < b1; b++) {
+		size_t before = mine->data.len;
+		uint64_t nrec = 0;
+
+		if (engine_render_block(cfg->plan, b, batch))
+			return -1;
+		strbuf_reset(raw);
+		if (encoder_traces(enc, batch, cfg->gzip ? raw : &mine->data, &nrec))
+			return -1;
+		if (cfg->gzip) {
+			/* one gzip member per block: shards and threads cut between blocks */
+			mine->raw_bytes += raw->len;
+			if (raw->len && gzip_member(raw->buf, raw->len, 6, &mine->data))
+				return -1;
+		} else {
+			mine->raw_bytes += mine->data.len - before;
+		}
+		if (cfg->console &&
+		    encode_console(cfg->plan->model, batch, cfg->console > 1, &mine->text))
+			return -1;
+		mine->ntraces += batch->ntraces;
+		mine->nspans += batch->nspans;
+		mine->nerrors += batch->nerror_spans;
+		mine->nrecords += nrec;
+		if (batch->ntraces && batch->min_start_ns < mine->min_start_ns)
+			mine->min_start_ns = batch->min_start_ns;
+		if (batch->ntraces && batch->max_end_ns > mine->max_end_ns)
+			mine->max_end_ns = batch->max_end_ns;
+	}
+	return 0;
+}
+
 static void *worker(void *arg)
 {
 	struct shared *sh = arg;
@@ -116,57 +157,28 @@ static void *worker(void *arg)
 		goto out;
 	}
 	for (;;) {
-		uint64_t b, rel;
+		uint64_t u, rel, b0, b1;
 		struct slot *s;
-		uint64_t nrec = 0;
 
 		pthread_mutex_lock(&sh->mu);
-		b = sh->next;
-		if (b >= cfg->end_block || sh->failed) {
+		u = sh->next;
+		if (u >= sh->total || sh->failed) {
 			pthread_mutex_unlock(&sh->mu);
 			break;
 		}
 		sh->next++;
-		rel = b - cfg->first_block;
+		rel = u;
 		while (rel >= sh->consumed + sh->window && !sh->failed)
 			pthread_cond_wait(&sh->space, &sh->mu);
 		pthread_mutex_unlock(&sh->mu);
 		if (sh->failed)
 			break;
-
-		block_clear_stats(&mine);
-		mine.index = b;
-		strbuf_reset(&mine.data);
-		strbuf_reset(&mine.text);
-		if (engine_render_block(cfg->plan, b, &batch)) {
+		b0 = cfg->first_block + u * sh->per_unit;
+		b1 = b0 + sh->per_unit < cfg->end_block ? b0 + sh->per_unit : cfg->end_block;
+		if (render_unit(cfg, enc, &batch, &raw, b0, b1, &mine)) {
 			fail_shared(sh, "rendering");
 			break;
 		}
-		strbuf_reset(&raw);
-		if (encoder_traces(enc, &batch, cfg->gzip ? &raw : &mine.data, &nrec)) {
-			fail_shared(sh, "encoding");
-			break;
-		}
-		if (cfg->gzip) {
-			mine.raw_bytes = raw.len;
-			if (raw.len && gzip_member(raw.buf, raw.len, 6, &mine.data)) {
-				fail_shared(sh, "compressing");
-				break;
-			}
-		} else {
-			mine.raw_bytes = mine.data.len;
-		}
-		if (cfg->console && encode_console(cfg->plan->model, &batch, cfg->console > 1,
-						   &mine.text)) {
-			fail_shared(sh, "formatting spans");
-			break;
-		}
-		mine.ntraces = batch.ntraces;
-		mine.nspans = batch.nspans;
-		mine.nerrors = batch.nerror_spans;
-		mine.nrecords = nrec;
-		mine.min_start_ns = batch.min_start_ns;
-		mine.max_end_ns = batch.max_end_ns;
 
 		pthread_mutex_lock(&sh->mu);
 		s = &sh->slots[rel % sh->window];
@@ -271,9 +283,20 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 		n = 256;
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
-	sh.total = cfg->end_block > cfg->first_block ? cfg->end_block - cfg->first_block : 0;
+	{
+		uint64_t blocks = cfg->end_block > cfg->first_block ? cfg->end_block - cfg->first_block : 0;
+
+		/* several blocks per unit of work when there are many: a worker
+		 * and the writer then meet (lock, wake up) a few times less */
+		sh.per_unit = blocks / ((uint64_t)n * 16);
+		if (sh.per_unit < 1)
+			sh.per_unit = 1;
+		if (sh.per_unit > cfg->max_blocks_per_unit)
+			sh.per_unit = cfg->max_blocks_per_unit ? cfg->max_blocks_per_unit : 1;
+		sh.total = (blocks + sh.per_unit - 1) / sh.per_unit;
+	}
 	sh.window = 2 * (uint64_t)n + 2;
-	sh.next = cfg->first_block;
+	sh.next = 0;  /* units, counted from this run's first block */
 	sh.inline_write = n >= 2 && sh.total >= 2;
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_cond_init(&sh.ready, NULL);

@@ -36,6 +36,8 @@ struct pipeline_cfg {
 	int console;             /* 0 none, 1 span lines, 2 with attributes */
 	uint64_t first_block, end_block;
 	unsigned threads;
+	unsigned max_blocks_per_unit;  /* blocks a worker renders at a time (and
+					  between two consume calls); 0 or 1: one */
 	/* called in block order, one call at a time (from the calling thread
 	 * with one worker, from the workers with more); non-zero stops */
 	int (*consume)(void *ctx, const struct pipe_block *b, struct otelsim_error *err);

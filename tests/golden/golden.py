@@ -32,7 +32,7 @@ def tap(ok, name, detail=""):
 
 
 def otelsim(*args):
-    p = subprocess.run([OTELSIM, *args, "--quiet"], capture_output=True, env=ENV, timeout=600)
+    p = subprocess.run([OTELSIM, *args, "--quiet"], capture_output=True, env=ENV, timeout=120)
     if p.returncode:
         raise RuntimeError(f"otelsim {' '.join(args)}: exit {p.returncode}: {p.stderr.decode()}")
 
