@@ -229,7 +229,7 @@ static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct
 		     void *obj)
 {
 	(void)c;
-	memcpy((char *)obj + k->offset, &v, sizeof(v));
+	*(const struct ynode **)((char *)obj + k->offset) = v;
 	return 0;
 }
 
@@ -241,7 +241,7 @@ static const struct key_def service_entry_keys[] = {
 };
 
 #define TABLE(var, name, desc, keys) \
-	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
+	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof((keys)[0]) }
 
 TABLE(service_table, "config.service", "the default service", service_keys);
 TABLE(resource_table, "config.resource", "resource attributes of every service", resource_keys);

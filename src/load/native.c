@@ -103,7 +103,7 @@ static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct
 		     void *obj)
 {
 	(void)c;
-	memcpy((char *)obj + k->offset, &v, sizeof(v));
+	*(const struct ynode **)((char *)obj + k->offset) = v;
 	return 0;
 }
 
@@ -199,7 +199,7 @@ static const struct key_def backoff_keys[] = {
 };
 
 #define TABLE(var, name, desc, keys) \
-	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
+	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof((keys)[0]) }
 
 TABLE(error_table, "error", "how a span fails", error_keys);
 TABLE(backoff_table, "backoff", "waits between retry attempts", backoff_keys);

@@ -75,6 +75,7 @@ int schema_error(struct schema_ctx *c, int code, const struct ynode *at, const c
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return error_at(c->err, code, c->doc->file, at ? at->line : 1, at ? at->col : 1, "%s",

@@ -163,7 +163,7 @@ static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct
 		     void *obj)
 {
 	(void)c;
-	memcpy((char *)obj + k->offset, &v, sizeof(v));
+	*(const struct ynode **)((char *)obj + k->offset) = v;
 	return 0;
 }
 
@@ -248,7 +248,7 @@ static const struct key_def lat_percentiles_keys[] = {
 };
 
 #define TABLE(var, name, desc, keys) \
-	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
+	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof((keys)[0]) }
 
 TABLE(latency_table, "latency", "a span's duration: a number (constant ms) or a distribution",
       latency_keys);
