@@ -410,3 +410,11 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 	}
 	return 0;
 }
+
+int schema_fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	(void)c;
+	*(const struct ynode **)((char *)obj + k->offset) = v;
+	return 0;
+}
