@@ -49,7 +49,8 @@ static int walk(const char *dir, struct list *l)
 		if (e->d_name[0] != '.')
 			rc |= add(&here, e->d_name);
 	closedir(d);
-	qsort(here.v, here.n, sizeof(char *), cmp_str);
+	if (here.n)  /* an empty folder: here.v is NULL, which qsort may not take */
+		qsort(here.v, here.n, sizeof(*here.v), cmp_str);
 	for (size_t i = 0; i < here.n; i++) {
 		char path[4096];
 		struct stat st;

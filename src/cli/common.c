@@ -40,8 +40,10 @@ static int has_config(const char *dir)
 
 /*
  * The data root (config/ conventions/ scenarios/): $OTELSIM_HOME, else the
- * source tree the binary was built in (build/otelsim -> ..), else the
- * installed share folder, else the current folder.
+ * source tree the binary was built in (build/otelsim -> ..), else
+ * <prefix>/share/otelsim beside an installed bin/otelsim (wherever the
+ * prefix was moved), else the configured install folder, else the current
+ * folder.
  */
 static const char *data_root(void)
 {
@@ -63,6 +65,14 @@ static const char *data_root(void)
 			*slash = '\0';
 			if (has_config(root))
 				return root;
+			if (strlen(root) + sizeof("/share/otelsim") < sizeof(root) - 16) {
+				size_t len = strlen(root);
+
+				memcpy(root + len, "/share/otelsim", sizeof("/share/otelsim"));
+				if (has_config(root))
+					return root;
+				root[len] = '\0';
+			}
 		}
 	}
 	if (has_config(OTELSIM_DATADIR))

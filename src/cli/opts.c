@@ -121,6 +121,7 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", c->prog);
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "", c->cmd ? c->cmd : "");
@@ -177,6 +178,18 @@ static int push(char ***list, size_t *n, char *s)
 	return 0;
 }
 
+/* A copy of s[0..len) appended to a list that owns its strings. */
+static int push_copy(char ***list, size_t *n, const char *s, size_t len)
+{
+	char *copy = strndup(s, len);
+
+	if (!copy || push(list, n, copy)) {
+		free(copy);
+		return -1;
+	}
+	return 0;
+}
+
 /* "a,b, c" appended to a list */
 static int push_csv(char ***list, size_t *n, const char *csv)
 {
@@ -192,7 +205,7 @@ static int push_csv(char ***list, size_t *n, const char *csv)
 		}
 		while (len && p[len - 1] == ' ')
 			len--;
-		if (len && push(list, n, strndup(p, len)))
+		if (len && push_copy(list, n, p, len))
 			return -1;
 		p = e ? e + 1 : p + strlen(p);
 	}
@@ -333,7 +346,7 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 	case O_HEADER:
 		if (!strchr(v, ':'))
 			goto bad;
-		if (push(&c->headers, &c->nheaders, strdup(v)))
+		if (push_copy(&c->headers, &c->nheaders, v, strlen(v)))
 			goto oom;
 		break;
 	case O_TRACE: c->trace_id = v; break;

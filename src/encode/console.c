@@ -77,9 +77,11 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 {
 	size_t root = 0;
 	int rc = 0;
-	int depth[64];
+	int depth[64];  /* depth[d] == d: ids[d] is the last span seen at depth d; -1: none */
 	uint8_t ids[64][8];
 
+	for (int k = 0; k < 64; k++)
+		depth[k] = -1;
 	for (size_t i = 0; i < b->nspans && !rc; i++) {
 		const struct span_out *s = &b->spans[i];
 		int d = 0;

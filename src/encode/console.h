@@ -14,6 +14,7 @@
 #include "model/model.h"
 #include "util/strbuf.h"
 
+/* A span whose parent is not among the spans before it is printed at depth 0. */
 int encode_console(const struct model *m, const struct batch *b, bool full, struct strbuf *out);
 
 /* One value as text (strings unquoted); used by console and `show`. */

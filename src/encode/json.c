@@ -41,6 +41,8 @@ static const uint8_t char_class[256] = {
 };
 
 static const char hexdig[] = "0123456789abcdef";
+/* U+FFFD, written for a byte that is not valid UTF-8 */
+static const char replacement[] = "\\ufffd";
 
 /* Length of the valid UTF-8 sequence at s (0: invalid or cut short). */
 static size_t utf8_seq(const char *s, size_t rem)
@@ -99,10 +101,11 @@ static int js_str(struct fwriter *w, const char *s, size_t n)
 			if (c == '"' || c == '\\') {
 				*p++ = (char)c;
 			} else {
-				memcpy(p, "u00", 3);
-				p[3] = hexdig[c >> 4];
-				p[4] = hexdig[c & 15];
-				p += 5;
+				*p++ = 'u';
+				*p++ = '0';
+				*p++ = '0';
+				*p++ = hexdig[c >> 4];
+				*p++ = hexdig[c & 15];
 			}
 			i++;
 			break;
@@ -114,8 +117,8 @@ static int js_str(struct fwriter *w, const char *s, size_t n)
 				p += k;
 				i += k;
 			} else {
-				memcpy(p, "\\ufffd", 6);
-				p += 6;
+				memcpy(p, replacement, sizeof(replacement) - 1);
+				p += sizeof(replacement) - 1;
 				i++;
 			}
 		}

@@ -48,7 +48,8 @@ static void *ref_new(struct arena *a, const void *init, size_t size)
 	return p;
 }
 
-/* A message in the arena, set to its protobuf-c initial value. */
+/* A message in the arena, set to its protobuf-c initial value (init: a braced `..._INIT`). */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): (T)init is a compound literal */
 #define NEW(a, T, init) ((T *)ref_new((a), &(T)init, sizeof(T)))
 
 static char *ref_str(struct arena *a, const char *s, size_t n)
@@ -417,7 +418,7 @@ int encode_traces_reference(const struct encoder_config *cfg, const struct batch
 		rc = bad ? -1 : 0;
 		goto cleanup;
 	}
-	spans = calloc(b->nspans, sizeof(*spans));
+	spans = calloc(b->nspans, sizeof(Span *));
 	span_size = calloc(b->nspans, sizeof(*span_size));
 	if (!spans || !span_size)
 		goto cleanup;

@@ -125,6 +125,7 @@ static int fail(struct parser *p, size_t off, const char *fmt, ...)
 	if (p->err) {
 		p->err->offset = off;
 		va_start(ap, fmt);
+		/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 		vsnprintf(p->err->message, sizeof(p->err->message), fmt, ap);
 		va_end(ap);
 	}
@@ -795,6 +796,9 @@ static size_t value_max_len(const struct value *v)
 	}
 }
 
+/* A string literal's characters (not its NUL) into buf; evaluates to their count. */
+#define PUT_LIT(buf, lit) (memcpy((buf), "" lit, sizeof(lit) - 1), sizeof(lit) - 1)
+
 /* Arrays, kvlists and absent values embed as nothing. */
 static size_t fmt_value(char *buf, const struct value *v)
 {
@@ -811,12 +815,7 @@ static size_t fmt_value(char *buf, const struct value *v)
 	case VAL_DOUBLE:
 		return fmt_double(buf, v->u.d);
 	case VAL_BOOL:
-		if (v->u.b) {
-			memcpy(buf, "true", 4);
-			return 4;
-		}
-		memcpy(buf, "false", 5);
-		return 5;
+		return v->u.b ? PUT_LIT(buf, "true") : PUT_LIT(buf, "false");
 	default:
 		return 0;
 	}

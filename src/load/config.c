@@ -225,31 +225,20 @@ struct svc_parse {
 	const struct ynode *version, *attrs;
 };
 
-static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		     void *obj)
-{
-	(void)c;
-	memcpy((char *)obj + k->offset, &v, sizeof(v));
-	return 0;
-}
-
 static const struct key_def service_entry_keys[] = {
-	{ "version", KT_SCALAR, 0, NULL, NULL, fill_node, offsetof(struct svc_parse, version),
+	{ "version", KT_SCALAR, 0, NULL, NULL, schema_fill_node, offsetof(struct svc_parse, version),
 	  "service.version of this service's resource" },
-	{ "attributes", KT_MAP, 0, NULL, NULL, fill_node, offsetof(struct svc_parse, attrs),
+	{ "attributes", KT_MAP, 0, NULL, NULL, schema_fill_node, offsetof(struct svc_parse, attrs),
 	  "more resource attributes of this service (constants)" },
 };
 
-#define TABLE(var, name, desc, keys) \
-	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
-
-TABLE(service_table, "config.service", "the default service", service_keys);
-TABLE(resource_table, "config.resource", "resource attributes of every service", resource_keys);
-TABLE(scope_table, "config.scope", "the instrumentation scope of every span", scope_keys);
-TABLE(defaults_table, "config.defaults", "run defaults (command-line flags override them)",
+SCHEMA_TABLE(service_table, "config.service", "the default service", service_keys);
+SCHEMA_TABLE(resource_table, "config.resource", "resource attributes of every service", resource_keys);
+SCHEMA_TABLE(scope_table, "config.scope", "the instrumentation scope of every span", scope_keys);
+SCHEMA_TABLE(defaults_table, "config.defaults", "run defaults (command-line flags override them)",
       defaults_keys);
-TABLE(output_table, "config.output", "output settings", output_keys);
-TABLE(service_entry_table, "config.services.entry",
+SCHEMA_TABLE(output_table, "config.output", "output settings", output_keys);
+SCHEMA_TABLE(service_entry_table, "config.services.entry",
       "one service's own resource attributes (under services: <name>:)", service_entry_keys);
 
 static int fill_section(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -349,7 +338,7 @@ static const struct key_def config_keys[] = {
 	  "per-service resource attributes: {<service name>: {version, attributes}}" },
 };
 
-TABLE(config_table, "config", "config/config.yaml", config_keys);
+SCHEMA_TABLE(config_table, "config", "config/config.yaml", config_keys);
 
 const struct key_table *const config_key_tables[] = {
 	&config_table,	 &service_table, &resource_table,      &scope_table,

@@ -29,6 +29,15 @@ static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16
 
 /* ---- services ------------------------------------------------------------- */
 
+static uint64_t double_bits(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u;
+}
+
+/* Equal as encoded: doubles compare by bits (-0 is not 0, a NaN equals itself). */
 static bool value_equal(const struct value *a, const struct value *b)
 {
 	if (a->type != b->type)
@@ -39,7 +48,7 @@ static bool value_equal(const struct value *a, const struct value *b)
 		return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
 	case VAL_BOOL: return !a->u.b == !b->u.b;
 	case VAL_INT: return a->u.i == b->u.i;
-	case VAL_DOUBLE: return !memcmp(&a->u.d, &b->u.d, sizeof(double));
+	case VAL_DOUBLE: return double_bits(a->u.d) == double_bits(b->u.d);
 	case VAL_ARRAY:
 		if (a->u.arr.n != b->u.arr.n)
 			return false;
@@ -402,7 +411,7 @@ static int load_file(struct load_state *ls, const char *path, const char *root,
 	}
 	if (out->n == out->cap) {
 		size_t nc = out->cap ? out->cap * 2 : 32;
-		struct scenario **p = realloc(out->items, nc * sizeof(*p));
+		struct scenario **p = realloc(out->items, nc * sizeof(struct scenario *));
 
 		if (!p) {
 			rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
@@ -512,7 +521,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 			goto cleanup;
 	}
 	if (scens.n)
-		qsort(scens.items, scens.n, sizeof(*scens.items), cmp_scenario);
+		qsort(scens.items, scens.n, sizeof(struct scenario *), cmp_scenario);
 	m->scenarios = ARENA_NEWN(&m->arena, struct scenario *, scens.n ? scens.n : 1);
 	m->services = ARENA_NEWN(&m->arena, struct service, ls.nsvcs ? ls.nsvcs : 1);
 	if (!m->scenarios || !m->services) {
@@ -520,7 +529,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		goto cleanup;
 	}
 	if (scens.n)
-		memcpy(m->scenarios, scens.items, scens.n * sizeof(*scens.items));
+		memcpy(m->scenarios, scens.items, scens.n * sizeof(struct scenario *));
 	m->nscenarios = (uint32_t)scens.n;
 	for (size_t i = 0; i < ls.nsvcs; i++) {
 		m->services[i].name = ls.svcs[i].name;

@@ -99,14 +99,6 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
-static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		     void *obj)
-{
-	(void)c;
-	memcpy((char *)obj + k->offset, &v, sizeof(v));
-	return 0;
-}
-
 /* ---- span: error ---- */
 
 static int fill_error_type(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -198,11 +190,8 @@ static const struct key_def backoff_keys[] = {
 	  "each wait varies by up to this fraction (0..1, default 0.1)" },
 };
 
-#define TABLE(var, name, desc, keys) \
-	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
-
-TABLE(error_table, "error", "how a span fails", error_keys);
-TABLE(backoff_table, "backoff", "waits between retry attempts", backoff_keys);
+SCHEMA_TABLE(error_table, "error", "how a span fails", error_keys);
+SCHEMA_TABLE(backoff_table, "backoff", "waits between retry attempts", backoff_keys);
 
 static int fill_backoff(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			void *obj)
@@ -275,7 +264,7 @@ static const struct key_def retry_keys[] = {
 	  "error.type of failed attempts (default: the span's error type, else timeout)" },
 };
 
-TABLE(retry_table, "retry", "retried attempts with backoff", retry_keys);
+SCHEMA_TABLE(retry_table, "retry", "retried attempts with backoff", retry_keys);
 
 /* ---- span: events and links ---- */
 
@@ -349,7 +338,7 @@ static const struct key_def event_keys[] = {
 	  "the event's attributes (same forms as a span's)" },
 };
 
-TABLE(event_table, "event", "a span event", event_keys);
+SCHEMA_TABLE(event_table, "event", "a span event", event_keys);
 
 struct link_parse {
 	const struct ynode *span, *trace, *trace_id, *span_id;
@@ -375,19 +364,19 @@ static int fill_link_attrs(struct schema_ctx *c, const struct key_def *k, const 
 #define LF(f) offsetof(struct link_fill, p.f)
 
 static const struct key_def link_keys[] = {
-	{ "span", KT_STRING, 0, NULL, NULL, fill_node, LF(span),
+	{ "span", KT_STRING, 0, NULL, NULL, schema_fill_node, LF(span),
 	  "links to the span of this type in the same trace" },
-	{ "trace", KT_ENUM, 0, link_trace_members, NULL, fill_node, LF(trace),
+	{ "trace", KT_ENUM, 0, link_trace_members, NULL, schema_fill_node, LF(trace),
 	  "previous: links to the root span of the run's previous trace" },
-	{ "trace_id", KT_STRING, 0, NULL, NULL, fill_node, LF(trace_id),
+	{ "trace_id", KT_STRING, 0, NULL, NULL, schema_fill_node, LF(trace_id),
 	  "a fixed trace id (32 hex digits; with span_id)" },
-	{ "span_id", KT_STRING, 0, NULL, NULL, fill_node, LF(span_id),
+	{ "span_id", KT_STRING, 0, NULL, NULL, schema_fill_node, LF(span_id),
 	  "a fixed span id (16 hex digits; with trace_id)" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_link_attrs, offsetof(struct link_fill, link),
 	  "the link's attributes" },
 };
 
-TABLE(link_table, "link", "a span link: exactly one of span, trace or trace_id + span_id",
+SCHEMA_TABLE(link_table, "link", "a span link: exactly one of span, trace or trace_id + span_id",
       link_keys);
 
 static int parse_hex_id(struct schema_ctx *c, const struct ynode *v, const char *what,
@@ -731,7 +720,7 @@ static const struct key_def span_keys[] = {
 	  "child spans (same keys)" },
 };
 
-TABLE(span_table, "span", "one span of the tree (root and every child)", span_keys);
+SCHEMA_TABLE(span_table, "span", "one span of the tree (root and every child)", span_keys);
 
 static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_spec *s)
 {
@@ -979,7 +968,7 @@ static const struct key_def resource_keys[] = {
 	  "resource attributes of this scenario's services (constants; they win over the config's)" },
 };
 
-TABLE(resource_table, "scenario.resource",
+SCHEMA_TABLE(resource_table, "scenario.resource",
       "this scenario's resource attributes (a native extension)", resource_keys);
 
 static int fill_resource(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -1048,7 +1037,7 @@ static const struct key_def scenario_keys[] = {
 	  "the root span (see the span table)" },
 };
 
-TABLE(scenario_table, "scenario", "a native scenario file's top level", scenario_keys);
+SCHEMA_TABLE(scenario_table, "scenario", "a native scenario file's top level", scenario_keys);
 
 const struct key_table *const native_key_tables[] = {
 	&scenario_table, &resource_table, &span_table, &error_table, &retry_table,

@@ -75,6 +75,7 @@ int schema_error(struct schema_ctx *c, int code, const struct ynode *at, const c
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return error_at(c->err, code, c->doc->file, at ? at->line : 1, at ? at->col : 1, "%s",
@@ -407,5 +408,13 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+int schema_fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	(void)c;
+	*(const struct ynode **)((char *)obj + k->offset) = v;
 	return 0;
 }

@@ -64,6 +64,14 @@ typedef int (*key_fill_fn)(struct schema_ctx *c, const struct key_def *k,
 
 #define SCHEMA_NOFILL ((size_t)-1)
 
+/* A fill handler that stores the value's node at k->offset (a const ynode *). */
+int schema_fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj);
+
+/* Define a key_table over a static array of key_defs. */
+#define SCHEMA_TABLE(var, name, desc, keys) \
+	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof((keys)[0]) }
+
 struct key_def {
 	const char *key;
 	uint8_t type;                 /* enum key_type */

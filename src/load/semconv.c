@@ -106,6 +106,7 @@ int scx_warn(struct scx *x, const char *file, int line, int col, const char *fmt
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	while (fileno && names[fileno - 1] != file)  /* usually the file being read */
@@ -409,8 +410,8 @@ static int resolve_attrs(struct scx *x, struct semconv *sc)
 
 	if (!n)
 		return 0;
-	v = malloc(n * sizeof(*v));
-	win = malloc(n * sizeof(*win));
+	v = malloc(n * sizeof(struct scx_def *));
+	win = malloc(n * sizeof(const struct scx_def *));
 	sc->attrs = ARENA_NEWN(&sc->arena, struct sc_attr, n);
 	if (!v || !win || !sc->attrs) {
 		rc = error_set(x->err, OTELSIM_ENOMEM, "out of memory");
@@ -418,7 +419,7 @@ static int resolve_attrs(struct scx *x, struct semconv *sc)
 	}
 	for (size_t i = 0; i < n; i++)
 		v[i] = (struct scx_def *)x->defs.items + i;
-	qsort(v, n, sizeof(*v), cmp_def);
+	qsort(v, n, sizeof(struct scx_def *), cmp_def);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		const struct scx_def *best = v[i];
@@ -546,7 +547,7 @@ static int resolve_groups(struct scx *x)
 	if (!n)
 		return 0;
 	ix = malloc(n * sizeof(*ix));
-	stack = malloc(n * sizeof(*stack));
+	stack = malloc(n * sizeof(struct scx_group *));
 	edge = malloc(n * sizeof(*edge));
 	if (!ix || !stack || !edge) {
 		rc = error_set(x->err, OTELSIM_ENOMEM, "out of memory");
@@ -594,10 +595,10 @@ static int resolve_groups(struct scx *x)
 			t = find_group(ix, ni, g->edges[edge[depth - 1]++].target);
 			if (!t)  /* cannot happen: every target was checked above */
 				continue;
-			if (t->state == 1) {
+			if (t->state == 1) {  /* t is on the stack: the cycle starts there */
 				size_t from = 0;
 
-				while (stack[from] != t)
+				while (from + 1 < depth && stack[from] != t)
 					from++;
 				rc = cycle_error(x, stack, edge, depth, from, t);
 				goto cleanup;
@@ -653,7 +654,7 @@ static size_t pick_signals(struct scx *x, int kind, struct scx_group **v)
 	for (size_t i = 0; i < x->groups.n; i++)
 		if (gs[i].kind == kind && (metric ? gs[i].metric_name : gs[i].span_type))
 			v[n++] = &gs[i];
-	qsort(v, n, sizeof(*v), metric ? cmp_metric_group : cmp_span_group);
+	qsort(v, n, sizeof(struct scx_group *), metric ? cmp_metric_group : cmp_span_group);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		struct scx_group *best = v[i];
@@ -676,7 +677,7 @@ static int resolve_signals(struct scx *x, struct semconv *sc)
 
 	if (!x->groups.n)
 		return 0;
-	if (!(v = malloc(x->groups.n * sizeof(*v))))
+	if (!(v = malloc(x->groups.n * sizeof(struct scx_group *))))
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
 	n = pick_signals(x, GK_METRIC, v);
 	if (n && !(sc->metrics = ARENA_NEWN(&sc->arena, struct sc_metric, n)))

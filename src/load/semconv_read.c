@@ -121,6 +121,7 @@ static int fail(struct rd *r, const struct ynode *n, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return error_at(r->x->err, OTELSIM_EINPUT, r->file, n ? n->line : 0, n ? n->col : 0,

@@ -159,14 +159,6 @@ static int fill_int(struct schema_ctx *c, const struct key_def *k, const struct 
 	return 0;
 }
 
-static int fill_node(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		     void *obj)
-{
-	(void)c;
-	memcpy((char *)obj + k->offset, &v, sizeof(v));
-	return 0;
-}
-
 /* Everything any distribution table may fill. */
 struct dist_parse {
 	struct num_slot median, sigma, mean, stddev, min, max, ms, p50, p90, p99;
@@ -247,21 +239,18 @@ static const struct key_def lat_percentiles_keys[] = {
 	NUM("min_ms", "min", min, 0, "clamp: no draw below this"),
 };
 
-#define TABLE(var, name, desc, keys) \
-	static const struct key_table var = { name, desc, keys, sizeof(keys) / sizeof(keys[0]) }
-
-TABLE(latency_table, "latency", "a span's duration: a number (constant ms) or a distribution",
+SCHEMA_TABLE(latency_table, "latency", "a span's duration: a number (constant ms) or a distribution",
       latency_keys);
-TABLE(lat_log_normal_table, "latency.log_normal", "log-normal latency (median, sigma)",
+SCHEMA_TABLE(lat_log_normal_table, "latency.log_normal", "log-normal latency (median, sigma)",
       lat_log_normal_keys);
-TABLE(lat_normal_table, "latency.normal", "normal latency (mean, stddev), clamped at 0",
+SCHEMA_TABLE(lat_normal_table, "latency.normal", "normal latency (mean, stddev), clamped at 0",
       lat_normal_keys);
-TABLE(lat_uniform_table, "latency.uniform", "uniform latency between min and max",
+SCHEMA_TABLE(lat_uniform_table, "latency.uniform", "uniform latency between min and max",
       lat_uniform_keys);
-TABLE(lat_exponential_table, "latency.exponential", "exponential latency (mean)",
+SCHEMA_TABLE(lat_exponential_table, "latency.exponential", "exponential latency (mean)",
       lat_exponential_keys);
-TABLE(lat_constant_table, "latency.constant", "a fixed latency", lat_constant_keys);
-TABLE(lat_percentiles_table, "latency.percentiles",
+SCHEMA_TABLE(lat_constant_table, "latency.constant", "a fixed latency", lat_constant_keys);
+SCHEMA_TABLE(lat_percentiles_table, "latency.percentiles",
       "latency from percentiles (log-linear between p50, p90, p99 and max)",
       lat_percentiles_keys);
 
@@ -292,16 +281,16 @@ static const struct key_def count_fixed_keys[] = {
 	INT("value", NULL, ivalue, KF_REQUIRED, "the count (>= 0)"),
 };
 
-TABLE(count_table, "count", "how many times a span repeats: an integer or a distribution",
+SCHEMA_TABLE(count_table, "count", "how many times a span repeats: an integer or a distribution",
       count_keys);
-TABLE(count_poisson_table, "count.poisson", "a Poisson-distributed count", count_poisson_keys);
-TABLE(count_uniform_table, "count.uniform", "a count uniform in min..max", count_uniform_keys);
-TABLE(count_fixed_table, "count.fixed", "a fixed count", count_fixed_keys);
+SCHEMA_TABLE(count_poisson_table, "count.poisson", "a Poisson-distributed count", count_poisson_keys);
+SCHEMA_TABLE(count_uniform_table, "count.uniform", "a count uniform in min..max", count_uniform_keys);
+SCHEMA_TABLE(count_fixed_table, "count.fixed", "a fixed count", count_fixed_keys);
 
 /* ---- attribute value tables ---- */
 
 #define TYPE_KEY \
-	{ "type", KT_ENUM, 0, num_type_members, NULL, fill_node, DP(type), "int or double (default: the conventions' type, else int for poisson and integer bounds)" }
+	{ "type", KT_ENUM, 0, num_type_members, NULL, schema_fill_node, DP(type), "int or double (default: the conventions' type, else int for poisson and integer bounds)" }
 #define DEC_KEY INT("decimals", NULL, decimals, 0, "doubles: round to this many decimal places (0..15)")
 
 static const struct key_def attr_dist_keys[] = {
@@ -360,17 +349,17 @@ static const struct key_def attr_poisson_keys[] = {
 	TYPE_KEY,
 };
 
-TABLE(attr_dist_table, "attribute.distribution", "an attribute drawn from a distribution",
+SCHEMA_TABLE(attr_dist_table, "attribute.distribution", "an attribute drawn from a distribution",
       attr_dist_keys);
-TABLE(attr_uniform_table, "attribute.distribution.uniform", "uniform in min..max",
+SCHEMA_TABLE(attr_uniform_table, "attribute.distribution.uniform", "uniform in min..max",
       attr_uniform_keys);
-TABLE(attr_normal_table, "attribute.distribution.normal", "normal (mean, stddev)",
+SCHEMA_TABLE(attr_normal_table, "attribute.distribution.normal", "normal (mean, stddev)",
       attr_normal_keys);
-TABLE(attr_log_normal_table, "attribute.distribution.log_normal", "log-normal (median, sigma)",
+SCHEMA_TABLE(attr_log_normal_table, "attribute.distribution.log_normal", "log-normal (median, sigma)",
       attr_log_normal_keys);
-TABLE(attr_exponential_table, "attribute.distribution.exponential", "exponential (mean)",
+SCHEMA_TABLE(attr_exponential_table, "attribute.distribution.exponential", "exponential (mean)",
       attr_exponential_keys);
-TABLE(attr_poisson_table, "attribute.distribution.poisson", "Poisson (mean); an int",
+SCHEMA_TABLE(attr_poisson_table, "attribute.distribution.poisson", "Poisson (mean); an int",
       attr_poisson_keys);
 
 /* choice and forced-type forms fill node pointers */
@@ -386,30 +375,30 @@ static const char *const value_type_members[] = { "string", "int", "double", "bo
 						  "bytes", "array", "kvlist", NULL };
 
 static const struct key_def attr_choice_keys[] = {
-	{ "choice", KT_ANY, KF_REQUIRED, NULL, NULL, fill_node, FP(choice),
+	{ "choice", KT_ANY, KF_REQUIRED, NULL, NULL, schema_fill_node, FP(choice),
 	  "[a, b] (uniform), {a: 0.7, b: 0.3} or [{value: a, weight: 7}, ...] (weighted)" },
-	{ "type", KT_ENUM, 0, choice_type_members, NULL, fill_node, FP(type),
+	{ "type", KT_ENUM, 0, choice_type_members, NULL, schema_fill_node, FP(type),
 	  "convert every choice to string, int, double or bool" },
 };
 
 static const struct key_def attr_choice_item_keys[] = {
-	{ "value", KT_SCALAR, KF_REQUIRED, NULL, NULL, fill_node, FP(value), "the value" },
-	{ "weight", KT_NUMBER, 0, NULL, NULL, fill_node, FP(weight),
+	{ "value", KT_SCALAR, KF_REQUIRED, NULL, NULL, schema_fill_node, FP(value), "the value" },
+	{ "weight", KT_NUMBER, 0, NULL, NULL, schema_fill_node, FP(weight),
 	  "relative weight (>= 0, default 1)" },
 };
 
 static const struct key_def attr_value_keys[] = {
-	{ "value", KT_ANY, KF_REQUIRED, NULL, NULL, fill_node, FP(value),
+	{ "value", KT_ANY, KF_REQUIRED, NULL, NULL, schema_fill_node, FP(value),
 	  "the value (a template when it holds {{...}})" },
-	{ "type", KT_ENUM, 0, value_type_members, NULL, fill_node, FP(type),
+	{ "type", KT_ENUM, 0, value_type_members, NULL, schema_fill_node, FP(type),
 	  "string, int, double, bool, bytes (base64), array or kvlist (a mapping)" },
 };
 
-TABLE(attr_choice_table, "attribute.choice", "one of several values, uniform or weighted",
+SCHEMA_TABLE(attr_choice_table, "attribute.choice", "one of several values, uniform or weighted",
       attr_choice_keys);
-TABLE(attr_choice_item_table, "attribute.choice.item", "one weighted choice",
+SCHEMA_TABLE(attr_choice_item_table, "attribute.choice.item", "one weighted choice",
       attr_choice_item_keys);
-TABLE(attr_value_table, "attribute.value", "a value with an explicit type", attr_value_keys);
+SCHEMA_TABLE(attr_value_table, "attribute.value", "a value with an explicit type", attr_value_keys);
 
 const struct key_table *const value_key_tables[] = {
 	&latency_table,		&lat_log_normal_table, &lat_normal_table,

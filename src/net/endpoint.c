@@ -254,6 +254,7 @@ static int build_url(struct resolver *r, const struct setting *st, const struct 
 		*out = arena_printf(r->a, "%s://%s%s%s", u->scheme, u->authority,
 				    u->path[0] ? u->path : "/", u->query);
 	} else {
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): parse_url set it */
 		size_t plen = strlen(u->path);
 
 		if (u->query[0])

@@ -88,14 +88,11 @@ int remove_tree(const char *path)
 
 static char *path_join(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	char *p = malloc(la + lb + 2);
+	size_t size = strlen(a) + 1 + strlen(b) + 1;
+	char *p = malloc(size);
 
-	if (!p)
-		return NULL;
-	memcpy(p, a, la);
-	p[la] = '/';
-	memcpy(p + la + 1, b, lb + 1);
+	if (p)
+		snprintf(p, size, "%s/%s", a, b);
 	return p;
 }
 
@@ -166,12 +163,14 @@ int dataset_file(struct dataset *d, const char *name, struct dfile **out, struct
 	}
 	f->fd = open(f->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (f->fd < 0) {
-		int e = errno;
+		/* the message quotes f->path: write it before freeing the path */
+		int rc = error_set(err, OTELSIM_EIO, "cannot create '%s': %s", f->path,
+				   strerror(errno));
 
 		sha256_release(&f->hash);
 		free(f->path);
 		free((char *)f->info.name);
-		return error_set(err, OTELSIM_EIO, "cannot create '%s': %s", f->path, strerror(e));
+		return rc;
 	}
 	f->open = 1;
 	d->nfiles++;

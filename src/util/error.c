@@ -60,6 +60,7 @@ static void vset(struct otelsim_error *err, int code, const char *file, int line
 	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	err->line = line;
 	err->column = column;
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 }
 
@@ -98,6 +99,7 @@ void error_prefix(struct otelsim_error *err, const char *fmt, ...)
 		return;
 	memcpy(old, err->message, sizeof(old));
 	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	n = strlen(err->message);

@@ -78,31 +78,20 @@ static locale_t c_locale(void)
 	return loc;
 }
 
+/* A string literal's characters (not its NUL) into buf; evaluates to their count. */
+#define PUT_LIT(buf, lit) (memcpy((buf), "" lit, sizeof(lit) - 1), sizeof(lit) - 1)
+
 size_t fmt_double(char *buf, double d)
 {
 	locale_t old, c;
 	int n = 0;
 
-	if (isnan(d)) {
-		memcpy(buf, "NaN", 3);
-		return 3;
-	}
-	if (isinf(d)) {
-		if (d < 0) {
-			memcpy(buf, "-Infinity", 9);
-			return 9;
-		}
-		memcpy(buf, "Infinity", 8);
-		return 8;
-	}
-	if (d == 0) {
-		if (signbit(d)) {
-			memcpy(buf, "-0", 2);
-			return 2;
-		}
-		buf[0] = '0';
-		return 1;
-	}
+	if (isnan(d))
+		return PUT_LIT(buf, "NaN");
+	if (isinf(d))
+		return d < 0 ? PUT_LIT(buf, "-Infinity") : PUT_LIT(buf, "Infinity");
+	if (d == 0)
+		return signbit(d) ? PUT_LIT(buf, "-0") : PUT_LIT(buf, "0");
 	/* integers that fit exactly print without exponent */
 	if (d == floor(d) && fabs(d) < 1e15)
 		return fmt_i64(buf, (int64_t)d);

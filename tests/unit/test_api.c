@@ -237,6 +237,32 @@ static void test_interrupted_render_keeps_previous_dataset(void **state)
 	otelsim_free(os);
 }
 
+/* A file that cannot be created: the message quotes its path (written before it is freed). */
+static void test_dataset_file_cannot_create(void **state)
+{
+	char dir[] = "/tmp/otelsim-api.XXXXXX", final[512];
+	const char *tail = "/no/such/folder/traces.binpb': No such file or directory";
+	struct otelsim_error err;
+	struct dataset *d = NULL;
+	struct dfile *f = NULL;
+	size_t n, tn = strlen(tail);
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(final, sizeof(final), "%s/out", dir);
+	assert_int_equal(dataset_open(final, &d, &err), 0);
+	assert_int_equal(dataset_file(d, "no/such/folder/traces.binpb", &f, &err), OTELSIM_EIO);
+	assert_null(f);
+	n = strlen(err.message);
+	assert_true(n > tn);
+	assert_memory_equal(err.message, "cannot create '", 15);
+	assert_string_equal(err.message + n - tn, tail);
+	/* the temporary folder's name follows the quote */
+	assert_memory_equal(err.message + 15, dir, strlen(dir));
+	dataset_free(d);
+	assert_int_equal(rmdir(dir), 0);  /* nothing left behind */
+}
+
 static void test_errors(void **state)
 {
 	struct otelsim *os = load_bundled();
@@ -288,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_render_callback_equals_fixture),
 		cmocka_unit_test(test_render_files_and_manifest),
 		cmocka_unit_test(test_interrupted_render_keeps_previous_dataset),
+		cmocka_unit_test(test_dataset_file_cannot_create),
 		cmocka_unit_test(test_errors),
 	};
 

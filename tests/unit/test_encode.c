@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "encode/console.h"
 #include "encode/encode.h"
 #include "engine/batch.h"
 #include "model/model.h"
@@ -1517,6 +1518,53 @@ static void test_json_escaping(void **state)
 	strbuf_release(&expect);
 }
 
+/* ---- console --------------------------------------------------------------------------------- */
+
+/* Depth from the parent ids; a batch that opens with a child prints it at depth 0. */
+static void test_console_depths(void **state)
+{
+	static const struct { const char *name; uint8_t id, parent; uint64_t start, end; } sp[] = {
+		{ "orphan", 0x10, 0x70, 1000000, 3000000 },   /* parent not in the batch */
+		{ "orphan-child", 0x20, 0x10, 1500000, 2000000 },
+		{ "root", 0x30, 0, 5000000, 9000000 },
+		{ "child", 0x40, 0x30, 5250000, 6000000 },
+		{ "grandchild", 0x50, 0x40, 5500000, 5750000 },
+		{ "second-child", 0x60, 0x30, 7000000, 8000000 },
+	};
+	static const char want[] =
+		"  orphan [svc] internal +0.000ms 2.000ms\n"
+		"    orphan-child [svc] internal +0.500ms 0.500ms\n"
+		"trace 0102030405060708090a0b0c0d0e0f10\n"
+		"  root [svc] server +0.000ms 4.000ms\n"
+		"    child [svc] internal +0.250ms 0.750ms\n"
+		"      grandchild [svc] internal +0.500ms 0.250ms\n"
+		"    second-child [svc] internal +2.000ms 1.000ms\n";
+	struct strbuf out = STRBUF_INIT;
+	struct fixture f;
+
+	(void)state;
+	fixture_init(&f, 1);
+	f.m.services[0].name = "svc";
+	for (size_t i = 0; i < sizeof(sp) / sizeof(sp[0]); i++) {
+		struct span_out *s = batch_add_span(&f.b);
+
+		assert_non_null(s);
+		fill_ids(s, 1, sp[i].id);
+		s->has_parent = sp[i].parent != 0;
+		for (int k = 0; k < 8 && s->has_parent; k++)
+			s->parent_span_id[k] = (uint8_t)(sp[i].parent + k);
+		s->kind = s->has_parent ? 1 : 2;
+		s->name = sp[i].name;
+		s->name_len = (uint32_t)strlen(sp[i].name);
+		s->start_ns = sp[i].start;
+		s->end_ns = sp[i].end;
+	}
+	assert_int_equal(encode_console(&f.m, &f.b, false, &out), 0);
+	assert_string_equal(out.buf, want);
+	fixture_release(&f);
+	strbuf_release(&out);
+}
+
 /* ---- edges -------------------------------------------------------------------------------- */
 
 static void test_edges(void **state)
@@ -1600,6 +1648,7 @@ int main(void)
 		cmocka_unit_test(test_split_records),
 		cmocka_unit_test(test_json_matches_protobuf_random),
 		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_console_depths),
 		cmocka_unit_test(test_edges),
 	};
 

@@ -464,6 +464,9 @@ static void test_vars_and_parent(void **state)
 	assert_true(v.u.d == 0.25);
 	t = compile_env(f, "u={{vars.user}} r={{vars.ratio}} ok={{vars.ok}} n={{vars.name}}", &env);
 	assert_string_equal(eval_str(f, t, buf, sizeof(buf)), "u=-42 r=0.25 ok=true n=alice");
+	vars[2].u.b = 0;
+	assert_string_equal(eval_str(f, t, buf, sizeof(buf)), "u=-42 r=0.25 ok=false n=alice");
+	vars[2].u.b = 1;
 	t = compile_env(f, "{{user}}/{{name}}", &bare);
 	assert_string_equal(eval_str(f, t, buf, sizeof(buf)), "-42/alice");
 

@@ -181,6 +181,15 @@ static void test_text(void **state)
 	n = fmt_double(buf, -INFINITY);
 	buf[n] = 0;
 	assert_string_equal(buf, "-Infinity");
+	n = fmt_double(buf, INFINITY);
+	buf[n] = 0;
+	assert_string_equal(buf, "Infinity");
+	n = fmt_double(buf, 0.0);
+	buf[n] = 0;
+	assert_string_equal(buf, "0");
+	n = fmt_double(buf, -0.0);
+	buf[n] = 0;
+	assert_string_equal(buf, "-0");
 	n = fmt_double(buf, 2.675);
 	buf[n] = 0;
 	assert_string_equal(buf, "2.675");
