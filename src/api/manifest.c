@@ -152,7 +152,7 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_key(&w, "protocol");
 	jsonw_string(&w, "http/protobuf");
 	jsonw_key(&w, "batch_size");
-	jsonw_uint(&w, 512);
+	jsonw_uint(&w, 8192);  /* spans per request: the Collector batch processor's default */
 	jsonw_end_object(&w);
 	jsonw_end_object(&w);
 	return jsonw_finish(&w);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "net/endpoint.h"
@@ -70,6 +71,7 @@ struct sender {
 	bool in_done;
 	bool curl_inited;
 	bool h2c_no_reuse; /* see setup_easy */
+	bool h2_spin_guard; /* libcurl < 8.0: see sender_poll */
 };
 
 void sender_config_init(struct sender_config *cfg)
@@ -293,6 +295,7 @@ int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
 	 * request; TLS (ALPN) connections are reused and multiplexed.
 	 */
 	s->h2c_no_reuse = curl_version_info(CURLVERSION_NOW)->version_num < 0x080000;
+	s->h2_spin_guard = s->h2c_no_reuse;
 	for (int i = 0; i < 3; i++) {
 		if (!(s->hdrs[i] = target_headers(&s->cfg.target[i])))
 			goto oom;
@@ -642,10 +645,28 @@ static unsigned collect(struct sender *s)
 	return n;
 }
 
+/* Bytes moved so far by the running transfers: a busy loop moves none. */
+static uint64_t bytes_moved(struct sender *s)
+{
+	uint64_t total = 0;
+
+	for (unsigned i = 0; i < s->nslots; i++) {
+		curl_off_t up = 0, down = 0;
+
+		if (!s->slots[i].running)
+			continue;
+		curl_easy_getinfo(s->slots[i].easy, CURLINFO_SIZE_UPLOAD_T, &up);
+		curl_easy_getinfo(s->slots[i].easy, CURLINFO_SIZE_DOWNLOAD_T, &down);
+		total += (uint64_t)up + (uint64_t)down;
+	}
+	return total;
+}
+
 size_t sender_poll(struct sender *s, int64_t timeout_ms)
 {
 	int64_t deadline = time_mono_ns() + (timeout_ms > 0 ? timeout_ms : 0) * NS_PER_MS;
 	size_t busy_before = s->busy;
+	unsigned spins = 0;
 
 	if (s->in_done)
 		return s->busy;
@@ -664,7 +685,31 @@ size_t sender_poll(struct sender *s, int64_t timeout_ms)
 		if (next >= 0 && next < wait)
 			wait = next;
 		wait = (wait + NS_PER_MS - 1) / NS_PER_MS;
-		curl_multi_poll(s->multi, NULL, 0, (int)(wait > 1000 ? 1000 : wait), NULL);
+		{
+			int64_t t = time_mono_ns();
+			uint64_t moved = s->h2_spin_guard ? bytes_moved(s) : 0;
+
+			curl_multi_poll(s->multi, NULL, 0, (int)(wait > 1000 ? 1000 : wait), NULL);
+			/*
+			 * libcurl before 8.0 busy-loops on an HTTP/2 upload once the
+			 * peer's flow-control window is full: the socket is writable,
+			 * so curl_multi_poll returns at once, but nothing can be sent
+			 * until a WINDOW_UPDATE arrives (curl issue 10618, fixed in
+			 * 8.0). When a poll returns at once twice in a row and no byte
+			 * moved, rest 200 us instead of burning a core on poll(2).
+			 */
+			curl_multi_perform(s->multi, &running);
+			if (s->h2_spin_guard && wait > 0 && time_mono_ns() - t < 20000 &&
+			    bytes_moved(s) == moved) {
+				if (++spins >= 2) {
+					struct timespec ts = { 0, 200000 };
+
+					nanosleep(&ts, NULL);
+				}
+			} else {
+				spins = 0;
+			}
+		}
 	}
 	return s->busy;
 }

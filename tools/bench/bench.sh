@@ -57,23 +57,24 @@ check() { # label value op target
 echo "output folder: $TMP (figures are whole-process wall seconds and peak RSS, /usr/bin/time -v)"
 echo "otelsim bench: $TRACES traces x 7 spans = $((TRACES * 7)) spans, median of $RUNS runs"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
-gen() { # format threads count out extra...
+# the otelsim command line for: format threads count out [extra...]
+gen() {
 	f=$1 t=$2 n=$3 o=$4
 	shift 4
-	"$OTELSIM" scenario --name agent_turn_7span --count "$n" --format "$f" --threads "$t" \
+	echo "$OTELSIM" scenario --name agent_turn_7span --count "$n" --format "$f" --threads "$t" \
 		--out "$o" --quiet "$@"
 }
 
 # ---- otelsim
-set -- $(measure gen otlp 1 "$TRACES" "$TMP/o1")
+set -- $(measure $(gen otlp 1 "$TRACES" "$TMP/o1"))
 p1_s=$1 p1_rss=$2
-set -- $(measure gen otlp 2 "$TRACES" "$TMP/o2")
+set -- $(measure $(gen otlp 2 "$TRACES" "$TMP/o2"))
 p2_s=$1 p2_rss=$2
 rm -rf "$TMP/o2"
-set -- $(measure gen otlp-json 1 "$TRACES" "$TMP/j1")
+set -- $(measure $(gen otlp-json 1 "$TRACES" "$TMP/j1"))
 j1_s=$1 j1_rss=$2
 rm -rf "$TMP/j1"
-set -- $(measure gen otlp-json 2 "$TRACES" "$TMP/j2")
+set -- $(measure $(gen otlp-json 2 "$TRACES" "$TMP/j2"))
 j2_s=$1 j2_rss=$2
 rm -rf "$TMP/j2"
 spans=$((TRACES * 7))
@@ -121,7 +122,7 @@ if [ -d "$SHARED/peers/js-sdk" ] && command -v node >/dev/null && command -v npm
 		echo "OpenTelemetry JS SDK peer (whole process, node included):"
 		printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf (varint)" "$js_s" "$js" "$js_rss"
 		printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "OTLP/JSON" "$jsj_s" "$jsj" "$jsj_rss"
-		gen otlp 1 "$TRACES" "$TMP/v" --framing varint
+		$(gen otlp 1 "$TRACES" "$TMP/v" --framing varint)
 		vfile=$(find "$TMP/v" -name traces.binpb)
 		printf '  peer check.js on our --framing varint output: %s\n' \
 			"$(node "$PEER/check.js" "$vfile" | tail -n 1)"
@@ -139,9 +140,9 @@ if "$REPLAY" --help >/dev/null 2>&1 && "$REPLAY" --help 2>&1 | grep -q -- --dry-
 	echo
 	echo "otlp-replay --dry-run (read, time-shift, new ids, re-encode):"
 	printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf file" "$rp_s" "$rp" "$rp_rss"
-	if [ -x tests/receiver/cpu_ratio.sh ]; then
-		tests/receiver/cpu_ratio.sh "$pb_file" | sed 's/^/  /'
-	fi
+	tools/deps.sh test
+	tools/bench/replay_cpu.sh "$pb_file" http/protobuf | sed 's/^/  /'
+	tools/bench/replay_cpu.sh "$pb_file" grpc | sed 's/^/  /'
 fi
 
 echo
