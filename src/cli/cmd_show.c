@@ -1,9 +1,571 @@
+/*
+ * otelsim show FILE|DATASET...: telemetry files for people. Traces become
+ * indented trees (service, name, kind, start offset, duration, status, key
+ * attributes), metrics one line per data point, logs one line per record.
+ * Reads whatever otlp-replay reads (src/read: otelsim's files, the
+ * Collector's, hand-written OTLP/JSON; gzip, zstd; any framing).
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
+#include "opentelemetry/proto/logs/v1/logs.pb-c.h"
+#include "opentelemetry/proto/metrics/v1/metrics.pb-c.h"
+#include "opentelemetry/proto/trace/v1/trace.pb-c.h"
+#include "read/reader.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/timefmt.h"
+
+typedef Opentelemetry__Proto__Common__V1__KeyValue KeyValue;
+typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;
+typedef Opentelemetry__Proto__Trace__V1__Span Span;
+
+/* Attributes worth a place on a span's line, in this order. */
+static const char *const key_attrs[] = {
+	"http.request.method", "http.route", "url.full", "http.response.status_code",
+	"db.system.name", "db.query.summary", "db.operation.name", "rpc.method",
+	"messaging.system", "messaging.destination.name", "gen_ai.operation.name",
+	"gen_ai.request.model", "mcp.method.name", "retry.attempt", "error.type",
+};
+#define MAX_KEY_ATTRS 4
+
+struct shown_span {
+	Span *span;               /* owned by the unpacked message in `msgs` */
+	const char *service;
+	int depth;
+	int printed;
+};
+
+struct trace_acc {
+	uint8_t id[16];
+	struct shown_span *spans;
+	size_t n, cap;
+};
+
+struct show {
+	const struct cli *c;
+	uint8_t want_trace[16];
+	bool filter;
+	struct trace_acc *traces;
+	size_t ntraces;
+	ProtobufCMessage **msgs;  /* kept alive: spans point into them */
+	size_t nmsgs;
+	uint64_t metric_points, log_records, spans_seen;
+	int failed;
+};
+
+static void value_text(struct strbuf *out, const AnyValue *v)
+{
+	char num[32];
+
+	if (!v) {
+		strbuf_addstr(out, "null");
+		return;
+	}
+	switch (v->value_case) {
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE:
+		strbuf_addstr(out, v->string_value);
+		break;
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE:
+		strbuf_addstr(out, v->bool_value ? "true" : "false");
+		break;
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE:
+		strbuf_add(out, num, fmt_i64(num, v->int_value));
+		break;
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE:
+		strbuf_add(out, num, fmt_double(num, v->double_value));
+		break;
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BYTES_VALUE:
+		strbuf_addf(out, "<%zu bytes>", v->bytes_value.len);
+		break;
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE:
+		strbuf_addch(out, '[');
+		for (size_t i = 0; v->array_value && i < v->array_value->n_values; i++) {
+			if (i)
+				strbuf_addstr(out, ", ");
+			value_text(out, v->array_value->values[i]);
+		}
+		strbuf_addch(out, ']');
+		break;
+	case OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_KVLIST_VALUE:
+		strbuf_addch(out, '{');
+		for (size_t i = 0; v->kvlist_value && i < v->kvlist_value->n_values; i++) {
+			strbuf_addf(out, "%s%s=", i ? ", " : "", v->kvlist_value->values[i]->key);
+			value_text(out, v->kvlist_value->values[i]->value);
+		}
+		strbuf_addch(out, '}');
+		break;
+	default:
+		strbuf_addstr(out, "null");
+	}
+}
+
+static const KeyValue *find_attr(KeyValue **kv, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i]->key, key))
+			return kv[i];
+	return NULL;
+}
+
+static void attrs_inline(struct strbuf *out, KeyValue **kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addf(out, "%s%s=", i ? " " : "", kv[i]->key);
+		value_text(out, kv[i]->value);
+	}
+}
+
+static const char *service_of(KeyValue **kv, size_t n)
+{
+	const KeyValue *s = find_attr(kv, n, "service.name");
+
+	return s && s->value && s->value->value_case ==
+				     OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
+		       ? s->value->string_value
+		       : "?";
+}
+
+static void ms_text(struct strbuf *out, int64_t ns)
+{
+	if (ns < 0) {
+		strbuf_addch(out, '-');
+		ns = -ns;
+	}
+	strbuf_addf(out, "%lld.%03dms", (long long)(ns / 1000000), (int)(ns / 1000 % 1000));
+}
+
+static void time_text(struct strbuf *out, uint64_t ns)
+{
+	char t[64];
+
+	time_format_rfc3339((int64_t)ns, t, sizeof(t));
+	strbuf_addstr(out, t);
+}
+
+static int keep(struct show *sh, ProtobufCMessage *m)
+{
+	ProtobufCMessage **p = realloc(sh->msgs, (sh->nmsgs + 1) * sizeof(*p));
+
+	if (!p)
+		return -1;
+	sh->msgs = p;
+	sh->msgs[sh->nmsgs++] = m;
+	return 0;
+}
+
+/* The trace this span belongs to, when it is one we show (NULL: skip). */
+static struct trace_acc *trace_for(struct show *sh, const Span *s)
+{
+	struct trace_acc *t;
+
+	if (s->trace_id.len != 16)
+		return NULL;
+	if (sh->filter && memcmp(s->trace_id.data, sh->want_trace, 16))
+		return NULL;
+	for (size_t i = 0; i < sh->ntraces; i++)
+		if (!memcmp(sh->traces[i].id, s->trace_id.data, 16))
+			return &sh->traces[i];
+	if (sh->ntraces >= sh->c->limit)
+		return NULL;
+	t = realloc(sh->traces, (sh->ntraces + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	sh->traces = t;
+	t = &sh->traces[sh->ntraces++];
+	memset(t, 0, sizeof(*t));
+	memcpy(t->id, s->trace_id.data, 16);
+	return t;
+}
+
+static int take_traces(struct show *sh, const uint8_t *data, size_t len)
+{
+	Opentelemetry__Proto__Trace__V1__TracesData *td =
+		opentelemetry__proto__trace__v1__traces_data__unpack(NULL, len, data);
+	bool used = false;
+
+	if (!td)
+		return -1;
+	for (size_t r = 0; r < td->n_resource_spans; r++) {
+		Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = td->resource_spans[r];
+		const char *svc = rs->resource ? service_of(rs->resource->attributes,
+							    rs->resource->n_attributes)
+					       : "?";
+
+		for (size_t k = 0; k < rs->n_scope_spans; k++) {
+			for (size_t i = 0; i < rs->scope_spans[k]->n_spans; i++) {
+				Span *s = rs->scope_spans[k]->spans[i];
+				struct trace_acc *t = trace_for(sh, s);
+
+				sh->spans_seen++;
+				if (!t)
+					continue;
+				if (t->n == t->cap) {
+					size_t cap = t->cap ? t->cap * 2 : 16;
+					struct shown_span *p = realloc(t->spans, cap * sizeof(*p));
+
+					if (!p)
+						return -1;
+					t->spans = p;
+					t->cap = cap;
+				}
+				t->spans[t->n].span = s;
+				t->spans[t->n].service = svc;
+				t->spans[t->n].depth = 0;
+				t->spans[t->n].printed = 0;
+				t->n++;
+				used = true;
+			}
+		}
+	}
+	if (!used) {
+		protobuf_c_message_free_unpacked(&td->base, NULL);
+		return 0;
+	}
+	return keep(sh, &td->base);
+}
+
+static const char *const kind_names[] = { "unspecified", "internal", "server",
+					   "client",      "producer", "consumer" };
+
+static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t t0, int depth)
+{
+	struct shown_span *ss = &t->spans[i];
+	const Span *s = ss->span;
+	struct strbuf line = STRBUF_INIT;
+	size_t shown = 0;
+
+	ss->printed = 1;
+	strbuf_addf(&line, "%*s%s [%s] %s +", depth * 2 + 2, "", s->name, ss->service,
+		    kind_names[s->kind < 6 ? s->kind : 0]);
+	ms_text(&line, (int64_t)(s->start_time_unix_nano - t0));
+	strbuf_addch(&line, ' ');
+	ms_text(&line, (int64_t)(s->end_time_unix_nano - s->start_time_unix_nano));
+	if (s->status && s->status->code == OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR)
+		strbuf_addf(&line, " ERROR%s%s", s->status->message[0] ? ": " : "",
+			    s->status->message);
+	for (size_t k = 0; k < sizeof(key_attrs) / sizeof(key_attrs[0]) && shown < MAX_KEY_ATTRS; k++) {
+		const KeyValue *kv = find_attr(s->attributes, s->n_attributes, key_attrs[k]);
+
+		if (!kv)
+			continue;
+		strbuf_addf(&line, "%s%s=", shown ? " " : "  ", kv->key);
+		value_text(&line, kv->value);
+		shown++;
+	}
+	printf("%s\n", line.buf);
+	strbuf_release(&line);
+	/* children: spans whose parent is this one, in start order */
+	for (;;) {
+		size_t best = t->n;
+
+		for (size_t k = 0; k < t->n; k++) {
+			const Span *c = t->spans[k].span;
+
+			if (t->spans[k].printed || c->parent_span_id.len != s->span_id.len ||
+			    memcmp(c->parent_span_id.data, s->span_id.data, s->span_id.len))
+				continue;
+			if (best == t->n ||
+			    c->start_time_unix_nano < t->spans[best].span->start_time_unix_nano)
+				best = k;
+		}
+		if (best == t->n || depth > 64)
+			break;
+		print_span(sh, t, best, t0, depth + 1);
+	}
+}
+
+static int has_parent_here(const struct trace_acc *t, const Span *s)
+{
+	if (!s->parent_span_id.len)
+		return 0;
+	for (size_t k = 0; k < t->n; k++)
+		if (t->spans[k].span->span_id.len == s->parent_span_id.len &&
+		    !memcmp(t->spans[k].span->span_id.data, s->parent_span_id.data,
+			    s->parent_span_id.len))
+			return 1;
+	return 0;
+}
+
+static void print_traces(struct show *sh)
+{
+	for (size_t i = 0; i < sh->ntraces; i++) {
+		struct trace_acc *t = &sh->traces[i];
+		uint64_t t0 = UINT64_MAX, t1 = 0;
+		struct strbuf head = STRBUF_INIT;
+		char hex[33];
+
+		for (size_t k = 0; k < t->n; k++) {
+			if (t->spans[k].span->start_time_unix_nano < t0)
+				t0 = t->spans[k].span->start_time_unix_nano;
+			if (t->spans[k].span->end_time_unix_nano > t1)
+				t1 = t->spans[k].span->end_time_unix_nano;
+		}
+		hex_encode(t->id, 16, hex);
+		hex[32] = '\0';
+		strbuf_addf(&head, "trace %s  %zu spans  ", hex, t->n);
+		time_text(&head, t0);
+		strbuf_addch(&head, ' ');
+		ms_text(&head, (int64_t)(t1 - t0));
+		printf("%s\n", head.buf);
+		strbuf_release(&head);
+		/* roots first (and orphans whose parent is not in the file), by start */
+		for (;;) {
+			size_t best = t->n;
+
+			for (size_t k = 0; k < t->n; k++) {
+				if (t->spans[k].printed || has_parent_here(t, t->spans[k].span))
+					continue;
+				if (best == t->n || t->spans[k].span->start_time_unix_nano <
+							    t->spans[best].span->start_time_unix_nano)
+					best = k;
+			}
+			if (best == t->n)
+				break;
+			print_span(sh, t, best, t0, 0);
+		}
+		/* a parent cycle would leave spans unprinted: show them flat */
+		for (size_t k = 0; k < t->n; k++)
+			if (!t->spans[k].printed)
+				print_span(sh, t, k, t0, 0);
+	}
+}
+
+static void point_line(struct show *sh, const char *svc, const char *name, const char *unit,
+		       const char *type, KeyValue **attrs, size_t nattrs, uint64_t time,
+		       const char *value)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	if (sh->metric_points++ >= sh->c->limit * 50)
+		return;
+	time_text(&line, time);
+	strbuf_addf(&line, " %s [%s] %s%s%s%s {", type, svc, name, unit[0] ? " (" : "", unit,
+		    unit[0] ? ")" : "");
+	attrs_inline(&line, attrs, nattrs);
+	strbuf_addf(&line, "} %s", value);
+	printf("%s\n", line.buf);
+	strbuf_release(&line);
+}
+
+static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
+{
+	Opentelemetry__Proto__Metrics__V1__MetricsData *md =
+		opentelemetry__proto__metrics__v1__metrics_data__unpack(NULL, len, data);
+
+	if (!md)
+		return -1;
+	for (size_t r = 0; r < md->n_resource_metrics; r++) {
+		Opentelemetry__Proto__Metrics__V1__ResourceMetrics *rm = md->resource_metrics[r];
+		const char *svc = rm->resource ? service_of(rm->resource->attributes,
+							    rm->resource->n_attributes)
+					       : "?";
+
+		for (size_t k = 0; k < rm->n_scope_metrics; k++) {
+			for (size_t i = 0; i < rm->scope_metrics[k]->n_metrics; i++) {
+				Opentelemetry__Proto__Metrics__V1__Metric *m =
+					rm->scope_metrics[k]->metrics[i];
+				char v[128], num[32], num2[32];
+
+				switch (m->data_case) {
+				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE:
+				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM: {
+					bool gauge = m->data_case ==
+						     OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
+					size_t n = gauge ? m->gauge->n_data_points : m->sum->n_data_points;
+
+					for (size_t p = 0; p < n; p++) {
+						Opentelemetry__Proto__Metrics__V1__NumberDataPoint *dp =
+							gauge ? m->gauge->data_points[p] : m->sum->data_points[p];
+
+						if (dp->value_case == OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_INT)
+							num[fmt_i64(num, dp->as_int)] = '\0';
+						else
+							num[fmt_double(num, dp->as_double)] = '\0';
+						point_line(sh, svc, m->name, m->unit, gauge ? "gauge" : "sum",
+							   dp->attributes, dp->n_attributes, dp->time_unix_nano, num);
+					}
+					break;
+				}
+				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM:
+					for (size_t p = 0; p < m->histogram->n_data_points; p++) {
+						Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *dp =
+							m->histogram->data_points[p];
+
+						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] = '\0';
+						snprintf(v, sizeof(v), "count=%llu sum=%s buckets=%zu",
+							 (unsigned long long)dp->count, num, dp->n_bucket_counts);
+						point_line(sh, svc, m->name, m->unit, "histogram", dp->attributes,
+							   dp->n_attributes, dp->time_unix_nano, v);
+					}
+					break;
+				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM:
+					for (size_t p = 0; p < m->exponential_histogram->n_data_points; p++) {
+						Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint *dp =
+							m->exponential_histogram->data_points[p];
+
+						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] = '\0';
+						snprintf(v, sizeof(v), "count=%llu sum=%s scale=%d",
+							 (unsigned long long)dp->count, num, dp->scale);
+						point_line(sh, svc, m->name, m->unit, "exponential_histogram",
+							   dp->attributes, dp->n_attributes, dp->time_unix_nano, v);
+					}
+					break;
+				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUMMARY:
+					for (size_t p = 0; p < m->summary->n_data_points; p++) {
+						Opentelemetry__Proto__Metrics__V1__SummaryDataPoint *dp =
+							m->summary->data_points[p];
+
+						num[fmt_double(num, dp->sum)] = '\0';
+						num2[fmt_u64(num2, dp->count)] = '\0';
+						snprintf(v, sizeof(v), "count=%s sum=%s quantiles=%zu", num2, num,
+							 dp->n_quantile_values);
+						point_line(sh, svc, m->name, m->unit, "summary", dp->attributes,
+							   dp->n_attributes, dp->time_unix_nano, v);
+					}
+					break;
+				default:
+					break;
+				}
+			}
+		}
+	}
+	protobuf_c_message_free_unpacked(&md->base, NULL);
+	return 0;
+}
+
+static int take_logs(struct show *sh, const uint8_t *data, size_t len)
+{
+	Opentelemetry__Proto__Logs__V1__LogsData *ld =
+		opentelemetry__proto__logs__v1__logs_data__unpack(NULL, len, data);
+
+	if (!ld)
+		return -1;
+	for (size_t r = 0; r < ld->n_resource_logs; r++) {
+		Opentelemetry__Proto__Logs__V1__ResourceLogs *rl = ld->resource_logs[r];
+		const char *svc = rl->resource ? service_of(rl->resource->attributes,
+							    rl->resource->n_attributes)
+					       : "?";
+
+		for (size_t k = 0; k < rl->n_scope_logs; k++) {
+			for (size_t i = 0; i < rl->scope_logs[k]->n_log_records; i++) {
+				Opentelemetry__Proto__Logs__V1__LogRecord *lr =
+					rl->scope_logs[k]->log_records[i];
+				struct strbuf line = STRBUF_INIT;
+				char hex[33];
+
+				if (sh->log_records++ >= sh->c->limit * 50)
+					continue;
+				time_text(&line, lr->time_unix_nano ? lr->time_unix_nano
+								    : lr->observed_time_unix_nano);
+				strbuf_addf(&line, " %s [%s]",
+					    lr->severity_text[0] ? lr->severity_text : "-", svc);
+				if (lr->event_name[0])
+					strbuf_addf(&line, " event=%s", lr->event_name);
+				strbuf_addch(&line, ' ');
+				value_text(&line, lr->body);
+				if (lr->trace_id.len == 16) {
+					hex_encode(lr->trace_id.data, 16, hex);
+					hex[32] = '\0';
+					strbuf_addf(&line, "  trace=%s", hex);
+				}
+				if (lr->span_id.len == 8) {
+					hex_encode(lr->span_id.data, 8, hex);
+					hex[16] = '\0';
+					strbuf_addf(&line, " span=%s", hex);
+				}
+				if (lr->n_attributes) {
+					strbuf_addstr(&line, "  ");
+					attrs_inline(&line, lr->attributes, lr->n_attributes);
+				}
+				printf("%s\n", line.buf);
+				strbuf_release(&line);
+			}
+		}
+	}
+	protobuf_c_message_free_unpacked(&ld->base, NULL);
+	return 0;
+}
+
+static int show_file(struct show *sh, const char *path)
+{
+	struct read_options ro = { READ_FRAMING_AUTO, true, 0 };
+	struct otelsim_error err;
+	struct read_record rec;
+	struct reader *r;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if (reader_open(path, &ro, &r, &err))
+		return cli_fail(sh->c, &err);
+	while ((rc = reader_next(r, &rec, &err)) > 0) {
+		int bad = 0;
+
+		if (rec.empty)
+			continue;
+		if (rec.signal == OTELSIM_TRACES)
+			bad = take_traces(sh, rec.data, rec.len);
+		else if (rec.signal == OTELSIM_METRICS)
+			bad = take_metrics(sh, rec.data, rec.len);
+		else
+			bad = take_logs(sh, rec.data, rec.len);
+		if (bad) {
+			fprintf(stderr, "%s: %s: record %llu: cannot decode it\n", sh->c->prog, path,
+				(unsigned long long)rec.index);
+			reader_free(r);
+			return EXIT_USAGE;
+		}
+	}
+	reader_free(r);
+	if (rc < 0)
+		return cli_fail(sh->c, &err);
+	return EXIT_OK;
+}
 
 int cmd_show(struct cli *c)
 {
-	cli_usage_error(c, "'show' is not available in this build yet");
-	return EXIT_USAGE;
+	struct show sh;
+	struct otelsim_error err;
+	char **paths = NULL;
+	size_t npaths = 0;
+	int rc = EXIT_OK;
+
+	memset(&sh, 0, sizeof(sh));
+	memset(&err, 0, sizeof(err));
+	sh.c = c;
+	if (!c->nargs) {
+		cli_usage_error(c, "show needs a file or a dataset folder");
+		return EXIT_USAGE;
+	}
+	if (c->trace_id) {
+		if (hex_decode(c->trace_id, strlen(c->trace_id), sh.want_trace, 16)) {
+			cli_usage_error(c, "--trace: expected 32 hex digits, got '%s'", c->trace_id);
+			return EXIT_USAGE;
+		}
+		sh.filter = true;
+	}
+	if (read_expand((const char *const *)c->args, c->nargs, &paths, &npaths, &err))
+		return cli_fail(c, &err);
+	for (size_t i = 0; i < npaths && rc == EXIT_OK; i++)
+		rc = show_file(&sh, paths[i]);
+	if (rc == EXIT_OK) {
+		print_traces(&sh);
+		if (sh.filter && !sh.ntraces) {
+			fprintf(stderr, "%s: no trace %s in %zu file(s)\n", c->prog, c->trace_id, npaths);
+			rc = EXIT_RUNTIME;
+		}
+		if (!c->quiet && (sh.metric_points > c->limit * 50 || sh.log_records > c->limit * 50))
+			fprintf(stderr, "%s: showed the first %llu metric points and log records of each kind (--limit)\n",
+				c->prog, (unsigned long long)c->limit * 50);
+	}
+	read_paths_free(paths, npaths);
+	for (size_t i = 0; i < sh.ntraces; i++)
+		free(sh.traces[i].spans);
+	free(sh.traces);
+	for (size_t i = 0; i < sh.nmsgs; i++)
+		protobuf_c_message_free_unpacked(sh.msgs[i], NULL);
+	free(sh.msgs);
+	return rc;
 }
