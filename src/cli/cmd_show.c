@@ -147,7 +147,7 @@ static void time_text(struct strbuf *out, uint64_t ns)
 
 static int keep(struct show *sh, ProtobufCMessage *m)
 {
-	ProtobufCMessage **p = realloc(sh->msgs, (sh->nmsgs + 1) * sizeof(*p));
+	ProtobufCMessage **p = realloc(sh->msgs, (sh->nmsgs + 1) * sizeof(ProtobufCMessage *));
 
 	if (!p)
 		return -1;
