@@ -13,8 +13,9 @@ SANITIZE ?=
 COVERAGE ?=
 WERROR ?= -Werror
 BUILD := build
+comma := ,
 ifneq ($(SANITIZE),)
-BUILD := build/san
+BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
 endif
 ifneq ($(COVERAGE),)
 BUILD := build/cov
@@ -186,6 +187,11 @@ install: all
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/otelsim/*.h $(DESTDIR)$(PREFIX)/include/otelsim/
 	cp -R config conventions scenarios $(DESTDIR)$(PREFIX)/share/otelsim/
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+		'Name: otelsim' 'Description: deterministic OpenTelemetry telemetry files from YAML scenarios' \
+		'Version: $(VERSION)' 'Requires: $(PKGS)' 'Libs: -L$${libdir} -lotelsim -lm -lpthread' \
+		'Cflags: -I$${includedir}' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/otelsim.pc
 
 clean:
 	rm -rf build

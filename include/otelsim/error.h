@@ -15,6 +15,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum otelsim_code {
 	OTELSIM_OK = 0,
 	OTELSIM_EINPUT = -1,   /* the user's file, flag or value is wrong: exit 2 */
@@ -44,5 +48,9 @@ int otelsim_exit_status(int code);
  * always NUL-terminated. Returns buf.
  */
 char *otelsim_error_format(const struct otelsim_error *err, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -33,6 +33,10 @@
 #include "otelsim/error.h"
 #include "otelsim/version.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct otelsim;
 
 struct otelsim_load_options {
@@ -51,6 +55,16 @@ struct otelsim_load_options {
 enum otelsim_format { OTELSIM_FORMAT_OTLP = 0, OTELSIM_FORMAT_OTLP_JSON, OTELSIM_FORMAT_NDJSON };
 enum otelsim_framing { OTELSIM_FRAMING_BE32 = 0, OTELSIM_FRAMING_VARINT };
 enum otelsim_signal { OTELSIM_TRACES = 0, OTELSIM_METRICS, OTELSIM_LOGS, OTELSIM_EVENTS };
+
+/*
+ * A flag that stops a render when set, from any thread or a signal handler.
+ * C++ callers pass the address of a std::atomic<int> (same layout).
+ */
+#ifdef __cplusplus
+typedef int otelsim_cancel_flag;
+#else
+typedef _Atomic int otelsim_cancel_flag;
+#endif
 
 struct otelsim_render_options {
 	const char *scenario;        /* by name; NULL: a weighted mixed workload */
@@ -95,14 +109,17 @@ struct otelsim_render_options {
 	 * "interrupted" and writes nothing. Threads read it with atomic_load;
 	 * a signal handler may store to it (atomic_int is lock-free on every
 	 * platform otelsim builds on). May be NULL. */
-	const _Atomic int *cancel;
+	const otelsim_cancel_flag *cancel;
 };
 #define OTELSIM_RENDER_OPTIONS_INIT { 0 }
+
+enum { OTELSIM_SEED_FROM_CONFIG = 0, OTELSIM_SEED_FROM_SCENARIO, OTELSIM_SEED_FROM_OPTIONS };
 
 struct otelsim_render_result {
 	uint64_t traces, spans, error_spans, records, bytes;
 	int64_t start_ns, end_ns;   /* earliest span start, latest span end */
 	uint64_t seed;
+	int seed_origin;            /* where seed came from: OTELSIM_SEED_FROM_* */
 	int64_t interval_ns;        /* between trace starts */
 	char dataset_dir[1024];     /* files: where the dataset landed */
 };
@@ -153,5 +170,9 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
  */
 int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *opts,
 			 struct otelsim_render_result *res, struct otelsim_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -222,6 +222,7 @@ int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *
 	if (!rc) {
 		res->traces = rs.end_trace - rs.first_trace;
 		res->seed = rs.plan.seed;
+		res->seed_origin = rs.seed_origin;
 		res->interval_ns = rs.plan.interval_ns;
 		res->start_ns = rs.plan.start_ns;
 	}
@@ -252,6 +253,7 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	if (rc)
 		goto cleanup;
 	res->seed = rs.plan.seed;
+	res->seed_origin = rs.seed_origin;
 	res->interval_ns = rs.plan.interval_ns;
 	memset(&c, 0, sizeof(c));
 	c.o = o;
@@ -299,6 +301,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	if (rc)
 		goto cleanup;
 	res->seed = rs.plan.seed;
+	res->seed_origin = rs.seed_origin;
 	res->interval_ns = rs.plan.interval_ns;
 	if (!rs.rel_dir) {
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");

@@ -20,6 +20,7 @@ struct run_spec {
 	const char *rel_dir;        /* dataset folder below out_dir */
 	uint64_t first_block, end_block;  /* this shard's blocks */
 	uint64_t first_trace, end_trace;
+	int seed_origin;            /* OTELSIM_SEED_FROM_* */
 	struct arena arena;         /* pool and weights */
 };
 

@@ -143,8 +143,10 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 			p->interval_ns = s->interval_ns;
 			p->jitter_ns = s->interval_jitter_ns;
 		}
-		if (s->has_seed)
+		if (s->has_seed) {
 			p->seed = s->seed;
+			rs->seed_origin = OTELSIM_SEED_FROM_SCENARIO;
+		}
 		rs->label = s->name;
 		rs->rel_dir = s->rel_dir[0] ? arena_printf(&rs->arena, "%s/%s", s->rel_dir, s->name)
 					    : s->name;
@@ -168,6 +170,18 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 			p->npool++;
 		}
 		if (!p->npool) {
+			/* a tagged scenario left out only by its weight: say so */
+			for (uint32_t i = 0; i < m->nscenarios; i++) {
+				const struct scenario *s = m->scenarios[i];
+
+				if (!s->reference && has_any_tag(s, o->tags, o->ntags))
+					return error_set(err, OTELSIM_EUSAGE,
+							 "no scenario %s has a workload_weight above 0 ('%s' has "
+							 "%g: render it with --each-once or 'otelsim scenario "
+							 "--name %s')",
+							 o->ntags ? "with those tags" : "loaded", s->name,
+							 s->weight, s->name);
+			}
 			if (o->ntags)
 				return error_set(err, OTELSIM_EUSAGE,
 						 "no scenario has any of the tags given with --tags");
@@ -185,8 +199,10 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		p->count = o->count;
 	if (o->interval_set)
 		p->interval_ns = o->interval_ns;
-	if (o->seed_set)
+	if (o->seed_set) {
 		p->seed = o->seed;
+		rs->seed_origin = OTELSIM_SEED_FROM_OPTIONS;
+	}
 	{
 		int rc = check_time_range(o, p, err);
 

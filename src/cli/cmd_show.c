@@ -53,6 +53,7 @@ struct show {
 	ProtobufCMessage **msgs;  /* kept alive: spans point into them */
 	size_t nmsgs;
 	uint64_t metric_points, log_records, spans_seen;
+	bool more;                /* traces left out by --limit */
 	uint64_t kind_limit;      /* points and records shown of each kind: limit * 50 */
 	int failed;
 };
@@ -169,8 +170,10 @@ static struct trace_acc *trace_for(struct show *sh, const Span *s)
 	for (size_t i = 0; i < sh->ntraces; i++)
 		if (!memcmp(sh->traces[i].id, s->trace_id.data, 16))
 			return &sh->traces[i];
-	if (sh->ntraces >= sh->c->limit)
+	if (sh->ntraces >= sh->c->limit) {
+		sh->more = true;
 		return NULL;
+	}
 	t = realloc(sh->traces, (sh->ntraces + 1) * sizeof(*t));
 	if (!t)
 		return NULL;
@@ -290,8 +293,28 @@ static int has_parent_here(const struct trace_acc *t, const Span *s)
 	return 0;
 }
 
+static uint64_t trace_start(const struct trace_acc *t)
+{
+	uint64_t t0 = UINT64_MAX;
+
+	for (size_t k = 0; k < t->n; k++)
+		if (t->spans[k].span->start_time_unix_nano < t0)
+			t0 = t->spans[k].span->start_time_unix_nano;
+	return t0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	uint64_t x = trace_start(a), y = trace_start(b);
+
+	return x < y ? -1 : x > y;
+}
+
 static void print_traces(struct show *sh)
 {
+	/* in time order, whatever order the files hold them in */
+	if (sh->ntraces > 1)
+		qsort(sh->traces, sh->ntraces, sizeof(struct trace_acc), by_start);
 	for (size_t i = 0; i < sh->ntraces; i++) {
 		struct trace_acc *t = &sh->traces[i];
 		uint64_t t0 = UINT64_MAX, t1 = 0;
@@ -561,6 +584,9 @@ int cmd_show(struct cli *c)
 			fprintf(stderr, "%s: no trace %s in %zu file(s)\n", c->prog, c->trace_id, npaths);
 			rc = EXIT_RUNTIME;
 		}
+		if (!c->quiet && sh.more)
+			fprintf(stderr, "%s: showed %zu trace%s; the files hold more (--limit N shows more)\n",
+				c->prog, sh.ntraces, sh.ntraces == 1 ? "" : "s");
 		if (!c->quiet && (sh.metric_points > sh.kind_limit || sh.log_records > sh.kind_limit))
 			fprintf(stderr, "%s: showed the first %llu metric points and log records of each kind (--limit)\n",
 				c->prog, (unsigned long long)sh.kind_limit);

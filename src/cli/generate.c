@@ -22,17 +22,18 @@ static int print_text(void *ctx, const char *text, size_t len)
 static void summary(const struct cli *c, const char *label, const struct otelsim_render_result *r,
 		    double secs)
 {
-	char traces[32], spans[32], bytes[32], rate[32];
+	char traces[32], spans[32], errors[32], bytes[32], rate[32];
 
 	if (c->quiet)
 		return;
 	human_count(traces, sizeof(traces), r->traces);
 	human_count(spans, sizeof(spans), r->spans);
+	human_count(errors, sizeof(errors), r->error_spans);
 	human_bytes(bytes, sizeof(bytes), r->bytes);
 	human_count(rate, sizeof(rate), secs > 0 ? (uint64_t)((double)r->spans / secs) : r->spans);
-	fprintf(stderr, "%s: %s traces, %s spans (%llu errors) in %.2fs, %s spans/s -> %s/ (%s)\n",
-		label, traces, spans, (unsigned long long)r->error_spans, secs, rate,
-		r->dataset_dir, bytes);
+	fprintf(stderr, "%s: %s trace%s, %s span%s (%s error%s) in %.2fs, %s spans/s -> %s/ (%s)\n",
+		label, traces, r->traces == 1 ? "" : "s", spans, r->spans == 1 ? "" : "s", errors,
+		r->error_spans == 1 ? "" : "s", secs, rate, r->dataset_dir, bytes);
 }
 
 /* Render one dataset per the options; returns an exit status. */
@@ -72,6 +73,7 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 int cli_generate(struct cli *c, struct otelsim *os)
 {
 	int rc = EXIT_OK;
+	size_t rendered = 0;
 
 	cli_install_signals();
 	if (c->cmd_bit == CMD_SCENARIO || c->cmd_bit == CMD_RUN) {
@@ -98,9 +100,16 @@ int cli_generate(struct cli *c, struct otelsim *os)
 			continue;
 		if (c->category && strcmp(c->category, si.category))
 			continue;
+		rendered++;
 		rc = render_one(c, os, si.name, si.name);
 		if (atomic_load(&cli_interrupted))
 			break;
+	}
+	if (rc == EXIT_OK && !rendered) {
+		cli_usage_error(c, c->category ? "no scenario in category '%s' (see 'otelsim list')"
+					       : "no scenarios to render%s",
+				c->category ? c->category : "");
+		return EXIT_USAGE;
 	}
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/rng.h"
 #include "util/timefmt.h"
 
 struct send_state {
@@ -35,7 +36,8 @@ struct send_state {
 	size_t npending;
 	/* outcome */
 	uint64_t requests, accepted, rejected, failed, failed_requests, retries;
-	char last_error[600];
+	char last_error[1200];
+	const char *url;
 	struct progress *bar;
 	int submit_error;
 	struct otelsim_error err;
@@ -56,7 +58,14 @@ static void on_done(void *ctx, void *tag, const struct send_result *r)
 	} else {
 		st->failed += r->items;
 		st->failed_requests++;
-		snprintf(st->last_error, sizeof(st->last_error), "%s", r->message);
+		if (r->http_status)
+			snprintf(st->last_error, sizeof(st->last_error), "%s answered HTTP %d: %s",
+				 st->url, r->http_status, r->message);
+		else if (r->grpc_status > 0)
+			snprintf(st->last_error, sizeof(st->last_error), "%s answered grpc-status %d: %s",
+				 st->url, r->grpc_status, r->message);
+		else
+			snprintf(st->last_error, sizeof(st->last_error), "%s: %s", st->url, r->message);
 	}
 }
 
@@ -188,9 +197,15 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		goto out;
 	}
 	cfg.concurrency = 4;
+	/*
+	 * Live data goes stale: give up on a request after 30 s of retries (the
+	 * replay tool's budget is 5 minutes), so a wrong port fails in seconds.
+	 */
+	cfg.retry_max_elapsed_ms = 30000;
 	st.concurrency = cfg.concurrency;
 	st.json = cfg.target[OTELSIM_TRACES].protocol == SENDER_HTTP_JSON;
 	url = cfg.target[OTELSIM_TRACES].url;
+	st.url = url;
 	if (sender_new(&cfg, on_done, &st, &st.s, &err)) {
 		rc = cli_fail(c, &err);
 		goto out;
@@ -218,12 +233,29 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		rc = cli_fail(c, &err);
 		goto out;
 	}
+	if (res.seed_origin == OTELSIM_SEED_FROM_CONFIG) {
+		/*
+		 * Live runs repeated for load tests must not send the same trace
+		 * ids every time: without --seed (or a scenario seed) the seed
+		 * comes from the clock, and is printed so a run can be repeated.
+		 */
+		uint64_t now = (uint64_t)time_now_ns() ^ ((uint64_t)getpid() << 32);
+
+		ro.seed_set = true;
+		ro.seed = rng_hash(&now, sizeof(now));
+		if (otelsim_plan(os, &ro, &res, &err)) {
+			rc = cli_fail(c, &err);
+			goto out;
+		}
+	}
 	st.interval_ns = res.interval_ns;
 	total = res.traces;
 	if (!c->quiet)
-		fprintf(stderr, "%s: sending %llu traces, one every %.3gs, to %s (%s)\n", label,
-			(unsigned long long)res.traces, (double)st.interval_ns / 1e9, url,
-			endpoint_protocol_name(cfg.target[OTELSIM_TRACES].protocol));
+		fprintf(stderr, "%s: sending %llu trace%s, one every %.3gs, to %s (%s), seed %llu\n",
+			label, (unsigned long long)res.traces, res.traces == 1 ? "" : "s",
+			(double)st.interval_ns / 1e9, url,
+			endpoint_protocol_name(cfg.target[OTELSIM_TRACES].protocol),
+			(unsigned long long)res.seed);
 	st.bar = progress_new(label, !c->quiet && isatty(2));
 	t0 = st.t0_mono = time_mono_ns();
 	rc = otelsim_render(os, &ro, on_record, &st, &res, &err);
@@ -248,9 +280,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 			(unsigned long long)st.failed, (unsigned long long)st.retries);
 	else if (!c->quiet || st.failed || st.rejected)
 		fprintf(stderr,
-			"%s: sent %llu traces (%s spans) in %.1fs: %s accepted, %llu rejected, "
+			"%s: sent %llu trace%s (%s spans) in %.1fs: %s accepted, %llu rejected, "
 			"%llu failed, %llu retries\n",
-			label, (unsigned long long)res.traces, spans,
+			label, (unsigned long long)res.traces, res.traces == 1 ? "" : "s", spans,
 			(double)(time_mono_ns() - t0) / 1e9, accepted, (unsigned long long)st.rejected,
 			(unsigned long long)st.failed, (unsigned long long)st.retries);
 	if (rc) {
