@@ -3,16 +3,13 @@
 
 #include "cli/cli.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 
+/* --tags: any of them (none given: every scenario) */
 static bool tag_match(const struct cli *c, const struct otelsim_scenario_info *si)
 {
-	if (!c->ntags)
-		return true;
-	for (size_t i = 0; i < c->ntags; i++)
-		for (size_t k = 0; k < si->ntags; k++)
-			if (!strcmp(c->tags[i], si->tags[k]))
-				return true;
-	return false;
+	return !c->ntags ||
+	       strlist_intersects((const char *const *)c->tags, c->ntags, si->tags, si->ntags);
 }
 
 int cmd_list(struct cli *c)

@@ -1,77 +1,68 @@
-#include <dirent.h>
+/*
+ * otelsim validate [PATH...]: load scenario files without rendering and
+ * report every bad one. Folders are walked as `run` walks the scenarios
+ * folder (load_list_files). Exit 2 when a file is invalid, 1 when a file
+ * could not be checked at all (read or memory failure), else 0.
+ *
+ * Each file is loaded on its own (with the config and conventions) so one
+ * bad file does not hide the next; the public loader takes a whole project
+ * at a time, so the config and conventions are read again for each file
+ * (about 1 ms per file with the bundled conventions).
+ */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "load/load.h"
 
-struct list {
-	char **v;
-	size_t n;
+struct tally {
+	size_t invalid;  /* the user's files are wrong: exit 2 */
+	size_t failed;   /* the machine failed us: exit 1 */
 };
 
-static int is_yaml(const char *name)
+static void count(struct tally *t, int status)
 {
-	size_t n = strlen(name);
-
-	return name[0] != '_' && name[0] != '.' &&
-	       ((n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml")));
+	if (status == EXIT_RUNTIME)
+		t->failed++;
+	else if (status)
+		t->invalid++;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* The files of one command-line argument, appended to *files. */
+static void collect(struct cli *c, const char *arg, struct load_files *files, struct tally *t)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	struct otelsim_error err;
+	struct stat st;
 
-static int add(struct list *l, const char *path)
-{
-	char **p = realloc(l->v, (l->n + 1) * sizeof(*p));
-
-	if (!p)
-		return -1;
-	l->v = p;
-	l->v[l->n] = strdup(path);
-	return l->v[l->n++] ? 0 : -1;
-}
-
-/* every scenario file below dir, sorted */
-static int walk(const char *dir, struct list *l)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	struct list here = { NULL, 0 };
-	int rc = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			rc |= add(&here, e->d_name);
-	closedir(d);
-	if (here.n)  /* an empty folder: here.v is NULL, which qsort may not take */
-		qsort(here.v, here.n, sizeof(*here.v), cmp_str);
-	for (size_t i = 0; i < here.n; i++) {
-		char path[4096];
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, here.v[i]);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			rc |= walk(path, l);
-		else if (is_yaml(here.v[i]))
-			rc |= add(l, path);
-		free(here.v[i]);
+	memset(&err, 0, sizeof(err));
+	if (stat(arg, &st)) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			fprintf(stderr, "%s: %s: no such file or folder\n", c->prog, arg);
+			t->invalid++;
+		} else {
+			fprintf(stderr, "%s: %s: cannot read: %s\n", c->prog, arg, strerror(errno));
+			t->failed++;
+		}
+		return;
 	}
-	free(here.v);
-	return rc;
+	if (S_ISDIR(st.st_mode)) {
+		if (load_list_files(arg, files, &err))
+			count(t, cli_fail(c, &err));
+	} else if (load_files_add(files, arg)) {
+		fprintf(stderr, "%s: out of memory\n", c->prog);
+		t->failed++;
+	}
 }
 
 int cmd_validate(struct cli *c)
 {
-	struct list files = { NULL, 0 };
+	struct load_files files = { 0 };
+	struct tally t = { 0, 0 };
 	struct otelsim *os;
-	size_t bad = 0;
-	int rc = 0;
+	int rc;
 	static const char *const none[1] = { NULL };
 
 	/* the config and conventions first: every scenario depends on them */
@@ -79,19 +70,6 @@ int cmd_validate(struct cli *c)
 	if (rc)
 		return rc;
 	otelsim_free(os);
-	for (size_t i = 0; i < c->nargs; i++) {
-		struct stat st;
-
-		if (stat(c->args[i], &st)) {
-			fprintf(stderr, "%s: %s: no such file or folder\n", c->prog, c->args[i]);
-			bad++;
-			continue;
-		}
-		if (S_ISDIR(st.st_mode) ? walk(c->args[i], &files) : add(&files, c->args[i])) {
-			fprintf(stderr, "%s: %s: cannot read\n", c->prog, c->args[i]);
-			bad++;
-		}
-	}
 	if (!c->nargs) {
 		/* the whole project, as `run` would load it */
 		rc = cli_load(c, NULL, 0, &os);
@@ -102,19 +80,25 @@ int cmd_validate(struct cli *c)
 		}
 		return rc;
 	}
+	for (size_t i = 0; i < c->nargs; i++)
+		collect(c, c->args[i], &files, &t);
 	for (size_t i = 0; i < files.n; i++) {
-		const char *one[1] = { files.v[i] };
+		const char *one[1] = { files.paths[i] };
 
-		if (cli_load(c, one, 1, &os)) {
-			bad++;
-			continue;
-		}
-		otelsim_free(os);
+		rc = cli_load(c, one, 1, &os);
+		if (rc)
+			count(&t, rc);
+		else
+			otelsim_free(os);
 	}
-	if (!c->quiet)
-		fprintf(stderr, "%s: %zu files checked, %zu invalid\n", c->prog, files.n, bad);
-	for (size_t i = 0; i < files.n; i++)
-		free(files.v[i]);
-	free(files.v);
-	return bad ? EXIT_USAGE : EXIT_OK;
+	if (!c->quiet) {
+		if (t.failed)
+			fprintf(stderr, "%s: %zu files checked, %zu invalid, %zu could not be checked\n",
+				c->prog, files.n, t.invalid, t.failed);
+		else
+			fprintf(stderr, "%s: %zu files checked, %zu invalid\n", c->prog, files.n,
+				t.invalid);
+	}
+	load_files_release(&files);
+	return t.failed ? EXIT_RUNTIME : t.invalid ? EXIT_USAGE : EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "load/load.h"
 #include "util/rng.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -66,8 +67,9 @@ static const struct opt_def opts[] = {
 	  "service.name of spans without a service (default: otelsim)",
 	  "a non-empty name" },
 	{ O_VENDOR, "vendor", "NAME", { "VENDOR", "TELEMETRY_SIMULATOR_ATTR_PREFIX" }, CMD_LOADS,
-	  "emit vendor.* span types and attributes as NAME.* (default: vendor)",
-	  "letters, digits, '_', '-' or '.', not ending in '.'" },
+	  "emit vendor.* span types and attributes as NAME.* (default: vendor; NAME like acme, "
+	  "acme_corp or com.acme)",
+	  LOAD_VENDOR_RULE },
 	{ O_THREADS, "threads", "N", { "OTELSIM_THREADS" }, CMD_GEN,
 	  "render threads (default: the CPU count); output bytes never depend on it",
 	  "a number from 1 to 256" },
@@ -115,6 +117,8 @@ static const struct {
 	{ "run", CMD_RUN },       { "render", CMD_RENDER },     { "show", CMD_SHOW },
 };
 
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 void cli_usage_error(const struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -153,18 +157,20 @@ static const struct opt_def *find_opt(const char *name, size_t len)
 
 static const char *suggest_opt(const char *name)
 {
-	const char *best = NULL;
-	size_t bestd = 3;
+	const char *names[NOPTS];
 
-	for (size_t i = 0; i < NOPTS; i++) {
-		size_t d = edit_distance(name, opts[i].name, 2);
+	for (size_t i = 0; i < NOPTS; i++)
+		names[i] = opts[i].name;
+	return suggest(name, names, NOPTS);
+}
 
-		if (d < bestd) {
-			bestd = d;
-			best = opts[i].name;
-		}
-	}
-	return best;
+static const char *suggest_command(const char *name)
+{
+	const char *names[NCOMMANDS];
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	return suggest(name, names, NCOMMANDS);
 }
 
 static int push(char ***list, size_t *n, char *s)
@@ -297,11 +303,7 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		c->service_name = v;
 		break;
 	case O_VENDOR:
-		for (const char *p = v; *p; p++)
-			if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
-				goto bad;
-		if (!*v || v[strlen(v) - 1] == '.')
+		if (load_check_vendor(v, NULL))  /* the loader's rule, checked early */
 			goto bad;
 		c->vendor = v;
 		break;
@@ -385,23 +387,14 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 		if (a[0] != '-' || !a[1]) {
 			if (!c->cmd) {
-				for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+				for (size_t k = 0; k < NCOMMANDS; k++)
 					if (!strcmp(a, commands[k].name)) {
 						c->cmd = commands[k].name;
 						c->cmd_bit = commands[k].bit;
 					}
 				if (!c->cmd) {
-					const char *best = NULL;
-					size_t bestd = 3;
+					const char *best = suggest_command(a);
 
-					for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
-						size_t d = edit_distance(a, commands[k].name, 2);
-
-						if (d < bestd) {
-							bestd = d;
-							best = commands[k].name;
-						}
-					}
 					if (best)
 						cli_usage_error(c, "unknown command '%s' (did you mean '%s'?)", a, best);
 					else

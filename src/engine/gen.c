@@ -13,22 +13,12 @@
 #include "util/detmath.h"
 #include "util/text.h"
 
-static locale_t c_locale(void)
-{
-	static locale_t loc;
-
-	/* a benign race: newlocale gives equal objects; the first wins */
-	if (!loc)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
-}
-
 /* A decimal or exponent number, read in the C locale; whole string only. */
 static bool parse_f64(const char *s, size_t len, double *out)
 {
 	char buf[64];
 	char *end;
-	locale_t c = c_locale();
+	locale_t c = util_c_locale();
 
 	if (len == 0 || len >= sizeof(buf) || !c)
 		return false;

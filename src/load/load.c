@@ -173,12 +173,7 @@ cleanup:
 
 /* ---- the scenario files ------------------------------------------------------ */
 
-struct file_list {
-	char **paths;
-	size_t n, cap;
-};
-
-static int list_add(struct file_list *l, const char *path)
+int load_files_add(struct load_files *l, const char *path)
 {
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 64;
@@ -196,7 +191,7 @@ static int list_add(struct file_list *l, const char *path)
 	return 0;
 }
 
-static void list_free(struct file_list *l)
+void load_files_release(struct load_files *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->paths[i]);
@@ -213,17 +208,15 @@ static bool is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (name[0] == '_' || name[0] == '.')
-		return false;
 	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
 /* Every scenario file below dir, sorted by name at each level. */
-static int walk_dir(const char *dir, int depth, struct file_list *out, struct otelsim_error *err)
+static int walk_dir(const char *dir, int depth, struct load_files *out, struct otelsim_error *err)
 {
 	DIR *d;
 	struct dirent *e;
-	struct file_list names = { 0 };
+	struct load_files names = { 0 };
 	int rc = 0;
 
 	if (depth > MAX_DIR_DEPTH)
@@ -231,15 +224,25 @@ static int walk_dir(const char *dir, int depth, struct file_list *out, struct ot
 				"scenario folders nested deeper than %d levels", MAX_DIR_DEPTH);
 	d = opendir(dir);
 	if (!d)
-		return error_at(err, OTELSIM_EINPUT, dir, 0, 0, "cannot read the scenarios folder: %s",
-				strerror(errno));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		return error_at(err, errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+				dir, 0, 0, "cannot read the scenarios folder: %s", strerror(errno));
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (!e)
+			break;
+		/* '.' hidden, '_' shared includes: neither is a scenario */
+		if (e->d_name[0] == '.' || e->d_name[0] == '_')
 			continue;
-		if (list_add(&names, e->d_name)) {
+		if (load_files_add(&names, e->d_name)) {
 			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 			goto cleanup;
 		}
+	}
+	if (errno) {
+		rc = error_at(err, OTELSIM_EIO, dir, 0, 0, "cannot read the scenarios folder: %s",
+			      strerror(errno));
+		goto cleanup;
 	}
 	if (names.n)
 		qsort(names.paths, names.n, sizeof(char *), cmp_str);
@@ -255,7 +258,7 @@ static int walk_dir(const char *dir, int depth, struct file_list *out, struct ot
 		snprintf(path, len, "%s/%s", dir, names.paths[i]);
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			rc = walk_dir(path, depth + 1, out, err);
-		else if (is_yaml_name(names.paths[i]) && list_add(out, path))
+		else if (is_yaml_name(names.paths[i]) && load_files_add(out, path))
 			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		free(path);
 		if (rc)
@@ -263,8 +266,13 @@ static int walk_dir(const char *dir, int depth, struct file_list *out, struct ot
 	}
 cleanup:
 	closedir(d);
-	list_free(&names);
+	load_files_release(&names);
 	return rc;
+}
+
+int load_list_files(const char *dir, struct load_files *out, struct otelsim_error *err)
+{
+	return walk_dir(dir, 0, out, err);
 }
 
 /* dir without trailing slashes (kept "/" alone) */
@@ -435,28 +443,31 @@ static int cmp_scenario(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
-static int check_vendor(const char *v, struct otelsim_error *err)
+int load_check_vendor(const char *v, struct otelsim_error *err)
 {
-	size_t n = strlen(v);
+	size_t n = v ? strlen(v) : 0;
+	bool ok = n >= 1 && n <= 64, name_start = true;
 
-	if (!n || n > 64)
-		return error_set(err, OTELSIM_EUSAGE, "vendor prefix must be 1 to 64 characters");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ok && i < n; i++) {
 		char ch = v[i];
 
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
-			return error_set(err, OTELSIM_EUSAGE,
-					 "vendor prefix '%s' may only hold letters, digits, '_' and '-'",
-					 v);
+		if (ch == '.')
+			ok = !name_start;  /* no empty name: not first, not after a dot */
+		else
+			ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			     (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+		name_start = ch == '.';
 	}
+	if (!ok || name_start)
+		return error_set(err, OTELSIM_EUSAGE, "vendor prefix '%.100s' must be %s",
+				 v ? v : "", LOAD_VENDOR_RULE);
 	return 0;
 }
 
 int load_model(const struct load_opts *opts, struct model *m, struct otelsim_error *err)
 {
 	struct load_state ls;
-	struct file_list files = { 0 };
+	struct load_files files = { 0 };
 	struct scen_list scens = { 0 };
 	char *root = NULL;
 	const char *vendor = opts->vendor ? opts->vendor : "vendor";
@@ -468,7 +479,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	ls.m = m;
 	ls.opts = opts;
 	ls.err = err;
-	if ((rc = check_vendor(vendor, err)))
+	if ((rc = load_check_vendor(vendor, err)))
 		goto cleanup;
 	m->vendor = arena_strdup(&m->arena, vendor);
 	if (!m->vendor) {
@@ -506,7 +517,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	}
 	if (opts->files) {
 		for (size_t i = 0; i < opts->nfiles; i++)
-			if (list_add(&files, opts->files[i])) {
+			if (load_files_add(&files, opts->files[i])) {
 				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 				goto cleanup;
 			}
@@ -542,6 +553,6 @@ cleanup:
 	free(root);
 	free(ls.svcs);
 	free(scens.items);
-	list_free(&files);
+	load_files_release(&files);
 	return rc;
 }

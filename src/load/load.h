@@ -4,9 +4,9 @@
  * Order: conventions (the bundled registry, then --semconv: one file or a
  * registry folder), config (config/config.yaml: its resource attributes are
  * checked against the conventions), then scenarios: the given files, or
- * every .yaml/.yml below the scenarios folder, recursively, each folder
- * sorted by name (files and folders starting with '_' or '.' are skipped:
- * '_' marks shared includes). Scenarios end up sorted by folder, then name.
+ * every .yaml/.yml below the scenarios folder, recursively (at most 16
+ * levels), each folder sorted by name (files and folders starting with '_'
+ * or '.' are skipped: '_' marks shared includes). Scenarios end up sorted by folder, then name.
  * The dialect of each scenario file is recognised from its top-level keys:
  * native (`root`, load/native.c); trace-generator (`scenario_name`,
  * `root_span`, `steps`) and Dreamweaver (`templates` + `services` +
@@ -45,12 +45,36 @@ struct load_opts {
 	size_t nfiles;
 	const char *bundled_dir;    /* the bundled scenarios folder: its
 				       example_scenario.yaml is `reference` */
-	const char *vendor;         /* NULL: "vendor" */
+	const char *vendor;         /* NULL: "vendor"; see load_check_vendor */
 	const char *service_name;   /* NULL: config's, else "otelsim" */
 	uint64_t max_spans_per_trace;  /* 0: 10000 */
 };
 
 /* Fill *m (model_release frees it, also after a failure). */
 int load_model(const struct load_opts *opts, struct model *m, struct otelsim_error *err);
+
+/*
+ * The scenario files below `dir`, found as load_model finds them (the walk
+ * described above), appended to *out as "dir/sub/name.yaml". Errors:
+ * OTELSIM_EINPUT when a folder does not exist, OTELSIM_EIO when it cannot
+ * be read, OTELSIM_ELIMIT past 16 levels, OTELSIM_ENOMEM.
+ */
+struct load_files {
+	char **paths;  /* malloc'd, each malloc'd */
+	size_t n, cap;
+};
+int load_list_files(const char *dir, struct load_files *out, struct otelsim_error *err);
+int load_files_add(struct load_files *files, const char *path);  /* a copy; 0 or -1 */
+void load_files_release(struct load_files *files);
+
+/*
+ * The vendor prefix replaces "vendor" in vendor.* names, so it must read
+ * as the start of an attribute name: "acme", "acme_corp", or a dotted
+ * namespace such as "com.acme" (no empty names: no leading, trailing or
+ * doubled dot). 0, or OTELSIM_EUSAGE "vendor prefix 'x' must be <rule>".
+ */
+#define LOAD_VENDOR_RULE \
+	"names of letters, digits, '_' or '-' joined by single dots (like acme or com.acme), at most 64 characters"
+int load_check_vendor(const char *vendor, struct otelsim_error *err);
 
 #endif

@@ -1074,7 +1074,7 @@ static int check_links(struct schema_ctx *c, struct native *ns)
 		if (span_named(ns->sc->root, ns->links[i].name))
 			continue;
 		collect_names(ns->sc->root, names, &n, 256);
-		s = schema_suggest(ns->links[i].name, names, n);
+		s = suggest(ns->links[i].name, names, n);
 		if (s)
 			return schema_error(c, OTELSIM_EINPUT, ns->links[i].node,
 					    "link to unknown span '%s' (no span of that type in the scenario; did you mean '%s'?)",

@@ -82,37 +82,12 @@ int schema_error(struct schema_ctx *c, int code, const struct ynode *at, const c
 			msg);
 }
 
-const char *schema_suggest(const char *word, const char *const *cands, size_t n)
-{
-	const char *best = NULL;
-	size_t best_d = 3;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t d;
-
-		if (!cands[i])
-			continue;
-		d = edit_distance(word, cands[i], 2);
-		/* a case-only difference is the closest there is */
-		if (d > 0 && !strcasecmp(word, cands[i]))
-			d = 0;
-		if (d < best_d) {
-			best_d = d;
-			best = cands[i];
-		}
-	}
-	/* do not suggest a short word for a completely different short word */
-	if (best && best_d >= strlen(best) && best_d > 0)
-		return NULL;
-	return best;
-}
-
 int schema_enum_error(struct schema_ctx *c, const struct ynode *at, const char *what,
 		      const char *got, const char *const *members, size_t nmembers)
 {
 	char list[640];
 	size_t len = 0;
-	const char *s = schema_suggest(got, members, nmembers);
+	const char *s = suggest(got, members, nmembers);
 
 	list[0] = '\0';
 	for (size_t i = 0; i < nmembers && len < sizeof(list) - 1; i++) {
@@ -177,7 +152,7 @@ static int unknown_key(struct schema_ctx *c, const struct key_table *t, const st
 		if (t->keys[i].alias)
 			cands[n++] = t->keys[i].alias;
 	}
-	s = schema_suggest(k->str, cands, n);
+	s = suggest(k->str, cands, n);
 	if (s) {
 		/* suggest the canonical spelling, not the alias */
 		bool alias;

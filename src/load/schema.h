@@ -120,15 +120,14 @@ const char *key_type_name(int type);  /* "string", "integer", ... */
 
 /*
  * Helpers the fill handlers share (all report at the node's position):
- * an error at a node; the closest of `cands` within distance 2 (NULL when
- * none is close); the enum error message.
+ * an error at a node; the enum error message ("did you mean" comes from
+ * util/text.h suggest()).
  */
 int schema_error(struct schema_ctx *c, int code, const struct ynode *at, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 4, 5)))
 #endif
 	;
-const char *schema_suggest(const char *word, const char *const *cands, size_t n);
 int schema_enum_error(struct schema_ctx *c, const struct ynode *at, const char *what,
 		      const char *got, const char *const *members, size_t nmembers);
 

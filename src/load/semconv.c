@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "load/load.h"
 #include "load/semconv.h"
 #include "load/semconv_int.h"
 #include "util/error.h"
@@ -735,19 +736,6 @@ static void count(const struct scx *x, struct semconv *sc)
 	}
 }
 
-static bool valid_vendor(const char *v)
-{
-	size_t n = strlen(v);
-
-	if (!n || n > 64 || v[0] == '.' || v[n - 1] == '.')
-		return false;
-	for (; *v; v++)
-		if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
-		      (*v >= '0' && *v <= '9') || *v == '_' || *v == '-' || *v == '.'))
-			return false;
-	return true;
-}
-
 int semconv_load_many(const char *const *paths, size_t n, const char *vendor_out,
 		      struct semconv **out, struct otelsim_error *err)
 {
@@ -758,11 +746,8 @@ int semconv_load_many(const char *const *paths, size_t n, const char *vendor_out
 	*out = NULL;
 	if (!vendor_out || !*vendor_out)
 		vendor_out = SC_VENDOR_WRITTEN;
-	if (!valid_vendor(vendor_out))
-		return error_set(err, OTELSIM_EINPUT,
-				 "invalid vendor prefix '%.100s' (letters, digits, '_', '-' and "
-				 "inner '.')",
-				 vendor_out);
+	if ((rc = load_check_vendor(vendor_out, err)))
+		return rc;
 	if (!(sc = calloc(1, sizeof(*sc))))
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	arena_init(&sc->arena, 256 * 1024);

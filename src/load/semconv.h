@@ -87,7 +87,8 @@ struct sc_counts {
 /*
  * Load `path` (a file or folder). `vendor` is the prefix our vendor group is
  * written with ("vendor"); attribute ids "vendor.x" are stored as
- * "<vendor_out>.x". Errors are file:line:col, code OTELSIM_EINPUT.
+ * "<vendor_out>.x". Errors are file:line:col, code OTELSIM_EINPUT (a
+ * vendor prefix load_check_vendor refuses: its OTELSIM_EUSAGE).
  */
 int semconv_load(const char *path, const char *vendor_out, struct semconv **out,
 		 struct otelsim_error *err);

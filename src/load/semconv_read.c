@@ -143,18 +143,11 @@ static bool in_list(const char *s, const char *const *list)
 
 static const char *closest(const char *s, const char *const *list)
 {
-	const char *best = NULL;
-	size_t bd = 3;
+	size_t n = 0;
 
-	for (size_t i = 0; list[i]; i++) {
-		size_t d = edit_distance(s, list[i], 2);
-
-		if (d < bd) {
-			bd = d;
-			best = list[i];
-		}
-	}
-	return best;
+	while (list[n])
+		n++;
+	return suggest(s, list, n);
 }
 
 static const char *closest_named(const char *s, const struct named *t)

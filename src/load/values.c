@@ -14,6 +14,7 @@
 #include "load/semconv.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 #include "util/text.h"
 
 #define TAG_BINARY "tag:yaml.org,2002:binary"
@@ -997,7 +998,7 @@ static int sc_check_const(struct schema_ctx *c, const char *key, const struct yn
 				break;
 			len += (size_t)w;
 		}
-		s = schema_suggest(got, vals, nm);
+		s = suggest(got, vals, nm);
 		if (s)
 			return schema_error(c, OTELSIM_EINPUT, at,
 					    "'%s' must be one of: %s (got '%.200s'; did you mean '%s'?)",
@@ -1014,39 +1015,65 @@ static int sc_check_const(struct schema_ctx *c, const char *key, const struct yn
 
 /*
  * {{parent.attributes.vendor.x}} names an attribute that is emitted as
- * <vendor>.x: rewrite the reference too. *map gets the rewritten offsets of
- * each replacement's end (to turn error offsets back into the file's).
+ * <vendor>.x: rewrite every such reference. *out is the rewritten string (in
+ * the model's arena) or, when there is nothing to rewrite, the node's own;
+ * 0 or the out-of-memory error.
  */
-static char *rewrite_parent_refs(struct schema_ctx *c, const char *s, size_t len,
-				 size_t *out_len, size_t *ends, size_t *nends, size_t maxends,
-				 ptrdiff_t *delta)
+static int rewrite_parent_refs(struct schema_ctx *c, const struct ynode *n, const char **out,
+			       size_t *out_len)
 {
 	const char *vendor = c->m->vendor ? c->m->vendor : "vendor";
-	size_t vl = strlen(vendor), pl = sizeof(PARENT_VENDOR) - 1;
+	const char *s = n->str;
+	size_t len = n->len, vl = strlen(vendor), pl = sizeof(PARENT_VENDOR) - 1;
 	struct strbuf sb = STRBUF_INIT;
-	char *r;
+	char *r = NULL;
+	int rc = 0;
 
-	*nends = 0;
-	*delta = (ptrdiff_t)vl - 6;  /* "vendor" -> vendor */
+	*out = s;
+	*out_len = len;
 	if (!strcmp(vendor, "vendor") || !memmem(s, len, PARENT_VENDOR, pl))
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		if (len - i >= pl && !memcmp(s + i, PARENT_VENDOR, pl) && *nends < maxends) {
-			strbuf_add(&sb, "parent.attributes.", 18);
-			strbuf_add(&sb, vendor, vl);
-			strbuf_addch(&sb, '.');
+		return 0;
+	for (size_t i = 0; i < len && !rc;) {
+		if (len - i >= pl && !memcmp(s + i, PARENT_VENDOR, pl)) {
+			rc = strbuf_add(&sb, "parent.attributes.", 18) || strbuf_add(&sb, vendor, vl) ||
+			     strbuf_addch(&sb, '.');
 			i += pl;
-			ends[(*nends)++] = sb.len;
 		} else {
-			strbuf_addch(&sb, s[i++]);
+			rc = strbuf_addch(&sb, s[i++]);
 		}
 	}
-	if (!sb.buf)
-		return NULL;
-	r = arena_strndup(&c->m->arena, sb.buf, sb.len);
-	*out_len = sb.len;
+	if (!rc)
+		r = arena_strndup(&c->m->arena, sb.buf, sb.len);
+	if (r) {
+		*out = r;
+		*out_len = sb.len;
+	}
 	strbuf_release(&sb);
-	return r;
+	return r ? 0 : oom(c);
+}
+
+/*
+ * Offset `off` of the rewritten string back in the file's: every reference
+ * that ends at or before it moved it by the vendor's length minus 6.
+ */
+static size_t file_offset(struct schema_ctx *c, const struct ynode *n, size_t off)
+{
+	const char *vendor = c->m->vendor ? c->m->vendor : "vendor";
+	ptrdiff_t delta = (ptrdiff_t)strlen(vendor) - 6, shift = 0;
+	size_t pl = sizeof(PARENT_VENDOR) - 1;
+
+	if (!strcmp(vendor, "vendor"))
+		return off;
+	for (size_t i = 0; i + pl <= n->len; i++) {
+		if (memcmp(n->str + i, PARENT_VENDOR, pl))
+			continue;
+		/* where this reference ends in the rewritten string */
+		if ((ptrdiff_t)(i + pl) + shift + delta > (ptrdiff_t)off)
+			break;
+		shift += delta;
+		i += pl - 1;
+	}
+	return (size_t)((ptrdiff_t)off - shift);
 }
 
 static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struct gen_env *env,
@@ -1054,29 +1081,20 @@ static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struc
 {
 	struct tmpl_error te = { 0 };
 	static const struct tmpl_env empty;
-	size_t ends[32], nends = 0, len = n->len;
-	ptrdiff_t delta = 0;
+	size_t len;
 	const char *s;
-	int line, col;
+	int line, col, rc;
 
 	memset(&te, 0, sizeof(te));
 	if (n->len > LOAD_MAX_STRING)
 		return schema_error(c, OTELSIM_ELIMIT, n, "string longer than %d bytes",
 				    LOAD_MAX_STRING);
-	s = rewrite_parent_refs(c, n->str, n->len, &len, ends, &nends, 32, &delta);
-	if (!s) {
-		s = n->str;
-		len = n->len;
-	}
+	rc = rewrite_parent_refs(c, n, &s, &len);
+	if (rc)
+		return rc;
 	if (tmpl_compile(&c->m->arena, s, len, env ? &env->tenv : &empty, out, &te)) {
-		size_t off = te.offset;
+		size_t off = s == n->str ? te.offset : file_offset(c, n, te.offset);
 
-		/* back to the file's offset: undo the replacements before it */
-		for (size_t i = nends; i-- > 0;)
-			if (te.offset >= ends[i]) {
-				off = (size_t)((ptrdiff_t)te.offset - (ptrdiff_t)(i + 1) * delta);
-				break;
-			}
 		ynode_offset_pos(c->doc, n, off, &line, &col);
 		return error_at(c->err, OTELSIM_EINPUT, c->doc->file, line, col,
 				"%s at position %zu of the string", te.message, off + 1);
@@ -1510,7 +1528,7 @@ static int gen_plain(struct schema_ctx *c, const char *key, const struct ynode *
 		}
 		for (size_t i = 0; i < n->n; i++) {
 			const struct ynode *k = n->pairs[i].key;
-			const char *s = k->type == YN_SCALAR ? schema_suggest(k->str, forms, 3) : NULL;
+			const char *s = k->type == YN_SCALAR ? suggest(k->str, forms, 3) : NULL;
 
 			if (s)
 				return schema_error(c, OTELSIM_EINPUT, k,
@@ -1555,7 +1573,9 @@ int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_
 		struct attr_spec **out, uint32_t *n)
 {
 	struct attr_spec *a;
-	int rc;
+	struct strlist_key *keys;
+	size_t first = 0, second = 0;
+	int rc, found;
 
 	if (map->type != YN_MAP)
 		return schema_error(c, OTELSIM_EINPUT, map, "'attributes' must be a mapping, not %s",
@@ -1579,12 +1599,20 @@ int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_
 			return rc;
 	}
 	/* an attribute whose vendor rewrite collides with another key */
-	for (size_t i = 1; i < map->n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(a[i].key, a[j].key))
-				return schema_error(c, OTELSIM_EINPUT, map->pairs[i].key,
-						    "attribute '%s' is given twice (first at line %d, column %d)",
-						    a[i].key, a[j].pos.line, a[j].pos.col);
+	keys = malloc((map->n ? map->n : 1) * sizeof(*keys));
+	if (!keys)
+		return oom(c);
+	for (size_t i = 0; i < map->n; i++) {
+		keys[i].s = a[i].key;
+		keys[i].len = a[i].key_len;
+		keys[i].index = i;
+	}
+	found = strlist_first_dup(keys, map->n, &first, &second);
+	free(keys);
+	if (found)
+		return schema_error(c, OTELSIM_EINPUT, map->pairs[second].key,
+				    "attribute '%s' is given twice (first at line %d, column %d)",
+				    a[second].key, a[first].pos.line, a[first].pos.col);
 	*out = a;
 	*n = (uint32_t)map->n;
 	return 0;
@@ -1594,7 +1622,9 @@ int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyv
 		      uint32_t *n)
 {
 	struct keyval *kv;
-	int rc;
+	struct strlist_key *keys;
+	size_t first = 0, second = 0;
+	int rc, found;
 
 	if (map->type != YN_MAP)
 		return schema_error(c, OTELSIM_EINPUT, map, "'attributes' must be a mapping, not %s",
@@ -1623,15 +1653,24 @@ int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyv
 					    "resource attributes must be constants (no templates, distributions or choices)");
 		kv[i].value = g.constant;
 	}
+	keys = malloc((map->n ? map->n : 1) * sizeof(*keys));
+	if (!keys)
+		return oom(c);
 	for (size_t i = 0; i < map->n; i++) {
+		keys[i].s = kv[i].key;
+		keys[i].len = kv[i].key_len;
+		keys[i].index = i;
+	}
+	found = strlist_first_dup(keys, map->n, &first, &second);
+	free(keys);
+	/* in file order: a service.name before the first repeat is reported first */
+	for (size_t i = 0; i < (found ? second : map->n); i++)
 		if (!strcmp(kv[i].key, "service.name"))
 			return schema_error(c, OTELSIM_EINPUT, map->pairs[i].key,
 					    "'service.name' comes from the spans' 'service' (and the config's service name), not from resource attributes");
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(kv[i].key, kv[j].key))
-				return schema_error(c, OTELSIM_EINPUT, map->pairs[i].key,
-						    "attribute '%s' is given twice", kv[i].key);
-	}
+	if (found)
+		return schema_error(c, OTELSIM_EINPUT, map->pairs[second].key,
+				    "attribute '%s' is given twice", kv[second].key);
 	*out = kv;
 	*n = (uint32_t)map->n;
 	return 0;

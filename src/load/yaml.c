@@ -8,6 +8,7 @@
 #include <yaml.h>
 
 #include "util/error.h"
+#include "util/strlist.h"
 #include "util/text.h"
 
 static const struct yaml_limits default_limits = { 64, 200000, 1 << 20, 16 << 20 };
@@ -36,6 +37,15 @@ struct builder {
 	size_t nanchors, anchors_cap;
 	size_t expanded;  /* nodes so far with aliases expanded */
 	int docs;
+	/* the line ranges of block scalars (0-based: header line, end line) */
+	size_t (*blocks)[2];
+	size_t nblocks, blocks_cap;
+	/* the libyaml error of a failed parse (not yet reported) */
+	bool syntax;
+	bool reader;            /* a reader error: position by byte offset */
+	size_t pline, pcol;     /* 0-based problem line, column in characters */
+	size_t poffset;         /* reader errors: byte offset */
+	char ymsg[512];
 };
 
 static int fail(struct builder *b, int code, int line, int col, const char *msg)
@@ -78,22 +88,6 @@ static int precheck(struct builder *b)
 	if (memchr(s, '\0', len)) {
 		offset_to_pos(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
 		return fail(b, OTELSIM_EINPUT, line, col, "NUL byte in a YAML file");
-	}
-	/* tabs in indentation (YAML indents with spaces only) */
-	line = 1;
-	for (size_t i = 0; i < len;) {
-		size_t j = i;
-
-		while (j < len && s[j] == ' ')
-			j++;
-		if (j < len && s[j] == '\t') {
-			/* a tab before any content on the line is indentation */
-			return fail(b, OTELSIM_EINPUT, line, (int)(j - i) + 1, "tab character in indentation (YAML indents with spaces)");
-		}
-		while (j < len && s[j] != '\n')
-			j++;
-		i = j + 1;
-		line++;
 	}
 	return 0;
 }
@@ -176,24 +170,33 @@ static int attach(struct builder *b, struct ynode *n)
 
 static int check_duplicates(struct builder *b, struct ynode *map)
 {
+	struct strlist_key *keys;
+	size_t n = 0, first, second;
 	char msg[600];
+	int found;
 
-	/* quadratic, but maps in scenario files are small; large ones sorted? no:
-	 * registry maps stay under a few hundred keys */
-	for (size_t i = 1; i < map->n; i++) {
-		struct ynode *k = map->pairs[i].key;
+	if (map->n < 2)
+		return 0;
+	keys = malloc(map->n * sizeof(*keys));
+	if (!keys)
+		return error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ynode *k = map->pairs[i].key;
 
 		if (k->type != YN_SCALAR)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			struct ynode *p = map->pairs[j].key;
+		keys[n].s = k->str;
+		keys[n].len = k->len;
+		keys[n++].index = i;
+	}
+	found = strlist_first_dup(keys, n, &first, &second);
+	free(keys);
+	if (found) {
+		const struct ynode *k = map->pairs[second].key, *p = map->pairs[first].key;
 
-			if (p->type == YN_SCALAR && p->len == k->len && !memcmp(p->str, k->str, k->len)) {
-				snprintf(msg, sizeof(msg), "duplicate key '%.200s' (first at line %d, column %d)",
-					 k->str, p->line, p->col);
-				return fail(b, OTELSIM_EINPUT, k->line, k->col, msg);
-			}
-		}
+		snprintf(msg, sizeof(msg), "duplicate key '%.200s' (first at line %d, column %d)",
+			 k->str, p->line, p->col);
+		return fail(b, OTELSIM_EINPUT, k->line, k->col, msg);
 	}
 	return 0;
 }
@@ -278,6 +281,24 @@ out:
 	return rc;
 }
 
+/* Remember the lines a block scalar spans (blank-line handling needs them). */
+static int add_block(struct builder *b, const yaml_event_t *ev)
+{
+	if (b->nblocks == b->blocks_cap) {
+		size_t cap = b->blocks_cap ? b->blocks_cap * 2 : 16;
+		size_t(*p)[2] = realloc(b->blocks, cap * sizeof(*p));
+
+		if (!p)
+			return error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
+		b->blocks = p;
+		b->blocks_cap = cap;
+	}
+	b->blocks[b->nblocks][0] = ev->start_mark.line;
+	b->blocks[b->nblocks][1] = ev->end_mark.line;
+	b->nblocks++;
+	return 0;
+}
+
 static int on_scalar(struct builder *b, const yaml_event_t *ev)
 {
 	struct ynode *n = new_node(b, YN_SCALAR, &ev->start_mark, (const char *)ev->data.scalar.tag);
@@ -306,6 +327,8 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 	case YAML_LITERAL_SCALAR_STYLE:
 	case YAML_FOLDED_SCALAR_STYLE:
 		n->style = YS_BLOCK;
+		if (add_block(b, ev))
+			return OTELSIM_ENOMEM;
 		break;
 	default:
 		n->style = YS_PLAIN;
@@ -333,83 +356,102 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 			"unknown YAML alias '*%s' (no anchor of that name before it)", name);
 }
 
-static int parser_error(struct builder *b, const yaml_parser_t *p)
+/* Keep libyaml's error for the caller to report (or to retry after). */
+static int syntax_error(struct builder *b, const yaml_parser_t *p)
 {
 	const yaml_mark_t *m = p->problem ? &p->problem_mark : &p->mark;
-	char msg[512];
 
 	if (p->context)
-		snprintf(msg, sizeof(msg), "invalid YAML: %s %s", p->problem ? p->problem : "error",
-			 p->context);
+		snprintf(b->ymsg, sizeof(b->ymsg), "invalid YAML: %s %s",
+			 p->problem ? p->problem : "error", p->context);
 	else
-		snprintf(msg, sizeof(msg), "invalid YAML: %s", p->problem ? p->problem : "error");
-	if (p->error == YAML_READER_ERROR) {
-		int line, col;
-
-		offset_to_pos(b->doc->src, p->problem_offset < b->doc->src_len ? p->problem_offset
-										 : b->doc->src_len,
-			      &line, &col);
-		return fail(b, OTELSIM_EINPUT, line, col, msg);
-	}
-	return fail(b, OTELSIM_EINPUT, (int)m->line + 1, (int)m->column + 1, msg);
+		snprintf(b->ymsg, sizeof(b->ymsg), "invalid YAML: %s",
+			 p->problem ? p->problem : "error");
+	b->syntax = true;
+	b->reader = p->error == YAML_READER_ERROR;
+	b->poffset = p->problem_offset;
+	b->pline = m->line;
+	b->pcol = m->column;
+	return OTELSIM_EINPUT;
 }
 
-int yaml_load_buffer(const char *name, const char *buf, size_t len,
-		     const struct yaml_limits *limits, struct ydoc *doc, struct otelsim_error *err)
+static void builder_free(struct builder *b)
 {
-	struct builder b;
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int rc = 0, done = 0;
+	while (b->depth) {
+		b->depth--;
+		free(b->stack[b->depth].items);
+		free(b->stack[b->depth].anchor);
+	}
+	free(b->stack);
+	b->stack = NULL;
+	b->stack_cap = 0;
+	for (size_t i = 0; i < b->nanchors; i++)
+		free(b->anchors[i].name);
+	free(b->anchors);
+	b->anchors = NULL;
+	b->nanchors = b->anchors_cap = 0;
+	free(b->blocks);
+	b->blocks = NULL;
+	b->nblocks = b->blocks_cap = 0;
+}
+
+/*
+ * Start (or start again) a document: its arena holds the file name and a
+ * NUL-terminated copy of the bytes; nodes follow.
+ */
+static int doc_start(struct ydoc *doc, const char *name, const char *buf, size_t len,
+		     struct otelsim_error *err)
+{
 	char *copy;
 
+	arena_release(&doc->arena);
 	memset(doc, 0, sizeof(*doc));
 	arena_init(&doc->arena, 64 * 1024);
-	memset(&b, 0, sizeof(b));
-	b.doc = doc;
-	b.lim = limits ? limits : &default_limits;
-	b.err = err;
 	doc->file = arena_strdup(&doc->arena, name);
 	copy = arena_strndup(&doc->arena, buf, len);
 	if (!doc->file || !copy)
 		return error_set(err, OTELSIM_ENOMEM, "out of memory reading YAML");
 	doc->src = copy;
 	doc->src_len = len;
-	if (len > b.lim->max_file)
-		return error_at(err, OTELSIM_ELIMIT, doc->file, 0, 0, "file larger than %zu bytes",
-				b.lim->max_file);
-	rc = precheck(&b);
-	if (rc)
-		return rc;
+	return 0;
+}
+
+/* Build the tree of `text` (the file's bytes, or a copy with blank lines evened out). */
+static int parse(struct builder *b, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int rc = 0, done = 0;
+
 	if (!yaml_parser_initialize(&parser))
-		return error_set(err, OTELSIM_ENOMEM, "out of memory reading YAML");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)copy, len);
+		return error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done && !rc) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			rc = parser_error(&b, &parser);
+			rc = syntax_error(b, &parser);
 			break;
 		}
 		switch (ev.type) {
 		case YAML_DOCUMENT_START_EVENT:
-			if (++b.docs > 1)
-				rc = fail(&b, OTELSIM_EINPUT, (int)ev.start_mark.line + 1,
+			if (++b->docs > 1)
+				rc = fail(b, OTELSIM_EINPUT, (int)ev.start_mark.line + 1,
 					  (int)ev.start_mark.column + 1, "more than one YAML document in the file (remove the second '---')");
 			break;
 		case YAML_MAPPING_START_EVENT:
-			rc = open_collection(&b, YN_MAP, &ev);
+			rc = open_collection(b, YN_MAP, &ev);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
-			rc = open_collection(&b, YN_SEQ, &ev);
+			rc = open_collection(b, YN_SEQ, &ev);
 			break;
 		case YAML_MAPPING_END_EVENT:
 		case YAML_SEQUENCE_END_EVENT:
-			rc = close_collection(&b);
+			rc = close_collection(b);
 			break;
 		case YAML_SCALAR_EVENT:
-			rc = on_scalar(&b, &ev);
+			rc = on_scalar(b, &ev);
 			break;
 		case YAML_ALIAS_EVENT:
-			rc = on_alias(&b, &ev);
+			rc = on_alias(b, &ev);
 			break;
 		case YAML_STREAM_END_EVENT:
 			done = 1;
@@ -420,15 +462,246 @@ int yaml_load_buffer(const char *name, const char *buf, size_t len,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	while (b.depth) {
-		b.depth--;
-		free(b.stack[b.depth].items);
-		free(b.stack[b.depth].anchor);
+	return rc;
+}
+
+/* ---- tabs ------------------------------------------------------------------- */
+
+/*
+ * YAML indents with spaces only, but allows tabs elsewhere: inside block
+ * scalars, after the indentation, in flow collections and quoted strings,
+ * and on blank lines. The file goes to libyaml as it is; what it rejects
+ * at a tab is sorted out here:
+ *   - the line holds content after a tab in its leading whitespace: a tab
+ *     used as indentation, reported as such at the tab;
+ *   - the line is blank (spaces and tabs, maybe a comment): YAML allows it
+ *     but libyaml 0.2.5 does not everywhere. Such lines are parsed again
+ *     with their leading tabs as spaces, which does not change any value -
+ *     except inside a block scalar, where whitespace is content: lines that
+ *     fall in one are put back as they were (libyaml accepts tabs in block
+ *     scalar content), unless libyaml then rejects them, and the parse is
+ *     repeated until it settles (at most MAX_TAB_PASSES times).
+ */
+#define MAX_TAB_PASSES 16
+
+enum { BLANK_EVENED = 1, BLANK_KEPT = 2, BLANK_FORCED = 3 };
+
+struct blank_line {
+	size_t start, end;  /* bytes [start, end): the leading whitespace */
+	size_t line;        /* 0-based */
+	int state;
+};
+
+/* Byte offset where 0-based line `line` starts. */
+static size_t line_start(const char *s, size_t len, size_t line)
+{
+	size_t pos = 0;
+
+	for (size_t l = 0; l < line && pos < len; pos++)
+		if (s[pos] == '\n')
+			l++;
+	return pos;
+}
+
+/*
+ * The leading whitespace of the line starting at `pos`: its end in *ws_end;
+ * true when it holds a tab. *blank: nothing but a comment follows.
+ */
+static bool leading_tab(const char *s, size_t len, size_t pos, size_t *ws_end, bool *blank)
+{
+	bool tab = false;
+
+	while (pos < len && (s[pos] == ' ' || s[pos] == '\t'))
+		tab |= s[pos++] == '\t';
+	*ws_end = pos;
+	*blank = pos == len || s[pos] == '\n' || s[pos] == '\r' || s[pos] == '#';
+	return tab;
+}
+
+/* Every blank line with a tab in its leading whitespace, in *out (malloc'd). */
+static int find_blank_lines(const char *s, size_t len, struct blank_line **out, size_t *n)
+{
+	struct blank_line *v = NULL;
+	size_t cap = 0, line = 0;
+
+	*n = 0;
+	for (size_t pos = 0; pos < len; line++) {
+		size_t end, eol;
+		bool blank;
+
+		if (leading_tab(s, len, pos, &end, &blank) && blank) {
+			if (*n == cap) {
+				struct blank_line *p;
+
+				cap = cap ? cap * 2 : 16;
+				p = realloc(v, cap * sizeof(*p));
+				if (!p) {
+					free(v);
+					return -1;
+				}
+				v = p;
+			}
+			v[*n].start = pos;
+			v[*n].end = end;
+			v[*n].line = line;
+			v[(*n)++].state = BLANK_EVENED;
+		}
+		eol = end;
+		while (eol < len && s[eol] != '\n')
+			eol++;
+		pos = eol + 1;
 	}
-	free(b.stack);
-	for (size_t i = 0; i < b.nanchors; i++)
-		free(b.anchors[i].name);
-	free(b.anchors);
+	*out = v;
+	return 0;
+}
+
+/* Write each blank line into work: tabs as spaces, or as in the file. */
+static void apply_blank_lines(char *work, const char *src, const struct blank_line *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = v[i].start; k < v[i].end; k++)
+			work[k] = v[i].state == BLANK_KEPT ? src[k] : ' ';
+}
+
+static struct blank_line *blank_at(struct blank_line *v, size_t n, size_t line)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].line == line)
+			return &v[i];
+	return NULL;
+}
+
+/* Report the libyaml error of the last parse of `text`. */
+static int report_syntax(struct builder *b, const char *text, size_t len)
+{
+	int line, col;
+
+	if (b->reader) {
+		offset_to_pos(b->doc->src, b->poffset < b->doc->src_len ? b->poffset : b->doc->src_len,
+			      &line, &col);
+		return fail(b, OTELSIM_EINPUT, line, col, b->ymsg);
+	}
+	{
+		size_t pos = line_start(text, len, b->pline), end;
+		bool blank;
+
+		if (leading_tab(text, len, pos, &end, &blank) && !blank) {
+			size_t tab = pos;
+
+			while (text[tab] != '\t')
+				tab++;
+			return fail(b, OTELSIM_EINPUT, (int)b->pline + 1, (int)(tab - pos) + 1,
+				    "tab character in indentation (YAML indents with spaces)");
+		}
+	}
+	return fail(b, OTELSIM_EINPUT, (int)b->pline + 1, (int)b->pcol + 1, b->ymsg);
+}
+
+/* One parse of `text` into a fresh document. */
+static int parse_again(struct builder *b, const char *name, const char *src, const char *text,
+		       size_t len)
+{
+	int rc;
+
+	builder_free(b);
+	b->expanded = 0;
+	b->docs = 0;
+	b->syntax = false;
+	rc = doc_start(b->doc, name, src, len, b->err);
+	return rc ? rc : parse(b, text, len);
+}
+
+/*
+ * libyaml rejected the file at a blank line with a tab: parse a copy with
+ * the blank lines evened out, putting back those inside block scalars.
+ */
+static int parse_blank_tabs(struct builder *b, const char *name, const char *src, size_t len)
+{
+	struct blank_line *v = NULL;
+	size_t n = 0;
+	char *work = malloc(len + 1);
+	int rc;
+
+	if (!work || find_blank_lines(src, len, &v, &n)) {
+		rc = error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
+		goto cleanup;
+	}
+	memcpy(work, src, len);
+	work[len] = '\0';
+	for (int pass = 0;; pass++) {
+		struct blank_line *bl;
+		bool kept = false;
+
+		if (pass == MAX_TAB_PASSES)  /* did not settle: every blank line evened out */
+			for (size_t i = 0; i < n; i++)
+				v[i].state = BLANK_FORCED;
+		apply_blank_lines(work, src, v, n);
+		rc = parse_again(b, name, src, work, len);
+		if (pass == MAX_TAB_PASSES)
+			break;
+		if (rc) {
+			/* a line put back that libyaml does not take: even it out for good */
+			if (b->syntax && (bl = blank_at(v, n, b->pline)) && bl->state == BLANK_KEPT) {
+				bl->state = BLANK_FORCED;
+				continue;
+			}
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].state != BLANK_EVENED)
+				continue;
+			for (size_t k = 0; k < b->nblocks; k++) {
+				if (v[i].line > b->blocks[k][0] && v[i].line <= b->blocks[k][1]) {
+					v[i].state = BLANK_KEPT;
+					kept = true;
+					break;
+				}
+			}
+		}
+		if (!kept)
+			break;
+	}
+	if (rc && b->syntax)
+		rc = report_syntax(b, work, len);
+cleanup:
+	free(work);
+	free(v);
+	return rc;
+}
+
+int yaml_load_buffer(const char *name, const char *buf, size_t len,
+		     const struct yaml_limits *limits, struct ydoc *doc, struct otelsim_error *err)
+{
+	struct builder b;
+	int rc;
+
+	memset(doc, 0, sizeof(*doc));
+	memset(&b, 0, sizeof(b));
+	b.doc = doc;
+	b.lim = limits ? limits : &default_limits;
+	b.err = err;
+	rc = doc_start(doc, name, buf, len, err);
+	if (rc)
+		return rc;
+	if (len > b.lim->max_file)
+		return error_at(err, OTELSIM_ELIMIT, doc->file, 0, 0, "file larger than %zu bytes",
+				b.lim->max_file);
+	rc = precheck(&b);
+	if (rc)
+		return rc;
+	rc = parse(&b, doc->src, len);
+	if (rc && b.syntax && !b.reader) {
+		size_t pos = line_start(doc->src, len, b.pline), end;
+		bool blank;
+
+		if (leading_tab(doc->src, len, pos, &end, &blank) && blank)
+			rc = parse_blank_tabs(&b, name, buf, len);
+		else
+			rc = report_syntax(&b, doc->src, len);
+	} else if (rc && b.syntax) {
+		rc = report_syntax(&b, doc->src, len);
+	}
+	builder_free(&b);
 	if (rc < 0 && err && err->code == 0)
 		err->code = rc;
 	return rc;
@@ -444,8 +717,9 @@ int yaml_load_file(const char *path, const struct yaml_limits *limits, struct yd
 	int rc;
 
 	memset(doc, 0, sizeof(*doc));
-	if (!f)
-		return error_at(err, OTELSIM_EINPUT, path, 0, 0, "cannot read: %s", strerror(errno));
+	if (!f)  /* a wrong path is the user's; anything else is the machine's */
+		return error_at(err, errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+				path, 0, 0, "cannot read: %s", strerror(errno));
 	for (;;) {
 		if (cap - len < 65536) {
 			char *p;
@@ -545,15 +819,6 @@ int ynode_int(const struct ynode *n, int64_t *out)
 	return 0;
 }
 
-static locale_t c_locale(void)
-{
-	static locale_t loc;
-
-	if (!loc)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
-}
-
 int ynode_double(const struct ynode *n, double *out)
 {
 	const char *s;
@@ -577,7 +842,7 @@ int ynode_double(const struct ynode *n, double *out)
 	for (const char *p = s; *p; p++)
 		if (!strchr("0123456789+-.eE", *p))
 			return -1;
-	*out = strtod_l(s, &end, c_locale());
+	*out = strtod_l(s, &end, util_c_locale());
 	if (*end || end == s)
 		return -1;
 	return 0;

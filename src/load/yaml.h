@@ -12,7 +12,10 @@
  *     first alias that passes the budget, without expanding anything,
  *   - scalar length (limits.max_scalar), file size (limits.max_file),
  *   - invalid UTF-8 (position of the first bad byte),
- *   - tabs in indentation,
+ *   - tabs used as indentation ("tab character in indentation", at the
+ *     tab; tabs YAML allows - block scalar content, after the indentation,
+ *     quoted and flow text, blank and comment lines - are accepted, also
+ *     where libyaml 0.2.5 refuses them on blank lines),
  *   - duplicate mapping keys (both positions),
  *   - more than one document.
  * Aliases share the anchored node (the tree is a DAG); nothing is copied.

@@ -554,15 +554,6 @@ static int get_int(struct conv *c, const struct jval *v, const char *name, bool 
 	return 0;
 }
 
-static locale_t c_locale(void)
-{
-	static locale_t loc;
-
-	if (!loc)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
-}
-
 static int get_double(struct conv *c, const struct jval *v, const char *name, double *out)
 {
 	const char *s;
@@ -596,7 +587,7 @@ static int get_double(struct conv *c, const struct jval *v, const char *name, do
 	if (!buf)
 		return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
 	errno = 0;
-	*out = c_locale() ? strtod_l(buf, &end, c_locale()) : strtod(buf, &end);
+	*out = strtod_l(buf, &end, util_c_locale());
 	if (end != buf + n || (errno == ERANGE && isinf(*out)))
 		return cfail(c, v, OTELSIM_EINPUT, name, "is not a valid double");
 	return 0;

@@ -2,9 +2,11 @@
 
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 size_t utf8_valid_prefix(const char *s, size_t len)
 {
@@ -68,14 +70,27 @@ size_t fmt_i64(char *buf, int64_t v)
 	return fmt_u64(buf, (uint64_t)v);
 }
 
-static locale_t c_locale(void)
-{
-	static locale_t loc;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale;
 
-	/* a benign race: newlocale gives equal objects; the first wins */
-	if (!loc)
-		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return loc;
+static void c_locale_init(void)
+{
+	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (!c_locale) {
+		/*
+		 * glibc and musl hand out a static C locale here, so this cannot
+		 * happen in practice; going on in the process locale would put
+		 * "0,5" into output bytes, so stop instead.
+		 */
+		fputs("otelsim: cannot create the C locale (newlocale failed)\n", stderr);
+		abort();
+	}
+}
+
+locale_t util_c_locale(void)
+{
+	pthread_once(&c_locale_once, c_locale_init);
+	return c_locale;
 }
 
 /* A string literal's characters (not its NUL) into buf; evaluates to their count. */
@@ -83,7 +98,7 @@ static locale_t c_locale(void)
 
 size_t fmt_double(char *buf, double d)
 {
-	locale_t old, c;
+	locale_t old;
 	int n = 0;
 
 	if (isnan(d))
@@ -95,8 +110,7 @@ size_t fmt_double(char *buf, double d)
 	/* integers that fit exactly print without exponent */
 	if (d == floor(d) && fabs(d) < 1e15)
 		return fmt_i64(buf, (int64_t)d);
-	c = c_locale();
-	old = c ? uselocale(c) : (locale_t)0;
+	old = uselocale(util_c_locale());
 	/*
 	 * If a representation shorter than 15 digits reads back exactly, %.15g
 	 * prints it (rounding to 15 digits lands on it and %g drops the zeros),
@@ -108,8 +122,7 @@ size_t fmt_double(char *buf, double d)
 		if (strtod(buf, NULL) == d)
 			break;
 	}
-	if (c)
-		uselocale(old);
+	uselocale(old);
 	return (size_t)n;
 }
 
@@ -151,15 +164,17 @@ int hex_decode(const char *in, size_t hexlen, uint8_t *out, size_t n)
 size_t edit_distance(const char *a, const char *b, size_t cap)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t *prev2, *prev, *cur, best = 0;
+	size_t *rows, *prev2, *prev, *cur, best = 0;
 
 	if (la > 256 || lb > 256)
 		return cap + 1;
 	if ((la > lb ? la - lb : lb - la) > cap)
 		return cap + 1;
-	prev2 = calloc(3 * (lb + 1), sizeof(size_t));
-	if (!prev2)
+	/* three rows in one allocation; prev2/prev/cur rotate over them */
+	rows = calloc(3 * (lb + 1), sizeof(size_t));
+	if (!rows)
 		return cap + 1;
+	prev2 = rows;
 	prev = prev2 + lb + 1;
 	cur = prev + lb + 1;
 	for (size_t j = 0; j <= lb; j++)
@@ -188,7 +203,31 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
 		}
 	}
 	best = prev[lb];
-	/* prev2/prev/cur rotate inside one allocation: free its start */
-	free(prev2 < prev ? (prev2 < cur ? prev2 : cur) : (prev < cur ? prev : cur));
+	free(rows);
 	return best > cap ? cap + 1 : best;
+}
+
+const char *suggest(const char *word, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d;
+
+		if (!names[i])
+			continue;
+		d = edit_distance(word, names[i], 2);
+		/* a case-only difference is the closest there is */
+		if (d > 0 && !strcasecmp(word, names[i]))
+			d = 0;
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	/* do not suggest a short name for a completely different short word */
+	if (best && best_d >= strlen(best) && best_d > 0)
+		return NULL;
+	return best;
 }

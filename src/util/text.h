@@ -1,14 +1,17 @@
 /*
  * util/text.h - small text helpers that must not depend on the locale:
- * UTF-8 validation, number formatting, hex, edit distance.
+ * UTF-8 validation, number formatting, hex, edit distance, "did you mean".
  *
  * Number formatting here is what every encoder uses: integers are written
  * digit by digit, doubles in their shortest round-trip form with '.' as the
- * decimal point whatever LC_NUMERIC says.
+ * decimal point whatever LC_NUMERIC says. Everything else that reads or
+ * writes a number with the C library (strtod_l, uselocale) takes the C
+ * locale from util_c_locale(), never from the process.
  */
 #ifndef UTIL_TEXT_H
 #define UTIL_TEXT_H
 
+#include <locale.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +39,21 @@ int hex_decode(const char *in, size_t hexlen, uint8_t *out, size_t n);
 
 /* Damerau-Levenshtein distance (adjacent swaps count 1), capped at cap+1. */
 size_t edit_distance(const char *a, const char *b, size_t cap);
+
+/*
+ * The "did you mean" candidate for `word` among names[0..n) (NULL entries
+ * are skipped): the closest by edit_distance, at most 2 edits away, a
+ * case-only difference counting as closest, first in the list on ties.
+ * NULL when none is close, or when the closest is a short name that shares
+ * nothing with `word` (every character would have to change).
+ */
+const char *suggest(const char *word, const char *const *names, size_t n);
+
+/*
+ * The "C" locale object, for strtod_l and uselocale: created once
+ * (pthread_once) and shared by every thread; never NULL (the C locale
+ * always exists: a newlocale failure at start-up aborts with a message).
+ */
+locale_t util_c_locale(void);
 
 #endif

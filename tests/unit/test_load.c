@@ -901,7 +901,50 @@ static void test_max_spans_option_and_bad_vendor(void **state)
 	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EUSAGE);
 	model_release(&m);
 	assert_string_equal(err.message,
-			    "vendor prefix 'ac me' may only hold letters, digits, '_' and '-'");
+			    "vendor prefix 'ac me' must be names of letters, digits, '_' or '-' "
+			    "joined by single dots (like acme or com.acme), at most 64 characters");
+}
+
+/* One rule for --vendor (cli/opts.c checks it early) and the loader. */
+static void test_vendor_rule(void **state)
+{
+	static const char *const good[] = {
+		"acme", "acme_corp", "Acme-2", "com.acme", "com.acme.shop", "x",
+		"a234567890123456789012345678901234567890123456789012345678901234",  /* 64 */
+	};
+	static const char *const bad[] = {
+		"", "a..b", ".acme", "acme.", ".", "ac me", "acme/x", "acme*", "caf\xc3\xa9",
+		"a2345678901234567890123456789012345678901234567890123456789012345",  /* 65 */
+	};
+	struct load_opts o;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	const char *files[] = { "scenarios/agentic/tool_retry.yaml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (load_check_vendor(good[i], &err))
+			fail_msg("'%s' refused: %s", good[i], err.message);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (load_check_vendor(bad[i], &err) != OTELSIM_EUSAGE)
+			fail_msg("'%s' accepted", bad[i]);
+	assert_string_equal(err.message,
+			    "vendor prefix 'a2345678901234567890123456789012345678901234567890123456789012345' "
+			    "must be names of letters, digits, '_' or '-' joined by single dots (like "
+			    "acme or com.acme), at most 64 characters");
+	assert_int_equal(load_check_vendor(NULL, NULL), OTELSIM_EUSAGE);
+	/* a dotted prefix loads and renames (it used to pass the parser, then fail here) */
+	opts_default(&o);
+	o.files = files;
+	o.nfiles = 1;
+	o.vendor = "com.acme";
+	load_expect_ok(&o, &m);
+	assert_string_equal(m.scenarios[0]->root->name, "com.acme.a2a.orchestrate");
+	assert_string_equal(child(m.scenarios[0]->root, 1)->attrs[0].key, "com.acme.session.id");
+	model_release(&m);
+	o.vendor = "a..b";
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EUSAGE);
+	model_release(&m);
 }
 
 static void test_without_conventions_or_config(void **state)
@@ -1122,6 +1165,226 @@ static void test_parent_refs_follow_the_vendor(void **state)
 	}
 }
 
+/* Load `text` with the given vendor prefix from a temporary file. */
+static int load_text_vendor(const char *text, const char *vendor, struct model *m,
+			    struct otelsim_error *err)
+{
+	struct load_opts o;
+	const char *files[1];
+	char path[64];
+	FILE *f;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/tmp/otelsim-test-load-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	opts_default(&o);
+	files[0] = path;
+	o.files = files;
+	o.nfiles = 1;
+	o.vendor = vendor;
+	rc = load_model(&o, m, err);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * 95,000 attribute keys (190,000 YAML nodes, under the 200,000 limit): the
+ * duplicate checks of the YAML layer and of the vendor rewrite are
+ * O(n log n); they were quadratic (45 s for a file like this).
+ */
+static void test_many_attribute_keys(void **state)
+{
+	enum { NKEYS = 95000 };
+	struct strbuf sb = STRBUF_INIT;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	char buf[2048];
+	size_t head;
+
+	(void)state;
+	strbuf_addstr(&sb, "name: t\nroot:\n  type: x\n  attributes:\n");
+	head = sb.len;
+	for (int i = 0; i < NKEYS; i++)
+		strbuf_addf(&sb, "    vendor.k%06d: v\n", i);
+	if (load_text_vendor(sb.buf, "acme", &m, &err)) {
+		fmt_err(&err, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	assert_int_equal(m.scenarios[0]->root->nattrs, NKEYS);
+	assert_string_equal(m.scenarios[0]->root->attrs[NKEYS - 1].key, "acme.k094999");
+	model_release(&m);
+	/* the same key again at the end: both positions */
+	strbuf_addstr(&sb, "    vendor.k000007: w\n");
+	assert_int_equal(load_text_vendor(sb.buf, "acme", &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.message, "duplicate key 'vendor.k000007' (first at line 12, column 5)");
+	assert_int_equal(err.line, 5 + NKEYS);
+	assert_int_equal(err.column, 5);
+	/* a key that only collides after the vendor rewrite */
+	sb.len = head;
+	for (int i = 0; i < NKEYS - 1; i++)
+		strbuf_addf(&sb, "    vendor.k%06d: v\n", i);
+	strbuf_addstr(&sb, "    acme.k000003: w\n");
+	assert_int_equal(load_text_vendor(sb.buf, "acme", &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.message,
+			    "attribute 'acme.k000003' is given twice (first at line 8, column 5)");
+	assert_int_equal(err.line, 4 + NKEYS);
+	assert_int_equal(err.column, 5);
+	strbuf_release(&sb);
+}
+
+/* Resource attributes: a repeat after the rewrite, and 'service.name', in file order. */
+static void test_resource_attribute_repeats(void **state)
+{
+	struct model m;
+	struct otelsim_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(load_text_vendor("name: t\nresource:\n  attributes:\n    vendor.a: 1\n"
+					  "    acme.a: 2\n    service.name: x\nroot:\n  type: x\n",
+					  "acme", &m, &err),
+			 OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.message, "attribute 'acme.a' is given twice");
+	assert_int_equal(err.line, 5);
+	assert_int_equal(err.column, 5);
+	assert_int_equal(load_text_vendor("name: t\nresource:\n  attributes:\n    vendor.a: 1\n"
+					  "    service.name: x\n    acme.a: 2\nroot:\n  type: x\n",
+					  "acme", &m, &err),
+			 OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.message, "'service.name' comes from the spans' 'service' (and the "
+					 "config's service name), not from resource attributes");
+	assert_int_equal(err.line, 5);
+}
+
+/*
+ * Every {{parent.attributes.vendor.x}} follows the vendor prefix, however
+ * many there are (only the first 32 did), and template errors after them
+ * point into the file.
+ */
+static void test_many_parent_refs(void **state)
+{
+	enum { NREFS = 40 };
+	struct strbuf sb = STRBUF_INIT;
+	struct model m;
+	struct otelsim_error err = { 0 };
+	struct keyval parent;
+	struct value out;
+	struct rng r;
+	struct tmpl_ctx ctx;
+	char buf[2048];
+	size_t col;
+
+	(void)state;
+	strbuf_addstr(&sb, "name: t\nroot:\n  type: x\n  attributes:\n    s: \"");
+	for (int i = 0; i < NREFS; i++)
+		strbuf_addstr(&sb, "{{parent.attributes.vendor.k}}.");
+	strbuf_addstr(&sb, "\"\n");
+	if (load_text_vendor(sb.buf, "com.acme", &m, &err)) {
+		fmt_err(&err, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	parent.key = "com.acme.k";
+	parent.key_len = 10;
+	parent.value.type = VAL_STRING;
+	parent.value.u.s.ptr = "P";
+	parent.value.u.s.len = 1;
+	memset(&ctx, 0, sizeof(ctx));
+	rng_seed(&r, 1, 2, 3);
+	ctx.rng = &r;
+	ctx.arena = &m.arena;
+	ctx.parent_attrs = &parent;
+	ctx.nparent_attrs = 1;
+	assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+	assert_int_equal(out.type, VAL_STRING);
+	assert_int_equal(out.u.s.len, 2 * NREFS);
+	for (int i = 0; i < NREFS; i++)
+		assert_memory_equal(out.u.s.ptr + 2 * i, "P.", 2);
+	model_release(&m);
+	/* a bad function after all of them: the file's column */
+	sb.len -= 2;
+	sb.buf[sb.len] = '\0';
+	/* the error points at the function's name, 2 past the braces */
+	col = sb.len - strlen("name: t\nroot:\n  type: x\n  attributes:\n") + 1 + 2;
+	strbuf_addstr(&sb, "{{random.nope}}\"\n");
+	assert_int_equal(load_text_vendor(sb.buf, "com.acme", &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_int_equal(err.line, 5);
+	assert_int_equal(err.column, (int)col);
+	snprintf(buf, sizeof(buf), "at position %d of the string", NREFS * 31 + 3);
+	assert_non_null(strstr(err.message, buf));
+	strbuf_release(&sb);
+}
+
+/* Scenario files with tabs where YAML allows them (tests/data/load/good/). */
+static void test_good_files(void **state)
+{
+	static char names[64][256];
+	size_t n = list_yaml(DATA "good", names, 64);
+
+	(void)state;
+	assert_true(n >= 1);
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		const char *files[1];
+		struct load_opts o;
+		struct model m;
+
+		snprintf(path, sizeof(path), DATA "good/%s", names[i]);
+		opts_default(&o);
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+		load_expect_ok(&o, &m);
+		if (!strcmp(names[i], "tabs.yaml")) {
+			const struct span_spec *root = m.scenarios[0]->root;
+
+			assert_string_equal(m.scenarios[0]->description,
+					    "a literal block keeps its tabs:\n\tcolumn one\tcolumn two\n");
+			assert_int_equal(m.scenarios[0]->ntags, 2);
+			assert_string_equal(root->name, "x");
+			assert_string_equal(attr(root, "note")->gen.constant.u.s.ptr,
+					    "quoted text continued after a tab");
+			assert_string_equal(attr(root, "folded")->gen.constant.u.s.ptr, "one\n\ttwo\n");
+		}
+		model_release(&m);
+	}
+}
+
+/* The walk `validate` shares: sorted per folder, '_' and '.' names skipped. */
+static void test_list_files(void **state)
+{
+	struct load_files f = { 0 };
+	struct otelsim_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(load_list_files(DATA "tree", &f, &err), 0);
+	assert_int_equal(f.n, 4);
+	assert_string_equal(f.paths[0], DATA "tree/alpha/b.yml");
+	assert_string_equal(f.paths[1], DATA "tree/alpha/deep/c.yaml");
+	assert_string_equal(f.paths[2], DATA "tree/beta/a.yaml");
+	assert_string_equal(f.paths[3], DATA "tree/top.yaml");
+	/* appends */
+	assert_int_equal(load_files_add(&f, "x.yaml"), 0);
+	assert_int_equal(load_list_files(DATA "tree/beta", &f, &err), 0);
+	assert_int_equal(f.n, 6);
+	assert_string_equal(f.paths[4], "x.yaml");
+	assert_string_equal(f.paths[5], DATA "tree/beta/a.yaml");
+	load_files_release(&f);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(load_list_files(DATA "nope", &f, &err), OTELSIM_EINPUT);
+	assert_int_equal(load_list_files(DATA "tree/top.yaml", &f, &err), OTELSIM_EINPUT);
+	assert_string_equal(err.message, "cannot read the scenarios folder: Not a directory");
+	load_files_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1137,11 +1400,17 @@ int main(void)
 		cmocka_unit_test(test_example_scenario_every_form),
 		cmocka_unit_test(test_vendor_default_keeps_names),
 		cmocka_unit_test(test_max_spans_option_and_bad_vendor),
+		cmocka_unit_test(test_vendor_rule),
 		cmocka_unit_test(test_without_conventions_or_config),
 		cmocka_unit_test(test_kind_from_conventions_and_forms),
 		cmocka_unit_test(test_directory_walk),
 		cmocka_unit_test(test_template_positions_in_block_scalars),
 		cmocka_unit_test(test_parent_refs_follow_the_vendor),
+		cmocka_unit_test(test_many_attribute_keys),
+		cmocka_unit_test(test_resource_attribute_repeats),
+		cmocka_unit_test(test_many_parent_refs),
+		cmocka_unit_test(test_good_files),
+		cmocka_unit_test(test_list_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

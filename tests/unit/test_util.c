@@ -1,43 +1,93 @@
-/* util/: deterministic math, RNG streams, time, text, arena, strbuf, sha256. */
+/* util/: deterministic math, RNG streams, time, text, locale, string lists, arena, strbuf, sha256. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <ftw.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "load/yaml.h"
 #include "util/arena.h"
 #include "util/detmath.h"
 #include "util/rng.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/strlist.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 
-static void assert_close(double got, double want, double rel)
+/* Distance in units in the last place: how many doubles lie between a and b. */
+static uint64_t ulps(double a, double b)
 {
-	double tol = fabs(want) * rel + 1e-300;
+	int64_t ia, ib;
 
-	if (fabs(got - want) > tol)
-		fail_msg("got %.17g, want %.17g (rel tol %g)", got, want, rel);
+	memcpy(&ia, &a, sizeof(ia));
+	memcpy(&ib, &b, sizeof(ib));
+	/* order the bit patterns like the values (negatives count down from -0) */
+	if (ia < 0)
+		ia = INT64_MIN - ia;
+	if (ib < 0)
+		ib = INT64_MIN - ib;
+	return ia > ib ? (uint64_t)ia - (uint64_t)ib : (uint64_t)ib - (uint64_t)ia;
 }
 
+static void assert_ulps(const char *what, double x, double got, double want, uint64_t max)
+{
+	if (ulps(got, want) > max)
+		fail_msg("%s(%.17g) = %.17g, libm %.17g: %llu ulp apart", what, x, got, want,
+			 (unsigned long long)ulps(got, want));
+}
+
+/* What util/detmath.h promises: within 1 ulp of glibc's log and exp. */
 static void test_det_log_exp_match_libm(void **state)
 {
 	(void)state;
-	/* within 2 ulp of glibc over a wide range */
+	assert_int_equal(ulps(1.0, nextafter(1.0, 2.0)), 1);
+	assert_int_equal(ulps(-0.0, 0.0), 0);
+	assert_int_equal(ulps(-4.9406564584124654e-324, 4.9406564584124654e-324), 2);
 	for (int i = -2000; i <= 2000; i++) {
 		double x = ldexp(1.0 + (i & 255) / 256.0, i / 10);
 
-		assert_close(det_log(x), log(x), 4e-16);
+		assert_ulps("det_log", x, det_log(x), log(x), 1);
 	}
+	for (int e = -1022; e <= 1023; e++) {  /* every binade of the normal range */
+		double x = ldexp(1.0 + ((unsigned)e * 37u % 256u) / 256.0, e);
+
+		assert_ulps("det_log", x, det_log(x), log(x), 1);
+	}
+	/* subnormal arguments (log scales them up by 2^54 first) */
+	for (int i = 0; i < 2000; i++) {
+		double x = ldexp(1.0 + (i % 97) / 97.0, -1074 + i % 52);
+
+		assert_true(x > 0 && x < 2.2250738585072014e-308);
+		assert_ulps("det_log", x, det_log(x), log(x), 1);
+	}
+	assert_true(det_log(4.9406564584124654e-324) == log(4.9406564584124654e-324));
 	for (int i = -7000; i <= 7000; i++) {
 		double x = i / 10.0;
 
-		assert_close(det_exp(x), exp(x), 4e-16);
+		assert_ulps("det_exp", x, det_exp(x), exp(x), 1);
 	}
+	/*
+	 * The ends of exp's range, where 2^k is not a normal double and the
+	 * result is scaled with ldexp: subnormal results below -708.4, results
+	 * near overflow above 709.1.
+	 */
+	for (int i = 0; i <= 4000; i++) {
+		double lo = -745.13 + i * ((745.13 - 708.4) / 4000);
+		double hi = 709.1 + i * ((709.78 - 709.1) / 4000);
+
+		assert_ulps("det_exp", lo, det_exp(lo), exp(lo), 1);
+		assert_ulps("det_exp", hi, det_exp(hi), exp(hi), 1);
+	}
+	assert_true(det_exp(-740.0) > 0 && det_exp(-740.0) < 2.2250738585072014e-308);
+	assert_true(det_exp(709.7) > 1e308 && !isinf(det_exp(709.7)));
 	assert_true(det_log(0.0) == -HUGE_VAL);
 	assert_true(isnan(det_log(-1.0)));
 	assert_true(det_exp(1000.0) == HUGE_VAL);
@@ -52,8 +102,16 @@ static void test_det_fixed_bits(void **state)
 	(void)state;
 	assert_true(det_log(2.0) == 0.69314718055994529);
 	assert_true(det_exp(1.0) == 2.7182818284590455); /* fdlibm: 1 ulp above glibc */
-	assert_true(det_round_to(2.345, 2) == 2.35 || det_round_to(2.345, 2) == 2.34);
+	/* 2.345 is 2.34499999999999997 but 2.345 * 100 rounds up to 234.50000000000003 */
+	assert_true(det_round_to(2.345, 2) == 2.35);
+	/* 1.005 * 100 is 100.49999999999999: down */
+	assert_true(det_round_to(1.005, 2) == 1.0);
+	assert_true(det_round_to(0.125, 2) == 0.13);    /* exact half: away from zero */
+	assert_true(det_round_to(-0.125, 2) == -0.13);
 	assert_true(det_round_to(10.004, 2) == 10.0);
+	assert_true(det_round_to(2.5, 0) == 3.0);
+	assert_true(det_round_to(1.23456789012, 12) == 1.234567890);  /* at most 9 places */
+	assert_true(det_round_to(1e300, 2) == 1e300);   /* too large to scale: as it is */
 }
 
 static void test_rng_streams_independent_and_repeatable(void **state)
@@ -208,6 +266,171 @@ static void test_text(void **state)
 	}
 }
 
+static void test_suggest(void **state)
+{
+	static const char *const names[] = { "latency", "count", NULL, "name", "nmae", "out" };
+
+	(void)state;
+	assert_string_equal(suggest("latncy", names, 6), "latency");
+	assert_string_equal(suggest("LATENCY", names, 6), "latency");  /* case only: closest */
+	assert_string_equal(suggest("nam", names, 6), "name");          /* ties: first listed */
+	assert_string_equal(suggest("coutn", names, 6), "count");
+	assert_null(suggest("xyz", names, 6));
+	assert_null(suggest("ab", names, 6));       /* "out" would change every character */
+	assert_null(suggest("latency", names, 0));
+	/* rows of one allocation, wherever the rotation leaves them (ASan checks the free) */
+	for (size_t n = 0; n < 5; n++) {
+		static const char *const words[] = { "a", "ab", "abc", "abcd", "abcde" };
+		static const size_t want[] = { 2, 1, 0, 1, 2 };
+
+		assert_int_equal(edit_distance(words[n], "abc", 9), want[n]);
+		assert_int_equal(edit_distance("abc", words[n], 9), want[n]);
+	}
+}
+
+static void test_strlist(void **state)
+{
+	struct strlist_key keys[6];
+	static const char *const text[] = { "b", "a", "c\0x", "a", "c\0y", "b" };
+	static const size_t lens[] = { 1, 1, 3, 1, 3, 1 };
+	static const char *const tags[] = { "x", "y" }, *const other[] = { "z", "y" };
+	size_t first = 99, second = 99;
+
+	(void)state;
+	for (size_t i = 0; i < 6; i++) {
+		keys[i].s = text[i];
+		keys[i].len = lens[i];
+		keys[i].index = i;
+	}
+	/* "a" repeats at 3 before "b" at 5; bytes after a NUL count */
+	assert_int_equal(strlist_first_dup(keys, 6, &first, &second), 1);
+	assert_int_equal(first, 1);
+	assert_int_equal(second, 3);
+	for (size_t i = 0; i < 3; i++) {
+		keys[i].s = text[2 * i];
+		keys[i].len = lens[2 * i];
+		keys[i].index = 10 + i;
+	}
+	assert_int_equal(strlist_first_dup(keys, 3, &first, &second), 0);
+	assert_int_equal(strlist_first_dup(keys, 0, &first, &second), 0);
+	/* the same text three times: the second occurrence, paired with the first */
+	for (size_t i = 0; i < 3; i++) {
+		keys[i].s = "k";
+		keys[i].len = 1;
+		keys[i].index = 2 - i;
+	}
+	assert_int_equal(strlist_first_dup(keys, 3, &first, &second), 1);
+	assert_int_equal(first, 0);
+	assert_int_equal(second, 1);
+	assert_true(strlist_intersects(tags, 2, other, 2));
+	assert_false(strlist_intersects(tags, 1, other, 2));
+	assert_false(strlist_intersects(tags, 2, other, 0));
+}
+
+/*
+ * A host program in a locale with a decimal comma: fmt_double and YAML
+ * numbers still use '.'. A comma locale is taken from the system, else
+ * made with localedef in a temporary folder (LOCPATH); without either the
+ * test is skipped.
+ */
+static char locale_dir[64];
+
+static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static bool comma_decimal(void)
+{
+	const struct lconv *lc = localeconv();
+
+	return lc && lc->decimal_point && !strcmp(lc->decimal_point, ",");
+}
+
+static const char *find_comma_locale(void)
+{
+	static const char *const names[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+					     "fr_FR.utf8", "nl_NL.UTF-8", "es_ES.UTF-8",
+					     "it_IT.UTF-8", "ru_RU.UTF-8", "pt_BR.UTF-8" };
+	char cmd[256];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (setlocale(LC_NUMERIC, names[i]) && comma_decimal())
+			return names[i];
+	setlocale(LC_NUMERIC, "C");
+	snprintf(locale_dir, sizeof(locale_dir), "/tmp/otelsim-locale-XXXXXX");
+	if (!mkdtemp(locale_dir)) {
+		locale_dir[0] = '\0';
+		return NULL;
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 60 localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", locale_dir);
+	if (system(cmd) == 0) {
+		setenv("LOCPATH", locale_dir, 1);
+		if (setlocale(LC_NUMERIC, "de_DE.UTF-8") && comma_decimal())
+			return "de_DE.UTF-8";
+	}
+	return NULL;
+}
+
+static void test_c_locale_whatever_the_process_locale(void **state)
+{
+	const char *name = find_comma_locale(), *src;
+	char buf[40];
+	struct ydoc doc;
+	struct otelsim_error err = { 0 };
+	double d = 0;
+	size_t n;
+
+	(void)state;
+	setlocale(LC_ALL, "C");
+	if (!name) {
+		/* cmocka 1.1.5's skip() prints "not ok # SKIP": pass with a note */
+		print_message("# SKIP no locale with a decimal comma (none installed, localedef failed)\n");
+		return;
+	}
+	/* as a host program would: the environment's locale, LC_NUMERIC a comma one */
+	unsetenv("LC_ALL");
+	setenv("LC_NUMERIC", name, 1);
+	assert_non_null(setlocale(LC_ALL, ""));
+	assert_true(comma_decimal());
+	snprintf(buf, sizeof(buf), "%.1f", 0.5);
+	assert_string_equal(buf, "0,5");  /* the process formats with a comma now */
+	n = fmt_double(buf, 0.5);
+	buf[n] = '\0';
+	assert_string_equal(buf, "0.5");
+	n = fmt_double(buf, -1.25e-7);
+	buf[n] = '\0';
+	assert_string_equal(buf, "-1.25e-07");
+	n = fmt_double(buf, 5e-324);
+	buf[n] = '\0';
+	assert_string_equal(buf, "5e-324");
+	src = "a: 0.5\nb: -1.5e3\n";
+	assert_int_equal(yaml_load_buffer("t.yaml", src, strlen(src), NULL, &doc, &err), 0);
+	assert_int_equal(ynode_double(ymap_get(doc.root, "a"), &d), 0);
+	assert_true(d == 0.5);
+	assert_int_equal(ynode_double(ymap_get(doc.root, "b"), &d), 0);
+	assert_true(d == -1500.0);
+	ydoc_release(&doc);
+	assert_ptr_equal(util_c_locale(), util_c_locale());
+}
+
+static int locale_teardown(void **state)
+{
+	(void)state;
+	setlocale(LC_ALL, "C");
+	unsetenv("LC_NUMERIC");
+	if (locale_dir[0]) {
+		unsetenv("LOCPATH");
+		nftw(locale_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+		locale_dir[0] = '\0';
+	}
+	return 0;
+}
+
 static void test_arena_strbuf(void **state)
 {
 	struct arena a;
@@ -259,6 +482,9 @@ int main(void)
 		cmocka_unit_test(test_time_rfc3339),
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_strlist),
+		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale, locale_teardown),
 		cmocka_unit_test(test_arena_strbuf),
 		cmocka_unit_test(test_sha256),
 	};

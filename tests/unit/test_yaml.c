@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load/yaml.h"
 #include "util/strbuf.h"
@@ -116,6 +117,81 @@ static void test_tabs(void **state)
 	src = "root:\n   \ttype: a\n";
 	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 4,
 		    "tab character in indentation (YAML indents with spaces)");
+	/* a tab before a key that libyaml reads as part of a plain scalar */
+	src = "a: x\n \ty: z\n";
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 2,
+		    "tab character in indentation (YAML indents with spaces)");
+	/* after blank lines with tabs (the second parse) */
+	src = "a: 1\n\t\nb:\n  c: |\n    x\n  \t\n\td: 2\n";
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 7, 1,
+		    "tab character in indentation (YAML indents with spaces)");
+	/* other errors on blank-line files keep libyaml's message */
+	src = "a: 1\n\t\nb: [\n";
+	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 4, 1,
+		    "invalid YAML: did not find expected node content while parsing a flow node");
+}
+
+/* The value of key `k` in the mapping `m`, which must be a scalar. */
+static const char *str_of(const struct ynode *m, const char *k)
+{
+	const struct ynode *v = ymap_get(m, k);
+
+	if (!v || v->type != YN_SCALAR)
+		fail_msg("no scalar '%s'", k);
+	return v->str;
+}
+
+/* Tabs YAML allows: block scalar content, blank and comment lines, after the indentation. */
+static void test_tabs_yaml_allows(void **state)
+{
+	struct ydoc doc;
+	struct ynode *r;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	/* block scalar content keeps its tabs (the old pre-scan refused these) */
+	r = load_ok(&doc, "a: |\n  x\n  \ty\n    \tz\nb: >\n  one\n  \ttwo\n");
+	assert_string_equal(str_of(r, "a"), "x\n\ty\n  \tz\n");
+	assert_string_equal(str_of(r, "b"), "one\n\ttwo\n");
+	ydoc_release(&doc);
+	/* after the indentation, in flow collections and quoted strings */
+	r = load_ok(&doc, "a:\t1\nb:\n  c:\t2\nd: [1,\t2]\ne: \"x\n\ty\"\nf: foo\n \tbar\n");
+	assert_string_equal(str_of(r, "a"), "1");
+	assert_string_equal(str_of(ymap_get(r, "b"), "c"), "2");
+	assert_int_equal(ymap_get(r, "d")->n, 2);
+	assert_string_equal(str_of(r, "e"), "x y");
+	assert_string_equal(str_of(r, "f"), "foo bar");
+	ydoc_release(&doc);
+	/* blank lines and comment lines with tabs (libyaml 0.2.5 refuses some) */
+	r = load_ok(&doc, "a: 1\n\t\nb: 'q'\n  \t\nc:\n  d: 2\n \t# note\n  e: 3\n\t \t\n");
+	assert_string_equal(str_of(r, "a"), "1");
+	assert_string_equal(str_of(r, "b"), "q");
+	assert_string_equal(str_of(ymap_get(r, "c"), "d"), "2");
+	assert_string_equal(str_of(ymap_get(r, "c"), "e"), "3");
+	ydoc_release(&doc);
+	/* with such blank lines about, whitespace inside a block scalar stays as it is */
+	r = load_ok(&doc, "a: 1\n\t\nb: |\n  x\n  \t\n  \t# not a comment\n  y\nc: 2\n");
+	assert_string_equal(str_of(r, "b"), "x\n\t\n\t# not a comment\ny\n");
+	assert_string_equal(str_of(r, "c"), "2");
+	ydoc_release(&doc);
+	/* a tab-only line ends a block scalar like a blank line */
+	r = load_ok(&doc, "a: |\n  x\n\t\nb: 1\n");
+	assert_string_equal(str_of(r, "a"), "x\n");
+	assert_string_equal(str_of(r, "b"), "1");
+	ydoc_release(&doc);
+	/*
+	 * Tab-only lines inside 40 block scalars: every one is put back, refused
+	 * by libyaml, evened out again; the passes stop at their limit and the
+	 * file still loads, each line blank.
+	 */
+	for (int i = 0; i < 40; i++)
+		strbuf_addf(&sb, "k%d: |\n  x\n\t\n  y\n", i);
+	r = load_ok(&doc, sb.buf);
+	assert_int_equal(r->n, 40);
+	assert_string_equal(str_of(r, "k0"), "x\n\ny\n");
+	assert_string_equal(str_of(r, "k39"), "x\n\ny\n");
+	ydoc_release(&doc);
+	strbuf_release(&sb);
 }
 
 static void test_bad_utf8_position(void **state)
@@ -295,6 +371,7 @@ static void test_file_errors(void **state)
 {
 	struct ydoc doc;
 	struct otelsim_error err = { 0 };
+	char dir[] = "/tmp/otelsim-test-yaml-XXXXXX", loop[64];
 
 	(void)state;
 	assert_int_equal(yaml_load_file("tests/data/load/no-such-file.yaml", NULL, &doc, &err),
@@ -302,6 +379,39 @@ static void test_file_errors(void **state)
 	assert_string_equal(err.file, "tests/data/load/no-such-file.yaml");
 	assert_string_equal(err.message, "cannot read: No such file or directory");
 	ydoc_release(&doc);
+	/* a file that is there but cannot be read is the machine's failure (exit 1) */
+	assert_non_null(mkdtemp(dir));
+	snprintf(loop, sizeof(loop), "%s/loop.yaml", dir);
+	assert_int_equal(symlink("loop.yaml", loop), 0);
+	assert_int_equal(yaml_load_file(loop, NULL, &doc, &err), OTELSIM_EIO);
+	assert_string_equal(err.message, "cannot read: Too many levels of symbolic links");
+	ydoc_release(&doc);
+	unlink(loop);
+	rmdir(dir);
+}
+
+/* 100,000 keys in one mapping: the duplicate check is O(n log n). */
+static void test_many_keys(void **state)
+{
+	struct yaml_limits lim = { 64, 300000, 1 << 20, 16 << 20 };
+	struct strbuf sb = STRBUF_INIT;
+	struct ydoc doc;
+	struct otelsim_error err = { 0 };
+	char buf[1200];
+
+	(void)state;
+	strbuf_addstr(&sb, "top:\n");
+	for (int i = 0; i < 100000; i++)
+		strbuf_addf(&sb, "  k%06d: %d\n", 99999 - i, i);
+	if (yaml_load_buffer("ok.yaml", sb.buf, sb.len, &lim, &doc, &err))
+		fail_msg("%s", otelsim_error_format(&err, buf, sizeof(buf)));
+	assert_int_equal(ymap_get(doc.root, "top")->n, 100000);
+	ydoc_release(&doc);
+	/* two repeats: the one met first in the file, with both positions */
+	strbuf_addstr(&sb, "  k000500: x\n  k099000: y\n  k000500: z\n");
+	expect_fail(sb.buf, sb.len, &lim, OTELSIM_EINPUT, 100002, 3,
+		    "duplicate key 'k000500' (first at line 99501, column 3)");
+	strbuf_release(&sb);
 }
 
 int main(void)
@@ -312,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_duplicate_keys_both_positions),
 		cmocka_unit_test(test_tabs),
+		cmocka_unit_test(test_tabs_yaml_allows),
 		cmocka_unit_test(test_bad_utf8_position),
 		cmocka_unit_test(test_long_scalar_and_file),
 		cmocka_unit_test(test_multi_document),
@@ -320,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_scalar_typing),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_many_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
