@@ -138,6 +138,13 @@ int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 		 struct otelsim_error *err);
 void otelsim_free(struct otelsim *os);
 
+/*
+ * Warnings about the input: what was accepted but is not honoured yet, and
+ * the conventions registry's unknown keys. "file:line:col: message".
+ */
+size_t otelsim_warning_count(const struct otelsim *os);
+const char *otelsim_warning(const struct otelsim *os, size_t i);
+
 size_t otelsim_scenario_count(const struct otelsim *os);
 int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_scenario_info *out);
 

@@ -7,6 +7,7 @@
 #include "api/api_internal.h"
 #include "api/pipeline.h"
 #include "load/load.h"
+#include "load/semconv.h"
 #include "sink/dataset.h"
 #include "util/error.h"
 
@@ -59,6 +60,21 @@ void otelsim_free(struct otelsim *os)
 		return;
 	model_release(&os->m);
 	free(os);
+}
+
+size_t otelsim_warning_count(const struct otelsim *os)
+{
+	return os->m.nwarnings + (os->m.semconv ? semconv_warning_count(os->m.semconv) : 0);
+}
+
+const char *otelsim_warning(const struct otelsim *os, size_t i)
+{
+	size_t nsc = os->m.semconv ? semconv_warning_count(os->m.semconv) : 0;
+
+	if (i < nsc)
+		return semconv_warning(os->m.semconv, i);
+	i -= nsc;
+	return i < os->m.nwarnings ? os->m.warnings[i] : NULL;
 }
 
 size_t otelsim_scenario_count(const struct otelsim *os)

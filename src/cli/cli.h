@@ -69,6 +69,8 @@ void cli_print_options(unsigned cmd_bit);  /* the option part of --help */
 
 /* Load the project per the options; prints the error and returns its exit code. */
 int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struct otelsim **out);
+/* Print the loaded project's warnings to stderr (at most `most`; not with --quiet). */
+void cli_print_warnings(const struct cli *c, const struct otelsim *os, size_t most);
 /* Print "otelsim: <error>" and return the exit status for its code. */
 int cli_fail(const struct cli *c, const struct otelsim_error *err);
 void cli_usage_error(const struct cli *c, const char *fmt, ...)

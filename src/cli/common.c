@@ -1,6 +1,7 @@
 /* What the subcommands share: finding the data, loading, reporting. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/rng.h"
 #include "util/timefmt.h"
 
 /* a signal handler may only store to a lock-free atomic */
@@ -129,7 +131,50 @@ int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struc
 	lo.max_spans_per_trace = c->max_spans;
 	if (otelsim_load(&lo, out, &err))
 		return cli_fail(c, &err);
+	cli_print_warnings(c, *out, c->cmd_bit == CMD_VALIDATE ? SIZE_MAX : 5);
 	return 0;
+}
+
+/*
+ * `validate` loads the project once per file: each warning is printed once
+ * per process (remembered by hash).
+ */
+static uint64_t printed[4096];
+static size_t nprinted;
+
+static bool already_printed(const char *w)
+{
+	uint64_t h = rng_hash(w, strlen(w));
+
+	for (size_t i = 0; i < nprinted; i++)
+		if (printed[i] == h)
+			return true;
+	if (nprinted < sizeof(printed) / sizeof(printed[0]))
+		printed[nprinted++] = h;
+	return false;
+}
+
+void cli_print_warnings(const struct cli *c, const struct otelsim *os, size_t most)
+{
+	size_t n = otelsim_warning_count(os), shown = 0, left = 0;
+
+	if (c->quiet)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *w = otelsim_warning(os, i);
+
+		if (already_printed(w))
+			continue;
+		if (shown < most) {
+			fprintf(stderr, "%s: warning: %s\n", c->prog, w);
+			shown++;
+		} else {
+			left++;
+		}
+	}
+	if (left)
+		fprintf(stderr, "%s: warning: %zu more (otelsim validate lists them all)\n", c->prog,
+			left);
 }
 
 void human_count(char *buf, size_t n, uint64_t v)

@@ -404,9 +404,16 @@ static int load_file(struct load_state *ls, const char *path, const char *root,
 	sc->pos.file = sc->path;
 	sc->pos.line = 1;
 	sc->pos.col = 1;
-	rc = native_load(ls, &doc, sc);
-	if (rc)
-		goto cleanup;
+	{
+		uint32_t nwarn = m->nwarnings;
+
+		rc = native_load(ls, &doc, sc);
+		if (rc)
+			goto cleanup;
+		/* the bundled reference shows every key on purpose: no warnings */
+		while (sc->reference && m->nwarnings > nwarn)
+			free(m->warnings[--m->nwarnings]);
+	}
 	for (size_t i = 0; i < out->n; i++) {
 		if (!strcmp(out->items[i]->name, sc->name)) {
 			const struct ynode *nn = ymap_get(doc.root, "name");

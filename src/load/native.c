@@ -1126,6 +1126,19 @@ int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *
 	rc = schema_walk(&c, &scenario_table, doc->root, sc);
 	if (rc)
 		goto cleanup;
+	/* metrics and logs come in a later release: say so rather than ignore it */
+	for (int k = 0; k < 2; k++) {
+		const char *key = k ? "emit_logs" : "emit_metrics";
+		const struct ynode *v = schema_get(&scenario_table, doc->root, key);
+
+		if ((k ? sc->emit_logs : sc->emit_metrics) && v &&
+		    model_warn(c.m, c.file, v->line, v->col,
+			       "'%s: true' is accepted, but %s are not generated yet (traces only)",
+			       key, k ? "logs" : "metrics")) {
+			rc = schema_error(&c, OTELSIM_ENOMEM, v, "out of memory");
+			goto cleanup;
+		}
+	}
 	rc = check_links(&c, &ns);
 	if (rc)
 		goto cleanup;

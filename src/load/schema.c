@@ -379,6 +379,10 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 		for (size_t j = 0; j < map->n; j++)
 			if (map->pairs[j].key == seen[i])
 				v = map->pairs[j].value;
+		if ((t->keys[i].flags & KF_LATER) &&
+		    model_warn(c->m, c->file, seen[i]->line, seen[i]->col,
+			       "'%s' is accepted and checked, but not honoured yet", t->keys[i].key))
+			return schema_error(c, OTELSIM_ENOMEM, map, "out of memory");
 		rc = check_and_fill(c, &t->keys[i], v, obj);
 		if (rc)
 			return rc;

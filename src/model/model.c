@@ -1,5 +1,8 @@
 #include "model/model.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "load/semconv.h"
@@ -59,8 +62,37 @@ int model_finish(struct model *m, struct otelsim_error *err)
 	return 0;
 }
 
+int model_warn(struct model *m, const char *file, int line, int col, const char *fmt, ...)
+{
+	char msg[512], *w, **p;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = strlen(file) + strlen(msg) + 48;
+	w = malloc(n);
+	p = realloc(m->warnings, (m->nwarnings + 1) * sizeof(char *));
+	if (!w || !p) {
+		free(w);
+		if (p)
+			m->warnings = p;
+		return -1;
+	}
+	snprintf(w, n, "%s:%d:%d: %s", file, line, col, msg);
+	m->warnings = p;
+	m->warnings[m->nwarnings++] = w;
+	return 0;
+}
+
 void model_release(struct model *m)
 {
+	for (uint32_t i = 0; i < m->nwarnings; i++)
+		free(m->warnings[i]);
+	free(m->warnings);
+	m->warnings = NULL;
+	m->nwarnings = 0;
 	if (m->semconv)
 		semconv_free(m->semconv);
 	m->semconv = NULL;

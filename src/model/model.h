@@ -241,9 +241,21 @@ struct model {
 	struct scenario **scenarios;  /* sorted by rel_dir then name */
 	uint32_t nscenarios;
 	uint64_t max_spans_per_trace;
+	char **warnings;            /* "file:line:col: message", malloc'ed */
+	uint32_t nwarnings;
 };
 
 struct otelsim_error;
+
+/*
+ * Record a warning about the input (something accepted but not honoured):
+ * the library never prints; programs show them. Returns 0 or -1 (memory).
+ */
+int model_warn(struct model *m, const char *file, int line, int col, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
 
 const struct scenario *model_find_scenario(const struct model *m, const char *name);
 
