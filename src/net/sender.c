@@ -48,6 +48,7 @@ struct slot {
 
 	/* the current attempt's response */
 	struct strbuf resp; /* the first max_response_bytes of the body */
+	bool resp_cut;      /* the body was longer: resp holds its start */
 	char content_type[HEADER_VALUE_MAX];
 	char retry_after[HEADER_VALUE_MAX];
 	int grpc_status; /* -1: none seen */
@@ -104,6 +105,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 		room = 0;
 	if (room > len)
 		room = len;
+	if (room < len)
+		x->resp_cut = true;
 	if (room && strbuf_add(&x->resp, data, room))
 		return 0; /* out of memory: abort the transfer */
 	return len;
@@ -384,6 +387,7 @@ static void setup_easy(struct slot *x)
 static int start_attempt(struct slot *x)
 {
 	strbuf_reset(&x->resp);
+	x->resp_cut = false;
 	x->errbuf[0] = '\0';
 	reset_response(x);
 	setup_easy(x);
@@ -477,10 +481,25 @@ static void transport_failed(struct slot *x, CURLcode cc)
 }
 
 /* 2xx / grpc-status 0: full or partial success from the response message */
+/* The items were accepted but the response cannot be read whole. */
+static void unread_response(struct slot *x, const char *how)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "export response %s %zu bytes: not read", how,
+		 x->s->cfg.max_response_bytes);
+	set_message(x, text);
+	finish(x, SEND_OK);
+}
+
 static void succeeded(struct slot *x, const void *msg, size_t len, bool json)
 {
 	int64_t rejected = 0;
 
+	if (x->resp_cut) {
+		unread_response(x, "over");
+		return;
+	}
 	if (reply_parse_export(x->signal, json, msg, len, &rejected, x->res.message,
 			       sizeof(x->res.message))) {
 		set_message(x, "could not read the export response");
@@ -516,7 +535,7 @@ static void http_done(struct slot *x, CURLcode cc, long status)
 
 static void grpc_done(struct slot *x, CURLcode cc, long status)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, inflated;
 	int64_t delay = -1;
 	int code = x->grpc_status;
 
@@ -539,23 +558,30 @@ static void grpc_done(struct slot *x, CURLcode cc, long status)
 		set_message(x, "response without grpc-status");
 	}
 	x->res.grpc_status = code;
+	/* a compressed reply inflates no further than an uncompressed one may be long */
+	strbuf_init(&inflated, x->s->cfg.max_response_bytes);
 	if (code == 0) {
 		const uint8_t *msg = NULL;
 		size_t len = 0;
 		bool compressed = false;
+		int zr;
 
-		if (x->resp.len == 0) {
+		if (x->resp_cut) {
+			unread_response(x, "over");
+		} else if (x->resp.len == 0) {
 			succeeded(x, "", 0, false);
 		} else if (wire_grpc_unframe(x->resp.buf, x->resp.len, &compressed, &msg, &len)) {
 			set_message(x, "could not read the export response");
 			finish(x, SEND_OK);
-		} else if (compressed && wire_gunzip(msg, len, &sb)) {
+		} else if (!compressed) {
+			succeeded(x, msg, len, false);
+		} else if ((zr = wire_gunzip(msg, len, &inflated)) == WIRE_TOO_BIG) {
+			unread_response(x, "inflates past");
+		} else if (zr) {
 			set_message(x, "could not decompress the export response");
 			finish(x, SEND_OK);
-		} else if (compressed) {
-			succeeded(x, sb.buf, sb.len, false);
 		} else {
-			succeeded(x, msg, len, false);
+			succeeded(x, inflated.buf, inflated.len, false);
 		}
 		goto cleanup;
 	}
@@ -580,6 +606,7 @@ static void grpc_done(struct slot *x, CURLcode cc, long status)
 		finish(x, SEND_FAILED);
 cleanup:
 	strbuf_release(&sb);
+	strbuf_release(&inflated);
 }
 
 static void attempt_done(struct slot *x, CURLcode cc)

@@ -261,6 +261,20 @@ t 'partial success over http/json' "--partial-success '2:bad points'" \
 t 'zero rejected with a message is a warning' "--partial-success '0:slow down a little'" \
 	"$D --endpoint \$HTTP --signal logs --items 4" \
 	'exit=0 drv.ok=1 drv.partial=0 drv.rejected=0 "drv.message=slow down a little"'
+t 'an http response over max_response_bytes is not read, the items count as sent' \
+	'--big-response 300000' \
+	"$D --endpoint \$HTTP --max-response-bytes 100000 --items 5" \
+	'exit=0 drv.ok=1 drv.partial=0 drv.retries=0 rx.spans=5
+	 "drv.message=export response over 100000 bytes: not read"'
+t 'a gzip grpc response inflating past max_response_bytes is not inflated' \
+	'--big-response 300000' \
+	"$D --endpoint \$GRPC --protocol grpc --max-response-bytes 100000 --items 5" \
+	'exit=0 drv.ok=1 drv.partial=0 drv.grpc_status=0 rx.spans=5
+	 "drv.message=export response inflates past 100000 bytes: not read"'
+t 'a gzip grpc response within max_response_bytes is read' \
+	'--big-response 300000' \
+	"$D --endpoint \$GRPC --protocol grpc --items 5" \
+	'exit=0 drv.ok=1 drv.grpc_status=0 rx.spans=5 drv.message~^x{200}'
 t 'http 400 fails at once with the server message' "--status 400 --message 'invalid trace id'" \
 	"$D --endpoint \$HTTP $FAST --items 5" \
 	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=400 "drv.message=invalid trace id"
@@ -462,6 +476,11 @@ t 'otlp-replay: partial success is counted, not retried, and exit 1' "--partial-
 	"$R --endpoint \$HTTP --max-items 100000 $DS" \
 	'exit=1 rx.requests=1 "err~partial success: 3 of \d+ items rejected: too old"
 	 "err~ \d+ accepted, 3 rejected, 0 retried, 0 failed"'
+t 'otlp-replay: a grpc reply inflating past 4 MiB is a warning, not gigabytes' '--big-response 5000000' \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $DS" \
+	'exit=0 rx.spans=570 rx.requests=1
+	 "err~otlp-replay: warning: export response inflates past 4194304 bytes: not read\n"
+	 "err~ 0 rejected, 0 retried, 0 failed"'
 t 'otlp-replay: header values never appear in output' "--require-header 'authorization: Bearer s3cret'" \
 	"$R --endpoint \$HTTP --header 'Authorization: Bearer s3cret' $DS && $CK in=$DS/traces.binpb &&
 	 $R --endpoint \$HTTP --header 'Authorization: Bearer n0pe' --retry-max-time 0 $DS" \

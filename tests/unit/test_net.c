@@ -494,6 +494,59 @@ static void test_wire_gzip(void **state)
 	strbuf_release(&back);
 }
 
+/* A compressed reply inflates no further than the strbuf's max. */
+static void test_wire_gunzip_cap(void **state)
+{
+	const size_t bomb = 16u << 20, cap = 1u << 20;
+	char in[5000];
+	char *zeros = calloc(1, bomb);
+	struct strbuf z = STRBUF_INIT, back;
+
+	(void)state;
+	assert_non_null(zeros);
+	/* 16 MiB of zeros is ~16 KiB of gzip: over a 1 MiB cap it is refused */
+	assert_int_equal(wire_gzip(zeros, bomb, &z), 0);
+	assert_true(z.len < 64 * 1024);
+	strbuf_init(&back, cap);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), WIRE_TOO_BIG);
+	assert_int_equal(back.len, 0);
+	assert_true(back.alloc <= 2 * cap + 1); /* never more than the cap's worth */
+	strbuf_release(&back);
+	free(zeros);
+
+	/* exactly at the cap fits; one byte over does not; a prefix counts */
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (char)("otlp"[i % 4] + (i % 7));
+	strbuf_reset(&z);
+	assert_int_equal(wire_gzip(in, sizeof(in), &z), 0);
+	strbuf_init(&back, sizeof(in));
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), 0);
+	assert_int_equal(back.len, sizeof(in));
+	assert_memory_equal(back.buf, in, sizeof(in));
+	strbuf_release(&back);
+	strbuf_init(&back, sizeof(in) - 1);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), WIRE_TOO_BIG);
+	assert_int_equal(back.len, 0);
+	strbuf_release(&back);
+	strbuf_init(&back, sizeof(in) + 2);
+	assert_int_equal(strbuf_add(&back, "ab", 2), 0);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), 0);
+	assert_int_equal(back.len, sizeof(in) + 2);
+	assert_memory_equal(back.buf + 2, in, sizeof(in));
+	strbuf_reset(&back);
+	assert_int_equal(strbuf_add(&back, "abc", 3), 0);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), WIRE_TOO_BIG);
+	assert_int_equal(back.len, 3);
+	assert_string_equal(back.buf, "abc");
+	strbuf_release(&back);
+	/* every byte there but the trailer's size: truncated, not too big */
+	strbuf_init(&back, sizeof(in));
+	assert_int_equal(wire_gunzip(z.buf, z.len - 4, &back), -1);
+	assert_int_equal(back.len, 0);
+	strbuf_release(&back);
+	strbuf_release(&z);
+}
+
 static void test_wire_grpc_frame(void **state)
 {
 	uint8_t p[5], body[12] = { 0 };
@@ -959,6 +1012,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoint_header_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_options, setup, teardown),
 		cmocka_unit_test(test_wire_gzip),
+		cmocka_unit_test(test_wire_gunzip_cap),
 		cmocka_unit_test(test_wire_grpc_frame),
 		cmocka_unit_test(test_wire_decoding),
 		cmocka_unit_test(test_reply_rpc_status),

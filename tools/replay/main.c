@@ -241,6 +241,10 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 		t->items_sent += f->items;
 		t->items_accepted += f->items;
 		f->acked = true;
+		/* accepted with a message: a warning (or a reply that could not be read) */
+		if (res->message[0] && r->messages++ < MAX_MESSAGES)
+			fprintf(stderr, "%sotlp-replay: warning: %s\n", r->progress ? "\r\033[K" : "",
+				res->message);
 		break;
 	case SEND_PARTIAL: {
 		uint64_t rej = res->rejected < 0 ? 0 : (uint64_t)res->rejected;
