@@ -688,6 +688,25 @@ static void test_reply_rpc_status(void **state)
 	/* truncated */
 	assert_int_equal(reply_rpc_status(buf, n - 1, &code, msg, sizeof(msg), &delay), -1);
 	assert_int_equal(reply_rpc_status("\x12", 1, &code, msg, sizeof(msg), &delay), -1);
+	/* varints as read/wire.h reads them: no 11th byte, no bits past 64, no field 0 */
+	assert_int_equal(reply_rpc_status("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 12,
+					  &code, msg, sizeof(msg), &delay), -1);
+	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11,
+					  &code, msg, sizeof(msg), &delay), -1);
+	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11,
+					  &code, msg, sizeof(msg), &delay), 0);
+	assert_int_equal(code, -1);
+	assert_int_equal(reply_rpc_status("\x00\x01", 2, &code, msg, sizeof(msg), &delay), -1);
+	/* unknown fields of every wire type are skipped */
+	assert_int_equal(reply_rpc_status("\x21\x01\x02\x03\x04\x05\x06\x07\x08\x2d\x01\x02\x03"
+					  "\x04\x30\x05\x08\x07",
+					  18, &code, msg, sizeof(msg), &delay), 0);
+	assert_int_equal(code, 7);
+	/* a RetryInfo delay past what milliseconds hold is no delay */
+	n = rpc_status(buf, 8, "later", "type.googleapis.com/google.rpc.RetryInfo",
+		       INT64_MAX / 1000, 0);
+	assert_int_equal(reply_rpc_status(buf, n, &code, msg, sizeof(msg), &delay), 0);
+	assert_int_equal(delay, -1);
 }
 
 static void test_reply_export_protobuf(void **state)
