@@ -466,7 +466,8 @@ int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
 			if (leaves > 0 && (est + cost > s->cfg.max_bytes ||
 					   (s->cfg.max_items && items + lf->items > s->cfg.max_items) ||
 					   (max_leaves && leaves >= max_leaves) ||
-					   (ts_window && min_ts && lf->ts > min_ts + ts_window))) {
+					   (ts_window && min_ts && lf->ts > min_ts &&
+					    lf->ts - min_ts > ts_window))) {
 				stop = true;
 				break;
 			}
