@@ -333,66 +333,99 @@ fail:
 
 /* ---- one attempt ---- */
 
-static void setup_easy(struct slot *x)
+static void set_message(struct slot *x, const char *text)
+{
+	reply_sanitize(text, strlen(text), x->res.message, sizeof(x->res.message));
+}
+
+/*
+ * Every option of an attempt; the first that libcurl refuses (out of
+ * memory, or a build without it) stops the attempt: a transfer without its
+ * CA file or client certificate must not go out as if it had them.
+ */
+static CURLcode setup_easy(struct slot *x)
 {
 	const struct sender_target *t = x->t;
 	CURL *e = x->easy;
 	bool grpc = t->protocol == SENDER_GRPC;
 	bool tls = strncasecmp(t->url, "https://", 8) == 0;
+	CURLcode cc = CURLE_OK;
 
+#define SET(opt, val)                                                  \
+	do {                                                           \
+		if (cc == CURLE_OK)                                    \
+			cc = curl_easy_setopt(e, opt, val);            \
+	} while (0)
 	curl_easy_reset(e);
-	curl_easy_setopt(e, CURLOPT_URL, t->url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body.buf);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->s->hdrs[x->signal]);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "otelsim/" OTELSIM_VERSION);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	SET(CURLOPT_URL, t->url);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_POST, 1L);
+	SET(CURLOPT_POSTFIELDS, x->body.buf);
+	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+	SET(CURLOPT_HTTPHEADER, x->s->hdrs[x->signal]);
+	SET(CURLOPT_USERAGENT, "otelsim/" OTELSIM_VERSION);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, x);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_PRIVATE, x);
+	SET(CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
+	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 	if (grpc && tls) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L); /* multiplex on one connection */
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		SET(CURLOPT_PIPEWAIT, 1L); /* multiplex on one connection */
 	} else if (grpc) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 		if (x->s->h2c_no_reuse) {
 			/* libcurl < 8.0 breaks a reused prior-knowledge connection */
-			curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-			curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+			SET(CURLOPT_FRESH_CONNECT, 1L);
+			SET(CURLOPT_FORBID_REUSE, 1L);
 		} else {
-			curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+			SET(CURLOPT_PIPEWAIT, 1L);
 		}
 	} else if (!tls) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	}
 	if (t->cacert)
-		curl_easy_setopt(e, CURLOPT_CAINFO, t->cacert);
+		SET(CURLOPT_CAINFO, t->cacert);
 	if (t->cert)
-		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert);
+		SET(CURLOPT_SSLCERT, t->cert);
 	if (t->key)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key);
+		SET(CURLOPT_SSLKEY, t->key);
 	if (t->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+		SET(CURLOPT_SSL_VERIFYPEER, 0L);
+		SET(CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+#undef SET
+	return cc;
 }
 
+/* 0, or -1 with the reason in x->res.message */
 static int start_attempt(struct slot *x)
 {
+	CURLcode cc;
+	CURLMcode mc;
+
 	strbuf_reset(&x->resp);
 	x->resp_cut = false;
 	x->errbuf[0] = '\0';
 	reset_response(x);
-	setup_easy(x);
-	if (curl_multi_add_handle(x->s->multi, x->easy) != CURLM_OK)
+	if ((cc = setup_easy(x)) != CURLE_OK) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "cannot set up the transfer: %s", curl_easy_strerror(cc));
+		set_message(x, text);
 		return -1;
+	}
+	if ((mc = curl_multi_add_handle(x->s->multi, x->easy)) != CURLM_OK) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "cannot start the transfer: %s", curl_multi_strerror(mc));
+		set_message(x, text);
+		return -1;
+	}
 	x->running = true;
 	return 0;
 }
@@ -432,7 +465,9 @@ static void retry_or_fail(struct slot *x, int64_t hint_ms)
 	delay = hint_ms >= 0 ? hint_ms
 			     : reply_backoff_ms(s->cfg.retry_initial_ms,
 						s->cfg.retry_max_interval_ms, x->retries, &s->rng);
-	if (s->cfg.retry_max_elapsed_ms == 0 ||
+	/* a delay past the budget (or past what int64 ns hold) ends the request */
+	if (s->cfg.retry_max_elapsed_ms == 0 || delay > s->cfg.retry_max_elapsed_ms ||
+	    delay > (INT64_MAX - now) / NS_PER_MS ||
 	    (now - x->first_ns) / NS_PER_MS + delay > s->cfg.retry_max_elapsed_ms) {
 		finish(x, SEND_FAILED);
 		return;
@@ -457,11 +492,6 @@ static bool transport_retryable(CURLcode cc)
 	default:
 		return false;
 	}
-}
-
-static void set_message(struct slot *x, const char *text)
-{
-	reply_sanitize(text, strlen(text), x->res.message, sizeof(x->res.message));
 }
 
 static void transport_failed(struct slot *x, CURLcode cc)
@@ -639,10 +669,8 @@ static int64_t start_due(struct sender *s)
 		if (!x->busy || x->running)
 			continue;
 		if (x->due_ns <= now) {
-			if (start_attempt(x)) {
-				set_message(x, "cannot start the transfer");
+			if (start_attempt(x))
 				finish(x, SEND_FAILED);
-			}
 		} else if (next < 0 || x->due_ns - now < next) {
 			next = x->due_ns - now;
 		}
@@ -798,7 +826,7 @@ int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_e
 	if (start_attempt(x)) {
 		x->busy = false;
 		s->busy--;
-		return error_set(err, OTELSIM_ENOMEM, "cannot start the transfer");
+		return error_set(err, OTELSIM_ENET, "%s", x->res.message);
 	}
 	sender_poll(s, 0);
 	return 0;

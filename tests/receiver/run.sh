@@ -344,6 +344,10 @@ t 'grpc RESOURCE_EXHAUSTED with RetryInfo is retried after its delay' \
 	'--grpc-status 8 --trailers-only --retry-info 700 --fail-first 1' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
 	'exit=0 drv.ok=1 drv.retries=1 rx.requests=2 rx.spans=8 rx.last_gap_ms>=650'
+t 'grpc RetryInfo delay past what int64 nanoseconds hold ends the request' \
+	'--grpc-status 8 --trailers-only --retry-info 9300000000000' \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --retry-max-elapsed-ms 9400000000000 --items 3" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=8 drv.elapsed_ms<1000 rx.requests=1'
 t 'grpc UNAVAILABLE forever gives up' '--grpc-status 14' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --retry-max-elapsed-ms 500 --items 3" \
 	'exit=1 drv.failed=1 drv.retries>=2 drv.grpc_status=14 "drv.message=injected UNAVAILABLE"'

@@ -411,6 +411,8 @@ static int lane_open(struct replay *r, struct lane *l)
 	}
 	l->sp = split_new(&sc);
 	if (!l->sp) {
+		reader_free(l->rd); /* the lane is not open: lane_close would not free it */
+		l->rd = NULL;
 		error_set(&r->err, OTELSIM_ENOMEM, "out of memory");
 		r->fatal = OTELSIM_ENOMEM;
 		return r->fatal;
