@@ -281,10 +281,11 @@ static void test_endpoint_bad_values(void **state)
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://:4318", "is not a valid endpoint" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:0", "is not a valid endpoint" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c d:1", "is not a valid endpoint" },
-		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a b", "has a space or control character" },
+		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a b", "endpoint 'http://c:1/a b' has a space" },
+		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a\tb", "ENDPOINT: the endpoint has a control character" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/#x", "has a fragment" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/?q=1",
-		  "OTEL_EXPORTER_OTLP_ENDPOINT: base endpoint 'http://c:1/?q=1' cannot have a query" },
+		  "OTEL_EXPORTER_OTLP_ENDPOINT: base endpoint 'http://c:1/?...' cannot have a query" },
 		{ "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=gopher://c",
 		  "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: unsupported scheme 'gopher'" },
 		{ "OTLP_HTTP_ENDPOINT=http://", "OTLP_HTTP_ENDPOINT: 'http://' is not a valid" },
@@ -325,6 +326,27 @@ static void test_endpoint_hides_credentials(void **state)
 
 	expect_error(f, NULL, env, "'http://***@c:99999' is not a valid endpoint");
 	assert_null(strstr(f->err.message, "s3cret"));
+	/* a token in the query or fragment is not shown either */
+	{
+		struct endpoint_flags fl = { 0 };
+
+		fl.endpoint = "https://u:s3cret@c:1/otlp?api_key=t0ken";
+		expect_error(f, &fl, NULL, "--endpoint: base endpoint 'https://***@c:1/otlp?...' cannot have a query");
+		assert_null(strstr(f->err.message, "s3cret"));
+		assert_null(strstr(f->err.message, "t0ken"));
+		fl.endpoint = "grpc://c:1/x#t0ken";
+		expect_error(f, &fl, NULL, "--endpoint: endpoint 'grpc://c:1/x#...' has a fragment");
+		assert_null(strstr(f->err.message, "t0ken"));
+		fl.endpoint = "c:1?t0ken";
+		fl.protocol = "grpc";
+		expect_error(f, &fl, NULL, "--endpoint: grpc endpoint 'c:1?...' cannot have a path");
+		assert_null(strstr(f->err.message, "t0ken"));
+		/* control characters are refused before the value is quoted anywhere */
+		fl.endpoint = "http://c:99999/\x1b[2J";
+		fl.protocol = NULL;
+		expect_error(f, &fl, NULL, "--endpoint: the endpoint has a control character");
+		assert_null(strchr(f->err.message, 0x1b));
+	}
 	/* credentials themselves are passed on to libcurl */
 	assert_int_equal(resolve(f, NULL, ok), 0);
 	assert_string_equal(f->cfg.target[0].url, "https://user:s3cret@c:4318/v1/traces");
