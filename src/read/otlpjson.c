@@ -1,6 +1,7 @@
 #include "read/otlpjson.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -55,7 +56,9 @@ struct jp {
 
 static int jp_col(const struct jp *j, const char *at)
 {
-	return (int)(at - j->line_start) + 1;
+	size_t n = (size_t)(at - j->line_start);
+
+	return n >= INT_MAX ? INT_MAX : (int)n + 1; /* a text over 2 GiB: columns stop */
 }
 
 static int jp_fail(struct jp *j, const char *at, int code, const char *msg)
@@ -70,7 +73,8 @@ static void jp_ws(struct jp *j)
 		char c = *j->p;
 
 		if (c == '\n') {
-			j->line++;
+			if (j->line < INT_MAX)
+				j->line++;
 			j->line_start = j->p + 1;
 		} else if (c != ' ' && c != '\t' && c != '\r') {
 			return;
@@ -672,6 +676,12 @@ static int get_bytes(struct conv *c, const struct jval *v, const ProtobufCFieldD
 			out->len = want;
 			out->data = buf;
 			return 0;
+		}
+		/* the value is quoted only when it is plain text (no escape sequences) */
+		for (size_t i = 0; i < v->n; i++) {
+			if (v->s[i] < 0x20 || v->s[i] >= 0x7f)
+				return cfail(c, v, OTELSIM_EINPUT, f->name,
+					     want == 16 ? "must be 32 hex digits" : "must be 16 hex digits");
 		}
 		error_at(c->err, OTELSIM_EINPUT, "", v->line, v->col,
 			 "'%s' must be %zu hex digits, got '%.*s'", f->name, 2 * want,

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1023,6 +1024,12 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 	return 1;
 }
 
+/* a + b for line and column numbers: they stop at INT_MAX (a file of 2^31 lines) */
+static int pos_add(int a, uint64_t b)
+{
+	return b >= (uint64_t)(INT_MAX - a) ? INT_MAX : a + (int)b;
+}
+
 /* Count lines in window bytes [a, b) (offsets from start). */
 static void count_lines(struct reader *r, size_t a, size_t b)
 {
@@ -1030,7 +1037,7 @@ static void count_lines(struct reader *r, size_t a, size_t b)
 
 	for (size_t i = a; i < b; i++) {
 		if (p[i] == '\n') {
-			r->line++;
+			r->line = pos_add(r->line, 1);
 			r->line_off = r->base + r->start + i + 1;
 		}
 	}
@@ -1064,7 +1071,7 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 		}
 		break;
 	}
-	col = (int)(r->base + r->start - r->line_off) + 1;
+	col = pos_add(1, r->base + r->start - r->line_off);
 	if (r->buf[r->start] != '{') {
 		error_at(err, OTELSIM_EINPUT, r->path, r->line, col,
 			 "expected '{' to start an OTLP/JSON object");
@@ -1127,8 +1134,8 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 			if (err) {
 				int l = err->line, c = err->column;
 
-				err->line = r->line + (l > 0 ? l - 1 : 0);
-				err->column = l <= 1 ? col + (c > 0 ? c - 1 : 0) : c;
+				err->line = pos_add(r->line, l > 0 ? (uint64_t)l - 1 : 0);
+				err->column = l <= 1 ? pos_add(col, c > 0 ? (uint64_t)c - 1 : 0) : c;
 				snprintf(err->file, sizeof(err->file), "%s", r->path);
 			}
 			return rc;

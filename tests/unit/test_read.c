@@ -851,6 +851,11 @@ static void test_json_errors_have_positions(void **state)
 		{ "{\"resourceSpans\":[]} x", 1, 22, "unexpected text after the JSON value" },
 		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"\\ud800\"}]}]}]}", 1, 53,
 		  "unpaired surrogate" },
+		/* a bad id is quoted, unless it holds what a terminal would act on */
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"xyz\"}]}]}]}", 1, 54,
+		  "'span_id' must be 16 hex digits, got 'xyz'" },
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"\\u001b[2J\"}]}]}]}", 1,
+		  54, "'span_id' must be 16 hex digits" },
 	};
 	const ProtobufCMessageDescriptor *d = otlpjson_descriptor(OTELSIM_TRACES);
 
@@ -862,7 +867,7 @@ static void test_json_errors_have_positions(void **state)
 		assert_int_equal(otlpjson_to_protobuf(d, cases[i].text, strlen(cases[i].text), &out, &err),
 				 OTELSIM_EINPUT);
 		if (!strstr(err.message, cases[i].msg) || err.line != cases[i].line ||
-		    err.column != cases[i].col)
+		    err.column != cases[i].col || strchr(err.message, 0x1b))
 			fail_msg("case %zu: got %d:%d %s", i, err.line, err.column, err.message);
 		strbuf_release(&out);
 	}
