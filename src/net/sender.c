@@ -246,6 +246,13 @@ static int check_config(const struct sender_config *cfg, struct otelsim_error *e
 		if (t->timeout_ms < 0)
 			return error_set(err, OTELSIM_EUSAGE, "%s: negative timeout",
 					 signal_name[i]);
+		/* a CR or LF would start a header of its own (the value is never shown) */
+		for (size_t k = 0; k < t->nheaders; k++) {
+			if (!t->headers[k] || strpbrk(t->headers[k], "\r\n"))
+				return error_set(err, OTELSIM_EUSAGE,
+						 "%s: header #%zu has a line break", signal_name[i],
+						 k + 1);
+		}
 	}
 	if (cfg->retry_max_elapsed_ms < 0 || cfg->retry_initial_ms < 0 ||
 	    cfg->retry_max_interval_ms < 0)

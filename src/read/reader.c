@@ -184,7 +184,25 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir(const char *dir, int depth, struct pathlist *pl, struct otelsim_error *err)
+#define WALK_DEPTH_MAX 32
+
+/* The folders being walked, outermost first: a symbolic link back to one is a loop. */
+struct walk_stack {
+	dev_t dev[WALK_DEPTH_MAX + 1];
+	ino_t ino[WALK_DEPTH_MAX + 1];
+};
+
+static bool on_stack(const struct walk_stack *ws, int depth, const struct stat *st)
+{
+	for (int i = 0; i < depth; i++) {
+		if (ws->dev[i] == st->st_dev && ws->ino[i] == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+static int walk_dir(const char *dir, const struct stat *dst, int depth, struct walk_stack *ws,
+		    struct pathlist *pl, struct otelsim_error *err)
 {
 	struct pathlist names = { 0 };
 	struct strbuf path = STRBUF_INIT;
@@ -192,8 +210,10 @@ static int walk_dir(const char *dir, int depth, struct pathlist *pl, struct otel
 	DIR *d;
 	int rc = 0;
 
-	if (depth > 32)
+	if (depth > WALK_DEPTH_MAX)
 		return error_set(err, OTELSIM_ELIMIT, "'%s': directories nested too deep", dir);
+	ws->dev[depth] = dst->st_dev;
+	ws->ino[depth] = dst->st_ino;
 	d = opendir(dir);
 	if (!d)
 		return error_set(err, OTELSIM_EINPUT, "cannot open directory '%s': %s", dir,
@@ -220,7 +240,10 @@ static int walk_dir(const char *dir, int depth, struct pathlist *pl, struct otel
 		if (stat(path.buf, &st) != 0)
 			continue;  /* a dangling link */
 		if (S_ISDIR(st.st_mode)) {
-			rc = walk_dir(path.buf, depth + 1, pl, err);
+			/* a link to a folder being walked would list it again, 2^32 times with two */
+			if (on_stack(ws, depth + 1, &st))
+				continue;
+			rc = walk_dir(path.buf, &st, depth + 1, ws, pl, err);
 			if (rc)
 				goto cleanup;
 		} else if (S_ISREG(st.st_mode) && is_otlp_name(names.v[i])) {
@@ -258,8 +281,9 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		}
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
+			struct walk_stack ws;
 
-			rc = walk_dir(args[i], 0, &pl, err);
+			rc = walk_dir(args[i], &st, 0, &ws, &pl, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
@@ -379,7 +403,8 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			r->end += made;
 			if (zr == Z_STREAM_END) {
 				/* another member may follow */
-				inflateReset(&r->z);
+				if (inflateReset(&r->z) != Z_OK)
+					return fail_io(r, err, "corrupt gzip data");
 				r->z.total_in = 0;
 				if (made)
 					return 0;
@@ -462,6 +487,8 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	r->opts = *opts;
 	if (!r->opts.max_record)
 		r->opts.max_record = READ_MAX_RECORD_DEFAULT;
+	if (r->opts.max_record > SIZE_MAX / 4)
+		r->opts.max_record = SIZE_MAX / 4; /* max_record + 1 and a window twice that must fit */
 	r->path = strdup(path);
 	r->raw = malloc(RAW_CHUNK);
 	r->hint = read_signal_hint(path);
@@ -565,9 +592,8 @@ static int start_stream(struct reader *r, struct otelsim_error *err)
 	} else if (r->raw_len - r->raw_pos >= 4 && memcmp(r->raw + r->raw_pos, ZSTD_MAGIC, 4) == 0) {
 		r->compression = READ_ZSTD;
 		r->zs = ZSTD_createDStream();
-		if (!r->zs)
+		if (!r->zs || ZSTD_isError(ZSTD_initDStream(r->zs)))
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
-		ZSTD_initDStream(r->zs);
 		r->zs_last = 1;
 	}
 	return 0;

@@ -1035,6 +1035,17 @@ static void test_sender_rejects_bad_config(void **state)
 	sender_config_init(&f->cfg);
 	f->cfg.concurrency = 5000;
 	assert_int_equal(sender_new(&f->cfg, on_done, NULL, &s, &f->err), OTELSIM_EUSAGE);
+	/* a header cannot smuggle another one in, and its value is not repeated */
+	{
+		static const char *const hdrs[] = { "X-Ok: 1", "X-Key: s3cret\r\nX-Admin: yes" };
+
+		sender_config_init(&f->cfg);
+		f->cfg.target[2].headers = hdrs;
+		f->cfg.target[2].nheaders = 2;
+		assert_int_equal(sender_new(&f->cfg, on_done, NULL, &s, &f->err), OTELSIM_EUSAGE);
+		assert_null(s);
+		assert_string_equal(f->err.message, "logs: header #2 has a line break");
+	}
 }
 
 int main(void)

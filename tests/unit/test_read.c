@@ -1597,6 +1597,15 @@ static void test_expand_dirs(void **state)
 		snprintf(p, sizeof(p), "%s/%s", d, files[i]);
 		write_file(p, "", 0);
 	}
+	/* links back to a folder being walked are loops: not followed */
+	{
+		char l1[800], l2[800];
+
+		snprintf(l1, sizeof(l1), "%s/loop", d);
+		snprintf(l2, sizeof(l2), "%s/b/up", d);
+		assert_int_equal(symlink(".", l1), 0);
+		assert_int_equal(symlink("..", l2), 0);
+	}
 	args[0] = d;
 	args[1] = "-";
 	assert_int_equal(read_expand(args, 2, &paths, &n, &err), 0);
