@@ -439,10 +439,49 @@ static int start_attempt(struct slot *x)
 
 /* ---- outcomes ---- */
 
+/* Every occurrence of needle[0..n) in msg becomes "***" (n >= 4: msg only shrinks). */
+static void mask(char *msg, const char *needle, size_t n)
+{
+	char *p;
+
+	if (n < 4)
+		return;
+	while ((p = memmem(msg, strlen(msg), needle, n)) != NULL) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
+}
+
+/*
+ * Servers echo what they refuse ("invalid api key 'k-123'"): a message
+ * passed on must not carry our header values, whole or any long word of
+ * them (the token of "Bearer <token>").
+ */
+static void mask_header_values(const struct sender_target *t, char *msg)
+{
+	for (size_t k = 0; k < t->nheaders && msg[0]; k++) {
+		const char *v = strchr(t->headers[k], ':');
+
+		if (!v)
+			continue; /* "Name;": an empty value */
+		v += strspn(v + 1, " \t") + 1;
+		mask(msg, v, strlen(v));
+		while (*v) {
+			size_t w = strcspn(v, " \t,;=");
+
+			if (w >= 8)
+				mask(msg, v, w);
+			v += w;
+			v += strspn(v, " \t,;=");
+		}
+	}
+}
+
 static void finish(struct slot *x, int outcome)
 {
 	struct sender *s = x->s;
 
+	mask_header_values(x->t, x->res.message);
 	x->res.outcome = outcome;
 	x->res.items = x->items;
 	x->res.retries = x->retries;

@@ -307,6 +307,15 @@ t 'a required header missing: 401, not retried' "--require-header 'x-api-key: s3
 	"$D --endpoint \$HTTP --header 'X-Api-Key: n0pe' $FAST --items 5" \
 	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=401 rx.spans=0
 	 "drv.message~^missing or wrong header .x-api-key.$" out!~n0pe'
+t 'a server echoing a header value: the value is masked in the message' \
+	"--status 401 --message 'invalid api key k-s3cret-42 (Bearer t0ken-abcdef)'" \
+	"$D --endpoint \$HTTP --header 'X-Api-Key: k-s3cret-42' --header 'Authorization: Bearer t0ken-abcdef' $FAST --items 2" \
+	'exit=1 drv.failed=1 drv.http_status=401 "drv.message=invalid api key *** (***)"
+	 out!~s3cret out!~t0ken'
+t 'a grpc server echoing a word of a header value: masked too' \
+	"--grpc-status 3 --grpc-message 'token t0ken-abcdef is unknown'" \
+	"$D --endpoint \$GRPC --protocol grpc --header 'Authorization: Bearer t0ken-abcdef' $FAST --items 2" \
+	'exit=1 drv.failed=1 drv.grpc_status=3 "drv.message=token *** is unknown" out!~t0ken'
 t 'bodies over 1 MiB go without Expect: 100-continue' '' \
 	"$D --endpoint \$HTTP --items 30000" \
 	'exit=0 drv.ok=1 rx.spans=30000 drv.bytes>1048576 !rx.headers.expect drv.elapsed_ms<900'
