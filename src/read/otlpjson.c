@@ -1,6 +1,7 @@
 #include "read/otlpjson.h"
 
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -796,6 +797,9 @@ static int fill_value(struct conv *c, const ProtobufCFieldDescriptor *f, const s
 		break;
 	case PROTOBUF_C_TYPE_FLOAT:
 		rc = get_double(c, v, f->name, &d);
+		/* a finite double past FLT_MAX has no float: converting it is undefined */
+		if (!rc && isfinite(d) && fabs(d) > FLT_MAX)
+			rc = cfail(c, v, OTELSIM_EINPUT, f->name, "is out of range for a float");
 		if (!rc)
 			*(float *)dst = (float)d;
 		break;
