@@ -1,10 +1,12 @@
 /* Options + model -> plan: precedence flag > scenario file > config. */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/api_internal.h"
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
+#include "util/timefmt.h"
 
 static const struct scenario *find_or_suggest(const struct model *m, const char *name,
 					      struct otelsim_error *err)
@@ -52,6 +54,64 @@ static void shard_range(const struct otelsim_render_options *o, uint64_t nblocks
 		*first = 0;
 		*end = nblocks;
 	}
+}
+
+/* A duration as --interval reads it back: "1500ms", "2s", "250us", "7ns". */
+static void fmt_duration(int64_t ns, char *buf, size_t size)
+{
+	static const struct {
+		int64_t ns;
+		const char *unit;
+	} units[] = { { 1000000000, "s" }, { 1000000, "ms" }, { 1000, "us" } };
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (ns % units[i].ns == 0) {
+			snprintf(buf, size, "%lld%s", (long long)(ns / units[i].ns), units[i].unit);
+			return;
+		}
+	snprintf(buf, size, "%lldns", (long long)ns);
+}
+
+/*
+ * Every trace start must be a time OTLP can carry and the engine can add
+ * to: from 1970 (times are unsigned nanoseconds since then) to INT64_MAX
+ * ns (2262-04-11). The last start is start + (count - 1) * interval +
+ * jitter; durations inside a trace saturate there (engine/render.c).
+ */
+static int check_time_range(const struct otelsim_render_options *o, const struct plan *p,
+			    struct otelsim_error *err)
+{
+	char start[64], interval[32], jitter[48] = "";
+	int64_t last;
+
+	time_format_rfc3339(p->start_ns, start, sizeof(start));
+	if (p->start_ns < 0)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "%s %s is before 1970-01-01T00:00:00Z (OTLP times are nanoseconds "
+				 "since then)",
+				 o->start_set ? "--start" : "the config's defaults.start", start);
+	if (p->interval_ns < 0)
+		return error_set(err, OTELSIM_EUSAGE, "--interval must not be negative");
+	if (p->count == 0)
+		return 0;
+	if (p->count - 1 <= (uint64_t)INT64_MAX &&
+	    !__builtin_mul_overflow((int64_t)(p->count - 1), p->interval_ns, &last) &&
+	    !__builtin_add_overflow(last, p->start_ns, &last) &&
+	    !__builtin_add_overflow(last, p->jitter_ns > 0 ? p->jitter_ns : 0, &last))
+		return 0;
+	fmt_duration(p->interval_ns, interval, sizeof(interval));
+	if (p->jitter_ns > 0) {
+		memcpy(jitter, " and jitter up to ", 19);
+		fmt_duration(p->jitter_ns, jitter + 18, sizeof(jitter) - 18);
+	}
+	return error_set(err, OTELSIM_EUSAGE,
+			 "%s%llu%s with %s %s%s from %s%s runs past the year 2262 (the last time "
+			 "int64 nanoseconds since 1970 can hold)",
+			 o->count_set && !o->each_once ? "--count " : "",
+			 (unsigned long long)p->count,
+			 o->count_set && !o->each_once ? "" : " traces",
+			 o->interval_set ? "--interval" : "interval", interval, jitter,
+			 o->start_set ? "--start " : "", start);
 }
 
 int run_spec_build(const struct model *m, const struct otelsim_render_options *o,
@@ -127,6 +187,12 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		p->interval_ns = o->interval_ns;
 	if (o->seed_set)
 		p->seed = o->seed;
+	{
+		int rc = check_time_range(o, p, err);
+
+		if (rc)
+			return rc;
+	}
 	shard_range(o, plan_nblocks(p), &rs->first_block, &rs->end_block);
 	rs->first_trace = rs->first_block * p->traces_per_block;
 	rs->end_trace = rs->end_block * p->traces_per_block;

@@ -6,7 +6,8 @@
  *   constant, none   none
  *   uniform          1 rng_double
  *   exponential      rng_double_open (1, or more on an exact 0)
- *   normal, log_normal  1 rng_normal (2 rng_double per polar attempt)
+ *   normal, log_normal  1 rng_normal (a ziggurat, util/rng.c: one rng_next
+ *                    in about 99% of draws, more in a wedge or the tail)
  *   percentiles      1 rng_double
  *   poisson          mean < 30: rng_double until the product falls to
  *                    e^-mean (about mean + 1 draws); else 1 rng_normal

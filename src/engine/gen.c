@@ -9,30 +9,9 @@
 #include <string.h>
 
 #include "engine/dist.h"
+#include "engine/num.h"
 #include "util/detmath.h"
 #include "util/text.h"
-
-static bool parse_i64(const char *s, size_t len, int64_t *out)
-{
-	size_t i = 0;
-	bool neg = false;
-	uint64_t v = 0, lim;
-
-	if (i < len && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	if (i == len)
-		return false;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9 || v > (lim - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return true;
-}
 
 static locale_t c_locale(void)
 {
@@ -128,7 +107,7 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 		if (v->type == VAL_STRING) {
 			int64_t i;
 
-			if (parse_i64(v->u.s.ptr, v->u.s.len, &i)) {
+			if (num_parse_i64(v->u.s.ptr, v->u.s.len, &i)) {
 				v->type = VAL_INT;
 				v->u.i = i;
 			}
@@ -192,28 +171,13 @@ int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
 		out->u.d = x + 0.0;
 		return convert(out, g->type, ctx);
 	}
-	case GEN_CHOICE: {
-		uint32_t lo = 0, hi;
-		double u;
-
+	case GEN_CHOICE:
 		if (!g->nchoices) {
 			out->type = VAL_NONE;
 			return 0;
 		}
-		hi = g->nchoices - 1;
-		u = rng_double(ctx->rng) * g->cum_weights[hi];
-		/* first k with cum_weights[k] > u */
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-
-			if (g->cum_weights[mid] > u)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		*out = g->choices[lo];
+		*out = g->choices[num_pick_weighted(g->cum_weights, g->nchoices, ctx->rng)];
 		return 0;
-	}
 	default:
 		out->type = VAL_NONE;
 		return 0;

@@ -3,13 +3,12 @@
  */
 #include "engine/engine.h"
 
+#include "engine/num.h"
 #include "util/rng.h"
 
 const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index)
 {
 	struct rng r;
-	uint32_t lo = 0, hi;
-	double u;
 
 	if (p->scenario)
 		return p->scenario;
@@ -19,15 +18,5 @@ const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index)
 		return p->pool[index % p->npool];
 	/* weighted: one draw from the trace's own stream of the "mixed" id */
 	rng_seed(&r, p->seed, p->mixed_stream, index);
-	hi = p->npool - 1;
-	u = rng_double(&r) * p->cum_weights[hi];
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (p->cum_weights[mid] > u)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return p->pool[lo];
+	return p->pool[num_pick_weighted(p->cum_weights, p->npool, &r)];
 }

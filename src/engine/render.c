@@ -26,6 +26,14 @@
  * Spans are appended parent first; a parent's slot is reserved before its
  * children and finished after them. batch_add_span may move the array, so
  * spans are held by index.
+ *
+ * Times saturate: every sum of a time and a duration is num_add_sat, so a
+ * trace that would run past INT64_MAX ns (2262-04-11) ends there instead
+ * of overflowing (api/run_spec.c refuses runs whose trace starts do not
+ * fit; the durations inside a trace are bounded only by this). A retry
+ * backoff wait grows by its multiplier up to one year (MAX_WAIT_MS, the
+ * longest duration the loader accepts) and then stays there; the jitter
+ * applies to the capped wait.
  */
 #include "engine/engine.h"
 
@@ -33,6 +41,7 @@
 
 #include "engine/dist.h"
 #include "engine/gen.h"
+#include "engine/num.h"
 #include "engine/template.h"
 #include "otelsim/error.h"
 #include "util/detmath.h"
@@ -47,6 +56,7 @@
 static const char error_type_key[] = "error.type";
 static const char retry_attempt_key[] = "retry.attempt";
 #define ERROR_TYPE_KEY_LEN (sizeof(error_type_key) - 1)
+#define MAX_WAIT_MS 31536000000.0  /* one year: load/loader.h LOAD_MAX_MS */
 
 struct render {
 	const struct plan *p;
@@ -98,10 +108,11 @@ static void draw_trace_ids(struct rng *r, uint8_t tid[16], uint8_t sid[8])
 }
 
 /*
- * det_round(ms * 1e6) as an integer, clamped at 0, inline: this runs a few
- * times per span. For 0 < ns < 2^63 the truncation's remainder ns - i is
- * exact, so adding (remainder >= 0.5) rounds half away from zero exactly
- * as det_round does.
+ * det_round(ms * 1e6) as an integer, clamped to [0, INT64_MAX], inline:
+ * this runs a few times per span. For 0 < ns < 2^63 the truncation's
+ * remainder ns - i is exact, so adding (remainder >= 0.5) rounds half away
+ * from zero exactly as det_round does (the largest double below 2^63 is an
+ * integer: no carry past INT64_MAX).
  */
 static int64_t ms_to_ns(double ms)
 {
@@ -110,8 +121,8 @@ static int64_t ms_to_ns(double ms)
 
 	if (!(ns > 0))
 		return 0;
-	if (ns > 9.2e18)
-		return INT64_MAX / 4;
+	if (ns >= 9223372036854775808.0)
+		return INT64_MAX;
 	i = (int64_t)ns;
 	return i + (ns - (double)i >= 0.5);
 }
@@ -264,7 +275,7 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 
 			if (child->probability < 1.0 && !(rng_double(&R->rng) < child->probability))
 				continue;
-			cs = (sp->parallel ? start : cursor) + gap_ns(R);
+			cs = num_add_sat(sp->parallel ? start : cursor, gap_ns(R));
 			if (render_span(R, child, f, cs, &ce) < 0)
 				return -1;
 			cursor = ce;
@@ -273,22 +284,27 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 			any = true;
 		}
 	}
-	*end = any ? latest + gap_ns(R) : start;
+	*end = any ? num_add_sat(latest, gap_ns(R)) : start;
 	return 0;
 }
 
-static int retry_name(struct render *R, size_t idx)
+/*
+ * "<name>.attempt": the model's (model_finish) for a static name, else
+ * built once per retried span, in the batch arena.
+ */
+static const char *attempt_name(struct render *R, const struct span_spec *sp, const char *name,
+				uint32_t len)
 {
-	struct span_out *s = span_at(R, idx);
-	char *name = arena_alloc(&R->out->arena, (size_t)s->name_len + 9);
+	char *an;
 
-	if (!name)
-		return -1;
-	memcpy(name, s->name, s->name_len);
-	memcpy(name + s->name_len, ".attempt", 9);
-	s->name = name;
-	s->name_len += 8;
-	return 0;
+	if (sp->attempt_name && !sp->name_tmpl)
+		return sp->attempt_name;
+	an = arena_alloc(&R->out->arena, (size_t)len + sizeof(".attempt"));
+	if (!an)
+		return NULL;
+	memcpy(an, name, len);
+	memcpy(an + len, ".attempt", sizeof(".attempt"));
+	return an;
 }
 
 /*
@@ -304,10 +320,14 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 	uint32_t max = rt->max_attempts ? rt->max_attempts : 1;
 	int64_t at = start;
 	const struct span_out *logical = span_at(R, f->idx);
-	const char *lname = logical->name;
-	uint32_t lname_len = logical->name_len;
+	uint32_t aname_len = logical->name_len + 8;
+	const char *aname = attempt_name(R, sp, logical->name, logical->name_len);
 	uint8_t kind = logical->kind;
 	int32_t service = (int32_t)logical->resource;
+	double next_wait = rt->backoff_base_ms;  /* uncapped: base * mult^(k-1) */
+
+	if (!aname)
+		return -1;
 
 	err->type = err->msg = type;
 	err->type_len = err->msg_len = (uint32_t)strlen(type);
@@ -322,11 +342,8 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			return -1;
 		af.up = f;
 		s = span_at(R, af.idx);
-		s->name = lname;
-		s->name_len = lname_len;
-		if (retry_name(R, af.idx) < 0)
-			return -1;
-		s = span_at(R, af.idx);
+		s->name = aname;
+		s->name_len = aname_len;
 		s->attrs = arena_alloc(&R->out->arena, 2 * sizeof(struct keyval));
 		if (!s->attrs)
 			return -1;
@@ -347,7 +364,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			fail = rng_double(&R->rng) >= rate;
 		}
 		lat = latency_ns(R, &sp->latency);
-		aend = at + lat;
+		aend = num_add_sat(at, lat);
 		if (fail) {
 			mark_error(span_at(R, af.idx), err, true);
 		}
@@ -365,17 +382,30 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		}
 		span_at(R, af.idx)->end_ns = (uint64_t)aend;
 		{
-			double wait = rt->backoff_base_ms;
+			double wait = next_wait < MAX_WAIT_MS ? next_wait : MAX_WAIT_MS;
 
-			for (uint32_t e = 1; e < k; e++)
-				wait *= rt->backoff_multiplier;
+			next_wait *= rt->backoff_multiplier;
 			if (rt->backoff_jitter > 0)
 				wait *= 1.0 + rt->backoff_jitter * (2.0 * rng_double(&R->rng) - 1.0);
-			at = aend + ms_to_ns(wait);
+			at = num_add_sat(aend, ms_to_ns(wait));
 		}
 	}
 	*end = at; /* not reached: the last attempt returns above */
 	return 0;
+}
+
+/* det_round(frac * (end - start)) as an integer, saturating. */
+static int64_t frac_ns(double frac, int64_t start, int64_t end)
+{
+	int64_t dur;
+	double x;
+
+	if (__builtin_sub_overflow(end, start, &dur))
+		dur = INT64_MAX;
+	x = det_round(frac * (double)dur);
+	if (!(x > 0))
+		return 0;
+	return x >= 9223372036854775808.0 ? INT64_MAX : (int64_t)x;
 }
 
 static int render_events(struct render *R, const struct span_spec *sp, size_t idx)
@@ -399,13 +429,13 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 		if (es->probability < 1.0 && !(rng_double(&R->rng) < es->probability))
 			continue;
 		if (es->is_frac)
-			t = start + (int64_t)det_round(es->offset_frac * (double)(end - start));
+			t = num_add_sat(start, frac_ns(es->offset_frac, start, end));
 		else
-			t = start + ms_to_ns(es->offset_ms);
+			t = num_add_sat(start, ms_to_ns(es->offset_ms));
 		t = t < start ? start : t > end ? end : t;
 		ev[n].time_ns = (uint64_t)t;
 		ev[n].name = es->name;
-		ev[n].name_len = (uint32_t)strlen(es->name);
+		ev[n].name_len = es->name_len ? es->name_len : (uint32_t)strlen(es->name);
 		s = span_at(R, idx);
 		if (eval_attrs(R, es->attrs, es->nattrs, 0, s->attrs, s->nattrs, &ev[n].attrs) < 0)
 			return -1;
@@ -449,7 +479,7 @@ static int render_links(struct render *R, const struct span_spec *sp, size_t idx
 		bool found = false;
 
 		if (ls->kind == LINK_SPAN) {
-			size_t len = strlen(ls->span_name);
+			size_t len = ls->span_name_len ? ls->span_name_len : strlen(ls->span_name);
 
 			for (size_t j = idx; j-- > R->first;) {
 				const struct span_out *o = span_at(R, j);
@@ -541,7 +571,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	} else {
 		s = span_at(R, f.idx);
 		s->name = sp->name;
-		s->name_len = (uint32_t)strlen(sp->name);
+		s->name_len = sp->name_len ? sp->name_len : (uint32_t)strlen(sp->name);
 	}
 	if (eval_attrs(R, sp->attrs, sp->nattrs, 1, pattrs, npattrs, &attrs) < 0)
 		return -1;
@@ -552,7 +582,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	if (!sp->retry.enabled) {
 		int64_t cend;
 
-		e = start + latency_ns(R, &sp->latency);
+		e = num_add_sat(start, latency_ns(R, &sp->latency));
 		if (sp->error.set && rng_double(&R->rng) < sp->error.rate) {
 			err_now = true;
 			err.type = spec_error_type(sp);
@@ -610,9 +640,10 @@ int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
 	R.first = out->nspans;
 	rng_seed(&R.rng, p->seed, sc->stream, index);
 	draw_trace_ids(&R.rng, R.trace_id, R.root_id);
-	start = p->start_ns + (int64_t)index * p->interval_ns;
+	start = num_add_sat(p->start_ns,
+			    num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index, p->interval_ns));
 	if (p->jitter_ns > 0)
-		start += (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1);
+		start = num_add_sat(start, (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1));
 	if (sc->nvars) {
 		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
 		if (!vars)

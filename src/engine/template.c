@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/num.h"
 #include "util/detmath.h"
 #include "util/text.h"
 
@@ -154,29 +155,6 @@ static bool is_name_char(char c)
 {
 	return !is_space(c) && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' &&
 	       c != '\'' && c != '"';
-}
-
-/* A whole integer: [+-]digits, no overflow. */
-static bool parse_int(const char *s, size_t len, int64_t *out)
-{
-	size_t i = 0;
-	bool neg = false;
-	uint64_t v = 0, lim;
-
-	if (i < len && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	if (i == len)
-		return false;
-	lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9 || v > (lim - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return true;
 }
 
 /*
@@ -403,7 +381,7 @@ static int check_int_args(struct parser *p, const char *fname, size_t name_off, 
 	if (!has_parens || nargs != 2)
 		return fail(p, name_off, "%s takes 2 integer arguments (min, max)", fname);
 	for (int k = 0; k < 2; k++)
-		if (args[k].quoted || !parse_int(p->s + args[k].off, args[k].len, &v[k]))
+		if (args[k].quoted || !num_parse_i64(p->s + args[k].off, args[k].len, &v[k]))
 			return fail(p, args[k].off, "%s takes 2 integer arguments (min, max)", fname);
 	if (v[0] > v[1])
 		return fail(p, args[0].off, "%s min %lld is greater than max %lld", fname,
@@ -542,7 +520,7 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 
 		if (!has_parens || nargs != 1)
 			return fail(p, name_off, "%s takes 1 integer argument (length)", name);
-		if (args[0].quoted || !parse_int(p->s + args[0].off, args[0].len, &n))
+		if (args[0].quoted || !num_parse_i64(p->s + args[0].off, args[0].len, &n))
 			return fail(p, args[0].off, "%s takes 1 integer argument (length)", name);
 		if (n < 1 || n > HEX_MAX)
 			return fail(p, args[0].off, "%s length must be 1..%d (got %lld)", name, HEX_MAX,
@@ -740,9 +718,12 @@ static double draw_float(const struct tpart *part, struct rng *r, int64_t *k, bo
 /*
  * The shortest round-trip text of v = k / 10^dec, as fmt_double writes it,
  * without its snprintf loop: k's digits with the point put back and trailing
- * zeros dropped. Valid while 1e-4 <= |v| < 1e15 (fmt_double switches to
- * exponents outside that, and the digits of k are unique within the
- * double's precision there); falls back to fmt_double otherwise.
+ * zeros dropped. That is exact while k (without those zeros) has at most 15
+ * digits (DBL_DIG): every decimal of 15 significant digits reads back as a
+ * different double, so no shorter text names v, and %.15g of v gives back
+ * k's digits. With 16 digits another, shorter decimal may round to the same
+ * double (88248901911245.91 is 88248901911245.9), so that case, integers,
+ * inexact draws and |v| < 1e-4 (exponent form) go to fmt_double.
  */
 static size_t fmt_scaled(char *buf, double v, int64_t k, int dec, bool exact)
 {
@@ -751,14 +732,14 @@ static size_t fmt_scaled(char *buf, double v, int64_t k, int dec, bool exact)
 	double av = v < 0 ? -v : v;
 	uint64_t uk;
 
-	if (!exact || av < 1e-4 || av >= 1e15 || v == 0)
+	if (!exact || av < 1e-4 || v == 0)
 		return fmt_double(buf, v);
 	uk = k < 0 ? (uint64_t)0 - (uint64_t)k : (uint64_t)k;
 	while (dec > 0 && uk % 10 == 0) {
 		uk /= 10;
 		dec--;
 	}
-	if (dec == 0)
+	if (dec == 0 || uk >= 1000000000000000ull)
 		return fmt_double(buf, v);
 	nd = fmt_u64(dig, uk);
 	if (k < 0)

@@ -537,6 +537,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		m->services[i].nattrs = ls.svcs[i].nattrs;
 	}
 	m->nservices = (uint32_t)ls.nsvcs;
+	rc = model_finish(m, err);
 cleanup:
 	free(root);
 	free(ls.svcs);

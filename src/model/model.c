@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "load/semconv.h"
+#include "otelsim/error.h"
+#include "util/error.h"
 
 const char *value_type_name(int type)
 {
@@ -24,6 +26,37 @@ const struct scenario *model_find_scenario(const struct model *m, const char *na
 		if (!strcmp(m->scenarios[i]->name, name))
 			return m->scenarios[i];
 	return NULL;
+}
+
+static int finish_span(struct arena *a, struct span_spec *sp)
+{
+	sp->name_len = (uint32_t)strlen(sp->name);
+	if (sp->retry.enabled && !sp->name_tmpl && !sp->attempt_name) {
+		char *an = arena_alloc(a, (size_t)sp->name_len + sizeof(".attempt"));
+
+		if (!an)
+			return -1;
+		memcpy(an, sp->name, sp->name_len);
+		memcpy(an + sp->name_len, ".attempt", sizeof(".attempt"));
+		sp->attempt_name = an;
+	}
+	for (uint32_t k = 0; k < sp->nevents; k++)
+		sp->events[k].name_len = (uint32_t)strlen(sp->events[k].name);
+	for (uint32_t k = 0; k < sp->nlinks; k++)
+		if (sp->links[k].span_name)
+			sp->links[k].span_name_len = (uint32_t)strlen(sp->links[k].span_name);
+	for (uint32_t k = 0; k < sp->nchildren; k++)
+		if (finish_span(a, &sp->children[k]) < 0)
+			return -1;
+	return 0;
+}
+
+int model_finish(struct model *m, struct otelsim_error *err)
+{
+	for (uint32_t i = 0; i < m->nscenarios; i++)
+		if (m->scenarios[i]->root && finish_span(&m->arena, m->scenarios[i]->root) < 0)
+			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	return 0;
 }
 
 void model_release(struct model *m)

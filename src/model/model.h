@@ -10,6 +10,12 @@
  * Units: durations are nanoseconds (int64) in the model, except latency
  * distributions, whose parameters stay in milliseconds (doubles) as written.
  * Span kinds and status codes are OTLP's numbers.
+ *
+ * Fields marked "derived" are filled by model_finish (load_model calls it
+ * last) so the engine does not recompute them for every span. The engine
+ * also renders a model built by hand without model_finish: a derived
+ * length of 0 or a NULL derived string makes it measure or build the value
+ * itself, only slower.
  */
 #ifndef MODEL_MODEL_H
 #define MODEL_MODEL_H
@@ -111,13 +117,16 @@ struct retry_spec {
 	double *success_rate;        /* per attempt (0..1); last repeats */
 	uint32_t nsuccess_rate;
 	double backoff_base_ms;      /* wait before attempt 2 */
-	double backoff_multiplier;   /* growth per attempt */
+	double backoff_multiplier;   /* growth per attempt (the engine stops the
+					growth at one year, the longest duration
+					a scenario may give) */
 	double backoff_jitter;       /* 0..1: +-fraction of each wait */
 	const char *error_type;      /* error.type of failed attempts */
 };
 
 struct event_spec {
 	const char *name;
+	uint32_t name_len;    /* derived: strlen(name) */
 	double offset_ms;     /* from span start (clamped to its end) */
 	double offset_frac;   /* used when is_frac: 0..1 of the duration */
 	bool is_frac;
@@ -136,6 +145,7 @@ enum link_kind {
 struct link_spec {
 	uint8_t kind;  /* enum link_kind */
 	const char *span_name;
+	uint32_t span_name_len;  /* derived: strlen(span_name) (LINK_SPAN) */
 	uint8_t trace_id[16], span_id[8];
 	struct attr_spec *attrs;
 	uint32_t nattrs;
@@ -144,6 +154,9 @@ struct link_spec {
 
 struct span_spec {
 	const char *name;        /* emitted span name (vendor rewrite applied) */
+	uint32_t name_len;       /* derived: strlen(name) */
+	const char *attempt_name;  /* derived with retry and no name_tmpl:
+				      "<name>.attempt", name_len + 8 bytes */
 	struct tmpl *name_tmpl;  /* non-NULL when the name holds {{...}} */
 	const char *description;
 	uint8_t kind;            /* OTLP SpanKind; 0 = engine default */
@@ -230,7 +243,16 @@ struct model {
 	uint64_t max_spans_per_trace;
 };
 
+struct otelsim_error;
+
 const struct scenario *model_find_scenario(const struct model *m, const char *name);
+
+/*
+ * Fill the derived fields of every scenario's span tree (idempotent; the
+ * attempt names go to m->arena). 0, or OTELSIM_ENOMEM with err filled.
+ */
+int model_finish(struct model *m, struct otelsim_error *err);
+
 void model_release(struct model *m);
 
 #endif

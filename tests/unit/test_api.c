@@ -307,6 +307,69 @@ static void test_errors(void **state)
 	otelsim_free(os);
 }
 
+/* Runs whose timestamps would not fit: refused before anything renders. */
+static void test_time_range(void **state)
+{
+	struct otelsim *os = load_bundled();
+	struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+	struct otelsim_render_result res;
+	struct otelsim_error err;
+	struct collected c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	ro.scenario = "checkout_flow";
+	ro.start_set = true;
+	ro.start_ns = -315619200LL * 1000000000LL; /* 1960-01-01 */
+	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EUSAGE);
+	assert_string_equal(err.message,
+			    "--start 1960-01-01T00:00:00Z is before 1970-01-01T00:00:00Z (OTLP "
+			    "times are nanoseconds since then)");
+	assert_int_equal(c.records, 0);
+
+	ro.start_ns = 1767225600LL * 1000000000LL; /* 2026-01-01 */
+	ro.count_set = true;
+	ro.count = 20;
+	ro.interval_set = true;
+	ro.interval_ns = 1000000000LL * 1000000000LL;
+	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EUSAGE);
+	assert_string_equal(err.message,
+			    "--count 20 with --interval 1000000000s and jitter up to 50ms from --start "
+			    "2026-01-01T00:00:00Z runs past the year 2262 (the last time int64 "
+			    "nanoseconds since 1970 can hold)");
+	/* (count - 1) * interval overflows int64 by itself */
+	ro.count = 1000000000000ULL;
+	ro.interval_ns = INT64_MAX / 1000;
+	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EUSAGE);
+	assert_non_null(strstr(err.message, "runs past the year 2262"));
+	ro.interval_set = false;
+	ro.count = 4;
+	ro.start_ns = INT64_MAX - 600LL * 1000000; /* the fourth trace may be past the end */
+	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EUSAGE);
+	assert_string_equal(err.message,
+			    "--count 4 with interval 250ms and jitter up to 50ms from --start "
+			    "2262-04-11T23:47:16.254775807Z runs past the year 2262 (the last time "
+			    "int64 nanoseconds since 1970 can hold)");
+	ro.start_set = false;
+	ro.interval_set = true;
+	ro.interval_ns = -1;
+	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EUSAGE);
+	assert_string_equal(err.message, "--interval must not be negative");
+	assert_int_equal(c.records, 0);
+
+	/* the last start itself may be the last representable time */
+	ro.start_set = true;
+	ro.start_ns = INT64_MAX - (2 * 250 + 50) * 1000000LL;
+	ro.interval_set = false;
+	ro.count = 3;
+	assert_int_equal(otelsim_render(os, &ro, collect, &c, &res, &err), 0);
+	assert_int_equal(res.traces, 3);
+	assert_true(res.start_ns >= ro.start_ns);
+	assert_true(res.end_ns == INT64_MAX);
+	strbuf_release(&c.bytes);
+	otelsim_free(os);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_interrupted_render_keeps_previous_dataset),
 		cmocka_unit_test(test_dataset_file_cannot_create),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_time_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,9 @@
 
 #include "engine/batch.h"
 #include "engine/engine.h"
+#include "engine/num.h"
 #include "engine/template.h"
+#include "load/load.h"
 #include "model/model.h"
 #include "util/arena.h"
 #include "util/rng.h"
@@ -1119,6 +1121,290 @@ static void test_templated_names_and_vars(void **state)
 	batch_release(&b);
 }
 
+#define YEAR_NS (31536000000LL * MS)
+
+/*
+ * A valid scenario (max_attempts 12, multiplier 100, base 1 s) whose
+ * uncapped waits reach 1e13 s: each wait stops growing at one year.
+ */
+static void test_retry_backoff_capped(void **state)
+{
+	static double never[1] = { 0 };
+	struct span_spec *root = new_spec("root", 0);
+	struct plan p;
+	struct batch b;
+	int64_t want;
+
+	(void)state;
+	constant(&root->latency, 10);
+	constant(&M.config.gap, 0);
+	root->retry.enabled = true;
+	root->retry.max_attempts = 12;
+	root->retry.success_rate = never;
+	root->retry.nsuccess_rate = 1;
+	root->retry.backoff_base_ms = 1000;
+	root->retry.backoff_multiplier = 100;
+	plan_one(&p, new_scenario("backoff", root), 1, 1);
+	batch_init(&b);
+	assert_int_equal(engine_render_block(&p, 0, &b), 0);
+	assert_int_equal(b.nspans, 13);
+	check_trace(&b, 0, 13);
+	want = p.start_ns;
+	for (int k = 1; k <= 12; k++) {
+		const struct span_out *a = &b.spans[k];
+		/* 1 s, 100 s, 1e4 s, 1e6 s, then 1e8 s and more: one year */
+		int64_t wait = k == 1 ? 0 : k <= 5 ? 1000 * MS : YEAR_NS;
+
+		for (int e = 2; e < k && k <= 5; e++)
+			wait *= 100;
+		want += wait;
+		if ((int64_t)a->start_ns != want)
+			fail_msg("attempt %d starts at %llu, want %lld", k,
+				 (unsigned long long)a->start_ns, (long long)want);
+		assert_true(a->end_ns == a->start_ns + 10 * MS);
+		want += 10 * MS;
+	}
+	assert_true(b.spans[0].end_ns == b.spans[12].end_ns);
+	assert_int_equal(b.spans[0].status_code, 2);
+	batch_release(&b);
+}
+
+/*
+ * Times past INT64_MAX (year 2262) saturate instead of overflowing:
+ * sequential one-year children from 2023, a trace index whose start is past
+ * the end of time, and events on the saturated spans.
+ */
+static void test_times_saturate(void **state)
+{
+	static const char *const cn[] = { "year" };
+	struct span_spec *root = new_spec("root", 0), *c;
+	struct event_spec *ev;
+	struct plan p;
+	struct batch b;
+	int64_t prev = 0;
+
+	(void)state;
+	constant(&root->latency, 0);
+	constant(&M.config.gap, 0);
+	c = add_children(root, 1, cn);
+	constant(&c->latency, 31536000000.0); /* one year, the loader's maximum */
+	c->count.n = 300;
+	ev = ARENA_NEWN(&A, struct event_spec, 2);
+	memset(ev, 0, 2 * sizeof(*ev));
+	ev[0].name = "end";
+	ev[0].is_frac = true;
+	ev[0].offset_frac = 1.0;
+	ev[0].probability = 1;
+	ev[1].name = "late";
+	ev[1].offset_ms = 31536000000.0;
+	ev[1].probability = 1;
+	root->events = ev;
+	root->nevents = 2;
+	c->events = ev;
+	c->nevents = 2;
+	plan_one(&p, new_scenario("forever", root), 1, 1);
+	batch_init(&b);
+	assert_int_equal(engine_render_block(&p, 0, &b), 0);
+	assert_int_equal(b.nspans, 301);
+	check_trace(&b, 0, 301);
+	assert_true(b.spans[0].end_ns == (uint64_t)INT64_MAX);
+	assert_true(b.max_end_ns == INT64_MAX);
+	assert_true(b.spans[0].events[0].time_ns == (uint64_t)INT64_MAX);
+	for (size_t k = 1; k < 301; k++) {
+		assert_true(b.spans[k].start_ns <= (uint64_t)INT64_MAX);
+		assert_true(b.spans[k].end_ns <= (uint64_t)INT64_MAX);
+		assert_true((int64_t)b.spans[k].start_ns >= prev);
+		prev = (int64_t)b.spans[k].end_ns;
+	}
+	/* 238 whole years fit after 2023-11-14 (2262-04-11 is the end) */
+	assert_true(b.spans[238].end_ns == (uint64_t)p.start_ns + 238 * (uint64_t)YEAR_NS);
+	assert_true(b.spans[239].start_ns == b.spans[238].end_ns);
+	assert_true(b.spans[239].end_ns == (uint64_t)INT64_MAX);
+	assert_true(b.spans[300].start_ns == (uint64_t)INT64_MAX);
+
+	/* trace 19 of 20, 1e9 s apart: its start saturates */
+	c->count.n = 1;
+	p.interval_ns = 1000000000LL * 1000000000LL;
+	p.count = 20;
+	batch_reset(&b, 0);
+	assert_int_equal(engine_render_trace(&p, 19, &b), 0);
+	assert_true(b.spans[0].start_ns == (uint64_t)INT64_MAX);
+	assert_true(b.spans[0].end_ns == (uint64_t)INT64_MAX);
+	assert_true(b.min_start_ns == INT64_MAX);
+	check_trace(&b, 0, 2);
+	batch_release(&b);
+}
+
+/* model_finish: lengths and attempt names once per model, used as they are. */
+static void test_model_finish(void **state)
+{
+	static const char *const xn[] = { "x", "after" };
+	static double rates[2] = { 0, 1 };
+	struct span_spec *root = new_spec("root", 0), *x, *after;
+	struct scenario *sc = new_scenario("finish", root), *scs[1] = { sc };
+	struct otelsim_error err;
+	struct plan p;
+	struct batch b;
+
+	(void)state;
+	x = add_children(root, 2, xn);
+	after = x + 1;
+	x->retry.enabled = true;
+	x->retry.max_attempts = 2;
+	x->retry.success_rate = rates;
+	x->retry.nsuccess_rate = 2;
+	root->events = ARENA_NEWN(&A, struct event_spec, 1);
+	memset(root->events, 0, sizeof(*root->events));
+	root->events[0].name = "ev";
+	root->events[0].probability = 1;
+	root->nevents = 1;
+	after->links = ARENA_NEWN(&A, struct link_spec, 1);
+	memset(after->links, 0, sizeof(*after->links));
+	after->links[0].kind = LINK_SPAN;
+	after->links[0].span_name = "x.attempt";
+	after->nlinks = 1;
+	M.scenarios = scs;
+	M.nscenarios = 1;
+	arena_init(&M.arena, 0);
+	assert_int_equal(model_finish(&M, &err), 0);
+	assert_int_equal(root->name_len, 4);
+	assert_null(root->attempt_name);
+	assert_int_equal(x->name_len, 1);
+	assert_string_equal(x->attempt_name, "x.attempt");
+	assert_int_equal(root->events[0].name_len, 2);
+	assert_int_equal(after->links[0].span_name_len, 9);
+	assert_null(after->attempt_name);
+	/* idempotent */
+	{
+		const char *an = x->attempt_name;
+
+		assert_int_equal(model_finish(&M, &err), 0);
+		assert_ptr_equal(x->attempt_name, an);
+	}
+	plan_one(&p, sc, 3, 3);
+	batch_init(&b);
+	assert_int_equal(engine_render_block(&p, 0, &b), 0);
+	assert_int_equal(b.nspans, 15);
+	for (size_t t = 0; t < 3; t++) {
+		const struct span_out *s = &b.spans[5 * t];
+
+		check_trace(&b, 5 * t, 5 * t + 5);
+		assert_ptr_equal(s[0].name, root->name);
+		assert_int_equal(s[0].name_len, 4);
+		assert_ptr_equal(s[2].name, x->attempt_name);
+		assert_ptr_equal(s[3].name, x->attempt_name);
+		assert_int_equal(s[3].name_len, 9);
+		assert_int_equal(s[0].nevents, 1);
+		assert_int_equal(s[0].events[0].name_len, 2);
+		/* the link finds the last attempt before it */
+		assert_int_equal(s[4].nlinks, 1);
+		assert_memory_equal(s[4].links[0].span_id, s[3].span_id, 8);
+	}
+	batch_release(&b);
+	M.scenarios = NULL;
+	M.nscenarios = 0;
+	arena_release(&M.arena);
+}
+
+/* load_model finishes the model it builds. */
+static void test_loaded_model_is_finished(void **state)
+{
+	static const char *const files[] = { "scenarios/agentic/tool_retry.yaml" };
+	struct load_opts lo;
+	struct model m;
+	struct otelsim_error err;
+	const struct scenario *sc;
+	const struct span_spec *tool = NULL;
+
+	(void)state;
+	memset(&lo, 0, sizeof(lo));
+	memset(&m, 0, sizeof(m));
+	lo.files = files;
+	lo.nfiles = 1;
+	lo.bundled_semconv = "conventions";
+	if (load_model(&lo, &m, &err))
+		fail_msg("load: %s", err.message);
+	sc = model_find_scenario(&m, "tool_retry");
+	assert_non_null(sc);
+	assert_int_equal(sc->root->name_len, strlen(sc->root->name));
+	for (uint32_t k = 0; k < sc->root->nchildren; k++)
+		if (sc->root->children[k].retry.enabled)
+			tool = &sc->root->children[k];
+	assert_non_null(tool);
+	assert_string_equal(tool->attempt_name, "vendor.mcp.tool.execute.attempt");
+	model_release(&m);
+}
+
+/* engine/num.h */
+static void test_num(void **state)
+{
+	static const struct {
+		const char *s;
+		bool ok;
+		int64_t v;
+	} ints[] = {
+		{ "0", true, 0 },
+		{ "-0", true, 0 },
+		{ "+42", true, 42 },
+		{ "9223372036854775807", true, INT64_MAX },
+		{ "-9223372036854775808", true, INT64_MIN },
+		{ "9223372036854775808", false, 0 },
+		{ "-9223372036854775809", false, 0 },
+		{ "", false, 0 },
+		{ "-", false, 0 },
+		{ "+", false, 0 },
+		{ "1 ", false, 0 },
+		{ " 1", false, 0 },
+		{ "1.0", false, 0 },
+		{ "0x10", false, 0 },
+		{ "--1", false, 0 },
+	};
+	double cum[4] = { 0, 2, 2, 3 }; /* weights 0, 2, 0, 1 */
+	int seen[4] = { 0 };
+	struct rng r;
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(ints) / sizeof(ints[0]); k++) {
+		int64_t v = 12345;
+
+		if (num_parse_i64(ints[k].s, strlen(ints[k].s), &v) != ints[k].ok)
+			fail_msg("'%s': want %s", ints[k].s, ints[k].ok ? "ok" : "refused");
+		assert_true(v == (ints[k].ok ? ints[k].v : 12345));
+	}
+	/* the length bounds the text: no NUL needed */
+	{
+		int64_t v;
+
+		assert_true(num_parse_i64("123456", 3, &v) && v == 123);
+	}
+	assert_true(num_add_sat(INT64_MAX - 1, 1) == INT64_MAX);
+	assert_true(num_add_sat(INT64_MAX, 1) == INT64_MAX);
+	assert_true(num_add_sat(INT64_MIN, -1) == INT64_MIN);
+	assert_true(num_add_sat(-5, 3) == -2);
+	assert_true(num_mul_sat(INT64_MAX / 2, 3) == INT64_MAX);
+	assert_true(num_mul_sat(INT64_MAX / 2, -3) == INT64_MIN);
+	assert_true(num_mul_sat(-4, -INT64_MAX) == INT64_MAX);
+	assert_true(num_mul_sat(1000000, 1000000) == 1000000000000LL);
+	assert_true(num_mul_sat(0, INT64_MIN) == 0);
+
+	rng_seed(&r, 1, 2, 3);
+	for (int i = 0; i < 30000; i++)
+		seen[num_pick_weighted(cum, 4, &r)]++;
+	assert_int_equal(seen[0], 0);
+	assert_int_equal(seen[2], 0);
+	assert_in_range(seen[1], 19400, 20600);
+	assert_int_equal(seen[1] + seen[3], 30000);
+	/* one draw each: the stream after 30000 picks is the 30001st double */
+	{
+		struct rng q;
+
+		rng_seed(&q, 1, 2, 3);
+		for (int i = 0; i < 30000; i++)
+			(void)rng_double(&q);
+		assert_true(rng_double(&q) == rng_double(&r));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1135,6 +1421,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan_weighted_and_each_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_templated_names_and_vars, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_backoff_capped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_times_saturate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_model_finish, setup, teardown),
+		cmocka_unit_test(test_loaded_model_is_finished),
+		cmocka_unit_test(test_num),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

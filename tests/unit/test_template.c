@@ -158,6 +158,12 @@ static void test_float_text_matches_fmt_double(void **state)
 		"(10.00, 500.00)", "(-1000.123, 1000.5)", "(0, 1)",       "(-1, 1)",
 		"(0.00001, 0.0003)", "(0.0001, 0.002)",  "(123456789012.5, 999999999999.25)",
 		"(5, 5)",          "(-0.01, 0.01)",     "(1, 100000000)",
+		/* scaled integers of 15 and 16 digits: past DBL_DIG the digits of
+		 * k are not always the shortest text of k / 10^decimals */
+		"(0, 90000000000000)", "(-90000000000000, -10000000000000)",
+		"(0.000000001, 9000000)", "(-9000000, -1000000.00000001)",
+		"(1000000000000, 9999999999999.99)",
+		"(100000000000000, 900000000000000)", "(0, 999999999999999)",
 	};
 	struct fx *f = *state;
 
@@ -169,7 +175,7 @@ static void test_float_text_matches_fmt_double(void **state)
 		snprintf(emb_s, sizeof(emb_s), "<{{random.float%s}}>", ranges[r]);
 		lone = compile(f, lone_s);
 		emb = compile(f, emb_s);
-		for (uint64_t i = 0; i < 3000; i++) {
+		for (uint64_t i = 0; i < 20000; i++) {
 			struct value v;
 			size_t n;
 
