@@ -122,7 +122,7 @@ int reply_rpc_status(const void *buf, size_t len, int *code, char *msg, size_t s
 			return -1;
 		if (f.type == WT_VARINT && f.num == 1) {
 			*code = (int)(int32_t)f.v;
-		} else if (f.type == WT_LEN && f.num == 2) {
+		} else if (f.type == WT_LEN && f.num == 2 && f.data) {
 			reply_sanitize(f.data, (size_t)f.v, msg, size);
 		} else if (f.type == WT_LEN && f.num == 3) {
 			int64_t d = any_retry_delay(f.data, f.data + f.v);

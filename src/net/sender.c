@@ -447,7 +447,7 @@ static void mask(char *msg, const char *needle, size_t n)
 	if (n < 4)
 		return;
 	while ((p = memmem(msg, strlen(msg), needle, n)) != NULL) {
-		memcpy(p, "***", 3);
+		p[0] = p[1] = p[2] = '*';
 		memmove(p + 3, p + n, strlen(p + n) + 1);
 	}
 }

@@ -51,39 +51,28 @@ int replay_write_file(const char *path, const void *data, size_t len, bool sync,
 		      struct otelsim_error *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	int fd = -1, rc = 0, e;
+	int fd, e = 0;
 
 	if (strbuf_addf(&tmp, "%s.tmp", path))
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(errno));
-		goto cleanup;
-	}
-	if (write_all(fd, data, len) || (sync && fsync(fd))) {
 		e = errno;
-		close(fd);
-		fd = -1;
-		unlink(tmp.buf);
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(e));
 		goto cleanup;
 	}
-	e = close(fd) ? errno : 0;
-	fd = -1;
-	if (e) {
-		unlink(tmp.buf);
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(e));
-		goto cleanup;
-	}
-	if (rename(tmp.buf, path)) {
+	if (write_all(fd, data, len) || (sync && fsync(fd)))
 		e = errno;
-		unlink(tmp.buf);
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(e));
-		goto cleanup;
-	}
-	if (sync)
+	if (close(fd) && !e)
+		e = errno;
+	if (!e && rename(tmp.buf, path))
+		e = errno;
+	if (e)
+		unlink(tmp.buf); /* never a partial file left beside path */
+	else if (sync)
 		sync_dir(path);
 cleanup:
 	strbuf_release(&tmp);
-	return rc;
+	if (e)
+		return error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(e));
+	return 0;
 }
