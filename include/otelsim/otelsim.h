@@ -26,7 +26,6 @@
 #ifndef OTELSIM_OTELSIM_H
 #define OTELSIM_OTELSIM_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,7 +67,8 @@ struct otelsim_render_options {
 	int64_t interval_ns;         /* between trace starts; else the scenario's */
 	int format;                  /* enum otelsim_format */
 	int framing;                 /* enum otelsim_framing (protobuf only) */
-	bool gzip;
+	bool gzip;                   /* files only: the record callback always
+				      gets the raw (uncompressed) records */
 	unsigned threads;            /* render threads; 0 or 1: one */
 	unsigned shard_index;        /* 1..shard_count; 0: no sharding */
 	unsigned shard_count;
@@ -79,18 +79,23 @@ struct otelsim_render_options {
 	const char *dataset;         /* files, mixed: folder name below out_dir ("mixed") */
 	const char *tool_version;    /* manifest only; NULL: OTELSIM_VERSION */
 	const char *command_line;    /* manifest only; may be NULL */
-	/* progress: called from the writing thread after each block */
+	/* progress: called from the consuming thread (the caller's with
+	 * threads <= 1, a render thread with more) after each unit of blocks */
 	void (*progress)(void *ctx, uint64_t traces_done, uint64_t traces_total,
 			 uint64_t spans_done);
 	void *progress_ctx;
 	/* --show-spans: 1 a line per span, 2 with attributes, events, links;
-	 * the text arrives in order, from the consuming thread */
+	 * the text arrives in order, from the consuming thread. Return
+	 * non-zero (a write error) to stop: the render then returns
+	 * OTELSIM_EIO "stopped by the text callback" and writes nothing */
 	int show_spans;
-	void (*text)(void *ctx, const char *text, size_t len);
+	int (*text)(void *ctx, const char *text, size_t len);
 	void *text_ctx;
-	/* when it becomes non-zero (a signal handler may set it) the render
-	 * stops, returns OTELSIM_EIO "interrupted" and writes nothing */
-	const volatile sig_atomic_t *cancel;
+	/* when it becomes non-zero the render stops, returns OTELSIM_EIO
+	 * "interrupted" and writes nothing. Threads read it with atomic_load;
+	 * a signal handler may store to it (atomic_int is lock-free on every
+	 * platform otelsim builds on). May be NULL. */
+	const _Atomic int *cancel;
 };
 #define OTELSIM_RENDER_OPTIONS_INIT { 0 }
 
@@ -128,8 +133,11 @@ int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *
 
 /*
  * Called with each encoded record in order: one framed protobuf message or
- * one JSON line (with its '\n'). Return non-zero to stop (the render then
- * returns OTELSIM_EIO with "stopped by callback").
+ * one JSON line (with its '\n'), never gzip-compressed (opts->gzip applies
+ * to files only). Return non-zero to stop (the render then returns
+ * OTELSIM_EIO with "stopped by callback"). fn may not be NULL
+ * (OTELSIM_EUSAGE). It is called from the consuming thread: the caller's
+ * with threads <= 1, a render thread with more.
  */
 typedef int (*otelsim_record_fn)(void *ctx, int signal, const void *bytes, size_t len);
 

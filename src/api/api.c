@@ -100,12 +100,12 @@ struct render_ctx {
 	struct dfile *file;
 };
 
-static void account(struct render_ctx *c, const struct pipe_block *b)
+static int account(struct render_ctx *c, const struct pipe_block *b, struct otelsim_error *err)
 {
 	struct otelsim_render_result *r = c->res;
 
-	if (c->o->text && b->text.len)
-		c->o->text(c->o->text_ctx, b->text.buf, b->text.len);
+	if (c->o->text && b->text.len && c->o->text(c->o->text_ctx, b->text.buf, b->text.len))
+		return error_set(err, OTELSIM_EIO, "stopped by the text callback");
 	r->traces += b->ntraces;
 	r->spans += b->nspans;
 	r->error_spans += b->nerrors;
@@ -119,6 +119,7 @@ static void account(struct render_ctx *c, const struct pipe_block *b)
 	}
 	if (c->o->progress)
 		c->o->progress(c->o->progress_ctx, r->traces, c->total_traces, r->spans);
+	return 0;
 }
 
 /* Split a block's bytes into records by their framing. */
@@ -170,9 +171,7 @@ static int consume_callback(void *ctx, const struct pipe_block *b, struct otelsi
 	struct render_ctx *c = ctx;
 	int rc = emit_records(c, b, err);
 
-	if (!rc)
-		account(c, b);
-	return rc;
+	return rc ? rc : account(c, b, err);
 }
 
 static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
@@ -180,9 +179,7 @@ static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_er
 	struct render_ctx *c = ctx;
 	int rc = dfile_write(c->file, b->data.buf, b->data.len, err);
 
-	if (!rc)
-		account(c, b);
-	return rc;
+	return rc ? rc : account(c, b, err);
 }
 
 static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
@@ -245,6 +242,9 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
+	if (!fn)
+		return error_set(err, OTELSIM_EUSAGE, "otelsim_render needs a record callback "
+				 "(otelsim_render_files writes files)");
 	rc = check_options(o, err);
 	if (rc)
 		return rc;
@@ -300,6 +300,10 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 		goto cleanup;
 	res->seed = rs.plan.seed;
 	res->interval_ns = rs.plan.interval_ns;
+	if (!rs.rel_dir) {
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
 	if (!o->scenario && (strstr(rs.rel_dir, "..") || strchr(rs.rel_dir, '/') ||
 			     !rs.rel_dir[0] || rs.rel_dir[0] == '.')) {
 		rc = error_set(err, OTELSIM_EUSAGE, "--dataset '%s' must be a plain folder name",

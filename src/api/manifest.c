@@ -15,17 +15,23 @@ static const char *format_name(int f)
 											: "otlp";
 }
 
-static void scenario_entry(struct jsonw *w, const struct scenario *s)
+/* 0, or -1 when out of memory (the manifest is then not written). */
+static int scenario_entry(struct jsonw *w, const struct scenario *s)
 {
 	/* the file relative to the scenarios folder: the same on every machine */
 	const char *base = strrchr(s->path, '/');
 	struct strbuf file = STRBUF_INIT;
+	int rc;
 
 	base = base ? base + 1 : s->path;
 	if (s->rel_dir[0])
-		strbuf_addf(&file, "%s/%s", s->rel_dir, base);
+		rc = strbuf_addf(&file, "%s/%s", s->rel_dir, base);
 	else
-		strbuf_addstr(&file, base);
+		rc = strbuf_addstr(&file, base);
+	if (rc) {
+		strbuf_release(&file);
+		return -1;
+	}
 	jsonw_begin_object(w);
 	jsonw_key(w, "name");
 	jsonw_string(w, s->name);
@@ -35,6 +41,7 @@ static void scenario_entry(struct jsonw *w, const struct scenario *s)
 	jsonw_string(w, s->sha256);
 	jsonw_end_object(w);
 	strbuf_release(&file);
+	return 0;
 }
 
 int manifest_build(const struct model *m, const struct otelsim_render_options *o,
@@ -57,10 +64,11 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_string(&w, p->scenario ? "scenario" : o->each_once ? "each-once" : "mixed");
 	jsonw_key(&w, "scenarios");
 	jsonw_begin_array(&w);
-	if (p->scenario)
-		scenario_entry(&w, p->scenario);
+	if (p->scenario && scenario_entry(&w, p->scenario))
+		goto oom;
 	for (uint32_t i = 0; i < p->npool; i++)
-		scenario_entry(&w, p->pool[i]);
+		if (scenario_entry(&w, p->pool[i]))
+			goto oom;
 	jsonw_end_array(&w);
 	if (!p->scenario && o->ntags) {
 		jsonw_key(&w, "tags");
@@ -156,4 +164,6 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_end_object(&w);
 	jsonw_end_object(&w);
 	return jsonw_finish(&w);
+oom:
+	return -1;
 }

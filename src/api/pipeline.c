@@ -1,6 +1,8 @@
 #include "api/pipeline.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +12,12 @@
 #include "sink/gzip.h"
 #include "util/error.h"
 
+/*
+ * Locking: every field of struct shared below `mu`, and each slot's `ready`
+ * and contents, are read and written with `mu` held. A slot's block belongs
+ * to the consumer from the moment it sees `ready` (under `mu`) until it
+ * clears it (under `mu`); the worker filling a slot owns it before.
+ */
 struct slot {
 	struct pipe_block blk;
 	int ready;
@@ -21,7 +29,7 @@ struct shared {
 	pthread_cond_t ready, space;
 	struct slot *slots;
 	uint64_t window;
-	uint64_t next;      /* next block to hand out */
+	uint64_t next;      /* next unit to hand out */
 	uint64_t consumed;  /* units consumed */
 	uint64_t per_unit;  /* blocks per unit of work (fewer wake-ups) */
 	int failed;         /* a worker or the consumer gave up */
@@ -34,7 +42,7 @@ struct shared {
 
 static void block_clear_stats(struct pipe_block *b)
 {
-	b->ntraces = b->nspans = b->nerrors = b->nrecords = b->raw_bytes = 0;
+	b->ntraces = b->nspans = b->nerrors = b->nrecords = 0;
 	b->min_start_ns = INT64_MAX;
 	b->max_end_ns = INT64_MIN;
 }
@@ -47,12 +55,18 @@ static void swap_strbuf(struct strbuf *a, struct strbuf *b)
 	*b = t;
 }
 
-static void fail_shared(struct shared *sh, const char *what)
+static int cancelled(const struct pipeline_cfg *cfg)
+{
+	return cfg->cancel && atomic_load(cfg->cancel);
+}
+
+/* Stop the run with *e (the first failure wins) and wake everybody. */
+static void fail_shared(struct shared *sh, const struct otelsim_error *e)
 {
 	pthread_mutex_lock(&sh->mu);
 	if (!sh->failed) {
 		sh->failed = 1;
-		error_set(&sh->werr, OTELSIM_ENOMEM, "out of memory while %s", what);
+		sh->werr = *e;
 	}
 	pthread_cond_broadcast(&sh->ready);
 	pthread_cond_broadcast(&sh->space);
@@ -79,7 +93,7 @@ static void drain_locked(struct shared *sh)
 
 		if (!s->ready)
 			break;
-		if (cfg->cancel && *cfg->cancel) {
+		if (cancelled(cfg)) {
 			sh->failed = 1;
 			error_set(&sh->werr, OTELSIM_EIO, "interrupted");
 			break;
@@ -100,34 +114,60 @@ static void drain_locked(struct shared *sh)
 	pthread_cond_broadcast(&sh->done);
 }
 
-/* Render, encode (and gzip) blocks [b0, b1) into *mine. 0 or -1 (memory). */
-static int render_unit(const struct pipeline_cfg *cfg, struct encoder *enc, struct batch *batch,
-		       struct strbuf *raw, uint64_t b0, uint64_t b1, struct pipe_block *mine)
+/* What a worker needs besides the shared state: its own encoder and buffers. */
+struct worker_state {
+	struct encoder *enc;
+	struct batch batch;
+	struct strbuf raw;
+	struct gzipper gz;
+	struct pipe_block mine;
+};
+
+/* Render, encode (and gzip) blocks [b0, b1) into ws->mine. 0 or a code (*err filled). */
+static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, uint64_t b0,
+		       uint64_t b1, struct otelsim_error *err)
 {
+	struct pipe_block *mine = &ws->mine;
+
 	block_clear_stats(mine);
 	mine->index = b0;
 	strbuf_reset(&mine->data);
 	strbuf_reset(&mine->text);
 	for (uint64_t b = b0; b < b1; b++) {
-		size_t before = mine->data.len;
+		struct batch *batch = &ws->batch;
 		uint64_t nrec = 0;
+		int rc = engine_render_block(cfg->plan, b, batch);
 
-		if (engine_render_block(cfg->plan, b, batch))
-			return -1;
-		strbuf_reset(raw);
-		if (encoder_traces(enc, batch, cfg->gzip ? raw : &mine->data, &nrec))
-			return -1;
-		if (cfg->gzip) {
+		if (rc == OTELSIM_ENOMEM)
+			return error_set(err, rc, "out of memory while rendering block %llu",
+					 (unsigned long long)b);
+		if (rc)
+			return error_set(err, rc < 0 ? rc : OTELSIM_EINTERNAL,
+					 "cannot render block %llu (%s error)", (unsigned long long)b,
+					 otelsim_code_name(rc < 0 ? rc : OTELSIM_EINTERNAL));
+		strbuf_reset(&ws->raw);
+		if (encoder_traces(ws->enc, batch, cfg->gzip ? &ws->raw : &mine->data, &nrec))
+			return error_set(err, OTELSIM_ENOMEM,
+					 "cannot encode block %llu (out of memory, or a span whose "
+					 "resource is not in the model)",
+					 (unsigned long long)b);
+		if (cfg->gzip && ws->raw.len) {
 			/* one gzip member per block: shards and threads cut between blocks */
-			mine->raw_bytes += raw->len;
-			if (raw->len && gzip_member(raw->buf, raw->len, 6, &mine->data))
-				return -1;
-		} else {
-			mine->raw_bytes += mine->data.len - before;
+			rc = gzipper_member(&ws->gz, ws->raw.buf, ws->raw.len, &mine->data);
+			if (rc == Z_MEM_ERROR)
+				return error_set(err, OTELSIM_ENOMEM,
+						 "out of memory while compressing block %llu",
+						 (unsigned long long)b);
+			if (rc)
+				return error_set(err, OTELSIM_EINTERNAL,
+						 "cannot compress block %llu (zlib error %d)",
+						 (unsigned long long)b, rc);
 		}
 		if (cfg->console &&
 		    encode_console(cfg->plan->model, batch, cfg->console > 1, &mine->text))
-			return -1;
+			return error_set(err, OTELSIM_ENOMEM,
+					 "out of memory while printing the spans of block %llu",
+					 (unsigned long long)b);
 		mine->ntraces += batch->ntraces;
 		mine->nspans += batch->nspans;
 		mine->nerrors += batch->nerror_spans;
@@ -145,20 +185,23 @@ static void *worker(void *arg)
 	struct shared *sh = arg;
 	const struct pipeline_cfg *cfg = sh->cfg;
 	struct encoder_config ec = { cfg->plan->model, cfg->format, cfg->framing, 0 };
-	struct encoder *enc = encoder_new(&ec);
-	struct batch batch;
-	struct pipe_block mine;
-	struct strbuf raw = STRBUF_INIT;
+	struct worker_state ws;
+	struct otelsim_error e;
 
-	memset(&mine, 0, sizeof(mine));
-	batch_init(&batch);
-	if (!enc) {
-		fail_shared(sh, "starting an encoder");
+	memset(&ws, 0, sizeof(ws));
+	memset(&e, 0, sizeof(e));
+	batch_init(&ws.batch);
+	gzipper_init(&ws.gz, 6);
+	ws.enc = encoder_new(&ec);
+	if (!ws.enc) {
+		error_set(&e, OTELSIM_ENOMEM, "out of memory while starting an encoder");
+		fail_shared(sh, &e);
 		goto out;
 	}
 	for (;;) {
-		uint64_t u, rel, b0, b1;
+		uint64_t u, b0, b1;
 		struct slot *s;
+		int failed;
 
 		pthread_mutex_lock(&sh->mu);
 		u = sh->next;
@@ -167,31 +210,30 @@ static void *worker(void *arg)
 			break;
 		}
 		sh->next++;
-		rel = u;
-		while (rel >= sh->consumed + sh->window && !sh->failed)
+		while (u >= sh->consumed + sh->window && !sh->failed)
 			pthread_cond_wait(&sh->space, &sh->mu);
+		failed = sh->failed;
 		pthread_mutex_unlock(&sh->mu);
-		if (sh->failed)
+		if (failed)
 			break;
 		b0 = cfg->first_block + u * sh->per_unit;
 		b1 = b0 + sh->per_unit < cfg->end_block ? b0 + sh->per_unit : cfg->end_block;
-		if (render_unit(cfg, enc, &batch, &raw, b0, b1, &mine)) {
-			fail_shared(sh, "rendering");
+		if (render_unit(cfg, &ws, b0, b1, &e)) {
+			fail_shared(sh, &e);
 			break;
 		}
 
 		pthread_mutex_lock(&sh->mu);
-		s = &sh->slots[rel % sh->window];
-		swap_strbuf(&s->blk.data, &mine.data);
-		swap_strbuf(&s->blk.text, &mine.text);
-		s->blk.index = mine.index;
-		s->blk.ntraces = mine.ntraces;
-		s->blk.nspans = mine.nspans;
-		s->blk.nerrors = mine.nerrors;
-		s->blk.nrecords = mine.nrecords;
-		s->blk.raw_bytes = mine.raw_bytes;
-		s->blk.min_start_ns = mine.min_start_ns;
-		s->blk.max_end_ns = mine.max_end_ns;
+		s = &sh->slots[u % sh->window];
+		swap_strbuf(&s->blk.data, &ws.mine.data);
+		swap_strbuf(&s->blk.text, &ws.mine.text);
+		s->blk.index = ws.mine.index;
+		s->blk.ntraces = ws.mine.ntraces;
+		s->blk.nspans = ws.mine.nspans;
+		s->blk.nerrors = ws.mine.nerrors;
+		s->blk.nrecords = ws.mine.nrecords;
+		s->blk.min_start_ns = ws.mine.min_start_ns;
+		s->blk.max_end_ns = ws.mine.max_end_ns;
 		s->ready = 1;
 		pthread_cond_broadcast(&sh->ready);
 		if (sh->inline_write)
@@ -199,31 +241,30 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&sh->mu);
 	}
 out:
-	strbuf_release(&raw);
-	strbuf_release(&mine.data);
-	strbuf_release(&mine.text);
-	batch_release(&batch);
-	encoder_free(enc);
+	strbuf_release(&ws.raw);
+	strbuf_release(&ws.mine.data);
+	strbuf_release(&ws.mine.text);
+	gzipper_release(&ws.gz);
+	batch_release(&ws.batch);
+	encoder_free(ws.enc);
 	return NULL;
 }
 
-/* Wait on cond for at most 100 ms, to notice a cancel from a signal handler. */
+/*
+ * Wait on cond for at most 100 ms, to notice a cancel from a signal handler.
+ * The conditions wait on CLOCK_MONOTONIC: a wall clock step cannot stretch it.
+ */
 static void wait_a_while(pthread_cond_t *cond, pthread_mutex_t *mu)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_nsec += 100000000;
 	if (ts.tv_nsec >= 1000000000) {
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_cond_timedwait(cond, mu, &ts);
-}
-
-static int cancelled(const struct pipeline_cfg *cfg)
-{
-	return cfg->cancel && *cfg->cancel;
 }
 
 /* One worker: the calling thread writes each block in order as it comes. */
@@ -234,14 +275,17 @@ static int consume_here(struct shared *sh, struct otelsim_error *err)
 
 	for (uint64_t rel = 0; rel < sh->total; rel++) {
 		struct slot *s = &sh->slots[rel % sh->window];
+		int ready, failed;
 
 		pthread_mutex_lock(&sh->mu);
 		while (!s->ready && !sh->failed && !cancelled(cfg))
 			wait_a_while(&sh->ready, &sh->mu);
+		ready = s->ready;
+		failed = sh->failed;
 		pthread_mutex_unlock(&sh->mu);
-		if (sh->failed && !s->ready)
-			break;
-		if (cancelled(cfg))
+		if (failed)
+			break;  /* the worker's error is returned */
+		if (!ready || cancelled(cfg))
 			return error_set(err, OTELSIM_EIO, "interrupted");
 		rc = cfg->consume(cfg->ctx, &s->blk, err);
 		pthread_mutex_lock(&sh->mu);
@@ -256,7 +300,7 @@ static int consume_here(struct shared *sh, struct otelsim_error *err)
 }
 
 /* Several workers write in turn themselves: the calling thread just waits. */
-static int wait_for_workers(struct shared *sh, struct otelsim_error *err)
+static void wait_for_workers(struct shared *sh)
 {
 	pthread_mutex_lock(&sh->mu);
 	while (sh->consumed < sh->total && !sh->failed) {
@@ -268,13 +312,12 @@ static int wait_for_workers(struct shared *sh, struct otelsim_error *err)
 		wait_a_while(&sh->done, &sh->mu);
 	}
 	pthread_mutex_unlock(&sh->mu);
-	(void)err;
-	return 0;
 }
 
 int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 {
 	struct shared sh;
+	pthread_condattr_t ca;
 	pthread_t *tids = NULL;
 	unsigned n = cfg->threads ? cfg->threads : 1, started = 0;
 	int rc = 0;
@@ -299,9 +342,12 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 	sh.next = 0;  /* units, counted from this run's first block */
 	sh.inline_write = n >= 2 && sh.total >= 2;
 	pthread_mutex_init(&sh.mu, NULL);
-	pthread_cond_init(&sh.ready, NULL);
-	pthread_cond_init(&sh.space, NULL);
-	pthread_cond_init(&sh.done, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sh.ready, &ca);
+	pthread_cond_init(&sh.space, &ca);
+	pthread_cond_init(&sh.done, &ca);
+	pthread_condattr_destroy(&ca);
 	sh.slots = calloc(sh.window, sizeof(*sh.slots));
 	tids = calloc(n, sizeof(*tids));
 	if (!sh.slots || !tids) {
@@ -311,12 +357,21 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 	if (sh.total == 0)
 		goto cleanup;
 	for (; started < n && started < sh.total; started++) {
-		if (pthread_create(&tids[started], NULL, worker, &sh)) {
-			fail_shared(&sh, "starting threads");
+		int e = pthread_create(&tids[started], NULL, worker, &sh);
+
+		if (e) {
+			struct otelsim_error te;
+
+			memset(&te, 0, sizeof(te));
+			error_set(&te, OTELSIM_ENOMEM, "cannot start a render thread: %s", strerror(e));
+			fail_shared(&sh, &te);
 			break;
 		}
 	}
-	rc = sh.inline_write ? wait_for_workers(&sh, err) : consume_here(&sh, err);
+	if (sh.inline_write)
+		wait_for_workers(&sh);
+	else
+		rc = consume_here(&sh, err);
 	pthread_mutex_lock(&sh.mu);
 	if (rc)
 		sh.failed = 1;
@@ -324,6 +379,7 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 	pthread_mutex_unlock(&sh.mu);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	/* the workers are gone: sh is ours alone */
 	if (!rc && sh.failed) {
 		if (err)
 			*err = sh.werr;

@@ -1,19 +1,27 @@
 /*
  * api/pipeline.h - render blocks on worker threads, consume them in order.
  *
- * `threads` workers take block numbers from a shared counter, render each
- * block (engine), encode it (encode) and, for files, gzip it. Finished
- * blocks are consumed strictly in block order (writing, hashing, calling
- * back), never two at once: with one worker by the calling thread, beside
- * it; with more, by whichever worker finds the next block ready, so N
- * threads keep N cores busy without a writing thread competing for them. At most `2 * threads + 2` blocks are in flight,
- * so memory does not grow with the count. Output bytes do not depend on
- * the thread count: a block's bytes depend only on the block.
+ * `threads` workers take units of work (up to max_blocks_per_unit
+ * consecutive blocks) from a shared counter, render each block (engine),
+ * encode it (encode) and, for files, gzip it. Finished units are consumed
+ * strictly in block order (writing, hashing, calling back), never two at
+ * once: with one worker by the calling thread, beside it; with more, by
+ * whichever worker finds the next unit ready, so N threads keep N cores
+ * busy without a writing thread competing for them. At most
+ * `2 * threads + 2` units (so `(2 * threads + 2) * max_blocks_per_unit`
+ * blocks) are in flight, so memory does not grow with the count. Output
+ * bytes do not depend on the thread count: a block's bytes depend only on
+ * the block.
+ *
+ * A failure on a worker (out of memory, an engine or encoder error) stops
+ * the run and is returned with its own code and message; so is the first
+ * non-zero return of consume, and "interrupted" (OTELSIM_EIO) once *cancel
+ * is set, checked before each unit is consumed and every 100 ms while
+ * waiting.
  */
 #ifndef API_PIPELINE_H
 #define API_PIPELINE_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,11 +29,12 @@
 #include "otelsim/error.h"
 #include "util/strbuf.h"
 
+/* One unit of work: its blocks' bytes and counts, together. */
 struct pipe_block {
-	uint64_t index;
+	uint64_t index;          /* the unit's first block */
 	struct strbuf data;      /* encoded records (gzip members with gzip) */
 	struct strbuf text;      /* console lines, when asked */
-	uint64_t ntraces, nspans, nerrors, nrecords, raw_bytes;
+	uint64_t ntraces, nspans, nerrors, nrecords;
 	int64_t min_start_ns, max_end_ns;
 };
 
@@ -42,7 +51,7 @@ struct pipeline_cfg {
 	 * with one worker, from the workers with more); non-zero stops */
 	int (*consume)(void *ctx, const struct pipe_block *b, struct otelsim_error *err);
 	void *ctx;
-	const volatile sig_atomic_t *cancel;  /* set asynchronously to stop early */
+	const _Atomic int *cancel;  /* may be NULL; set asynchronously to stop early */
 };
 
 int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err);

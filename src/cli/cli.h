@@ -11,7 +11,7 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -81,8 +81,19 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 int cli_generate(struct cli *c, struct otelsim *os);
 /* --endpoint: render and post, paced in real time. */
 int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char *label);
-extern volatile sig_atomic_t cli_interrupted;
+/*
+ * SIGINT and SIGTERM set cli_interrupted (renders and sends stop at the
+ * next check, within 100 ms) and restore the default action, so a second
+ * signal ends the process at once.
+ */
+extern atomic_int cli_interrupted;
 void cli_install_signals(void);
+/*
+ * Flush stdout; 0 when all output got out, else the exit status 1 after
+ * saying why (on stderr; nothing for a closed pipe, as with `| head`).
+ * werr: an errno already seen writing (0: none).
+ */
+int cli_finish_stdout(const struct cli *c, int werr);
 
 /* progress bar on stderr (only when it is a terminal and not --quiet) */
 struct progress;

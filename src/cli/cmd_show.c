@@ -53,6 +53,7 @@ struct show {
 	ProtobufCMessage **msgs;  /* kept alive: spans point into them */
 	size_t nmsgs;
 	uint64_t metric_points, log_records, spans_seen;
+	uint64_t kind_limit;      /* points and records shown of each kind: limit * 50 */
 	int failed;
 };
 
@@ -339,7 +340,7 @@ static void point_line(struct show *sh, const char *svc, const char *name, const
 {
 	struct strbuf line = STRBUF_INIT;
 
-	if (sh->metric_points++ >= sh->c->limit * 50)
+	if (sh->metric_points++ >= sh->kind_limit)
 		return;
 	time_text(&line, time);
 	strbuf_addf(&line, " %s [%s] %s%s%s%s {", type, svc, name, unit[0] ? " (" : "", unit,
@@ -456,7 +457,7 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 				struct strbuf line = STRBUF_INIT;
 				char hex[33];
 
-				if (sh->log_records++ >= sh->c->limit * 50)
+				if (sh->log_records++ >= sh->kind_limit)
 					continue;
 				time_text(&line, lr->time_unix_nano ? lr->time_unix_nano
 								    : lr->observed_time_unix_nano);
@@ -503,6 +504,8 @@ static int show_file(struct show *sh, const char *path)
 	while ((rc = reader_next(r, &rec, &err)) > 0) {
 		int bad = 0;
 
+		if (ferror(stdout))
+			break;  /* nobody reads on (`| head`): main says so and exits 1 */
 		if (rec.empty)
 			continue;
 		if (rec.signal == OTELSIM_TRACES)
@@ -535,6 +538,8 @@ int cmd_show(struct cli *c)
 	memset(&sh, 0, sizeof(sh));
 	memset(&err, 0, sizeof(err));
 	sh.c = c;
+	/* saturated: --limit takes any 64-bit number */
+	sh.kind_limit = c->limit > UINT64_MAX / 50 ? UINT64_MAX : c->limit * 50;
 	if (!c->nargs) {
 		cli_usage_error(c, "show needs a file or a dataset folder");
 		return EXIT_USAGE;
@@ -556,9 +561,9 @@ int cmd_show(struct cli *c)
 			fprintf(stderr, "%s: no trace %s in %zu file(s)\n", c->prog, c->trace_id, npaths);
 			rc = EXIT_RUNTIME;
 		}
-		if (!c->quiet && (sh.metric_points > c->limit * 50 || sh.log_records > c->limit * 50))
+		if (!c->quiet && (sh.metric_points > sh.kind_limit || sh.log_records > sh.kind_limit))
 			fprintf(stderr, "%s: showed the first %llu metric points and log records of each kind (--limit)\n",
-				c->prog, (unsigned long long)c->limit * 50);
+				c->prog, (unsigned long long)sh.kind_limit);
 	}
 	read_paths_free(paths, npaths);
 	for (size_t i = 0; i < sh.ntraces; i++)

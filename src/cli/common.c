@@ -1,5 +1,7 @@
 /* What the subcommands share: finding the data, loading, reporting. */
+#include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +11,15 @@
 #include "cli/cli.h"
 #include "util/timefmt.h"
 
-volatile sig_atomic_t cli_interrupted;
+/* a signal handler may only store to a lock-free atomic */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
+
+atomic_int cli_interrupted;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	cli_interrupted = 1;
+	atomic_store(&cli_interrupted, 1);
 }
 
 void cli_install_signals(void)
@@ -23,9 +28,25 @@ void cli_install_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;  /* the second Ctrl-C is not caught: it ends us */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_finish_stdout(const struct cli *c, int werr)
+{
+	int e = werr;
+
+	if (fflush(stdout) == EOF && !e)
+		e = errno;
+	if (!e && !ferror(stdout))
+		return EXIT_OK;
+	if (!e)
+		e = EIO;
+	if (e != EPIPE)
+		fprintf(stderr, "%s: cannot write to standard output: %s\n", c->prog, strerror(e));
+	return EXIT_RUNTIME;
 }
 
 static int has_config(const char *dir)

@@ -1,4 +1,5 @@
 /* scenario, run and render all end here: render into files, report. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,10 +7,16 @@
 #include "cli/cli.h"
 #include "util/timefmt.h"
 
-static void print_text(void *ctx, const char *text, size_t len)
+/* --show-spans: a write error (a closed pipe, a full disk) stops the render. */
+static int print_text(void *ctx, const char *text, size_t len)
 {
-	(void)ctx;
-	fwrite(text, 1, len, stdout);
+	int *werr = ctx;
+
+	errno = 0;
+	if (fwrite(text, 1, len, stdout) == len && !ferror(stdout))
+		return 0;
+	*werr = errno ? errno : EIO;
+	return -1;
 }
 
 static void summary(const struct cli *c, const char *label, const struct otelsim_render_result *r,
@@ -36,7 +43,7 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	struct otelsim_error err;
 	struct progress *p;
 	int64_t t0 = time_mono_ns();
-	int rc;
+	int rc, werr = 0;
 
 	memset(&err, 0, sizeof(err));
 	ro.scenario = scenario;
@@ -45,13 +52,17 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	ro.ntags = c->ntags;
 	ro.show_spans = c->show_spans;
 	ro.text = c->show_spans ? print_text : NULL;
+	ro.text_ctx = &werr;
 	p = progress_new(label, !c->quiet && !c->show_spans && isatty(2));
 	ro.progress = progress_update;
 	ro.progress_ctx = p;
 	ro.cancel = &cli_interrupted;
 	rc = otelsim_render_files(os, &ro, &res, &err);
 	progress_done(p);
-	fflush(stdout);
+	/* spans that did not all get out fail the command (and, when it is
+	 * the reason the render stopped, nothing was written) */
+	if (cli_finish_stdout(c, werr))
+		return EXIT_RUNTIME;
 	if (rc)
 		return cli_fail(c, &err);
 	summary(c, label, &res, (double)(time_mono_ns() - t0) / 1e9);
@@ -88,7 +99,7 @@ int cli_generate(struct cli *c, struct otelsim *os)
 		if (c->category && strcmp(c->category, si.category))
 			continue;
 		rc = render_one(c, os, si.name, si.name);
-		if (cli_interrupted)
+		if (atomic_load(&cli_interrupted))
 			break;
 	}
 	return rc;

@@ -2,6 +2,7 @@
  * otelsim - render YAML scenarios into OpenTelemetry telemetry files.
  * One table of subcommands; it dispatches and prints the command list.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,15 +42,22 @@ static const struct cmd_def cmds[] = {
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
+/* The usage and the command list: on stdout for --help, on stderr when a
+ * bare `otelsim` is a usage error. */
+static void main_usage(FILE *f)
+{
+	fprintf(f, "usage: otelsim [OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
+		   "Render YAML scenarios into realistic, correlated OpenTelemetry telemetry\n"
+		   "files (OTLP protobuf or OTLP/JSON lines), byte for byte the same for the\n"
+		   "same inputs. Replay them into any OTLP endpoint with otlp-replay.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+}
+
 static void main_help(void)
 {
-	printf("usage: otelsim [OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
-	       "Render YAML scenarios into realistic, correlated OpenTelemetry telemetry\n"
-	       "files (OTLP protobuf or OTLP/JSON lines), byte for byte the same for the\n"
-	       "same inputs. Replay them into any OTLP endpoint with otlp-replay.\n\n"
-	       "Commands:\n");
-	for (size_t i = 0; i < NCMDS; i++)
-		printf("  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	main_usage(stdout);
 	printf("\nOptions may come before or after the command, as --opt value or --opt=value.\n"
 	       "Precedence: command-line flag > environment variable > scenario file > config.\n"
 	       "Run 'otelsim COMMAND --help' for a command's options.\n\n"
@@ -70,16 +78,23 @@ int main(int argc, char **argv)
 	struct cli c;
 	int rc;
 
+	/* a closed stdout (`| head`) is a write error we report, not a signal
+	 * that kills us half-way through a dataset */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	rc = cli_parse(&c, argc, argv);
 	if (rc) {
 		cli_release(&c);
-		return rc < 0 ? EXIT_OK : rc;
+		return rc < 0 ? cli_finish_stdout(&c, 0) : rc;
 	}
 	if (!c.cmd) {
-		if (c.help || argc == 1) {
+		if (c.help) {
 			main_help();
-			rc = argc == 1 ? EXIT_USAGE : EXIT_OK;
+			rc = cli_finish_stdout(&c, 0);
+		} else if (argc == 1) {
+			main_usage(stderr);
+			fprintf(stderr, "\nRun 'otelsim --help' for the options.\n");
+			rc = EXIT_USAGE;
 		} else {
 			cli_usage_error(&c, "no command given (one of: list, validate, scenario, run, render, show)");
 			rc = EXIT_USAGE;
@@ -98,6 +113,9 @@ int main(int argc, char **argv)
 		}
 		break;
 	}
+	/* output cut short fails even a command that went well otherwise */
+	if (rc == EXIT_OK)
+		rc = cli_finish_stdout(&c, 0);
 	cli_release(&c);
 	return rc;
 }

@@ -3,6 +3,13 @@
  * real time by the interval (trace i leaves at start + i * interval), the
  * way the earlier telemetry simulators send. One trace per request; the
  * sender (src/net) retries what the OTLP specification calls retryable.
+ *
+ * Everything runs on the calling thread (one render thread: the pacing is
+ * real time anyway, and the sender calls done() on the thread that drives
+ * it). Nothing here blocks for long without looking at cli_interrupted:
+ * while the endpoint is down, requests wait for a free slot and for their
+ * retries in 100 ms polls, so Ctrl-C (or SIGTERM) stops within a fraction
+ * of a second, the requests still in flight ending as "cancelled".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +21,13 @@
 #include "net/endpoint.h"
 #include "net/sender.h"
 #include "util/arena.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
 struct send_state {
 	struct sender *s;
+	unsigned concurrency;
 	int json;
 	int64_t t0_mono, interval_ns;
 	uint64_t spans_done;
@@ -79,7 +88,7 @@ static void sleep_until(int64_t target)
 		int64_t left = target - time_mono_ns();
 		struct timespec ts;
 
-		if (left <= 0 || cli_interrupted)
+		if (left <= 0 || atomic_load(&cli_interrupted))
 			return;
 		if (left > 100000000)
 			left = 100000000;  /* wake to notice Ctrl-C */
@@ -87,6 +96,34 @@ static void sleep_until(int64_t target)
 		ts.tv_nsec = left % 1000000000;
 		nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * Wait (driving transfers) until a request slot is free, so that
+ * sender_submit does not block; 0, or -1 when interrupted first.
+ */
+static int wait_for_slot(struct send_state *st)
+{
+	while (sender_poll(st->s, 0) >= st->concurrency) {
+		if (atomic_load(&cli_interrupted))
+			return -1;
+		sender_poll(st->s, 100);
+	}
+	return atomic_load(&cli_interrupted) ? -1 : 0;
+}
+
+/*
+ * Wait until nothing is in flight, like sender_drain, but stop when
+ * interrupted: 0, or -1 (then sender_free cancels what is left).
+ */
+static int wait_for_all(struct send_state *st)
+{
+	while (sender_poll(st->s, 0) > 0) {
+		if (atomic_load(&cli_interrupted))
+			return -1;
+		sender_poll(st->s, 100);
+	}
+	return 0;
 }
 
 /* Called after each trace (one block of one trace): send it on time. */
@@ -101,6 +138,9 @@ static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 	for (size_t i = 0; i < st->npending && !st->submit_error; i++) {
 		struct send_req req;
 		uint32_t n;
+
+		if (wait_for_slot(st))
+			break;  /* the render sees the flag next and stops */
 
 		memcpy(&n, st->pending.buf + pos, sizeof(n));
 		memset(&req, 0, sizeof(req));
@@ -133,6 +173,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	char accepted[32], spans[32];
 	int rc = EXIT_OK;
 	int64_t t0;
+	uint64_t total;
 
 	memset(&ef, 0, sizeof(ef));
 	memset(&st, 0, sizeof(st));
@@ -147,6 +188,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		goto out;
 	}
 	cfg.concurrency = 4;
+	st.concurrency = cfg.concurrency;
 	st.json = cfg.target[OTELSIM_TRACES].protocol == SENDER_HTTP_JSON;
 	url = cfg.target[OTELSIM_TRACES].url;
 	if (sender_new(&cfg, on_done, &st, &st.s, &err)) {
@@ -165,6 +207,8 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	ro.progress = on_trace;
 	ro.progress_ctx = &st;
 	ro.cancel = &cli_interrupted;
+	/* on_record and on_trace drive the sender: they must run on this thread */
+	ro.threads = 1;
 	/* live data: timestamps from now unless --start says otherwise */
 	if (!ro.start_set) {
 		ro.start_set = true;
@@ -175,6 +219,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		goto out;
 	}
 	st.interval_ns = res.interval_ns;
+	total = res.traces;
 	if (!c->quiet)
 		fprintf(stderr, "%s: sending %llu traces, one every %.3gs, to %s (%s)\n", label,
 			(unsigned long long)res.traces, (double)st.interval_ns / 1e9, url,
@@ -186,22 +231,32 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		err = st.err;
 		rc = err.code;
 	}
-	if (sender_drain(st.s, rc ? NULL : &err) && !rc)
-		rc = err.code;
+	/* after an interrupt or an error, what is in flight is not waited for */
+	if (!rc && wait_for_all(&st))
+		rc = error_set(&err, OTELSIM_EIO, "interrupted");
+	sender_free(st.s);  /* requests still in flight end as failed: "cancelled" */
+	st.s = NULL;
 	progress_done(st.bar);
-	if (rc) {
-		rc = cli_fail(c, &err);
-		goto out;
-	}
 	human_count(accepted, sizeof(accepted), st.accepted);
 	human_count(spans, sizeof(spans), res.spans);
-	if (!c->quiet || st.failed || st.rejected)
+	if (rc)
+		fprintf(stderr,
+			"%s: stopped after %llu of %llu traces in %.1fs: %s accepted, %llu rejected, "
+			"%llu failed or cancelled, %llu retries\n",
+			label, (unsigned long long)res.traces, (unsigned long long)total,
+			(double)(time_mono_ns() - t0) / 1e9, accepted, (unsigned long long)st.rejected,
+			(unsigned long long)st.failed, (unsigned long long)st.retries);
+	else if (!c->quiet || st.failed || st.rejected)
 		fprintf(stderr,
 			"%s: sent %llu traces (%s spans) in %.1fs: %s accepted, %llu rejected, "
 			"%llu failed, %llu retries\n",
 			label, (unsigned long long)res.traces, spans,
 			(double)(time_mono_ns() - t0) / 1e9, accepted, (unsigned long long)st.rejected,
 			(unsigned long long)st.failed, (unsigned long long)st.retries);
+	if (rc) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
 	if (st.failed || st.rejected) {
 		fprintf(stderr, "%s: %s\n", c->prog, st.last_error);
 		rc = EXIT_RUNTIME;

@@ -3,11 +3,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "util/error.h"
@@ -96,6 +98,57 @@ static char *path_join(const char *a, const char *b)
 	return p;
 }
 
+/*
+ * The pid in "<prefix><pid>.<n>" when name is such a folder name and the
+ * process is gone (killed before it could clean up); 0 otherwise. A live
+ * process (ours included: another thread may be writing the same dataset)
+ * or one we may not signal keeps its folder.
+ */
+static long dead_owner(const char *name, const char *prefix, size_t plen)
+{
+	const char *p = name + plen;
+	long pid = 0;
+	int digits = 0;
+
+	if (strncmp(name, prefix, plen))
+		return 0;
+	for (; *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+		pid = pid * 10 + (*p - '0');
+	if (!digits || *p != '.' || !p[1] || pid <= 0 || pid > INT32_MAX)
+		return 0;
+	for (p++; *p; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return 0;
+	return pid;
+}
+
+/* Remove <parent>/.<name>.tmp.<pid>.<n> folders left by dead processes. */
+static void remove_stale(const char *parent, const char *name)
+{
+	char prefix[600];
+	int plen = snprintf(prefix, sizeof(prefix), ".%s.tmp.", name);
+	DIR *dir;
+	struct dirent *e;
+
+	if (plen < 0 || (size_t)plen >= sizeof(prefix))
+		return;
+	dir = opendir(parent[0] ? parent : ".");
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		char sub[4096];
+
+		if (!dead_owner(e->d_name, prefix, (size_t)plen))
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", parent, parent[0] ? "/" : "",
+				     e->d_name) < sizeof(sub))
+			remove_tree(sub);  /* best effort: a failure leaves it for next time */
+	}
+	closedir(dir);
+}
+
 int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_error *err)
 {
 	struct dataset *d = calloc(1, sizeof(*d));
@@ -122,6 +175,7 @@ int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_err
 		dataset_free(d);
 		return error_set(err, OTELSIM_EIO, "cannot create folder '%s': %s", parent, strerror(e));
 	}
+	remove_stale(parent, name);
 	d->tmp_dir = malloc(plen + strlen(name) + 64);
 	if (!d->tmp_dir) {
 		dataset_free(d);
@@ -208,7 +262,12 @@ int dfile_close(struct dfile *f, struct dfile_info *info, struct otelsim_error *
 	int rc = 0;
 
 	if (f->open) {
-		if (close(f->fd))
+		/* on disk before the rename makes it visible (a crash then
+		 * leaves the old dataset or the whole new one) */
+		if (fsync(f->fd) && errno != EINVAL && errno != ENOTSUP)
+			rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
+				       strerror(errno));
+		if (close(f->fd) && !rc)
 			rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
 				       strerror(errno));
 		f->fd = -1;
@@ -218,6 +277,40 @@ int dfile_close(struct dfile *f, struct dfile_info *info, struct otelsim_error *
 	if (info)
 		*info = f->info;
 	return rc;
+}
+
+/* fsync a folder, so the names created or renamed in it last. */
+static int fsync_dir(const char *path, struct otelsim_error *err)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return error_set(err, OTELSIM_EIO, "cannot open folder '%s': %s", path,
+				 strerror(errno));
+	if (fsync(fd) && errno != EINVAL && errno != ENOTSUP)
+		rc = error_set(err, OTELSIM_EIO, "cannot sync folder '%s': %s", path,
+			       strerror(errno));
+	close(fd);
+	return rc;
+}
+
+/* fsync the folder holding path ("." when path has no slash). */
+static int fsync_parent(const char *path, struct otelsim_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	char parent[4096];
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash)
+		return fsync_dir(".", err);
+	if (n == 0)
+		return fsync_dir("/", err);
+	if (n >= sizeof(parent))
+		return error_set(err, OTELSIM_EIO, "output path too long: '%s'", path);
+	memcpy(parent, path, n);
+	parent[n] = '\0';
+	return fsync_dir(parent, err);
 }
 
 int dataset_commit(struct dataset *d, const void *manifest, size_t len, struct otelsim_error *err)
@@ -242,18 +335,27 @@ int dataset_commit(struct dataset *d, const void *manifest, size_t len, struct o
 		free(mpath);
 		return rc;
 	}
-	fclose(fp);
+	if (fclose(fp)) {
+		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", mpath, strerror(errno));
+		free(mpath);
+		return rc;
+	}
 	free(mpath);
+	/* the files' names in the folder, then the folder's name in its parent */
+	rc = fsync_dir(d->tmp_dir, err);
+	if (rc)
+		return rc;
 	if (rename(d->tmp_dir, d->final_dir) == 0) {
 		d->committed = 1;
-		return 0;
+		return fsync_parent(d->final_dir, err);
 	}
 	if (errno == EEXIST || errno == ENOTEMPTY) {
 		/* swap atomically with the previous dataset, then remove it */
 		if (renameat2(AT_FDCWD, d->tmp_dir, AT_FDCWD, d->final_dir, RENAME_EXCHANGE) == 0) {
-			remove_tree(d->tmp_dir);
 			d->committed = 1;
-			return 0;
+			rc = fsync_parent(d->final_dir, err);
+			remove_tree(d->tmp_dir);
+			return rc;
 		}
 	}
 	return error_set(err, OTELSIM_EIO, "cannot move the dataset into '%s': %s", d->final_dir,

@@ -7,8 +7,17 @@
  * manifest.json and swaps the folder into place (renameat2 RENAME_EXCHANGE
  * when a previous dataset exists, then removes the old one), so readers see
  * the old dataset or the new one, never a mix and never a partial file.
- * dataset_abort (or any failure) removes the temporary folder and leaves
- * the previous dataset as it was.
+ * dataset_free before a commit (or any failure) removes the temporary
+ * folder and leaves the previous dataset as it was.
+ *
+ * Durability: each file is fsynced before it is closed, then the temporary
+ * folder, and the parent folder after the rename, so after a crash or power
+ * loss the folder holds the old dataset or the complete new one.
+ *
+ * A process killed outright (SIGKILL) cannot remove its temporary folder:
+ * dataset_open removes the `.<name>.tmp.<pid>.*` folders of the same name
+ * whose process no longer exists (on this machine: the pid is checked with
+ * kill(pid, 0)).
  */
 #ifndef SINK_DATASET_H
 #define SINK_DATASET_H

@@ -435,6 +435,21 @@ t 'otelsim retries 503 and loses nothing' '--fail-first 2 --fail-status 503 --re
 t 'otelsim reports a refused request and exits 1' '--status 400' \
 	"$O scenario --name successful_agent_turn --count 3 --interval 1 --endpoint \$HTTP" \
 	'exit=1 err~"0 accepted, 0 rejected, 21 failed" err~"400"'
+# SIGINT 1 s in, while every request waits for its retry: out within 2 s
+# (drv.stop_ms: from the signal to the exit), in-flight requests cancelled.
+# The command runs beside the case's timeout (`true;`), under one of its own
+# that passes the signal on once (--foreground: not to the process group).
+STOP='& p=$!; sleep 1; t0=$(date +%s%N); kill -INT $p; wait $p; rc=$?;
+	echo summary stop_ms=$(( ($(date +%s%N) - t0) / 1000000 )); exit $rc'
+BG='true; timeout --foreground --kill-after=5 20'
+
+t 'otelsim --endpoint: Ctrl-C stops at once when the port is closed' '' \
+	"$BG $O scenario --name successful_agent_turn --count 1000 --interval 10 --endpoint http://127.0.0.1:1 $STOP" \
+	'exit=1 drv.stop_ms<2000 "err~stopped after \d+ of 1000 traces .* [1-9]\d* failed or cancelled"
+	 "err~(?m)^otelsim: interrupted$"'
+t 'otelsim --endpoint: Ctrl-C stops at once when the server fails' '--status 503' \
+	"$BG $O run --count 1000 --interval 10 --endpoint \$HTTP --quiet $STOP" \
+	'exit=1 drv.stop_ms<2000 rx.requests>=4 rx.spans=0 "err~(?m)^otelsim: interrupted$"'
 
 # ---- otlp-replay: files in, exactly their items out ----
 

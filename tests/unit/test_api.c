@@ -9,14 +9,20 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
+#include "api/api_internal.h"
 #include "otelsim/otelsim.h"
 #include "sink/dataset.h"
+#include "sink/gzip.h"
 #include "util/strbuf.h"
 
 struct collected {
@@ -178,7 +184,7 @@ static void test_render_files_and_manifest(void **state)
 	otelsim_free(os);
 }
 
-static volatile sig_atomic_t cancel_flag;
+static atomic_int cancel_flag;
 
 static void cancel_on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 {
@@ -186,7 +192,22 @@ static void cancel_on_progress(void *ctx, uint64_t done, uint64_t total, uint64_
 	(void)total;
 	(void)spans;
 	if (done >= 64)
-		cancel_flag = 1;
+		atomic_store(&cancel_flag, 1);
+}
+
+/* Entries of a folder, "." and ".." left out (hidden ones counted). */
+static size_t count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
 }
 
 /* An interrupted render leaves the previous dataset exactly as it was. */
@@ -263,6 +284,261 @@ static void test_dataset_file_cannot_create(void **state)
 	assert_int_equal(rmdir(dir), 0);  /* nothing left behind */
 }
 
+/* --show-spans into a closed pipe: a failing text callback stops the
+ * render, and nothing is written (the previous dataset stays). */
+static int text_fails_second_time(void *ctx, const char *text, size_t len)
+{
+	int *calls = ctx;
+
+	assert_true(len > 0 && text[len - 1] == '\n');
+	return ++*calls >= 2 ? -1 : 0;
+}
+
+static void test_text_callback_failure_writes_nothing(void **state)
+{
+	struct otelsim *os = load_bundled();
+	struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+	struct otelsim_error err;
+	char dir[] = "/tmp/otelsim-api.XXXXXX", path[512];
+	size_t before_len, after_len;
+	char *before, *after;
+	int calls = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	ro.scenario = "checkout_flow";
+	ro.out_dir = dir;
+	assert_int_equal(otelsim_render_files(os, &ro, NULL, &err), 0);
+	snprintf(path, sizeof(path), "%s/commerce/checkout_flow/traces.binpb", dir);
+	before = slurp(path, &before_len);
+	assert_non_null(before);
+	ro.seed_set = true;
+	ro.seed = 7;
+	ro.count_set = true;
+	ro.count = 5000;
+	ro.show_spans = 1;
+	ro.text = text_fails_second_time;
+	ro.text_ctx = &calls;
+	assert_int_equal(otelsim_render_files(os, &ro, NULL, &err), OTELSIM_EIO);
+	assert_string_equal(err.message, "stopped by the text callback");
+	assert_int_equal(calls, 2);
+	after = slurp(path, &after_len);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, before_len);
+	snprintf(path, sizeof(path), "%s/commerce", dir);
+	assert_int_equal(count_entries(path), 1);  /* no temporary folder left */
+	free(before);
+	free(after);
+	remove_tree(dir);
+	otelsim_free(os);
+}
+
+/*
+ * The callback stops while the workers are still rendering, with one
+ * worker (the caller consumes) and with several (they consume in turn):
+ * the render stops after exactly that record and returns the callback's
+ * error. Under ThreadSanitizer this is the test for the shared state.
+ */
+static void test_stop_while_rendering(void **state)
+{
+	struct otelsim *os = load_bundled();
+	static const unsigned threads[] = { 1, 2, 4 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+		struct otelsim_error err;
+		struct collected c;
+
+		memset(&c, 0, sizeof(c));
+		c.stop_after = 3;
+		ro.scenario = "checkout_flow";
+		ro.count_set = true;
+		ro.count = 20000;
+		ro.threads = threads[i];
+		assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EIO);
+		assert_string_equal(err.message, "stopped by callback");
+		assert_int_equal(c.records, 3);
+		strbuf_release(&c.bytes);
+	}
+	otelsim_free(os);
+}
+
+/* A cancel flag set before the render starts: nothing is consumed. */
+static void test_cancel_before_start(void **state)
+{
+	struct otelsim *os = load_bundled();
+	static const unsigned threads[] = { 1, 3 };
+	atomic_int flag;
+
+	(void)state;
+	atomic_init(&flag, 1);
+	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+		struct otelsim_error err;
+		struct collected c;
+
+		memset(&c, 0, sizeof(c));
+		ro.scenario = "checkout_flow";
+		ro.count_set = true;
+		ro.count = 2000;
+		ro.threads = threads[i];
+		ro.cancel = &flag;
+		assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EIO);
+		assert_string_equal(err.message, "interrupted");
+		assert_int_equal(c.records, 0);
+	}
+	otelsim_free(os);
+}
+
+/* A render failure on a worker reaches the caller with its own code and
+ * message (not "out of memory"): here the engine's internal error for a
+ * scenario without a root span. */
+static void test_worker_error_code_and_message(void **state)
+{
+	struct otelsim *os = load_bundled();
+	struct scenario *sc = NULL;
+	struct span_spec *root;
+
+	(void)state;
+	for (uint32_t i = 0; i < os->m.nscenarios; i++)
+		if (!strcmp(os->m.scenarios[i]->name, "checkout_flow"))
+			sc = os->m.scenarios[i];
+	assert_non_null(sc);
+	root = sc->root;
+	sc->root = NULL;
+	for (unsigned threads = 1; threads <= 2; threads++) {
+		struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+		struct otelsim_error err;
+		struct collected c;
+
+		memset(&c, 0, sizeof(c));
+		ro.scenario = "checkout_flow";
+		ro.threads = threads;
+		assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EINTERNAL);
+		if (threads == 1)
+			assert_string_equal(err.message, "cannot render block 0 (internal error)");
+		else
+			assert_memory_equal(err.message, "cannot render block ", 20);
+		assert_int_equal(c.records, 0);
+	}
+	sc->root = root;
+	otelsim_free(os);
+}
+
+/* Inflate a file of gzip members, one after another, into out. */
+static void gunzip_members(const unsigned char *p, size_t n, struct strbuf *out)
+{
+	z_stream zs;
+	unsigned char buf[4096];
+	int rc;
+
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)p;
+	zs.avail_in = (uInt)n;
+	for (int guard = 0; zs.avail_in && guard < 100000; guard++) {
+		zs.next_out = buf;
+		zs.avail_out = sizeof(buf);
+		rc = inflate(&zs, Z_NO_FLUSH);
+		assert_true(rc == Z_OK || rc == Z_STREAM_END);
+		assert_int_equal(strbuf_add(out, buf, sizeof(buf) - zs.avail_out), 0);
+		if (rc == Z_STREAM_END)
+			assert_int_equal(inflateReset(&zs), Z_OK);
+	}
+	inflateEnd(&zs);
+}
+
+/* One gzipper, reset between members, gives the bytes of a fresh one each time. */
+static void test_gzipper_reuse_equals_fresh(void **state)
+{
+	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 };
+	struct strbuf in[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
+	struct strbuf reused = STRBUF_INIT, fresh = STRBUF_INIT, back = STRBUF_INIT, all = STRBUF_INIT;
+	struct gzipper g;
+
+	(void)state;
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(strbuf_addf(&in[0], "span %d of trace %d\n", i, i / 7), 0);
+	assert_int_equal(strbuf_addstr(&in[1], "x"), 0);
+	for (int i = 0; i < 70000; i++)  /* poorly compressible, over one deflate window */
+		assert_int_equal(strbuf_addf(&in[2], "%c", (char)(33 + (i * 7919 + i / 13) % 90)), 0);
+	gzipper_init(&g, 6);
+	for (int i = 0; i < 3; i++) {
+		size_t at = reused.len;
+
+		assert_int_equal(gzipper_member(&g, in[i].buf, in[i].len, &reused), Z_OK);
+		assert_memory_equal(reused.buf + at, header, sizeof(header));
+		assert_int_equal(strbuf_add(&all, in[i].buf, in[i].len), 0);
+	}
+	gzipper_release(&g);
+	for (int i = 0; i < 3; i++) {
+		struct gzipper f;
+
+		gzipper_init(&f, 6);
+		assert_int_equal(gzipper_member(&f, in[i].buf, in[i].len, &fresh), Z_OK);
+		gzipper_release(&f);
+	}
+	assert_int_equal(reused.len, fresh.len);
+	assert_memory_equal(reused.buf, fresh.buf, fresh.len);
+	gunzip_members((const unsigned char *)reused.buf, reused.len, &back);
+	assert_int_equal(back.len, all.len);
+	assert_memory_equal(back.buf, all.buf, all.len);
+	for (int i = 0; i < 3; i++)
+		strbuf_release(&in[i]);
+	strbuf_release(&reused);
+	strbuf_release(&fresh);
+	strbuf_release(&back);
+	strbuf_release(&all);
+}
+
+/* Temporary folders of dead processes (SIGKILL) go; everything else stays. */
+static void test_dataset_open_removes_stale_temporaries(void **state)
+{
+	char dir[] = "/tmp/otelsim-api.XXXXXX", final[512], p[600];
+	/* 99999999 is above any pid_max (at most 2^22): never a live process */
+	static const char *const dead[] = { ".out.tmp.99999999.0", ".out.tmp.99999999.12" };
+	char live[64];
+	static const char *const kept[] = { ".other.tmp.99999999.0", ".out.tmp.abc.0",
+					     ".out.tmp.99999999.x", "out.tmp.99999999.0" };
+	struct otelsim_error err;
+	struct dataset *d = NULL;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(final, sizeof(final), "%s/out", dir);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/%s/sub", dir, dead[i]);
+		assert_int_equal(mkdir_p(p), 0);
+		snprintf(p, sizeof(p), "%s/%s/sub/traces.binpb", dir, dead[i]);
+		f = fopen(p, "w");
+		assert_non_null(f);
+		fputs("partial", f);
+		fclose(f);
+	}
+	snprintf(live, sizeof(live), ".out.tmp.%ld.777", (long)getpid());
+	snprintf(p, sizeof(p), "%s/%s", dir, live);
+	assert_int_equal(mkdir(p, 0777), 0);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, kept[i]);
+		assert_int_equal(mkdir(p, 0777), 0);
+	}
+	assert_int_equal(count_entries(dir), 7);
+	assert_int_equal(dataset_open(final, &d, &err), 0);
+	/* the two dead ones are gone, the new temporary folder has come */
+	assert_int_equal(count_entries(dir), 6);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, dead[i]);
+		assert_int_equal(access(p, F_OK), -1);
+	}
+	snprintf(p, sizeof(p), "%s/%s", dir, live);
+	assert_int_equal(access(p, F_OK), 0);
+	dataset_free(d);
+	assert_int_equal(count_entries(dir), 5);
+	remove_tree(dir);
+}
+
 static void test_errors(void **state)
 {
 	struct otelsim *os = load_bundled();
@@ -278,6 +554,11 @@ static void test_errors(void **state)
 	assert_int_equal(otelsim_render(os, &ro, collect, NULL, NULL, &err), OTELSIM_EUSAGE);
 	assert_string_equal(err.message, "unknown scenario 'chekout_flow' (did you mean 'checkout_flow'?)");
 	assert_int_equal(otelsim_exit_status(err.code), 2);
+	/* no callback: files are otelsim_render_files' job */
+	ro.scenario = "checkout_flow";
+	assert_int_equal(otelsim_render(os, &ro, NULL, NULL, NULL, &err), OTELSIM_EUSAGE);
+	assert_string_equal(err.message,
+			    "otelsim_render needs a record callback (otelsim_render_files writes files)");
 	/* a callback that says stop */
 	memset(&c, 0, sizeof(c));
 	c.stop_after = 1;
@@ -378,6 +659,12 @@ int main(void)
 		cmocka_unit_test(test_render_files_and_manifest),
 		cmocka_unit_test(test_interrupted_render_keeps_previous_dataset),
 		cmocka_unit_test(test_dataset_file_cannot_create),
+		cmocka_unit_test(test_text_callback_failure_writes_nothing),
+		cmocka_unit_test(test_stop_while_rendering),
+		cmocka_unit_test(test_cancel_before_start),
+		cmocka_unit_test(test_worker_error_code_and_message),
+		cmocka_unit_test(test_gzipper_reuse_equals_fresh),
+		cmocka_unit_test(test_dataset_open_removes_stale_temporaries),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_time_range),
 	};
