@@ -113,7 +113,7 @@ struct url {
 	const char *authority;
 	const char *path;     /* from the first '/', without the query; may be "" */
 	const char *query;    /* from '?', or "" */
-	const char *shown;    /* for messages: credentials replaced by "***" */
+	const char *shown;    /* for messages: "***" for credentials, "?..." for a query */
 };
 
 static bool host_char(int c)
@@ -174,6 +174,12 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 	memset(u, 0, sizeof(*u));
 	v = text;
+	/* before any message quotes it: no escape sequence reaches a terminal */
+	for (const char *p = text; *p; p++) {
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return error_set(r->err, OTELSIM_EUSAGE, "%s: the endpoint has a control character",
+					 st->source);
+	}
 	sep = strstr(v, "://");
 	if (sep) {
 		size_t n = (size_t)(sep - v);
@@ -204,10 +210,20 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 	end = rest + alen;
 	if (!u->authority)
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
-	/* what messages may show: no credentials */
+	/*
+	 * What messages may show: no credentials, neither userinfo (shown as
+	 * "***@") nor a query or fragment (tokens travel there too; shown as
+	 * "?..." or "#...").
+	 */
 	at = memchr(rest, '@', alen);
-	u->shown = at ? arena_printf(r->a, "%s://***@%s", u->grpc ? "grpc" : u->scheme, at + 1)
-		      : v;
+	{
+		const char *host = at ? at + 1 : rest;
+		size_t plen = strcspn(end, "?#");
+
+		u->shown = arena_printf(r->a, "%.*s%s%.*s%.*s%s", (int)(rest - v), v,
+					at ? "***@" : "", (int)(end - host), host, (int)plen, end,
+					end[plen] == '?' ? "?..." : end[plen] == '#' ? "#..." : "");
+	}
 	if (!u->shown)
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 	if (!authority_ok(u->authority))
@@ -223,12 +239,9 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 	u->query = sep ? sep : "";
 	if (!u->path)
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
-	for (const char *p = text; *p; p++) {
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return error_set(r->err, OTELSIM_EUSAGE,
-					 "%s: endpoint '%s' has a space or control character",
-					 st->source, u->shown);
-	}
+	if (strchr(text, ' '))
+		return error_set(r->err, OTELSIM_EUSAGE, "%s: endpoint '%s' has a space", st->source,
+				 u->shown);
 	return 0;
 }
 

@@ -42,7 +42,9 @@
  *   clear text whatever INSECURE says (as seed 004 reads its endpoints).
  *
  * Every bad value is OTELSIM_EUSAGE with a message naming the variable or
- * flag; header values and URL credentials never appear in messages.
+ * flag; header values, URL credentials and URL queries and fragments never
+ * appear in messages (shown as "***@", "?...", "#..."), nor do control
+ * characters.
  */
 #ifndef NET_ENDPOINT_H
 #define NET_ENDPOINT_H

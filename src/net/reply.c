@@ -10,6 +10,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h"
 #include "otelsim/otelsim.h"
+#include "read/wire.h"
 #include "util/text.h"
 
 #define ERROR_TEXT_MAX 200
@@ -54,79 +55,21 @@ void reply_sanitize(const void *in, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* ---- a minimal protobuf reader for google.rpc.Status ---- */
-
-struct pb {
-	const uint8_t *p, *end;
-};
-
-static int pb_varint(struct pb *b, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (b->p >= b->end)
-			return -1;
-		uint8_t c = *b->p++;
-
-		x |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80)) {
-			*v = x;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Next field: its number, wire type, and for wire type 2 its bytes. */
-static int pb_next(struct pb *b, uint32_t *field, uint64_t *varint, struct pb *sub)
-{
-	uint64_t key, n;
-
-	if (pb_varint(b, &key))
-		return -1;
-	*field = (uint32_t)(key >> 3);
-	switch (key & 7) {
-	case 0:
-		return pb_varint(b, varint) ? -1 : 0;
-	case 1:
-		if (b->end - b->p < 8)
-			return -1;
-		b->p += 8;
-		return 1;
-	case 5:
-		if (b->end - b->p < 4)
-			return -1;
-		b->p += 4;
-		return 1;
-	case 2:
-		if (pb_varint(b, &n) || n > (uint64_t)(b->end - b->p))
-			return -1;
-		sub->p = b->p;
-		sub->end = b->p + n;
-		b->p += n;
-		return 2;
-	default:
-		return -1;
-	}
-}
+/* ---- google.rpc.Status, read with read/wire.h ---- */
 
 /* google.protobuf.Duration -> ms (rounded up), -1 when malformed */
-static int64_t pb_duration_ms(struct pb d)
+static int64_t pb_duration_ms(const uint8_t *p, const uint8_t *end)
 {
 	int64_t seconds = 0, nanos = 0;
-	uint32_t f;
-	uint64_t v = 0;
-	struct pb sub;
-	int t;
+	struct wire_field f;
 
-	while (d.p < d.end) {
-		if ((t = pb_next(&d, &f, &v, &sub)) < 0)
+	while (p < end) {
+		if (wire_next(&p, end, &f))
 			return -1;
-		if (t == 0 && f == 1)
-			seconds = (int64_t)v;
-		else if (t == 0 && f == 2)
-			nanos = (int32_t)v;
+		if (f.type == WT_VARINT && f.num == 1)
+			seconds = (int64_t)f.v;
+		else if (f.type == WT_VARINT && f.num == 2)
+			nanos = (int32_t)f.v;
 	}
 	if (seconds < 0 || nanos < 0 || seconds > INT64_MAX / 1000 - 1)
 		return -1;
@@ -136,31 +79,30 @@ static int64_t pb_duration_ms(struct pb d)
 static const char RETRY_INFO_TYPE[] = "type.googleapis.com/google.rpc.RetryInfo";
 
 /* One google.protobuf.Any detail: a RetryInfo's delay, or -1. */
-static int64_t any_retry_delay(struct pb any)
+static int64_t any_retry_delay(const uint8_t *p, const uint8_t *end)
 {
-	struct pb type = { NULL, NULL }, value = { NULL, NULL }, sub;
-	uint32_t f;
-	uint64_t v;
-	int t;
+	struct wire_field f, type = { 0 }, value = { 0 };
 
-	while (any.p < any.end) {
-		if ((t = pb_next(&any, &f, &v, &sub)) < 0)
+	while (p < end) {
+		if (wire_next(&p, end, &f))
 			return -1;
-		if (t == 2 && f == 1)
-			type = sub;
-		else if (t == 2 && f == 2)
-			value = sub;
+		if (f.type == WT_LEN && f.num == 1)
+			type = f;
+		else if (f.type == WT_LEN && f.num == 2)
+			value = f;
 	}
-	if (!type.p || (size_t)(type.end - type.p) != sizeof(RETRY_INFO_TYPE) - 1 ||
-	    memcmp(type.p, RETRY_INFO_TYPE, sizeof(RETRY_INFO_TYPE) - 1))
+	if (!type.data || type.v != sizeof(RETRY_INFO_TYPE) - 1 ||
+	    memcmp(type.data, RETRY_INFO_TYPE, sizeof(RETRY_INFO_TYPE) - 1))
 		return -1;
-	if (!value.p)
+	if (!value.data)
 		return 0; /* RetryInfo{} : retry, no delay given */
-	while (value.p < value.end) {
-		if ((t = pb_next(&value, &f, &v, &sub)) < 0)
+	p = value.data;
+	end = value.data + value.v;
+	while (p < end) {
+		if (wire_next(&p, end, &f))
 			return -1;
-		if (t == 2 && f == 1)
-			return pb_duration_ms(sub);
+		if (f.type == WT_LEN && f.num == 1)
+			return pb_duration_ms(f.data, f.data + f.v);
 	}
 	return 0;
 }
@@ -168,28 +110,26 @@ static int64_t any_retry_delay(struct pb any)
 int reply_rpc_status(const void *buf, size_t len, int *code, char *msg, size_t size,
 		     int64_t *retry_delay_ms)
 {
-	struct pb b = { buf, (const uint8_t *)buf + len }, sub;
-	uint32_t f;
-	uint64_t v;
-	int t;
+	const uint8_t *p = buf, *end = p + len;
+	struct wire_field f;
 
 	*code = 0;
 	*retry_delay_ms = -1;
 	if (size)
 		msg[0] = '\0';
-	while (b.p < b.end) {
-		if ((t = pb_next(&b, &f, &v, &sub)) < 0)
+	while (p < end) {
+		if (wire_next(&p, end, &f))
 			return -1;
-		if (t == 0 && f == 1) {
-			*code = (int)(int32_t)v;
-		} else if (t == 2 && f == 2) {
-			reply_sanitize(sub.p, (size_t)(sub.end - sub.p), msg, size);
-		} else if (t == 2 && f == 3) {
-			int64_t d = any_retry_delay(sub);
+		if (f.type == WT_VARINT && f.num == 1) {
+			*code = (int)(int32_t)f.v;
+		} else if (f.type == WT_LEN && f.num == 2 && f.data) {
+			reply_sanitize(f.data, (size_t)f.v, msg, size);
+		} else if (f.type == WT_LEN && f.num == 3) {
+			int64_t d = any_retry_delay(f.data, f.data + f.v);
 
 			if (d >= 0)
 				*retry_delay_ms = d;
-		} else if (f == 1 || f == 2 || f == 3) {
+		} else if (f.num == 1 || f.num == 2 || f.num == 3) {
 			return -1; /* known field, wrong wire type */
 		}
 	}

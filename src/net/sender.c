@@ -48,6 +48,7 @@ struct slot {
 
 	/* the current attempt's response */
 	struct strbuf resp; /* the first max_response_bytes of the body */
+	bool resp_cut;      /* the body was longer: resp holds its start */
 	char content_type[HEADER_VALUE_MAX];
 	char retry_after[HEADER_VALUE_MAX];
 	int grpc_status; /* -1: none seen */
@@ -104,6 +105,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *userp)
 		room = 0;
 	if (room > len)
 		room = len;
+	if (room < len)
+		x->resp_cut = true;
 	if (room && strbuf_add(&x->resp, data, room))
 		return 0; /* out of memory: abort the transfer */
 	return len;
@@ -243,6 +246,13 @@ static int check_config(const struct sender_config *cfg, struct otelsim_error *e
 		if (t->timeout_ms < 0)
 			return error_set(err, OTELSIM_EUSAGE, "%s: negative timeout",
 					 signal_name[i]);
+		/* a CR or LF would start a header of its own (the value is never shown) */
+		for (size_t k = 0; k < t->nheaders; k++) {
+			if (!t->headers[k] || strpbrk(t->headers[k], "\r\n"))
+				return error_set(err, OTELSIM_EUSAGE,
+						 "%s: header #%zu has a line break", signal_name[i],
+						 k + 1);
+		}
 	}
 	if (cfg->retry_max_elapsed_ms < 0 || cfg->retry_initial_ms < 0 ||
 	    cfg->retry_max_interval_ms < 0)
@@ -330,75 +340,148 @@ fail:
 
 /* ---- one attempt ---- */
 
-static void setup_easy(struct slot *x)
+static void set_message(struct slot *x, const char *text)
+{
+	reply_sanitize(text, strlen(text), x->res.message, sizeof(x->res.message));
+}
+
+/*
+ * Every option of an attempt; the first that libcurl refuses (out of
+ * memory, or a build without it) stops the attempt: a transfer without its
+ * CA file or client certificate must not go out as if it had them.
+ */
+static CURLcode setup_easy(struct slot *x)
 {
 	const struct sender_target *t = x->t;
 	CURL *e = x->easy;
 	bool grpc = t->protocol == SENDER_GRPC;
 	bool tls = strncasecmp(t->url, "https://", 8) == 0;
+	CURLcode cc = CURLE_OK;
 
+#define SET(opt, val)                                                  \
+	do {                                                           \
+		if (cc == CURLE_OK)                                    \
+			cc = curl_easy_setopt(e, opt, val);            \
+	} while (0)
 	curl_easy_reset(e);
-	curl_easy_setopt(e, CURLOPT_URL, t->url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_POST, 1L);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body.buf);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->s->hdrs[x->signal]);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "otelsim/" OTELSIM_VERSION);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	SET(CURLOPT_URL, t->url);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_POST, 1L);
+	SET(CURLOPT_POSTFIELDS, x->body.buf);
+	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+	SET(CURLOPT_HTTPHEADER, x->s->hdrs[x->signal]);
+	SET(CURLOPT_USERAGENT, "otelsim/" OTELSIM_VERSION);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, x);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_PRIVATE, x);
+	SET(CURLOPT_TIMEOUT_MS, (long)t->timeout_ms);
+	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 	if (grpc && tls) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L); /* multiplex on one connection */
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+		SET(CURLOPT_PIPEWAIT, 1L); /* multiplex on one connection */
 	} else if (grpc) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE);
 		if (x->s->h2c_no_reuse) {
 			/* libcurl < 8.0 breaks a reused prior-knowledge connection */
-			curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-			curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+			SET(CURLOPT_FRESH_CONNECT, 1L);
+			SET(CURLOPT_FORBID_REUSE, 1L);
 		} else {
-			curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+			SET(CURLOPT_PIPEWAIT, 1L);
 		}
 	} else if (!tls) {
-		curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+		SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	}
 	if (t->cacert)
-		curl_easy_setopt(e, CURLOPT_CAINFO, t->cacert);
+		SET(CURLOPT_CAINFO, t->cacert);
 	if (t->cert)
-		curl_easy_setopt(e, CURLOPT_SSLCERT, t->cert);
+		SET(CURLOPT_SSLCERT, t->cert);
 	if (t->key)
-		curl_easy_setopt(e, CURLOPT_SSLKEY, t->key);
+		SET(CURLOPT_SSLKEY, t->key);
 	if (t->insecure) {
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+		SET(CURLOPT_SSL_VERIFYPEER, 0L);
+		SET(CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+#undef SET
+	return cc;
 }
 
+/* 0, or -1 with the reason in x->res.message */
 static int start_attempt(struct slot *x)
 {
+	CURLcode cc;
+	CURLMcode mc;
+
 	strbuf_reset(&x->resp);
+	x->resp_cut = false;
 	x->errbuf[0] = '\0';
 	reset_response(x);
-	setup_easy(x);
-	if (curl_multi_add_handle(x->s->multi, x->easy) != CURLM_OK)
+	if ((cc = setup_easy(x)) != CURLE_OK) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "cannot set up the transfer: %s", curl_easy_strerror(cc));
+		set_message(x, text);
 		return -1;
+	}
+	if ((mc = curl_multi_add_handle(x->s->multi, x->easy)) != CURLM_OK) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "cannot start the transfer: %s", curl_multi_strerror(mc));
+		set_message(x, text);
+		return -1;
+	}
 	x->running = true;
 	return 0;
 }
 
 /* ---- outcomes ---- */
 
+/* Every occurrence of needle[0..n) in msg becomes "***" (n >= 4: msg only shrinks). */
+static void mask(char *msg, const char *needle, size_t n)
+{
+	char *p;
+
+	if (n < 4)
+		return;
+	while ((p = memmem(msg, strlen(msg), needle, n)) != NULL) {
+		p[0] = p[1] = p[2] = '*';
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+	}
+}
+
+/*
+ * Servers echo what they refuse ("invalid api key 'k-123'"): a message
+ * passed on must not carry our header values, whole or any long word of
+ * them (the token of "Bearer <token>").
+ */
+static void mask_header_values(const struct sender_target *t, char *msg)
+{
+	for (size_t k = 0; k < t->nheaders && msg[0]; k++) {
+		const char *v = strchr(t->headers[k], ':');
+
+		if (!v)
+			continue; /* "Name;": an empty value */
+		v += strspn(v + 1, " \t") + 1;
+		mask(msg, v, strlen(v));
+		while (*v) {
+			size_t w = strcspn(v, " \t,;=");
+
+			if (w >= 8)
+				mask(msg, v, w);
+			v += w;
+			v += strspn(v, " \t,;=");
+		}
+	}
+}
+
 static void finish(struct slot *x, int outcome)
 {
 	struct sender *s = x->s;
 
+	mask_header_values(x->t, x->res.message);
 	x->res.outcome = outcome;
 	x->res.items = x->items;
 	x->res.retries = x->retries;
@@ -428,7 +511,9 @@ static void retry_or_fail(struct slot *x, int64_t hint_ms)
 	delay = hint_ms >= 0 ? hint_ms
 			     : reply_backoff_ms(s->cfg.retry_initial_ms,
 						s->cfg.retry_max_interval_ms, x->retries, &s->rng);
-	if (s->cfg.retry_max_elapsed_ms == 0 ||
+	/* a delay past the budget (or past what int64 ns hold) ends the request */
+	if (s->cfg.retry_max_elapsed_ms == 0 || delay > s->cfg.retry_max_elapsed_ms ||
+	    delay > (INT64_MAX - now) / NS_PER_MS ||
 	    (now - x->first_ns) / NS_PER_MS + delay > s->cfg.retry_max_elapsed_ms) {
 		finish(x, SEND_FAILED);
 		return;
@@ -455,11 +540,6 @@ static bool transport_retryable(CURLcode cc)
 	}
 }
 
-static void set_message(struct slot *x, const char *text)
-{
-	reply_sanitize(text, strlen(text), x->res.message, sizeof(x->res.message));
-}
-
 static void transport_failed(struct slot *x, CURLcode cc)
 {
 	char text[CURL_ERROR_SIZE + 64];
@@ -477,10 +557,25 @@ static void transport_failed(struct slot *x, CURLcode cc)
 }
 
 /* 2xx / grpc-status 0: full or partial success from the response message */
+/* The items were accepted but the response cannot be read whole. */
+static void unread_response(struct slot *x, const char *how)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "export response %s %zu bytes: not read", how,
+		 x->s->cfg.max_response_bytes);
+	set_message(x, text);
+	finish(x, SEND_OK);
+}
+
 static void succeeded(struct slot *x, const void *msg, size_t len, bool json)
 {
 	int64_t rejected = 0;
 
+	if (x->resp_cut) {
+		unread_response(x, "over");
+		return;
+	}
 	if (reply_parse_export(x->signal, json, msg, len, &rejected, x->res.message,
 			       sizeof(x->res.message))) {
 		set_message(x, "could not read the export response");
@@ -516,7 +611,7 @@ static void http_done(struct slot *x, CURLcode cc, long status)
 
 static void grpc_done(struct slot *x, CURLcode cc, long status)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, inflated;
 	int64_t delay = -1;
 	int code = x->grpc_status;
 
@@ -539,23 +634,30 @@ static void grpc_done(struct slot *x, CURLcode cc, long status)
 		set_message(x, "response without grpc-status");
 	}
 	x->res.grpc_status = code;
+	/* a compressed reply inflates no further than an uncompressed one may be long */
+	strbuf_init(&inflated, x->s->cfg.max_response_bytes);
 	if (code == 0) {
 		const uint8_t *msg = NULL;
 		size_t len = 0;
 		bool compressed = false;
+		int zr;
 
-		if (x->resp.len == 0) {
+		if (x->resp_cut) {
+			unread_response(x, "over");
+		} else if (x->resp.len == 0) {
 			succeeded(x, "", 0, false);
 		} else if (wire_grpc_unframe(x->resp.buf, x->resp.len, &compressed, &msg, &len)) {
 			set_message(x, "could not read the export response");
 			finish(x, SEND_OK);
-		} else if (compressed && wire_gunzip(msg, len, &sb)) {
+		} else if (!compressed) {
+			succeeded(x, msg, len, false);
+		} else if ((zr = wire_gunzip(msg, len, &inflated)) == WIRE_TOO_BIG) {
+			unread_response(x, "inflates past");
+		} else if (zr) {
 			set_message(x, "could not decompress the export response");
 			finish(x, SEND_OK);
-		} else if (compressed) {
-			succeeded(x, sb.buf, sb.len, false);
 		} else {
-			succeeded(x, msg, len, false);
+			succeeded(x, inflated.buf, inflated.len, false);
 		}
 		goto cleanup;
 	}
@@ -580,6 +682,7 @@ static void grpc_done(struct slot *x, CURLcode cc, long status)
 		finish(x, SEND_FAILED);
 cleanup:
 	strbuf_release(&sb);
+	strbuf_release(&inflated);
 }
 
 static void attempt_done(struct slot *x, CURLcode cc)
@@ -612,10 +715,8 @@ static int64_t start_due(struct sender *s)
 		if (!x->busy || x->running)
 			continue;
 		if (x->due_ns <= now) {
-			if (start_attempt(x)) {
-				set_message(x, "cannot start the transfer");
+			if (start_attempt(x))
 				finish(x, SEND_FAILED);
-			}
 		} else if (next < 0 || x->due_ns - now < next) {
 			next = x->due_ns - now;
 		}
@@ -771,7 +872,7 @@ int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_e
 	if (start_attempt(x)) {
 		x->busy = false;
 		s->busy--;
-		return error_set(err, OTELSIM_ENOMEM, "cannot start the transfer");
+		return error_set(err, OTELSIM_ENET, "%s", x->res.message);
 	}
 	sender_poll(s, 0);
 	return 0;

@@ -22,7 +22,9 @@
  * variables are (OTEL_EXPORTER_OTLP_TRACES_HEADERS ...); net/endpoint.h
  * fills them from flags and the environment.
  *
- * Header values and credentials never appear in messages.
+ * Header values and credentials never appear in messages: not in ours,
+ * nor in a server's (a header value, or any word of 8 characters or more
+ * of one, that a server echoes is replaced by "***").
  */
 #ifndef NET_SENDER_H
 #define NET_SENDER_H

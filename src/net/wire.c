@@ -62,14 +62,34 @@ int wire_gunzip(const void *in, size_t len, struct strbuf *out)
 	z.next_in = (Bytef *)(uintptr_t)p;
 	z.avail_in = (uInt)len;
 	while (rc != Z_STREAM_END) {
-		if (strbuf_grow(out, ZCHUNK))
+		size_t room = ZCHUNK;
+		uint8_t probe;
+
+		if (out->max && out->max - out->len < room)
+			room = out->max - out->len;
+		if (room == 0) {
+			/* at the cap: the stream may only end now, without another byte */
+			z.next_out = &probe;
+			z.avail_out = 1;
+			rc = inflate(&z, Z_NO_FLUSH);
+			if ((rc == Z_OK || rc == Z_STREAM_END) && z.avail_out == 0) {
+				ret = WIRE_TOO_BIG;
+				goto cleanup;
+			}
+			if (rc == Z_OK && z.avail_in > 0)
+				continue; /* read a trailer, nothing made yet */
+			if (rc != Z_STREAM_END)
+				goto cleanup; /* truncated or corrupt */
+			break;
+		}
+		if (strbuf_grow(out, room))
 			goto cleanup;
 		z.next_out = (Bytef *)out->buf + out->len;
-		z.avail_out = ZCHUNK;
+		z.avail_out = (uInt)room;
 		rc = inflate(&z, Z_NO_FLUSH);
 		if (rc != Z_OK && rc != Z_STREAM_END)
 			goto cleanup;
-		out->len += ZCHUNK - z.avail_out;
+		out->len += room - z.avail_out;
 		out->buf[out->len] = '\0';
 		if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0)
 			goto cleanup; /* truncated */

@@ -4,7 +4,7 @@
  *
  * Pure functions, no I/O; every output is appended to a caller's strbuf
  * (whose `max` bounds it). Each returns 0 or -1 (bad input, out of memory,
- * or over the strbuf's max).
+ * or over the strbuf's max); on failure the strbuf is as it was.
  */
 #ifndef NET_WIRE_H
 #define NET_WIRE_H
@@ -18,7 +18,13 @@
 /* gzip (RFC 1952) of in[0..len): mtime 0, unknown OS, so deterministic. */
 int wire_gzip(const void *in, size_t len, struct strbuf *out);
 
-/* gunzip (gzip, or zlib when the gzip magic is absent) into out. */
+#define WIRE_TOO_BIG (-2)
+
+/*
+ * gunzip (gzip, or zlib when the gzip magic is absent) into out. Inflating
+ * stops at out->max: a stream whose output would pass it is WIRE_TOO_BIG
+ * (not -1), so a small compressed reply cannot become gigabytes in memory.
+ */
 int wire_gunzip(const void *in, size_t len, struct strbuf *out);
 
 /* gRPC length prefix: compressed flag, then the length big-endian. */

@@ -26,7 +26,9 @@ static int read_text(const char *path, struct strbuf *out, bool *found, struct o
 						   strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (strbuf_add(out, buf, n)) {
-			rc = error_at(err, OTELSIM_ELIMIT, path, 0, 0, "manifest over 16 MiB");
+			rc = out->len + n > out->max
+				     ? error_at(err, OTELSIM_ELIMIT, path, 0, 0, "manifest over 16 MiB")
+				     : error_set(err, OTELSIM_ENOMEM, "out of memory");
 			break;
 		}
 	}
@@ -36,9 +38,11 @@ static int read_text(const char *path, struct strbuf *out, bool *found, struct o
 	return rc;
 }
 
-static char *dup_string(const cJSON *o, const char *key, bool *bad)
+/* A string member (NULL when absent); *bad when not a string, *oom when strdup fails. */
+static char *dup_string(const cJSON *o, const char *key, bool *bad, bool *oom)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char *s;
 
 	if (!v || cJSON_IsNull(v))
 		return NULL;
@@ -46,7 +50,10 @@ static char *dup_string(const cJSON *o, const char *key, bool *bad)
 		*bad = true;
 		return NULL;
 	}
-	return strdup(v->valuestring);
+	s = strdup(v->valuestring);
+	if (!s)
+		*oom = true;
+	return s;
 }
 
 int manifest_load(const char *dir, struct manifest *m, bool *found, struct otelsim_error *err)
@@ -54,7 +61,7 @@ int manifest_load(const char *dir, struct manifest *m, bool *found, struct otels
 	struct strbuf text = STRBUF_INIT, path = STRBUF_INIT;
 	cJSON *root = NULL;
 	const cJSON *replay, *files, *f;
-	bool bad = false;
+	bool bad = false, oom = false;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -72,12 +79,16 @@ int manifest_load(const char *dir, struct manifest *m, bool *found, struct otels
 		goto cleanup;
 	}
 	m->dir = strdup(dir);
+	if (!m->dir) {
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
 	replay = cJSON_GetObjectItemCaseSensitive(root, "replay");
 	if (cJSON_IsObject(replay)) {
 		const cJSON *bs = cJSON_GetObjectItemCaseSensitive(replay, "batch_size");
 
-		m->endpoint = dup_string(replay, "endpoint", &bad);
-		m->protocol = dup_string(replay, "protocol", &bad);
+		m->endpoint = dup_string(replay, "endpoint", &bad, &oom);
+		m->protocol = dup_string(replay, "protocol", &bad, &oom);
 		if (bs && !cJSON_IsNull(bs)) {
 			if (!cJSON_IsNumber(bs) || bs->valuedouble < 0 || bs->valuedouble > 1e12 ||
 			    bs->valuedouble != (double)(uint64_t)bs->valuedouble)
@@ -101,9 +112,9 @@ int manifest_load(const char *dir, struct manifest *m, bool *found, struct otels
 				bad = true;
 				break;
 			}
-			m->files[i].name = dup_string(f, "name", &bad);
-			m->files[i].sha256 = dup_string(f, "sha256", &bad);
-			if (!m->files[i].name || strstr(m->files[i].name, "..")) {
+			m->files[i].name = dup_string(f, "name", &bad, &oom);
+			m->files[i].sha256 = dup_string(f, "sha256", &bad, &oom);
+			if (oom || !m->files[i].name || strstr(m->files[i].name, "..")) {
 				bad = true;
 				free(m->files[i].name);
 				free(m->files[i].sha256);
@@ -115,7 +126,10 @@ int manifest_load(const char *dir, struct manifest *m, bool *found, struct otels
 	} else if (files) {
 		bad = true;
 	}
-	if (bad)
+	/* a failed strdup must not pass for "no checksum" or "no endpoint" */
+	if (oom)
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+	else if (bad)
 		rc = error_at(err, OTELSIM_EINPUT, path.buf, 0, 0,
 			      "unexpected value in 'replay' or 'files' (an otelsim manifest?)");
 cleanup:

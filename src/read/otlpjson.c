@@ -1,6 +1,8 @@
 #include "read/otlpjson.h"
 
 #include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -55,7 +57,9 @@ struct jp {
 
 static int jp_col(const struct jp *j, const char *at)
 {
-	return (int)(at - j->line_start) + 1;
+	size_t n = (size_t)(at - j->line_start);
+
+	return n >= INT_MAX ? INT_MAX : (int)n + 1; /* a text over 2 GiB: columns stop */
 }
 
 static int jp_fail(struct jp *j, const char *at, int code, const char *msg)
@@ -70,7 +74,8 @@ static void jp_ws(struct jp *j)
 		char c = *j->p;
 
 		if (c == '\n') {
-			j->line++;
+			if (j->line < INT_MAX)
+				j->line++;
 			j->line_start = j->p + 1;
 		} else if (c != ' ' && c != '\t' && c != '\r') {
 			return;
@@ -664,6 +669,12 @@ static int get_bytes(struct conv *c, const struct jval *v, const ProtobufCFieldD
 			out->data = buf;
 			return 0;
 		}
+		/* the value is quoted only when it is plain text (no escape sequences) */
+		for (size_t i = 0; i < v->n; i++) {
+			if (v->s[i] < 0x20 || v->s[i] >= 0x7f)
+				return cfail(c, v, OTELSIM_EINPUT, f->name,
+					     want == 16 ? "must be 32 hex digits" : "must be 16 hex digits");
+		}
 		error_at(c->err, OTELSIM_EINPUT, "", v->line, v->col,
 			 "'%s' must be %zu hex digits, got '%.*s'", f->name, 2 * want,
 			 (int)(v->n > 40 ? 40 : v->n), v->s);
@@ -777,6 +788,9 @@ static int fill_value(struct conv *c, const ProtobufCFieldDescriptor *f, const s
 		break;
 	case PROTOBUF_C_TYPE_FLOAT:
 		rc = get_double(c, v, f->name, &d);
+		/* a finite double past FLT_MAX has no float: converting it is undefined */
+		if (!rc && isfinite(d) && fabs(d) > FLT_MAX)
+			rc = cfail(c, v, OTELSIM_EINPUT, f->name, "is out of range for a float");
 		if (!rc)
 			*(float *)dst = (float)d;
 		break;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,7 +184,25 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk_dir(const char *dir, int depth, struct pathlist *pl, struct otelsim_error *err)
+#define WALK_DEPTH_MAX 32
+
+/* The folders being walked, outermost first: a symbolic link back to one is a loop. */
+struct walk_stack {
+	dev_t dev[WALK_DEPTH_MAX + 1];
+	ino_t ino[WALK_DEPTH_MAX + 1];
+};
+
+static bool on_stack(const struct walk_stack *ws, int depth, const struct stat *st)
+{
+	for (int i = 0; i < depth; i++) {
+		if (ws->dev[i] == st->st_dev && ws->ino[i] == st->st_ino)
+			return true;
+	}
+	return false;
+}
+
+static int walk_dir(const char *dir, const struct stat *dst, int depth, struct walk_stack *ws,
+		    struct pathlist *pl, struct otelsim_error *err)
 {
 	struct pathlist names = { 0 };
 	struct strbuf path = STRBUF_INIT;
@@ -191,8 +210,10 @@ static int walk_dir(const char *dir, int depth, struct pathlist *pl, struct otel
 	DIR *d;
 	int rc = 0;
 
-	if (depth > 32)
+	if (depth > WALK_DEPTH_MAX)
 		return error_set(err, OTELSIM_ELIMIT, "'%s': directories nested too deep", dir);
+	ws->dev[depth] = dst->st_dev;
+	ws->ino[depth] = dst->st_ino;
 	d = opendir(dir);
 	if (!d)
 		return error_set(err, OTELSIM_EINPUT, "cannot open directory '%s': %s", dir,
@@ -219,7 +240,10 @@ static int walk_dir(const char *dir, int depth, struct pathlist *pl, struct otel
 		if (stat(path.buf, &st) != 0)
 			continue;  /* a dangling link */
 		if (S_ISDIR(st.st_mode)) {
-			rc = walk_dir(path.buf, depth + 1, pl, err);
+			/* a link to a folder being walked would list it again, 2^32 times with two */
+			if (on_stack(ws, depth + 1, &st))
+				continue;
+			rc = walk_dir(path.buf, &st, depth + 1, ws, pl, err);
 			if (rc)
 				goto cleanup;
 		} else if (S_ISREG(st.st_mode) && is_otlp_name(names.v[i])) {
@@ -257,8 +281,9 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		}
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
+			struct walk_stack ws;
 
-			rc = walk_dir(args[i], 0, &pl, err);
+			rc = walk_dir(args[i], &st, 0, &ws, &pl, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
@@ -378,7 +403,8 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			r->end += made;
 			if (zr == Z_STREAM_END) {
 				/* another member may follow */
-				inflateReset(&r->z);
+				if (inflateReset(&r->z) != Z_OK)
+					return fail_io(r, err, "corrupt gzip data");
 				r->z.total_in = 0;
 				if (made)
 					return 0;
@@ -461,6 +487,8 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	r->opts = *opts;
 	if (!r->opts.max_record)
 		r->opts.max_record = READ_MAX_RECORD_DEFAULT;
+	if (r->opts.max_record > SIZE_MAX / 4)
+		r->opts.max_record = SIZE_MAX / 4; /* max_record + 1 and a window twice that must fit */
 	r->path = strdup(path);
 	r->raw = malloc(RAW_CHUNK);
 	r->hint = read_signal_hint(path);
@@ -564,9 +592,8 @@ static int start_stream(struct reader *r, struct otelsim_error *err)
 	} else if (r->raw_len - r->raw_pos >= 4 && memcmp(r->raw + r->raw_pos, ZSTD_MAGIC, 4) == 0) {
 		r->compression = READ_ZSTD;
 		r->zs = ZSTD_createDStream();
-		if (!r->zs)
+		if (!r->zs || ZSTD_isError(ZSTD_initDStream(r->zs)))
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
-		ZSTD_initDStream(r->zs);
 		r->zs_last = 1;
 	}
 	return 0;
@@ -1023,6 +1050,12 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 	return 1;
 }
 
+/* a + b for line and column numbers: they stop at INT_MAX (a file of 2^31 lines) */
+static int pos_add(int a, uint64_t b)
+{
+	return b >= (uint64_t)(INT_MAX - a) ? INT_MAX : a + (int)b;
+}
+
 /* Count lines in window bytes [a, b) (offsets from start). */
 static void count_lines(struct reader *r, size_t a, size_t b)
 {
@@ -1030,7 +1063,7 @@ static void count_lines(struct reader *r, size_t a, size_t b)
 
 	for (size_t i = a; i < b; i++) {
 		if (p[i] == '\n') {
-			r->line++;
+			r->line = pos_add(r->line, 1);
 			r->line_off = r->base + r->start + i + 1;
 		}
 	}
@@ -1064,7 +1097,7 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 		}
 		break;
 	}
-	col = (int)(r->base + r->start - r->line_off) + 1;
+	col = pos_add(1, r->base + r->start - r->line_off);
 	if (r->buf[r->start] != '{') {
 		error_at(err, OTELSIM_EINPUT, r->path, r->line, col,
 			 "expected '{' to start an OTLP/JSON object");
@@ -1127,8 +1160,8 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 			if (err) {
 				int l = err->line, c = err->column;
 
-				err->line = r->line + (l > 0 ? l - 1 : 0);
-				err->column = l <= 1 ? col + (c > 0 ? c - 1 : 0) : c;
+				err->line = pos_add(r->line, l > 0 ? (uint64_t)l - 1 : 0);
+				err->column = l <= 1 ? pos_add(col, c > 0 ? (uint64_t)c - 1 : 0) : c;
 				snprintf(err->file, sizeof(err->file), "%s", r->path);
 			}
 			return rc;

@@ -7,17 +7,29 @@
 #include "util/error.h"
 
 #define NONE UINT32_MAX
-#define SCRATCH_BIT 0x80000000u  /* an envelope offset into the scratch buffer */
 #define MAX_DEPTH 4
-#define MAX_RECORD ((size_t)SCRATCH_BIT - 1)
+#define MAX_RECORD (((size_t)1 << 31) - 1)
 
+/*
+ * A container: its envelope is the bytes before its first child (one run
+ * of buf, pre_*) and the fields after it, which children may interleave:
+ * a chain of runs of buf (post_first .. post_last through sseg.next).
+ * Nothing is copied, so the memory stays linear in the record's size
+ * whatever the order of its fields.
+ */
 struct snode {
 	uint32_t parent;      /* NONE at level 0 */
 	uint32_t field;       /* field number in the parent (1 at level 0) */
-	uint32_t pre_off, pre_len, post_off, post_len;
+	uint32_t pre_off, pre_len;
+	uint32_t post_first, post_last, post_len;  /* runs (NONE: none), their total */
 	uint32_t first_leaf, end_leaf;
 	uint64_t tmp;         /* payload size while emitting */
 	uint8_t level;
+};
+
+struct sseg {
+	uint32_t off, len;    /* a run of buf */
+	uint32_t next;        /* the node's next run, or NONE */
 };
 
 struct sleaf {
@@ -31,8 +43,8 @@ struct sleaf {
 struct srec {
 	uint8_t *buf;         /* the record, transformed in place */
 	size_t len, cap;
-	uint8_t *scratch;     /* envelopes that were not contiguous in buf */
-	size_t slen, scap;
+	struct sseg *segs;    /* envelope runs after the first child */
+	size_t nsegs, cap_segs;
 	struct snode *nodes;
 	size_t nnodes, cap_nodes;
 	struct sleaf *leaves;
@@ -68,7 +80,7 @@ struct splitter *split_new(const struct split_config *cfg)
 static void srec_free(struct srec *r)
 {
 	free(r->buf);
-	free(r->scratch);
+	free(r->segs);
 	free(r->nodes);
 	free(r->leaves);
 	free(r);
@@ -108,51 +120,36 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static const uint8_t *env_ptr(const struct srec *r, uint32_t off)
-{
-	return off & SCRATCH_BIT ? r->scratch + (off & ~SCRATCH_BIT) : r->buf + off;
-}
-
-static int scratch_add(struct srec *r, const uint8_t *p, size_t n, uint32_t *off)
-{
-	if (grow((void **)&r->scratch, &r->scap, r->slen + n + 1, 1) || !r->scratch)
-		return -1;
-	memmove(r->scratch + r->slen, p, n);
-	*off = (uint32_t)r->slen | SCRATCH_BIT;
-	r->slen += n;
-	return 0;
-}
-
 /* Append the field [p, p+n) of buf to node's post envelope. */
 static int post_add(struct srec *r, struct snode *nd, const uint8_t *p, size_t n)
 {
-	uint32_t off = (uint32_t)(p - r->buf), tmp;
+	uint32_t off = (uint32_t)(p - r->buf);
+	struct sseg *last = nd->post_last == NONE ? NULL : &r->segs[nd->post_last];
 
-	if (nd->post_len == 0) {
-		nd->post_off = off;
-		nd->post_len = (uint32_t)n;
-		return 0;
-	}
-	if (!(nd->post_off & SCRATCH_BIT) && nd->post_off + nd->post_len == off) {
-		nd->post_len += (uint32_t)n;
-		return 0;
-	}
-	/* not contiguous: gather into scratch (moved to its end first) */
-	if (!(nd->post_off & SCRATCH_BIT) ||
-	    (nd->post_off & ~SCRATCH_BIT) + nd->post_len != r->slen) {
-		size_t plen = nd->post_len;
-
-		if (grow((void **)&r->scratch, &r->scap, r->slen + plen, 1))
+	if (last && last->off + last->len == off) {
+		last->len += (uint32_t)n;
+	} else {
+		if (grow((void **)&r->segs, &r->cap_segs, r->nsegs + 1, sizeof(struct sseg)))
 			return -1;
-		/* env_ptr may point into scratch itself: memmove inside scratch_add */
-		if (scratch_add(r, env_ptr(r, nd->post_off), plen, &tmp))
-			return -1;
-		nd->post_off = tmp;
+		r->segs[r->nsegs] = (struct sseg){ off, (uint32_t)n, NONE };
+		if (nd->post_last == NONE)
+			nd->post_first = (uint32_t)r->nsegs;
+		else
+			r->segs[nd->post_last].next = (uint32_t)r->nsegs;
+		nd->post_last = (uint32_t)r->nsegs++;
 	}
-	if (scratch_add(r, p, n, &tmp))
-		return -1;
 	nd->post_len += (uint32_t)n;
 	return 0;
+}
+
+/* Copy node's post envelope to o; returns the end. */
+static uint8_t *post_write(const struct srec *r, const struct snode *nd, uint8_t *o)
+{
+	for (uint32_t i = nd->post_first; nd->post_len && i != NONE; i = r->segs[i].next) {
+		memcpy(o, r->buf + r->segs[i].off, r->segs[i].len);
+		o += r->segs[i].len;
+	}
+	return o;
 }
 
 struct addctx {
@@ -210,6 +207,7 @@ static int walk(struct addctx *c, int level, uint32_t parent, uint32_t field, ui
 	r->nodes[me].field = field;
 	r->nodes[me].level = (uint8_t)level;
 	r->nodes[me].pre_off = (uint32_t)(p - r->buf);
+	r->nodes[me].post_first = r->nodes[me].post_last = NONE;
 	r->nodes[me].first_leaf = (uint32_t)r->nleaves;
 	while (q < end) {
 		if (wire_next(&q, end, &f))
@@ -265,7 +263,7 @@ static struct srec *srec_get(struct splitter *s)
 
 	if (r) {
 		s->spare = NULL;
-		r->len = r->slen = r->nnodes = r->nleaves = r->next = 0;
+		r->len = r->nsegs = r->nnodes = r->nleaves = r->next = 0;
 		r->qnext = NULL;
 		return r;
 	}
@@ -418,17 +416,13 @@ static uint8_t *piece_write(const struct srec *r, size_t a, size_t b, uint8_t *o
 
 		while (common < depth && common < n && open[common] == path[common])
 			common++;
-		while (depth > common) {
-			const struct snode *nd = &r->nodes[open[--depth]];
-
-			memcpy(o, env_ptr(r, nd->post_off), nd->post_len);
-			o += nd->post_len;
-		}
+		while (depth > common)
+			o = post_write(r, &r->nodes[open[--depth]], o);
 		while (depth < n) {
 			const struct snode *nd = &r->nodes[path[depth]];
 
 			o = put_len_header(o, nd->field, nd->tmp);
-			memcpy(o, env_ptr(r, nd->pre_off), nd->pre_len);
+			memcpy(o, r->buf + nd->pre_off, nd->pre_len);
 			o += nd->pre_len;
 			open[depth] = path[depth];
 			depth++;
@@ -437,12 +431,8 @@ static uint8_t *piece_write(const struct srec *r, size_t a, size_t b, uint8_t *o
 		memcpy(o, r->buf + lf->off, lf->len);
 		o += lf->len;
 	}
-	while (depth > 0) {
-		const struct snode *nd = &r->nodes[open[--depth]];
-
-		memcpy(o, env_ptr(r, nd->post_off), nd->post_len);
-		o += nd->post_len;
-	}
+	while (depth > 0)
+		o = post_write(r, &r->nodes[open[--depth]], o);
 	return o;
 }
 
@@ -476,7 +466,8 @@ int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
 			if (leaves > 0 && (est + cost > s->cfg.max_bytes ||
 					   (s->cfg.max_items && items + lf->items > s->cfg.max_items) ||
 					   (max_leaves && leaves >= max_leaves) ||
-					   (ts_window && min_ts && lf->ts > min_ts + ts_window))) {
+					   (ts_window && min_ts && lf->ts > min_ts &&
+					    lf->ts - min_ts > ts_window))) {
 				stop = true;
 				break;
 			}

@@ -1,10 +1,12 @@
 /*
  * read/wire.h - the protobuf wire format, byte by byte.
  *
- * The few primitives the readers and the wire-level transforms need:
- * varints, tags and field values. A reader never reads past `end`; every
- * getter returns 0 or -1 (truncated, overlong varint, bad wire type,
- * length past the end). Fixed-width values are little-endian.
+ * The few primitives the readers, the wire-level transforms and net/reply.c
+ * (google.rpc.Status from a server) need: varints, tags and field values,
+ * the one varint reader and writer of src/read and src/net. A reader never
+ * reads past `end`; every getter returns 0 or -1 (truncated, overlong
+ * varint, bad wire type, length past the end). Fixed-width values are
+ * little-endian.
  */
 #ifndef READ_WIRE_H
 #define READ_WIRE_H

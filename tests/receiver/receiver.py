@@ -37,6 +37,9 @@ not counted as received data:
     --grpc-message M      its grpc-message
     --trailers-only       answer gRPC failures with headers only
     --retry-info MS       attach a google.rpc.RetryInfo with this delay
+    --big-response BYTES  answer accepted requests with a partial success
+                          of 0 rejected and a message of BYTES 'x's (gRPC:
+                          gzip-compressed, a few KiB on the wire)
     --tls CERT KEY        serve the OTLP ports over TLS
     --tls-client-ca CA    and require a client certificate signed by CA
 Other options:
@@ -367,6 +370,9 @@ class Faults:
 
 def partial_response(resp_cls, signal, faults):
     resp = resp_cls()
+    if faults.a.big_response:
+        resp.partial_success.error_message = "x" * faults.a.big_response
+        return resp
     p = faults.partial()
     if p:
         field = {"traces": "rejected_spans", "metrics": "rejected_data_points",
@@ -548,6 +554,8 @@ def grpc_handlers(store, faults, msgs):
                 context.abort(sc, msg)
             gz = 1 if any(k == "grpc-encoding" and v == "gzip" for k, v in md) else 0
             store.add(signal, request, False, gz, request.ByteSize(), faults.a.save_dir)
+            if faults.a.big_response:
+                context.set_compression(grpc.Compression.Gzip)
             return partial_response(resp_cls, signal, faults)
 
         h = grpc.unary_unary_rpc_method_handler(
@@ -578,6 +586,7 @@ def main():
     ap.add_argument("--grpc-message")
     ap.add_argument("--trailers-only", action="store_true")
     ap.add_argument("--retry-info", type=int)
+    ap.add_argument("--big-response", type=int, default=0)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--tls-client-ca")
     ap.add_argument("--save-dir")

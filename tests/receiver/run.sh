@@ -261,6 +261,20 @@ t 'partial success over http/json' "--partial-success '2:bad points'" \
 t 'zero rejected with a message is a warning' "--partial-success '0:slow down a little'" \
 	"$D --endpoint \$HTTP --signal logs --items 4" \
 	'exit=0 drv.ok=1 drv.partial=0 drv.rejected=0 "drv.message=slow down a little"'
+t 'an http response over max_response_bytes is not read, the items count as sent' \
+	'--big-response 300000' \
+	"$D --endpoint \$HTTP --max-response-bytes 100000 --items 5" \
+	'exit=0 drv.ok=1 drv.partial=0 drv.retries=0 rx.spans=5
+	 "drv.message=export response over 100000 bytes: not read"'
+t 'a gzip grpc response inflating past max_response_bytes is not inflated' \
+	'--big-response 300000' \
+	"$D --endpoint \$GRPC --protocol grpc --max-response-bytes 100000 --items 5" \
+	'exit=0 drv.ok=1 drv.partial=0 drv.grpc_status=0 rx.spans=5
+	 "drv.message=export response inflates past 100000 bytes: not read"'
+t 'a gzip grpc response within max_response_bytes is read' \
+	'--big-response 300000' \
+	"$D --endpoint \$GRPC --protocol grpc --items 5" \
+	'exit=0 drv.ok=1 drv.grpc_status=0 rx.spans=5 drv.message~^x{200}'
 t 'http 400 fails at once with the server message' "--status 400 --message 'invalid trace id'" \
 	"$D --endpoint \$HTTP $FAST --items 5" \
 	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=400 "drv.message=invalid trace id"
@@ -293,6 +307,15 @@ t 'a required header missing: 401, not retried' "--require-header 'x-api-key: s3
 	"$D --endpoint \$HTTP --header 'X-Api-Key: n0pe' $FAST --items 5" \
 	'exit=1 drv.failed=1 drv.retries=0 drv.http_status=401 rx.spans=0
 	 "drv.message~^missing or wrong header .x-api-key.$" out!~n0pe'
+t 'a server echoing a header value: the value is masked in the message' \
+	"--status 401 --message 'invalid api key k-s3cret-42 (Bearer t0ken-abcdef)'" \
+	"$D --endpoint \$HTTP --header 'X-Api-Key: k-s3cret-42' --header 'Authorization: Bearer t0ken-abcdef' $FAST --items 2" \
+	'exit=1 drv.failed=1 drv.http_status=401 "drv.message=invalid api key *** (***)"
+	 out!~s3cret out!~t0ken'
+t 'a grpc server echoing a word of a header value: masked too' \
+	"--grpc-status 3 --grpc-message 'token t0ken-abcdef is unknown'" \
+	"$D --endpoint \$GRPC --protocol grpc --header 'Authorization: Bearer t0ken-abcdef' $FAST --items 2" \
+	'exit=1 drv.failed=1 drv.grpc_status=3 "drv.message=token *** is unknown" out!~t0ken'
 t 'bodies over 1 MiB go without Expect: 100-continue' '' \
 	"$D --endpoint \$HTTP --items 30000" \
 	'exit=0 drv.ok=1 rx.spans=30000 drv.bytes>1048576 !rx.headers.expect drv.elapsed_ms<900'
@@ -330,6 +353,10 @@ t 'grpc RESOURCE_EXHAUSTED with RetryInfo is retried after its delay' \
 	'--grpc-status 8 --trailers-only --retry-info 700 --fail-first 1' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
 	'exit=0 drv.ok=1 drv.retries=1 rx.requests=2 rx.spans=8 rx.last_gap_ms>=650'
+t 'grpc RetryInfo delay past what int64 nanoseconds hold ends the request' \
+	'--grpc-status 8 --trailers-only --retry-info 9300000000000' \
+	"$D --endpoint \$GRPC --protocol grpc $FAST --retry-max-elapsed-ms 9400000000000 --items 3" \
+	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=8 drv.elapsed_ms<1000 rx.requests=1'
 t 'grpc UNAVAILABLE forever gives up' '--grpc-status 14' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --retry-max-elapsed-ms 500 --items 3" \
 	'exit=1 drv.failed=1 drv.retries>=2 drv.grpc_status=14 "drv.message=injected UNAVAILABLE"'
@@ -477,6 +504,11 @@ t 'otlp-replay: partial success is counted, not retried, and exit 1' "--partial-
 	"$R --endpoint \$HTTP --max-items 100000 $DS" \
 	'exit=1 rx.requests=1 "err~partial success: 3 of \d+ items rejected: too old"
 	 "err~ \d+ accepted, 3 rejected, 0 retried, 0 failed"'
+t 'otlp-replay: a grpc reply inflating past 4 MiB is a warning, not gigabytes' '--big-response 5000000' \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $DS" \
+	'exit=0 rx.spans=570 rx.requests=1
+	 "err~otlp-replay: warning: export response inflates past 4194304 bytes: not read\n"
+	 "err~ 0 rejected, 0 retried, 0 failed"'
 t 'otlp-replay: header values never appear in output' "--require-header 'authorization: Bearer s3cret'" \
 	"$R --endpoint \$HTTP --header 'Authorization: Bearer s3cret' $DS && $CK in=$DS/traces.binpb &&
 	 $R --endpoint \$HTTP --header 'Authorization: Bearer n0pe' --retry-max-time 0 $DS" \

@@ -10,7 +10,7 @@
  *               [--key F] [--insecure] [--signal traces|metrics|logs|events]
  *               [--items N] [--requests K] [--concurrency C] [--seed S]
  *               [--retry-initial-ms N] [--retry-max-interval-ms N]
- *               [--retry-max-elapsed-ms N] [--body FILE]
+ *               [--retry-max-elapsed-ms N] [--max-response-bytes N] [--body FILE]
  *
  * Each request holds --items spans, data points (gauge, sum, histogram,
  * exponential histogram, summary in turn) or log records with ids from a
@@ -498,6 +498,7 @@ int main(int argc, char **argv)
 	const char *signal_arg = "traces", *body_file = NULL;
 	int64_t items = 10, requests = 1, concurrency = 1, seed = 1;
 	int64_t retry_initial = -1, retry_max_interval = -1, retry_max_elapsed = -1;
+	int64_t max_response = 0;
 	struct sender_config cfg;
 	struct otelsim_error err = { 0 };
 	struct arena cfg_arena, a;
@@ -565,6 +566,8 @@ int main(int argc, char **argv)
 			num = &retry_max_interval;
 		else if (strcmp(o, "--retry-max-elapsed-ms") == 0)
 			num = &retry_max_elapsed;
+		else if (strcmp(o, "--max-response-bytes") == 0)
+			num = &max_response;
 		else
 			return usage("unknown option");
 		if (num && parse_i64(v, num))
@@ -597,6 +600,8 @@ int main(int argc, char **argv)
 		cfg.retry_max_interval_ms = retry_max_interval;
 	if (retry_max_elapsed >= 0)
 		cfg.retry_max_elapsed_ms = retry_max_elapsed;
+	if (max_response > 0)
+		cfg.max_response_bytes = (size_t)max_response;
 	json = cfg.target[signal == OTELSIM_EVENTS ? OTELSIM_LOGS : signal].protocol ==
 	       SENDER_HTTP_JSON;
 	if (sender_new(&cfg, on_done, &tot, &s, &err)) {

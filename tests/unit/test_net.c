@@ -281,10 +281,11 @@ static void test_endpoint_bad_values(void **state)
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://:4318", "is not a valid endpoint" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:0", "is not a valid endpoint" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c d:1", "is not a valid endpoint" },
-		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a b", "has a space or control character" },
+		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a b", "endpoint 'http://c:1/a b' has a space" },
+		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a\tb", "ENDPOINT: the endpoint has a control character" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/#x", "has a fragment" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/?q=1",
-		  "OTEL_EXPORTER_OTLP_ENDPOINT: base endpoint 'http://c:1/?q=1' cannot have a query" },
+		  "OTEL_EXPORTER_OTLP_ENDPOINT: base endpoint 'http://c:1/?...' cannot have a query" },
 		{ "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=gopher://c",
 		  "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: unsupported scheme 'gopher'" },
 		{ "OTLP_HTTP_ENDPOINT=http://", "OTLP_HTTP_ENDPOINT: 'http://' is not a valid" },
@@ -325,6 +326,27 @@ static void test_endpoint_hides_credentials(void **state)
 
 	expect_error(f, NULL, env, "'http://***@c:99999' is not a valid endpoint");
 	assert_null(strstr(f->err.message, "s3cret"));
+	/* a token in the query or fragment is not shown either */
+	{
+		struct endpoint_flags fl = { 0 };
+
+		fl.endpoint = "https://u:s3cret@c:1/otlp?api_key=t0ken";
+		expect_error(f, &fl, NULL, "--endpoint: base endpoint 'https://***@c:1/otlp?...' cannot have a query");
+		assert_null(strstr(f->err.message, "s3cret"));
+		assert_null(strstr(f->err.message, "t0ken"));
+		fl.endpoint = "grpc://c:1/x#t0ken";
+		expect_error(f, &fl, NULL, "--endpoint: endpoint 'grpc://c:1/x#...' has a fragment");
+		assert_null(strstr(f->err.message, "t0ken"));
+		fl.endpoint = "c:1?t0ken";
+		fl.protocol = "grpc";
+		expect_error(f, &fl, NULL, "--endpoint: grpc endpoint 'c:1?...' cannot have a path");
+		assert_null(strstr(f->err.message, "t0ken"));
+		/* control characters are refused before the value is quoted anywhere */
+		fl.endpoint = "http://c:99999/\x1b[2J";
+		fl.protocol = NULL;
+		expect_error(f, &fl, NULL, "--endpoint: the endpoint has a control character");
+		assert_null(strchr(f->err.message, 0x1b));
+	}
 	/* credentials themselves are passed on to libcurl */
 	assert_int_equal(resolve(f, NULL, ok), 0);
 	assert_string_equal(f->cfg.target[0].url, "https://user:s3cret@c:4318/v1/traces");
@@ -494,6 +516,59 @@ static void test_wire_gzip(void **state)
 	strbuf_release(&back);
 }
 
+/* A compressed reply inflates no further than the strbuf's max. */
+static void test_wire_gunzip_cap(void **state)
+{
+	const size_t bomb = 16u << 20, cap = 1u << 20;
+	char in[5000];
+	char *zeros = calloc(1, bomb);
+	struct strbuf z = STRBUF_INIT, back;
+
+	(void)state;
+	assert_non_null(zeros);
+	/* 16 MiB of zeros is ~16 KiB of gzip: over a 1 MiB cap it is refused */
+	assert_int_equal(wire_gzip(zeros, bomb, &z), 0);
+	assert_true(z.len < 64 * 1024);
+	strbuf_init(&back, cap);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), WIRE_TOO_BIG);
+	assert_int_equal(back.len, 0);
+	assert_true(back.alloc <= 2 * cap + 1); /* never more than the cap's worth */
+	strbuf_release(&back);
+	free(zeros);
+
+	/* exactly at the cap fits; one byte over does not; a prefix counts */
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (char)("otlp"[i % 4] + (i % 7));
+	strbuf_reset(&z);
+	assert_int_equal(wire_gzip(in, sizeof(in), &z), 0);
+	strbuf_init(&back, sizeof(in));
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), 0);
+	assert_int_equal(back.len, sizeof(in));
+	assert_memory_equal(back.buf, in, sizeof(in));
+	strbuf_release(&back);
+	strbuf_init(&back, sizeof(in) - 1);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), WIRE_TOO_BIG);
+	assert_int_equal(back.len, 0);
+	strbuf_release(&back);
+	strbuf_init(&back, sizeof(in) + 2);
+	assert_int_equal(strbuf_add(&back, "ab", 2), 0);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), 0);
+	assert_int_equal(back.len, sizeof(in) + 2);
+	assert_memory_equal(back.buf + 2, in, sizeof(in));
+	strbuf_reset(&back);
+	assert_int_equal(strbuf_add(&back, "abc", 3), 0);
+	assert_int_equal(wire_gunzip(z.buf, z.len, &back), WIRE_TOO_BIG);
+	assert_int_equal(back.len, 3);
+	assert_string_equal(back.buf, "abc");
+	strbuf_release(&back);
+	/* every byte there but the trailer's size: truncated, not too big */
+	strbuf_init(&back, sizeof(in));
+	assert_int_equal(wire_gunzip(z.buf, z.len - 4, &back), -1);
+	assert_int_equal(back.len, 0);
+	strbuf_release(&back);
+	strbuf_release(&z);
+}
+
 static void test_wire_grpc_frame(void **state)
 {
 	uint8_t p[5], body[12] = { 0 };
@@ -635,6 +710,25 @@ static void test_reply_rpc_status(void **state)
 	/* truncated */
 	assert_int_equal(reply_rpc_status(buf, n - 1, &code, msg, sizeof(msg), &delay), -1);
 	assert_int_equal(reply_rpc_status("\x12", 1, &code, msg, sizeof(msg), &delay), -1);
+	/* varints as read/wire.h reads them: no 11th byte, no bits past 64, no field 0 */
+	assert_int_equal(reply_rpc_status("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 12,
+					  &code, msg, sizeof(msg), &delay), -1);
+	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11,
+					  &code, msg, sizeof(msg), &delay), -1);
+	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11,
+					  &code, msg, sizeof(msg), &delay), 0);
+	assert_int_equal(code, -1);
+	assert_int_equal(reply_rpc_status("\x00\x01", 2, &code, msg, sizeof(msg), &delay), -1);
+	/* unknown fields of every wire type are skipped */
+	assert_int_equal(reply_rpc_status("\x21\x01\x02\x03\x04\x05\x06\x07\x08\x2d\x01\x02\x03"
+					  "\x04\x30\x05\x08\x07",
+					  18, &code, msg, sizeof(msg), &delay), 0);
+	assert_int_equal(code, 7);
+	/* a RetryInfo delay past what milliseconds hold is no delay */
+	n = rpc_status(buf, 8, "later", "type.googleapis.com/google.rpc.RetryInfo",
+		       INT64_MAX / 1000, 0);
+	assert_int_equal(reply_rpc_status(buf, n, &code, msg, sizeof(msg), &delay), 0);
+	assert_int_equal(delay, -1);
 }
 
 static void test_reply_export_protobuf(void **state)
@@ -941,6 +1035,17 @@ static void test_sender_rejects_bad_config(void **state)
 	sender_config_init(&f->cfg);
 	f->cfg.concurrency = 5000;
 	assert_int_equal(sender_new(&f->cfg, on_done, NULL, &s, &f->err), OTELSIM_EUSAGE);
+	/* a header cannot smuggle another one in, and its value is not repeated */
+	{
+		static const char *const hdrs[] = { "X-Ok: 1", "X-Key: s3cret\r\nX-Admin: yes" };
+
+		sender_config_init(&f->cfg);
+		f->cfg.target[2].headers = hdrs;
+		f->cfg.target[2].nheaders = 2;
+		assert_int_equal(sender_new(&f->cfg, on_done, NULL, &s, &f->err), OTELSIM_EUSAGE);
+		assert_null(s);
+		assert_string_equal(f->err.message, "logs: header #2 has a line break");
+	}
 }
 
 int main(void)
@@ -959,6 +1064,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoint_header_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_options, setup, teardown),
 		cmocka_unit_test(test_wire_gzip),
+		cmocka_unit_test(test_wire_gunzip_cap),
 		cmocka_unit_test(test_wire_grpc_frame),
 		cmocka_unit_test(test_wire_decoding),
 		cmocka_unit_test(test_reply_rpc_status),

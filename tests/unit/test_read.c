@@ -851,6 +851,11 @@ static void test_json_errors_have_positions(void **state)
 		{ "{\"resourceSpans\":[]} x", 1, 22, "unexpected text after the JSON value" },
 		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"\\ud800\"}]}]}]}", 1, 53,
 		  "unpaired surrogate" },
+		/* a bad id is quoted, unless it holds what a terminal would act on */
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"xyz\"}]}]}]}", 1, 54,
+		  "'span_id' must be 16 hex digits, got 'xyz'" },
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"\\u001b[2J\"}]}]}]}", 1,
+		  54, "'span_id' must be 16 hex digits" },
 	};
 	const ProtobufCMessageDescriptor *d = otlpjson_descriptor(OTELSIM_TRACES);
 
@@ -862,7 +867,7 @@ static void test_json_errors_have_positions(void **state)
 		assert_int_equal(otlpjson_to_protobuf(d, cases[i].text, strlen(cases[i].text), &out, &err),
 				 OTELSIM_EINPUT);
 		if (!strstr(err.message, cases[i].msg) || err.line != cases[i].line ||
-		    err.column != cases[i].col)
+		    err.column != cases[i].col || strchr(err.message, 0x1b))
 			fail_msg("case %zu: got %d:%d %s", i, err.line, err.column, err.message);
 		strbuf_release(&out);
 	}
@@ -1310,6 +1315,77 @@ static void test_split_drops_empty_envelopes(void **state)
 	strbuf_release(&rec);
 }
 
+/* A length-delimited field: tag, one-byte length, payload (len < 128). */
+static void put_ld(struct strbuf *o, unsigned field, const void *p, size_t len)
+{
+	assert_true(len < 128);
+	assert_int_equal(strbuf_addch(o, (int)(field << 3 | 2)), 0);
+	assert_int_equal(strbuf_addch(o, (int)len), 0);
+	assert_int_equal(strbuf_add(o, p, len), 0);
+}
+
+/*
+ * Envelope fields after the children, between them, repeatedly: the
+ * splitter gathers them in a scratch buffer whose growth, at these sizes
+ * (64 bytes exactly), once moved it under a pointer still in use (ASan:
+ * heap-use-after-free). Every field keeps its place in the output.
+ */
+static void test_split_scattered_envelopes(void **state)
+{
+	struct strbuf span = STRBUF_INIT, ss = STRBUF_INIT, ss3 = STRBUF_INIT, rs = STRBUF_INIT;
+	struct strbuf rec = STRBUF_INIT, want = STRBUF_INIT, wrs = STRBUF_INIT;
+	struct split_config cfg = { 0, 0 };
+	struct splitter *s = split_new(&cfg);
+	struct split_request req;
+	struct xform_stats st = XFORM_STATS_INIT;
+	struct otelsim_error err;
+
+	(void)state;
+	put_ld(&span, 5, "a", 1);         /* Span{name: "a"} */
+	put_ld(&ss, 2, span.buf, span.len); /* ScopeSpans{spans: [span]} */
+	/* ScopeSpans{span, schema_url y1, span, schema_url y2}: 12-byte fields */
+	put_ld(&ss3, 2, span.buf, span.len);
+	put_ld(&ss3, 3, "y1-------1", 10);
+	put_ld(&ss3, 2, span.buf, span.len);
+	put_ld(&ss3, 3, "y2-------2", 10);
+	/* ResourceSpans{ss, x1, ss, x2, ss3, x3}: 10-byte schema_url fields */
+	put_ld(&rs, 2, ss.buf, ss.len);
+	put_ld(&rs, 3, "x1-----1", 8);
+	put_ld(&rs, 2, ss.buf, ss.len);
+	put_ld(&rs, 3, "x2-----2", 8);
+	put_ld(&rs, 2, ss3.buf, ss3.len);
+	put_ld(&rs, 3, "x3-----3", 8);
+	put_ld(&rec, 1, rs.buf, rs.len);
+	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, &err), 0);
+	assert_int_equal(split_pending(s), 4);
+	assert_int_equal(split_peek(s, 0, 0, &req), 0);
+	assert_int_equal(req.items, 4);
+	/* children first, in order, then the envelope's own fields, in order */
+	strbuf_reset(&ss3);
+	put_ld(&ss3, 2, span.buf, span.len);
+	put_ld(&ss3, 2, span.buf, span.len);
+	put_ld(&ss3, 3, "y1-------1", 10);
+	put_ld(&ss3, 3, "y2-------2", 10);
+	put_ld(&wrs, 2, ss.buf, ss.len);
+	put_ld(&wrs, 2, ss.buf, ss.len);
+	put_ld(&wrs, 2, ss3.buf, ss3.len);
+	put_ld(&wrs, 3, "x1-----1", 8);
+	put_ld(&wrs, 3, "x2-----2", 8);
+	put_ld(&wrs, 3, "x3-----3", 8);
+	put_ld(&want, 1, wrs.buf, wrs.len);
+	assert_int_equal(req.len, want.len);
+	assert_memory_equal(req.body, want.buf, want.len);
+	split_consume(s, &req);
+	assert_int_equal(split_pending(s), 0);
+	split_free(s);
+	strbuf_release(&span);
+	strbuf_release(&ss);
+	strbuf_release(&ss3);
+	strbuf_release(&rs);
+	strbuf_release(&rec);
+	strbuf_release(&want);
+	strbuf_release(&wrs);
+}
 
 static void test_split_time_window(void **state)
 {
@@ -1521,6 +1597,15 @@ static void test_expand_dirs(void **state)
 		snprintf(p, sizeof(p), "%s/%s", d, files[i]);
 		write_file(p, "", 0);
 	}
+	/* links back to a folder being walked are loops: not followed */
+	{
+		char l1[800], l2[800];
+
+		snprintf(l1, sizeof(l1), "%s/loop", d);
+		snprintf(l2, sizeof(l2), "%s/b/up", d);
+		assert_int_equal(symlink(".", l1), 0);
+		assert_int_equal(symlink("..", l2), 0);
+	}
 	args[0] = d;
 	args[1] = "-";
 	assert_int_equal(read_expand(args, 2, &paths, &n, &err), 0);
@@ -1551,6 +1636,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_split_by_items_and_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_metrics_points_and_skip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_drops_empty_envelopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_scattered_envelopes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_time_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_id_permutation_injective, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manifest, setup, teardown),

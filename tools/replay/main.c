@@ -118,6 +118,45 @@ struct replay {
 	int fatal;
 };
 
+/*
+ * Timestamps come from the files (any uint64), factors from the command
+ * line: the arithmetic on them saturates instead of overflowing (signed
+ * overflow and out-of-range double conversions are undefined in C).
+ */
+static int64_t add_sat(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	if (b < 0 && a < INT64_MIN - b)
+		return INT64_MIN;
+	return a + b;
+}
+
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+/* A non-negative count of ns from a double: 0 for negatives, INT64_MAX past it (or NaN). */
+static int64_t ns_from_double(double v)
+{
+	if (!(v < 9.2e18))
+		return INT64_MAX;
+	return v > 0 ? (int64_t)v : 0;
+}
+
+/* The shift that moves timestamp ts to now. */
+static int64_t shift_to_now(uint64_t ts)
+{
+	int64_t now = time_now_ns();
+	uint64_t d;
+
+	if (now >= 0 && ts <= (uint64_t)now)
+		return now - (int64_t)ts;
+	d = ts - (uint64_t)now; /* now < ts: a negative shift */
+	return d > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)d;
+}
+
 static void say_error(const struct otelsim_error *err)
 {
 	char buf[2048];
@@ -241,6 +280,10 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 		t->items_sent += f->items;
 		t->items_accepted += f->items;
 		f->acked = true;
+		/* accepted with a message: a warning (or a reply that could not be read) */
+		if (res->message[0] && r->messages++ < MAX_MESSAGES)
+			fprintf(stderr, "%sotlp-replay: warning: %s\n", r->progress ? "\r\033[K" : "",
+				res->message);
 		break;
 	case SEND_PARTIAL: {
 		uint64_t rej = res->rejected < 0 ? 0 : (uint64_t)res->rejected;
@@ -310,7 +353,8 @@ static void pace(struct replay *r, const struct split_request *req)
 	if (r->o->rate > 0) {
 		if (!r->rate_start_ns)
 			r->rate_start_ns = time_mono_ns();
-		wait_until(r, r->rate_start_ns + (int64_t)((double)r->rate_items / r->o->rate * 1e9));
+		wait_until(r, add_sat(r->rate_start_ns,
+				      ns_from_double((double)r->rate_items / r->o->rate * 1e9)));
 	} else if (r->o->speed > 0 && req->min_ts) {
 		if (!r->pass_base_set) {
 			r->pass_base_ts = req->min_ts;
@@ -318,9 +362,9 @@ static void pace(struct replay *r, const struct split_request *req)
 			r->pass_start_ns = time_mono_ns();
 		}
 		if (req->min_ts > r->pass_base_ts)
-			wait_until(r, r->pass_start_ns +
-					      (int64_t)((double)(req->min_ts - r->pass_base_ts) /
-							r->o->speed));
+			wait_until(r, add_sat(r->pass_start_ns,
+					      ns_from_double((double)(req->min_ts - r->pass_base_ts) /
+							     r->o->speed)));
 	}
 }
 
@@ -367,6 +411,8 @@ static int lane_open(struct replay *r, struct lane *l)
 	}
 	l->sp = split_new(&sc);
 	if (!l->sp) {
+		reader_free(l->rd); /* the lane is not open: lane_close would not free it */
+		l->rd = NULL;
 		error_set(&r->err, OTELSIM_ENOMEM, "out of memory");
 		r->fatal = OTELSIM_ENOMEM;
 		return r->fatal;
@@ -419,7 +465,7 @@ static int lane_fill(struct replay *r, struct lane *l)
 			xform_record(rec.signal, rec.data, rec.len, NULL, &xs, NULL);
 			if (xs.min_ts != UINT64_MAX) {
 				r->x.shift = true;
-				r->x.shift_ns = time_now_ns() - (int64_t)xs.min_ts;
+				r->x.shift_ns = shift_to_now(xs.min_ts);
 			}
 			r->shift_pending = false;
 			xs = (struct xform_stats)XFORM_STATS_INIT;
@@ -480,7 +526,7 @@ static bool lane_next(struct replay *r, struct lane *l)
 		return false;
 	if (split_pending(l->sp) == 0)
 		return false;
-	if (split_peek(l->sp, 0, r->o->speed > 0 ? (uint64_t)(SPEED_WINDOW_NS * r->o->speed) : 0,
+	if (split_peek(l->sp, 0, r->o->speed > 0 ? (uint64_t)ns_from_double(SPEED_WINDOW_NS * r->o->speed) : 0,
 		       &l->next)) {
 		error_set(&r->err, OTELSIM_ENOMEM, "out of memory");
 		r->fatal = OTELSIM_ENOMEM;
@@ -739,7 +785,7 @@ static int prescan(struct replay *r, struct otelsim_error *err)
 	r->have_range = xs.min_ts != UINT64_MAX;
 	r->range_min = xs.min_ts;
 	r->range_max = xs.max_ts;
-	r->tot.items_total = r->o->loop ? items * r->o->loop : 0;
+	r->tot.items_total = mul_sat(items, r->o->loop);
 	return 0;
 }
 
@@ -761,7 +807,7 @@ static void pass_transform(struct replay *r, uint64_t pass, bool resumed_pass)
 	case SHIFT_AUTO:
 		if (r->have_range) {
 			r->x.shift = true;
-			r->x.shift_ns = time_now_ns() - (int64_t)r->range_min;
+			r->x.shift_ns = shift_to_now(r->range_min);
 		} else if (r->has_stdin) {
 			r->shift_pending = true;
 		}
@@ -769,8 +815,13 @@ static void pass_transform(struct replay *r, uint64_t pass, bool resumed_pass)
 	case SHIFT_BY:
 		r->x.shift = true;
 		r->x.shift_ns = o->shift_ns;
-		if (r->have_range && pass > 0)
-			r->x.shift_ns += (int64_t)(pass * (r->range_max - r->range_min + 1));
+		if (r->have_range && pass > 0) {
+			/* each pass after the one before: the files' time span (+1 ns) further */
+			uint64_t step = mul_sat(pass, r->range_max - r->range_min + 1);
+
+			r->x.shift_ns = add_sat(o->shift_ns,
+						step > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)step);
+		}
 		break;
 	}
 	r->st.shift_known = !r->shift_pending;
@@ -817,7 +868,7 @@ static int run(struct replay *r)
 		if (strcmp(r->paths[i], "-") != 0 && stat(r->paths[i], &sb) == 0)
 			r->tot.in_total += (uint64_t)sb.st_size;
 	}
-	r->tot.in_total = o->loop ? r->tot.in_total * o->loop : 0;
+	r->tot.in_total = mul_sat(r->tot.in_total, o->loop);
 
 	/* what must not change between a run and its resumption */
 	snprintf(fp, sizeof(fp), "time-shift=%s new-ids=%d loop=%llu framing=%s",

@@ -1,7 +1,7 @@
 /*
  * tools/replay/replay.h - otlp-replay's pieces: options (options.c), the
- * resume state (state.c), progress and summary (report.c); main.c drives
- * read -> transform -> split -> send with them.
+ * resume state (state.c), progress and summary (report.c), files written
+ * whole (file.c); main.c drives read -> transform -> split -> send with them.
  */
 #ifndef REPLAY_REPLAY_H
 #define REPLAY_REPLAY_H
@@ -50,6 +50,17 @@ struct replay_options {
  */
 int options_parse(struct replay_options *o, int argc, char **argv, struct otelsim_error *err);
 void options_release(struct replay_options *o);
+
+/* ---- files (file.c) ---- */
+
+/*
+ * Write data to path whole or not at all: to "<path>.tmp" in the same
+ * folder, then renamed over path; on any failure the temporary file is
+ * removed and path keeps what it held. sync: fsync the file and its
+ * folder. OTELSIM_EIO naming path (never the temporary name).
+ */
+int replay_write_file(const char *path, const void *data, size_t len, bool sync,
+		      struct otelsim_error *err);
 
 /* ---- resume state (state.c) ---- */
 

@@ -2,7 +2,6 @@
  * Progress bar (stderr, a terminal only) and the final summary: one line
  * on stderr, and the same figures as JSON for --summary-json.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +56,11 @@ void report_progress(const struct totals *t, bool final)
 		if (frac > 0.001 && !final) {
 			double left = s / frac - s;
 
+			/* 99999:59 at most: a double past INT_MAX must not reach (int) */
+			if (!(left < 99999.0 * 60))
+				left = 99999.0 * 60 + 59;
+			if (left < 0)
+				left = 0;
 			snprintf(eta, sizeof(eta), " ETA %d:%02d", (int)(left / 60), (int)left % 60);
 		}
 		fprintf(stderr, "\r[%s] %3.0f%% %s items %s %s retries %llu%s\033[K", bar, frac * 100,
@@ -105,36 +109,37 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 {
 	struct strbuf o = STRBUF_INIT;
 	double s = seconds(t);
-	char num[32];
-	FILE *f;
-	int rc = 0;
+	char secs[32], ips[32];
+	int rc;
 
-	strbuf_addf(&o,
-		    "{\n  \"dry_run\": %s,\n  \"items_read\": %llu,\n  \"items_sent\": %llu,\n"
-		    "  \"items_accepted\": %llu,\n  \"items_rejected\": %llu,\n"
-		    "  \"items_retried\": %llu,\n  \"items_failed\": %llu,\n"
-		    "  \"items_skipped\": %llu,\n  \"retries\": %llu,\n  \"requests\": %llu,\n"
-		    "  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
-		    "  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n",
-		    t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
-		    (unsigned long long)t->items_sent, (unsigned long long)t->items_accepted,
-		    (unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
-		    (unsigned long long)t->items_failed, (unsigned long long)t->items_skipped,
-		    (unsigned long long)t->retries, (unsigned long long)t->requests,
-		    (unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
-		    (unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
-		    (unsigned long long)t->clamped);
-	num[fmt_double(num, (double)(int64_t)(s * 1000) / 1000)] = '\0';
-	strbuf_addf(&o, "  \"seconds\": %s,\n", num);
-	num[fmt_double(num, s > 0 ? (double)(int64_t)((double)(t->dry_run ? t->items_read : t->items_accepted) / s) : 0)] = '\0';
-	strbuf_addf(&o, "  \"items_per_second\": %s,\n  \"interrupted\": %s,\n  \"exit_code\": %d\n}\n",
-		    num, t->interrupted ? "true" : "false", exit_code);
-	f = fopen(path, "wb");
-	if (!f || fwrite(o.buf, 1, o.len, f) != o.len) {
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(errno));
+	secs[fmt_double(secs, (double)(int64_t)(s * 1000) / 1000)] = '\0';
+	ips[fmt_double(ips, s > 0 ? (double)(int64_t)((double)(t->dry_run ? t->items_read
+									    : t->items_accepted) /
+							  s)
+			       : 0)] = '\0';
+	if (strbuf_addf(&o,
+			"{\n  \"dry_run\": %s,\n  \"items_read\": %llu,\n  \"items_sent\": %llu,\n"
+			"  \"items_accepted\": %llu,\n  \"items_rejected\": %llu,\n"
+			"  \"items_retried\": %llu,\n  \"items_failed\": %llu,\n"
+			"  \"items_skipped\": %llu,\n  \"retries\": %llu,\n  \"requests\": %llu,\n"
+			"  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
+			"  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n"
+			"  \"seconds\": %s,\n  \"items_per_second\": %s,\n  \"interrupted\": %s,\n"
+			"  \"exit_code\": %d\n}\n",
+			t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
+			(unsigned long long)t->items_sent, (unsigned long long)t->items_accepted,
+			(unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
+			(unsigned long long)t->items_failed, (unsigned long long)t->items_skipped,
+			(unsigned long long)t->retries, (unsigned long long)t->requests,
+			(unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
+			(unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
+			(unsigned long long)t->clamped, secs, ips, t->interrupted ? "true" : "false",
+			exit_code)) {
+		strbuf_release(&o);
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
-	if (f && fclose(f) && !rc)
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", path, strerror(errno));
+	/* a temporary name, then a rename: never a partial summary */
+	rc = replay_write_file(path, o.buf, o.len, false, err);
 	strbuf_release(&o);
 	return rc;
 }

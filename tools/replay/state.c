@@ -12,44 +12,66 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "replay.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
-static void json_str(struct strbuf *o, const char *s)
+/* A JSON string; -1 when out of memory. */
+static int json_str(struct strbuf *o, const char *s)
 {
-	strbuf_addch(o, '"');
+	int bad = strbuf_addch(o, '"');
+
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c == '"' || c == '\\')
-			strbuf_addf(o, "\\%c", c);
+			bad |= strbuf_addf(o, "\\%c", c);
 		else if (c < 0x20)
-			strbuf_addf(o, "\\u%04x", c);
+			bad |= strbuf_addf(o, "\\u%04x", c);
 		else
-			strbuf_addch(o, (char)c);
+			bad |= strbuf_addch(o, (char)c);
 	}
-	strbuf_addch(o, '"');
+	return bad | strbuf_addch(o, '"');
+}
+
+/* Decimal digits only: strtoull would take "-1" as UINT64_MAX, " 7" and "+7". */
+static int parse_digits(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
 }
 
 static int get_u64(const cJSON *o, const char *key, uint64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	char *end;
 
-	if (!cJSON_IsString(v) || !v->valuestring[0])
+	return cJSON_IsString(v) ? parse_digits(v->valuestring, out) : -1;
+}
+
+/* "-123" or "123" within int64_t. */
+static int parse_i64(const char *s, int64_t *out)
+{
+	bool neg = s && *s == '-';
+	uint64_t mag;
+
+	if (!s || parse_digits(s + neg, &mag) || mag > (uint64_t)INT64_MAX + neg)
 		return -1;
-	errno = 0;
-	*out = strtoull(v->valuestring, &end, 10);
-	return errno || *end ? -1 : 0;
+	*out = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+	return 0;
 }
 
 static uint64_t file_size(const char *path)
@@ -141,11 +163,16 @@ static int load(struct state *st, const char *text, size_t len, char *const *inp
 	st->complete = cJSON_IsTrue(complete);
 	shift = cJSON_GetObjectItemCaseSensitive(root, "shift_ns");
 	if (cJSON_IsString(shift)) {
-		char *end;
-
-		errno = 0;
-		st->shift_ns = strtoll(shift->valuestring, &end, 10);
-		st->shift_known = !errno && !*end;
+		if (parse_i64(shift->valuestring, &st->shift_ns)) {
+			rc = error_at(err, OTELSIM_EINPUT, st->path, 0, 0,
+				      "not an otlp-replay resume state (shift_ns)");
+			goto cleanup;
+		}
+		st->shift_known = true;
+	} else if (shift && !cJSON_IsNull(shift)) {
+		rc = error_at(err, OTELSIM_EINPUT, st->path, 0, 0,
+			      "not an otlp-replay resume state (shift_ns)");
+		goto cleanup;
 	}
 cleanup:
 	cJSON_Delete(root);
@@ -165,104 +192,76 @@ int state_open(struct state *st, const char *path, const char *fingerprint,
 	*found = false;
 	st->path = strdup(path);
 	st->fingerprint = strdup(fingerprint);
-	if (!st->path || !st->fingerprint)
-		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	if (!st->path || !st->fingerprint) {
+		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
+	}
 	f = fopen(path, "rb");
 	if (!f) {
 		if (errno != ENOENT)
-			return error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path,
-					 strerror(errno));
-		if (fresh(st, inputs, ninputs))
-			return error_set(err, OTELSIM_ENOMEM, "out of memory");
-		return 0;
+			rc = error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path,
+				       strerror(errno));
+		else if (fresh(st, inputs, ninputs))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+		goto cleanup;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (strbuf_add(&text, buf, n)) {
 			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 			break;
 		}
+	}
+	if (!rc && ferror(f))
+		rc = error_at(err, OTELSIM_EINPUT, path, 0, 0, "cannot read: %s", strerror(errno));
 	fclose(f);
 	if (!rc)
 		rc = load(st, text.buf ? text.buf : "", text.len, inputs, ninputs, err);
-	strbuf_release(&text);
 	*found = rc == 0;
+cleanup:
+	strbuf_release(&text);
+	if (rc)
+		state_release(st); /* nothing half-made is left for the caller */
 	return rc;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 int state_save(struct state *st, bool sync, struct otelsim_error *err)
 {
-	struct strbuf o = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf o = STRBUF_INIT;
 	int64_t now = time_mono_ns();
-	int fd = -1, rc = 0;
+	int bad, rc;
 
 	if (now - st->last_sync_ns >= 1000000000)
 		sync = true;
-	strbuf_addstr(&o, "{\n  \"version\": 1,\n  \"tool\": \"otlp-replay\",\n  \"fingerprint\": ");
-	json_str(&o, st->fingerprint);
-	strbuf_addf(&o, ",\n  \"seed\": \"%llu\",\n  \"pass\": \"%llu\",\n  \"shift_ns\": ",
-		    (unsigned long long)st->seed, (unsigned long long)st->pass);
+	bad = strbuf_addstr(&o, "{\n  \"version\": 1,\n  \"tool\": \"otlp-replay\",\n  \"fingerprint\": ");
+	bad |= json_str(&o, st->fingerprint);
+	bad |= strbuf_addf(&o, ",\n  \"seed\": \"%llu\",\n  \"pass\": \"%llu\",\n  \"shift_ns\": ",
+			   (unsigned long long)st->seed, (unsigned long long)st->pass);
 	if (st->shift_known)
-		strbuf_addf(&o, "\"%lld\"", (long long)st->shift_ns);
+		bad |= strbuf_addf(&o, "\"%lld\"", (long long)st->shift_ns);
 	else
-		strbuf_addstr(&o, "null");
-	strbuf_addf(&o, ",\n  \"complete\": %s,\n  \"inputs\": [", st->complete ? "true" : "false");
+		bad |= strbuf_addstr(&o, "null");
+	bad |= strbuf_addf(&o, ",\n  \"complete\": %s,\n  \"inputs\": [",
+			   st->complete ? "true" : "false");
 	for (size_t i = 0; i < st->ninputs; i++) {
 		const struct state_input *in = &st->inputs[i];
 
-		strbuf_addstr(&o, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		json_str(&o, in->path);
-		strbuf_addf(&o, ", \"size\": \"%llu\", \"record\": \"%llu\", \"leaf\": \"%llu\", "
-				"\"done\": %s}",
-			    (unsigned long long)in->size, (unsigned long long)in->record,
-			    (unsigned long long)in->leaf, in->done ? "true" : "false");
+		bad |= strbuf_addstr(&o, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
+		bad |= json_str(&o, in->path);
+		bad |= strbuf_addf(&o,
+				   ", \"size\": \"%llu\", \"record\": \"%llu\", \"leaf\": \"%llu\", "
+				   "\"done\": %s}",
+				   (unsigned long long)in->size, (unsigned long long)in->record,
+				   (unsigned long long)in->leaf, in->done ? "true" : "false");
 	}
-	if (strbuf_addstr(&o, "\n  ]\n}\n") || strbuf_addf(&tmp, "%s.tmp", st->path)) {
-		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-		goto cleanup;
+	bad |= strbuf_addstr(&o, "\n  ]\n}\n");
+	if (bad) {
+		strbuf_release(&o);
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write_all(fd, o.buf, o.len) || (sync && fsync(fd))) {
-		rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		goto cleanup;
-	}
-	close(fd);
-	fd = -1;
-	if (rename(tmp.buf, st->path)) {
-		rc = error_set(err, OTELSIM_EIO, "cannot rename '%s' to '%s': %s", tmp.buf, st->path,
-			       strerror(errno));
-		goto cleanup;
-	}
-	if (sync) {
-		char *d = strdup(st->path);
-		int dfd = d ? open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(d);
+	rc = replay_write_file(st->path, o.buf, o.len, sync, err);
+	if (rc == 0 && sync)
 		st->last_sync_ns = now;
-	}
-cleanup:
-	if (fd >= 0)
-		close(fd);
 	strbuf_release(&o);
-	strbuf_release(&tmp);
 	return rc;
 }
 
