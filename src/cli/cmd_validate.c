@@ -19,6 +19,7 @@
 #include "load/load.h"
 
 struct tally {
+	size_t checked;  /* files and registries looked at */
 	size_t invalid;  /* the user's files are wrong: exit 2 */
 	size_t failed;   /* the machine failed us: exit 1 */
 };
@@ -31,7 +32,41 @@ static void count(struct tally *t, int status)
 		t->invalid++;
 }
 
-/* The files of one command-line argument, appended to *files. */
+/* Check a config file or a conventions registry (file or folder) in place of the bundled one. */
+static void check_other(struct cli *c, const char *path, int kind, struct tally *t)
+{
+	static const char *const none[1] = { NULL };
+	struct cli cc = *c;
+	struct otelsim *os;
+
+	if (kind == LOAD_KIND_CONFIG)
+		cc.config = path;
+	else
+		cc.semconv = path;
+	int rc;
+
+	t->checked++;
+	rc = cli_load(&cc, none, 0, &os);
+	if (rc)
+		count(t, rc);
+	else
+		otelsim_free(os);
+}
+
+/* A folder that is a conventions registry rather than scenarios. */
+static int is_registry(const char *dir, const struct load_files *yaml)
+{
+	char manifest[4096];
+	struct stat st;
+
+	snprintf(manifest, sizeof(manifest), "%s/manifest.yaml", dir);
+	if (!stat(manifest, &st))
+		return 1;
+	return yaml->n && load_file_kind(yaml->paths[0]) == LOAD_KIND_CONVENTIONS;
+}
+
+/* The scenario files of one command-line argument, appended to *files; a
+ * config file or a registry is checked at once. */
 static void collect(struct cli *c, const char *arg, struct load_files *files, struct tally *t)
 {
 	struct otelsim_error err;
@@ -39,6 +74,7 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 
 	memset(&err, 0, sizeof(err));
 	if (stat(arg, &st)) {
+		t->checked++;
 		if (errno == ENOENT || errno == ENOTDIR) {
 			fprintf(stderr, "%s: %s: no such file or folder\n", c->prog, arg);
 			t->invalid++;
@@ -49,18 +85,40 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (load_list_files(arg, files, &err))
+		struct load_files here = { 0 };
+
+		if (load_list_files(arg, &here, &err)) {
+			t->checked++;
 			count(t, cli_fail(c, &err));
-	} else if (load_files_add(files, arg)) {
-		fprintf(stderr, "%s: out of memory\n", c->prog);
-		t->failed++;
+		} else if (is_registry(arg, &here)) {
+			check_other(c, arg, LOAD_KIND_CONVENTIONS, t);
+		} else {
+			for (size_t i = 0; i < here.n; i++)
+				if (load_files_add(files, here.paths[i]))
+					t->failed++;
+		}
+		load_files_release(&here);
+		return;
+	}
+	switch (load_file_kind(arg)) {
+	case LOAD_KIND_CONFIG:
+		check_other(c, arg, LOAD_KIND_CONFIG, t);
+		break;
+	case LOAD_KIND_CONVENTIONS:
+		check_other(c, arg, LOAD_KIND_CONVENTIONS, t);
+		break;
+	default:
+		if (load_files_add(files, arg)) {
+			fprintf(stderr, "%s: out of memory\n", c->prog);
+			t->failed++;
+		}
 	}
 }
 
 int cmd_validate(struct cli *c)
 {
 	struct load_files files = { 0 };
-	struct tally t = { 0, 0 };
+	struct tally t = { 0, 0, 0 };
 	struct otelsim *os;
 	int rc;
 	static const char *const none[1] = { NULL };
@@ -85,7 +143,16 @@ int cmd_validate(struct cli *c)
 	for (size_t i = 0; i < files.n; i++) {
 		const char *one[1] = { files.paths[i] };
 
+		t.checked++;
 		rc = cli_load(c, one, 1, &os);
+		if (rc)
+			count(&t, rc);
+		else
+			otelsim_free(os);
+	}
+	/* together, as `run` would load them: names used twice, across files */
+	if (files.n > 1 && !t.invalid && !t.failed) {
+		rc = cli_load(c, (const char *const *)files.paths, files.n, &os);
 		if (rc)
 			count(&t, rc);
 		else
@@ -93,11 +160,11 @@ int cmd_validate(struct cli *c)
 	}
 	if (!c->quiet) {
 		if (t.failed)
-			fprintf(stderr, "%s: %zu files checked, %zu invalid, %zu could not be checked\n",
-				c->prog, files.n, t.invalid, t.failed);
+			fprintf(stderr, "%s: %zu file%s checked, %zu invalid, %zu could not be checked\n",
+				c->prog, t.checked, t.checked == 1 ? "" : "s", t.invalid, t.failed);
 		else
-			fprintf(stderr, "%s: %zu files checked, %zu invalid\n", c->prog, files.n,
-				t.invalid);
+			fprintf(stderr, "%s: %zu file%s checked, %zu invalid\n", c->prog, t.checked,
+				t.checked == 1 ? "" : "s", t.invalid);
 	}
 	load_files_release(&files);
 	return t.failed ? EXIT_RUNTIME : t.invalid ? EXIT_USAGE : EXIT_OK;

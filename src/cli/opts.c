@@ -38,7 +38,7 @@ static const struct opt_def opts[] = {
 	  "where datasets go (default: out)" },
 	{ O_FORMAT, "format", "FMT", { "OTELSIM_FORMAT" }, CMD_GEN,
 	  "otlp (protobuf, default) or otlp-json (JSON lines)",
-	  "otlp, otlp-json or ndjson" },
+	  "otlp (or protobuf) or otlp-json (or json)" },
 	{ O_FRAMING, "framing", "F", { "OTELSIM_FRAMING" }, CMD_GEN,
 	  "protobuf record framing: be32 (4-byte length, the Collector's; default) or varint",
 	  "be32 or varint" },
@@ -233,9 +233,19 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static bool env_true(const char *v)
+/* A boolean environment value: 1 true, 0 false, -1 neither. */
+static int env_bool(const char *v)
 {
-	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (!strcasecmp(v, yes[i]))
+			return 1;
+		if (!strcasecmp(v, no[i]))
+			return 0;
+	}
+	return -1;
 }
 
 /* Apply one option value (from a flag or the environment). */
@@ -265,7 +275,7 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		else
 			goto bad;
 		break;
-	case O_GZIP: ro->gzip = v ? env_true(v) : true; break;
+	case O_GZIP: ro->gzip = true; break;
 	case O_SEED:
 		if (parse_u64(v, UINT64_MAX, &u) == 0)
 			ro->seed = u;
@@ -372,6 +382,7 @@ oom:
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	bool given[O_COUNT_OF_OPTIONS] = { false };
+	bool given_env[O_COUNT_OF_OPTIONS] = { false };
 	const struct opt_def *seen[64];
 	const char *seen_val[64];
 	size_t nseen = 0;
@@ -497,13 +508,37 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			if (!v || !*v)
 				continue;
 			snprintf(src, sizeof(src), "%s (environment)", o->env[e]);
-			if (o->id == O_GZIP && !env_true(v))
+			/* --each-once says how many traces: a COUNT default does not apply */
+			if (o->id == O_COUNT && c->ro.each_once)
 				break;
+			if (!o->arg) {  /* a flag: the variable holds a boolean */
+				int b = env_bool(v);
+
+				if (b < 0) {
+					cli_usage_error(c, "%s: expected 1 or 0 (true/false, yes/no, on/off), got '%s'",
+							src, v);
+					return EXIT_USAGE;
+				}
+				if (!b)
+					break;
+			}
+			given_env[o->id] = true;
 			rc = apply(c, o, o->arg ? v : NULL, src);
 			if (rc)
 				return rc;
 			break;
 		}
+	}
+	/* options that would do nothing are mistakes worth saying */
+	if ((c->cmd_bit & (CMD_SCENARIO | CMD_RUN)) && !c->endpoint &&
+	    (given[O_PROTOCOL] || given[O_HEADER])) {
+		cli_usage_error(c, "--%s applies when sending: add --endpoint URL",
+				given[O_PROTOCOL] ? "protocol" : "header");
+		return EXIT_USAGE;
+	}
+	if ((given[O_FRAMING] || given_env[O_FRAMING]) && c->ro.format != OTELSIM_FORMAT_OTLP) {
+		cli_usage_error(c, "--framing applies to --format otlp (OTLP/JSON lines need none)");
+		return EXIT_USAGE;
 	}
 	if (!c->ro.threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

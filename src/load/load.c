@@ -563,3 +563,28 @@ cleanup:
 	load_files_release(&files);
 	return rc;
 }
+
+int load_file_kind(const char *path)
+{
+	static const char *const config_keys[] = { "service", "resource", "scope",
+						   "defaults", "output", "services" };
+	struct otelsim_error err;
+	struct ydoc doc;
+	int kind = LOAD_KIND_SCENARIO;
+
+	memset(&err, 0, sizeof(err));
+	if (yaml_load_file(path, NULL, &doc, &err) || !doc.root || doc.root->type != YN_MAP) {
+		ydoc_release(&doc);
+		return LOAD_KIND_SCENARIO;
+	}
+	if (ymap_get(doc.root, "groups") || ymap_get(doc.root, "file_format") ||
+	    (ymap_get(doc.root, "schema_url") && !ymap_get(doc.root, "root"))) {
+		kind = LOAD_KIND_CONVENTIONS;
+	} else if (!ymap_get(doc.root, "root") && !ymap_get(doc.root, "name")) {
+		for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+			if (ymap_get(doc.root, config_keys[i]))
+				kind = LOAD_KIND_CONFIG;
+	}
+	ydoc_release(&doc);
+	return kind;
+}

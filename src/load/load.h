@@ -68,6 +68,15 @@ int load_files_add(struct load_files *files, const char *path);  /* a copy; 0 or
 void load_files_release(struct load_files *files);
 
 /*
+ * What a YAML file is, from its top-level keys: a scenario (or anything the
+ * scenario loader should report on, unreadable files included), our config
+ * file (service, resource, scope, defaults, output, services), or part of a
+ * conventions registry (groups, file_format, or a manifest's schema_url).
+ */
+enum load_kind { LOAD_KIND_SCENARIO = 0, LOAD_KIND_CONFIG, LOAD_KIND_CONVENTIONS };
+int load_file_kind(const char *path);
+
+/*
  * The vendor prefix replaces "vendor" in vendor.* names, so it must read
  * as the start of an attribute name: "acme", "acme_corp", or a dotted
  * namespace such as "com.acme" (no empty names: no leading, trailing or

@@ -128,8 +128,8 @@ static int fill_error_message(struct schema_ctx *c, const struct key_def *k,
 static const struct key_def error_keys[] = {
 	{ "rate", KT_PROB, KF_REQUIRED, NULL, NULL, NULL, offsetof(struct error_spec, rate),
 	  "probability (0..1) that the span fails" },
-	{ "type", KT_STRING, KF_REQUIRED, NULL, NULL, fill_error_type, SCHEMA_NOFILL,
-	  "error.type of a failed span (timeout, unavailable, invalid_arguments, tool_error, protocol_error with the bundled conventions)" },
+	{ "type", KT_STRING, 0, NULL, NULL, fill_error_type, SCHEMA_NOFILL,
+	  "error.type of a failed span (timeout, unavailable, invalid_arguments, tool_error, protocol_error with the bundled conventions; default unavailable, or _OTHER when the conventions do not allow it)" },
 	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
 	  "status message of a failed span (may hold {{...}})" },
 	{ "propagate", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct error_spec, propagate),
@@ -552,6 +552,24 @@ static int fill_count(struct schema_ctx *c, const struct key_def *k, const struc
 	return value_count(c, v, &((struct span_spec *)obj)->count);
 }
 
+/*
+ * `error: {rate: 0.02}` without a type (as the earlier simulators wrote it):
+ * "unavailable" when the conventions allow it (ours narrow error.type to
+ * the agent vocabulary), else the upstream catch-all "_OTHER".
+ */
+static const char *default_error_type(struct schema_ctx *c)
+{
+	const struct sc_attr *a = c->m->semconv ? semconv_attr(c->m->semconv, "error.type") : NULL;
+
+	if (a && a->type == SC_ENUM && a->closed) {
+		for (size_t i = 0; i < a->nmembers; i++)
+			if (!strcmp(a->members[i].value, "unavailable"))
+				return "unavailable";
+		return a->nmembers ? a->members[0].value : "_OTHER";
+	}
+	return a ? "_OTHER" : "unavailable";
+}
+
 static int fill_error(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		      void *obj)
 {
@@ -560,6 +578,8 @@ static int fill_error(struct schema_ctx *c, const struct key_def *k, const struc
 
 	(void)k;
 	rc = schema_walk(c, &error_table, v, e);
+	if (!rc && !e->type)
+		e->type = default_error_type(c);
 	e->set = true;
 	return rc;
 }
