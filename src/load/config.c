@@ -144,6 +144,10 @@ static int fill_start(struct schema_ctx *c, const struct key_def *k, const struc
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "'start' must be an RFC 3339 time like 2026-01-01T00:00:00Z (got '%.100s')",
 				    v->str);
+	if (ns < 0)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'start' must not be before 1970-01-01T00:00:00Z (OTLP times count nanoseconds from then; got '%.100s')",
+				    v->str);
 	((struct config *)obj)->default_start_ns = ns;
 	return 0;
 }

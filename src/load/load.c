@@ -255,7 +255,9 @@ static int walk_dir(const char *dir, int depth, struct load_files *out, struct o
 			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 			goto cleanup;
 		}
-		snprintf(path, len, "%s/%s", dir, names.paths[i]);
+		/* "dir/" + name without doubling the slash of a path given as "dir/" */
+		snprintf(path, len, "%s%s%s", dir,
+			 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names.paths[i]);
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			rc = walk_dir(path, depth + 1, out, err);
 		else if (is_yaml_name(names.paths[i]) && load_files_add(out, path))

@@ -247,7 +247,8 @@ int dfile_write(struct dfile *f, const void *data, size_t len, struct otelsim_er
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
+			return error_set(err, OTELSIM_EIO, "cannot write '%s/%s': %s",
+					 f->d->final_dir, f->info.name,
 					 n < 0 ? strerror(errno) : "no space written");
 		p += n;
 		left -= (size_t)n;
@@ -265,10 +266,12 @@ int dfile_close(struct dfile *f, struct dfile_info *info, struct otelsim_error *
 		/* on disk before the rename makes it visible (a crash then
 		 * leaves the old dataset or the whole new one) */
 		if (fsync(f->fd) && errno != EINVAL && errno != ENOTSUP)
-			rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
+			rc = error_set(err, OTELSIM_EIO, "cannot write '%s/%s': %s",
+				       f->d->final_dir, f->info.name,
 				       strerror(errno));
 		if (close(f->fd) && !rc)
-			rc = error_set(err, OTELSIM_EIO, "cannot write '%s': %s", f->info.name,
+			rc = error_set(err, OTELSIM_EIO, "cannot write '%s/%s': %s",
+				       f->d->final_dir, f->info.name,
 				       strerror(errno));
 		f->fd = -1;
 		f->open = 0;
