@@ -216,7 +216,8 @@ lint:
 		{} -- $(ALL_CFLAGS) 2>/dev/null
 
 format:
-	clang-format -i $$(find src include tools tests -name '*.[ch]' -not -path '*/gen/*')
+	clang-format --style=file:tools/clang-format.yaml -i \
+		$$(find src include tools tests -name '*.[ch]' -not -path '*/gen/*')
 
 coverage:
 	$(MAKE) COVERAGE=1 test

@@ -31,9 +31,9 @@ enum otelsim_code {
 };
 
 struct otelsim_error {
-	int code;          /* enum otelsim_code */
-	char file[512];    /* may be "" */
-	int line, column;  /* 1-based; 0 when unknown */
+	int code;         /* enum otelsim_code */
+	char file[512];   /* may be "" */
+	int line, column; /* 1-based; 0 when unknown */
 	char message[1024];
 };
 

@@ -40,17 +40,20 @@ extern "C" {
 struct otelsim;
 
 struct otelsim_load_options {
-	const char *root;           /* folder holding config/ conventions/ scenarios/ */
-	const char *config_path;    /* NULL: <root>/config/config.yaml */
-	const char *semconv_path;   /* file or registry folder; NULL: <root>/conventions */
-	const char *scenarios_dir;  /* NULL: <root>/scenarios */
-	const char *const *files;   /* instead of scenarios_dir: these files only */
+	const char *root;          /* folder holding config/ conventions/ scenarios/ */
+	const char *config_path;   /* NULL: <root>/config/config.yaml */
+	const char *semconv_path;  /* file or registry folder; NULL: <root>/conventions */
+	const char *scenarios_dir; /* NULL: <root>/scenarios */
+	const char *const *files;  /* instead of scenarios_dir: these files only */
 	size_t nfiles;
-	const char *vendor;         /* prefix replacing "vendor."; NULL: "vendor" */
-	const char *service_name;   /* default service.name; NULL: config's */
-	uint64_t max_spans_per_trace;  /* 0: 10000 */
+	const char *vendor;           /* prefix replacing "vendor."; NULL: "vendor" */
+	const char *service_name;     /* default service.name; NULL: config's */
+	uint64_t max_spans_per_trace; /* 0: 10000 */
 };
-#define OTELSIM_LOAD_OPTIONS_INIT { 0 }
+#define OTELSIM_LOAD_OPTIONS_INIT \
+	{                         \
+		0                 \
+	}
 
 enum otelsim_format { OTELSIM_FORMAT_OTLP = 0, OTELSIM_FORMAT_OTLP_JSON, OTELSIM_FORMAT_NDJSON };
 enum otelsim_framing { OTELSIM_FRAMING_BE32 = 0, OTELSIM_FRAMING_VARINT };
@@ -67,32 +70,32 @@ typedef _Atomic int otelsim_cancel_flag;
 #endif
 
 struct otelsim_render_options {
-	const char *scenario;        /* by name; NULL: a weighted mixed workload */
-	const char *const *tags;     /* mixed: only scenarios with any of these tags */
+	const char *scenario;    /* by name; NULL: a weighted mixed workload */
+	const char *const *tags; /* mixed: only scenarios with any of these tags */
 	size_t ntags;
-	bool each_once;              /* mixed: every (filtered) scenario once, no weights */
+	bool each_once; /* mixed: every (filtered) scenario once, no weights */
 	bool seed_set;
-	uint64_t seed;               /* else the scenario's, else config's */
+	uint64_t seed; /* else the scenario's, else config's */
 	bool start_set;
-	int64_t start_ns;            /* else config's (2026-01-01T00:00:00Z) */
+	int64_t start_ns; /* else config's (2026-01-01T00:00:00Z) */
 	bool count_set;
-	uint64_t count;              /* traces; else repeat_count, else config's */
+	uint64_t count; /* traces; else repeat_count, else config's */
 	bool interval_set;
-	int64_t interval_ns;         /* between trace starts; else the scenario's */
-	int format;                  /* enum otelsim_format */
-	int framing;                 /* enum otelsim_framing (protobuf only) */
-	bool gzip;                   /* files only: the record callback always
+	int64_t interval_ns;  /* between trace starts; else the scenario's */
+	int format;           /* enum otelsim_format */
+	int framing;          /* enum otelsim_framing (protobuf only) */
+	bool gzip;            /* files only: the record callback always
 				      gets the raw (uncompressed) records */
-	unsigned threads;            /* render threads; 0 or 1: one */
-	unsigned shard_index;        /* 1..shard_count; 0: no sharding */
+	unsigned threads;     /* render threads; 0 or 1: one */
+	unsigned shard_index; /* 1..shard_count; 0: no sharding */
 	unsigned shard_count;
-	unsigned traces_per_record;  /* 0: config's output.traces_per_record; it
+	unsigned traces_per_record; /* 0: config's output.traces_per_record; it
 				      shapes the bytes. 1 (streaming) also
 				      calls progress after every trace */
-	const char *out_dir;         /* files: the --out folder */
-	const char *dataset;         /* files, mixed: folder name below out_dir ("mixed") */
-	const char *tool_version;    /* manifest only; NULL: OTELSIM_VERSION */
-	const char *command_line;    /* manifest only; may be NULL */
+	const char *out_dir;        /* files: the --out folder */
+	const char *dataset;        /* files, mixed: folder name below out_dir ("mixed") */
+	const char *tool_version;   /* manifest only; NULL: OTELSIM_VERSION */
+	const char *command_line;   /* manifest only; may be NULL */
 	/* progress: called from the consuming thread (the caller's with
 	 * threads <= 1, a render thread with more) after each unit of blocks */
 	void (*progress)(void *ctx, uint64_t traces_done, uint64_t traces_total,
@@ -111,17 +114,20 @@ struct otelsim_render_options {
 	 * platform otelsim builds on). May be NULL. */
 	const otelsim_cancel_flag *cancel;
 };
-#define OTELSIM_RENDER_OPTIONS_INIT { 0 }
+#define OTELSIM_RENDER_OPTIONS_INIT \
+	{                           \
+		0                   \
+	}
 
 enum { OTELSIM_SEED_FROM_CONFIG = 0, OTELSIM_SEED_FROM_SCENARIO, OTELSIM_SEED_FROM_OPTIONS };
 
 struct otelsim_render_result {
 	uint64_t traces, spans, error_spans, records, bytes;
-	int64_t start_ns, end_ns;   /* earliest span start, latest span end */
+	int64_t start_ns, end_ns; /* earliest span start, latest span end */
 	uint64_t seed;
-	int seed_origin;            /* where seed came from: OTELSIM_SEED_FROM_* */
-	int64_t interval_ns;        /* between trace starts */
-	char dataset_dir[1024];     /* files: where the dataset landed */
+	int seed_origin;        /* where seed came from: OTELSIM_SEED_FROM_* */
+	int64_t interval_ns;    /* between trace starts */
+	char dataset_dir[1024]; /* files: where the dataset landed */
 };
 
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */
@@ -130,7 +136,7 @@ struct otelsim_scenario_info {
 	const char *const *tags;
 	size_t ntags;
 	double weight;
-	bool reference;  /* the bundled example: by name only */
+	bool reference; /* the bundled example: by name only */
 	uint64_t max_spans_per_trace;
 };
 

@@ -139,8 +139,7 @@ static int account(struct render_ctx *c, const struct pipe_block *b, struct otel
 }
 
 /* Split a block's bytes into records by their framing. */
-static int emit_records(struct render_ctx *c, const struct pipe_block *b,
-			struct otelsim_error *err)
+static int emit_records(struct render_ctx *c, const struct pipe_block *b, struct otelsim_error *err)
 {
 	const unsigned char *p = (const unsigned char *)b->data.buf;
 	size_t n = b->data.len, pos = 0;
@@ -174,7 +173,8 @@ static int emit_records(struct render_ctx *c, const struct pipe_block *b,
 			len = nl ? (size_t)(nl - (p + pos)) + 1 : n - pos;
 		}
 		if (pos + len > n)
-			return error_set(err, OTELSIM_EINTERNAL, "record framing overruns its block");
+			return error_set(err, OTELSIM_EINTERNAL,
+					 "record framing overruns its block");
 		if (c->fn(c->fn_ctx, OTELSIM_TRACES, p + pos, len))
 			return error_set(err, OTELSIM_EIO, "stopped by callback");
 		pos += len;
@@ -260,7 +260,8 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 		res = &local;
 	memset(res, 0, sizeof(*res));
 	if (!fn)
-		return error_set(err, OTELSIM_EUSAGE, "otelsim_render needs a record callback "
+		return error_set(err, OTELSIM_EUSAGE,
+				 "otelsim_render needs a record callback "
 				 "(otelsim_render_files writes files)");
 	rc = check_options(o, err);
 	if (rc)

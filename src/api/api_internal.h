@@ -16,12 +16,12 @@ struct otelsim {
 /* Everything a render needs besides the model, resolved from options. */
 struct run_spec {
 	struct plan plan;
-	const char *label;          /* scenario name or dataset name */
-	const char *rel_dir;        /* dataset folder below out_dir */
-	uint64_t first_block, end_block;  /* this shard's blocks */
+	const char *label;               /* scenario name or dataset name */
+	const char *rel_dir;             /* dataset folder below out_dir */
+	uint64_t first_block, end_block; /* this shard's blocks */
 	uint64_t first_trace, end_trace;
-	int seed_origin;            /* OTELSIM_SEED_FROM_* */
-	struct arena arena;         /* pool and weights */
+	int seed_origin;    /* OTELSIM_SEED_FROM_* */
+	struct arena arena; /* pool and weights */
 };
 
 int run_spec_build(const struct model *m, const struct otelsim_render_options *o,

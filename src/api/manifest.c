@@ -11,8 +11,9 @@
 
 static const char *format_name(int f)
 {
-	return f == OTELSIM_FORMAT_OTLP_JSON ? "otlp-json" : f == OTELSIM_FORMAT_NDJSON ? "ndjson"
-											: "otlp";
+	return f == OTELSIM_FORMAT_OTLP_JSON ? "otlp-json"
+	       : f == OTELSIM_FORMAT_NDJSON  ? "ndjson"
+					     : "otlp";
 }
 
 /* 0, or -1 when out of memory (the manifest is then not written). */
@@ -160,7 +161,7 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_key(&w, "protocol");
 	jsonw_string(&w, "http/protobuf");
 	jsonw_key(&w, "batch_size");
-	jsonw_uint(&w, 8192);  /* spans per request: the Collector batch processor's default */
+	jsonw_uint(&w, 8192); /* spans per request: the Collector batch processor's default */
 	jsonw_end_object(&w);
 	jsonw_end_object(&w);
 	return jsonw_finish(&w);

@@ -29,13 +29,13 @@ struct shared {
 	pthread_cond_t ready, space;
 	struct slot *slots;
 	uint64_t window;
-	uint64_t next;      /* next unit to hand out */
-	uint64_t consumed;  /* units consumed */
-	uint64_t per_unit;  /* blocks per unit of work (fewer wake-ups) */
-	int failed;         /* a worker or the consumer gave up */
-	int writing;        /* a worker holds the writer role (threads >= 2) */
-	int inline_write;   /* workers consume in order themselves */
-	uint64_t total;     /* units in this run */
+	uint64_t next;     /* next unit to hand out */
+	uint64_t consumed; /* units consumed */
+	uint64_t per_unit; /* blocks per unit of work (fewer wake-ups) */
+	int failed;        /* a worker or the consumer gave up */
+	int writing;       /* a worker holds the writer role (threads >= 2) */
+	int inline_write;  /* workers consume in order themselves */
+	uint64_t total;    /* units in this run */
 	pthread_cond_t done;
 	struct otelsim_error werr;
 };
@@ -143,7 +143,8 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 					 (unsigned long long)b);
 		if (rc)
 			return error_set(err, rc < 0 ? rc : OTELSIM_EINTERNAL,
-					 "cannot render block %llu (%s error)", (unsigned long long)b,
+					 "cannot render block %llu (%s error)",
+					 (unsigned long long)b,
 					 otelsim_code_name(rc < 0 ? rc : OTELSIM_EINTERNAL));
 		strbuf_reset(&ws->raw);
 		if (encoder_traces(ws->enc, batch, cfg->gzip ? &ws->raw : &mine->data, &nrec))
@@ -284,7 +285,7 @@ static int consume_here(struct shared *sh, struct otelsim_error *err)
 		failed = sh->failed;
 		pthread_mutex_unlock(&sh->mu);
 		if (failed)
-			break;  /* the worker's error is returned */
+			break; /* the worker's error is returned */
 		if (!ready || cancelled(cfg))
 			return error_set(err, OTELSIM_EIO, "interrupted");
 		rc = cfg->consume(cfg->ctx, &s->blk, err);
@@ -327,7 +328,9 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 	memset(&sh, 0, sizeof(sh));
 	sh.cfg = cfg;
 	{
-		uint64_t blocks = cfg->end_block > cfg->first_block ? cfg->end_block - cfg->first_block : 0;
+		uint64_t blocks = cfg->end_block > cfg->first_block
+					  ? cfg->end_block - cfg->first_block
+					  : 0;
 
 		/* several blocks per unit of work when there are many: a worker
 		 * and the writer then meet (lock, wake up) a few times less */
@@ -339,7 +342,7 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 		sh.total = (blocks + sh.per_unit - 1) / sh.per_unit;
 	}
 	sh.window = 2 * (uint64_t)n + 2;
-	sh.next = 0;  /* units, counted from this run's first block */
+	sh.next = 0; /* units, counted from this run's first block */
 	sh.inline_write = n >= 2 && sh.total >= 2;
 	pthread_mutex_init(&sh.mu, NULL);
 	pthread_condattr_init(&ca);
@@ -363,7 +366,8 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 			struct otelsim_error te;
 
 			memset(&te, 0, sizeof(te));
-			error_set(&te, OTELSIM_ENOMEM, "cannot start a render thread: %s", strerror(e));
+			error_set(&te, OTELSIM_ENOMEM, "cannot start a render thread: %s",
+				  strerror(e));
 			fail_shared(&sh, &te);
 			break;
 		}

@@ -31,9 +31,9 @@
 
 /* One unit of work: its blocks' bytes and counts, together. */
 struct pipe_block {
-	uint64_t index;          /* the unit's first block */
-	struct strbuf data;      /* encoded records (gzip members with gzip) */
-	struct strbuf text;      /* console lines, when asked */
+	uint64_t index;     /* the unit's first block */
+	struct strbuf data; /* encoded records (gzip members with gzip) */
+	struct strbuf text; /* console lines, when asked */
 	uint64_t ntraces, nspans, nerrors, nrecords;
 	int64_t min_start_ns, max_end_ns;
 };
@@ -42,16 +42,16 @@ struct pipeline_cfg {
 	const struct plan *plan;
 	int format, framing;
 	bool gzip;
-	int console;             /* 0 none, 1 span lines, 2 with attributes */
+	int console; /* 0 none, 1 span lines, 2 with attributes */
 	uint64_t first_block, end_block;
 	unsigned threads;
-	unsigned max_blocks_per_unit;  /* blocks a worker renders at a time (and
+	unsigned max_blocks_per_unit; /* blocks a worker renders at a time (and
 					  between two consume calls); 0 or 1: one */
 	/* called in block order, one call at a time (from the calling thread
 	 * with one worker, from the workers with more); non-zero stops */
 	int (*consume)(void *ctx, const struct pipe_block *b, struct otelsim_error *err);
 	void *ctx;
-	const _Atomic int *cancel;  /* may be NULL; set asynchronously to stop early */
+	const _Atomic int *cancel; /* may be NULL; set asynchronously to stop early */
 };
 
 int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err);

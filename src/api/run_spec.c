@@ -26,7 +26,8 @@ static const struct scenario *find_or_suggest(const struct model *m, const char 
 		}
 	}
 	if (best)
-		error_set(err, OTELSIM_EUSAGE, "unknown scenario '%s' (did you mean '%s'?)", name, best);
+		error_set(err, OTELSIM_EUSAGE, "unknown scenario '%s' (did you mean '%s'?)", name,
+			  best);
 	else
 		error_set(err, OTELSIM_EUSAGE,
 			  "unknown scenario '%s' (see 'otelsim list' for the names)", name);
@@ -48,7 +49,8 @@ static void shard_range(const struct otelsim_render_options *o, uint64_t nblocks
 			uint64_t *end)
 {
 	if (o->shard_count > 1 && o->shard_index >= 1 && o->shard_index <= o->shard_count) {
-		*first = (uint64_t)((unsigned __int128)nblocks * (o->shard_index - 1) / o->shard_count);
+		*first = (uint64_t)((unsigned __int128)nblocks * (o->shard_index - 1) /
+				    o->shard_count);
 		*end = (uint64_t)((unsigned __int128)nblocks * o->shard_index / o->shard_count);
 	} else {
 		*first = 0;
@@ -123,8 +125,9 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 	memset(rs, 0, sizeof(*rs));
 	arena_init(&rs->arena, 4096);
 	p->model = m;
-	p->traces_per_block = o->traces_per_record ? o->traces_per_record
-			    : c->traces_per_record ? c->traces_per_record : 64;
+	p->traces_per_block = o->traces_per_record   ? o->traces_per_record
+			      : c->traces_per_record ? c->traces_per_record
+						     : 64;
 	p->start_ns = o->start_set ? o->start_ns : c->default_start_ns;
 	p->interval_ns = c->default_interval_ns;
 	p->seed = c->default_seed;
@@ -176,15 +179,18 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 
 				if (!s->reference && has_any_tag(s, o->tags, o->ntags))
 					return error_set(err, OTELSIM_EUSAGE,
-							 "no scenario %s has a workload_weight above 0 ('%s' has "
-							 "%g: render it with --each-once or 'otelsim scenario "
+							 "no scenario %s has a workload_weight "
+							 "above 0 ('%s' has "
+							 "%g: render it with --each-once or "
+							 "'otelsim scenario "
 							 "--name %s')",
-							 o->ntags ? "with those tags" : "loaded", s->name,
-							 s->weight, s->name);
+							 o->ntags ? "with those tags" : "loaded",
+							 s->name, s->weight, s->name);
 			}
 			if (o->ntags)
-				return error_set(err, OTELSIM_EUSAGE,
-						 "no scenario has any of the tags given with --tags");
+				return error_set(
+					err, OTELSIM_EUSAGE,
+					"no scenario has any of the tags given with --tags");
 			return error_set(err, OTELSIM_EUSAGE, "no scenarios to run (none loaded%s)",
 					 o->each_once ? "" : " with a workload_weight above 0");
 		}

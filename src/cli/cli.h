@@ -35,20 +35,20 @@ enum {
 
 struct cli {
 	const char *prog;
-	const char *cmd;        /* subcommand name */
+	const char *cmd; /* subcommand name */
 	unsigned cmd_bit;
-	char **args;            /* positional arguments after the subcommand */
+	char **args; /* positional arguments after the subcommand */
 	size_t nargs;
 	bool help, quiet;
 	/* project */
-	const char *root;       /* data root: config/ conventions/ scenarios/ */
+	const char *root; /* data root: config/ conventions/ scenarios/ */
 	const char *config, *semconv, *scenarios_dir, *vendor, *service_name;
 	uint64_t max_spans;
 	/* render */
 	struct otelsim_render_options ro;
 	const char *out;
-	const char *name;       /* --name */
-	const char *category;   /* render --category */
+	const char *name;     /* --name */
+	const char *category; /* render --category */
 	char **tags;
 	size_t ntags;
 	int show_spans;
@@ -65,7 +65,7 @@ struct cli {
 /* Parse argv into *c (command found or NULL). On error prints and returns 2. */
 int cli_parse(struct cli *c, int argc, char **argv);
 void cli_release(struct cli *c);
-void cli_print_options(unsigned cmd_bit);  /* the option part of --help */
+void cli_print_options(unsigned cmd_bit); /* the option part of --help */
 
 /* Load the project per the options; prints the error and returns its exit code. */
 int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struct otelsim **out);

@@ -23,8 +23,8 @@ int cmd_list(struct cli *c)
 	n = otelsim_scenario_count(os);
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			printf("%-*s  %-*s  %6s  %-*s  %s\n", (int)wname, "NAME", (int)wcat, "CATEGORY",
-			       "WEIGHT", (int)wtags, "TAGS", "DESCRIPTION");
+			printf("%-*s  %-*s  %6s  %-*s  %s\n", (int)wname, "NAME", (int)wcat,
+			       "CATEGORY", "WEIGHT", (int)wtags, "TAGS", "DESCRIPTION");
 		for (size_t i = 0; i < n; i++) {
 			struct otelsim_scenario_info si;
 			struct strbuf tags = STRBUF_INIT;
@@ -40,9 +40,9 @@ int cmd_list(struct cli *c)
 				wcat = strlen(si.category) > wcat ? strlen(si.category) : wcat;
 				wtags = tags.len > wtags ? tags.len : wtags;
 			} else {
-				printf("%-*s  %-*s  %6g  %-*s  %s\n", (int)wname, si.name, (int)wcat,
-				       si.category[0] ? si.category : "-", si.weight, (int)wtags,
-				       tags.len ? tags.buf : "-", si.description);
+				printf("%-*s  %-*s  %6g  %-*s  %s\n", (int)wname, si.name,
+				       (int)wcat, si.category[0] ? si.category : "-", si.weight,
+				       (int)wtags, tags.len ? tags.buf : "-", si.description);
 			}
 			strbuf_release(&tags);
 		}

@@ -24,15 +24,26 @@ typedef Opentelemetry__Proto__Trace__V1__Span Span;
 
 /* Attributes worth a place on a span's line, in this order. */
 static const char *const key_attrs[] = {
-	"http.request.method", "http.route", "url.full", "http.response.status_code",
-	"db.system.name", "db.query.summary", "db.operation.name", "rpc.method",
-	"messaging.system", "messaging.destination.name", "gen_ai.operation.name",
-	"gen_ai.request.model", "mcp.method.name", "retry.attempt", "error.type",
+	"http.request.method",
+	"http.route",
+	"url.full",
+	"http.response.status_code",
+	"db.system.name",
+	"db.query.summary",
+	"db.operation.name",
+	"rpc.method",
+	"messaging.system",
+	"messaging.destination.name",
+	"gen_ai.operation.name",
+	"gen_ai.request.model",
+	"mcp.method.name",
+	"retry.attempt",
+	"error.type",
 };
 #define MAX_KEY_ATTRS 4
 
 struct shown_span {
-	Span *span;               /* owned by the unpacked message in `msgs` */
+	Span *span; /* owned by the unpacked message in `msgs` */
 	const char *service;
 	int depth;
 	int printed;
@@ -50,11 +61,11 @@ struct show {
 	bool filter;
 	struct trace_acc *traces;
 	size_t ntraces;
-	ProtobufCMessage **msgs;  /* kept alive: spans point into them */
+	ProtobufCMessage **msgs; /* kept alive: spans point into them */
 	size_t nmsgs;
 	uint64_t metric_points, log_records, spans_seen;
-	bool more;                /* traces left out by --limit */
-	uint64_t kind_limit;      /* points and records shown of each kind: limit * 50 */
+	bool more;           /* traces left out by --limit */
+	uint64_t kind_limit; /* points and records shown of each kind: limit * 50 */
 	int failed;
 };
 
@@ -124,8 +135,9 @@ static const char *service_of(KeyValue **kv, size_t n)
 {
 	const KeyValue *s = find_attr(kv, n, "service.name");
 
-	return s && s->value && s->value->value_case ==
-				     OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
+	return s && s->value &&
+			       s->value->value_case ==
+				       OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE
 		       ? s->value->string_value
 		       : "?";
 }
@@ -232,7 +244,7 @@ static int take_traces(struct show *sh, const uint8_t *data, size_t len)
 }
 
 static const char *const kind_names[] = { "unspecified", "internal", "server",
-					   "client",      "producer", "consumer" };
+					  "client",      "producer", "consumer" };
 
 static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t t0, int depth)
 {
@@ -247,10 +259,13 @@ static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t 
 	ms_text(&line, (int64_t)(s->start_time_unix_nano - t0));
 	strbuf_addch(&line, ' ');
 	ms_text(&line, (int64_t)(s->end_time_unix_nano - s->start_time_unix_nano));
-	if (s->status && s->status->code == OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR)
+	if (s->status &&
+	    s->status->code ==
+		    OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR)
 		strbuf_addf(&line, " ERROR%s%s", s->status->message[0] ? ": " : "",
 			    s->status->message);
-	for (size_t k = 0; k < sizeof(key_attrs) / sizeof(key_attrs[0]) && shown < MAX_KEY_ATTRS; k++) {
+	for (size_t k = 0; k < sizeof(key_attrs) / sizeof(key_attrs[0]) && shown < MAX_KEY_ATTRS;
+	     k++) {
 		const KeyValue *kv = find_attr(s->attributes, s->n_attributes, key_attrs[k]);
 
 		if (!kv)
@@ -342,8 +357,9 @@ static void print_traces(struct show *sh)
 			for (size_t k = 0; k < t->n; k++) {
 				if (t->spans[k].printed || has_parent_here(t, t->spans[k].span))
 					continue;
-				if (best == t->n || t->spans[k].span->start_time_unix_nano <
-							    t->spans[best].span->start_time_unix_nano)
+				if (best == t->n ||
+				    t->spans[k].span->start_time_unix_nano <
+					    t->spans[best].span->start_time_unix_nano)
 					best = k;
 			}
 			if (best == t->n)
@@ -396,58 +412,75 @@ static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
 				switch (m->data_case) {
 				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE:
 				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM: {
-					bool gauge = m->data_case ==
-						     OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
-					size_t n = gauge ? m->gauge->n_data_points : m->sum->n_data_points;
+					bool gauge =
+						m->data_case ==
+						OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
+					size_t n = gauge ? m->gauge->n_data_points
+							 : m->sum->n_data_points;
 
 					for (size_t p = 0; p < n; p++) {
-						Opentelemetry__Proto__Metrics__V1__NumberDataPoint *dp =
-							gauge ? m->gauge->data_points[p] : m->sum->data_points[p];
+						Opentelemetry__Proto__Metrics__V1__NumberDataPoint
+							*dp = gauge ? m->gauge->data_points[p]
+								    : m->sum->data_points[p];
 
-						if (dp->value_case == OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_INT)
+						if (dp->value_case ==
+						    OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_INT)
 							num[fmt_i64(num, dp->as_int)] = '\0';
 						else
 							num[fmt_double(num, dp->as_double)] = '\0';
-						point_line(sh, svc, m->name, m->unit, gauge ? "gauge" : "sum",
-							   dp->attributes, dp->n_attributes, dp->time_unix_nano, num);
+						point_line(sh, svc, m->name, m->unit,
+							   gauge ? "gauge" : "sum", dp->attributes,
+							   dp->n_attributes, dp->time_unix_nano,
+							   num);
 					}
 					break;
 				}
 				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM:
 					for (size_t p = 0; p < m->histogram->n_data_points; p++) {
-						Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *dp =
-							m->histogram->data_points[p];
+						Opentelemetry__Proto__Metrics__V1__HistogramDataPoint
+							*dp = m->histogram->data_points[p];
 
-						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] = '\0';
-						snprintf(v, sizeof(v), "count=%llu sum=%s buckets=%zu",
-							 (unsigned long long)dp->count, num, dp->n_bucket_counts);
-						point_line(sh, svc, m->name, m->unit, "histogram", dp->attributes,
-							   dp->n_attributes, dp->time_unix_nano, v);
+						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] =
+							'\0';
+						snprintf(v, sizeof(v),
+							 "count=%llu sum=%s buckets=%zu",
+							 (unsigned long long)dp->count, num,
+							 dp->n_bucket_counts);
+						point_line(sh, svc, m->name, m->unit, "histogram",
+							   dp->attributes, dp->n_attributes,
+							   dp->time_unix_nano, v);
 					}
 					break;
 				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM:
-					for (size_t p = 0; p < m->exponential_histogram->n_data_points; p++) {
-						Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint *dp =
-							m->exponential_histogram->data_points[p];
+					for (size_t p = 0;
+					     p < m->exponential_histogram->n_data_points; p++) {
+						Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint
+							*dp = m->exponential_histogram
+								      ->data_points[p];
 
-						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] = '\0';
+						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] =
+							'\0';
 						snprintf(v, sizeof(v), "count=%llu sum=%s scale=%d",
-							 (unsigned long long)dp->count, num, dp->scale);
-						point_line(sh, svc, m->name, m->unit, "exponential_histogram",
-							   dp->attributes, dp->n_attributes, dp->time_unix_nano, v);
+							 (unsigned long long)dp->count, num,
+							 dp->scale);
+						point_line(sh, svc, m->name, m->unit,
+							   "exponential_histogram", dp->attributes,
+							   dp->n_attributes, dp->time_unix_nano, v);
 					}
 					break;
 				case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUMMARY:
 					for (size_t p = 0; p < m->summary->n_data_points; p++) {
-						Opentelemetry__Proto__Metrics__V1__SummaryDataPoint *dp =
-							m->summary->data_points[p];
+						Opentelemetry__Proto__Metrics__V1__SummaryDataPoint
+							*dp = m->summary->data_points[p];
 
 						num[fmt_double(num, dp->sum)] = '\0';
 						num2[fmt_u64(num2, dp->count)] = '\0';
-						snprintf(v, sizeof(v), "count=%s sum=%s quantiles=%zu", num2, num,
+						snprintf(v, sizeof(v),
+							 "count=%s sum=%s quantiles=%zu", num2, num,
 							 dp->n_quantile_values);
-						point_line(sh, svc, m->name, m->unit, "summary", dp->attributes,
-							   dp->n_attributes, dp->time_unix_nano, v);
+						point_line(sh, svc, m->name, m->unit, "summary",
+							   dp->attributes, dp->n_attributes,
+							   dp->time_unix_nano, v);
 					}
 					break;
 				default:
@@ -528,7 +561,7 @@ static int show_file(struct show *sh, const char *path)
 		int bad = 0;
 
 		if (ferror(stdout))
-			break;  /* nobody reads on (`| head`): main says so and exits 1 */
+			break; /* nobody reads on (`| head`): main says so and exits 1 */
 		if (rec.empty)
 			continue;
 		if (rec.signal == OTELSIM_TRACES)
@@ -538,8 +571,8 @@ static int show_file(struct show *sh, const char *path)
 		else
 			bad = take_logs(sh, rec.data, rec.len);
 		if (bad) {
-			fprintf(stderr, "%s: %s: record %llu: cannot decode it\n", sh->c->prog, path,
-				(unsigned long long)rec.index);
+			fprintf(stderr, "%s: %s: record %llu: cannot decode it\n", sh->c->prog,
+				path, (unsigned long long)rec.index);
 			reader_free(r);
 			return EXIT_USAGE;
 		}
@@ -569,7 +602,8 @@ int cmd_show(struct cli *c)
 	}
 	if (c->trace_id) {
 		if (hex_decode(c->trace_id, strlen(c->trace_id), sh.want_trace, 16)) {
-			cli_usage_error(c, "--trace: expected 32 hex digits, got '%s'", c->trace_id);
+			cli_usage_error(c, "--trace: expected 32 hex digits, got '%s'",
+					c->trace_id);
 			return EXIT_USAGE;
 		}
 		sh.filter = true;
@@ -581,14 +615,20 @@ int cmd_show(struct cli *c)
 	if (rc == EXIT_OK) {
 		print_traces(&sh);
 		if (sh.filter && !sh.ntraces) {
-			fprintf(stderr, "%s: no trace %s in %zu file(s)\n", c->prog, c->trace_id, npaths);
+			fprintf(stderr, "%s: no trace %s in %zu file(s)\n", c->prog, c->trace_id,
+				npaths);
 			rc = EXIT_RUNTIME;
 		}
 		if (!c->quiet && sh.more)
-			fprintf(stderr, "%s: showed %zu trace%s; the files hold more (--limit N shows more)\n",
+			fprintf(stderr,
+				"%s: showed %zu trace%s; the files hold more (--limit N shows "
+				"more)\n",
 				c->prog, sh.ntraces, sh.ntraces == 1 ? "" : "s");
-		if (!c->quiet && (sh.metric_points > sh.kind_limit || sh.log_records > sh.kind_limit))
-			fprintf(stderr, "%s: showed the first %llu metric points and log records of each kind (--limit)\n",
+		if (!c->quiet &&
+		    (sh.metric_points > sh.kind_limit || sh.log_records > sh.kind_limit))
+			fprintf(stderr,
+				"%s: showed the first %llu metric points and log records of each "
+				"kind (--limit)\n",
 				c->prog, (unsigned long long)sh.kind_limit);
 	}
 	read_paths_free(paths, npaths);

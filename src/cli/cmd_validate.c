@@ -19,9 +19,9 @@
 #include "load/load.h"
 
 struct tally {
-	size_t checked;  /* files and registries looked at */
-	size_t invalid;  /* the user's files are wrong: exit 2 */
-	size_t failed;   /* the machine failed us: exit 1 */
+	size_t checked; /* files and registries looked at */
+	size_t invalid; /* the user's files are wrong: exit 2 */
+	size_t failed;  /* the machine failed us: exit 1 */
 };
 
 static void count(struct tally *t, int status)
@@ -133,7 +133,8 @@ int cmd_validate(struct cli *c)
 		rc = cli_load(c, NULL, 0, &os);
 		if (!rc) {
 			if (!c->quiet)
-				fprintf(stderr, "%s: %zu scenarios valid\n", c->prog, otelsim_scenario_count(os));
+				fprintf(stderr, "%s: %zu scenarios valid\n", c->prog,
+					otelsim_scenario_count(os));
 			otelsim_free(os);
 		}
 		return rc;
@@ -160,7 +161,8 @@ int cmd_validate(struct cli *c)
 	}
 	if (!c->quiet) {
 		if (t.failed)
-			fprintf(stderr, "%s: %zu file%s checked, %zu invalid, %zu could not be checked\n",
+			fprintf(stderr,
+				"%s: %zu file%s checked, %zu invalid, %zu could not be checked\n",
 				c->prog, t.checked, t.checked == 1 ? "" : "s", t.invalid, t.failed);
 		else
 			fprintf(stderr, "%s: %zu file%s checked, %zu invalid\n", c->prog, t.checked,

@@ -30,7 +30,7 @@ void cli_install_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;  /* the second Ctrl-C is not caught: it ends us */
+	sa.sa_flags = SA_RESETHAND; /* the second Ctrl-C is not caught: it ends us */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -173,8 +173,8 @@ void cli_print_warnings(const struct cli *c, const struct otelsim *os, size_t mo
 		}
 	}
 	if (left)
-		fprintf(stderr, "%s: warning: %zu more (otelsim validate lists them all)\n", c->prog,
-			left);
+		fprintf(stderr, "%s: warning: %zu more (otelsim validate lists them all)\n",
+			c->prog, left);
 }
 
 void human_count(char *buf, size_t n, uint64_t v)

@@ -106,8 +106,9 @@ int cli_generate(struct cli *c, struct otelsim *os)
 			break;
 	}
 	if (rc == EXIT_OK && !rendered) {
-		cli_usage_error(c, c->category ? "no scenario in category '%s' (see 'otelsim list')"
-					       : "no scenarios to render%s",
+		cli_usage_error(c,
+				c->category ? "no scenario in category '%s' (see 'otelsim list')"
+					    : "no scenarios to render%s",
 				c->category ? c->category : "");
 		return EXIT_USAGE;
 	}

@@ -96,7 +96,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "\nRun 'otelsim --help' for the options.\n");
 			rc = EXIT_USAGE;
 		} else {
-			cli_usage_error(&c, "no command given (one of: list, validate, scenario, run, render, show)");
+			cli_usage_error(&c, "no command given (one of: list, validate, scenario, "
+					    "run, render, show)");
 			rc = EXIT_USAGE;
 		}
 		cli_release(&c);

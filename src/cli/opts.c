@@ -16,11 +16,39 @@
 #include "util/timefmt.h"
 
 enum opt_id {
-	O_OUT, O_FORMAT, O_FRAMING, O_GZIP, O_SEED, O_START, O_COUNT, O_INTERVAL,
-	O_SCENARIOS_DIR, O_CONFIG, O_SEMCONV, O_SCHEMA_PATH, O_SERVICE_NAME, O_VENDOR,
-	O_THREADS, O_SHARD, O_MAX_SPANS, O_NAME, O_TAGS, O_EACH_ONCE, O_CATEGORY,
-	O_DATASET, O_QUIET, O_SHOW_SPANS, O_SHOW_FULL_SPANS, O_ENDPOINT, O_PROTOCOL,
-	O_HEADER, O_TRACE, O_LIMIT, O_HELP, O_VERSION, O_COUNT_OF_OPTIONS
+	O_OUT,
+	O_FORMAT,
+	O_FRAMING,
+	O_GZIP,
+	O_SEED,
+	O_START,
+	O_COUNT,
+	O_INTERVAL,
+	O_SCENARIOS_DIR,
+	O_CONFIG,
+	O_SEMCONV,
+	O_SCHEMA_PATH,
+	O_SERVICE_NAME,
+	O_VENDOR,
+	O_THREADS,
+	O_SHARD,
+	O_MAX_SPANS,
+	O_NAME,
+	O_TAGS,
+	O_EACH_ONCE,
+	O_CATEGORY,
+	O_DATASET,
+	O_QUIET,
+	O_SHOW_SPANS,
+	O_SHOW_FULL_SPANS,
+	O_ENDPOINT,
+	O_PROTOCOL,
+	O_HEADER,
+	O_TRACE,
+	O_LIMIT,
+	O_HELP,
+	O_VERSION,
+	O_COUNT_OF_OPTIONS
 };
 
 struct opt_def {
@@ -30,78 +58,174 @@ struct opt_def {
 	const char *env[2]; /* environment variables, first wins */
 	unsigned cmds;
 	const char *help;
-	const char *expect;  /* what a valid value looks like, for messages */
+	const char *expect; /* what a valid value looks like, for messages */
 };
 
 static const struct opt_def opts[] = {
-	{ O_OUT, "out", "DIR", { "OTELSIM_OUT" }, CMD_GEN,
-	  "where datasets go (default: out)" },
-	{ O_FORMAT, "format", "FMT", { "OTELSIM_FORMAT" }, CMD_GEN,
+	{ O_OUT, "out", "DIR", { "OTELSIM_OUT" }, CMD_GEN, "where datasets go (default: out)" },
+	{ O_FORMAT,
+	  "format",
+	  "FMT",
+	  { "OTELSIM_FORMAT" },
+	  CMD_GEN,
 	  "otlp (protobuf, default) or otlp-json (JSON lines)",
 	  "otlp (or protobuf) or otlp-json (or json)" },
-	{ O_FRAMING, "framing", "F", { "OTELSIM_FRAMING" }, CMD_GEN,
+	{ O_FRAMING,
+	  "framing",
+	  "F",
+	  { "OTELSIM_FRAMING" },
+	  CMD_GEN,
 	  "protobuf record framing: be32 (4-byte length, the Collector's; default) or varint",
 	  "be32 or varint" },
-	{ O_GZIP, "gzip", NULL, { "OTELSIM_GZIP" }, CMD_GEN,
+	{ O_GZIP,
+	  "gzip",
+	  NULL,
+	  { "OTELSIM_GZIP" },
+	  CMD_GEN,
 	  "gzip the data files (deterministic: no timestamp)" },
-	{ O_SEED, "seed", "N", { "OTELSIM_SEED" }, CMD_GEN,
+	{ O_SEED,
+	  "seed",
+	  "N",
+	  { "OTELSIM_SEED" },
+	  CMD_GEN,
 	  "random seed: an integer, or any text (hashed); default: the scenario's, else config's",
 	  "an integer or a word" },
-	{ O_START, "start", "TIME", { "OTELSIM_START" }, CMD_GEN,
+	{ O_START,
+	  "start",
+	  "TIME",
+	  { "OTELSIM_START" },
+	  CMD_GEN,
 	  "virtual start time, RFC 3339 or 'now' (default 2026-01-01T00:00:00Z)",
 	  "an RFC 3339 time like 2026-01-01T00:00:00Z, or now" },
-	{ O_COUNT, "count", "N", { "OTELSIM_COUNT" }, CMD_SCENARIO | CMD_RUN,
+	{ O_COUNT,
+	  "count",
+	  "N",
+	  { "OTELSIM_COUNT" },
+	  CMD_SCENARIO | CMD_RUN,
 	  "traces to generate (default: the scenario's repeat_count, else config's)",
 	  "a whole number up to 10^12" },
-	{ O_INTERVAL, "interval", "MS", { "OTELSIM_INTERVAL" }, CMD_GEN,
+	{ O_INTERVAL,
+	  "interval",
+	  "MS",
+	  { "OTELSIM_INTERVAL" },
+	  CMD_GEN,
 	  "time between trace starts: milliseconds or a duration like 1.5s",
 	  "milliseconds or a duration like 250ms or 1.5s" },
-	{ O_SCENARIOS_DIR, "scenarios-dir", "DIR", { "SCENARIOS_DIR", "OTELSIM_SCENARIOS_DIR" },
-	  CMD_LOADS, "scenario folder (default: the bundled scenarios/)" },
-	{ O_CONFIG, "config", "FILE", { "OTELSIM_CONFIG" }, CMD_LOADS,
+	{ O_SCENARIOS_DIR,
+	  "scenarios-dir",
+	  "DIR",
+	  { "SCENARIOS_DIR", "OTELSIM_SCENARIOS_DIR" },
+	  CMD_LOADS,
+	  "scenario folder (default: the bundled scenarios/)" },
+	{ O_CONFIG,
+	  "config",
+	  "FILE",
+	  { "OTELSIM_CONFIG" },
+	  CMD_LOADS,
 	  "config file (default: the bundled config/config.yaml)" },
-	{ O_SEMCONV, "semconv", "PATH", { "SEMCONV", "TELEMETRY_SIMULATOR_SCHEMA_PATH" }, CMD_LOADS,
+	{ O_SEMCONV,
+	  "semconv",
+	  "PATH",
+	  { "SEMCONV", "TELEMETRY_SIMULATOR_SCHEMA_PATH" },
+	  CMD_LOADS,
 	  "semantic-conventions registry: a file or a folder, read beside the bundled one" },
 	{ O_SCHEMA_PATH, "schema-path", "PATH", { NULL }, CMD_LOADS, "same as --semconv" },
-	{ O_SERVICE_NAME, "service-name", "NAME", { "OTELSIM_SERVICE_NAME" }, CMD_LOADS,
+	{ O_SERVICE_NAME,
+	  "service-name",
+	  "NAME",
+	  { "OTELSIM_SERVICE_NAME" },
+	  CMD_LOADS,
 	  "service.name of spans without a service (default: otelsim)",
 	  "a non-empty name" },
-	{ O_VENDOR, "vendor", "NAME", { "VENDOR", "TELEMETRY_SIMULATOR_ATTR_PREFIX" }, CMD_LOADS,
+	{ O_VENDOR,
+	  "vendor",
+	  "NAME",
+	  { "VENDOR", "TELEMETRY_SIMULATOR_ATTR_PREFIX" },
+	  CMD_LOADS,
 	  "emit vendor.* span types and attributes as NAME.* (default: vendor; NAME like acme, "
 	  "acme_corp or com.acme)",
 	  LOAD_VENDOR_RULE },
-	{ O_THREADS, "threads", "N", { "OTELSIM_THREADS" }, CMD_GEN,
+	{ O_THREADS,
+	  "threads",
+	  "N",
+	  { "OTELSIM_THREADS" },
+	  CMD_GEN,
 	  "render threads (default: the CPU count); output bytes never depend on it",
 	  "a number from 1 to 256" },
-	{ O_SHARD, "shard", "K/N", { "OTELSIM_SHARD" }, CMD_GEN,
+	{ O_SHARD,
+	  "shard",
+	  "K/N",
+	  { "OTELSIM_SHARD" },
+	  CMD_GEN,
 	  "render only shard K of N (1-based); shards' files concatenated = the whole",
 	  "K/N with 1 <= K <= N, like 2/3" },
-	{ O_MAX_SPANS, "max-spans-per-trace", "N", { "OTELSIM_MAX_SPANS_PER_TRACE" }, CMD_LOADS,
+	{ O_MAX_SPANS,
+	  "max-spans-per-trace",
+	  "N",
+	  { "OTELSIM_MAX_SPANS_PER_TRACE" },
+	  CMD_LOADS,
 	  "refuse scenarios whose worst case exceeds N spans per trace (default 10000)",
 	  "a number from 1 to 100000000" },
 	{ O_NAME, "name", "NAME", { NULL }, CMD_SCENARIO, "the scenario to render" },
-	{ O_TAGS, "tags", "A,B", { NULL }, CMD_RUN | CMD_LIST,
+	{ O_TAGS,
+	  "tags",
+	  "A,B",
+	  { NULL },
+	  CMD_RUN | CMD_LIST,
 	  "only scenarios with any of these tags" },
-	{ O_EACH_ONCE, "each-once", NULL, { NULL }, CMD_RUN,
+	{ O_EACH_ONCE,
+	  "each-once",
+	  NULL,
+	  { NULL },
+	  CMD_RUN,
 	  "run every (tagged) scenario once instead of weighted random picks" },
-	{ O_CATEGORY, "category", "C", { NULL }, CMD_RENDER | CMD_LIST,
+	{ O_CATEGORY,
+	  "category",
+	  "C",
+	  { NULL },
+	  CMD_RENDER | CMD_LIST,
 	  "only scenarios of this category (their first folder)" },
-	{ O_DATASET, "dataset", "NAME", { NULL }, CMD_RUN,
+	{ O_DATASET,
+	  "dataset",
+	  "NAME",
+	  { NULL },
+	  CMD_RUN,
 	  "folder name of a mixed run's dataset (default: mixed)" },
 	{ O_QUIET, "quiet", NULL, { NULL }, CMD_ALL, "no progress bar, no summary" },
 	{ O_SHOW_SPANS, "show-spans", NULL, { NULL }, CMD_GEN, "print each span as it is made" },
-	{ O_SHOW_FULL_SPANS, "show-full-spans", NULL, { NULL }, CMD_GEN,
+	{ O_SHOW_FULL_SPANS,
+	  "show-full-spans",
+	  NULL,
+	  { NULL },
+	  CMD_GEN,
 	  "print each span with its attributes, events and links" },
-	{ O_ENDPOINT, "endpoint", "URL", { "OTELSIM_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
-	  CMD_SCENARIO | CMD_RUN, "send to this OTLP endpoint instead of (or with --out, as well as) files" },
-	{ O_PROTOCOL, "protocol", "P", { NULL }, CMD_SCENARIO | CMD_RUN,
+	{ O_ENDPOINT,
+	  "endpoint",
+	  "URL",
+	  { "OTELSIM_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
+	  CMD_SCENARIO | CMD_RUN,
+	  "send to this OTLP endpoint instead of (or with --out, as well as) files" },
+	{ O_PROTOCOL,
+	  "protocol",
+	  "P",
+	  { NULL },
+	  CMD_SCENARIO | CMD_RUN,
 	  "http/protobuf (default), http/json or grpc",
 	  "http/protobuf, http/json or grpc" },
-	{ O_HEADER, "header", "'K: V'", { NULL }, CMD_SCENARIO | CMD_RUN,
+	{ O_HEADER,
+	  "header",
+	  "'K: V'",
+	  { NULL },
+	  CMD_SCENARIO | CMD_RUN,
 	  "extra request header (repeatable)",
 	  "'Name: value'" },
 	{ O_TRACE, "trace", "ID", { NULL }, CMD_SHOW, "show only this trace (hex id)" },
-	{ O_LIMIT, "limit", "N", { NULL }, CMD_SHOW, "show at most N traces (default 20)",
+	{ O_LIMIT,
+	  "limit",
+	  "N",
+	  { NULL },
+	  CMD_SHOW,
+	  "show at most N traces (default 20)",
 	  "a whole number" },
 	{ O_HELP, "help", NULL, { NULL }, CMD_ALL, "this help" },
 	{ O_VERSION, "version", NULL, { NULL }, CMD_ALL, "print the version" },
@@ -113,8 +237,8 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } commands[] = {
-	{ "list", CMD_LIST },     { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
-	{ "run", CMD_RUN },       { "render", CMD_RENDER },     { "show", CMD_SHOW },
+	{ "list", CMD_LIST }, { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
+	{ "run", CMD_RUN },   { "render", CMD_RENDER },     { "show", CMD_SHOW },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -128,7 +252,8 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "", c->cmd ? c->cmd : "");
+	fprintf(stderr, "\nTry '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "",
+		c->cmd ? c->cmd : "");
 }
 
 void cli_print_options(unsigned cmd_bit)
@@ -139,10 +264,12 @@ void cli_print_options(unsigned cmd_bit)
 
 		if (!(o->cmds & cmd_bit))
 			continue;
-		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "",
+			 o->arg ? o->arg : "");
 		printf("  %-28s %s", left, o->help);
 		if (o->env[0])
-			printf(" [env %s%s%s]", o->env[0], o->env[1] ? ", " : "", o->env[1] ? o->env[1] : "");
+			printf(" [env %s%s%s]", o->env[0], o->env[1] ? ", " : "",
+			       o->env[1] ? o->env[1] : "");
 		printf("\n");
 	}
 }
@@ -256,7 +383,10 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 	int64_t ns;
 
 	switch (o->id) {
-	case O_OUT: c->out = v; c->out_set = true; break;
+	case O_OUT:
+		c->out = v;
+		c->out_set = true;
+		break;
 	case O_FORMAT:
 		if (!strcmp(v, "otlp") || !strcmp(v, "protobuf") || !strcmp(v, "otlp-proto"))
 			ro->format = OTELSIM_FORMAT_OTLP;
@@ -275,7 +405,9 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		else
 			goto bad;
 		break;
-	case O_GZIP: ro->gzip = true; break;
+	case O_GZIP:
+		ro->gzip = true;
+		break;
 	case O_SEED:
 		if (parse_u64(v, UINT64_MAX, &u) == 0)
 			ro->seed = u;
@@ -303,17 +435,23 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		ro->interval_ns = ns;
 		ro->interval_set = true;
 		break;
-	case O_SCENARIOS_DIR: c->scenarios_dir = v; break;
-	case O_CONFIG: c->config = v; break;
+	case O_SCENARIOS_DIR:
+		c->scenarios_dir = v;
+		break;
+	case O_CONFIG:
+		c->config = v;
+		break;
 	case O_SEMCONV:
-	case O_SCHEMA_PATH: c->semconv = v; break;
+	case O_SCHEMA_PATH:
+		c->semconv = v;
+		break;
 	case O_SERVICE_NAME:
 		if (!*v)
 			goto bad;
 		c->service_name = v;
 		break;
 	case O_VENDOR:
-		if (load_check_vendor(v, NULL))  /* the loader's rule, checked early */
+		if (load_check_vendor(v, NULL)) /* the loader's rule, checked early */
 			goto bad;
 		c->vendor = v;
 		break;
@@ -338,18 +476,35 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 			goto bad;
 		c->max_spans = u;
 		break;
-	case O_NAME: c->name = v; break;
+	case O_NAME:
+		c->name = v;
+		break;
 	case O_TAGS:
 		if (push_csv(&c->tags, &c->ntags, v))
 			goto oom;
 		break;
-	case O_EACH_ONCE: ro->each_once = true; break;
-	case O_CATEGORY: c->category = v; break;
-	case O_DATASET: ro->dataset = v; break;
-	case O_QUIET: c->quiet = true; break;
-	case O_SHOW_SPANS: if (c->show_spans < 1) c->show_spans = 1; break;
-	case O_SHOW_FULL_SPANS: c->show_spans = 2; break;
-	case O_ENDPOINT: c->endpoint = v; break;
+	case O_EACH_ONCE:
+		ro->each_once = true;
+		break;
+	case O_CATEGORY:
+		c->category = v;
+		break;
+	case O_DATASET:
+		ro->dataset = v;
+		break;
+	case O_QUIET:
+		c->quiet = true;
+		break;
+	case O_SHOW_SPANS:
+		if (c->show_spans < 1)
+			c->show_spans = 1;
+		break;
+	case O_SHOW_FULL_SPANS:
+		c->show_spans = 2;
+		break;
+	case O_ENDPOINT:
+		c->endpoint = v;
+		break;
 	case O_PROTOCOL:
 		if (strcmp(v, "http/protobuf") && strcmp(v, "http/json") && strcmp(v, "grpc"))
 			goto bad;
@@ -361,14 +516,19 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		if (push_copy(&c->headers, &c->nheaders, v, strlen(v)))
 			goto oom;
 		break;
-	case O_TRACE: c->trace_id = v; break;
+	case O_TRACE:
+		c->trace_id = v;
+		break;
 	case O_LIMIT:
 		if (parse_u64(v, UINT64_MAX, &u))
 			goto bad;
 		c->limit = u;
 		break;
-	case O_HELP: c->help = true; break;
-	default: break;
+	case O_HELP:
+		c->help = true;
+		break;
+	default:
+		break;
 	}
 	return 0;
 bad:
@@ -407,7 +567,10 @@ int cli_parse(struct cli *c, int argc, char **argv)
 					const char *best = suggest_command(a);
 
 					if (best)
-						cli_usage_error(c, "unknown command '%s' (did you mean '%s'?)", a, best);
+						cli_usage_error(
+							c,
+							"unknown command '%s' (did you mean '%s'?)",
+							a, best);
 					else
 						cli_usage_error(c, "unknown command '%s'", a);
 					return EXIT_USAGE;
@@ -447,7 +610,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			snprintf(name, sizeof(name), "%.*s", (int)len, a);
 			best = suggest_opt(name);
 			if (best)
-				cli_usage_error(c, "unknown option '--%s' (did you mean '--%s'?)", name, best);
+				cli_usage_error(c, "unknown option '--%s' (did you mean '--%s'?)",
+						name, best);
 			else
 				cli_usage_error(c, "unknown option '--%s'", name);
 			return EXIT_USAGE;
@@ -462,7 +626,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			else if (i + 1 < argc)
 				val = argv[++i];
 			else {
-				cli_usage_error(c, "option '--%s' needs a value (%s)", o->name, o->arg);
+				cli_usage_error(c, "option '--%s' needs a value (%s)", o->name,
+						o->arg);
 				return EXIT_USAGE;
 			}
 		} else if (eq) {
@@ -511,11 +676,13 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			/* --each-once says how many traces: a COUNT default does not apply */
 			if (o->id == O_COUNT && c->ro.each_once)
 				break;
-			if (!o->arg) {  /* a flag: the variable holds a boolean */
+			if (!o->arg) { /* a flag: the variable holds a boolean */
 				int b = env_bool(v);
 
 				if (b < 0) {
-					cli_usage_error(c, "%s: expected 1 or 0 (true/false, yes/no, on/off), got '%s'",
+					cli_usage_error(c,
+							"%s: expected 1 or 0 (true/false, yes/no, "
+							"on/off), got '%s'",
 							src, v);
 					return EXIT_USAGE;
 				}
@@ -537,7 +704,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((given[O_FRAMING] || given_env[O_FRAMING]) && c->ro.format != OTELSIM_FORMAT_OTLP) {
-		cli_usage_error(c, "--framing applies to --format otlp (OTLP/JSON lines need none)");
+		cli_usage_error(c,
+				"--framing applies to --format otlp (OTLP/JSON lines need none)");
 		return EXIT_USAGE;
 	}
 	if (!c->ro.threads) {

@@ -32,7 +32,7 @@ struct send_state {
 	int json;
 	int64_t t0_mono, interval_ns;
 	uint64_t spans_done;
-	struct strbuf pending;      /* this trace's records, each len-prefixed */
+	struct strbuf pending; /* this trace's records, each len-prefixed */
 	size_t npending;
 	/* outcome */
 	uint64_t requests, accepted, rejected, failed, failed_requests, retries;
@@ -62,10 +62,12 @@ static void on_done(void *ctx, void *tag, const struct send_result *r)
 			snprintf(st->last_error, sizeof(st->last_error), "%s answered HTTP %d: %s",
 				 st->url, r->http_status, r->message);
 		else if (r->grpc_status > 0)
-			snprintf(st->last_error, sizeof(st->last_error), "%s answered grpc-status %d: %s",
-				 st->url, r->grpc_status, r->message);
+			snprintf(st->last_error, sizeof(st->last_error),
+				 "%s answered grpc-status %d: %s", st->url, r->grpc_status,
+				 r->message);
 		else
-			snprintf(st->last_error, sizeof(st->last_error), "%s: %s", st->url, r->message);
+			snprintf(st->last_error, sizeof(st->last_error), "%s: %s", st->url,
+				 r->message);
 	}
 }
 
@@ -77,10 +79,10 @@ static int on_record(void *ctx, int signal, const void *bytes, size_t len)
 	uint32_t n;
 
 	(void)signal;
-	if (st->json) {  /* the request body is the JSON line without its newline */
+	if (st->json) { /* the request body is the JSON line without its newline */
 		if (len && p[len - 1] == '\n')
 			len--;
-	} else {         /* and the protobuf message without its 4-byte length */
+	} else { /* and the protobuf message without its 4-byte length */
 		p += 4;
 		len -= 4;
 	}
@@ -100,7 +102,7 @@ static void sleep_until(int64_t target)
 		if (left <= 0 || atomic_load(&cli_interrupted))
 			return;
 		if (left > 100000000)
-			left = 100000000;  /* wake to notice Ctrl-C */
+			left = 100000000; /* wake to notice Ctrl-C */
 		ts.tv_sec = left / 1000000000;
 		ts.tv_nsec = left % 1000000000;
 		nanosleep(&ts, NULL);
@@ -149,7 +151,7 @@ static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 		uint32_t n;
 
 		if (wait_for_slot(st))
-			break;  /* the render sees the flag next and stops */
+			break; /* the render sees the flag next and stops */
 
 		memcpy(&n, st->pending.buf + pos, sizeof(n));
 		memset(&req, 0, sizeof(req));
@@ -251,8 +253,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	st.interval_ns = res.interval_ns;
 	total = res.traces;
 	if (!c->quiet)
-		fprintf(stderr, "%s: sending %llu trace%s, one every %.3gs, to %s (%s), seed %llu\n",
-			label, (unsigned long long)res.traces, res.traces == 1 ? "" : "s",
+		fprintf(stderr,
+			"%s: sending %llu trace%s, one every %.3gs, to %s (%s), seed %llu\n", label,
+			(unsigned long long)res.traces, res.traces == 1 ? "" : "s",
 			(double)st.interval_ns / 1e9, url,
 			endpoint_protocol_name(cfg.target[OTELSIM_TRACES].protocol),
 			(unsigned long long)res.seed);
@@ -266,25 +269,28 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	/* after an interrupt or an error, what is in flight is not waited for */
 	if (!rc && wait_for_all(&st))
 		rc = error_set(&err, OTELSIM_EIO, "interrupted");
-	sender_free(st.s);  /* requests still in flight end as failed: "cancelled" */
+	sender_free(st.s); /* requests still in flight end as failed: "cancelled" */
 	st.s = NULL;
 	progress_done(st.bar);
 	human_count(accepted, sizeof(accepted), st.accepted);
 	human_count(spans, sizeof(spans), res.spans);
 	if (rc)
 		fprintf(stderr,
-			"%s: stopped after %llu of %llu traces in %.1fs: %s accepted, %llu rejected, "
+			"%s: stopped after %llu of %llu traces in %.1fs: %s accepted, %llu "
+			"rejected, "
 			"%llu failed or cancelled, %llu retries\n",
 			label, (unsigned long long)res.traces, (unsigned long long)total,
-			(double)(time_mono_ns() - t0) / 1e9, accepted, (unsigned long long)st.rejected,
-			(unsigned long long)st.failed, (unsigned long long)st.retries);
+			(double)(time_mono_ns() - t0) / 1e9, accepted,
+			(unsigned long long)st.rejected, (unsigned long long)st.failed,
+			(unsigned long long)st.retries);
 	else if (!c->quiet || st.failed || st.rejected)
 		fprintf(stderr,
 			"%s: sent %llu trace%s (%s spans) in %.1fs: %s accepted, %llu rejected, "
 			"%llu failed, %llu retries\n",
 			label, (unsigned long long)res.traces, res.traces == 1 ? "" : "s", spans,
-			(double)(time_mono_ns() - t0) / 1e9, accepted, (unsigned long long)st.rejected,
-			(unsigned long long)st.failed, (unsigned long long)st.retries);
+			(double)(time_mono_ns() - t0) / 1e9, accepted,
+			(unsigned long long)st.rejected, (unsigned long long)st.failed,
+			(unsigned long long)st.retries);
 	if (rc) {
 		rc = cli_fail(c, &err);
 		goto out;

@@ -5,7 +5,7 @@
 #include "util/text.h"
 
 static const char *const kind_names[] = { "unspecified", "internal", "server",
-					   "client",      "producer", "consumer" };
+					  "client",      "producer", "consumer" };
 
 int console_value(struct strbuf *out, const struct value *v)
 {
@@ -66,7 +66,8 @@ static int attrs_line(struct strbuf *out, int depth, const struct keyval *kv, ui
 	int rc = 0;
 
 	for (uint32_t i = 0; i < n && !rc; i++) {
-		rc = strbuf_addf(out, "%*s  %.*s = ", depth * 2 + 2, "", (int)kv[i].key_len, kv[i].key);
+		rc = strbuf_addf(out, "%*s  %.*s = ", depth * 2 + 2, "", (int)kv[i].key_len,
+				 kv[i].key);
 		rc = rc ? rc : console_value(out, &kv[i].value);
 		rc = rc ? rc : strbuf_addch(out, '\n');
 	}
@@ -77,7 +78,7 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 {
 	size_t root = 0;
 	int rc = 0;
-	int depth[64];  /* depth[d] == d: ids[d] is the last span seen at depth d; -1: none */
+	int depth[64]; /* depth[d] == d: ids[d] is the last span seen at depth d; -1: none */
 	uint8_t ids[64][8];
 
 	for (int k = 0; k < 64; k++)
@@ -110,9 +111,10 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 			for (int k = d + 1; k < 64; k++)
 				depth[k] = -1;
 		}
-		rc = rc ? rc : strbuf_addf(out, "%*s%.*s [%s] %s +", d * 2 + 2, "", (int)s->name_len,
-					   s->name, m->services[s->resource].name,
-					   kind_names[s->kind < 6 ? s->kind : 0]);
+		rc = rc ? rc
+			: strbuf_addf(out, "%*s%.*s [%s] %s +", d * 2 + 2, "", (int)s->name_len,
+				      s->name, m->services[s->resource].name,
+				      kind_names[s->kind < 6 ? s->kind : 0]);
 		rc = rc ? rc : ms(out, (int64_t)(s->start_ns - b->spans[root].start_ns));
 		rc = rc ? rc : strbuf_addch(out, ' ');
 		rc = rc ? rc : ms(out, (int64_t)(s->end_ns - s->start_ns));
@@ -126,9 +128,12 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 			for (uint32_t e = 0; e < s->nevents && !rc; e++) {
 				rc = strbuf_addf(out, "%*s  event %.*s +", d * 2 + 2, "",
 						 (int)s->events[e].name_len, s->events[e].name);
-				rc = rc ? rc : ms(out, (int64_t)(s->events[e].time_ns - s->start_ns));
+				rc = rc ? rc
+					: ms(out, (int64_t)(s->events[e].time_ns - s->start_ns));
 				rc = rc ? rc : strbuf_addch(out, '\n');
-				rc = rc ? rc : attrs_line(out, d + 1, s->events[e].attrs, s->events[e].nattrs);
+				rc = rc ? rc
+					: attrs_line(out, d + 1, s->events[e].attrs,
+						     s->events[e].nattrs);
 			}
 			for (uint32_t l = 0; l < s->nlinks && !rc; l++) {
 				char t[33], sp[17];

@@ -150,8 +150,7 @@ static int flush_record(struct encoder *e, size_t sum, struct strbuf *out)
 	return rc;
 }
 
-int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
-		   uint64_t *nrecords)
+int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *nrecords)
 {
 	size_t start_len = out->len, sum = 0;
 	uint64_t n = 0;
@@ -177,7 +176,7 @@ int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
 		uint32_t ng = e->ngroups + (g ? 0 : 1);
 
 		if (is_json(e))
-			add = len + (g ? 1 : 0);  /* a comma before all but the first */
+			add = len + (g ? 1 : 0); /* a comma before all but the first */
 		else
 			add = 1 + varint_size(len) + len;
 		if (g) {
@@ -195,7 +194,7 @@ int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
 				goto cleanup;
 			n++;
 			sum = 0;
-			continue;  /* the same span opens the next record */
+			continue; /* the same span opens the next record */
 		}
 		if (g) {
 			g->body = tmp.body;

@@ -36,15 +36,15 @@
 #include "model/model.h"
 #include "util/strbuf.h"
 
-#define ENCODE_MAX_RECORD_DEFAULT (1000u * 1000u)  /* under the Collector's 1 MiB line */
+#define ENCODE_MAX_RECORD_DEFAULT (1000u * 1000u) /* under the Collector's 1 MiB line */
 
 struct encoder;
 
 struct encoder_config {
 	const struct model *model;
-	int format;   /* enum otelsim_format */
-	int framing;  /* enum otelsim_framing */
-	size_t max_record_bytes;  /* 0: ENCODE_MAX_RECORD_DEFAULT */
+	int format;              /* enum otelsim_format */
+	int framing;             /* enum otelsim_framing */
+	size_t max_record_bytes; /* 0: ENCODE_MAX_RECORD_DEFAULT */
 };
 
 /* NULL when out of memory, without a model, or for a format other than OTLP/OTLP_JSON. */

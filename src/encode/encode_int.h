@@ -76,9 +76,9 @@ static inline size_t varint_put(uint8_t *p, uint64_t v)
 
 /* Per-resource envelopes, built once per encoder. */
 struct res_env {
-	uint8_t *pb;      /* protobuf: the ResourceSpans.resource field (tag, length, body) */
+	uint8_t *pb; /* protobuf: the ResourceSpans.resource field (tag, length, body) */
 	size_t pb_len;
-	char *json;       /* JSON: `{"resource":{...},"scopeSpans":[{"scope":{...},"spans":[` */
+	char *json; /* JSON: `{"resource":{...},"scopeSpans":[{"scope":{...},"spans":[` */
 	size_t json_len;
 };
 
@@ -86,8 +86,8 @@ struct res_env {
 struct group {
 	uint32_t res;
 	uint32_t nspans;
-	size_t head, tail;  /* span indices; linked through encoder->next */
-	size_t body;        /* protobuf: bytes of its span fields; JSON: of its span objects + commas */
+	size_t head, tail; /* span indices; linked through encoder->next */
+	size_t body; /* protobuf: bytes of its span fields; JSON: of its span objects + commas */
 };
 
 struct encoder {
@@ -105,15 +105,15 @@ struct encoder {
 	/* step 1 */
 	struct rwriter rw;
 	struct fwriter fw;
-	size_t *span_pos;  /* pb: `used` after the span was written; JSON: start offset */
+	size_t *span_pos; /* pb: `used` after the span was written; JSON: start offset */
 	uint32_t *span_len;
 	size_t span_cap;
 
 	/* step 2 */
 	struct group *groups;
 	uint32_t ngroups;
-	uint32_t *res_group;  /* resource -> group index + 1 in the current record, 0 = none */
-	size_t *next;         /* span -> next span of its group */
+	uint32_t *res_group; /* resource -> group index + 1 in the current record, 0 = none */
+	size_t *next;        /* span -> next span of its group */
 };
 
 /* Step 1 for each format: fill span_pos/span_len for every span. 0 or -1. */

@@ -22,22 +22,16 @@
 
 /* 0: copied as is; 1: escaped ASCII; 2: first byte of a UTF-8 sequence (or invalid) */
 static const uint8_t char_class[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* '"' */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,   /* '\\' */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
 };
 
 static const char hexdig[] = "0123456789abcdef";
@@ -89,7 +83,7 @@ static int js_str(struct fwriter *w, const char *s, size_t n)
 
 		while (run < n && !char_class[(unsigned char)s[run]])
 			run++;
-		if (run > i) {  /* a run copied as is */
+		if (run > i) { /* a run copied as is */
 			memcpy(p, s + i, run - i);
 			p += run - i;
 			i = run;
@@ -220,7 +214,7 @@ static int js_anyvalue(struct fwriter *w, const struct value *v)
 	case VAL_DOUBLE: {
 		char num[32];
 		size_t k = fmt_double(num, v->u.d);
-		int quote = isnan(v->u.d) || isinf(v->u.d);  /* "NaN", "Infinity", "-Infinity" */
+		int quote = isnan(v->u.d) || isinf(v->u.d); /* "NaN", "Infinity", "-Infinity" */
 
 		LIT(w, "{\"doubleValue\":");
 		if (quote)
@@ -266,7 +260,7 @@ static int js_anyvalue(struct fwriter *w, const struct value *v)
 		if (js_base64(w, (const uint8_t *)v->u.s.ptr, v->u.s.len))
 			return -1;
 		break;
-	default:  /* VAL_NONE: an empty AnyValue */
+	default: /* VAL_NONE: an empty AnyValue */
 		LIT(w, "{");
 		break;
 	}
@@ -589,7 +583,7 @@ int json_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 	}
 	p = cpy(p, tail, sizeof(tail) - 1);
 	if ((size_t)(p - start) != total)
-		return -1;  /* sizes disagree: a bug, never seen */
+		return -1; /* sizes disagree: a bug, never seen */
 	out->len += total;
 	out->buf[out->len] = '\0';
 	return 0;

@@ -16,15 +16,10 @@
 #include "otelsim/otelsim.h"
 
 /* Field tags (field number << 3 | wire type). */
-enum {
-	WT_VARINT = 0,
-	WT_I64 = 1,
-	WT_LEN = 2,
-	WT_I32 = 5
-};
+enum { WT_VARINT = 0, WT_I64 = 1, WT_LEN = 2, WT_I32 = 5 };
 #define TAG(f, wt) ((uint8_t)(((f) << 3) | (wt)))
 
-#define HDR_MAX 16  /* a tag and a length, with room to spare */
+#define HDR_MAX 16 /* a tag and a length, with room to spare */
 
 int rw_grow(struct rwriter *w, size_t n)
 {
@@ -167,7 +162,7 @@ static int pb_anyvalue(struct rwriter *w, const struct value *v)
 		return rw_close(w, mark, TAG(6, WT_LEN));
 	case VAL_BYTES:
 		return rw_lenfield(w, TAG(7, WT_LEN), v->u.s.ptr, v->u.s.len);
-	default:  /* VAL_NONE: an empty AnyValue */
+	default: /* VAL_NONE: an empty AnyValue */
 		return 0;
 	}
 }
@@ -176,7 +171,7 @@ static int pb_anyvalue(struct rwriter *w, const struct value *v)
 static int pb_keyvals(struct rwriter *w, const struct keyval *kv, uint32_t n, uint8_t tag)
 {
 	for (uint32_t i = n; i-- > 0;) {
-		size_t m = w->used;  /* where both the value and the KeyValue end */
+		size_t m = w->used; /* where both the value and the KeyValue end */
 
 		if (pb_anyvalue(w, &kv[i].value) || rw_close(w, m, TAG(2, WT_LEN)))
 			return -1;
@@ -195,12 +190,12 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 	/* the fixed-size fields below need at most this much */
 	if (rw_reserve(w, 128))
 		return -1;
-	if (s->flags) {  /* 16 fixed32: tag is two bytes */
+	if (s->flags) { /* 16 fixed32: tag is two bytes */
 		rw_fixed32(w, s->flags);
 		rw_byte(w, 0x01);
 		rw_byte(w, 0x85);
 	}
-	if (s->status_code || s->status_message_len) {  /* 15 Status */
+	if (s->status_code || s->status_message_len) { /* 15 Status */
 		size_t m = w->used;
 
 		if (s->status_code) {
@@ -213,7 +208,7 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 		if (rw_close(w, m, TAG(15, WT_LEN)))
 			return -1;
 	}
-	for (uint32_t i = s->nlinks; i-- > 0;) {  /* 13 Link */
+	for (uint32_t i = s->nlinks; i-- > 0;) { /* 13 Link */
 		const struct link_out *l = &s->links[i];
 		size_t m = w->used;
 
@@ -229,7 +224,7 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 		    rw_close(w, m, TAG(13, WT_LEN)))
 			return -1;
 	}
-	for (uint32_t i = s->nevents; i-- > 0;) {  /* 11 Event */
+	for (uint32_t i = s->nevents; i-- > 0;) { /* 11 Event */
 		const struct event_out *ev = &s->events[i];
 		size_t m = w->used;
 
@@ -246,7 +241,7 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 		if (rw_close(w, m, TAG(11, WT_LEN)))
 			return -1;
 	}
-	if (pb_keyvals(w, s->attrs, s->nattrs, TAG(9, WT_LEN)))  /* 9 attributes */
+	if (pb_keyvals(w, s->attrs, s->nattrs, TAG(9, WT_LEN))) /* 9 attributes */
 		return -1;
 	if (rw_reserve(w, 64))
 		return -1;
@@ -404,26 +399,26 @@ int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 		const struct group *g = &e->groups[gi];
 		const struct res_env *r = &e->res[g->res];
 
-		*p++ = TAG(1, WT_LEN);  /* TracesData.resource_spans */
+		*p++ = TAG(1, WT_LEN); /* TracesData.resource_spans */
 		p += varint_put(p, pb_resource_spans_size(e, g));
 		p = put(p, r->pb, r->pb_len);
-		*p++ = TAG(2, WT_LEN);  /* ResourceSpans.scope_spans */
+		*p++ = TAG(2, WT_LEN); /* ResourceSpans.scope_spans */
 		p += varint_put(p, pb_scope_spans_size(e, g));
 		p = put(p, e->scope_pb, e->scope_pb_len);
 		for (size_t i = g->head;; i = e->next[i]) {
 			size_t len = e->span_len[i];
 
-			*p++ = TAG(2, WT_LEN);  /* ScopeSpans.spans */
+			*p++ = TAG(2, WT_LEN); /* ScopeSpans.spans */
 			p += varint_put(p, len);
 			p = put(p, spans_end - e->span_pos[i], len);
 			if (i == g->tail)
 				break;
 		}
-		p = put(p, e->schema_pb, e->schema_pb_len);  /* ScopeSpans.schema_url */
-		p = put(p, e->schema_pb, e->schema_pb_len);  /* ResourceSpans.schema_url */
+		p = put(p, e->schema_pb, e->schema_pb_len); /* ScopeSpans.schema_url */
+		p = put(p, e->schema_pb, e->schema_pb_len); /* ResourceSpans.schema_url */
 	}
 	if ((size_t)(p - start) != framed)
-		return -1;  /* sizes disagree: a bug, never seen */
+		return -1; /* sizes disagree: a bug, never seen */
 	out->len += framed;
 	out->buf[out->len] = '\0';
 	return 0;

@@ -85,7 +85,8 @@ static AnyValue *ref_anyvalue(struct arena *a, const struct value *v, int *bad)
 	switch (v->type) {
 	case VAL_STRING:
 		av->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
-		av->string_value = v->u.s.len ? arena_strndup(a, v->u.s.ptr, v->u.s.len) : oneof_empty;
+		av->string_value = v->u.s.len ? arena_strndup(a, v->u.s.ptr, v->u.s.len)
+					      : oneof_empty;
 		if (!av->string_value)
 			*bad = 1;
 		break;
@@ -108,7 +109,8 @@ static AnyValue *ref_anyvalue(struct arena *a, const struct value *v, int *bad)
 			*bad = 1;
 		break;
 	case VAL_ARRAY: {
-		ArrayValue *arr = NEW(a, ArrayValue, OPENTELEMETRY__PROTO__COMMON__V1__ARRAY_VALUE__INIT);
+		ArrayValue *arr = NEW(a, ArrayValue,
+				      OPENTELEMETRY__PROTO__COMMON__V1__ARRAY_VALUE__INIT);
 
 		if (!arr) {
 			*bad = 1;
@@ -129,7 +131,8 @@ static AnyValue *ref_anyvalue(struct arena *a, const struct value *v, int *bad)
 		break;
 	}
 	case VAL_KVLIST: {
-		KeyValueList *kl = NEW(a, KeyValueList, OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE_LIST__INIT);
+		KeyValueList *kl = NEW(a, KeyValueList,
+				       OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE_LIST__INIT);
 
 		if (!kl) {
 			*bad = 1;
@@ -141,7 +144,7 @@ static AnyValue *ref_anyvalue(struct arena *a, const struct value *v, int *bad)
 		kl->values = ref_keyvals(a, v->u.kv.items, v->u.kv.n, bad);
 		break;
 	}
-	default:  /* VAL_NONE: value_case NOT_SET, an empty AnyValue */
+	default: /* VAL_NONE: value_case NOT_SET, an empty AnyValue */
 		break;
 	}
 	return av;
@@ -201,7 +204,8 @@ static Span *ref_span(struct arena *a, const struct span_out *s, int *bad)
 		}
 		for (uint32_t i = 0; i < s->nevents; i++) {
 			const struct event_out *ev = &s->events[i];
-			Event *e = NEW(a, Event, OPENTELEMETRY__PROTO__TRACE__V1__SPAN__EVENT__INIT);
+			Event *e = NEW(a, Event,
+				       OPENTELEMETRY__PROTO__TRACE__V1__SPAN__EVENT__INIT);
 
 			if (!e) {
 				*bad = 1;
@@ -273,7 +277,7 @@ static size_t field_size(size_t n)
 
 struct ref_group {
 	uint32_t res;
-	size_t spans;  /* sum of the span fields */
+	size_t spans; /* sum of the span fields */
 	size_t n;
 };
 
@@ -282,7 +286,7 @@ struct ref_state {
 	size_t schema_len, scope_size, *res_size;
 	struct ref_group *groups;
 	uint32_t ngroups;
-	int32_t *slot;  /* resource -> group index, -1 none */
+	int32_t *slot; /* resource -> group index, -1 none */
 };
 
 static size_t ref_group_size(const struct ref_state *st, const struct ref_group *g)
@@ -317,7 +321,9 @@ static int ref_pack(struct ref_state *st, struct arena *a, Span **spans, const s
 		ScopeSpans *ss;
 
 		if (st->slot[r] < 0) {
-			ResourceSpans *rs = NEW(a, ResourceSpans, OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT);
+			ResourceSpans *rs = NEW(
+				a, ResourceSpans,
+				OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT);
 
 			ss = NEW(a, ScopeSpans, OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT);
 			if (!rs || !ss)
@@ -327,7 +333,8 @@ static int ref_pack(struct ref_state *st, struct arena *a, Span **spans, const s
 			if (!ss->spans || !rs->scope_spans)
 				return -1;
 			ss->scope = scope;
-			ss->schema_url = url && *url ? (char *)url : (char *)protobuf_c_empty_string;
+			ss->schema_url = url && *url ? (char *)url
+						     : (char *)protobuf_c_empty_string;
 			rs->resource = res[r];
 			rs->n_scope_spans = 1;
 			rs->scope_spans[0] = ss;
@@ -410,7 +417,8 @@ int encode_traces_reference(const struct encoder_config *cfg, const struct batch
 		if (!res[r])
 			goto cleanup;
 		res[r]->n_attributes = m->services[r].nattrs;
-		res[r]->attributes = ref_keyvals(&a, m->services[r].attrs, m->services[r].nattrs, &bad);
+		res[r]->attributes = ref_keyvals(&a, m->services[r].attrs, m->services[r].nattrs,
+						 &bad);
 		st.res_size[r] = protobuf_c_message_get_packed_size(&res[r]->base);
 		st.slot[r] = -1;
 	}

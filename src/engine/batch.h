@@ -16,9 +16,9 @@
 #include "model/value.h"
 #include "util/arena.h"
 
-#define SPAN_FLAGS_SAMPLED 0x01u
+#define SPAN_FLAGS_SAMPLED       0x01u
 #define SPAN_FLAGS_HAS_IS_REMOTE 0x100u
-#define SPAN_FLAGS_IS_REMOTE 0x200u
+#define SPAN_FLAGS_IS_REMOTE     0x200u
 
 struct event_out {
 	uint64_t time_ns;
@@ -41,13 +41,13 @@ struct span_out {
 	uint8_t span_id[8];
 	uint8_t parent_span_id[8];
 	uint8_t has_parent;
-	uint8_t kind;         /* OTLP SpanKind */
-	uint8_t status_code;  /* 0 unset, 1 ok, 2 error */
-	uint32_t flags;       /* W3C flags | has-is-remote | is-remote */
-	uint32_t resource;    /* index into model->services */
+	uint8_t kind;        /* OTLP SpanKind */
+	uint8_t status_code; /* 0 unset, 1 ok, 2 error */
+	uint32_t flags;      /* W3C flags | has-is-remote | is-remote */
+	uint32_t resource;   /* index into model->services */
 	const char *name;
 	uint32_t name_len;
-	const char *status_message;  /* NULL or len 0: none */
+	const char *status_message; /* NULL or len 0: none */
 	uint32_t status_message_len;
 	uint64_t start_ns, end_ns;
 	struct keyval *attrs;
@@ -62,9 +62,9 @@ struct batch {
 	struct arena arena;
 	struct span_out *spans;
 	size_t nspans, cap;
-	uint64_t first_trace;    /* global index of the first trace */
+	uint64_t first_trace; /* global index of the first trace */
 	uint64_t ntraces;
-	uint64_t nerror_spans;   /* spans with status ERROR */
+	uint64_t nerror_spans; /* spans with status ERROR */
 	int64_t min_start_ns, max_end_ns;
 };
 

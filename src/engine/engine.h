@@ -20,17 +20,17 @@
 
 struct plan {
 	const struct model *model;
-	const struct scenario *scenario;  /* one scenario; NULL: pool */
-	const struct scenario **pool;     /* mixed workload */
-	double *cum_weights;              /* ascending; NULL with each_once */
+	const struct scenario *scenario; /* one scenario; NULL: pool */
+	const struct scenario **pool;    /* mixed workload */
+	double *cum_weights;             /* ascending; NULL with each_once */
 	uint32_t npool;
-	bool each_once;                   /* trace i uses pool[i % npool] */
+	bool each_once; /* trace i uses pool[i % npool] */
 	uint64_t seed;
-	uint64_t mixed_stream;            /* rng stream for picking scenarios */
+	uint64_t mixed_stream; /* rng stream for picking scenarios */
 	int64_t start_ns;
 	int64_t interval_ns;
-	int64_t jitter_ns;                /* 0..jitter added to each start */
-	uint64_t count;                   /* traces in the whole run */
+	int64_t jitter_ns; /* 0..jitter added to each start */
+	uint64_t count;    /* traces in the whole run */
 	uint32_t traces_per_block;
 };
 

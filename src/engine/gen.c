@@ -26,8 +26,8 @@ static bool parse_f64(const char *s, size_t len, double *out)
 		char ch = s[i];
 
 		/* refuse what strtod takes but a scenario should not: hex, inf, nan, spaces */
-		if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e' ||
-		      ch == 'E'))
+		if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' ||
+		      ch == 'e' || ch == 'E'))
 			return false;
 	}
 	memcpy(buf, s, len);

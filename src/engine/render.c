@@ -48,15 +48,15 @@
 #include "util/rng.h"
 
 #define KIND_INTERNAL 1
-#define KIND_SERVER 2
-#define STATUS_ERROR 2
-#define FLAGS_LOCAL (SPAN_FLAGS_SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE)
-#define FLAGS_REMOTE (FLAGS_LOCAL | SPAN_FLAGS_IS_REMOTE)
+#define KIND_SERVER   2
+#define STATUS_ERROR  2
+#define FLAGS_LOCAL   (SPAN_FLAGS_SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE)
+#define FLAGS_REMOTE  (FLAGS_LOCAL | SPAN_FLAGS_IS_REMOTE)
 
 static const char error_type_key[] = "error.type";
 static const char retry_attempt_key[] = "retry.attempt";
 #define ERROR_TYPE_KEY_LEN (sizeof(error_type_key) - 1)
-#define MAX_WAIT_MS 31536000000.0  /* one year: load/loader.h LOAD_MAX_MS */
+#define MAX_WAIT_MS        31536000000.0 /* one year: load/loader.h LOAD_MAX_MS */
 
 struct render {
 	const struct plan *p;
@@ -67,8 +67,8 @@ struct render {
 	struct tmpl_ctx ctx;
 	uint8_t trace_id[16];
 	uint8_t root_id[8];
-	size_t first;  /* index of the trace's root in out->spans */
-	uint64_t index;  /* the trace's global index */
+	size_t first;   /* index of the trace's root in out->spans */
+	uint64_t index; /* the trace's global index */
 };
 
 /* The chain of open spans, innermost first, for error propagation. */
@@ -315,8 +315,9 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			   int64_t start, int64_t *end, bool *failed, struct err_out *err)
 {
 	const struct retry_spec *rt = &sp->retry;
-	const char *type = rt->error_type ? rt->error_type
-			   : sp->error.type ? sp->error.type : "timeout";
+	const char *type = rt->error_type   ? rt->error_type
+			   : sp->error.type ? sp->error.type
+					    : "timeout";
 	uint32_t max = rt->max_attempts ? rt->max_attempts : 1;
 	int64_t at = start;
 	const struct span_out *logical = span_at(R, f->idx);
@@ -324,7 +325,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 	const char *aname = attempt_name(R, sp, logical->name, logical->name_len);
 	uint8_t kind = logical->kind;
 	int32_t service = (int32_t)logical->resource;
-	double next_wait = rt->backoff_base_ms;  /* uncapped: base * mult^(k-1) */
+	double next_wait = rt->backoff_base_ms; /* uncapped: base * mult^(k-1) */
 
 	if (!aname)
 		return -1;
@@ -358,7 +359,10 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			double rate;
 
 			if (rt->nsuccess_rate)
-				rate = rt->success_rate[(k < rt->nsuccess_rate ? k : rt->nsuccess_rate) - 1];
+				rate = rt->success_rate[(k < rt->nsuccess_rate
+								 ? k
+								 : rt->nsuccess_rate) -
+							1];
 			else
 				rate = sp->error.set ? 1.0 - sp->error.rate : 1.0;
 			fail = rng_double(&R->rng) >= rate;
@@ -386,7 +390,8 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 
 			next_wait *= rt->backoff_multiplier;
 			if (rt->backoff_jitter > 0)
-				wait *= 1.0 + rt->backoff_jitter * (2.0 * rng_double(&R->rng) - 1.0);
+				wait *= 1.0 +
+					rt->backoff_jitter * (2.0 * rng_double(&R->rng) - 1.0);
 			at = num_add_sat(aend, ms_to_ns(wait));
 		}
 	}
@@ -484,7 +489,8 @@ static int render_links(struct render *R, const struct span_spec *sp, size_t idx
 			for (size_t j = idx; j-- > R->first;) {
 				const struct span_out *o = span_at(R, j);
 
-				if (o->name_len == len && memcmp(o->name, ls->span_name, len) == 0) {
+				if (o->name_len == len &&
+				    memcmp(o->name, ls->span_name, len) == 0) {
 					memcpy(ln[n].trace_id, o->trace_id, 16);
 					memcpy(ln[n].span_id, o->span_id, 8);
 					found = true;
@@ -640,8 +646,8 @@ int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
 	R.first = out->nspans;
 	rng_seed(&R.rng, p->seed, sc->stream, index);
 	draw_trace_ids(&R.rng, R.trace_id, R.root_id);
-	start = num_add_sat(p->start_ns,
-			    num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index, p->interval_ns));
+	start = num_add_sat(p->start_ns, num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index,
+						     p->interval_ns));
 	if (p->jitter_ns > 0)
 		start = num_add_sat(start, (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1));
 	if (sc->nvars) {

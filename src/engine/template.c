@@ -36,28 +36,31 @@ struct tstr {
 };
 
 struct tpart {
-	uint8_t kind;      /* enum part_kind */
-	uint8_t decimals;  /* P_FLOAT */
-	uint32_t n;        /* P_LIT/P_PARENT length, P_HEX chars, P_CHOICE count, P_VAR index */
-	const char *s;     /* P_LIT text, P_PARENT key */
-	int64_t lo, hi;    /* P_INT range */
-	double flo, fspan, scale;  /* P_FLOAT: min, max - min, 10^decimals */
+	uint8_t kind;     /* enum part_kind */
+	uint8_t decimals; /* P_FLOAT */
+	uint32_t n;       /* P_LIT/P_PARENT length, P_HEX chars, P_CHOICE count, P_VAR index */
+	const char *s;    /* P_LIT text, P_PARENT key */
+	int64_t lo, hi;   /* P_INT range */
+	double flo, fspan, scale; /* P_FLOAT: min, max - min, 10^decimals */
 	const struct tstr *choices;
 };
 
 struct tmpl {
 	struct tpart *parts;
 	uint32_t nparts;
-	bool lone;         /* one expression, no text around it */
-	bool dynamic;      /* has P_VAR/P_PARENT parts (length known only at eval) */
-	uint8_t natural;   /* enum value_type, see tmpl_natural_type */
-	size_t fixed_max;  /* output bound of every non-dynamic part */
+	bool lone;        /* one expression, no text around it */
+	bool dynamic;     /* has P_VAR/P_PARENT parts (length known only at eval) */
+	uint8_t natural;  /* enum value_type, see tmpl_natural_type */
+	size_t fixed_max; /* output bound of every non-dynamic part */
 };
 
 /* ---- built-in tables -------------------------------------------------------- */
 
 static const struct tstr user_agents[] = {
-#define UA(s) { s, sizeof(s) - 1 }
+#define UA(s)                    \
+	{                        \
+		s, sizeof(s) - 1 \
+	}
 	UA("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
 	   "Chrome/124.0.0.0 Safari/537.36"),
 	UA("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -66,7 +69,8 @@ static const struct tstr user_agents[] = {
 	   "Chrome/123.0.0.0 Safari/537.36"),
 	UA("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0"),
 	UA("Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0"),
-	UA("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4_1) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+	UA("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4_1) AppleWebKit/605.1.15 (KHTML, like "
+	   "Gecko) "
 	   "Version/17.4.1 Safari/605.1.15"),
 	UA("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
 	   "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"),
@@ -87,13 +91,13 @@ struct func {
 };
 
 static const struct func funcs[] = {
-	{ "random.int", P_INT },       { "random.float", P_FLOAT },   { "random.uuid", P_UUID },
-	{ "random.hex", P_HEX },       { "random.ipv4", P_IPV4 },     { "random.choice", P_CHOICE },
+	{ "random.int", P_INT },       { "random.float", P_FLOAT }, { "random.uuid", P_UUID },
+	{ "random.hex", P_HEX },       { "random.ipv4", P_IPV4 },   { "random.choice", P_CHOICE },
 	{ "random.user_agent", P_UA },
 };
 #define NFUNCS (sizeof(funcs) / sizeof(funcs[0]))
 
-#define HEX_MAX 1024
+#define HEX_MAX            1024
 #define FLOAT_MAX_DECIMALS 9
 
 /* ---- compiling ------------------------------------------------------------ */
@@ -107,7 +111,7 @@ struct parser {
 };
 
 struct arg {
-	size_t off, len;  /* the argument's text (inside quotes when quoted) */
+	size_t off, len; /* the argument's text (inside quotes when quoted) */
 	bool quoted;
 };
 
@@ -231,15 +235,17 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 	if (strncmp(name, "random.", 7) == 0) {
 		best = closest(name, fnames, NFUNCS, 0);
 		if (best)
-			return fail(p, off, "unknown template function '%s' (did you mean '%s'?)", name,
-				    best);
-		return fail(p, off,
-			    "unknown template function '%s' (known: random.int, random.float, "
-			    "random.uuid, random.hex, random.ipv4, random.choice, random.user_agent)",
-			    name);
+			return fail(p, off, "unknown template function '%s' (did you mean '%s'?)",
+				    name, best);
+		return fail(
+			p, off,
+			"unknown template function '%s' (known: random.int, random.float, "
+			"random.uuid, random.hex, random.ipv4, random.choice, random.user_agent)",
+			name);
 	}
 	if (strncmp(name, "parent.", 7) == 0)
-		return fail(p, off, "unknown template reference '%s' (expected 'parent.attributes.<key>')",
+		return fail(p, off,
+			    "unknown template reference '%s' (expected 'parent.attributes.<key>')",
 			    name);
 	if (strncmp(name, "vars.", 5) == 0 || env->bare_vars) {
 		bool prefixed = strncmp(name, "vars.", 5) == 0;
@@ -254,12 +260,12 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 			best = closest(name, fnames, NFUNCS, 0);
 			if (best)
 				return fail(p, off,
-					    "unknown template function '%s' (did you mean '%s'?)", name,
-					    best);
+					    "unknown template function '%s' (did you mean '%s'?)",
+					    name, best);
 		}
 		if (best)
-			return fail(p, off, "unknown variable '%s' (did you mean '%s%s'?)", name, pre,
-				    best);
+			return fail(p, off, "unknown variable '%s' (did you mean '%s%s'?)", name,
+				    pre, best);
 		if (!env->nvars)
 			return fail(p, off, "unknown variable '%s' (no variables are defined here)",
 				    name);
@@ -283,11 +289,13 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 		for (size_t i = 0; i < env->nvars; i++)
 			if (strcmp(env->vars[i], name) == 0)
 				return fail(p, off,
-					    "unknown template expression '%s' (did you mean 'vars.%s'?)",
+					    "unknown template expression '%s' (did you mean "
+					    "'vars.%s'?)",
 					    name, name);
 	}
 	if (best)
-		return fail(p, off, "unknown template function '%s' (did you mean '%s'?)", name, best);
+		return fail(p, off, "unknown template function '%s' (did you mean '%s'?)", name,
+			    best);
 	return fail(p, off,
 		    "unknown template expression '%s' (expected random.*, vars.<name> or "
 		    "parent.attributes.<key>)",
@@ -341,7 +349,8 @@ static int parse_args(struct parser *p, size_t open, const char *fname, size_t *
 			       p->s[j] != '\'' && p->s[j] != '"' && p->s[j] != '(')
 				j++;
 			if (j < p->len && (p->s[j] == '\'' || p->s[j] == '"' || p->s[j] == '('))
-				return fail(p, j, "unexpected '%c' in %s arguments", p->s[j], fname);
+				return fail(p, j, "unexpected '%c' in %s arguments", p->s[j],
+					    fname);
 			end = j;
 			while (end > i && is_space(p->s[end - 1]))
 				end--;
@@ -362,7 +371,8 @@ static int parse_args(struct parser *p, size_t open, const char *fname, size_t *
 		if (at_close(p, i))
 			return fail(p, i, "missing ')' after %s arguments", fname);
 		if (n == MAX_ARGS)
-			return fail(p, open, "too many arguments to %s (at most %d)", fname, MAX_ARGS);
+			return fail(p, open, "too many arguments to %s (at most %d)", fname,
+				    MAX_ARGS);
 		args[n++] = a;
 		if (p->s[i] == ')') {
 			*pos = i + 1;
@@ -382,7 +392,8 @@ static int check_int_args(struct parser *p, const char *fname, size_t name_off, 
 		return fail(p, name_off, "%s takes 2 integer arguments (min, max)", fname);
 	for (int k = 0; k < 2; k++)
 		if (args[k].quoted || !num_parse_i64(p->s + args[k].off, args[k].len, &v[k]))
-			return fail(p, args[k].off, "%s takes 2 integer arguments (min, max)", fname);
+			return fail(p, args[k].off, "%s takes 2 integer arguments (min, max)",
+				    fname);
 	if (v[0] > v[1])
 		return fail(p, args[0].off, "%s min %lld is greater than max %lld", fname,
 			    (long long)v[0], (long long)v[1]);
@@ -391,9 +402,8 @@ static int check_int_args(struct parser *p, const char *fname, size_t name_off, 
 	return 0;
 }
 
-static int check_float_args(struct parser *p, const char *fname, size_t name_off,
-			    bool has_parens, const struct arg *args, size_t nargs,
-			    struct tpart *part)
+static int check_float_args(struct parser *p, const char *fname, size_t name_off, bool has_parens,
+			    const struct arg *args, size_t nargs, struct tpart *part)
 {
 	double v[2];
 	int dec[2], d;
@@ -401,8 +411,10 @@ static int check_float_args(struct parser *p, const char *fname, size_t name_off
 	if (!has_parens || nargs != 2)
 		return fail(p, name_off, "%s takes 2 number arguments (min, max)", fname);
 	for (int k = 0; k < 2; k++) {
-		if (args[k].quoted || !parse_number(p->s + args[k].off, args[k].len, &v[k], &dec[k]))
-			return fail(p, args[k].off, "%s takes 2 number arguments (min, max)", fname);
+		if (args[k].quoted ||
+		    !parse_number(p->s + args[k].off, args[k].len, &v[k], &dec[k]))
+			return fail(p, args[k].off, "%s takes 2 number arguments (min, max)",
+				    fname);
 		if (dec[k] > FLOAT_MAX_DECIMALS)
 			return fail(p, args[k].off, "%s allows at most %d decimals", fname,
 				    FLOAT_MAX_DECIMALS);
@@ -463,8 +475,7 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 		part->kind = P_PARENT;
 		part->s = key;
 		part->n = (uint32_t)(name_len - 18);
-	} else if (strncmp(name, "vars.", 5) == 0 ||
-		   (p->env->bare_vars && !strchr(name, '.'))) {
+	} else if (strncmp(name, "vars.", 5) == 0 || (p->env->bare_vars && !strchr(name, '.'))) {
 		const char *vname = strncmp(name, "vars.", 5) == 0 ? name + 5 : name;
 		size_t k;
 
@@ -477,7 +488,8 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 				for (size_t f = 0; f < NFUNCS; f++)
 					if (strcmp(funcs[f].name + 7, name) == 0)
 						return fail(p, name_off,
-							    "unknown variable '%s' (did you mean '%s'?)",
+							    "unknown variable '%s' (did you mean "
+							    "'%s'?)",
 							    name, funcs[f].name);
 			}
 			return unknown_name(p, name_off, name);
@@ -523,8 +535,8 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 		if (args[0].quoted || !num_parse_i64(p->s + args[0].off, args[0].len, &n))
 			return fail(p, args[0].off, "%s takes 1 integer argument (length)", name);
 		if (n < 1 || n > HEX_MAX)
-			return fail(p, args[0].off, "%s length must be 1..%d (got %lld)", name, HEX_MAX,
-				    (long long)n);
+			return fail(p, args[0].off, "%s length must be 1..%d (got %lld)", name,
+				    HEX_MAX, (long long)n);
 		part->n = (uint32_t)n;
 		break;
 	}
@@ -885,7 +897,7 @@ static size_t write_u8(char *o, unsigned v)
 
 static size_t write_ipv4(char *o, struct rng *r)
 {
-	unsigned a = (unsigned)rng_below(r, 222) + 1;  /* 1..223 without 127 */
+	unsigned a = (unsigned)rng_below(r, 222) + 1; /* 1..223 without 127 */
 	uint64_t x = rng_next(r);
 	size_t n;
 

@@ -24,13 +24,13 @@
 struct tmpl;
 
 struct tmpl_env {
-	const char *const *vars;  /* names of vars defined so far */
+	const char *const *vars; /* names of vars defined so far */
 	size_t nvars;
-	bool bare_vars;           /* accept {{x}} for {{vars.x}} */
+	bool bare_vars; /* accept {{x}} for {{vars.x}} */
 };
 
 struct tmpl_error {
-	size_t offset;            /* byte offset in the string (0-based) */
+	size_t offset; /* byte offset in the string (0-based) */
 	char message[256];
 };
 
@@ -53,8 +53,8 @@ bool tmpl_is_lone_expr(const struct tmpl *t);
 /* What evaluation may look at. */
 struct tmpl_ctx {
 	struct rng *rng;
-	struct arena *arena;              /* where result strings go */
-	const struct value *vars;         /* values of the trace's vars, by index */
+	struct arena *arena;      /* where result strings go */
+	const struct value *vars; /* values of the trace's vars, by index */
 	const struct keyval *parent_attrs;
 	size_t nparent_attrs;
 };

@@ -27,7 +27,7 @@ void config_defaults(struct config *cfg)
 	cfg->default_interval_ns = 500LL * 1000000;
 	cfg->default_count = 100;
 	cfg->default_seed = 1;
-	cfg->default_start_ns = 1767225600LL * 1000000000;  /* 2026-01-01T00:00:00Z */
+	cfg->default_start_ns = 1767225600LL * 1000000000; /* 2026-01-01T00:00:00Z */
 	cfg->traces_per_record = 64;
 }
 
@@ -76,8 +76,8 @@ static const struct key_def service_keys[] = {
 
 /* ---- resource: {attributes, schema_url} ---- */
 
-static int fill_resource_attrs(struct schema_ctx *c, const struct key_def *k,
-			       const struct ynode *v, void *obj)
+static int fill_resource_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			       void *obj)
 {
 	struct config *cfg = obj;
 
@@ -97,7 +97,8 @@ static const struct key_def resource_keys[] = {
 	  "resource attributes of every service (constants; vendor.* keys are rewritten)" },
 	{ "schema_url", KT_STRING, 0, NULL, NULL, fill_schema_url,
 	  offsetof(struct config, schema_url),
-	  "schema URL on every resource and scope (default https://opentelemetry.io/schemas/1.44.0)" },
+	  "schema URL on every resource and scope (default "
+	  "https://opentelemetry.io/schemas/1.44.0)" },
 };
 
 /* ---- scope: {name, version} ---- */
@@ -128,8 +129,8 @@ static int fill_seed(struct schema_ctx *c, const struct key_def *k, const struct
 	else if (ynode_is_string(v))
 		seed = rng_hash(v->str, v->len);
 	else
-		return schema_error(c, OTELSIM_EINPUT, v, "'seed' must be an integer or a string, not %s",
-				    ynode_kind(v));
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'seed' must be an integer or a string, not %s", ynode_kind(v));
 	((struct config *)obj)->default_seed = seed;
 	return 0;
 }
@@ -141,12 +142,14 @@ static int fill_start(struct schema_ctx *c, const struct key_def *k, const struc
 
 	(void)k;
 	if (!strcmp(v->str, "now") || time_parse_rfc3339(v->str, &ns))
-		return schema_error(c, OTELSIM_EINPUT, v,
-				    "'start' must be an RFC 3339 time like 2026-01-01T00:00:00Z (got '%.100s')",
-				    v->str);
+		return schema_error(
+			c, OTELSIM_EINPUT, v,
+			"'start' must be an RFC 3339 time like 2026-01-01T00:00:00Z (got '%.100s')",
+			v->str);
 	if (ns < 0)
 		return schema_error(c, OTELSIM_EINPUT, v,
-				    "'start' must not be before 1970-01-01T00:00:00Z (OTLP times count nanoseconds from then; got '%.100s')",
+				    "'start' must not be before 1970-01-01T00:00:00Z (OTLP times "
+				    "count nanoseconds from then; got '%.100s')",
 				    v->str);
 	((struct config *)obj)->default_start_ns = ns;
 	return 0;
@@ -204,8 +207,7 @@ static const struct key_def defaults_keys[] = {
 
 /* ---- output: {traces_per_record} ---- */
 
-static int fill_tpr(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		    void *obj)
+static int fill_tpr(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
 {
 	int64_t i;
 
@@ -220,7 +222,8 @@ static int fill_tpr(struct schema_ctx *c, const struct key_def *k, const struct 
 
 static const struct key_def output_keys[] = {
 	{ "traces_per_record", KT_INT, 0, NULL, NULL, fill_tpr, SCHEMA_NOFILL,
-	  "traces per written record (and per shard block); part of the output bytes (default 64)" },
+	  "traces per written record (and per shard block); part of the output bytes (default "
+	  "64)" },
 };
 
 /* ---- services: {<name>: {version, attributes}} ---- */
@@ -230,20 +233,21 @@ struct svc_parse {
 };
 
 static const struct key_def service_entry_keys[] = {
-	{ "version", KT_SCALAR, 0, NULL, NULL, schema_fill_node, offsetof(struct svc_parse, version),
-	  "service.version of this service's resource" },
+	{ "version", KT_SCALAR, 0, NULL, NULL, schema_fill_node,
+	  offsetof(struct svc_parse, version), "service.version of this service's resource" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, schema_fill_node, offsetof(struct svc_parse, attrs),
 	  "more resource attributes of this service (constants)" },
 };
 
 SCHEMA_TABLE(service_table, "config.service", "the default service", service_keys);
-SCHEMA_TABLE(resource_table, "config.resource", "resource attributes of every service", resource_keys);
+SCHEMA_TABLE(resource_table, "config.resource", "resource attributes of every service",
+	     resource_keys);
 SCHEMA_TABLE(scope_table, "config.scope", "the instrumentation scope of every span", scope_keys);
 SCHEMA_TABLE(defaults_table, "config.defaults", "run defaults (command-line flags override them)",
-      defaults_keys);
+	     defaults_keys);
 SCHEMA_TABLE(output_table, "config.output", "output settings", output_keys);
 SCHEMA_TABLE(service_entry_table, "config.services.entry",
-      "one service's own resource attributes (under services: <name>:)", service_entry_keys);
+	     "one service's own resource attributes (under services: <name>:)", service_entry_keys);
 
 static int fill_section(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			void *obj)
@@ -252,8 +256,8 @@ static int fill_section(struct schema_ctx *c, const struct key_def *k, const str
 		const char *key;
 		const struct key_table *table;
 	} by_key[] = {
-		{ "service", &service_table },	 { "resource", &resource_table },
-		{ "scope", &scope_table },	 { "defaults", &defaults_table },
+		{ "service", &service_table }, { "resource", &resource_table },
+		{ "scope", &scope_table },     { "defaults", &defaults_table },
 		{ "output", &output_table },
 	};
 
@@ -283,10 +287,11 @@ static int fill_services(struct schema_ctx *c, const struct key_def *k, const st
 
 		memset(&sp, 0, sizeof(sp));
 		if (name->type != YN_SCALAR || !name->len)
-			return schema_error(c, OTELSIM_EINPUT, name, "service names must be non-empty");
+			return schema_error(c, OTELSIM_EINPUT, name,
+					    "service names must be non-empty");
 		if (name->len > LOAD_MAX_KEY)
-			return schema_error(c, OTELSIM_ELIMIT, name, "service name longer than %d bytes",
-					    LOAD_MAX_KEY);
+			return schema_error(c, OTELSIM_ELIMIT, name,
+					    "service name longer than %d bytes", LOAD_MAX_KEY);
 		if (body->type != YN_MAP)
 			return schema_error(c, OTELSIM_EINPUT, body,
 					    "service '%.200s' must be a mapping, not %s", name->str,
@@ -318,7 +323,8 @@ static int fill_services(struct schema_ctx *c, const struct key_def *k, const st
 		for (uint32_t j = 0; j < nattrs; j++) {
 			if (sp.version && !strcmp(attrs[j].key, "service.version"))
 				return schema_error(c, OTELSIM_EINPUT, sp.version,
-						    "service.version is given twice (as 'version' and in 'attributes')");
+						    "service.version is given twice (as 'version' "
+						    "and in 'attributes')");
 			cs[i].attrs[n++] = attrs[j];
 		}
 		cs[i].nattrs = n;
@@ -344,10 +350,10 @@ static const struct key_def config_keys[] = {
 
 SCHEMA_TABLE(config_table, "config", "config/config.yaml", config_keys);
 
-const struct key_table *const config_key_tables[] = {
-	&config_table,	 &service_table, &resource_table,      &scope_table,
-	&defaults_table, &output_table,	 &service_entry_table, NULL
-};
+const struct key_table *const config_key_tables[] = { &config_table,        &service_table,
+						      &resource_table,      &scope_table,
+						      &defaults_table,      &output_table,
+						      &service_entry_table, NULL };
 
 int config_load(struct load_state *ls, const char *path)
 {
@@ -369,7 +375,7 @@ int config_load(struct load_state *ls, const char *path)
 		goto cleanup;
 	}
 	if (!doc.root)
-		goto cleanup;  /* an empty config: the defaults */
+		goto cleanup; /* an empty config: the defaults */
 	if (doc.root->type != YN_MAP) {
 		rc = schema_error(&c, OTELSIM_EINPUT, doc.root,
 				  "a config file must be a mapping, not %s", ynode_kind(doc.root));

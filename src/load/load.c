@@ -24,8 +24,8 @@
  * LOAD_MAX_SPAN_DEPTH levels takes two YAML levels per span (the span and
  * its children list), and attribute values nest below that.
  */
-static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16, 200000,
-						    1 << 20, 16 << 20 };
+static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16, 200000, 1 << 20,
+						    16 << 20 };
 
 /* ---- services ------------------------------------------------------------- */
 
@@ -46,9 +46,12 @@ static bool value_equal(const struct value *a, const struct value *b)
 	case VAL_STRING:
 	case VAL_BYTES:
 		return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
-	case VAL_BOOL: return !a->u.b == !b->u.b;
-	case VAL_INT: return a->u.i == b->u.i;
-	case VAL_DOUBLE: return double_bits(a->u.d) == double_bits(b->u.d);
+	case VAL_BOOL:
+		return !a->u.b == !b->u.b;
+	case VAL_INT:
+		return a->u.i == b->u.i;
+	case VAL_DOUBLE:
+		return double_bits(a->u.d) == double_bits(b->u.d);
 	case VAL_ARRAY:
 		if (a->u.arr.n != b->u.arr.n)
 			return false;
@@ -208,7 +211,8 @@ static bool is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
 /* Every scenario file below dir, sorted by name at each level. */
@@ -224,7 +228,8 @@ static int walk_dir(const char *dir, int depth, struct load_files *out, struct o
 				"scenario folders nested deeper than %d levels", MAX_DIR_DEPTH);
 	d = opendir(dir);
 	if (!d)
-		return error_at(err, errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+		return error_at(err,
+				errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
 				dir, 0, 0, "cannot read the scenarios folder: %s", strerror(errno));
 	for (;;) {
 		errno = 0;
@@ -256,8 +261,8 @@ static int walk_dir(const char *dir, int depth, struct load_files *out, struct o
 			goto cleanup;
 		}
 		/* "dir/" + name without doubling the slash of a path given as "dir/" */
-		snprintf(path, len, "%s%s%s", dir,
-			 dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", names.paths[i]);
+		snprintf(path, len, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
+			 names.paths[i]);
 		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
 			rc = walk_dir(path, depth + 1, out, err);
 		else if (is_yaml_name(names.paths[i]) && load_files_add(out, path))
@@ -365,8 +370,10 @@ static int detect_dialect(struct load_state *ls, const struct ydoc *doc)
 			    !strcmp(r->pairs[i].key->str, t->keys[j].key))
 				return DIALECT_NATIVE;
 unknown:
-	return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
-			"not a scenario file: expected a top-level 'root' (native), 'root_span'/'steps' (trace-generator) or 'templates'/'services'/'workload' (Dreamweaver)");
+	return error_at(
+		ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
+		"not a scenario file: expected a top-level 'root' (native), 'root_span'/'steps' "
+		"(trace-generator) or 'templates'/'services'/'workload' (Dreamweaver)");
 }
 
 struct scen_list {
@@ -461,7 +468,7 @@ int load_check_vendor(const char *v, struct otelsim_error *err)
 		char ch = v[i];
 
 		if (ch == '.')
-			ok = !name_start;  /* no empty name: not first, not after a dot */
+			ok = !name_start; /* no empty name: not first, not after a dot */
 		else
 			ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 			     (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
@@ -568,8 +575,8 @@ cleanup:
 
 int load_file_kind(const char *path)
 {
-	static const char *const config_keys[] = { "service", "resource", "scope",
-						   "defaults", "output", "services" };
+	static const char *const config_keys[] = { "service",  "resource", "scope",
+						   "defaults", "output",   "services" };
 	struct otelsim_error err;
 	struct ydoc doc;
 	int kind = LOAD_KIND_SCENARIO;

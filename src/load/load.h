@@ -36,18 +36,18 @@
 #include "otelsim/error.h"
 
 struct load_opts {
-	const char *config_path;    /* NULL: built-in defaults only */
-	const char *bundled_semconv;  /* the bundled conventions/ (NULL: none) */
-	const char *semconv_path;   /* --semconv: a file or registry folder, loaded
+	const char *config_path;     /* NULL: built-in defaults only */
+	const char *bundled_semconv; /* the bundled conventions/ (NULL: none) */
+	const char *semconv_path;    /* --semconv: a file or registry folder, loaded
 				       after the bundled one (NULL: none) */
-	const char *scenarios_dir;  /* NULL with files == NULL: no scenarios */
-	const char *const *files;   /* load only these scenario files */
+	const char *scenarios_dir;   /* NULL with files == NULL: no scenarios */
+	const char *const *files;    /* load only these scenario files */
 	size_t nfiles;
-	const char *bundled_dir;    /* the bundled scenarios folder: its
+	const char *bundled_dir;      /* the bundled scenarios folder: its
 				       example_scenario.yaml is `reference` */
-	const char *vendor;         /* NULL: "vendor"; see load_check_vendor */
-	const char *service_name;   /* NULL: config's, else "otelsim" */
-	uint64_t max_spans_per_trace;  /* 0: 10000 */
+	const char *vendor;           /* NULL: "vendor"; see load_check_vendor */
+	const char *service_name;     /* NULL: config's, else "otelsim" */
+	uint64_t max_spans_per_trace; /* 0: 10000 */
 };
 
 /* Fill *m (model_release frees it, also after a failure). */
@@ -60,11 +60,11 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
  * be read, OTELSIM_ELIMIT past 16 levels, OTELSIM_ENOMEM.
  */
 struct load_files {
-	char **paths;  /* malloc'd, each malloc'd */
+	char **paths; /* malloc'd, each malloc'd */
 	size_t n, cap;
 };
 int load_list_files(const char *dir, struct load_files *out, struct otelsim_error *err);
-int load_files_add(struct load_files *files, const char *path);  /* a copy; 0 or -1 */
+int load_files_add(struct load_files *files, const char *path); /* a copy; 0 or -1 */
 void load_files_release(struct load_files *files);
 
 /*
@@ -82,8 +82,9 @@ int load_file_kind(const char *path);
  * namespace such as "com.acme" (no empty names: no leading, trailing or
  * doubled dot). 0, or OTELSIM_EUSAGE "vendor prefix 'x' must be <rule>".
  */
-#define LOAD_VENDOR_RULE \
-	"names of letters, digits, '_' or '-' joined by single dots (like acme or com.acme), at most 64 characters"
+#define LOAD_VENDOR_RULE                                                                          \
+	"names of letters, digits, '_' or '-' joined by single dots (like acme or com.acme), at " \
+	"most 64 characters"
 int load_check_vendor(const char *vendor, struct otelsim_error *err);
 
 #endif

@@ -23,14 +23,14 @@
 #include "model/model.h"
 
 /* Hard limits of the scenario language (each has its own message). */
-#define LOAD_MAX_SPAN_DEPTH 32          /* nested children */
-#define LOAD_MAX_STRING 65536           /* bytes of a string value */
-#define LOAD_MAX_KEY 256                /* bytes of an attribute key or span type */
-#define LOAD_MAX_NAME 128               /* bytes of a scenario name */
-#define LOAD_MAX_REPEAT 1000000000000LL /* repeat_count, defaults.count */
-#define LOAD_MAX_MS 31536000000.0       /* one year: any duration in ms */
-#define LOAD_MAX_ATTEMPTS 1000          /* retry.max_attempts */
-#define LOAD_MAX_DECIMALS 15
+#define LOAD_MAX_SPAN_DEPTH 32              /* nested children */
+#define LOAD_MAX_STRING     65536           /* bytes of a string value */
+#define LOAD_MAX_KEY        256             /* bytes of an attribute key or span type */
+#define LOAD_MAX_NAME       128             /* bytes of a scenario name */
+#define LOAD_MAX_REPEAT     1000000000000LL /* repeat_count, defaults.count */
+#define LOAD_MAX_MS         31536000000.0   /* one year: any duration in ms */
+#define LOAD_MAX_ATTEMPTS   1000            /* retry.max_attempts */
+#define LOAD_MAX_DECIMALS   15
 
 /* A resource being collected (copied into model->services at the end). */
 struct svc_draft {
@@ -42,7 +42,7 @@ struct svc_draft {
 /* Per-service settings from the config's `services:` section. */
 struct cfg_service {
 	const char *name;
-	struct keyval *attrs;  /* service.version first when given, then attributes */
+	struct keyval *attrs; /* service.version first when given, then attributes */
 	uint32_t nattrs;
 };
 
@@ -50,17 +50,17 @@ struct load_state {
 	struct model *m;
 	const struct load_opts *opts;
 	struct otelsim_error *err;
-	struct svc_draft *svcs;  /* malloc'd; strings in m->arena */
+	struct svc_draft *svcs; /* malloc'd; strings in m->arena */
 	size_t nsvcs, svcs_cap;
-	struct cfg_service *cfg_svcs;  /* in m->arena */
+	struct cfg_service *cfg_svcs; /* in m->arena */
 	uint32_t ncfg_svcs;
-	bool schema_url_set;   /* the config gave one */
+	bool schema_url_set; /* the config gave one */
 };
 
 /* What templates and lone-template type inference may look at. */
 struct gen_env {
-	struct tmpl_env tenv;         /* var names defined so far */
-	const uint8_t *var_types;     /* their value types (VAL_*) */
+	struct tmpl_env tenv;     /* var names defined so far */
+	const uint8_t *var_types; /* their value types (VAL_*) */
 };
 
 /* Each file's key tables, NULL-terminated (schema_tables lists them all). */

@@ -18,7 +18,7 @@
 
 struct svc_ref {
 	struct span_spec *span;
-	const char *service;  /* NULL: the default (root only) */
+	const char *service; /* NULL: the default (root only) */
 };
 
 struct link_ref {
@@ -29,21 +29,21 @@ struct link_ref {
 struct native {
 	struct load_state *ls;
 	struct scenario *sc;
-	struct gen_env env;           /* every var (for the span tree) */
+	struct gen_env env; /* every var (for the span tree) */
 	const char **var_names;
 	uint8_t *var_types;
-	struct svc_ref *svcs;         /* malloc'd */
+	struct svc_ref *svcs; /* malloc'd */
 	size_t nsvcs, svcs_cap;
-	struct link_ref *links;       /* malloc'd */
+	struct link_ref *links; /* malloc'd */
 	size_t nlinks, links_cap;
-	struct keyval *res_attrs;     /* the scenario's `resource: attributes` */
+	struct keyval *res_attrs; /* the scenario's `resource: attributes` */
 	uint32_t nres_attrs;
 	bool res_replace;
 	int depth;
 	/* while a span is filled: its count node and its children's worst case */
 	const struct ynode *count_node;
 	uint64_t children_w;
-	uint64_t last_w;  /* worst case of the span parse_span just finished */
+	uint64_t last_w; /* worst case of the span parse_span just finished */
 };
 
 static struct native *st(struct schema_ctx *c)
@@ -108,8 +108,8 @@ static int fill_error_type(struct schema_ctx *c, const struct key_def *k, const 
 	return value_error_type(c, v, "error type", &((struct error_spec *)obj)->type);
 }
 
-static int fill_error_message(struct schema_ctx *c, const struct key_def *k,
-			      const struct ynode *v, void *obj)
+static int fill_error_message(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			      void *obj)
 {
 	struct error_spec *e = obj;
 	struct gen g;
@@ -129,7 +129,9 @@ static const struct key_def error_keys[] = {
 	{ "rate", KT_PROB, KF_REQUIRED, NULL, NULL, NULL, offsetof(struct error_spec, rate),
 	  "probability (0..1) that the span fails" },
 	{ "type", KT_STRING, 0, NULL, NULL, fill_error_type, SCHEMA_NOFILL,
-	  "error.type of a failed span (timeout, unavailable, invalid_arguments, tool_error, protocol_error with the bundled conventions; default unavailable, or _OTHER when the conventions do not allow it)" },
+	  "error.type of a failed span (timeout, unavailable, invalid_arguments, tool_error, "
+	  "protocol_error with the bundled conventions; default unavailable, or _OTHER when the "
+	  "conventions do not allow it)" },
 	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
 	  "status message of a failed span (may hold {{...}})" },
 	{ "propagate", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct error_spec, propagate),
@@ -183,10 +185,13 @@ static const struct key_def backoff_keys[] = {
 	{ "type", KT_ENUM, 0, backoff_types, NULL, NULL, SCHEMA_NOFILL,
 	  "exponential (the only kind so far)" },
 	{ "base_ms", KT_NUMBER, 0, NULL, NULL, fill_nonneg_ms,
-	  offsetof(struct retry_spec, backoff_base_ms), "wait before the second attempt (default 100)" },
+	  offsetof(struct retry_spec, backoff_base_ms),
+	  "wait before the second attempt (default 100)" },
 	{ "multiplier", KT_NUMBER, 0, NULL, NULL, fill_multiplier,
-	  offsetof(struct retry_spec, backoff_multiplier), "growth of the wait per attempt (1..100, default 2)" },
-	{ "jitter", KT_NUMBER, 0, NULL, NULL, fill_unit, offsetof(struct retry_spec, backoff_jitter),
+	  offsetof(struct retry_spec, backoff_multiplier),
+	  "growth of the wait per attempt (1..100, default 2)" },
+	{ "jitter", KT_NUMBER, 0, NULL, NULL, fill_unit,
+	  offsetof(struct retry_spec, backoff_jitter),
 	  "each wait varies by up to this fraction (0..1, default 0.1)" },
 };
 
@@ -214,8 +219,8 @@ static int fill_attempts(struct schema_ctx *c, const struct key_def *k, const st
 	return 0;
 }
 
-static int fill_success_rate(struct schema_ctx *c, const struct key_def *k,
-			     const struct ynode *v, void *obj)
+static int fill_success_rate(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			     void *obj)
 {
 	struct retry_spec *r = obj;
 	size_t n = v->type == YN_SEQ ? v->n : 1;
@@ -224,7 +229,8 @@ static int fill_success_rate(struct schema_ctx *c, const struct key_def *k,
 	(void)k;
 	if (v->type == YN_MAP)
 		return schema_error(c, OTELSIM_EINPUT, v,
-				    "'success_rate_per_attempt' must be a number or a list of numbers, not a mapping");
+				    "'success_rate_per_attempt' must be a number or a list of "
+				    "numbers, not a mapping");
 	if (!n)
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "'success_rate_per_attempt' needs at least one number");
@@ -281,8 +287,8 @@ static int fill_event_name(struct schema_ctx *c, const struct key_def *k, const 
 	return ((struct event_spec *)obj)->name ? 0 : oom(c);
 }
 
-static int fill_event_offset(struct schema_ctx *c, const struct key_def *k,
-			     const struct ynode *v, void *obj)
+static int fill_event_offset(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			     void *obj)
 {
 	struct event_spec *e = obj;
 	double d;
@@ -314,7 +320,8 @@ static int fill_event_offset(struct schema_ctx *c, const struct key_def *k,
 		}
 	}
 	return schema_error(c, OTELSIM_EINPUT, v,
-			    "'offset' must be milliseconds (a number) or a share of the span like \"50%%\" (got '%.100s')",
+			    "'offset' must be milliseconds (a number) or a share of the span like "
+			    "\"50%%\" (got '%.100s')",
 			    v->str);
 }
 
@@ -377,7 +384,7 @@ static const struct key_def link_keys[] = {
 };
 
 SCHEMA_TABLE(link_table, "link", "a span link: exactly one of span, trace or trace_id + span_id",
-      link_keys);
+	     link_keys);
 
 static int parse_hex_id(struct schema_ctx *c, const struct ynode *v, const char *what,
 			size_t nbytes, uint8_t *out)
@@ -425,15 +432,18 @@ static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_s
 			second = order[i];
 	}
 	if (!forms)
-		return schema_error(c, OTELSIM_EINPUT, v,
-				    "a link needs one of 'span', 'trace' or 'trace_id' with 'span_id'");
+		return schema_error(
+			c, OTELSIM_EINPUT, v,
+			"a link needs one of 'span', 'trace' or 'trace_id' with 'span_id'");
 	if (forms > 1)
-		return schema_error(c, OTELSIM_EINPUT, second,
-				    "a link takes only one of 'span', 'trace' or 'trace_id' with 'span_id'");
+		return schema_error(
+			c, OTELSIM_EINPUT, second,
+			"a link takes only one of 'span', 'trace' or 'trace_id' with 'span_id'");
 	if (f.p.span) {
 		l->kind = LINK_SPAN;
 		if (!f.p.span->len)
-			return schema_error(c, OTELSIM_EINPUT, f.p.span, "'span' must not be empty");
+			return schema_error(c, OTELSIM_EINPUT, f.p.span,
+					    "'span' must not be empty");
 		l->span_name = vendor_rewrite(c->m, f.p.span->str, f.p.span->len, NULL);
 		if (!l->span_name)
 			return oom(c);
@@ -449,11 +459,13 @@ static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_s
 		return 0;
 	}
 	if (!f.p.trace_id)
-		return schema_error(c, OTELSIM_EINPUT, v,
-				    "missing required key 'trace_id' (a link with 'span_id' needs it)");
+		return schema_error(
+			c, OTELSIM_EINPUT, v,
+			"missing required key 'trace_id' (a link with 'span_id' needs it)");
 	if (!f.p.span_id)
-		return schema_error(c, OTELSIM_EINPUT, v,
-				    "missing required key 'span_id' (a link with 'trace_id' needs it)");
+		return schema_error(
+			c, OTELSIM_EINPUT, v,
+			"missing required key 'span_id' (a link with 'trace_id' needs it)");
 	l->kind = LINK_CONST;
 	rc = parse_hex_id(c, f.p.trace_id, "trace_id", 16, l->trace_id);
 	return rc ? rc : parse_hex_id(c, f.p.span_id, "span_id", 8, l->span_id);
@@ -461,8 +473,8 @@ static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_s
 
 /* ---- span ---- */
 
-static const char *const kind_members[] = { "internal", "server", "client", "producer",
-					    "consumer", NULL };
+static const char *const kind_members[] = { "internal", "server",   "client",
+					    "producer", "consumer", NULL };
 
 static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		     void *obj)
@@ -506,7 +518,7 @@ static int fill_kind(struct schema_ctx *c, const struct key_def *k, const struct
 		s += 10;
 	for (int i = 0; kind_members[i]; i++) {
 		if (!strcasecmp(s, kind_members[i])) {
-			((struct span_spec *)obj)->kind = (uint8_t)(i + 1);  /* OTLP: INTERNAL = 1 */
+			((struct span_spec *)obj)->kind = (uint8_t)(i + 1); /* OTLP: INTERNAL = 1 */
 			return 0;
 		}
 	}
@@ -604,8 +616,9 @@ static int fill_retry(struct schema_ctx *c, const struct key_def *k, const struc
 		if (s->error.set) {
 			r->error_type = s->error.type;
 		} else {
-			const struct sc_attr *a =
-				c->m->semconv ? semconv_attr(c->m->semconv, "error.type") : NULL;
+			const struct sc_attr *a = c->m->semconv ? semconv_attr(c->m->semconv,
+									       "error.type")
+								: NULL;
 			bool ok = !(a && a->type == SC_ENUM && a->closed);
 
 			for (size_t i = 0; !ok && i < a->nmembers; i++)
@@ -613,7 +626,8 @@ static int fill_retry(struct schema_ctx *c, const struct key_def *k, const struc
 					ok = true;
 			if (!ok)
 				return schema_error(c, OTELSIM_EINPUT, v,
-						    "missing required key 'error_type' (the conventions' error.type has no 'timeout')");
+						    "missing required key 'error_type' (the "
+						    "conventions' error.type has no 'timeout')");
 			r->error_type = "timeout";
 		}
 	}
@@ -695,7 +709,8 @@ static int fill_children(struct schema_ctx *c, const struct key_def *k, const st
 	for (size_t i = 0; i < v->n; i++) {
 		if (ns->depth + 1 >= LOAD_MAX_SPAN_DEPTH)
 			return schema_error(c, OTELSIM_ELIMIT, v->items[i],
-					    "spans nested deeper than %d levels", LOAD_MAX_SPAN_DEPTH);
+					    "spans nested deeper than %d levels",
+					    LOAD_MAX_SPAN_DEPTH);
 		ns->depth++;
 		rc = parse_span(c, v->items[i], &s->children[i]);
 		ns->depth--;
@@ -713,25 +728,31 @@ static const struct key_def span_keys[] = {
 	{ "type", KT_STRING, KF_REQUIRED, NULL, NULL, fill_type, SCHEMA_NOFILL,
 	  "the span's name: any dotted name (vendor.* is rewritten; may hold {{vars.x}})" },
 	{ "kind", KT_STRING, 0, kind_members, NULL, fill_kind, SCHEMA_NOFILL,
-	  "internal, server, client, producer or consumer (default: the conventions' kind for the type, else server at the root and internal below)" },
+	  "internal, server, client, producer or consumer (default: the conventions' kind for the "
+	  "type, else server at the root and internal below)" },
 	{ "service", KT_STRING, 0, NULL, NULL, fill_service, SCHEMA_NOFILL,
 	  "service.name of this span and its descendants (each service is its own resource)" },
 	{ "description", KT_STRING, 0, NULL, NULL, NULL, offsetof(struct span_spec, description),
 	  "free text for readers" },
 	{ "latency", KT_ANY, 0, NULL, NULL, fill_latency, SCHEMA_NOFILL,
-	  "duration: ms, or {distribution: log_normal|normal|uniform|exponential|constant|percentiles, ...} (default: the config's)" },
+	  "duration: ms, or {distribution: "
+	  "log_normal|normal|uniform|exponential|constant|percentiles, ...} (default: the "
+	  "config's)" },
 	{ "probability", KT_PROB, 0, NULL, NULL, NULL, offsetof(struct span_spec, probability),
 	  "chance the span (and its subtree) happens at all (default 1)" },
 	{ "count", KT_ANY, 0, NULL, NULL, fill_count, SCHEMA_NOFILL,
-	  "how many times: N, or {distribution: poisson (mean, max) | uniform (min, max) | fixed (value)}" },
+	  "how many times: N, or {distribution: poisson (mean, max) | uniform (min, max) | fixed "
+	  "(value)}" },
 	{ "parallel", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct span_spec, parallel),
 	  "children overlap (true) or run one after another with gaps (false, the default)" },
 	{ "error", KT_MAP, 0, NULL, NULL, fill_error, SCHEMA_NOFILL,
 	  "{rate, type, message, propagate}" },
 	{ "retry", KT_MAP, 0, NULL, NULL, fill_retry, SCHEMA_NOFILL,
-	  "{enabled, max_attempts, force_initial_failure, success_rate_per_attempt, backoff, error_type}" },
+	  "{enabled, max_attempts, force_initial_failure, success_rate_per_attempt, backoff, "
+	  "error_type}" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_attrs, SCHEMA_NOFILL,
-	  "key: constant | \"{{template}}\" | {distribution: ...} | {choice: ...} | {value: ..., type: ...}" },
+	  "key: constant | \"{{template}}\" | {distribution: ...} | {choice: ...} | {value: ..., "
+	  "type: ...}" },
 	{ "events", KT_LIST, 0, NULL, NULL, fill_events, SCHEMA_NOFILL,
 	  "span events: [{name, offset, probability, attributes}]" },
 	{ "links", KT_LIST, 0, NULL, NULL, fill_links, SCHEMA_NOFILL,
@@ -766,9 +787,10 @@ static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_s
 		return rc;
 	ns->last_w = span_worst_case(s, ns->children_w);
 	if (ns->last_w > limit)
-		return schema_error(c, OTELSIM_ELIMIT, ns->count_node ? ns->count_node : v,
-				    "worst case of %llu spans per trace is above --max-spans-per-trace (%llu)",
-				    (unsigned long long)ns->last_w, (unsigned long long)limit);
+		return schema_error(
+			c, OTELSIM_ELIMIT, ns->count_node ? ns->count_node : v,
+			"worst case of %llu spans per trace is above --max-spans-per-trace (%llu)",
+			(unsigned long long)ns->last_w, (unsigned long long)limit);
 	if (!s->kind && c->m->semconv) {
 		const struct sc_span *sp = semconv_span(c->m->semconv, s->name);
 
@@ -799,7 +821,8 @@ static int fill_name(struct schema_ctx *c, const struct key_def *k, const struct
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
 			return schema_error(c, OTELSIM_EINPUT, v,
-					    "scenario name '%s' may only hold letters, digits, '_', '.' and '-'",
+					    "scenario name '%s' may only hold letters, digits, "
+					    "'_', '.' and '-'",
 					    s);
 	}
 	sc->name = arena_strndup(&c->m->arena, s, v->len);
@@ -821,7 +844,8 @@ static int fill_tags(struct schema_ctx *c, const struct key_def *k, const struct
 		const struct ynode *t = v->items[i];
 
 		if (t->type != YN_SCALAR || !ynode_is_string(t) || !t->len)
-			return schema_error(c, OTELSIM_EINPUT, t, "a tag must be a non-empty string, not %s",
+			return schema_error(c, OTELSIM_EINPUT, t,
+					    "a tag must be a non-empty string, not %s",
 					    ynode_kind(t));
 		if (t->len > LOAD_MAX_NAME)
 			return schema_error(c, OTELSIM_ELIMIT, t, "tag longer than %d bytes",
@@ -937,14 +961,16 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 		if (key->type != YN_SCALAR || !key->len)
 			return schema_error(c, OTELSIM_EINPUT, key, "var names must be non-empty");
 		if (key->len > 64)
-			return schema_error(c, OTELSIM_ELIMIT, key, "var name longer than 64 bytes");
+			return schema_error(c, OTELSIM_ELIMIT, key,
+					    "var name longer than 64 bytes");
 		for (size_t j = 0; j < key->len; j++) {
 			char ch = key->str[j];
 
 			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
 			      (j && ch >= '0' && ch <= '9')))
 				return schema_error(c, OTELSIM_EINPUT, key,
-						    "var name '%.64s' may only hold letters, digits and '_' (not first)",
+						    "var name '%.64s' may only hold letters, "
+						    "digits and '_' (not first)",
 						    key->str);
 		}
 		/* a var may use the vars before it */
@@ -985,11 +1011,12 @@ static const struct key_def resource_keys[] = {
 	{ "replace", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct native, res_replace),
 	  "true: leave out the config's resource and per-service attributes (service.name stays)" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_res_attrs, SCHEMA_NOFILL,
-	  "resource attributes of this scenario's services (constants; they win over the config's)" },
+	  "resource attributes of this scenario's services (constants; they win over the "
+	  "config's)" },
 };
 
 SCHEMA_TABLE(resource_table, "scenario.resource",
-      "this scenario's resource attributes (a native extension)", resource_keys);
+	     "this scenario's resource attributes (a native extension)", resource_keys);
 
 static int fill_resource(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			 void *obj)
@@ -1019,8 +1046,7 @@ static const struct key_def scenario_keys[] = {
 	  "unique name: 1..128 of [A-Za-z0-9_.-]; the dataset folder's name" },
 	{ "description", KT_STRING, 0, NULL, NULL, NULL, offsetof(struct scenario, description),
 	  "what the scenario shows" },
-	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL,
-	  "labels for --tags filtering" },
+	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL, "labels for --tags filtering" },
 	{ "workload_weight", KT_NUMBER, 0, NULL, NULL, fill_weight, SCHEMA_NOFILL,
 	  "relative weight in mixed runs (default 1, at most 10^9; <= 0: only runs by name)" },
 	{ "repeat_count", KT_INT, 0, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
@@ -1034,9 +1060,11 @@ static const struct key_def scenario_keys[] = {
 	{ "emit_logs", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_logs),
 	  "also write log records (accepted, not yet honoured)" },
 	{ "seed", KT_SCALAR, 0, NULL, NULL, fill_seed, SCHEMA_NOFILL,
-	  "this scenario's seed when --seed is not given (an integer, or a string that is hashed)" },
+	  "this scenario's seed when --seed is not given (an integer, or a string that is "
+	  "hashed)" },
 	{ "vars", KT_MAP, 0, NULL, NULL, fill_vars, SCHEMA_NOFILL,
-	  "values drawn once per trace, used as {{vars.name}} (same forms as attributes; later vars may use earlier ones)" },
+	  "values drawn once per trace, used as {{vars.name}} (same forms as attributes; later "
+	  "vars may use earlier ones)" },
 	{ "resource", KT_MAP, 0, NULL, NULL, fill_resource, SCHEMA_NOFILL,
 	  "{replace, attributes}: resource attributes of this scenario's services" },
 	{ "context", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
@@ -1048,7 +1076,8 @@ static const struct key_def scenario_keys[] = {
 	{ "control_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "seed 000's control-plane template settings: accepted, not yet honoured" },
 	{ "simulation_goal", KT_STRING, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's failure goal (happy_path, 4xx_invalid_arguments...): accepted, not yet honoured" },
+	  "seed 000's failure goal (happy_path, 4xx_invalid_arguments...): accepted, not yet "
+	  "honoured" },
 	{ "realistic_overrides", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "seed 000's overrides of the goal: accepted, not yet honoured" },
 	{ "redaction_applied", KT_ENUM, KF_LATER, redaction_members, NULL, NULL, SCHEMA_NOFILL,
@@ -1061,7 +1090,7 @@ SCHEMA_TABLE(scenario_table, "scenario", "a native scenario file's top level", s
 
 const struct key_table *const native_key_tables[] = {
 	&scenario_table, &resource_table, &span_table, &error_table, &retry_table,
-	&backoff_table,	 &event_table,	  &link_table, NULL
+	&backoff_table,  &event_table,    &link_table, NULL
 };
 
 /* ---- after the walk: services, links, limits ---- */
@@ -1097,11 +1126,13 @@ static int check_links(struct schema_ctx *c, struct native *ns)
 		s = suggest(ns->links[i].name, names, n);
 		if (s)
 			return schema_error(c, OTELSIM_EINPUT, ns->links[i].node,
-					    "link to unknown span '%s' (no span of that type in the scenario; did you mean '%s'?)",
+					    "link to unknown span '%s' (no span of that type in "
+					    "the scenario; did you mean '%s'?)",
 					    ns->links[i].name, s);
-		return schema_error(c, OTELSIM_EINPUT, ns->links[i].node,
-				    "link to unknown span '%s' (no span of that type in the scenario)",
-				    ns->links[i].name);
+		return schema_error(
+			c, OTELSIM_EINPUT, ns->links[i].node,
+			"link to unknown span '%s' (no span of that type in the scenario)",
+			ns->links[i].name);
 	}
 	return 0;
 }

@@ -54,16 +54,26 @@ const struct key_table *schema_table(const char *name)
 const char *key_type_name(int type)
 {
 	switch (type) {
-	case KT_STRING: return "string";
-	case KT_INT: return "integer";
-	case KT_NUMBER: return "number";
-	case KT_BOOL: return "boolean";
-	case KT_PROB: return "probability";
-	case KT_ENUM: return "enum";
-	case KT_SCALAR: return "scalar";
-	case KT_MAP: return "mapping";
-	case KT_LIST: return "list";
-	default: return "any";
+	case KT_STRING:
+		return "string";
+	case KT_INT:
+		return "integer";
+	case KT_NUMBER:
+		return "number";
+	case KT_BOOL:
+		return "boolean";
+	case KT_PROB:
+		return "probability";
+	case KT_ENUM:
+		return "enum";
+	case KT_SCALAR:
+		return "scalar";
+	case KT_MAP:
+		return "mapping";
+	case KT_LIST:
+		return "list";
+	default:
+		return "any";
 	}
 }
 
@@ -78,8 +88,7 @@ int schema_error(struct schema_ctx *c, int code, const struct ynode *at, const c
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return error_at(c->err, code, c->doc->file, at ? at->line : 1, at ? at->col : 1, "%s",
-			msg);
+	return error_at(c->err, code, c->doc->file, at ? at->line : 1, at ? at->col : 1, "%s", msg);
 }
 
 int schema_enum_error(struct schema_ctx *c, const struct ynode *at, const char *what,
@@ -120,8 +129,7 @@ static const struct key_def *find_def(const struct key_table *t, const char *key
 	return NULL;
 }
 
-const struct ynode *schema_get(const struct key_table *t, const struct ynode *map,
-			       const char *key)
+const struct ynode *schema_get(const struct key_table *t, const struct ynode *map, const char *key)
 {
 	const struct key_def *d = NULL;
 
@@ -160,8 +168,8 @@ static int unknown_key(struct schema_ctx *c, const struct key_table *t, const st
 
 		if (d && alias && edit_distance(k->str, d->key, 2) <= 2)
 			s = d->key;
-		return schema_error(c, OTELSIM_EINPUT, k, "unknown key '%.200s' (did you mean '%s'?)",
-				    k->str, s);
+		return schema_error(c, OTELSIM_EINPUT, k,
+				    "unknown key '%.200s' (did you mean '%s'?)", k->str, s);
 	}
 	return schema_error(c, OTELSIM_EINPUT, k, "unknown key '%.200s'", k->str);
 }
@@ -170,16 +178,26 @@ static int unknown_key(struct schema_ctx *c, const struct key_table *t, const st
 static const char *want_name(int type)
 {
 	switch (type) {
-	case KT_STRING: return "a string";
-	case KT_INT: return "an integer";
-	case KT_NUMBER: return "a number";
-	case KT_PROB: return "a number";
-	case KT_BOOL: return "true or false";
-	case KT_ENUM: return "a string";
-	case KT_SCALAR: return "a single value";
-	case KT_MAP: return "a mapping";
-	case KT_LIST: return "a list";
-	default: return "a value";
+	case KT_STRING:
+		return "a string";
+	case KT_INT:
+		return "an integer";
+	case KT_NUMBER:
+		return "a number";
+	case KT_PROB:
+		return "a number";
+	case KT_BOOL:
+		return "true or false";
+	case KT_ENUM:
+		return "a string";
+	case KT_SCALAR:
+		return "a single value";
+	case KT_MAP:
+		return "a mapping";
+	case KT_LIST:
+		return "a list";
+	default:
+		return "a value";
 	}
 }
 
@@ -330,8 +348,7 @@ static int check_and_fill(struct schema_ctx *c, const struct key_def *d, const s
 	return 0;
 }
 
-int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct ynode *map,
-		void *obj)
+int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct ynode *map, void *obj)
 {
 	const struct ynode *seen[64];
 	int rc;
@@ -350,8 +367,8 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 		size_t di;
 
 		if (k->type != YN_SCALAR || ynode_is_null(k))
-			return schema_error(c, OTELSIM_EINPUT, k, "keys must be plain names, not %s",
-					    ynode_kind(k));
+			return schema_error(c, OTELSIM_EINPUT, k,
+					    "keys must be plain names, not %s", ynode_kind(k));
 		d = find_def(t, k->str, &alias);
 		if (!d)
 			return unknown_key(c, t, k);
@@ -360,7 +377,8 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 			const struct ynode *first = seen[di];
 
 			return schema_error(c, OTELSIM_EINPUT, k,
-					    "'%s' and '%s' are the same key (keep one; the first is at line %d, column %d)",
+					    "'%s' and '%s' are the same key (keep one; the first "
+					    "is at line %d, column %d)",
 					    first->str, k->str, first->line, first->col);
 		}
 		seen[di] = k;
@@ -381,7 +399,8 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 				v = map->pairs[j].value;
 		if ((t->keys[i].flags & KF_LATER) &&
 		    model_warn(c->m, c->file, seen[i]->line, seen[i]->col,
-			       "'%s' is accepted and checked, but not honoured yet", t->keys[i].key))
+			       "'%s' is accepted and checked, but not honoured yet",
+			       t->keys[i].key))
 			return schema_error(c, OTELSIM_ENOMEM, map, "out of memory");
 		rc = check_and_fill(c, &t->keys[i], v, obj);
 		if (rc)

@@ -39,28 +39,28 @@ struct model;
 
 /* What a key's value must be. */
 enum key_type {
-	KT_STRING = 1,  /* a string scalar (quoted, or plain and not a number/bool) */
-	KT_INT,         /* a plain integer (64-bit) */
-	KT_NUMBER,      /* a plain finite number (int or float) */
-	KT_BOOL,        /* true / false */
-	KT_PROB,        /* a number in 0..1 ("did you mean 0.05?" for 5) */
-	KT_ENUM,        /* a string, one of `members` */
-	KT_SCALAR,      /* any non-null scalar (the handler decides) */
-	KT_MAP,         /* a mapping */
-	KT_LIST,        /* a list */
-	KT_ANY          /* anything but null (the handler decides) */
+	KT_STRING = 1, /* a string scalar (quoted, or plain and not a number/bool) */
+	KT_INT,        /* a plain integer (64-bit) */
+	KT_NUMBER,     /* a plain finite number (int or float) */
+	KT_BOOL,       /* true / false */
+	KT_PROB,       /* a number in 0..1 ("did you mean 0.05?" for 5) */
+	KT_ENUM,       /* a string, one of `members` */
+	KT_SCALAR,     /* any non-null scalar (the handler decides) */
+	KT_MAP,        /* a mapping */
+	KT_LIST,       /* a list */
+	KT_ANY         /* anything but null (the handler decides) */
 };
 
-#define KF_REQUIRED 1u  /* missing -> "missing required key 'x'" */
-#define KF_NOCASE 2u    /* KT_ENUM: members match case-insensitively */
-#define KF_LATER 4u     /* accepted and type-checked, not yet honoured */
+#define KF_REQUIRED 1u /* missing -> "missing required key 'x'" */
+#define KF_NOCASE   2u /* KT_ENUM: members match case-insensitively */
+#define KF_LATER    4u /* accepted and type-checked, not yet honoured */
 
 struct schema_ctx;
 struct key_def;
 
 /* Check and store one value; 0 or a negative code with ctx->err filled. */
-typedef int (*key_fill_fn)(struct schema_ctx *c, const struct key_def *k,
-			   const struct ynode *val, void *obj);
+typedef int (*key_fill_fn)(struct schema_ctx *c, const struct key_def *k, const struct ynode *val,
+			   void *obj);
 
 #define SCHEMA_NOFILL ((size_t)-1)
 
@@ -74,13 +74,13 @@ int schema_fill_node(struct schema_ctx *c, const struct key_def *k, const struct
 
 struct key_def {
 	const char *key;
-	uint8_t type;                 /* enum key_type */
-	uint8_t flags;                /* KF_* */
-	const char *const *members;   /* KT_ENUM: NULL-terminated */
-	const char *alias;            /* another accepted spelling, or NULL */
-	key_fill_fn fill;             /* NULL: store by type at `offset` */
-	size_t offset;                /* offsetof in the target, or SCHEMA_NOFILL */
-	const char *desc;             /* one line, for docs */
+	uint8_t type;               /* enum key_type */
+	uint8_t flags;              /* KF_* */
+	const char *const *members; /* KT_ENUM: NULL-terminated */
+	const char *alias;          /* another accepted spelling, or NULL */
+	key_fill_fn fill;           /* NULL: store by type at `offset` */
+	size_t offset;              /* offsetof in the target, or SCHEMA_NOFILL */
+	const char *desc;           /* one line, for docs */
 };
 
 /*
@@ -91,18 +91,18 @@ struct key_def {
  */
 
 struct key_table {
-	const char *name;  /* "span", "latency.log_normal", "config.defaults" */
+	const char *name; /* "span", "latency.log_normal", "config.defaults" */
 	const char *desc;
 	const struct key_def *keys;
 	size_t nkeys;
 };
 
 struct schema_ctx {
-	struct model *m;           /* arena, vendor, semconv */
-	const struct ydoc *doc;    /* positions, file name */
-	const char *file;          /* the file name in the model arena (src_pos) */
+	struct model *m;        /* arena, vendor, semconv */
+	const struct ydoc *doc; /* positions, file name */
+	const char *file;       /* the file name in the model arena (src_pos) */
 	struct otelsim_error *err;
-	void *state;               /* the loader's own state */
+	void *state; /* the loader's own state */
 };
 
 /* Check `map` (a mapping node) against `t` and fill `obj` from it. */
@@ -110,13 +110,12 @@ int schema_walk(struct schema_ctx *c, const struct key_table *t, const struct yn
 		void *obj);
 
 /* The value of key `key` (or its alias) in `map`, NULL when absent. */
-const struct ynode *schema_get(const struct key_table *t, const struct ynode *map,
-			       const char *key);
+const struct ynode *schema_get(const struct key_table *t, const struct ynode *map, const char *key);
 
 /* Every table, in a fixed order (tests and generated docs iterate them). */
 const struct key_table *const *schema_tables(size_t *n);
 const struct key_table *schema_table(const char *name);
-const char *key_type_name(int type);  /* "string", "integer", ... */
+const char *key_type_name(int type); /* "string", "integer", ... */
 
 /*
  * Helpers the fill handlers share (all report at the node's position):

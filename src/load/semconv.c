@@ -33,20 +33,20 @@
 #define MAX_DEPTH 32
 
 struct sc_alias {
-	const char *name;  /* first, like every sorted table here */
+	const char *name; /* first, like every sorted table here */
 	size_t span;
-	size_t order;      /* of the span's group: the later wins */
+	size_t order; /* of the span's group: the later wins */
 };
 
 struct semconv {
 	struct arena arena;
-	struct sc_attr *attrs;  /* sorted by id */
+	struct sc_attr *attrs; /* sorted by id */
 	size_t nattrs;
-	struct sc_metric *metrics;  /* sorted by name */
+	struct sc_metric *metrics; /* sorted by name */
 	size_t nmetrics;
-	struct sc_span *spans;  /* sorted by type */
+	struct sc_span *spans; /* sorted by type */
 	size_t nspans;
-	struct sc_alias *aliases;  /* span names, sorted */
+	struct sc_alias *aliases; /* span names, sorted */
 	size_t naliases;
 	struct sc_counts counts;
 	const char *schema_url;
@@ -56,8 +56,7 @@ struct semconv {
 
 /* ---- the working set ---- */
 
-void scx_init(struct scx *x, struct arena *arena, const char *vendor_out,
-	      struct otelsim_error *err)
+void scx_init(struct scx *x, struct arena *arena, const char *vendor_out, struct otelsim_error *err)
 {
 	memset(x, 0, sizeof(*x));
 	x->arena = arena;
@@ -110,7 +109,7 @@ int scx_warn(struct scx *x, const char *file, int line, int col, const char *fmt
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	while (fileno && names[fileno - 1] != file)  /* usually the file being read */
+	while (fileno && names[fileno - 1] != file) /* usually the file being read */
 		fileno--;
 	if (!(w = scx_push(&x->warnings)))
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
@@ -182,7 +181,8 @@ static bool is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	return (n > 5 && !strcmp(name + n - 5, ".yaml")) || (n > 4 && !strcmp(name + n - 4, ".yml"));
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
 static int walk(const char *dir, int depth, struct pathlist *pl, struct otelsim_error *err)
@@ -383,8 +383,7 @@ static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals,
 		    (vt == SC_DOUBLE && !is_num_text(vals[i])))
 			return error_at(x->err, OTELSIM_EINPUT, pos[i].file, pos[i].line,
 					pos[i].col, "allowed value '%s' of '%s' is not %s", vals[i],
-					a->id,
-					vt == SC_INT ? "an integer" : "a number");
+					a->id, vt == SC_INT ? "an integer" : "a number");
 		m[i].id = vals[i];
 		m[i].value = vals[i];
 		for (size_t j = 0; a->type == SC_ENUM && j < a->nmembers; j++) {
@@ -427,7 +426,7 @@ static int resolve_attrs(struct scx *x, struct semconv *sc)
 
 		while (j < n && !strcmp(v[j]->a.id, v[i]->a.id)) {
 			if (def_rank(v[j]) >= def_rank(best))
-				best = v[j];  /* sorted by order: equal rank, later wins */
+				best = v[j]; /* sorted by order: equal rank, later wins */
 			j++;
 		}
 		win[k] = best;
@@ -436,9 +435,8 @@ static int resolve_attrs(struct scx *x, struct semconv *sc)
 	}
 	sc->nattrs = k;
 	for (size_t i = 0; i < k; i++) {
-		if (win[i]->nallowed &&
-		    (rc = narrow(x, &sc->attrs[i], win[i]->allowed, win[i]->allowed_pos,
-				 win[i]->nallowed)))
+		if (win[i]->nallowed && (rc = narrow(x, &sc->attrs[i], win[i]->allowed,
+						     win[i]->allowed_pos, win[i]->nallowed)))
 			goto cleanup;
 	}
 cleanup:
@@ -451,9 +449,8 @@ static int resolve_refs(struct scx *x, struct semconv *sc)
 {
 	for (size_t i = 0; i < x->refs.n; i++) {
 		const struct scx_ref *r = (const struct scx_ref *)x->refs.items + i;
-		struct sc_attr *a = (struct sc_attr *)find_sorted(sc->attrs, sc->nattrs,
-								  sizeof(*a), r->id,
-								  strlen(r->id));
+		struct sc_attr *a = (struct sc_attr *)find_sorted(sc->attrs, sc->nattrs, sizeof(*a),
+								  r->id, strlen(r->id));
 		int rc;
 
 		if (!a) {
@@ -461,10 +458,11 @@ static int resolve_refs(struct scx *x, struct semconv *sc)
 						    r->id);
 
 			if (near)
-				return error_at(x->err, OTELSIM_EINPUT, r->pos.file, r->pos.line,
-						r->pos.col,
-						"ref to unknown attribute '%s' (did you mean '%s'?)",
-						r->id, near);
+				return error_at(
+					x->err, OTELSIM_EINPUT, r->pos.file, r->pos.line,
+					r->pos.col,
+					"ref to unknown attribute '%s' (did you mean '%s'?)", r->id,
+					near);
 			return error_at(x->err, OTELSIM_EINPUT, r->pos.file, r->pos.line,
 					r->pos.col, "ref to unknown attribute '%s'", r->id);
 		}
@@ -504,7 +502,7 @@ static struct scx_group *find_group(const struct gidx *ix, size_t n, const char 
 
 	if (!p)
 		return NULL;
-	while (p + 1 < ix + n && !strcmp(p[1].id, id))  /* the last definition wins */
+	while (p + 1 < ix + n && !strcmp(p[1].id, id)) /* the last definition wins */
 		p++;
 	return p->g;
 }
@@ -530,7 +528,9 @@ static int cycle_error(struct scx *x, struct scx_group **stack, const size_t *ed
 		strbuf_addstr(&sb, "...");
 	rc = error_at(x->err, OTELSIM_EINPUT, first->pos.file, first->pos.line, first->pos.col,
 		      "%s cycle: %s",
-		      ext && rg ? "extends/ref_group" : ext ? "extends" : "ref_group",
+		      ext && rg ? "extends/ref_group"
+		      : ext     ? "extends"
+				: "ref_group",
 		      sb.buf ? sb.buf : "");
 	strbuf_release(&sb);
 	return rc;
@@ -594,9 +594,9 @@ static int resolve_groups(struct scx *x)
 				continue;
 			}
 			t = find_group(ix, ni, g->edges[edge[depth - 1]++].target);
-			if (!t)  /* cannot happen: every target was checked above */
+			if (!t) /* cannot happen: every target was checked above */
 				continue;
-			if (t->state == 1) {  /* t is on the stack: the cycle starts there */
+			if (t->state == 1) { /* t is on the stack: the cycle starts there */
 				size_t from = 0;
 
 				while (from + 1 < depth && stack[from] != t)
@@ -622,7 +622,8 @@ static int cmp_group_by(const void *a, const void *b, bool metric)
 {
 	const struct scx_group *x = *(const struct scx_group *const *)a;
 	const struct scx_group *y = *(const struct scx_group *const *)b;
-	int c = metric ? strcmp(x->metric_name, y->metric_name) : strcmp(x->span_type, y->span_type);
+	int c = metric ? strcmp(x->metric_name, y->metric_name)
+		       : strcmp(x->span_type, y->span_type);
 
 	return c ? c : (x->order > y->order) - (x->order < y->order);
 }
@@ -694,8 +695,8 @@ static int resolve_signals(struct scx *x, struct semconv *sc)
 	for (size_t i = 0; i < n; i++) {
 		sc->spans[i] = (struct sc_span){ v[i]->span_type, v[i]->span_kind };
 		if (v[i]->span_name && strcmp(v[i]->span_name, v[i]->span_type))
-			sc->aliases[sc->naliases++] =
-				(struct sc_alias){ v[i]->span_name, i, v[i]->order };
+			sc->aliases[sc->naliases++] = (struct sc_alias){ v[i]->span_name, i,
+									 v[i]->order };
 	}
 	sc->nspans = n;
 	if (sc->naliases)
@@ -840,7 +841,7 @@ const struct sc_span *semconv_span(const struct semconv *sc, const char *type)
 	if (!al)
 		return NULL;
 	while (al + 1 < sc->aliases + sc->naliases && !strcmp(al[1].name, type))
-		al++;  /* the later span wins */
+		al++; /* the later span wins */
 	return &sc->spans[al->span];
 }
 

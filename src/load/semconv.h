@@ -36,23 +36,23 @@ enum sc_type {
 	SC_INT_ARRAY,
 	SC_DOUBLE_ARRAY,
 	SC_BOOLEAN_ARRAY,
-	SC_TEMPLATE,  /* template[...]: key is a prefix */
-	SC_ENUM       /* members below; value type in enum_value_type */
+	SC_TEMPLATE, /* template[...]: key is a prefix */
+	SC_ENUM      /* members below; value type in enum_value_type */
 };
 
 struct sc_member {
 	const char *id;
-	const char *value;   /* as text: "chat", "200" */
+	const char *value; /* as text: "chat", "200" */
 	bool deprecated;
 };
 
 struct sc_attr {
 	const char *id;
-	int type;              /* enum sc_type */
-	int enum_value_type;   /* SC_STRING / SC_INT / SC_DOUBLE for enums */
+	int type;            /* enum sc_type */
+	int enum_value_type; /* SC_STRING / SC_INT / SC_DOUBLE for enums */
 	const struct sc_member *members;
 	size_t nmembers;
-	bool closed;           /* our vendor group: values outside are errors */
+	bool closed; /* our vendor group: values outside are errors */
 	bool deprecated;
 	const char *renamed_to;
 	const char *stability;
@@ -60,15 +60,15 @@ struct sc_attr {
 
 struct sc_metric {
 	const char *name;
-	const char *instrument;  /* counter, histogram, gauge, updowncounter */
+	const char *instrument; /* counter, histogram, gauge, updowncounter */
 	const char *unit;
-	const double *buckets;   /* from annotations (our bundled file) */
+	const double *buckets; /* from annotations (our bundled file) */
 	size_t nbuckets;
 };
 
 struct sc_span {
-	const char *type;        /* span group id or definition/2 span type */
-	int kind;                /* OTLP SpanKind, 0 when not given */
+	const char *type; /* span group id or definition/2 span type */
+	int kind;         /* OTLP SpanKind, 0 when not given */
 };
 
 /*
@@ -80,8 +80,8 @@ struct sc_span {
  * entries (ref_group not included). warnings: as semconv_warning_count.
  */
 struct sc_counts {
-	size_t files, groups, attributes, enums, members, metrics, spans, events,
-		deprecated, refs, warnings;
+	size_t files, groups, attributes, enums, members, metrics, spans, events, deprecated, refs,
+		warnings;
 };
 
 /*
@@ -106,7 +106,7 @@ const struct sc_metric *semconv_metric(const struct semconv *sc, const char *nam
 /* By type (v1: group id without "span.") or by the span's `name` when given. */
 const struct sc_span *semconv_span(const struct semconv *sc, const char *type);
 void semconv_counts(const struct semconv *sc, struct sc_counts *out);
-const char *semconv_schema_url(const struct semconv *sc);  /* manifest's, or "" */
+const char *semconv_schema_url(const struct semconv *sc); /* manifest's, or "" */
 /* Warnings collected while loading ("file:line:col: unknown key 'x'"). */
 size_t semconv_warning_count(const struct semconv *sc);
 const char *semconv_warning(const struct semconv *sc, size_t i);

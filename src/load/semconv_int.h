@@ -43,12 +43,12 @@ enum scx_gkind {
 /* One attribute definition (`id:` in v1, `key:` in v2). */
 struct scx_def {
 	struct sc_attr a;
-	bool excluded;              /* dependency_resolution: {exclude: true} */
-	const char **allowed;       /* annotations.otelsim.allowed_values */
-	struct scx_pos *allowed_pos;  /* of each value */
+	bool excluded;               /* dependency_resolution: {exclude: true} */
+	const char **allowed;        /* annotations.otelsim.allowed_values */
+	struct scx_pos *allowed_pos; /* of each value */
 	size_t nallowed;
 	struct scx_pos pos;
-	size_t order;               /* position in load order: later wins */
+	size_t order; /* position in load order: later wins */
 };
 
 /* One `ref:`; `allowed` is our narrowing (only honoured in vendor groups). */
@@ -56,24 +56,24 @@ struct scx_ref {
 	const char *id;
 	struct scx_pos pos;
 	const char **allowed;
-	struct scx_pos *allowed_pos;  /* of each value */
+	struct scx_pos *allowed_pos; /* of each value */
 	size_t nallowed;
 	bool has_allowed;
 	bool in_vendor;
-	struct scx_pos list_pos;      /* of the allowed_values list */
+	struct scx_pos list_pos; /* of the allowed_values list */
 };
 
 struct scx_edge {
-	const char *target;  /* group id */
+	const char *target; /* group id */
 	struct scx_pos pos;
-	bool is_extends;     /* else ref_group */
+	bool is_extends; /* else ref_group */
 };
 
 struct scx_group {
-	const char *id;      /* group id as written (v2 signals: "span:<type>"...) */
-	int kind;            /* enum scx_gkind */
+	const char *id; /* group id as written (v2 signals: "span:<type>"...) */
+	int kind;       /* enum scx_gkind */
 	bool deprecated;
-	bool referable;      /* may be named by extends / ref_group */
+	bool referable; /* may be named by extends / ref_group */
 	struct scx_pos pos;
 	struct scx_edge *edges;
 	size_t nedges;
@@ -85,12 +85,12 @@ struct scx_group {
 	double *buckets;
 	size_t nbuckets;
 	size_t order;
-	int state;           /* resolution: 0 new, 1 visiting, 2 done */
+	int state; /* resolution: 0 new, 1 visiting, 2 done */
 };
 
 struct scx_warning {
-	const char *text;  /* "file:line:col: message" */
-	size_t fileno;     /* load order of the file */
+	const char *text; /* "file:line:col: message" */
+	size_t fileno;    /* load order of the file */
 	int line, col;
 	size_t seq;
 };
@@ -102,8 +102,8 @@ struct scx_vec {
 };
 
 struct scx {
-	struct arena *arena;      /* the registry's: everything kept goes here */
-	const char *vendor_out;   /* "acme" (no dot) */
+	struct arena *arena;    /* the registry's: everything kept goes here */
+	const char *vendor_out; /* "acme" (no dot) */
 	struct otelsim_error *err;
 	struct scx_vec defs;      /* struct scx_def */
 	struct scx_vec refs;      /* struct scx_ref */
@@ -132,6 +132,6 @@ int scx_read_file(struct scx *x, const char *path);
 
 /* The id as stored: "vendor.x" becomes "<vendor_out>.x". */
 const char *scx_store_id(struct scx *x, const char *id);
-bool scx_is_vendor_id(const char *id);  /* written "vendor.x" */
+bool scx_is_vendor_id(const char *id); /* written "vendor.x" */
 
 #endif

@@ -21,95 +21,175 @@
 
 struct rd {
 	struct scx *x;
-	const char *file;  /* arena copy */
+	const char *file; /* arena copy */
 };
 
 /* ---- key tables ---- */
 
 static const char *const k_v1_top[] = { "groups", "imports", NULL };
-static const char *const k_v2_top[] = { "file_format", "version", "attributes",
-					"attribute_groups", "spans", "metrics",
-					"events", "entities", "imports", NULL };
-static const char *const k_manifest[] = { "name", "description", "version", "semconv_version",
-					  "schema_base_url", "schema_url", "stability",
-					  "dependencies", "file_format", "resolved_schema_url",
-					  "resolved_schema_uri", "repository_url", NULL };
+static const char *const k_v2_top[] = { "file_format", "version", "attributes", "attribute_groups",
+					"spans",       "metrics", "events",     "entities",
+					"imports",     NULL };
+static const char *const k_manifest[] = { "name",
+					  "description",
+					  "version",
+					  "semconv_version",
+					  "schema_base_url",
+					  "schema_url",
+					  "stability",
+					  "dependencies",
+					  "file_format",
+					  "resolved_schema_url",
+					  "resolved_schema_uri",
+					  "repository_url",
+					  NULL };
 static const char *const k_dependency[] = { "name", "registry_path", "schema_url", NULL };
-static const char *const k_group_v1[] = {
-	"id", "type", "brief", "note", "prefix", "extends", "stability", "deprecated",
-	"display_name", "attributes", "annotations", "span_kind", "events", "metric_name",
-	"instrument", "unit", "metric_requirement_level", "name", "body", "entity_associations",
-	"constraints", "dependency_resolution", NULL
-};
-static const char *const k_attr_v1[] = { "id", "ref", "ref_group", "type", "brief", "note",
-					 "examples", "tag", "stability", "deprecated",
-					 "requirement_level", "sampling_relevant", "annotations",
-					 "role", "dependency_resolution", NULL };
-static const char *const k_attr_v2[] = { "key", "type", "brief", "note", "stability",
-					 "deprecated", "annotations", "examples",
-					 "dependency_resolution", NULL };
-static const char *const k_ref_v2[] = { "ref", "ref_group", "brief", "note", "examples",
-					"annotations", "stability", "deprecated",
-					"requirement_level", "sampling_relevant", "role", "tag",
+static const char *const k_group_v1[] = { "id",
+					  "type",
+					  "brief",
+					  "note",
+					  "prefix",
+					  "extends",
+					  "stability",
+					  "deprecated",
+					  "display_name",
+					  "attributes",
+					  "annotations",
+					  "span_kind",
+					  "events",
+					  "metric_name",
+					  "instrument",
+					  "unit",
+					  "metric_requirement_level",
+					  "name",
+					  "body",
+					  "entity_associations",
+					  "constraints",
+					  "dependency_resolution",
+					  NULL };
+static const char *const k_attr_v1[] = { "id",
+					 "ref",
+					 "ref_group",
+					 "type",
+					 "brief",
+					 "note",
+					 "examples",
+					 "tag",
+					 "stability",
+					 "deprecated",
+					 "requirement_level",
+					 "sampling_relevant",
+					 "annotations",
+					 "role",
+					 "dependency_resolution",
+					 NULL };
+static const char *const k_attr_v2[] = { "key",         "type",      "brief",
+					 "note",        "stability", "deprecated",
+					 "annotations", "examples",  "dependency_resolution",
+					 NULL };
+static const char *const k_ref_v2[] = { "ref",
+					"ref_group",
+					"brief",
+					"note",
+					"examples",
+					"annotations",
+					"stability",
+					"deprecated",
+					"requirement_level",
+					"sampling_relevant",
+					"role",
+					"tag",
 					NULL };
 static const char *const k_enum[] = { "members", "allow_custom_values", NULL };
-static const char *const k_member[] = { "id", "value", "brief", "note", "stability",
-					"deprecated", "annotations", NULL };
+static const char *const k_member[] = { "id",        "value",      "brief",       "note",
+					"stability", "deprecated", "annotations", NULL };
 static const char *const k_deprecated[] = { "reason", "renamed_to", "note", NULL };
 static const char *const k_otelsim[] = { "closed", "allowed_values", "buckets", NULL };
-static const char *const k_agroup_v2[] = { "id", "visibility", "brief", "note", "stability",
-					   "deprecated", "annotations", "attributes",
-					   "display_name", NULL };
-static const char *const k_span_v2[] = { "type", "kind", "name", "brief", "note", "stability",
-					 "deprecated", "attributes", "entity_associations",
-					 "annotations", "requirement_level", "events", NULL };
-static const char *const k_metric_v2[] = { "name", "brief", "note", "unit", "instrument",
-					   "stability", "deprecated", "attributes",
-					   "entity_associations", "annotations",
-					   "requirement_level", "metric_requirement_level", NULL };
-static const char *const k_event_v2[] = { "name", "brief", "note", "stability", "deprecated",
-					  "attributes", "entity_associations", "annotations",
-					  "body", NULL };
-static const char *const k_entity_v2[] = { "type", "name", "brief", "note", "stability",
-					   "deprecated", "identity", "description",
-					   "annotations", "entity_associations", NULL };
-static const char *const k_imports[] = { "entities", "events", "metrics", "spans",
-					 "attribute_groups", NULL };
+static const char *const k_agroup_v2[] = { "id",          "visibility", "brief",
+					   "note",        "stability",  "deprecated",
+					   "annotations", "attributes", "display_name",
+					   NULL };
+static const char *const k_span_v2[] = { "type",
+					 "kind",
+					 "name",
+					 "brief",
+					 "note",
+					 "stability",
+					 "deprecated",
+					 "attributes",
+					 "entity_associations",
+					 "annotations",
+					 "requirement_level",
+					 "events",
+					 NULL };
+static const char *const k_metric_v2[] = { "name",
+					   "brief",
+					   "note",
+					   "unit",
+					   "instrument",
+					   "stability",
+					   "deprecated",
+					   "attributes",
+					   "entity_associations",
+					   "annotations",
+					   "requirement_level",
+					   "metric_requirement_level",
+					   NULL };
+static const char *const k_event_v2[] = { "name",
+					  "brief",
+					  "note",
+					  "stability",
+					  "deprecated",
+					  "attributes",
+					  "entity_associations",
+					  "annotations",
+					  "body",
+					  NULL };
+static const char *const k_entity_v2[] = {
+	"type",       "name",     "brief",       "note",        "stability",
+	"deprecated", "identity", "description", "annotations", "entity_associations",
+	NULL
+};
+static const char *const k_imports[] = { "entities", "events",           "metrics",
+					 "spans",    "attribute_groups", NULL };
 
-static const char *const stabilities[] = { "stable", "development", "experimental", "alpha",
-					   "beta", "release_candidate", "deprecated", NULL };
+static const char *const stabilities[] = { "stable", "development",       "experimental", "alpha",
+					   "beta",   "release_candidate", "deprecated",   NULL };
 static const char *const req_levels[] = { "required", "recommended", "conditionally_required",
 					  "opt_in", NULL };
-static const char *const instruments[] = { "counter", "histogram", "gauge", "updowncounter",
+static const char *const instruments[] = { "counter", "histogram", "gauge", "updowncounter", NULL };
+static const char *const dep_reasons[] = { "renamed", "obsoleted", "uncategorized", "unspecified",
 					   NULL };
-static const char *const dep_reasons[] = { "renamed", "obsoleted", "uncategorized",
-					   "unspecified", NULL };
 
 struct named {
 	const char *name;
 	int value;
 };
 
-static const struct named group_kinds[] = {
-	{ "attribute_group", GK_ATTRIBUTE_GROUP }, { "span", GK_SPAN },
-	{ "event", GK_EVENT }, { "metric", GK_METRIC }, { "metric_group", GK_METRIC_GROUP },
-	{ "entity", GK_ENTITY }, { "resource", GK_RESOURCE }, { "scope", GK_SCOPE },
-	{ NULL, 0 }
-};
+static const struct named group_kinds[] = { { "attribute_group", GK_ATTRIBUTE_GROUP },
+					    { "span", GK_SPAN },
+					    { "event", GK_EVENT },
+					    { "metric", GK_METRIC },
+					    { "metric_group", GK_METRIC_GROUP },
+					    { "entity", GK_ENTITY },
+					    { "resource", GK_RESOURCE },
+					    { "scope", GK_SCOPE },
+					    { NULL, 0 } };
 
 /* OTLP SpanKind numbers */
-static const struct named span_kinds[] = {
-	{ "internal", 1 }, { "server", 2 }, { "client", 3 }, { "producer", 4 },
-	{ "consumer", 5 }, { NULL, 0 }
-};
+static const struct named span_kinds[] = { { "internal", 1 }, { "server", 2 },   { "client", 3 },
+					   { "producer", 4 }, { "consumer", 5 }, { NULL, 0 } };
 
-static const struct named simple_types[] = {
-	{ "string", SC_STRING },		{ "int", SC_INT },
-	{ "double", SC_DOUBLE },		{ "boolean", SC_BOOLEAN },
-	{ "any", SC_ANY },			{ "string[]", SC_STRING_ARRAY },
-	{ "int[]", SC_INT_ARRAY },		{ "double[]", SC_DOUBLE_ARRAY },
-	{ "boolean[]", SC_BOOLEAN_ARRAY },	{ NULL, 0 }
-};
+static const struct named simple_types[] = { { "string", SC_STRING },
+					     { "int", SC_INT },
+					     { "double", SC_DOUBLE },
+					     { "boolean", SC_BOOLEAN },
+					     { "any", SC_ANY },
+					     { "string[]", SC_STRING_ARRAY },
+					     { "int[]", SC_INT_ARRAY },
+					     { "double[]", SC_DOUBLE_ARRAY },
+					     { "boolean[]", SC_BOOLEAN_ARRAY },
+					     { NULL, 0 } };
 
 /* ---- helpers ---- */
 
@@ -124,8 +204,8 @@ static int fail(struct rd *r, const struct ynode *n, const char *fmt, ...)
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return error_at(r->x->err, OTELSIM_EINPUT, r->file, n ? n->line : 0, n ? n->col : 0,
-			"%s", msg);
+	return error_at(r->x->err, OTELSIM_EINPUT, r->file, n ? n->line : 0, n ? n->col : 0, "%s",
+			msg);
 }
 
 static int nomem(struct rd *r)
@@ -188,7 +268,8 @@ static int check_keys(struct rd *r, const struct ynode *map, const char *const *
 			rc = scx_warn(r->x, r->file, k->line, k->col,
 				      "unknown key '%.200s' (did you mean '%s'?)", k->str, near);
 		} else {
-			rc = scx_warn(r->x, r->file, k->line, k->col, "unknown key '%.200s'", k->str);
+			rc = scx_warn(r->x, r->file, k->line, k->col, "unknown key '%.200s'",
+				      k->str);
 		}
 		if (rc)
 			return rc;
@@ -568,11 +649,11 @@ static int parse_type(struct rd *r, const struct ynode *map, struct sc_attr *a)
 /* ---- attributes ---- */
 
 struct gctx {
-	struct scx_group *g;  /* NULL for v2 top-level attributes */
-	const char *prefix;   /* old v1 groups: attribute ids are relative to it */
-	bool vendor;          /* a group we own */
-	bool closed;          /* group annotated otelsim.closed */
-	bool exclude;         /* group annotated dependency_resolution.exclude */
+	struct scx_group *g; /* NULL for v2 top-level attributes */
+	const char *prefix;  /* old v1 groups: attribute ids are relative to it */
+	bool vendor;         /* a group we own */
+	bool closed;         /* group annotated otelsim.closed */
+	bool exclude;        /* group annotated dependency_resolution.exclude */
 	bool v2;
 };
 
@@ -619,9 +700,9 @@ static int read_ref(struct rd *r, const struct gctx *c, const struct ynode *an, 
 		ref->list_pos = (struct scx_pos){ r->file, a.allowed_node->line,
 						  a.allowed_node->col };
 	}
-	if (a.has_buckets && (rc = scx_warn(r->x, r->file, a.buckets_node->line,
-					    a.buckets_node->col,
-					    "'buckets' only applies to a metric")))
+	if (a.has_buckets &&
+	    (rc = scx_warn(r->x, r->file, a.buckets_node->line, a.buckets_node->col,
+			   "'buckets' only applies to a metric")))
 		return rc;
 	return ref->id ? 0 : nomem(r);
 }
@@ -650,17 +731,17 @@ static int read_def(struct rd *r, const struct gctx *c, const struct ynode *an, 
 		d->a.stability = is_str(s) ? dup(r, s->str) : "";
 	}
 	d->excluded = a.exclude || c->exclude;
-	d->a.closed = d->a.type == SC_ENUM && (c->vendor || c->closed || a.closed ||
-					       scx_is_vendor_id(id));
+	d->a.closed = d->a.type == SC_ENUM &&
+		      (c->vendor || c->closed || a.closed || scx_is_vendor_id(id));
 	if (a.has_allowed) {
 		d->allowed = a.allowed;
 		d->allowed_pos = a.allowed_pos;
 		d->nallowed = a.nallowed;
 		d->a.closed = true;
 	}
-	if (a.has_buckets && (rc = scx_warn(r->x, r->file, a.buckets_node->line,
-					    a.buckets_node->col,
-					    "'buckets' only applies to a metric")))
+	if (a.has_buckets &&
+	    (rc = scx_warn(r->x, r->file, a.buckets_node->line, a.buckets_node->col,
+			   "'buckets' only applies to a metric")))
 		return rc;
 	return 0;
 }
@@ -682,7 +763,7 @@ static int read_attr(struct rd *r, const struct gctx *c, const struct ynode *an,
 	    (rc = get_str(r, an, idkey, NULL, &id, &idn)))
 		return rc;
 	if (c->v2 && !defs_ok)
-		id = NULL;  /* 'key' here was warned about */
+		id = NULL; /* 'key' here was warned about */
 	if ((ref != NULL) + (rg != NULL) + (id != NULL) > 1)
 		return fail(r, an, "an attribute has only one of '%s', 'ref' and 'ref_group'",
 			    idkey);
@@ -748,7 +829,7 @@ static int read_span_kind(struct rd *r, const struct ynode *v, int *kind)
 	*kind = 0;
 	if (!v || ynode_is_null(v))
 		return 0;
-	if (v->type == YN_SEQ && v->n >= 1)  /* seen in the wild: [server] */
+	if (v->type == YN_SEQ && v->n >= 1) /* seen in the wild: [server] */
 		v = v->items[0];
 	if (v->type != YN_SCALAR)
 		return fail(r, v, "span kind must be a string, not %s", ynode_kind(v));
@@ -828,8 +909,8 @@ static int read_group_v1(struct rd *r, const struct ynode *gn)
 	if (!(g = new_group(r, gn, id, kind)))
 		return nomem(r);
 	g->referable = true;
-	if ((rc = parse_deprecated(r, gn, &g->deprecated, NULL)) ||
-	    (rc = check_stability(r, gn)) || (rc = parse_annotations(r, gn, &a)))
+	if ((rc = parse_deprecated(r, gn, &g->deprecated, NULL)) || (rc = check_stability(r, gn)) ||
+	    (rc = parse_annotations(r, gn, &a)))
 		return rc;
 	if ((rc = get_str(r, gn, "extends", NULL, &ext, &en)))
 		return rc;
@@ -854,9 +935,9 @@ static int read_group_v1(struct rd *r, const struct ynode *gn)
 				   "'buckets' only applies to a metric")))
 			return rc;
 	}
-	if (a.has_allowed && (rc = scx_warn(r->x, r->file, a.allowed_node->line,
-					    a.allowed_node->col,
-					    "'allowed_values' applies to an attribute, not a group")))
+	if (a.has_allowed &&
+	    (rc = scx_warn(r->x, r->file, a.allowed_node->line, a.allowed_node->col,
+			   "'allowed_values' applies to an attribute, not a group")))
 		return rc;
 	c.g = g;
 	c.vendor = scx_is_vendor_id(id);
@@ -900,8 +981,9 @@ static int read_v2_signal(struct rd *r, const struct ynode *sn, const char *sect
 	} else {
 		kind = GK_ENTITY, keys = k_entity_v2, idkey = "type";
 	}
-	if ((rc = want_map(r, sn, "an entry of 'attribute_groups', 'spans', 'metrics', "
-				  "'events' or 'entities'")))
+	if ((rc = want_map(r, sn,
+			   "an entry of 'attribute_groups', 'spans', 'metrics', "
+			   "'events' or 'entities'")))
 		return rc;
 	if ((rc = check_keys(r, sn, keys)))
 		return rc;
@@ -915,8 +997,8 @@ static int read_v2_signal(struct rd *r, const struct ynode *sn, const char *sect
 	if (!(g = new_group(r, sn, id, kind)))
 		return nomem(r);
 	g->referable = kind == GK_ATTRIBUTE_GROUP;
-	if ((rc = parse_deprecated(r, sn, &g->deprecated, NULL)) ||
-	    (rc = check_stability(r, sn)) || (rc = parse_annotations(r, sn, &a)))
+	if ((rc = parse_deprecated(r, sn, &g->deprecated, NULL)) || (rc = check_stability(r, sn)) ||
+	    (rc = parse_annotations(r, sn, &a)))
 		return rc;
 	if (kind == GK_ATTRIBUTE_GROUP && (vis = ymap_get(sn, "visibility")) &&
 	    !ynode_is_null(vis)) {
@@ -981,8 +1063,8 @@ static int read_imports(struct rd *r, const struct ynode *v)
 
 static int read_v2(struct rd *r, const struct ynode *root)
 {
-	static const char *const sections[] = { "attribute_groups", "spans", "metrics", "events",
-						"entities", NULL };
+	static const char *const sections[] = { "attribute_groups", "spans",    "metrics",
+						"events",           "entities", NULL };
 	const struct ynode *ff = ymap_get(root, "file_format");
 	const struct ynode *l;
 	int rc;
@@ -1042,7 +1124,7 @@ static int read_manifest(struct rd *r, const struct ynode *root)
 	if ((rc = check_keys(r, root, k_manifest)))
 		return rc;
 	su = ymap_get(root, "schema_url");
-	if (su && su->type == YN_MAP)  /* {url: ...} in the v2 manifest schema */
+	if (su && su->type == YN_MAP) /* {url: ...} in the v2 manifest schema */
 		su = ymap_get(su, "url");
 	if (su && !ynode_is_null(su)) {
 		if (su->type != YN_SCALAR)
@@ -1085,7 +1167,7 @@ int scx_read_file(struct scx *x, const char *path)
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
 	*slot = r.file;
 	if ((rc = yaml_load_file(path, NULL, &doc, x->err))) {
-		ydoc_release(&doc);  /* a failed load keeps its arena */
+		ydoc_release(&doc); /* a failed load keeps its arena */
 		return rc;
 	}
 	x->files++;

@@ -18,7 +18,7 @@
 #include "util/text.h"
 
 #define TAG_BINARY "tag:yaml.org,2002:binary"
-#define TAG_STR "tag:yaml.org,2002:str"
+#define TAG_STR    "tag:yaml.org,2002:str"
 
 /* ---- small things -------------------------------------------------------- */
 
@@ -71,8 +71,7 @@ static const char *num_text(double d, char buf[32])
 	return buf;
 }
 
-static const char *const *sc_member_values(struct schema_ctx *c, const struct sc_attr *a,
-					   size_t *n)
+static const char *const *sc_member_values(struct schema_ctx *c, const struct sc_attr *a, size_t *n)
 {
 	const char **v = ARENA_NEWN(&c->m->arena, const char *, a->nmembers + 1);
 
@@ -128,7 +127,7 @@ int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *wh
 
 struct num_slot {
 	double v;
-	const struct ynode *node;  /* NULL: not given */
+	const struct ynode *node; /* NULL: not given */
 };
 
 struct int_slot {
@@ -136,20 +135,18 @@ struct int_slot {
 	const struct ynode *node;
 };
 
-static int fill_num(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		    void *obj)
+static int fill_num(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
 {
 	struct num_slot *s = (struct num_slot *)((char *)obj + k->offset);
 
 	(void)c;
 	if (ynode_double(v, &s->v))
-		return -1;  /* the walker checked the type */
+		return -1; /* the walker checked the type */
 	s->node = v;
 	return 0;
 }
 
-static int fill_int(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		    void *obj)
+static int fill_int(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
 {
 	struct int_slot *s = (struct int_slot *)((char *)obj + k->offset);
 
@@ -164,33 +161,43 @@ static int fill_int(struct schema_ctx *c, const struct key_def *k, const struct 
 struct dist_parse {
 	struct num_slot median, sigma, mean, stddev, min, max, ms, p50, p90, p99;
 	struct int_slot imin, imax, ivalue, decimals;
-	const struct ynode *type;   /* attribute distributions: int|double */
+	const struct ynode *type; /* attribute distributions: int|double */
 };
 
 #define DP(f) offsetof(struct dist_parse, f)
 
-static const char *const dist_members[] = { "log_normal", "normal", "uniform", "exponential",
-					    "constant", "percentiles", NULL };
+static const char *const dist_members[] = { "log_normal", "normal",      "uniform", "exponential",
+					    "constant",   "percentiles", NULL };
 static const char *const count_members[] = { "poisson", "uniform", "fixed", NULL };
-static const char *const attr_dist_members[] = { "uniform", "normal", "log_normal",
+static const char *const attr_dist_members[] = { "uniform",     "normal",  "log_normal",
 						 "exponential", "poisson", NULL };
 static const char *const num_type_members[] = { "int", "double", NULL };
 
-#define DIST_KEY(m, d)                                                     \
-	{ "distribution", KT_ENUM, KF_REQUIRED, m, NULL, NULL, SCHEMA_NOFILL, d }
-#define NUM(k, al, f, fl, d) { k, KT_NUMBER, fl, NULL, al, fill_num, DP(f), d }
-#define INT(k, al, f, fl, d) { k, KT_INT, fl, NULL, al, fill_int, DP(f), d }
+#define DIST_KEY(m, d)                                                                \
+	{                                                                             \
+		"distribution", KT_ENUM, KF_REQUIRED, m, NULL, NULL, SCHEMA_NOFILL, d \
+	}
+#define NUM(k, al, f, fl, d)                                   \
+	{                                                      \
+		k, KT_NUMBER, fl, NULL, al, fill_num, DP(f), d \
+	}
+#define INT(k, al, f, fl, d)                                \
+	{                                                   \
+		k, KT_INT, fl, NULL, al, fill_int, DP(f), d \
+	}
 
 /* ---- latency tables ---- */
 
 static const struct key_def latency_keys[] = {
 	DIST_KEY(dist_members, "log_normal, normal, uniform, exponential, constant or percentiles"),
 	NUM("median_ms", "median", median, 0, "log_normal: the median in ms (> 0)"),
-	NUM("sigma", NULL, sigma, 0, "log_normal: sigma of the underlying normal (0.5 tight, 1.2 heavy tail)"),
+	NUM("sigma", NULL, sigma, 0,
+	    "log_normal: sigma of the underlying normal (0.5 tight, 1.2 heavy tail)"),
 	NUM("mean_ms", "mean", mean, 0, "normal and exponential: the mean in ms"),
 	NUM("stddev_ms", "stddev", stddev, 0, "normal: the standard deviation in ms"),
 	NUM("min_ms", "min", min, 0, "uniform: the lower bound; others: clamp draws below it"),
-	NUM("max_ms", "max", max, 0, "uniform and percentiles: the upper bound; others: clamp above it"),
+	NUM("max_ms", "max", max, 0,
+	    "uniform and percentiles: the upper bound; others: clamp above it"),
 	NUM("ms", "value", ms, 0, "constant: the duration in ms"),
 	NUM("p50_ms", "p50", p50, 0, "percentiles: the median in ms"),
 	NUM("p90_ms", "p90", p90, 0, "percentiles: the 90th percentile in ms"),
@@ -240,20 +247,20 @@ static const struct key_def lat_percentiles_keys[] = {
 	NUM("min_ms", "min", min, 0, "clamp: no draw below this"),
 };
 
-SCHEMA_TABLE(latency_table, "latency", "a span's duration: a number (constant ms) or a distribution",
-      latency_keys);
+SCHEMA_TABLE(latency_table, "latency",
+	     "a span's duration: a number (constant ms) or a distribution", latency_keys);
 SCHEMA_TABLE(lat_log_normal_table, "latency.log_normal", "log-normal latency (median, sigma)",
-      lat_log_normal_keys);
+	     lat_log_normal_keys);
 SCHEMA_TABLE(lat_normal_table, "latency.normal", "normal latency (mean, stddev), clamped at 0",
-      lat_normal_keys);
+	     lat_normal_keys);
 SCHEMA_TABLE(lat_uniform_table, "latency.uniform", "uniform latency between min and max",
-      lat_uniform_keys);
+	     lat_uniform_keys);
 SCHEMA_TABLE(lat_exponential_table, "latency.exponential", "exponential latency (mean)",
-      lat_exponential_keys);
+	     lat_exponential_keys);
 SCHEMA_TABLE(lat_constant_table, "latency.constant", "a fixed latency", lat_constant_keys);
 SCHEMA_TABLE(lat_percentiles_table, "latency.percentiles",
-      "latency from percentiles (log-linear between p50, p90, p99 and max)",
-      lat_percentiles_keys);
+	     "latency from percentiles (log-linear between p50, p90, p99 and max)",
+	     lat_percentiles_keys);
 
 /* ---- count tables ---- */
 
@@ -283,16 +290,23 @@ static const struct key_def count_fixed_keys[] = {
 };
 
 SCHEMA_TABLE(count_table, "count", "how many times a span repeats: an integer or a distribution",
-      count_keys);
-SCHEMA_TABLE(count_poisson_table, "count.poisson", "a Poisson-distributed count", count_poisson_keys);
-SCHEMA_TABLE(count_uniform_table, "count.uniform", "a count uniform in min..max", count_uniform_keys);
+	     count_keys);
+SCHEMA_TABLE(count_poisson_table, "count.poisson", "a Poisson-distributed count",
+	     count_poisson_keys);
+SCHEMA_TABLE(count_uniform_table, "count.uniform", "a count uniform in min..max",
+	     count_uniform_keys);
 SCHEMA_TABLE(count_fixed_table, "count.fixed", "a fixed count", count_fixed_keys);
 
 /* ---- attribute value tables ---- */
 
-#define TYPE_KEY \
-	{ "type", KT_ENUM, 0, num_type_members, NULL, schema_fill_node, DP(type), "int or double (default: the conventions' type, else int for poisson and integer bounds)" }
-#define DEC_KEY INT("decimals", NULL, decimals, 0, "doubles: round to this many decimal places (0..15)")
+#define TYPE_KEY                                                                                   \
+	{                                                                                          \
+		"type", KT_ENUM, 0, num_type_members, NULL, schema_fill_node, DP(type),            \
+			"int or double (default: the conventions' type, else int for poisson and " \
+			"integer bounds)"                                                          \
+	}
+#define DEC_KEY \
+	INT("decimals", NULL, decimals, 0, "doubles: round to this many decimal places (0..15)")
 
 static const struct key_def attr_dist_keys[] = {
 	DIST_KEY(attr_dist_members, "uniform, normal, log_normal, exponential or poisson"),
@@ -351,17 +365,17 @@ static const struct key_def attr_poisson_keys[] = {
 };
 
 SCHEMA_TABLE(attr_dist_table, "attribute.distribution", "an attribute drawn from a distribution",
-      attr_dist_keys);
+	     attr_dist_keys);
 SCHEMA_TABLE(attr_uniform_table, "attribute.distribution.uniform", "uniform in min..max",
-      attr_uniform_keys);
+	     attr_uniform_keys);
 SCHEMA_TABLE(attr_normal_table, "attribute.distribution.normal", "normal (mean, stddev)",
-      attr_normal_keys);
-SCHEMA_TABLE(attr_log_normal_table, "attribute.distribution.log_normal", "log-normal (median, sigma)",
-      attr_log_normal_keys);
+	     attr_normal_keys);
+SCHEMA_TABLE(attr_log_normal_table, "attribute.distribution.log_normal",
+	     "log-normal (median, sigma)", attr_log_normal_keys);
 SCHEMA_TABLE(attr_exponential_table, "attribute.distribution.exponential", "exponential (mean)",
-      attr_exponential_keys);
+	     attr_exponential_keys);
 SCHEMA_TABLE(attr_poisson_table, "attribute.distribution.poisson", "Poisson (mean); an int",
-      attr_poisson_keys);
+	     attr_poisson_keys);
 
 /* choice and forced-type forms fill node pointers */
 struct form_parse {
@@ -370,10 +384,10 @@ struct form_parse {
 
 #define FP(f) offsetof(struct form_parse, f)
 
-static const char *const choice_type_members[] = { "string", "int", "double", "bool",
-						   "boolean", NULL };
-static const char *const value_type_members[] = { "string", "int", "double", "bool", "boolean",
-						  "bytes", "array", "kvlist", NULL };
+static const char *const choice_type_members[] = { "string", "int",     "double",
+						   "bool",   "boolean", NULL };
+static const char *const value_type_members[] = { "string", "int",   "double", "bool", "boolean",
+						  "bytes",  "array", "kvlist", NULL };
 
 static const struct key_def attr_choice_keys[] = {
 	{ "choice", KT_ANY, KF_REQUIRED, NULL, NULL, schema_fill_node, FP(choice),
@@ -396,19 +410,19 @@ static const struct key_def attr_value_keys[] = {
 };
 
 SCHEMA_TABLE(attr_choice_table, "attribute.choice", "one of several values, uniform or weighted",
-      attr_choice_keys);
+	     attr_choice_keys);
 SCHEMA_TABLE(attr_choice_item_table, "attribute.choice.item", "one weighted choice",
-      attr_choice_item_keys);
+	     attr_choice_item_keys);
 SCHEMA_TABLE(attr_value_table, "attribute.value", "a value with an explicit type", attr_value_keys);
 
 const struct key_table *const value_key_tables[] = {
-	&latency_table,		&lat_log_normal_table, &lat_normal_table,
-	&lat_uniform_table,	&lat_exponential_table, &lat_constant_table,
-	&lat_percentiles_table, &count_table,	       &count_poisson_table,
-	&count_uniform_table,	&count_fixed_table,    &attr_dist_table,
-	&attr_uniform_table,	&attr_normal_table,    &attr_log_normal_table,
-	&attr_exponential_table, &attr_poisson_table,  &attr_choice_table,
-	&attr_choice_item_table, &attr_value_table,    NULL
+	&latency_table,          &lat_log_normal_table,  &lat_normal_table,
+	&lat_uniform_table,      &lat_exponential_table, &lat_constant_table,
+	&lat_percentiles_table,  &count_table,           &count_poisson_table,
+	&count_uniform_table,    &count_fixed_table,     &attr_dist_table,
+	&attr_uniform_table,     &attr_normal_table,     &attr_log_normal_table,
+	&attr_exponential_table, &attr_poisson_table,    &attr_choice_table,
+	&attr_choice_item_table, &attr_value_table,      NULL
 };
 
 /* ---- checks on numbers ---- */
@@ -418,8 +432,8 @@ static int nonneg(struct schema_ctx *c, const struct num_slot *s, const char *ke
 	char b[32];
 
 	if (s->node && s->v < 0)
-		return schema_error(c, OTELSIM_EINPUT, s->node, "'%s' must not be negative (got %s)",
-				    key, num_text(s->v, b));
+		return schema_error(c, OTELSIM_EINPUT, s->node,
+				    "'%s' must not be negative (got %s)", key, num_text(s->v, b));
 	return 0;
 }
 
@@ -463,9 +477,9 @@ static const char *key_of(const struct ynode *map, const struct ynode *val, cons
 }
 
 /* Dispatch a mapping with `distribution` to its table. */
-static int dist_dispatch(struct schema_ctx *c, const struct ynode *map,
-			 const struct key_table *uni, const char *const *members,
-			 const struct key_table *const *tables, struct dist_parse *p, int *which)
+static int dist_dispatch(struct schema_ctx *c, const struct ynode *map, const struct key_table *uni,
+			 const char *const *members, const struct key_table *const *tables,
+			 struct dist_parse *p, int *which)
 {
 	const struct ynode *d = schema_get(uni, map, "distribution");
 	size_t n = 0;
@@ -473,7 +487,7 @@ static int dist_dispatch(struct schema_ctx *c, const struct ynode *map,
 	while (members[n])
 		n++;
 	if (!d)
-		return schema_walk(c, uni, map, p);  /* reports an unknown key or the missing key */
+		return schema_walk(c, uni, map, p); /* reports an unknown key or the missing key */
 	if (d->type != YN_SCALAR || !ynode_is_string(d))
 		return schema_error(c, OTELSIM_EINPUT, d, "'distribution' must be a string, not %s",
 				    ynode_kind(d));
@@ -489,7 +503,7 @@ static int dist_dispatch(struct schema_ctx *c, const struct ynode *map,
 int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out)
 {
 	static const struct key_table *const tables[] = {
-		&lat_log_normal_table, &lat_normal_table,   &lat_uniform_table,
+		&lat_log_normal_table,  &lat_normal_table,   &lat_uniform_table,
 		&lat_exponential_table, &lat_constant_table, &lat_percentiles_table
 	};
 	struct dist_parse p;
@@ -501,7 +515,8 @@ int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out)
 	if (n->type == YN_SCALAR && !ynode_double(n, &p.ms.v)) {
 		p.ms.node = n;
 		if (!isfinite(p.ms.v))
-			return schema_error(c, OTELSIM_EINPUT, n, "'latency' must be a finite number");
+			return schema_error(c, OTELSIM_EINPUT, n,
+					    "'latency' must be a finite number");
 		if ((rc = nonneg(c, &p.ms, "latency")) || (rc = max_ms(c, &p.ms, "latency")))
 			return rc;
 		out->kind = DIST_CONSTANT;
@@ -509,9 +524,10 @@ int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out)
 		return 0;
 	}
 	if (n->type != YN_MAP)
-		return schema_error(c, OTELSIM_EINPUT, n,
-				    "'latency' must be a number (ms) or a mapping with 'distribution', not %s",
-				    ynode_kind(n));
+		return schema_error(
+			c, OTELSIM_EINPUT, n,
+			"'latency' must be a number (ms) or a mapping with 'distribution', not %s",
+			ynode_kind(n));
 	rc = dist_dispatch(c, n, &latency_table, dist_members, tables, &p, &which);
 	if (rc)
 		return rc;
@@ -522,7 +538,7 @@ int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out)
 	/* every value is a duration: not negative, at most a year */
 	{
 		struct num_slot *all[] = { &p.median, &p.mean, &p.stddev, &p.min, &p.max,
-					   &p.ms, &p.p50, &p.p90, &p.p99, &p.sigma };
+					   &p.ms,     &p.p50,  &p.p90,    &p.p99, &p.sigma };
 
 		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 			const char *k = all[i]->node ? key_of(n, all[i]->node, "") : "";
@@ -570,21 +586,21 @@ int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out)
 
 		for (int i = 1; i < 4; i++)
 			if (ps[i]->v < ps[i - 1]->v)
-				return schema_error(c, OTELSIM_EINPUT, ps[i]->node,
-						    "percentiles must not decrease: '%s' (%s) is below '%s' (%s)",
-						    key_of(n, ps[i]->node, ""), num_text(ps[i]->v, a),
-						    key_of(n, ps[i - 1]->node, ""),
-						    num_text(ps[i - 1]->v, b));
+				return schema_error(
+					c, OTELSIM_EINPUT, ps[i]->node,
+					"percentiles must not decrease: '%s' (%s) is below '%s' "
+					"(%s)",
+					key_of(n, ps[i]->node, ""), num_text(ps[i]->v, a),
+					key_of(n, ps[i - 1]->node, ""), num_text(ps[i - 1]->v, b));
 		out->kind = DIST_PERCENTILES;
 		for (int i = 0; i < 4; i++)
 			out->pct[i] = ps[i]->v;
 		if (p.min.node) {
 			if (p.min.v > p.p50.v)
-				return schema_error(c, OTELSIM_EINPUT, p.min.node,
-						    "'%s' (%s) is above '%s' (%s)", mn,
-						    num_text(p.min.v, a),
-						    key_of(n, p.p50.node, "p50_ms"),
-						    num_text(p.p50.v, b));
+				return schema_error(
+					c, OTELSIM_EINPUT, p.min.node,
+					"'%s' (%s) is above '%s' (%s)", mn, num_text(p.min.v, a),
+					key_of(n, p.p50.node, "p50_ms"), num_text(p.p50.v, b));
 			out->has_min = true;
 			out->min = p.min.v;
 		}
@@ -605,7 +621,8 @@ int value_latency(struct schema_ctx *c, const struct ynode *n, struct dist *out)
 int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *out)
 {
 	static const struct key_table *const tables[] = { &count_poisson_table,
-							  &count_uniform_table, &count_fixed_table };
+							  &count_uniform_table,
+							  &count_fixed_table };
 	struct dist_parse p;
 	int which = -1, rc;
 	int64_t v;
@@ -615,22 +632,26 @@ int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *
 	if (n->type == YN_SCALAR) {
 		rc = ynode_int(n, &v);
 		if (rc == -2)
-			return schema_error(c, OTELSIM_ELIMIT, n, "integer out of range for 'count'");
+			return schema_error(c, OTELSIM_ELIMIT, n,
+					    "integer out of range for 'count'");
 		if (rc)
 			return schema_error(c, OTELSIM_EINPUT, n,
-					    "'count' must be an integer or a mapping with 'distribution', not %s",
+					    "'count' must be an integer or a mapping with "
+					    "'distribution', not %s",
 					    ynode_kind(n));
 		if (v < 0)
 			return schema_error(c, OTELSIM_EINPUT, n,
-					    "'count' must not be negative (got %lld)", (long long)v);
+					    "'count' must not be negative (got %lld)",
+					    (long long)v);
 		out->kind = COUNT_FIXED;
 		out->n = out->min = out->max = v;
 		return 0;
 	}
 	if (n->type != YN_MAP)
-		return schema_error(c, OTELSIM_EINPUT, n,
-				    "'count' must be an integer or a mapping with 'distribution', not %s",
-				    ynode_kind(n));
+		return schema_error(
+			c, OTELSIM_EINPUT, n,
+			"'count' must be an integer or a mapping with 'distribution', not %s",
+			ynode_kind(n));
 	rc = dist_dispatch(c, n, &count_table, count_members, tables, &p, &which);
 	if (rc)
 		return rc;
@@ -641,8 +662,8 @@ int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *
 		for (int i = 0; i < 3; i++)
 			if (all[i]->node && all[i]->v < 0)
 				return schema_error(c, OTELSIM_EINPUT, all[i]->node,
-						    "'%s' must not be negative (got %lld)", names[i],
-						    (long long)all[i]->v);
+						    "'%s' must not be negative (got %lld)",
+						    names[i], (long long)all[i]->v);
 	}
 	switch (which) {
 	case 0:
@@ -678,14 +699,22 @@ int value_count(struct schema_ctx *c, const struct ynode *n, struct count_spec *
 static const char *a_type(int t)
 {
 	switch (t) {
-	case VAL_STRING: return "a string";
-	case VAL_BOOL: return "a boolean";
-	case VAL_INT: return "an int";
-	case VAL_DOUBLE: return "a double";
-	case VAL_BYTES: return "bytes";
-	case VAL_ARRAY: return "an array";
-	case VAL_KVLIST: return "a kvlist";
-	default: return "nothing";
+	case VAL_STRING:
+		return "a string";
+	case VAL_BOOL:
+		return "a boolean";
+	case VAL_INT:
+		return "an int";
+	case VAL_DOUBLE:
+		return "a double";
+	case VAL_BYTES:
+		return "bytes";
+	case VAL_ARRAY:
+		return "an array";
+	case VAL_KVLIST:
+		return "a kvlist";
+	default:
+		return "nothing";
 	}
 }
 
@@ -726,7 +755,8 @@ static int base64_decode(struct schema_ctx *c, const struct ynode *n, struct val
 		v = b64val(ch);
 		if (v < 0 || pad)
 			return schema_error(c, OTELSIM_EINPUT, n,
-					    "invalid base64 in a bytes value (character %zu)", i + 1);
+					    "invalid base64 in a bytes value (character %zu)",
+					    i + 1);
 		acc = acc << 6 | (uint32_t)v;
 		if (++ndig == 4) {
 			buf[len++] = (uint8_t)(acc >> 16);
@@ -737,7 +767,8 @@ static int base64_decode(struct schema_ctx *c, const struct ynode *n, struct val
 		}
 	}
 	if (ndig == 1 || (ndig && pad && ndig + pad != 4) || (!ndig && pad))
-		return schema_error(c, OTELSIM_EINPUT, n, "invalid base64 in a bytes value (bad length)");
+		return schema_error(c, OTELSIM_EINPUT, n,
+				    "invalid base64 in a bytes value (bad length)");
 	if (ndig == 2) {
 		buf[len++] = (uint8_t)(acc >> 4);
 	} else if (ndig == 3) {
@@ -761,7 +792,8 @@ static int const_scalar(struct schema_ctx *c, const struct ynode *n, struct valu
 		return base64_decode(c, n, out);
 	if (n->tag && strcmp(n->tag, TAG_STR) != 0)
 		return schema_error(c, OTELSIM_EINPUT, n,
-				    "unsupported YAML tag '%.200s' (only !!str and !!binary)", n->tag);
+				    "unsupported YAML tag '%.200s' (only !!str and !!binary)",
+				    n->tag);
 	if (!n->tag && ynode_is_null(n))
 		return schema_error(c, OTELSIM_EINPUT, n,
 				    "a value is missing (write \"\" for an empty string)");
@@ -814,16 +846,19 @@ static int const_list(struct schema_ctx *c, const struct ynode *n, bool homogene
 
 		if (homogeneous) {
 			if (it->type != YN_SCALAR)
-				return schema_error(c, OTELSIM_EINPUT, it,
-						    "array items must be single values, not %s (use {value: [...], type: array} for nested arrays)",
-						    ynode_kind(it));
+				return schema_error(
+					c, OTELSIM_EINPUT, it,
+					"array items must be single values, not %s (use {value: "
+					"[...], type: array} for nested arrays)",
+					ynode_kind(it));
 			rc = const_scalar(c, it, &items[i]);
 		} else {
 			rc = const_any(c, it, &items[i]);
 		}
 		if (rc)
 			return rc;
-		if (items[i].type == VAL_STRING && tmpl_has_expr(items[i].u.s.ptr, items[i].u.s.len))
+		if (items[i].type == VAL_STRING &&
+		    tmpl_has_expr(items[i].u.s.ptr, items[i].u.s.len))
 			return schema_error(c, OTELSIM_EINPUT, it,
 					    "templates are not allowed inside arrays");
 		if (items[i].type == VAL_DOUBLE)
@@ -842,7 +877,8 @@ static int const_list(struct schema_ctx *c, const struct ynode *n, bool homogene
 				t0 = VAL_DOUBLE;
 			if (t != t0)
 				return schema_error(c, OTELSIM_EINPUT, n->items[i],
-						    "array items must all have the same type (this one is %s, the first %s)",
+						    "array items must all have the same type (this "
+						    "one is %s, the first %s)",
 						    a_type(t), a_type(t0));
 		}
 	}
@@ -896,11 +932,16 @@ static int const_any(struct schema_ctx *c, const struct ynode *n, struct value *
 static int sc_scalar_type(int sc)
 {
 	switch (sc) {
-	case SC_STRING: return VAL_STRING;
-	case SC_INT: return VAL_INT;
-	case SC_DOUBLE: return VAL_DOUBLE;
-	case SC_BOOLEAN: return VAL_BOOL;
-	default: return VAL_NONE;
+	case SC_STRING:
+		return VAL_STRING;
+	case SC_INT:
+		return VAL_INT;
+	case SC_DOUBLE:
+		return VAL_DOUBLE;
+	case SC_BOOLEAN:
+		return VAL_BOOL;
+	default:
+		return VAL_NONE;
 	}
 }
 
@@ -911,12 +952,22 @@ static int sc_value_type(const struct sc_attr *a, int *elem)
 	if (!a)
 		return VAL_NONE;
 	switch (a->type) {
-	case SC_ENUM: return sc_scalar_type(a->enum_value_type);
-	case SC_STRING_ARRAY: *elem = VAL_STRING; return VAL_ARRAY;
-	case SC_INT_ARRAY: *elem = VAL_INT; return VAL_ARRAY;
-	case SC_DOUBLE_ARRAY: *elem = VAL_DOUBLE; return VAL_ARRAY;
-	case SC_BOOLEAN_ARRAY: *elem = VAL_BOOL; return VAL_ARRAY;
-	default: return sc_scalar_type(a->type);
+	case SC_ENUM:
+		return sc_scalar_type(a->enum_value_type);
+	case SC_STRING_ARRAY:
+		*elem = VAL_STRING;
+		return VAL_ARRAY;
+	case SC_INT_ARRAY:
+		*elem = VAL_INT;
+		return VAL_ARRAY;
+	case SC_DOUBLE_ARRAY:
+		*elem = VAL_DOUBLE;
+		return VAL_ARRAY;
+	case SC_BOOLEAN_ARRAY:
+		*elem = VAL_BOOL;
+		return VAL_ARRAY;
+	default:
+		return sc_scalar_type(a->type);
 	}
 }
 
@@ -926,15 +977,18 @@ static const char *value_text(struct schema_ctx *c, const struct value *v)
 	char buf[32];
 
 	switch (v->type) {
-	case VAL_STRING: return v->u.s.ptr;
-	case VAL_BOOL: return v->u.b ? "true" : "false";
+	case VAL_STRING:
+		return v->u.s.ptr;
+	case VAL_BOOL:
+		return v->u.b ? "true" : "false";
 	case VAL_INT:
 		buf[fmt_i64(buf, v->u.i)] = '\0';
 		return arena_strdup(&c->m->arena, buf);
 	case VAL_DOUBLE:
 		buf[fmt_double(buf, v->u.d)] = '\0';
 		return arena_strdup(&c->m->arena, buf);
-	default: return "";
+	default:
+		return "";
 	}
 }
 
@@ -968,9 +1022,10 @@ static int sc_check_const(struct schema_ctx *c, const char *key, const struct yn
 				it->u.d = (double)it->u.i;
 			}
 			if (it->type != elem)
-				return schema_error(c, OTELSIM_EINPUT, at,
-						    "'%s' must be an array of %s (its type in the conventions)",
-						    key, value_type_name(elem));
+				return schema_error(
+					c, OTELSIM_EINPUT, at,
+					"'%s' must be an array of %s (its type in the conventions)",
+					key, value_type_name(elem));
 		}
 	}
 	if (a->type == SC_ENUM && a->closed) {
@@ -1000,9 +1055,10 @@ static int sc_check_const(struct schema_ctx *c, const char *key, const struct yn
 		}
 		s = suggest(got, vals, nm);
 		if (s)
-			return schema_error(c, OTELSIM_EINPUT, at,
-					    "'%s' must be one of: %s (got '%.200s'; did you mean '%s'?)",
-					    key, list, got, s);
+			return schema_error(
+				c, OTELSIM_EINPUT, at,
+				"'%s' must be one of: %s (got '%.200s'; did you mean '%s'?)", key,
+				list, got, s);
 		return schema_error(c, OTELSIM_EINPUT, at, "'%s' must be one of: %s (got '%.200s')",
 				    key, list, got);
 	}
@@ -1035,8 +1091,8 @@ static int rewrite_parent_refs(struct schema_ctx *c, const struct ynode *n, cons
 		return 0;
 	for (size_t i = 0; i < len && !rc;) {
 		if (len - i >= pl && !memcmp(s + i, PARENT_VENDOR, pl)) {
-			rc = strbuf_add(&sb, "parent.attributes.", 18) || strbuf_add(&sb, vendor, vl) ||
-			     strbuf_addch(&sb, '.');
+			rc = strbuf_add(&sb, "parent.attributes.", 18) ||
+			     strbuf_add(&sb, vendor, vl) || strbuf_addch(&sb, '.');
 			i += pl;
 		} else {
 			rc = strbuf_addch(&sb, s[i++]);
@@ -1150,9 +1206,10 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 	if (!tmpl_is_lone_expr(out->tmpl))
 		nat = VAL_STRING;
 	if (want == VAL_ARRAY)
-		want = VAL_NONE;  /* arrays from templates: not checked */
+		want = VAL_NONE; /* arrays from templates: not checked */
 	if (forced != VAL_NONE) {
-		if (want != VAL_NONE && want != forced && !(want == VAL_DOUBLE && forced == VAL_INT))
+		if (want != VAL_NONE && want != forced &&
+		    !(want == VAL_DOUBLE && forced == VAL_INT))
 			return schema_error(c, OTELSIM_EINPUT, n,
 					    "'%s' must be %s (its type in the conventions), not %s",
 					    key, a_type(want), a_type(forced));
@@ -1160,10 +1217,11 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 		return 0;
 	}
 	if (want != VAL_NONE) {
-		if ((want == VAL_INT || want == VAL_DOUBLE || want == VAL_BOOL) && nat != VAL_NONE &&
-		    nat != want && !(want == VAL_DOUBLE && nat == VAL_INT))
+		if ((want == VAL_INT || want == VAL_DOUBLE || want == VAL_BOOL) &&
+		    nat != VAL_NONE && nat != want && !(want == VAL_DOUBLE && nat == VAL_INT))
 			return schema_error(c, OTELSIM_EINPUT, n,
-					    "'%s' must be %s (its type in the conventions), but this template makes %s",
+					    "'%s' must be %s (its type in the conventions), but "
+					    "this template makes %s",
 					    key, a_type(want), a_type(nat));
 		out->type = (uint8_t)want;
 		return 0;
@@ -1174,8 +1232,7 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 
 /* ---- distributions, choices, forced types ---------------------------------- */
 
-static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *map,
-		    struct gen *out)
+static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *map, struct gen *out)
 {
 	static const struct key_table *const tables[] = { &attr_uniform_table, &attr_normal_table,
 							  &attr_log_normal_table,
@@ -1196,8 +1253,8 @@ static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *m
 		type = !strcmp(p.type->str, "int") ? VAL_INT : VAL_DOUBLE;
 	else if (want == VAL_INT || want == VAL_DOUBLE)
 		type = want;
-	else if (which == 4 || (which == 0 && !ynode_int(p.min.node, &i) &&
-				!ynode_int(p.max.node, &i)))
+	else if (which == 4 ||
+		 (which == 0 && !ynode_int(p.min.node, &i) && !ynode_int(p.max.node, &i)))
 		type = VAL_INT;
 	else
 		type = VAL_DOUBLE;
@@ -1211,7 +1268,8 @@ static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *m
 					    "'decimals' applies to doubles only");
 		if (p.decimals.v < 0 || p.decimals.v > LOAD_MAX_DECIMALS)
 			return schema_error(c, OTELSIM_EINPUT, p.decimals.node,
-					    "'decimals' must be between 0 and %d", LOAD_MAX_DECIMALS);
+					    "'decimals' must be between 0 and %d",
+					    LOAD_MAX_DECIMALS);
 	}
 	if ((rc = nonneg(c, &p.stddev, "stddev")) || (rc = nonneg(c, &p.sigma, "sigma")))
 		return rc;
@@ -1286,8 +1344,7 @@ static int type_by_name(const char *s)
 }
 
 /* A scalar converted to `type` whatever its YAML typing ("5" -> 5 for int). */
-static int convert_scalar(struct schema_ctx *c, const struct ynode *n, int type,
-			  struct value *out)
+static int convert_scalar(struct schema_ctx *c, const struct ynode *n, int type, struct value *out)
 {
 	struct ynode plain = *n;
 	int rc;
@@ -1318,12 +1375,14 @@ static int convert_scalar(struct schema_ctx *c, const struct ynode *n, int type,
 		if (rc == -2)
 			return schema_error(c, OTELSIM_ELIMIT, n, "integer out of range");
 		if (rc)
-			return schema_error(c, OTELSIM_EINPUT, n, "'%.200s' is not an integer", n->str);
+			return schema_error(c, OTELSIM_EINPUT, n, "'%.200s' is not an integer",
+					    n->str);
 		out->type = VAL_INT;
 		return 0;
 	case VAL_DOUBLE:
 		if (ynode_double(&plain, &out->u.d))
-			return schema_error(c, OTELSIM_EINPUT, n, "'%.200s' is not a number", n->str);
+			return schema_error(c, OTELSIM_EINPUT, n, "'%.200s' is not a number",
+					    n->str);
 		out->type = VAL_DOUBLE;
 		return 0;
 	case VAL_BOOL: {
@@ -1406,7 +1465,8 @@ static int gen_choice(struct schema_ctx *c, const char *key, const struct ynode 
 					    "a choice weight must not be negative");
 		if (vn->type != YN_SCALAR)
 			return schema_error(c, OTELSIM_EINPUT, vn,
-					    "a choice must be a single value, not %s", ynode_kind(vn));
+					    "a choice must be a single value, not %s",
+					    ynode_kind(vn));
 		rc = type != VAL_NONE ? convert_scalar(c, vn, type, &out->choices[i])
 				      : const_scalar(c, vn, &out->choices[i]);
 		if (rc)
@@ -1414,7 +1474,8 @@ static int gen_choice(struct schema_ctx *c, const char *key, const struct ynode 
 		if (out->choices[i].type == VAL_STRING &&
 		    tmpl_has_expr(out->choices[i].u.s.ptr, out->choices[i].u.s.len))
 			return schema_error(c, OTELSIM_EINPUT, vn,
-					    "templates are not allowed in choices (use random.choice inside one template)");
+					    "templates are not allowed in choices (use "
+					    "random.choice inside one template)");
 		rc = sc_check_const(c, key, vn, &out->choices[i]);
 		if (rc)
 			return rc;
@@ -1424,7 +1485,8 @@ static int gen_choice(struct schema_ctx *c, const char *key, const struct ynode 
 				out->choices[i].u.d = (double)out->choices[i].u.i;
 			} else {
 				return schema_error(c, OTELSIM_EINPUT, vn,
-						    "choices must all have the same type (this one is %s, the first %s)",
+						    "choices must all have the same type (this one "
+						    "is %s, the first %s)",
 						    a_type(out->choices[i].type),
 						    a_type(out->choices[0].type));
 			}
@@ -1478,8 +1540,8 @@ static int gen_forced(struct schema_ctx *c, const char *key, const struct ynode 
 		break;
 	case VAL_KVLIST:
 		if (v->type != YN_MAP)
-			return schema_error(c, OTELSIM_EINPUT, v, "'value' must be a mapping, not %s",
-					    ynode_kind(v));
+			return schema_error(c, OTELSIM_EINPUT, v,
+					    "'value' must be a mapping, not %s", ynode_kind(v));
 		rc = const_kvlist(c, v, &out->constant);
 		break;
 	default:
@@ -1532,11 +1594,12 @@ static int gen_plain(struct schema_ctx *c, const char *key, const struct ynode *
 
 			if (s)
 				return schema_error(c, OTELSIM_EINPUT, k,
-						    "unknown key '%.200s' (did you mean '%s'?)", k->str,
-						    s);
+						    "unknown key '%.200s' (did you mean '%s'?)",
+						    k->str, s);
 		}
 		return schema_error(c, OTELSIM_EINPUT, n,
-				    "a mapping value needs 'distribution', 'choice' or 'value' (write a constant as it is)");
+				    "a mapping value needs 'distribution', 'choice' or 'value' "
+				    "(write a constant as it is)");
 	}
 	if (ynode_is_string(n) && !n->tag && tmpl_has_expr(n->str, n->len))
 		return gen_template(c, key, n, env, VAL_NONE, out);
@@ -1578,8 +1641,8 @@ int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_
 	int rc, found;
 
 	if (map->type != YN_MAP)
-		return schema_error(c, OTELSIM_EINPUT, map, "'attributes' must be a mapping, not %s",
-				    ynode_kind(map));
+		return schema_error(c, OTELSIM_EINPUT, map,
+				    "'attributes' must be a mapping, not %s", ynode_kind(map));
 	a = ARENA_NEWN(&c->m->arena, struct attr_spec, map->n ? map->n : 1);
 	if (!a)
 		return oom(c);
@@ -1627,8 +1690,8 @@ int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyv
 	int rc, found;
 
 	if (map->type != YN_MAP)
-		return schema_error(c, OTELSIM_EINPUT, map, "'attributes' must be a mapping, not %s",
-				    ynode_kind(map));
+		return schema_error(c, OTELSIM_EINPUT, map,
+				    "'attributes' must be a mapping, not %s", ynode_kind(map));
 	kv = ARENA_NEWN(&c->m->arena, struct keyval, map->n ? map->n : 1);
 	if (!kv)
 		return oom(c);
@@ -1644,13 +1707,15 @@ int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyv
 		if ((v->type == YN_SCALAR && tmpl_has_expr(v->str, v->len)) ||
 		    (v->type == YN_MAP && !ymap_get(v, "value")))
 			return schema_error(c, OTELSIM_EINPUT, v,
-					    "resource attributes must be constants (no templates, distributions or choices)");
+					    "resource attributes must be constants (no templates, "
+					    "distributions or choices)");
 		rc = value_gen(c, k->str, v, NULL, &g);
 		if (rc)
 			return rc;
 		if (g.kind != GEN_CONST)
 			return schema_error(c, OTELSIM_EINPUT, v,
-					    "resource attributes must be constants (no templates, distributions or choices)");
+					    "resource attributes must be constants (no templates, "
+					    "distributions or choices)");
 		kv[i].value = g.constant;
 	}
 	keys = malloc((map->n ? map->n : 1) * sizeof(*keys));
@@ -1666,8 +1731,10 @@ int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyv
 	/* in file order: a service.name before the first repeat is reported first */
 	for (size_t i = 0; i < (found ? second : map->n); i++)
 		if (!strcmp(kv[i].key, "service.name"))
-			return schema_error(c, OTELSIM_EINPUT, map->pairs[i].key,
-					    "'service.name' comes from the spans' 'service' (and the config's service name), not from resource attributes");
+			return schema_error(
+				c, OTELSIM_EINPUT, map->pairs[i].key,
+				"'service.name' comes from the spans' 'service' (and the config's "
+				"service name), not from resource attributes");
 	if (found)
 		return schema_error(c, OTELSIM_EINPUT, map->pairs[second].key,
 				    "attribute '%s' is given twice", kv[second].key);

@@ -16,12 +16,12 @@ static const struct yaml_limits default_limits = { 64, 200000, 1 << 20, 16 << 20
 struct anchor {
 	char *name;
 	struct ynode *node;
-	size_t weight;  /* nodes it stands for, aliases expanded */
+	size_t weight; /* nodes it stands for, aliases expanded */
 };
 
 struct frame {
 	struct ynode *node;
-	void **items;  /* ynode* (seq) or alternating key/value (map) */
+	void **items; /* ynode* (seq) or alternating key/value (map) */
 	size_t n, cap;
 	size_t weight;
 	char *anchor;
@@ -35,16 +35,16 @@ struct builder {
 	size_t depth, stack_cap;
 	struct anchor *anchors;
 	size_t nanchors, anchors_cap;
-	size_t expanded;  /* nodes so far with aliases expanded */
+	size_t expanded; /* nodes so far with aliases expanded */
 	int docs;
 	/* the line ranges of block scalars (0-based: header line, end line) */
 	size_t (*blocks)[2];
 	size_t nblocks, blocks_cap;
 	/* the libyaml error of a failed parse (not yet reported) */
 	bool syntax;
-	bool reader;            /* a reader error: position by byte offset */
-	size_t pline, pcol;     /* 0-based problem line, column in characters */
-	size_t poffset;         /* reader errors: byte offset */
+	bool reader;        /* a reader error: position by byte offset */
+	size_t pline, pcol; /* 0-based problem line, column in characters */
+	size_t poffset;     /* reader errors: byte offset */
 	char ymsg[512];
 };
 
@@ -129,9 +129,10 @@ static int count_node(struct builder *b, size_t weight, const yaml_mark_t *m)
 
 	b->expanded += weight;
 	if (b->expanded > b->lim->max_nodes) {
-		snprintf(msg, sizeof(msg),
-			 "document expands to more than %zu nodes (YAML aliases nested too deeply?)",
-			 b->lim->max_nodes);
+		snprintf(
+			msg, sizeof(msg),
+			"document expands to more than %zu nodes (YAML aliases nested too deeply?)",
+			b->lim->max_nodes);
 		return fail(b, OTELSIM_ELIMIT, (int)m->line + 1, (int)m->column + 1, msg);
 	}
 	if (b->depth)
@@ -203,9 +204,10 @@ static int check_duplicates(struct builder *b, struct ynode *map)
 
 static int open_collection(struct builder *b, int type, const yaml_event_t *ev)
 {
-	const yaml_char_t *tag = type == YN_MAP ? ev->data.mapping_start.tag : ev->data.sequence_start.tag;
-	const yaml_char_t *anchor =
-		type == YN_MAP ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+	const yaml_char_t *tag = type == YN_MAP ? ev->data.mapping_start.tag
+						: ev->data.sequence_start.tag;
+	const yaml_char_t *anchor = type == YN_MAP ? ev->data.mapping_start.anchor
+						   : ev->data.sequence_start.anchor;
 	struct ynode *n = new_node(b, type, &ev->start_mark, (const char *)tag);
 	char msg[96];
 
@@ -240,8 +242,9 @@ static int close_collection(struct builder *b)
 	struct ynode *n;
 	int rc = 0;
 
-	if (!b->depth)  /* libyaml balances its events; never trust that blindly */
-		return error_set(b->err, OTELSIM_EINTERNAL, "YAML: end of a collection never opened");
+	if (!b->depth) /* libyaml balances its events; never trust that blindly */
+		return error_set(b->err, OTELSIM_EINTERNAL,
+				 "YAML: end of a collection never opened");
 	f = b->stack[--b->depth];
 	n = f.node;
 
@@ -251,7 +254,7 @@ static int close_collection(struct builder *b)
 			rc = error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
 			goto out;
 		}
-		if (f.n)  /* an empty list has no items buffer (memcpy from NULL is UB) */
+		if (f.n) /* an empty list has no items buffer (memcpy from NULL is UB) */
 			memcpy(n->items, f.items, f.n * sizeof(void *));
 		n->n = f.n;
 	} else {
@@ -301,7 +304,8 @@ static int add_block(struct builder *b, const yaml_event_t *ev)
 
 static int on_scalar(struct builder *b, const yaml_event_t *ev)
 {
-	struct ynode *n = new_node(b, YN_SCALAR, &ev->start_mark, (const char *)ev->data.scalar.tag);
+	struct ynode *n = new_node(b, YN_SCALAR, &ev->start_mark,
+				   (const char *)ev->data.scalar.tag);
 	size_t len = ev->data.scalar.length;
 	char msg[96];
 
@@ -435,7 +439,9 @@ static int parse(struct builder *b, const char *text, size_t len)
 		case YAML_DOCUMENT_START_EVENT:
 			if (++b->docs > 1)
 				rc = fail(b, OTELSIM_EINPUT, (int)ev.start_mark.line + 1,
-					  (int)ev.start_mark.column + 1, "more than one YAML document in the file (remove the second '---')");
+					  (int)ev.start_mark.column + 1,
+					  "more than one YAML document in the file (remove the "
+					  "second '---')");
 			break;
 		case YAML_MAPPING_START_EVENT:
 			rc = open_collection(b, YN_MAP, &ev);
@@ -487,8 +493,8 @@ static int parse(struct builder *b, const char *text, size_t len)
 enum { BLANK_EVENED = 1, BLANK_KEPT = 2, BLANK_FORCED = 3 };
 
 struct blank_line {
-	size_t start, end;  /* bytes [start, end): the leading whitespace */
-	size_t line;        /* 0-based */
+	size_t start, end; /* bytes [start, end): the leading whitespace */
+	size_t line;       /* 0-based */
 	int state;
 };
 
@@ -577,8 +583,9 @@ static int report_syntax(struct builder *b, const char *text, size_t len)
 	int line, col;
 
 	if (b->reader) {
-		offset_to_pos(b->doc->src, b->poffset < b->doc->src_len ? b->poffset : b->doc->src_len,
-			      &line, &col);
+		offset_to_pos(b->doc->src,
+			      b->poffset < b->doc->src_len ? b->poffset : b->doc->src_len, &line,
+			      &col);
 		return fail(b, OTELSIM_EINPUT, line, col, b->ymsg);
 	}
 	{
@@ -632,7 +639,7 @@ static int parse_blank_tabs(struct builder *b, const char *name, const char *src
 		struct blank_line *bl;
 		bool kept = false;
 
-		if (pass == MAX_TAB_PASSES)  /* did not settle: every blank line evened out */
+		if (pass == MAX_TAB_PASSES) /* did not settle: every blank line evened out */
 			for (size_t i = 0; i < n; i++)
 				v[i].state = BLANK_FORCED;
 		apply_blank_lines(work, src, v, n);
@@ -641,7 +648,8 @@ static int parse_blank_tabs(struct builder *b, const char *name, const char *src
 			break;
 		if (rc) {
 			/* a line put back that libyaml does not take: even it out for good */
-			if (b->syntax && (bl = blank_at(v, n, b->pline)) && bl->state == BLANK_KEPT) {
+			if (b->syntax && (bl = blank_at(v, n, b->pline)) &&
+			    bl->state == BLANK_KEPT) {
 				bl->state = BLANK_FORCED;
 				continue;
 			}
@@ -717,8 +725,9 @@ int yaml_load_file(const char *path, const struct yaml_limits *limits, struct yd
 	int rc;
 
 	memset(doc, 0, sizeof(*doc));
-	if (!f)  /* a wrong path is the user's; anything else is the machine's */
-		return error_at(err, errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+	if (!f) /* a wrong path is the user's; anything else is the machine's */
+		return error_at(err,
+				errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
 				path, 0, 0, "cannot read: %s", strerror(errno));
 	for (;;) {
 		if (cap - len < 65536) {
@@ -728,14 +737,15 @@ int yaml_load_file(const char *path, const struct yaml_limits *limits, struct yd
 			if (cap > lim->max_file + 65536 + 1) {
 				free(buf);
 				fclose(f);
-				return error_at(err, OTELSIM_ELIMIT, path, 0, 0, "file larger than %zu bytes",
-						lim->max_file);
+				return error_at(err, OTELSIM_ELIMIT, path, 0, 0,
+						"file larger than %zu bytes", lim->max_file);
 			}
 			p = realloc(buf, cap);
 			if (!p) {
 				free(buf);
 				fclose(f);
-				return error_set(err, OTELSIM_ENOMEM, "out of memory reading '%s'", path);
+				return error_set(err, OTELSIM_ENOMEM, "out of memory reading '%s'",
+						 path);
 			}
 			buf = p;
 		}

@@ -43,29 +43,29 @@ struct ypair {
 };
 
 struct ynode {
-	uint8_t type;   /* enum ynode_type */
-	uint8_t style;  /* enum yscalar_style, scalars only */
-	uint8_t quote;  /* '"', '\'' or 0 */
-	int line, col;  /* 1-based, of the node's first character */
-	const char *tag;  /* explicit tag ("tag:yaml.org,2002:binary") or NULL */
-	const char *str;  /* scalar text, NUL-terminated */
+	uint8_t type;    /* enum ynode_type */
+	uint8_t style;   /* enum yscalar_style, scalars only */
+	uint8_t quote;   /* '"', '\'' or 0 */
+	int line, col;   /* 1-based, of the node's first character */
+	const char *tag; /* explicit tag ("tag:yaml.org,2002:binary") or NULL */
+	const char *str; /* scalar text, NUL-terminated */
 	size_t len;
-	struct ynode **items;  /* YN_SEQ */
-	struct ypair *pairs;   /* YN_MAP, in file order */
-	size_t n;              /* items or pairs */
+	struct ynode **items; /* YN_SEQ */
+	struct ypair *pairs;  /* YN_MAP, in file order */
+	size_t n;             /* items or pairs */
 };
 
 struct yaml_limits {
-	size_t max_depth;   /* default 64 */
-	size_t max_nodes;   /* default 200000 (after alias expansion) */
-	size_t max_scalar;  /* default 1 MiB */
-	size_t max_file;    /* default 16 MiB */
+	size_t max_depth;  /* default 64 */
+	size_t max_nodes;  /* default 200000 (after alias expansion) */
+	size_t max_scalar; /* default 1 MiB */
+	size_t max_file;   /* default 16 MiB */
 };
 
 struct ydoc {
 	struct arena arena;
-	const char *file;   /* name used in messages */
-	const char *src;    /* the file's bytes (NUL-terminated) */
+	const char *file; /* name used in messages */
+	const char *src;  /* the file's bytes (NUL-terminated) */
 	size_t src_len;
 	struct ynode *root; /* NULL for an empty document */
 };
@@ -78,13 +78,13 @@ int yaml_load_buffer(const char *name, const char *buf, size_t len,
 void ydoc_release(struct ydoc *doc);
 
 /* Scalar readers: 0, or -1 when the scalar is not of that type. */
-bool ynode_is_null(const struct ynode *n);  /* plain "", ~, null */
-int ynode_bool(const struct ynode *n, bool *out);      /* plain true/false */
+bool ynode_is_null(const struct ynode *n);        /* plain "", ~, null */
+int ynode_bool(const struct ynode *n, bool *out); /* plain true/false */
 /* Plain decimal (or 0x hex) integer; -2 when it overflows int64. */
 int ynode_int(const struct ynode *n, int64_t *out);
 /* Plain number (int or float, .inf, .nan), locale-independent. */
 int ynode_double(const struct ynode *n, double *out);
-bool ynode_is_string(const struct ynode *n);  /* quoted, block, or plain non-number */
+bool ynode_is_string(const struct ynode *n); /* quoted, block, or plain non-number */
 
 /* Value of key in a map (first match), or NULL. */
 struct ynode *ymap_get(const struct ynode *map, const char *key);

@@ -12,14 +12,22 @@
 const char *value_type_name(int type)
 {
 	switch (type) {
-	case VAL_STRING: return "string";
-	case VAL_BOOL: return "boolean";
-	case VAL_INT: return "int";
-	case VAL_DOUBLE: return "double";
-	case VAL_BYTES: return "bytes";
-	case VAL_ARRAY: return "array";
-	case VAL_KVLIST: return "kvlist";
-	default: return "none";
+	case VAL_STRING:
+		return "string";
+	case VAL_BOOL:
+		return "boolean";
+	case VAL_INT:
+		return "int";
+	case VAL_DOUBLE:
+		return "double";
+	case VAL_BYTES:
+		return "bytes";
+	case VAL_ARRAY:
+		return "array";
+	case VAL_KVLIST:
+		return "kvlist";
+	default:
+		return "none";
 	}
 }
 

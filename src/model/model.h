@@ -26,8 +26,8 @@
 #include "model/value.h"
 #include "util/arena.h"
 
-struct tmpl;     /* engine/template.h: a compiled "{{...}}" string */
-struct semconv;  /* load/semconv.h: the conventions registry */
+struct tmpl;    /* engine/template.h: a compiled "{{...}}" string */
+struct semconv; /* load/semconv.h: the conventions registry */
 
 struct src_pos {
 	const char *file;
@@ -37,47 +37,47 @@ struct src_pos {
 /* ---- distributions ------------------------------------------------ */
 
 enum dist_kind {
-	DIST_NONE = 0,     /* not given: the engine uses the config default */
-	DIST_CONSTANT,     /* p1 = value */
-	DIST_LOG_NORMAL,   /* p1 = median, p2 = sigma */
-	DIST_NORMAL,       /* p1 = mean, p2 = stddev */
-	DIST_UNIFORM,      /* p1 = min, p2 = max */
-	DIST_EXPONENTIAL,  /* p1 = mean */
-	DIST_PERCENTILES,  /* pct[] = p50, p90, p99, max (log-linear between) */
-	DIST_POISSON       /* p1 = mean (counts and integer attributes) */
+	DIST_NONE = 0,    /* not given: the engine uses the config default */
+	DIST_CONSTANT,    /* p1 = value */
+	DIST_LOG_NORMAL,  /* p1 = median, p2 = sigma */
+	DIST_NORMAL,      /* p1 = mean, p2 = stddev */
+	DIST_UNIFORM,     /* p1 = min, p2 = max */
+	DIST_EXPONENTIAL, /* p1 = mean */
+	DIST_PERCENTILES, /* pct[] = p50, p90, p99, max (log-linear between) */
+	DIST_POISSON      /* p1 = mean (counts and integer attributes) */
 };
 
 struct dist {
-	uint8_t kind;  /* enum dist_kind */
+	uint8_t kind; /* enum dist_kind */
 	bool has_min, has_max;
 	double p1, p2;
 	double pct[4];
-	double min, max;  /* clamp when has_min/has_max */
+	double min, max; /* clamp when has_min/has_max */
 };
 
 /* ---- generated values -------------------------------------------------- */
 
 enum gen_kind {
-	GEN_CONST = 0,  /* `constant` */
-	GEN_TEMPLATE,   /* a string with {{...}} */
-	GEN_DIST,       /* a number drawn from `dist` */
-	GEN_CHOICE      /* one of `choices`, weighted */
+	GEN_CONST = 0, /* `constant` */
+	GEN_TEMPLATE,  /* a string with {{...}} */
+	GEN_DIST,      /* a number drawn from `dist` */
+	GEN_CHOICE     /* one of `choices`, weighted */
 };
 
 struct gen {
-	uint8_t kind;       /* enum gen_kind */
-	uint8_t type;       /* enum value_type the result is converted to */
-	int8_t decimals;    /* GEN_DIST doubles: round to this many places; -1 = no */
+	uint8_t kind;    /* enum gen_kind */
+	uint8_t type;    /* enum value_type the result is converted to */
+	int8_t decimals; /* GEN_DIST doubles: round to this many places; -1 = no */
 	struct value constant;
 	struct tmpl *tmpl;
 	struct dist dist;
 	struct value *choices;
-	double *cum_weights;  /* ascending, last = total */
+	double *cum_weights; /* ascending, last = total */
 	uint32_t nchoices;
 };
 
 struct attr_spec {
-	const char *key;  /* after the vendor rewrite */
+	const char *key; /* after the vendor rewrite */
 	uint32_t key_len;
 	struct gen gen;
 	struct src_pos pos;
@@ -95,57 +95,57 @@ struct var_spec {
 enum count_kind { COUNT_FIXED = 0, COUNT_POISSON, COUNT_UNIFORM };
 
 struct count_spec {
-	uint8_t kind;      /* enum count_kind */
-	int64_t n;         /* COUNT_FIXED (default 1) */
-	double mean;       /* COUNT_POISSON */
-	int64_t min, max;  /* COUNT_UNIFORM range; `max` caps POISSON too */
+	uint8_t kind;     /* enum count_kind */
+	int64_t n;        /* COUNT_FIXED (default 1) */
+	double mean;      /* COUNT_POISSON */
+	int64_t min, max; /* COUNT_UNIFORM range; `max` caps POISSON too */
 };
 
 struct error_spec {
 	bool set;
-	double rate;            /* 0..1 */
-	const char *type;       /* error.type value (vendor group enum) */
-	const char *message;    /* status message; may be NULL */
+	double rate;         /* 0..1 */
+	const char *type;    /* error.type value (vendor group enum) */
+	const char *message; /* status message; may be NULL */
 	struct tmpl *message_tmpl;
-	bool propagate;         /* mark every ancestor ERROR with the same type */
+	bool propagate; /* mark every ancestor ERROR with the same type */
 };
 
 struct retry_spec {
 	bool enabled;
-	uint32_t max_attempts;       /* >= 1 */
+	uint32_t max_attempts; /* >= 1 */
 	bool force_initial_failure;
-	double *success_rate;        /* per attempt (0..1); last repeats */
+	double *success_rate; /* per attempt (0..1); last repeats */
 	uint32_t nsuccess_rate;
-	double backoff_base_ms;      /* wait before attempt 2 */
-	double backoff_multiplier;   /* growth per attempt (the engine stops the
+	double backoff_base_ms;    /* wait before attempt 2 */
+	double backoff_multiplier; /* growth per attempt (the engine stops the
 					growth at one year, the longest duration
 					a scenario may give) */
-	double backoff_jitter;       /* 0..1: +-fraction of each wait */
-	const char *error_type;      /* error.type of failed attempts */
+	double backoff_jitter;     /* 0..1: +-fraction of each wait */
+	const char *error_type;    /* error.type of failed attempts */
 };
 
 struct event_spec {
 	const char *name;
-	uint32_t name_len;    /* derived: strlen(name) */
-	double offset_ms;     /* from span start (clamped to its end) */
-	double offset_frac;   /* used when is_frac: 0..1 of the duration */
+	uint32_t name_len;  /* derived: strlen(name) */
+	double offset_ms;   /* from span start (clamped to its end) */
+	double offset_frac; /* used when is_frac: 0..1 of the duration */
 	bool is_frac;
-	double probability;   /* 1.0 default */
+	double probability; /* 1.0 default */
 	struct attr_spec *attrs;
 	uint32_t nattrs;
 	struct src_pos pos;
 };
 
 enum link_kind {
-	LINK_SPAN = 0,        /* an earlier span of this trace whose name is span_name */
-	LINK_PREVIOUS_TRACE,  /* the root span of the previous trace of the run */
-	LINK_CONST            /* fixed ids */
+	LINK_SPAN = 0,       /* an earlier span of this trace whose name is span_name */
+	LINK_PREVIOUS_TRACE, /* the root span of the previous trace of the run */
+	LINK_CONST           /* fixed ids */
 };
 
 struct link_spec {
-	uint8_t kind;  /* enum link_kind */
+	uint8_t kind; /* enum link_kind */
 	const char *span_name;
-	uint32_t span_name_len;  /* derived: strlen(span_name) (LINK_SPAN) */
+	uint32_t span_name_len; /* derived: strlen(span_name) (LINK_SPAN) */
 	uint8_t trace_id[16], span_id[8];
 	struct attr_spec *attrs;
 	uint32_t nattrs;
@@ -153,18 +153,18 @@ struct link_spec {
 };
 
 struct span_spec {
-	const char *name;        /* emitted span name (vendor rewrite applied) */
-	uint32_t name_len;       /* derived: strlen(name) */
-	const char *attempt_name;  /* derived with retry and no name_tmpl:
+	const char *name;         /* emitted span name (vendor rewrite applied) */
+	uint32_t name_len;        /* derived: strlen(name) */
+	const char *attempt_name; /* derived with retry and no name_tmpl:
 				      "<name>.attempt", name_len + 8 bytes */
-	struct tmpl *name_tmpl;  /* non-NULL when the name holds {{...}} */
+	struct tmpl *name_tmpl;   /* non-NULL when the name holds {{...}} */
 	const char *description;
-	uint8_t kind;            /* OTLP SpanKind; 0 = engine default */
-	int32_t service;         /* index into model->services; -1 = parent's */
-	struct dist latency;     /* DIST_NONE = config default */
-	double probability;      /* 0..1, default 1 */
+	uint8_t kind;        /* OTLP SpanKind; 0 = engine default */
+	int32_t service;     /* index into model->services; -1 = parent's */
+	struct dist latency; /* DIST_NONE = config default */
+	double probability;  /* 0..1, default 1 */
 	struct count_spec count;
-	bool parallel;           /* children overlap instead of running in turn */
+	bool parallel; /* children overlap instead of running in turn */
 	struct error_spec error;
 	struct retry_spec retry;
 	struct attr_spec *attrs;
@@ -182,8 +182,8 @@ struct span_spec {
 
 /* A resource: one per (service name, scenario resource overrides). */
 struct service {
-	const char *name;       /* service.name */
-	struct keyval *attrs;   /* every resource attribute, service.name first */
+	const char *name;     /* service.name */
+	struct keyval *attrs; /* every resource attribute, service.name first */
 	uint32_t nattrs;
 };
 
@@ -192,13 +192,13 @@ enum dialect { DIALECT_NATIVE = 0, DIALECT_TRACEGEN, DIALECT_DREAMWEAVER };
 struct scenario {
 	const char *name;
 	const char *description;
-	const char *path;      /* the file as found */
-	const char *rel_dir;   /* folder below the scenarios dir ("" at the top) */
-	const char *category;  /* first component of rel_dir, or "" */
-	char sha256[65];       /* of the file's bytes */
+	const char *path;     /* the file as found */
+	const char *rel_dir;  /* folder below the scenarios dir ("" at the top) */
+	const char *category; /* first component of rel_dir, or "" */
+	char sha256[65];      /* of the file's bytes */
 	const char **tags;
 	uint32_t ntags;
-	double weight;         /* workload_weight; <= 0: only by name */
+	double weight; /* workload_weight; <= 0: only by name */
 	bool has_repeat_count;
 	int64_t repeat_count;
 	bool has_interval;
@@ -209,39 +209,39 @@ struct scenario {
 	struct var_spec *vars;
 	uint32_t nvars;
 	struct span_spec *root;
-	uint64_t max_spans;    /* worst case spans per trace (counts x retries) */
-	uint64_t stream;       /* rng stream id: rng_hash(name) */
-	bool reference;        /* bundled example_scenario: only by name */
-	uint8_t dialect;       /* enum dialect */
+	uint64_t max_spans; /* worst case spans per trace (counts x retries) */
+	uint64_t stream;    /* rng stream id: rng_hash(name) */
+	bool reference;     /* bundled example_scenario: only by name */
+	uint8_t dialect;    /* enum dialect */
 	struct src_pos pos;
 };
 
 struct config {
-	const char *service_name;   /* default service.name ("otelsim") */
-	struct keyval *resource_attrs;  /* added to every service's resource */
+	const char *service_name;      /* default service.name ("otelsim") */
+	struct keyval *resource_attrs; /* added to every service's resource */
 	uint32_t nresource_attrs;
 	const char *scope_name, *scope_version;
-	const char *schema_url;     /* on ResourceX and ScopeX; may be "" */
-	struct dist default_latency;  /* a span without `latency` */
-	struct dist gap;              /* between sequential siblings, ms */
+	const char *schema_url;      /* on ResourceX and ScopeX; may be "" */
+	struct dist default_latency; /* a span without `latency` */
+	struct dist gap;             /* between sequential siblings, ms */
 	int64_t default_interval_ns;
-	int64_t default_count;        /* a scenario without repeat_count */
+	int64_t default_count; /* a scenario without repeat_count */
 	uint64_t default_seed;
 	int64_t default_start_ns;
-	uint32_t traces_per_record;   /* fixed trace blocks: records, shards */
+	uint32_t traces_per_record; /* fixed trace blocks: records, shards */
 };
 
 struct model {
-	struct arena arena;         /* owns everything below */
-	const char *vendor;         /* attribute/span prefix replacing "vendor." */
+	struct arena arena; /* owns everything below */
+	const char *vendor; /* attribute/span prefix replacing "vendor." */
 	struct config config;
 	struct semconv *semconv;
 	struct service *services;
 	uint32_t nservices;
-	struct scenario **scenarios;  /* sorted by rel_dir then name */
+	struct scenario **scenarios; /* sorted by rel_dir then name */
 	uint32_t nscenarios;
 	uint64_t max_spans_per_trace;
-	char **warnings;            /* "file:line:col: message", malloc'ed */
+	char **warnings; /* "file:line:col: message", malloc'ed */
 	uint32_t nwarnings;
 };
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 enum value_type {
-	VAL_NONE = 0,  /* absent: encoders write an empty AnyValue */
+	VAL_NONE = 0, /* absent: encoders write an empty AnyValue */
 	VAL_STRING,
 	VAL_BOOL,
 	VAL_INT,
@@ -23,12 +23,12 @@ enum value_type {
 struct keyval;
 
 struct value {
-	uint8_t type;  /* enum value_type */
+	uint8_t type; /* enum value_type */
 	union {
 		struct {
 			const char *ptr;
 			uint32_t len;
-		} s;  /* VAL_STRING, VAL_BYTES */
+		} s; /* VAL_STRING, VAL_BYTES */
 		int64_t i;
 		double d;
 		int b;

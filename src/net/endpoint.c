@@ -11,7 +11,7 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-#define ENV_PREFIX "OTEL_EXPORTER_OTLP_"
+#define ENV_PREFIX     "OTEL_EXPORTER_OTLP_"
 #define TIMEOUT_MAX_MS 86400000
 
 static const char *const signal_upper[3] = { "TRACES", "METRICS", "LOGS" };
@@ -108,12 +108,12 @@ static char *trimmed(struct arena *a, const char *s, size_t len)
 /* ---- endpoints ---- */
 
 struct url {
-	const char *scheme;   /* "http" or "https" */
-	bool grpc;            /* written grpc:// */
+	const char *scheme; /* "http" or "https" */
+	bool grpc;          /* written grpc:// */
 	const char *authority;
-	const char *path;     /* from the first '/', without the query; may be "" */
-	const char *query;    /* from '?', or "" */
-	const char *shown;    /* for messages: "***" for credentials, "?..." for a query */
+	const char *path;  /* from the first '/', without the query; may be "" */
+	const char *query; /* from '?', or "" */
+	const char *shown; /* for messages: "***" for credentials, "?..." for a query */
 };
 
 static bool host_char(int c)
@@ -177,8 +177,8 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 	/* before any message quotes it: no escape sequence reaches a terminal */
 	for (const char *p = text; *p; p++) {
 		if ((unsigned char)*p < ' ' || *p == 0x7f)
-			return error_set(r->err, OTELSIM_EUSAGE, "%s: the endpoint has a control character",
-					 st->source);
+			return error_set(r->err, OTELSIM_EUSAGE,
+					 "%s: the endpoint has a control character", st->source);
 	}
 	sep = strstr(v, "://");
 	if (sep) {
@@ -222,7 +222,9 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 
 		u->shown = arena_printf(r->a, "%.*s%s%.*s%.*s%s", (int)(rest - v), v,
 					at ? "***@" : "", (int)(end - host), host, (int)plen, end,
-					end[plen] == '?' ? "?..." : end[plen] == '#' ? "#..." : "");
+					end[plen] == '?'   ? "?..."
+					: end[plen] == '#' ? "#..."
+							   : "");
 	}
 	if (!u->shown)
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
@@ -240,8 +242,8 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 	if (!u->path)
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 	if (strchr(text, ' '))
-		return error_set(r->err, OTELSIM_EUSAGE, "%s: endpoint '%s' has a space", st->source,
-				 u->shown);
+		return error_set(r->err, OTELSIM_EUSAGE, "%s: endpoint '%s' has a space",
+				 st->source, u->shown);
 	return 0;
 }
 
@@ -252,8 +254,8 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-static int build_url(struct resolver *r, const struct setting *st, const struct url *u,
-		     bool base, bool strip_signal, int protocol, int signal, const char **out)
+static int build_url(struct resolver *r, const struct setting *st, const struct url *u, bool base,
+		     bool strip_signal, int protocol, int signal, const char **out)
 {
 	if (protocol == SENDER_GRPC) {
 		if ((u->path[0] && strcmp(u->path, "/") != 0) || u->query[0])
@@ -287,8 +289,8 @@ static int build_url(struct resolver *r, const struct setting *st, const struct 
 			}
 		}
 		*out = arena_printf(r->a, "%s://%s%.*s%s%s", u->scheme, u->authority, (int)plen,
-				    u->path,
-				    plen && u->path[plen - 1] == '/' ? "" : "/", signal_path[signal]);
+				    u->path, plen && u->path[plen - 1] == '/' ? "" : "/",
+				    signal_path[signal]);
 	}
 	return *out ? 0 : error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 }
@@ -328,7 +330,9 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 	if (f->signal_endpoint[signal]) {
 		ep.value = f->signal_endpoint[signal];
 		ep.source = arena_printf(r->a, "--%s-endpoint",
-					 signal == 0 ? "traces" : signal == 1 ? "metrics" : "logs");
+					 signal == 0   ? "traces"
+					 : signal == 1 ? "metrics"
+						       : "logs");
 	} else if (f->endpoint) {
 		ep.value = f->endpoint;
 		ep.source = "--endpoint";
@@ -359,8 +363,8 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 	if (ep.value && u.grpc) {
 		if (proto.value && t->protocol != SENDER_GRPC)
 			return error_set(r->err, OTELSIM_EUSAGE,
-					 "%s: endpoint '%s' is grpc but %s asks for %s",
-					 ep.source, u.shown, proto.source,
+					 "%s: endpoint '%s' is grpc but %s asks for %s", ep.source,
+					 u.shown, proto.source,
 					 endpoint_protocol_name(t->protocol));
 		t->protocol = SENDER_GRPC;
 	}
@@ -436,9 +440,10 @@ static int parse_env_headers(struct resolver *r, const struct setting *st, struc
 			continue;
 		}
 		if (!eq) {
-			rc = error_set(r->err, OTELSIM_EUSAGE,
-				       "%s: entry %zu has no '=' (expected key1=value1,key2=value2)",
-				       st->source, entry);
+			rc = error_set(
+				r->err, OTELSIM_EUSAGE,
+				"%s: entry %zu has no '=' (expected key1=value1,key2=value2)",
+				st->source, entry);
 			goto cleanup;
 		}
 		klen = (size_t)(eq - s);
@@ -450,7 +455,8 @@ static int parse_env_headers(struct resolver *r, const struct setting *st, struc
 		}
 		if (!name_ok(key)) {
 			rc = error_set(r->err, OTELSIM_EUSAGE,
-				       "%s: entry %zu has an invalid header name", st->source, entry);
+				       "%s: entry %zu has an invalid header name", st->source,
+				       entry);
 			goto cleanup;
 		}
 		strbuf_reset(&sb);
@@ -487,8 +493,8 @@ static int parse_flag_header(struct resolver *r, size_t index, const char *s, st
 	char *name, *value;
 
 	if (!colon)
-		return error_set(r->err, OTELSIM_EUSAGE,
-				 "--header #%zu: expected 'Name: value'", index + 1);
+		return error_set(r->err, OTELSIM_EUSAGE, "--header #%zu: expected 'Name: value'",
+				 index + 1);
 	name = arena_strndup(r->a, s, (size_t)(colon - s));
 	value = trimmed(r->a, colon + 1, strlen(colon + 1));
 	if (!name || !value)
@@ -615,7 +621,8 @@ static int resolve_options(struct resolver *r, int signal, struct sender_target 
 		for (size_t i = 0; i < 3; i++) {
 			const char **dst = (const char **)((char *)t + files[i].off);
 
-			if ((rc = lookup(r, given[i], files[i].flag, signal, files[i].key, &st)) != 0)
+			if ((rc = lookup(r, given[i], files[i].flag, signal, files[i].key, &st)) !=
+			    0)
 				return rc;
 			*dst = st.value;
 			if (st.value && access(st.value, R_OK) != 0)
@@ -647,8 +654,8 @@ static int resolve_options(struct resolver *r, int signal, struct sender_target 
 	return 0;
 }
 
-int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
-		     struct arena *a, struct sender_config *out, struct otelsim_error *err)
+int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env, struct arena *a,
+		     struct sender_config *out, struct otelsim_error *err)
 {
 	static const struct endpoint_flags none;
 	struct resolver r;
@@ -663,8 +670,8 @@ int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
 	for (int s = 0; s < 3; s++) {
 		struct sender_target *t = &out->target[s];
 
-		if ((rc = resolve_endpoint(&r, s, t)) != 0 || (rc = resolve_headers(&r, s, t)) != 0 ||
-		    (rc = resolve_options(&r, s, t)) != 0)
+		if ((rc = resolve_endpoint(&r, s, t)) != 0 ||
+		    (rc = resolve_headers(&r, s, t)) != 0 || (rc = resolve_options(&r, s, t)) != 0)
 			return rc;
 	}
 	return 0;

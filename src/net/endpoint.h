@@ -64,10 +64,10 @@ struct endpoint_flags {
 	const char *protocol;           /* --protocol */
 	const char *const *headers;     /* --header 'Name: value', repeatable */
 	size_t nheaders;
-	const char *compression;        /* --compression gzip|none */
-	int64_t timeout_ms;             /* --timeout */
+	const char *compression;         /* --compression gzip|none */
+	int64_t timeout_ms;              /* --timeout */
 	const char *cacert, *cert, *key; /* --cacert --cert --key */
-	bool insecure;                  /* --insecure */
+	bool insecure;                   /* --insecure */
 };
 
 /*
@@ -75,8 +75,8 @@ struct endpoint_flags {
  * the sender). env is a NULL-terminated "NAME=value" list, or NULL for the
  * process environment (getenv). Returns 0 or OTELSIM_EUSAGE/OTELSIM_ENOMEM.
  */
-int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
-		     struct arena *a, struct sender_config *out, struct otelsim_error *err);
+int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env, struct arena *a,
+		     struct sender_config *out, struct otelsim_error *err);
 
 /* "http/protobuf", "http/json", "grpc". */
 const char *endpoint_protocol_name(int protocol);

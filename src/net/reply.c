@@ -174,8 +174,8 @@ static int json_int64(const cJSON *v, int64_t *out)
 	return -1;
 }
 
-static int parse_export_json(int signal, const void *body, size_t len, int64_t *rejected,
-			     char *msg, size_t size)
+static int parse_export_json(int signal, const void *body, size_t len, int64_t *rejected, char *msg,
+			     size_t size)
 {
 	cJSON *root = cJSON_ParseWithLength(body, len);
 	const cJSON *ps, *r, *m;
@@ -213,8 +213,8 @@ cleanup:
 	opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__##x
 #define LOGS_RESP(x) opentelemetry__proto__collector__logs__v1__export_logs_service_response__##x
 
-static int parse_export_pb(int signal, const void *body, size_t len, int64_t *rejected,
-			   char *msg, size_t size)
+static int parse_export_pb(int signal, const void *body, size_t len, int64_t *rejected, char *msg,
+			   size_t size)
 {
 	const char *m = NULL;
 
@@ -248,8 +248,8 @@ static int parse_export_pb(int signal, const void *body, size_t len, int64_t *re
 		return 0;
 	}
 	default: {
-		Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceResponse *r =
-			LOGS_RESP(unpack)(NULL, len, body);
+		Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceResponse *r = LOGS_RESP(
+			unpack)(NULL, len, body);
 
 		if (!r)
 			return -1;
@@ -421,10 +421,22 @@ int reply_grpc_from_http(int status)
 const char *reply_grpc_code_name(int code)
 {
 	static const char *const names[] = {
-		"OK",		"CANCELLED",	     "UNKNOWN",		  "INVALID_ARGUMENT",
-		"DEADLINE_EXCEEDED", "NOT_FOUND",    "ALREADY_EXISTS",	  "PERMISSION_DENIED",
-		"RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",	  "OUT_OF_RANGE",
-		"UNIMPLEMENTED", "INTERNAL",	     "UNAVAILABLE",	  "DATA_LOSS",
+		"OK",
+		"CANCELLED",
+		"UNKNOWN",
+		"INVALID_ARGUMENT",
+		"DEADLINE_EXCEEDED",
+		"NOT_FOUND",
+		"ALREADY_EXISTS",
+		"PERMISSION_DENIED",
+		"RESOURCE_EXHAUSTED",
+		"FAILED_PRECONDITION",
+		"ABORTED",
+		"OUT_OF_RANGE",
+		"UNIMPLEMENTED",
+		"INTERNAL",
+		"UNAVAILABLE",
+		"DATA_LOSS",
 		"UNAUTHENTICATED",
 	};
 

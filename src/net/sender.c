@@ -26,9 +26,9 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
-#define MAX_CONCURRENCY 1024
+#define MAX_CONCURRENCY  1024
 #define HEADER_VALUE_MAX 256
-#define NS_PER_MS 1000000
+#define NS_PER_MS        1000000
 
 struct slot {
 	struct sender *s;
@@ -37,7 +37,7 @@ struct slot {
 	bool running; /* added to the multi handle */
 
 	/* the request */
-	int signal;   /* 0..2 */
+	int signal; /* 0..2 */
 	const struct sender_target *t;
 	bool json;
 	uint64_t items;
@@ -71,7 +71,7 @@ struct sender {
 	struct rng rng;
 	bool in_done;
 	bool curl_inited;
-	bool h2c_no_reuse; /* see setup_easy */
+	bool h2c_no_reuse;  /* see setup_easy */
 	bool h2_spin_guard; /* libcurl < 8.0: see sender_poll */
 };
 
@@ -211,8 +211,9 @@ static struct curl_slist *target_headers(const struct sender_target *t)
 		l = slist_add(l, "Accept:", &oom); /* no default Accept header in grpc metadata */
 	} else {
 		l = slist_add(l,
-			      t->protocol == SENDER_HTTP_JSON ? "Content-Type: application/json"
-							      : "Content-Type: application/x-protobuf",
+			      t->protocol == SENDER_HTTP_JSON
+				      ? "Content-Type: application/json"
+				      : "Content-Type: application/x-protobuf",
 			      &oom);
 		if (t->gzip)
 			l = slist_add(l, "Content-Encoding: gzip", &oom);
@@ -263,8 +264,8 @@ static int check_config(const struct sender_config *cfg, struct otelsim_error *e
 	return 0;
 }
 
-int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
-	       struct sender **out, struct otelsim_error *err)
+int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx, struct sender **out,
+	       struct otelsim_error *err)
 {
 	struct sender *s = NULL;
 	int rc;
@@ -358,10 +359,10 @@ static CURLcode setup_easy(struct slot *x)
 	bool tls = strncasecmp(t->url, "https://", 8) == 0;
 	CURLcode cc = CURLE_OK;
 
-#define SET(opt, val)                                                  \
-	do {                                                           \
-		if (cc == CURLE_OK)                                    \
-			cc = curl_easy_setopt(e, opt, val);            \
+#define SET(opt, val)                                       \
+	do {                                                \
+		if (cc == CURLE_OK)                         \
+			cc = curl_easy_setopt(e, opt, val); \
 	} while (0)
 	curl_easy_reset(e);
 	SET(CURLOPT_URL, t->url);
@@ -422,14 +423,16 @@ static int start_attempt(struct slot *x)
 	if ((cc = setup_easy(x)) != CURLE_OK) {
 		char text[160];
 
-		snprintf(text, sizeof(text), "cannot set up the transfer: %s", curl_easy_strerror(cc));
+		snprintf(text, sizeof(text), "cannot set up the transfer: %s",
+			 curl_easy_strerror(cc));
 		set_message(x, text);
 		return -1;
 	}
 	if ((mc = curl_multi_add_handle(x->s->multi, x->easy)) != CURLM_OK) {
 		char text[160];
 
-		snprintf(text, sizeof(text), "cannot start the transfer: %s", curl_multi_strerror(mc));
+		snprintf(text, sizeof(text), "cannot start the transfer: %s",
+			 curl_multi_strerror(mc));
 		set_message(x, text);
 		return -1;
 	}
@@ -830,8 +833,8 @@ int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_e
 	if (req->json != (t->protocol == SENDER_HTTP_JSON))
 		return error_set(err, OTELSIM_EUSAGE,
 				 "a %s request body cannot be sent over %s to the %s endpoint",
-				 req->json ? "JSON" : "protobuf", endpoint_protocol_name(t->protocol),
-				 signal_name[signal]);
+				 req->json ? "JSON" : "protobuf",
+				 endpoint_protocol_name(t->protocol), signal_name[signal]);
 	if (t->protocol == SENDER_GRPC && req->len > UINT32_MAX - 5)
 		return error_set(err, OTELSIM_ELIMIT, "request of %zu bytes is too large for grpc",
 				 req->len);
@@ -854,7 +857,8 @@ int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_e
 		goto oom;
 	if (t->protocol == SENDER_GRPC) {
 		if (x->body.len - 5 > UINT32_MAX)
-			return error_set(err, OTELSIM_ELIMIT, "compressed request too large for grpc");
+			return error_set(err, OTELSIM_ELIMIT,
+					 "compressed request too large for grpc");
 		wire_grpc_prefix(prefix, t->gzip, (uint32_t)(x->body.len - 5));
 		memcpy(x->body.buf, prefix, 5);
 	}

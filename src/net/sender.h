@@ -39,25 +39,25 @@ enum sender_protocol { SENDER_HTTP_PROTOBUF = 0, SENDER_HTTP_JSON, SENDER_GRPC }
 
 /* Where and how one signal is posted. */
 struct sender_target {
-	int protocol;                  /* enum sender_protocol */
-	const char *url;               /* full URL: http(s)://h:p/v1/traces, or
+	int protocol;               /* enum sender_protocol */
+	const char *url;            /* full URL: http(s)://h:p/v1/traces, or
 					  http(s)://h:p/<package>.<Service>/Export for gRPC */
-	const char *const *headers;    /* "Name: value" */
+	const char *const *headers; /* "Name: value" */
 	size_t nheaders;
 	bool gzip;
-	int64_t timeout_ms;            /* per attempt; default 10000 */
-	const char *cacert, *cert, *key;  /* PEM files; NULL: system CAs, no client cert */
-	bool insecure;                 /* skip TLS verification (only when asked) */
+	int64_t timeout_ms;              /* per attempt; default 10000 */
+	const char *cacert, *cert, *key; /* PEM files; NULL: system CAs, no client cert */
+	bool insecure;                   /* skip TLS verification (only when asked) */
 };
 
 struct sender_config {
 	struct sender_target target[3]; /* OTELSIM_TRACES, OTELSIM_METRICS, OTELSIM_LOGS */
-	unsigned concurrency;          /* requests in flight; default 1 */
-	int64_t retry_initial_ms;      /* default 500 */
-	int64_t retry_max_interval_ms; /* default 30000 */
-	int64_t retry_max_elapsed_ms;  /* default 300000; 0 = no retries */
-	uint64_t jitter_seed;          /* backoff jitter stream */
-	size_t max_response_bytes;     /* kept of each response body; default 4 MiB */
+	unsigned concurrency;           /* requests in flight; default 1 */
+	int64_t retry_initial_ms;       /* default 500 */
+	int64_t retry_max_interval_ms;  /* default 30000 */
+	int64_t retry_max_elapsed_ms;   /* default 300000; 0 = no retries */
+	uint64_t jitter_seed;           /* backoff jitter stream */
+	size_t max_response_bytes;      /* kept of each response body; default 4 MiB */
 };
 
 /* The defaults above; every target http/protobuf to http://localhost:4318. */
@@ -66,35 +66,35 @@ void sender_config_init(struct sender_config *cfg);
 enum send_outcome { SEND_OK = 0, SEND_PARTIAL, SEND_FAILED };
 
 struct send_result {
-	int outcome;           /* enum send_outcome */
-	uint64_t items;        /* as given in the request */
-	int64_t rejected;      /* partial success: rejected items */
-	int http_status;       /* last HTTP status (0: none) */
-	int grpc_status;       /* last grpc-status (-1: none) */
-	int curl_code;         /* last transport error (CURLcode; 0: none) */
-	uint32_t retries;      /* attempts after the first */
-	uint64_t bytes;        /* body bytes sent on the wire (last attempt) */
-	int64_t elapsed_ms;    /* from the first attempt to the outcome */
-	char message[512];     /* server's message, partial_success.error_message,
+	int outcome;        /* enum send_outcome */
+	uint64_t items;     /* as given in the request */
+	int64_t rejected;   /* partial success: rejected items */
+	int http_status;    /* last HTTP status (0: none) */
+	int grpc_status;    /* last grpc-status (-1: none) */
+	int curl_code;      /* last transport error (CURLcode; 0: none) */
+	uint32_t retries;   /* attempts after the first */
+	uint64_t bytes;     /* body bytes sent on the wire (last attempt) */
+	int64_t elapsed_ms; /* from the first attempt to the outcome */
+	char message[512];  /* server's message, partial_success.error_message,
 				  or what failed; "" when none */
 };
 
 struct send_req {
-	int signal;            /* OTELSIM_TRACES, OTELSIM_METRICS, OTELSIM_LOGS
+	int signal;       /* OTELSIM_TRACES, OTELSIM_METRICS, OTELSIM_LOGS
 				  (OTELSIM_EVENTS goes to the logs target) */
-	const void *body;      /* copied by sender_submit */
+	const void *body; /* copied by sender_submit */
 	size_t len;
-	bool json;             /* body is OTLP/JSON (target protocol must be http/json) */
-	uint64_t items;        /* spans, data points or log records in it */
-	void *tag;             /* handed back in done() */
+	bool json;      /* body is OTLP/JSON (target protocol must be http/json) */
+	uint64_t items; /* spans, data points or log records in it */
+	void *tag;      /* handed back in done() */
 };
 
 struct sender;
 typedef void (*sender_done_fn)(void *ctx, void *tag, const struct send_result *r);
 
 /* Checks the config (URLs, protocols, files named) and sets up libcurl. */
-int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx,
-	       struct sender **out, struct otelsim_error *err);
+int sender_new(const struct sender_config *cfg, sender_done_fn done, void *ctx, struct sender **out,
+	       struct otelsim_error *err);
 /*
  * Queue a request; blocks (driving transfers) while `concurrency` are in
  * flight (a request waiting for its next retry counts as in flight).

@@ -13,7 +13,8 @@ int wire_gzip(const void *in, size_t len, struct strbuf *out)
 
 	memset(&z, 0, sizeof(z));
 	/* windowBits 15 + 16: a gzip wrapper with mtime 0, OS 255 (unknown) */
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
 		return -1;
 	z.next_in = (Bytef *)(uintptr_t)in;
 	do {

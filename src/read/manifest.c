@@ -22,12 +22,13 @@ static int read_text(const char *path, struct strbuf *out, bool *found, struct o
 	*found = f != NULL;
 	if (!f)
 		return errno == ENOENT ? 0
-				       : error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path,
-						   strerror(errno));
+				       : error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s",
+						   path, strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (strbuf_add(out, buf, n)) {
 			rc = out->len + n > out->max
-				     ? error_at(err, OTELSIM_ELIMIT, path, 0, 0, "manifest over 16 MiB")
+				     ? error_at(err, OTELSIM_ELIMIT, path, 0, 0,
+						"manifest over 16 MiB")
 				     : error_set(err, OTELSIM_ENOMEM, "out of memory");
 			break;
 		}

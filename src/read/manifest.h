@@ -18,15 +18,15 @@
 #include "otelsim/error.h"
 
 struct manifest_file {
-	char *name;     /* as written in the manifest */
-	char *sha256;   /* 64 lowercase hex digits, or NULL */
+	char *name;   /* as written in the manifest */
+	char *sha256; /* 64 lowercase hex digits, or NULL */
 };
 
 struct manifest {
-	char *dir;       /* the folder holding manifest.json */
-	char *endpoint;  /* NULL when absent */
+	char *dir;      /* the folder holding manifest.json */
+	char *endpoint; /* NULL when absent */
 	char *protocol;
-	uint64_t batch_size;  /* 0 when absent */
+	uint64_t batch_size; /* 0 when absent */
 	struct manifest_file *files;
 	size_t nfiles;
 };

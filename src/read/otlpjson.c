@@ -39,12 +39,12 @@ enum jtype { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
 struct jval {
 	uint8_t type;
 	int line, col;
-	const char *s;     /* J_STR: decoded (NUL-terminated); J_NUM: the number's text */
+	const char *s; /* J_STR: decoded (NUL-terminated); J_NUM: the number's text */
 	size_t n;
-	const char *key;   /* member of an object: its decoded key */
+	const char *key; /* member of an object: its decoded key */
 	size_t keylen;
 	struct jval *child, *next;
-	size_t count;      /* J_ARR/J_OBJ: children */
+	size_t count; /* J_ARR/J_OBJ: children */
 };
 
 struct jp {
@@ -165,14 +165,30 @@ static int jp_string(struct jp *j, const char **out, size_t *outlen)
 			}
 			s++;
 			switch (*s) {
-			case '"': *o++ = '"'; break;
-			case '\\': *o++ = '\\'; break;
-			case '/': *o++ = '/'; break;
-			case 'b': *o++ = '\b'; break;
-			case 'f': *o++ = '\f'; break;
-			case 'n': *o++ = '\n'; break;
-			case 'r': *o++ = '\r'; break;
-			case 't': *o++ = '\t'; break;
+			case '"':
+				*o++ = '"';
+				break;
+			case '\\':
+				*o++ = '\\';
+				break;
+			case '/':
+				*o++ = '/';
+				break;
+			case 'b':
+				*o++ = '\b';
+				break;
+			case 'f':
+				*o++ = '\f';
+				break;
+			case 'n':
+				*o++ = '\n';
+				break;
+			case 'r':
+				*o++ = '\r';
+				break;
+			case 't':
+				*o++ = '\t';
+				break;
 			case 'u':
 				if (q - s < 5 || hex4(s + 1, &cp))
 					return jp_fail(j, s - 1, OTELSIM_EINPUT, "bad \\u escape");
@@ -530,8 +546,8 @@ static int parse_integer(const char *s, size_t n, uint64_t *mag, bool *neg)
 	return 0;
 }
 
-static int get_int(struct conv *c, const struct jval *v, const char *name, bool is_signed,
-		   int bits, uint64_t *out)
+static int get_int(struct conv *c, const struct jval *v, const char *name, bool is_signed, int bits,
+		   uint64_t *out)
 {
 	const char *s;
 	size_t n;
@@ -673,7 +689,8 @@ static int get_bytes(struct conv *c, const struct jval *v, const ProtobufCFieldD
 		for (size_t i = 0; i < v->n; i++) {
 			if (v->s[i] < 0x20 || v->s[i] >= 0x7f)
 				return cfail(c, v, OTELSIM_EINPUT, f->name,
-					     want == 16 ? "must be 32 hex digits" : "must be 16 hex digits");
+					     want == 16 ? "must be 32 hex digits"
+							: "must be 16 hex digits");
 		}
 		error_at(c->err, OTELSIM_EINPUT, "", v->line, v->col,
 			 "'%s' must be %zu hex digits, got '%.*s'", f->name, 2 * want,
@@ -694,8 +711,10 @@ static int get_enum(struct conv *c, const struct jval *v, const ProtobufCFieldDe
 	const ProtobufCEnumDescriptor *ed = f->descriptor;
 	uint64_t u;
 
-	if (v->type == J_STR && v->n > 0 && !(v->s[0] == '-' || (v->s[0] >= '0' && v->s[0] <= '9'))) {
-		const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value_by_name(ed, v->s);
+	if (v->type == J_STR && v->n > 0 &&
+	    !(v->s[0] == '-' || (v->s[0] >= '0' && v->s[0] <= '9'))) {
+		const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value_by_name(ed,
+											    v->s);
 
 		if (!ev) {
 			/* case-insensitive, for "span_kind_server" */
@@ -814,7 +833,7 @@ static int fill_value(struct conv *c, const ProtobufCFieldDescriptor *f, const s
 		if (v->type != J_STR)
 			rc = cfail(c, v, OTELSIM_EINPUT, f->name, "must be a string");
 		else
-			*(const char **)dst = v->s;  /* NUL-terminated, in the arena */
+			*(const char **)dst = v->s; /* NUL-terminated, in the arena */
 		break;
 	case PROTOBUF_C_TYPE_BYTES:
 		rc = get_bytes(c, v, f, dst);
@@ -892,7 +911,7 @@ static int fill_message(struct conv *c, const ProtobufCMessageDescriptor *d, con
 			}
 		}
 		if (!f)
-			continue;  /* unknown keys are ignored */
+			continue; /* unknown keys are ignored */
 		int rc = fill_field(c, m, f, v);
 
 		if (rc)
@@ -952,10 +971,13 @@ int otlpjson_signal(const char *json, size_t len, int *signal)
 	if (jp_document(json, len, &a, &root, NULL) == 0 && root && root->type == J_OBJ) {
 		for (const struct jval *v = root->child; v && found < 0; v = v->next) {
 			for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-				size_t n1 = strlen(keys[i].camel) - 2, n2 = strlen(keys[i].snake) - 2;
+				size_t n1 = strlen(keys[i].camel) - 2,
+				       n2 = strlen(keys[i].snake) - 2;
 
-				if ((v->keylen == n1 && memcmp(v->key, keys[i].camel + 1, n1) == 0) ||
-				    (v->keylen == n2 && memcmp(v->key, keys[i].snake + 1, n2) == 0)) {
+				if ((v->keylen == n1 &&
+				     memcmp(v->key, keys[i].camel + 1, n1) == 0) ||
+				    (v->keylen == n2 &&
+				     memcmp(v->key, keys[i].snake + 1, n2) == 0)) {
 					found = keys[i].signal;
 					break;
 				}
@@ -1093,13 +1115,27 @@ static int put_string(struct strbuf *o, const char *s, size_t n)
 			continue;
 		}
 		switch (ch) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"':
+			esc[1] = '"';
+			break;
+		case '\\':
+			esc[1] = '\\';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
 		default:
 			esc[4] = hexd[ch >> 4];
 			esc[5] = hexd[ch & 15];
@@ -1115,7 +1151,8 @@ static int put_string(struct strbuf *o, const char *s, size_t n)
 
 static int put_b64(struct strbuf *o, const uint8_t *p, size_t n)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	char buf[4];
 
 	if (strbuf_addch(o, '"'))
@@ -1322,8 +1359,8 @@ static int write_message(const ProtobufCMessage *m, struct strbuf *o)
 		return -1;
 	if (order) {
 		for (unsigned i = 0; i < d->n_fields && order[i]; i++) {
-			const ProtobufCFieldDescriptor *f =
-				protobuf_c_message_descriptor_get_field(d, order[i]);
+			const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+				d, order[i]);
 
 			if (f && write_field(m, f, o, &first))
 				return -1;

@@ -18,11 +18,11 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-#define RAW_CHUNK (256u * 1024u)
-#define WINDOW_MIN (1u * 1024u * 1024u)
-#define DETECT_BYTES (64u * 1024u)
+#define RAW_CHUNK      (256u * 1024u)
+#define WINDOW_MIN     (1u * 1024u * 1024u)
+#define DETECT_BYTES   (64u * 1024u)
 #define DETECT_RECORDS 16
-#define SIGNAL_ITEMS 32
+#define SIGNAL_ITEMS   32
 
 static const uint8_t ZSTD_MAGIC[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
@@ -43,20 +43,20 @@ struct reader {
 	z_stream z;
 	bool z_init;
 	ZSTD_DStream *zs;
-	size_t zs_last;      /* last ZSTD_decompressStream result: 0 at a frame boundary */
+	size_t zs_last; /* last ZSTD_decompressStream result: 0 at a frame boundary */
 
 	/* the decompressed stream, a window of it */
 	uint8_t *buf;
 	size_t cap, start, end;
-	uint64_t base;       /* stream offset of buf[0] */
-	bool eof;            /* no more decompressed bytes will come */
+	uint64_t base; /* stream offset of buf[0] */
+	bool eof;      /* no more decompressed bytes will come */
 	bool started;
 
 	int framing;
 	bool detected, zstd_records;
 	uint64_t index;
-	int line;            /* JSON: line at buf[start] */
-	uint64_t line_off;   /* JSON: stream offset where that line begins */
+	int line;          /* JSON: line at buf[start] */
+	uint64_t line_off; /* JSON: stream offset where that line begins */
 	int prev_signal;
 	struct strbuf rec;
 	ZSTD_DCtx *zrec;
@@ -65,10 +65,14 @@ struct reader {
 const char *read_framing_name(int framing)
 {
 	switch (framing) {
-	case READ_FRAMING_BE32: return "be32";
-	case READ_FRAMING_VARINT: return "varint";
-	case READ_FRAMING_SINGLE: return "single";
-	case READ_FRAMING_JSON: return "json";
+	case READ_FRAMING_BE32:
+		return "be32";
+	case READ_FRAMING_VARINT:
+		return "varint";
+	case READ_FRAMING_SINGLE:
+		return "single";
+	case READ_FRAMING_JSON:
+		return "json";
 	}
 	return "auto";
 }
@@ -76,9 +80,12 @@ const char *read_framing_name(int framing)
 const char *read_compression_name(int compression)
 {
 	switch (compression) {
-	case READ_GZIP: return "gzip";
-	case READ_ZSTD: return "zstd";
-	case READ_ZSTD_RECORDS: return "zstd-records";
+	case READ_GZIP:
+		return "gzip";
+	case READ_ZSTD:
+		return "zstd";
+	case READ_ZSTD_RECORDS:
+		return "zstd-records";
 	}
 	return "none";
 }
@@ -238,7 +245,7 @@ static int walk_dir(const char *dir, const struct stat *dst, int depth, struct w
 			goto cleanup;
 		}
 		if (stat(path.buf, &st) != 0)
-			continue;  /* a dangling link */
+			continue; /* a dangling link */
 		if (S_ISDIR(st.st_mode)) {
 			/* a link to a folder being walked would list it again, 2^32 times with two */
 			if (on_stack(ws, depth + 1, &st))
@@ -429,8 +436,8 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			}
 			r->zs_last = ZSTD_decompressStream(r->zs, &out, &in);
 			if (ZSTD_isError(r->zs_last)) {
-				error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "corrupt zstd data: %s",
-					 ZSTD_getErrorName(r->zs_last));
+				error_at(err, OTELSIM_EINPUT, r->path, 0, 0,
+					 "corrupt zstd data: %s", ZSTD_getErrorName(r->zs_last));
 				return OTELSIM_EINPUT;
 			}
 			r->raw_pos += in.pos;
@@ -488,7 +495,8 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	if (!r->opts.max_record)
 		r->opts.max_record = READ_MAX_RECORD_DEFAULT;
 	if (r->opts.max_record > SIZE_MAX / 4)
-		r->opts.max_record = SIZE_MAX / 4; /* max_record + 1 and a window twice that must fit */
+		r->opts.max_record = SIZE_MAX /
+				     4; /* max_record + 1 and a window twice that must fit */
 	r->path = strdup(path);
 	r->raw = malloc(RAW_CHUNK);
 	r->hint = read_signal_hint(path);
@@ -506,7 +514,8 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	} else {
 		r->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (r->fd < 0) {
-			error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path, strerror(errno));
+			error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path,
+				  strerror(errno));
 			reader_free(r);
 			return OTELSIM_EINPUT;
 		}
@@ -589,7 +598,8 @@ static int start_stream(struct reader *r, struct otelsim_error *err)
 		if (inflateInit2(&r->z, 15 + 16) != Z_OK)
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
 		r->z_init = true;
-	} else if (r->raw_len - r->raw_pos >= 4 && memcmp(r->raw + r->raw_pos, ZSTD_MAGIC, 4) == 0) {
+	} else if (r->raw_len - r->raw_pos >= 4 &&
+		   memcmp(r->raw + r->raw_pos, ZSTD_MAGIC, 4) == 0) {
 		r->compression = READ_ZSTD;
 		r->zs = ZSTD_createDStream();
 		if (!r->zs || ZSTD_isError(ZSTD_initDStream(r->zs)))
@@ -636,7 +646,7 @@ static bool valid_prefix(const uint8_t *p, size_t avail, uint64_t len)
 		uint64_t tag, flen;
 
 		if (wire_varint(&at, end, &tag))
-			return true;  /* cut by the window */
+			return true; /* cut by the window */
 		if (tag != (1 << 3 | WT_LEN))
 			return false;
 		if (wire_varint(&at, end, &flen))
@@ -644,7 +654,7 @@ static bool valid_prefix(const uint8_t *p, size_t avail, uint64_t len)
 		if (flen > len)
 			return false;
 		if (wire_next(&q, end, &f))
-			return true;  /* the field runs past the window */
+			return true; /* the field runs past the window */
 	}
 	return true;
 }
@@ -725,7 +735,8 @@ static int fits(struct reader *r, int framing, bool *ok, struct otelsim_error *e
 			const uint8_t *pp = r->buf + r->start + pos + hlen;
 
 			if (!valid_prefix(pp, avail - pos - hlen, len) &&
-			    !(framing == READ_FRAMING_BE32 && is_zstd_frame(pp, avail - pos - hlen)))
+			    !(framing == READ_FRAMING_BE32 &&
+			      is_zstd_frame(pp, avail - pos - hlen)))
 				return 0;
 			if (ensure(r, pos + hlen + (size_t)len, &rc, err) < pos + hlen + len)
 				return rc;
@@ -767,7 +778,7 @@ static int detect(struct reader *r, struct otelsim_error *err)
 		return 0;
 	}
 	if (avail == 0) {
-		r->framing = READ_FRAMING_BE32;  /* empty: nothing to read either way */
+		r->framing = READ_FRAMING_BE32; /* empty: nothing to read either way */
 		return 0;
 	}
 	if (r->json_ext && first == '{') {
@@ -812,17 +823,17 @@ static int detect(struct reader *r, struct otelsim_error *err)
 }
 
 /* Allowed wire type per field number for each signal's item (-1: not a field of it). */
-static const int8_t span_wt[] = { -1, WT_LEN, WT_LEN, WT_LEN, WT_LEN, WT_LEN, WT_VARINT, WT_I64,
-				  WT_I64, WT_LEN, WT_VARINT, WT_LEN, WT_VARINT, WT_LEN, WT_VARINT,
-				  WT_LEN, WT_I32 };
-static const int8_t log_wt[] = { -1, WT_I64, WT_VARINT, WT_LEN, -1, WT_LEN, WT_LEN,
-				 WT_VARINT, WT_I32, WT_LEN, WT_LEN, WT_I64, WT_LEN };
-static const int8_t metric_wt[] = { -1, WT_LEN, WT_LEN, WT_LEN, -1, WT_LEN, -1,
-				    WT_LEN, -1, WT_LEN, WT_LEN, WT_LEN, WT_LEN };
+static const int8_t span_wt[] = { -1,        WT_LEN, WT_LEN,    WT_LEN, WT_LEN,    WT_LEN,
+				  WT_VARINT, WT_I64, WT_I64,    WT_LEN, WT_VARINT, WT_LEN,
+				  WT_VARINT, WT_LEN, WT_VARINT, WT_LEN, WT_I32 };
+static const int8_t log_wt[] = { -1,        WT_I64, WT_VARINT, WT_LEN, -1,     WT_LEN, WT_LEN,
+				 WT_VARINT, WT_I32, WT_LEN,    WT_LEN, WT_I64, WT_LEN };
+static const int8_t metric_wt[] = { -1,     WT_LEN, WT_LEN, WT_LEN, -1,     WT_LEN, -1,
+				    WT_LEN, -1,     WT_LEN, WT_LEN, WT_LEN, WT_LEN };
 
 struct sigvote {
-	unsigned mask;      /* signals every item so far is compatible with */
-	unsigned ev[3];     /* evidence per signal */
+	unsigned mask;  /* signals every item so far is compatible with */
+	unsigned ev[3]; /* evidence per signal */
 	unsigned items;
 };
 
@@ -857,8 +868,8 @@ static void vote_item(const uint8_t *p, size_t len, struct sigvote *v)
 		if ((f.type == WT_I64 && (f.num == 1 || f.num == 11)) ||
 		    (f.type == WT_VARINT && f.num == 2))
 			v->ev[OTELSIM_LOGS]++;
-		if (f.type == WT_LEN && (f.num == 5 || f.num == 7 || f.num == 9 || f.num == 10 ||
-					 f.num == 11))
+		if (f.type == WT_LEN &&
+		    (f.num == 5 || f.num == 7 || f.num == 9 || f.num == 10 || f.num == 11))
 			v->ev[OTELSIM_METRICS] += 2;
 	}
 	v->mask &= m;
@@ -905,7 +916,9 @@ static int pick_signal(const struct reader *r, const struct sigvote *v)
 	int pick = -1;
 
 	if (v->items == 0)
-		return r->prev_signal >= 0 ? r->prev_signal : r->hint >= 0 ? r->hint : OTELSIM_TRACES;
+		return r->prev_signal >= 0 ? r->prev_signal
+		       : r->hint >= 0      ? r->hint
+					   : OTELSIM_TRACES;
 	for (int i = 0; i < 3; i++) {
 		int s = order[i];
 
@@ -1010,15 +1023,17 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 		if (h == 0)
 			return rec_fail(r, err, OTELSIM_EINPUT, off, "truncated length prefix");
 		if (len > r->opts.max_record)
-			return rec_fail(r, err, OTELSIM_ELIMIT, off,
-					"length prefix over the record size limit (wrong --framing?)");
+			return rec_fail(
+				r, err, OTELSIM_ELIMIT, off,
+				"length prefix over the record size limit (wrong --framing?)");
 		avail = ensure(r, hlen + (size_t)len, &rc, err);
 		if (rc)
 			return rc;
 		if (avail < hlen + len) {
 			char msg[128];
 
-			snprintf(msg, sizeof(msg), "truncated: the prefix says %llu bytes, %zu remain",
+			snprintf(msg, sizeof(msg),
+				 "truncated: the prefix says %llu bytes, %zu remain",
 				 (unsigned long long)len, avail - hlen);
 			return rec_fail(r, err, OTELSIM_EINPUT, off, msg);
 		}
@@ -1085,7 +1100,8 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 			return 0;
 		uint8_t c = r->buf[r->start];
 
-		if (r->base + r->start == 0 && avail >= 3 && memcmp(r->buf + r->start, "\xef\xbb\xbf", 3) == 0) {
+		if (r->base + r->start == 0 && avail >= 3 &&
+		    memcmp(r->buf + r->start, "\xef\xbb\xbf", 3) == 0) {
 			r->start += 3;
 			r->line_off = 3;
 			continue;
@@ -1147,21 +1163,23 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 	rec->line = r->line;
 	if (otlpjson_signal((const char *)text, vend, &rec->signal)) {
 		error_at(err, OTELSIM_EINPUT, r->path, r->line, col,
-			 "not OTLP/JSON: no 'resourceSpans', 'resourceMetrics' or 'resourceLogs' key");
+			 "not OTLP/JSON: no 'resourceSpans', 'resourceMetrics' or 'resourceLogs' "
+			 "key");
 		return OTELSIM_EINPUT;
 	}
 	rec->source_encoding = READ_JSON;
 	rec->empty = false;
 	if (r->opts.to_protobuf) {
 		strbuf_reset(&r->rec);
-		rc = otlpjson_to_protobuf(otlpjson_descriptor(rec->signal), (const char *)text, vend,
-					  &r->rec, err);
+		rc = otlpjson_to_protobuf(otlpjson_descriptor(rec->signal), (const char *)text,
+					  vend, &r->rec, err);
 		if (rc) {
 			if (err) {
 				int l = err->line, c = err->column;
 
 				err->line = pos_add(r->line, l > 0 ? (uint64_t)l - 1 : 0);
-				err->column = l <= 1 ? pos_add(col, c > 0 ? (uint64_t)c - 1 : 0) : c;
+				err->column = l <= 1 ? pos_add(col, c > 0 ? (uint64_t)c - 1 : 0)
+						     : c;
 				snprintf(err->file, sizeof(err->file), "%s", r->path);
 			}
 			return rc;

@@ -50,9 +50,9 @@ enum read_compression { READ_PLAIN = 0, READ_GZIP, READ_ZSTD, READ_ZSTD_RECORDS 
 #define READ_MAX_RECORD_DEFAULT ((size_t)1 << 30)
 
 struct read_options {
-	int framing;        /* enum read_framing; AUTO: detect */
-	bool to_protobuf;   /* hand JSON records over as protobuf */
-	size_t max_record;  /* bytes per (decompressed) record; 0: 1 GiB */
+	int framing;       /* enum read_framing; AUTO: detect */
+	bool to_protobuf;  /* hand JSON records over as protobuf */
+	size_t max_record; /* bytes per (decompressed) record; 0: 1 GiB */
 };
 
 struct read_record {
@@ -61,10 +61,10 @@ struct read_record {
 	int source_encoding; /* as stored in the file */
 	uint8_t *data;       /* writable; valid until the next reader_next */
 	size_t len;
-	uint64_t index;      /* 0-based record number in the file */
-	uint64_t offset;     /* byte offset of the record in the decompressed stream */
-	int line;            /* JSON: 1-based line where the record starts; else 0 */
-	bool empty;          /* holds no ResourceX at all (signal is then a guess) */
+	uint64_t index;  /* 0-based record number in the file */
+	uint64_t offset; /* byte offset of the record in the decompressed stream */
+	int line;        /* JSON: 1-based line where the record starts; else 0 */
+	bool empty;      /* holds no ResourceX at all (signal is then a guess) */
 };
 
 struct reader;

@@ -6,8 +6,8 @@
 #include "read/wire.h"
 #include "util/error.h"
 
-#define NONE UINT32_MAX
-#define MAX_DEPTH 4
+#define NONE       UINT32_MAX
+#define MAX_DEPTH  4
 #define MAX_RECORD (((size_t)1 << 31) - 1)
 
 /*
@@ -18,18 +18,18 @@
  * whatever the order of its fields.
  */
 struct snode {
-	uint32_t parent;      /* NONE at level 0 */
-	uint32_t field;       /* field number in the parent (1 at level 0) */
+	uint32_t parent; /* NONE at level 0 */
+	uint32_t field;  /* field number in the parent (1 at level 0) */
 	uint32_t pre_off, pre_len;
-	uint32_t post_first, post_last, post_len;  /* runs (NONE: none), their total */
+	uint32_t post_first, post_last, post_len; /* runs (NONE: none), their total */
 	uint32_t first_leaf, end_leaf;
-	uint64_t tmp;         /* payload size while emitting */
+	uint64_t tmp; /* payload size while emitting */
 	uint8_t level;
 };
 
 struct sseg {
-	uint32_t off, len;    /* a run of buf */
-	uint32_t next;        /* the node's next run, or NONE */
+	uint32_t off, len; /* a run of buf */
+	uint32_t next;     /* the node's next run, or NONE */
 };
 
 struct sleaf {
@@ -41,17 +41,17 @@ struct sleaf {
 };
 
 struct srec {
-	uint8_t *buf;         /* the record, transformed in place */
+	uint8_t *buf; /* the record, transformed in place */
 	size_t len, cap;
-	struct sseg *segs;    /* envelope runs after the first child */
+	struct sseg *segs; /* envelope runs after the first child */
 	size_t nsegs, cap_segs;
 	struct snode *nodes;
 	size_t nnodes, cap_nodes;
 	struct sleaf *leaves;
 	size_t nleaves, cap_leaves;
-	size_t next;          /* first leaf not handed out */
+	size_t next; /* first leaf not handed out */
 	uint64_t index;
-	uint64_t est;         /* estimated bytes of what is left */
+	uint64_t est; /* estimated bytes of what is left */
 	struct srec *qnext;
 };
 
@@ -239,7 +239,7 @@ static int walk(struct addctx *c, int level, uint32_t parent, uint32_t field, ui
 		/* no items: never write an empty envelope; a Metric travels whole */
 		r->nnodes = me;
 		if (level == 3)
-			return 0;  /* the Metric above turns into a leaf */
+			return 0; /* the Metric above turns into a leaf */
 		if (level == 2)
 			return push_leaf(c, parent, field, p, len, XLEAF_METRIC);
 	}
@@ -288,7 +288,8 @@ int split_add(struct splitter *s, int signal, const uint8_t *rec, size_t len, ui
 	int rc = 0;
 
 	if (s->head && signal != s->signal)
-		return error_set(err, OTELSIM_EINTERNAL, "split_add: signal changed without a flush");
+		return error_set(err, OTELSIM_EINTERNAL,
+				 "split_add: signal changed without a flush");
 	if (len > MAX_RECORD)
 		return error_set(err, OTELSIM_ELIMIT, "record of %zu bytes is over the 2 GiB limit",
 				 len);
@@ -312,9 +313,10 @@ int split_add(struct splitter *s, int signal, const uint8_t *rec, size_t len, ui
 			break;
 		}
 		if (f.num != 1 || f.type != WT_LEN) {
-			rc = error_set(err, OTELSIM_EINPUT,
-				       "invalid protobuf: unexpected top-level field %u at byte %zu",
-				       f.num, (size_t)(f.start - r->buf));
+			rc = error_set(
+				err, OTELSIM_EINPUT,
+				"invalid protobuf: unexpected top-level field %u at byte %zu",
+				f.num, (size_t)(f.start - r->buf));
 			break;
 		}
 		rc = walk(&c, 0, NONE, 1, 0, f.data, f.v);
@@ -463,11 +465,12 @@ int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
 				common++;
 			for (int d = common; d < n; d++)
 				cost += node_cost(&r->nodes[path[d]]);
-			if (leaves > 0 && (est + cost > s->cfg.max_bytes ||
-					   (s->cfg.max_items && items + lf->items > s->cfg.max_items) ||
-					   (max_leaves && leaves >= max_leaves) ||
-					   (ts_window && min_ts && lf->ts > min_ts &&
-					    lf->ts - min_ts > ts_window))) {
+			if (leaves > 0 &&
+			    (est + cost > s->cfg.max_bytes ||
+			     (s->cfg.max_items && items + lf->items > s->cfg.max_items) ||
+			     (max_leaves && leaves >= max_leaves) ||
+			     (ts_window && min_ts && lf->ts > min_ts &&
+			      lf->ts - min_ts > ts_window))) {
 				stop = true;
 				break;
 			}
@@ -486,7 +489,7 @@ int split_peek(struct splitter *s, uint64_t max_leaves, uint64_t ts_window,
 		}
 	}
 	if (!last)
-		return -1;  /* cannot happen: a queued record always has a leaf to give */
+		return -1; /* cannot happen: a queued record always has a leaf to give */
 	out->oversize = leaves == 1 && est > s->cfg.max_bytes;
 	/* size, then write */
 	for (r = s->head;; r = r->qnext) {

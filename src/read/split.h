@@ -38,8 +38,8 @@
 #define SPLIT_MAX_BYTES_DEFAULT (4u * 1024u * 1024u)
 
 struct split_config {
-	size_t max_bytes;    /* request body; 0: SPLIT_MAX_BYTES_DEFAULT */
-	uint64_t max_items;  /* 0: no limit */
+	size_t max_bytes;   /* request body; 0: SPLIT_MAX_BYTES_DEFAULT */
+	uint64_t max_items; /* 0: no limit */
 };
 
 struct split_request {
@@ -47,9 +47,9 @@ struct split_request {
 	size_t len;
 	int signal;
 	uint64_t items, leaves;
-	uint64_t end_record, end_leaf;  /* position after this request */
-	uint64_t min_ts;     /* earliest leaf time (span start, log time, point time); 0: none */
-	bool oversize;       /* one leaf alone over max_bytes */
+	uint64_t end_record, end_leaf; /* position after this request */
+	uint64_t min_ts; /* earliest leaf time (span start, log time, point time); 0: none */
+	bool oversize;   /* one leaf alone over max_bytes */
 };
 
 struct splitter;
@@ -70,7 +70,7 @@ int split_add(struct splitter *s, int signal, const uint8_t *rec, size_t len, ui
 /* Leaves queued and not yet handed out; whether a full request is queued. */
 uint64_t split_pending(const struct splitter *s);
 bool split_ready(const struct splitter *s);
-int split_signal(const struct splitter *s);  /* of the queue; -1 when empty */
+int split_signal(const struct splitter *s); /* of the queue; -1 when empty */
 
 /*
  * Build the next request from the front of the queue without consuming it:

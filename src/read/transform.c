@@ -127,7 +127,7 @@ int xform_shape(int signal, int level, uint32_t field, uint32_t data_field, int 
 struct walk {
 	const struct xform *x;
 	struct xform_stats *st;
-	const uint8_t *base;  /* for byte positions in messages */
+	const uint8_t *base; /* for byte positions in messages */
 	struct otelsim_error *err;
 };
 
@@ -192,7 +192,7 @@ static void patch_id(struct walk *w, const struct wire_field *f, size_t want)
  */
 struct msgspec {
 	uint32_t times, id16, id8;
-	uint32_t ts_field, ts_field2;  /* the leaf's time; the fallback when it is 0 */
+	uint32_t ts_field, ts_field2; /* the leaf's time; the fallback when it is 0 */
 	uint32_t sub_field;
 	const struct msgspec *sub;
 };

@@ -34,30 +34,33 @@
 #include "otelsim/error.h"
 
 struct xform {
-	bool shift;          /* add shift_ns to every non-zero timestamp */
+	bool shift; /* add shift_ns to every non-zero timestamp */
 	int64_t shift_ns;
-	bool new_ids;        /* remap ids with id_key */
+	bool new_ids; /* remap ids with id_key */
 	uint64_t id_key;
 };
 
 struct xform_stats {
-	uint64_t items;      /* spans, data points, log records */
-	uint64_t min_ts;     /* smallest non-zero timestamp written (UINT64_MAX: none) */
-	uint64_t max_ts;     /* largest (0: none) */
-	uint64_t clamped;    /* timestamps the shift would have pushed out of range */
+	uint64_t items;   /* spans, data points, log records */
+	uint64_t min_ts;  /* smallest non-zero timestamp written (UINT64_MAX: none) */
+	uint64_t max_ts;  /* largest (0: none) */
+	uint64_t clamped; /* timestamps the shift would have pushed out of range */
 };
 
-#define XFORM_STATS_INIT { 0, UINT64_MAX, 0, 0 }
+#define XFORM_STATS_INIT            \
+	{                           \
+		0, UINT64_MAX, 0, 0 \
+	}
 
 /* What a leaf of the split tree is (see read/split.h). */
 enum xleaf_kind {
 	XLEAF_SPAN = 0,
 	XLEAF_LOG,
-	XLEAF_NUMBER,       /* NumberDataPoint (gauge, sum) */
+	XLEAF_NUMBER, /* NumberDataPoint (gauge, sum) */
 	XLEAF_HISTOGRAM,
 	XLEAF_EXPHISTOGRAM,
 	XLEAF_SUMMARY,
-	XLEAF_METRIC        /* a Metric without data points: carried whole, 0 items */
+	XLEAF_METRIC /* a Metric without data points: carried whole, 0 items */
 };
 
 /*

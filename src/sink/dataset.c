@@ -144,7 +144,7 @@ static void remove_stale(const char *parent, const char *name)
 			continue;
 		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", parent, parent[0] ? "/" : "",
 				     e->d_name) < sizeof(sub))
-			remove_tree(sub);  /* best effort: a failure leaves it for next time */
+			remove_tree(sub); /* best effort: a failure leaves it for next time */
 	}
 	closedir(dir);
 }
@@ -173,7 +173,8 @@ int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_err
 		int e = errno;
 
 		dataset_free(d);
-		return error_set(err, OTELSIM_EIO, "cannot create folder '%s': %s", parent, strerror(e));
+		return error_set(err, OTELSIM_EIO, "cannot create folder '%s': %s", parent,
+				 strerror(e));
 	}
 	remove_stale(parent, name);
 	d->tmp_dir = malloc(plen + strlen(name) + 64);
@@ -182,8 +183,8 @@ int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_err
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
 again:
-	snprintf(d->tmp_dir, plen + strlen(name) + 64, "%s%s.%s.tmp.%ld.%u", parent, plen ? "/" : "",
-		 name, (long)getpid(), atomic_fetch_add(&tmp_counter, 1));
+	snprintf(d->tmp_dir, plen + strlen(name) + 64, "%s%s.%s.tmp.%ld.%u", parent,
+		 plen ? "/" : "", name, (long)getpid(), atomic_fetch_add(&tmp_counter, 1));
 	if (mkdir(d->tmp_dir, 0777)) {
 		int e = errno;
 
@@ -267,12 +268,10 @@ int dfile_close(struct dfile *f, struct dfile_info *info, struct otelsim_error *
 		 * leaves the old dataset or the whole new one) */
 		if (fsync(f->fd) && errno != EINVAL && errno != ENOTSUP)
 			rc = error_set(err, OTELSIM_EIO, "cannot write '%s/%s': %s",
-				       f->d->final_dir, f->info.name,
-				       strerror(errno));
+				       f->d->final_dir, f->info.name, strerror(errno));
 		if (close(f->fd) && !rc)
 			rc = error_set(err, OTELSIM_EIO, "cannot write '%s/%s': %s",
-				       f->d->final_dir, f->info.name,
-				       strerror(errno));
+				       f->d->final_dir, f->info.name, strerror(errno));
 		f->fd = -1;
 		f->open = 0;
 		sha256_final_hex(&f->hash, f->info.sha256);

@@ -38,7 +38,8 @@ struct dfile_info {
 
 int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_error *err);
 /* A new file in the dataset ("traces.binpb"). */
-int dataset_file(struct dataset *d, const char *name, struct dfile **out, struct otelsim_error *err);
+int dataset_file(struct dataset *d, const char *name, struct dfile **out,
+		 struct otelsim_error *err);
 int dfile_write(struct dfile *f, const void *data, size_t len, struct otelsim_error *err);
 /* Flush and close; fills *info (valid until dataset_free). */
 int dfile_close(struct dfile *f, struct dfile_info *info, struct otelsim_error *err);

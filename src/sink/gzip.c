@@ -26,7 +26,7 @@ static int gzipper_start(struct gzipper *g)
 			return rc;
 	}
 	memset(&g->hdr, 0, sizeof(g->hdr));
-	g->hdr.os = 255;  /* unknown: the same bytes on every OS */
+	g->hdr.os = 255; /* unknown: the same bytes on every OS */
 	g->hdr.time = 0;
 	return deflateSetHeader(&g->zs, &g->hdr);
 }
@@ -56,7 +56,7 @@ int gzipper_member(struct gzipper *g, const void *data, size_t len, struct strbu
 		out->len = (size_t)((char *)g->zs.next_out - out->buf);
 		in += piece - g->zs.avail_in;
 		left -= piece - g->zs.avail_in;
-	} while (rc == Z_OK);  /* Z_BUF_ERROR when no progress is possible */
+	} while (rc == Z_OK); /* Z_BUF_ERROR when no progress is possible */
 	if (rc != Z_STREAM_END) {
 		out->len = start;
 		out->buf[out->len] = '\0';

@@ -24,9 +24,9 @@
 
 struct gzipper {
 	z_stream zs;
-	gz_header hdr;   /* zlib keeps a pointer to it */
+	gz_header hdr; /* zlib keeps a pointer to it */
 	int level;
-	bool ready;      /* zs initialised */
+	bool ready; /* zs initialised */
 };
 
 /* level 0..9 (6: gzip's default); the stream is set up on first use. */

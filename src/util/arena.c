@@ -7,7 +7,7 @@
 #include <string.h>
 
 struct arena_block {
-	struct arena_block *next;  /* older block */
+	struct arena_block *next; /* older block */
 	size_t size, pos;
 	_Alignas(16) unsigned char data[];
 };

@@ -17,12 +17,15 @@
 struct arena_block;
 
 struct arena {
-	struct arena_block *head;  /* current block (newest) */
-	size_t block_size;         /* default size of a new block */
-	size_t used;               /* bytes handed out since init/reset */
+	struct arena_block *head; /* current block (newest) */
+	size_t block_size;        /* default size of a new block */
+	size_t used;              /* bytes handed out since init/reset */
 };
 
-#define ARENA_INIT { NULL, 0, 0 }
+#define ARENA_INIT         \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 void arena_init(struct arena *a, size_t block_size);
 void *arena_alloc(struct arena *a, size_t size);
@@ -38,7 +41,7 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 void arena_reset(struct arena *a);
 void arena_release(struct arena *a);
 
-#define ARENA_NEW(a, type) ((type *)arena_zalloc((a), sizeof(type)))
+#define ARENA_NEW(a, type)     ((type *)arena_zalloc((a), sizeof(type)))
 #define ARENA_NEWN(a, type, n) ((type *)arena_zalloc((a), sizeof(type) * (size_t)(n)))
 
 #endif

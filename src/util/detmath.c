@@ -104,7 +104,7 @@ double det_exp(double x)
 	t = r * r;
 	c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
 	y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
-	if (k > -1022 && k < 1023)  /* y * 2^k is exact and normal: no ldexp call */
+	if (k > -1022 && k < 1023) /* y * 2^k is exact and normal: no ldexp call */
 		return y * from_bits((uint64_t)(k + 1023) << 52);
 	return ldexp(y, k); /* exact scaling near the ends of the range */
 }

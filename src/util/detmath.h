@@ -19,11 +19,11 @@
 #ifndef UTIL_DETMATH_H
 #define UTIL_DETMATH_H
 
-double det_log(double x);   /* natural log; -inf at 0, NaN below 0 */
-double det_exp(double x);   /* e^x; 0 / +inf outside the double range */
-double det_sqrt(double x);  /* IEEE sqrt (correctly rounded) */
-double det_pow(double x, double y);  /* exp(y*log(x)) for x > 0 */
-double det_round(double x);           /* half away from zero */
+double det_log(double x);           /* natural log; -inf at 0, NaN below 0 */
+double det_exp(double x);           /* e^x; 0 / +inf outside the double range */
+double det_sqrt(double x);          /* IEEE sqrt (correctly rounded) */
+double det_pow(double x, double y); /* exp(y*log(x)) for x > 0 */
+double det_round(double x);         /* half away from zero */
 /* Round to `decimals` places (0..9), half away from zero. */
 double det_round_to(double x, int decimals);
 

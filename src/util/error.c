@@ -5,14 +5,14 @@
 #include <string.h>
 
 /* The one list of error names (X-macro): code, name, exit status. */
-#define OTELSIM_CODES(X)                 \
-	X(OTELSIM_OK, "ok", 0)           \
-	X(OTELSIM_EINPUT, "input", 2)    \
-	X(OTELSIM_EUSAGE, "usage", 2)    \
-	X(OTELSIM_ELIMIT, "limit", 2)    \
-	X(OTELSIM_EIO, "io", 1)          \
-	X(OTELSIM_ENOMEM, "memory", 1)   \
-	X(OTELSIM_ENET, "network", 1)    \
+#define OTELSIM_CODES(X)               \
+	X(OTELSIM_OK, "ok", 0)         \
+	X(OTELSIM_EINPUT, "input", 2)  \
+	X(OTELSIM_EUSAGE, "usage", 2)  \
+	X(OTELSIM_ELIMIT, "limit", 2)  \
+	X(OTELSIM_EIO, "io", 1)        \
+	X(OTELSIM_ENOMEM, "memory", 1) \
+	X(OTELSIM_ENET, "network", 1)  \
 	X(OTELSIM_EINTERNAL, "internal", 1)
 
 const char *otelsim_code_name(int code)

@@ -93,11 +93,21 @@ int json_escape(struct strbuf *out, const char *s, size_t len)
 		unsigned char c = (unsigned char)s[i];
 
 		switch (c) {
-		case '"': rc = strbuf_add(out, "\\\"", 2); break;
-		case '\\': rc = strbuf_add(out, "\\\\", 2); break;
-		case '\n': rc = strbuf_add(out, "\\n", 2); break;
-		case '\r': rc = strbuf_add(out, "\\r", 2); break;
-		case '\t': rc = strbuf_add(out, "\\t", 2); break;
+		case '"':
+			rc = strbuf_add(out, "\\\"", 2);
+			break;
+		case '\\':
+			rc = strbuf_add(out, "\\\\", 2);
+			break;
+		case '\n':
+			rc = strbuf_add(out, "\\n", 2);
+			break;
+		case '\r':
+			rc = strbuf_add(out, "\\r", 2);
+			break;
+		case '\t':
+			rc = strbuf_add(out, "\\t", 2);
+			break;
 		default:
 			if (c < 0x20) {
 				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };

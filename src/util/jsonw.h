@@ -19,7 +19,7 @@ struct jsonw {
 	struct strbuf *out;
 	bool pretty;
 	int depth;
-	bool first[JSONW_MAX_DEPTH];  /* no value yet at this depth */
+	bool first[JSONW_MAX_DEPTH]; /* no value yet at this depth */
 	bool after_key;
 	int failed;
 };
@@ -30,7 +30,7 @@ void jsonw_end_object(struct jsonw *w);
 void jsonw_begin_array(struct jsonw *w);
 void jsonw_end_array(struct jsonw *w);
 void jsonw_key(struct jsonw *w, const char *key);
-void jsonw_string(struct jsonw *w, const char *s);  /* NULL writes null */
+void jsonw_string(struct jsonw *w, const char *s); /* NULL writes null */
 void jsonw_stringn(struct jsonw *w, const char *s, size_t len);
 void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_uint(struct jsonw *w, uint64_t v);

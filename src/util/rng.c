@@ -153,11 +153,11 @@ double rng_normal(struct rng *r)
 		unsigned i = (unsigned)(bits & (ZIG_C - 1));
 		double x, f0, f1;
 
-		if (fabs(u) < zig_r[i])  /* inside the block's rectangle */
+		if (fabs(u) < zig_r[i]) /* inside the block's rectangle */
 			return u * zig_x[i];
 		if (i == 0)
 			return zig_tail(r, u < 0);
-		x = u * zig_x[i];  /* in the wedge: accept by the density */
+		x = u * zig_x[i]; /* in the wedge: accept by the density */
 		f0 = det_exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
 		f1 = det_exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
 		if (f1 + rng_double(r) * (f0 - f1) < 1.0)

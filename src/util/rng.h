@@ -26,11 +26,11 @@ uint64_t rng_hash(const void *data, size_t len);
 
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream, uint64_t index);
 uint64_t rng_next(struct rng *r);
-double rng_double(struct rng *r);                    /* [0, 1), 53 bits */
-double rng_double_open(struct rng *r);               /* (0, 1) */
-uint64_t rng_below(struct rng *r, uint64_t n);       /* [0, n), unbiased; n > 0 */
+double rng_double(struct rng *r);                         /* [0, 1), 53 bits */
+double rng_double_open(struct rng *r);                    /* (0, 1) */
+uint64_t rng_below(struct rng *r, uint64_t n);            /* [0, n), unbiased; n > 0 */
 int64_t rng_range(struct rng *r, int64_t lo, int64_t hi); /* [lo, hi] inclusive */
-double rng_normal(struct rng *r);                    /* N(0,1), ziggurat */
+double rng_normal(struct rng *r);                         /* N(0,1), ziggurat */
 void rng_bytes(struct rng *r, uint8_t *out, size_t n);
 
 #endif

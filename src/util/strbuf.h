@@ -19,10 +19,13 @@ struct strbuf {
 	size_t max;
 };
 
-#define STRBUF_INIT { NULL, 0, 0, 0 }
+#define STRBUF_INIT           \
+	{                     \
+		NULL, 0, 0, 0 \
+	}
 
 void strbuf_init(struct strbuf *sb, size_t max);
-int strbuf_grow(struct strbuf *sb, size_t extra);  /* room for extra more */
+int strbuf_grow(struct strbuf *sb, size_t extra); /* room for extra more */
 int strbuf_add(struct strbuf *sb, const void *data, size_t len);
 int strbuf_addstr(struct strbuf *sb, const char *s);
 int strbuf_addch(struct strbuf *sb, int c);
@@ -31,8 +34,8 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-void strbuf_reset(struct strbuf *sb);    /* len = 0, keeps memory */
-void strbuf_release(struct strbuf *sb);  /* frees, back to STRBUF_INIT (max kept) */
+void strbuf_reset(struct strbuf *sb);   /* len = 0, keeps memory */
+void strbuf_release(struct strbuf *sb); /* frees, back to STRBUF_INIT (max kept) */
 /* Take the buffer (caller frees); the strbuf is left empty. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
 

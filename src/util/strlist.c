@@ -30,7 +30,8 @@ int strlist_first_dup(struct strlist_key *keys, size_t n, size_t *first, size_t 
 	qsort(keys, n, sizeof(*keys), cmp_key);
 	/* equal texts are adjacent, each run in index order: its first two count */
 	for (size_t i = 1; i < n; i++) {
-		if (!same_text(&keys[i - 1], &keys[i]) || (i >= 2 && same_text(&keys[i - 2], &keys[i])))
+		if (!same_text(&keys[i - 1], &keys[i]) ||
+		    (i >= 2 && same_text(&keys[i - 2], &keys[i])))
 			continue;
 		if (!found || keys[i].index < *second) {
 			*first = keys[i - 1].index;

@@ -152,7 +152,8 @@ int hex_decode(const char *in, size_t hexlen, uint8_t *out, size_t n)
 	if (hexlen != 2 * n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hexval((unsigned char)in[2 * i]), lo = hexval((unsigned char)in[2 * i + 1]);
+		int hi = hexval((unsigned char)in[2 * i]),
+		    lo = hexval((unsigned char)in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -171,12 +171,24 @@ struct unit {
 };
 
 static const struct unit units[] = {
-	{ "ns", 1 },           { "us", 1000 },          { "µs", 1000 },
-	{ "ms", 1000000 },     { "s", 1000000000 },     { "sec", 1000000000 },
-	{ "secs", 1000000000 }, { "m", 60000000000 },   { "min", 60000000000 },
-	{ "mins", 60000000000 }, { "h", 3600000000000 }, { "hr", 3600000000000 },
-	{ "hrs", 3600000000000 }, { "hour", 3600000000000 }, { "hours", 3600000000000 },
-	{ "d", 86400000000000 }, { "day", 86400000000000 }, { "days", 86400000000000 },
+	{ "ns", 1 },
+	{ "us", 1000 },
+	{ "µs", 1000 },
+	{ "ms", 1000000 },
+	{ "s", 1000000000 },
+	{ "sec", 1000000000 },
+	{ "secs", 1000000000 },
+	{ "m", 60000000000 },
+	{ "min", 60000000000 },
+	{ "mins", 60000000000 },
+	{ "h", 3600000000000 },
+	{ "hr", 3600000000000 },
+	{ "hrs", 3600000000000 },
+	{ "hour", 3600000000000 },
+	{ "hours", 3600000000000 },
+	{ "d", 86400000000000 },
+	{ "day", 86400000000000 },
+	{ "days", 86400000000000 },
 };
 
 int duration_parse(const char *s, int64_t bare_unit_ns, int64_t *out_ns)
@@ -228,7 +240,8 @@ int duration_parse(const char *s, int64_t bare_unit_ns, int64_t *out_ns)
 			unit_ns = bare_unit_ns;
 		} else {
 			for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-				if (strlen(units[i].name) == ulen && !strncmp(units[i].name, u, ulen))
+				if (strlen(units[i].name) == ulen &&
+				    !strncmp(units[i].name, u, ulen))
 					unit_ns = units[i].ns;
 			if (!unit_ns)
 				return -1;

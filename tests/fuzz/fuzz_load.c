@@ -21,12 +21,12 @@
 
 #include "otelsim/otelsim.h"
 
-#define CHECK(c)                                                                  \
-	do {                                                                      \
-		if (!(c)) {                                                       \
+#define CHECK(c)                                                                              \
+	do {                                                                                  \
+		if (!(c)) {                                                                   \
 			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                  \
-		}                                                                 \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 static int discard(void *ctx, int signal, const void *bytes, size_t len)

@@ -31,12 +31,12 @@
 #include "read/transform.h"
 #include "util/strbuf.h"
 
-#define CHECK(c)                                                                  \
-	do {                                                                      \
-		if (!(c)) {                                                       \
+#define CHECK(c)                                                                              \
+	do {                                                                                  \
+		if (!(c)) {                                                                   \
 			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                  \
-		}                                                                 \
+			abort();                                                              \
+		}                                                                             \
 	} while (0)
 
 static void json_roundtrip(int signal, const uint8_t *p, size_t len)
@@ -134,7 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int s = OTELSIM_TRACES; s <= OTELSIM_LOGS; s++) {
 		struct strbuf out = STRBUF_INIT;
 
-		if (otlpjson_to_protobuf(otlpjson_descriptor(s), (const char *)data, size, &out, NULL) == 0)
+		if (otlpjson_to_protobuf(otlpjson_descriptor(s), (const char *)data, size, &out,
+					 NULL) == 0)
 			json_roundtrip(s, (uint8_t *)out.buf, out.len);
 		strbuf_release(&out);
 	}

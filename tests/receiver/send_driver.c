@@ -96,7 +96,7 @@ struct gen {
 	struct arena *a;
 	struct rng rng;
 	uint64_t request;
-	char **ids;     /* hex span ids sent, for the digest */
+	char **ids; /* hex span ids sent, for the digest */
 	size_t nids, capids;
 };
 
@@ -180,19 +180,22 @@ static void build_traces(struct gen *g, uint64_t n, bool json, struct strbuf *ou
 {
 	Opentelemetry__Proto__Trace__V1__TracesData td =
 		OPENTELEMETRY__PROTO__TRACE__V1__TRACES_DATA__INIT;
-	Opentelemetry__Proto__Trace__V1__ResourceSpans rs =
-		OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT, *rsp = &rs;
-	Opentelemetry__Proto__Trace__V1__ScopeSpans ss =
-		OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT, *ssp = &ss;
-	Opentelemetry__Proto__Trace__V1__Span **spans =
-		ARENA_NEWN(g->a, Opentelemetry__Proto__Trace__V1__Span *, n);
+	Opentelemetry__Proto__Trace__V1__ResourceSpans
+		rs = OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT,
+		*rsp = &rs;
+	Opentelemetry__Proto__Trace__V1__ScopeSpans
+		ss = OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT,
+		*ssp = &ss;
+	Opentelemetry__Proto__Trace__V1__Span **spans = ARENA_NEWN(
+		g->a, Opentelemetry__Proto__Trace__V1__Span *, n);
 	ProtobufCBinaryData trace = new_id(g, 16);
 
 	for (uint64_t i = 0; i < n; i++) {
-		Opentelemetry__Proto__Trace__V1__Span *s =
-			ARENA_NEW(g->a, Opentelemetry__Proto__Trace__V1__Span);
+		Opentelemetry__Proto__Trace__V1__Span *s = ARENA_NEW(
+			g->a, Opentelemetry__Proto__Trace__V1__Span);
 
-		*s = (Opentelemetry__Proto__Trace__V1__Span)OPENTELEMETRY__PROTO__TRACE__V1__SPAN__INIT;
+		*s = (Opentelemetry__Proto__Trace__V1__Span)
+			OPENTELEMETRY__PROTO__TRACE__V1__SPAN__INIT;
 		if (i % 8 == 0 && i)
 			trace = new_id(g, 16);
 		s->trace_id = trace;
@@ -205,17 +208,20 @@ static void build_traces(struct gen *g, uint64_t n, bool json, struct strbuf *ou
 		keep_id(g, s->span_id);
 	}
 	if (json) {
-		strbuf_addstr(out, "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":"
-				   "\"service.name\",\"value\":{\"stringValue\":\"send-driver\"}}]},"
-				   "\"scopeSpans\":[{\"scope\":{\"name\":\"send_driver\"},\"spans\":[");
+		strbuf_addstr(out,
+			      "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":"
+			      "\"service.name\",\"value\":{\"stringValue\":\"send-driver\"}}]},"
+			      "\"scopeSpans\":[{\"scope\":{\"name\":\"send_driver\"},\"spans\":[");
 		for (uint64_t i = 0; i < n; i++) {
 			strbuf_addstr(out, i ? ",{" : "{");
 			hex_json(out, "traceId", spans[i]->trace_id);
 			strbuf_addch(out, ',');
 			hex_json(out, "spanId", spans[i]->span_id);
-			strbuf_addf(out, ",\"name\":\"%s\",\"kind\":2,\"startTimeUnixNano\":\"%llu\","
-					 "\"endTimeUnixNano\":\"%llu\"}",
-				    spans[i]->name, (unsigned long long)spans[i]->start_time_unix_nano,
+			strbuf_addf(out,
+				    ",\"name\":\"%s\",\"kind\":2,\"startTimeUnixNano\":\"%llu\","
+				    "\"endTimeUnixNano\":\"%llu\"}",
+				    spans[i]->name,
+				    (unsigned long long)spans[i]->start_time_unix_nano,
 				    (unsigned long long)spans[i]->end_time_unix_nano);
 		}
 		strbuf_addstr(out, "]}]}]}");
@@ -234,17 +240,20 @@ static void build_traces(struct gen *g, uint64_t n, bool json, struct strbuf *ou
 
 static void build_logs(struct gen *g, uint64_t n, bool json, struct strbuf *out)
 {
-	Opentelemetry__Proto__Logs__V1__LogsData ld = OPENTELEMETRY__PROTO__LOGS__V1__LOGS_DATA__INIT;
-	Opentelemetry__Proto__Logs__V1__ResourceLogs rl =
-		OPENTELEMETRY__PROTO__LOGS__V1__RESOURCE_LOGS__INIT, *rlp = &rl;
-	Opentelemetry__Proto__Logs__V1__ScopeLogs sl =
-		OPENTELEMETRY__PROTO__LOGS__V1__SCOPE_LOGS__INIT, *slp = &sl;
-	Opentelemetry__Proto__Logs__V1__LogRecord **recs =
-		ARENA_NEWN(g->a, Opentelemetry__Proto__Logs__V1__LogRecord *, n);
+	Opentelemetry__Proto__Logs__V1__LogsData ld =
+		OPENTELEMETRY__PROTO__LOGS__V1__LOGS_DATA__INIT;
+	Opentelemetry__Proto__Logs__V1__ResourceLogs
+		rl = OPENTELEMETRY__PROTO__LOGS__V1__RESOURCE_LOGS__INIT,
+		*rlp = &rl;
+	Opentelemetry__Proto__Logs__V1__ScopeLogs
+		sl = OPENTELEMETRY__PROTO__LOGS__V1__SCOPE_LOGS__INIT,
+		*slp = &sl;
+	Opentelemetry__Proto__Logs__V1__LogRecord **recs = ARENA_NEWN(
+		g->a, Opentelemetry__Proto__Logs__V1__LogRecord *, n);
 
 	for (uint64_t i = 0; i < n; i++) {
-		Opentelemetry__Proto__Logs__V1__LogRecord *r =
-			ARENA_NEW(g->a, Opentelemetry__Proto__Logs__V1__LogRecord);
+		Opentelemetry__Proto__Logs__V1__LogRecord *r = ARENA_NEW(
+			g->a, Opentelemetry__Proto__Logs__V1__LogRecord);
 		AnyValue *body = ARENA_NEW(g->a, AnyValue);
 
 		*r = (Opentelemetry__Proto__Logs__V1__LogRecord)
@@ -253,7 +262,8 @@ static void build_logs(struct gen *g, uint64_t n, bool json, struct strbuf *out)
 		body->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
 		body->string_value = arena_printf(g->a, "log line %llu", (unsigned long long)i);
 		r->time_unix_nano = T0 + i;
-		r->severity_number = OPENTELEMETRY__PROTO__LOGS__V1__SEVERITY_NUMBER__SEVERITY_NUMBER_INFO;
+		r->severity_number =
+			OPENTELEMETRY__PROTO__LOGS__V1__SEVERITY_NUMBER__SEVERITY_NUMBER_INFO;
 		r->severity_text = "INFO";
 		r->body = body;
 		r->trace_id = new_id(g, 16);
@@ -262,13 +272,15 @@ static void build_logs(struct gen *g, uint64_t n, bool json, struct strbuf *out)
 		keep_id(g, r->span_id);
 	}
 	if (json) {
-		strbuf_addstr(out, "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":"
-				   "\"service.name\",\"value\":{\"stringValue\":\"send-driver\"}}]},"
-				   "\"scopeLogs\":[{\"scope\":{\"name\":\"send_driver\"},"
-				   "\"logRecords\":[");
+		strbuf_addstr(out,
+			      "{\"resourceLogs\":[{\"resource\":{\"attributes\":[{\"key\":"
+			      "\"service.name\",\"value\":{\"stringValue\":\"send-driver\"}}]},"
+			      "\"scopeLogs\":[{\"scope\":{\"name\":\"send_driver\"},"
+			      "\"logRecords\":[");
 		for (uint64_t i = 0; i < n; i++) {
-			strbuf_addf(out, "%s{\"timeUnixNano\":\"%llu\",\"severityNumber\":9,"
-					 "\"severityText\":\"INFO\",\"body\":{\"stringValue\":\"%s\"},",
+			strbuf_addf(out,
+				    "%s{\"timeUnixNano\":\"%llu\",\"severityNumber\":9,"
+				    "\"severityText\":\"INFO\",\"body\":{\"stringValue\":\"%s\"},",
 				    i ? "," : "", (unsigned long long)recs[i]->time_unix_nano,
 				    recs[i]->body->string_value);
 			hex_json(out, "traceId", recs[i]->trace_id);
@@ -299,10 +311,12 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 						  "exponentialHistogram", "summary" };
 	Opentelemetry__Proto__Metrics__V1__MetricsData md =
 		OPENTELEMETRY__PROTO__METRICS__V1__METRICS_DATA__INIT;
-	Opentelemetry__Proto__Metrics__V1__ResourceMetrics rm =
-		OPENTELEMETRY__PROTO__METRICS__V1__RESOURCE_METRICS__INIT, *rmp = &rm;
-	Opentelemetry__Proto__Metrics__V1__ScopeMetrics sm =
-		OPENTELEMETRY__PROTO__METRICS__V1__SCOPE_METRICS__INIT, *smp = &sm;
+	Opentelemetry__Proto__Metrics__V1__ResourceMetrics
+		rm = OPENTELEMETRY__PROTO__METRICS__V1__RESOURCE_METRICS__INIT,
+		*rmp = &rm;
+	Opentelemetry__Proto__Metrics__V1__ScopeMetrics
+		sm = OPENTELEMETRY__PROTO__METRICS__V1__SCOPE_METRICS__INIT,
+		*smp = &sm;
 	Opentelemetry__Proto__Metrics__V1__Metric *m[5], *mp[5];
 	uint64_t per[5];
 	size_t nm = 0;
@@ -312,16 +326,18 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 	if (json) {
 		bool first = true;
 
-		strbuf_addstr(out, "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":"
-				   "\"service.name\",\"value\":{\"stringValue\":\"send-driver\"}}]},"
-				   "\"scopeMetrics\":[{\"scope\":{\"name\":\"send_driver\"},"
-				   "\"metrics\":[");
+		strbuf_addstr(out,
+			      "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":"
+			      "\"service.name\",\"value\":{\"stringValue\":\"send-driver\"}}]},"
+			      "\"scopeMetrics\":[{\"scope\":{\"name\":\"send_driver\"},"
+			      "\"metrics\":[");
 		for (int k = 0; k < 5; k++) {
 			if (!per[k])
 				continue;
 			strbuf_addf(out, "%s{\"name\":\"driver.%s\",\"%s\":{%s\"dataPoints\":[",
 				    first ? "" : ",", names[k], json_keys[k],
-				    k == 1 ? "\"aggregationTemporality\":2,\"isMonotonic\":true," : "");
+				    k == 1 ? "\"aggregationTemporality\":2,\"isMonotonic\":true,"
+					   : "");
 			first = false;
 			for (uint64_t i = 0; i < per[k]; i++)
 				strbuf_addf(out, "%s{\"timeUnixNano\":\"%llu\",%s}", i ? "," : "",
@@ -341,12 +357,12 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 		m[k]->name = arena_printf(g->a, "driver.%s", names[k]);
 		mp[nm++] = m[k];
 		if (k < 2) {
-			Opentelemetry__Proto__Metrics__V1__NumberDataPoint **pts =
-				ARENA_NEWN(g->a, Opentelemetry__Proto__Metrics__V1__NumberDataPoint *,
-					   per[k]);
+			Opentelemetry__Proto__Metrics__V1__NumberDataPoint **pts = ARENA_NEWN(
+				g->a, Opentelemetry__Proto__Metrics__V1__NumberDataPoint *, per[k]);
 
 			for (uint64_t i = 0; i < per[k]; i++) {
-				pts[i] = ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__NumberDataPoint);
+				pts[i] = ARENA_NEW(
+					g->a, Opentelemetry__Proto__Metrics__V1__NumberDataPoint);
 				*pts[i] = (Opentelemetry__Proto__Metrics__V1__NumberDataPoint)
 					OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__INIT;
 				pts[i]->time_unix_nano = T0 + i;
@@ -355,18 +371,19 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 				pts[i]->as_int = 7;
 			}
 			if (k == 0) {
-				Opentelemetry__Proto__Metrics__V1__Gauge *ga =
-					ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__Gauge);
+				Opentelemetry__Proto__Metrics__V1__Gauge *ga = ARENA_NEW(
+					g->a, Opentelemetry__Proto__Metrics__V1__Gauge);
 
 				*ga = (Opentelemetry__Proto__Metrics__V1__Gauge)
 					OPENTELEMETRY__PROTO__METRICS__V1__GAUGE__INIT;
 				ga->n_data_points = per[k];
 				ga->data_points = pts;
-				m[k]->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
+				m[k]->data_case =
+					OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
 				m[k]->gauge = ga;
 			} else {
-				Opentelemetry__Proto__Metrics__V1__Sum *su =
-					ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__Sum);
+				Opentelemetry__Proto__Metrics__V1__Sum *su = ARENA_NEW(
+					g->a, Opentelemetry__Proto__Metrics__V1__Sum);
 
 				*su = (Opentelemetry__Proto__Metrics__V1__Sum)
 					OPENTELEMETRY__PROTO__METRICS__V1__SUM__INIT;
@@ -375,20 +392,23 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 				su->aggregation_temporality =
 					OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE;
 				su->is_monotonic = 1;
-				m[k]->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM;
+				m[k]->data_case =
+					OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM;
 				m[k]->sum = su;
 			}
 		} else if (k == 2) {
-			Opentelemetry__Proto__Metrics__V1__Histogram *h =
-				ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__Histogram);
+			Opentelemetry__Proto__Metrics__V1__Histogram *h = ARENA_NEW(
+				g->a, Opentelemetry__Proto__Metrics__V1__Histogram);
 			Opentelemetry__Proto__Metrics__V1__HistogramDataPoint **pts = ARENA_NEWN(
-				g->a, Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *, per[k]);
+				g->a, Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *,
+				per[k]);
 
 			*h = (Opentelemetry__Proto__Metrics__V1__Histogram)
 				OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM__INIT;
 			for (uint64_t i = 0; i < per[k]; i++) {
-				pts[i] = ARENA_NEW(g->a,
-						   Opentelemetry__Proto__Metrics__V1__HistogramDataPoint);
+				pts[i] = ARENA_NEW(
+					g->a,
+					Opentelemetry__Proto__Metrics__V1__HistogramDataPoint);
 				*pts[i] = (Opentelemetry__Proto__Metrics__V1__HistogramDataPoint)
 					OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT__INIT;
 				pts[i]->time_unix_nano = T0 + i;
@@ -399,18 +419,21 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 			m[k]->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM;
 			m[k]->histogram = h;
 		} else if (k == 3) {
-			Opentelemetry__Proto__Metrics__V1__ExponentialHistogram *h =
-				ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogram);
+			Opentelemetry__Proto__Metrics__V1__ExponentialHistogram *h = ARENA_NEW(
+				g->a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogram);
 			Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint **pts =
-				ARENA_NEWN(g->a,
-					   Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint *,
-					   per[k]);
+				ARENA_NEWN(
+					g->a,
+					Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint
+						*,
+					per[k]);
 
 			*h = (Opentelemetry__Proto__Metrics__V1__ExponentialHistogram)
 				OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM__INIT;
 			for (uint64_t i = 0; i < per[k]; i++) {
 				pts[i] = ARENA_NEW(
-					g->a, Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint);
+					g->a,
+					Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint);
 				*pts[i] = (Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint)
 					OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT__INIT;
 				pts[i]->time_unix_nano = T0 + i;
@@ -422,15 +445,17 @@ static void build_metrics(struct gen *g, uint64_t n, bool json, struct strbuf *o
 				OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM;
 			m[k]->exponential_histogram = h;
 		} else {
-			Opentelemetry__Proto__Metrics__V1__Summary *su =
-				ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__Summary);
+			Opentelemetry__Proto__Metrics__V1__Summary *su = ARENA_NEW(
+				g->a, Opentelemetry__Proto__Metrics__V1__Summary);
 			Opentelemetry__Proto__Metrics__V1__SummaryDataPoint **pts = ARENA_NEWN(
-				g->a, Opentelemetry__Proto__Metrics__V1__SummaryDataPoint *, per[k]);
+				g->a, Opentelemetry__Proto__Metrics__V1__SummaryDataPoint *,
+				per[k]);
 
 			*su = (Opentelemetry__Proto__Metrics__V1__Summary)
 				OPENTELEMETRY__PROTO__METRICS__V1__SUMMARY__INIT;
 			for (uint64_t i = 0; i < per[k]; i++) {
-				pts[i] = ARENA_NEW(g->a, Opentelemetry__Proto__Metrics__V1__SummaryDataPoint);
+				pts[i] = ARENA_NEW(
+					g->a, Opentelemetry__Proto__Metrics__V1__SummaryDataPoint);
 				*pts[i] = (Opentelemetry__Proto__Metrics__V1__SummaryDataPoint)
 					OPENTELEMETRY__PROTO__METRICS__V1__SUMMARY_DATA_POINT__INIT;
 				pts[i]->time_unix_nano = T0 + i;

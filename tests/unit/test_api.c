@@ -151,7 +151,7 @@ static void test_render_files_and_manifest(void **state)
 	memset(&c, 0, sizeof(c));
 	ro.format = OTELSIM_FORMAT_OTLP_JSON;
 	ro.count_set = true;
-	ro.count = 130;  /* three records of 64, 64 and 2 traces */
+	ro.count = 130; /* three records of 64, 64 and 2 traces */
 	ro.out_dir = dir;
 	ro.progress = progress;
 	ro.progress_ctx = last;
@@ -281,7 +281,7 @@ static void test_dataset_file_cannot_create(void **state)
 	/* the temporary folder's name follows the quote */
 	assert_memory_equal(err.message + 15, dir, strlen(dir));
 	dataset_free(d);
-	assert_int_equal(rmdir(dir), 0);  /* nothing left behind */
+	assert_int_equal(rmdir(dir), 0); /* nothing left behind */
 }
 
 /* --show-spans into a closed pipe: a failing text callback stops the
@@ -326,7 +326,7 @@ static void test_text_callback_failure_writes_nothing(void **state)
 	assert_int_equal(before_len, after_len);
 	assert_memory_equal(before, after, before_len);
 	snprintf(path, sizeof(path), "%s/commerce", dir);
-	assert_int_equal(count_entries(path), 1);  /* no temporary folder left */
+	assert_int_equal(count_entries(path), 1); /* no temporary folder left */
 	free(before);
 	free(after);
 	remove_tree(dir);
@@ -415,7 +415,8 @@ static void test_worker_error_code_and_message(void **state)
 		memset(&c, 0, sizeof(c));
 		ro.scenario = "checkout_flow";
 		ro.threads = threads;
-		assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EINTERNAL);
+		assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err),
+				 OTELSIM_EINTERNAL);
 		if (threads == 1)
 			assert_string_equal(err.message, "cannot render block 0 (internal error)");
 		else
@@ -454,15 +455,17 @@ static void test_gzipper_reuse_equals_fresh(void **state)
 {
 	static const unsigned char header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 };
 	struct strbuf in[3] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
-	struct strbuf reused = STRBUF_INIT, fresh = STRBUF_INIT, back = STRBUF_INIT, all = STRBUF_INIT;
+	struct strbuf reused = STRBUF_INIT, fresh = STRBUF_INIT, back = STRBUF_INIT,
+		      all = STRBUF_INIT;
 	struct gzipper g;
 
 	(void)state;
 	for (int i = 0; i < 5000; i++)
 		assert_int_equal(strbuf_addf(&in[0], "span %d of trace %d\n", i, i / 7), 0);
 	assert_int_equal(strbuf_addstr(&in[1], "x"), 0);
-	for (int i = 0; i < 70000; i++)  /* poorly compressible, over one deflate window */
-		assert_int_equal(strbuf_addf(&in[2], "%c", (char)(33 + (i * 7919 + i / 13) % 90)), 0);
+	for (int i = 0; i < 70000; i++) /* poorly compressible, over one deflate window */
+		assert_int_equal(strbuf_addf(&in[2], "%c", (char)(33 + (i * 7919 + i / 13) % 90)),
+				 0);
 	gzipper_init(&g, 6);
 	for (int i = 0; i < 3; i++) {
 		size_t at = reused.len;
@@ -500,7 +503,7 @@ static void test_dataset_open_removes_stale_temporaries(void **state)
 	static const char *const dead[] = { ".out.tmp.99999999.0", ".out.tmp.99999999.12" };
 	char live[64];
 	static const char *const kept[] = { ".other.tmp.99999999.0", ".out.tmp.abc.0",
-					     ".out.tmp.99999999.x", "out.tmp.99999999.0" };
+					    ".out.tmp.99999999.x", "out.tmp.99999999.0" };
 	struct otelsim_error err;
 	struct dataset *d = NULL;
 	FILE *f;
@@ -552,19 +555,21 @@ static void test_errors(void **state)
 	(void)state;
 	ro.scenario = "chekout_flow";
 	assert_int_equal(otelsim_render(os, &ro, collect, NULL, NULL, &err), OTELSIM_EUSAGE);
-	assert_string_equal(err.message, "unknown scenario 'chekout_flow' (did you mean 'checkout_flow'?)");
+	assert_string_equal(err.message,
+			    "unknown scenario 'chekout_flow' (did you mean 'checkout_flow'?)");
 	assert_int_equal(otelsim_exit_status(err.code), 2);
 	/* no callback: files are otelsim_render_files' job */
 	ro.scenario = "checkout_flow";
 	assert_int_equal(otelsim_render(os, &ro, NULL, NULL, NULL, &err), OTELSIM_EUSAGE);
-	assert_string_equal(err.message,
-			    "otelsim_render needs a record callback (otelsim_render_files writes files)");
+	assert_string_equal(
+		err.message,
+		"otelsim_render needs a record callback (otelsim_render_files writes files)");
 	/* a callback that says stop */
 	memset(&c, 0, sizeof(c));
 	c.stop_after = 1;
 	ro.scenario = "checkout_flow";
 	ro.count_set = true;
-	ro.count = 200;  /* four records: the callback stops after the first */
+	ro.count = 200; /* four records: the callback stops after the first */
 	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EIO);
 	assert_string_equal(err.message, "stopped by callback");
 	assert_int_equal(c.records, 1);
@@ -614,10 +619,11 @@ static void test_time_range(void **state)
 	ro.interval_set = true;
 	ro.interval_ns = 1000000000LL * 1000000000LL;
 	assert_int_equal(otelsim_render(os, &ro, collect, &c, NULL, &err), OTELSIM_EUSAGE);
-	assert_string_equal(err.message,
-			    "--count 20 with --interval 1000000000s and jitter up to 50ms from --start "
-			    "2026-01-01T00:00:00Z runs past the year 2262 (the last time int64 "
-			    "nanoseconds since 1970 can hold)");
+	assert_string_equal(
+		err.message,
+		"--count 20 with --interval 1000000000s and jitter up to 50ms from --start "
+		"2026-01-01T00:00:00Z runs past the year 2262 (the last time int64 "
+		"nanoseconds since 1970 can hold)");
 	/* (count - 1) * interval overflows int64 by itself */
 	ro.count = 1000000000000ULL;
 	ro.interval_ns = INT64_MAX / 1000;

@@ -246,8 +246,13 @@ static void test_count(void **state)
 
 static void test_clamps(void **state)
 {
-	struct dist d = { .kind = DIST_NORMAL, .p1 = 0, .p2 = 10, .has_min = true, .min = -5,
-			  .has_max = true, .max = 5 };
+	struct dist d = { .kind = DIST_NORMAL,
+			  .p1 = 0,
+			  .p2 = 10,
+			  .has_min = true,
+			  .min = -5,
+			  .has_max = true,
+			  .max = 5 };
 	int at_min = 0, at_max = 0;
 
 	(void)state;
@@ -302,8 +307,8 @@ static void test_pinned_bits(void **state)
 			double got = dist_sample(&pins[k].d, &r);
 
 			if (memcmp(&got, &pins[k].want[i], sizeof(got)) != 0)
-				fail_msg("kind %d sample %d: got %a, want %a", pins[k].d.kind, i, got,
-					 pins[k].want[i]);
+				fail_msg("kind %d sample %d: got %a, want %a", pins[k].d.kind, i,
+					 got, pins[k].want[i]);
 		}
 	}
 	rng_seed(&r, 12345, 678, 9);
@@ -440,11 +445,16 @@ static void test_gen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_log_normal),  cmocka_unit_test(test_normal),
-		cmocka_unit_test(test_uniform),     cmocka_unit_test(test_exponential),
-		cmocka_unit_test(test_constant_and_none), cmocka_unit_test(test_percentiles),
-		cmocka_unit_test(test_poisson_dist), cmocka_unit_test(test_count),
-		cmocka_unit_test(test_clamps),      cmocka_unit_test(test_pinned_bits),
+		cmocka_unit_test(test_log_normal),
+		cmocka_unit_test(test_normal),
+		cmocka_unit_test(test_uniform),
+		cmocka_unit_test(test_exponential),
+		cmocka_unit_test(test_constant_and_none),
+		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_poisson_dist),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_clamps),
+		cmocka_unit_test(test_pinned_bits),
 		cmocka_unit_test(test_gen),
 	};
 

@@ -141,8 +141,15 @@ static void fill_ids(struct span_out *s, uint8_t t, uint8_t sp)
 /* ---- the seeded generator ------------------------------------------------------ */
 
 static const char *const sample_strings[] = {
-	"", "a", "GET /api/v1/users/{id}", "quote\"back\\slash", "tab\tnl\nctl\x01\x1f",
-	"ünïcødé ✓ 😀", "line\u2028sep", "http.response.status_code", "{\"json\":[1,2]}",
+	"",
+	"a",
+	"GET /api/v1/users/{id}",
+	"quote\"back\\slash",
+	"tab\tnl\nctl\x01\x1f",
+	"ünïcødé ✓ 😀",
+	"line\u2028sep",
+	"http.response.status_code",
+	"{\"json\":[1,2]}",
 };
 
 static const char *rand_text(struct rng *r, struct arena *a, uint32_t *len)
@@ -265,7 +272,7 @@ static void rand_model(struct fixture *f, struct rng *r)
 		uint32_t extra = (uint32_t)rng_below(r, 4);
 
 		sv->name = arena_printf(a, "svc-%u", i);
-		if (rng_below(r, 8) == 0) {  /* an empty Resource */
+		if (rng_below(r, 8) == 0) { /* an empty Resource */
 			sv->nattrs = 0;
 			continue;
 		}
@@ -306,7 +313,9 @@ static void rand_batch(struct fixture *f, struct rng *r, size_t ntraces)
 			if (rng_below(r, 3) == 0)
 				s->status_message = rand_text(r, a, &s->status_message_len);
 			s->flags = rng_below(r, 6) ? flags[rng_below(r, 5)] : (uint32_t)rng_next(r);
-			s->start_ns = rng_below(r, 10) ? 1767225600000000000ull + rng_below(r, 1u << 30) : 0;
+			s->start_ns = rng_below(r, 10)
+					      ? 1767225600000000000ull + rng_below(r, 1u << 30)
+					      : 0;
 			s->end_ns = rng_below(r, 10) ? s->start_ns + rng_below(r, 1u << 20) : 0;
 			s->nattrs = (uint32_t)rng_below(r, 7);
 			s->attrs = rand_keyvals(r, a, s->nattrs, 0);
@@ -350,8 +359,7 @@ static int encode(struct fixture *f, int format, int framing, size_t max, struct
 	return rc;
 }
 
-static int reference(struct fixture *f, int framing, size_t max, struct strbuf *out,
-		     uint64_t *nrec)
+static int reference(struct fixture *f, int framing, size_t max, struct strbuf *out, uint64_t *nrec)
 {
 	struct encoder_config cfg = { &f->m, OTELSIM_FORMAT_OTLP, framing, max };
 
@@ -388,7 +396,8 @@ static size_t split_records(const struct strbuf *sb, int framing, struct rec *re
 
 		if (framing == OTELSIM_FRAMING_BE32) {
 			assert_true(end - p >= 4);
-			len = (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+			len = (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 |
+			      p[3];
 			pre = 4;
 		} else {
 			int shift = 0;
@@ -429,15 +438,18 @@ static void test_pb_matches_reference_random(void **state)
 		rand_batch(&f, &r, (size_t)rng_range(&r, 1, 12));
 		/* one batch in three gets a small limit, so the split rule is compared too */
 		max = rng_below(&r, 3) == 0 ? (size_t)rng_range(&r, 200, 6000) : 0;
-		for (int framing = OTELSIM_FRAMING_BE32; framing <= OTELSIM_FRAMING_VARINT; framing++) {
+		for (int framing = OTELSIM_FRAMING_BE32; framing <= OTELSIM_FRAMING_VARINT;
+		     framing++) {
 			uint64_t ng = 0, nw = 0;
 
 			strbuf_reset(&got);
 			strbuf_reset(&want);
-			assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, framing, max, &got, &ng), 0);
+			assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, framing, max, &got, &ng),
+					 0);
 			assert_int_equal(reference(&f, framing, max, &want, &nw), 0);
 			if (ng != nw)
-				fail_msg("seed %" PRIu64 ": %" PRIu64 " records, reference %" PRIu64,
+				fail_msg("seed %" PRIu64 ": %" PRIu64
+					 " records, reference %" PRIu64,
 					 seed, ng, nw);
 			assert_same_bytes(&got, &want);
 			total_records += ng;
@@ -501,7 +513,8 @@ static void test_pb_record_repacks_identically(void **state)
 		rand_model(&f, &r);
 		rand_batch(&f, &r, (size_t)rng_range(&r, 1, 20));
 		strbuf_reset(&out);
-		assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_VARINT, 0, &out, NULL), 0);
+		assert_int_equal(
+			encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_VARINT, 0, &out, NULL), 0);
 		n = split_records(&out, OTELSIM_FRAMING_VARINT, recs, 256);
 		assert_int_equal(n, 1);
 		for (size_t i = 0; i < n; i++) {
@@ -514,12 +527,14 @@ static void test_pb_record_repacks_identically(void **state)
 			for (size_t k = 0; k < td->n_resource_spans; k++)
 				spans += td->resource_spans[k]->scope_spans[0]->n_spans;
 			assert_int_equal(spans, f.b.nspans);
-			assert_int_equal(opentelemetry__proto__trace__v1__traces_data__get_packed_size(td),
-					 recs[i].len);
+			assert_int_equal(
+				opentelemetry__proto__trace__v1__traces_data__get_packed_size(td),
+				recs[i].len);
 			again = malloc(recs[i].len + 1);
 			assert_non_null(again);
-			assert_int_equal(opentelemetry__proto__trace__v1__traces_data__pack(td, again),
-					 recs[i].len);
+			assert_int_equal(
+				opentelemetry__proto__trace__v1__traces_data__pack(td, again),
+				recs[i].len);
 			assert_memory_equal(again, recs[i].p, recs[i].len);
 			free(again);
 			opentelemetry__proto__trace__v1__traces_data__free_unpacked(td, NULL);
@@ -557,11 +572,12 @@ static const char pinned_pb_hex[] =
 	"656c656d657472792e696f2f736368656d61732f312e32362e30";
 
 #define SCHEMA "https://opentelemetry.io/schemas/1.26.0"
-#define TID "\"0102030405060708090a0b0c0d0e0f10\""
+#define TID    "\"0102030405060708090a0b0c0d0e0f10\""
 
 static const char pinned_json[] =
 	"{\"resourceSpans\":["
-	"{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"checkout\"}}]},"
+	"{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":"
+	"\"checkout\"}}]},"
 	"\"scopeSpans\":[{\"scope\":{\"name\":\"otelsim\",\"version\":\"0.1.0\"},\"spans\":["
 	"{\"traceId\":" TID ",\"spanId\":\"1112131415161718\",\"name\":\"GET /cart\",\"kind\":2,"
 	"\"startTimeUnixNano\":\"1767225600000000000\",\"endTimeUnixNano\":\"1767225600001500000\","
@@ -571,20 +587,26 @@ static const char pinned_json[] =
 	"{\"key\":\"ratio\",\"value\":{\"doubleValue\":0.25}},"
 	"{\"key\":\"cached\",\"value\":{\"boolValue\":false}},"
 	"{\"key\":\"blob\",\"value\":{\"bytesValue\":\"AAH/\"}},"
-	"{\"key\":\"tags\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"},{\"intValue\":\"-1\"}]}}},"
-	"{\"key\":\"meta\",\"value\":{\"kvlistValue\":{\"values\":[{\"key\":\"x\",\"value\":{\"doubleValue\":\"-Infinity\"}}]}}},"
+	"{\"key\":\"tags\",\"value\":{\"arrayValue\":{\"values\":[{\"stringValue\":\"a\"},{"
+	"\"intValue\":\"-1\"}]}}},"
+	"{\"key\":\"meta\",\"value\":{\"kvlistValue\":{\"values\":[{\"key\":\"x\",\"value\":{"
+	"\"doubleValue\":\"-Infinity\"}}]}}},"
 	"{\"key\":\"none\",\"value\":{}}],"
 	"\"events\":[{\"timeUnixNano\":\"1767225600000000010\",\"name\":\"retry\","
 	"\"attributes\":[{\"key\":\"attempt\",\"value\":{\"intValue\":\"1\"}}]}],"
-	"\"links\":[{\"traceId\":\"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\",\"spanId\":\"b0b1b2b3b4b5b6b7\","
+	"\"links\":[{\"traceId\":\"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf\",\"spanId\":"
+	"\"b0b1b2b3b4b5b6b7\","
 	"\"attributes\":[{\"key\":\"rel\",\"value\":{\"stringValue\":\"follows\"}}],\"flags\":1}],"
 	"\"status\":{\"message\":\"boom\",\"code\":2},\"flags\":769},"
-	"{\"traceId\":" TID ",\"spanId\":\"2122232425262728\",\"parentSpanId\":\"1112131415161718\"}"
+	"{\"traceId\":" TID
+	",\"spanId\":\"2122232425262728\",\"parentSpanId\":\"1112131415161718\"}"
 	"],\"schemaUrl\":\"" SCHEMA "\"}],\"schemaUrl\":\"" SCHEMA "\"},"
-	"{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"payments\"}},"
+	"{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":"
+	"\"payments\"}},"
 	"{\"key\":\"deployment.environment\",\"value\":{\"stringValue\":\"prod\"}}]},"
 	"\"scopeSpans\":[{\"scope\":{\"name\":\"otelsim\",\"version\":\"0.1.0\"},\"spans\":["
-	"{\"traceId\":" TID ",\"spanId\":\"3132333435363738\",\"parentSpanId\":\"1112131415161718\","
+	"{\"traceId\":" TID
+	",\"spanId\":\"3132333435363738\",\"parentSpanId\":\"1112131415161718\","
 	"\"name\":\"charge\",\"kind\":3,\"startTimeUnixNano\":\"1767225600000100000\","
 	"\"endTimeUnixNano\":\"1767225600000900000\","
 	"\"attributes\":[{\"key\":\"empty\",\"value\":{\"stringValue\":\"\"}}],"
@@ -622,7 +644,8 @@ static void hand_batch(struct fixture *f)
 	{
 		struct value items[2] = { vstr("a"), vint(-1) };
 		struct keyval meta_items[1] = { kv("x", vdouble(-INFINITY)) };
-		struct value tags = { .type = VAL_ARRAY }, meta = { .type = VAL_KVLIST }, none = { 0 };
+		struct value tags = { .type = VAL_ARRAY }, meta = { .type = VAL_KVLIST },
+			     none = { 0 };
 		struct value *it = ARENA_NEWN(a, struct value, 2);
 
 		assert_non_null(it);
@@ -714,17 +737,18 @@ static void test_pb_pinned_bytes(void **state)
 	assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_BE32, 0, &out, &nrec), 0);
 	assert_int_equal(nrec, 1);
 	assert_int_equal(out.len, 4 + n);
-	assert_memory_equal(out.buf, "\x00\x00\x03\x0e", 4);  /* 782, big-endian */
+	assert_memory_equal(out.buf, "\x00\x00\x03\x0e", 4); /* 782, big-endian */
 	assert_memory_equal(out.buf + 4, want, n);
 	assert_int_equal(reference(&f, OTELSIM_FRAMING_BE32, 0, &ref, NULL), 0);
 	assert_same_bytes(&out, &ref);
 
 	strbuf_reset(&out);
 	strbuf_reset(&ref);
-	assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_VARINT, 0, &out, &nrec), 0);
+	assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_VARINT, 0, &out, &nrec),
+			 0);
 	assert_int_equal(nrec, 1);
 	assert_int_equal(out.len, 2 + n);
-	assert_memory_equal(out.buf, "\x8e\x06", 2);  /* 782 as a varint */
+	assert_memory_equal(out.buf, "\x8e\x06", 2); /* 782 as a varint */
 	assert_memory_equal(out.buf + 2, want, n);
 	assert_int_equal(reference(&f, OTELSIM_FRAMING_VARINT, 0, &ref, NULL), 0);
 	assert_same_bytes(&out, &ref);
@@ -767,7 +791,7 @@ static void test_framing_exact(void **state)
 		size_t cb, cv;
 
 		rng_seed(&r, 5, 4, seed);
-		if (seed == 0) {  /* a tiny record: a one-byte varint */
+		if (seed == 0) { /* a tiny record: a one-byte varint */
 			fixture_init(&f, 1);
 			f.m.config.scope_name = f.m.config.scope_version = NULL;
 			assert_non_null(batch_add_span(&f.b));
@@ -779,8 +803,12 @@ static void test_framing_exact(void **state)
 		strbuf_reset(&be);
 		strbuf_reset(&vi);
 		/* a limit no record reaches: both framings give the same messages */
-		assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_BE32, 1u << 30, &be, &nb), 0);
-		assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_VARINT, 1u << 30, &vi, &nv), 0);
+		assert_int_equal(
+			encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_BE32, 1u << 30, &be, &nb),
+			0);
+		assert_int_equal(
+			encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_VARINT, 1u << 30, &vi, &nv),
+			0);
 		cb = split_records(&be, OTELSIM_FRAMING_BE32, rb, 64);
 		cv = split_records(&vi, OTELSIM_FRAMING_VARINT, rv, 64);
 		assert_int_equal(cb, nb);
@@ -871,7 +899,8 @@ static void parse_json_record(const struct batch *b, const char *line, size_t le
 	memset(out, 0, sizeof(*out));
 	rss = cJSON_GetObjectItemCaseSensitive(root, "resourceSpans");
 	assert_true(cJSON_IsArray(rss));
-	cJSON_ArrayForEach(rs, rss) {
+	cJSON_ArrayForEach(rs, rss)
+	{
 		const cJSON *sss = cJSON_GetObjectItemCaseSensitive(rs, "scopeSpans");
 		const cJSON *spans, *sp;
 
@@ -880,10 +909,12 @@ static void parse_json_record(const struct batch *b, const char *line, size_t le
 		assert_true(cJSON_GetArraySize(spans) >= 1);
 		assert_true(out->ngroups < 16);
 		out->group_first[out->ngroups++] = out->n;
-		cJSON_ArrayForEach(sp, spans) {
+		cJSON_ArrayForEach(sp, spans)
+		{
 			uint8_t id[8];
 
-			hex8(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sp, "spanId")), id);
+			hex8(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sp, "spanId")),
+			     id);
 			assert_true(out->n < 512);
 			out->idx[out->n++] = find_span(b, id);
 		}
@@ -912,7 +943,8 @@ static size_t check_record_order(const struct batch *b, const struct parsed *p, 
 	assert_int_equal(lo, from);
 	assert_int_equal(hi, from + p->n - 1);
 	for (uint32_t g = 0; g < p->ngroups; g++) {
-		size_t start = p->group_first[g], end = g + 1 < p->ngroups ? p->group_first[g + 1] : p->n;
+		size_t start = p->group_first[g],
+		       end = g + 1 < p->ngroups ? p->group_first[g + 1] : p->n;
 		uint32_t res = b->spans[p->idx[start]].resource;
 
 		for (size_t k = start; k < end; k++) {
@@ -922,7 +954,7 @@ static size_t check_record_order(const struct batch *b, const struct parsed *p, 
 		}
 		for (uint32_t h = 0; h < g; h++)
 			assert_int_not_equal(b->spans[p->idx[p->group_first[h]]].resource, res);
-		if (g)  /* groups in order of first appearance */
+		if (g) /* groups in order of first appearance */
 			assert_true(p->idx[start] > p->idx[p->group_first[g - 1]]);
 	}
 	return from + p->n;
@@ -969,7 +1001,7 @@ static void check_split(struct fixture *f, int format, int framing, size_t max,
 			assert_non_null(nl);
 			recs[nrec].p = (const uint8_t *)s;
 			recs[nrec].len = (size_t)(nl - s);
-			recs[nrec].prefix = 1;  /* the newline, counted in the line's size */
+			recs[nrec].prefix = 1; /* the newline, counted in the line's size */
 			nrec++;
 			s = nl + 1;
 		}
@@ -985,13 +1017,14 @@ static void check_split(struct fixture *f, int format, int framing, size_t max,
 		else
 			parse_pb_record(&f->b, &recs[k], p);
 		if (p->n == 1 && p->idx[0] == oversize_span)
-			assert_true(framed > max);  /* too large alone: a record of its own */
+			assert_true(framed > max); /* too large alone: a record of its own */
 		else
 			assert_true(framed <= max);
 		from = check_record_order(&f->b, p, from);
 		/* greedy: one more span would not have fit */
 		if (from < f->b.nspans)
-			assert_int_equal(records_for(f, format, framing, max, from - p->n, from + 1), 2);
+			assert_int_equal(
+				records_for(f, format, framing, max, from - p->n, from + 1), 2);
 	}
 	assert_int_equal(from, f->b.nspans);
 	free(p);
@@ -1007,7 +1040,9 @@ static void split_fixture(struct fixture *f, size_t nspans, size_t big_span)
 	fixture_init(f, 3);
 	a = &f->b.arena;
 	for (uint32_t r = 0; r < 3; r++) {
-		struct keyval at[] = { kv("service.name", vstr(r == 0 ? "a" : r == 1 ? "bb" : "ccc")) };
+		struct keyval at[] = { kv("service.name", vstr(r == 0   ? "a"
+							       : r == 1 ? "bb"
+									: "ccc")) };
 
 		f->m.services[r] = (struct service){ "svc", kvs(&f->m.arena, 1, at), 1 };
 	}
@@ -1018,8 +1053,8 @@ static void split_fixture(struct fixture *f, size_t nspans, size_t big_span)
 		struct value v = { .type = VAL_STRING };
 
 		fill_ids(s, 1, (uint8_t)(i * 8 + 1));
-		s->span_id[7] = (uint8_t)i;  /* unique */
-		s->resource = (uint32_t)((i * 7 / 3) % 3);  /* interleaved */
+		s->span_id[7] = (uint8_t)i;                /* unique */
+		s->resource = (uint32_t)((i * 7 / 3) % 3); /* interleaved */
 		set_name(s, "op");
 		s->start_ns = 1000 + i;
 		v.u.s.ptr = filler;
@@ -1074,7 +1109,8 @@ static void check_keys(const cJSON *obj, const struct keys *ks)
 	int i = 0;
 
 	assert_true(cJSON_IsObject(obj));
-	cJSON_ArrayForEach(c, obj) {
+	cJSON_ArrayForEach(c, obj)
+	{
 		if (i >= ks->n)
 			fail_msg("unexpected key '%s'", c->string);
 		if (strcmp(c->string, ks->k[i]))
@@ -1126,7 +1162,8 @@ static void cmp_number(const cJSON *j, double v)
 
 static size_t b64_decode(const char *s, uint8_t *out)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = strlen(s), o = 0;
 	uint32_t acc = 0;
 	int bits = 0;
@@ -1181,7 +1218,7 @@ static void cmp_anyvalue(const cJSON *j, const AnyValue *av)
 			cmp_string(d, v > 0 ? "Infinity" : "-Infinity");
 		} else {
 			assert_true(cJSON_IsNumber(d));
-			assert_memory_equal(&d->valuedouble, &v, 8);  /* exact, -0 included */
+			assert_memory_equal(&d->valuedouble, &v, 8); /* exact, -0 included */
 		}
 		break;
 	}
@@ -1196,7 +1233,8 @@ static void cmp_anyvalue(const cJSON *j, const AnyValue *av)
 			want_key(&inner, "values");
 			assert_int_equal(cJSON_GetArraySize(vals), av->array_value->n_values);
 			for (size_t i = 0; i < av->array_value->n_values; i++)
-				cmp_anyvalue(cJSON_GetArrayItem(vals, (int)i), av->array_value->values[i]);
+				cmp_anyvalue(cJSON_GetArrayItem(vals, (int)i),
+					     av->array_value->values[i]);
 		}
 		check_keys(a, &inner);
 		break;
@@ -1229,7 +1267,7 @@ static void cmp_anyvalue(const cJSON *j, const AnyValue *av)
 		break;
 	}
 	default:
-		break;  /* an empty AnyValue: {} */
+		break; /* an empty AnyValue: {} */
 	}
 	check_keys(j, &ks);
 }
@@ -1305,7 +1343,8 @@ static void cmp_span(const cJSON *j, const Span *s)
 			}
 			if (ev->n_attributes) {
 				want_key(&ek, "attributes");
-				cmp_keyvals(item(ej, "attributes"), ev->attributes, ev->n_attributes);
+				cmp_keyvals(item(ej, "attributes"), ev->attributes,
+					    ev->n_attributes);
 			}
 			check_keys(ej, &ek);
 		}
@@ -1433,7 +1472,9 @@ static void test_json_matches_protobuf_random(void **state)
 		strbuf_reset(&js);
 		strbuf_reset(&pb);
 		assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP_JSON, 0, 1u << 30, &js, &nj), 0);
-		assert_int_equal(encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_BE32, 1u << 30, &pb, &np), 0);
+		assert_int_equal(
+			encode(&f, OTELSIM_FORMAT_OTLP, OTELSIM_FRAMING_BE32, 1u << 30, &pb, &np),
+			0);
 		assert_int_equal(nj, 1);
 		assert_int_equal(np, 1);
 		/* one line, resourceSpans first, valid UTF-8 without raw control characters */
@@ -1462,14 +1503,21 @@ static void test_json_matches_protobuf_random(void **state)
 
 static void test_json_escaping(void **state)
 {
-	static const char nasty[] =
-		"a\"b\\c\x01\n\x1f\x7f" "é✓😀\xe2\x80\xa8"       /* kept: DEL, UTF-8, U+2028 */
-		"\xff" "\xc0\x80" "\xed\xa0\x80" "\xf4\x90\x80\x80" /* invalid: each byte replaced */
-		"/<>\x00" "end\xc3";                                /* NUL; a cut sequence */
-	static const char want[] =
-		"\"a\\\"b\\\\c\\u0001\\u000a\\u001f\x7f" "é✓😀\xe2\x80\xa8"
-		"\\ufffd" "\\ufffd\\ufffd" "\\ufffd\\ufffd\\ufffd" "\\ufffd\\ufffd\\ufffd\\ufffd"
-		"/<>\\u0000end\\ufffd\"";
+	static const char nasty[] = "a\"b\\c\x01\n\x1f\x7f"
+				    "é✓😀\xe2\x80\xa8" /* kept: DEL, UTF-8, U+2028 */
+				    "\xff"
+				    "\xc0\x80"
+				    "\xed\xa0\x80"
+				    "\xf4\x90\x80\x80" /* invalid: each byte replaced */
+				    "/<>\x00"
+				    "end\xc3"; /* NUL; a cut sequence */
+	static const char want[] = "\"a\\\"b\\\\c\\u0001\\u000a\\u001f\x7f"
+				   "é✓😀\xe2\x80\xa8"
+				   "\\ufffd"
+				   "\\ufffd\\ufffd"
+				   "\\ufffd\\ufffd\\ufffd"
+				   "\\ufffd\\ufffd\\ufffd\\ufffd"
+				   "/<>\\u0000end\\ufffd\"";
 	struct strbuf out = STRBUF_INIT, expect = STRBUF_INIT;
 	struct fixture f;
 	struct span_out *s;
@@ -1523,22 +1571,25 @@ static void test_json_escaping(void **state)
 /* Depth from the parent ids; a batch that opens with a child prints it at depth 0. */
 static void test_console_depths(void **state)
 {
-	static const struct { const char *name; uint8_t id, parent; uint64_t start, end; } sp[] = {
-		{ "orphan", 0x10, 0x70, 1000000, 3000000 },   /* parent not in the batch */
+	static const struct {
+		const char *name;
+		uint8_t id, parent;
+		uint64_t start, end;
+	} sp[] = {
+		{ "orphan", 0x10, 0x70, 1000000, 3000000 }, /* parent not in the batch */
 		{ "orphan-child", 0x20, 0x10, 1500000, 2000000 },
 		{ "root", 0x30, 0, 5000000, 9000000 },
 		{ "child", 0x40, 0x30, 5250000, 6000000 },
 		{ "grandchild", 0x50, 0x40, 5500000, 5750000 },
 		{ "second-child", 0x60, 0x30, 7000000, 8000000 },
 	};
-	static const char want[] =
-		"  orphan [svc] internal +0.000ms 2.000ms\n"
-		"    orphan-child [svc] internal +0.500ms 0.500ms\n"
-		"trace 0102030405060708090a0b0c0d0e0f10\n"
-		"  root [svc] server +0.000ms 4.000ms\n"
-		"    child [svc] internal +0.250ms 0.750ms\n"
-		"      grandchild [svc] internal +0.500ms 0.250ms\n"
-		"    second-child [svc] internal +2.000ms 1.000ms\n";
+	static const char want[] = "  orphan [svc] internal +0.000ms 2.000ms\n"
+				   "    orphan-child [svc] internal +0.500ms 0.500ms\n"
+				   "trace 0102030405060708090a0b0c0d0e0f10\n"
+				   "  root [svc] server +0.000ms 4.000ms\n"
+				   "    child [svc] internal +0.250ms 0.750ms\n"
+				   "      grandchild [svc] internal +0.500ms 0.250ms\n"
+				   "    second-child [svc] internal +2.000ms 1.000ms\n";
 	struct strbuf out = STRBUF_INIT;
 	struct fixture f;
 

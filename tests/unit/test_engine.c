@@ -19,7 +19,7 @@
 
 #define MS 1000000LL
 
-static struct arena A;  /* the hand-built models */
+static struct arena A; /* the hand-built models */
 static struct model M;
 static struct service services[3] = {
 	{ "frontend", NULL, 0 },
@@ -485,7 +485,8 @@ static void test_shop_shape(void **state)
 				with_auth++;
 				assert_int_equal(s->nevents, 1);
 				assert_true(s->events[0].time_ns ==
-					    s->start_ns + (s->end_ns - s->start_ns + 1) / 2 ||
+						    s->start_ns +
+							    (s->end_ns - s->start_ns + 1) / 2 ||
 					    s->events[0].time_ns ==
 						    s->start_ns + (s->end_ns - s->start_ns) / 2);
 				assert_int_equal(s->resource, 0);
@@ -499,8 +500,8 @@ static void test_shop_shape(void **state)
 					if (name_is(&b.spans[j], "auth")) {
 						has_auth = true;
 						assert_int_equal(s->nlinks, 1);
-						assert_memory_equal(s->links[0].span_id, b.spans[j].span_id,
-								    8);
+						assert_memory_equal(s->links[0].span_id,
+								    b.spans[j].span_id, 8);
 						assert_int_equal(s->links[0].flags, 0x101);
 					}
 				if (!has_auth)
@@ -708,7 +709,8 @@ static void test_error_propagation(void **state)
 		assert_int_equal(s->status_code, 2);
 		assert_true(str_is(attr(s, "error.type"), "db_timeout"));
 		assert_int_equal(s->status_message_len, strlen("connection timed out"));
-		assert_memory_equal(s->status_message, "connection timed out", s->status_message_len);
+		assert_memory_equal(s->status_message, "connection timed out",
+				    s->status_message_len);
 		if (name_is(s, "a"))
 			assert_int_equal(s->nattrs, 1);
 		else
@@ -961,7 +963,8 @@ static void test_links_and_mixed_plan(void **state)
 			continue;
 		if (t == 0) {
 			assert_int_equal(s->nlinks, 1);
-			assert_memory_equal(s->links[0].span_id, "\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd", 8);
+			assert_memory_equal(s->links[0].span_id, "\xcd\xcd\xcd\xcd\xcd\xcd\xcd\xcd",
+					    8);
 			continue;
 		}
 		assert_int_equal(s->nlinks, 2);
@@ -970,8 +973,9 @@ static void test_links_and_mixed_plan(void **state)
 		assert_int_equal(s->links[0].flags, 0x101);
 		assert_int_equal(s->links[0].nattrs, 1);
 		assert_true(str_is(&s->links[0].attrs[0].value, "process"));
-		assert_memory_equal(s->links[1].trace_id,
-				    "\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab", 16);
+		assert_memory_equal(
+			s->links[1].trace_id,
+			"\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab\xab", 16);
 	}
 	batch_release(&b);
 }

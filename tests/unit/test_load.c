@@ -117,12 +117,13 @@ static void check_error(const char *path, const struct expect *want, int rc,
 
 	fmt_err(err, buf, sizeof(buf));
 	if (rc == 0)
-		fail_msg("%s: loaded, expected %d:%d: %s", path, want->line, want->col, want->message);
+		fail_msg("%s: loaded, expected %d:%d: %s", path, want->line, want->col,
+			 want->message);
 	if (rc != want->code || err->code != want->code || strcmp(err->message, want->message) ||
 	    err->line != want->line || err->column != want->col || strcmp(err->file, path))
 		fail_msg("%s:\n  got  [%s] %s\n  want [%s] %s:%d:%d: %s", path,
-			 otelsim_code_name(rc), buf, otelsim_code_name(want->code), path, want->line,
-			 want->col, want->message);
+			 otelsim_code_name(rc), buf, otelsim_code_name(want->code), path,
+			 want->line, want->col, want->message);
 }
 
 static void test_bad_scenarios(void **state)
@@ -274,7 +275,8 @@ static const struct table_doc table_docs[] = {
 	{ "scenario.resource", false,
 	  "name: t\nresource:\n  replace: true\n  @\nroot:\n  type: x\n" },
 	{ "span", false, "name: t\nroot:\n  type: x\n  @\n" },
-	{ "error", false, "name: t\nroot:\n  type: x\n  error:\n    rate: 0.1\n    type: timeout\n    @\n" },
+	{ "error", false,
+	  "name: t\nroot:\n  type: x\n  error:\n    rate: 0.1\n    type: timeout\n    @\n" },
 	{ "retry", false, "name: t\nroot:\n  type: x\n  retry:\n    max_attempts: 2\n    @\n" },
 	{ "backoff", false,
 	  "name: t\nroot:\n  type: x\n  retry:\n    backoff:\n      base_ms: 5\n      @\n" },
@@ -282,48 +284,60 @@ static const struct table_doc table_docs[] = {
 	{ "link", false, "name: t\nroot:\n  type: x\n  links:\n    - trace: previous\n      @\n" },
 	{ "latency", false, "name: t\nroot:\n  type: x\n  latency:\n    sigma: 1\n    @\n" },
 	{ "latency.log_normal", false,
-	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: log_normal\n    median_ms: 5\n    sigma: 1\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: log_normal\n    median_ms: 5\n "
+	  "   sigma: 1\n    @\n" },
 	{ "latency.normal", false,
-	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: normal\n    mean_ms: 5\n    stddev_ms: 1\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: normal\n    mean_ms: 5\n    "
+	  "stddev_ms: 1\n    @\n" },
 	{ "latency.uniform", false,
-	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: uniform\n    min_ms: 1\n    max_ms: 2\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: uniform\n    min_ms: 1\n    "
+	  "max_ms: 2\n    @\n" },
 	{ "latency.exponential", false,
-	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: exponential\n    mean_ms: 5\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: exponential\n    mean_ms: 5\n  "
+	  "  @\n" },
 	{ "latency.constant", false,
 	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: constant\n    ms: 5\n    @\n" },
 	{ "latency.percentiles", false,
-	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: percentiles\n    p50_ms: 1\n    p90_ms: 2\n    p99_ms: 3\n    max_ms: 4\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: percentiles\n    p50_ms: 1\n   "
+	  " p90_ms: 2\n    p99_ms: 3\n    max_ms: 4\n    @\n" },
 	{ "count", false, "name: t\nroot:\n  type: x\n  count:\n    mean: 1\n    @\n" },
 	{ "count.poisson", false,
 	  "name: t\nroot:\n  type: x\n  count:\n    distribution: poisson\n    mean: 1\n    @\n" },
 	{ "count.uniform", false,
-	  "name: t\nroot:\n  type: x\n  count:\n    distribution: uniform\n    min: 1\n    max: 2\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  count:\n    distribution: uniform\n    min: 1\n    max: "
+	  "2\n    @\n" },
 	{ "count.fixed", false,
 	  "name: t\nroot:\n  type: x\n  count:\n    distribution: fixed\n    value: 1\n    @\n" },
 	{ "attribute.distribution", false,
 	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      sigma: 1\n      @\n" },
 	{ "attribute.distribution.uniform", false,
-	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: uniform\n      min: 1\n      max: 2\n      @\n" },
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: uniform\n      "
+	  "min: 1\n      max: 2\n      @\n" },
 	{ "attribute.distribution.normal", false,
-	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: normal\n      mean: 1\n      stddev: 2\n      @\n" },
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: normal\n      "
+	  "mean: 1\n      stddev: 2\n      @\n" },
 	{ "attribute.distribution.log_normal", false,
-	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: log_normal\n      median: 1\n      sigma: 2\n      @\n" },
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: log_normal\n      "
+	  "median: 1\n      sigma: 2\n      @\n" },
 	{ "attribute.distribution.exponential", false,
-	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: exponential\n      mean: 1\n      @\n" },
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: exponential\n     "
+	  " mean: 1\n      @\n" },
 	{ "attribute.distribution.poisson", false,
-	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: poisson\n      mean: 1\n      @\n" },
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      distribution: poisson\n      "
+	  "mean: 1\n      @\n" },
 	{ "attribute.choice", false,
 	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      choice: [p, q]\n      @\n" },
 	{ "attribute.choice.item", false,
-	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      choice:\n        - value: p\n          @\n" },
+	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      choice:\n        - value: p\n   "
+	  "       @\n" },
 	{ "attribute.value", false,
 	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      value: 5\n      @\n" },
 };
 
 static bool is_yaml_word(const char *s)
 {
-	static const char *const words[] = { "null", "Null", "NULL", "true", "false", "True",
-					     "False", "TRUE", "FALSE" };
+	static const char *const words[] = { "null", "Null",  "NULL", "true", "false",
+					     "True", "False", "TRUE", "FALSE" };
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcmp(s, words[i]))
@@ -351,9 +365,11 @@ static bool make_typo(const struct key_table *t, const char *key, char *out, siz
 			if (is_yaml_word(out))
 				continue;
 			for (size_t i = 0; i < t->nkeys && ok; i++) {
-				if (strcmp(t->keys[i].key, key) && edit_distance(out, t->keys[i].key, 2) <= 1)
+				if (strcmp(t->keys[i].key, key) &&
+				    edit_distance(out, t->keys[i].key, 2) <= 1)
 					ok = false;
-				if (t->keys[i].alias && edit_distance(out, t->keys[i].alias, 2) <= 1)
+				if (t->keys[i].alias &&
+				    edit_distance(out, t->keys[i].alias, 2) <= 1)
 					ok = false;
 			}
 			if (ok)
@@ -433,12 +449,13 @@ static void test_typo_in_every_key(void **state)
 			unlink(path);
 			model_release(&m);
 			strbuf_release(&sb);
-			snprintf(want, sizeof(want), "unknown key '%s' (did you mean '%s'?)", typo, key);
+			snprintf(want, sizeof(want), "unknown key '%s' (did you mean '%s'?)", typo,
+				 key);
 			fmt_err(&err, buf, sizeof(buf));
 			if (rc != OTELSIM_EINPUT || strcmp(err.message, want) || err.line != line ||
 			    err.column != col)
-				fail_msg("table '%s', key '%s': got %s, want %d:%d: %s", t->name, key, buf,
-					 line, col, want);
+				fail_msg("table '%s', key '%s': got %s, want %d:%d: %s", t->name,
+					 key, buf, line, col, want);
 			tested++;
 		}
 	}
@@ -589,7 +606,8 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_true(sc->weight == 8.0);
 	assert_int_equal(sc->ntags, 4);
 	assert_string_equal(sc->tags[3], "baseline");
-	assert_false(sc->emit_metrics || sc->emit_logs);  /* not generated yet: off in the bundled files */
+	assert_false(sc->emit_metrics ||
+		     sc->emit_logs); /* not generated yet: off in the bundled files */
 	assert_int_equal(sc->nvars, 3);
 	assert_string_equal(sc->vars[0].name, "session_id");
 	assert_int_equal(sc->vars[0].gen.kind, GEN_TEMPLATE);
@@ -666,11 +684,12 @@ static void test_bench_scenario_resource(void **state)
 	struct load_opts o;
 	struct model m;
 	const char *files[] = { "scenarios/bench/agent_turn_7span.yaml" };
-	static const char *const keys[] = { "service.name", "service.version",
-					    "deployment.environment.name", "vendor.module",
-					    "vendor.component", "telemetry.sdk.language" };
-	static const char *const vals[] = { "otelsim-agent", "1.4.2", "staging", "data-plane",
-					    "orchestrator", "nodejs" };
+	static const char *const keys[] = {
+		"service.name",  "service.version",  "deployment.environment.name",
+		"vendor.module", "vendor.component", "telemetry.sdk.language"
+	};
+	static const char *const vals[] = { "otelsim-agent", "1.4.2",        "staging",
+					    "data-plane",    "orchestrator", "nodejs" };
 	static const int counts[] = { 7, 3, 6, 4, 2, 6, 2 };
 	const struct scenario *sc;
 	const struct span_spec *order[7];
@@ -892,7 +911,7 @@ static void test_max_spans_option_and_bad_vendor(void **state)
 	model_release(&m);
 	assert_string_equal(err.message,
 			    "worst case of 9 spans per trace is above --max-spans-per-trace (8)");
-	assert_int_equal(err.line, 20);  /* the root span: its subtree passes the limit */
+	assert_int_equal(err.line, 20); /* the root span: its subtree passes the limit */
 	assert_int_equal(err.column, 3);
 	o.max_spans_per_trace = 9;
 	load_expect_ok(&o, &m);
@@ -909,12 +928,25 @@ static void test_max_spans_option_and_bad_vendor(void **state)
 static void test_vendor_rule(void **state)
 {
 	static const char *const good[] = {
-		"acme", "acme_corp", "Acme-2", "com.acme", "com.acme.shop", "x",
-		"a234567890123456789012345678901234567890123456789012345678901234",  /* 64 */
+		"acme",
+		"acme_corp",
+		"Acme-2",
+		"com.acme",
+		"com.acme.shop",
+		"x",
+		"a234567890123456789012345678901234567890123456789012345678901234", /* 64 */
 	};
 	static const char *const bad[] = {
-		"", "a..b", ".acme", "acme.", ".", "ac me", "acme/x", "acme*", "caf\xc3\xa9",
-		"a2345678901234567890123456789012345678901234567890123456789012345",  /* 65 */
+		"",
+		"a..b",
+		".acme",
+		"acme.",
+		".",
+		"ac me",
+		"acme/x",
+		"acme*",
+		"caf\xc3\xa9",
+		"a2345678901234567890123456789012345678901234567890123456789012345", /* 65 */
 	};
 	struct load_opts o;
 	struct model m;
@@ -928,10 +960,11 @@ static void test_vendor_rule(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (load_check_vendor(bad[i], &err) != OTELSIM_EUSAGE)
 			fail_msg("'%s' accepted", bad[i]);
-	assert_string_equal(err.message,
-			    "vendor prefix 'a2345678901234567890123456789012345678901234567890123456789012345' "
-			    "must be names of letters, digits, '_' or '-' joined by single dots (like "
-			    "acme or com.acme), at most 64 characters");
+	assert_string_equal(
+		err.message,
+		"vendor prefix 'a2345678901234567890123456789012345678901234567890123456789012345' "
+		"must be names of letters, digits, '_' or '-' joined by single dots (like "
+		"acme or com.acme), at most 64 characters");
 	assert_int_equal(load_check_vendor(NULL, NULL), OTELSIM_EUSAGE);
 	/* a dotted prefix loads and renames (it used to pass the parser, then fail here) */
 	opts_default(&o);
@@ -985,17 +1018,19 @@ static void test_kind_from_conventions_and_forms(void **state)
 	int rc;
 
 	(void)state;
-	rc = load_text("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: vendor.llm.call\n  children:\n"
-		       "    - {type: y, kind: SPAN_KIND_CONSUMER}\n    - {type: z, kind: Producer}\n"
-		       "    - {type: vendor.planner, latency: 7.5, count: {distribution: fixed, value: 3}}\n"
-		       "    - {type: w, count: {distribution: poisson, mean: 2}}\n"
-		       "    - {type: \"vendor.step.{{vars.v}}\"}\n",
-		       false, &m, &err, path, sizeof(path));
+	rc = load_text(
+		"name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: vendor.llm.call\n  children:\n"
+		"    - {type: y, kind: SPAN_KIND_CONSUMER}\n    - {type: z, kind: Producer}\n"
+		"    - {type: vendor.planner, latency: 7.5, count: {distribution: fixed, value: "
+		"3}}\n"
+		"    - {type: w, count: {distribution: poisson, mean: 2}}\n"
+		"    - {type: \"vendor.step.{{vars.v}}\"}\n",
+		false, &m, &err, path, sizeof(path));
 	unlink(path);
 	fmt_err(&err, buf, sizeof(buf));
 	if (rc)
 		fail_msg("%s", buf);
-	assert_int_equal(m.scenarios[0]->root->kind, 3);  /* CLIENT, from the conventions */
+	assert_int_equal(m.scenarios[0]->root->kind, 3); /* CLIENT, from the conventions */
 	assert_int_equal(child(m.scenarios[0]->root, 0)->kind, 5);
 	assert_int_equal(child(m.scenarios[0]->root, 1)->kind, 4);
 	assert_int_equal(child(m.scenarios[0]->root, 2)->kind, 1);
@@ -1022,7 +1057,9 @@ static void test_kind_from_conventions_and_forms(void **state)
 		snprintf(path, sizeof(path), "/tmp/otelsim-test-load-XXXXXX");
 		fd = mkstemp(path);
 		f = fdopen(fd, "wb");
-		fputs("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: \"vendor.step.{{vars.v}}\"\n", f);
+		fputs("name: k\nvars:\n  v: {choice: [a]}\nroot:\n  type: "
+		      "\"vendor.step.{{vars.v}}\"\n",
+		      f);
 		fclose(f);
 		opts_default(&o);
 		files[0] = path;
@@ -1222,7 +1259,8 @@ static void test_many_attribute_keys(void **state)
 	strbuf_addstr(&sb, "    vendor.k000007: w\n");
 	assert_int_equal(load_text_vendor(sb.buf, "acme", &m, &err), OTELSIM_EINPUT);
 	model_release(&m);
-	assert_string_equal(err.message, "duplicate key 'vendor.k000007' (first at line 12, column 5)");
+	assert_string_equal(err.message,
+			    "duplicate key 'vendor.k000007' (first at line 12, column 5)");
 	assert_int_equal(err.line, 5 + NKEYS);
 	assert_int_equal(err.column, 5);
 	/* a key that only collides after the vendor rewrite */
@@ -1346,13 +1384,15 @@ static void test_good_files(void **state)
 		if (!strcmp(names[i], "tabs.yaml")) {
 			const struct span_spec *root = m.scenarios[0]->root;
 
-			assert_string_equal(m.scenarios[0]->description,
-					    "a literal block keeps its tabs:\n\tcolumn one\tcolumn two\n");
+			assert_string_equal(
+				m.scenarios[0]->description,
+				"a literal block keeps its tabs:\n\tcolumn one\tcolumn two\n");
 			assert_int_equal(m.scenarios[0]->ntags, 2);
 			assert_string_equal(root->name, "x");
 			assert_string_equal(attr(root, "note")->gen.constant.u.s.ptr,
 					    "quoted text continued after a tab");
-			assert_string_equal(attr(root, "folded")->gen.constant.u.s.ptr, "one\n\ttwo\n");
+			assert_string_equal(attr(root, "folded")->gen.constant.u.s.ptr,
+					    "one\n\ttwo\n");
 		}
 		model_release(&m);
 	}

@@ -29,9 +29,9 @@
 #include "util/rng.h"
 #include "util/strbuf.h"
 
-#define TRACE_URL(base) base "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+#define TRACE_URL(base)   base "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
 #define METRICS_URL(base) base "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
-#define LOGS_URL(base) base "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+#define LOGS_URL(base)    base "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
 
 /* ---- endpoint resolution ---- */
 
@@ -129,8 +129,10 @@ static void test_endpoint_generic_is_a_base(void **state)
 	} cases[] = {
 		{ "http://c:4318", "http://c:4318/v1/traces", "http://c:4318/v1/logs" },
 		{ "http://c:4318/", "http://c:4318/v1/traces", "http://c:4318/v1/logs" },
-		{ "https://c:4318/otlp", "https://c:4318/otlp/v1/traces", "https://c:4318/otlp/v1/logs" },
-		{ "https://c:4318/otlp/", "https://c:4318/otlp/v1/traces", "https://c:4318/otlp/v1/logs" },
+		{ "https://c:4318/otlp", "https://c:4318/otlp/v1/traces",
+		  "https://c:4318/otlp/v1/logs" },
+		{ "https://c:4318/otlp/", "https://c:4318/otlp/v1/traces",
+		  "https://c:4318/otlp/v1/logs" },
 		/* the environment follows the specification: no suffix stripping */
 		{ "http://c:4318/v1/traces", "http://c:4318/v1/traces/v1/traces",
 		  "http://c:4318/v1/traces/v1/logs" },
@@ -215,7 +217,8 @@ static void test_endpoint_grpc_forms(void **state)
 {
 	struct fixture *f = *state;
 	struct endpoint_flags fl = { 0 };
-	const char *const env_grpc[] = { "OTEL_EXPORTER_OTLP_ENDPOINT=grpc://collector:4317", NULL };
+	const char *const env_grpc[] = { "OTEL_EXPORTER_OTLP_ENDPOINT=grpc://collector:4317",
+					 NULL };
 	const char *const env_proto[] = { "OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
 					  "OTEL_EXPORTER_OTLP_ENDPOINT=https://c:4317/", NULL };
 
@@ -281,11 +284,14 @@ static void test_endpoint_bad_values(void **state)
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://:4318", "is not a valid endpoint" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:0", "is not a valid endpoint" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c d:1", "is not a valid endpoint" },
-		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a b", "endpoint 'http://c:1/a b' has a space" },
-		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a\tb", "ENDPOINT: the endpoint has a control character" },
+		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a b",
+		  "endpoint 'http://c:1/a b' has a space" },
+		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/a\tb",
+		  "ENDPOINT: the endpoint has a control character" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/#x", "has a fragment" },
 		{ "OTEL_EXPORTER_OTLP_ENDPOINT=http://c:1/?q=1",
-		  "OTEL_EXPORTER_OTLP_ENDPOINT: base endpoint 'http://c:1/?...' cannot have a query" },
+		  "OTEL_EXPORTER_OTLP_ENDPOINT: base endpoint 'http://c:1/?...' cannot have a "
+		  "query" },
 		{ "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=gopher://c",
 		  "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: unsupported scheme 'gopher'" },
 		{ "OTLP_HTTP_ENDPOINT=http://", "OTLP_HTTP_ENDPOINT: 'http://' is not a valid" },
@@ -299,7 +305,8 @@ static void test_endpoint_bad_values(void **state)
 		  "none)" },
 		{ "OTEL_EXPORTER_OTLP_TIMEOUT=5s",
 		  "OTEL_EXPORTER_OTLP_TIMEOUT: '5s' is not a timeout in milliseconds" },
-		{ "OTEL_EXPORTER_OTLP_TIMEOUT=0", "OTEL_EXPORTER_OTLP_TIMEOUT: '0' is not a timeout" },
+		{ "OTEL_EXPORTER_OTLP_TIMEOUT=0",
+		  "OTEL_EXPORTER_OTLP_TIMEOUT: '0' is not a timeout" },
 		{ "OTEL_EXPORTER_OTLP_TIMEOUT=-5", "'-5' is not a timeout" },
 		{ "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=99999999999",
 		  "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '99999999999' is not a timeout" },
@@ -321,7 +328,8 @@ static void test_endpoint_bad_values(void **state)
 static void test_endpoint_hides_credentials(void **state)
 {
 	struct fixture *f = *state;
-	const char *const env[] = { "OTEL_EXPORTER_OTLP_ENDPOINT=http://user:s3cret@c:99999", NULL };
+	const char *const env[] = { "OTEL_EXPORTER_OTLP_ENDPOINT=http://user:s3cret@c:99999",
+				    NULL };
 	const char *const ok[] = { "OTEL_EXPORTER_OTLP_ENDPOINT=https://user:s3cret@c:4318", NULL };
 
 	expect_error(f, NULL, env, "'http://***@c:99999' is not a valid endpoint");
@@ -331,15 +339,19 @@ static void test_endpoint_hides_credentials(void **state)
 		struct endpoint_flags fl = { 0 };
 
 		fl.endpoint = "https://u:s3cret@c:1/otlp?api_key=t0ken";
-		expect_error(f, &fl, NULL, "--endpoint: base endpoint 'https://***@c:1/otlp?...' cannot have a query");
+		expect_error(
+			f, &fl, NULL,
+			"--endpoint: base endpoint 'https://***@c:1/otlp?...' cannot have a query");
 		assert_null(strstr(f->err.message, "s3cret"));
 		assert_null(strstr(f->err.message, "t0ken"));
 		fl.endpoint = "grpc://c:1/x#t0ken";
-		expect_error(f, &fl, NULL, "--endpoint: endpoint 'grpc://c:1/x#...' has a fragment");
+		expect_error(f, &fl, NULL,
+			     "--endpoint: endpoint 'grpc://c:1/x#...' has a fragment");
 		assert_null(strstr(f->err.message, "t0ken"));
 		fl.endpoint = "c:1?t0ken";
 		fl.protocol = "grpc";
-		expect_error(f, &fl, NULL, "--endpoint: grpc endpoint 'c:1?...' cannot have a path");
+		expect_error(f, &fl, NULL,
+			     "--endpoint: grpc endpoint 'c:1?...' cannot have a path");
 		assert_null(strstr(f->err.message, "t0ken"));
 		/* control characters are refused before the value is quoted anywhere */
 		fl.endpoint = "http://c:99999/\x1b[2J";
@@ -401,7 +413,8 @@ static void test_endpoint_header_errors(void **state)
 		     "OTEL_EXPORTER_OTLP_TRACES_HEADERS: bad percent-encoding in the value of "
 		     "'auth'");
 	assert_null(strstr(f->err.message, "s3cret"));
-	expect_error(f, NULL, bad_name, "OTEL_EXPORTER_OTLP_HEADERS: entry 1 has an invalid header");
+	expect_error(f, NULL, bad_name,
+		     "OTEL_EXPORTER_OTLP_HEADERS: entry 1 has an invalid header");
 	expect_error(f, NULL, ctl, "the value of 'a' has a control character");
 	fl.headers = no_colon;
 	fl.nheaders = 1;
@@ -659,8 +672,8 @@ static size_t put_bytes(uint8_t *p, uint32_t field, const void *b, size_t len)
 }
 
 /* google.rpc.Status{code, message, details: [Any{type, RetryInfo{delay}}]} */
-static size_t rpc_status(uint8_t *out, int code, const char *msg, const char *type,
-			 int64_t seconds, int32_t nanos)
+static size_t rpc_status(uint8_t *out, int code, const char *msg, const char *type, int64_t seconds,
+			 int32_t nanos)
 {
 	uint8_t dur[32], ri[40], any[160];
 	size_t n = 0, nd = 0, nr, na;
@@ -712,17 +725,21 @@ static void test_reply_rpc_status(void **state)
 	assert_int_equal(reply_rpc_status("\x12", 1, &code, msg, sizeof(msg), &delay), -1);
 	/* varints as read/wire.h reads them: no 11th byte, no bits past 64, no field 0 */
 	assert_int_equal(reply_rpc_status("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 12,
-					  &code, msg, sizeof(msg), &delay), -1);
-	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11,
-					  &code, msg, sizeof(msg), &delay), -1);
-	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11,
-					  &code, msg, sizeof(msg), &delay), 0);
+					  &code, msg, sizeof(msg), &delay),
+			 -1);
+	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 11, &code,
+					  msg, sizeof(msg), &delay),
+			 -1);
+	assert_int_equal(reply_rpc_status("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11, &code,
+					  msg, sizeof(msg), &delay),
+			 0);
 	assert_int_equal(code, -1);
 	assert_int_equal(reply_rpc_status("\x00\x01", 2, &code, msg, sizeof(msg), &delay), -1);
 	/* unknown fields of every wire type are skipped */
 	assert_int_equal(reply_rpc_status("\x21\x01\x02\x03\x04\x05\x06\x07\x08\x2d\x01\x02\x03"
 					  "\x04\x30\x05\x08\x07",
-					  18, &code, msg, sizeof(msg), &delay), 0);
+					  18, &code, msg, sizeof(msg), &delay),
+			 0);
 	assert_int_equal(code, 7);
 	/* a RetryInfo delay past what milliseconds hold is no delay */
 	n = rpc_status(buf, 8, "later", "type.googleapis.com/google.rpc.RetryInfo",
@@ -754,16 +771,20 @@ static void test_reply_export_protobuf(void **state)
 	tps.rejected_spans = 3;
 	tps.error_message = "3 spans too old";
 	tr.partial_success = &tps;
-	n = opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(&tr, buf);
-	assert_int_equal(reply_parse_export(OTELSIM_TRACES, false, buf, n, &rej, msg, sizeof(msg)), 0);
+	n = opentelemetry__proto__collector__trace__v1__export_trace_service_response__pack(&tr,
+											    buf);
+	assert_int_equal(reply_parse_export(OTELSIM_TRACES, false, buf, n, &rej, msg, sizeof(msg)),
+			 0);
 	assert_int_equal(rej, 3);
 	assert_string_equal(msg, "3 spans too old");
 
 	mps.rejected_data_points = 7;
 	mps.error_message = "";
 	mr.partial_success = &mps;
-	n = opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__pack(&mr, buf);
-	assert_int_equal(reply_parse_export(OTELSIM_METRICS, false, buf, n, &rej, msg, sizeof(msg)), 0);
+	n = opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__pack(
+		&mr, buf);
+	assert_int_equal(reply_parse_export(OTELSIM_METRICS, false, buf, n, &rej, msg, sizeof(msg)),
+			 0);
 	assert_int_equal(rej, 7);
 	assert_string_equal(msg, "");
 
@@ -771,12 +792,14 @@ static void test_reply_export_protobuf(void **state)
 	lps.error_message = "just a warning";
 	lr.partial_success = &lps;
 	n = opentelemetry__proto__collector__logs__v1__export_logs_service_response__pack(&lr, buf);
-	assert_int_equal(reply_parse_export(OTELSIM_LOGS, false, buf, n, &rej, msg, sizeof(msg)), 0);
+	assert_int_equal(reply_parse_export(OTELSIM_LOGS, false, buf, n, &rej, msg, sizeof(msg)),
+			 0);
 	assert_int_equal(rej, 0);
 	assert_string_equal(msg, "just a warning");
 
 	/* empty body: full success; garbage: unreadable */
-	assert_int_equal(reply_parse_export(OTELSIM_TRACES, false, "", 0, &rej, msg, sizeof(msg)), 0);
+	assert_int_equal(reply_parse_export(OTELSIM_TRACES, false, "", 0, &rej, msg, sizeof(msg)),
+			 0);
 	assert_int_equal(rej, 0);
 	assert_int_equal(reply_parse_export(OTELSIM_TRACES, false, "\x0a\x05\x08", 3, &rej, msg,
 					    sizeof(msg)),
@@ -795,16 +818,18 @@ static void test_reply_export_json(void **state)
 		{ OTELSIM_TRACES, "{}", 0, 0, "" },
 		{ OTELSIM_TRACES, "{\"partialSuccess\":{}}", 0, 0, "" },
 		{ OTELSIM_TRACES,
-		  "{\"partialSuccess\":{\"rejectedSpans\":\"12\",\"errorMessage\":\"too old\"}}", 0, 12,
-		  "too old" },
+		  "{\"partialSuccess\":{\"rejectedSpans\":\"12\",\"errorMessage\":\"too old\"}}", 0,
+		  12, "too old" },
 		{ OTELSIM_TRACES, "{\"partialSuccess\":{\"rejectedSpans\":5}}", 0, 5, "" },
-		{ OTELSIM_METRICS, "{\"partialSuccess\":{\"rejectedDataPoints\":\"2\"}}", 0, 2, "" },
+		{ OTELSIM_METRICS, "{\"partialSuccess\":{\"rejectedDataPoints\":\"2\"}}", 0, 2,
+		  "" },
 		{ OTELSIM_LOGS,
-		  "{\"partial_success\":{\"rejected_log_records\":4,\"error_message\":\"m\"}}", 0, 4,
-		  "m" },
+		  "{\"partial_success\":{\"rejected_log_records\":4,\"error_message\":\"m\"}}", 0,
+		  4, "m" },
 		{ OTELSIM_LOGS, "{\"partialSuccess\":{\"errorMessage\":\"warn only\"}}", 0, 0,
 		  "warn only" },
-		{ OTELSIM_LOGS, "{\"partialSuccess\":{\"rejectedSpans\":9}}", 0, 0, "" }, /* other signal */
+		{ OTELSIM_LOGS, "{\"partialSuccess\":{\"rejectedSpans\":9}}", 0, 0,
+		  "" }, /* other signal */
 		{ OTELSIM_TRACES, "{\"partialSuccess\":{\"rejectedSpans\":\"x\"}}", -1, 0, "" },
 		{ OTELSIM_TRACES, "{\"partialSuccess\":{\"rejectedSpans\":-1}}", -1, 0, "" },
 		{ OTELSIM_TRACES, "{\"partialSuccess\":{\"rejectedSpans\":1.5}}", -1, 0, "" },
@@ -840,7 +865,8 @@ static void test_reply_error_message(void **state)
 	reply_error_message("application/json; charset=utf-8",
 			    "{\"code\":3,\"message\":\"bad json\"}", 31, msg, sizeof(msg));
 	assert_string_equal(msg, "bad json");
-	reply_error_message("text/plain", "\nPayload \x1b[31mtoo large\xff\n", 25, msg, sizeof(msg));
+	reply_error_message("text/plain", "\nPayload \x1b[31mtoo large\xff\n", 25, msg,
+			    sizeof(msg));
 	assert_string_equal(msg, "Payload  [31mtoo large?");
 	/* a protobuf content type with a text body: the text */
 	reply_error_message("application/x-protobuf", "upstream gone", 13, msg, sizeof(msg));
@@ -1031,7 +1057,8 @@ static void test_sender_rejects_bad_config(void **state)
 	f->cfg.target[1].url = "ftp://x/";
 	assert_int_equal(sender_new(&f->cfg, on_done, NULL, &s, &f->err), OTELSIM_EUSAGE);
 	assert_null(s);
-	assert_string_equal(f->err.message, "metrics: endpoint URL must start with http:// or https://");
+	assert_string_equal(f->err.message,
+			    "metrics: endpoint URL must start with http:// or https://");
 	sender_config_init(&f->cfg);
 	f->cfg.concurrency = 5000;
 	assert_int_equal(sender_new(&f->cfg, on_done, NULL, &s, &f->err), OTELSIM_EUSAGE);

@@ -81,7 +81,12 @@ static int teardown(void **state)
 
 /* ---------------- builders ---------------- */
 
-#define NEW(T, init) ({ T *p_ = arena_alloc(&A, sizeof(T)); init(p_); p_; })
+#define NEW(T, init)                                \
+	({                                          \
+		T *p_ = arena_alloc(&A, sizeof(T)); \
+		init(p_);                           \
+		p_;                                 \
+	})
 #define NEWV(T, n) ((T **)arena_zalloc(&A, sizeof(T *) * (size_t)((n) ? (n) : 1)))
 
 static ProtobufCBinaryData make_id(uint64_t v, size_t n)
@@ -182,14 +187,16 @@ static TracesData *make_traces(size_t nres, size_t nscope, size_t nspan, uint64_
 	td->n_resource_spans = nres;
 	td->resource_spans = NEWV(ResourceSpans, nres);
 	for (size_t r = 0; r < nres; r++) {
-		ResourceSpans *rs = NEW(ResourceSpans, opentelemetry__proto__trace__v1__resource_spans__init);
+		ResourceSpans *rs = NEW(ResourceSpans,
+					opentelemetry__proto__trace__v1__resource_spans__init);
 
 		rs->resource = make_resource(r % 2 ? "cart" : "checkout");
 		rs->schema_url = arena_strdup(&A, "https://opentelemetry.io/schemas/1.26.0");
 		rs->n_scope_spans = nscope;
 		rs->scope_spans = NEWV(ScopeSpans, nscope);
 		for (size_t c = 0; c < nscope; c++) {
-			ScopeSpans *ss = NEW(ScopeSpans, opentelemetry__proto__trace__v1__scope_spans__init);
+			ScopeSpans *ss = NEW(ScopeSpans,
+					     opentelemetry__proto__trace__v1__scope_spans__init);
 
 			ss->scope = make_scope(c % 2 ? "db" : "http");
 			ss->n_spans = nspan;
@@ -229,10 +236,13 @@ static Metric *make_metric(const char *name, int type)
 		g->n_data_points = 2;
 		g->data_points = NEWV(NumberDataPoint, 2);
 		for (int i = 0; i < 2; i++) {
-			NumberDataPoint *p = NEW(NumberDataPoint, opentelemetry__proto__metrics__v1__number_data_point__init);
+			NumberDataPoint *p = NEW(
+				NumberDataPoint,
+				opentelemetry__proto__metrics__v1__number_data_point__init);
 
 			p->time_unix_nano = T0 + 100 + (uint64_t)i;
-			p->value_case = OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_DOUBLE;
+			p->value_case =
+				OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_DOUBLE;
 			p->as_double = 0.5 + i;
 			p->n_attributes = 1;
 			p->attributes = NEWV(KeyValue, 1);
@@ -248,7 +258,9 @@ static Metric *make_metric(const char *name, int type)
 	}
 	case 7: {
 		Sum *s = NEW(Sum, opentelemetry__proto__metrics__v1__sum__init);
-		NumberDataPoint *p = NEW(NumberDataPoint, opentelemetry__proto__metrics__v1__number_data_point__init);
+		NumberDataPoint *p = NEW(
+			NumberDataPoint,
+			opentelemetry__proto__metrics__v1__number_data_point__init);
 
 		p->start_time_unix_nano = T0;
 		p->time_unix_nano = T0 + 60000000000ULL;
@@ -265,7 +277,9 @@ static Metric *make_metric(const char *name, int type)
 	}
 	case 9: {
 		Histogram *h = NEW(Histogram, opentelemetry__proto__metrics__v1__histogram__init);
-		HistogramDataPoint *p = NEW(HistogramDataPoint, opentelemetry__proto__metrics__v1__histogram_data_point__init);
+		HistogramDataPoint *p = NEW(
+			HistogramDataPoint,
+			opentelemetry__proto__metrics__v1__histogram_data_point__init);
 		static uint64_t counts[] = { 1, 0, 5 };
 		static double bounds[] = { 0.1, 2.5 };
 
@@ -294,9 +308,15 @@ static Metric *make_metric(const char *name, int type)
 		break;
 	}
 	case 10: {
-		ExpHistogram *h = NEW(ExpHistogram, opentelemetry__proto__metrics__v1__exponential_histogram__init);
-		ExpHistogramDataPoint *p = NEW(ExpHistogramDataPoint, opentelemetry__proto__metrics__v1__exponential_histogram_data_point__init);
-		Buckets *pos = NEW(Buckets, opentelemetry__proto__metrics__v1__exponential_histogram_data_point__buckets__init);
+		ExpHistogram *h = NEW(
+			ExpHistogram,
+			opentelemetry__proto__metrics__v1__exponential_histogram__init);
+		ExpHistogramDataPoint *p = NEW(
+			ExpHistogramDataPoint,
+			opentelemetry__proto__metrics__v1__exponential_histogram_data_point__init);
+		Buckets *pos = NEW(
+			Buckets,
+			opentelemetry__proto__metrics__v1__exponential_histogram_data_point__buckets__init);
 		static uint64_t bc[] = { 3, 300, 1ULL << 40 };
 
 		pos->offset = -2;
@@ -309,7 +329,8 @@ static Metric *make_metric(const char *name, int type)
 		p->zero_count = 1;
 		p->zero_threshold = 1e-9;
 		p->positive = pos;
-		p->_sum_case = OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___SUM_SUM;
+		p->_sum_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___SUM_SUM;
 		p->sum = NAN;
 		p->n_exemplars = 1;
 		p->exemplars = NEWV(Exemplar, 1);
@@ -318,13 +339,16 @@ static Metric *make_metric(const char *name, int type)
 		h->data_points = NEWV(ExpHistogramDataPoint, 1);
 		h->data_points[0] = p;
 		h->aggregation_temporality = 2;
-		m->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM;
+		m->data_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM;
 		m->exponential_histogram = h;
 		break;
 	}
 	case 11: {
 		Summary *s = NEW(Summary, opentelemetry__proto__metrics__v1__summary__init);
-		SummaryDataPoint *p = NEW(SummaryDataPoint, opentelemetry__proto__metrics__v1__summary_data_point__init);
+		SummaryDataPoint *p = NEW(
+			SummaryDataPoint,
+			opentelemetry__proto__metrics__v1__summary_data_point__init);
 
 		p->start_time_unix_nano = 0; /* zero stays zero */
 		p->time_unix_nano = T0 + 11;
@@ -333,7 +357,9 @@ static Metric *make_metric(const char *name, int type)
 		p->n_quantile_values = 2;
 		p->quantile_values = NEWV(ValueAtQuantile, 2);
 		for (int i = 0; i < 2; i++) {
-			ValueAtQuantile *q = NEW(ValueAtQuantile, opentelemetry__proto__metrics__v1__summary_data_point__value_at_quantile__init);
+			ValueAtQuantile *q = NEW(
+				ValueAtQuantile,
+				opentelemetry__proto__metrics__v1__summary_data_point__value_at_quantile__init);
 
 			q->quantile = i ? 0.99 : 0.5;
 			q->value = i ? 12.75 : -0.0;
@@ -356,8 +382,10 @@ static Metric *make_metric(const char *name, int type)
 static MetricsData *make_metrics(void)
 {
 	MetricsData *md = NEW(MetricsData, opentelemetry__proto__metrics__v1__metrics_data__init);
-	ResourceMetrics *rm = NEW(ResourceMetrics, opentelemetry__proto__metrics__v1__resource_metrics__init);
-	ScopeMetrics *sm = NEW(ScopeMetrics, opentelemetry__proto__metrics__v1__scope_metrics__init);
+	ResourceMetrics *rm = NEW(ResourceMetrics,
+				  opentelemetry__proto__metrics__v1__resource_metrics__init);
+	ScopeMetrics *sm = NEW(ScopeMetrics,
+			       opentelemetry__proto__metrics__v1__scope_metrics__init);
 	static const int types[] = { 5, 7, 9, 10, 11, 0 };
 
 	sm->scope = make_scope("meter");
@@ -727,9 +755,11 @@ static const char STRICT_SPAN[] =
 static const char LENIENT_SPAN[] =
 	"{\n"
 	"  \"resource_spans\": [{\n"
-	"    \"resource\": {\"attributes\": [{\"key\": \"service.name\", \"value\": {\"string_value\": \"svc\"}}]},\n"
+	"    \"resource\": {\"attributes\": [{\"key\": \"service.name\", \"value\": "
+	"{\"string_value\": \"svc\"}}]},\n"
 	"    \"scope_spans\": [{\n"
-	"      \"scope\": {\"name\": \"lib\", \"version\": \"1.0\", \"x-unknown\": [1, 2, {\"a\": null}]},\n"
+	"      \"scope\": {\"name\": \"lib\", \"version\": \"1.0\", \"x-unknown\": [1, 2, {\"a\": "
+	"null}]},\n"
 	"      \"spans\": [{\n"
 	"        \"trace_id\": \"0102030405060708090A0B0C0D0E0F10\",\n"
 	"        \"span_id\": \"a1a2a3a4a5a6a7a8\",\n"
@@ -737,7 +767,8 @@ static const char LENIENT_SPAN[] =
 	"        \"name\": \"GET /\", \"kind\": \"SPAN_KIND_SERVER\",\n"
 	"        \"start_time_unix_nano\": 1767225600123456789,\n"
 	"        \"endTimeUnixNano\": 1.767225600124456789e18,\n"
-	"        \"attributes\": [{\"key\": \"http.method\", \"value\": {\"stringValue\": \"GET\"}}],\n"
+	"        \"attributes\": [{\"key\": \"http.method\", \"value\": {\"stringValue\": "
+	"\"GET\"}}],\n"
 	"        \"status\": {\"code\": \"STATUS_CODE_ERROR\", \"message\": \"boom\"},\n"
 	"        \"droppedEventsCount\": null,\n"
 	"        \"unknownField\": {\"deep\": [true, false, null, \"\\u00e9\\ud83d\\ude00\"]}\n"
@@ -765,7 +796,8 @@ static void test_json_strict_and_lenient(void **state)
 	assert_int_equal(sig, OTELSIM_TRACES);
 	/* the exact nanoseconds survived */
 	{
-		TracesData *td = (TracesData *)protobuf_c_message_unpack(d, NULL, b.len, (uint8_t *)b.buf);
+		TracesData *td = (TracesData *)protobuf_c_message_unpack(d, NULL, b.len,
+									 (uint8_t *)b.buf);
 
 		assert_non_null(td);
 		assert_true(td->resource_spans[0]->scope_spans[0]->spans[0]->start_time_unix_nano ==
@@ -784,7 +816,8 @@ static void roundtrip(const void *msg)
 	struct otelsim_error err;
 
 	pack(msg, &pb);
-	assert_int_equal(otlpjson_from_protobuf(m->descriptor, (uint8_t *)pb.buf, pb.len, &js, &err), 0);
+	assert_int_equal(
+		otlpjson_from_protobuf(m->descriptor, (uint8_t *)pb.buf, pb.len, &js, &err), 0);
 	if (otlpjson_to_protobuf(m->descriptor, js.buf, js.len, &back, &err))
 		fail_msg("%d:%d: %s in %s", err.line, err.column, err.message, js.buf);
 	assert_int_equal(back.len, pb.len);
@@ -806,13 +839,16 @@ static void test_json_roundtrips_every_type(void **state)
 	/* the strict form's details */
 	pack(make_metrics(), &pb);
 	assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_METRICS),
-						(uint8_t *)pb.buf, pb.len, &js, &err), 0);
+						(uint8_t *)pb.buf, pb.len, &js, &err),
+			 0);
 	assert_non_null(strstr(js.buf, "\"asInt\":\"-9007199254740993\""));
 	assert_non_null(strstr(js.buf, "\"sum\":0,")); /* a set optional zero is written */
 	assert_non_null(strstr(js.buf, "\"sum\":\"NaN\""));
 	assert_non_null(strstr(js.buf, "\"sum\":\"Infinity\""));
 	/* -0 is a default value to protobuf-c's packer too: omitted both ways */
-	assert_non_null(strstr(js.buf, "\"quantileValues\":[{\"quantile\":0.5},{\"quantile\":0.99,\"value\":12.75}]"));
+	assert_non_null(strstr(
+		js.buf,
+		"\"quantileValues\":[{\"quantile\":0.5},{\"quantile\":0.99,\"value\":12.75}]"));
 	assert_non_null(strstr(js.buf, "\"bucketCounts\":[\"3\",\"300\",\"1099511627776\"]"));
 	assert_non_null(strstr(js.buf, "\"isMonotonic\":true"));
 	assert_non_null(strstr(js.buf, "\"aggregationTemporality\":2"));
@@ -823,7 +859,8 @@ static void test_json_roundtrips_every_type(void **state)
 	strbuf_reset(&js);
 	pack(make_logs(3), &pb);
 	assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_LOGS),
-						(uint8_t *)pb.buf, pb.len, &js, &err), 0);
+						(uint8_t *)pb.buf, pb.len, &js, &err),
+			 0);
 	assert_non_null(strstr(js.buf, "\"stringValue\":\"line 0 \\\"quoted\\\"\\n\\u0001\""));
 	assert_non_null(strstr(js.buf, "\"eventName\":\"deploy\""));
 	assert_non_null(strstr(js.buf, "{\"timeUnixNano\":\"1767225600123456789\","
@@ -842,20 +879,24 @@ static void test_json_errors_have_positions(void **state)
 	} cases[] = {
 		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"abc\"}]}]}]}", 1,
 		  55, "'trace_id' must be 32 hex digits" },
-		{ "{\"resourceSpans\":\n  [{\"resource\": 5}]}", 2, 17, "'resource' must be an object" },
-		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"1.5\"}]}]}]}",
+		{ "{\"resourceSpans\":\n  [{\"resource\": 5}]}", 2, 17,
+		  "'resource' must be an object" },
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"1.5\"}"
+		  "]}]}]}",
 		  1, 65, "'start_time_unix_nano' must be an integer" },
-		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"kind\":\"SPAN_KIND_NOPE\"}]}]}]}",
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"kind\":\"SPAN_KIND_NOPE\"}]}"
+		  "]}]}",
 		  1, 52, "'kind' has an unknown enum name" },
 		{ "{\"resourceSpans\":[}", 1, 19, "unexpected character '}'" },
 		{ "{\"resourceSpans\":[]} x", 1, 22, "unexpected text after the JSON value" },
-		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"\\ud800\"}]}]}]}", 1, 53,
-		  "unpaired surrogate" },
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"\\ud800\"}]}]}]}",
+		  1, 53, "unpaired surrogate" },
 		/* a bad id is quoted, unless it holds what a terminal would act on */
-		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"xyz\"}]}]}]}", 1, 54,
-		  "'span_id' must be 16 hex digits, got 'xyz'" },
-		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"\\u001b[2J\"}]}]}]}", 1,
-		  54, "'span_id' must be 16 hex digits" },
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"xyz\"}]}]}]}", 1,
+		  54, "'span_id' must be 16 hex digits, got 'xyz'" },
+		{ "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"\\u001b[2J\"}]}]}"
+		  "]}",
+		  1, 54, "'span_id' must be 16 hex digits" },
 	};
 	const ProtobufCMessageDescriptor *d = otlpjson_descriptor(OTELSIM_TRACES);
 
@@ -864,8 +905,9 @@ static void test_json_errors_have_positions(void **state)
 		struct strbuf out = STRBUF_INIT;
 		struct otelsim_error err;
 
-		assert_int_equal(otlpjson_to_protobuf(d, cases[i].text, strlen(cases[i].text), &out, &err),
-				 OTELSIM_EINPUT);
+		assert_int_equal(
+			otlpjson_to_protobuf(d, cases[i].text, strlen(cases[i].text), &out, &err),
+			OTELSIM_EINPUT);
 		if (!strstr(err.message, cases[i].msg) || err.line != cases[i].line ||
 		    err.column != cases[i].col || strchr(err.message, 0x1b))
 			fail_msg("case %zu: got %d:%d %s", i, err.line, err.column, err.message);
@@ -911,7 +953,9 @@ static void test_json_files_through_reader(void **state)
 	got_release(&g);
 	/* an error on line 6 of the pretty-printed record */
 	strbuf_reset(&lines);
-	strbuf_addstr(&lines, "{\"resourceLogs\":[]}\n{\n \"resourceLogs\": [\n  {\n   \"scopeLogs\": [{\"logRecords\": [\n    {\"timeUnixNano\": \"x\"}]}]}]}\n");
+	strbuf_addstr(&lines,
+		      "{\"resourceLogs\":[]}\n{\n \"resourceLogs\": [\n  {\n   \"scopeLogs\": "
+		      "[{\"logRecords\": [\n    {\"timeUnixNano\": \"x\"}]}]}]}\n");
 	write_file(tmp_path("bad.json"), lines.buf, lines.len);
 	assert_int_equal(read_all(tmp_path("bad.json"), 0, true, &g, &err), OTELSIM_EINPUT);
 	assert_int_equal(g.n, 1);
@@ -940,7 +984,8 @@ static void test_time_shift_keeps_intervals(void **state)
 	pack(orig, &pb);
 	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)pb.buf, pb.len, &x, &st, &err), 0);
 	assert_int_equal(st.items, 6);
-	TracesData *td = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES), NULL, pb.len, (uint8_t *)pb.buf);
+	TracesData *td = (TracesData *)protobuf_c_message_unpack(
+		otlpjson_descriptor(OTELSIM_TRACES), NULL, pb.len, (uint8_t *)pb.buf);
 
 	assert_non_null(td);
 	for (size_t i = 0; i < 6; i++) {
@@ -964,23 +1009,28 @@ static void test_time_shift_keeps_intervals(void **state)
 	x.shift_ns = 1000000007;
 	pack(mo, &pb);
 	st = (struct xform_stats)XFORM_STATS_INIT;
-	assert_int_equal(xform_record(OTELSIM_METRICS, (uint8_t *)pb.buf, pb.len, &x, &st, &err), 0);
+	assert_int_equal(xform_record(OTELSIM_METRICS, (uint8_t *)pb.buf, pb.len, &x, &st, &err),
+			 0);
 	assert_int_equal(st.items, 6);
-	MetricsData *md = (MetricsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_METRICS), NULL, pb.len, (uint8_t *)pb.buf);
+	MetricsData *md = (MetricsData *)protobuf_c_message_unpack(
+		otlpjson_descriptor(OTELSIM_METRICS), NULL, pb.len, (uint8_t *)pb.buf);
 	ScopeMetrics *a = mo->resource_metrics[0]->scope_metrics[0];
 	ScopeMetrics *b = md->resource_metrics[0]->scope_metrics[0];
 
 	assert_true(b->metrics[0]->gauge->data_points[1]->time_unix_nano ==
 		    a->metrics[0]->gauge->data_points[1]->time_unix_nano + 1000000007);
 	assert_true(b->metrics[0]->gauge->data_points[1]->exemplars[0]->time_unix_nano ==
-		    a->metrics[0]->gauge->data_points[1]->exemplars[0]->time_unix_nano + 1000000007);
+		    a->metrics[0]->gauge->data_points[1]->exemplars[0]->time_unix_nano +
+			    1000000007);
 	assert_true(b->metrics[1]->sum->data_points[0]->start_time_unix_nano == T0 + 1000000007);
 	assert_true(b->metrics[2]->histogram->data_points[0]->exemplars[0]->time_unix_nano ==
 		    T0 + 2003 + 1000000007);
 	assert_true(b->metrics[3]->exponential_histogram->data_points[0]->time_unix_nano ==
 		    T0 + 9 + 1000000007);
-	assert_true(b->metrics[3]->exponential_histogram->data_points[0]->exemplars[0]->time_unix_nano ==
-		    T0 + 3003 + 1000000007);
+	assert_true(b->metrics[3]
+			    ->exponential_histogram->data_points[0]
+			    ->exemplars[0]
+			    ->time_unix_nano == T0 + 3003 + 1000000007);
 	assert_true(b->metrics[4]->summary->data_points[0]->start_time_unix_nano == 0);
 	assert_true(b->metrics[4]->summary->data_points[0]->time_unix_nano == T0 + 11 + 1000000007);
 	protobuf_c_message_free_unpacked(&md->base, NULL);
@@ -991,13 +1041,15 @@ static void test_time_shift_keeps_intervals(void **state)
 	pack(lo, &pb);
 	st = (struct xform_stats)XFORM_STATS_INIT;
 	assert_int_equal(xform_record(OTELSIM_LOGS, (uint8_t *)pb.buf, pb.len, &x, &st, &err), 0);
-	LogsData *ld = (LogsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_LOGS), NULL, pb.len, (uint8_t *)pb.buf);
+	LogsData *ld = (LogsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_LOGS),
+							     NULL, pb.len, (uint8_t *)pb.buf);
 
 	for (size_t i = 0; i < 3; i++) {
 		LogRecord *o = lo->resource_logs[0]->scope_logs[0]->log_records[i];
 		LogRecord *n = ld->resource_logs[0]->scope_logs[0]->log_records[i];
 
-		assert_true(n->time_unix_nano == (o->time_unix_nano ? o->time_unix_nano + 1000000007 : 0));
+		assert_true(n->time_unix_nano ==
+			    (o->time_unix_nano ? o->time_unix_nano + 1000000007 : 0));
 		assert_true(n->observed_time_unix_nano == o->observed_time_unix_nano + 1000000007);
 	}
 	protobuf_c_message_free_unpacked(&ld->base, NULL);
@@ -1032,14 +1084,20 @@ static void test_new_ids_consistent(void **state)
 	pack(make_traces(1, 1, 6, 6), &t2);
 	pack(make_logs(6), &l);
 	pack(make_metrics(), &m);
-	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)t1.buf, t1.len, &x1, &st, &err), 0);
-	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)t2.buf, t2.len, &x1, &st, &err), 0);
+	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)t1.buf, t1.len, &x1, &st, &err),
+			 0);
+	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)t2.buf, t2.len, &x1, &st, &err),
+			 0);
 	assert_int_equal(xform_record(OTELSIM_LOGS, (uint8_t *)l.buf, l.len, &x1, &st, &err), 0);
 	assert_int_equal(xform_record(OTELSIM_METRICS, (uint8_t *)m.buf, m.len, &x1, &st, &err), 0);
-	TracesData *a = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES), NULL, t1.len, (uint8_t *)t1.buf);
-	TracesData *b = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES), NULL, t2.len, (uint8_t *)t2.buf);
-	LogsData *ld = (LogsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_LOGS), NULL, l.len, (uint8_t *)l.buf);
-	MetricsData *md = (MetricsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_METRICS), NULL, m.len, (uint8_t *)m.buf);
+	TracesData *a = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES),
+								NULL, t1.len, (uint8_t *)t1.buf);
+	TracesData *b = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES),
+								NULL, t2.len, (uint8_t *)t2.buf);
+	LogsData *ld = (LogsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_LOGS),
+							     NULL, l.len, (uint8_t *)l.buf);
+	MetricsData *md = (MetricsData *)protobuf_c_message_unpack(
+		otlpjson_descriptor(OTELSIM_METRICS), NULL, m.len, (uint8_t *)m.buf);
 	Span **sa = a->resource_spans[0]->scope_spans[0]->spans;
 	Span **sb = b->resource_spans[0]->scope_spans[0]->spans;
 	LogRecord **lr = ld->resource_logs[0]->scope_logs[0]->log_records;
@@ -1071,12 +1129,16 @@ static void test_new_ids_consistent(void **state)
 			  sa[3]->span_id));
 	/* another pass: different ids again */
 	pack(make_traces(1, 1, 6, 0), &t1);
-	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)t1.buf, t1.len, &x2, &st, &err), 0);
-	TracesData *c = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES), NULL, t1.len, (uint8_t *)t1.buf);
+	assert_int_equal(xform_record(OTELSIM_TRACES, (uint8_t *)t1.buf, t1.len, &x2, &st, &err),
+			 0);
+	TracesData *c = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES),
+								NULL, t1.len, (uint8_t *)t1.buf);
 
 	for (int k = 0; k < 6; k++) {
-		assert_false(id_eq(c->resource_spans[0]->scope_spans[0]->spans[k]->span_id, sa[k]->span_id));
-		assert_false(id_eq(c->resource_spans[0]->scope_spans[0]->spans[k]->trace_id, sa[k]->trace_id));
+		assert_false(id_eq(c->resource_spans[0]->scope_spans[0]->spans[k]->span_id,
+				   sa[k]->span_id));
+		assert_false(id_eq(c->resource_spans[0]->scope_spans[0]->spans[k]->trace_id,
+				   sa[k]->trace_id));
 	}
 	/* zero ids stay zero; the permutation never gives zero */
 	memset(id, 0, 16);
@@ -1111,7 +1173,8 @@ struct flat {
 
 static void flatten_traces(const uint8_t *p, size_t len, struct flat *f)
 {
-	TracesData *td = (TracesData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_TRACES), NULL, len, p);
+	TracesData *td = (TracesData *)protobuf_c_message_unpack(
+		otlpjson_descriptor(OTELSIM_TRACES), NULL, len, p);
 
 	assert_non_null(td);
 	for (size_t r = 0; r < td->n_resource_spans; r++) {
@@ -1126,7 +1189,8 @@ static void flatten_traces(const uint8_t *p, size_t len, struct flat *f)
 			for (size_t i = 0; i < ss->n_spans; i++) {
 				assert_true(f->n < 512);
 				snprintf(f->names[f->n], 16, "%s", ss->spans[i]->name);
-				snprintf(f->res[f->n], 16, "%s", rs->resource->attributes[0]->value->string_value);
+				snprintf(f->res[f->n], 16, "%s",
+					 rs->resource->attributes[0]->value->string_value);
 				snprintf(f->scope[f->n], 16, "%s", ss->scope->name);
 				f->n++;
 			}
@@ -1149,14 +1213,17 @@ static void split_all(const struct strbuf *recs, size_t nrec, size_t max_bytes, 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i <= nrec; i++) {
 		if (i < nrec)
-			assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)recs[i].buf, recs[i].len, i, 0, NULL, &st, &err), 0);
+			assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)recs[i].buf,
+						   recs[i].len, i, 0, NULL, &st, &err),
+					 0);
 		while (i < nrec ? split_ready(s) : split_pending(s) > 0) {
 			assert_int_equal(split_peek(s, 0, 0, &req), 0);
 			assert_true(req.len <= max_bytes || req.oversize);
 			if (max_items)
 				assert_true(req.items <= max_items);
 			/* positions only move forward */
-			assert_true(req.end_record > last_rec || (req.end_record == last_rec && req.end_leaf > last_leaf));
+			assert_true(req.end_record > last_rec ||
+				    (req.end_record == last_rec && req.end_leaf > last_leaf));
 			last_rec = req.end_record;
 			last_leaf = req.end_leaf;
 			flatten_traces(req.body, req.len, out);
@@ -1176,9 +1243,9 @@ static void test_split_by_items_and_bytes(void **state)
 	size_t nreq, n;
 
 	(void)state;
-	pack(make_traces(2, 2, 5, 0), &recs[0]);   /* 20 spans */
-	pack(make_traces(1, 1, 1, 20), &recs[1]);  /* 1 */
-	pack(make_traces(3, 1, 4, 21), &recs[2]);  /* 12 */
+	pack(make_traces(2, 2, 5, 0), &recs[0]);  /* 20 spans */
+	pack(make_traces(1, 1, 1, 20), &recs[1]); /* 1 */
+	pack(make_traces(3, 1, 4, 21), &recs[2]); /* 12 */
 	memset(&whole, 0, sizeof(whole));
 	for (int i = 0; i < 3; i++)
 		flatten_traces((uint8_t *)recs[i].buf, recs[i].len, &whole);
@@ -1192,7 +1259,9 @@ static void test_split_by_items_and_bytes(void **state)
 		struct strbuf cat = STRBUF_INIT;
 
 		for (int i = 0; i < 3; i++) {
-			assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)recs[i].buf, recs[i].len, (uint64_t)i, 0, NULL, &st, NULL), 0);
+			assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)recs[i].buf,
+						   recs[i].len, (uint64_t)i, 0, NULL, &st, NULL),
+					 0);
 			strbuf_add(&cat, recs[i].buf, recs[i].len);
 		}
 		assert_false(split_ready(s));
@@ -1209,7 +1278,9 @@ static void test_split_by_items_and_bytes(void **state)
 	static const struct {
 		size_t bytes;
 		uint64_t items;
-	} limits[] = { { 0, 1 }, { 0, 3 }, { 0, 7 }, { 1500, 0 }, { 600, 4 }, { 400, 0 }, { 100, 0 } };
+	} limits[] = {
+		{ 0, 1 }, { 0, 3 }, { 0, 7 }, { 1500, 0 }, { 600, 4 }, { 400, 0 }, { 100, 0 }
+	};
 
 	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
 		split_all(recs, 3, limits[k].bytes ? limits[k].bytes : SPLIT_MAX_BYTES_DEFAULT,
@@ -1244,11 +1315,14 @@ static void test_split_metrics_points_and_skip(void **state)
 	(void)state;
 	pack(make_metrics(), &rec);
 	/* 7 leaves: 6 points and the metric without data; skip the first two */
-	assert_int_equal(split_add(s, OTELSIM_METRICS, (uint8_t *)rec.buf, rec.len, 0, 2, NULL, &st, &err), 0);
+	assert_int_equal(
+		split_add(s, OTELSIM_METRICS, (uint8_t *)rec.buf, rec.len, 0, 2, NULL, &st, &err),
+		0);
 	assert_int_equal(split_pending(s), 5);
 	while (split_pending(s) > 0) {
 		assert_int_equal(split_peek(s, 0, 0, &req), 0);
-		MetricsData *md = (MetricsData *)protobuf_c_message_unpack(otlpjson_descriptor(OTELSIM_METRICS), NULL, req.len, req.body);
+		MetricsData *md = (MetricsData *)protobuf_c_message_unpack(
+			otlpjson_descriptor(OTELSIM_METRICS), NULL, req.len, req.body);
 
 		assert_non_null(md);
 		assert_int_equal(md->n_resource_metrics, 1);
@@ -1292,10 +1366,12 @@ static void test_split_drops_empty_envelopes(void **state)
 	struct flat f;
 
 	(void)state;
-	td->resource_spans[0]->n_scope_spans = 0;          /* resource with no scopes */
+	td->resource_spans[0]->n_scope_spans = 0;           /* resource with no scopes */
 	td->resource_spans[1]->scope_spans[0]->n_spans = 0; /* scope with no spans */
 	pack(td, &rec);
-	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, NULL), 0);
+	assert_int_equal(
+		split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, NULL),
+		0);
 	assert_int_equal(split_peek(s, 0, 0, &req), 0);
 	assert_int_equal(req.items, 6);
 	memset(&f, 0, sizeof(f));
@@ -1306,7 +1382,9 @@ static void test_split_drops_empty_envelopes(void **state)
 	/* max_leaves halves a request */
 	s = split_new(&cfg);
 	pack(make_traces(1, 1, 8, 0), &rec);
-	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 7, 0, NULL, &st, NULL), 0);
+	assert_int_equal(
+		split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 7, 0, NULL, &st, NULL),
+		0);
 	assert_int_equal(split_peek(s, 3, 0, &req), 0);
 	assert_int_equal(req.items, 3);
 	assert_int_equal(req.end_record, 7);
@@ -1341,7 +1419,7 @@ static void test_split_scattered_envelopes(void **state)
 	struct otelsim_error err;
 
 	(void)state;
-	put_ld(&span, 5, "a", 1);         /* Span{name: "a"} */
+	put_ld(&span, 5, "a", 1);           /* Span{name: "a"} */
 	put_ld(&ss, 2, span.buf, span.len); /* ScopeSpans{spans: [span]} */
 	/* ScopeSpans{span, schema_url y1, span, schema_url y2}: 12-byte fields */
 	put_ld(&ss3, 2, span.buf, span.len);
@@ -1356,7 +1434,9 @@ static void test_split_scattered_envelopes(void **state)
 	put_ld(&rs, 2, ss3.buf, ss3.len);
 	put_ld(&rs, 3, "x3-----3", 8);
 	put_ld(&rec, 1, rs.buf, rs.len);
-	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, &err), 0);
+	assert_int_equal(
+		split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, &err),
+		0);
 	assert_int_equal(split_pending(s), 4);
 	assert_int_equal(split_peek(s, 0, 0, &req), 0);
 	assert_int_equal(req.items, 4);
@@ -1399,7 +1479,9 @@ static void test_split_time_window(void **state)
 	(void)state;
 	/* spans start 1000 ns apart: a 2500 ns window holds 3 of them */
 	pack(make_traces(1, 1, 9, 0), &rec);
-	assert_int_equal(split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, NULL), 0);
+	assert_int_equal(
+		split_add(s, OTELSIM_TRACES, (uint8_t *)rec.buf, rec.len, 0, 0, NULL, &st, NULL),
+		0);
 	while (split_pending(s) > 0) {
 		assert_int_equal(split_peek(s, 0, 2500, &req), 0);
 		assert_int_equal(req.items, 3);
@@ -1497,7 +1579,6 @@ static void test_manifest(void **state)
 	assert_string_equal(err.file, path);
 }
 
-
 /* ---------------- otelsim's own encoders, cross-checked ---------------- */
 
 struct rendered {
@@ -1554,14 +1635,16 @@ static void test_otelsim_json_encoder_agrees(void **state)
 		assert_non_null(nl);
 		/* our JSON of otelsim's protobuf is otelsim's JSON, byte for byte */
 		strbuf_reset(&conv);
-		assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_TRACES), p + 4, len,
-							&conv, &err), 0);
+		assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_TRACES), p + 4,
+							len, &conv, &err),
+				 0);
 		assert_int_equal(conv.len, (size_t)(nl - line));
 		assert_memory_equal(conv.buf, line, conv.len);
 		/* and otelsim's JSON read back is otelsim's protobuf */
 		strbuf_reset(&conv);
 		assert_int_equal(otlpjson_to_protobuf(otlpjson_descriptor(OTELSIM_TRACES), line,
-						      (size_t)(nl - line), &conv, &err), 0);
+						      (size_t)(nl - line), &conv, &err),
+				 0);
 		assert_int_equal(conv.len, len);
 		assert_memory_equal(conv.buf, p + 4, len);
 		off += 4 + len;
@@ -1589,7 +1672,8 @@ static void test_expand_dirs(void **state)
 	snprintf(sub, sizeof(sub), "%s/b", d);
 	mkdir(sub, 0755);
 	static const char *const files[] = { "traces.binpb", "metrics.jsonl.gz", "manifest.json",
-					     "notes.txt", ".hidden.binpb", "b/logs.pb.zst", "a.json" };
+					     "notes.txt",    ".hidden.binpb",    "b/logs.pb.zst",
+					     "a.json" };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char p[800];
@@ -1634,7 +1718,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_time_shift_keeps_intervals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_ids_consistent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_by_items_and_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_split_metrics_points_and_skip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_metrics_points_and_skip, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_split_drops_empty_envelopes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_scattered_envelopes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_time_window, setup, teardown),

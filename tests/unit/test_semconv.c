@@ -58,10 +58,9 @@ static void assert_buckets(const struct sc_metric *m, const double *want, size_t
 				 want[i]);
 }
 
-static void assert_counts(const struct sc_counts *c, size_t files, size_t groups,
-			  size_t attributes, size_t enums, size_t members_, size_t metrics,
-			  size_t spans, size_t events, size_t deprecated, size_t refs,
-			  size_t warnings)
+static void assert_counts(const struct sc_counts *c, size_t files, size_t groups, size_t attributes,
+			  size_t enums, size_t members_, size_t metrics, size_t spans,
+			  size_t events, size_t deprecated, size_t refs, size_t warnings)
 {
 	assert_int_equal(c->files, files);
 	assert_int_equal(c->groups, groups);
@@ -152,7 +151,7 @@ static void test_registry_enums(void **state)
 	assert_int_equal(a->type, SC_ENUM);
 	assert_int_equal(a->enum_value_type, SC_STRING);
 	assert_string_equal(members(a), "get=GET,fetch=FETCH(d),other=_OTHER");
-	assert_false(a->closed);  /* upstream enums are open */
+	assert_false(a->closed); /* upstream enums are open */
 
 	a = attr(sc, "test.code");
 	assert_int_equal(a->enum_value_type, SC_INT);
@@ -163,16 +162,16 @@ static void test_registry_enums(void **state)
 	assert_int_equal(a->enum_value_type, SC_DOUBLE);
 	assert_string_equal(members(a), "half=0.5,one=1");
 
-	a = attr(sc, "test.closed");  /* annotations: {otelsim: {closed: true}} */
+	a = attr(sc, "test.closed"); /* annotations: {otelsim: {closed: true}} */
 	assert_true(a->closed);
 	assert_string_equal(members(a), "a=a,b=b");
 
-	a = attr(sc, "acme.outcome");  /* defined in a vendor group: closed */
+	a = attr(sc, "acme.outcome"); /* defined in a vendor group: closed */
 	assert_true(a->closed);
 	assert_int_equal(a->enum_value_type, SC_STRING);
 	assert_string_equal(members(a), "ok=ok,bad=bad");
 
-	a = attr(sc, "acme.mode");  /* a string narrowed by allowed_values */
+	a = attr(sc, "acme.mode"); /* a string narrowed by allowed_values */
 	assert_int_equal(a->type, SC_ENUM);
 	assert_true(a->closed);
 	assert_string_equal(members(a), "fast=fast,slow=slow");
@@ -185,7 +184,7 @@ static void test_registry_deprecated(void **state)
 	const struct sc_attr *a;
 
 	(void)state;
-	a = attr(sc, "test.old");  /* the old string form */
+	a = attr(sc, "test.old"); /* the old string form */
 	assert_true(a->deprecated);
 	assert_null(a->renamed_to);
 	a = attr(sc, "test.renamed");
@@ -197,10 +196,10 @@ static void test_registry_deprecated(void **state)
 	a = attr(sc, "gen_ai.system");
 	assert_true(a->deprecated);
 	assert_string_equal(a->renamed_to, "gen_ai.provider.name");
-	a = attr(sc, "acme.old");  /* renamed_to is rewritten like the id */
+	a = attr(sc, "acme.old"); /* renamed_to is rewritten like the id */
 	assert_true(a->deprecated);
 	assert_string_equal(a->renamed_to, "acme.count");
-	a = attr(sc, "test.dep2");  /* both deprecated: the later (c_stubs, int) wins */
+	a = attr(sc, "test.dep2"); /* both deprecated: the later (c_stubs, int) wins */
 	assert_true(a->deprecated);
 	assert_int_equal(a->type, SC_INT);
 	semconv_free(sc);
@@ -268,10 +267,10 @@ static void test_registry_spans_metrics(void **state)
 		{ "test.server", "test.server", 2 },
 		{ "test.client", "test.client", 3 },
 		{ "test.producer", "test.producer", 4 },
-		{ "test.produce", "test.producer", 4 },  /* by name */
+		{ "test.produce", "test.producer", 4 }, /* by name */
 		{ "gen_ai.inference.client", "gen_ai.inference.client", 3 },
 		{ "test.named", "test.named", 1 },
-		{ "test.named.span", "test.named", 1 },  /* by name */
+		{ "test.named.span", "test.named", 1 }, /* by name */
 		{ "acme.agent.turn", "acme.agent.turn", 2 },
 	};
 	static const double b1[] = { 0.1, 0.5, 1 }, b2[] = { 1, 4, 16 }, b3[] = { 10, 100, 1000 };
@@ -287,7 +286,7 @@ static void test_registry_spans_metrics(void **state)
 		assert_int_equal(s->kind, spans[i].kind);
 	}
 	assert_null(semconv_span(sc, "span.test.server"));
-	assert_null(semconv_span(sc, "test.thing"));  /* an event */
+	assert_null(semconv_span(sc, "test.thing")); /* an event */
 	assert_null(semconv_span(sc, "test.duration"));
 
 	m = semconv_metric(sc, "test.duration");
@@ -323,7 +322,8 @@ static void test_bad_files(void **state)
 		  "unknown attribute type 'strng' (did you mean 'string'?)" },
 		{ "bad_buckets.yaml", 10, 27, "bucket boundaries must increase (0.75 after 1)" },
 		{ "unknown_ref_group.yaml", 7, 20, "ref_group names unknown group 'nope.group'" },
-		{ "bad_span_kind.yaml", 4, 16, "unknown span kind 'clinet' (did you mean 'client'?)" },
+		{ "bad_span_kind.yaml", 4, 16,
+		  "unknown span kind 'clinet' (did you mean 'client'?)" },
 		{ "enum_mixed.yaml", 10, 32, "enum 'test.mixed' mixes string and number values" },
 		{ "no_type.yaml", 3, 5, "attribute 'test.notype' has no 'type'" },
 		{ "narrow_int.yaml", 15, 33, "allowed value 'x' of 'test.n' is not an integer" },
@@ -339,7 +339,7 @@ static void test_bad_files(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char path[256];
-		struct semconv *sc = (struct semconv *)&path;  /* must become NULL */
+		struct semconv *sc = (struct semconv *)&path; /* must become NULL */
 		struct otelsim_error err = { 0 };
 
 		snprintf(path, sizeof(path), BAD "%s", bad[i].file);
@@ -361,8 +361,7 @@ static void test_bad_arguments(void **state)
 	char dir[] = "/tmp/otelsim-semconv-XXXXXX";
 
 	(void)state;
-	assert_int_equal(semconv_load("tests/data/semconv/nope", NULL, &sc, &err),
-			 OTELSIM_EINPUT);
+	assert_int_equal(semconv_load("tests/data/semconv/nope", NULL, &sc, &err), OTELSIM_EINPUT);
 	assert_null(sc);
 	assert_string_equal(err.file, "tests/data/semconv/nope");
 	assert_int_equal(err.line, 0);
@@ -371,9 +370,10 @@ static void test_bad_arguments(void **state)
 	/* the loader's rule (load_check_vendor), a usage error like --vendor's */
 	assert_int_equal(semconv_load(REG, "bad prefix", &sc, &err), OTELSIM_EUSAGE);
 	assert_null(sc);
-	assert_string_equal(err.message,
-			    "vendor prefix 'bad prefix' must be names of letters, digits, '_' or '-' "
-			    "joined by single dots (like acme or com.acme), at most 64 characters");
+	assert_string_equal(
+		err.message,
+		"vendor prefix 'bad prefix' must be names of letters, digits, '_' or '-' "
+		"joined by single dots (like acme or com.acme), at most 64 characters");
 	assert_int_equal(semconv_load(REG, "acme.", &sc, &err), OTELSIM_EUSAGE);
 
 	assert_non_null(mkdtemp(dir));
@@ -436,7 +436,7 @@ static void test_warnings_in_file_order(void **state)
 		snprintf(full, sizeof(full), "tests/data/semconv/misc/warnings.yaml:%s", want[i]);
 		assert_string_equal(semconv_warning(sc, i), full);
 	}
-	a = attr(sc, "odd.x");  /* not narrowed, still open */
+	a = attr(sc, "odd.x"); /* not narrowed, still open */
 	assert_false(a->closed);
 	assert_string_equal(a->stability, "experimentl");
 	assert_string_equal(members(a), "a=a(d)");
@@ -534,15 +534,17 @@ static void test_bundled_signals(void **state)
 {
 	struct semconv *sc = load_ok("conventions", NULL);
 	static const double http[] = { 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25,
-				       0.5,   0.75, 1,	   2.5,	 5,    7.5, 10 };
+				       0.5,   0.75, 1,     2.5,  5,     7.5, 10 };
 	static const double db[] = { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10 };
-	static const double genai[] = { 0.01, 0.02, 0.04, 0.08,	 0.16,	0.32,  0.64,
+	static const double genai[] = { 0.01, 0.02, 0.04, 0.08,  0.16,  0.32,  0.64,
 					1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92 };
-	static const double tokens[] = { 1,	  4,	   16,	     64,       256,
-					 1024,	  4096,	   16384,    65536,    262144,
-					 1048576, 4194304, 16777216, 67108864 };
-	static const double mcp[] = { 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1,
-				      2,    5,	  10,	30,  60,  120, 300 };
+	static const double tokens[] = {
+		1,     4,     16,     64,      256,     1024,     4096,
+		16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864
+	};
+	static const double mcp[] = {
+		0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300
+	};
 	static const struct {
 		const char *name;
 		const double *b;

@@ -14,8 +14,8 @@
 #include "util/text.h"
 
 struct fx {
-	struct arena a;     /* compiled templates */
-	struct arena out;   /* evaluation results */
+	struct arena a;   /* compiled templates */
+	struct arena out; /* evaluation results */
 	struct rng rng;
 	struct tmpl_ctx ctx;
 };
@@ -155,15 +155,25 @@ static void test_float(void **state)
 static void test_float_text_matches_fmt_double(void **state)
 {
 	static const char *const ranges[] = {
-		"(10.00, 500.00)", "(-1000.123, 1000.5)", "(0, 1)",       "(-1, 1)",
-		"(0.00001, 0.0003)", "(0.0001, 0.002)",  "(123456789012.5, 999999999999.25)",
-		"(5, 5)",          "(-0.01, 0.01)",     "(1, 100000000)",
+		"(10.00, 500.00)",
+		"(-1000.123, 1000.5)",
+		"(0, 1)",
+		"(-1, 1)",
+		"(0.00001, 0.0003)",
+		"(0.0001, 0.002)",
+		"(123456789012.5, 999999999999.25)",
+		"(5, 5)",
+		"(-0.01, 0.01)",
+		"(1, 100000000)",
 		/* scaled integers of 15 and 16 digits: past DBL_DIG the digits of
 		 * k are not always the shortest text of k / 10^decimals */
-		"(0, 90000000000000)", "(-90000000000000, -10000000000000)",
-		"(0.000000001, 9000000)", "(-9000000, -1000000.00000001)",
+		"(0, 90000000000000)",
+		"(-90000000000000, -10000000000000)",
+		"(0.000000001, 9000000)",
+		"(-9000000, -1000000.00000001)",
 		"(1000000000000, 9999999999999.99)",
-		"(100000000000000, 900000000000000)", "(0, 999999999999999)",
+		"(100000000000000, 900000000000000)",
+		"(0, 999999999999999)",
 	};
 	struct fx *f = *state;
 
@@ -281,8 +291,8 @@ static void test_choice(void **state)
 {
 	static const char *const want[] = { "GET", "POST", "PUT, or not", "42", "New York", "" };
 	struct fx *f = *state;
-	struct tmpl *t =
-		compile(f, "{{random.choice(GET, 'POST', \"PUT, or not\", 42,  New York , '')}}");
+	struct tmpl *t = compile(
+		f, "{{random.choice(GET, 'POST', \"PUT, or not\", 42,  New York , '')}}");
 	int seen[6] = { 0 };
 
 	assert_true(tmpl_is_lone_expr(t));
@@ -293,7 +303,8 @@ static void test_choice(void **state)
 
 		assert_int_equal(v.type, VAL_STRING);
 		for (k = 0; k < 6; k++)
-			if (v.u.s.len == strlen(want[k]) && memcmp(v.u.s.ptr, want[k], v.u.s.len) == 0)
+			if (v.u.s.len == strlen(want[k]) &&
+			    memcmp(v.u.s.ptr, want[k], v.u.s.len) == 0)
 				break;
 		assert_true(k < 6);
 		seen[k]++;
@@ -365,8 +376,10 @@ static void test_compile_errors(void **state)
 		{ "{{random.int(1, 'a')}}", 17, "random.int takes 2 integer arguments (min, max)" },
 		{ "{{random.int(9, 3)}}", 13, "random.int min 9 is greater than max 3" },
 		{ "{{random.float(2.50, 1)}}", 15, "random.float min 2.50 is greater than max 1" },
-		{ "{{random.float(a, 1)}}", 15, "random.float takes 2 number arguments (min, max)" },
-		{ "{{random.float(1, 1.0000000001)}}", 18, "random.float allows at most 9 decimals" },
+		{ "{{random.float(a, 1)}}", 15,
+		  "random.float takes 2 number arguments (min, max)" },
+		{ "{{random.float(1, 1.0000000001)}}", 18,
+		  "random.float allows at most 9 decimals" },
 		{ "{{random.hex(0)}}", 13, "random.hex length must be 1..1024 (got 0)" },
 		{ "{{random.hex(1025)}}", 13, "random.hex length must be 1..1024 (got 1025)" },
 		{ "{{random.hex()}}", 2, "random.hex takes 1 integer argument (length)" },
@@ -377,13 +390,17 @@ static void test_compile_errors(void **state)
 		{ "{{random.choice(a, b}}", 20, "missing ')' after random.choice arguments" },
 		{ "{{random.uuid x}}", 14, "unexpected 'x' after 'random.uuid' (expected '}}')" },
 		{ "{{random.int(1,2) }} }}", -1, NULL }, /* fine: text after */
-		{ "{{random.int(1,2)) }}", 17, "unexpected ')' after 'random.int' (expected '}}')" },
+		{ "{{random.int(1,2)) }}", 17,
+		  "unexpected ')' after 'random.int' (expected '}}')" },
 		{ "{{vars.usr}}", 2, "unknown variable 'vars.usr' (did you mean 'vars.user'?)" },
-		{ "{{vars.zzz}}", 2, "unknown variable 'vars.zzz' (defined: 'vars.user', 'vars.region')" },
-		{ "{{vars.user()}}", 11, "unexpected '(' after 'vars.user' (it is not a function)" },
+		{ "{{vars.zzz}}", 2,
+		  "unknown variable 'vars.zzz' (defined: 'vars.user', 'vars.region')" },
+		{ "{{vars.user()}}", 11,
+		  "unexpected '(' after 'vars.user' (it is not a function)" },
 		{ "{{user}}", 2, "unknown template expression 'user' (did you mean 'vars.user'?)" },
 		{ "{{parent.attrs.x}}", 2,
-		  "unknown template reference 'parent.attrs.x' (expected 'parent.attributes.<key>')" },
+		  "unknown template reference 'parent.attrs.x' (expected "
+		  "'parent.attributes.<key>')" },
 		{ "{{ {x} }}", 3, "unexpected '{' in an expression (is a '}}' missing?)" },
 	};
 	struct fx *f = *state;
@@ -557,7 +574,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_int, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_float, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_float_text_matches_fmt_double, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_float_text_matches_fmt_double, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_uuid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hex, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv4, setup, teardown),

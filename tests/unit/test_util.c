@@ -56,7 +56,7 @@ static void test_det_log_exp_match_libm(void **state)
 
 		assert_ulps("det_log", x, det_log(x), log(x), 1);
 	}
-	for (int e = -1022; e <= 1023; e++) {  /* every binade of the normal range */
+	for (int e = -1022; e <= 1023; e++) { /* every binade of the normal range */
 		double x = ldexp(1.0 + ((unsigned)e * 37u % 256u) / 256.0, e);
 
 		assert_ulps("det_log", x, det_log(x), log(x), 1);
@@ -106,12 +106,12 @@ static void test_det_fixed_bits(void **state)
 	assert_true(det_round_to(2.345, 2) == 2.35);
 	/* 1.005 * 100 is 100.49999999999999: down */
 	assert_true(det_round_to(1.005, 2) == 1.0);
-	assert_true(det_round_to(0.125, 2) == 0.13);    /* exact half: away from zero */
+	assert_true(det_round_to(0.125, 2) == 0.13); /* exact half: away from zero */
 	assert_true(det_round_to(-0.125, 2) == -0.13);
 	assert_true(det_round_to(10.004, 2) == 10.0);
 	assert_true(det_round_to(2.5, 0) == 3.0);
-	assert_true(det_round_to(1.23456789012, 12) == 1.234567890);  /* at most 9 places */
-	assert_true(det_round_to(1e300, 2) == 1e300);   /* too large to scale: as it is */
+	assert_true(det_round_to(1.23456789012, 12) == 1.234567890); /* at most 9 places */
+	assert_true(det_round_to(1e300, 2) == 1e300); /* too large to scale: as it is */
 }
 
 static void test_rng_streams_independent_and_repeatable(void **state)
@@ -215,9 +215,9 @@ static void test_text(void **state)
 	(void)state;
 	assert_int_equal(utf8_valid_prefix("abc\xc3\xa9", 5), 5);
 	assert_int_equal(utf8_valid_prefix("ab\xff", 3), 2);
-	assert_int_equal(utf8_valid_prefix("a\xc0\x80", 3), 1);          /* overlong */
-	assert_int_equal(utf8_valid_prefix("a\xed\xa0\x80", 4), 1);      /* surrogate */
-	assert_int_equal(utf8_valid_prefix("\xe2\x82", 2), 0);            /* truncated */
+	assert_int_equal(utf8_valid_prefix("a\xc0\x80", 3), 1);     /* overlong */
+	assert_int_equal(utf8_valid_prefix("a\xed\xa0\x80", 4), 1); /* surrogate */
+	assert_int_equal(utf8_valid_prefix("\xe2\x82", 2), 0);      /* truncated */
 	n = fmt_i64(buf, INT64_MIN);
 	buf[n] = 0;
 	assert_string_equal(buf, "-9223372036854775808");
@@ -272,11 +272,11 @@ static void test_suggest(void **state)
 
 	(void)state;
 	assert_string_equal(suggest("latncy", names, 6), "latency");
-	assert_string_equal(suggest("LATENCY", names, 6), "latency");  /* case only: closest */
-	assert_string_equal(suggest("nam", names, 6), "name");          /* ties: first listed */
+	assert_string_equal(suggest("LATENCY", names, 6), "latency"); /* case only: closest */
+	assert_string_equal(suggest("nam", names, 6), "name");        /* ties: first listed */
 	assert_string_equal(suggest("coutn", names, 6), "count");
 	assert_null(suggest("xyz", names, 6));
-	assert_null(suggest("ab", names, 6));       /* "out" would change every character */
+	assert_null(suggest("ab", names, 6)); /* "out" would change every character */
 	assert_null(suggest("latency", names, 0));
 	/* rows of one allocation, wherever the rotation leaves them (ASan checks the free) */
 	for (size_t n = 0; n < 5; n++) {
@@ -352,8 +352,8 @@ static bool comma_decimal(void)
 
 static const char *find_comma_locale(void)
 {
-	static const char *const names[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
-					     "fr_FR.utf8", "nl_NL.UTF-8", "es_ES.UTF-8",
+	static const char *const names[] = { "de_DE.UTF-8", "de_DE.utf8",  "fr_FR.UTF-8",
+					     "fr_FR.utf8",  "nl_NL.UTF-8", "es_ES.UTF-8",
 					     "it_IT.UTF-8", "ru_RU.UTF-8", "pt_BR.UTF-8" };
 	char cmd[256];
 
@@ -367,7 +367,8 @@ static const char *find_comma_locale(void)
 		return NULL;
 	}
 	snprintf(cmd, sizeof(cmd),
-		 "timeout 60 localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", locale_dir);
+		 "timeout 60 localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+		 locale_dir);
 	if (system(cmd) == 0) {
 		setenv("LOCPATH", locale_dir, 1);
 		if (setlocale(LC_NUMERIC, "de_DE.UTF-8") && comma_decimal())
@@ -389,7 +390,8 @@ static void test_c_locale_whatever_the_process_locale(void **state)
 	setlocale(LC_ALL, "C");
 	if (!name) {
 		/* cmocka 1.1.5's skip() prints "not ok # SKIP": pass with a note */
-		print_message("# SKIP no locale with a decimal comma (none installed, localedef failed)\n");
+		print_message("# SKIP no locale with a decimal comma (none installed, localedef "
+			      "failed)\n");
 		return;
 	}
 	/* as a host program would: the environment's locale, LC_NUMERIC a comma one */
@@ -398,7 +400,7 @@ static void test_c_locale_whatever_the_process_locale(void **state)
 	assert_non_null(setlocale(LC_ALL, ""));
 	assert_true(comma_decimal());
 	snprintf(buf, sizeof(buf), "%.1f", 0.5);
-	assert_string_equal(buf, "0,5");  /* the process formats with a comma now */
+	assert_string_equal(buf, "0,5"); /* the process formats with a comma now */
 	n = fmt_double(buf, 0.5);
 	buf[n] = '\0';
 	assert_string_equal(buf, "0.5");
@@ -454,7 +456,7 @@ static void test_arena_strbuf(void **state)
 
 	strbuf_init(&sb, 10);
 	assert_int_equal(strbuf_addstr(&sb, "hello"), 0);
-	assert_int_equal(strbuf_addstr(&sb, "world!"), -1);  /* over max */
+	assert_int_equal(strbuf_addstr(&sb, "world!"), -1); /* over max */
 	assert_string_equal(sb.buf, "hello");
 	assert_int_equal(strbuf_addf(&sb, "%d", 42), 0);
 	assert_string_equal(sb.buf, "hello42");
@@ -467,9 +469,11 @@ static void test_sha256(void **state)
 
 	(void)state;
 	sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_string_equal(hex,
+			    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	sha256_hex("", 0, hex);
-	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_string_equal(hex,
+			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 int main(void)
@@ -484,7 +488,8 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_strlist),
-		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale, locale_teardown),
+		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
+					  locale_teardown),
 		cmocka_unit_test(test_arena_strbuf),
 		cmocka_unit_test(test_sha256),
 	};

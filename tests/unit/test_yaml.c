@@ -197,7 +197,7 @@ static void test_tabs_yaml_allows(void **state)
 static void test_bad_utf8_position(void **state)
 {
 	const char *src = "name: caf\xc3\xa9\ndescription: bad \xff byte\n";
-	const char *over = "a: \xc0\xaf\n";  /* overlong '/' */
+	const char *over = "a: \xc0\xaf\n"; /* overlong '/' */
 
 	(void)state;
 	expect_fail(src, strlen(src), NULL, OTELSIM_EINPUT, 2, 18,
@@ -212,8 +212,8 @@ static void test_long_scalar_and_file(void **state)
 	struct strbuf sb = STRBUF_INIT;
 
 	(void)state;
-	expect_fail("a: 0123456789a\n", 15, &lim, OTELSIM_ELIMIT,
-		    1, 4, "string longer than 10 bytes");
+	expect_fail("a: 0123456789a\n", 15, &lim, OTELSIM_ELIMIT, 1, 4,
+		    "string longer than 10 bytes");
 	lim.max_scalar = 1 << 20;
 	lim.max_file = 8;
 	expect_fail("a: 123456\n", 10, &lim, OTELSIM_ELIMIT, 0, 0, "file larger than 8 bytes");

@@ -34,9 +34,9 @@
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
-#define SPEED_WINDOW_NS 20000000    /* a paced request covers at most 20 ms of wall time */
-#define RATE_REQUESTS_PER_S 20      /* --rate: requests of rate/20 items, 20 a second */
-#define MAX_MESSAGES 5              /* server messages printed before going quiet */
+#define SPEED_WINDOW_NS     20000000 /* a paced request covers at most 20 ms of wall time */
+#define RATE_REQUESTS_PER_S 20       /* --rate: requests of rate/20 items, 20 a second */
+#define MAX_MESSAGES        5        /* server messages printed before going quiet */
 
 static volatile sig_atomic_t interrupted;
 
@@ -59,10 +59,10 @@ struct lane {
 	struct splitter *sp;
 	bool open, eof, finished;
 	uint64_t skip_record, skip_leaf;
-	uint64_t in_bytes;               /* reader_bytes_in already counted */
-	struct split_request next;       /* peeked, valid until the lane's splitter moves */
+	uint64_t in_bytes;         /* reader_bytes_in already counted */
+	struct split_request next; /* peeked, valid until the lane's splitter moves */
 	bool has_next;
-	struct inflight *head, *tail;    /* submitted, in order */
+	struct inflight *head, *tail; /* submitted, in order */
 };
 
 struct inflight {
@@ -114,7 +114,7 @@ struct replay {
 	int messages;
 	struct strbuf json;
 	struct verify_job verify;
-	struct otelsim_error err;    /* the first fatal error */
+	struct otelsim_error err; /* the first fatal error */
 	int fatal;
 };
 
@@ -282,8 +282,8 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 		f->acked = true;
 		/* accepted with a message: a warning (or a reply that could not be read) */
 		if (res->message[0] && r->messages++ < MAX_MESSAGES)
-			fprintf(stderr, "%sotlp-replay: warning: %s\n", r->progress ? "\r\033[K" : "",
-				res->message);
+			fprintf(stderr, "%sotlp-replay: warning: %s\n",
+				r->progress ? "\r\033[K" : "", res->message);
 		break;
 	case SEND_PARTIAL: {
 		uint64_t rej = res->rejected < 0 ? 0 : (uint64_t)res->rejected;
@@ -295,7 +295,8 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 		t->items_accepted += f->items - rej;
 		f->acked = true;
 		if (r->messages++ < MAX_MESSAGES)
-			fprintf(stderr, "%sotlp-replay: partial success: %llu of %llu items rejected%s%s\n",
+			fprintf(stderr,
+				"%sotlp-replay: partial success: %llu of %llu items rejected%s%s\n",
 				r->progress ? "\r\033[K" : "", (unsigned long long)rej,
 				(unsigned long long)f->items, res->message[0] ? ": " : "",
 				res->message);
@@ -340,7 +341,9 @@ static void wait_until(struct replay *r, int64_t target)
 		/* drive transfers while waiting; sleep when none is in flight */
 		if (!r->snd || sender_poll(r->snd, left / 1000000 ? left / 1000000 : 1) == 0) {
 			int64_t rest = target - time_mono_ns();
-			struct timespec ts = { 0, (long)(rest < 0 ? 0 : rest < left ? rest : left) };
+			struct timespec ts = { 0, (long)(rest < 0      ? 0
+							 : rest < left ? rest
+								       : left) };
 
 			nanosleep(&ts, NULL);
 		}
@@ -362,9 +365,10 @@ static void pace(struct replay *r, const struct split_request *req)
 			r->pass_start_ns = time_mono_ns();
 		}
 		if (req->min_ts > r->pass_base_ts)
-			wait_until(r, add_sat(r->pass_start_ns,
-					      ns_from_double((double)(req->min_ts - r->pass_base_ts) /
-							     r->o->speed)));
+			wait_until(r,
+				   add_sat(r->pass_start_ns,
+					   ns_from_double((double)(req->min_ts - r->pass_base_ts) /
+							  r->o->speed)));
 	}
 }
 
@@ -498,12 +502,12 @@ static int lane_fill(struct replay *r, struct lane *l)
 				return r->fatal;
 			}
 			copy.data = (uint8_t *)keep.buf;
-			rc = split_add(l->sp, copy.signal, copy.data, copy.len, copy.index, skip, &r->x,
-				       &xs, &err);
+			rc = split_add(l->sp, copy.signal, copy.data, copy.len, copy.index, skip,
+				       &r->x, &xs, &err);
 			strbuf_release(&keep);
 		} else {
-			rc = split_add(l->sp, rec.signal, rec.data, rec.len, rec.index, skip, &r->x, &xs,
-				       &err);
+			rc = split_add(l->sp, rec.signal, rec.data, rec.len, rec.index, skip, &r->x,
+				       &xs, &err);
 		}
 		if (rc)
 			return input_error(r, l, rec.index, &err);
@@ -526,7 +530,9 @@ static bool lane_next(struct replay *r, struct lane *l)
 		return false;
 	if (split_pending(l->sp) == 0)
 		return false;
-	if (split_peek(l->sp, 0, r->o->speed > 0 ? (uint64_t)ns_from_double(SPEED_WINDOW_NS * r->o->speed) : 0,
+	if (split_peek(l->sp, 0,
+		       r->o->speed > 0 ? (uint64_t)ns_from_double(SPEED_WINDOW_NS * r->o->speed)
+				       : 0,
 		       &l->next)) {
 		error_set(&r->err, OTELSIM_ENOMEM, "out of memory");
 		r->fatal = OTELSIM_ENOMEM;
@@ -630,8 +636,9 @@ static int run_pass(struct replay *r)
 
 				if (!lane_next(r, l))
 					continue;
-				if (!best || (l->next.min_ts && (!best->next.min_ts ||
-								  l->next.min_ts < best->next.min_ts)))
+				if (!best ||
+				    (l->next.min_ts &&
+				     (!best->next.min_ts || l->next.min_ts < best->next.min_ts)))
 					best = l;
 			}
 			if (!best || r->fatal)
@@ -697,7 +704,8 @@ static int load_manifests(struct replay *r, struct otelsim_error *err)
 		if (strcmp(r->paths[i], "-") == 0)
 			continue;
 		slash = strrchr(r->paths[i], '/');
-		dir = slash ? strndup(r->paths[i], slash > r->paths[i] ? (size_t)(slash - r->paths[i]) : 1)
+		dir = slash ? strndup(r->paths[i],
+				      slash > r->paths[i] ? (size_t)(slash - r->paths[i]) : 1)
 			    : strdup(".");
 		if (!dir)
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
@@ -819,8 +827,9 @@ static void pass_transform(struct replay *r, uint64_t pass, bool resumed_pass)
 			/* each pass after the one before: the files' time span (+1 ns) further */
 			uint64_t step = mul_sat(pass, r->range_max - r->range_min + 1);
 
-			r->x.shift_ns = add_sat(o->shift_ns,
-						step > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)step);
+			r->x.shift_ns = add_sat(o->shift_ns, step > (uint64_t)INT64_MAX
+								     ? INT64_MAX
+								     : (int64_t)step);
 		}
 		break;
 	}
@@ -871,9 +880,8 @@ static int run(struct replay *r)
 	r->tot.in_total = mul_sat(r->tot.in_total, o->loop);
 
 	/* what must not change between a run and its resumption */
-	snprintf(fp, sizeof(fp), "time-shift=%s new-ids=%d loop=%llu framing=%s",
-		 o->shift_text, o->new_ids ? 1 : 0, (unsigned long long)o->loop,
-		 read_framing_name(o->framing));
+	snprintf(fp, sizeof(fp), "time-shift=%s new-ids=%d loop=%llu framing=%s", o->shift_text,
+		 o->new_ids ? 1 : 0, (unsigned long long)o->loop, read_framing_name(o->framing));
 	if (o->resume) {
 		rc = state_open(&r->st, o->resume, fp, r->paths, r->npaths, &found, err);
 		if (rc)
@@ -881,8 +889,9 @@ static int run(struct replay *r)
 		r->use_state = true;
 		if (found && r->st.complete) {
 			if (!o->quiet)
-				fprintf(stderr, "otlp-replay: '%s' says this replay is complete: "
-						"nothing left to send\n",
+				fprintf(stderr,
+					"otlp-replay: '%s' says this replay is complete: "
+					"nothing left to send\n",
 					o->resume);
 			return 0;
 		}
@@ -891,11 +900,13 @@ static int run(struct replay *r)
 	}
 	if (!found)
 		r->st.seed = o->seed_set ? o->seed
-					 : rng_hash(&(int64_t){ time_now_ns() }, 8) ^ (uint64_t)getpid();
+					 : rng_hash(&(int64_t){ time_now_ns() }, 8) ^
+						   (uint64_t)getpid();
 
 	/* a pre-scan when time must be known up front (and to validate before sending) */
 	verify_start(r);
-	if (!r->has_stdin && (o->shift_mode == SHIFT_AUTO || (o->loop != 1 && o->shift_mode == SHIFT_BY))) {
+	if (!r->has_stdin &&
+	    (o->shift_mode == SHIFT_AUTO || (o->loop != 1 && o->shift_mode == SHIFT_BY))) {
 		rc = prescan(r, err);
 		if (rc) {
 			verify_wait(r);
@@ -963,7 +974,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (o.dry_run && o.resume) {
-		fprintf(stderr, "otlp-replay: --dry-run sends nothing, so --resume has nothing to record\n");
+		fprintf(stderr, "otlp-replay: --dry-run sends nothing, so --resume has nothing to "
+				"record\n");
 		options_release(&o);
 		return 2;
 	}
@@ -978,7 +990,7 @@ int main(int argc, char **argv)
 
 	rc = run(&r);
 	if (r.verify.running)
-		pthread_join(r.verify.thread, NULL);  /* run() stopped early: only wait */
+		pthread_join(r.verify.thread, NULL); /* run() stopped early: only wait */
 	r.tot.interrupted = interrupted != 0;
 	if (r.snd) {
 		sender_free(r.snd);
@@ -991,8 +1003,8 @@ int main(int argc, char **argv)
 		code = otelsim_exit_status(rc);
 	} else if (r.endpoint_down || interrupted) {
 		code = 1;
-	} else if (!o.dry_run && (r.tot.items_accepted != r.tot.items_read ||
-				  r.tot.items_failed || r.tot.items_rejected)) {
+	} else if (!o.dry_run && (r.tot.items_accepted != r.tot.items_read || r.tot.items_failed ||
+				  r.tot.items_rejected)) {
 		code = 1;
 	}
 	/* after an error before anything was read or sent, the message says it all */

@@ -17,19 +17,47 @@
 #include "util/timefmt.h"
 
 enum opt_id {
-	O_ENDPOINT, O_TRACES_ENDPOINT, O_METRICS_ENDPOINT, O_LOGS_ENDPOINT, O_PROTOCOL, O_HEADER,
-	O_COMPRESSION, O_GZIP, O_TIMEOUT, O_CACERT, O_CERT, O_KEY, O_INSECURE, O_CONCURRENCY,
-	O_RETRY_MAX, O_RATE, O_SPEED, O_TIME_SHIFT, O_NEW_IDS, O_SEED, O_LOOP, O_MAX_BYTES,
-	O_MAX_ITEMS, O_FRAMING, O_RESUME, O_SUMMARY_JSON, O_DRY_RUN, O_PROGRESS, O_NO_PROGRESS,
-	O_QUIET, O_NO_VERIFY, O_HELP, O_VERSION
+	O_ENDPOINT,
+	O_TRACES_ENDPOINT,
+	O_METRICS_ENDPOINT,
+	O_LOGS_ENDPOINT,
+	O_PROTOCOL,
+	O_HEADER,
+	O_COMPRESSION,
+	O_GZIP,
+	O_TIMEOUT,
+	O_CACERT,
+	O_CERT,
+	O_KEY,
+	O_INSECURE,
+	O_CONCURRENCY,
+	O_RETRY_MAX,
+	O_RATE,
+	O_SPEED,
+	O_TIME_SHIFT,
+	O_NEW_IDS,
+	O_SEED,
+	O_LOOP,
+	O_MAX_BYTES,
+	O_MAX_ITEMS,
+	O_FRAMING,
+	O_RESUME,
+	O_SUMMARY_JSON,
+	O_DRY_RUN,
+	O_PROGRESS,
+	O_NO_PROGRESS,
+	O_QUIET,
+	O_NO_VERIFY,
+	O_HELP,
+	O_VERSION
 };
 
 struct opt_def {
 	int id;
 	const char *name;
-	const char *arg;   /* NULL: a flag */
-	const char *help;  /* what it does and its default */
-	const char *env;   /* the environment variable it overrides, or NULL */
+	const char *arg;  /* NULL: a flag */
+	const char *help; /* what it does and its default */
+	const char *env;  /* the environment variable it overrides, or NULL */
 };
 
 static const struct opt_def opts[] = {
@@ -52,7 +80,8 @@ static const struct opt_def opts[] = {
 	{ O_COMPRESSION, "compression", "C", "gzip or none (default): request body compression",
 	  "OTEL_EXPORTER_OTLP_COMPRESSION" },
 	{ O_GZIP, "gzip", NULL, "same as --compression gzip", NULL },
-	{ O_TIMEOUT, "timeout", "DUR", "per attempt: 10s, 500ms, or bare milliseconds (default 10s)",
+	{ O_TIMEOUT, "timeout", "DUR",
+	  "per attempt: 10s, 500ms, or bare milliseconds (default 10s)",
 	  "OTEL_EXPORTER_OTLP_TIMEOUT (ms)" },
 	{ O_CACERT, "cacert", "FILE", "CA certificates (PEM) to verify the server with",
 	  "OTEL_EXPORTER_OTLP_CERTIFICATE" },
@@ -84,8 +113,7 @@ static const struct opt_def opts[] = {
 	  "largest request body: bytes, or with K/M/KiB/MiB (default 4MiB)", NULL },
 	{ O_MAX_ITEMS, "max-items", "N",
 	  "most items per request (default: the manifest's batch_size, else no limit)", NULL },
-	{ O_FRAMING, "framing", "F",
-	  "auto (default: detect), be32, varint, single or json", NULL },
+	{ O_FRAMING, "framing", "F", "auto (default: detect), be32, varint, single or json", NULL },
 	{ O_RESUME, "resume", "STATE",
 	  "record progress in STATE; run the same command again to send only the rest", NULL },
 	{ O_SUMMARY_JSON, "summary-json", "FILE", "also write the final summary as JSON", NULL },
@@ -95,7 +123,8 @@ static const struct opt_def opts[] = {
 	{ O_NO_PROGRESS, "no-progress", NULL, "never show the progress bar", NULL },
 	{ O_QUIET, "quiet", NULL, "no progress bar and no summary line (errors still go to stderr)",
 	  NULL },
-	{ O_NO_VERIFY, "no-verify", NULL, "do not check files against the manifest's SHA-256", NULL },
+	{ O_NO_VERIFY, "no-verify", NULL, "do not check files against the manifest's SHA-256",
+	  NULL },
 	{ O_HELP, "help", NULL, "this help", NULL },
 	{ O_VERSION, "version", NULL, "print the version", NULL },
 };
@@ -212,10 +241,10 @@ static int parse_size(const char *s, uint64_t *out)
 	static const struct {
 		const char *suffix;
 		uint64_t mult;
-	} units[] = { { "KiB", 1024 }, { "MiB", 1024 * 1024 }, { "GiB", 1024 * 1024 * 1024 },
-		      { "K", 1000 }, { "k", 1000 }, { "KB", 1000 }, { "kB", 1000 },
-		      { "M", 1000000 }, { "MB", 1000000 }, { "G", 1000000000 },
-		      { "GB", 1000000000 }, { "B", 1 } };
+	} units[] = { { "KiB", 1024 },     { "MiB", 1024 * 1024 }, { "GiB", 1024 * 1024 * 1024 },
+		      { "K", 1000 },       { "k", 1000 },          { "KB", 1000 },
+		      { "kB", 1000 },      { "M", 1000000 },       { "MB", 1000000 },
+		      { "G", 1000000000 }, { "GB", 1000000000 },   { "B", 1 } };
 	char num[32];
 	size_t n = 0;
 	uint64_t v, mult = 1;
@@ -277,13 +306,23 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 		return OTELSIM_EUSAGE;
 	}
 	if (!v)
-		v = "";  /* flags take none */
+		v = ""; /* flags take none */
 	switch (d->id) {
-	case O_ENDPOINT: o->net.endpoint = v; break;
-	case O_TRACES_ENDPOINT: o->net.signal_endpoint[0] = v; break;
-	case O_METRICS_ENDPOINT: o->net.signal_endpoint[1] = v; break;
-	case O_LOGS_ENDPOINT: o->net.signal_endpoint[2] = v; break;
-	case O_PROTOCOL: o->net.protocol = v; break;
+	case O_ENDPOINT:
+		o->net.endpoint = v;
+		break;
+	case O_TRACES_ENDPOINT:
+		o->net.signal_endpoint[0] = v;
+		break;
+	case O_METRICS_ENDPOINT:
+		o->net.signal_endpoint[1] = v;
+		break;
+	case O_LOGS_ENDPOINT:
+		o->net.signal_endpoint[2] = v;
+		break;
+	case O_PROTOCOL:
+		o->net.protocol = v;
+		break;
 	case O_HEADER: {
 		size_t n = o->net.nheaders;
 
@@ -295,34 +334,53 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 		o->net.nheaders = n;
 		break;
 	}
-	case O_COMPRESSION: o->net.compression = v; break;
-	case O_GZIP: o->net.compression = "gzip"; break;
+	case O_COMPRESSION:
+		o->net.compression = v;
+		break;
+	case O_GZIP:
+		o->net.compression = "gzip";
+		break;
 	case O_TIMEOUT:
 		if (duration_parse(v, 1000000, &ns) || ns <= 0 || ns / 1000000 > 86400000)
-			return error_set(err, OTELSIM_EUSAGE, "--timeout: '%s' is not a duration like 10s or 500ms", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--timeout: '%s' is not a duration like 10s or 500ms", v);
 		o->net.timeout_ms = ns / 1000000 ? ns / 1000000 : 1;
 		break;
-	case O_CACERT: o->net.cacert = v; break;
-	case O_CERT: o->net.cert = v; break;
-	case O_KEY: o->net.key = v; break;
-	case O_INSECURE: o->net.insecure = true; break;
+	case O_CACERT:
+		o->net.cacert = v;
+		break;
+	case O_CERT:
+		o->net.cert = v;
+		break;
+	case O_KEY:
+		o->net.key = v;
+		break;
+	case O_INSECURE:
+		o->net.insecure = true;
+		break;
 	case O_CONCURRENCY:
 		if (parse_u64(v, 1024, &u) || u == 0)
-			return error_set(err, OTELSIM_EUSAGE, "--concurrency: '%s' is not a number from 1 to 1024", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--concurrency: '%s' is not a number from 1 to 1024", v);
 		o->concurrency = (unsigned)u;
 		break;
 	case O_RETRY_MAX:
 		if (duration_parse(v, 1000000, &ns) || ns < 0)
-			return error_set(err, OTELSIM_EUSAGE, "--retry-max-time: '%s' is not a duration like 5m or 30s", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--retry-max-time: '%s' is not a duration like 5m or 30s",
+					 v);
 		o->retry_max_elapsed_ms = ns / 1000000;
 		break;
 	case O_RATE:
 		if (parse_positive_double(v, &o->rate))
-			return error_set(err, OTELSIM_EUSAGE, "--rate: '%s' is not a positive number of items per second", v);
+			return error_set(
+				err, OTELSIM_EUSAGE,
+				"--rate: '%s' is not a positive number of items per second", v);
 		break;
 	case O_SPEED:
 		if (parse_positive_double(v, &o->speed))
-			return error_set(err, OTELSIM_EUSAGE, "--speed: '%s' is not a positive factor like 1 or 10", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--speed: '%s' is not a positive factor like 1 or 10", v);
 		break;
 	case O_TIME_SHIFT:
 		o->shift_text = v;
@@ -335,43 +393,70 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 			const char *s = (v[0] == '-' || v[0] == '+') ? v + 1 : v;
 
 			if (duration_parse(s, 1000000000, &ns))
-				return error_set(err, OTELSIM_EUSAGE, "--time-shift: '%s' is not auto, none or a duration like -2h or 90s", v);
+				return error_set(err, OTELSIM_EUSAGE,
+						 "--time-shift: '%s' is not auto, none or a "
+						 "duration like -2h or 90s",
+						 v);
 			o->shift_mode = SHIFT_BY;
 			o->shift_ns = neg ? -ns : ns;
 		}
 		break;
-	case O_NEW_IDS: o->new_ids = true; break;
+	case O_NEW_IDS:
+		o->new_ids = true;
+		break;
 	case O_SEED:
 		if (parse_u64(v, UINT64_MAX, &o->seed))
-			return error_set(err, OTELSIM_EUSAGE, "--seed: '%s' is not a whole number", v);
+			return error_set(err, OTELSIM_EUSAGE, "--seed: '%s' is not a whole number",
+					 v);
 		o->seed_set = true;
 		break;
 	case O_LOOP:
 		if (parse_u64(v, UINT64_MAX, &o->loop))
-			return error_set(err, OTELSIM_EUSAGE, "--loop: '%s' is not a whole number (0: forever)", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--loop: '%s' is not a whole number (0: forever)", v);
 		break;
 	case O_MAX_BYTES:
 		if (parse_size(v, &u) || u < 1024 || u > ((uint64_t)1 << 31))
-			return error_set(err, OTELSIM_EUSAGE, "--max-request-bytes: '%s' is not a size from 1KiB to 2GiB like 4MiB", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--max-request-bytes: '%s' is not a size from 1KiB to "
+					 "2GiB like 4MiB",
+					 v);
 		o->max_request_bytes = u;
 		break;
 	case O_MAX_ITEMS:
 		if (parse_u64(v, 1000000000, &o->max_items) || o->max_items == 0)
-			return error_set(err, OTELSIM_EUSAGE, "--max-items: '%s' is not a number from 1 to 10^9", v);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--max-items: '%s' is not a number from 1 to 10^9", v);
 		o->max_items_set = true;
 		break;
 	case O_FRAMING:
 		o->framing = read_framing_parse(v);
 		if (o->framing < 0)
-			return error_set(err, OTELSIM_EUSAGE, "--framing: '%s' is not auto, be32, varint, single or json", v);
+			return error_set(
+				err, OTELSIM_EUSAGE,
+				"--framing: '%s' is not auto, be32, varint, single or json", v);
 		break;
-	case O_RESUME: o->resume = v; break;
-	case O_SUMMARY_JSON: o->summary_json = v; break;
-	case O_DRY_RUN: o->dry_run = true; break;
-	case O_PROGRESS: o->progress = 1; break;
-	case O_NO_PROGRESS: o->progress = 0; break;
-	case O_QUIET: o->quiet = true; break;
-	case O_NO_VERIFY: o->verify = false; break;
+	case O_RESUME:
+		o->resume = v;
+		break;
+	case O_SUMMARY_JSON:
+		o->summary_json = v;
+		break;
+	case O_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case O_PROGRESS:
+		o->progress = 1;
+		break;
+	case O_NO_PROGRESS:
+		o->progress = 0;
+		break;
+	case O_QUIET:
+		o->quiet = true;
+		break;
+	case O_NO_VERIFY:
+		o->verify = false;
+		break;
 	case O_HELP:
 		help();
 		return 1;
@@ -398,7 +483,8 @@ static int unknown(const char *name, size_t len, struct otelsim_error *err)
 		}
 	}
 	if (best)
-		return error_set(err, OTELSIM_EUSAGE, "unknown option '--%s' (did you mean '--%s'?)", given, best);
+		return error_set(err, OTELSIM_EUSAGE,
+				 "unknown option '--%s' (did you mean '--%s'?)", given, best);
 	return error_set(err, OTELSIM_EUSAGE, "unknown option '--%s' (see --help)", given);
 }
 
@@ -431,7 +517,9 @@ int options_parse(struct replay_options *o, int argc, char **argv, struct otelsi
 		if (a[1] != '-') {
 			if (strcmp(a, "-h") == 0)
 				return apply(o, find_opt("help", 4), NULL, err);
-			return error_set(err, OTELSIM_EUSAGE, "unknown option '%s' (options start with --; see --help)", a);
+			return error_set(err, OTELSIM_EUSAGE,
+					 "unknown option '%s' (options start with --; see --help)",
+					 a);
 		}
 		a += 2;
 		eq = strchr(a, '=');
@@ -444,7 +532,8 @@ int options_parse(struct replay_options *o, int argc, char **argv, struct otelsi
 			} else if (i + 1 < argc) {
 				val = argv[++i];
 			} else {
-				return error_set(err, OTELSIM_EUSAGE, "--%s needs a value (%s)", d->name, d->arg);
+				return error_set(err, OTELSIM_EUSAGE, "--%s needs a value (%s)",
+						 d->name, d->arg);
 			}
 		} else if (eq) {
 			return error_set(err, OTELSIM_EUSAGE, "--%s takes no value", d->name);
@@ -454,12 +543,16 @@ int options_parse(struct replay_options *o, int argc, char **argv, struct otelsi
 			return rc;
 	}
 	if (o->ninputs == 0)
-		return error_set(err, OTELSIM_EUSAGE, "no input: give files, folders or - (see --help)");
+		return error_set(err, OTELSIM_EUSAGE,
+				 "no input: give files, folders or - (see --help)");
 	if (o->rate > 0 && o->speed > 0)
-		return error_set(err, OTELSIM_EUSAGE, "--rate and --speed are two different paces: choose one");
+		return error_set(err, OTELSIM_EUSAGE,
+				 "--rate and --speed are two different paces: choose one");
 	for (size_t i = 0; i < o->ninputs; i++) {
 		if (strcmp(o->inputs[i], "-") == 0 && (o->loop != 1 || o->resume))
-			return error_set(err, OTELSIM_EUSAGE, "standard input can be read only once: no --loop or --resume with -");
+			return error_set(err, OTELSIM_EUSAGE,
+					 "standard input can be read only once: no --loop or "
+					 "--resume with -");
 	}
 	return 0;
 }

@@ -17,31 +17,31 @@
 enum shift_mode { SHIFT_AUTO = 0, SHIFT_NONE, SHIFT_BY };
 
 struct replay_options {
-	char **inputs;                 /* FILE, DIR or - */
+	char **inputs; /* FILE, DIR or - */
 	size_t ninputs;
-	struct endpoint_flags net;     /* endpoint, protocol, headers, TLS, ... */
-	char **headers;                /* storage behind net.headers */
-	unsigned concurrency;          /* default 4 */
-	int64_t retry_max_elapsed_ms;  /* -1: the sender's default */
-	double rate;                   /* items per second; 0: as fast as possible */
-	double speed;                  /* x original pace; 0: off */
-	int shift_mode;                /* enum shift_mode */
-	int64_t shift_ns;              /* SHIFT_BY */
-	const char *shift_text;        /* as given (resume checks it) */
+	struct endpoint_flags net;    /* endpoint, protocol, headers, TLS, ... */
+	char **headers;               /* storage behind net.headers */
+	unsigned concurrency;         /* default 4 */
+	int64_t retry_max_elapsed_ms; /* -1: the sender's default */
+	double rate;                  /* items per second; 0: as fast as possible */
+	double speed;                 /* x original pace; 0: off */
+	int shift_mode;               /* enum shift_mode */
+	int64_t shift_ns;             /* SHIFT_BY */
+	const char *shift_text;       /* as given (resume checks it) */
 	bool new_ids;
 	bool seed_set;
 	uint64_t seed;
-	uint64_t loop;                 /* passes; 0 = forever; default 1 */
-	uint64_t max_request_bytes;    /* default 4 MiB */
-	uint64_t max_items;            /* 0: none */
+	uint64_t loop;              /* passes; 0 = forever; default 1 */
+	uint64_t max_request_bytes; /* default 4 MiB */
+	uint64_t max_items;         /* 0: none */
 	bool max_items_set;
-	int framing;                   /* enum read_framing */
-	const char *resume;            /* state file */
+	int framing;        /* enum read_framing */
+	const char *resume; /* state file */
 	const char *summary_json;
 	bool dry_run;
-	int progress;                  /* -1 auto (a terminal), 0 off, 1 on */
+	int progress; /* -1 auto (a terminal), 0 off, 1 on */
 	bool quiet;
-	bool verify;                   /* manifest SHA-256 check; default on */
+	bool verify; /* manifest SHA-256 check; default on */
 };
 
 /*
@@ -67,17 +67,17 @@ int replay_write_file(const char *path, const void *data, size_t len, bool sync,
 struct state_input {
 	char *path;
 	uint64_t size;
-	uint64_t record, leaf;  /* everything before this position is acknowledged */
-	bool done;              /* the whole file is */
+	uint64_t record, leaf; /* everything before this position is acknowledged */
+	bool done;             /* the whole file is */
 };
 
 struct state {
-	char *path;             /* the state file */
-	char *fingerprint;      /* options that change what is sent */
+	char *path;        /* the state file */
+	char *fingerprint; /* options that change what is sent */
 	uint64_t seed;
-	uint64_t pass;          /* the pass in progress */
+	uint64_t pass; /* the pass in progress */
 	bool shift_known;
-	int64_t shift_ns;       /* of that pass */
+	int64_t shift_ns; /* of that pass */
 	bool complete;
 	struct state_input *inputs;
 	size_t ninputs;
@@ -88,8 +88,8 @@ struct state {
  * Load `path` into *st when it exists (*found), checking it belongs to these
  * inputs and options; otherwise set up a fresh state for them.
  */
-int state_open(struct state *st, const char *path, const char *fingerprint,
-	       char *const *inputs, size_t ninputs, bool *found, struct otelsim_error *err);
+int state_open(struct state *st, const char *path, const char *fingerprint, char *const *inputs,
+	       size_t ninputs, bool *found, struct otelsim_error *err);
 /* Write atomically (temp file + rename); fsync when `sync` or a second has passed. */
 int state_save(struct state *st, bool sync, struct otelsim_error *err);
 void state_release(struct state *st);
@@ -99,12 +99,12 @@ void state_release(struct state *st);
 struct totals {
 	uint64_t items_read, items_sent, items_accepted, items_rejected, items_failed;
 	uint64_t items_retried, retries, requests, requests_failed, bytes, wire_bytes;
-	uint64_t items_skipped;   /* already sent before a resume */
-	uint64_t items_total;     /* expected items read (0: unknown) */
+	uint64_t items_skipped;      /* already sent before a resume */
+	uint64_t items_total;        /* expected items read (0: unknown) */
 	uint64_t in_bytes, in_total; /* input bytes read / to read, for the ETA */
 	uint64_t clamped;
 	uint64_t passes;
-	int64_t start_ns;         /* monotonic */
+	int64_t start_ns; /* monotonic */
 	bool dry_run, interrupted;
 };
 

@@ -61,10 +61,11 @@ void report_progress(const struct totals *t, bool final)
 				left = 99999.0 * 60 + 59;
 			if (left < 0)
 				left = 0;
-			snprintf(eta, sizeof(eta), " ETA %d:%02d", (int)(left / 60), (int)left % 60);
+			snprintf(eta, sizeof(eta), " ETA %d:%02d", (int)(left / 60),
+				 (int)left % 60);
 		}
-		fprintf(stderr, "\r[%s] %3.0f%% %s items %s %s retries %llu%s\033[K", bar, frac * 100,
-			items, bytes, rate, (unsigned long long)t->retries, eta);
+		fprintf(stderr, "\r[%s] %3.0f%% %s items %s %s retries %llu%s\033[K", bar,
+			frac * 100, items, bytes, rate, (unsigned long long)t->retries, eta);
 	} else {
 		fprintf(stderr, "\r%s items %s %s retries %llu\033[K", items, bytes, rate,
 			(unsigned long long)t->retries);
@@ -80,26 +81,29 @@ void report_summary(FILE *f, const struct totals *t)
 
 	if (t->dry_run) {
 		fprintf(f,
-			"otlp-replay: dry run: %llu items read, %llu requests encoded (%llu bytes), "
+			"otlp-replay: dry run: %llu items read, %llu requests encoded (%llu "
+			"bytes), "
 			"nothing sent; %.2f s, %.0f items/s\n",
 			(unsigned long long)t->items_read, (unsigned long long)t->requests,
 			(unsigned long long)t->bytes, s, s > 0 ? (double)t->items_read / s : 0);
 	} else {
 		fprintf(f,
 			"otlp-replay: %llu items read, %llu sent, %llu accepted, %llu rejected, "
-			"%llu retried, %llu failed; %llu requests, %llu bytes; %.2f s, %.0f items/s\n",
+			"%llu retried, %llu failed; %llu requests, %llu bytes; %.2f s, %.0f "
+			"items/s\n",
 			(unsigned long long)t->items_read, (unsigned long long)t->items_sent,
-			(unsigned long long)t->items_accepted, (unsigned long long)t->items_rejected,
-			(unsigned long long)t->items_retried, (unsigned long long)t->items_failed,
-			(unsigned long long)t->requests, (unsigned long long)t->bytes, s,
-			s > 0 ? (double)t->items_accepted / s : 0);
+			(unsigned long long)t->items_accepted,
+			(unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
+			(unsigned long long)t->items_failed, (unsigned long long)t->requests,
+			(unsigned long long)t->bytes, s, s > 0 ? (double)t->items_accepted / s : 0);
 	}
 	if (t->items_skipped)
 		fprintf(f, "otlp-replay: resumed: %llu items had been sent before\n",
 			(unsigned long long)t->items_skipped);
 	if (t->clamped)
-		fprintf(f, "otlp-replay: warning: %llu timestamps fell outside 1970..2554 after the "
-			   "time shift and were clamped\n",
+		fprintf(f,
+			"otlp-replay: warning: %llu timestamps fell outside 1970..2554 after the "
+			"time shift and were clamped\n",
 			(unsigned long long)t->clamped);
 	if (t->interrupted)
 		fprintf(f, "otlp-replay: interrupted before the end\n");
@@ -114,27 +118,28 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 
 	secs[fmt_double(secs, (double)(int64_t)(s * 1000) / 1000)] = '\0';
 	ips[fmt_double(ips, s > 0 ? (double)(int64_t)((double)(t->dry_run ? t->items_read
-									    : t->items_accepted) /
-							  s)
-			       : 0)] = '\0';
-	if (strbuf_addf(&o,
-			"{\n  \"dry_run\": %s,\n  \"items_read\": %llu,\n  \"items_sent\": %llu,\n"
-			"  \"items_accepted\": %llu,\n  \"items_rejected\": %llu,\n"
-			"  \"items_retried\": %llu,\n  \"items_failed\": %llu,\n"
-			"  \"items_skipped\": %llu,\n  \"retries\": %llu,\n  \"requests\": %llu,\n"
-			"  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
-			"  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n"
-			"  \"seconds\": %s,\n  \"items_per_second\": %s,\n  \"interrupted\": %s,\n"
-			"  \"exit_code\": %d\n}\n",
-			t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
-			(unsigned long long)t->items_sent, (unsigned long long)t->items_accepted,
-			(unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
-			(unsigned long long)t->items_failed, (unsigned long long)t->items_skipped,
-			(unsigned long long)t->retries, (unsigned long long)t->requests,
-			(unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
-			(unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
-			(unsigned long long)t->clamped, secs, ips, t->interrupted ? "true" : "false",
-			exit_code)) {
+									  : t->items_accepted) /
+						      s)
+				  : 0)] = '\0';
+	if (strbuf_addf(
+		    &o,
+		    "{\n  \"dry_run\": %s,\n  \"items_read\": %llu,\n  \"items_sent\": %llu,\n"
+		    "  \"items_accepted\": %llu,\n  \"items_rejected\": %llu,\n"
+		    "  \"items_retried\": %llu,\n  \"items_failed\": %llu,\n"
+		    "  \"items_skipped\": %llu,\n  \"retries\": %llu,\n  \"requests\": %llu,\n"
+		    "  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
+		    "  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n"
+		    "  \"seconds\": %s,\n  \"items_per_second\": %s,\n  \"interrupted\": %s,\n"
+		    "  \"exit_code\": %d\n}\n",
+		    t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
+		    (unsigned long long)t->items_sent, (unsigned long long)t->items_accepted,
+		    (unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
+		    (unsigned long long)t->items_failed, (unsigned long long)t->items_skipped,
+		    (unsigned long long)t->retries, (unsigned long long)t->requests,
+		    (unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
+		    (unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
+		    (unsigned long long)t->clamped, secs, ips, t->interrupted ? "true" : "false",
+		    exit_code)) {
 		strbuf_release(&o);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}

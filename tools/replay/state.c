@@ -141,8 +141,8 @@ static int load(struct state *st, const char *text, size_t len, char *const *inp
 		const cJSON *done = cJSON_GetObjectItemCaseSensitive(it, "done");
 		struct state_input *in = &st->inputs[i];
 
-		if (!cJSON_IsString(p) || get_u64(it, "size", &v) || get_u64(it, "record", &in->record) ||
-		    get_u64(it, "leaf", &in->leaf)) {
+		if (!cJSON_IsString(p) || get_u64(it, "size", &v) ||
+		    get_u64(it, "record", &in->record) || get_u64(it, "leaf", &in->leaf)) {
 			rc = error_at(err, OTELSIM_EINPUT, st->path, 0, 0,
 				      "not an otlp-replay resume state");
 			goto cleanup;
@@ -179,8 +179,8 @@ cleanup:
 	return rc;
 }
 
-int state_open(struct state *st, const char *path, const char *fingerprint,
-	       char *const *inputs, size_t ninputs, bool *found, struct otelsim_error *err)
+int state_open(struct state *st, const char *path, const char *fingerprint, char *const *inputs,
+	       size_t ninputs, bool *found, struct otelsim_error *err)
 {
 	struct strbuf text = STRBUF_INIT;
 	char buf[65536];
@@ -232,7 +232,8 @@ int state_save(struct state *st, bool sync, struct otelsim_error *err)
 
 	if (now - st->last_sync_ns >= 1000000000)
 		sync = true;
-	bad = strbuf_addstr(&o, "{\n  \"version\": 1,\n  \"tool\": \"otlp-replay\",\n  \"fingerprint\": ");
+	bad = strbuf_addstr(
+		&o, "{\n  \"version\": 1,\n  \"tool\": \"otlp-replay\",\n  \"fingerprint\": ");
 	bad |= json_str(&o, st->fingerprint);
 	bad |= strbuf_addf(&o, ",\n  \"seed\": \"%llu\",\n  \"pass\": \"%llu\",\n  \"shift_ns\": ",
 			   (unsigned long long)st->seed, (unsigned long long)st->pass);
@@ -247,11 +248,12 @@ int state_save(struct state *st, bool sync, struct otelsim_error *err)
 
 		bad |= strbuf_addstr(&o, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
 		bad |= json_str(&o, in->path);
-		bad |= strbuf_addf(&o,
-				   ", \"size\": \"%llu\", \"record\": \"%llu\", \"leaf\": \"%llu\", "
-				   "\"done\": %s}",
-				   (unsigned long long)in->size, (unsigned long long)in->record,
-				   (unsigned long long)in->leaf, in->done ? "true" : "false");
+		bad |= strbuf_addf(
+			&o,
+			", \"size\": \"%llu\", \"record\": \"%llu\", \"leaf\": \"%llu\", "
+			"\"done\": %s}",
+			(unsigned long long)in->size, (unsigned long long)in->record,
+			(unsigned long long)in->leaf, in->done ? "true" : "false");
 	}
 	bad |= strbuf_addstr(&o, "\n  ]\n}\n");
 	if (bad) {
