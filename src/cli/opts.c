@@ -653,7 +653,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		char label[64];
 
 		snprintf(label, sizeof(label), "--%s", o->name);
-		rc = apply(c, o, seen_val[k], label);
+		rc = apply(c, o, seen_val[k] ? seen_val[k] : "", label);
 		if (rc)
 			return rc;
 	}
@@ -690,7 +690,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 					break;
 			}
 			given_env[o->id] = true;
-			rc = apply(c, o, o->arg ? v : NULL, src);
+			rc = apply(c, o, o->arg ? v : "", src);
 			if (rc)
 				return rc;
 			break;
