@@ -1303,6 +1303,77 @@ static void test_resource_attribute_repeats(void **state)
 }
 
 /*
+ * !!binary values: the standard alphabet only, whitespace anywhere,
+ * padding optional but exact when given; a bad character is reported by
+ * its 1-based position in the scalar (whitespace counted).
+ */
+static void test_binary_values(void **state)
+{
+	static const struct {
+		const char *b64;
+		const char *bytes; /* NULL: an error */
+		size_t len;
+		const char *msg;
+	} cases[] = {
+		{ "aGVsbG8=", "hello", 5, NULL },
+		{ "aGVsbG8", "hello", 5, NULL },
+		{ "aGk=", "hi", 2, NULL },
+		{ "aGk", "hi", 2, NULL },
+		{ "YQ==", "a", 1, NULL },
+		{ "YQ", "a", 1, NULL },
+		{ "QUJD", "ABC", 3, NULL },
+		{ "", "", 0, NULL },
+		{ "aG Vs\\tbG8\\n=", "hello", 5, NULL },
+		{ "aGk= ", "hi", 2, NULL },
+		{ "+/8=", "\xfb\xff", 2, NULL },
+		{ "YR", "a", 1, NULL }, /* leftover bits are not checked */
+		{ "a#b=", NULL, 0, "invalid base64 in a bytes value (character 2)" },
+		{ "aG-k", NULL, 0, "invalid base64 in a bytes value (character 3)" },
+		{ "aG_k", NULL, 0, "invalid base64 in a bytes value (character 3)" },
+		{ "aGk=x", NULL, 0, "invalid base64 in a bytes value (character 5)" },
+		{ "aG=k", NULL, 0, "invalid base64 in a bytes value (character 4)" },
+		{ "a b#", NULL, 0, "invalid base64 in a bytes value (character 4)" },
+		{ "a", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "a===", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "aGk==", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "YQ=", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "QUJD=", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "=", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "a#", NULL, 0, "invalid base64 in a bytes value (character 2)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct otelsim_error err = { 0 };
+		struct model m;
+		char text[256], path[64];
+		int rc;
+
+		snprintf(text, sizeof(text),
+			 "name: t\nroot:\n  type: x\n  attributes:\n    x: !!binary \"%s\"\n",
+			 cases[i].b64);
+		rc = load_text(text, false, &m, &err, path, sizeof(path));
+		unlink(path);
+		if (cases[i].bytes) {
+			const struct value *v;
+
+			if (rc)
+				fail_msg("case %zu: %s", i, err.message);
+			v = &m.scenarios[0]->root->attrs[0].gen.constant;
+			assert_int_equal(v->type, VAL_BYTES);
+			assert_int_equal(v->u.s.len, cases[i].len);
+			assert_memory_equal(v->u.s.ptr, cases[i].bytes, cases[i].len);
+		} else {
+			assert_int_equal(rc, OTELSIM_EINPUT);
+			if (strcmp(err.message, cases[i].msg) || err.line != 5 || err.column != 8)
+				fail_msg("case %zu: got %d:%d %s", i, err.line, err.column,
+					 err.message);
+		}
+		model_release(&m);
+	}
+}
+
+/*
  * Every {{parent.attributes.vendor.x}} follows the vendor prefix, however
  * many there are (only the first 32 did), and template errors after them
  * point into the file.
@@ -1448,6 +1519,7 @@ int main(void)
 		cmocka_unit_test(test_parent_refs_follow_the_vendor),
 		cmocka_unit_test(test_many_attribute_keys),
 		cmocka_unit_test(test_resource_attribute_repeats),
+		cmocka_unit_test(test_binary_values),
 		cmocka_unit_test(test_many_parent_refs),
 		cmocka_unit_test(test_good_files),
 		cmocka_unit_test(test_list_files),

@@ -646,6 +646,33 @@ static void test_wire_decoding(void **state)
 	assert_int_equal(wire_base64_decode("a", 1, &sb), -1);
 	assert_int_equal(wire_base64_decode("a*bc", 4, &sb), -1);
 	assert_int_equal(sb.len, 0);
+	/* any run of trailing '=', or none; '=' elsewhere and spaces are errors */
+	assert_int_equal(wire_base64_decode("aGk===", 6, &sb), 0);
+	assert_string_equal(sb.buf, "hi");
+	strbuf_reset(&sb);
+	assert_int_equal(wire_base64_decode("YQ", 2, &sb), 0);
+	assert_int_equal(wire_base64_decode("YQ==", 4, &sb), 0);
+	assert_int_equal(wire_base64_decode("YR", 2, &sb), 0); /* leftover bits unchecked */
+	assert_int_equal(wire_base64_decode("+/8=", 4, &sb), 0);
+	assert_int_equal(wire_base64_decode("====", 4, &sb), 0);
+	assert_int_equal(wire_base64_decode("", 0, &sb), 0);
+	assert_int_equal(sb.len, 5);
+	assert_memory_equal(sb.buf, "aaa\xfb\xff", 5);
+	assert_int_equal(wire_base64_decode("a===", 4, &sb), -1);
+	assert_int_equal(wire_base64_decode("aG=k", 4, &sb), -1);
+	assert_int_equal(wire_base64_decode("aGk= ", 5, &sb), -1);
+	assert_int_equal(wire_base64_decode("aGVsb", 5, &sb), -1);
+	/* a failure leaves what was there */
+	assert_int_equal(sb.len, 5);
+	assert_memory_equal(sb.buf, "aaa\xfb\xff", 6);
+	strbuf_release(&sb);
+	/* over the strbuf's max: -1, and the buffer as it was */
+	strbuf_init(&sb, 6);
+	assert_int_equal(strbuf_addstr(&sb, "ab"), 0);
+	assert_int_equal(wire_base64_decode("aGVsbG8=", 8, &sb), -1);
+	assert_string_equal(sb.buf, "ab");
+	assert_int_equal(wire_base64_decode("aGVs", 4, &sb), 0);
+	assert_string_equal(sb.buf, "abhel");
 	strbuf_release(&sb);
 }
 

@@ -870,6 +870,87 @@ static void test_json_roundtrips_every_type(void **state)
 	strbuf_release(&pb);
 }
 
+/*
+ * Bytes in OTLP/JSON: base64 in either alphabet, any run of trailing '='
+ * (or none), written back as standard base64 with padding; ids also as
+ * base64 of the right length.
+ */
+static void test_json_bytes_values(void **state)
+{
+	static const struct {
+		const char *in, *out; /* out NULL: "must be base64" */
+	} bytes[] = {
+		{ "aGk=", "aGk=" },   { "aGk", "aGk=" },
+		{ "aGk===", "aGk=" }, { "YQ", "YQ==" },
+		{ "QUJD", "QUJD" },   { "-_8", "+/8=" },
+		{ "+/8=", "+/8=" },   { "AAEC/f7/", "AAEC/f7/" },
+		{ "YR", "YQ==" }, /* leftover bits are not checked */
+		{ "", "" },           { "====", "" },
+		{ "a", NULL },        { "a===", NULL },
+		{ "aGVsb", NULL },    { "a*bc", NULL },
+		{ "aG=k", NULL },     { "aGk= ", NULL },
+		{ "aG k", NULL },
+	};
+	static const struct {
+		const char *key, *in, *hex;
+	} ids[] = {
+		{ "spanId", "AAECAwQFBgc=", "0001020304050607" },
+		{ "spanId", "AAECAwQFBgc", "0001020304050607" },
+		{ "spanId", "__79_Pv6-fg", "fffefdfcfbfaf9f8" },
+		{ "traceId", "AAECAwQFBgcICQoLDA0ODw==", "000102030405060708090a0b0c0d0e0f" },
+	};
+	const ProtobufCMessageDescriptor *d = otlpjson_descriptor(OTELSIM_TRACES);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bytes) / sizeof(bytes[0]); i++) {
+		struct strbuf pb = STRBUF_INIT, js = STRBUF_INIT;
+		struct otelsim_error err;
+		char text[256], want[64];
+		int rc;
+
+		snprintf(text, sizeof(text),
+			 "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"attributes\":[{"
+			 "\"key\":"
+			 "\"k\",\"value\":{\"bytesValue\":\"%s\"}}]}]}]}]}",
+			 bytes[i].in);
+		rc = otlpjson_to_protobuf(d, text, strlen(text), &pb, &err);
+		if (!bytes[i].out) {
+			assert_int_equal(rc, OTELSIM_EINPUT);
+			if (strcmp(err.message, "'bytes_value' must be base64") || err.line != 1 ||
+			    err.column != 92)
+				fail_msg("case %zu: got %d:%d %s", i, err.line, err.column,
+					 err.message);
+		} else {
+			if (rc)
+				fail_msg("case %zu: %s", i, err.message);
+			assert_int_equal(
+				otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &js, &err), 0);
+			snprintf(want, sizeof(want), "{\"bytesValue\":\"%s\"}", bytes[i].out);
+			if (!strstr(js.buf, want))
+				fail_msg("case %zu: %s", i, js.buf);
+		}
+		strbuf_release(&pb);
+		strbuf_release(&js);
+	}
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		struct strbuf pb = STRBUF_INIT, js = STRBUF_INIT;
+		struct otelsim_error err;
+		char text[256], want[96];
+
+		snprintf(text, sizeof(text),
+			 "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"%s\":\"%s\"}]}]}]}",
+			 ids[i].key, ids[i].in);
+		assert_int_equal(otlpjson_to_protobuf(d, text, strlen(text), &pb, &err), 0);
+		assert_int_equal(otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &js, &err),
+				 0);
+		snprintf(want, sizeof(want), "\"%s\":\"%s\"", ids[i].key, ids[i].hex);
+		if (!strstr(js.buf, want))
+			fail_msg("id case %zu: %s", i, js.buf);
+		strbuf_release(&pb);
+		strbuf_release(&js);
+	}
+}
+
 static void test_json_errors_have_positions(void **state)
 {
 	static const struct {
@@ -1713,6 +1794,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_otlp_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_strict_and_lenient, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_roundtrips_every_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_bytes_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_errors_have_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_files_through_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_shift_keeps_intervals, setup, teardown),
