@@ -136,40 +136,12 @@ static int js_hex(struct fwriter *w, const uint8_t *id, size_t n)
 
 static int js_base64(struct fwriter *w, const uint8_t *p, size_t n)
 {
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *o;
-	size_t i = 0;
-
-	if (fw_reserve(w, (n + 2) / 3 * 4 + 2))
+	if (fw_reserve(w, BASE64_ENCODED_LEN(n) + 2))
 		return -1;
-	o = w->buf + w->len;
-	*o++ = '"';
-	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-
-		*o++ = b64[v >> 18];
-		*o++ = b64[(v >> 12) & 63];
-		*o++ = b64[(v >> 6) & 63];
-		*o++ = b64[v & 63];
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		*o++ = b64[v >> 18];
-		*o++ = b64[(v >> 12) & 63];
-		*o++ = '=';
-		*o++ = '=';
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-
-		*o++ = b64[v >> 18];
-		*o++ = b64[(v >> 12) & 63];
-		*o++ = b64[(v >> 6) & 63];
-		*o++ = '=';
-	}
-	*o++ = '"';
-	w->len = (size_t)(o - w->buf);
+	w->buf[w->len++] = '"';
+	base64_encode(p, n, w->buf + w->len);
+	w->len += BASE64_ENCODED_LEN(n);
+	w->buf[w->len++] = '"';
 	return 0;
 }
 

@@ -720,60 +720,19 @@ static const char *a_type(int t)
 
 /* ---- constants ----------------------------------------------------------- */
 
-static int b64val(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
-
-static int base64_decode(struct schema_ctx *c, const struct ynode *n, struct value *out)
+static int base64_value(struct schema_ctx *c, const struct ynode *n, struct value *out)
 {
 	uint8_t *buf = arena_alloc(&c->m->arena, n->len / 4 * 3 + 4);
-	size_t len = 0, ndig = 0, pad = 0;
-	uint32_t acc = 0;
+	size_t len, bad;
 
 	if (!buf)
 		return oom(c);
-	for (size_t i = 0; i < n->len; i++) {
-		int ch = (unsigned char)n->str[i], v;
-
-		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
-			continue;
-		if (ch == '=') {
-			pad++;
-			continue;
-		}
-		v = b64val(ch);
-		if (v < 0 || pad)
+	if (base64_decode(n->str, n->len, BASE64_SPACE, buf, &len, &bad)) {
+		if (bad == n->len)
 			return schema_error(c, OTELSIM_EINPUT, n,
-					    "invalid base64 in a bytes value (character %zu)",
-					    i + 1);
-		acc = acc << 6 | (uint32_t)v;
-		if (++ndig == 4) {
-			buf[len++] = (uint8_t)(acc >> 16);
-			buf[len++] = (uint8_t)(acc >> 8);
-			buf[len++] = (uint8_t)acc;
-			ndig = 0;
-			acc = 0;
-		}
-	}
-	if (ndig == 1 || (ndig && pad && ndig + pad != 4) || (!ndig && pad))
+					    "invalid base64 in a bytes value (bad length)");
 		return schema_error(c, OTELSIM_EINPUT, n,
-				    "invalid base64 in a bytes value (bad length)");
-	if (ndig == 2) {
-		buf[len++] = (uint8_t)(acc >> 4);
-	} else if (ndig == 3) {
-		buf[len++] = (uint8_t)(acc >> 10);
-		buf[len++] = (uint8_t)(acc >> 2);
+				    "invalid base64 in a bytes value (character %zu)", bad + 1);
 	}
 	out->type = VAL_BYTES;
 	out->u.s.ptr = (const char *)buf;
@@ -789,7 +748,7 @@ static int const_scalar(struct schema_ctx *c, const struct ynode *n, struct valu
 
 	memset(out, 0, sizeof(*out));
 	if (n->tag && !strcmp(n->tag, TAG_BINARY))
-		return base64_decode(c, n, out);
+		return base64_value(c, n, out);
 	if (n->tag && strcmp(n->tag, TAG_STR) != 0)
 		return schema_error(c, OTELSIM_EINPUT, n,
 				    "unsupported YAML tag '%.200s' (only !!str and !!binary)",
@@ -1396,7 +1355,7 @@ static int convert_scalar(struct schema_ctx *c, const struct ynode *n, int type,
 		return 0;
 	}
 	case VAL_BYTES:
-		return base64_decode(c, n, out);
+		return base64_value(c, n, out);
 	default:
 		return error_set(c->err, OTELSIM_EINTERNAL, "convert_scalar");
 	}

@@ -1,7 +1,10 @@
 #include "net/wire.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+
+#include "util/text.h"
 
 #define ZCHUNK 16384
 
@@ -161,17 +164,6 @@ void wire_grpc_timeout(int64_t ms, char out[16])
 	out[n + 1] = '\0';
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int wire_percent_decode(const char *in, size_t len, bool strict, struct strbuf *out)
 {
 	size_t start = out->len;
@@ -180,8 +172,8 @@ int wire_percent_decode(const char *in, size_t len, bool strict, struct strbuf *
 		int c = (unsigned char)in[i];
 
 		if (c == '%') {
-			int hi = i + 2 < len ? hexval((unsigned char)in[i + 1]) : -1;
-			int lo = i + 2 < len ? hexval((unsigned char)in[i + 2]) : -1;
+			int hi = i + 2 < len ? hex_digit_value((unsigned char)in[i + 1]) : -1;
+			int lo = i + 2 < len ? hex_digit_value((unsigned char)in[i + 2]) : -1;
 
 			if (hi >= 0 && lo >= 0) {
 				c = hi << 4 | lo;
@@ -201,49 +193,14 @@ fail:
 	return -1;
 }
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 int wire_base64_decode(const char *in, size_t len, struct strbuf *out)
 {
-	size_t start = out->len;
-	uint32_t acc = 0;
-	int bits = 0;
+	uint8_t *buf = malloc(len / 4 * 3 + 2);
+	size_t n;
+	int rc = -1;
 
-	while (len && in[len - 1] == '=')
-		len--;
-	for (size_t i = 0; i < len; i++) {
-		int v = b64val((unsigned char)in[i]);
-
-		if (v < 0)
-			goto fail;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (strbuf_addch(out, (int)(acc >> bits & 0xff)))
-				goto fail;
-		}
-	}
-	/* 6 leftover bits cannot come from whole bytes */
-	if (bits >= 6)
-		goto fail;
-	return 0;
-fail:
-	out->len = start;
-	if (out->buf)
-		out->buf[start] = '\0';
-	return -1;
+	if (buf && base64_decode(in, len, BASE64_URL | BASE64_ANY_PAD, buf, &n, NULL) == 0)
+		rc = strbuf_add(out, buf, n);
+	free(buf);
+	return rc;
 }

@@ -89,17 +89,11 @@ static int hex4(const char *p, unsigned *out)
 	unsigned v = 0;
 
 	for (int i = 0; i < 4; i++) {
-		char c = p[i];
+		int d = hex_digit_value((unsigned char)p[i]);
 
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
+		if (d < 0)
 			return -1;
+		v = v << 4 | (unsigned)d;
 	}
 	*out = v;
 	return 0;
@@ -614,52 +608,14 @@ static int get_double(struct conv *c, const struct jval *v, const char *name, do
 	return 0;
 }
 
-static int b64val(int ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+' || ch == '-')
-		return 62;
-	if (ch == '/' || ch == '_')
-		return 63;
-	return -1;
-}
-
-/* Base64 (either alphabet, padding optional) into out (room for n*3/4+3); returns length or -1. */
-static long b64_decode(const char *s, size_t n, uint8_t *out)
-{
-	uint32_t acc = 0;
-	int bits = 0;
-	long o = 0;
-
-	while (n > 0 && s[n - 1] == '=')
-		n--;
-	if (n % 4 == 1)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
-
-		if (v < 0)
-			return -1;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	return o;
-}
+/* Bytes other than ids: base64, either alphabet, padding optional. */
+#define JSON_BASE64 (BASE64_URL | BASE64_ANY_PAD)
 
 static int get_bytes(struct conv *c, const struct jval *v, const ProtobufCFieldDescriptor *f,
 		     ProtobufCBinaryData *out)
 {
 	uint8_t *buf;
-	long n;
+	size_t n;
 
 	if (v->type != J_STR)
 		return cfail(c, v, OTELSIM_EINPUT, f->name, "must be a string");
@@ -679,8 +635,7 @@ static int get_bytes(struct conv *c, const struct jval *v, const ProtobufCFieldD
 			out->data = buf;
 			return 0;
 		}
-		n = b64_decode(v->s, v->n, buf);
-		if (n == (long)want) {
+		if (base64_decode(v->s, v->n, JSON_BASE64, buf, &n, NULL) == 0 && n == want) {
 			out->len = want;
 			out->data = buf;
 			return 0;
@@ -697,10 +652,9 @@ static int get_bytes(struct conv *c, const struct jval *v, const ProtobufCFieldD
 			 (int)(v->n > 40 ? 40 : v->n), v->s);
 		return OTELSIM_EINPUT;
 	}
-	n = b64_decode(v->s, v->n, buf);
-	if (n < 0)
+	if (base64_decode(v->s, v->n, JSON_BASE64, buf, &n, NULL))
 		return cfail(c, v, OTELSIM_EINPUT, f->name, "must be base64");
-	out->len = (size_t)n;
+	out->len = n;
 	out->data = n ? buf : NULL;
 	return 0;
 }
@@ -1151,27 +1105,16 @@ static int put_string(struct strbuf *o, const char *s, size_t n)
 
 static int put_b64(struct strbuf *o, const uint8_t *p, size_t n)
 {
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char buf[4];
+	size_t len = BASE64_ENCODED_LEN(n);
 
-	if (strbuf_addch(o, '"'))
+	if (strbuf_grow(o, len + 2))
 		return -1;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		buf[0] = tab[v >> 18 & 63];
-		buf[1] = tab[v >> 12 & 63];
-		buf[2] = i + 1 < n ? tab[v >> 6 & 63] : '=';
-		buf[3] = i + 2 < n ? tab[v & 63] : '=';
-		if (put(o, buf, 4))
-			return -1;
-	}
-	return strbuf_addch(o, '"');
+	o->buf[o->len] = '"';
+	base64_encode(p, n, o->buf + o->len + 1);
+	o->buf[o->len + 1 + len] = '"';
+	o->len += len + 2;
+	o->buf[o->len] = '\0';
+	return 0;
 }
 
 static int put_u64(struct strbuf *o, uint64_t v, bool quoted)

@@ -136,7 +136,7 @@ void hex_encode(const uint8_t *in, size_t n, char *out)
 	}
 }
 
-static int hexval(int c)
+int hex_digit_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -152,14 +152,104 @@ int hex_decode(const char *in, size_t hexlen, uint8_t *out, size_t n)
 	if (hexlen != 2 * n)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		int hi = hexval((unsigned char)in[2 * i]),
-		    lo = hexval((unsigned char)in[2 * i + 1]);
+		int hi = hex_digit_value((unsigned char)in[2 * i]),
+		    lo = hex_digit_value((unsigned char)in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+void base64_encode(const uint8_t *in, size_t n, char *out)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i = 0;
+
+	for (; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+
+		*out++ = digits[v >> 18];
+		*out++ = digits[(v >> 12) & 63];
+		*out++ = digits[(v >> 6) & 63];
+		*out++ = digits[v & 63];
+	}
+	if (n - i == 1) {
+		uint32_t v = (uint32_t)in[i] << 16;
+
+		*out++ = digits[v >> 18];
+		*out++ = digits[(v >> 12) & 63];
+		*out++ = '=';
+		*out = '=';
+	} else if (n - i == 2) {
+		uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+
+		*out++ = digits[v >> 18];
+		*out++ = digits[(v >> 12) & 63];
+		*out++ = digits[(v >> 6) & 63];
+		*out = '=';
+	}
+}
+
+static int base64_digit_value(int c, unsigned flags)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || (c == '-' && (flags & BASE64_URL)))
+		return 62;
+	if (c == '/' || (c == '_' && (flags & BASE64_URL)))
+		return 63;
+	return -1;
+}
+
+int base64_decode(const char *in, size_t len, unsigned flags, uint8_t *out, size_t *outlen,
+		  size_t *bad)
+{
+	size_t n = 0, ndig = 0, pad = 0, i;
+	uint32_t acc = 0;
+
+	for (i = 0; i < len; i++) {
+		int c = (unsigned char)in[i], v;
+
+		if ((flags & BASE64_SPACE) && (c == ' ' || c == '\t' || c == '\r' || c == '\n'))
+			continue;
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		v = base64_digit_value(c, flags);
+		if (v < 0 || pad)
+			goto fail;
+		acc = acc << 6 | (uint32_t)v;
+		if (++ndig == 4) {
+			out[n++] = (uint8_t)(acc >> 16);
+			out[n++] = (uint8_t)(acc >> 8);
+			out[n++] = (uint8_t)acc;
+			ndig = 0;
+			acc = 0;
+		}
+	}
+	/* i == len: what is wrong now is the length or the padding */
+	if (ndig == 1 || (pad && !(flags & BASE64_ANY_PAD) && (ndig == 0 || ndig + pad != 4)))
+		goto fail;
+	if (ndig == 2) {
+		out[n++] = (uint8_t)(acc >> 4);
+	} else if (ndig == 3) {
+		out[n++] = (uint8_t)(acc >> 10);
+		out[n++] = (uint8_t)(acc >> 2);
+	}
+	*outlen = n;
+	return 0;
+fail:
+	if (bad)
+		*bad = i;
+	return -1;
 }
 
 size_t edit_distance(const char *a, const char *b, size_t cap)

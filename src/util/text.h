@@ -1,6 +1,7 @@
 /*
  * util/text.h - small text helpers that must not depend on the locale:
- * UTF-8 validation, number formatting, hex, edit distance, "did you mean".
+ * UTF-8 validation, number formatting, hex, base64, edit distance, "did
+ * you mean".
  *
  * Number formatting here is what every encoder uses: integers are written
  * digit by digit, doubles in their shortest round-trip form with '.' as the
@@ -36,6 +37,33 @@ size_t fmt_double(char *buf, double d);
 void hex_encode(const uint8_t *in, size_t n, char *out);
 /* Parses exactly 2n hex digits (either case); 0 or -1. */
 int hex_decode(const char *in, size_t hexlen, uint8_t *out, size_t n);
+/* The value of one hex digit (either case), or -1 when c is not one. */
+int hex_digit_value(int c);
+
+/* Characters base64_encode writes for n bytes. */
+#define BASE64_ENCODED_LEN(n) (((n) + 2) / 3 * 4)
+
+/* Base64 of n bytes, standard alphabet, padded: BASE64_ENCODED_LEN(n) chars into out (no NUL). */
+void base64_encode(const uint8_t *in, size_t n, char *out);
+
+/* What base64_decode accepts besides the standard alphabet. */
+enum base64_flags {
+	BASE64_URL = 1,     /* '-' and '_' as well as '+' and '/' (either alphabet) */
+	BASE64_SPACE = 2,   /* ' ', '\t', '\r' and '\n' anywhere, skipped */
+	BASE64_ANY_PAD = 4, /* any run of '=' at the end, or none */
+};
+
+/*
+ * Decodes in[0..len) into out, which has room for len / 4 * 3 + 2 bytes;
+ * *outlen is the byte count. Padding is optional; without BASE64_ANY_PAD,
+ * '=' that is there must be exactly what completes the last group of four.
+ * '=' followed by a digit is an error, and so is a lone digit in the last
+ * group; bits left over in the last digit are ignored. Returns 0, or -1
+ * with *bad (when not NULL) the index of the first character that is not
+ * allowed, or len when the length or padding is wrong.
+ */
+int base64_decode(const char *in, size_t len, unsigned flags, uint8_t *out, size_t *outlen,
+		  size_t *bad);
 
 /* Damerau-Levenshtein distance (adjacent swaps count 1), capped at cap+1. */
 size_t edit_distance(const char *a, const char *b, size_t cap);

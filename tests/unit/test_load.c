@@ -1339,6 +1339,7 @@ static void test_binary_values(void **state)
 		{ "YQ=", NULL, 0, "invalid base64 in a bytes value (bad length)" },
 		{ "QUJD=", NULL, 0, "invalid base64 in a bytes value (bad length)" },
 		{ "=", NULL, 0, "invalid base64 in a bytes value (bad length)" },
+		{ "QUJD====", NULL, 0, "invalid base64 in a bytes value (bad length)" },
 		{ "a#", NULL, 0, "invalid base64 in a bytes value (character 2)" },
 	};
 

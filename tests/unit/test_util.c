@@ -266,6 +266,189 @@ static void test_text(void **state)
 	}
 }
 
+static void test_hex_digit_value(void **state)
+{
+	int accepted = 0;
+
+	(void)state;
+	assert_int_equal(hex_digit_value('0'), 0);
+	assert_int_equal(hex_digit_value('9'), 9);
+	assert_int_equal(hex_digit_value('a'), 10);
+	assert_int_equal(hex_digit_value('f'), 15);
+	assert_int_equal(hex_digit_value('A'), 10);
+	assert_int_equal(hex_digit_value('F'), 15);
+	/* the neighbours of each range */
+	assert_int_equal(hex_digit_value('/'), -1);
+	assert_int_equal(hex_digit_value(':'), -1);
+	assert_int_equal(hex_digit_value('`'), -1);
+	assert_int_equal(hex_digit_value('g'), -1);
+	assert_int_equal(hex_digit_value('@'), -1);
+	assert_int_equal(hex_digit_value('G'), -1);
+	assert_int_equal(hex_digit_value(0), -1);
+	assert_int_equal(hex_digit_value(0xff), -1);
+	assert_int_equal(hex_digit_value(-1), -1);
+	for (int c = 0; c < 256; c++)
+		accepted += hex_digit_value(c) >= 0;
+	assert_int_equal(accepted, 22);
+}
+
+/* Encodes n bytes into a buffer one larger than needed and checks the spare byte. */
+static void b64_encode_is(const char *in, size_t n, const char *want)
+{
+	char out[80];
+
+	assert_true(BASE64_ENCODED_LEN(n) < sizeof(out));
+	memset(out, '#', sizeof(out));
+	base64_encode((const uint8_t *)in, n, out);
+	assert_int_equal(BASE64_ENCODED_LEN(n), strlen(want));
+	assert_memory_equal(out, want, strlen(want));
+	assert_int_equal(out[strlen(want)], '#');
+}
+
+static void test_base64_encode(void **state)
+{
+	(void)state;
+	/* RFC 4648 section 10 */
+	b64_encode_is("", 0, "");
+	b64_encode_is("f", 1, "Zg==");
+	b64_encode_is("fo", 2, "Zm8=");
+	b64_encode_is("foo", 3, "Zm9v");
+	b64_encode_is("foob", 4, "Zm9vYg==");
+	b64_encode_is("fooba", 5, "Zm9vYmE=");
+	b64_encode_is("foobar", 6, "Zm9vYmFy");
+	/* both ends of the alphabet, and NUL bytes */
+	b64_encode_is("\xfb\xff\xbf", 3, "+/+/");
+	b64_encode_is("\x00\x00\x00\x00", 4, "AAAAAA==");
+	b64_encode_is("\x00\x10\x83\x10\x51\x87\x20\x92\x8b\x30\xd3\x8f\x41\x14\x93\x51\x55\x97"
+		      "\x61\x96\x9b\x71\xd7\x9f\x82\x18\xa3\x92\x59\xa7\xa2\x9a\xab\xb2\xdb\xaf"
+		      "\xc3\x1c\xb3\xd3\x5d\xb7\xe3\x9e\xbb\xf3\xdf\xbf",
+		      48, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+}
+
+/*
+ * Decodes in with flags into a heap buffer of exactly the documented room
+ * (so ASan sees a write past it); want NULL expects -1 with *bad == bad.
+ */
+static void b64_decode_is(const char *in, size_t len, unsigned flags, const char *want,
+			  size_t wantlen, size_t bad)
+{
+	uint8_t *out = malloc(len / 4 * 3 + 2);
+	size_t n = 12345, at = 12345;
+	int rc;
+
+	assert_non_null(out);
+	rc = base64_decode(in, len, flags, out, &n, &at);
+	if (want) {
+		if (rc || n != wantlen || (n && memcmp(out, want, n)))
+			fail_msg("'%.*s' flags %u: rc %d, %zu bytes", (int)len, in, flags, rc, n);
+		assert_int_equal(at, 12345); /* *bad only on failure */
+	} else if (rc != -1 || at != bad) {
+		fail_msg("'%.*s' flags %u: rc %d, bad %zu, want -1 at %zu", (int)len, in, flags, rc,
+			 at, bad);
+	}
+	free(out);
+}
+
+#define DEC_OK(s, f, w)   b64_decode_is(s, sizeof(s) - 1, f, w, sizeof(w) - 1, 0)
+#define DEC_BAD(s, f, at) b64_decode_is(s, sizeof(s) - 1, f, NULL, 0, at)
+
+static void test_base64_decode(void **state)
+{
+	const unsigned any = BASE64_URL | BASE64_SPACE | BASE64_ANY_PAD;
+
+	(void)state;
+	/* RFC 4648 section 10, with and without padding, under every flag set */
+	for (unsigned f = 0; f <= any; f++) {
+		DEC_OK("", f, "");
+		DEC_OK("Zg==", f, "f");
+		DEC_OK("Zg", f, "f");
+		DEC_OK("Zm8=", f, "fo");
+		DEC_OK("Zm8", f, "fo");
+		DEC_OK("Zm9v", f, "foo");
+		DEC_OK("Zm9vYg==", f, "foob");
+		DEC_OK("Zm9vYmE=", f, "fooba");
+		DEC_OK("Zm9vYmFy", f, "foobar");
+		DEC_OK("+/+/", f, "\xfb\xff\xbf");
+		DEC_OK("Zh==", f, "f"); /* leftover bits are ignored */
+		/* a lone digit in the last group is a length error, however padded */
+		DEC_BAD("Z", f, 1);
+		DEC_BAD("Zm9vY", f, 5);
+		DEC_BAD("Zm9vY===", f, 8);
+		/* characters outside the alphabet, a digit after '=' */
+		DEC_BAD("Zm*v", f, 2);
+		DEC_BAD("Zm9v\x80", f, 4);
+		DEC_BAD("Zm\0v", f, 2);
+		DEC_BAD("Zg=a", f, 3);
+		DEC_BAD("Zg==Zg==", f, 4);
+		DEC_BAD("Zm9v\v", f, 4);
+		DEC_BAD("Zm9v\f", f, 4);
+	}
+	/* the URL alphabet */
+	DEC_OK("-_8", BASE64_URL, "\xfb\xff");
+	DEC_OK("-_+/", BASE64_URL, "\xfb\xff\xbf");
+	DEC_BAD("-_8", 0, 0);
+	DEC_BAD("+_8", BASE64_SPACE | BASE64_ANY_PAD, 1);
+	/* white space */
+	DEC_OK(" Zm9v\nYm\r\nFy\t", BASE64_SPACE, "foobar");
+	DEC_OK("Zg== ", BASE64_SPACE, "f");
+	DEC_OK("Zg= =", BASE64_SPACE, "f");
+	DEC_BAD("Zg= a", BASE64_SPACE, 4);
+	DEC_BAD(" Zm9v", 0, 0);
+	DEC_BAD("Zm9v\n", BASE64_URL | BASE64_ANY_PAD, 4);
+	/* exact padding when given (no BASE64_ANY_PAD) */
+	DEC_BAD("Zg=", 0, 3);
+	DEC_BAD("Zg===", 0, 5);
+	DEC_BAD("Zm8==", BASE64_URL | BASE64_SPACE, 5);
+	DEC_BAD("Zm9v=", 0, 5);
+	DEC_BAD("Zm9v====", 0, 8);
+	DEC_BAD("=", 0, 1);
+	DEC_BAD("====", 0, 4);
+	/* any run of '=' at the end with it */
+	DEC_OK("Zg=", BASE64_ANY_PAD, "f");
+	DEC_OK("Zg=====", BASE64_ANY_PAD, "f");
+	DEC_OK("Zm9v=", BASE64_ANY_PAD, "foo");
+	DEC_OK("=", BASE64_ANY_PAD, "");
+	DEC_OK("====", BASE64_ANY_PAD, "");
+	/* *bad may be NULL */
+	{
+		uint8_t out[4];
+		size_t n;
+
+		assert_int_equal(base64_decode("Z", 1, 0, out, &n, NULL), -1);
+		assert_int_equal(base64_decode("Zg", 2, 0, out, &n, NULL), 0);
+		assert_int_equal(n, 1);
+	}
+	/* round trips of every length up to 64 and every byte value, unpadded too */
+	for (size_t len = 0; len <= 64; len++) {
+		uint8_t in[64];
+		char enc[BASE64_ENCODED_LEN(64)];
+		size_t elen = BASE64_ENCODED_LEN(len);
+
+		for (size_t i = 0; i < len; i++)
+			in[i] = (uint8_t)(i * 97 + len * 31);
+		base64_encode(in, len, enc);
+		for (unsigned f = 0; f <= any; f++) {
+			b64_decode_is(enc, elen, f, (const char *)in, len, 0);
+			while (elen && enc[elen - 1] == '=')
+				elen--;
+			b64_decode_is(enc, elen, f, (const char *)in, len, 0);
+			elen = BASE64_ENCODED_LEN(len);
+		}
+	}
+	{
+		uint8_t all[256], back[256 / 3 * 4 + 2];
+		char enc[BASE64_ENCODED_LEN(256)];
+		size_t n;
+
+		for (int i = 0; i < 256; i++)
+			all[i] = (uint8_t)i;
+		base64_encode(all, 256, enc);
+		assert_int_equal(base64_decode(enc, sizeof(enc), 0, back, &n, NULL), 0);
+		assert_int_equal(n, 256);
+		assert_memory_equal(back, all, 256);
+	}
+}
+
 static void test_suggest(void **state)
 {
 	static const char *const names[] = { "latency", "count", NULL, "name", "nmae", "out" };
@@ -486,6 +669,9 @@ int main(void)
 		cmocka_unit_test(test_time_rfc3339),
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_hex_digit_value),
+		cmocka_unit_test(test_base64_encode),
+		cmocka_unit_test(test_base64_decode),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
