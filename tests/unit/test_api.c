@@ -124,6 +124,75 @@ static void test_render_callback_equals_fixture(void **state)
 	otelsim_free(os);
 }
 
+struct varint_records {
+	struct strbuf bytes;
+	size_t records;
+	size_t prefix_sizes[4]; /* records by prefix length 1..3 */
+};
+
+/* Each record is one varint-framed TracesData: its own prefix says its length. */
+static int collect_varint(void *ctx, int signal, const void *bytes, size_t len)
+{
+	struct varint_records *c = ctx;
+	const uint8_t *p = bytes;
+	uint64_t v = 0;
+	size_t h = 0;
+
+	assert_int_equal(signal, OTELSIM_TRACES);
+	do {
+		assert_true(h < len && h < 3);
+		v |= (uint64_t)(p[h] & 0x7f) << (7 * h);
+	} while (p[h++] & 0x80);
+	assert_int_equal(v, len - h);
+	c->prefix_sizes[h]++;
+	c->records++;
+	return strbuf_add(&c->bytes, bytes, len);
+}
+
+/* The callback path cuts varint-framed blocks at their prefixes: the same bytes as the file. */
+static void test_render_callback_varint_framing(void **state)
+{
+	struct otelsim *os = load_bundled();
+	struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+	struct otelsim_render_result res;
+	struct otelsim_error err;
+	struct varint_records c;
+	char dir[] = "/tmp/otelsim-api.XXXXXX", path[512];
+	size_t seen[4] = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	ro.scenario = "checkout_flow";
+	ro.framing = OTELSIM_FRAMING_VARINT;
+	ro.out_dir = dir;
+	for (unsigned tpr = 0; tpr <= 1; tpr++) {
+		size_t flen;
+		char *data;
+
+		memset(&c, 0, sizeof(c));
+		ro.traces_per_record = tpr;
+		ro.out_dir = NULL;
+		assert_int_equal(otelsim_render(os, &ro, collect_varint, &c, &res, &err), 0);
+		assert_int_equal(res.records, c.records);
+		assert_int_equal(res.bytes, c.bytes.len);
+		ro.out_dir = dir;
+		assert_int_equal(otelsim_render_files(os, &ro, NULL, &err), 0);
+		snprintf(path, sizeof(path), "%s/commerce/checkout_flow/traces.binpb", dir);
+		data = slurp(path, &flen);
+		assert_non_null(data);
+		assert_int_equal(c.bytes.len, flen);
+		assert_memory_equal(c.bytes.buf, data, flen);
+		for (int h = 1; h <= 3; h++)
+			seen[h] += c.prefix_sizes[h];
+		free(data);
+		strbuf_release(&c.bytes);
+	}
+	/* both 2- and 3-byte prefixes were cut */
+	assert_true(seen[2] > 0 && seen[3] > 0);
+	remove_tree(dir);
+	otelsim_free(os);
+}
+
 static void progress(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 {
 	uint64_t *last = ctx;
@@ -662,6 +731,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_and_list),
 		cmocka_unit_test(test_render_callback_equals_fixture),
+		cmocka_unit_test(test_render_callback_varint_framing),
 		cmocka_unit_test(test_render_files_and_manifest),
 		cmocka_unit_test(test_interrupted_render_keeps_previous_dataset),
 		cmocka_unit_test(test_dataset_file_cannot_create),
