@@ -10,6 +10,7 @@
 #include "load/semconv.h"
 #include "sink/dataset.h"
 #include "util/error.h"
+#include "util/varint.h"
 
 static int exists(const char *path)
 {
@@ -149,16 +150,14 @@ static int emit_records(struct render_ctx *c, const struct pipe_block *b, struct
 
 		if (c->o->format == OTELSIM_FORMAT_OTLP) {
 			if (c->o->framing == OTELSIM_FRAMING_VARINT) {
-				int shift = 0;
+				const uint8_t *q = p + pos;
+				uint64_t v;
 
-				while (pos + hdr < n && hdr < 10) {
-					unsigned char byte = p[pos + hdr++];
-
-					len |= (size_t)(byte & 0x7f) << shift;
-					shift += 7;
-					if (!(byte & 0x80))
-						break;
-				}
+				if (varint_get(&q, p + n, &v) || v > (uint64_t)(p + n - q))
+					return error_set(err, OTELSIM_EINTERNAL,
+							 "record framing overruns its block");
+				hdr = (size_t)(q - (p + pos));
+				len = (size_t)v;
 			} else {
 				if (pos + 4 > n)
 					break;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "encode/encode.h"
+#include "util/varint.h"
 
 /* A byte buffer written back to front: the data is buf[cap - used, cap). */
 struct rwriter {
@@ -48,30 +49,6 @@ void fw_release(struct fwriter *w);
 static inline int fw_reserve(struct fwriter *w, size_t n)
 {
 	return w->cap - w->len >= n ? 0 : fw_grow(w, n);
-}
-
-static inline size_t varint_size(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-/* Writes v at p; returns the byte count. */
-static inline size_t varint_put(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
 }
 
 /* Per-resource envelopes, built once per encoder. */

@@ -645,11 +645,11 @@ static bool valid_prefix(const uint8_t *p, size_t avail, uint64_t len)
 		const uint8_t *at = q;
 		uint64_t tag, flen;
 
-		if (wire_varint(&at, end, &tag))
+		if (varint_get(&at, end, &tag))
 			return true; /* cut by the window */
 		if (tag != (1 << 3 | WT_LEN))
 			return false;
-		if (wire_varint(&at, end, &flen))
+		if (varint_get(&at, end, &flen))
 			return true;
 		if (flen > len)
 			return false;
@@ -679,7 +679,7 @@ static int record_header(const struct reader *r, int framing, size_t pos, uint64
 	}
 	const uint8_t *q = p;
 
-	if (wire_varint(&q, end, len))
+	if (varint_get(&q, end, len))
 		return (end - p) >= 10 ? -1 : 0;
 	*hlen = (size_t)(q - p);
 	return 1;

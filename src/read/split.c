@@ -379,8 +379,8 @@ static int leaf_path(const struct srec *r, const struct sleaf *lf, uint32_t path
 
 static uint8_t *put_len_header(uint8_t *o, uint32_t field, uint64_t len)
 {
-	o += wire_put_varint(o, (uint64_t)field << 3 | WT_LEN);
-	o += wire_put_varint(o, len);
+	o += varint_put(o, (uint64_t)field << 3 | WT_LEN);
+	o += varint_put(o, len);
 	return o;
 }
 

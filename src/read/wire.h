@@ -2,11 +2,10 @@
  * read/wire.h - the protobuf wire format, byte by byte.
  *
  * The few primitives the readers, the wire-level transforms and net/reply.c
- * (google.rpc.Status from a server) need: varints, tags and field values,
- * the one varint reader and writer of src/read and src/net. A reader never
- * reads past `end`; every getter returns 0 or -1 (truncated, overlong
- * varint, bad wire type, length past the end). Fixed-width values are
- * little-endian.
+ * (google.rpc.Status from a server) need: tags and field values (varints
+ * themselves are util/varint.h's). A reader never reads past `end`; every
+ * getter returns 0 or -1 (truncated, overlong varint, bad wire type,
+ * length past the end). Fixed-width values are little-endian.
  */
 #ifndef READ_WIRE_H
 #define READ_WIRE_H
@@ -14,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "util/varint.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the wire readers assume a little-endian host"
@@ -31,28 +32,6 @@ struct wire_field {
 	const uint8_t *end;   /* just after the field */
 };
 
-static inline int wire_varint(const uint8_t **pp, const uint8_t *end, uint64_t *out)
-{
-	const uint8_t *p = *pp;
-	uint64_t v = 0;
-
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (p >= end)
-			return -1;
-		uint8_t b = *p++;
-
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			if (shift == 63 && b > 1)
-				return -1;
-			*pp = p;
-			*out = v;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* Reads the field at *pp and advances past it. Groups are rejected (OTLP has none). */
 static inline int wire_next(const uint8_t **pp, const uint8_t *end, struct wire_field *f)
 {
@@ -60,7 +39,7 @@ static inline int wire_next(const uint8_t **pp, const uint8_t *end, struct wire_
 	uint64_t tag;
 
 	f->start = p;
-	if (wire_varint(&p, end, &tag) || tag > 0xffffffffu)
+	if (varint_get(&p, end, &tag) || tag > 0xffffffffu)
 		return -1;
 	f->num = (uint32_t)(tag >> 3);
 	f->type = (int)(tag & 7);
@@ -68,7 +47,7 @@ static inline int wire_next(const uint8_t **pp, const uint8_t *end, struct wire_
 		return -1;
 	switch (f->type) {
 	case WT_VARINT:
-		if (wire_varint(&p, end, &f->v))
+		if (varint_get(&p, end, &f->v))
 			return -1;
 		f->data = NULL;
 		break;
@@ -91,7 +70,7 @@ static inline int wire_next(const uint8_t **pp, const uint8_t *end, struct wire_
 		break;
 	}
 	case WT_LEN:
-		if (wire_varint(&p, end, &f->v) || f->v > (uint64_t)(end - p))
+		if (varint_get(&p, end, &f->v) || f->v > (uint64_t)(end - p))
 			return -1;
 		f->data = p;
 		p += f->v;
@@ -102,30 +81,6 @@ static inline int wire_next(const uint8_t **pp, const uint8_t *end, struct wire_
 	f->end = p;
 	*pp = p;
 	return 0;
-}
-
-static inline size_t wire_varint_size(uint64_t v)
-{
-	size_t n = 1;
-
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-/* Writes v at out (room for 10 bytes); returns the byte count. */
-static inline size_t wire_put_varint(uint8_t *out, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		out[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (uint8_t)v;
-	return n;
 }
 
 static inline uint64_t wire_get_u64le(const uint8_t *p)
@@ -144,7 +99,7 @@ static inline void wire_put_u64le(uint8_t *p, uint64_t v)
 /* Size of the tag of field `num` with a length-delimited payload of `len` plus the payload. */
 static inline size_t wire_len_field_size(uint32_t num, uint64_t len)
 {
-	return wire_varint_size((uint64_t)num << 3 | WT_LEN) + wire_varint_size(len) + len;
+	return varint_size((uint64_t)num << 3 | WT_LEN) + varint_size(len) + len;
 }
 
 #endif

@@ -490,7 +490,7 @@ static void frame(struct strbuf *out, int framing, const struct strbuf *rec)
 		h[3] = (uint8_t)rec->len;
 		n = 4;
 	} else if (framing == F_VARINT) {
-		n = wire_put_varint(h, rec->len);
+		n = varint_put(h, rec->len);
 	} else {
 		n = 0;
 	}

@@ -1,4 +1,7 @@
-/* util/: deterministic math, RNG streams, time, text, locale, string lists, arena, strbuf, sha256. */
+/*
+ * util/: deterministic math, RNG streams, time, text (hex, base64), locale,
+ * string lists, arena, strbuf, sha256, varints.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +24,7 @@
 #include "util/strlist.h"
 #include "util/text.h"
 #include "util/timefmt.h"
+#include "util/varint.h"
 
 /* Distance in units in the last place: how many doubles lie between a and b. */
 static uint64_t ulps(double a, double b)
@@ -449,6 +453,88 @@ static void test_base64_decode(void **state)
 	}
 }
 
+/* varint_get over a heap copy of exactly len bytes (ASan sees a read past it). */
+static int varint_get_copy(const char *bytes, size_t len, uint64_t *v, size_t *used)
+{
+	uint8_t *buf = malloc(len ? len : 1);
+	const uint8_t *p;
+	int rc;
+
+	assert_non_null(buf);
+	memcpy(buf, bytes, len);
+	p = buf;
+	rc = varint_get(&p, buf + len, v);
+	*used = (size_t)(p - buf);
+	free(buf);
+	return rc;
+}
+
+static void test_varint(void **state)
+{
+	static const struct {
+		uint64_t v;
+		const char *bytes;
+		size_t n;
+	} cases[] = {
+		{ 0, "\x00", 1 },
+		{ 1, "\x01", 1 },
+		{ 127, "\x7f", 1 },
+		{ 128, "\x80\x01", 2 },
+		{ 300, "\xac\x02", 2 },
+		{ 16383, "\xff\x7f", 2 },
+		{ 16384, "\x80\x80\x01", 3 },
+		{ (uint64_t)1 << 63, "\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 10 },
+		{ UINT64_MAX, "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 10 },
+	};
+	uint64_t v;
+	size_t used;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t out[11];
+
+		memset(out, 0xee, sizeof(out));
+		assert_int_equal(varint_size(cases[i].v), cases[i].n);
+		assert_int_equal(varint_put(out, cases[i].v), cases[i].n);
+		assert_memory_equal(out, cases[i].bytes, cases[i].n);
+		assert_int_equal(out[cases[i].n], 0xee);
+		v = 12345;
+		assert_int_equal(varint_get_copy(cases[i].bytes, cases[i].n, &v, &used), 0);
+		assert_true(v == cases[i].v);
+		assert_int_equal(used, cases[i].n);
+		/* every shorter prefix is cut short: -1, nothing consumed */
+		for (size_t k = 0; k < cases[i].n; k++) {
+			v = 12345;
+			assert_int_equal(varint_get_copy(cases[i].bytes, k, &v, &used), -1);
+			assert_int_equal(used, 0);
+			assert_true(v == 12345);
+		}
+	}
+	/* the size changes at every multiple of 7 bits */
+	for (int bits = 1; bits <= 64; bits++)
+		assert_int_equal(varint_size(UINT64_MAX >> (64 - bits)), (size_t)(bits + 6) / 7);
+	/* reading stops at the last byte: what follows stays */
+	assert_int_equal(varint_get_copy("\xac\x02\x05", 3, &v, &used), 0);
+	assert_true(v == 300 && used == 2);
+	/* longer forms than needed are accepted */
+	assert_int_equal(varint_get_copy("\x80\x00", 2, &v, &used), 0);
+	assert_true(v == 0 && used == 2);
+	assert_int_equal(varint_get_copy("\x81\x80\x80\x80\x80\x80\x80\x80\x80\x00", 10, &v, &used),
+			 0);
+	assert_true(v == 1 && used == 10);
+	/* overlong: a 10th byte above 1, an 11th byte */
+	v = 12345;
+	assert_int_equal(varint_get_copy("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x02", 10, &v, &used),
+			 -1);
+	assert_int_equal(used, 0);
+	assert_true(v == 12345);
+	assert_int_equal(
+		varint_get_copy("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x81\x01", 11, &v, &used), -1);
+	assert_int_equal(
+		varint_get_copy("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00", 11, &v, &used), -1);
+	assert_int_equal(used, 0);
+}
+
 static void test_suggest(void **state)
 {
 	static const char *const names[] = { "latency", "count", NULL, "name", "nmae", "out" };
@@ -672,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_hex_digit_value),
 		cmocka_unit_test(test_base64_encode),
 		cmocka_unit_test(test_base64_decode),
+		cmocka_unit_test(test_varint),
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
