@@ -223,26 +223,44 @@ static int check_options(const struct otelsim_render_options *o, struct otelsim_
 	return 0;
 }
 
-int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *o,
-		 struct otelsim_render_result *res, struct otelsim_error *err)
+/*
+ * What plan and both render paths start with: *res zeroed, the options
+ * checked, the run built and its seed and interval in *res. On failure
+ * there is nothing to release.
+ */
+static int run_start(const struct otelsim *os, const struct otelsim_render_options *o,
+		     struct run_spec *rs, struct otelsim_render_result *res,
+		     struct otelsim_error *err)
 {
-	struct run_spec rs;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	rc = check_options(o, err);
 	if (rc)
 		return rc;
-	rc = run_spec_build(&os->m, o, &rs, err);
-	if (!rc) {
-		res->traces = rs.end_trace - rs.first_trace;
-		res->seed = rs.plan.seed;
-		res->seed_origin = rs.seed_origin;
-		res->interval_ns = rs.plan.interval_ns;
-		res->start_ns = rs.plan.start_ns;
+	rc = run_spec_build(&os->m, o, rs, err);
+	if (rc) {
+		run_spec_release(rs);
+		return rc;
 	}
+	res->seed = rs->plan.seed;
+	res->seed_origin = rs->seed_origin;
+	res->interval_ns = rs->plan.interval_ns;
+	return 0;
+}
+
+int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *o,
+		 struct otelsim_render_result *res, struct otelsim_error *err)
+{
+	struct run_spec rs;
+	int rc = run_start(os, o, &rs, res, err);
+
+	if (rc)
+		return rc;
+	res->traces = rs.end_trace - rs.first_trace;
+	res->start_ns = rs.plan.start_ns;
 	run_spec_release(&rs);
-	return rc;
+	return 0;
 }
 
 int otelsim_render(const struct otelsim *os, const struct otelsim_render_options *o,
@@ -257,20 +275,15 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 
 	if (!res)
 		res = &local;
-	memset(res, 0, sizeof(*res));
-	if (!fn)
+	if (!fn) {
+		memset(res, 0, sizeof(*res));
 		return error_set(err, OTELSIM_EUSAGE,
 				 "otelsim_render needs a record callback "
 				 "(otelsim_render_files writes files)");
-	rc = check_options(o, err);
+	}
+	rc = run_start(os, o, &rs, res, err);
 	if (rc)
 		return rc;
-	rc = run_spec_build(&os->m, o, &rs, err);
-	if (rc)
-		goto cleanup;
-	res->seed = rs.plan.seed;
-	res->seed_origin = rs.seed_origin;
-	res->interval_ns = rs.plan.interval_ns;
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.res = res;
@@ -281,7 +294,6 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	pc.consume = consume_callback;
 	pc.ctx = &c;
 	rc = pipeline_run(&pc, err);
-cleanup:
 	run_spec_release(&rs);
 	return rc;
 }
@@ -309,16 +321,9 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 
 	if (!res)
 		res = &local;
-	memset(res, 0, sizeof(*res));
-	rc = check_options(o, err);
+	rc = run_start(os, o, &rs, res, err);
 	if (rc)
 		return rc;
-	rc = run_spec_build(&os->m, o, &rs, err);
-	if (rc)
-		goto cleanup;
-	res->seed = rs.plan.seed;
-	res->seed_origin = rs.seed_origin;
-	res->interval_ns = rs.plan.interval_ns;
 	if (!rs.rel_dir) {
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		goto cleanup;

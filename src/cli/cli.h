@@ -79,8 +79,8 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 #endif
 	;
 
-/* The generating commands share this: render per the options, report. */
-int cli_generate(struct cli *c, struct otelsim *os);
+/* The generating commands end here: load the project, render per the options, report. */
+int cli_generate(struct cli *c);
 /* --endpoint: render and post, paced in real time. */
 int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char *label);
 /*

@@ -2,9 +2,6 @@
 
 int cmd_scenario(struct cli *c)
 {
-	struct otelsim *os;
-	int rc;
-
 	if (!c->name) {
 		cli_usage_error(c, "--name is required (see 'otelsim list' for the scenarios)");
 		return EXIT_USAGE;
@@ -13,10 +10,5 @@ int cmd_scenario(struct cli *c)
 		cli_usage_error(c, "unexpected argument '%s'", c->args[0]);
 		return EXIT_USAGE;
 	}
-	rc = cli_load(c, NULL, 0, &os);
-	if (rc)
-		return rc;
-	rc = cli_generate(c, os);
-	otelsim_free(os);
-	return rc;
+	return cli_generate(c);
 }

@@ -1,4 +1,4 @@
-/* scenario, run and render all end here: render into files, report. */
+/* scenario, run and render all end here: load the project, render into files, report. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,7 +70,7 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	return EXIT_OK;
 }
 
-int cli_generate(struct cli *c, struct otelsim *os)
+static int generate(struct cli *c, struct otelsim *os)
 {
 	int rc = EXIT_OK;
 	size_t rendered = 0;
@@ -112,5 +112,17 @@ int cli_generate(struct cli *c, struct otelsim *os)
 				c->category ? c->category : "");
 		return EXIT_USAGE;
 	}
+	return rc;
+}
+
+int cli_generate(struct cli *c)
+{
+	struct otelsim *os;
+	int rc = cli_load(c, NULL, 0, &os);
+
+	if (rc)
+		return rc;
+	rc = generate(c, os);
+	otelsim_free(os);
 	return rc;
 }

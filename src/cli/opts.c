@@ -2,7 +2,6 @@
  * The option table: every otelsim option, once. It parses, applies the
  * environment, checks which command an option belongs to, and prints help.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -342,21 +341,6 @@ static int push_csv(char ***list, size_t *n, const char *csv)
 			return -1;
 		p = e ? e + 1 : p + strlen(p);
 	}
-	return 0;
-}
-
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v > max)
-		return -1;
-	*out = v;
 	return 0;
 }
 

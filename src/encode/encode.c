@@ -219,9 +219,7 @@ int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
 cleanup:
 	clear_groups(e);
 	if (rc) {
-		out->len = start_len;
-		if (out->buf)
-			out->buf[out->len] = '\0';
+		strbuf_truncate(out, start_len);
 	} else if (nrecords) {
 		*nrecords = n;
 	}

@@ -484,9 +484,7 @@ int encode_traces_reference(const struct encoder_config *cfg, const struct batch
 	rc = 0;
 cleanup:
 	if (rc) {
-		out->len = start_len;
-		if (out->buf)
-			out->buf[out->len] = '\0';
+		strbuf_truncate(out, start_len);
 	} else if (nrecords) {
 		*nrecords = n;
 	}

@@ -42,11 +42,8 @@ int wire_gzip(const void *in, size_t len, struct strbuf *out)
 	ret = 0;
 cleanup:
 	deflateEnd(&z);
-	if (ret) {
-		out->len = start;
-		if (out->buf)
-			out->buf[start] = '\0';
-	}
+	if (ret)
+		strbuf_truncate(out, start);
 	return ret;
 }
 
@@ -101,11 +98,8 @@ int wire_gunzip(const void *in, size_t len, struct strbuf *out)
 	ret = 0;
 cleanup:
 	inflateEnd(&z);
-	if (ret) {
-		out->len = start;
-		if (out->buf)
-			out->buf[start] = '\0';
-	}
+	if (ret)
+		strbuf_truncate(out, start);
 	return ret;
 }
 
@@ -187,9 +181,7 @@ int wire_percent_decode(const char *in, size_t len, bool strict, struct strbuf *
 	}
 	return 0;
 fail:
-	out->len = start;
-	if (out->buf)
-		out->buf[start] = '\0';
+	strbuf_truncate(out, start);
 	return -1;
 }
 

@@ -58,8 +58,7 @@ int gzipper_member(struct gzipper *g, const void *data, size_t len, struct strbu
 		left -= piece - g->zs.avail_in;
 	} while (rc == Z_OK); /* Z_BUF_ERROR when no progress is possible */
 	if (rc != Z_STREAM_END) {
-		out->len = start;
-		out->buf[out->len] = '\0';
+		strbuf_truncate(out, start);
 		return rc;
 	}
 	out->buf[out->len] = '\0';

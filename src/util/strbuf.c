@@ -82,9 +82,14 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 void strbuf_reset(struct strbuf *sb)
 {
-	sb->len = 0;
+	strbuf_truncate(sb, 0);
+}
+
+void strbuf_truncate(struct strbuf *sb, size_t len)
+{
+	sb->len = len;
 	if (sb->buf)
-		sb->buf[0] = '\0';
+		sb->buf[len] = '\0';
 }
 
 void strbuf_release(struct strbuf *sb)

@@ -34,7 +34,9 @@ int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)))
 #endif
 	;
-void strbuf_reset(struct strbuf *sb);   /* len = 0, keeps memory */
+void strbuf_reset(struct strbuf *sb); /* len = 0, keeps memory */
+/* Back to its first len bytes (len <= sb->len: undoing appends), keeps memory. */
+void strbuf_truncate(struct strbuf *sb, size_t len);
 void strbuf_release(struct strbuf *sb); /* frees, back to STRBUF_INIT (max kept) */
 /* Take the buffer (caller frees); the strbuf is left empty. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);

@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -68,6 +69,21 @@ size_t fmt_i64(char *buf, int64_t v)
 		return 1 + fmt_u64(buf + 1, (uint64_t)0 - (uint64_t)v);
 	}
 	return fmt_u64(buf, (uint64_t)v);
+}
+
+int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull_l(s, &end, 10, util_c_locale());
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;

@@ -1,7 +1,7 @@
 /*
  * util/text.h - small text helpers that must not depend on the locale:
- * UTF-8 validation, number formatting, hex, base64, edit distance, "did
- * you mean".
+ * UTF-8 validation, number formatting and parsing, hex, base64, edit
+ * distance, "did you mean".
  *
  * Number formatting here is what every encoder uses: integers are written
  * digit by digit, doubles in their shortest round-trip form with '.' as the
@@ -25,6 +25,13 @@ size_t utf8_valid_prefix(const char *s, size_t len);
 /* Decimal digits of v into buf (no NUL); returns the count (<= 20). */
 size_t fmt_u64(char *buf, uint64_t v);
 size_t fmt_i64(char *buf, int64_t v);
+
+/*
+ * s in decimal as strtoull reads it (in the C locale), refusing NULL, "",
+ * a first character '-' or '+', anything after the digits, and a value
+ * past max (or past UINT64_MAX): 0 with *out set, or -1.
+ */
+int parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /*
  * Shortest decimal that reads back as exactly d ("0.1", "1e+300", "5",

@@ -205,21 +205,6 @@ static void help(void)
 	       "endpoint down, manifest mismatch), 2 for bad usage or invalid input.\n");
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_positive_double(const char *s, double *out)
 {
 	char *end;
