@@ -88,6 +88,21 @@ printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf, 2 threads" "$p
 printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "OTLP/JSON, 1 thread" "$j1_s" "$j1" "$j1_rss"
 printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "OTLP/JSON, 2 threads" "$j2_s" "$j2" "$j2_rss"
 printf '  protobuf file: %s bytes (%s bytes/span)\n' "$pb_bytes" "$(awk -v b="$pb_bytes" -v s="$spans" 'BEGIN{printf "%.1f", b/s}')"
+# The part no render thread can share: one SHA-256 over the whole file, in
+# order, and the copy into the output folder. More render threads cannot make
+# a run shorter than this (Amdahl), whatever the core count.
+if command -v openssl >/dev/null; then
+	set -- $(measure openssl dgst -sha256 "$pb_file")
+	sha_s=$1
+	set -- $(measure cp "$pb_file" "$TMP/copy")
+	cp_s=$1
+	rm -f "$TMP/copy"
+	serial=$(awk -v a="$sha_s" -v b="$cp_s" 'BEGIN { printf "%.2f", a + b }')
+	printf '  in-order part of that run: SHA-256 %ss (openssl dgst) + copy %ss (cp) = %ss,\n' \
+		"$sha_s" "$cp_s" "$serial"
+	printf '    so more render threads can make the 1-thread protobuf run at most %sx faster\n' \
+		"$(ratio "$p1_s" "$serial")"
+fi
 
 RUNS_BIG=1
 big_traces=$((TRACES * 10))
