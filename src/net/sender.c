@@ -766,6 +766,39 @@ static uint64_t bytes_moved(struct sender *s)
 	return total;
 }
 
+/*
+ * The multi handle itself failed (out of memory, a libcurl bug): no running
+ * transfer can make progress, so each ends now as failed, with the reason,
+ * rather than spinning until the caller's deadline.
+ */
+static void multi_failed(struct sender *s, CURLMcode mc)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "libcurl cannot drive the transfers: %s",
+		 curl_multi_strerror(mc));
+	for (unsigned i = 0; i < s->nslots; i++) {
+		struct slot *x = &s->slots[i];
+
+		if (!x->running)
+			continue;
+		curl_multi_remove_handle(s->multi, x->easy);
+		x->running = false;
+		set_message(x, text);
+		finish(x, SEND_FAILED);
+	}
+}
+
+/* curl_multi_perform, and what to do when it fails */
+static void perform(struct sender *s)
+{
+	int running = 0;
+	CURLMcode mc = curl_multi_perform(s->multi, &running);
+
+	if (mc != CURLM_OK)
+		multi_failed(s, mc);
+}
+
 size_t sender_poll(struct sender *s, int64_t timeout_ms)
 {
 	int64_t deadline = time_mono_ns() + (timeout_ms > 0 ? timeout_ms : 0) * NS_PER_MS;
@@ -775,11 +808,10 @@ size_t sender_poll(struct sender *s, int64_t timeout_ms)
 	if (s->in_done)
 		return s->busy;
 	for (;;) {
-		int running = 0;
 		int64_t next, now, wait;
 
 		start_due(s);
-		curl_multi_perform(s->multi, &running);
+		perform(s);
 		collect(s);
 		now = time_mono_ns();
 		if (s->busy < busy_before || s->busy == 0 || now >= deadline)
@@ -802,7 +834,7 @@ size_t sender_poll(struct sender *s, int64_t timeout_ms)
 			 * 8.0). When a poll returns at once twice in a row and no byte
 			 * moved, rest 200 us instead of burning a core on poll(2).
 			 */
-			curl_multi_perform(s->multi, &running);
+			perform(s);
 			if (s->h2_spin_guard && wait > 0 && time_mono_ns() - t < 20000 &&
 			    bytes_moved(s) == moved) {
 				if (++spins >= 2) {
