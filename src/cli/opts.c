@@ -418,12 +418,22 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 			goto bad;
 		ro->seed_set = true;
 		break;
-	case O_START:
-		if (time_parse_rfc3339(v, &ns))
+	case O_START: {
+		int r = time_parse_rfc3339(v, &ns);
+
+		if (r == -2) {
+			cli_usage_error(c,
+					"%s: '%s' is after " TIME_MAX_TEXT
+					", the last time 64-bit nanoseconds since 1970 hold",
+					src, v);
+			return EXIT_USAGE;
+		}
+		if (r)
 			goto bad;
 		ro->start_ns = ns;
 		ro->start_set = true;
 		break;
+	}
 	case O_COUNT:
 		if (parse_u64(v, 1000000000000ull, &u))
 			goto bad;
