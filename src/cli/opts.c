@@ -102,8 +102,9 @@ static const struct opt_def opts[] = {
 	  "count",
 	  "N",
 	  { "OTELSIM_COUNT" },
-	  CMD_SCENARIO | CMD_RUN,
-	  "traces to generate (default: the scenario's repeat_count, else config's)",
+	  CMD_SCENARIO | CMD_RUN | CMD_RENDER,
+	  "traces to generate (render: per scenario; default: the scenario's repeat_count, "
+	  "else config's)",
 	  "a whole number up to 10^12" },
 	{ O_INTERVAL,
 	  "interval",
