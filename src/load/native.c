@@ -865,8 +865,7 @@ static int fill_repeat(struct schema_ctx *c, const struct key_def *k, const stru
 	int64_t i;
 
 	(void)k;
-	ynode_int(v, &i);
-	if (i < 0 || i > LOAD_MAX_REPEAT)
+	if (ynode_int(v, &i) || i < 0 || i > LOAD_MAX_REPEAT)
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "'repeat_count' must be between 0 and 1000000000000");
 	sc->has_repeat_count = true;
@@ -882,8 +881,9 @@ static int ms_to_ns(struct schema_ctx *c, const struct key_def *k, const struct 
 	ynode_double(v, &ms);
 	if (ms < 0)
 		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must not be negative", k->key);
-	if (ms * 1e6 >= 9.2e18)
-		return schema_error(c, OTELSIM_ELIMIT, v, "%s too large", k->key);
+	if (ms > LOAD_MAX_MS)
+		return schema_error(c, OTELSIM_ELIMIT, v,
+				    "'%s' is too large (at most 31536000000 ms, one year)", k->key);
 	*out = (int64_t)(ms * 1e6 + 0.5);
 	return 0;
 }
@@ -1032,6 +1032,17 @@ static int fill_root(struct schema_ctx *c, const struct key_def *k, const struct
 	struct scenario *sc = obj;
 
 	(void)k;
+	/* every trace has its one root: a chance or a repeat of it would be ignored */
+	for (size_t i = 0; v->type == YN_MAP && i < v->n; i++) {
+		const struct ynode *key = v->pairs[i].key;
+
+		if (key->type == YN_SCALAR &&
+		    (!strcmp(key->str, "probability") || !strcmp(key->str, "count")))
+			return schema_error(c, OTELSIM_EINPUT, key,
+					    "'%s' does not apply to the root span: every trace "
+					    "has exactly one root",
+					    key->str);
+	}
 	sc->root = ARENA_NEW(&c->m->arena, struct span_spec);
 	if (!sc->root)
 		return oom(c);
@@ -1049,7 +1060,7 @@ static const struct key_def scenario_keys[] = {
 	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL, "labels for --tags filtering" },
 	{ "workload_weight", KT_NUMBER, 0, NULL, NULL, fill_weight, SCHEMA_NOFILL,
 	  "relative weight in mixed runs (default 1, at most 10^9; <= 0: only runs by name)" },
-	{ "repeat_count", KT_INT, 0, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
+	{ "repeat_count", KT_INT, KF_RANGE, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
 	  "traces when run alone without --count (default: the config's count)" },
 	{ "interval_ms", KT_NUMBER, 0, NULL, NULL, fill_interval, SCHEMA_NOFILL,
 	  "virtual time between trace starts (default: the config's)" },
