@@ -1142,8 +1142,10 @@ static void test_parent_refs_follow_the_vendor(void **state)
 {
 	static const char *const vendors[] = { "vendor", "acme", "longer_vendor" };
 	const char *text = "name: t\nroot:\n  type: x\n  attributes:\n"
-			   "    vendor.s: \"{{parent.attributes.vendor.session.id}}\"\n"
-			   "    bad: \"{{parent.attributes.vendor.x}} {{random.nope}}\"\n";
+			   "    vendor.session.id: p\n  children:\n    - type: y\n"
+			   "      attributes:\n"
+			   "        vendor.s: \"{{parent.attributes.vendor.session.id}}\"\n"
+			   "        bad: \"{{parent.attributes.vendor.x}} {{random.nope}}\"\n";
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {
@@ -1173,12 +1175,12 @@ static void test_parent_refs_follow_the_vendor(void **state)
 		/* the error offset is the file's, whatever the prefix's length */
 		assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
 		model_release(&m);
-		assert_int_equal(err.line, 6);
-		assert_int_equal(err.column, 44);
+		assert_int_equal(err.line, 10);
+		assert_int_equal(err.column, 48);
 		assert_non_null(strstr(err.message, "at position 34 of the string"));
 		/* without the bad attribute, the reference reads <vendor>.session.id */
 		f = fopen(path, "wb");
-		fwrite(text, 1, strstr(text, "    bad:") - text, f);
+		fwrite(text, 1, strstr(text, "        bad:") - text, f);
 		fclose(f);
 		load_expect_ok(&o, &m);
 		unlink(path);
@@ -1194,7 +1196,9 @@ static void test_parent_refs_follow_the_vendor(void **state)
 		ctx.arena = &m.arena;
 		ctx.parent_attrs = &parent;
 		ctx.nparent_attrs = 1;
-		assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+		assert_int_equal(
+			tmpl_eval(m.scenarios[0]->root->children[0].attrs[0].gen.tmpl, &ctx, &out),
+			0);
 		assert_int_equal(out.type, VAL_STRING);
 		assert_int_equal(out.u.s.len, 2);
 		assert_memory_equal(out.u.s.ptr, "S1", 2);
@@ -1391,9 +1395,12 @@ static void test_many_parent_refs(void **state)
 	struct tmpl_ctx ctx;
 	char buf[2048];
 	size_t col;
+	static const char head[] = "name: t\nroot:\n  type: x\n  attributes:\n    vendor.k: p\n"
+				   "  children:\n    - type: y\n      attributes:\n";
 
 	(void)state;
-	strbuf_addstr(&sb, "name: t\nroot:\n  type: x\n  attributes:\n    s: \"");
+	strbuf_addstr(&sb, head);
+	strbuf_addstr(&sb, "        s: \"");
 	for (int i = 0; i < NREFS; i++)
 		strbuf_addstr(&sb, "{{parent.attributes.vendor.k}}.");
 	strbuf_addstr(&sb, "\"\n");
@@ -1412,7 +1419,8 @@ static void test_many_parent_refs(void **state)
 	ctx.arena = &m.arena;
 	ctx.parent_attrs = &parent;
 	ctx.nparent_attrs = 1;
-	assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+	assert_int_equal(tmpl_eval(m.scenarios[0]->root->children[0].attrs[0].gen.tmpl, &ctx, &out),
+			 0);
 	assert_int_equal(out.type, VAL_STRING);
 	assert_int_equal(out.u.s.len, 2 * NREFS);
 	for (int i = 0; i < NREFS; i++)
@@ -1422,11 +1430,11 @@ static void test_many_parent_refs(void **state)
 	sb.len -= 2;
 	sb.buf[sb.len] = '\0';
 	/* the error points at the function's name, 2 past the braces */
-	col = sb.len - strlen("name: t\nroot:\n  type: x\n  attributes:\n") + 1 + 2;
+	col = sb.len - strlen(head) + 1 + 2;
 	strbuf_addstr(&sb, "{{random.nope}}\"\n");
 	assert_int_equal(load_text_vendor(sb.buf, "com.acme", &m, &err), OTELSIM_EINPUT);
 	model_release(&m);
-	assert_int_equal(err.line, 5);
+	assert_int_equal(err.line, 9);
 	assert_int_equal(err.column, (int)col);
 	snprintf(buf, sizeof(buf), "at position %d of the string", NREFS * 31 + 3);
 	assert_non_null(strstr(err.message, buf));
