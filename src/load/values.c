@@ -107,6 +107,11 @@ int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *wh
 				    ynode_kind(n));
 	if (!n->len)
 		return schema_error(c, OTELSIM_EINPUT, n, "'%s' must not be empty", what);
+	if (tmpl_has_expr(n->str, n->len))
+		return schema_error(c, OTELSIM_EINPUT, n,
+				    "the %s is fixed when the file loads: templates are not allowed "
+				    "here",
+				    what);
 	if (a && a->type == SC_ENUM && a->closed) {
 		bool ok = false;
 		size_t nm;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/gen.h"
 #include "engine/template.h"
 #include "load/load.h"
 #include "load/schema.h"
@@ -1383,6 +1384,78 @@ static void test_binary_values(void **state)
  * many there are (only the first 32 did), and template errors after them
  * point into the file.
  */
+/*
+ * A lone random.choice or {{vars.x}} takes the conventions' int type
+ * (options converted when loading, vars when rendering), closed enums take
+ * template choices of members, event names expand templates.
+ */
+static void test_lone_templates_take_convention_types(void **state)
+{
+	static const char text[] =
+		"name: t\nvars:\n  s: \"123\"\n  c: {choice: [\"7\", \"8\"]}\n"
+		"  n: {choice: [\"5\", \"6\"], type: int}\nroot:\n  type: x\n  attributes:\n"
+		"    http.response.status_code: \"{{random.choice(200, 404)}}\"\n"
+		"    gen_ai.usage.input_tokens: \"{{vars.s}}\"\n"
+		"    gen_ai.usage.output_tokens: \"{{vars.c}}\"\n"
+		"    vendor.turn.status.code: \"{{random.choice(SUCCESS, FAILURE)}}\"\n"
+		"    plain: \"{{random.choice(200, 404)}}\"\n"
+		"  events:\n    - name: \"ev.{{vars.s}}\"\n  children:\n    - type: y\n"
+		"      attributes:\n"
+		"        z: \"{{parent.attributes.http.response.status_code}}\"\n";
+	struct model m;
+	struct otelsim_error err = { 0 };
+	char buf[2048];
+	const struct span_spec *root;
+	struct value vars[3], v;
+	struct rng r;
+	struct tmpl_ctx ctx;
+	bool seen200 = false, seen404 = false;
+
+	(void)state;
+	if (load_text_vendor(text, "vendor", &m, &err)) {
+		fmt_err(&err, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	root = m.scenarios[0]->root;
+	assert_int_equal(root->nattrs, 5);
+	assert_int_equal(root->attrs[0].gen.type, VAL_INT);
+	assert_int_equal(root->attrs[1].gen.type, VAL_INT);
+	assert_int_equal(root->attrs[2].gen.type, VAL_INT);
+	assert_int_equal(root->attrs[3].gen.type, VAL_STRING);
+	assert_int_equal(root->attrs[4].gen.type, VAL_STRING);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rng = &r;
+	ctx.arena = &m.arena;
+	ctx.vars = vars;
+	for (uint64_t i = 0; i < 64; i++) {
+		rng_seed(&r, 1, 2, i);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(gen_eval(&m.scenarios[0]->vars[k].gen, &ctx, &vars[k]), 0);
+		assert_int_equal(gen_eval(&root->attrs[0].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_true(v.u.i == 200 || v.u.i == 404);
+		seen200 |= v.u.i == 200;
+		seen404 |= v.u.i == 404;
+		assert_int_equal(gen_eval(&root->attrs[1].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_int_equal(v.u.i, 123);
+		assert_int_equal(gen_eval(&root->attrs[2].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_true(v.u.i == 7 || v.u.i == 8);
+		assert_int_equal(gen_eval(&root->attrs[4].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_STRING);
+		assert_int_equal(v.u.s.len, 3);
+	}
+	assert_true(seen200 && seen404);
+	/* the event's name is a template */
+	assert_non_null(root->events[0].name_tmpl);
+	assert_int_equal(tmpl_eval(root->events[0].name_tmpl, &ctx, &v), 0);
+	assert_int_equal(v.type, VAL_STRING);
+	assert_int_equal(v.u.s.len, 6);
+	assert_memory_equal(v.u.s.ptr, "ev.123", 6);
+	model_release(&m);
+}
+
 static void test_many_parent_refs(void **state)
 {
 	enum { NREFS = 40 };
@@ -1530,6 +1603,7 @@ int main(void)
 		cmocka_unit_test(test_resource_attribute_repeats),
 		cmocka_unit_test(test_binary_values),
 		cmocka_unit_test(test_many_parent_refs),
+		cmocka_unit_test(test_lone_templates_take_convention_types),
 		cmocka_unit_test(test_good_files),
 		cmocka_unit_test(test_list_files),
 	};
