@@ -275,10 +275,11 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 							 env->vars[j]);
 			}
 			if (!env->nvars)
-				return fail(p, off,
-					    "variable '%s' is defined after this var: a var can use "
-					    "only the vars defined before it (none is)",
-					    name);
+				return fail(
+					p, off,
+					"variable '%s' is defined after this var: a var can use "
+					"only the vars defined before it (none is)",
+					name);
 			return fail(p, off,
 				    "variable '%s' is defined after this var: a var can use only "
 				    "the vars defined before it (%s)",

@@ -78,8 +78,7 @@ const struct value *tmpl_choice_values(const struct tmpl *t);
  * The i-th {{parent.attributes.KEY}} of the template: false past the last;
  * else its key and the byte offset of the reference in the compiled string.
  */
-bool tmpl_parent_ref(const struct tmpl *t, size_t i, const char **key, size_t *len,
-		     size_t *off);
+bool tmpl_parent_ref(const struct tmpl *t, size_t i, const char **key, size_t *len, size_t *off);
 
 /* What evaluation may look at. */
 struct tmpl_ctx {

@@ -178,8 +178,9 @@ static int fill_interval(struct schema_ctx *c, const struct key_def *k, const st
 	if (ms < 0)
 		return schema_error(c, OTELSIM_EINPUT, v, "'interval_ms' must not be negative");
 	if (ms > LOAD_MAX_MS)
-		return schema_error(c, OTELSIM_ELIMIT, v,
-				    "'interval_ms' is too large (at most 31536000000 ms, one year)");
+		return schema_error(
+			c, OTELSIM_ELIMIT, v,
+			"'interval_ms' is too large (at most 31536000000 ms, one year)");
 	((struct config *)obj)->default_interval_ns = (int64_t)(ms * 1e6 + 0.5);
 	return 0;
 }

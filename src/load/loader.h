@@ -114,8 +114,7 @@ int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyv
  * An error at byte `off` of the template compiled from string node n (the
  * vendor rewrite undone): "file:line:col: MESSAGE at position N of the string".
  */
-int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt,
-		     ...)
+int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 4, 5)))
 #endif

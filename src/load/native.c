@@ -502,9 +502,10 @@ static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_s
 			return schema_error(c, OTELSIM_EINPUT, f.p.span,
 					    "'span' must not be empty");
 		if (tmpl_has_expr(f.p.span->str, f.p.span->len))
-			return schema_error(c, OTELSIM_EINPUT, f.p.span,
-					    "'span' names a span type as written: templates are not "
-					    "allowed here");
+			return schema_error(
+				c, OTELSIM_EINPUT, f.p.span,
+				"'span' names a span type as written: templates are not "
+				"allowed here");
 		l->span_name = vendor_rewrite(c->m, f.p.span->str, f.p.span->len, NULL);
 		if (!l->span_name)
 			return oom(c);
@@ -1253,9 +1254,10 @@ static int check_parent_refs(struct schema_ctx *c, struct native *ns)
 			size_t used = 0;
 
 			if (!r->span)
-				return value_tmpl_error(c, r->node, off,
-							"a var has no parent span (vars are drawn once "
-							"when the trace starts)");
+				return value_tmpl_error(
+					c, r->node, off,
+					"a var has no parent span (vars are drawn once "
+					"when the trace starts)");
 			if (!p)
 				return value_tmpl_error(c, r->node, off,
 							"the root span has no parent");
@@ -1274,11 +1276,11 @@ static int check_parent_refs(struct schema_ctx *c, struct native *ns)
 				continue;
 			s = suggest(key, names, n);
 			if (s)
-				return value_tmpl_error(c, r->node, off,
-							"%s ('%s%s') has no attribute '%s' (did you "
-							"mean '%s'?)",
-							what, p->name, retried ? ".attempt" : "", key,
-							s);
+				return value_tmpl_error(
+					c, r->node, off,
+					"%s ('%s%s') has no attribute '%s' (did you "
+					"mean '%s'?)",
+					what, p->name, retried ? ".attempt" : "", key, s);
 			list[0] = '\0';
 			for (size_t a = 0; a < n; a++) {
 				size_t kl = strlen(names[a]);
@@ -1294,12 +1296,13 @@ static int check_parent_refs(struct schema_ctx *c, struct native *ns)
 				memcpy(list + used, names[a], kl + 1);
 				used += kl;
 			}
-			return value_tmpl_error(c, r->node, off, "%s ('%s%s') has no attribute '%s' (%s%s%s)",
-						what, p->name, retried ? ".attempt" : "", key,
-						n ? "it has: " : "it has no attributes", list,
-						retried ? "; children of a retried span are children "
-							  "of its attempt spans"
-							: "");
+			return value_tmpl_error(
+				c, r->node, off, "%s ('%s%s') has no attribute '%s' (%s%s%s)", what,
+				p->name, retried ? ".attempt" : "", key,
+				n ? "it has: " : "it has no attributes", list,
+				retried ? "; children of a retried span are children "
+					  "of its attempt spans"
+					: "");
 		}
 	}
 	return 0;

@@ -108,10 +108,11 @@ int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *wh
 	if (!n->len)
 		return schema_error(c, OTELSIM_EINPUT, n, "'%s' must not be empty", what);
 	if (tmpl_has_expr(n->str, n->len))
-		return schema_error(c, OTELSIM_EINPUT, n,
-				    "the %s is fixed when the file loads: templates are not allowed "
-				    "here",
-				    what);
+		return schema_error(
+			c, OTELSIM_EINPUT, n,
+			"the %s is fixed when the file loads: templates are not allowed "
+			"here",
+			what);
 	if (a && a->type == SC_ENUM && a->closed) {
 		bool ok = false;
 		size_t nm;
@@ -1154,8 +1155,7 @@ static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struc
 	return 0;
 }
 
-int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt,
-		     ...)
+int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt, ...)
 {
 	char msg[1400];
 	va_list ap;
@@ -1303,11 +1303,12 @@ static int closed_tmpl(struct schema_ctx *c, const char *key, const struct sc_at
 		if (!nv) {
 			rc = member_list(c, a, list, sizeof(list), &members, &nm);
 			return rc ? rc
-				  : schema_error(c, OTELSIM_EINPUT, n,
-						 "'%s' must be one of: %s, but vars.%s (line %d) is "
-						 "drawn from values known only when rendering (give "
-						 "the var a constant or a choice of members)",
-						 key, list, vs->name, vs->pos.line);
+				  : schema_error(
+					    c, OTELSIM_EINPUT, n,
+					    "'%s' must be one of: %s, but vars.%s (line %d) is "
+					    "drawn from values known only when rendering (give "
+					    "the var a constant or a choice of members)",
+					    key, list, vs->name, vs->pos.line);
 		}
 		snprintf(what, sizeof(what), "vars.%.64s (line %d) can be", vs->name, vs->pos.line);
 		for (size_t i = 0; i < nv; i++) {
@@ -1325,11 +1326,12 @@ static int closed_tmpl(struct schema_ctx *c, const char *key, const struct sc_at
 	}
 	rc = member_list(c, a, list, sizeof(list), &members, &nm);
 	return rc ? rc
-		  : schema_error(c, OTELSIM_EINPUT, n,
-				 "'%s' must be one of: %s (a template here must be one "
-				 "{{random.choice(...)}} of them or one {{vars.x}} whose values are "
-				 "known)",
-				 key, list);
+		  : schema_error(
+			    c, OTELSIM_EINPUT, n,
+			    "'%s' must be one of: %s (a template here must be one "
+			    "{{random.choice(...)}} of them or one {{vars.x}} whose values are "
+			    "known)",
+			    key, list);
 }
 
 /* A lone {{vars.x}} for an int, double or bool: x must convert whatever it draws. */

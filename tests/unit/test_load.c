@@ -302,13 +302,17 @@ static const struct table_doc table_docs[] = {
 	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: percentiles\n    p50_ms: 1\n   "
 	  " p90_ms: 2\n    p99_ms: 3\n    max_ms: 4\n    @\n" },
 	{ "count", false,
-	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        mean: 1\n        @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        mean: 1\n  "
+	  "      @\n" },
 	{ "count.poisson", false,
-	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        distribution: poisson\n        mean: 1\n        @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        "
+	  "distribution: poisson\n        mean: 1\n        @\n" },
 	{ "count.uniform", false,
-	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        distribution: uniform\n        min: 1\n        max: 2\n        @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        "
+	  "distribution: uniform\n        min: 1\n        max: 2\n        @\n" },
 	{ "count.fixed", false,
-	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        distribution: fixed\n        value: 1\n        @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        "
+	  "distribution: fixed\n        value: 1\n        @\n" },
 	{ "attribute.distribution", false,
 	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      sigma: 1\n      @\n" },
 	{ "attribute.distribution.uniform", false,
