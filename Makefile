@@ -86,7 +86,8 @@ all: $(OTELSIM) $(REPLAY)
 
 help:
 	@echo "make run                 render every bundled scenario into fixtures/"
-	@echo "make run-scenario SCENARIO=name [SCENARIOS_DIR=dir]"
+	@echo "make run-scenario SCENARIO=name [SCENARIOS_DIR=dir] [OUT=dir]"
+	@echo "                         (OUT: fixtures/ for bundled scenarios, else build/fixtures/)"
 	@echo "make test                build and run every test"
 	@echo "make bench               benchmarks beside the OpenTelemetry JS SDK"
 	@echo "make replay ENDPOINT=url [DATASET=dir]"
@@ -153,13 +154,19 @@ $(BUILD)/bench/%: tools/bench/%.c $(LIB)
 # ---- the main jobs ----
 SCENARIOS_DIR ?=
 SCEN_FLAG = $(if $(SCENARIOS_DIR),--scenarios-dir $(SCENARIOS_DIR))
+# fixtures/ holds the bundled scenarios' golden files (the tests compare it):
+# scenarios from another folder render beside the build unless OUT says where
+# (only from the command line: an OUT left in the environment is ignored)
+ifneq ($(origin OUT),command line)
+OUT := $(if $(SCENARIOS_DIR),$(BUILD)/fixtures,fixtures)
+endif
 
 run: all
-	$(OTELSIM) render --out fixtures $(SCEN_FLAG)
+	$(OTELSIM) render --out $(OUT) $(SCEN_FLAG)
 
 run-scenario: all
-	@test -n "$(SCENARIO)" || { echo "usage: make run-scenario SCENARIO=name [SCENARIOS_DIR=dir]" >&2; exit 2; }
-	$(OTELSIM) scenario --name $(SCENARIO) --out fixtures $(SCEN_FLAG)
+	@test -n "$(SCENARIO)" || { echo "usage: make run-scenario SCENARIO=name [SCENARIOS_DIR=dir] [OUT=dir]" >&2; exit 2; }
+	$(OTELSIM) scenario --name $(SCENARIO) --out $(OUT) $(SCEN_FLAG)
 
 deps-test:
 	@tools/deps.sh test

@@ -107,7 +107,14 @@ int cli_fail(const struct cli *c, const struct otelsim_error *err)
 {
 	char buf[2048];
 
-	fprintf(stderr, "%s: %s\n", c->prog, otelsim_error_format(err, buf, sizeof(buf)));
+	/*
+	 * An error at a place in a file starts with "file:line:col:", as a
+	 * compiler's does, so editors and CI log parsers jump to it.
+	 */
+	if (err->file[0] && err->line > 0)
+		fprintf(stderr, "%s\n", otelsim_error_format(err, buf, sizeof(buf)));
+	else
+		fprintf(stderr, "%s: %s\n", c->prog, otelsim_error_format(err, buf, sizeof(buf)));
 	if (err->code == OTELSIM_EUSAGE)
 		fprintf(stderr, "Try '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "",
 			c->cmd ? c->cmd : "");

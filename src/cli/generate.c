@@ -67,6 +67,13 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	if (rc)
 		return cli_fail(c, &err);
 	summary(c, label, &res, (double)(time_mono_ns() - t0) / 1e9);
+	if (!c->quiet && ro.shard_count > 1 && res.traces == 0)
+		fprintf(stderr,
+			"%s: note: shard %u/%u holds no traces (traces go to shards in whole "
+			"blocks); its data file is empty so that the shards' files still "
+			"concatenate to the whole%s\n",
+			label, ro.shard_index, ro.shard_count,
+			ro.gzip ? " (an empty .gz is not a gzip file by itself)" : "");
 	return EXIT_OK;
 }
 
@@ -85,6 +92,8 @@ static int generate(struct cli *c, struct otelsim *os)
 			c->ro.start_set = true;
 			c->ro.start_ns = time_now_ns();
 		}
+		if (c->endpoint && (rc = cli_live_seed(c, os, scenario)))
+			return rc;
 		if (!c->endpoint || c->out_set)
 			rc = render_one(c, os, scenario, label);
 		if (rc == EXIT_OK && c->endpoint)

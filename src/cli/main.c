@@ -82,7 +82,17 @@ int main(int argc, char **argv)
 	 * that kills us half-way through a dataset */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
-	rc = cli_parse(&c, argc, argv);
+	/* `otelsim help [COMMAND]` is `otelsim [COMMAND] --help` */
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "help")) {
+		static char help_flag[] = "--help";
+		char *args[4] = { argv[0], argc == 3 ? argv[2] : help_flag,
+				  argc == 3 ? help_flag : NULL, NULL };
+
+		argv = args; /* as many words: "help" gives way to "--help" */
+		rc = cli_parse(&c, argc, argv);
+	} else {
+		rc = cli_parse(&c, argc, argv);
+	}
 	if (rc) {
 		cli_release(&c);
 		return rc < 0 ? cli_finish_stdout(&c, 0) : rc;

@@ -2,7 +2,9 @@
  * The option table: every otelsim option, once. It parses, applies the
  * environment, checks which command an option belongs to, and prints help.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +102,9 @@ static const struct opt_def opts[] = {
 	  "count",
 	  "N",
 	  { "OTELSIM_COUNT" },
-	  CMD_SCENARIO | CMD_RUN,
-	  "traces to generate (default: the scenario's repeat_count, else config's)",
+	  CMD_SCENARIO | CMD_RUN | CMD_RENDER,
+	  "traces to generate (render: per scenario; default: the scenario's repeat_count, "
+	  "else config's)",
 	  "a whole number up to 10^12" },
 	{ O_INTERVAL,
 	  "interval",
@@ -359,6 +362,21 @@ static int env_bool(const char *v)
 	return -1;
 }
 
+/*
+ * A path that is not there, said with where it came from: a variable left
+ * in the environment is the usual surprise ("SEMCONV (environment): no
+ * such file or folder '/old/path'"). Other read errors come from the loader.
+ */
+static bool path_missing(const struct cli *c, const char *v, const char *src)
+{
+	struct stat st;
+
+	if (stat(v, &st) == 0 || errno != ENOENT)
+		return false;
+	cli_usage_error(c, "%s: no such file or folder '%s'", src, v);
+	return true;
+}
+
 /* Apply one option value (from a flag or the environment). */
 static int apply(struct cli *c, const struct opt_def *o, const char *v, const char *src)
 {
@@ -401,12 +419,22 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 			goto bad;
 		ro->seed_set = true;
 		break;
-	case O_START:
-		if (time_parse_rfc3339(v, &ns))
+	case O_START: {
+		int r = time_parse_rfc3339(v, &ns);
+
+		if (r == -2) {
+			cli_usage_error(c,
+					"%s: '%s' is after " TIME_MAX_TEXT
+					", the last time 64-bit nanoseconds since 1970 hold",
+					src, v);
+			return EXIT_USAGE;
+		}
+		if (r)
 			goto bad;
 		ro->start_ns = ns;
 		ro->start_set = true;
 		break;
+	}
 	case O_COUNT:
 		if (parse_u64(v, 1000000000000ull, &u))
 			goto bad;
@@ -420,13 +448,19 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		ro->interval_set = true;
 		break;
 	case O_SCENARIOS_DIR:
+		if (path_missing(c, v, src))
+			return EXIT_USAGE;
 		c->scenarios_dir = v;
 		break;
 	case O_CONFIG:
+		if (path_missing(c, v, src))
+			return EXIT_USAGE;
 		c->config = v;
 		break;
 	case O_SEMCONV:
 	case O_SCHEMA_PATH:
+		if (path_missing(c, v, src))
+			return EXIT_USAGE;
 		c->semconv = v;
 		break;
 	case O_SERVICE_NAME:
@@ -526,7 +560,6 @@ oom:
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	bool given[O_COUNT_OF_OPTIONS] = { false };
-	bool given_env[O_COUNT_OF_OPTIONS] = { false };
 	const struct opt_def *seen[64];
 	const char *seen_val[64];
 	size_t nseen = 0;
@@ -673,7 +706,6 @@ int cli_parse(struct cli *c, int argc, char **argv)
 				if (!b)
 					break;
 			}
-			given_env[o->id] = true;
 			rc = apply(c, o, o->arg ? v : "", src);
 			if (rc)
 				return rc;
@@ -687,7 +719,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 				given[O_PROTOCOL] ? "protocol" : "header");
 		return EXIT_USAGE;
 	}
-	if ((given[O_FRAMING] || given_env[O_FRAMING]) && c->ro.format != OTELSIM_FORMAT_OTLP) {
+	/* OTELSIM_FRAMING is a default for protobuf runs: JSON runs ignore it */
+	if (given[O_FRAMING] && c->ro.format != OTELSIM_FORMAT_OTLP) {
 		cli_usage_error(c,
 				"--framing applies to --format otlp (OTLP/JSON lines need none)");
 		return EXIT_USAGE;

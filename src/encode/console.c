@@ -142,6 +142,9 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 				hex_encode(s->links[l].span_id, 8, sp);
 				t[32] = sp[16] = '\0';
 				rc = strbuf_addf(out, "%*s  link %s/%s\n", d * 2 + 2, "", t, sp);
+				rc = rc ? rc
+					: attrs_line(out, d + 1, s->links[l].attrs,
+						     s->links[l].nattrs);
 			}
 		}
 	}

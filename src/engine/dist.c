@@ -4,7 +4,9 @@
  * Draws consumed per sample (part of the output contract: changing them
  * changes every dataset):
  *   constant, none   none
- *   uniform          1 rng_double
+ *   uniform          1 rng_double (an integer attribute: 1 rng_range,
+ *                    which draws again with odds below 2^-40 for spans
+ *                    under 2^24)
  *   exponential      rng_double_open (1, or more on an exact 0)
  *   normal, log_normal  1 rng_normal (a ziggurat, util/rng.c: one rng_next
  *                    in about 99% of draws, more in a wedge or the tail)
@@ -113,6 +115,39 @@ double dist_sample(const struct dist *d, struct rng *r)
 	if (d->has_max && x > d->max)
 		x = d->max;
 	return x;
+}
+
+/* The smallest integer >= x, for |x| < 2^53 (exact: no libm). */
+static double ceil_exact(double x)
+{
+	double t = (double)(int64_t)x;
+
+	return t < x ? t + 1.0 : t;
+}
+
+static double floor_exact(double x)
+{
+	double t = (double)(int64_t)x;
+
+	return t > x ? t - 1.0 : t;
+}
+
+int dist_sample_uniform_int(const struct dist *d, struct rng *r, int64_t *out)
+{
+	const double lim = 9007199254740992.0; /* 2^53 */
+	double lo, hi;
+	int64_t v;
+
+	if (d->kind != DIST_UNIFORM || !(d->p1 > -lim && d->p2 < lim))
+		return -1;
+	lo = ceil_exact(d->p1);
+	hi = floor_exact(d->p2);
+	if (lo > hi)
+		return -1;
+	/* a uniform's min and max are its range: no clamp can apply */
+	v = rng_range(r, (int64_t)lo, (int64_t)hi);
+	*out = v;
+	return 0;
 }
 
 int64_t count_sample(const struct count_spec *c, struct rng *r)

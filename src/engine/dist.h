@@ -26,6 +26,14 @@
 double dist_sample(const struct dist *d, struct rng *r);
 
 /*
+ * An integer sample of a uniform d: every integer in [ceil(p1), floor(p2)]
+ * with the same odds (one rng_range: one draw, rarely more). Rounding a continuous draw instead would give the two end values
+ * half the odds of the others. 0 with *out set, or -1 when d is not uniform
+ * or holds no integer within int64 range (the caller rounds dist_sample).
+ */
+int dist_sample_uniform_int(const struct dist *d, struct rng *r, int64_t *out);
+
+/*
  * How many instances of a span: COUNT_FIXED n; COUNT_POISSON a Poisson
  * draw of `mean` (Knuth's product method below 30, a rounded normal above),
  * capped at `max` when max > 0; COUNT_UNIFORM rng_range(min, max).

@@ -162,13 +162,15 @@ int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
 			return 0;
 		return convert(out, g->type, ctx);
 	case GEN_DIST: {
-		double x = dist_sample(&g->dist, ctx->rng);
+		double x;
 
 		if (g->type == VAL_INT) {
 			out->type = VAL_INT;
-			out->u.i = to_i64(x);
+			if (dist_sample_uniform_int(&g->dist, ctx->rng, &out->u.i))
+				out->u.i = to_i64(dist_sample(&g->dist, ctx->rng));
 			return 0;
 		}
+		x = dist_sample(&g->dist, ctx->rng);
 		if (g->decimals >= 0)
 			x = det_round_to(x, g->decimals);
 		out->type = VAL_DOUBLE;

@@ -141,6 +141,12 @@ static int fill_start(struct schema_ctx *c, const struct key_def *k, const struc
 	int64_t ns;
 
 	(void)k;
+	if (strcmp(v->str, "now") && time_parse_rfc3339(v->str, &ns) == -2)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'start' must not be after " TIME_MAX_TEXT
+				    " (the last time 64-bit nanoseconds since 1970 hold; got "
+				    "'%.100s')",
+				    v->str);
 	if (!strcmp(v->str, "now") || time_parse_rfc3339(v->str, &ns))
 		return schema_error(
 			c, OTELSIM_EINPUT, v,

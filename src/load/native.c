@@ -888,9 +888,15 @@ static int fill_name(struct schema_ctx *c, const struct key_def *k, const struct
 	if (v->len > LOAD_MAX_NAME)
 		return schema_error(c, OTELSIM_ELIMIT, v, "scenario name longer than %d bytes",
 				    LOAD_MAX_NAME);
-	if (!strcmp(s, ".") || !strcmp(s, "..") || strchr(s, '/') || strchr(s, '\\'))
+	if (!strcmp(s, ".") || !strcmp(s, "..") || strstr(s, "../") || strstr(s, "..\\") ||
+	    s[0] == '/' || s[0] == '\\')
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "scenario name '%s' would write outside --out", s);
+	if (strchr(s, '/') || strchr(s, '\\'))
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "scenario name '%s' is a path: a name is one folder name (the "
+				    "file's folder under the scenarios folder gives its category)",
+				    s);
 	for (const char *p = s; *p; p++) {
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))

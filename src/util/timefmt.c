@@ -128,7 +128,7 @@ done:
 	days = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	total = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
 	if (total > INT64_MAX / 1000000000 - 1 || total < INT64_MIN / 1000000000 + 1)
-		return -1;
+		return -2;
 	*out_ns = total * 1000000000 + frac;
 	return 0;
 }

@@ -12,8 +12,12 @@
 /*
  * Parse "2026-01-01T00:00:00Z", "2026-01-01T00:00:00.123+02:00",
  * "2026-01-01" (midnight UTC) or "now" (the wall clock; the only place the
- * engine's inputs may touch it). Returns 0 or -1.
+ * engine's inputs may touch it). Returns 0, -1 (not such a time) or -2 (a
+ * well-formed time past what int64 nanoseconds hold: before 1677-09-21 or
+ * after TIME_MAX_TEXT).
  */
+#define TIME_MAX_TEXT "2262-04-11T23:47:15Z"
+
 int time_parse_rfc3339(const char *s, int64_t *out_ns);
 
 /* "2026-01-01T00:00:00Z" or with ".123456789" when there are nanoseconds. */

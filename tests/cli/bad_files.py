@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Every bad scenario and config file of tests/data/load/ through the real
-command: exit status 2, stderr exactly "otelsim: FILE:LINE:COL: MESSAGE"
+command: exit status 2, stderr exactly "FILE:LINE:COL: MESSAGE"
 as its first line says (# expect: LINE:COL: MESSAGE), and no output files.
 Prints TAP."""
 import os
@@ -57,7 +57,7 @@ def main():
                 rel = name
                 p = run(["run", "--config", name, "--scenarios-dir", "scen", "--count", "1",
                          "--out", "out"], tmp)
-            want = f"otelsim: {rel}:{line}:{col}: {msg}"
+            want = f"{rel}:{line}:{col}: {msg}"
             got = p.stderr.decode("utf-8", "replace").splitlines()
             problems = []
             if p.returncode != 2:

@@ -161,7 +161,11 @@ static void say_error(const struct otelsim_error *err)
 {
 	char buf[2048];
 
-	fprintf(stderr, "otlp-replay: %s\n", otelsim_error_format(err, buf, sizeof(buf)));
+	/* at a place in a file: "file:line:col: message", as compilers write it */
+	if (err->file[0] && err->line > 0)
+		fprintf(stderr, "%s\n", otelsim_error_format(err, buf, sizeof(buf)));
+	else
+		fprintf(stderr, "otlp-replay: %s\n", otelsim_error_format(err, buf, sizeof(buf)));
 }
 
 static void *verify_thread(void *arg)
