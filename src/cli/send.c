@@ -194,9 +194,7 @@ static const char *shown_url(const char *url, struct arena *a)
 	out = arena_alloc(a, strlen(url) + 4);
 	if (!out)
 		return NULL;
-	memcpy(out, url, pre);
-	memcpy(out + pre, "***", 3);
-	memcpy(out + pre + 3, at, strlen(at) + 1);
+	snprintf(out, strlen(url) + 4, "%.*s***%s", (int)pre, url, at);
 	return out;
 }
 
