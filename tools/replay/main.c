@@ -304,8 +304,11 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 
 		t->items_failed += f->items;
 		t->requests_failed++;
-		/* the server answered: the items reached it, and it refused them */
-		if (res->http_status > 0)
+		/*
+		 * The server answered for good: the items reached it, and it refused
+		 * them. Items still failing past the retry budget were not sent.
+		 */
+		if (res->http_status > 0 && !res->gave_up)
 			t->items_sent += f->items;
 		if (res->grpc_status >= 0)
 			snprintf(what, sizeof(what), "grpc-status %d %s%s", res->grpc_status,
@@ -697,7 +700,7 @@ static int run_pass(struct replay *r)
 		}
 	}
 	for (size_t i = 0; i < r->npaths; i++) {
-		if (!r->lanes[i].eof || (r->lanes[i].sp && split_pending(r->lanes[i].sp) > 0))
+		if (!r->lanes[i].eof)
 			r->tot.input_unread = true;
 		advance(r, &r->lanes[i]);
 		if (r->lanes[i].open)
@@ -965,6 +968,10 @@ static int run(struct replay *r)
 		r->tot.input_unread = false;
 		rc = run_pass(r);
 		if (rc || stopping(r)) {
+			/* a file whose end was not reached may still have been read whole */
+			if (r->tot.input_unread && r->tot.in_total &&
+			    r->tot.in_bytes >= r->tot.in_total)
+				r->tot.input_unread = false;
 			if (o->loop == 0 || pass + 1 < o->loop)
 				r->tot.input_unread = true; /* passes were left */
 			break;

@@ -115,7 +115,11 @@ struct totals {
 	char stop_reason[600]; /* what failed (no credentials, terminal-safe) */
 };
 
-/* "sent": items in requests the server answered (accepted, rejected or refused). */
+/*
+ * "sent": items of requests the server gave a final answer on (accepted,
+ * rejected in part, or refused, e.g. HTTP 400); items of a request still
+ * failing when the retry budget ran out are failed and not sent.
+ */
 void report_progress(const struct totals *t, bool final);
 void report_summary(FILE *f, const struct totals *t);
 int report_json(const char *path, const struct totals *t, int exit_code, struct otelsim_error *err);
