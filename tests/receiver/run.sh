@@ -400,6 +400,12 @@ if [ -n "$TLS_CERT" ]; then
 		"$D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --requests 20 --concurrency 4 --items 4" \
 		'exit=0 drv.ok=20 drv.grpc_status=0 rx.spans=80 rx.span_ids_sha256=@drv.ids_sha256
 		 rx.grpc_connections=1'
+	t 'OTEL_EXPORTER_OTLP_INSECURE=true never skips verification of https://' "$TLS" \
+		"env OTEL_EXPORTER_OTLP_INSECURE=true \$REPLAY --endpoint https://127.0.0.1:\$HTTP_PORT --time-shift none fixtures/commerce/checkout_flow" \
+		'exit=1 rx.requests=0 "err~570 items failed: SSL certificate problem" "err~ 0 retried, 570 failed"'
+	t 'a bare host:port over grpc is TLS, verified with --cacert' "$TLS" \
+		"\$REPLAY --endpoint 127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --time-shift none fixtures/commerce/checkout_flow" \
+		'exit=0 rx.grpc_requests=1 rx.spans=570'
 	MTLS="--tls '$TLS_CERT' '$TLS_KEY' --tls-client-ca '$CLIENT_CERT'"
 	t 'https with a client certificate' "$MTLS" \
 		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT --cert \$CLIENT_CERT --key \$CLIENT_KEY --items 4" \
