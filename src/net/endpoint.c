@@ -276,8 +276,7 @@ static const char *authority_port(const char *authority)
  * without a port gets 4317 (grpc) or 4318 (http). An http:// or https://
  * URL without a port keeps the scheme's own (80, 443), as URLs do.
  */
-static const char *url_origin(struct resolver *r, const struct url *u, int protocol,
-			      bool plaintext)
+static const char *url_origin(struct resolver *r, const struct url *u, int protocol, bool plaintext)
 {
 	const char *scheme = u->scheme;
 
@@ -290,8 +289,7 @@ static const char *url_origin(struct resolver *r, const struct url *u, int proto
 }
 
 static int build_url(struct resolver *r, const struct setting *st, const struct url *u, bool base,
-		     bool strip_signal, int protocol, bool plaintext, int signal,
-		     const char **out)
+		     bool strip_signal, int protocol, bool plaintext, int signal, const char **out)
 {
 	const char *origin = url_origin(r, u, protocol, plaintext);
 
@@ -327,7 +325,8 @@ static int build_url(struct resolver *r, const struct setting *st, const struct 
 			}
 		}
 		*out = arena_printf(r->a, "%s%.*s%s%s", origin, (int)plen, u->path,
-				    plen && u->path[plen - 1] == '/' ? "" : "/", signal_path[signal]);
+				    plen && u->path[plen - 1] == '/' ? "" : "/",
+				    signal_path[signal]);
 	}
 	return *out ? 0 : error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 }

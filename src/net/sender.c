@@ -588,8 +588,9 @@ static void retry_or_fail(struct slot *x, int64_t hint_ms)
 			snprintf(text, sizeof(text), "not retried (%s%s)",
 				 name ? name : "the retry budget is ", name ? " 0" : "0");
 		else if (hint_ms >= 0)
-			snprintf(text, sizeof(text), "the server asked to retry after %s, past %s%s%s%s",
-				 d, delay > budget ? "" : "what is left of ",
+			snprintf(text, sizeof(text),
+				 "the server asked to retry after %s, past %s%s%s%s", d,
+				 delay > budget ? "" : "what is left of ",
 				 name ? name : "the retry budget of ", name ? " " : "", b);
 		else if (x->retries == 0)
 			snprintf(text, sizeof(text), "not retried: a retry in %s would pass %s%s%s",

@@ -312,7 +312,8 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 			t->items_sent += f->items;
 		if (res->grpc_status >= 0)
 			snprintf(what, sizeof(what), "grpc-status %d %s%s", res->grpc_status,
-				 reply_grpc_code_name(res->grpc_status), res->message[0] ? ": " : "");
+				 reply_grpc_code_name(res->grpc_status),
+				 res->message[0] ? ": " : "");
 		else if (res->http_status > 0)
 			snprintf(what, sizeof(what), "HTTP %d%s", res->http_status,
 				 res->message[0] ? ": " : "");
