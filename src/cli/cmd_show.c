@@ -390,6 +390,16 @@ static void point_line(struct show *sh, const char *svc, const char *name, const
 	strbuf_release(&line);
 }
 
+/* " sum=X" into buf[32], or "" when the point has no sum (it is optional) */
+static void sum_text(char buf[32], bool has, double sum)
+{
+	buf[0] = '\0';
+	if (has) {
+		memcpy(buf, " sum=", 5);
+		buf[5 + fmt_double(buf + 5, sum)] = '\0';
+	}
+}
+
 static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
 {
 	Opentelemetry__Proto__Metrics__V1__MetricsData *md =
@@ -440,10 +450,8 @@ static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
 						Opentelemetry__Proto__Metrics__V1__HistogramDataPoint
 							*dp = m->histogram->data_points[p];
 
-						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] =
-							'\0';
-						snprintf(v, sizeof(v),
-							 "count=%llu sum=%s buckets=%zu",
+						sum_text(num, dp->_sum_case != 0, dp->sum);
+						snprintf(v, sizeof(v), "count=%llu%s buckets=%zu",
 							 (unsigned long long)dp->count, num,
 							 dp->n_bucket_counts);
 						point_line(sh, svc, m->name, m->unit, "histogram",
@@ -458,9 +466,8 @@ static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
 							*dp = m->exponential_histogram
 								      ->data_points[p];
 
-						num[fmt_double(num, dp->_sum_case ? dp->sum : 0)] =
-							'\0';
-						snprintf(v, sizeof(v), "count=%llu sum=%s scale=%d",
+						sum_text(num, dp->_sum_case != 0, dp->sum);
+						snprintf(v, sizeof(v), "count=%llu%s scale=%d",
 							 (unsigned long long)dp->count, num,
 							 dp->scale);
 						point_line(sh, svc, m->name, m->unit,
@@ -493,6 +500,23 @@ static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/*
+ * A log's severity as the log data model names it when the record has no
+ * text: TRACE, TRACE2..TRACE4, DEBUG.., INFO.., WARN.., ERROR.., FATAL..
+ * (numbers 1..24); "-" for none.
+ */
+static const char *severity_name(int n, char buf[16])
+{
+	static const char *const names[] = { "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL" };
+
+	if (n < 1 || n > 24)
+		return "-";
+	if ((n - 1) % 4 == 0)
+		return names[(n - 1) / 4];
+	snprintf(buf, 16, "%s%d", names[(n - 1) / 4], (n - 1) % 4 + 1);
+	return buf;
+}
+
 static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 {
 	Opentelemetry__Proto__Logs__V1__LogsData *ld =
@@ -511,14 +535,17 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 				Opentelemetry__Proto__Logs__V1__LogRecord *lr =
 					rl->scope_logs[k]->log_records[i];
 				struct strbuf line = STRBUF_INIT;
-				char hex[33];
+				char hex[33], sev[16];
 
 				if (sh->log_records++ >= sh->kind_limit)
 					continue;
 				time_text(&line, lr->time_unix_nano ? lr->time_unix_nano
 								    : lr->observed_time_unix_nano);
 				strbuf_addf(&line, " %s [%s]",
-					    lr->severity_text[0] ? lr->severity_text : "-", svc);
+					    lr->severity_text[0]
+						    ? lr->severity_text
+						    : severity_name((int)lr->severity_number, sev),
+					    svc);
 				if (lr->event_name[0])
 					strbuf_addf(&line, " event=%s", lr->event_name);
 				strbuf_addch(&line, ' ');

@@ -133,7 +133,9 @@ int cmd_validate(struct cli *c)
 		rc = cli_load(c, NULL, 0, &os);
 		if (!rc) {
 			if (!c->quiet)
-				fprintf(stderr, "%s: %zu scenario%s valid, with the config and conventions\n",
+				fprintf(stderr,
+					"%s: %zu scenario%s valid, with the config and "
+					"conventions\n",
 					c->prog, otelsim_scenario_count(os),
 					otelsim_scenario_count(os) == 1 ? "" : "s");
 			otelsim_free(os);

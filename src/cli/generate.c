@@ -92,6 +92,8 @@ static int generate(struct cli *c, struct otelsim *os)
 			c->ro.start_set = true;
 			c->ro.start_ns = time_now_ns();
 		}
+		if (c->endpoint && (rc = cli_live_seed(c, os, scenario)))
+			return rc;
 		if (!c->endpoint || c->out_set)
 			rc = render_one(c, os, scenario, label);
 		if (rc == EXIT_OK && c->endpoint)

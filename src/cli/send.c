@@ -171,6 +171,61 @@ static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 	progress_update(st->bar, done, total, spans);
 }
 
+/*
+ * The endpoint as messages show it: credentials in the URL
+ * (http://user:secret@host) become "***@", like header values, which never
+ * appear in output. NULL when out of memory.
+ */
+static const char *shown_url(const char *url, struct arena *a)
+{
+	const char *host = strstr(url, "://");
+	const char *at, *end;
+	char *out;
+	size_t pre;
+
+	host = host ? host + 3 : url;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (!at)
+		return url;
+	while (memchr(at + 1, '@', (size_t)(end - at - 1)))
+		at = memchr(at + 1, '@', (size_t)(end - at - 1));
+	pre = (size_t)(host - url);
+	out = arena_alloc(a, strlen(url) + 4);
+	if (!out)
+		return NULL;
+	memcpy(out, url, pre);
+	memcpy(out + pre, "***", 3);
+	memcpy(out + pre + 3, at, strlen(at) + 1);
+	return out;
+}
+
+int cli_live_seed(struct cli *c, const struct otelsim *os, const char *scenario)
+{
+	struct otelsim_render_options ro = c->ro;
+	struct otelsim_render_result res;
+	struct otelsim_error err;
+	uint64_t now;
+
+	memset(&err, 0, sizeof(err));
+	ro.scenario = scenario;
+	ro.tags = (const char *const *)c->tags;
+	ro.ntags = c->ntags;
+	if (otelsim_plan(os, &ro, &res, &err))
+		return cli_fail(c, &err);
+	if (res.seed_origin != OTELSIM_SEED_FROM_CONFIG)
+		return EXIT_OK;
+	/*
+	 * Live runs repeated for load tests must not send the same trace ids
+	 * every time: without --seed (or a scenario seed) the seed comes from
+	 * the clock, and is printed so a run can be repeated.
+	 */
+	now = (uint64_t)time_now_ns() ^ ((uint64_t)getpid() << 32);
+	c->ro.seed_set = true;
+	c->ro.seed = rng_hash(&now, sizeof(now));
+	return EXIT_OK;
+}
+
 int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char *label)
 {
 	struct endpoint_flags ef;
@@ -206,7 +261,12 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	cfg.retry_max_elapsed_ms = 30000;
 	st.concurrency = cfg.concurrency;
 	st.json = cfg.target[OTELSIM_TRACES].protocol == SENDER_HTTP_JSON;
-	url = cfg.target[OTELSIM_TRACES].url;
+	url = shown_url(cfg.target[OTELSIM_TRACES].url, &a);
+	if (!url) {
+		error_set(&err, OTELSIM_ENOMEM, "out of memory");
+		rc = cli_fail(c, &err);
+		goto out;
+	}
 	st.url = url;
 	if (sender_new(&cfg, on_done, &st, &st.s, &err)) {
 		rc = cli_fail(c, &err);
@@ -234,21 +294,6 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	if (otelsim_plan(os, &ro, &res, &err)) {
 		rc = cli_fail(c, &err);
 		goto out;
-	}
-	if (res.seed_origin == OTELSIM_SEED_FROM_CONFIG) {
-		/*
-		 * Live runs repeated for load tests must not send the same trace
-		 * ids every time: without --seed (or a scenario seed) the seed
-		 * comes from the clock, and is printed so a run can be repeated.
-		 */
-		uint64_t now = (uint64_t)time_now_ns() ^ ((uint64_t)getpid() << 32);
-
-		ro.seed_set = true;
-		ro.seed = rng_hash(&now, sizeof(now));
-		if (otelsim_plan(os, &ro, &res, &err)) {
-			rc = cli_fail(c, &err);
-			goto out;
-		}
 	}
 	st.interval_ns = res.interval_ns;
 	total = res.traces;

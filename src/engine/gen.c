@@ -85,9 +85,38 @@ static int to_string(struct value *v, struct tmpl_ctx *ctx)
 	return 0;
 }
 
+bool gen_text_to(const char *s, size_t len, int type, struct value *out)
+{
+	switch (type) {
+	case VAL_INT:
+		if (!num_parse_i64(s, len, &out->u.i))
+			return false;
+		out->type = VAL_INT;
+		return true;
+	case VAL_DOUBLE:
+		if (!parse_f64(s, len, &out->u.d))
+			return false;
+		out->type = VAL_DOUBLE;
+		return true;
+	case VAL_BOOL:
+		if (len == 4 && memcmp(s, "true", 4) == 0)
+			out->u.b = 1;
+		else if (len == 5 && memcmp(s, "false", 5) == 0)
+			out->u.b = 0;
+		else
+			return false;
+		out->type = VAL_BOOL;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Convert *v to `type` where that makes sense; otherwise leave it. */
 static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 {
+	struct value t;
+
 	if (v->type == type || type == VAL_NONE)
 		return 0;
 	switch (type) {
@@ -95,12 +124,8 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 		return to_string(v, ctx);
 	case VAL_INT:
 		if (v->type == VAL_STRING) {
-			int64_t i;
-
-			if (num_parse_i64(v->u.s.ptr, v->u.s.len, &i)) {
-				v->type = VAL_INT;
-				v->u.i = i;
-			}
+			if (gen_text_to(v->u.s.ptr, v->u.s.len, VAL_INT, &t))
+				*v = t;
 		} else if (v->type == VAL_DOUBLE) {
 			v->u.i = to_i64(v->u.d);
 			v->type = VAL_INT;
@@ -108,27 +133,16 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 		return 0;
 	case VAL_DOUBLE:
 		if (v->type == VAL_STRING) {
-			double d;
-
-			if (parse_f64(v->u.s.ptr, v->u.s.len, &d)) {
-				v->type = VAL_DOUBLE;
-				v->u.d = d;
-			}
+			if (gen_text_to(v->u.s.ptr, v->u.s.len, VAL_DOUBLE, &t))
+				*v = t;
 		} else if (v->type == VAL_INT) {
 			v->u.d = (double)v->u.i;
 			v->type = VAL_DOUBLE;
 		}
 		return 0;
 	case VAL_BOOL:
-		if (v->type == VAL_STRING) {
-			if (v->u.s.len == 4 && memcmp(v->u.s.ptr, "true", 4) == 0) {
-				v->type = VAL_BOOL;
-				v->u.b = 1;
-			} else if (v->u.s.len == 5 && memcmp(v->u.s.ptr, "false", 5) == 0) {
-				v->type = VAL_BOOL;
-				v->u.b = 0;
-			}
-		}
+		if (v->type == VAL_STRING && gen_text_to(v->u.s.ptr, v->u.s.len, VAL_BOOL, &t))
+			*v = t;
 		return 0;
 	default:
 		return 0;

@@ -16,8 +16,18 @@
 #ifndef ENGINE_GEN_H
 #define ENGINE_GEN_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "engine/template.h"
 #include "model/model.h"
+
+/*
+ * The conversion of text GEN_TEMPLATE applies: s as `type` (VAL_INT,
+ * VAL_DOUBLE or VAL_BOOL) into *out; false when it does not parse (the
+ * loader uses it to prove at load time that a value will convert).
+ */
+bool gen_text_to(const char *s, size_t len, int type, struct value *out);
 
 /* 0, or -1 out of memory. */
 int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out);

@@ -413,6 +413,8 @@ static int64_t frac_ns(double frac, int64_t start, int64_t end)
 	return x >= 9223372036854775808.0 ? INT64_MAX : (int64_t)x;
 }
 
+static int value_text(struct render *R, struct value *v, const char **ptr, uint32_t *len);
+
 static int render_events(struct render *R, const struct span_spec *sp, size_t idx)
 {
 	struct event_out *ev;
@@ -439,9 +441,21 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 			t = num_add_sat(start, ms_to_ns(es->offset_ms));
 		t = t < start ? start : t > end ? end : t;
 		ev[n].time_ns = (uint64_t)t;
-		ev[n].name = es->name;
-		ev[n].name_len = es->name_len ? es->name_len : (uint32_t)strlen(es->name);
 		s = span_at(R, idx);
+		if (es->name_tmpl) {
+			struct value v;
+
+			/* {{parent.attributes.x}} in an event means its span's */
+			R->ctx.parent_attrs = s->attrs;
+			R->ctx.nparent_attrs = s->nattrs;
+			if (tmpl_eval(es->name_tmpl, &R->ctx, &v) < 0 ||
+			    value_text(R, &v, &ev[n].name, &ev[n].name_len) < 0)
+				return -1;
+			s = span_at(R, idx);
+		} else {
+			ev[n].name = es->name;
+			ev[n].name_len = es->name_len ? es->name_len : (uint32_t)strlen(es->name);
+		}
 		if (eval_attrs(R, es->attrs, es->nattrs, 0, s->attrs, s->nattrs, &ev[n].attrs) < 0)
 			return -1;
 		ev[n].nattrs = es->nattrs;

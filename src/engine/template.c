@@ -43,6 +43,9 @@ struct tpart {
 	int64_t lo, hi;   /* P_INT range */
 	double flo, fspan, scale; /* P_FLOAT: min, max - min, 10^decimals */
 	const struct tstr *choices;
+	const uint32_t *offs;     /* P_CHOICE: each option's byte offset */
+	const struct value *vals; /* P_CHOICE: typed results, or NULL (text) */
+	uint32_t off;             /* byte offset of the expression's name */
 };
 
 struct tmpl {
@@ -253,6 +256,35 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 		const char *pre = prefixed ? "vars." : "";
 		char list[160];
 		size_t used = 0;
+
+		for (size_t i = env->nvars; i < env->nall; i++) {
+			if (strcmp(env->vars[i], vname) != 0)
+				continue;
+			if (i == env->nvars)
+				return fail(p, off, "var '%s' cannot use itself", vname);
+			list[0] = '\0';
+			for (size_t j = 0; j < env->nvars; j++) {
+				size_t need = (j ? 2 : 0) + strlen(pre) + strlen(env->vars[j]) + 2;
+
+				if (used + need + 6 > sizeof(list)) {
+					memcpy(list + used, ", ...", 6);
+					break;
+				}
+				used += (size_t)snprintf(list + used, sizeof(list) - used,
+							 "%s'%s%s'", j ? ", " : "", pre,
+							 env->vars[j]);
+			}
+			if (!env->nvars)
+				return fail(
+					p, off,
+					"variable '%s' is defined after this var: a var can use "
+					"only the vars defined before it (none is)",
+					name);
+			return fail(p, off,
+				    "variable '%s' is defined after this var: a var can use only "
+				    "the vars defined before it (%s)",
+				    name, list);
+		}
 
 		best = env->nvars ? closest(vname, env->vars, env->nvars, 0) : NULL;
 		if (!best && !prefixed) {
@@ -473,6 +505,7 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 		if (!key)
 			return fail(p, name_off, "out of memory");
 		part->kind = P_PARENT;
+		part->off = (uint32_t)name_off;
 		part->s = key;
 		part->n = (uint32_t)(name_len - 18);
 	} else if (strncmp(name, "vars.", 5) == 0 || (p->env->bare_vars && !strchr(name, '.'))) {
@@ -495,6 +528,7 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 			return unknown_name(p, name_off, name);
 		}
 		part->kind = P_VAR;
+		part->off = (uint32_t)name_off;
 		part->n = (uint32_t)k;
 	} else {
 		size_t f;
@@ -505,6 +539,7 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 		if (f == NFUNCS)
 			return unknown_name(p, name_off, name);
 		part->kind = funcs[f].kind;
+		part->off = (uint32_t)name_off;
 	}
 
 	if (i < p->len && p->s[i] == '(') {
@@ -542,19 +577,23 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart 
 	}
 	case P_CHOICE: {
 		struct tstr *c;
+		uint32_t *offs;
 
 		if (!has_parens || nargs == 0)
 			return fail(p, name_off, "%s takes at least 1 argument", name);
 		c = ARENA_NEWN(p->a, struct tstr, nargs);
-		if (!c)
+		offs = ARENA_NEWN(p->a, uint32_t, nargs);
+		if (!c || !offs)
 			return fail(p, name_off, "out of memory");
 		for (size_t k = 0; k < nargs; k++) {
+			offs[k] = (uint32_t)args[k].off;
 			c[k].ptr = arena_strndup(p->a, p->s + args[k].off, args[k].len);
 			if (!c[k].ptr)
 				return fail(p, name_off, "out of memory");
 			c[k].len = (uint32_t)args[k].len;
 		}
 		part->choices = c;
+		part->offs = offs;
 		part->n = (uint32_t)nargs;
 		break;
 	}
@@ -695,6 +734,53 @@ int tmpl_natural_type(const struct tmpl *t)
 bool tmpl_is_lone_expr(const struct tmpl *t)
 {
 	return t->lone;
+}
+
+int tmpl_lone_var(const struct tmpl *t)
+{
+	return t->lone && t->parts[0].kind == P_VAR ? (int)t->parts[0].n : -1;
+}
+
+size_t tmpl_choice_count(const struct tmpl *t)
+{
+	return t->lone && t->parts[0].kind == P_CHOICE ? t->parts[0].n : 0;
+}
+
+void tmpl_choice_option(const struct tmpl *t, size_t i, const char **s, size_t *len, size_t *off)
+{
+	const struct tpart *part = &t->parts[0];
+
+	*s = part->choices[i].ptr;
+	*len = part->choices[i].len;
+	*off = part->offs[i];
+}
+
+void tmpl_set_choice_values(struct tmpl *t, const struct value *vals)
+{
+	if (tmpl_choice_count(t)) {
+		t->parts[0].vals = vals;
+		t->natural = vals[0].type;
+	}
+}
+
+const struct value *tmpl_choice_values(const struct tmpl *t)
+{
+	return tmpl_choice_count(t) ? t->parts[0].vals : NULL;
+}
+
+bool tmpl_parent_ref(const struct tmpl *t, size_t i, const char **key, size_t *len, size_t *off)
+{
+	for (uint32_t k = 0; k < t->nparts; k++) {
+		const struct tpart *part = &t->parts[k];
+
+		if (part->kind != P_PARENT || i--)
+			continue;
+		*key = part->s;
+		*len = part->n;
+		*off = part->off;
+		return true;
+	}
+	return false;
 }
 
 /* ---- evaluating ------------------------------------------------------------- */
@@ -987,9 +1073,13 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 			*out = *parent_attr(part, ctx);
 			return 0;
 		case P_CHOICE: {
-			const struct tstr *c =
-				&part->choices[part->n > 1 ? rng_below(ctx->rng, part->n) : 0];
+			uint32_t i = part->n > 1 ? (uint32_t)rng_below(ctx->rng, part->n) : 0;
+			const struct tstr *c = &part->choices[i];
 
+			if (part->vals) {
+				*out = part->vals[i];
+				return 0;
+			}
 			out->type = VAL_STRING;
 			out->u.s.ptr = c->ptr;
 			out->u.s.len = c->len;

@@ -27,6 +27,11 @@ struct tmpl_env {
 	const char *const *vars; /* names of vars defined so far */
 	size_t nvars;
 	bool bare_vars; /* accept {{x}} for {{vars.x}} */
+	/*
+	 * vars[nvars..nall) are defined later (0: none): only named in the
+	 * message when one of them is used (a var may use only earlier vars)
+	 */
+	size_t nall;
 };
 
 struct tmpl_error {
@@ -49,6 +54,31 @@ int tmpl_compile(struct arena *a, const char *s, size_t len, const struct tmpl_e
  */
 int tmpl_natural_type(const struct tmpl *t);
 bool tmpl_is_lone_expr(const struct tmpl *t);
+
+/* The var index of a template that is exactly "{{vars.x}}", else -1. */
+int tmpl_lone_var(const struct tmpl *t);
+
+/*
+ * A template that is exactly "{{random.choice(...)}}": its number of options
+ * (0 for any other template) and option i's text and byte offset in the
+ * compiled string.
+ */
+size_t tmpl_choice_count(const struct tmpl *t);
+void tmpl_choice_option(const struct tmpl *t, size_t i, const char **s, size_t *len, size_t *off);
+/*
+ * Give a lone random.choice typed results (vals[i] for option i, in the
+ * caller's arena; the draw is the same as for the text): the loader converts
+ * the options to an attribute's type from the conventions.
+ */
+void tmpl_set_choice_values(struct tmpl *t, const struct value *vals);
+/* The typed results set above, or NULL. */
+const struct value *tmpl_choice_values(const struct tmpl *t);
+
+/*
+ * The i-th {{parent.attributes.KEY}} of the template: false past the last;
+ * else its key and the byte offset of the reference in the compiled string.
+ */
+bool tmpl_parent_ref(const struct tmpl *t, size_t i, const char **key, size_t *len, size_t *off);
 
 /* What evaluation may look at. */
 struct tmpl_ctx {

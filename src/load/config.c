@@ -167,8 +167,7 @@ static int fill_count(struct schema_ctx *c, const struct key_def *k, const struc
 	int64_t i;
 
 	(void)k;
-	ynode_int(v, &i);
-	if (i < 0 || i > LOAD_MAX_REPEAT)
+	if (ynode_int(v, &i) || i < 0 || i > LOAD_MAX_REPEAT)
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "'count' must be between 0 and 1000000000000");
 	((struct config *)obj)->default_count = i;
@@ -184,8 +183,10 @@ static int fill_interval(struct schema_ctx *c, const struct key_def *k, const st
 	ynode_double(v, &ms);
 	if (ms < 0)
 		return schema_error(c, OTELSIM_EINPUT, v, "'interval_ms' must not be negative");
-	if (ms * 1e6 >= 9.2e18)
-		return schema_error(c, OTELSIM_ELIMIT, v, "interval_ms too large");
+	if (ms > LOAD_MAX_MS)
+		return schema_error(
+			c, OTELSIM_ELIMIT, v,
+			"'interval_ms' is too large (at most 31536000000 ms, one year)");
 	((struct config *)obj)->default_interval_ns = (int64_t)(ms * 1e6 + 0.5);
 	return 0;
 }
@@ -201,7 +202,7 @@ static const struct key_def defaults_keys[] = {
 	  "seed of a run without --seed (an integer, or a string that is hashed; default 1)" },
 	{ "start", KT_STRING, 0, NULL, NULL, fill_start, SCHEMA_NOFILL,
 	  "virtual start time of a run without --start (RFC 3339; default 2026-01-01T00:00:00Z)" },
-	{ "count", KT_INT, 0, NULL, NULL, fill_count, SCHEMA_NOFILL,
+	{ "count", KT_INT, KF_RANGE, NULL, NULL, fill_count, SCHEMA_NOFILL,
 	  "traces of a scenario without repeat_count (default 100)" },
 	{ "interval_ms", KT_NUMBER, 0, NULL, NULL, fill_interval, SCHEMA_NOFILL,
 	  "time between trace starts of a scenario without interval_ms (default 500)" },

@@ -59,8 +59,11 @@ struct load_state {
 
 /* What templates and lone-template type inference may look at. */
 struct gen_env {
-	struct tmpl_env tenv;     /* var names defined so far */
-	const uint8_t *var_types; /* their value types (VAL_*) */
+	struct tmpl_env tenv;        /* var names defined so far */
+	const uint8_t *var_types;    /* their value types (VAL_*) */
+	const struct var_spec *vars; /* their specs (values known at load time), or NULL */
+	/* called with every template compiled under this env (may be NULL) */
+	int (*note)(struct schema_ctx *c, const struct ynode *n, const struct tmpl *t);
 };
 
 /* Each file's key tables, NULL-terminated (schema_tables lists them all). */
@@ -107,6 +110,15 @@ int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_
 /* Resource attributes: constants only, into key/values. */
 int value_const_attrs(struct schema_ctx *c, const struct ynode *map, struct keyval **out,
 		      uint32_t *n);
+/*
+ * An error at byte `off` of the template compiled from string node n (the
+ * vendor rewrite undone): "file:line:col: MESSAGE at position N of the string".
+ */
+int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
 /* An error.type value: a member of the conventions' error.type when closed. */
 int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *what,
 		     const char **out);

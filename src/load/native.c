@@ -26,6 +26,15 @@ struct link_ref {
 	const struct ynode *node;
 };
 
+/* A template with {{parent.attributes.x}}: checked when the tree is complete. */
+struct parent_ref {
+	const struct span_spec *span;   /* the span it belongs to; NULL: a var */
+	const struct span_spec *parent; /* that span's parent; NULL at the root */
+	bool self;                      /* in an event or link: "parent" is the span */
+	const struct ynode *node;
+	const struct tmpl *tmpl;
+};
+
 struct native {
 	struct load_state *ls;
 	struct scenario *sc;
@@ -36,6 +45,11 @@ struct native {
 	size_t nsvcs, svcs_cap;
 	struct link_ref *links; /* malloc'd */
 	size_t nlinks, links_cap;
+	struct parent_ref *prefs; /* malloc'd */
+	size_t nprefs, prefs_cap;
+	/* where templates are being compiled */
+	const struct span_spec *cur_span, *cur_parent;
+	bool in_vars, in_self;
 	struct keyval *res_attrs; /* the scenario's `resource: attributes` */
 	uint32_t nres_attrs;
 	bool res_replace;
@@ -96,6 +110,27 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
 		return -1;
 	*p = q;
 	*cap = nc;
+	return 0;
+}
+
+/* gen_env.note: remember templates that read the parent's attributes */
+static int note_tmpl(struct schema_ctx *c, const struct ynode *n, const struct tmpl *t)
+{
+	struct native *ns = st(c);
+	const char *key;
+	size_t len, off;
+	struct parent_ref *r;
+
+	if (!tmpl_parent_ref(t, 0, &key, &len, &off))
+		return 0;
+	if (grow((void **)&ns->prefs, &ns->prefs_cap, ns->nprefs, sizeof(*ns->prefs)))
+		return oom(c);
+	r = &ns->prefs[ns->nprefs++];
+	r->span = ns->in_vars ? NULL : ns->cur_span;
+	r->parent = ns->cur_parent;
+	r->self = ns->in_self;
+	r->node = n;
+	r->tmpl = t;
 	return 0;
 }
 
@@ -284,7 +319,21 @@ static int fill_event_name(struct schema_ctx *c, const struct key_def *k, const 
 		return schema_error(c, OTELSIM_ELIMIT, v, "event name longer than %d bytes",
 				    LOAD_MAX_KEY);
 	((struct event_spec *)obj)->name = vendor_rewrite(c->m, v->str, v->len, NULL);
-	return ((struct event_spec *)obj)->name ? 0 : oom(c);
+	if (!((struct event_spec *)obj)->name)
+		return oom(c);
+	if (tmpl_has_expr(v->str, v->len)) {
+		struct native *ns = st(c);
+		struct gen g;
+		int rc;
+
+		ns->in_self = true;
+		rc = value_gen(c, NULL, v, &ns->env, &g);
+		ns->in_self = false;
+		if (rc)
+			return rc;
+		((struct event_spec *)obj)->name_tmpl = g.tmpl;
+	}
+	return 0;
 }
 
 static int fill_event_offset(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -329,9 +378,13 @@ static int fill_event_attrs(struct schema_ctx *c, const struct key_def *k, const
 			    void *obj)
 {
 	struct event_spec *e = obj;
+	int rc;
 
 	(void)k;
-	return value_attrs(c, v, &st(c)->env, &e->attrs, &e->nattrs);
+	st(c)->in_self = true;
+	rc = value_attrs(c, v, &st(c)->env, &e->attrs, &e->nattrs);
+	st(c)->in_self = false;
+	return rc;
 }
 
 static const struct key_def event_keys[] = {
@@ -363,9 +416,13 @@ static int fill_link_attrs(struct schema_ctx *c, const struct key_def *k, const 
 			   void *obj)
 {
 	struct link_spec *l = ((struct link_fill *)obj)->link;
+	int rc;
 
 	(void)k;
-	return value_attrs(c, v, &st(c)->env, &l->attrs, &l->nattrs);
+	st(c)->in_self = true;
+	rc = value_attrs(c, v, &st(c)->env, &l->attrs, &l->nattrs);
+	st(c)->in_self = false;
+	return rc;
 }
 
 #define LF(f) offsetof(struct link_fill, p.f)
@@ -444,6 +501,11 @@ static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_s
 		if (!f.p.span->len)
 			return schema_error(c, OTELSIM_EINPUT, f.p.span,
 					    "'span' must not be empty");
+		if (tmpl_has_expr(f.p.span->str, f.p.span->len))
+			return schema_error(
+				c, OTELSIM_EINPUT, f.p.span,
+				"'span' names a span type as written: templates are not "
+				"allowed here");
 		l->span_name = vendor_rewrite(c->m, f.p.span->str, f.p.span->len, NULL);
 		if (!l->span_name)
 			return oom(c);
@@ -538,6 +600,10 @@ static int fill_service(struct schema_ctx *c, const struct key_def *k, const str
 	if (v->len > LOAD_MAX_KEY)
 		return schema_error(c, OTELSIM_ELIMIT, v, "service name longer than %d bytes",
 				    LOAD_MAX_KEY);
+	if (tmpl_has_expr(v->str, v->len))
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'service' is a fixed name (each service is a resource made "
+				    "when the file loads): templates are not allowed here");
 	rc = value_string(c, v, &name);
 	if (rc)
 		return rc;
@@ -782,7 +848,15 @@ static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_s
 				    ynode_kind(v));
 	ns->count_node = NULL;
 	ns->children_w = 0;
-	rc = schema_walk(c, &span_table, v, s);
+	{
+		const struct span_spec *span = ns->cur_span, *parent = ns->cur_parent;
+
+		ns->cur_parent = span;
+		ns->cur_span = s;
+		rc = schema_walk(c, &span_table, v, s);
+		ns->cur_span = span;
+		ns->cur_parent = parent;
+	}
 	if (rc)
 		return rc;
 	ns->last_w = span_worst_case(s, ns->children_w);
@@ -871,8 +945,7 @@ static int fill_repeat(struct schema_ctx *c, const struct key_def *k, const stru
 	int64_t i;
 
 	(void)k;
-	ynode_int(v, &i);
-	if (i < 0 || i > LOAD_MAX_REPEAT)
+	if (ynode_int(v, &i) || i < 0 || i > LOAD_MAX_REPEAT)
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "'repeat_count' must be between 0 and 1000000000000");
 	sc->has_repeat_count = true;
@@ -888,8 +961,9 @@ static int ms_to_ns(struct schema_ctx *c, const struct key_def *k, const struct 
 	ynode_double(v, &ms);
 	if (ms < 0)
 		return schema_error(c, OTELSIM_EINPUT, v, "'%s' must not be negative", k->key);
-	if (ms * 1e6 >= 9.2e18)
-		return schema_error(c, OTELSIM_ELIMIT, v, "%s too large", k->key);
+	if (ms > LOAD_MAX_MS)
+		return schema_error(c, OTELSIM_ELIMIT, v,
+				    "'%s' is too large (at most 31536000000 ms, one year)", k->key);
 	*out = (int64_t)(ms * 1e6 + 0.5);
 	return 0;
 }
@@ -959,6 +1033,10 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 	ns->var_types = ARENA_NEWN(&c->m->arena, uint8_t, v->n ? v->n : 1);
 	if (!sc->vars || !ns->var_names || !ns->var_types)
 		return oom(c);
+	/* the later names, for "defined after this var" (replaced as they load) */
+	for (size_t i = 0; i < v->n; i++)
+		ns->var_names[i] = v->pairs[i].key->type == YN_SCALAR ? v->pairs[i].key->str : "";
+	ns->in_vars = true;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *key = v->pairs[i].key;
 		struct var_spec *var = &sc->vars[i];
@@ -983,7 +1061,10 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 		memset(&env, 0, sizeof(env));
 		env.tenv.vars = ns->var_names;
 		env.tenv.nvars = i;
+		env.tenv.nall = v->n;
 		env.var_types = ns->var_types;
+		env.vars = sc->vars;
+		env.note = note_tmpl;
 		var->name = arena_strndup(&c->m->arena, key->str, key->len);
 		if (!var->name)
 			return oom(c);
@@ -997,9 +1078,11 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 		ns->var_types[i] = var->gen.type;
 	}
 	sc->nvars = (uint32_t)v->n;
+	ns->in_vars = false;
 	ns->env.tenv.vars = ns->var_names;
 	ns->env.tenv.nvars = v->n;
 	ns->env.var_types = ns->var_types;
+	ns->env.vars = sc->vars;
 	return 0;
 }
 
@@ -1038,6 +1121,17 @@ static int fill_root(struct schema_ctx *c, const struct key_def *k, const struct
 	struct scenario *sc = obj;
 
 	(void)k;
+	/* every trace has its one root: a chance or a repeat of it would be ignored */
+	for (size_t i = 0; v->type == YN_MAP && i < v->n; i++) {
+		const struct ynode *key = v->pairs[i].key;
+
+		if (key->type == YN_SCALAR &&
+		    (!strcmp(key->str, "probability") || !strcmp(key->str, "count")))
+			return schema_error(c, OTELSIM_EINPUT, key,
+					    "'%s' does not apply to the root span: every trace "
+					    "has exactly one root",
+					    key->str);
+	}
 	sc->root = ARENA_NEW(&c->m->arena, struct span_spec);
 	if (!sc->root)
 		return oom(c);
@@ -1055,7 +1149,7 @@ static const struct key_def scenario_keys[] = {
 	{ "tags", KT_LIST, 0, NULL, NULL, fill_tags, SCHEMA_NOFILL, "labels for --tags filtering" },
 	{ "workload_weight", KT_NUMBER, 0, NULL, NULL, fill_weight, SCHEMA_NOFILL,
 	  "relative weight in mixed runs (default 1, at most 10^9; <= 0: only runs by name)" },
-	{ "repeat_count", KT_INT, 0, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
+	{ "repeat_count", KT_INT, KF_RANGE, NULL, NULL, fill_repeat, SCHEMA_NOFILL,
 	  "traces when run alone without --count (default: the config's count)" },
 	{ "interval_ms", KT_NUMBER, 0, NULL, NULL, fill_interval, SCHEMA_NOFILL,
 	  "virtual time between trace starts (default: the config's)" },
@@ -1143,6 +1237,83 @@ static int check_links(struct schema_ctx *c, struct native *ns)
 	return 0;
 }
 
+/*
+ * Every {{parent.attributes.x}} names an attribute the parent will have:
+ * its own attributes (a retried span's children hang under its attempt
+ * spans, which carry retry.attempt), and error.type, which a failure may add.
+ * In an event or a link, "parent" is the span itself.
+ */
+static int check_parent_refs(struct schema_ctx *c, struct native *ns)
+{
+	static const char *const attempt_keys[] = { "retry.attempt" };
+
+	for (size_t i = 0; i < ns->nprefs; i++) {
+		const struct parent_ref *r = &ns->prefs[i];
+		const struct span_spec *p = r->self ? r->span : r->parent;
+		const char *key, *names[256];
+		size_t len, off, n = 0;
+
+		for (size_t j = 0; tmpl_parent_ref(r->tmpl, j, &key, &len, &off); j++) {
+			bool retried = p && !r->self && p->retry.enabled, found = false;
+			const char *s, *what = r->self ? "the span" : "the parent span";
+			char list[400];
+			size_t used = 0;
+
+			if (!r->span)
+				return value_tmpl_error(
+					c, r->node, off,
+					"a var has no parent span (vars are drawn once "
+					"when the trace starts)");
+			if (!p)
+				return value_tmpl_error(c, r->node, off,
+							"the root span has no parent");
+			n = 0;
+			if (retried) {
+				names[n++] = attempt_keys[0];
+			} else {
+				for (uint32_t a = 0; a < p->nattrs && n < 256; a++)
+					names[n++] = p->attrs[a].key;
+			}
+			if (!strcmp(key, "error.type"))
+				continue;
+			for (size_t a = 0; a < n && !found; a++)
+				found = !strcmp(names[a], key);
+			if (found)
+				continue;
+			s = suggest(key, names, n);
+			if (s)
+				return value_tmpl_error(
+					c, r->node, off,
+					"%s ('%s%s') has no attribute '%s' (did you "
+					"mean '%s'?)",
+					what, p->name, retried ? ".attempt" : "", key, s);
+			list[0] = '\0';
+			for (size_t a = 0; a < n; a++) {
+				size_t kl = strlen(names[a]);
+
+				if (used + kl + 2 + 6 > sizeof(list)) {
+					memcpy(list + used, ", ...", 6);
+					break;
+				}
+				if (a) {
+					memcpy(list + used, ", ", 2);
+					used += 2;
+				}
+				memcpy(list + used, names[a], kl + 1);
+				used += kl;
+			}
+			return value_tmpl_error(
+				c, r->node, off, "%s ('%s%s') has no attribute '%s' (%s%s%s)", what,
+				p->name, retried ? ".attempt" : "", key,
+				n ? "it has: " : "it has no attributes", list,
+				retried ? "; children of a retried span are children "
+					  "of its attempt spans"
+					: "");
+		}
+	}
+	return 0;
+}
+
 static int assign_services(struct native *ns)
 {
 	struct load_state *ls = ns->ls;
@@ -1178,6 +1349,7 @@ int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *
 	c.err = ls->err;
 	c.state = &ns;
 	c.file = sc->path;
+	ns.env.note = note_tmpl;
 	sc->weight = 1.0;
 	sc->dialect = DIALECT_NATIVE;
 	rc = schema_walk(&c, &scenario_table, doc->root, sc);
@@ -1199,10 +1371,14 @@ int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *
 	rc = check_links(&c, &ns);
 	if (rc)
 		goto cleanup;
+	rc = check_parent_refs(&c, &ns);
+	if (rc)
+		goto cleanup;
 	sc->max_spans = ns.last_w;
 	rc = assign_services(&ns);
 cleanup:
 	free(ns.svcs);
 	free(ns.links);
+	free(ns.prefs);
 	return rc;
 }

@@ -268,6 +268,8 @@ static int check_and_fill(struct schema_ctx *c, const struct key_def *d, const s
 		break;
 	case KT_INT:
 		rc = ynode_int(v, &i);
+		if (rc == -2 && d->fill && (d->flags & KF_RANGE))
+			break;
 		if (rc == -2)
 			return schema_error(c, OTELSIM_ELIMIT, v, "integer out of range for '%s'",
 					    d->key);

@@ -54,6 +54,7 @@ enum key_type {
 #define KF_REQUIRED 1u /* missing -> "missing required key 'x'" */
 #define KF_NOCASE   2u /* KT_ENUM: members match case-insensitively */
 #define KF_LATER    4u /* accepted and type-checked, not yet honoured */
+#define KF_RANGE    8u /* KT_INT: the fill reports an integer beyond 64 bits itself */
 
 struct schema_ctx;
 struct key_def;

@@ -5,11 +5,13 @@
  * and the vendor rewrite.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/gen.h"
 #include "load/loader.h"
 #include "load/semconv.h"
 #include "util/error.h"
@@ -105,6 +107,12 @@ int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *wh
 				    ynode_kind(n));
 	if (!n->len)
 		return schema_error(c, OTELSIM_EINPUT, n, "'%s' must not be empty", what);
+	if (tmpl_has_expr(n->str, n->len))
+		return schema_error(
+			c, OTELSIM_EINPUT, n,
+			"the %s is fixed when the file loads: templates are not allowed "
+			"here",
+			what);
 	if (a && a->type == SC_ENUM && a->closed) {
 		bool ok = false;
 		size_t nm;
@@ -951,6 +959,60 @@ static const char *value_text(struct schema_ctx *c, const struct value *v)
 	}
 }
 
+static bool is_closed_enum(const struct sc_attr *a)
+{
+	return a && a->type == SC_ENUM && a->closed;
+}
+
+/* "a, b, c": the members of a closed enum (deprecated ones left out). */
+static int member_list(struct schema_ctx *c, const struct sc_attr *a, char *list, size_t cap,
+		       const char *const **vals, size_t *nm)
+{
+	size_t len = 0;
+
+	*vals = sc_member_values(c, a, nm);
+	if (!*vals)
+		return oom(c);
+	list[0] = '\0';
+	for (size_t i = 0; i < *nm && len < cap - 1; i++) {
+		int w = snprintf(list + len, cap - len, "%s%s", i ? ", " : "", (*vals)[i]);
+
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Is `got` a member of the closed enum a (attribute `key`)? 0: yes; 1: no,
+ * and msg says so ("... (WHAT 'got'; did you mean 'x'?)"); or an error code.
+ */
+static int enum_message(struct schema_ctx *c, const struct sc_attr *a, const char *key,
+			const char *what, const char *got, char *msg, size_t cap)
+{
+	const char *const *vals;
+	const char *s;
+	char list[640];
+	size_t nm;
+	int rc, w;
+
+	for (size_t i = 0; i < a->nmembers; i++)
+		if (!strcmp(a->members[i].value, got))
+			return 0;
+	rc = member_list(c, a, list, sizeof(list), &vals, &nm);
+	if (rc)
+		return rc;
+	s = suggest(got, vals, nm);
+	if (s)
+		w = snprintf(msg, cap, "'%s' must be one of: %s (%s '%.200s'; did you mean '%s'?)",
+			     key, list, what, got, s);
+	else
+		w = snprintf(msg, cap, "'%s' must be one of: %s (%s '%.200s')", key, list, what,
+			     got);
+	return w < 0 ? error_set(c->err, OTELSIM_EINTERNAL, "enum message") : 1;
+}
+
 /*
  * A constant for attribute `key` against the conventions: an int given to a
  * double attribute becomes a double; any other type difference is an error;
@@ -989,37 +1051,13 @@ static int sc_check_const(struct schema_ctx *c, const char *key, const struct yn
 	}
 	if (a->type == SC_ENUM && a->closed) {
 		const char *got = value_text(c, v);
-		size_t nm;
-		const char *const *vals;
-		const char *s;
-		char list[640];
-		size_t len = 0;
+		char msg[1400];
+		int rc;
 
 		if (!got)
 			return oom(c);
-		for (size_t i = 0; i < a->nmembers; i++)
-			if (!strcmp(a->members[i].value, got))
-				return 0;
-		vals = sc_member_values(c, a, &nm);
-		if (!vals)
-			return oom(c);
-		list[0] = '\0';
-		for (size_t i = 0; i < nm && len < sizeof(list) - 1; i++) {
-			int w = snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
-					 vals[i]);
-
-			if (w < 0)
-				break;
-			len += (size_t)w;
-		}
-		s = suggest(got, vals, nm);
-		if (s)
-			return schema_error(
-				c, OTELSIM_EINPUT, at,
-				"'%s' must be one of: %s (got '%.200s'; did you mean '%s'?)", key,
-				list, got, s);
-		return schema_error(c, OTELSIM_EINPUT, at, "'%s' must be one of: %s (got '%.200s')",
-				    key, list, got);
+		rc = enum_message(c, a, key, "got", got, msg, sizeof(msg));
+		return rc == 1 ? schema_error(c, OTELSIM_EINPUT, at, "%s", msg) : rc;
 	}
 	return 0;
 }
@@ -1117,51 +1155,251 @@ static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struc
 	return 0;
 }
 
-/* The type of var `name` when the string is exactly "{{vars.name}}". */
-static int lone_var_type(const struct ynode *n, const struct gen_env *env)
+int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt, ...)
 {
-	const char *s = n->str, *e;
-	size_t len;
+	char msg[1400];
+	va_list ap;
+	int line, col;
+	size_t foff = file_offset(c, n, off);
 
-	if (!env)
-		return VAL_NONE;
-	if (strncmp(s, "{{", 2))
-		return VAL_NONE;
-	s += 2;
-	while (*s == ' ')
-		s++;
-	if (strncmp(s, "vars.", 5))
-		return VAL_NONE;
-	s += 5;
-	e = s;
-	while ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9') ||
-	       *e == '_')
-		e++;
-	len = (size_t)(e - s);
-	while (*e == ' ')
-		e++;
-	if (strcmp(e, "}}"))
-		return VAL_NONE;
-	for (size_t i = 0; i < env->tenv.nvars; i++)
-		if (strlen(env->tenv.vars[i]) == len && !memcmp(env->tenv.vars[i], s, len))
-			return env->var_types ? env->var_types[i] : VAL_NONE;
-	return VAL_NONE;
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ynode_offset_pos(c->doc, n, foff, &line, &col);
+	return error_at(c->err, OTELSIM_EINPUT, c->doc->file, line, col,
+			"%s at position %zu of the string", msg, foff + 1);
 }
 
-/* A template value for `key`: compiled, its type from the conventions or itself. */
+/* Would the engine turn v into `want` (int, double or bool)? (gen_eval's conversion) */
+static bool converts(const struct value *v, int want)
+{
+	struct value t;
+
+	if (v->type == want || (want == VAL_DOUBLE && v->type == VAL_INT))
+		return true;
+	return v->type == VAL_STRING && gen_text_to(v->u.s.ptr, v->u.s.len, want, &t);
+}
+
+/*
+ * Every value var i can take, when the load knows them: a constant, a
+ * choice, a lone random.choice, or a lone {{vars.y}} of such a var; *n = 0
+ * when they are known only when rendering.
+ */
+static int var_values(struct schema_ctx *c, const struct gen_env *env, int i,
+		      const struct value **vals, size_t *n)
+{
+	const struct gen *g;
+	size_t k;
+	int j;
+	struct value *v;
+
+	*vals = NULL;
+	*n = 0;
+	if (!env || !env->vars || i < 0)
+		return 0;
+	g = &env->vars[i].gen;
+	switch (g->kind) {
+	case GEN_CONST:
+		*vals = &g->constant;
+		*n = 1;
+		return 0;
+	case GEN_CHOICE:
+		*vals = g->choices;
+		*n = g->nchoices;
+		return 0;
+	case GEN_TEMPLATE:
+		j = tmpl_lone_var(g->tmpl);
+		if (j >= 0 && j < i)
+			return var_values(c, env, j, vals, n);
+		k = tmpl_choice_count(g->tmpl);
+		if (!k)
+			return 0;
+		*vals = tmpl_choice_values(g->tmpl);
+		if (*vals) {
+			*n = k;
+			return 0;
+		}
+		v = ARENA_NEWN(&c->m->arena, struct value, k);
+		if (!v)
+			return oom(c);
+		for (size_t x = 0; x < k; x++) {
+			const char *s;
+			size_t len, off;
+
+			tmpl_choice_option(g->tmpl, x, &s, &len, &off);
+			v[x].type = VAL_STRING;
+			v[x].u.s.ptr = s;
+			v[x].u.s.len = (uint32_t)len;
+		}
+		*vals = v;
+		*n = k;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* A lone random.choice for an int, double or bool: its options converted now. */
+static int typed_choice(struct schema_ctx *c, const char *key, const struct ynode *n, int want,
+			const char *why, struct tmpl *t)
+{
+	size_t k = tmpl_choice_count(t);
+	struct value *vals = ARENA_NEWN(&c->m->arena, struct value, k);
+
+	if (!vals)
+		return oom(c);
+	for (size_t i = 0; i < k; i++) {
+		const char *s;
+		size_t len, off;
+
+		tmpl_choice_option(t, i, &s, &len, &off);
+		if (!gen_text_to(s, len, want, &vals[i]))
+			return value_tmpl_error(c, n, off,
+						"random.choice option '%.200s' is not %s ('%s' is "
+						"%s: %s)",
+						s, a_type(want), key, a_type(want), why);
+	}
+	tmpl_set_choice_values(t, vals);
+	return 0;
+}
+
+/*
+ * A template for an attribute whose conventions' enum is closed: a lone
+ * random.choice of members, or a lone {{vars.x}} whose values are known
+ * and members.
+ */
+static int closed_tmpl(struct schema_ctx *c, const char *key, const struct sc_attr *a,
+		       const struct ynode *n, const struct gen_env *env, const struct tmpl *t)
+{
+	size_t k = tmpl_choice_count(t), nv, nm;
+	int var = tmpl_lone_var(t), rc;
+	const struct value *vals, *typed = tmpl_choice_values(t);
+	const char *const *members;
+	char msg[1400], list[640], what[128];
+
+	for (size_t i = 0; i < k; i++) {
+		const char *s, *got;
+		size_t len, off;
+
+		tmpl_choice_option(t, i, &s, &len, &off);
+		got = typed ? value_text(c, &typed[i]) : s;
+		if (!got)
+			return oom(c);
+		rc = enum_message(c, a, key, "got", got, msg, sizeof(msg));
+		if (rc == 1)
+			return value_tmpl_error(c, n, off, "%s", msg);
+		if (rc)
+			return rc;
+	}
+	if (k)
+		return 0;
+	if (var >= 0) {
+		const struct var_spec *vs = &env->vars[var];
+
+		rc = var_values(c, env, var, &vals, &nv);
+		if (rc)
+			return rc;
+		if (!nv) {
+			rc = member_list(c, a, list, sizeof(list), &members, &nm);
+			return rc ? rc
+				  : schema_error(
+					    c, OTELSIM_EINPUT, n,
+					    "'%s' must be one of: %s, but vars.%s (line %d) is "
+					    "drawn from values known only when rendering (give "
+					    "the var a constant or a choice of members)",
+					    key, list, vs->name, vs->pos.line);
+		}
+		snprintf(what, sizeof(what), "vars.%.64s (line %d) can be", vs->name, vs->pos.line);
+		for (size_t i = 0; i < nv; i++) {
+			const char *got = value_text(c, &vals[i]);
+
+			if (!got)
+				return oom(c);
+			rc = enum_message(c, a, key, what, got, msg, sizeof(msg));
+			if (rc == 1)
+				return schema_error(c, OTELSIM_EINPUT, n, "%s", msg);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	rc = member_list(c, a, list, sizeof(list), &members, &nm);
+	return rc ? rc
+		  : schema_error(
+			    c, OTELSIM_EINPUT, n,
+			    "'%s' must be one of: %s (a template here must be one "
+			    "{{random.choice(...)}} of them or one {{vars.x}} whose values are "
+			    "known)",
+			    key, list);
+}
+
+/* A lone {{vars.x}} for an int, double or bool: x must convert whatever it draws. */
+static int var_for_type(struct schema_ctx *c, const char *key, const struct ynode *n,
+			const struct gen_env *env, int var, int want, const char *why)
+{
+	const struct var_spec *vs = &env->vars[var];
+	int vt = env->var_types ? env->var_types[var] : VAL_NONE, rc;
+	const struct value *vals;
+	size_t nv;
+
+	if (vt == want || (want == VAL_DOUBLE && vt == VAL_INT))
+		return 0;
+	rc = var_values(c, env, var, &vals, &nv);
+	if (rc)
+		return rc;
+	if (!nv)
+		return schema_error(c, OTELSIM_EINPUT, n,
+				    "'%s' must be %s (%s), but vars.%s (line %d) is %s known only "
+				    "when rendering (give the var a constant, a choice or a "
+				    "distribution of that type)",
+				    key, a_type(want), why, vs->name, vs->pos.line, a_type(vt));
+	for (size_t i = 0; i < nv; i++) {
+		const char *got;
+
+		if (converts(&vals[i], want))
+			continue;
+		got = value_text(c, &vals[i]);
+		if (!got)
+			return oom(c);
+		return schema_error(c, OTELSIM_EINPUT, n,
+				    "'%s' must be %s (%s), but vars.%s (line %d) can be '%.200s', "
+				    "which is not %s",
+				    key, a_type(want), why, vs->name, vs->pos.line, got,
+				    a_type(want));
+	}
+	return 0;
+}
+
+static bool scalar_type(int t)
+{
+	return t == VAL_INT || t == VAL_DOUBLE || t == VAL_BOOL;
+}
+
+/*
+ * A template value for `key`: compiled, its type forced, else the
+ * conventions', else its own. A lone random.choice or {{vars.x}} takes an
+ * int, double or bool type when every value it can give converts (checked
+ * here: choice options are converted now, vars when rendering), and a
+ * closed enum only its members.
+ */
 static int gen_template(struct schema_ctx *c, const char *key, const struct ynode *n,
 			const struct gen_env *env, int forced, struct gen *out)
 {
 	const struct sc_attr *a = sc_attr(c, key);
-	int elem, want = sc_value_type(a, &elem), nat, rc;
+	int elem, want = sc_value_type(a, &elem), nat, rc, var;
+	const char *why = "its type in the conventions";
 
 	rc = compile_tmpl(c, n, env, &out->tmpl);
 	if (rc)
 		return rc;
+	if (env && env->note && (rc = env->note(c, n, out->tmpl)))
+		return rc;
 	out->kind = GEN_TEMPLATE;
 	nat = tmpl_natural_type(out->tmpl);
-	if (nat == VAL_NONE)
-		nat = lone_var_type(n, env);
+	var = env && env->vars ? tmpl_lone_var(out->tmpl) : -1;
+	if (var >= 0)
+		nat = env->var_types ? env->var_types[var] : VAL_NONE;
 	if (!tmpl_is_lone_expr(out->tmpl))
 		nat = VAL_STRING;
 	if (want == VAL_ARRAY)
@@ -1172,16 +1410,29 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 			return schema_error(c, OTELSIM_EINPUT, n,
 					    "'%s' must be %s (its type in the conventions), not %s",
 					    key, a_type(want), a_type(forced));
-		out->type = (uint8_t)forced;
-		return 0;
+		want = forced;
+		why = "its 'type'";
+	}
+	if (tmpl_choice_count(out->tmpl) && scalar_type(want)) {
+		rc = typed_choice(c, key, n, want, why, out->tmpl);
+		if (rc)
+			return rc;
+		nat = want;
+	}
+	if (is_closed_enum(a) && (rc = closed_tmpl(c, key, a, n, env, out->tmpl)))
+		return rc;
+	if (var >= 0 && scalar_type(want)) {
+		rc = var_for_type(c, key, n, env, var, want, why);
+		if (rc)
+			return rc;
+		nat = want;
 	}
 	if (want != VAL_NONE) {
-		if ((want == VAL_INT || want == VAL_DOUBLE || want == VAL_BOOL) &&
-		    nat != VAL_NONE && nat != want && !(want == VAL_DOUBLE && nat == VAL_INT))
+		if (scalar_type(want) && nat != VAL_NONE && nat != want &&
+		    !(want == VAL_DOUBLE && nat == VAL_INT))
 			return schema_error(c, OTELSIM_EINPUT, n,
-					    "'%s' must be %s (its type in the conventions), but "
-					    "this template makes %s",
-					    key, a_type(want), a_type(nat));
+					    "'%s' must be %s (%s), but this template makes %s", key,
+					    a_type(want), why, a_type(nat));
 		out->type = (uint8_t)want;
 		return 0;
 	}

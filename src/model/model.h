@@ -126,9 +126,10 @@ struct retry_spec {
 
 struct event_spec {
 	const char *name;
-	uint32_t name_len;  /* derived: strlen(name) */
-	double offset_ms;   /* from span start (clamped to its end) */
-	double offset_frac; /* used when is_frac: 0..1 of the duration */
+	uint32_t name_len;      /* derived: strlen(name) */
+	struct tmpl *name_tmpl; /* non-NULL when the name holds {{...}} */
+	double offset_ms;       /* from span start (clamped to its end) */
+	double offset_frac;     /* used when is_frac: 0..1 of the duration */
 	bool is_frac;
 	double probability; /* 1.0 default */
 	struct attr_spec *attrs;

@@ -463,6 +463,21 @@ static void mask(char *msg, const char *needle, size_t n)
  */
 static void mask_header_values(const struct sender_target *t, char *msg)
 {
+	/* and the credentials of the URL (http://user:secret@host) */
+	const char *host = strstr(t->url, "://");
+	const char *end, *at;
+
+	host = host ? host + 3 : t->url;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at && msg[0]) {
+		const char *colon = memchr(host, ':', (size_t)(at - host));
+
+		mask(msg, host, (size_t)(at - host));
+		if (colon)
+			mask(msg, colon + 1, (size_t)(at - colon - 1));
+	}
+
 	for (size_t k = 0; k < t->nheaders && msg[0]; k++) {
 		const char *v = strchr(t->headers[k], ':');
 

@@ -23,6 +23,12 @@
  * default value omitted (a oneof member that is set is always written), no
  * whitespace. Invalid UTF-8 in a string comes out as U+FFFD.
  *
+ * Why not cJSON (which the manifest and gRPC status readers use): cJSON
+ * keeps a number only as a double, so a 64-bit integer written as a JSON
+ * number (timeUnixNano: 1767225600000000001, as other tools write them)
+ * would lose its low bits past 2^53; it also keeps no line and column for
+ * the error messages. The small tree here keeps each number's text.
+ *
  * Round trip: for a canonical protobuf message m,
  * otlpjson_to_protobuf(otlpjson_from_protobuf(m)) == m, byte for byte.
  */

@@ -53,6 +53,14 @@ int hex_digit_value(int c);
 /* Base64 of n bytes, standard alphabet, padded: BASE64_ENCODED_LEN(n) chars into out (no NUL). */
 void base64_encode(const uint8_t *in, size_t n, char *out);
 
+/*
+ * Base64 is here rather than libcrypto's EVP_EncodeBlock/EVP_DecodeBlock:
+ * EVP_DecodeBlock knows neither the URL alphabet (OTLP/JSON from other
+ * tools, grpc-*-bin trailers) nor unpadded input, keeps the zero bytes of
+ * padding in its count, and says nothing of where the input went wrong,
+ * which our messages need.
+ */
+
 /* What base64_decode accepts besides the standard alphabet. */
 enum base64_flags {
 	BASE64_URL = 1,     /* '-' and '_' as well as '+' and '/' (either alphabet) */

@@ -432,6 +432,14 @@ t 'otelsim run --endpoint grpc://' '' \
 t 'otelsim --protocol http/json with --out writes files too' '' \
 	"$O run --count 8 --interval 1 --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
 	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
+t 'otelsim --endpoint with --out: the files hold exactly the traces sent (one clock seed)' '' \
+	"$O scenario --name checkout_flow --count 5 --interval 1 --endpoint \$HTTP --out \$WORK/o --quiet &&
+	 \$PY tests/receiver/replay_check.py in=\$WORK/o/commerce/checkout_flow/traces.binpb" \
+	'exit=0 rx.requests=5 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
+	 rx.trace_ids=@drv.in_trace_ids'
+t 'otelsim never prints the credentials of a URL' '--status 401 --message "no PASSW0RD here"' \
+	"$O scenario --name checkout_flow --count 1 --interval 1 --endpoint http://user:PASSW0RD@127.0.0.1:\$HTTP_PORT" \
+	'exit=1 rx.requests=1 "err~to http://\\*\\*\\*@127\\.0\\.0\\.1:\\d+/v1/traces" "err!~PASSW0RD"'
 t 'otelsim paces by --interval (10 traces at 200 ms)' '' \
 	"$O scenario --name tool_retry --count 10 --interval 200 --endpoint \$HTTP" \
 	'exit=0 rx.requests=10 err~"in (1\\.[89]|2\\.[01])s"'

@@ -497,18 +497,12 @@ static void test_gen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_log_normal),
-		cmocka_unit_test(test_normal),
-		cmocka_unit_test(test_uniform),
-		cmocka_unit_test(test_uniform_int),
-		cmocka_unit_test(test_exponential),
-		cmocka_unit_test(test_constant_and_none),
-		cmocka_unit_test(test_percentiles),
-		cmocka_unit_test(test_poisson_dist),
-		cmocka_unit_test(test_count),
-		cmocka_unit_test(test_clamps),
-		cmocka_unit_test(test_pinned_bits),
-		cmocka_unit_test(test_gen),
+		cmocka_unit_test(test_log_normal),  cmocka_unit_test(test_normal),
+		cmocka_unit_test(test_uniform),     cmocka_unit_test(test_uniform_int),
+		cmocka_unit_test(test_exponential), cmocka_unit_test(test_constant_and_none),
+		cmocka_unit_test(test_percentiles), cmocka_unit_test(test_poisson_dist),
+		cmocka_unit_test(test_count),       cmocka_unit_test(test_clamps),
+		cmocka_unit_test(test_pinned_bits), cmocka_unit_test(test_gen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/gen.h"
 #include "engine/template.h"
 #include "load/load.h"
 #include "load/schema.h"
@@ -300,14 +301,18 @@ static const struct table_doc table_docs[] = {
 	{ "latency.percentiles", false,
 	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: percentiles\n    p50_ms: 1\n   "
 	  " p90_ms: 2\n    p99_ms: 3\n    max_ms: 4\n    @\n" },
-	{ "count", false, "name: t\nroot:\n  type: x\n  count:\n    mean: 1\n    @\n" },
+	{ "count", false,
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        mean: 1\n  "
+	  "      @\n" },
 	{ "count.poisson", false,
-	  "name: t\nroot:\n  type: x\n  count:\n    distribution: poisson\n    mean: 1\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        "
+	  "distribution: poisson\n        mean: 1\n        @\n" },
 	{ "count.uniform", false,
-	  "name: t\nroot:\n  type: x\n  count:\n    distribution: uniform\n    min: 1\n    max: "
-	  "2\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        "
+	  "distribution: uniform\n        min: 1\n        max: 2\n        @\n" },
 	{ "count.fixed", false,
-	  "name: t\nroot:\n  type: x\n  count:\n    distribution: fixed\n    value: 1\n    @\n" },
+	  "name: t\nroot:\n  type: x\n  children:\n    - type: y\n      count:\n        "
+	  "distribution: fixed\n        value: 1\n        @\n" },
 	{ "attribute.distribution", false,
 	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      sigma: 1\n      @\n" },
 	{ "attribute.distribution.uniform", false,
@@ -1142,8 +1147,10 @@ static void test_parent_refs_follow_the_vendor(void **state)
 {
 	static const char *const vendors[] = { "vendor", "acme", "longer_vendor" };
 	const char *text = "name: t\nroot:\n  type: x\n  attributes:\n"
-			   "    vendor.s: \"{{parent.attributes.vendor.session.id}}\"\n"
-			   "    bad: \"{{parent.attributes.vendor.x}} {{random.nope}}\"\n";
+			   "    vendor.session.id: p\n  children:\n    - type: y\n"
+			   "      attributes:\n"
+			   "        vendor.s: \"{{parent.attributes.vendor.session.id}}\"\n"
+			   "        bad: \"{{parent.attributes.vendor.x}} {{random.nope}}\"\n";
 
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {
@@ -1173,12 +1180,12 @@ static void test_parent_refs_follow_the_vendor(void **state)
 		/* the error offset is the file's, whatever the prefix's length */
 		assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
 		model_release(&m);
-		assert_int_equal(err.line, 6);
-		assert_int_equal(err.column, 44);
+		assert_int_equal(err.line, 10);
+		assert_int_equal(err.column, 48);
 		assert_non_null(strstr(err.message, "at position 34 of the string"));
 		/* without the bad attribute, the reference reads <vendor>.session.id */
 		f = fopen(path, "wb");
-		fwrite(text, 1, strstr(text, "    bad:") - text, f);
+		fwrite(text, 1, strstr(text, "        bad:") - text, f);
 		fclose(f);
 		load_expect_ok(&o, &m);
 		unlink(path);
@@ -1194,7 +1201,9 @@ static void test_parent_refs_follow_the_vendor(void **state)
 		ctx.arena = &m.arena;
 		ctx.parent_attrs = &parent;
 		ctx.nparent_attrs = 1;
-		assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+		assert_int_equal(
+			tmpl_eval(m.scenarios[0]->root->children[0].attrs[0].gen.tmpl, &ctx, &out),
+			0);
 		assert_int_equal(out.type, VAL_STRING);
 		assert_int_equal(out.u.s.len, 2);
 		assert_memory_equal(out.u.s.ptr, "S1", 2);
@@ -1379,6 +1388,78 @@ static void test_binary_values(void **state)
  * many there are (only the first 32 did), and template errors after them
  * point into the file.
  */
+/*
+ * A lone random.choice or {{vars.x}} takes the conventions' int type
+ * (options converted when loading, vars when rendering), closed enums take
+ * template choices of members, event names expand templates.
+ */
+static void test_lone_templates_take_convention_types(void **state)
+{
+	static const char text[] =
+		"name: t\nvars:\n  s: \"123\"\n  c: {choice: [\"7\", \"8\"]}\n"
+		"  n: {choice: [\"5\", \"6\"], type: int}\nroot:\n  type: x\n  attributes:\n"
+		"    http.response.status_code: \"{{random.choice(200, 404)}}\"\n"
+		"    gen_ai.usage.input_tokens: \"{{vars.s}}\"\n"
+		"    gen_ai.usage.output_tokens: \"{{vars.c}}\"\n"
+		"    vendor.turn.status.code: \"{{random.choice(SUCCESS, FAILURE)}}\"\n"
+		"    plain: \"{{random.choice(200, 404)}}\"\n"
+		"  events:\n    - name: \"ev.{{vars.s}}\"\n  children:\n    - type: y\n"
+		"      attributes:\n"
+		"        z: \"{{parent.attributes.http.response.status_code}}\"\n";
+	struct model m;
+	struct otelsim_error err = { 0 };
+	char buf[2048];
+	const struct span_spec *root;
+	struct value vars[3], v;
+	struct rng r;
+	struct tmpl_ctx ctx;
+	bool seen200 = false, seen404 = false;
+
+	(void)state;
+	if (load_text_vendor(text, "vendor", &m, &err)) {
+		fmt_err(&err, buf, sizeof(buf));
+		fail_msg("%s", buf);
+	}
+	root = m.scenarios[0]->root;
+	assert_int_equal(root->nattrs, 5);
+	assert_int_equal(root->attrs[0].gen.type, VAL_INT);
+	assert_int_equal(root->attrs[1].gen.type, VAL_INT);
+	assert_int_equal(root->attrs[2].gen.type, VAL_INT);
+	assert_int_equal(root->attrs[3].gen.type, VAL_STRING);
+	assert_int_equal(root->attrs[4].gen.type, VAL_STRING);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rng = &r;
+	ctx.arena = &m.arena;
+	ctx.vars = vars;
+	for (uint64_t i = 0; i < 64; i++) {
+		rng_seed(&r, 1, 2, i);
+		for (int k = 0; k < 3; k++)
+			assert_int_equal(gen_eval(&m.scenarios[0]->vars[k].gen, &ctx, &vars[k]), 0);
+		assert_int_equal(gen_eval(&root->attrs[0].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_true(v.u.i == 200 || v.u.i == 404);
+		seen200 |= v.u.i == 200;
+		seen404 |= v.u.i == 404;
+		assert_int_equal(gen_eval(&root->attrs[1].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_int_equal(v.u.i, 123);
+		assert_int_equal(gen_eval(&root->attrs[2].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_true(v.u.i == 7 || v.u.i == 8);
+		assert_int_equal(gen_eval(&root->attrs[4].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_STRING);
+		assert_int_equal(v.u.s.len, 3);
+	}
+	assert_true(seen200 && seen404);
+	/* the event's name is a template */
+	assert_non_null(root->events[0].name_tmpl);
+	assert_int_equal(tmpl_eval(root->events[0].name_tmpl, &ctx, &v), 0);
+	assert_int_equal(v.type, VAL_STRING);
+	assert_int_equal(v.u.s.len, 6);
+	assert_memory_equal(v.u.s.ptr, "ev.123", 6);
+	model_release(&m);
+}
+
 static void test_many_parent_refs(void **state)
 {
 	enum { NREFS = 40 };
@@ -1391,9 +1472,12 @@ static void test_many_parent_refs(void **state)
 	struct tmpl_ctx ctx;
 	char buf[2048];
 	size_t col;
+	static const char head[] = "name: t\nroot:\n  type: x\n  attributes:\n    vendor.k: p\n"
+				   "  children:\n    - type: y\n      attributes:\n";
 
 	(void)state;
-	strbuf_addstr(&sb, "name: t\nroot:\n  type: x\n  attributes:\n    s: \"");
+	strbuf_addstr(&sb, head);
+	strbuf_addstr(&sb, "        s: \"");
 	for (int i = 0; i < NREFS; i++)
 		strbuf_addstr(&sb, "{{parent.attributes.vendor.k}}.");
 	strbuf_addstr(&sb, "\"\n");
@@ -1412,7 +1496,8 @@ static void test_many_parent_refs(void **state)
 	ctx.arena = &m.arena;
 	ctx.parent_attrs = &parent;
 	ctx.nparent_attrs = 1;
-	assert_int_equal(tmpl_eval(m.scenarios[0]->root->attrs[0].gen.tmpl, &ctx, &out), 0);
+	assert_int_equal(tmpl_eval(m.scenarios[0]->root->children[0].attrs[0].gen.tmpl, &ctx, &out),
+			 0);
 	assert_int_equal(out.type, VAL_STRING);
 	assert_int_equal(out.u.s.len, 2 * NREFS);
 	for (int i = 0; i < NREFS; i++)
@@ -1422,11 +1507,11 @@ static void test_many_parent_refs(void **state)
 	sb.len -= 2;
 	sb.buf[sb.len] = '\0';
 	/* the error points at the function's name, 2 past the braces */
-	col = sb.len - strlen("name: t\nroot:\n  type: x\n  attributes:\n") + 1 + 2;
+	col = sb.len - strlen(head) + 1 + 2;
 	strbuf_addstr(&sb, "{{random.nope}}\"\n");
 	assert_int_equal(load_text_vendor(sb.buf, "com.acme", &m, &err), OTELSIM_EINPUT);
 	model_release(&m);
-	assert_int_equal(err.line, 5);
+	assert_int_equal(err.line, 9);
 	assert_int_equal(err.column, (int)col);
 	snprintf(buf, sizeof(buf), "at position %d of the string", NREFS * 31 + 3);
 	assert_non_null(strstr(err.message, buf));
@@ -1522,6 +1607,7 @@ int main(void)
 		cmocka_unit_test(test_resource_attribute_repeats),
 		cmocka_unit_test(test_binary_values),
 		cmocka_unit_test(test_many_parent_refs),
+		cmocka_unit_test(test_lone_templates_take_convention_types),
 		cmocka_unit_test(test_good_files),
 		cmocka_unit_test(test_list_files),
 	};
