@@ -497,34 +497,26 @@ static void mask_header_values(const struct sender_target *t, char *msg)
 }
 
 /*
- * URL credentials (http://user:pw@host) never reach a message: not the
- * userinfo, nor its password, nor the Basic authorization libcurl makes
- * of it, should a server or libcurl echo them.
+ * The Basic authorization libcurl makes of URL credentials
+ * (http://user:pw@host) never reaches a message either, should a server
+ * echo it (mask_header_values masks the userinfo and its password).
  */
 static void mask_userinfo(const char *url, char *msg)
 {
-	const char *a = strstr(url, "://"), *at, *colon;
+	const char *a = strstr(url, "://"), *at;
 	size_t alen, ulen;
+	char b64[132];
 
 	if (!a || !msg[0])
 		return;
 	a += 3;
 	alen = strcspn(a, "/?#");
 	at = memrchr(a, '@', alen);
-	if (!at || at == a)
+	if (!at || at == a || (ulen = (size_t)(at - a)) > 96)
 		return;
-	ulen = (size_t)(at - a);
-	if (ulen <= 96) {
-		char b64[132];
-
-		base64_encode((const uint8_t *)a, ulen, b64);
-		b64[BASE64_ENCODED_LEN(ulen)] = '\0';
-		mask(msg, b64, strlen(b64));
-	}
-	mask(msg, a, ulen); /* "u:pw" and longer */
-	colon = memchr(a, ':', ulen);
-	if (colon)
-		mask(msg, colon + 1, (size_t)(at - colon - 1));
+	base64_encode((const uint8_t *)a, ulen, b64);
+	b64[BASE64_ENCODED_LEN(ulen)] = '\0';
+	mask(msg, b64, strlen(b64));
 }
 
 static void finish(struct slot *x, int outcome)
