@@ -110,6 +110,7 @@ static char *trimmed(struct arena *a, const char *s, size_t len)
 struct url {
 	const char *scheme; /* "http" or "https" */
 	bool grpc;          /* written grpc:// */
+	bool bare;          /* written host:port, without a scheme */
 	const char *authority;
 	const char *path;  /* from the first '/', without the query; may be "" */
 	const char *query; /* from '?', or "" */
@@ -202,7 +203,8 @@ static int parse_url(struct resolver *r, const struct setting *st, struct url *u
 		}
 		rest = sep + 3;
 	} else {
-		u->scheme = "http"; /* bare host:port */
+		u->scheme = "http"; /* bare host:port: https for grpc unless INSECURE=true */
+		u->bare = true;
 		rest = v;
 	}
 	alen = strcspn(rest, "/?#");
@@ -254,20 +256,54 @@ static bool ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-static int build_url(struct resolver *r, const struct setting *st, const struct url *u, bool base,
-		     bool strip_signal, int protocol, int signal, const char **out)
+/* The authority's port, or NULL: "h:p", "user:pw@h:p", "[::1]:p". */
+static const char *authority_port(const char *authority)
 {
+	const char *at = strrchr(authority, '@'), *h = at ? at + 1 : authority, *c;
+
+	if (*h == '[') {
+		c = strchr(h, ']');
+		return c && c[1] == ':' ? c + 2 : NULL;
+	}
+	c = strchr(h, ':');
+	return c ? c + 1 : NULL;
+}
+
+/*
+ * Scheme and authority of the URL to post to: a bare host:port is https
+ * for grpc unless OTEL_EXPORTER_OTLP_[S_]INSECURE=true (the
+ * specification's rule), http otherwise; a bare host or a grpc:// one
+ * without a port gets 4317 (grpc) or 4318 (http). An http:// or https://
+ * URL without a port keeps the scheme's own (80, 443), as URLs do.
+ */
+static const char *url_origin(struct resolver *r, const struct url *u, int protocol, bool plaintext)
+{
+	const char *scheme = u->scheme;
+
+	if (u->bare && protocol == SENDER_GRPC && !plaintext)
+		scheme = "https";
+	if ((u->bare || u->grpc) && !authority_port(u->authority))
+		return arena_printf(r->a, "%s://%s:%d", scheme, u->authority,
+				    protocol == SENDER_GRPC ? 4317 : 4318);
+	return arena_printf(r->a, "%s://%s", scheme, u->authority);
+}
+
+static int build_url(struct resolver *r, const struct setting *st, const struct url *u, bool base,
+		     bool strip_signal, int protocol, bool plaintext, int signal, const char **out)
+{
+	const char *origin = url_origin(r, u, protocol, plaintext);
+
+	if (!origin)
+		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 	if (protocol == SENDER_GRPC) {
 		if ((u->path[0] && strcmp(u->path, "/") != 0) || u->query[0])
 			return error_set(r->err, OTELSIM_EUSAGE,
 					 "%s: grpc endpoint '%s' cannot have a path (grpc posts to "
 					 "the service method, e.g. %s)",
 					 st->source, u->shown, grpc_method[signal]);
-		*out = arena_printf(r->a, "%s://%s%s", u->scheme, u->authority,
-				    grpc_method[signal]);
+		*out = arena_printf(r->a, "%s%s", origin, grpc_method[signal]);
 	} else if (!base) {
-		*out = arena_printf(r->a, "%s://%s%s%s", u->scheme, u->authority,
-				    u->path[0] ? u->path : "/", u->query);
+		*out = arena_printf(r->a, "%s%s%s", origin, u->path[0] ? u->path : "/", u->query);
 	} else {
 		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): parse_url set it */
 		size_t plen = strlen(u->path);
@@ -288,8 +324,8 @@ static int build_url(struct resolver *r, const struct setting *st, const struct 
 				}
 			}
 		}
-		*out = arena_printf(r->a, "%s://%s%.*s%s%s", u->scheme, u->authority, (int)plen,
-				    u->path, plen && u->path[plen - 1] == '/' ? "" : "/",
+		*out = arena_printf(r->a, "%s%.*s%s%s", origin, (int)plen, u->path,
+				    plen && u->path[plen - 1] == '/' ? "" : "/",
 				    signal_path[signal]);
 	}
 	return *out ? 0 : error_set(r->err, OTELSIM_ENOMEM, "out of memory");
@@ -315,12 +351,36 @@ static int parse_protocol(struct resolver *r, const struct setting *st, int *out
 	return 0;
 }
 
+/*
+ * OTEL_EXPORTER_OTLP_[S_]INSECURE: true|false (any case) into *out (false
+ * when unset). It means clear text for a grpc endpoint without a scheme,
+ * and nothing else: it never turns certificate verification off.
+ */
+static int env_insecure(struct resolver *r, int signal, bool *out)
+{
+	struct setting st;
+	char *v;
+	int rc;
+
+	*out = false;
+	if ((rc = lookup(r, NULL, NULL, signal, "INSECURE", &st)) != 0 || !st.value)
+		return rc;
+	if (!(v = trimmed(r->a, st.value, strlen(st.value))))
+		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
+	if (strcasecmp(v, "true") == 0)
+		*out = true;
+	else if (strcasecmp(v, "false") != 0)
+		return error_set(r->err, OTELSIM_EUSAGE, "%s: '%s' is not true or false", st.source,
+				 v);
+	return 0;
+}
+
 static int resolve_endpoint(struct resolver *r, int signal, struct sender_target *t)
 {
 	const struct endpoint_flags *f = r->flags;
 	struct setting ep = { NULL, NULL }, proto;
 	struct url u;
-	bool base = false, strip = false;
+	bool base = false, strip = false, plaintext = false;
 	char name[96];
 	int rc;
 
@@ -345,8 +405,9 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 			ep.source = ENV_PREFIX "ENDPOINT";
 			base = true;
 		} else if ((ep.value = env_get(r, "OTLP_HTTP_ENDPOINT")) != NULL) {
+			/* read as otelsim reads it (its --endpoint): a signal path is removed */
 			ep.source = "OTLP_HTTP_ENDPOINT";
-			base = true;
+			base = strip = true;
 		}
 	}
 	if (ep.value && !ep.source)
@@ -377,7 +438,22 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 		if ((rc = parse_url(r, &ep, &u)) != 0)
 			return rc;
 	}
-	return build_url(r, &ep, &u, base, strip, t->protocol, signal, &t->url);
+	if ((rc = env_insecure(r, signal, &plaintext)) != 0)
+		return rc;
+	t->tls_hint = NULL;
+	if (u.bare && t->protocol == SENDER_GRPC && !plaintext) {
+		const char *at = strrchr(u.authority, '@');
+		const char *host = at ? at + 1 : u.authority;
+
+		t->tls_hint = arena_printf(
+			r->a,
+			"%s without a scheme means TLS for grpc; for a plaintext collector "
+			"use grpc://%s%s or OTEL_EXPORTER_OTLP_INSECURE=true",
+			ep.source, host, authority_port(u.authority) ? "" : ":4317");
+		if (!t->tls_hint)
+			return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
+	}
+	return build_url(r, &ep, &u, base, strip, t->protocol, plaintext, signal, &t->url);
 }
 
 /* ---- headers ---- */
@@ -636,21 +712,8 @@ static int resolve_options(struct resolver *r, int signal, struct sender_target 
 					 "%s: a client key needs a client certificate", key_source);
 	}
 
-	/* insecure */
+	/* only the flag skips verification (INSECURE is read by resolve_endpoint) */
 	t->insecure = f->insecure;
-	if (!f->insecure) {
-		if ((rc = lookup(r, NULL, NULL, signal, "INSECURE", &st)) != 0)
-			return rc;
-		if (st.value) {
-			if (!(v = trimmed(r->a, st.value, strlen(st.value))))
-				return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
-			if (strcasecmp(v, "true") == 0)
-				t->insecure = true;
-			else if (strcasecmp(v, "false") != 0)
-				return error_set(r->err, OTELSIM_EUSAGE,
-						 "%s: '%s' is not true or false", st.source, v);
-		}
-	}
 	return 0;
 }
 

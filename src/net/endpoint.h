@@ -18,10 +18,18 @@
  *   already ends in /v1/traces, /v1/metrics or /v1/logs has that suffix
  *   removed first, so `--endpoint http://h:4318/v1/traces` works for every
  *   signal (the environment follows the specification to the letter).
+ *   OTLP_HTTP_ENDPOINT is read like a flags->endpoint (suffix removed), as
+ *   otelsim reads it through its --endpoint.
  *   Forms: http://h:p, https://h:p, grpc://h:p (= http://h:p with protocol
- *   grpc), and a bare h:p (= http://h:p). For grpc the path is the service
- *   method (/opentelemetry.proto.collector.trace.v1.TraceService/Export);
- *   an endpoint path other than "/" is an error there.
+ *   grpc: clear text), and a bare h:p: http://h:p for the http protocols;
+ *   for grpc, as the specification says, https://h:p unless
+ *   OTEL_EXPORTER_OTLP_[S_]INSECURE is true (then http://h:p), and
+ *   target->tls_hint says how to reach a plaintext collector. A bare host
+ *   or grpc://host without a port gets 4317 (grpc) or 4318 (http); an
+ *   http:// or https:// URL without one keeps the scheme's (80, 443). For
+ *   grpc the path is the service method
+ *   (/opentelemetry.proto.collector.trace.v1.TraceService/Export); an
+ *   endpoint path other than "/" is an error there.
  * - Protocol: flags->protocol, OTEL_EXPORTER_OTLP_[S_]PROTOCOL, "grpc" when
  *   the endpoint says grpc://, else http/protobuf. Values: grpc,
  *   http/protobuf, http/json. A grpc:// endpoint with an http protocol is an
@@ -37,9 +45,10 @@
  * - TLS files: flags->cacert/cert/key, OTEL_EXPORTER_OTLP_[S_]CERTIFICATE,
  *   _CLIENT_CERTIFICATE, _CLIENT_KEY; each must be a readable file, and a
  *   key needs a certificate.
- * - Insecure (skip TLS verification): flags->insecure, or
- *   OTEL_EXPORTER_OTLP_[S_]INSECURE = true|false (any case). A bare h:p is
- *   clear text whatever INSECURE says (as seed 004 reads its endpoints).
+ * - Insecure (skip TLS verification): flags->insecure only.
+ *   OTEL_EXPORTER_OTLP_[S_]INSECURE = true|false (any case, checked always)
+ *   only chooses clear text for a bare grpc h:p, as above; it never turns
+ *   verification off.
  *
  * Every bad value is OTELSIM_EUSAGE with a message naming the variable or
  * flag; header values, URL credentials and URL queries and fragments never

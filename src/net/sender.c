@@ -24,6 +24,7 @@
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 
 #define MAX_CONCURRENCY  1024
@@ -495,11 +496,35 @@ static void mask_header_values(const struct sender_target *t, char *msg)
 	}
 }
 
+/*
+ * The Basic authorization libcurl makes of URL credentials
+ * (http://user:pw@host) never reaches a message either, should a server
+ * echo it (mask_header_values masks the userinfo and its password).
+ */
+static void mask_userinfo(const char *url, char *msg)
+{
+	const char *a = strstr(url, "://"), *at;
+	size_t alen, ulen;
+	char b64[132];
+
+	if (!a || !msg[0])
+		return;
+	a += 3;
+	alen = strcspn(a, "/?#");
+	at = memrchr(a, '@', alen);
+	if (!at || at == a || (ulen = (size_t)(at - a)) > 96)
+		return;
+	base64_encode((const uint8_t *)a, ulen, b64);
+	b64[BASE64_ENCODED_LEN(ulen)] = '\0';
+	mask(msg, b64, strlen(b64));
+}
+
 static void finish(struct slot *x, int outcome)
 {
 	struct sender *s = x->s;
 
 	mask_header_values(x->t, x->res.message);
+	mask_userinfo(x->t->url, x->res.message);
 	x->res.outcome = outcome;
 	x->res.items = x->items;
 	x->res.retries = x->retries;
@@ -516,6 +541,33 @@ static void finish(struct slot *x, int outcome)
 	s->in_done = false;
 }
 
+/* 1500 -> "1.5s", 3000 -> "3s", 120000 -> "2m", 250 -> "250ms" */
+static void fmt_ms(int64_t ms, char *buf, size_t size)
+{
+	if (ms < 1000)
+		snprintf(buf, size, "%lldms", (long long)ms);
+	else if (ms % 60000 == 0)
+		snprintf(buf, size, "%lldm", (long long)(ms / 60000));
+	else if (ms % 1000 == 0)
+		snprintf(buf, size, "%llds", (long long)(ms / 1000));
+	else if (ms % 100 == 0)
+		snprintf(buf, size, "%lld.%llds", (long long)(ms / 1000),
+			 (long long)(ms % 1000 / 100));
+	else
+		snprintf(buf, size, "%lld.%03llds", (long long)(ms / 1000), (long long)(ms % 1000));
+}
+
+/* "message; text", or text when there is no message (cut to fit) */
+static void add_message(struct slot *x, const char *text)
+{
+	size_t n = strlen(x->res.message);
+
+	if (n && n + 2 < sizeof(x->res.message))
+		snprintf(x->res.message + n, sizeof(x->res.message) - n, "; %s", text);
+	else if (!n)
+		set_message(x, text);
+}
+
 /*
  * A retryable failure: schedule the next attempt after hint_ms (the
  * server's Retry-After/RetryInfo; -1: backoff), unless that passes
@@ -525,14 +577,37 @@ static void retry_or_fail(struct slot *x, int64_t hint_ms)
 {
 	struct sender *s = x->s;
 	int64_t now = time_mono_ns(), delay;
+	int64_t budget = s->cfg.retry_max_elapsed_ms, elapsed = (now - x->first_ns) / NS_PER_MS;
 
 	delay = hint_ms >= 0 ? hint_ms
 			     : reply_backoff_ms(s->cfg.retry_initial_ms,
 						s->cfg.retry_max_interval_ms, x->retries, &s->rng);
 	/* a delay past the budget (or past what int64 ns hold) ends the request */
-	if (s->cfg.retry_max_elapsed_ms == 0 || delay > s->cfg.retry_max_elapsed_ms ||
-	    delay > (INT64_MAX - now) / NS_PER_MS ||
-	    (now - x->first_ns) / NS_PER_MS + delay > s->cfg.retry_max_elapsed_ms) {
+	if (budget == 0 || delay > budget || delay > (INT64_MAX - now) / NS_PER_MS ||
+	    elapsed + delay > budget) {
+		char b[32], d[32], e[32], text[256];
+		const char *name = s->cfg.retry_budget_name;
+
+		fmt_ms(budget, b, sizeof(b));
+		fmt_ms(delay, d, sizeof(d));
+		fmt_ms(elapsed, e, sizeof(e));
+		if (budget == 0)
+			snprintf(text, sizeof(text), "not retried (%s%s)",
+				 name ? name : "the retry budget is ", name ? " 0" : "0");
+		else if (hint_ms >= 0)
+			snprintf(text, sizeof(text),
+				 "the server asked to retry after %s, past %s%s%s%s", d,
+				 delay > budget ? "" : "what is left of ",
+				 name ? name : "the retry budget of ", name ? " " : "", b);
+		else if (x->retries == 0)
+			snprintf(text, sizeof(text), "not retried: a retry in %s would pass %s%s%s",
+				 d, name ? name : "the retry budget of ", name ? " " : "", b);
+		else
+			snprintf(text, sizeof(text), "gave up after %u %s over %s (%s%s%s)",
+				 x->retries, x->retries == 1 ? "retry" : "retries", e,
+				 name ? name : "the retry budget of ", name ? " " : "", b);
+		add_message(x, text);
+		x->res.gave_up = true;
 		finish(x, SEND_FAILED);
 		return;
 	}
@@ -558,6 +633,22 @@ static bool transport_retryable(CURLcode cc)
 	}
 }
 
+/* The TLS handshake failed (speaking TLS to a clear-text server ends so). */
+static bool tls_failure(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void transport_failed(struct slot *x, CURLcode cc)
 {
 	char text[CURL_ERROR_SIZE + 64];
@@ -568,6 +659,8 @@ static void transport_failed(struct slot *x, CURLcode cc)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
 			 " (does the endpoint speak %s?)", endpoint_protocol_name(x->t->protocol));
 	set_message(x, text);
+	if (x->t->tls_hint && tls_failure(cc))
+		add_message(x, x->t->tls_hint);
 	if (transport_retryable(cc))
 		retry_or_fail(x, -1);
 	else

@@ -48,6 +48,7 @@ struct sender_target {
 	int64_t timeout_ms;              /* per attempt; default 10000 */
 	const char *cacert, *cert, *key; /* PEM files; NULL: system CAs, no client cert */
 	bool insecure;                   /* skip TLS verification (only when asked) */
+	const char *tls_hint;            /* added to TLS failures' messages, or NULL */
 };
 
 struct sender_config {
@@ -57,6 +58,8 @@ struct sender_config {
 	int64_t retry_max_interval_ms;  /* default 30000 */
 	int64_t retry_max_elapsed_ms;   /* default 300000; 0 = no retries */
 	uint64_t jitter_seed;           /* backoff jitter stream */
+	const char *retry_budget_name;  /* how messages name retry_max_elapsed_ms
+					  ("--retry-max-elapsed"); NULL: "the retry budget" */
 	size_t max_response_bytes;      /* kept of each response body; default 4 MiB */
 };
 
@@ -73,6 +76,9 @@ struct send_result {
 	int grpc_status;    /* last grpc-status (-1: none) */
 	int curl_code;      /* last transport error (CURLcode; 0: none) */
 	uint32_t retries;   /* attempts after the first */
+	bool gave_up;       /* SEND_FAILED by a retryable failure: the retry budget
+				  ran out (or a Retry-After went past it); the
+				  message says so. Otherwise a failure is final. */
 	uint64_t bytes;     /* body bytes sent on the wire (last attempt) */
 	int64_t elapsed_ms; /* from the first attempt to the outcome */
 	char message[512];  /* server's message, partial_success.error_message,

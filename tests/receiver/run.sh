@@ -213,8 +213,8 @@ t 'grpc traces arrive exactly' '' \
 t 'grpc metrics and grpc:// endpoints' '' \
 	"$D --endpoint grpc://\$GRPC_ADDR --signal metrics --items 10" \
 	'exit=0 drv.ok=1 rx.grpc_requests=1 rx.data_points=10 rx.data_points_by_type.histogram=2'
-t 'grpc logs to a bare host:port (seed 004)' '' \
-	"env OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_TIMEOUT=3000 $D --endpoint \$GRPC_ADDR --signal logs --items 6" \
+t 'grpc logs to a bare host:port with OTEL_EXPORTER_OTLP_INSECURE=true (seed 004)' '' \
+	"env OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_INSECURE=true OTEL_EXPORTER_OTLP_TIMEOUT=3000 $D --endpoint \$GRPC_ADDR --signal logs --items 6" \
 	'exit=0 drv.ok=1 rx.grpc_requests=1 rx.log_records=6 rx.log_span_ids_sha256=@drv.ids_sha256
 	 rx.grpc_deadline_ms<=3000 rx.grpc_deadline_ms>=2000'
 t 'grpc gzip' '' \
@@ -249,7 +249,8 @@ t 'dropped connections are retried, nothing lost' '--drop-connection 2' \
 	 rx.span_ids_sha256=@drv.ids_sha256'
 t 'retries give up after retry_max_elapsed' '--status 503' \
 	"$D --endpoint \$HTTP $FAST --retry-max-elapsed-ms 600 --items 5" \
-	'exit=1 drv.failed=1 drv.retries>=2 drv.http_status=503 "drv.message=injected 503"
+	'exit=1 drv.failed=1 drv.retries>=2 drv.http_status=503 drv.gave_up=1
+	 "drv.message~^injected 503; gave up after \d+ retries over [\d.]+m?s \(the retry budget of 600ms\)$"
 	 drv.elapsed_ms<1500 rx.requests>=3 rx.spans=0'
 t 'partial success is reported, not retried' "--partial-success '3:3 spans are too old'" \
 	"$D --endpoint \$HTTP --items 10" \
@@ -348,7 +349,8 @@ t 'grpc INVALID_ARGUMENT fails with its message' "--grpc-status 3 --grpc-message
 	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=3 "drv.message=bad span: 100% broken" rx.requests=1'
 t 'grpc RESOURCE_EXHAUSTED, trailers only, no RetryInfo: final' '--grpc-status 8 --trailers-only' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
-	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=8 "drv.message=injected RESOURCE_EXHAUSTED" rx.requests=1'
+	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=8 "drv.message=injected RESOURCE_EXHAUSTED" rx.requests=1
+	 drv.gave_up=0'
 t 'grpc RESOURCE_EXHAUSTED with RetryInfo is retried after its delay' \
 	'--grpc-status 8 --trailers-only --retry-info 700 --fail-first 1' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --items 8" \
@@ -359,7 +361,8 @@ t 'grpc RetryInfo delay past what int64 nanoseconds hold ends the request' \
 	'exit=1 drv.failed=1 drv.retries=0 drv.grpc_status=8 drv.elapsed_ms<1000 rx.requests=1'
 t 'grpc UNAVAILABLE forever gives up' '--grpc-status 14' \
 	"$D --endpoint \$GRPC --protocol grpc $FAST --retry-max-elapsed-ms 500 --items 3" \
-	'exit=1 drv.failed=1 drv.retries>=2 drv.grpc_status=14 "drv.message=injected UNAVAILABLE"'
+	'exit=1 drv.failed=1 drv.retries>=2 drv.grpc_status=14 drv.gave_up=1
+	 "drv.message~^injected UNAVAILABLE; gave up after \d+ retries"'
 t 'grpc partial success' "--partial-success '4:rejected by filter'" \
 	"$D --endpoint \$GRPC --protocol grpc --signal logs --items 10" \
 	'exit=0 drv.partial=1 drv.rejected=4 drv.accepted=6 "drv.message=rejected by filter" rx.requests=1'
@@ -397,6 +400,12 @@ if [ -n "$TLS_CERT" ]; then
 		"$D --endpoint https://127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --requests 20 --concurrency 4 --items 4" \
 		'exit=0 drv.ok=20 drv.grpc_status=0 rx.spans=80 rx.span_ids_sha256=@drv.ids_sha256
 		 rx.grpc_connections=1'
+	t 'OTEL_EXPORTER_OTLP_INSECURE=true never skips verification of https://' "$TLS" \
+		"env OTEL_EXPORTER_OTLP_INSECURE=true \$REPLAY --endpoint https://127.0.0.1:\$HTTP_PORT --time-shift none fixtures/commerce/checkout_flow" \
+		'exit=1 rx.requests=0 "err~570 items failed: SSL certificate problem" "err~ 0 retried, 570 failed"'
+	t 'a bare host:port over grpc is TLS, verified with --cacert' "$TLS" \
+		"\$REPLAY --endpoint 127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --time-shift none fixtures/commerce/checkout_flow" \
+		'exit=0 rx.grpc_requests=1 rx.spans=570'
 	MTLS="--tls '$TLS_CERT' '$TLS_KEY' --tls-client-ca '$CLIENT_CERT'"
 	t 'https with a client certificate' "$MTLS" \
 		"$D --endpoint https://127.0.0.1:\$HTTP_PORT --cacert \$TLS_CERT --cert \$CLIENT_CERT --key \$CLIENT_KEY --items 4" \
@@ -521,7 +530,50 @@ t 'otlp-replay: header values never appear in output' "--require-header 'authori
 	"$R --endpoint \$HTTP --header 'Authorization: Bearer s3cret' $DS && $CK in=$DS/traces.binpb &&
 	 $R --endpoint \$HTTP --header 'Authorization: Bearer n0pe' --retry-max-time 0 $DS" \
 	'exit=1 rx.spans=@drv.in_spans err!~s3cret err!~n0pe "err~ 0 rejected, 0 retried, 0 failed"
-	 "err~items rejected: missing or wrong header"'
+	 "err~\d+ items failed: HTTP 401: missing or wrong header"'
+t 'otlp-replay: a final 400 is counted as failed with its status, as sent, and the replay goes on' \
+	"--status 400 --message badreq" \
+	"$R --endpoint \$HTTP --max-items 100 --concurrency 1 --time-shift none --summary-json \$WORK/s.json $DS;
+	 rc=\$?; $CK --summary \$WORK/s.json; exit \$rc" \
+	'exit=1 rx.requests=6 "err~(?m)^otlp-replay: 100 items failed: HTTP 400: badreq$"
+	 "err~ 570 items read, 570 sent, 0 accepted, 0 rejected, 0 retried, 570 failed;" err!~rejected:
+	 err!~stopped drv.sum_items_sent=570 drv.sum_items_failed=570 drv.sum_items_not_sent=0
+	 drv.sum_stopped=false drv.sum_input_complete=true'
+t 'otlp-replay: grpc INVALID_ARGUMENT is failed with its code name and message' \
+	"--grpc-status 3 --grpc-message 'bad span'" \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $DS" \
+	'exit=1 rx.requests=1 "err~(?m)^otlp-replay: 570 items failed: grpc-status 3 INVALID_ARGUMENT: bad span$"
+	 "err~ 570 sent, 0 accepted, 0 rejected, 0 retried, 570 failed;"'
+t 'otlp-replay: a trailers-only RESOURCE_EXHAUSTED without RetryInfo is failed, and the replay goes on' \
+	'--grpc-status 8 --trailers-only' \
+	"$R --endpoint grpc://\$GRPC_ADDR --max-items 100 --concurrency 1 --time-shift none $DS" \
+	'exit=1 rx.requests=6 "err~items failed: grpc-status 8 RESOURCE_EXHAUSTED: injected RESOURCE_EXHAUSTED"
+	 "err~ 570 sent, 0 accepted, 0 rejected, 0 retried, 570 failed;" err!~stopped'
+t 'otlp-replay: a Retry-After past --retry-max-elapsed says so and stops' '--status 503 --retry-after 10' \
+	"$R --endpoint \$HTTP --retry-max-elapsed 3s --loop 2 --time-shift none --summary-json \$WORK/s.json $DS;
+	 rc=\$?; $CK --summary \$WORK/s.json; exit \$rc" \
+	'exit=1 rx.requests=1
+	 "err~items failed: HTTP 503: injected 503; the server asked to retry after 10s, past --retry-max-elapsed 3s"
+	 "err~(?m)^otlp-replay: stopped: HTTP 503: .*; 570 items not sent; the rest of the input was not read$"
+	 drv.sum_stopped=true drv.sum_items_not_sent=570 drv.sum_input_complete=false drv.sum_exit_code=1'
+t 'otlp-replay: a bare host:port over grpc is TLS: a plaintext collector fails at once with a hint' '' \
+	"$R --endpoint \$GRPC_ADDR --protocol grpc --time-shift none $DS" \
+	'exit=1 rx.requests=0 "err~ 0 retried, 570 failed"
+	 "err~items failed: .*; --endpoint without a scheme means TLS for grpc; for a plaintext collector use grpc://127.0.0.1:\d+ or OTEL_EXPORTER_OTLP_INSECURE=true"'
+t 'otlp-replay: OTEL_EXPORTER_OTLP_INSECURE=true makes a bare grpc host:port clear text' '' \
+	"env OTEL_EXPORTER_OTLP_INSECURE=true $R --endpoint \$GRPC_ADDR --protocol grpc --time-shift none $DS && $CK in=$DS/traces.binpb" \
+	'exit=0 rx.grpc_requests=1 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256'
+t 'otlp-replay: OTLP_HTTP_ENDPOINT with /v1/traces reaches every signal' '' \
+	"env OTLP_HTTP_ENDPOINT=\$HTTP/v1/traces $R --time-shift none $HW/handwritten-traces.json $HW/handwritten-metrics.json $HW/handwritten-logs.jsonl.gz" \
+	'exit=0 rx.spans=2 rx.data_points=5 rx.log_records=2 rx.by_signal.logs=1 rx.by_signal.metrics=1
+	 rx.by_signal.traces=1'
+t 'otlp-replay: URL credentials never appear in output' \
+	"--status 401 --message 'bad credentials dXNlcjpzM2NyZXRwdw== for user:s3cretpw'" \
+	"$R --endpoint http://user:s3cretpw@127.0.0.1:\$HTTP_PORT --progress --time-shift none $DS;
+	 $R --endpoint http://user:s3cretpw@127.0.0.1:1 --retry-max-elapsed 0 --progress $DS;
+	 $R --endpoint http://user:s3cretpw@127.0.0.1:99999 $DS" \
+	'exit=2 rx.requests=1 err!~s3cret err!~dXNlcjpzM2NyZXRwdw "err~HTTP 401: bad credentials \*\*\* for \*\*\*"
+	 "err~.http://\*\*\*@127.0.0.1:99999. is not a valid endpoint"'
 t 'otlp-replay --resume after SIGKILL at 30-70%: every item, duplicates within the in-flight requests' '' \
 	"$O scenario --name agent_turn_7span --count 3000 --out \$WORK/d --quiet &&
 	 tests/receiver/replay_resume.sh \$HTTP \$CONTROL \$WORK -- --rate 6000 --concurrency 2 --no-verify \$WORK/d/bench/agent_turn_7span/traces.binpb &&

@@ -687,12 +687,12 @@ int main(int argc, char **argv)
 	free(g.ids);
 	printf("summary requests=%u ok=%u partial=%u failed=%u items=%llu accepted=%llu "
 	       "rejected=%lld retries=%llu http_status=%d grpc_status=%d curl_code=%d bytes=%llu "
-	       "elapsed_ms=%lld wall_ms=%lld ids_sha256=%s\n",
+	       "elapsed_ms=%lld wall_ms=%lld gave_up=%d ids_sha256=%s\n",
 	       tot.requests, tot.ok, tot.partial, tot.failed, (unsigned long long)tot.items,
 	       (unsigned long long)tot.accepted, (long long)tot.rejected,
 	       (unsigned long long)tot.retries, tot.last.http_status, tot.last.grpc_status,
 	       tot.last.curl_code, (unsigned long long)tot.bytes, (long long)tot.last.elapsed_ms,
-	       (long long)wall_ms, hex);
+	       (long long)wall_ms, tot.last.gave_up ? 1 : 0, hex);
 	printf("message %s\n", tot.message);
 	strbuf_release(&body);
 	arena_release(&a);

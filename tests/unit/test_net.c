@@ -235,11 +235,43 @@ static void test_endpoint_grpc_forms(void **state)
 	assert_int_equal(resolve(f, NULL, env_proto), 0);
 	assert_string_equal(f->cfg.target[0].url, TRACE_URL("https://c:4317"));
 
-	/* seed 004: bare host:port is clear text */
+	/* a bare host:port over grpc is TLS, as the specification says ... */
 	fl.endpoint = "collector:4317";
 	fl.protocol = "grpc";
 	assert_int_equal(resolve(f, &fl, NULL), 0);
-	assert_string_equal(f->cfg.target[0].url, TRACE_URL("http://collector:4317"));
+	assert_string_equal(f->cfg.target[0].url, TRACE_URL("https://collector:4317"));
+	assert_false(f->cfg.target[0].insecure);
+	assert_string_equal(f->cfg.target[0].tls_hint,
+			    "--endpoint without a scheme means TLS for grpc; for a plaintext "
+			    "collector use grpc://collector:4317 or "
+			    "OTEL_EXPORTER_OTLP_INSECURE=true");
+	/* ... clear text with OTEL_EXPORTER_OTLP_[S_]INSECURE=true, verification untouched */
+	{
+		const char *const plain[] = { "OTEL_EXPORTER_OTLP_INSECURE=true",
+					      "OTEL_EXPORTER_OTLP_LOGS_INSECURE=false", NULL };
+
+		assert_int_equal(resolve(f, &fl, plain), 0);
+		assert_string_equal(f->cfg.target[0].url, TRACE_URL("http://collector:4317"));
+		assert_null(f->cfg.target[0].tls_hint);
+		assert_false(f->cfg.target[0].insecure);
+		assert_string_equal(f->cfg.target[2].url, LOGS_URL("https://collector:4317"));
+		/* INSECURE has no say over http protocols nor over explicit schemes */
+		fl.protocol = "http/protobuf";
+		assert_int_equal(resolve(f, &fl, plain), 0);
+		assert_string_equal(f->cfg.target[0].url, "http://collector:4317/v1/traces");
+		assert_null(f->cfg.target[0].tls_hint);
+		fl.endpoint = "https://collector:4317";
+		fl.protocol = "grpc";
+		assert_int_equal(resolve(f, &fl, plain), 0);
+		assert_string_equal(f->cfg.target[0].url, TRACE_URL("https://collector:4317"));
+		assert_false(f->cfg.target[0].insecure);
+		assert_null(f->cfg.target[0].tls_hint);
+		fl.endpoint = "grpc://collector:4317";
+		assert_int_equal(resolve(f, &fl, NULL), 0);
+		assert_string_equal(f->cfg.target[0].url, TRACE_URL("http://collector:4317"));
+		assert_null(f->cfg.target[0].tls_hint);
+		fl.endpoint = "collector:4317";
+	}
 
 	/* a protocol flag wins over the environment's */
 	fl.endpoint = NULL;
@@ -247,6 +279,60 @@ static void test_endpoint_grpc_forms(void **state)
 	assert_int_equal(resolve(f, &fl, env_proto), 0);
 	assert_int_equal(f->cfg.target[0].protocol, SENDER_HTTP_JSON);
 	assert_string_equal(f->cfg.target[0].url, "https://c:4317/v1/traces");
+}
+
+static void test_endpoint_default_ports(void **state)
+{
+	struct fixture *f = *state;
+	struct endpoint_flags fl = { 0 };
+	static const struct {
+		const char *endpoint, *protocol, *traces;
+	} cases[] = {
+		{ "127.0.0.1", "grpc", TRACE_URL("https://127.0.0.1:4317") },
+		{ "127.0.0.1", NULL, "http://127.0.0.1:4318/v1/traces" },
+		{ "grpc://127.0.0.1", NULL, TRACE_URL("http://127.0.0.1:4317") },
+		{ "grpc://[::1]", NULL, TRACE_URL("http://[::1]:4317") },
+		{ "grpc://u:pw@c", NULL, TRACE_URL("http://u:pw@c:4317") },
+		{ "c/otlp", "http/json", "http://c:4318/otlp/v1/traces" },
+		/* explicit URLs keep their scheme's port */
+		{ "http://c", NULL, "http://c/v1/traces" },
+		{ "https://c", "grpc", TRACE_URL("https://c") },
+		{ "grpc://c:9", NULL, TRACE_URL("http://c:9") },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fl.endpoint = cases[i].endpoint;
+		fl.protocol = cases[i].protocol;
+		assert_int_equal(resolve(f, &fl, NULL), 0);
+		assert_string_equal(f->cfg.target[0].url, cases[i].traces);
+	}
+	fl.endpoint = "c";
+	fl.protocol = "grpc";
+	assert_int_equal(resolve(f, &fl, NULL), 0);
+	assert_string_equal(f->cfg.target[0].tls_hint,
+			    "--endpoint without a scheme means TLS for grpc; for a plaintext "
+			    "collector use grpc://c:4317 or OTEL_EXPORTER_OTLP_INSECURE=true");
+	/* the hint never carries credentials */
+	fl.endpoint = "u:s3cret@c:7";
+	assert_int_equal(resolve(f, &fl, NULL), 0);
+	assert_null(strstr(f->cfg.target[0].tls_hint, "s3cret"));
+	assert_non_null(strstr(f->cfg.target[0].tls_hint, "grpc://c:7 "));
+}
+
+/* OTLP_HTTP_ENDPOINT is read as otelsim's --endpoint reads it: a signal path is replaced */
+static void test_endpoint_seed_variable_signal_path(void **state)
+{
+	struct fixture *f = *state;
+	const char *const env[] = { "OTLP_HTTP_ENDPOINT=http://p:4318/v1/traces", NULL };
+	const char *const otel[] = { "OTEL_EXPORTER_OTLP_ENDPOINT=http://p:4318/v1/traces", NULL };
+
+	assert_int_equal(resolve(f, NULL, env), 0);
+	assert_string_equal(f->cfg.target[0].url, "http://p:4318/v1/traces");
+	assert_string_equal(f->cfg.target[1].url, "http://p:4318/v1/metrics");
+	assert_string_equal(f->cfg.target[2].url, "http://p:4318/v1/logs");
+	/* the specification's variable stays literal */
+	assert_int_equal(resolve(f, NULL, otel), 0);
+	assert_string_equal(f->cfg.target[1].url, "http://p:4318/v1/traces/v1/metrics");
 }
 
 static void test_endpoint_grpc_conflicts(void **state)
@@ -453,7 +539,8 @@ static void test_endpoint_options(void **state)
 	assert_int_equal(f->cfg.target[2].timeout_ms, 700);
 	assert_int_equal(f->cfg.target[0].protocol, SENDER_HTTP_PROTOBUF);
 	assert_int_equal(f->cfg.target[1].protocol, SENDER_HTTP_JSON);
-	assert_true(f->cfg.target[0].insecure);
+	/* INSECURE=true never turns certificate verification off */
+	assert_false(f->cfg.target[0].insecure);
 	assert_false(f->cfg.target[2].insecure);
 	assert_string_equal(f->cfg.target[1].cacert, "tests/unit/test_net.c");
 	assert_string_equal(f->cfg.target[0].cert, "Makefile");
@@ -1111,6 +1198,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoint_seed_variable_and_precedence, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_grpc_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_default_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_seed_variable_signal_path, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_grpc_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_bad_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_hides_credentials, setup, teardown),

@@ -227,13 +227,6 @@ static void tick(struct replay *r, bool force)
 /* ------------------------------------------------------------------ */
 /* acknowledgements and the resume watermark                          */
 
-static bool retryable_failure(const struct send_result *res)
-{
-	if (res->grpc_status >= 0)
-		return reply_grpc_retryable(res->grpc_status, true);
-	return res->http_status == 0 || reply_http_retryable(res->http_status);
-}
-
 static void advance(struct replay *r, struct lane *l)
 {
 	bool moved = false;
@@ -306,26 +299,45 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 				res->message);
 		break;
 	}
-	default:
+	default: {
+		char what[128] = "";
+
 		t->items_failed += f->items;
 		t->requests_failed++;
-		if (retryable_failure(res)) {
+		/*
+		 * The server answered for good: the items reached it, and it refused
+		 * them. Items still failing past the retry budget were not sent.
+		 */
+		if (res->http_status > 0 && !res->gave_up)
+			t->items_sent += f->items;
+		if (res->grpc_status >= 0)
+			snprintf(what, sizeof(what), "grpc-status %d %s%s", res->grpc_status,
+				 reply_grpc_code_name(res->grpc_status),
+				 res->message[0] ? ": " : "");
+		else if (res->http_status > 0)
+			snprintf(what, sizeof(what), "HTTP %d%s", res->http_status,
+				 res->message[0] ? ": " : "");
+		if (res->gave_up) {
 			/* the endpoint is unreachable or overloaded past our retries: stop */
-			if (!r->endpoint_down)
-				fprintf(stderr, "%sotlp-replay: giving up: %s%s\n",
-					r->progress ? "\r\033[K" : "",
-					res->message[0] ? res->message : "request failed",
-					res->retries ? " (after retries)" : "");
+			if (!r->endpoint_down) {
+				snprintf(t->stop_reason, sizeof(t->stop_reason), "%s%s", what,
+					 res->message[0] ? res->message : "request failed");
+				fprintf(stderr, "%sotlp-replay: %llu items failed: %s\n",
+					r->progress ? "\r\033[K" : "", (unsigned long long)f->items,
+					t->stop_reason);
+			}
 			r->endpoint_down = true;
+			t->stopped = true;
 		} else {
 			/* a final answer: the server refused these items; resending would not help */
 			f->acked = true;
 			if (r->messages++ < MAX_MESSAGES)
-				fprintf(stderr, "%sotlp-replay: %llu items rejected: %s\n",
+				fprintf(stderr, "%sotlp-replay: %llu items failed: %s%s\n",
 					r->progress ? "\r\033[K" : "", (unsigned long long)f->items,
-					res->message[0] ? res->message : "request refused");
+					what, res->message[0] ? res->message : "request failed");
 		}
 		break;
+	}
 	}
 	advance(r, f->lane);
 }
@@ -577,6 +589,13 @@ static int submit(struct replay *r, struct lane *l)
 		body = r->json.buf;
 		len = r->json.len;
 	}
+	if (len > r->o->max_request_bytes) {
+		/* one item larger than the limit: it cannot be split, so it goes alone */
+		r->tot.oversize_requests++;
+		if (len > r->tot.oversize_max)
+			r->tot.oversize_max = len;
+		r->tot.oversize_signals |= 1u << (req->signal & 7);
+	}
 	r->tot.requests += r->o->dry_run ? 1 : 0;
 	r->tot.bytes += len;
 	r->rate_items += req->items;
@@ -629,6 +648,9 @@ static int run_pass(struct replay *r)
 {
 	int rc = 0;
 
+	for (size_t i = 0; i < r->npaths; i++)
+		r->lanes[i].eof = false; /* lane_open sets it again; unopened lanes stay unread */
+
 	if (r->o->speed > 0) {
 		for (size_t i = 0; i < r->npaths && !r->fatal; i++)
 			lane_open(r, &r->lanes[i]);
@@ -679,6 +701,8 @@ static int run_pass(struct replay *r)
 		}
 	}
 	for (size_t i = 0; i < r->npaths; i++) {
+		if (!r->lanes[i].eof)
+			r->tot.input_unread = true;
 		advance(r, &r->lanes[i]);
 		if (r->lanes[i].open)
 			lane_close(&r->lanes[i]);
@@ -764,6 +788,7 @@ static int resolve_endpoint(struct replay *r, struct otelsim_error *err)
 	if (r->o->retry_max_elapsed_ms >= 0)
 		r->cfg.retry_max_elapsed_ms = r->o->retry_max_elapsed_ms;
 	r->cfg.jitter_seed = (uint64_t)time_now_ns() ^ ((uint64_t)getpid() << 32);
+	r->cfg.retry_budget_name = "--retry-max-elapsed";
 	return 0;
 }
 
@@ -941,9 +966,17 @@ static int run(struct replay *r)
 		}
 		r->pass_base_set = false;
 		r->tot.passes++;
+		r->tot.input_unread = false;
 		rc = run_pass(r);
-		if (rc || stopping(r))
+		if (rc || stopping(r)) {
+			/* a file whose end was not reached may still have been read whole */
+			if (r->tot.input_unread && r->tot.in_total &&
+			    r->tot.in_bytes >= r->tot.in_total)
+				r->tot.input_unread = false;
+			if (o->loop == 0 || pass + 1 < o->loop)
+				r->tot.input_unread = true; /* passes were left */
 			break;
+		}
 	}
 	if (verify_wait(r))
 		return r->fatal;
@@ -985,6 +1018,7 @@ int main(int argc, char **argv)
 	}
 	r.o = &o;
 	r.tot.dry_run = o.dry_run;
+	r.tot.max_request_bytes = o.max_request_bytes;
 	r.tot.start_ns = time_mono_ns();
 	r.progress = !o.quiet && (o.progress == 1 || (o.progress == -1 && isatty(2)));
 	arena_init(&r.arena, 0);
@@ -996,6 +1030,7 @@ int main(int argc, char **argv)
 	if (r.verify.running)
 		pthread_join(r.verify.thread, NULL); /* run() stopped early: only wait */
 	r.tot.interrupted = interrupted != 0;
+	r.tot.end_ns = time_mono_ns(); /* one figure of seconds and items/s for every report */
 	if (r.snd) {
 		sender_free(r.snd);
 		r.snd = NULL;

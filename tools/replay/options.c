@@ -62,7 +62,10 @@ struct opt_def {
 
 static const struct opt_def opts[] = {
 	{ O_ENDPOINT, "endpoint", "URL",
-	  "OTLP endpoint: http://h:p, https://h:p, grpc://h:p or h:p; /v1/traces etc. is added "
+	  "OTLP endpoint: http://h:p, https://h:p, grpc://h:p (grpc in clear text) or h:p "
+	  "(http, or for grpc TLS unless OTEL_EXPORTER_OTLP_INSECURE=true); /v1/traces etc. "
+	  "is added, a /v1/traces already there is replaced. Without a port, h and grpc://h "
+	  "use 4317 (grpc) or 4318 (http), http:// and https:// their usual 80 and 443 "
 	  "(default http://localhost:4318, or :4317 for grpc)",
 	  "OTEL_EXPORTER_OTLP_ENDPOINT, OTLP_HTTP_ENDPOINT" },
 	{ O_TRACES_ENDPOINT, "traces-endpoint", "URL", "full URL for traces, used as is",
@@ -88,13 +91,19 @@ static const struct opt_def opts[] = {
 	{ O_CERT, "cert", "FILE", "client certificate (PEM), for mutual TLS",
 	  "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE" },
 	{ O_KEY, "key", "FILE", "client private key (PEM)", "OTEL_EXPORTER_OTLP_CLIENT_KEY" },
-	{ O_INSECURE, "insecure", NULL, "do not verify the server's TLS certificate",
-	  "OTEL_EXPORTER_OTLP_INSECURE=true" },
-	{ O_CONCURRENCY, "concurrency", "N", "requests in flight (default 4)", NULL },
-	{ O_RETRY_MAX, "retry-max-time", "DUR",
-	  "give up retrying a request after this long (default 5m; 0: no retries)", NULL },
-	{ O_RATE, "rate", "N", "send N items (spans, data points, log records) per second, evenly",
+	{ O_INSECURE, "insecure", NULL,
+	  "do not verify the server's TLS certificate (OTEL_EXPORTER_OTLP_INSECURE=true "
+	  "never does that: it only makes a grpc h:p clear text)",
 	  NULL },
+	{ O_CONCURRENCY, "concurrency", "N", "requests in flight (default 4)", NULL },
+	{ O_RETRY_MAX, "retry-max-elapsed", "DUR",
+	  "give up retrying a request this long after its first attempt (default 5m; 0: no "
+	  "retries); an endpoint still failing then stops the replay (--retry-max-time is an "
+	  "alias)",
+	  NULL },
+	{ O_RETRY_MAX, "retry-max-time", "DUR", NULL, NULL }, /* the older name */
+	{ O_RATE, "rate", "N[/s]",
+	  "send N items (spans, data points, log records) per second, evenly", NULL },
 	{ O_SPEED, "speed", "X",
 	  "keep the original pace from the timestamps, X times faster (1 = real time)", NULL },
 	{ O_TIME_SHIFT, "time-shift", "auto|none|DUR",
@@ -176,6 +185,8 @@ static void help(void)
 	for (size_t i = 0; i < NOPTS; i++) {
 		char left[64];
 
+		if (!opts[i].help)
+			continue; /* an alias, named in its option's help */
 		snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].arg ? " " : "",
 			 opts[i].arg ? opts[i].arg : "");
 		print_wrapped(left, opts[i].help);
@@ -190,15 +201,20 @@ static void help(void)
 	       "(OTEL_EXPORTER_OTLP_TRACES_HEADERS, ..._METRICS_..., ..._LOGS_...), which\n"
 	       "wins over the generic one.\n\n"
 	       "Pacing: as fast as possible by default (--concurrency requests in flight),\n"
-	       "--rate N items per second, or --speed X for the original pace.\n"
+	       "--rate N (or N/s) items per second, or --speed X for the original pace.\n"
 	       "Partial success is counted and reported, never retried. Retries (429, 502,\n"
 	       "503, 504, connection failures; gRPC UNAVAILABLE and the like) back off\n"
-	       "exponentially and honour Retry-After.\n\n"
+	       "exponentially and honour Retry-After, up to --retry-max-elapsed; an endpoint\n"
+	       "still failing then stops the replay, and the summary says how many items\n"
+	       "were not sent. Other failures (HTTP 400, gRPC INVALID_ARGUMENT, ...) are\n"
+	       "counted as failed and the replay goes on. In the summary, \"sent\" counts\n"
+	       "the items of requests the server gave a final answer on (accepted,\n"
+	       "rejected or refused).\n\n"
 	       "Examples:\n"
 	       "  otlp-replay --endpoint http://localhost:4318 fixtures/commerce/checkout_flow\n"
-	       "  otlp-replay --protocol grpc --endpoint collector:4317 --gzip traces.binpb.zst\n"
+	       "  otlp-replay --endpoint grpc://collector:4317 --gzip traces.binpb.zst\n"
 	       "  otlp-replay --speed 10 --new-ids --loop 0 dataset/\n"
-	       "  otlp-replay --rate 5000 --resume state.json big-dataset/\n"
+	       "  otlp-replay --rate 5000/s --resume state.json big-dataset/\n"
 	       "  cat spans.json | otlp-replay --protocol http/json -\n"
 	       "  otlp-replay --dry-run --summary-json summary.json dataset/\n\n"
 	       "Exit status: 0 when every item was accepted, 1 otherwise (rejected, failed,\n"
@@ -352,16 +368,28 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 	case O_RETRY_MAX:
 		if (duration_parse(v, 1000000, &ns) || ns < 0)
 			return error_set(err, OTELSIM_EUSAGE,
-					 "--retry-max-time: '%s' is not a duration like 5m or 30s",
-					 v);
+					 "--%s: '%s' is not a duration like 5m or 30s", d->name, v);
 		o->retry_max_elapsed_ms = ns / 1000000;
 		break;
-	case O_RATE:
-		if (parse_positive_double(v, &o->rate))
+	case O_RATE: {
+		/* "N" or "N/s", as the issue and the help write it */
+		size_t n = strlen(v);
+		char num[64];
+
+		if (n > 2 && n < sizeof(num) && strcmp(v + n - 2, "/s") == 0) {
+			memcpy(num, v, n - 2);
+			num[n - 2] = '\0';
+		} else {
+			snprintf(num, sizeof(num), "%s", n < sizeof(num) ? v : "");
+		}
+		if (parse_positive_double(num, &o->rate))
 			return error_set(
 				err, OTELSIM_EUSAGE,
-				"--rate: '%s' is not a positive number of items per second", v);
+				"--rate: '%s' is not a positive number of items per second (N or "
+				"N/s)",
+				v);
 		break;
+	}
 	case O_SPEED:
 		if (parse_positive_double(v, &o->speed))
 			return error_set(err, OTELSIM_EUSAGE,

@@ -104,10 +104,22 @@ struct totals {
 	uint64_t in_bytes, in_total; /* input bytes read / to read, for the ETA */
 	uint64_t clamped;
 	uint64_t passes;
-	int64_t start_ns; /* monotonic */
+	uint64_t oversize_requests; /* over max_request_bytes: one item that cannot be split */
+	uint64_t oversize_max;      /* the largest of them, bytes */
+	unsigned oversize_signals;  /* 1 << signal of each */
+	uint64_t max_request_bytes;
+	int64_t start_ns, end_ns; /* monotonic; end_ns 0: now */
 	bool dry_run, interrupted;
+	bool stopped;          /* the endpoint failed past the retry budget: replay stopped */
+	bool input_unread;     /* ... before the whole input was read */
+	char stop_reason[600]; /* what failed (no credentials, terminal-safe) */
 };
 
+/*
+ * "sent": items of requests the server gave a final answer on (accepted,
+ * rejected in part, or refused, e.g. HTTP 400); items of a request still
+ * failing when the retry budget ran out are failed and not sent.
+ */
 void report_progress(const struct totals *t, bool final);
 void report_summary(FILE *f, const struct totals *t);
 int report_json(const char *path, const struct totals *t, int exit_code, struct otelsim_error *err);

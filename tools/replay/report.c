@@ -13,7 +13,35 @@
 
 static double seconds(const struct totals *t)
 {
-	return (double)(time_mono_ns() - t->start_ns) / 1e9;
+	return (double)((t->end_ns ? t->end_ns : time_mono_ns()) - t->start_ns) / 1e9;
+}
+
+/* Items per second of the summary, text and JSON alike: whole, rounded. */
+static uint64_t items_per_second(const struct totals *t, double s)
+{
+	double v = s > 0 ? (double)(t->dry_run ? t->items_read : t->items_accepted) / s : 0;
+
+	return v < 1.8e19 ? (uint64_t)(v + 0.5) : UINT64_MAX;
+}
+
+/* Read, but not in a request the server answered (stopped, interrupted, unreachable). */
+static uint64_t items_not_sent(const struct totals *t)
+{
+	return t->dry_run || t->items_sent >= t->items_read ? 0 : t->items_read - t->items_sent;
+}
+
+static const char *item_noun(unsigned signals)
+{
+	switch (signals) {
+	case 1u << 0:
+		return "span";
+	case 1u << 1:
+		return "data point";
+	case 1u << 2:
+		return "log record";
+	default:
+		return "item";
+	}
 }
 
 /* 1234567 -> "1.23M" */
@@ -78,25 +106,38 @@ void report_progress(const struct totals *t, bool final)
 void report_summary(FILE *f, const struct totals *t)
 {
 	double s = seconds(t);
+	unsigned long long ips = (unsigned long long)items_per_second(t, s);
 
 	if (t->dry_run) {
 		fprintf(f,
 			"otlp-replay: dry run: %llu items read, %llu requests encoded (%llu "
 			"bytes), "
-			"nothing sent; %.2f s, %.0f items/s\n",
+			"nothing sent; %.2f s, %llu items/s\n",
 			(unsigned long long)t->items_read, (unsigned long long)t->requests,
-			(unsigned long long)t->bytes, s, s > 0 ? (double)t->items_read / s : 0);
+			(unsigned long long)t->bytes, s, ips);
 	} else {
 		fprintf(f,
 			"otlp-replay: %llu items read, %llu sent, %llu accepted, %llu rejected, "
-			"%llu retried, %llu failed; %llu requests, %llu bytes; %.2f s, %.0f "
+			"%llu retried, %llu failed; %llu requests, %llu bytes; %.2f s, %llu "
 			"items/s\n",
 			(unsigned long long)t->items_read, (unsigned long long)t->items_sent,
 			(unsigned long long)t->items_accepted,
 			(unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
 			(unsigned long long)t->items_failed, (unsigned long long)t->requests,
-			(unsigned long long)t->bytes, s, s > 0 ? (double)t->items_accepted / s : 0);
+			(unsigned long long)t->bytes, s, ips);
 	}
+	if (t->stopped)
+		fprintf(f, "otlp-replay: stopped: %s; %llu items not sent%s\n", t->stop_reason,
+			(unsigned long long)items_not_sent(t),
+			t->input_unread ? "; the rest of the input was not read" : "");
+	if (t->oversize_requests)
+		fprintf(f,
+			"otlp-replay: warning: %llu request%s exceed%s --max-request-bytes %llu "
+			"(a single %s of up to %llu bytes cannot be split)\n",
+			(unsigned long long)t->oversize_requests,
+			t->oversize_requests == 1 ? "" : "s", t->oversize_requests == 1 ? "s" : "",
+			(unsigned long long)t->max_request_bytes, item_noun(t->oversize_signals),
+			(unsigned long long)t->oversize_max);
 	if (t->items_skipped)
 		fprintf(f, "otlp-replay: resumed: %llu items had been sent before\n",
 			(unsigned long long)t->items_skipped);
@@ -109,6 +150,20 @@ void report_summary(FILE *f, const struct totals *t)
 		fprintf(f, "otlp-replay: interrupted before the end\n");
 }
 
+/* A JSON string of a terminal-safe message: only '"' and '\\' need escapes. */
+static int json_string(struct strbuf *o, const char *s)
+{
+	if (strbuf_add(o, "\"", 1))
+		return -1;
+	for (; *s; s++) {
+		if ((*s == '"' || *s == '\\') && strbuf_add(o, "\\", 1))
+			return -1;
+		if ((unsigned char)*s < 0x20 ? strbuf_add(o, " ", 1) : strbuf_add(o, s, 1))
+			return -1;
+	}
+	return strbuf_add(o, "\"", 1);
+}
+
 int report_json(const char *path, const struct totals *t, int exit_code, struct otelsim_error *err)
 {
 	struct strbuf o = STRBUF_INIT;
@@ -116,11 +171,8 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 	char secs[32], ips[32];
 	int rc;
 
-	secs[fmt_double(secs, (double)(int64_t)(s * 1000) / 1000)] = '\0';
-	ips[fmt_double(ips, s > 0 ? (double)(int64_t)((double)(t->dry_run ? t->items_read
-									  : t->items_accepted) /
-						      s)
-				  : 0)] = '\0';
+	secs[fmt_double(secs, (double)(int64_t)(s * 1000 + 0.5) / 1000)] = '\0';
+	ips[fmt_u64(ips, items_per_second(t, s))] = '\0';
 	if (strbuf_addf(
 		    &o,
 		    "{\n  \"dry_run\": %s,\n  \"items_read\": %llu,\n  \"items_sent\": %llu,\n"
@@ -130,7 +182,9 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 		    "  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
 		    "  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n"
 		    "  \"seconds\": %s,\n  \"items_per_second\": %s,\n  \"interrupted\": %s,\n"
-		    "  \"exit_code\": %d\n}\n",
+		    "  \"items_not_sent\": %llu,\n  \"stopped\": %s,\n  \"input_complete\": %s,\n"
+		    "  \"oversize_requests\": %llu,\n  \"oversize_max_bytes\": %llu,\n"
+		    "  \"exit_code\": %d,\n  \"stop_reason\": ",
 		    t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
 		    (unsigned long long)t->items_sent, (unsigned long long)t->items_accepted,
 		    (unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
@@ -139,7 +193,12 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 		    (unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
 		    (unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
 		    (unsigned long long)t->clamped, secs, ips, t->interrupted ? "true" : "false",
-		    exit_code)) {
+		    (unsigned long long)items_not_sent(t), t->stopped ? "true" : "false",
+		    t->input_unread || t->interrupted ? "false" : "true",
+		    (unsigned long long)t->oversize_requests, (unsigned long long)t->oversize_max,
+		    exit_code) ||
+	    (t->stopped ? json_string(&o, t->stop_reason) : strbuf_add(&o, "null", 4)) ||
+	    strbuf_add(&o, "\n}\n", 3)) {
 		strbuf_release(&o);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
