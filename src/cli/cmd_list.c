@@ -15,13 +15,23 @@ static bool tag_match(const struct cli *c, const struct otelsim_scenario_info *s
 int cmd_list(struct cli *c)
 {
 	struct otelsim *os;
-	size_t n, wname = 4, wcat = 8, wtags = 4;
+	size_t n, wname = 4, wcat = 8, wtags = 4, shown = 0;
 	int rc = cli_load(c, NULL, 0, &os);
 
 	if (rc)
 		return rc;
 	n = otelsim_scenario_count(os);
 	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !shown && (c->category || c->ntags)) {
+			/* as render and run say it: a filter that matches nothing is a mistake */
+			otelsim_free(os);
+			if (c->category)
+				cli_usage_error(c, "no scenario in category '%s'%s", c->category,
+						c->ntags ? " with any of those tags" : "");
+			else
+				cli_usage_error(c, "no scenario has any of the tags given");
+			return EXIT_USAGE;
+		}
 		if (pass == 1)
 			printf("%-*s  %-*s  %6s  %-*s  %s\n", (int)wname, "NAME", (int)wcat,
 			       "CATEGORY", "WEIGHT", (int)wtags, "TAGS", "DESCRIPTION");
@@ -36,6 +46,7 @@ int cmd_list(struct cli *c)
 			for (size_t k = 0; k < si.ntags; k++)
 				strbuf_addf(&tags, "%s%s", k ? "," : "", si.tags[k]);
 			if (pass == 0) {
+				shown++;
 				wname = strlen(si.name) > wname ? strlen(si.name) : wname;
 				wcat = strlen(si.category) > wcat ? strlen(si.category) : wcat;
 				wtags = tags.len > wtags ? tags.len : wtags;

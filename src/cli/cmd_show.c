@@ -642,8 +642,8 @@ int cmd_show(struct cli *c)
 	if (rc == EXIT_OK) {
 		print_traces(&sh);
 		if (sh.filter && !sh.ntraces) {
-			fprintf(stderr, "%s: no trace %s in %zu file(s)\n", c->prog, c->trace_id,
-				npaths);
+			fprintf(stderr, "%s: no trace %s in %zu file%s\n", c->prog, c->trace_id,
+				npaths, npaths == 1 ? "" : "s");
 			rc = EXIT_RUNTIME;
 		}
 		if (!c->quiet && sh.more)

@@ -93,9 +93,13 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 		} else if (is_registry(arg, &here)) {
 			check_other(c, arg, LOAD_KIND_CONVENTIONS, t);
 		} else {
-			for (size_t i = 0; i < here.n; i++)
-				if (load_files_add(files, here.paths[i]))
+			/* a folder of scenarios, or one holding the config (config/) */
+			for (size_t i = 0; i < here.n; i++) {
+				if (load_file_kind(here.paths[i]) == LOAD_KIND_CONFIG)
+					check_other(c, here.paths[i], LOAD_KIND_CONFIG, t);
+				else if (load_files_add(files, here.paths[i]))
 					t->failed++;
+			}
 		}
 		load_files_release(&here);
 		return;

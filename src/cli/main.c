@@ -18,7 +18,7 @@ struct cmd_def {
 
 static const struct cmd_def cmds[] = {
 	{ "list", cmd_list, "otelsim list [--tags A,B] [--category C]",
-	  "list the scenarios: name, category, tags, weight, description",
+	  "list the scenarios: name, category, weight, tags, description",
 	  "The bundled example_scenario.yaml is a reference and is not listed.\n" },
 	{ "validate", cmd_validate, "otelsim validate [PATH...]",
 	  "check scenario files (and the config and conventions) without rendering",
@@ -28,7 +28,7 @@ static const struct cmd_def cmds[] = {
 	{ "scenario", cmd_scenario, "otelsim scenario --name NAME [--count N] [options]",
 	  "render one scenario into <out>/<category>/<name>/",
 	  "Example: otelsim scenario --name successful_agent_turn --count 100 --out data\n" },
-	{ "run", cmd_run, "otelsim run --count N [--tags A,B] [--each-once] [options]",
+	{ "run", cmd_run, "otelsim run [--count N] [--tags A,B] [--each-once] [options]",
 	  "render a weighted mix of scenarios into <out>/mixed/ (or --dataset NAME)",
 	  "Each trace picks a scenario by workload_weight (weights <= 0 are left out);\n"
 	  "--tags keeps scenarios having any of the tags; --each-once renders every\n"

@@ -110,21 +110,22 @@ void report_summary(FILE *f, const struct totals *t)
 
 	if (t->dry_run) {
 		fprintf(f,
-			"otlp-replay: dry run: %llu items read, %llu requests encoded (%llu "
+			"otlp-replay: dry run: %llu item%s read, %llu request%s encoded (%llu "
 			"bytes), "
 			"nothing sent; %.2f s, %llu items/s\n",
-			(unsigned long long)t->items_read, (unsigned long long)t->requests,
+			(unsigned long long)t->items_read, t->items_read == 1 ? "" : "s",
+			(unsigned long long)t->requests, t->requests == 1 ? "" : "s",
 			(unsigned long long)t->bytes, s, ips);
 	} else {
 		fprintf(f,
 			"otlp-replay: %llu items read, %llu sent, %llu accepted, %llu rejected, "
-			"%llu retried, %llu failed; %llu requests, %llu bytes; %.2f s, %llu "
+			"%llu retried, %llu failed; %llu request%s, %llu bytes; %.2f s, %llu "
 			"items/s\n",
 			(unsigned long long)t->items_read, (unsigned long long)t->items_sent,
 			(unsigned long long)t->items_accepted,
 			(unsigned long long)t->items_rejected, (unsigned long long)t->items_retried,
 			(unsigned long long)t->items_failed, (unsigned long long)t->requests,
-			(unsigned long long)t->bytes, s, ips);
+			t->requests == 1 ? "" : "s", (unsigned long long)t->bytes, s, ips);
 	}
 	if (t->stopped)
 		fprintf(f, "otlp-replay: stopped: %s; %llu items not sent%s\n", t->stop_reason,
