@@ -1049,8 +1049,10 @@ int main(int argc, char **argv)
 	/* after an error before anything was read or sent, the message says it all */
 	if (!o.quiet && (!rc || r.tot.items_read || r.tot.requests)) {
 		if (r.messages > MAX_MESSAGES)
-			fprintf(stderr, "otlp-replay: %d more message%s from the server not shown\n",
-				r.messages - MAX_MESSAGES, r.messages - MAX_MESSAGES == 1 ? "" : "s");
+			fprintf(stderr,
+				"otlp-replay: %d more message%s from the server not shown\n",
+				r.messages - MAX_MESSAGES,
+				r.messages - MAX_MESSAGES == 1 ? "" : "s");
 		report_summary(stderr, &r.tot);
 	}
 	if (o.summary_json) {
