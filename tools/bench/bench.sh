@@ -98,10 +98,10 @@ if command -v openssl >/dev/null; then
 	cp_s=$1
 	rm -f "$TMP/copy"
 	serial=$(awk -v a="$sha_s" -v b="$cp_s" 'BEGIN { printf "%.2f", a + b }')
-	printf '  in-order part of that run: SHA-256 %ss (openssl dgst) + copy %ss (cp) = %ss,\n' \
+	printf '  in-order part alone: SHA-256 %ss (openssl dgst) + copy %ss (cp) = %ss: no number\n' \
 		"$sha_s" "$cp_s" "$serial"
-	printf '    so more render threads can make the 1-thread protobuf run at most %sx faster\n' \
-		"$(ratio "$p1_s" "$serial")"
+	printf '    of render threads takes a protobuf run below about that (Amdahl; 1 thread: %ss)\n' \
+		"$p1_s"
 fi
 
 RUNS_BIG=1
