@@ -108,6 +108,8 @@ int cli_finish_stdout(const struct cli *c, int werr);
 struct progress;
 struct progress *progress_new(const char *label, bool enabled);
 void progress_update(void *p, uint64_t done, uint64_t total, uint64_t spans);
+/* Wipe the bar's line so a message can be printed; the next update redraws it. */
+void progress_clear(struct progress *p);
 void progress_done(struct progress *p);
 
 /* human numbers: "1,234,567", "1.23 M", "12.3 KiB" */

@@ -260,6 +260,14 @@ void progress_update(void *arg, uint64_t done, uint64_t total, uint64_t spans)
 	p->drawn = true;
 }
 
+void progress_clear(struct progress *p)
+{
+	if (p && p->drawn) {
+		fprintf(stderr, "\r\033[K");
+		p->drawn = false;
+	}
+}
+
 void progress_done(struct progress *p)
 {
 	if (!p)

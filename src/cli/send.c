@@ -41,7 +41,40 @@ struct send_state {
 	struct progress *bar;
 	int submit_error;
 	struct otelsim_error err;
+	const char *label;
+	int quiet;
+	char last_retry[512]; /* the reason last said for a retry */
+	unsigned retry_notes;
 };
+
+/*
+ * A request will be retried: say why as soon as it happens (once per new
+ * reason, a few times at most), not only when the retries run out 30 s
+ * later: a wrong host name or a closed port shows at once.
+ */
+static void on_retry(void *ctx, const struct send_result *r, int64_t delay_ms)
+{
+	struct send_state *st = ctx;
+
+	if (st->quiet || st->retry_notes >= 5 || !strcmp(st->last_retry, r->message))
+		return;
+	snprintf(st->last_retry, sizeof(st->last_retry), "%s", r->message);
+	st->retry_notes++;
+	progress_clear(st->bar);
+	if (r->http_status)
+		fprintf(stderr,
+			"%s: %s answered HTTP %d: %s; retrying in %.1fs (each request for up to "
+			"30s)\n",
+			st->label, st->url, r->http_status, r->message, (double)delay_ms / 1e3);
+	else if (r->grpc_status > 0)
+		fprintf(stderr,
+			"%s: %s answered grpc-status %d: %s; retrying in %.1fs (each request for "
+			"up to 30s)\n",
+			st->label, st->url, r->grpc_status, r->message, (double)delay_ms / 1e3);
+	else
+		fprintf(stderr, "%s: %s: %s; retrying in %.1fs (each request for up to 30s)\n",
+			st->label, st->url, r->message, (double)delay_ms / 1e3);
+}
 
 static void on_done(void *ctx, void *tag, const struct send_result *r)
 {
@@ -257,6 +290,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	 * replay tool's budget is 5 minutes), so a wrong port fails in seconds.
 	 */
 	cfg.retry_max_elapsed_ms = 30000;
+	cfg.on_retry = on_retry;
+	st.label = label;
+	st.quiet = c->quiet;
 	st.concurrency = cfg.concurrency;
 	st.json = cfg.target[OTELSIM_TRACES].protocol == SENDER_HTTP_JSON;
 	url = shown_url(cfg.target[OTELSIM_TRACES].url, &a);

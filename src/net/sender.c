@@ -613,6 +613,13 @@ static void retry_or_fail(struct slot *x, int64_t hint_ms)
 	}
 	x->retries++;
 	x->due_ns = now + delay * NS_PER_MS;
+	if (s->cfg.on_retry) {
+		mask_header_values(x->t, x->res.message);
+		x->res.retries = x->retries;
+		s->in_done = true;
+		s->cfg.on_retry(s->ctx, &x->res, delay);
+		s->in_done = false;
+	}
 }
 
 static bool transport_retryable(CURLcode cc)

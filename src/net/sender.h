@@ -37,6 +37,8 @@
 
 enum sender_protocol { SENDER_HTTP_PROTOBUF = 0, SENDER_HTTP_JSON, SENDER_GRPC };
 
+struct send_result;
+
 /* Where and how one signal is posted. */
 struct sender_target {
 	int protocol;               /* enum sender_protocol */
@@ -61,6 +63,13 @@ struct sender_config {
 	const char *retry_budget_name;  /* how messages name retry_max_elapsed_ms
 					  ("--retry-max-elapsed"); NULL: "the retry budget" */
 	size_t max_response_bytes;      /* kept of each response body; default 4 MiB */
+	/*
+	 * Called (on the caller's thread, like done) each time an attempt
+	 * failed retryably and the next is scheduled after delay_ms; r holds
+	 * the failure (status, message, retries so far). NULL: not called. Must
+	 * not call back into the sender.
+	 */
+	void (*on_retry)(void *ctx, const struct send_result *r, int64_t delay_ms);
 };
 
 /* The defaults above; every target http/protobuf to http://localhost:4318. */

@@ -463,7 +463,8 @@ BG='true; timeout --foreground --kill-after=5 20'
 t 'otelsim --endpoint: Ctrl-C stops at once when the port is closed' '' \
 	"$BG $O scenario --name successful_agent_turn --count 1000 --interval 10 --endpoint http://127.0.0.1:1 $STOP" \
 	'exit=1 drv.stop_ms<2000 "err~stopped after \d+ of 1000 traces .* [1-9]\d* failed or cancelled"
-	 "err~(?m)^otelsim: interrupted$"'
+	 "err~(?m)^otelsim: interrupted$"
+	 "err~(?m)^successful_agent_turn: http://127\.0\.0\.1:1/v1/traces: .*[Cc]onnect.*; retrying in [\d.]+s \(each request for up to 30s\)$"'
 t 'otelsim --endpoint: Ctrl-C stops at once when the server fails' '--status 503' \
 	"$BG $O run --count 1000 --interval 10 --endpoint \$HTTP --quiet $STOP" \
 	'exit=1 drv.stop_ms<2000 rx.requests>=4 rx.spans=0 "err~(?m)^otelsim: interrupted$"'
