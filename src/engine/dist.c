@@ -138,6 +138,10 @@ int dist_sample_uniform_int(const struct dist *d, struct rng *r, int64_t *out)
 	double lo, hi;
 	int64_t v;
 
+	if (d->kind == DIST_UNIFORM && d->has_ibounds && d->imin <= d->imax) {
+		*out = rng_range(r, d->imin, d->imax);
+		return 0;
+	}
 	if (d->kind != DIST_UNIFORM || !(d->p1 > -lim && d->p2 < lim))
 		return -1;
 	lo = ceil_exact(d->p1);

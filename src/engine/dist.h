@@ -26,8 +26,10 @@
 double dist_sample(const struct dist *d, struct rng *r);
 
 /*
- * An integer sample of a uniform d: every integer in [ceil(p1), floor(p2)]
- * with the same odds (one rng_range: one draw, rarely more). Rounding a continuous draw instead would give the two end values
+ * An integer sample of a uniform d: every integer in [imin, imax] when
+ * has_ibounds (the loader sets them, exact int64), else in [ceil(p1),
+ * floor(p2)] for |p1|, |p2| < 2^53, with the same odds (one rng_range: one
+ * draw, rarely more). Rounding a continuous draw instead would give the two end values
  * half the odds of the others. 0 with *out set, or -1 when d is not uniform
  * or holds no integer within int64 range (the caller rounds dist_sample).
  */

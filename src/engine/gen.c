@@ -149,6 +149,25 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 	}
 }
 
+/* A template for an array attribute: a one-item array of its value as g->elem. */
+static int eval_one_item_array(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
+{
+	struct value *item = ARENA_NEW(ctx->arena, struct value);
+
+	if (!item || tmpl_eval(g->tmpl, ctx, item) < 0)
+		return -1;
+	if (item->type == VAL_ARRAY) { /* a copy of an array: as is */
+		*out = *item;
+		return 0;
+	}
+	if (convert(item, g->elem, ctx))
+		return -1;
+	out->type = VAL_ARRAY;
+	out->u.arr.items = item;
+	out->u.arr.n = 1;
+	return 0;
+}
+
 int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
 {
 	switch (g->kind) {
@@ -156,6 +175,8 @@ int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out)
 		*out = g->constant;
 		return 0;
 	case GEN_TEMPLATE:
+		if (g->type == VAL_ARRAY && g->elem != VAL_NONE)
+			return eval_one_item_array(g, ctx, out);
 		if (tmpl_eval(g->tmpl, ctx, out) < 0)
 			return -1;
 		if (out->type == g->type || g->type == VAL_NONE)

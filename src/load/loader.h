@@ -104,6 +104,15 @@ int value_prob(struct schema_ctx *c, const struct ynode *n, double *out);
 /* An attribute (or var, key NULL) value spec in any of its forms. */
 int value_gen(struct schema_ctx *c, const char *key, const struct ynode *n,
 	      const struct gen_env *env, struct gen *out);
+/*
+ * A name that may hold templates (a span type, an event name): *name is it
+ * as emitted (a leading vendor. and every {{parent.attributes.vendor.x}}
+ * rewritten) and, when it holds templates, *out their compilation (checked
+ * as written first, so errors name the file's positions; env->note sees
+ * it); else *out = NULL.
+ */
+int value_name(struct schema_ctx *c, const struct ynode *n, const struct gen_env *env,
+	       const char **name, uint32_t *name_len, struct tmpl **out);
 /* An `attributes:` mapping: keys rewritten, values as value_gen. */
 int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_env *env,
 		struct attr_spec **out, uint32_t *n);

@@ -312,28 +312,21 @@ SCHEMA_TABLE(retry_table, "retry", "retried attempts with backoff", retry_keys);
 static int fill_event_name(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			   void *obj)
 {
+	struct event_spec *e = obj;
+	struct native *ns = st(c);
+	uint32_t len;
+	int rc;
+
 	(void)k;
 	if (!v->len)
 		return schema_error(c, OTELSIM_EINPUT, v, "'name' must not be empty");
 	if (v->len > LOAD_MAX_KEY)
 		return schema_error(c, OTELSIM_ELIMIT, v, "event name longer than %d bytes",
 				    LOAD_MAX_KEY);
-	((struct event_spec *)obj)->name = vendor_rewrite(c->m, v->str, v->len, NULL);
-	if (!((struct event_spec *)obj)->name)
-		return oom(c);
-	if (tmpl_has_expr(v->str, v->len)) {
-		struct native *ns = st(c);
-		struct gen g;
-		int rc;
-
-		ns->in_self = true;
-		rc = value_gen(c, NULL, v, &ns->env, &g);
-		ns->in_self = false;
-		if (rc)
-			return rc;
-		((struct event_spec *)obj)->name_tmpl = g.tmpl;
-	}
-	return 0;
+	ns->in_self = true;
+	rc = value_name(c, v, &ns->env, &e->name, &len, &e->name_tmpl);
+	ns->in_self = false;
+	return rc;
 }
 
 static int fill_event_offset(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -543,8 +536,6 @@ static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct
 {
 	struct span_spec *s = obj;
 	uint32_t len;
-	struct gen g;
-	int rc;
 
 	(void)k;
 	if (!v->len)
@@ -552,22 +543,7 @@ static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct
 	if (v->len > LOAD_MAX_KEY)
 		return schema_error(c, OTELSIM_ELIMIT, v, "span type longer than %d bytes",
 				    LOAD_MAX_KEY);
-	s->name = vendor_rewrite(c->m, v->str, v->len, &len);
-	if (!s->name)
-		return oom(c);
-	if (tmpl_has_expr(v->str, v->len)) {
-		struct tmpl_error te = { 0 };
-
-		/* checked as written (positions are the file's), kept as emitted */
-		rc = value_gen(c, NULL, v, &st(c)->env, &g);
-		if (rc)
-			return rc;
-		s->name_tmpl = g.tmpl;
-		if (len != v->len &&
-		    tmpl_compile(&c->m->arena, s->name, len, &st(c)->env.tenv, &s->name_tmpl, &te))
-			return schema_error(c, OTELSIM_EINPUT, v, "%s", te.message);
-	}
-	return 0;
+	return value_name(c, v, &st(c)->env, &s->name, &len, &s->name_tmpl);
 }
 
 static int fill_kind(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,

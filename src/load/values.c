@@ -1155,6 +1155,37 @@ static int compile_tmpl(struct schema_ctx *c, const struct ynode *n, const struc
 	return 0;
 }
 
+int value_name(struct schema_ctx *c, const struct ynode *n, const struct gen_env *env,
+	       const char **name, uint32_t *name_len, struct tmpl **out)
+{
+	struct tmpl_error te = { 0 };
+	static const struct tmpl_env empty;
+	const char *s;
+	size_t len;
+	struct gen g;
+	int rc;
+
+	*out = NULL;
+	if (!tmpl_has_expr(n->str, n->len)) {
+		*name = vendor_rewrite(c->m, n->str, n->len, name_len);
+		return *name ? 0 : oom(c);
+	}
+	/* checked as written (positions are the file's), kept as emitted */
+	memset(&g, 0, sizeof(g));
+	rc = value_gen(c, NULL, n, env, &g);
+	if (rc)
+		return rc;
+	rc = rewrite_parent_refs(c, n, &s, &len);
+	if (rc)
+		return rc;
+	*name = vendor_rewrite(c->m, s, len, name_len);
+	if (!*name)
+		return oom(c);
+	if (tmpl_compile(&c->m->arena, *name, *name_len, env ? &env->tenv : &empty, out, &te))
+		return schema_error(c, OTELSIM_EINPUT, n, "%s", te.message);
+	return 0;
+}
+
 int value_tmpl_error(struct schema_ctx *c, const struct ynode *n, size_t off, const char *fmt, ...)
 {
 	char msg[1400];
@@ -1389,6 +1420,8 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 	const struct sc_attr *a = sc_attr(c, key);
 	int elem, want = sc_value_type(a, &elem), nat, rc, var;
 	const char *why = "its type in the conventions";
+	char whybuf[64];
+	bool arr = false;
 
 	rc = compile_tmpl(c, n, env, &out->tmpl);
 	if (rc)
@@ -1402,8 +1435,16 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 		nat = env->var_types ? env->var_types[var] : VAL_NONE;
 	if (!tmpl_is_lone_expr(out->tmpl))
 		nat = VAL_STRING;
-	if (want == VAL_ARRAY)
-		want = VAL_NONE; /* arrays from templates: not checked */
+	if (want == VAL_ARRAY && (elem == VAL_NONE || forced != VAL_NONE)) {
+		want = VAL_NONE; /* an explicit type wins */
+	} else if (want == VAL_ARRAY) {
+		/* a one-item array: the value is checked and converted as its item */
+		arr = true;
+		want = elem;
+		snprintf(whybuf, sizeof(whybuf), "its conventions type is %s[]",
+			 value_type_name(elem));
+		why = whybuf;
+	}
 	if (forced != VAL_NONE) {
 		if (want != VAL_NONE && want != forced &&
 		    !(want == VAL_DOUBLE && forced == VAL_INT))
@@ -1433,7 +1474,8 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 			return schema_error(c, OTELSIM_EINPUT, n,
 					    "'%s' must be %s (%s), but this template makes %s", key,
 					    a_type(want), why, a_type(nat));
-		out->type = (uint8_t)want;
+		out->type = (uint8_t)(arr ? VAL_ARRAY : want);
+		out->elem = (uint8_t)(arr ? want : VAL_NONE);
 		return 0;
 	}
 	out->type = (uint8_t)(nat == VAL_NONE ? VAL_STRING : nat);
@@ -1441,6 +1483,31 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 }
 
 /* ---- distributions, choices, forced types ---------------------------------- */
+
+/*
+ * An int uniform's bound, exact: an integer literal as written (int64), a
+ * fractional one rounded inward (ceil for min, floor for max); outside
+ * int64 it is the integer-overflow error at the value.
+ */
+static int int_bound(struct schema_ctx *c, const struct num_slot *s, const char *what, bool lower,
+		     int64_t *out)
+{
+	const double two63 = 9223372036854775808.0;
+	double r;
+	int rc = ynode_int(s->node, out);
+
+	if (!rc)
+		return 0;
+	if (rc == -2)
+		return schema_error(c, OTELSIM_ELIMIT, s->node, "integer out of range for '%s'",
+				    what);
+	r = lower ? ceil(s->v) : floor(s->v);
+	if (!(r >= -two63 && r < two63))
+		return schema_error(c, OTELSIM_ELIMIT, s->node, "integer out of range for '%s'",
+				    what);
+	*out = (int64_t)r;
+	return 0;
+}
 
 static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *map, struct gen *out)
 {
@@ -1451,7 +1518,7 @@ static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *m
 	const struct sc_attr *a = sc_attr(c, key);
 	int elem, want = sc_value_type(a, &elem), type, which = -1, rc;
 	struct dist_parse p;
-	char x[32];
+	char x[32], y[32];
 	int64_t i;
 
 	memset(&p, 0, sizeof(p));
@@ -1493,10 +1560,16 @@ static int gen_dist(struct schema_ctx *c, const char *key, const struct ynode *m
 		out->dist.kind = DIST_UNIFORM;
 		out->dist.p1 = p.min.v;
 		out->dist.p2 = p.max.v;
-		if (type == VAL_INT && ceil(p.min.v) > floor(p.max.v))
+		if (type != VAL_INT)
+			return 0;
+		if ((rc = int_bound(c, &p.min, "min", true, &out->dist.imin)) ||
+		    (rc = int_bound(c, &p.max, "max", false, &out->dist.imax)))
+			return rc;
+		if (out->dist.imin > out->dist.imax)
 			return schema_error(c, OTELSIM_EINPUT, p.min.node,
-					    "no integer between 'min' (%s) and 'max'",
-					    num_text(p.min.v, x));
+					    "no integer between 'min' (%s) and 'max' (%s)",
+					    num_text(p.min.v, x), num_text(p.max.v, y));
+		out->dist.has_ibounds = true;
 		return 0;
 	case 1:
 		out->dist.kind = DIST_NORMAL;
@@ -1839,6 +1912,10 @@ static int check_key(struct schema_ctx *c, const struct ynode *k)
 	if (k->len > LOAD_MAX_KEY)
 		return schema_error(c, OTELSIM_ELIMIT, k, "attribute key longer than %d bytes",
 				    LOAD_MAX_KEY);
+	if (tmpl_has_expr(k->str, k->len))
+		return schema_error(c, OTELSIM_EINPUT, k,
+				    "attribute keys are fixed names: templates are not allowed in "
+				    "a key");
 	return 0;
 }
 

@@ -50,9 +50,11 @@ enum dist_kind {
 struct dist {
 	uint8_t kind; /* enum dist_kind */
 	bool has_min, has_max;
+	bool has_ibounds; /* DIST_UNIFORM of integers: draw in [imin, imax] exactly */
 	double p1, p2;
 	double pct[4];
 	double min, max; /* clamp when has_min/has_max */
+	int64_t imin, imax;
 };
 
 /* ---- generated values -------------------------------------------------- */
@@ -68,6 +70,7 @@ struct gen {
 	uint8_t kind;    /* enum gen_kind */
 	uint8_t type;    /* enum value_type the result is converted to */
 	int8_t decimals; /* GEN_DIST doubles: round to this many places; -1 = no */
+	uint8_t elem;    /* GEN_TEMPLATE with type VAL_ARRAY: the one item's type */
 	struct value constant;
 	struct tmpl *tmpl;
 	struct dist dist;

@@ -1519,6 +1519,141 @@ static void test_many_parent_refs(void **state)
 }
 
 /* Scenario files with tabs where YAML allows them (tests/data/load/good/). */
+
+/* ---- tmpl2: exact int uniforms, vendor rewrites in templates, typed copies ---- */
+
+static void load_ok_vendor(const char *text, const char *vendor, struct model *m)
+{
+	struct otelsim_error err = { 0 };
+	char buf[2048];
+
+	if (load_text_vendor(text, vendor, m, &err)) {
+		fmt_err(&err, buf, sizeof(buf));
+		fail_msg("load failed: %s", buf);
+	}
+}
+
+/* the first error's line:col: message of a load that must fail */
+static void load_expect_error(const char *text, const char *vendor, int line, int col,
+			      const char *message)
+{
+	struct model m;
+	struct otelsim_error err = { 0 };
+
+	assert_int_not_equal(load_text_vendor(text, vendor, &m, &err), 0);
+	model_release(&m);
+	if (err.line != line || err.column != col || strcmp(err.message, message) != 0)
+		fail_msg("got %d:%d: %s\nwant %d:%d: %s", err.line, err.column, err.message, line,
+			 col, message);
+}
+
+static void test_int_uniform_is_exact(void **state)
+{
+	static const char text[] =
+		"name: t\nroot:\n  type: x\n  attributes:\n"
+		"    a: {distribution: uniform, min: 9007199254740993, max: 9007199254740993, "
+		"type: int}\n"
+		"    b: {distribution: uniform, min: 0, max: 100000000000000000, type: int}\n"
+		"    c: {distribution: uniform, min: -9223372036854775808, "
+		"max: 9223372036854775807, type: int}\n";
+	struct model m;
+	const struct span_spec *root;
+	struct value v;
+	struct rng r;
+	struct tmpl_ctx ctx;
+	int odd = 0, low4 = 0, neg = 0;
+
+	(void)state;
+	load_ok_vendor(text, "vendor", &m);
+	root = m.scenarios[0]->root;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rng = &r;
+	ctx.arena = &m.arena;
+	rng_seed(&r, 1, 2, 3);
+	assert_int_equal(gen_eval(&root->attrs[0].gen, &ctx, &v), 0);
+	assert_int_equal(v.type, VAL_INT);
+	assert_true(v.u.i == INT64_C(9007199254740993));
+	for (int i = 0; i < 256; i++) {
+		assert_int_equal(gen_eval(&root->attrs[1].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_true(v.u.i >= 0 && v.u.i <= INT64_C(100000000000000000));
+		odd += (int)(v.u.i & 1);
+		low4 += (v.u.i & 15) != 0;
+		assert_int_equal(gen_eval(&root->attrs[2].gen, &ctx, &v), 0);
+		neg += v.u.i < 0;
+	}
+	/* every integer equally likely: the low bits are fair coins (through a
+	 * double, values above 2^53 were multiples of 16) */
+	assert_true(odd > 96 && odd < 160);
+	assert_true(low4 > 200);
+	assert_true(neg > 96 && neg < 160);
+	model_release(&m);
+}
+
+
+static void assert_tmpl_text(const struct tmpl *t, struct tmpl_ctx *ctx, const char *want)
+{
+	struct value v;
+
+	assert_non_null(t);
+	assert_int_equal(tmpl_eval(t, ctx, &v), 0);
+	assert_int_equal(v.type, VAL_STRING);
+	if (v.u.s.len != strlen(want) || memcmp(v.u.s.ptr, want, v.u.s.len) != 0)
+		fail_msg("got '%.*s', want '%s'", (int)v.u.s.len, v.u.s.ptr, want);
+}
+
+/* --vendor reaches templated span types and event names, and their parent refs */
+static void test_vendor_in_templated_names(void **state)
+{
+	static const char text[] =
+		"name: t\nroot:\n  type: \"vendor.t{{random.int(1,1)}}\"\n"
+		"  attributes:\n    vendor.x: p\n"
+		"  events:\n    - name: \"vendor.e{{random.int(2,2)}}\"\n"
+		"    - name: \"vendor.f.{{parent.attributes.vendor.x}}\"\n"
+		"  children:\n    - type: \"vendor.c.{{parent.attributes.vendor.x}}\"\n";
+	static const char *const vendors[] = { "acme", "vendor", "com.longer" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct model m;
+		const struct span_spec *root;
+		struct keyval parent;
+		struct rng r;
+		struct tmpl_ctx ctx;
+		char key[64], want[64];
+
+		load_ok_vendor(text, vendors[i], &m);
+		root = m.scenarios[0]->root;
+		snprintf(key, sizeof(key), "%s.x", vendors[i]);
+		assert_string_equal(root->attrs[0].key, key);
+		parent.key = key;
+		parent.key_len = (uint32_t)strlen(key);
+		parent.value.type = VAL_STRING;
+		parent.value.u.s.ptr = "p";
+		parent.value.u.s.len = 1;
+		memset(&ctx, 0, sizeof(ctx));
+		rng_seed(&r, 1, 2, 3);
+		ctx.rng = &r;
+		ctx.arena = &m.arena;
+		ctx.parent_attrs = &parent;
+		ctx.nparent_attrs = 1;
+		snprintf(want, sizeof(want), "%s.t1", vendors[i]);
+		assert_tmpl_text(root->name_tmpl, &ctx, want);
+		snprintf(want, sizeof(want), "%s.e2", vendors[i]);
+		assert_tmpl_text(root->events[0].name_tmpl, &ctx, want);
+		snprintf(want, sizeof(want), "%s.f.p", vendors[i]);
+		assert_tmpl_text(root->events[1].name_tmpl, &ctx, want);
+		snprintf(want, sizeof(want), "%s.c.p", vendors[i]);
+		assert_tmpl_text(root->children[0].name_tmpl, &ctx, want);
+		model_release(&m);
+	}
+	/* a template in an attribute key is refused at the key */
+	load_expect_error("name: t\nroot:\n  type: x\n  attributes:\n"
+			  "    \"vendor.{{random.choice(a,b)}}\": 1\n",
+			  "acme", 5, 5,
+			  "attribute keys are fixed names: templates are not allowed in a key");
+}
+
 static void test_good_files(void **state)
 {
 	static char names[64][256];
@@ -1608,6 +1743,8 @@ int main(void)
 		cmocka_unit_test(test_binary_values),
 		cmocka_unit_test(test_many_parent_refs),
 		cmocka_unit_test(test_lone_templates_take_convention_types),
+		cmocka_unit_test(test_int_uniform_is_exact),
+		cmocka_unit_test(test_vendor_in_templated_names),
 		cmocka_unit_test(test_good_files),
 		cmocka_unit_test(test_list_files),
 	};
