@@ -1654,6 +1654,71 @@ static void test_vendor_in_templated_names(void **state)
 			  "attribute keys are fixed names: templates are not allowed in a key");
 }
 
+
+/* a lone template on a string[] attribute: a one-item array of its value */
+static void test_lone_template_on_array_attribute(void **state)
+{
+	static const char text[] =
+		"name: t\nroot:\n  type: x\n  attributes:\n"
+		"    gen_ai.response.finish_reasons: \"{{random.choice(stop,length)}}\"\n"
+		"    gen_ai.request.model: m\n"
+		"  children:\n    - type: y\n      attributes:\n"
+		"        gen_ai.response.finish_reasons: "
+		"\"{{parent.attributes.gen_ai.response.finish_reasons}}\"\n";
+	struct model m;
+	const struct span_spec *root;
+	struct value v, items[2];
+	struct keyval parent;
+	struct rng r;
+	struct tmpl_ctx ctx;
+	bool stop = false, length = false;
+
+	(void)state;
+	load_ok_vendor(text, "vendor", &m);
+	root = m.scenarios[0]->root;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rng = &r;
+	ctx.arena = &m.arena;
+	rng_seed(&r, 1, 2, 3);
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(gen_eval(&root->attrs[0].gen, &ctx, &v), 0);
+		assert_int_equal(v.type, VAL_ARRAY);
+		assert_int_equal(v.u.arr.n, 1);
+		assert_int_equal(v.u.arr.items[0].type, VAL_STRING);
+		stop |= v.u.arr.items[0].u.s.len == 4 &&
+			!memcmp(v.u.arr.items[0].u.s.ptr, "stop", 4);
+		length |= v.u.arr.items[0].u.s.len == 6 &&
+			  !memcmp(v.u.arr.items[0].u.s.ptr, "length", 6);
+	}
+	assert_true(stop && length);
+	/* a copy of the parent's array stays that array */
+	items[0].type = items[1].type = VAL_STRING;
+	items[0].u.s.ptr = "a";
+	items[1].u.s.ptr = "b";
+	items[0].u.s.len = items[1].u.s.len = 1;
+	parent.key = "gen_ai.response.finish_reasons";
+	parent.key_len = (uint32_t)strlen(parent.key);
+	parent.value.type = VAL_ARRAY;
+	parent.value.u.arr.items = items;
+	parent.value.u.arr.n = 2;
+	ctx.parent_attrs = &parent;
+	ctx.nparent_attrs = 1;
+	assert_int_equal(gen_eval(&root->children[0].attrs[0].gen, &ctx, &v), 0);
+	assert_int_equal(v.type, VAL_ARRAY);
+	assert_int_equal(v.u.arr.n, 2);
+	model_release(&m);
+	/* text around a template still makes a string item */
+	load_ok_vendor("name: t\nroot:\n  type: x\n  attributes:\n"
+		       "    gen_ai.response.finish_reasons: \"r-{{random.int(1,2)}}\"\n",
+		       "vendor", &m);
+	assert_int_equal(gen_eval(&m.scenarios[0]->root->attrs[0].gen, &ctx, &v), 0);
+	assert_int_equal(v.type, VAL_ARRAY);
+	assert_int_equal(v.u.arr.n, 1);
+	assert_int_equal(v.u.arr.items[0].type, VAL_STRING);
+	assert_int_equal(v.u.arr.items[0].u.s.len, 3);
+	model_release(&m);
+}
+
 static void test_good_files(void **state)
 {
 	static char names[64][256];
@@ -1745,6 +1810,7 @@ int main(void)
 		cmocka_unit_test(test_lone_templates_take_convention_types),
 		cmocka_unit_test(test_int_uniform_is_exact),
 		cmocka_unit_test(test_vendor_in_templated_names),
+		cmocka_unit_test(test_lone_template_on_array_attribute),
 		cmocka_unit_test(test_good_files),
 		cmocka_unit_test(test_list_files),
 	};
