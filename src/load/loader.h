@@ -113,6 +113,17 @@ int value_gen(struct schema_ctx *c, const char *key, const struct ynode *n,
  */
 int value_name(struct schema_ctx *c, const struct ynode *n, const struct gen_env *env,
 	       const char **name, uint32_t *name_len, struct tmpl **out);
+/*
+ * g, the value of attribute `key` at n, when it is a lone
+ * {{parent.attributes.PKEY}}: the parent's attribute pa (NULL for one the
+ * engine adds: retry.attempt, error.type; pwhat names whose it is, "the
+ * parent span") must fit key's conventions type (its values convert when
+ * the load knows them) and closed enum (the same enum, or values known to
+ * be members). 0 when it does or g is something else.
+ */
+int value_check_copy(struct schema_ctx *c, const struct ynode *n, const char *key,
+		     const struct gen *g, const char *pwhat, const char *pkey,
+		     const struct attr_spec *pa);
 /* An `attributes:` mapping: keys rewritten, values as value_gen. */
 int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_env *env,
 		struct attr_spec **out, uint32_t *n);

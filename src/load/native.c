@@ -1213,6 +1213,32 @@ static int check_links(struct schema_ctx *c, struct native *ns)
 	return 0;
 }
 
+/* The attribute whose value is template t, in span s (its own, its events', its links'). */
+static const struct attr_spec *attr_of_tmpl(const struct span_spec *s, const struct tmpl *t)
+{
+	for (uint32_t i = 0; i < s->nattrs; i++)
+		if (s->attrs[i].gen.tmpl == t)
+			return &s->attrs[i];
+	for (uint32_t e = 0; e < s->nevents; e++)
+		for (uint32_t i = 0; i < s->events[e].nattrs; i++)
+			if (s->events[e].attrs[i].gen.tmpl == t)
+				return &s->events[e].attrs[i];
+	for (uint32_t l = 0; l < s->nlinks; l++)
+		for (uint32_t i = 0; i < s->links[l].nattrs; i++)
+			if (s->links[l].attrs[i].gen.tmpl == t)
+				return &s->links[l].attrs[i];
+	return NULL;
+}
+
+/* A lone {{parent.attributes.x}} copy fits its attribute's type and closed enum. */
+static int check_copy(struct schema_ctx *c, const struct parent_ref *r, const char *what,
+		      const char *pkey, const struct attr_spec *pa)
+{
+	const struct attr_spec *a = r->span ? attr_of_tmpl(r->span, r->tmpl) : NULL;
+
+	return a ? value_check_copy(c, r->node, a->key, &a->gen, what, pkey, pa) : 0;
+}
+
 /*
  * Every {{parent.attributes.x}} names an attribute the parent will have:
  * its own attributes (a retried span's children hang under its attempt
@@ -1228,6 +1254,7 @@ static int check_parent_refs(struct schema_ctx *c, struct native *ns)
 		const struct span_spec *p = r->self ? r->span : r->parent;
 		const char *key, *names[256];
 		size_t len, off, n = 0;
+		int rc;
 
 		for (size_t j = 0; tmpl_parent_ref(r->tmpl, j, &key, &len, &off); j++) {
 			bool retried = p && !r->self && p->retry.enabled, found = false;
@@ -1250,12 +1277,25 @@ static int check_parent_refs(struct schema_ctx *c, struct native *ns)
 				for (uint32_t a = 0; a < p->nattrs && n < 256; a++)
 					names[n++] = p->attrs[a].key;
 			}
-			if (!strcmp(key, "error.type"))
+			if (!strcmp(key, "error.type")) {
+				rc = check_copy(c, r, what, key, NULL);
+				if (rc)
+					return rc;
 				continue;
+			}
 			for (size_t a = 0; a < n && !found; a++)
 				found = !strcmp(names[a], key);
-			if (found)
+			if (found) {
+				const struct attr_spec *pa = NULL;
+
+				for (uint32_t a = 0; !retried && a < p->nattrs && !pa; a++)
+					if (!strcmp(p->attrs[a].key, key))
+						pa = &p->attrs[a];
+				rc = check_copy(c, r, what, key, pa);
+				if (rc)
+					return rc;
 				continue;
+			}
 			s = suggest(key, names, n);
 			if (s)
 				return value_tmpl_error(

@@ -1217,19 +1217,40 @@ static bool converts(const struct value *v, int want)
  * choice, a lone random.choice, or a lone {{vars.y}} of such a var; *n = 0
  * when they are known only when rendering.
  */
+static int gen_values(struct schema_ctx *c, const struct gen *g, const struct value **vals,
+		      size_t *n);
+
 static int var_values(struct schema_ctx *c, const struct gen_env *env, int i,
 		      const struct value **vals, size_t *n)
 {
 	const struct gen *g;
-	size_t k;
 	int j;
-	struct value *v;
 
 	*vals = NULL;
 	*n = 0;
 	if (!env || !env->vars || i < 0)
 		return 0;
 	g = &env->vars[i].gen;
+	if (g->kind == GEN_TEMPLATE) {
+		j = tmpl_lone_var(g->tmpl);
+		if (j >= 0 && j < i)
+			return var_values(c, env, j, vals, n);
+	}
+	return gen_values(c, g, vals, n);
+}
+
+/*
+ * Every value a generated value can take, when the load knows them: a
+ * constant, a choice or a lone random.choice; *n = 0 otherwise.
+ */
+static int gen_values(struct schema_ctx *c, const struct gen *g, const struct value **vals,
+		      size_t *n)
+{
+	size_t k;
+	struct value *v;
+
+	*vals = NULL;
+	*n = 0;
 	switch (g->kind) {
 	case GEN_CONST:
 		*vals = &g->constant;
@@ -1240,9 +1261,6 @@ static int var_values(struct schema_ctx *c, const struct gen_env *env, int i,
 		*n = g->nchoices;
 		return 0;
 	case GEN_TEMPLATE:
-		j = tmpl_lone_var(g->tmpl);
-		if (j >= 0 && j < i)
-			return var_values(c, env, j, vals, n);
 		k = tmpl_choice_count(g->tmpl);
 		if (!k)
 			return 0;
@@ -1402,6 +1420,16 @@ static int var_for_type(struct schema_ctx *c, const char *key, const struct ynod
 	return 0;
 }
 
+/* "{{parent.attributes.x}}" and nothing else (checked by value_check_copy) */
+static bool lone_parent_ref(const struct tmpl *t)
+{
+	const char *k;
+	size_t len, off;
+
+	return tmpl_is_lone_expr(t) && tmpl_parent_ref(t, 0, &k, &len, &off) &&
+	       !tmpl_parent_ref(t, 1, &k, &len, &off);
+}
+
 static bool scalar_type(int t)
 {
 	return t == VAL_INT || t == VAL_DOUBLE || t == VAL_BOOL;
@@ -1460,7 +1488,8 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 			return rc;
 		nat = want;
 	}
-	if (is_closed_enum(a) && (rc = closed_tmpl(c, key, a, n, env, out->tmpl)))
+	if (is_closed_enum(a) && !lone_parent_ref(out->tmpl) &&
+	    (rc = closed_tmpl(c, key, a, n, env, out->tmpl)))
 		return rc;
 	if (var >= 0 && scalar_type(want)) {
 		rc = var_for_type(c, key, n, env, var, want, why);
@@ -1479,6 +1508,84 @@ static int gen_template(struct schema_ctx *c, const char *key, const struct ynod
 		return 0;
 	}
 	out->type = (uint8_t)(nat == VAL_NONE ? VAL_STRING : nat);
+	return 0;
+}
+
+int value_check_copy(struct schema_ctx *c, const struct ynode *n, const char *key,
+		     const struct gen *g, const char *pwhat, const char *pkey,
+		     const struct attr_spec *pa)
+{
+	const struct sc_attr *a, *pca;
+	const struct value *vals = NULL;
+	size_t nv = 0;
+	int want, ptype, rc;
+	char msg[1400], what[400];
+
+	if (g->kind != GEN_TEMPLATE || !lone_parent_ref(g->tmpl))
+		return 0;
+	a = sc_attr(c, key);
+	pca = sc_attr(c, pkey);
+	want = g->type == VAL_ARRAY ? g->elem : g->type;
+	if (!scalar_type(want) && !is_closed_enum(a))
+		return 0;
+	if (pa) {
+		ptype = pa->gen.kind == GEN_CONST ? pa->gen.constant.type : pa->gen.type;
+		if ((rc = gen_values(c, &pa->gen, &vals, &nv)))
+			return rc;
+	} else {
+		/* attributes the engine adds: retry.attempt, error.type */
+		ptype = !strcmp(pkey, "retry.attempt") ? VAL_INT : VAL_STRING;
+	}
+	if (pa)
+		snprintf(what, sizeof(what), "%s's '%.200s' (line %d)", pwhat, pkey, pa->pos.line);
+	else
+		snprintf(what, sizeof(what), "%s's '%.200s'", pwhat, pkey);
+	if (scalar_type(want) && ptype != want && !(want == VAL_DOUBLE && ptype == VAL_INT)) {
+		if (!nv)
+			return schema_error(c, OTELSIM_EINPUT, n,
+					    "'%s' must be %s (its type in the conventions), but "
+					    "this copies %s, which is %s",
+					    key, a_type(want), what, a_type(ptype));
+		for (size_t i = 0; i < nv; i++) {
+			const char *got;
+
+			if (converts(&vals[i], want))
+				continue;
+			got = value_text(c, &vals[i]);
+			if (!got)
+				return oom(c);
+			return schema_error(c, OTELSIM_EINPUT, n,
+					    "'%s' must be %s (its type in the conventions), but "
+					    "this copies %s, which can be '%.200s'",
+					    key, a_type(want), what, got);
+		}
+	}
+	if (!is_closed_enum(a) || pca == a)
+		return 0; /* the parent's value was checked against the same enum */
+	if (!nv) {
+		char list[640];
+		const char *const *members;
+		size_t nm;
+
+		rc = member_list(c, a, list, sizeof(list), &members, &nm);
+		return rc ? rc
+			  : schema_error(c, OTELSIM_EINPUT, n,
+					 "'%s' must be one of: %s, but this copies %s, whose "
+					 "values are known only when rendering",
+					 key, list, what);
+	}
+	snprintf(what + strlen(what), sizeof(what) - strlen(what), " can be");
+	for (size_t i = 0; i < nv; i++) {
+		const char *got = value_text(c, &vals[i]);
+
+		if (!got)
+			return oom(c);
+		rc = enum_message(c, a, key, what, got, msg, sizeof(msg));
+		if (rc == 1)
+			return schema_error(c, OTELSIM_EINPUT, n, "%s", msg);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 

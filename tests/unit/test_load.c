@@ -1719,6 +1719,85 @@ static void test_lone_template_on_array_attribute(void **state)
 	model_release(&m);
 }
 
+
+/* a lone {{parent.attributes.x}}: checked against the conventions' type and closed enum */
+static void test_parent_copies_are_typed(void **state)
+{
+	static const char ok[] =
+		"name: t\nroot:\n  type: x\n  attributes:\n"
+		"    vendor.turn.status.code: SUCCESS\n    p: \"8080\"\n"
+		"    q: {choice: [SUCCESS, FAILURE]}\n"
+		"  children:\n    - type: y\n      attributes:\n"
+		"        vendor.turn.status.code: \"{{parent.attributes.vendor.turn.status.code}}\"\n"
+		"        server.port: \"{{parent.attributes.p}}\"\n"
+		"      children:\n        - type: z\n          attributes:\n"
+		"            vendor.turn.status.code: \"{{parent.attributes.vendor.turn.status.code}}\"\n";
+	struct model m;
+	struct keyval parent;
+	struct value v;
+	struct rng r;
+	struct tmpl_ctx ctx;
+
+	(void)state;
+	/* (b) a copy of the same closed enum, under any vendor; (a) "8080" converts */
+	for (int i = 0; i < 2; i++) {
+		load_ok_vendor(ok, i ? "acme" : "vendor", &m);
+		assert_int_equal(m.scenarios[0]->root->children[0].attrs[1].gen.type, VAL_INT);
+		parent.key = "p";
+		parent.key_len = 1;
+		parent.value.type = VAL_STRING;
+		parent.value.u.s.ptr = "8080";
+		parent.value.u.s.len = 4;
+		memset(&ctx, 0, sizeof(ctx));
+		rng_seed(&r, 1, 2, 3);
+		ctx.rng = &r;
+		ctx.arena = &m.arena;
+		ctx.parent_attrs = &parent;
+		ctx.nparent_attrs = 1;
+		assert_int_equal(gen_eval(&m.scenarios[0]->root->children[0].attrs[1].gen, &ctx, &v),
+				 0);
+		assert_int_equal(v.type, VAL_INT);
+		assert_int_equal(v.u.i, 8080);
+		model_release(&m);
+	}
+	/* a choice of members is a valid copy too; one that is not, is refused */
+	load_ok_vendor("name: t\nroot:\n  type: x\n  attributes:\n"
+		       "    q: {choice: [SUCCESS, FAILURE]}\n"
+		       "  children:\n    - type: y\n      attributes:\n"
+		       "        vendor.turn.status.code: \"{{parent.attributes.q}}\"\n",
+		       "vendor", &m);
+	model_release(&m);
+	load_expect_error("name: t\nroot:\n  type: x\n  attributes:\n"
+			  "    q: {choice: [SUCCESS, DONE]}\n"
+			  "  children:\n    - type: y\n      attributes:\n"
+			  "        vendor.turn.status.code: \"{{parent.attributes.q}}\"\n",
+			  "vendor", 9, 34,
+			  "'vendor.turn.status.code' must be one of: SUCCESS, PARTIAL, FAILURE, "
+			  "BLOCKED (the parent span's 'q' (line 5) can be 'DONE')");
+	/* values known only when rendering: refused, naming both */
+	load_expect_error("name: t\nroot:\n  type: x\n  attributes:\n"
+			  "    u: \"{{random.uuid}}\"\n"
+			  "  children:\n    - type: y\n      attributes:\n"
+			  "        server.port: \"{{parent.attributes.u}}\"\n",
+			  "vendor", 9, 22,
+			  "'server.port' must be an int (its type in the conventions), but this "
+			  "copies the parent span's 'u' (line 5), which is a string");
+	load_expect_error("name: t\nroot:\n  type: x\n  attributes:\n"
+			  "    u: \"{{random.uuid}}\"\n"
+			  "  children:\n    - type: y\n      attributes:\n"
+			  "        vendor.turn.status.code: \"{{parent.attributes.u}}\"\n",
+			  "vendor", 9, 34,
+			  "'vendor.turn.status.code' must be one of: SUCCESS, PARTIAL, FAILURE, "
+			  "BLOCKED, but this copies the parent span's 'u' (line 5), whose values are "
+			  "known only when rendering");
+	/* an int the engine adds: retry.attempt fits an int attribute */
+	load_ok_vendor("name: t\nroot:\n  type: x\n  retry: {max_attempts: 2}\n"
+		       "  children:\n    - type: y\n      attributes:\n"
+		       "        server.port: \"{{parent.attributes.retry.attempt}}\"\n",
+		       "vendor", &m);
+	model_release(&m);
+}
+
 static void test_good_files(void **state)
 {
 	static char names[64][256];
@@ -1811,6 +1890,7 @@ int main(void)
 		cmocka_unit_test(test_int_uniform_is_exact),
 		cmocka_unit_test(test_vendor_in_templated_names),
 		cmocka_unit_test(test_lone_template_on_array_attribute),
+		cmocka_unit_test(test_parent_copies_are_typed),
 		cmocka_unit_test(test_good_files),
 		cmocka_unit_test(test_list_files),
 	};
