@@ -276,6 +276,26 @@ void cli_print_options(unsigned cmd_bit)
 	}
 }
 
+/* --interval: at most one year, the limit of a file's interval_ms */
+#define MAX_INTERVAL_NS (INT64_C(31536000000) * 1000000)
+
+/*
+ * A duration that does not parse only because it is too large: the same
+ * text with every digit 0 parses.
+ */
+static bool duration_too_large(const char *v)
+{
+	char buf[128];
+	size_t n = strlen(v);
+	int64_t ns;
+
+	if (n >= sizeof(buf))
+		return false;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = v[i] >= '1' && v[i] <= '9' ? '0' : v[i];
+	return duration_parse(buf, 1000000, &ns) == 0;
+}
+
 static const struct opt_def *find_opt(const char *name, size_t len)
 {
 	for (size_t i = 0; i < NOPTS; i++)
@@ -442,6 +462,14 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		ro->count_set = true;
 		break;
 	case O_INTERVAL:
+		if (v[0] != '-' && (duration_parse(v, 1000000, &ns) ? duration_too_large(v)
+								     : ns > MAX_INTERVAL_NS)) {
+			cli_usage_error(c,
+					"%s: '%s' is too large (at most 31536000000 ms, one "
+					"year, as for 'interval_ms')",
+					src, v);
+			return EXIT_USAGE;
+		}
 		if (duration_parse(v, 1000000, &ns) || ns < 0)
 			goto bad;
 		ro->interval_ns = ns;
