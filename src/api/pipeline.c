@@ -11,6 +11,7 @@
 #include "encode/encode.h"
 #include "sink/gzip.h"
 #include "util/error.h"
+#include "util/timefmt.h"
 
 /*
  * Locking: every field of struct shared below `mu`, and each slot's `ready`
@@ -141,6 +142,17 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 		if (rc == OTELSIM_ENOMEM)
 			return error_set(err, rc, "out of memory while rendering block %llu",
 					 (unsigned long long)b);
+		if (rc == OTELSIM_ELIMIT)
+			return error_set(err, rc,
+					 "a trace among traces %llu..%llu runs past the year 2262 "
+					 "(a span or event time after " TIME_MAX_TEXT
+					 ", the last time int64 nanoseconds since 1970 can hold): "
+					 "start earlier, or render fewer traces",
+					 (unsigned long long)(b * cfg->plan->traces_per_block + 1),
+					 (unsigned long long)((b + 1) * cfg->plan->traces_per_block <
+								      cfg->plan->count
+							      ? (b + 1) * cfg->plan->traces_per_block
+							      : cfg->plan->count));
 		if (rc)
 			return error_set(err, rc < 0 ? rc : OTELSIM_EINTERNAL,
 					 "cannot render block %llu (%s error)",

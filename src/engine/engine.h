@@ -43,8 +43,10 @@ static inline uint64_t plan_nblocks(const struct plan *p)
 const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index);
 
 /*
- * Render block `block` into *out (reset first). 0, or OTELSIM_ENOMEM.
- * Never fails on user input: the model was validated when it loaded.
+ * Render block `block` into *out (reset first). 0, OTELSIM_ENOMEM, or
+ * OTELSIM_ELIMIT when a trace's span or event time would pass INT64_MAX ns
+ * (2262-04-11): never clamped silently. Otherwise never fails on user
+ * input: the model was validated when it loaded.
  */
 int engine_render_block(const struct plan *p, uint64_t block, struct batch *out);
 

@@ -27,10 +27,10 @@
  * children and finished after them. batch_add_span may move the array, so
  * spans are held by index.
  *
- * Times saturate: every sum of a time and a duration is num_add_sat, so a
- * trace that would run past INT64_MAX ns (2262-04-11) ends there instead
- * of overflowing (api/run_spec.c refuses runs whose trace starts do not
- * fit; the durations inside a trace are bounded only by this). A retry
+ * Times never wrap or clamp silently: every sum of a time and a duration is
+ * time_add, and a trace with a time past INT64_MAX ns (2262-04-11) is
+ * refused with OTELSIM_ELIMIT (api/run_spec.c refuses runs whose trace
+ * starts do not fit before rendering). A retry
  * backoff wait grows by its multiplier up to one year (MAX_WAIT_MS, the
  * longest duration the loader accepts) and then stays there; the jitter
  * applies to the capped wait.
@@ -68,6 +68,7 @@ struct render {
 	uint8_t trace_id[16];
 	uint8_t root_id[8];
 	size_t first;   /* index of the trace's root in out->spans */
+	bool past_max;  /* a time would pass INT64_MAX ns (2262-04-11) */
 	uint64_t index; /* the trace's global index */
 };
 
@@ -105,6 +106,18 @@ static void draw_trace_ids(struct rng *r, uint8_t tid[16], uint8_t sid[8])
 		rng_bytes(r, tid, 16);
 	while (all_zero(tid, 16));
 	draw_span_id(r, sid);
+}
+
+/* a time plus a duration; past INT64_MAX ns the trace is refused (past_max) */
+static int64_t time_add(struct render *R, int64_t t, int64_t d)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(t, d, &r)) {
+		R->past_max = true;
+		return INT64_MAX;
+	}
+	return r;
 }
 
 /*
@@ -275,7 +288,7 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 
 			if (child->probability < 1.0 && !(rng_double(&R->rng) < child->probability))
 				continue;
-			cs = num_add_sat(sp->parallel ? start : cursor, gap_ns(R));
+			cs = time_add(R, sp->parallel ? start : cursor, gap_ns(R));
 			if (render_span(R, child, f, cs, &ce) < 0)
 				return -1;
 			cursor = ce;
@@ -284,7 +297,7 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 			any = true;
 		}
 	}
-	*end = any ? num_add_sat(latest, gap_ns(R)) : start;
+	*end = any ? time_add(R, latest, gap_ns(R)) : start;
 	return 0;
 }
 
@@ -368,7 +381,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			fail = rng_double(&R->rng) >= rate;
 		}
 		lat = latency_ns(R, &sp->latency);
-		aend = num_add_sat(at, lat);
+		aend = time_add(R, at, lat);
 		if (fail) {
 			mark_error(span_at(R, af.idx), err, true);
 		}
@@ -392,7 +405,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			if (rt->backoff_jitter > 0)
 				wait *= 1.0 +
 					rt->backoff_jitter * (2.0 * rng_double(&R->rng) - 1.0);
-			at = num_add_sat(aend, ms_to_ns(wait));
+			at = time_add(R, aend, ms_to_ns(wait));
 		}
 	}
 	*end = at; /* not reached: the last attempt returns above */
@@ -436,9 +449,9 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 		if (es->probability < 1.0 && !(rng_double(&R->rng) < es->probability))
 			continue;
 		if (es->is_frac)
-			t = num_add_sat(start, frac_ns(es->offset_frac, start, end));
+			t = time_add(R, start, frac_ns(es->offset_frac, start, end));
 		else
-			t = num_add_sat(start, ms_to_ns(es->offset_ms));
+			t = time_add(R, start, ms_to_ns(es->offset_ms));
 		t = t < start ? start : t > end ? end : t;
 		ev[n].time_ns = (uint64_t)t;
 		s = span_at(R, idx);
@@ -602,7 +615,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	if (!sp->retry.enabled) {
 		int64_t cend;
 
-		e = num_add_sat(start, latency_ns(R, &sp->latency));
+		e = time_add(R, start, latency_ns(R, &sp->latency));
 		if (sp->error.set && rng_double(&R->rng) < sp->error.rate) {
 			err_now = true;
 			err.type = spec_error_type(sp);
@@ -658,12 +671,13 @@ int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
 	R.out = out;
 	R.index = index;
 	R.first = out->nspans;
+	R.past_max = false;
 	rng_seed(&R.rng, p->seed, sc->stream, index);
 	draw_trace_ids(&R.rng, R.trace_id, R.root_id);
-	start = num_add_sat(p->start_ns, num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index,
+	start = time_add(&R, p->start_ns, num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index,
 						     p->interval_ns));
 	if (p->jitter_ns > 0)
-		start = num_add_sat(start, (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1));
+		start = time_add(&R, start, (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1));
 	if (sc->nvars) {
 		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
 		if (!vars)
@@ -677,8 +691,10 @@ int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
 	for (uint32_t k = 0; k < sc->nvars; k++)
 		if (gen_eval(&sc->vars[k].gen, &R.ctx, &vars[k]) < 0)
 			return OTELSIM_ENOMEM;
-	if (render_span(&R, sc->root, NULL, start, &end) < 0)
+	if (!R.past_max && render_span(&R, sc->root, NULL, start, &end) < 0)
 		return OTELSIM_ENOMEM;
+	if (R.past_max)
+		return OTELSIM_ELIMIT;
 	for (size_t k = R.first; k < out->nspans; k++)
 		out->nerror_spans += out->spans[k].status_code == STATUS_ERROR;
 	out->ntraces++;

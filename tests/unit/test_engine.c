@@ -1174,9 +1174,9 @@ static void test_retry_backoff_capped(void **state)
 }
 
 /*
- * Times past INT64_MAX (year 2262) saturate instead of overflowing:
- * sequential one-year children from 2023, a trace index whose start is past
- * the end of time, and events on the saturated spans.
+ * Times past INT64_MAX (year 2262) are refused (OTELSIM_ELIMIT), never
+ * clamped: sequential one-year children from 2023 (238 fit, 239 do not),
+ * and a trace index whose start is past the end of time.
  */
 static void test_times_saturate(void **state)
 {
@@ -1208,34 +1208,30 @@ static void test_times_saturate(void **state)
 	c->nevents = 2;
 	plan_one(&p, new_scenario("forever", root), 1, 1);
 	batch_init(&b);
+	/* 300 years after 2023: refused, not clamped to INT64_MAX */
+	assert_int_equal(engine_render_block(&p, 0, &b), OTELSIM_ELIMIT);
+	/* 238 whole years fit after 2023-11-14 (2262-04-11 is the end) */
+	c->count.n = 238;
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
-	assert_int_equal(b.nspans, 301);
-	check_trace(&b, 0, 301);
-	assert_true(b.spans[0].end_ns == (uint64_t)INT64_MAX);
-	assert_true(b.max_end_ns == INT64_MAX);
-	assert_true(b.spans[0].events[0].time_ns == (uint64_t)INT64_MAX);
-	for (size_t k = 1; k < 301; k++) {
-		assert_true(b.spans[k].start_ns <= (uint64_t)INT64_MAX);
-		assert_true(b.spans[k].end_ns <= (uint64_t)INT64_MAX);
+	assert_int_equal(b.nspans, 239);
+	check_trace(&b, 0, 239);
+	for (size_t k = 1; k < 239; k++) {
 		assert_true((int64_t)b.spans[k].start_ns >= prev);
 		prev = (int64_t)b.spans[k].end_ns;
 	}
-	/* 238 whole years fit after 2023-11-14 (2262-04-11 is the end) */
 	assert_true(b.spans[238].end_ns == (uint64_t)p.start_ns + 238 * (uint64_t)YEAR_NS);
-	assert_true(b.spans[239].start_ns == b.spans[238].end_ns);
-	assert_true(b.spans[239].end_ns == (uint64_t)INT64_MAX);
-	assert_true(b.spans[300].start_ns == (uint64_t)INT64_MAX);
+	assert_true(b.spans[0].end_ns == b.spans[238].end_ns);
+	assert_true(b.spans[0].events[0].time_ns == b.spans[0].end_ns);
+	/* 239 do not */
+	c->count.n = 239;
+	assert_int_equal(engine_render_block(&p, 0, &b), OTELSIM_ELIMIT);
 
-	/* trace 19 of 20, 1e9 s apart: its start saturates */
+	/* trace 19 of 20, 1e9 s apart: its start would pass the end */
 	c->count.n = 1;
 	p.interval_ns = 1000000000LL * 1000000000LL;
 	p.count = 20;
 	batch_reset(&b, 0);
-	assert_int_equal(engine_render_trace(&p, 19, &b), 0);
-	assert_true(b.spans[0].start_ns == (uint64_t)INT64_MAX);
-	assert_true(b.spans[0].end_ns == (uint64_t)INT64_MAX);
-	assert_true(b.min_start_ns == INT64_MAX);
-	check_trace(&b, 0, 2);
+	assert_int_equal(engine_render_trace(&p, 19, &b), OTELSIM_ELIMIT);
 	batch_release(&b);
 }
 
