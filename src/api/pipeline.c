@@ -142,17 +142,19 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 		if (rc == OTELSIM_ENOMEM)
 			return error_set(err, rc, "out of memory while rendering block %llu",
 					 (unsigned long long)b);
-		if (rc == OTELSIM_ELIMIT)
+		if (rc == OTELSIM_ELIMIT) {
+			uint64_t per = cfg->plan->traces_per_block, first = b * per + 1,
+				 last = first - 1 + per;
+
+			if (last > cfg->plan->count)
+				last = cfg->plan->count;
 			return error_set(err, rc,
 					 "a trace among traces %llu..%llu runs past the year 2262 "
 					 "(a span or event time after " TIME_MAX_TEXT
 					 ", the last time int64 nanoseconds since 1970 can hold): "
 					 "start earlier, or render fewer traces",
-					 (unsigned long long)(b * cfg->plan->traces_per_block + 1),
-					 (unsigned long long)((b + 1) * cfg->plan->traces_per_block <
-								      cfg->plan->count
-							      ? (b + 1) * cfg->plan->traces_per_block
-							      : cfg->plan->count));
+					 (unsigned long long)first, (unsigned long long)last);
+		}
 		if (rc)
 			return error_set(err, rc < 0 ? rc : OTELSIM_EINTERNAL,
 					 "cannot render block %llu (%s error)",

@@ -463,7 +463,7 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 		break;
 	case O_INTERVAL:
 		if (v[0] != '-' && (duration_parse(v, 1000000, &ns) ? duration_too_large(v)
-								     : ns > MAX_INTERVAL_NS)) {
+								    : ns > MAX_INTERVAL_NS)) {
 			cli_usage_error(c,
 					"%s: '%s' is too large (at most 31536000000 ms, one "
 					"year, as for 'interval_ms')",

@@ -674,8 +674,9 @@ int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
 	R.past_max = false;
 	rng_seed(&R.rng, p->seed, sc->stream, index);
 	draw_trace_ids(&R.rng, R.trace_id, R.root_id);
-	start = time_add(&R, p->start_ns, num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index,
-						     p->interval_ns));
+	start = time_add(
+		&R, p->start_ns,
+		num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index, p->interval_ns));
 	if (p->jitter_ns > 0)
 		start = time_add(&R, start, (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1));
 	if (sc->nvars) {

@@ -1590,7 +1590,6 @@ static void test_int_uniform_is_exact(void **state)
 	model_release(&m);
 }
 
-
 static void assert_tmpl_text(const struct tmpl *t, struct tmpl_ctx *ctx, const char *want)
 {
 	struct value v;
@@ -1653,7 +1652,6 @@ static void test_vendor_in_templated_names(void **state)
 			  "acme", 5, 5,
 			  "attribute keys are fixed names: templates are not allowed in a key");
 }
-
 
 /* a lone template on a string[] attribute: a one-item array of its value */
 static void test_lone_template_on_array_attribute(void **state)
@@ -1719,19 +1717,19 @@ static void test_lone_template_on_array_attribute(void **state)
 	model_release(&m);
 }
 
-
 /* a lone {{parent.attributes.x}}: checked against the conventions' type and closed enum */
 static void test_parent_copies_are_typed(void **state)
 {
-	static const char ok[] =
-		"name: t\nroot:\n  type: x\n  attributes:\n"
-		"    vendor.turn.status.code: SUCCESS\n    p: \"8080\"\n"
-		"    q: {choice: [SUCCESS, FAILURE]}\n"
-		"  children:\n    - type: y\n      attributes:\n"
-		"        vendor.turn.status.code: \"{{parent.attributes.vendor.turn.status.code}}\"\n"
-		"        server.port: \"{{parent.attributes.p}}\"\n"
-		"      children:\n        - type: z\n          attributes:\n"
-		"            vendor.turn.status.code: \"{{parent.attributes.vendor.turn.status.code}}\"\n";
+	static const char ok[] = "name: t\nroot:\n  type: x\n  attributes:\n"
+				 "    vendor.turn.status.code: SUCCESS\n    p: \"8080\"\n"
+				 "    q: {choice: [SUCCESS, FAILURE]}\n"
+				 "  children:\n    - type: y\n      attributes:\n"
+				 "        vendor.turn.status.code: "
+				 "\"{{parent.attributes.vendor.turn.status.code}}\"\n"
+				 "        server.port: \"{{parent.attributes.p}}\"\n"
+				 "      children:\n        - type: z\n          attributes:\n"
+				 "            vendor.turn.status.code: "
+				 "\"{{parent.attributes.vendor.turn.status.code}}\"\n";
 	struct model m;
 	struct keyval parent;
 	struct value v;
@@ -1754,8 +1752,8 @@ static void test_parent_copies_are_typed(void **state)
 		ctx.arena = &m.arena;
 		ctx.parent_attrs = &parent;
 		ctx.nparent_attrs = 1;
-		assert_int_equal(gen_eval(&m.scenarios[0]->root->children[0].attrs[1].gen, &ctx, &v),
-				 0);
+		assert_int_equal(
+			gen_eval(&m.scenarios[0]->root->children[0].attrs[1].gen, &ctx, &v), 0);
 		assert_int_equal(v.type, VAL_INT);
 		assert_int_equal(v.u.i, 8080);
 		model_release(&m);
@@ -1782,14 +1780,15 @@ static void test_parent_copies_are_typed(void **state)
 			  "vendor", 9, 22,
 			  "'server.port' must be an int (its type in the conventions), but this "
 			  "copies the parent span's 'u' (line 5), which is a string");
-	load_expect_error("name: t\nroot:\n  type: x\n  attributes:\n"
-			  "    u: \"{{random.uuid}}\"\n"
-			  "  children:\n    - type: y\n      attributes:\n"
-			  "        vendor.turn.status.code: \"{{parent.attributes.u}}\"\n",
-			  "vendor", 9, 34,
-			  "'vendor.turn.status.code' must be one of: SUCCESS, PARTIAL, FAILURE, "
-			  "BLOCKED, but this copies the parent span's 'u' (line 5), whose values are "
-			  "known only when rendering");
+	load_expect_error(
+		"name: t\nroot:\n  type: x\n  attributes:\n"
+		"    u: \"{{random.uuid}}\"\n"
+		"  children:\n    - type: y\n      attributes:\n"
+		"        vendor.turn.status.code: \"{{parent.attributes.u}}\"\n",
+		"vendor", 9, 34,
+		"'vendor.turn.status.code' must be one of: SUCCESS, PARTIAL, FAILURE, "
+		"BLOCKED, but this copies the parent span's 'u' (line 5), whose values are "
+		"known only when rendering");
 	/* an int the engine adds: retry.attempt fits an int attribute */
 	load_ok_vendor("name: t\nroot:\n  type: x\n  retry: {max_attempts: 2}\n"
 		       "  children:\n    - type: y\n      attributes:\n"
