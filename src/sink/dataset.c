@@ -29,6 +29,8 @@ struct dfile {
 struct dataset {
 	char *final_dir;
 	char *tmp_dir;
+	char *parent;      /* the final folder's parent */
+	size_t created_at; /* where the first folder dataset_open made ends in parent */
 	struct dfile files[MAX_FILES];
 	int nfiles;
 	int committed;
@@ -38,9 +40,16 @@ static atomic_uint tmp_counter;
 
 int mkdir_p(const char *path)
 {
+	return mkdir_p_created(path, NULL);
+}
+
+int mkdir_p_created(const char *path, size_t *created_at)
+{
 	char buf[4096];
 	size_t n = strlen(path);
 
+	if (created_at)
+		*created_at = SIZE_MAX; /* nothing created */
 	if (n == 0 || n >= sizeof(buf)) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -51,12 +60,40 @@ int mkdir_p(const char *path)
 			char c = buf[i];
 
 			buf[i] = '\0';
-			if (mkdir(buf, 0777) && errno != EEXIST)
+			if (mkdir(buf, 0777) == 0) {
+				if (created_at && *created_at == SIZE_MAX)
+					*created_at = i; /* the first folder made ends here */
+			} else if (errno != EEXIST) {
 				return -1;
+			}
 			buf[i] = c;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Remove the folders mkdir_p_created made for path (those ending at or
+ * after created_at), deepest first, while they are empty: a failed run
+ * leaves no empty --out folder behind.
+ */
+static void remove_created(const char *path, size_t created_at)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+
+	if (created_at > n || n >= sizeof(buf))
+		return;
+	memcpy(buf, path, n + 1);
+	while (n >= created_at) {
+		if (rmdir(buf))
+			return;
+		while (n > 0 && buf[n - 1] != '/')
+			n--;
+		while (n > 0 && buf[n - 1] == '/')
+			n--;
+		buf[n] = '\0';
+	}
 }
 
 int remove_tree(const char *path)
@@ -169,12 +206,16 @@ int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_err
 	memcpy(parent, final_dir, plen);
 	parent[plen] = '\0';
 	snprintf(name, sizeof(name), "%s", slash ? slash + 1 : final_dir);
-	if (plen && mkdir_p(parent)) {
+	if (plen && mkdir_p_created(parent, &d->created_at)) {
 		int e = errno;
 
 		dataset_free(d);
 		return error_set(err, OTELSIM_EIO, "cannot create folder '%s': %s", parent,
 				 strerror(e));
+	}
+	if (plen && !(d->parent = strdup(parent))) {
+		dataset_free(d);
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
 	remove_stale(parent, name);
 	d->tmp_dir = malloc(plen + strlen(name) + 64);
@@ -380,6 +421,9 @@ void dataset_free(struct dataset *d)
 	}
 	if (d->tmp_dir && !d->committed)
 		remove_tree(d->tmp_dir);
+	if (d->parent && !d->committed)
+		remove_created(d->parent, d->created_at);
+	free(d->parent);
 	free(d->tmp_dir);
 	free(d->final_dir);
 	free(d);

@@ -50,6 +50,9 @@ void dataset_free(struct dataset *d);
 
 /* mkdir -p; 0 or -1 with errno. */
 int mkdir_p(const char *path);
+/* mkdir_p; *created_at is where the first folder it made ends in path
+ * (SIZE_MAX when it made none). */
+int mkdir_p_created(const char *path, size_t *created_at);
 /* rm -rf of a folder we created; 0 or -1. */
 int remove_tree(const char *path);
 
