@@ -22,6 +22,32 @@ typedef Opentelemetry__Proto__Common__V1__KeyValue KeyValue;
 typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;
 typedef Opentelemetry__Proto__Trace__V1__Span Span;
 
+/*
+ * Print one line of a file's text. Names, values and bodies come from the
+ * file as they are: control characters (ESC, BEL, CR, a newline in a log
+ * body) and C1 controls would drive the terminal or break the line, so they
+ * are written escaped (\n, \t, \x1b, \u009b).
+ */
+static void print_line(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\n')
+			fputs("\\n", stdout);
+		else if (ch == '\t')
+			fputs("\\t", stdout);
+		else if (ch < 0x20 || ch == 0x7f)
+			printf("\\x%02x", ch);
+		else if (ch == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+			 (unsigned char)s[i + 1] <= 0x9f)
+			printf("\\u%04x", (unsigned char)s[++i]);
+		else
+			putchar(ch);
+	}
+	putchar('\n');
+}
+
 /* Attributes worth a place on a span's line, in this order. */
 static const char *const key_attrs[] = {
 	"http.request.method",
@@ -274,7 +300,7 @@ static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t 
 		value_text(&line, kv->value);
 		shown++;
 	}
-	printf("%s\n", line.buf);
+	print_line(line.buf, line.len);
 	strbuf_release(&line);
 	/* children: spans whose parent is this one, in start order */
 	for (;;) {
@@ -348,7 +374,7 @@ static void print_traces(struct show *sh)
 		time_text(&head, t0);
 		strbuf_addch(&head, ' ');
 		ms_text(&head, (int64_t)(t1 - t0));
-		printf("%s\n", head.buf);
+		print_line(head.buf, head.len);
 		strbuf_release(&head);
 		/* roots first (and orphans whose parent is not in the file), by start */
 		for (;;) {
@@ -386,7 +412,7 @@ static void point_line(struct show *sh, const char *svc, const char *name, const
 		    unit[0] ? ")" : "");
 	attrs_inline(&line, attrs, nattrs);
 	strbuf_addf(&line, "} %s", value);
-	printf("%s\n", line.buf);
+	print_line(line.buf, line.len);
 	strbuf_release(&line);
 }
 
@@ -503,14 +529,18 @@ static int take_metrics(struct show *sh, const uint8_t *data, size_t len)
 /*
  * A log's severity as the log data model names it when the record has no
  * text: TRACE, TRACE2..TRACE4, DEBUG.., INFO.., WARN.., ERROR.., FATAL..
- * (numbers 1..24); "-" for none.
+ * (numbers 1..24); "-" for none; SEVERITY(n) for a number outside them.
  */
 static const char *severity_name(int n, char buf[16])
 {
 	static const char *const names[] = { "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL" };
 
-	if (n < 1 || n > 24)
+	if (n == 0)
 		return "-";
+	if (n < 1 || n > 24) {
+		snprintf(buf, 16, "SEVERITY(%d)", n);
+		return buf;
+	}
 	if ((n - 1) % 4 == 0)
 		return names[(n - 1) / 4];
 	snprintf(buf, 16, "%s%d", names[(n - 1) / 4], (n - 1) % 4 + 1);
@@ -564,7 +594,7 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 					strbuf_addstr(&line, "  ");
 					attrs_inline(&line, lr->attributes, lr->n_attributes);
 				}
-				printf("%s\n", line.buf);
+				print_line(line.buf, line.len);
 				strbuf_release(&line);
 			}
 		}

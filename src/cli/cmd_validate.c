@@ -33,7 +33,8 @@ static void count(struct tally *t, int status)
 }
 
 /* Check a config file or a conventions registry (file or folder) in place of the bundled one. */
-static void check_other(struct cli *c, const char *path, int kind, struct tally *t)
+static void check_other(struct cli *c, const char *path, int kind, size_t nfiles,
+			struct tally *t)
 {
 	static const char *const none[1] = { NULL };
 	struct cli cc = *c;
@@ -45,7 +46,7 @@ static void check_other(struct cli *c, const char *path, int kind, struct tally 
 		cc.semconv = path;
 	int rc;
 
-	t->checked++;
+	t->checked += nfiles; /* a registry folder: each of its files */
 	rc = cli_load(&cc, none, 0, &os);
 	if (rc)
 		count(t, rc);
@@ -91,12 +92,12 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 			t->checked++;
 			count(t, cli_fail(c, &err));
 		} else if (is_registry(arg, &here)) {
-			check_other(c, arg, LOAD_KIND_CONVENTIONS, t);
+			check_other(c, arg, LOAD_KIND_CONVENTIONS, here.n, t);
 		} else {
 			/* a folder of scenarios, or one holding the config (config/) */
 			for (size_t i = 0; i < here.n; i++) {
 				if (load_file_kind(here.paths[i]) == LOAD_KIND_CONFIG)
-					check_other(c, here.paths[i], LOAD_KIND_CONFIG, t);
+					check_other(c, here.paths[i], LOAD_KIND_CONFIG, 1, t);
 				else if (load_files_add(files, here.paths[i]))
 					t->failed++;
 			}
@@ -106,10 +107,10 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 	}
 	switch (load_file_kind(arg)) {
 	case LOAD_KIND_CONFIG:
-		check_other(c, arg, LOAD_KIND_CONFIG, t);
+		check_other(c, arg, LOAD_KIND_CONFIG, 1, t);
 		break;
 	case LOAD_KIND_CONVENTIONS:
-		check_other(c, arg, LOAD_KIND_CONVENTIONS, t);
+		check_other(c, arg, LOAD_KIND_CONVENTIONS, 1, t);
 		break;
 	default:
 		if (load_files_add(files, arg)) {

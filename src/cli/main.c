@@ -3,6 +3,7 @@
  * One table of subcommands; it dispatches and prints the command list.
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,6 +54,7 @@ static void main_usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "  %-10s %s\n", "help", "this text, or 'help COMMAND' for a command's");
 }
 
 static void main_help(void)
@@ -83,10 +85,21 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	/* `otelsim help [COMMAND]` is `otelsim [COMMAND] --help` */
-	if (argc >= 2 && argc <= 3 && !strcmp(argv[1], "help")) {
+	if (argc >= 2 && !strcmp(argv[1], "help")) {
 		static char help_flag[] = "--help";
-		char *args[4] = { argv[0], argc == 3 ? argv[2] : help_flag,
-				  argc == 3 ? help_flag : NULL, NULL };
+		bool cmd = argc == 3 && strcmp(argv[2], "help");
+		char *args[4] = { argv[0], cmd ? argv[2] : help_flag, cmd ? help_flag : NULL,
+				  NULL };
+
+		if (argc > 3) {
+			fprintf(stderr,
+				"otelsim: help takes one command, got '%s' after '%s'\n"
+				"Try 'otelsim --help'.\n",
+				argv[3], argv[2]);
+			return EXIT_USAGE;
+		}
+		if (!cmd)
+			argc = 2;
 
 		argv = args; /* as many words: "help" gives way to "--help" */
 		rc = cli_parse(&c, argc, argv);

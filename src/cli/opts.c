@@ -174,7 +174,8 @@ static const struct opt_def opts[] = {
 	  "A,B",
 	  { NULL },
 	  CMD_RUN | CMD_LIST,
-	  "only scenarios with any of these tags" },
+	  "only scenarios with any of these tags",
+	  "tags separated by commas, like agentic,retry" },
 	{ O_EACH_ONCE,
 	  "each-once",
 	  NULL,
@@ -497,10 +498,15 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 	case O_NAME:
 		c->name = v;
 		break;
-	case O_TAGS:
+	case O_TAGS: {
+		size_t before = c->ntags;
+
 		if (push_csv(&c->tags, &c->ntags, v))
 			goto oom;
+		if (c->ntags == before) /* "" or ",": no tag at all, not "every scenario" */
+			goto bad;
 		break;
+	}
 	case O_EACH_ONCE:
 		ro->each_once = true;
 		break;
@@ -717,6 +723,12 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	    (given[O_PROTOCOL] || given[O_HEADER])) {
 		cli_usage_error(c, "--%s applies when sending: add --endpoint URL",
 				given[O_PROTOCOL] ? "protocol" : "header");
+		return EXIT_USAGE;
+	}
+	if (c->endpoint && c->ro.shard_count > 1) {
+		cli_usage_error(c, "--shard splits files between machines; with --endpoint each "
+				   "machine sends its own stream: leave out --shard (and give each "
+				   "machine its own --seed)");
 		return EXIT_USAGE;
 	}
 	/* OTELSIM_FRAMING is a default for protobuf runs: JSON runs ignore it */

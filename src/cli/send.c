@@ -370,7 +370,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 			(unsigned long long)st.retries);
 	else if (!c->quiet || st.failed || st.rejected)
 		fprintf(stderr,
-			"%s: sent %llu trace%s (%s spans) in %.1fs: %s accepted, %llu rejected, "
+			"%s: %llu trace%s (%s spans) in %.1fs: %s spans accepted, %llu rejected, "
 			"%llu failed, %llu retries\n",
 			label, (unsigned long long)res.traces, res.traces == 1 ? "" : "s", spans,
 			(double)(time_mono_ns() - t0) / 1e9, accepted,

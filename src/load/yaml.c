@@ -755,9 +755,14 @@ int yaml_load_file(const char *path, const struct yaml_limits *limits, struct yd
 			break;
 	}
 	if (ferror(f)) {
+		int e = errno;
+
 		free(buf);
 		fclose(f);
-		return error_at(err, OTELSIM_EIO, path, 0, 0, "read error");
+		if (e == EISDIR) /* a folder where a file was expected: the user's */
+			return error_at(err, OTELSIM_EINPUT, path, 0, 0,
+					"is a folder, not a YAML file");
+		return error_at(err, OTELSIM_EIO, path, 0, 0, "read error: %s", strerror(e));
 	}
 	fclose(f);
 	rc = yaml_load_buffer(path, buf ? buf : "", len, lim, doc, err);
