@@ -33,8 +33,7 @@ static void count(struct tally *t, int status)
 }
 
 /* Check a config file or a conventions registry (file or folder) in place of the bundled one. */
-static void check_other(struct cli *c, const char *path, int kind, size_t nfiles,
-			struct tally *t)
+static void check_other(struct cli *c, const char *path, int kind, size_t nfiles, struct tally *t)
 {
 	static const char *const none[1] = { NULL };
 	struct cli cc = *c;
