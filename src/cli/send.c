@@ -284,6 +284,12 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		rc = cli_fail(c, &err);
 		goto out;
 	}
+	for (const char *w = cfg.warnings; w && *w;) {
+		size_t n = strcspn(w, "\n");
+
+		fprintf(stderr, "otelsim: warning: %.*s\n", (int)n, w);
+		w += n + (w[n] == '\n');
+	}
 	cfg.concurrency = 4;
 	/*
 	 * Live data goes stale: give up on a request after 30 s of retries (the

@@ -34,6 +34,24 @@ const char *endpoint_protocol_name(int protocol)
 	}
 }
 
+const char *endpoint_shown_url(const char *url, struct arena *a)
+{
+	const char *sep = strstr(url, "://"), *host, *at, *end, *rest;
+	size_t alen, plen;
+
+	host = sep ? sep + 3 : url;
+	alen = strcspn(host, "/?#");
+	end = host + alen;
+	at = memrchr(host, '@', alen);
+	rest = end + strcspn(end, "?#");
+	plen = (size_t)(rest - end);
+	return arena_printf(a, "%.*s%s%.*s%.*s%s", (int)(host - url), url, at ? "***@" : "",
+			    (int)(end - (at ? at + 1 : host)), at ? at + 1 : host, (int)plen, end,
+			    *rest == '?'   ? "?..."
+			    : *rest == '#' ? "#..."
+					   : "");
+}
+
 /* A value and where it came from (a flag or a variable name). */
 struct setting {
 	const char *value; /* NULL: not set */
@@ -45,6 +63,7 @@ struct resolver {
 	const char *const *env;
 	struct arena *a;
 	struct otelsim_error *err;
+	const char *warnings; /* '\n'-separated lines, or NULL */
 };
 
 static const char *env_get(const struct resolver *r, const char *name)
@@ -314,6 +333,9 @@ static int build_url(struct resolver *r, const struct setting *st, const struct 
 					 "per-signal endpoint instead)",
 					 st->source, u->shown);
 		if (strip_signal) {
+			/* ".../v1/traces/" is read as ".../v1/traces" */
+			if (plen > 1 && u->path[plen - 1] == '/')
+				plen--;
 			for (int k = 0; k < 3; k++) {
 				char suffix[16];
 
@@ -352,26 +374,48 @@ static int parse_protocol(struct resolver *r, const struct setting *st, int *out
 }
 
 /*
- * OTEL_EXPORTER_OTLP_[S_]INSECURE: true|false (any case) into *out (false
- * when unset). It means clear text for a grpc endpoint without a scheme,
- * and nothing else: it never turns certificate verification off.
+ * OTEL_EXPORTER_OTLP_[S_]INSECURE into *out (false when unset). As the
+ * specification reads boolean variables, only "true" (any case) is true;
+ * any other value is false, with a warning (once per variable). It means
+ * clear text for a grpc endpoint without a scheme, and nothing else: it
+ * never turns certificate verification off. *source: the variable that
+ * decided, or NULL when none is set.
  */
-static int env_insecure(struct resolver *r, int signal, bool *out)
+static int env_insecure(struct resolver *r, int signal, bool *out, const char **source)
 {
 	struct setting st;
 	char *v;
 	int rc;
 
 	*out = false;
+	*source = NULL;
 	if ((rc = lookup(r, NULL, NULL, signal, "INSECURE", &st)) != 0 || !st.value)
 		return rc;
+	*source = st.source;
 	if (!(v = trimmed(r->a, st.value, strlen(st.value))))
 		return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
-	if (strcasecmp(v, "true") == 0)
+	if (strcasecmp(v, "true") == 0) {
 		*out = true;
-	else if (strcasecmp(v, "false") != 0)
-		return error_set(r->err, OTELSIM_EUSAGE, "%s: '%s' is not true or false", st.source,
-				 v);
+	} else if (strcasecmp(v, "false") != 0) {
+		const char *head = arena_printf(r->a, "%s: ", st.source), *line;
+		bool shown = true;
+
+		if (!head)
+			return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
+		if (r->warnings && strstr(r->warnings, head))
+			return 0; /* said once already (for another signal) */
+		for (const char *p = v; *p; p++)
+			shown = shown && (unsigned char)*p >= ' ' && *p != 0x7f && p - v < 64;
+		line = arena_printf(r->a,
+				    "%s%s%s%s is not true or false: read as false (only "
+				    "'true', in any case, is true)",
+				    head, shown ? "'" : "", shown ? v : "the value",
+				    shown ? "'" : "");
+		r->warnings = line && r->warnings ? arena_printf(r->a, "%s\n%s", r->warnings, line)
+						  : line;
+		if (!r->warnings)
+			return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -381,6 +425,7 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 	struct setting ep = { NULL, NULL }, proto;
 	struct url u;
 	bool base = false, strip = false, plaintext = false;
+	const char *insecure_source;
 	char name[96];
 	int rc;
 
@@ -438,7 +483,7 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 		if ((rc = parse_url(r, &ep, &u)) != 0)
 			return rc;
 	}
-	if ((rc = env_insecure(r, signal, &plaintext)) != 0)
+	if ((rc = env_insecure(r, signal, &plaintext, &insecure_source)) != 0)
 		return rc;
 	t->tls_hint = NULL;
 	if (u.bare && t->protocol == SENDER_GRPC && !plaintext) {
@@ -448,8 +493,10 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 		t->tls_hint = arena_printf(
 			r->a,
 			"%s without a scheme means TLS for grpc; for a plaintext collector "
-			"use grpc://%s%s or OTEL_EXPORTER_OTLP_INSECURE=true",
-			ep.source, host, authority_port(u.authority) ? "" : ":4317");
+			"use grpc://%s%s or %s=true",
+			ep.source, host, authority_port(u.authority) ? "" : ":4317",
+			/* the variable that decided: a per-signal one wins */
+			insecure_source ? insecure_source : ENV_PREFIX "INSECURE");
 		if (!t->tls_hint)
 			return error_set(r->err, OTELSIM_ENOMEM, "out of memory");
 	}
@@ -737,5 +784,6 @@ int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
 		    (rc = resolve_headers(&r, s, t)) != 0 || (rc = resolve_options(&r, s, t)) != 0)
 			return rc;
 	}
+	out->warnings = r.warnings;
 	return 0;
 }

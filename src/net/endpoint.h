@@ -46,9 +46,12 @@
  *   _CLIENT_CERTIFICATE, _CLIENT_KEY; each must be a readable file, and a
  *   key needs a certificate.
  * - Insecure (skip TLS verification): flags->insecure only.
- *   OTEL_EXPORTER_OTLP_[S_]INSECURE = true|false (any case, checked always)
- *   only chooses clear text for a bare grpc h:p, as above; it never turns
- *   verification off.
+ *   OTEL_EXPORTER_OTLP_[S_]INSECURE only chooses clear text for a bare
+ *   grpc h:p, as above; it never turns verification off. As the
+ *   specification reads booleans, it is true only for "true" (any case);
+ *   any other value is false, with a line in out->warnings (once per
+ *   variable). The tls_hint names the variable that decided (the
+ *   per-signal one when set).
  *
  * Every bad value is OTELSIM_EUSAGE with a message naming the variable or
  * flag; header values, URL credentials and URL queries and fragments never
@@ -86,6 +89,13 @@ struct endpoint_flags {
  */
 int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env, struct arena *a,
 		     struct sender_config *out, struct otelsim_error *err);
+
+/*
+ * A resolved URL as messages may show it: userinfo becomes "***@", a query
+ * "?...", a fragment "#..." (credentials travel there). Allocated from `a`;
+ * NULL when out of memory.
+ */
+const char *endpoint_shown_url(const char *url, struct arena *a);
 
 /* "http/protobuf", "http/json", "grpc". */
 const char *endpoint_protocol_name(int protocol);

@@ -1054,6 +1054,8 @@ void sender_free(struct sender *s)
 		}
 		if (x->busy) {
 			set_message(x, "cancelled");
+			x->res.cancelled = true;
+			x->res.gave_up = false;
 			finish(x, SEND_FAILED);
 		}
 		if (x->easy)

@@ -70,6 +70,13 @@ struct sender_config {
 	 * not call back into the sender.
 	 */
 	void (*on_retry)(void *ctx, const struct send_result *r, int64_t delay_ms);
+	/*
+	 * Set by endpoint_resolve: what it read leniently (e.g. an
+	 * OTEL_EXPORTER_OTLP_INSECURE that is neither true nor false), one
+	 * line each ('\n'-separated, no trailing newline), for the caller to
+	 * print; NULL: none. The sender ignores it.
+	 */
+	const char *warnings;
 };
 
 /* The defaults above; every target http/protobuf to http://localhost:4318. */
@@ -85,6 +92,9 @@ struct send_result {
 	int grpc_status;    /* last grpc-status (-1: none) */
 	int curl_code;      /* last transport error (CURLcode; 0: none) */
 	uint32_t retries;   /* attempts after the first */
+	bool cancelled;     /* SEND_FAILED by sender_free: the request was still in
+				  flight or waiting for its next attempt; the
+				  other fields describe its last attempt, if any */
 	bool gave_up;       /* SEND_FAILED by a retryable failure: the retry budget
 				  ran out (or a Retry-After went past it); the
 				  message says so. Otherwise a failure is final. */
@@ -124,7 +134,10 @@ int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_e
 size_t sender_poll(struct sender *s, int64_t timeout_ms);
 /* Wait until nothing is in flight. */
 int sender_drain(struct sender *s, struct otelsim_error *err);
-/* Requests still in flight end as SEND_FAILED ("cancelled") through done(). */
+/*
+ * Requests still in flight (or waiting for a retry) end as SEND_FAILED with
+ * `cancelled` set (message "cancelled") through done().
+ */
 void sender_free(struct sender *s);
 
 #endif

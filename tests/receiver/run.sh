@@ -536,14 +536,14 @@ t 'otlp-replay: a final 400 is counted as failed with its status, as sent, and t
 	"--status 400 --message badreq" \
 	"$R --endpoint \$HTTP --max-items 100 --concurrency 1 --time-shift none --summary-json \$WORK/s.json $DS;
 	 rc=\$?; $CK --summary \$WORK/s.json; exit \$rc" \
-	'exit=1 rx.requests=6 "err~(?m)^otlp-replay: 100 items failed: HTTP 400: badreq$"
+	'exit=1 rx.requests=6 "err~(?m)^otlp-replay: 100 items failed: HTTP 400: badreq \(http://127\.0\.0\.1:\d+/v1/traces\)$"
 	 "err~ 570 items read, 570 sent, 0 accepted, 0 rejected, 0 retried, 570 failed;" err!~rejected:
 	 err!~stopped drv.sum_items_sent=570 drv.sum_items_failed=570 drv.sum_items_not_sent=0
 	 drv.sum_stopped=false drv.sum_input_complete=true'
 t 'otlp-replay: grpc INVALID_ARGUMENT is failed with its code name and message' \
 	"--grpc-status 3 --grpc-message 'bad span'" \
 	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $DS" \
-	'exit=1 rx.requests=1 "err~(?m)^otlp-replay: 570 items failed: grpc-status 3 INVALID_ARGUMENT: bad span$"
+	'exit=1 rx.requests=1 "err~(?m)^otlp-replay: 570 items failed: grpc-status 3 INVALID_ARGUMENT: bad span \(http://127\.0\.0\.1:\d+/opentelemetry\.proto\.collector\.trace\.v1\.TraceService/Export\)$"
 	 "err~ 570 sent, 0 accepted, 0 rejected, 0 retried, 570 failed;"'
 t 'otlp-replay: a trailers-only RESOURCE_EXHAUSTED without RetryInfo is failed, and the replay goes on' \
 	'--grpc-status 8 --trailers-only' \
@@ -557,6 +557,41 @@ t 'otlp-replay: a Retry-After past --retry-max-elapsed says so and stops' '--sta
 	 "err~items failed: HTTP 503: injected 503; the server asked to retry after 10s, past --retry-max-elapsed 3s"
 	 "err~(?m)^otlp-replay: stopped: HTTP 503: .*; 570 items not sent; the rest of the input was not read$"
 	 drv.sum_stopped=true drv.sum_items_not_sent=570 drv.sum_input_complete=false drv.sum_exit_code=1'
+t 'otlp-replay: a bare --retry-max-elapsed is seconds, as curl reads --retry-max-time' '--status 503 --retry-after 10' \
+	"$R --endpoint \$HTTP --retry-max-time 3 --time-shift none $DS" \
+	'exit=1 rx.requests=1
+	 "err~items failed: HTTP 503: injected 503; the server asked to retry after 10s, past --retry-max-elapsed 3s"'
+t 'otlp-replay: a 404 from a per-signal endpoint without its path names the URL, never its credentials' '' \
+	"env OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://user:s3cret@127.0.0.1:\$HTTP_PORT $R --time-shift none $DS" \
+	'exit=1 err!~s3cret
+	 "err~(?m)^otlp-replay: 570 items failed: HTTP 404: not found \(http://\*\*\*@127\.0\.0\.1:\d+/\)$"'
+t 'otlp-replay: a trailing slash after /v1/traces in OTLP_HTTP_ENDPOINT is read as without it' '' \
+	"env OTLP_HTTP_ENDPOINT=\$HTTP/v1/traces/ $R --time-shift none $HW/handwritten-traces.json $HW/handwritten-logs.jsonl.gz" \
+	'exit=0 rx.spans=2 rx.log_records=2 rx.by_signal.traces=1 rx.by_signal.logs=1'
+t 'otlp-replay: a per-signal INSECURE=false decides, and the TLS hint names it' '' \
+	"env OTEL_EXPORTER_OTLP_INSECURE=true OTEL_EXPORTER_OTLP_TRACES_INSECURE=false $R --endpoint \$GRPC_ADDR --protocol grpc --retry-max-elapsed 0 --time-shift none $DS" \
+	'exit=1 rx.requests=0
+	 "err~items failed: .*; --endpoint without a scheme means TLS for grpc; for a plaintext collector use grpc://127.0.0.1:\d+ or OTEL_EXPORTER_OTLP_TRACES_INSECURE=true"'
+t 'otlp-replay: OTEL_EXPORTER_OTLP_INSECURE=yes is false with a warning, not an error' '' \
+	"env OTEL_EXPORTER_OTLP_INSECURE=yes $R --endpoint \$HTTP --time-shift none $DS" \
+	'exit=0 rx.spans=570
+	 "err~(?m)^otlp-replay: warning: OTEL_EXPORTER_OTLP_INSECURE: .yes. is not true or false: read as false"'
+# SIGINT 2 s in, while the only request waits 10 s for its retry: out within
+# 1.5 s, the summary says what was cancelled, --summary-json is written, and
+# the --resume state lets a second run send everything (the receiver fails
+# only the first request).
+RSTOP='& p=$!; sleep 2; t0=$(date +%s%N); kill -INT $p; wait $p; rc=$?;
+	echo summary stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ));
+	/usr/bin/python3 tests/receiver/replay_check.py --summary $WORK/s.json;
+	$REPLAY --endpoint $HTTP --max-items 100 --concurrency 1 --time-shift none --resume $WORK/st.json --quiet '"$DS"';
+	echo summary second_exit=$?; exit $rc'
+t 'otlp-replay: Ctrl-C while a request waits for its retry stops at once, with the summary' \
+	'--fail-first 1 --fail-status 503 --retry-after 10' \
+	"$BG $R --endpoint \$HTTP --retry-max-elapsed 1h --max-items 100 --concurrency 1 --time-shift none --summary-json \$WORK/s.json --resume \$WORK/st.json $DS $RSTOP" \
+	'exit=1 drv.stop_ms<1500 drv.sum_interrupted=true drv.sum_items_cancelled=100
+	 drv.sum_items_failed=0 drv.sum_items_sent=0 drv.sum_exit_code=1 drv.second_exit=0
+	 rx.spans=570 rx.unique_span_ids=570 rx.requests=7 err!~failed:
+	 "err~(?m)^otlp-replay: interrupted before the end: \d+ items not sent \(100 in 1 request cancelled in flight or waiting for a retry\)$"'
 t 'otlp-replay: a bare host:port over grpc is TLS: a plaintext collector fails at once with a hint' '' \
 	"$R --endpoint \$GRPC_ADDR --protocol grpc --time-shift none $DS" \
 	'exit=1 rx.requests=0 "err~ 0 retried, 570 failed"

@@ -255,6 +255,12 @@ static void test_endpoint_grpc_forms(void **state)
 		assert_null(f->cfg.target[0].tls_hint);
 		assert_false(f->cfg.target[0].insecure);
 		assert_string_equal(f->cfg.target[2].url, LOGS_URL("https://collector:4317"));
+		/* the hint names the variable that decided: the per-signal one */
+		assert_string_equal(f->cfg.target[2].tls_hint,
+				    "--endpoint without a scheme means TLS for grpc; for a "
+				    "plaintext collector use grpc://collector:4317 or "
+				    "OTEL_EXPORTER_OTLP_LOGS_INSECURE=true");
+		assert_null(f->cfg.warnings);
 		/* INSECURE has no say over http protocols nor over explicit schemes */
 		fl.protocol = "http/protobuf";
 		assert_int_equal(resolve(f, &fl, plain), 0);
@@ -319,6 +325,59 @@ static void test_endpoint_default_ports(void **state)
 	assert_non_null(strstr(f->cfg.target[0].tls_hint, "grpc://c:7 "));
 }
 
+/*
+ * OTEL_EXPORTER_OTLP_[S_]INSECURE is a boolean as the specification reads
+ * them: "true" (any case) is true, anything else false with one warning.
+ */
+static void test_endpoint_insecure_lenient(void **state)
+{
+	struct fixture *f = *state;
+	struct endpoint_flags fl;
+	const char *const one[] = { "OTEL_EXPORTER_OTLP_INSECURE=1", NULL };
+	const char *const two[] = { "OTEL_EXPORTER_OTLP_INSECURE=yes",
+				    "OTEL_EXPORTER_OTLP_METRICS_INSECURE=\033[2J", NULL };
+
+	memset(&fl, 0, sizeof(fl));
+	fl.endpoint = "c:4317";
+	fl.protocol = "grpc";
+	assert_int_equal(resolve(f, &fl, one), 0);
+	for (int s = 0; s < 3; s++)
+		assert_false(f->cfg.target[s].insecure);
+	assert_string_equal(f->cfg.target[0].url, TRACE_URL("https://c:4317"));
+	assert_string_equal(f->cfg.target[2].url, LOGS_URL("https://c:4317"));
+	/* said once, not once per signal */
+	assert_string_equal(f->cfg.warnings,
+			    "OTEL_EXPORTER_OTLP_INSECURE: '1' is not true or false: read as "
+			    "false (only 'true', in any case, is true)");
+	assert_string_equal(f->cfg.target[0].tls_hint,
+			    "--endpoint without a scheme means TLS for grpc; for a plaintext "
+			    "collector use grpc://c:4317 or OTEL_EXPORTER_OTLP_INSECURE=true");
+
+	/* one line per variable; a value with control characters is not echoed */
+	assert_int_equal(resolve(f, &fl, two), 0);
+	assert_string_equal(f->cfg.warnings,
+			    "OTEL_EXPORTER_OTLP_INSECURE: 'yes' is not true or false: read as "
+			    "false (only 'true', in any case, is true)\n"
+			    "OTEL_EXPORTER_OTLP_METRICS_INSECURE: the value is not true or false: "
+			    "read as false (only 'true', in any case, is true)");
+	assert_string_equal(f->cfg.target[1].url, METRICS_URL("https://c:4317"));
+	assert_non_null(
+		strstr(f->cfg.target[1].tls_hint, "OTEL_EXPORTER_OTLP_METRICS_INSECURE=true"));
+}
+
+/* what messages show of a URL: no userinfo, no query, no fragment */
+static void test_endpoint_shown_url(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(endpoint_shown_url("http://127.0.0.1:4318/", &f->a),
+			    "http://127.0.0.1:4318/");
+	assert_string_equal(endpoint_shown_url("https://u:p@w@c:1/v1/traces?k=s3cret", &f->a),
+			    "https://***@c:1/v1/traces?...");
+	assert_string_equal(endpoint_shown_url("http://user:pw@c#frag", &f->a), "http://***@c#...");
+	assert_string_equal(endpoint_shown_url("c:4317", &f->a), "c:4317");
+}
+
 /* OTLP_HTTP_ENDPOINT is read as otelsim's --endpoint reads it: a signal path is replaced */
 static void test_endpoint_seed_variable_signal_path(void **state)
 {
@@ -333,6 +392,21 @@ static void test_endpoint_seed_variable_signal_path(void **state)
 	/* the specification's variable stays literal */
 	assert_int_equal(resolve(f, NULL, otel), 0);
 	assert_string_equal(f->cfg.target[1].url, "http://p:4318/v1/traces/v1/metrics");
+	/* a trailing slash after the signal path is read as without it */
+	{
+		const char *const slash[] = { "OTLP_HTTP_ENDPOINT=http://p:4318/otlp/v1/traces/",
+					      NULL };
+		struct endpoint_flags fl;
+
+		assert_int_equal(resolve(f, NULL, slash), 0);
+		assert_string_equal(f->cfg.target[0].url, "http://p:4318/otlp/v1/traces");
+		assert_string_equal(f->cfg.target[1].url, "http://p:4318/otlp/v1/metrics");
+		memset(&fl, 0, sizeof(fl));
+		fl.endpoint = "http://p:4318/v1/logs/";
+		assert_int_equal(resolve(f, &fl, NULL), 0);
+		assert_string_equal(f->cfg.target[0].url, "http://p:4318/v1/traces");
+		assert_string_equal(f->cfg.target[2].url, "http://p:4318/v1/logs");
+	}
 }
 
 static void test_endpoint_grpc_conflicts(void **state)
@@ -396,8 +470,6 @@ static void test_endpoint_bad_values(void **state)
 		{ "OTEL_EXPORTER_OTLP_TIMEOUT=-5", "'-5' is not a timeout" },
 		{ "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT=99999999999",
 		  "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '99999999999' is not a timeout" },
-		{ "OTEL_EXPORTER_OTLP_INSECURE=yes",
-		  "OTEL_EXPORTER_OTLP_INSECURE: 'yes' is not true or false" },
 		{ "OTEL_EXPORTER_OTLP_CERTIFICATE=/nonexistent/ca.pem",
 		  "OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read '/nonexistent/ca.pem'" },
 		{ "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY=tests/unit/test_net.c",
@@ -1199,6 +1271,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_grpc_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_default_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_insecure_lenient, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_shown_url, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_seed_variable_signal_path, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_grpc_conflicts, setup, teardown),

@@ -67,6 +67,7 @@ struct lane {
 
 struct inflight {
 	struct lane *lane;
+	int signal; /* the target's: OTELSIM_TRACES, _METRICS or _LOGS */
 	uint64_t end_record, end_leaf, items;
 	bool finished, acked;
 	struct inflight *next;
@@ -89,6 +90,7 @@ struct verify_job {
 struct replay {
 	struct replay_options *o;
 	struct sender_config cfg;
+	const char *shown_url[3]; /* each target's URL as messages show it */
 	struct sender *snd;
 	struct arena arena;
 	char **paths;
@@ -272,6 +274,17 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 	if (res->retries)
 		t->items_retried += f->items;
 	f->finished = true;
+	if (res->cancelled) {
+		/*
+		 * Interrupted while in flight or waiting for a retry: neither sent
+		 * nor failed, and never acknowledged, so the --resume watermark
+		 * stays before it and a resumed replay sends it again.
+		 */
+		t->items_cancelled += f->items;
+		t->requests_cancelled++;
+		advance(r, f->lane);
+		return;
+	}
 	switch (res->outcome) {
 	case SEND_OK:
 		t->items_sent += f->items;
@@ -322,9 +335,9 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 			if (!r->endpoint_down) {
 				snprintf(t->stop_reason, sizeof(t->stop_reason), "%s%s", what,
 					 res->message[0] ? res->message : "request failed");
-				fprintf(stderr, "%sotlp-replay: %llu items failed: %s\n",
+				fprintf(stderr, "%sotlp-replay: %llu items failed: %s (%s)\n",
 					r->progress ? "\r\033[K" : "", (unsigned long long)f->items,
-					t->stop_reason);
+					t->stop_reason, r->shown_url[f->signal]);
 			}
 			r->endpoint_down = true;
 			t->stopped = true;
@@ -332,9 +345,10 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 			/* a final answer: the server refused these items; resending would not help */
 			f->acked = true;
 			if (r->messages++ < MAX_MESSAGES)
-				fprintf(stderr, "%sotlp-replay: %llu items failed: %s%s\n",
+				fprintf(stderr, "%sotlp-replay: %llu items failed: %s%s (%s)\n",
 					r->progress ? "\r\033[K" : "", (unsigned long long)f->items,
-					what, res->message[0] ? res->message : "request failed");
+					what, res->message[0] ? res->message : "request failed",
+					r->shown_url[f->signal]);
 		}
 		break;
 	}
@@ -569,6 +583,15 @@ static int submit(struct replay *r, struct lane *l)
 	int rc;
 
 	pace(r, req);
+	/*
+	 * sender_submit blocks while every slot is busy (a request waiting for
+	 * its retry holds one, maybe for minutes): wait here instead, looking
+	 * at Ctrl-C; the request stays queued in the splitter when interrupted.
+	 */
+	while (!interrupted && r->snd && sender_poll(r->snd, 0) >= r->cfg.concurrency) {
+		sender_poll(r->snd, 100);
+		tick(r, false);
+	}
 	if (interrupted)
 		return 0;
 	if (json) {
@@ -614,6 +637,9 @@ static int submit(struct replay *r, struct lane *l)
 		return r->fatal = OTELSIM_ENOMEM;
 	}
 	f->lane = l;
+	f->signal = req->signal == OTELSIM_EVENTS ? OTELSIM_LOGS : req->signal;
+	if (f->signal < OTELSIM_TRACES || f->signal > OTELSIM_LOGS)
+		f->signal = OTELSIM_TRACES; /* sender_submit refuses it below */
 	f->end_record = req->end_record;
 	f->end_leaf = req->end_leaf;
 	f->items = req->items;
@@ -692,13 +718,13 @@ static int run_pass(struct replay *r)
 			}
 		}
 	}
-	if (r->snd) {
-		struct otelsim_error err;
-
-		if (sender_drain(r->snd, &err) && !r->fatal) {
-			r->err = err;
-			r->fatal = err.code;
-		}
+	/*
+	 * Wait for what is in flight, like sender_drain, but stop at Ctrl-C:
+	 * sender_free (in main) then cancels what is left, at once.
+	 */
+	while (r->snd && sender_poll(r->snd, 0) > 0 && !interrupted) {
+		sender_poll(r->snd, 100);
+		tick(r, false);
 	}
 	for (size_t i = 0; i < r->npaths; i++) {
 		if (!r->lanes[i].eof)
@@ -762,28 +788,86 @@ static int load_manifests(struct replay *r, struct otelsim_error *err)
 	return 0;
 }
 
+/* grpc or not: the transport a protocol name means (unknown names are left to endpoint.c) */
+static bool is_grpc(const char *protocol)
+{
+	size_t n;
+
+	while (*protocol == ' ' || *protocol == '\t')
+		protocol++;
+	n = strcspn(protocol, " \t\r\n");
+	return n == 4 && strncmp(protocol, "grpc", 4) == 0;
+}
+
+static const char *env_value(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/*
+ * The manifest's replay defaults (endpoint, protocol) come after flags and
+ * the environment. Its endpoint belongs to its protocol: it applies only
+ * when the protocol in effect for every signal uses the same transport
+ * (grpc, or http: http/protobuf and http/json share one endpoint);
+ * otherwise the protocol's own default applies (localhost:4317 for grpc).
+ */
 static int resolve_endpoint(struct replay *r, struct otelsim_error *err)
 {
+	static const char *const proto_env[3] = { "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+						  "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+						  "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL" };
 	struct endpoint_flags fl = r->o->net;
 	const struct manifest *m = r->nmans ? &r->mans[0] : NULL;
+	bool user_endpoint = fl.endpoint || fl.signal_endpoint[0] || fl.signal_endpoint[1] ||
+			     fl.signal_endpoint[2] || env_set("OTEL_EXPORTER_OTLP_ENDPOINT") ||
+			     env_set("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ||
+			     env_set("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") ||
+			     env_set("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT") ||
+			     env_set("OTLP_HTTP_ENDPOINT");
+	bool user_protocol = fl.protocol || env_set("OTEL_EXPORTER_OTLP_PROTOCOL") ||
+			     env_set(proto_env[0]) || env_set(proto_env[1]) ||
+			     env_set(proto_env[2]);
 
-	/* the manifest's defaults come after flags and the environment */
-	if (m && m->endpoint && !fl.endpoint && !fl.signal_endpoint[0] && !fl.signal_endpoint[1] &&
-	    !fl.signal_endpoint[2] && !env_set("OTEL_EXPORTER_OTLP_ENDPOINT") &&
-	    !env_set("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") &&
-	    !env_set("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT") &&
-	    !env_set("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT") && !env_set("OTLP_HTTP_ENDPOINT"))
-		fl.endpoint = m->endpoint;
-	if (m && m->protocol && !fl.protocol && !env_set("OTEL_EXPORTER_OTLP_PROTOCOL") &&
-	    !env_set("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") &&
-	    !env_set("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL") &&
-	    !env_set("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL") &&
+	if (m && m->protocol && !user_protocol &&
 	    !(fl.endpoint && strncmp(fl.endpoint, "grpc://", 7) == 0))
 		fl.protocol = m->protocol;
+	if (m && m->endpoint && !user_endpoint) {
+		/* the manifest's own transport: its protocol, or what its endpoint says */
+		bool m_grpc = m->protocol ? is_grpc(m->protocol)
+					  : strncmp(m->endpoint, "grpc://", 7) == 0;
+		bool same = true;
+
+		for (int s = 0; s < 3; s++) {
+			const char *p = fl.protocol ? fl.protocol
+					: env_value(proto_env[s])
+						? env_value(proto_env[s])
+						: env_value("OTEL_EXPORTER_OTLP_PROTOCOL");
+
+			/* no protocol anywhere: the endpoint decides (grpc:// or http) */
+			if (p ? is_grpc(p) != m_grpc
+			      : m_grpc != (strncmp(m->endpoint, "grpc://", 7) == 0))
+				same = false;
+		}
+		if (same)
+			fl.endpoint = m->endpoint;
+	}
 	int rc = endpoint_resolve(&fl, NULL, &r->arena, &r->cfg, err);
 
 	if (rc)
 		return rc;
+	for (int s = 0; s < 3; s++) {
+		r->shown_url[s] = endpoint_shown_url(r->cfg.target[s].url, &r->arena);
+		if (!r->shown_url[s])
+			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+	for (const char *w = r->cfg.warnings; w && *w;) {
+		size_t n = strcspn(w, "\n");
+
+		fprintf(stderr, "otlp-replay: warning: %.*s\n", (int)n, w);
+		w += n + (w[n] == '\n');
+	}
 	r->cfg.concurrency = r->o->concurrency;
 	if (r->o->retry_max_elapsed_ms >= 0)
 		r->cfg.retry_max_elapsed_ms = r->o->retry_max_elapsed_ms;

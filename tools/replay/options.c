@@ -97,9 +97,9 @@ static const struct opt_def opts[] = {
 	  NULL },
 	{ O_CONCURRENCY, "concurrency", "N", "requests in flight (default 4)", NULL },
 	{ O_RETRY_MAX, "retry-max-elapsed", "DUR",
-	  "give up retrying a request this long after its first attempt (default 5m; 0: no "
-	  "retries); an endpoint still failing then stops the replay (--retry-max-time is an "
-	  "alias)",
+	  "give up retrying a request this long after its first attempt: 5m, 30s, 500ms, or "
+	  "a bare number of seconds as curl's --retry-max-time (default 5m; 0: no retries); "
+	  "an endpoint still failing then stops the replay (--retry-max-time is an alias)",
 	  NULL },
 	{ O_RETRY_MAX, "retry-max-time", "DUR", NULL, NULL }, /* the older name */
 	{ O_RATE, "rate", "N[/s]",
@@ -119,7 +119,7 @@ static const struct opt_def opts[] = {
 	  "replay N times (0: forever), each pass with shifted time and new ids (default 1)",
 	  NULL },
 	{ O_MAX_BYTES, "max-request-bytes", "SIZE",
-	  "largest request body: bytes, or with K/M/KiB/MiB (default 4MiB)", NULL },
+	  "largest request body, 1KiB to 2GiB: bytes, or with K/M/KiB/MiB (default 4MiB)", NULL },
 	{ O_MAX_ITEMS, "max-items", "N",
 	  "most items per request (default: the manifest's batch_size, else no limit)", NULL },
 	{ O_FRAMING, "framing", "F", "auto (default: detect), be32, varint, single or json", NULL },
@@ -180,7 +180,9 @@ static void help(void)
 	       "framing (4-byte big-endian, varint, single message, JSON) and the signal are\n"
 	       "detected from the content. A folder with otelsim's manifest.json is checked\n"
 	       "against its SHA-256s first and gives the defaults for --endpoint, --protocol\n"
-	       "and --max-items.\n\n"
+	       "and --max-items (after flags and the environment); it gives its endpoint only\n"
+	       "when the protocol in effect uses the same transport as its protocol (http/*\n"
+	       "or grpc), so --protocol grpc goes to grpc's default, localhost:4317.\n\n"
 	       "Options (--opt value or --opt=value; flags beat environment variables):\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char left[64];
@@ -199,7 +201,8 @@ static void help(void)
 	}
 	printf("\nEvery OTEL_EXPORTER_OTLP_* variable also has a per-signal form\n"
 	       "(OTEL_EXPORTER_OTLP_TRACES_HEADERS, ..._METRICS_..., ..._LOGS_...), which\n"
-	       "wins over the generic one.\n\n"
+	       "wins over the generic one. OTEL_EXPORTER_OTLP_INSECURE is true only for\n"
+	       "'true' (any case); any other value is read as false, with a warning.\n\n"
 	       "Pacing: as fast as possible by default (--concurrency requests in flight),\n"
 	       "--rate N (or N/s) items per second, or --speed X for the original pace.\n"
 	       "Partial success is counted and reported, never retried. Retries (429, 502,\n"
@@ -366,9 +369,12 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 		o->concurrency = (unsigned)u;
 		break;
 	case O_RETRY_MAX:
-		if (duration_parse(v, 1000000, &ns) || ns < 0)
+		/* a bare number is seconds, as curl's --retry-max-time reads it */
+		if (duration_parse(v, 1000000000, &ns) || ns < 0)
 			return error_set(err, OTELSIM_EUSAGE,
-					 "--%s: '%s' is not a duration like 5m or 30s", d->name, v);
+					 "--%s: '%s' is not a duration like 5m, 30s or 500ms (a "
+					 "bare number is seconds)",
+					 d->name, v);
 		o->retry_max_elapsed_ms = ns / 1000000;
 		break;
 	case O_RATE: {
@@ -429,10 +435,20 @@ static int apply(struct replay_options *o, const struct opt_def *d, const char *
 					 "--loop: '%s' is not a whole number (0: forever)", v);
 		break;
 	case O_MAX_BYTES:
-		if (parse_size(v, &u) || u < 1024 || u > ((uint64_t)1 << 31))
+		if (parse_size(v, &u))
 			return error_set(err, OTELSIM_EUSAGE,
-					 "--max-request-bytes: '%s' is not a size from 1KiB to "
-					 "2GiB like 4MiB",
+					 "--max-request-bytes: '%s' is not a size like 4MiB, "
+					 "512KiB or 100000",
+					 v);
+		if (u < 1024)
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--max-request-bytes: '%s' is too small (the minimum is "
+					 "1KiB, 1024 bytes)",
+					 v);
+		if (u > ((uint64_t)1 << 31))
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--max-request-bytes: '%s' is too large (the maximum is "
+					 "2GiB)",
 					 v);
 		o->max_request_bytes = u;
 		break;

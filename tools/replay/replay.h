@@ -99,7 +99,9 @@ void state_release(struct state *st);
 struct totals {
 	uint64_t items_read, items_sent, items_accepted, items_rejected, items_failed;
 	uint64_t items_retried, retries, requests, requests_failed, bytes, wire_bytes;
-	uint64_t items_skipped;      /* already sent before a resume */
+	uint64_t items_skipped;   /* already sent before a resume */
+	uint64_t items_cancelled; /* in requests cancelled by an interruption (not sent) */
+	uint64_t requests_cancelled;
 	uint64_t items_total;        /* expected items read (0: unknown) */
 	uint64_t in_bytes, in_total; /* input bytes read / to read, for the ETA */
 	uint64_t clamped;

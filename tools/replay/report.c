@@ -131,13 +131,16 @@ void report_summary(FILE *f, const struct totals *t)
 		fprintf(f, "otlp-replay: stopped: %s; %llu items not sent%s\n", t->stop_reason,
 			(unsigned long long)items_not_sent(t),
 			t->input_unread ? "; the rest of the input was not read" : "");
+	/* the size is the request body's (the item with its resource and scope) */
 	if (t->oversize_requests)
 		fprintf(f,
-			"otlp-replay: warning: %llu request%s exceed%s --max-request-bytes %llu "
-			"(a single %s of up to %llu bytes cannot be split)\n",
+			"otlp-replay: warning: %llu request%s exceed%s --max-request-bytes %llu: "
+			"%s a single %s, which cannot be split (the %srequest is %llu bytes)\n",
 			(unsigned long long)t->oversize_requests,
 			t->oversize_requests == 1 ? "" : "s", t->oversize_requests == 1 ? "s" : "",
-			(unsigned long long)t->max_request_bytes, item_noun(t->oversize_signals),
+			(unsigned long long)t->max_request_bytes,
+			t->oversize_requests == 1 ? "it holds" : "each holds",
+			item_noun(t->oversize_signals), t->oversize_requests == 1 ? "" : "largest ",
 			(unsigned long long)t->oversize_max);
 	if (t->items_skipped)
 		fprintf(f, "otlp-replay: resumed: %llu items had been sent before\n",
@@ -147,7 +150,16 @@ void report_summary(FILE *f, const struct totals *t)
 			"otlp-replay: warning: %llu timestamps fell outside 1970..2554 after the "
 			"time shift and were clamped\n",
 			(unsigned long long)t->clamped);
-	if (t->interrupted)
+	if (t->interrupted && !t->dry_run)
+		fprintf(f,
+			"otlp-replay: interrupted before the end: %llu items not sent (%llu in "
+			"%llu "
+			"request%s cancelled in flight or waiting for a retry)\n",
+			(unsigned long long)items_not_sent(t),
+			(unsigned long long)t->items_cancelled,
+			(unsigned long long)t->requests_cancelled,
+			t->requests_cancelled == 1 ? "" : "s");
+	else if (t->interrupted)
 		fprintf(f, "otlp-replay: interrupted before the end\n");
 }
 
@@ -183,7 +195,8 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 		    "  \"requests_failed\": %llu,\n  \"bytes\": %llu,\n  \"wire_bytes\": %llu,\n"
 		    "  \"passes\": %llu,\n  \"clamped_timestamps\": %llu,\n"
 		    "  \"seconds\": %s,\n  \"items_per_second\": %s,\n  \"interrupted\": %s,\n"
-		    "  \"items_not_sent\": %llu,\n  \"stopped\": %s,\n  \"input_complete\": %s,\n"
+		    "  \"items_not_sent\": %llu,\n  \"items_cancelled\": %llu,\n"
+		    "  \"stopped\": %s,\n  \"input_complete\": %s,\n"
 		    "  \"oversize_requests\": %llu,\n  \"oversize_max_bytes\": %llu,\n"
 		    "  \"exit_code\": %d,\n  \"stop_reason\": ",
 		    t->dry_run ? "true" : "false", (unsigned long long)t->items_read,
@@ -194,7 +207,8 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 		    (unsigned long long)t->requests_failed, (unsigned long long)t->bytes,
 		    (unsigned long long)t->wire_bytes, (unsigned long long)t->passes,
 		    (unsigned long long)t->clamped, secs, ips, t->interrupted ? "true" : "false",
-		    (unsigned long long)items_not_sent(t), t->stopped ? "true" : "false",
+		    (unsigned long long)items_not_sent(t), (unsigned long long)t->items_cancelled,
+		    t->stopped ? "true" : "false",
 		    t->input_unread || t->interrupted ? "false" : "true",
 		    (unsigned long long)t->oversize_requests, (unsigned long long)t->oversize_max,
 		    exit_code) ||
