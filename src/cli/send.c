@@ -204,33 +204,6 @@ static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 	progress_update(st->bar, done, total, spans);
 }
 
-/*
- * The endpoint as messages show it: credentials in the URL
- * (http://user:secret@host) become "***@", like header values, which never
- * appear in output. NULL when out of memory.
- */
-static const char *shown_url(const char *url, struct arena *a)
-{
-	const char *host = strstr(url, "://");
-	const char *at, *end;
-	char *out;
-	size_t pre;
-
-	host = host ? host + 3 : url;
-	end = host + strcspn(host, "/?#");
-	at = memchr(host, '@', (size_t)(end - host));
-	if (!at)
-		return url;
-	while (memchr(at + 1, '@', (size_t)(end - at - 1)))
-		at = memchr(at + 1, '@', (size_t)(end - at - 1));
-	pre = (size_t)(host - url);
-	out = arena_alloc(a, strlen(url) + 4);
-	if (!out)
-		return NULL;
-	snprintf(out, strlen(url) + 4, "%.*s***%s", (int)pre, url, at);
-	return out;
-}
-
 int cli_live_seed(struct cli *c, const struct otelsim *os, const char *scenario)
 {
 	struct otelsim_render_options ro = c->ro;
@@ -301,7 +274,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	st.quiet = c->quiet;
 	st.concurrency = cfg.concurrency;
 	st.json = cfg.target[OTELSIM_TRACES].protocol == SENDER_HTTP_JSON;
-	url = shown_url(cfg.target[OTELSIM_TRACES].url, &a);
+	url = endpoint_shown_url(cfg.target[OTELSIM_TRACES].url, &a);
 	if (!url) {
 		error_set(&err, OTELSIM_ENOMEM, "out of memory");
 		rc = cli_fail(c, &err);
