@@ -333,7 +333,7 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 		if (res->gave_up) {
 			/* the endpoint is unreachable or overloaded past our retries: stop */
 			if (!r->endpoint_down) {
-				snprintf(t->stop_reason, sizeof(t->stop_reason), "%s%s", what,
+				snprintf(t->stop_reason, sizeof(t->stop_reason), "%s%.400s", what,
 					 res->message[0] ? res->message : "request failed");
 				fprintf(stderr, "%sotlp-replay: %llu items failed: %s (%s)\n",
 					r->progress ? "\r\033[K" : "", (unsigned long long)f->items,
