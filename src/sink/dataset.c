@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,64 @@ static void remove_stale(const char *parent, const char *name)
 	closedir(dir);
 }
 
+/* A file a dataset of ours may hold: manifest.json, traces.*, metrics.*, logs.*, events.* */
+static bool dataset_file_name(const char *n)
+{
+	static const char *const stems[] = { "traces.", "metrics.", "logs.", "events." };
+
+	if (!strcmp(n, "manifest.json"))
+		return true;
+	for (size_t i = 0; i < sizeof(stems) / sizeof(stems[0]); i++)
+		if (!strncmp(n, stems[i], strlen(stems[i])))
+			return true;
+	return false;
+}
+
+/*
+ * A folder already at the dataset's place is replaced only when it is one
+ * of ours (empty, or a manifest.json with data files beside it, nothing
+ * else): a --dataset or scenario name that happens to match a user's folder
+ * (or a category folder of other datasets) must not delete it. 0, or an
+ * error naming what is there.
+ */
+static int check_replaceable(const char *dir, struct otelsim_error *err)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	bool manifest = false, data = false;
+	char other[256] = "";
+
+	if (!dh)
+		return 0; /* not there (or not a folder: the rename says so) */
+	while ((e = readdir(dh))) {
+		char sub[4096];
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if (lstat(sub, &st) || !S_ISREG(st.st_mode) || !dataset_file_name(e->d_name)) {
+			/* the first by name, so the message is the same on every file system */
+			if (!other[0] || strncmp(e->d_name, other, 200) < 0)
+				snprintf(other, sizeof(other), "%.200s%s", e->d_name,
+					 !lstat(sub, &st) && S_ISDIR(st.st_mode) ? "/" : "");
+			continue;
+		}
+		if (!strcmp(e->d_name, "manifest.json"))
+			manifest = true;
+		else
+			data = true;
+	}
+	closedir(dh);
+	if (other[0] || (data && !manifest))
+		return error_set(err, OTELSIM_EINPUT,
+				 "'%s' exists and is not an otelsim dataset (it holds '%s'): "
+				 "otelsim replaces only its own datasets; choose another --out "
+				 "or --dataset, or remove it",
+				 dir, other[0] ? other : "data files without a manifest.json");
+	return 0;
+}
+
 int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_error *err)
 {
 	struct dataset *d = calloc(1, sizeof(*d));
@@ -196,6 +255,10 @@ int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_err
 	*out = NULL;
 	if (!d)
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	if (check_replaceable(final_dir, err)) {
+		free(d);
+		return OTELSIM_EINPUT;
+	}
 	d->final_dir = strdup(final_dir);
 	slash = strrchr(final_dir, '/');
 	plen = slash ? (size_t)(slash - final_dir) : 0;
