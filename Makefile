@@ -195,7 +195,7 @@ install: all
 	install -m 644 include/otelsim/*.h $(DESTDIR)$(PREFIX)/include/otelsim/
 	cp -R config conventions scenarios $(DESTDIR)$(PREFIX)/share/otelsim/
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	printf '%s\n' 'prefix=$${pcfiledir}/../..' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 		'Name: otelsim' 'Description: deterministic OpenTelemetry telemetry files from YAML scenarios' \
 		'Version: $(VERSION)' 'Requires: $(PKGS)' 'Libs: -L$${libdir} -lotelsim -lm -lpthread' \
 		'Cflags: -I$${includedir}' > $(DESTDIR)$(PREFIX)/lib/pkgconfig/otelsim.pc

@@ -15,13 +15,18 @@
  *     lo.root = "/path/to/otelsim";            // config/ conventions/ scenarios/
  *     if (otelsim_load(&lo, &os, &err)) ...    // err: file:line:col + message
  *     ro.scenario = "successful_agent_turn";
- *     ro.count = 10;
+ *     ro.count = 10;                           // with count_set: else the
+ *     ro.count_set = true;                     // scenario's repeat_count
  *     ro.out_dir = "testdata";
  *     if (otelsim_render_files(os, &ro, NULL, &err)) ...
  *     otelsim_free(os);
  *
  * Errors: every function returns 0 or a negative enum otelsim_code and fills
  * *err (see otelsim/error.h). The library never prints and never exits.
+ *
+ * Threads: a loaded project is not changed by rendering; render from one
+ * thread at a time per struct otelsim (load one per thread to render in
+ * parallel; each render already uses `threads` threads of its own).
  */
 #ifndef OTELSIM_OTELSIM_H
 #define OTELSIM_OTELSIM_H
@@ -32,6 +37,10 @@
 
 #include "otelsim/error.h"
 #include "otelsim/version.h"
+
+#ifdef __cplusplus
+#include <atomic>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,21 +59,28 @@ struct otelsim_load_options {
 	const char *service_name;     /* default service.name; NULL: config's */
 	uint64_t max_spans_per_trace; /* 0: 10000 */
 };
+#ifdef __cplusplus /* {} value-initialises every member, without -Wextra's complaint */
+#define OTELSIM_LOAD_OPTIONS_INIT \
+	{                         \
+	}
+#else
 #define OTELSIM_LOAD_OPTIONS_INIT \
 	{                         \
 		0                 \
 	}
+#endif
 
 enum otelsim_format { OTELSIM_FORMAT_OTLP = 0, OTELSIM_FORMAT_OTLP_JSON, OTELSIM_FORMAT_NDJSON };
 enum otelsim_framing { OTELSIM_FRAMING_BE32 = 0, OTELSIM_FRAMING_VARINT };
 enum otelsim_signal { OTELSIM_TRACES = 0, OTELSIM_METRICS, OTELSIM_LOGS, OTELSIM_EVENTS };
 
 /*
- * A flag that stops a render when set, from any thread or a signal handler.
- * C++ callers pass the address of a std::atomic<int> (same layout).
+ * A flag that stops a render when set, from any thread or a signal handler:
+ * an _Atomic int in C, a std::atomic<int> in C++ (the same object layout on
+ * every compiler otelsim builds with).
  */
 #ifdef __cplusplus
-typedef int otelsim_cancel_flag;
+typedef std::atomic<int> otelsim_cancel_flag;
 #else
 typedef _Atomic int otelsim_cancel_flag;
 #endif
@@ -92,7 +108,7 @@ struct otelsim_render_options {
 	unsigned traces_per_record; /* 0: config's output.traces_per_record; it
 				      shapes the bytes. 1 (streaming) also
 				      calls progress after every trace */
-	const char *out_dir;        /* files: the --out folder */
+	const char *out_dir;        /* files: the --out folder; NULL: "out" (an "" is refused) */
 	const char *dataset;        /* files, mixed: folder name below out_dir ("mixed") */
 	const char *tool_version;   /* manifest only; NULL: OTELSIM_VERSION */
 	const char *command_line;   /* manifest only; may be NULL */
@@ -114,10 +130,16 @@ struct otelsim_render_options {
 	 * platform otelsim builds on). May be NULL. */
 	const otelsim_cancel_flag *cancel;
 };
+#ifdef __cplusplus
+#define OTELSIM_RENDER_OPTIONS_INIT \
+	{                           \
+	}
+#else
 #define OTELSIM_RENDER_OPTIONS_INIT \
 	{                           \
 		0                   \
 	}
+#endif
 
 enum { OTELSIM_SEED_FROM_CONFIG = 0, OTELSIM_SEED_FROM_SCENARIO, OTELSIM_SEED_FROM_OPTIONS };
 
@@ -142,7 +164,7 @@ struct otelsim_scenario_info {
 
 int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 		 struct otelsim_error *err);
-void otelsim_free(struct otelsim *os);
+void otelsim_free(struct otelsim *os); /* NULL: nothing */
 
 /*
  * Warnings about the input: what was accepted but is not honoured yet, and

@@ -22,13 +22,18 @@ static int exists(const char *path)
 int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 		 struct otelsim_error *err)
 {
-	struct otelsim *os = calloc(1, sizeof(*os));
+	struct otelsim *os;
 	struct load_opts lo;
 	char config[4096], conv[4096], scen[4096];
-	const char *root = opts->root ? opts->root : ".";
+	const char *root;
 	int rc;
 
+	if (!opts || !out)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "otelsim_load needs options and a result pointer");
 	*out = NULL;
+	root = opts->root ? opts->root : ".";
+	os = calloc(1, sizeof(*os));
 	if (!os)
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	memset(&lo, 0, sizeof(lo));
@@ -220,6 +225,17 @@ static int check_options(const struct otelsim_render_options *o, struct otelsim_
 				 "--format ndjson is not available yet (use otlp or otlp-json)");
 	if (o->format != OTELSIM_FORMAT_OTLP && o->format != OTELSIM_FORMAT_OTLP_JSON)
 		return error_set(err, OTELSIM_EUSAGE, "unknown format %d", o->format);
+	if (o->framing != OTELSIM_FRAMING_BE32 && o->framing != OTELSIM_FRAMING_VARINT)
+		return error_set(err, OTELSIM_EUSAGE, "unknown framing %d", o->framing);
+	if (o->shard_index > o->shard_count || (o->shard_count && !o->shard_index))
+		return error_set(err, OTELSIM_EUSAGE,
+				 "shard %u of %u: shard_index is 1..shard_count (both 0: no "
+				 "sharding)",
+				 o->shard_index, o->shard_count);
+	if (o->out_dir && !o->out_dir[0])
+		return error_set(
+			err, OTELSIM_EUSAGE,
+			"the output folder is empty (\"\"): give a folder, or NULL for ./out");
 	return 0;
 }
 
@@ -235,6 +251,10 @@ static int run_start(const struct otelsim *os, const struct otelsim_render_optio
 	int rc;
 
 	memset(res, 0, sizeof(*res));
+	memset(rs, 0, sizeof(*rs));
+	if (!os || !o)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "a project (otelsim_load) and options are needed");
 	rc = check_options(o, err);
 	if (rc)
 		return rc;

@@ -63,7 +63,13 @@ struct opt_def {
 };
 
 static const struct opt_def opts[] = {
-	{ O_OUT, "out", "DIR", { "OTELSIM_OUT" }, CMD_GEN, "where datasets go (default: out)" },
+	{ O_OUT,
+	  "out",
+	  "DIR",
+	  { "OTELSIM_OUT" },
+	  CMD_GEN,
+	  "where datasets go (default: out)",
+	  "a folder" },
 	{ O_FORMAT,
 	  "format",
 	  "FMT",
@@ -407,6 +413,8 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 
 	switch (o->id) {
 	case O_OUT:
+		if (!*v) /* an unset shell variable: never "/" + the dataset */
+			goto bad;
 		c->out = v;
 		c->out_set = true;
 		break;

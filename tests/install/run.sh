@@ -1,0 +1,45 @@
+#!/bin/sh
+# `make install` into a temporary prefix, moved elsewhere afterwards (the
+# install is relocatable), then a user's C and C++ programs built with
+# pkg-config alone against it. Prints TAP.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/otelsim-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+bad() { n=$((n + 1)); echo "not ok $n - $1"; sed 's/^/# /' "$tmp/log" | head -n 20; }
+
+if make -s install PREFIX="$tmp/p" BUILD="$BUILD" >"$tmp/log" 2>&1 && mv "$tmp/p" "$tmp/moved"; then
+	ok "make install into a prefix, then moved"
+else
+	bad "make install into a prefix, then moved"
+fi
+export PKG_CONFIG_PATH="$tmp/moved/lib/pkgconfig"
+pc=$(pkg-config --cflags --libs otelsim 2>"$tmp/log")
+case "$pc" in
+*"$tmp/moved/"*) ok "pkg-config points into the moved prefix" ;;
+*) echo "$pc" >>"$tmp/log"; bad "pkg-config points into the moved prefix" ;;
+esac
+# shellcheck disable=SC2086 # pkg-config's words
+if gcc -std=c11 -Wall -Wextra -Werror tests/install/user.c -o "$tmp/user" $pc >"$tmp/log" 2>&1 &&
+	"$tmp/user" "$tmp/moved/share/otelsim" "$tmp/out" >"$tmp/out.txt" 2>>"$tmp/log" &&
+	grep -qx 'records [1-9][0-9]* spans [1-9][0-9]* files OK' "$tmp/out.txt" &&
+	[ -s "$tmp/out/commerce/checkout_flow/traces.binpb" ]; then
+	ok "a C program built with pkg-config renders through the callback and into files"
+else
+	cat "$tmp/out.txt" >>"$tmp/log" 2>/dev/null
+	bad "a C program built with pkg-config renders through the callback and into files"
+fi
+if ! command -v g++ >/dev/null; then
+	ok "# SKIP no g++ (tools/deps.sh test installs it)"
+elif g++ -std=c++17 -Wall -Wextra -Werror tests/install/user.cpp -o "$tmp/userxx" $pc >"$tmp/log" 2>&1 &&
+	"$tmp/userxx" "$tmp/moved/share/otelsim" >"$tmp/outxx.txt" 2>>"$tmp/log" &&
+	grep -qx 'cancelled: interrupted' "$tmp/outxx.txt"; then
+	ok "the header compiles as C++ (-Wextra -Werror); a std::atomic<int> cancels a render"
+else
+	cat "$tmp/outxx.txt" >>"$tmp/log" 2>/dev/null
+	bad "the header compiles as C++ (-Wextra -Werror); a std::atomic<int> cancels a render"
+fi
+echo "1..$n"
