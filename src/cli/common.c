@@ -34,6 +34,7 @@ void cli_install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal or a dropped ssh session */
 }
 
 int cli_finish_stdout(const struct cli *c, int werr)

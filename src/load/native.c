@@ -868,6 +868,12 @@ static int fill_name(struct schema_ctx *c, const struct key_def *k, const struct
 	    s[0] == '/' || s[0] == '\\')
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "scenario name '%s' would write outside --out", s);
+	if (s[0] == '.')
+		return schema_error(
+			c, OTELSIM_EINPUT, v,
+			"scenario name '%s' must not start with '.' (hidden folders are "
+			"otelsim's temporary ones)",
+			s);
 	if (strchr(s, '/') || strchr(s, '\\'))
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "scenario name '%s' is a path: a name is one folder name (the "

@@ -36,6 +36,7 @@ struct builder {
 	struct anchor *anchors;
 	size_t nanchors, anchors_cap;
 	size_t expanded; /* nodes so far with aliases expanded */
+	bool aliased;    /* an alias was expanded */
 	int docs;
 	/* the line ranges of block scalars (0-based: header line, end line) */
 	size_t (*blocks)[2];
@@ -129,10 +130,13 @@ static int count_node(struct builder *b, size_t weight, const yaml_mark_t *m)
 
 	b->expanded += weight;
 	if (b->expanded > b->lim->max_nodes) {
-		snprintf(
-			msg, sizeof(msg),
-			"document expands to more than %zu nodes (YAML aliases nested too deeply?)",
-			b->lim->max_nodes);
+		/* the aliases are to blame only when there are some */
+		snprintf(msg, sizeof(msg),
+			 b->aliased ? "document expands to more than %zu nodes (YAML aliases "
+				      "nested too deeply?)"
+				    : "document has more than %zu nodes (keys, values and list "
+				      "items): split it into smaller files",
+			 b->lim->max_nodes);
 		return fail(b, OTELSIM_ELIMIT, (int)m->line + 1, (int)m->column + 1, msg);
 	}
 	if (b->depth)
@@ -350,6 +354,7 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 
 	for (size_t i = b->nanchors; i-- > 0;) {
 		if (!strcmp(b->anchors[i].name, name)) {
+			b->aliased = true;
 			if (count_node(b, b->anchors[i].weight, &ev->start_mark))
 				return b->err ? b->err->code : OTELSIM_ELIMIT;
 			return attach(b, b->anchors[i].node);

@@ -1108,6 +1108,7 @@ int main(int argc, char **argv)
 	arena_init(&r.arena, 0);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal); /* a closed terminal or a dropped ssh session */
 	signal(SIGPIPE, SIG_IGN);
 
 	rc = run(&r);
