@@ -172,7 +172,7 @@ deps-test:
 	@tools/deps.sh test
 
 test: all deps-test $(UNIT_BIN) $(FUZZ_BIN) $(SEND_DRIVER)
-	@BUILD=$(BUILD) tests/run.sh
+	@BUILD=$(BUILD) TEST_LDFLAGS="$(strip $(LDFLAGS))" tests/run.sh
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh unit

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make install` into a temporary prefix, moved elsewhere afterwards (the
 # install is relocatable), then a user's C and C++ programs built with
-# pkg-config alone against it. Prints TAP.
+# pkg-config alone against it. Prints TAP. TEST_LDFLAGS (from make test)
+# adds what an instrumented build's library needs (-fsanitize, --coverage).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -23,7 +24,7 @@ case "$pc" in
 *) echo "$pc" >>"$tmp/log"; bad "pkg-config points into the moved prefix" ;;
 esac
 # shellcheck disable=SC2086 # pkg-config's words
-if gcc -std=c11 -Wall -Wextra -Werror tests/install/user.c -o "$tmp/user" $pc >"$tmp/log" 2>&1 &&
+if gcc -std=c11 -Wall -Wextra -Werror tests/install/user.c -o "$tmp/user" $pc ${TEST_LDFLAGS:-} >"$tmp/log" 2>&1 &&
 	"$tmp/user" "$tmp/moved/share/otelsim" "$tmp/out" >"$tmp/out.txt" 2>>"$tmp/log" &&
 	grep -qx 'records [1-9][0-9]* spans [1-9][0-9]* files OK' "$tmp/out.txt" &&
 	[ -s "$tmp/out/commerce/checkout_flow/traces.binpb" ]; then
@@ -34,7 +35,7 @@ else
 fi
 if ! command -v g++ >/dev/null; then
 	ok "# SKIP no g++ (tools/deps.sh test installs it)"
-elif g++ -std=c++17 -Wall -Wextra -Werror tests/install/user.cpp -o "$tmp/userxx" $pc >"$tmp/log" 2>&1 &&
+elif g++ -std=c++17 -Wall -Wextra -Werror tests/install/user.cpp -o "$tmp/userxx" $pc ${TEST_LDFLAGS:-} >"$tmp/log" 2>&1 &&
 	"$tmp/userxx" "$tmp/moved/share/otelsim" >"$tmp/outxx.txt" 2>>"$tmp/log" &&
 	grep -qx 'cancelled: interrupted' "$tmp/outxx.txt"; then
 	ok "the header compiles as C++ (-Wextra -Werror); a std::atomic<int> cancels a render"
