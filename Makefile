@@ -227,6 +227,8 @@ format:
 		$$(find src include tools tests -name '*.[ch]' -not -path '*/gen/*')
 
 coverage:
+	@# counters of an earlier run (or of objects since rebuilt) would mix in
+	@find build/cov -name '*.gcda' -delete 2>/dev/null || true
 	$(MAKE) COVERAGE=1 test
 	gcovr --root . --filter src/ --filter tools/ build/cov/obj --print-summary \
 		--html-details build/cov/coverage.html
