@@ -1014,6 +1014,31 @@ static int enum_message(struct schema_ctx *c, const struct sc_attr *a, const cha
 }
 
 /*
+ * Every value a template can give (vals[0..nv), known at load time) must be
+ * a member of the closed enum a; the first that is not is reported at n.
+ */
+static int values_in_enum(struct schema_ctx *c, const struct sc_attr *a, const char *key,
+			  const char *what, const struct value *vals, size_t nv,
+			  const struct ynode *n)
+{
+	char msg[1400];
+
+	for (size_t i = 0; i < nv; i++) {
+		const char *got = value_text(c, &vals[i]);
+		int rc;
+
+		if (!got)
+			return oom(c);
+		rc = enum_message(c, a, key, what, got, msg, sizeof(msg));
+		if (rc == 1)
+			return schema_error(c, OTELSIM_EINPUT, n, "%s", msg);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
  * A constant for attribute `key` against the conventions: an int given to a
  * double attribute becomes a double; any other type difference is an error;
  * a closed enum takes only its members.
@@ -1360,18 +1385,7 @@ static int closed_tmpl(struct schema_ctx *c, const char *key, const struct sc_at
 					    key, list, vs->name, vs->pos.line);
 		}
 		snprintf(what, sizeof(what), "vars.%.64s (line %d) can be", vs->name, vs->pos.line);
-		for (size_t i = 0; i < nv; i++) {
-			const char *got = value_text(c, &vals[i]);
-
-			if (!got)
-				return oom(c);
-			rc = enum_message(c, a, key, what, got, msg, sizeof(msg));
-			if (rc == 1)
-				return schema_error(c, OTELSIM_EINPUT, n, "%s", msg);
-			if (rc)
-				return rc;
-		}
-		return 0;
+		return values_in_enum(c, a, key, what, vals, nv, n);
 	}
 	rc = member_list(c, a, list, sizeof(list), &members, &nm);
 	return rc ? rc
@@ -1519,7 +1533,7 @@ int value_check_copy(struct schema_ctx *c, const struct ynode *n, const char *ke
 	const struct value *vals = NULL;
 	size_t nv = 0;
 	int want, ptype, rc;
-	char msg[1400], what[400];
+	char what[400];
 
 	if (g->kind != GEN_TEMPLATE || !lone_parent_ref(g->tmpl))
 		return 0;
@@ -1575,18 +1589,7 @@ int value_check_copy(struct schema_ctx *c, const struct ynode *n, const char *ke
 					 key, list, what);
 	}
 	snprintf(what + strlen(what), sizeof(what) - strlen(what), " can be");
-	for (size_t i = 0; i < nv; i++) {
-		const char *got = value_text(c, &vals[i]);
-
-		if (!got)
-			return oom(c);
-		rc = enum_message(c, a, key, what, got, msg, sizeof(msg));
-		if (rc == 1)
-			return schema_error(c, OTELSIM_EINPUT, n, "%s", msg);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return values_in_enum(c, a, key, what, vals, nv, n);
 }
 
 /* ---- distributions, choices, forced types ---------------------------------- */
