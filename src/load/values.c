@@ -1238,6 +1238,22 @@ static bool converts(const struct value *v, int want)
 }
 
 /*
+ * The first of vals[0..nv) that would not become `want`: 1 with *got its
+ * text, 0 when all convert, or an error code.
+ */
+static int first_unconvertible(struct schema_ctx *c, const struct value *vals, size_t nv, int want,
+			       const char **got)
+{
+	for (size_t i = 0; i < nv; i++) {
+		if (converts(&vals[i], want))
+			continue;
+		*got = value_text(c, &vals[i]);
+		return *got ? 1 : oom(c);
+	}
+	return 0;
+}
+
+/*
  * Every value var i can take, when the load knows them: a constant, a
  * choice, a lone random.choice, or a lone {{vars.y}} of such a var; *n = 0
  * when they are known only when rendering.
@@ -1404,6 +1420,7 @@ static int var_for_type(struct schema_ctx *c, const char *key, const struct ynod
 	const struct var_spec *vs = &env->vars[var];
 	int vt = env->var_types ? env->var_types[var] : VAL_NONE, rc;
 	const struct value *vals;
+	const char *got = NULL;
 	size_t nv;
 
 	if (vt == want || (want == VAL_DOUBLE && vt == VAL_INT))
@@ -1417,21 +1434,13 @@ static int var_for_type(struct schema_ctx *c, const char *key, const struct ynod
 				    "when rendering (give the var a constant, a choice or a "
 				    "distribution of that type)",
 				    key, a_type(want), why, vs->name, vs->pos.line, a_type(vt));
-	for (size_t i = 0; i < nv; i++) {
-		const char *got;
-
-		if (converts(&vals[i], want))
-			continue;
-		got = value_text(c, &vals[i]);
-		if (!got)
-			return oom(c);
-		return schema_error(c, OTELSIM_EINPUT, n,
-				    "'%s' must be %s (%s), but vars.%s (line %d) can be '%.200s', "
-				    "which is not %s",
-				    key, a_type(want), why, vs->name, vs->pos.line, got,
-				    a_type(want));
-	}
-	return 0;
+	rc = first_unconvertible(c, vals, nv, want, &got);
+	if (rc != 1)
+		return rc;
+	return schema_error(c, OTELSIM_EINPUT, n,
+			    "'%s' must be %s (%s), but vars.%s (line %d) can be '%.200s', "
+			    "which is not %s",
+			    key, a_type(want), why, vs->name, vs->pos.line, got, a_type(want));
 }
 
 /* "{{parent.attributes.x}}" and nothing else (checked by value_check_copy) */
@@ -1533,6 +1542,7 @@ int value_check_copy(struct schema_ctx *c, const struct ynode *n, const char *ke
 	const struct value *vals = NULL;
 	size_t nv = 0;
 	int want, ptype, rc;
+	const char *got = NULL;
 	char what[400];
 
 	if (g->kind != GEN_TEMPLATE || !lone_parent_ref(g->tmpl))
@@ -1560,19 +1570,14 @@ int value_check_copy(struct schema_ctx *c, const struct ynode *n, const char *ke
 					    "'%s' must be %s (its type in the conventions), but "
 					    "this copies %s, which is %s",
 					    key, a_type(want), what, a_type(ptype));
-		for (size_t i = 0; i < nv; i++) {
-			const char *got;
-
-			if (converts(&vals[i], want))
-				continue;
-			got = value_text(c, &vals[i]);
-			if (!got)
-				return oom(c);
+		rc = first_unconvertible(c, vals, nv, want, &got);
+		if (rc == 1)
 			return schema_error(c, OTELSIM_EINPUT, n,
 					    "'%s' must be %s (its type in the conventions), but "
 					    "this copies %s, which can be '%.200s'",
 					    key, a_type(want), what, got);
-		}
+		if (rc)
+			return rc;
 	}
 	if (!is_closed_enum(a) || pca == a)
 		return 0; /* the parent's value was checked against the same enum */
