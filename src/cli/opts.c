@@ -109,7 +109,8 @@ static const struct opt_def opts[] = {
 	  "N",
 	  { "OTELSIM_COUNT" },
 	  CMD_SCENARIO | CMD_RUN | CMD_RENDER,
-	  "traces to generate (render: per scenario; default: the scenario's repeat_count, "
+	  "iterations to generate, one trace each (render: per scenario; default: the "
+	  "scenario's repeat_count, "
 	  "else config's)",
 	  "a whole number up to 10^12" },
 	{ O_INTERVAL,
