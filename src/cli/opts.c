@@ -268,7 +268,12 @@ static const struct opt_def opts[] = {
 	  CMD_REPORT,
 	  "log records in the log table (default 5000; those of shown traces first)",
 	  "a whole number up to 1000000" },
-	{ O_TITLE, "title", "TEXT", { NULL }, CMD_REPORT, "the page's title (default: the datasets)" },
+	{ O_TITLE,
+	  "title",
+	  "TEXT",
+	  { NULL },
+	  CMD_REPORT,
+	  "the page's title (default: the datasets)" },
 	{ O_HELP, "help", NULL, { NULL }, CMD_ALL, "this help" },
 	{ O_VERSION, "version", NULL, { NULL }, CMD_ALL, "print the version" },
 };
@@ -279,8 +284,8 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } commands[] = {
-	{ "list", CMD_LIST }, { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
-	{ "run", CMD_RUN },   { "render", CMD_RENDER },     { "show", CMD_SHOW },
+	{ "list", CMD_LIST },     { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
+	{ "run", CMD_RUN },       { "render", CMD_RENDER },     { "show", CMD_SHOW },
 	{ "report", CMD_REPORT },
 };
 

@@ -501,8 +501,7 @@ int report_sample(struct report *r, struct otelsim_error *err)
 		goto nomem;
 	for (size_t i = 0; i < r->nrows; i++)
 		r->traces[r->rows[i]].row = (int32_t)i;
-	r->log_rows = pick(r->nlogs, r->opt.sample_logs, cmp_log_pick, cmp_log_time,
-			   &r->nlog_rows);
+	r->log_rows = pick(r->nlogs, r->opt.sample_logs, cmp_log_pick, cmp_log_time, &r->nlog_rows);
 	if (!r->log_rows)
 		goto nomem;
 	for (size_t i = 0; i < r->nlog_rows; i++)

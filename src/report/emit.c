@@ -118,10 +118,10 @@ static void write_files(struct jsonw *w, const struct report *r)
 
 static void write_counts(struct jsonw *w, const struct report *r)
 {
-	static const char *const names[] = { "traces",       "spans",         "error_spans",
-					     "error_traces", "services",      "log_records",
-					     "events",       "metric_streams", "data_points",
-					     "sampled_traces", "sample_limit", "sampled_logs",
+	static const char *const names[] = { "traces",           "spans",          "error_spans",
+					     "error_traces",     "services",       "log_records",
+					     "events",           "metric_streams", "data_points",
+					     "sampled_traces",   "sample_limit",   "sampled_logs",
 					     "log_sample_limit", "injections" };
 	uint64_t v[14];
 
@@ -344,7 +344,8 @@ static int write_points(struct jsonw *w, const struct report *r, const struct rs
 			for (size_t j = i; j < e; j++) {
 				p.v += s->pts[j].v;
 				p.sum += s->pts[j].sum;
-				for (uint32_t q = 0; b && q < p.nbuckets && q < s->pts[j].nbuckets; q++)
+				for (uint32_t q = 0; b && q < p.nbuckets && q < s->pts[j].nbuckets;
+				     q++)
 					b[q] += s->pts[j].buckets[q];
 			}
 			if (b)

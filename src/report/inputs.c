@@ -23,7 +23,7 @@
 /* The kinds of file a report reads; the first whose claims() says yes reads it. */
 static const struct report_source *const report_sources[] = { &otlp_source };
 
-#define MAX_GT_BYTES (64u << 20)
+#define MAX_GT_BYTES       (64u << 20)
 #define MAX_MANIFEST_BYTES (16u << 20)
 
 static const char *base_name(const char *p)
@@ -185,7 +185,7 @@ int report_load_manifest(struct report *r, const char *dir, struct otelsim_error
 	if (!cJSON_IsObject(root)) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t off = !root && at && at >= text && at <= text + len ? (size_t)(at - text)
-									  : 0;
+									   : 0;
 
 		cJSON_Delete(root);
 		free(text);
@@ -298,8 +298,8 @@ static int gt_injection(struct report *r, const char *path, size_t i, const cJSO
 	if (!what && bad)
 		what = "has a non-string id, kind, scenario, service, span_type, start, end or "
 		       "trace_ids_file";
-	if (!what && (!in.kind || gt_time(in.start_text, &in.start) ||
-		      gt_time(in.end_text, &in.end)))
+	if (!what &&
+	    (!in.kind || gt_time(in.start_text, &in.start) || gt_time(in.end_text, &in.end)))
 		what = "needs a kind and RFC 3339 'start' and 'end' times";
 	if (!what && in.end < in.start)
 		what = "ends before it starts";
@@ -351,7 +351,7 @@ int report_load_ground_truth(struct report *r, const char *path, struct otelsim_
 	if (!cJSON_IsArray(list)) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t off = !root && at && at >= text && at <= text + len ? (size_t)(at - text)
-									  : 0;
+									   : 0;
 
 		cJSON_Delete(root);
 		free(text);
@@ -483,8 +483,7 @@ int report_add(struct report *r, const char *arg, struct otelsim_error *err)
 				 "report reads its files twice: give a file or folder, not "
 				 "standard input");
 	if (stat(arg, &st))
-		return error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", arg,
-				 strerror(errno));
+		return error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", arg, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return add_dataset(r, arg, err);
 	if (!strcmp(base_name(arg), "ground_truth.json"))

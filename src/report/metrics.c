@@ -96,8 +96,7 @@ static int take_histograms(struct mctx *c, const Metric *m)
 	const Opentelemetry__Proto__Metrics__V1__Histogram *h = m->histogram;
 
 	for (size_t i = 0; i < h->n_data_points; i++) {
-		const Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *dp =
-			h->data_points[i];
+		const Opentelemetry__Proto__Metrics__V1__HistogramDataPoint *dp = h->data_points[i];
 		long s = stream_of(c, m, RM_HISTOGRAM, h->aggregation_temporality, false,
 				   dp->attributes, dp->n_attributes, dp->explicit_bounds,
 				   dp->n_explicit_bounds);
@@ -120,8 +119,7 @@ static int take_histograms(struct mctx *c, const Metric *m)
 
 static int take_exp_histograms(struct mctx *c, const Metric *m)
 {
-	const Opentelemetry__Proto__Metrics__V1__ExponentialHistogram *h =
-		m->exponential_histogram;
+	const Opentelemetry__Proto__Metrics__V1__ExponentialHistogram *h = m->exponential_histogram;
 
 	for (size_t i = 0; i < h->n_data_points; i++) {
 		const Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint *dp =
@@ -176,8 +174,8 @@ static int take_metric(struct mctx *c, const Metric *m)
 {
 	switch (m->data_case) {
 	case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE:
-		return take_numbers(c, m, RM_GAUGE, m->gauge->data_points,
-				    m->gauge->n_data_points, 0, false);
+		return take_numbers(c, m, RM_GAUGE, m->gauge->data_points, m->gauge->n_data_points,
+				    0, false);
 	case OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM:
 		return take_numbers(c, m, RM_SUM, m->sum->data_points, m->sum->n_data_points,
 				    m->sum->aggregation_temporality, m->sum->is_monotonic);
@@ -220,8 +218,7 @@ int report_scan_metrics(struct report *r, struct report_file *f, const struct re
 		strbuf_reset(&c.res_attrs);
 		jsonw_init(&w, &c.res_attrs, false);
 		if (rm->resource)
-			report_json_attrs(&w, rm->resource->attributes,
-					  rm->resource->n_attributes);
+			report_json_attrs(&w, rm->resource->attributes, rm->resource->n_attributes);
 		else
 			jsonw_raw(&w, "[]", 2);
 		c.svc_name = rm->resource ? service_name(rm->resource->attributes,

@@ -13,7 +13,7 @@ typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;
 typedef Opentelemetry__Proto__Common__V1__KeyValue KeyValue;
 
 #define MAX_VALUE_DEPTH 8
-#define MAX_SAFE_INT (INT64_C(1) << 53)
+#define MAX_SAFE_INT    (INT64_C(1) << 53)
 
 void report_json_text(struct jsonw *w, const char *s, size_t len)
 {

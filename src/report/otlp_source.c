@@ -398,8 +398,7 @@ static int otlp_detail(struct report *r, struct report_file *f, struct otelsim_e
 }
 
 /* One pass over a file: pass 1 takes every item, pass 2 the sampled detail. */
-static int otlp_pass(struct report *r, struct report_file *f, bool pass1,
-		     struct otelsim_error *err)
+static int otlp_pass(struct report *r, struct report_file *f, bool pass1, struct otelsim_error *err)
 {
 	struct read_options ro = { READ_FRAMING_AUTO, true, 0 };
 	struct read_record rec;

@@ -36,7 +36,7 @@
 #include "util/strbuf.h"
 
 #define REPORT_SAMPLE_TRACES_DEFAULT 2000
-#define REPORT_SAMPLE_LOGS_DEFAULT 5000
+#define REPORT_SAMPLE_LOGS_DEFAULT   5000
 
 struct report_options {
 	uint64_t sample_traces; /* rows of the trace table; 0: none */

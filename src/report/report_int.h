@@ -29,13 +29,13 @@
 
 struct report_file {
 	char *path;
-	int source;      /* index into report_sources[] */
-	uint64_t size;   /* bytes on disk */
-	char sha256[65]; /* of the bytes on disk */
+	int source;       /* index into report_sources[] */
+	uint64_t size;    /* bytes on disk */
+	char sha256[65];  /* of the bytes on disk */
 	unsigned signals; /* 1 << OTELSIM_TRACES ... seen in the file */
 	uint64_t records, spans, points, logs;
 	const char *framing, *compression; /* as detected (static strings) */
-	uint64_t log_base; /* global index of its first log record */
+	uint64_t log_base;                 /* global index of its first log record */
 };
 
 struct rtrace {
@@ -91,11 +91,11 @@ enum rmetric_type { RM_GAUGE, RM_SUM, RM_HISTOGRAM, RM_EXP_HISTOGRAM, RM_SUMMARY
 
 struct rpoint {
 	uint64_t t;
-	double v;           /* gauge/sum value; histogram count */
-	double sum;         /* histograms, summaries */
-	double min, max;    /* NaN when absent */
-	uint64_t *buckets;  /* explicit or converted bucket counts (arena), or NULL */
-	double *quantiles;  /* summary: pairs (q, v) (arena) */
+	double v;          /* gauge/sum value; histogram count */
+	double sum;        /* histograms, summaries */
+	double min, max;   /* NaN when absent */
+	uint64_t *buckets; /* explicit or converted bucket counts (arena), or NULL */
+	double *quantiles; /* summary: pairs (q, v) (arena) */
 	uint32_t nbuckets, nquantiles;
 	uint32_t seq; /* order of arrival in its stream */
 	uint8_t has_sum;
