@@ -51,6 +51,10 @@ struct cli {
 	/* show */
 	const char *trace_id;
 	uint64_t limit;
+	/* report */
+	const char *html, *title;
+	bool force;
+	uint64_t sample_traces, sample_logs;
 };
 
 /*

@@ -37,6 +37,14 @@
 	  "Example: otelsim render --out fixtures\n")                                          \
 	X(SHOW, "show", cmd_show, "otelsim show FILE|DATASET [--trace ID] [--limit N]",        \
 	  "print telemetry files as trace trees, metric series and log lines", "")             \
+	X(REPORT, "report", cmd_report,                                                        \
+	  "otelsim report DATASET|FILE... [--html FILE] [--sample-traces N]",                  \
+	  "write one self-contained HTML page that shows a dataset",                           \
+	  "Reads what show reads (dataset folders with their manifest.json and\n"              \
+	  "ground_truth.json, any OTLP file) and writes one page that opens offline:\n"        \
+	  "summary, service graph, traces with waterfalls, latency, metrics, logs and\n"       \
+	  "events, ground truth. The same inputs always give the same bytes.\n"                \
+	  "Example: otelsim report fixtures/commerce/checkout_flow --html checkout.html\n")    \
 	X(HELP, "help", cmd_help, "otelsim help [COMMAND]",                                    \
 	  "this text, or 'help COMMAND' for a command's", "")
 

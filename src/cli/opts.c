@@ -408,6 +408,41 @@ static const struct opt_def opts[] = {
 	  .cmds = CMD_SHOW,
 	  .help = "show at most N traces (default 20)",
 	  .expect = "a whole number" },
+	{ .name = "html",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(html),
+	  .flags = OPTF_NONEMPTY,
+	  .cmds = CMD_REPORT,
+	  .help = "the page to write (default: report.html)",
+	  .expect = "a file name" },
+	{ .name = "force",
+	  .type = OPT_TRUE,
+	  .at = AT(force),
+	  .cmds = CMD_REPORT,
+	  .help = "replace --html FILE even when it is not an otelsim report" },
+	{ .name = "sample-traces",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(sample_traces),
+	  .max = 1000000,
+	  .cmds = CMD_REPORT,
+	  .help = "traces in the trace table (default 2000; every error trace first, up to N)",
+	  .expect = "a whole number up to 1000000" },
+	{ .name = "sample-logs",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(sample_logs),
+	  .max = 1000000,
+	  .cmds = CMD_REPORT,
+	  .help = "log records in the log table (default 5000; those of shown traces first)",
+	  .expect = "a whole number up to 1000000" },
+	{ .name = "title",
+	  .arg = "TEXT",
+	  .type = OPT_STR,
+	  .at = AT(title),
+	  .cmds = CMD_REPORT,
+	  .help = "the page's title (default: the datasets)" },
 	{ .name = "help", .type = OPT_HELP, .help = "this help" },
 	{ .name = "version", .type = OPT_VERSION, .help = "print the version" },
 };
@@ -486,6 +521,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	memset(&err, 0, sizeof(err));
 	c->prog = "otelsim";
 	c->limit = 20;
+	c->sample_traces = 2000;
+	c->sample_logs = 5000;
 	rc = opt_parse(&table, argc, argv, c, &c->parsed, &err);
 	if (c->parsed.cmd >= 0) {
 		c->cmd = cli_commands[c->parsed.cmd].name;
