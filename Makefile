@@ -60,8 +60,12 @@ PB_H := $(PB_C:.c=.h)
 PB_O := $(PB_C:.c=.o)
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/load/*.c src/model/*.c src/engine/*.c \
-	src/encode/*.c src/sink/*.c src/read/*.c src/net/*.c src/api/*.c))
+	src/encode/*.c src/sink/*.c src/read/*.c src/net/*.c src/api/*.c src/report/*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+# the report page's script, style and body, compiled in (nothing is fetched at run time)
+REPORT_ASSETS := src/report/assets/report.html src/report/assets/report.css \
+	src/report/assets/report.js
+REPORT_ASSETS_O := $(GEN)/report_assets.o
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
 REPLAY_SRC := $(sort $(wildcard tools/replay/*.c))
@@ -113,7 +117,25 @@ $(BUILD)/obj/%.o: %.c $(PB_H)
 	@$(if $(Q),echo "  CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -MMD -MP -c $< -o $@
 
-$(LIB): $(LIB_OBJ) $(PB_O)
+# report_assets.c: each asset as a byte array (od is in coreutils: no extra tool)
+$(GEN)/report_assets.c: $(REPORT_ASSETS)
+	@mkdir -p $(GEN)
+	@$(if $(Q),echo "  EMBED $(REPORT_ASSETS)")
+	$(Q){ echo '#include <stddef.h>'; \
+	for n in html css js; do \
+		echo "extern const unsigned char report_asset_$$n[];"; \
+		echo "extern const size_t report_asset_$${n}_len;"; \
+		echo "const unsigned char report_asset_$$n[] = {"; \
+		od -An -v -tx1 src/report/assets/report.$$n | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+		echo "};"; \
+		echo "const size_t report_asset_$${n}_len = sizeof(report_asset_$$n);"; \
+	done; } > $@.tmp && mv $@.tmp $@
+
+$(REPORT_ASSETS_O): $(GEN)/report_assets.c
+	@$(if $(Q),echo "  CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ) $(PB_O) $(REPORT_ASSETS_O)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 

@@ -3,7 +3,7 @@
 # Suites speak TAP ("ok N - name" / "not ok N - name"); cmocka binaries are
 # switched to TAP with CMOCKA_MESSAGE_OUTPUT. A suite that exits non-zero
 # without reporting a failure counts as one failed test (a crash).
-# Usage: tests/run.sh [unit|cli|golden|replay|install|fuzz ...]   (default: all)
+# Usage: tests/run.sh [unit|cli|golden|replay|report|install|fuzz ...]   (default: all)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -62,6 +62,9 @@ if want golden && [ -x tests/golden/run.sh ]; then
 fi
 if want replay && [ -x tests/receiver/run.sh ]; then
 	run_suite replay 900 tests/receiver/run.sh
+fi
+if want report && [ -x tests/report/run.py ]; then
+	run_suite report 300 /usr/bin/python3 tests/report/run.py
 fi
 if want install && [ -x tests/install/run.sh ]; then
 	run_suite install 300 tests/install/run.sh

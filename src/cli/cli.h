@@ -28,6 +28,7 @@ enum {
 	CMD_RUN = 1u << 3,
 	CMD_RENDER = 1u << 4,
 	CMD_SHOW = 1u << 5,
+	CMD_REPORT = 1u << 6,
 	CMD_GEN = CMD_SCENARIO | CMD_RUN | CMD_RENDER,
 	CMD_LOADS = CMD_LIST | CMD_VALIDATE | CMD_GEN,
 	CMD_ALL = 0xffffu
@@ -60,6 +61,10 @@ struct cli {
 	/* show */
 	const char *trace_id;
 	uint64_t limit;
+	/* report */
+	const char *html, *title;
+	bool force;
+	uint64_t sample_traces, sample_logs;
 };
 
 /* Parse argv into *c (command found or NULL). On error prints and returns 2. */
@@ -122,5 +127,6 @@ int cmd_scenario(struct cli *c);
 int cmd_run(struct cli *c);
 int cmd_render(struct cli *c);
 int cmd_show(struct cli *c);
+int cmd_report(struct cli *c);
 
 #endif

@@ -39,6 +39,13 @@ static const struct cmd_def cmds[] = {
 	  "Example: otelsim render --out fixtures\n" },
 	{ "show", cmd_show, "otelsim show FILE|DATASET [--trace ID] [--limit N]",
 	  "print telemetry files as trace trees, metric series and log lines", "" },
+	{ "report", cmd_report, "otelsim report DATASET|FILE... [--html FILE] [--sample-traces N]",
+	  "write one self-contained HTML page that shows a dataset",
+	  "Reads what show reads (dataset folders with their manifest.json and\n"
+	  "ground_truth.json, any OTLP file) and writes one page that opens offline:\n"
+	  "summary, service graph, traces with waterfalls, latency, metrics, logs and\n"
+	  "events, ground truth. The same inputs always give the same bytes.\n"
+	  "Example: otelsim report fixtures/commerce/checkout_flow --html checkout.html\n" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -120,7 +127,7 @@ int main(int argc, char **argv)
 			rc = EXIT_USAGE;
 		} else {
 			cli_usage_error(&c, "no command given (one of: list, validate, scenario, "
-					    "run, render, show)");
+					    "run, render, show, report)");
 			rc = EXIT_USAGE;
 		}
 		cli_release(&c);

@@ -47,6 +47,11 @@ enum opt_id {
 	O_HEADER,
 	O_TRACE,
 	O_LIMIT,
+	O_HTML,
+	O_FORCE,
+	O_SAMPLE_TRACES,
+	O_SAMPLE_LOGS,
+	O_TITLE,
 	O_HELP,
 	O_VERSION,
 	O_COUNT_OF_OPTIONS
@@ -236,6 +241,39 @@ static const struct opt_def opts[] = {
 	  CMD_SHOW,
 	  "show at most N traces (default 20)",
 	  "a whole number" },
+	{ O_HTML,
+	  "html",
+	  "FILE",
+	  { NULL },
+	  CMD_REPORT,
+	  "the page to write (default: report.html)",
+	  "a file name" },
+	{ O_FORCE,
+	  "force",
+	  NULL,
+	  { NULL },
+	  CMD_REPORT,
+	  "replace --html FILE even when it is not an otelsim report" },
+	{ O_SAMPLE_TRACES,
+	  "sample-traces",
+	  "N",
+	  { NULL },
+	  CMD_REPORT,
+	  "traces in the trace table (default 2000; every error trace first, up to N)",
+	  "a whole number up to 1000000" },
+	{ O_SAMPLE_LOGS,
+	  "sample-logs",
+	  "N",
+	  { NULL },
+	  CMD_REPORT,
+	  "log records in the log table (default 5000; those of shown traces first)",
+	  "a whole number up to 1000000" },
+	{ O_TITLE,
+	  "title",
+	  "TEXT",
+	  { NULL },
+	  CMD_REPORT,
+	  "the page's title (default: the datasets)" },
 	{ O_HELP, "help", NULL, { NULL }, CMD_ALL, "this help" },
 	{ O_VERSION, "version", NULL, { NULL }, CMD_ALL, "print the version" },
 };
@@ -246,8 +284,9 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } commands[] = {
-	{ "list", CMD_LIST }, { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
-	{ "run", CMD_RUN },   { "render", CMD_RENDER },     { "show", CMD_SHOW },
+	{ "list", CMD_LIST },     { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
+	{ "run", CMD_RUN },       { "render", CMD_RENDER },     { "show", CMD_SHOW },
+	{ "report", CMD_REPORT },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -584,6 +623,23 @@ static int apply(struct cli *c, const struct opt_def *o, const char *v, const ch
 			goto bad;
 		c->limit = u;
 		break;
+	case O_HTML:
+		if (!*v)
+			goto bad;
+		c->html = v;
+		break;
+	case O_FORCE:
+		c->force = true;
+		break;
+	case O_SAMPLE_TRACES:
+	case O_SAMPLE_LOGS:
+		if (parse_u64(v, 1000000, &u))
+			goto bad;
+		*(o->id == O_SAMPLE_TRACES ? &c->sample_traces : &c->sample_logs) = u;
+		break;
+	case O_TITLE:
+		c->title = v;
+		break;
 	case O_HELP:
 		c->help = true;
 		break;
@@ -609,6 +665,8 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 	c->prog = "otelsim";
 	c->limit = 20;
+	c->sample_traces = 2000;
+	c->sample_logs = 5000;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const struct opt_def *o;

@@ -152,7 +152,8 @@ static bool is_otlp_name(const char *name)
 {
 	size_t n = strip_compression(name);
 
-	if (strcmp(name, "manifest.json") == 0)
+	/* a dataset's own descriptions, not telemetry */
+	if (strcmp(name, "manifest.json") == 0 || strcmp(name, "ground_truth.json") == 0)
 		return false;
 	return ends_with(name, n, ".binpb") || ends_with(name, n, ".pb") ||
 	       ends_with(name, n, ".json") || ends_with(name, n, ".jsonl");

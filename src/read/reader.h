@@ -25,7 +25,7 @@
  *
  * Directories expand recursively, sorted by name, to the files ending in
  * .binpb, .pb, .jsonl or .json, each optionally followed by .gz or .zst;
- * hidden entries and manifest.json are left out, and so is a symbolic link
+ * hidden entries, manifest.json and ground_truth.json are left out, and so is a symbolic link
  * back to a folder being walked (a loop).
  */
 #ifndef READ_READER_H

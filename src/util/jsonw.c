@@ -186,6 +186,12 @@ void jsonw_null(struct jsonw *w)
 	put(w, "null", 4);
 }
 
+void jsonw_raw(struct jsonw *w, const char *json, size_t len)
+{
+	pre_value(w);
+	put(w, json, len);
+}
+
 int jsonw_finish(struct jsonw *w)
 {
 	if (w->pretty)

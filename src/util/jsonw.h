@@ -37,6 +37,8 @@ void jsonw_uint(struct jsonw *w, uint64_t v);
 void jsonw_double(struct jsonw *w, double v);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
+/* A value already written as JSON text (the caller vouches for it). */
+void jsonw_raw(struct jsonw *w, const char *json, size_t len);
 /* Adds the final newline when pretty; 0 or -1 (memory). */
 int jsonw_finish(struct jsonw *w);
 
