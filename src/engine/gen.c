@@ -4,7 +4,6 @@
  */
 #include "engine/gen.h"
 
-#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,29 +11,6 @@
 #include "engine/num.h"
 #include "util/detmath.h"
 #include "util/text.h"
-
-/* A decimal or exponent number, read in the C locale; whole string only. */
-static bool parse_f64(const char *s, size_t len, double *out)
-{
-	char buf[64];
-	char *end;
-	locale_t c = util_c_locale();
-
-	if (len == 0 || len >= sizeof(buf) || !c)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-
-		/* refuse what strtod takes but a scenario should not: hex, inf, nan, spaces */
-		if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' ||
-		      ch == 'e' || ch == 'E'))
-			return false;
-	}
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	*out = strtod_l(buf, &end, c);
-	return end == buf + len;
-}
 
 /*
  * Round half away from zero to an integer (det_round's value), saturating.
@@ -85,33 +61,6 @@ static int to_string(struct value *v, struct tmpl_ctx *ctx)
 	return 0;
 }
 
-bool gen_text_to(const char *s, size_t len, int type, struct value *out)
-{
-	switch (type) {
-	case VAL_INT:
-		if (!num_parse_i64(s, len, &out->u.i))
-			return false;
-		out->type = VAL_INT;
-		return true;
-	case VAL_DOUBLE:
-		if (!parse_f64(s, len, &out->u.d))
-			return false;
-		out->type = VAL_DOUBLE;
-		return true;
-	case VAL_BOOL:
-		if (len == 4 && memcmp(s, "true", 4) == 0)
-			out->u.b = 1;
-		else if (len == 5 && memcmp(s, "false", 5) == 0)
-			out->u.b = 0;
-		else
-			return false;
-		out->type = VAL_BOOL;
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Convert *v to `type` where that makes sense; otherwise leave it. */
 static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 {
@@ -124,7 +73,7 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 		return to_string(v, ctx);
 	case VAL_INT:
 		if (v->type == VAL_STRING) {
-			if (gen_text_to(v->u.s.ptr, v->u.s.len, VAL_INT, &t))
+			if (value_from_text(v->u.s.ptr, v->u.s.len, VAL_INT, &t))
 				*v = t;
 		} else if (v->type == VAL_DOUBLE) {
 			v->u.i = to_i64(v->u.d);
@@ -133,7 +82,7 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 		return 0;
 	case VAL_DOUBLE:
 		if (v->type == VAL_STRING) {
-			if (gen_text_to(v->u.s.ptr, v->u.s.len, VAL_DOUBLE, &t))
+			if (value_from_text(v->u.s.ptr, v->u.s.len, VAL_DOUBLE, &t))
 				*v = t;
 		} else if (v->type == VAL_INT) {
 			v->u.d = (double)v->u.i;
@@ -141,7 +90,7 @@ static int convert(struct value *v, int type, struct tmpl_ctx *ctx)
 		}
 		return 0;
 	case VAL_BOOL:
-		if (v->type == VAL_STRING && gen_text_to(v->u.s.ptr, v->u.s.len, VAL_BOOL, &t))
+		if (v->type == VAL_STRING && value_from_text(v->u.s.ptr, v->u.s.len, VAL_BOOL, &t))
 			*v = t;
 		return 0;
 	default:

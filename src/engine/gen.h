@@ -3,8 +3,9 @@
  *
  *   GEN_CONST     the constant, as is
  *   GEN_TEMPLATE  tmpl_eval, then converted to g->type when that differs:
- *                 a string that parses as the type becomes it ("42" -> int,
- *                 "0.5" -> double, "true"/"false" -> bool), otherwise it
+ *                 a string that parses as the type becomes it
+ *                 (value_from_text: "42" -> int, "0.5" -> double,
+ *                 "true"/"false" -> bool), otherwise it
  *                 stays a string; numbers convert to strings and to each
  *                 other (double -> int rounds half away from zero)
  *   GEN_DIST      dist_sample; VAL_INT rounds half away from zero, VAL_DOUBLE
@@ -21,13 +22,6 @@
 
 #include "engine/template.h"
 #include "model/model.h"
-
-/*
- * The conversion of text GEN_TEMPLATE applies: s as `type` (VAL_INT,
- * VAL_DOUBLE or VAL_BOOL) into *out; false when it does not parse (the
- * loader uses it to prove at load time that a value will convert).
- */
-bool gen_text_to(const char *s, size_t len, int type, struct value *out);
 
 /* 0, or -1 out of memory. */
 int gen_eval(const struct gen *g, struct tmpl_ctx *ctx, struct value *out);

@@ -37,12 +37,6 @@ static inline int64_t num_mul_sat(int64_t a, int64_t b)
 }
 
 /*
- * The whole of s[0..len) as a decimal integer: an optional sign, then
- * digits only. false (and *out untouched) on anything else or past int64.
- */
-bool num_parse_i64(const char *s, size_t len, int64_t *out);
-
-/*
  * A weighted pick with one rng_double: u = draw * cum[n - 1], and the first
  * k with cum[k] > u. cum holds ascending cumulative weights (a weight of 0
  * repeats the previous sum and is never picked); n >= 1.

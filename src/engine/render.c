@@ -12,8 +12,10 @@
  *   plan_arrival (the start jitter, when jitter_ns > 0), then the vars in
  *   file order, then the spans depth first. For each span:
  *     span id (not the root), name template, attributes in order,
- *     own latency (not with retry), the error draw (error.set, not retry)
- *     and, when it fires, the message template; then either the retry
+ *     own latency (not with retry), the error draw (one, when the span has
+ *     error conditions and no retry; condition i fires when the draw is
+ *     below the sum of the rates up to i) and, when one fires, its message
+ *     template; then either the retry
  *     attempts or the children, then events, then links.
  *   For each child spec: its count, then per instance the probability draw
  *   (skipped at >= 1), the gap before it, and the child itself; after the
@@ -270,9 +272,27 @@ static void propagate(struct render *R, const struct frame *up, const struct err
 		mark_error(span_at(R, up->idx), e, false);
 }
 
-static const char *spec_error_type(const struct span_spec *sp)
+/* The condition the error draw u picks (the first whose cumulative rate passes u), or NULL. */
+static const struct error_spec *error_for(const struct span_spec *sp, double u)
 {
-	return sp->error.type ? sp->error.type : "_OTHER";
+	double cum = 0;
+
+	for (uint32_t i = 0; i < sp->nerrors; i++) {
+		cum += sp->errors[i].rate;
+		if (u < cum)
+			return &sp->errors[i];
+	}
+	return NULL;
+}
+
+/* The chance that one of the span's conditions fires. */
+static double error_rate(const struct span_spec *sp)
+{
+	double sum = 0;
+
+	for (uint32_t i = 0; i < sp->nerrors; i++)
+		sum += sp->errors[i].rate;
+	return sum;
 }
 
 static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
@@ -337,9 +357,9 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			   int64_t start, int64_t *end, bool *failed, struct err_out *err)
 {
 	const struct retry_spec *rt = &sp->retry;
-	const char *type = rt->error_type   ? rt->error_type
-			   : sp->error.type ? sp->error.type
-					    : "timeout";
+	const char *type = rt->error_type                      ? rt->error_type
+			   : sp->nerrors && sp->errors[0].type ? sp->errors[0].type
+							       : "timeout";
 	uint32_t max = rt->max_attempts ? rt->max_attempts : 1;
 	int64_t at = start;
 	const struct span_out *logical = span_at(R, f->idx);
@@ -386,7 +406,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 								 : rt->nsuccess_rate) -
 							1];
 			else
-				rate = sp->error.set ? 1.0 - sp->error.rate : 1.0;
+				rate = 1.0 - error_rate(sp);
 			fail = rng_double(&R->rng) >= rate;
 		}
 		lat = latency_ns(R, &sp->latency);
@@ -589,6 +609,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	uint32_t npattrs = 0;
 	struct keyval *attrs;
 	struct err_out err;
+	const struct error_spec *fired = NULL;
 	bool err_now = false;
 	int64_t e;
 
@@ -628,20 +649,22 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 		int64_t cend;
 
 		e = time_add(R, start, latency_ns(R, &sp->latency));
-		if (sp->error.set && rng_double(&R->rng) < sp->error.rate) {
+		if (sp->nerrors)
+			fired = error_for(sp, rng_double(&R->rng));
+		if (fired) {
 			err_now = true;
-			err.type = spec_error_type(sp);
+			err.type = fired->type ? fired->type : "_OTHER";
 			err.type_len = (uint32_t)strlen(err.type);
-			if (sp->error.message_tmpl) {
+			if (fired->message_tmpl) {
 				struct value v;
 
 				R->ctx.parent_attrs = pattrs;
 				R->ctx.nparent_attrs = npattrs;
-				if (tmpl_eval(sp->error.message_tmpl, &R->ctx, &v) < 0 ||
+				if (tmpl_eval(fired->message_tmpl, &R->ctx, &v) < 0 ||
 				    value_text(R, &v, &err.msg, &err.msg_len) < 0)
 					return -1;
-			} else if (sp->error.message) {
-				err.msg = sp->error.message;
+			} else if (fired->message) {
+				err.msg = fired->message;
 				err.msg_len = (uint32_t)strlen(err.msg);
 			} else {
 				err.msg = err.type;
@@ -659,7 +682,10 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	span_at(R, f.idx)->end_ns = (uint64_t)e;
 	if (err_now) {
 		mark_error(span_at(R, f.idx), &err, true);
-		if (sp->error.propagate)
+		/* a retried span fails as its first condition says */
+		if (!fired && sp->nerrors)
+			fired = &sp->errors[0];
+		if (fired && fired->propagate == ERR_MARK_ANCESTORS)
 			propagate(R, up, &err);
 	}
 	if (render_events(R, sp, f.idx) < 0 || render_links(R, sp, f.idx) < 0)

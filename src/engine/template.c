@@ -1,787 +1,14 @@
 /*
- * engine/template.c - compiling and evaluating "{{...}}" strings.
- *
- * A template compiles to an array of parts (literal text, or one expression
- * with its arguments already parsed and checked), so evaluation is a single
- * pass over the parts writing into one arena allocation: no parsing, no
- * malloc, no strlen on the hot path.
+ * engine/template.c - evaluating compiled "{{...}}" strings
+ * (model/template.h): one pass over the parts into one arena allocation.
  */
 #include "engine/template.h"
 
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "engine/num.h"
 #include "util/detmath.h"
 #include "util/text.h"
-
-enum part_kind {
-	P_LIT = 0,
-	P_INT,
-	P_FLOAT,
-	P_UUID,
-	P_HEX,
-	P_IPV4,
-	P_CHOICE,
-	P_UA,
-	P_VAR,
-	P_PARENT
-};
-
-struct tstr {
-	const char *ptr;
-	uint32_t len;
-};
-
-struct tpart {
-	uint8_t kind;     /* enum part_kind */
-	uint8_t decimals; /* P_FLOAT */
-	uint32_t n;       /* P_LIT/P_PARENT length, P_HEX chars, P_CHOICE count, P_VAR index */
-	const char *s;    /* P_LIT text, P_PARENT key */
-	int64_t lo, hi;   /* P_INT range */
-	double flo, fspan, scale; /* P_FLOAT: min, max - min, 10^decimals */
-	const struct tstr *choices;
-	const uint32_t *offs;     /* P_CHOICE: each option's byte offset */
-	const struct value *vals; /* P_CHOICE: typed results, or NULL (text) */
-	uint32_t off;             /* byte offset of the expression's name */
-};
-
-struct tmpl {
-	struct tpart *parts;
-	uint32_t nparts;
-	bool lone;        /* one expression, no text around it */
-	bool dynamic;     /* has P_VAR/P_PARENT parts (length known only at eval) */
-	uint8_t natural;  /* enum value_type, see tmpl_natural_type */
-	size_t fixed_max; /* output bound of every non-dynamic part */
-};
-
-/* ---- built-in tables -------------------------------------------------------- */
-
-static const struct tstr user_agents[] = {
-#define UA(s)                    \
-	{                        \
-		s, sizeof(s) - 1 \
-	}
-	UA("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-	   "Chrome/124.0.0.0 Safari/537.36"),
-	UA("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-	   "Chrome/124.0.0.0 Safari/537.36"),
-	UA("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-	   "Chrome/123.0.0.0 Safari/537.36"),
-	UA("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0"),
-	UA("Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0"),
-	UA("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4_1) AppleWebKit/605.1.15 (KHTML, like "
-	   "Gecko) "
-	   "Version/17.4.1 Safari/605.1.15"),
-	UA("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
-	   "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"),
-	UA("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-	   "Chrome/124.0.6367.82 Mobile Safari/537.36"),
-	UA("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-	   "Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51"),
-	UA("curl/8.7.1"),
-	UA("python-requests/2.31.0"),
-	UA("okhttp/4.12.0"),
-#undef UA
-};
-#define NUSER_AGENTS (sizeof(user_agents) / sizeof(user_agents[0]))
-
-struct func {
-	const char *name;
-	uint8_t kind;
-};
-
-static const struct func funcs[] = {
-	{ "random.int", P_INT },       { "random.float", P_FLOAT }, { "random.uuid", P_UUID },
-	{ "random.hex", P_HEX },       { "random.ipv4", P_IPV4 },   { "random.choice", P_CHOICE },
-	{ "random.user_agent", P_UA },
-};
-#define NFUNCS (sizeof(funcs) / sizeof(funcs[0]))
-
-#define HEX_MAX            1024
-#define FLOAT_MAX_DECIMALS 9
-
-/* ---- compiling ------------------------------------------------------------ */
-
-struct parser {
-	struct arena *a;
-	const char *s;
-	size_t len;
-	const struct tmpl_env *env;
-	struct tmpl_error *err;
-};
-
-struct arg {
-	size_t off, len; /* the argument's text (inside quotes when quoted) */
-	bool quoted;
-};
-
-#define MAX_ARGS 256
-
-static int fail(struct parser *p, size_t off, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
-#endif
-	;
-
-static int fail(struct parser *p, size_t off, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (p->err) {
-		p->err->offset = off;
-		va_start(ap, fmt);
-		/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
-		vsnprintf(p->err->message, sizeof(p->err->message), fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static size_t skip_space(const struct parser *p, size_t i)
-{
-	while (i < p->len && is_space(p->s[i]))
-		i++;
-	return i;
-}
-
-static bool at_close(const struct parser *p, size_t i)
-{
-	return i + 1 < p->len && p->s[i] == '}' && p->s[i + 1] == '}';
-}
-
-/* Name characters: anything but space, braces, parens, commas and quotes. */
-static bool is_name_char(char c)
-{
-	return !is_space(c) && c != '{' && c != '}' && c != '(' && c != ')' && c != ',' &&
-	       c != '\'' && c != '"';
-}
-
-/*
- * A decimal number [+-]digits[.digits] without the locale: the digits as an
- * exact integer divided by an exact power of ten (correctly rounded while
- * the digits fit in 2^53). *decimals gets the digits written after '.'.
- */
-static bool parse_number(const char *s, size_t len, double *out, int *decimals)
-{
-	static const double p10[] = { 1,    1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-				      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-				      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-	size_t i = 0;
-	bool neg = false;
-	uint64_t v = 0;
-	int sig = 0, intd = 0, dec = 0;
-
-	if (i < len && (s[i] == '+' || s[i] == '-'))
-		neg = s[i++] == '-';
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, intd++) {
-		sig += v || s[i] != '0';
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (intd == 0)
-		return false;
-	if (i < len && s[i] == '.') {
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, dec++) {
-			sig += v || s[i] != '0';
-			v = v * 10 + (uint64_t)(s[i] - '0');
-		}
-		if (dec == 0)
-			return false;
-	}
-	/* at most 15 significant digits: v stays exact (unsigned wrap past
-	 * that is harmless, the number is refused) */
-	if (i != len || sig > 15 || dec > 22)
-		return false;
-	*out = (double)v / p10[dec];
-	if (neg)
-		*out = -*out;
-	*decimals = dec;
-	return true;
-}
-
-/* Closest name within edit distance 2, or NULL. */
-static const char *closest(const char *name, const char *const *cands, size_t n, size_t skip)
-{
-	const char *best = NULL;
-	size_t bestd = 3;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *c = cands[i];
-		size_t d;
-
-		if (strlen(c) <= skip)
-			continue;
-		d = edit_distance(name, c + skip, 2);
-		if (d < bestd) {
-			bestd = d;
-			best = c + skip;
-		}
-	}
-	return best;
-}
-
-static int unknown_name(struct parser *p, size_t off, const char *name)
-{
-	const struct tmpl_env *env = p->env;
-	const char *fnames[NFUNCS];
-	const char *best;
-
-	for (size_t i = 0; i < NFUNCS; i++)
-		fnames[i] = funcs[i].name;
-	if (strncmp(name, "random.", 7) == 0) {
-		best = closest(name, fnames, NFUNCS, 0);
-		if (best)
-			return fail(p, off, "unknown template function '%s' (did you mean '%s'?)",
-				    name, best);
-		return fail(
-			p, off,
-			"unknown template function '%s' (known: random.int, random.float, "
-			"random.uuid, random.hex, random.ipv4, random.choice, random.user_agent)",
-			name);
-	}
-	if (strncmp(name, "parent.", 7) == 0)
-		return fail(p, off,
-			    "unknown template reference '%s' (expected 'parent.attributes.<key>')",
-			    name);
-	if (strncmp(name, "vars.", 5) == 0 || env->bare_vars) {
-		bool prefixed = strncmp(name, "vars.", 5) == 0;
-		const char *vname = prefixed ? name + 5 : name;
-		const char *pre = prefixed ? "vars." : "";
-		char list[160];
-		size_t used = 0;
-
-		for (size_t i = env->nvars; i < env->nall; i++) {
-			if (strcmp(env->vars[i], vname) != 0)
-				continue;
-			if (i == env->nvars)
-				return fail(p, off, "var '%s' cannot use itself", vname);
-			list[0] = '\0';
-			for (size_t j = 0; j < env->nvars; j++) {
-				size_t need = (j ? 2 : 0) + strlen(pre) + strlen(env->vars[j]) + 2;
-
-				if (used + need + 6 > sizeof(list)) {
-					memcpy(list + used, ", ...", 6);
-					break;
-				}
-				used += (size_t)snprintf(list + used, sizeof(list) - used,
-							 "%s'%s%s'", j ? ", " : "", pre,
-							 env->vars[j]);
-			}
-			if (!env->nvars)
-				return fail(
-					p, off,
-					"variable '%s' is defined after this var: a var can use "
-					"only the vars defined before it (none is)",
-					name);
-			return fail(p, off,
-				    "variable '%s' is defined after this var: a var can use only "
-				    "the vars defined before it (%s)",
-				    name, list);
-		}
-
-		best = env->nvars ? closest(vname, env->vars, env->nvars, 0) : NULL;
-		if (!best && !prefixed) {
-			/* a bare name may also be a misspelt function */
-			best = closest(name, fnames, NFUNCS, 0);
-			if (best)
-				return fail(p, off,
-					    "unknown template function '%s' (did you mean '%s'?)",
-					    name, best);
-		}
-		if (best)
-			return fail(p, off, "unknown variable '%s' (did you mean '%s%s'?)", name,
-				    pre, best);
-		if (!env->nvars)
-			return fail(p, off, "unknown variable '%s' (no variables are defined here)",
-				    name);
-		list[0] = '\0';
-		for (size_t i = 0; i < env->nvars; i++) {
-			size_t need = (i ? 2 : 0) + strlen(pre) + strlen(env->vars[i]) + 2;
-
-			if (used + need + 6 > sizeof(list)) {
-				/* keep the list short: end it with an ellipsis */
-				memcpy(list + used, ", ...", 6);
-				break;
-			}
-			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s'%s%s'",
-						 i ? ", " : "", pre, env->vars[i]);
-		}
-		return fail(p, off, "unknown variable '%s' (defined: %s)", name, list);
-	}
-	best = closest(name, fnames, NFUNCS, 0);
-	if (!best && env->nvars) {
-		/* "{{user}}" meaning "{{vars.user}}" */
-		for (size_t i = 0; i < env->nvars; i++)
-			if (strcmp(env->vars[i], name) == 0)
-				return fail(p, off,
-					    "unknown template expression '%s' (did you mean "
-					    "'vars.%s'?)",
-					    name, name);
-	}
-	if (best)
-		return fail(p, off, "unknown template function '%s' (did you mean '%s'?)", name,
-			    best);
-	return fail(p, off,
-		    "unknown template expression '%s' (expected random.*, vars.<name> or "
-		    "parent.attributes.<key>)",
-		    name);
-}
-
-/*
- * Arguments after '(' at *pos: fills args, leaves *pos after ')'.
- * Bare arguments run to ',' or ')' and are trimmed; quoted ones take the
- * text between the quotes verbatim.
- */
-static int parse_args(struct parser *p, size_t open, const char *fname, size_t *pos, size_t brace,
-		      struct arg *args, size_t *nargs)
-{
-	size_t i = *pos, n = 0;
-
-	i = skip_space(p, i);
-	if (i < p->len && p->s[i] == ')') {
-		*pos = i + 1;
-		*nargs = 0;
-		return 0;
-	}
-	for (;;) {
-		struct arg a;
-
-		i = skip_space(p, i);
-		if (i >= p->len)
-			return fail(p, brace, "unclosed '{{'");
-		if (p->s[i] == '\'' || p->s[i] == '"') {
-			char q = p->s[i];
-			size_t j = i + 1;
-
-			while (j < p->len && p->s[j] != q)
-				j++;
-			if (j >= p->len)
-				return fail(p, i, "unterminated quote in %s arguments", fname);
-			a.off = i + 1;
-			a.len = j - i - 1;
-			a.quoted = true;
-			i = skip_space(p, j + 1);
-			if (i < p->len && p->s[i] != ',' && p->s[i] != ')') {
-				if (at_close(p, i))
-					return fail(p, i, "missing ')' after %s arguments", fname);
-				return fail(p, i, "unexpected '%c' after a quoted argument of %s",
-					    p->s[i], fname);
-			}
-		} else {
-			size_t j = i, end;
-
-			while (j < p->len && p->s[j] != ',' && p->s[j] != ')' && !at_close(p, j) &&
-			       p->s[j] != '\'' && p->s[j] != '"' && p->s[j] != '(')
-				j++;
-			if (j < p->len && (p->s[j] == '\'' || p->s[j] == '"' || p->s[j] == '('))
-				return fail(p, j, "unexpected '%c' in %s arguments", p->s[j],
-					    fname);
-			end = j;
-			while (end > i && is_space(p->s[end - 1]))
-				end--;
-			if (end == i) {
-				if (j >= p->len)
-					return fail(p, brace, "unclosed '{{'");
-				if (at_close(p, j))
-					return fail(p, j, "missing ')' after %s arguments", fname);
-				return fail(p, j, "empty argument in %s", fname);
-			}
-			a.off = i;
-			a.len = end - i;
-			a.quoted = false;
-			i = j;
-		}
-		if (i >= p->len)
-			return fail(p, brace, "unclosed '{{'");
-		if (at_close(p, i))
-			return fail(p, i, "missing ')' after %s arguments", fname);
-		if (n == MAX_ARGS)
-			return fail(p, open, "too many arguments to %s (at most %d)", fname,
-				    MAX_ARGS);
-		args[n++] = a;
-		if (p->s[i] == ')') {
-			*pos = i + 1;
-			*nargs = n;
-			return 0;
-		}
-		i++; /* ',' */
-	}
-}
-
-static int check_int_args(struct parser *p, const char *fname, size_t name_off, bool has_parens,
-			  const struct arg *args, size_t nargs, struct tpart *part)
-{
-	int64_t v[2];
-
-	if (!has_parens || nargs != 2)
-		return fail(p, name_off, "%s takes 2 integer arguments (min, max)", fname);
-	for (int k = 0; k < 2; k++)
-		if (args[k].quoted || !num_parse_i64(p->s + args[k].off, args[k].len, &v[k]))
-			return fail(p, args[k].off, "%s takes 2 integer arguments (min, max)",
-				    fname);
-	if (v[0] > v[1])
-		return fail(p, args[0].off, "%s min %lld is greater than max %lld", fname,
-			    (long long)v[0], (long long)v[1]);
-	part->lo = v[0];
-	part->hi = v[1];
-	return 0;
-}
-
-static int check_float_args(struct parser *p, const char *fname, size_t name_off, bool has_parens,
-			    const struct arg *args, size_t nargs, struct tpart *part)
-{
-	double v[2];
-	int dec[2], d;
-
-	if (!has_parens || nargs != 2)
-		return fail(p, name_off, "%s takes 2 number arguments (min, max)", fname);
-	for (int k = 0; k < 2; k++) {
-		if (args[k].quoted ||
-		    !parse_number(p->s + args[k].off, args[k].len, &v[k], &dec[k]))
-			return fail(p, args[k].off, "%s takes 2 number arguments (min, max)",
-				    fname);
-		if (dec[k] > FLOAT_MAX_DECIMALS)
-			return fail(p, args[k].off, "%s allows at most %d decimals", fname,
-				    FLOAT_MAX_DECIMALS);
-	}
-	if (v[0] > v[1])
-		return fail(p, args[0].off, "%s min %.*s is greater than max %.*s", fname,
-			    (int)args[0].len, p->s + args[0].off, (int)args[1].len,
-			    p->s + args[1].off);
-	d = dec[0] > dec[1] ? dec[0] : dec[1];
-	if (d < 2)
-		d = 2;
-	part->decimals = (uint8_t)d;
-	part->flo = v[0];
-	part->fspan = v[1] - v[0];
-	part->scale = 1;
-	for (int k = 0; k < d; k++)
-		part->scale *= 10;
-	return 0;
-}
-
-/*
- * One expression between "{{" (at `brace`) and "}}". On success *pos is
- * just past the "}}".
- */
-static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tpart *part)
-{
-	size_t i = skip_space(p, brace + 2), name_off, name_len;
-	char name[128];
-	struct arg args[MAX_ARGS];
-	size_t nargs = 0;
-	bool has_parens = false;
-
-	memset(part, 0, sizeof(*part));
-	if (i >= p->len)
-		return fail(p, brace, "unclosed '{{'");
-	if (at_close(p, i))
-		return fail(p, brace, "empty expression in '{{ }}'");
-	name_off = i;
-	while (i < p->len && is_name_char(p->s[i]))
-		i++;
-	name_len = i - name_off;
-	if (name_len == 0) {
-		if (p->s[i] == '{')
-			return fail(p, i, "unexpected '{' in an expression (is a '}}' missing?)");
-		return fail(p, i, "unexpected '%c' at the start of an expression", p->s[i]);
-	}
-	if (name_len >= sizeof(name))
-		return fail(p, name_off, "template expression is too long (at most %zu characters)",
-			    sizeof(name) - 1);
-	memcpy(name, p->s + name_off, name_len);
-	name[name_len] = '\0';
-
-	if (strncmp(name, "parent.attributes.", 18) == 0 && name_len > 18) {
-		char *key = arena_strndup(p->a, name + 18, name_len - 18);
-
-		if (!key)
-			return fail(p, name_off, "out of memory");
-		part->kind = P_PARENT;
-		part->off = (uint32_t)name_off;
-		part->s = key;
-		part->n = (uint32_t)(name_len - 18);
-	} else if (strncmp(name, "vars.", 5) == 0 || (p->env->bare_vars && !strchr(name, '.'))) {
-		const char *vname = strncmp(name, "vars.", 5) == 0 ? name + 5 : name;
-		size_t k;
-
-		for (k = 0; k < p->env->nvars; k++)
-			if (strcmp(p->env->vars[k], vname) == 0)
-				break;
-		if (k == p->env->nvars) {
-			if (strcmp(vname, name) == 0) {
-				/* bare: maybe a function without its "random." */
-				for (size_t f = 0; f < NFUNCS; f++)
-					if (strcmp(funcs[f].name + 7, name) == 0)
-						return fail(p, name_off,
-							    "unknown variable '%s' (did you mean "
-							    "'%s'?)",
-							    name, funcs[f].name);
-			}
-			return unknown_name(p, name_off, name);
-		}
-		part->kind = P_VAR;
-		part->off = (uint32_t)name_off;
-		part->n = (uint32_t)k;
-	} else {
-		size_t f;
-
-		for (f = 0; f < NFUNCS; f++)
-			if (strcmp(funcs[f].name, name) == 0)
-				break;
-		if (f == NFUNCS)
-			return unknown_name(p, name_off, name);
-		part->kind = funcs[f].kind;
-		part->off = (uint32_t)name_off;
-	}
-
-	if (i < p->len && p->s[i] == '(') {
-		size_t open = i;
-
-		if (part->kind == P_VAR || part->kind == P_PARENT)
-			return fail(p, i, "unexpected '(' after '%s' (it is not a function)", name);
-		has_parens = true;
-		i++;
-		if (parse_args(p, open, name, &i, brace, args, &nargs) < 0)
-			return -1;
-	}
-
-	switch (part->kind) {
-	case P_INT:
-		if (check_int_args(p, name, name_off, has_parens, args, nargs, part) < 0)
-			return -1;
-		break;
-	case P_FLOAT:
-		if (check_float_args(p, name, name_off, has_parens, args, nargs, part) < 0)
-			return -1;
-		break;
-	case P_HEX: {
-		int64_t n;
-
-		if (!has_parens || nargs != 1)
-			return fail(p, name_off, "%s takes 1 integer argument (length)", name);
-		if (args[0].quoted || !num_parse_i64(p->s + args[0].off, args[0].len, &n))
-			return fail(p, args[0].off, "%s takes 1 integer argument (length)", name);
-		if (n < 1 || n > HEX_MAX)
-			return fail(p, args[0].off, "%s length must be 1..%d (got %lld)", name,
-				    HEX_MAX, (long long)n);
-		part->n = (uint32_t)n;
-		break;
-	}
-	case P_CHOICE: {
-		struct tstr *c;
-		uint32_t *offs;
-
-		if (!has_parens || nargs == 0)
-			return fail(p, name_off, "%s takes at least 1 argument", name);
-		c = ARENA_NEWN(p->a, struct tstr, nargs);
-		offs = ARENA_NEWN(p->a, uint32_t, nargs);
-		if (!c || !offs)
-			return fail(p, name_off, "out of memory");
-		for (size_t k = 0; k < nargs; k++) {
-			offs[k] = (uint32_t)args[k].off;
-			c[k].ptr = arena_strndup(p->a, p->s + args[k].off, args[k].len);
-			if (!c[k].ptr)
-				return fail(p, name_off, "out of memory");
-			c[k].len = (uint32_t)args[k].len;
-		}
-		part->choices = c;
-		part->offs = offs;
-		part->n = (uint32_t)nargs;
-		break;
-	}
-	case P_UUID:
-	case P_IPV4:
-	case P_UA:
-		if (nargs)
-			return fail(p, args[0].off, "%s takes no arguments", name);
-		break;
-	default:
-		break;
-	}
-
-	i = skip_space(p, i);
-	if (i >= p->len)
-		return fail(p, brace, "unclosed '{{'");
-	if (!at_close(p, i))
-		return fail(p, i, "unexpected '%c' after '%s' (expected '}}')", p->s[i], name);
-	*pos = i + 2;
-	return 0;
-}
-
-static size_t part_max_len(const struct tpart *part)
-{
-	size_t m = 0;
-
-	switch (part->kind) {
-	case P_LIT:
-		return part->n;
-	case P_INT:
-		return 20;
-	case P_FLOAT:
-		return 32;
-	case P_UUID:
-		return 36;
-	case P_HEX:
-		return part->n;
-	case P_IPV4:
-		return 15;
-	case P_CHOICE:
-		for (uint32_t k = 0; k < part->n; k++)
-			if (part->choices[k].len > m)
-				m = part->choices[k].len;
-		return m;
-	case P_UA:
-		for (size_t k = 0; k < NUSER_AGENTS; k++)
-			if (user_agents[k].len > m)
-				m = user_agents[k].len;
-		return m;
-	default:
-		return 0;
-	}
-}
-
-bool tmpl_has_expr(const char *s, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i++)
-		if (s[i] == '{' && s[i + 1] == '{')
-			return true;
-	return false;
-}
-
-int tmpl_compile(struct arena *a, const char *s, size_t len, const struct tmpl_env *env,
-		 struct tmpl **out, struct tmpl_error *err)
-{
-	static const struct tmpl_env no_env = { NULL, 0, false };
-	struct parser p = { a, s, len, env ? env : &no_env, err };
-	struct tmpl *t;
-	size_t cap = 1, i = 0, lit = 0;
-
-	*out = NULL;
-	for (size_t k = 0; k + 1 < len; k++)
-		if (s[k] == '{' && s[k + 1] == '{')
-			cap += 2;
-	t = ARENA_NEW(a, struct tmpl);
-	if (t)
-		t->parts = ARENA_NEWN(a, struct tpart, cap);
-	if (!t || !t->parts)
-		return fail(&p, 0, "out of memory");
-	while (i < len) {
-		if (i + 1 < len && s[i] == '{' && s[i + 1] == '{') {
-			struct tpart *part;
-
-			if (i > lit) {
-				part = &t->parts[t->nparts++];
-				part->kind = P_LIT;
-				part->s = s + lit;
-				part->n = (uint32_t)(i - lit);
-			}
-			part = &t->parts[t->nparts];
-			if (parse_expr(&p, i, &i, part) < 0)
-				return -1;
-			t->nparts++;
-			lit = i;
-			continue;
-		}
-		i++;
-	}
-	if (len > lit) {
-		struct tpart *part = &t->parts[t->nparts++];
-
-		part->kind = P_LIT;
-		part->s = s + lit;
-		part->n = (uint32_t)(len - lit);
-	}
-	/* literal text points into the caller's string: copy it into the arena */
-	for (uint32_t k = 0; k < t->nparts; k++) {
-		struct tpart *part = &t->parts[k];
-
-		if (part->kind == P_LIT) {
-			part->s = arena_strndup(a, part->s, part->n);
-			if (!part->s)
-				return fail(&p, 0, "out of memory");
-		}
-		if (part->kind == P_VAR || part->kind == P_PARENT)
-			t->dynamic = true;
-		t->fixed_max += part_max_len(part);
-	}
-	t->lone = t->nparts == 1 && t->parts[0].kind != P_LIT;
-	t->natural = VAL_STRING;
-	if (t->lone) {
-		if (t->parts[0].kind == P_INT)
-			t->natural = VAL_INT;
-		else if (t->parts[0].kind == P_FLOAT)
-			t->natural = VAL_DOUBLE;
-		else if (t->parts[0].kind == P_VAR || t->parts[0].kind == P_PARENT)
-			t->natural = VAL_NONE;
-	}
-	*out = t;
-	return 0;
-}
-
-int tmpl_natural_type(const struct tmpl *t)
-{
-	return t->natural;
-}
-
-bool tmpl_is_lone_expr(const struct tmpl *t)
-{
-	return t->lone;
-}
-
-int tmpl_lone_var(const struct tmpl *t)
-{
-	return t->lone && t->parts[0].kind == P_VAR ? (int)t->parts[0].n : -1;
-}
-
-size_t tmpl_choice_count(const struct tmpl *t)
-{
-	return t->lone && t->parts[0].kind == P_CHOICE ? t->parts[0].n : 0;
-}
-
-void tmpl_choice_option(const struct tmpl *t, size_t i, const char **s, size_t *len, size_t *off)
-{
-	const struct tpart *part = &t->parts[0];
-
-	*s = part->choices[i].ptr;
-	*len = part->choices[i].len;
-	*off = part->offs[i];
-}
-
-void tmpl_set_choice_values(struct tmpl *t, const struct value *vals)
-{
-	if (tmpl_choice_count(t)) {
-		t->parts[0].vals = vals;
-		t->natural = vals[0].type;
-	}
-}
-
-const struct value *tmpl_choice_values(const struct tmpl *t)
-{
-	return tmpl_choice_count(t) ? t->parts[0].vals : NULL;
-}
-
-bool tmpl_parent_ref(const struct tmpl *t, size_t i, const char **key, size_t *len, size_t *off)
-{
-	for (uint32_t k = 0; k < t->nparts; k++) {
-		const struct tpart *part = &t->parts[k];
-
-		if (part->kind != P_PARENT || i--)
-			continue;
-		*key = part->s;
-		*len = part->n;
-		*off = part->off;
-		return true;
-	}
-	return false;
-}
 
 /* ---- evaluating ------------------------------------------------------------- */
 
@@ -796,7 +23,7 @@ static const char hexpairs[513] =
 	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
 	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-static double draw_float(const struct tpart *part, struct rng *r, int64_t *k, bool *exact)
+static double draw_float(const struct tmpl_part *part, struct rng *r, int64_t *k, bool *exact)
 {
 	double v = part->flo + part->fspan * rng_double(r);
 	double m = v * part->scale;
@@ -902,7 +129,7 @@ static size_t fmt_value(char *buf, const struct value *v)
 
 static const struct value empty_string = { VAL_STRING, { .s = { "", 0 } } };
 
-static const struct value *parent_attr(const struct tpart *part, const struct tmpl_ctx *ctx)
+static const struct value *parent_attr(const struct tmpl_part *part, const struct tmpl_ctx *ctx)
 {
 	for (size_t k = 0; k < ctx->nparent_attrs; k++) {
 		const struct keyval *kv = &ctx->parent_attrs[k];
@@ -1001,44 +228,44 @@ static size_t write_ipv4(char *o, struct rng *r)
 }
 
 /* Writes one non-literal part; returns its length. */
-static size_t write_part(char *o, const struct tpart *part, struct tmpl_ctx *ctx)
+static size_t write_part(char *o, const struct tmpl_part *part, struct tmpl_ctx *ctx)
 {
 	struct rng *r = ctx->rng;
 
 	switch (part->kind) {
-	case P_LIT:
+	case TP_LIT:
 		memcpy(o, part->s, part->n);
 		return part->n;
-	case P_INT:
+	case TP_INT:
 		return fmt_i64(o, rng_range(r, part->lo, part->hi));
-	case P_FLOAT: {
+	case TP_FLOAT: {
 		int64_t k = 0;
 		bool exact;
 		double v = draw_float(part, r, &k, &exact);
 
 		return fmt_scaled(o, v, k, part->decimals, exact);
 	}
-	case P_UUID:
+	case TP_UUID:
 		return write_uuid(o, r);
-	case P_HEX:
+	case TP_HEX:
 		return write_hex(o, part->n, r);
-	case P_IPV4:
+	case TP_IPV4:
 		return write_ipv4(o, r);
-	case P_CHOICE: {
-		const struct tstr *c = &part->choices[part->n > 1 ? rng_below(r, part->n) : 0];
+	case TP_CHOICE: {
+		const struct tmpl_str *c = &part->choices[part->n > 1 ? rng_below(r, part->n) : 0];
 
 		memcpy(o, c->ptr, c->len);
 		return c->len;
 	}
-	case P_UA: {
-		const struct tstr *c = &user_agents[rng_below(r, NUSER_AGENTS)];
+	case TP_UA: {
+		const struct tmpl_str *c = &tmpl_user_agents[rng_below(r, tmpl_nuser_agents)];
 
 		memcpy(o, c->ptr, c->len);
 		return c->len;
 	}
-	case P_VAR:
+	case TP_VAR:
 		return fmt_value(o, &ctx->vars[part->n]);
-	case P_PARENT:
+	case TP_PARENT:
 		return fmt_value(o, parent_attr(part, ctx));
 	default:
 		return 0;
@@ -1051,14 +278,14 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 	char *buf;
 
 	if (t->lone) {
-		const struct tpart *part = &t->parts[0];
+		const struct tmpl_part *part = &t->parts[0];
 
 		switch (part->kind) {
-		case P_INT:
+		case TP_INT:
 			out->type = VAL_INT;
 			out->u.i = rng_range(ctx->rng, part->lo, part->hi);
 			return 0;
-		case P_FLOAT: {
+		case TP_FLOAT: {
 			int64_t k;
 			bool exact;
 
@@ -1066,15 +293,15 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 			out->u.d = draw_float(part, ctx->rng, &k, &exact);
 			return 0;
 		}
-		case P_VAR:
+		case TP_VAR:
 			*out = ctx->vars[part->n];
 			return 0;
-		case P_PARENT:
+		case TP_PARENT:
 			*out = *parent_attr(part, ctx);
 			return 0;
-		case P_CHOICE: {
+		case TP_CHOICE: {
 			uint32_t i = part->n > 1 ? (uint32_t)rng_below(ctx->rng, part->n) : 0;
-			const struct tstr *c = &part->choices[i];
+			const struct tmpl_str *c = &part->choices[i];
 
 			if (part->vals) {
 				*out = part->vals[i];
@@ -1085,8 +312,9 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 			out->u.s.len = c->len;
 			return 0;
 		}
-		case P_UA: {
-			const struct tstr *c = &user_agents[rng_below(ctx->rng, NUSER_AGENTS)];
+		case TP_UA: {
+			const struct tmpl_str *c =
+				&tmpl_user_agents[rng_below(ctx->rng, tmpl_nuser_agents)];
 
 			out->type = VAL_STRING;
 			out->u.s.ptr = c->ptr;
@@ -1105,11 +333,11 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 	}
 	if (t->dynamic) {
 		for (uint32_t k = 0; k < t->nparts; k++) {
-			const struct tpart *part = &t->parts[k];
+			const struct tmpl_part *part = &t->parts[k];
 
-			if (part->kind == P_VAR)
+			if (part->kind == TP_VAR)
 				bound += value_max_len(&ctx->vars[part->n]);
-			else if (part->kind == P_PARENT)
+			else if (part->kind == TP_PARENT)
 				bound += value_max_len(parent_attr(part, ctx));
 		}
 	}

@@ -1,8 +1,8 @@
 /*
  * load_model: conventions, config, then every scenario file (recursively,
- * sorted, deterministic), each lowered by its dialect; then the resources
- * (services) every scenario uses, deduplicated, and the scenarios sorted by
- * folder and name.
+ * sorted, deterministic), each lowered by its dialect (the table below);
+ * then the resources (services) every scenario uses, deduplicated, and the
+ * scenarios sorted by folder and name.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +25,28 @@
  * its children list), and attribute values nest below that.
  */
 static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16, 200000, 1 << 20,
-						    16 << 20 };
+						    16 << 20, LOAD_MAX_DOCS };
+
+/* ---- the dialects ------------------------------------------------------------ */
+
+static const char *const native_keys[] = { "root", NULL };
+static const char *const tracegen_keys[] = { "scenario_name", "root_span", "steps", NULL };
+static const char *const dreamweaver_keys[] = { "templates", "services", "workload", NULL };
+
+/*
+ * In the order they are tried: the first whose signature matches the
+ * file's first scenario (its root mapping, or the first item of a root
+ * list) lowers the file.
+ */
+const struct load_dialect load_dialects[] = {
+	{ "native", DIALECT_NATIVE, native_keys, NULL, "'root' (native)", native_load,
+	  native_key_tables, NULL },
+	{ "trace-generator", DIALECT_TRACEGEN, tracegen_keys, NULL,
+	  "'root_span'/'steps' (trace-generator)", NULL, NULL, NULL },
+	{ "Dreamweaver", DIALECT_DREAMWEAVER, NULL, dreamweaver_keys,
+	  "'templates'/'services'/'workload' (Dreamweaver)", NULL, NULL, NULL },
+};
+const size_t load_ndialects = sizeof(load_dialects) / sizeof(load_dialects[0]);
 
 /* ---- services ------------------------------------------------------------- */
 
@@ -347,104 +368,156 @@ static bool has_key(const struct ynode *map, const char *key)
 	return ymap_get(map, key) != NULL;
 }
 
-/* Which dialect: native, or an input error for the rest. */
-static int detect_dialect(struct load_state *ls, const struct ydoc *doc)
+static bool signature_matches(const struct load_dialect *d, const struct ynode *r)
 {
-	const struct ynode *r = doc->root;
-	const struct key_table *t = schema_table("scenario");
+	bool all = d->all_keys && d->all_keys[0];
 
-	if (!r || r->type != YN_MAP)
-		goto unknown;
-	if (has_key(r, "root"))
-		return DIALECT_NATIVE;
-	if (has_key(r, "scenario_name") || has_key(r, "root_span") || has_key(r, "steps"))
-		return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
-				"trace-generator scenarios are not supported yet");
-	if (has_key(r, "templates") && has_key(r, "services") && has_key(r, "workload"))
-		return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
-				"Dreamweaver scenarios are not supported yet");
-	/* a native file without root (or with a typo in it): let the walker say */
+	for (size_t i = 0; d->any_keys && d->any_keys[i]; i++)
+		if (has_key(r, d->any_keys[i]))
+			return true;
+	for (size_t i = 0; all && d->all_keys[i]; i++)
+		all = has_key(r, d->all_keys[i]);
+	return all;
+}
+
+/* A top-level key of the dialect's own table (a file missing its signature key). */
+static bool table_matches(const struct load_dialect *d, const struct ynode *r)
+{
+	const struct key_table *t = d->tables ? d->tables[0] : NULL;
+
 	for (size_t i = 0; t && i < r->n; i++)
 		for (size_t j = 0; j < t->nkeys; j++)
 			if (r->pairs[i].key->type == YN_SCALAR &&
 			    !strcmp(r->pairs[i].key->str, t->keys[j].key))
-				return DIALECT_NATIVE;
-unknown:
-	return error_at(
-		ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
-		"not a scenario file: expected a top-level 'root' (native), 'root_span'/'steps' "
-		"(trace-generator) or 'templates'/'services'/'workload' (Dreamweaver)");
+				return true;
+	return false;
 }
 
-struct scen_list {
-	struct scenario **items;
-	size_t n, cap;
-};
+/* Which dialect the file is in, from its first scenario's top-level keys. */
+static int detect_dialect(struct load_state *ls, const struct ydoc *doc,
+			  const struct load_dialect **out)
+{
+	const struct ynode *r = doc->root;
+	char hints[400];
+	size_t used = 0;
 
-static int load_file(struct load_state *ls, const char *path, const char *root,
-		     struct scen_list *out)
+	if (r && r->type == YN_SEQ && r->n)
+		r = r->items[0];
+	if (r && r->type == YN_MAP) {
+		for (size_t i = 0; i < load_ndialects; i++) {
+			if (!signature_matches(&load_dialects[i], r))
+				continue;
+			*out = &load_dialects[i];
+			if (!(*out)->load)
+				return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
+						"%s scenarios are not supported yet", (*out)->name);
+			return 0;
+		}
+		/* a file without its signature key (or with a typo in it): let the walker say */
+		for (size_t i = 0; i < load_ndialects; i++) {
+			if (load_dialects[i].load && table_matches(&load_dialects[i], r)) {
+				*out = &load_dialects[i];
+				return 0;
+			}
+		}
+	}
+	hints[0] = '\0';
+	for (size_t i = 0; i < load_ndialects && used < sizeof(hints); i++) {
+		int w = snprintf(hints + used, sizeof(hints) - used, "%s%s",
+				 !i                        ? ""
+				 : i + 1 == load_ndialects ? " or "
+							   : ", ",
+				 load_dialects[i].hint);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return error_at(ls->err, OTELSIM_EINPUT, doc->file, 1, 1,
+			"not a scenario file: expected a top-level %s", hints);
+}
+
+int load_scenario_new(struct load_state *ls, const struct load_file *f, struct scenario **out)
+{
+	struct scenario *sc = ARENA_NEW(&ls->m->arena, struct scenario);
+
+	*out = sc;
+	if (!sc)
+		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	sc->path = f->path;
+	sc->rel_dir = f->rel_dir;
+	sc->category = f->category;
+	memcpy(sc->sha256, f->sha256, sizeof(sc->sha256));
+	sc->reference = f->reference;
+	sc->weight = 1.0;
+	sc->pos.file = f->path;
+	sc->pos.line = 1;
+	sc->pos.col = 1;
+	return 0;
+}
+
+int load_scenario_add(struct load_state *ls, struct scenario *sc, const struct ydoc *doc,
+		      const struct ynode *name_at, const struct ynode *title_at)
+{
+	for (size_t i = 0; i < ls->nscens; i++) {
+		const struct scenario *o = ls->scens[i];
+
+		if (!strcmp(o->name, sc->name))
+			return error_at(ls->err, OTELSIM_EINPUT, doc->file,
+					name_at ? name_at->line : 1, name_at ? name_at->col : 1,
+					"scenario name '%s' is already used by %s", sc->name,
+					o->path);
+		if (sc->title && o->title && !strcmp(o->title, sc->title))
+			return error_at(ls->err, OTELSIM_EINPUT, doc->file,
+					title_at ? title_at->line : 1, title_at ? title_at->col : 1,
+					"scenario display name '%s' is already used by %s",
+					sc->title, o->path);
+	}
+	if (ls->nscens == ls->scens_cap) {
+		size_t nc = ls->scens_cap ? ls->scens_cap * 2 : 32;
+		struct scenario **p = realloc(ls->scens, nc * sizeof(*p));
+
+		if (!p)
+			return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+		ls->scens = p;
+		ls->scens_cap = nc;
+	}
+	ls->scens[ls->nscens++] = sc;
+	return 0;
+}
+
+/* One scenario file: found, read, recognised and lowered by its dialect. */
+static int load_file(struct load_state *ls, const char *path, const char *root)
 {
 	struct model *m = ls->m;
+	const struct load_dialect *d = NULL;
+	struct load_file f;
 	struct ydoc doc;
-	struct scenario *sc;
-	int rc, dialect;
+	uint32_t nwarn = m->nwarnings;
+	int rc;
 
+	memset(&f, 0, sizeof(f));
 	rc = yaml_load_file(path, &scenario_limits, &doc, ls->err);
 	if (rc)
 		goto cleanup;
-	dialect = detect_dialect(ls, &doc);
-	if (dialect < 0) {
-		rc = dialect;
+	rc = detect_dialect(ls, &doc, &d);
+	if (rc)
 		goto cleanup;
-	}
-	sc = ARENA_NEW(&m->arena, struct scenario);
-	if (!sc || !(sc->path = arena_strdup(&m->arena, path))) {
+	f.path = arena_strdup(&m->arena, path);
+	f.root = root;
+	f.rel_dir = f.path ? rel_dir_of(m, root, path) : NULL;
+	f.category = f.rel_dir ? category_of(m, f.rel_dir) : NULL;
+	if (!f.category) {
 		rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	sc->rel_dir = rel_dir_of(m, root, path);
-	sc->category = sc->rel_dir ? category_of(m, sc->rel_dir) : NULL;
-	if (!sc->rel_dir || !sc->category) {
-		rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
-		goto cleanup;
-	}
-	sha256_hex(doc.src, doc.src_len, sc->sha256);
-	sc->reference = is_reference(ls->opts, path);
-	sc->pos.file = sc->path;
-	sc->pos.line = 1;
-	sc->pos.col = 1;
-	{
-		uint32_t nwarn = m->nwarnings;
-
-		rc = native_load(ls, &doc, sc);
-		if (rc)
-			goto cleanup;
-		/* the bundled reference shows every key on purpose: no warnings */
-		while (sc->reference && m->nwarnings > nwarn)
-			free(m->warnings[--m->nwarnings]);
-	}
-	for (size_t i = 0; i < out->n; i++) {
-		if (!strcmp(out->items[i]->name, sc->name)) {
-			const struct ynode *nn = ymap_get(doc.root, "name");
-
-			rc = error_at(ls->err, OTELSIM_EINPUT, doc.file, nn ? nn->line : 1,
-				      nn ? nn->col : 1, "scenario name '%s' is already used by %s",
-				      sc->name, out->items[i]->path);
-			goto cleanup;
-		}
-	}
-	if (out->n == out->cap) {
-		size_t nc = out->cap ? out->cap * 2 : 32;
-		struct scenario **p = realloc(out->items, nc * sizeof(struct scenario *));
-
-		if (!p) {
-			rc = error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		out->items = p;
-		out->cap = nc;
-	}
-	out->items[out->n++] = sc;
+	f.doc = &doc;
+	sha256_hex(doc.src, doc.src_len, f.sha256);
+	f.reference = is_reference(ls->opts, path);
+	rc = d->load(ls, &f);
+	/* the bundled reference shows every key on purpose: no warnings */
+	while (!rc && f.reference && m->nwarnings > nwarn)
+		free(m->warnings[--m->nwarnings]);
 cleanup:
 	ydoc_release(&doc);
 	return rc;
@@ -484,7 +557,6 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 {
 	struct load_state ls;
 	struct load_files files = { 0 };
-	struct scen_list scens = { 0 };
 	char *root = NULL;
 	const char *vendor = opts->vendor ? opts->vendor : "vendor";
 	int rc;
@@ -543,21 +615,21 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 			goto cleanup;
 	}
 	for (size_t i = 0; i < files.n; i++) {
-		rc = load_file(&ls, files.paths[i], root, &scens);
+		rc = load_file(&ls, files.paths[i], root);
 		if (rc)
 			goto cleanup;
 	}
-	if (scens.n)
-		qsort(scens.items, scens.n, sizeof(struct scenario *), cmp_scenario);
-	m->scenarios = ARENA_NEWN(&m->arena, struct scenario *, scens.n ? scens.n : 1);
+	if (ls.nscens)
+		qsort(ls.scens, ls.nscens, sizeof(struct scenario *), cmp_scenario);
+	m->scenarios = ARENA_NEWN(&m->arena, struct scenario *, ls.nscens ? ls.nscens : 1);
 	m->services = ARENA_NEWN(&m->arena, struct service, ls.nsvcs ? ls.nsvcs : 1);
 	if (!m->scenarios || !m->services) {
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (scens.n)
-		memcpy(m->scenarios, scens.items, scens.n * sizeof(struct scenario *));
-	m->nscenarios = (uint32_t)scens.n;
+	if (ls.nscens)
+		memcpy(m->scenarios, ls.scens, ls.nscens * sizeof(struct scenario *));
+	m->nscenarios = (uint32_t)ls.nscens;
 	for (size_t i = 0; i < ls.nsvcs; i++) {
 		m->services[i].name = ls.svcs[i].name;
 		m->services[i].attrs = ls.svcs[i].attrs;
@@ -566,9 +638,12 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	m->nservices = (uint32_t)ls.nsvcs;
 	rc = model_finish(m, err);
 cleanup:
+	for (size_t i = 0; i < load_ndialects; i++)
+		if (load_dialects[i].release)
+			load_dialects[i].release(&ls);
 	free(root);
 	free(ls.svcs);
-	free(scens.items);
+	free(ls.scens);
 	load_files_release(&files);
 	return rc;
 }

@@ -7,12 +7,13 @@
  * every .yaml/.yml below the scenarios folder, recursively (at most 16
  * levels), each folder sorted by name (files and folders starting with '_'
  * or '.' are skipped: '_' marks shared includes). Scenarios end up sorted by folder, then name.
- * The dialect of each scenario file is recognised from its top-level keys:
- * native (`root`, load/native.c); trace-generator (`scenario_name`,
- * `root_span`, `steps`) and Dreamweaver (`templates` + `services` +
- * `workload`) are reported as not supported yet. All lower to
- * model/model.h. Every key of our own files is in a key table
- * (load/schema.h lists them).
+ * The dialect of each scenario file is recognised from its top-level keys
+ * (the dialect table in load.c, described in load/loader.h): native
+ * (`root`, load/native.c); trace-generator (`scenario_name`, `root_span`,
+ * `steps`) and Dreamweaver (`templates` + `services` + `workload`) are
+ * reported as not supported yet. A dialect may make several scenarios of
+ * one file. All lower to model/model.h. Every key of our own files is in a
+ * key table (load/schema.h lists them).
  *
  * Every user mistake is reported as file:line:col with code OTELSIM_EINPUT
  * (OTELSIM_ELIMIT for hard limits: YAML aliases, nesting, string lengths,

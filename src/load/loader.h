@@ -1,12 +1,15 @@
 /*
  * load/loader.h - what the loader's own files share (not a public header).
  *
- *   load.c    load_model: config, conventions, the scenario walk, services,
- *             duplicate names, sorting
- *   config.c  config/config.yaml (its key tables)
- *   native.c  the native scenario dialect (seeds 000/001; its key tables)
- *   values.c  values every dialect needs: attribute value specs, latency and
- *             count distributions, probabilities, the vendor rewrite
+ *   load.c      load_model: config, conventions, the scenario walk, the
+ *               dialect table, services, duplicate names, sorting
+ *   config.c    config/config.yaml (its key tables)
+ *   native.c    the native scenario dialect (seeds 000/001; its key tables)
+ *   tree.c      the checks every dialect's span tree needs (load/tree.h)
+ *   values*.c   values every dialect needs: attribute value specs, latency
+ *               and count distributions, probabilities, the vendor rewrite
+ *               (load/values.h lists the files)
+ *   template.c  "{{...}}" compiled (load/template.h)
  *
  * Everything written into the model lives in model->arena; YAML nodes live in
  * the document's arena and are released after each file.
@@ -17,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/template.h"
+#include "load/template.h"
 #include "load/load.h"
 #include "load/schema.h"
 #include "model/model.h"
@@ -31,6 +34,7 @@
 #define LOAD_MAX_MS         31536000000.0   /* one year: any duration in ms */
 #define LOAD_MAX_ATTEMPTS   1000            /* retry.max_attempts */
 #define LOAD_MAX_DECIMALS   15
+#define LOAD_MAX_DOCS       1000 /* YAML documents in one scenario file */
 
 /* A resource being collected (copied into model->services at the end). */
 struct svc_draft {
@@ -54,8 +58,47 @@ struct load_state {
 	size_t nsvcs, svcs_cap;
 	struct cfg_service *cfg_svcs; /* in m->arena */
 	uint32_t ncfg_svcs;
-	bool schema_url_set; /* the config gave one */
+	bool schema_url_set;     /* the config gave one */
+	struct scenario **scens; /* every scenario so far (malloc'd) */
+	size_t nscens, scens_cap;
+	void *dialect_state[4]; /* by enum dialect: what a dialect keeps across files */
 };
+
+/* One scenario file, read and recognised, for its dialect to lower. */
+struct load_file {
+	const char *path;       /* as found (in the model arena) */
+	const char *root;       /* the scenarios folder (no trailing '/'), or NULL */
+	const char *rel_dir;    /* its folder below root ("" at the top or outside it) */
+	const char *category;   /* the first component of rel_dir, or "" */
+	const struct ydoc *doc; /* every document of the file (released after lowering) */
+	char sha256[65];        /* of the file's bytes */
+	bool reference;         /* the bundled example_scenario.yaml */
+};
+
+/*
+ * A scenario dialect, as load.c's table (load_dialects) lists it: a file is
+ * the first dialect's whose signature its first scenario (the root
+ * mapping, or the first item of a root list) has: one of any_keys, or
+ * every one of all_keys; failing that, the first whose top-level table
+ * (tables[0]) knows one of its keys, so the walker reports what is
+ * missing. `load` lowers every scenario of the file (none, one or several:
+ * load_scenario_new, then load_scenario_add), and may read shared files of
+ * its folder; NULL: recognised, "not supported yet". `release` frees what
+ * the dialect kept in ls->dialect_state across files.
+ */
+struct load_dialect {
+	const char *name; /* "trace-generator" */
+	uint8_t id;       /* enum dialect */
+	const char *const *any_keys;
+	const char *const *all_keys;
+	const char *hint; /* what "not a scenario file" says it expects */
+	int (*load)(struct load_state *ls, const struct load_file *f);
+	const struct key_table *const *tables; /* NULL-terminated; [0]: the top level */
+	void (*release)(struct load_state *ls);
+};
+
+extern const struct load_dialect load_dialects[];
+extern const size_t load_ndialects;
 
 /* What templates and lone-template type inference may look at. */
 struct gen_env {
@@ -63,13 +106,15 @@ struct gen_env {
 	const uint8_t *var_types;    /* their value types (VAL_*) */
 	const struct var_spec *vars; /* their specs (values known at load time), or NULL */
 	/* called with every template compiled under this env (may be NULL) */
-	int (*note)(struct schema_ctx *c, const struct ynode *n, const struct tmpl *t);
+	int (*note)(struct schema_ctx *c, void *arg, const struct ynode *n, const struct tmpl *t);
+	void *note_arg;
 };
 
 /* Each file's key tables, NULL-terminated (schema_tables lists them all). */
 extern const struct key_table *const config_key_tables[];
 extern const struct key_table *const native_key_tables[];
-extern const struct key_table *const value_key_tables[];
+extern const struct key_table *const value_dist_tables[]; /* latency, count, distributions */
+extern const struct key_table *const value_form_tables[]; /* choice, forced type */
 
 /* ---- config.c ---- */
 void config_defaults(struct config *cfg);
@@ -77,10 +122,22 @@ void config_defaults(struct config *cfg);
 int config_load(struct load_state *ls, const char *path);
 
 /* ---- native.c ---- */
-/* Lower a native scenario document into *sc (path etc. already set). */
-int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *sc);
+/* A native file: one scenario (one YAML document, a mapping). */
+int native_load(struct load_state *ls, const struct load_file *f);
 
 /* ---- load.c ---- */
+/*
+ * A new scenario of file f (path, folder, category, file hash, reference,
+ * position 1:1 and weight 1 set), in the model arena.
+ */
+int load_scenario_new(struct load_state *ls, const struct load_file *f, struct scenario **out);
+/*
+ * Add a finished scenario: its name (and display name, when it has one)
+ * must not be another's; the errors are reported at name_at / title_at
+ * (NULL: 1:1).
+ */
+int load_scenario_add(struct load_state *ls, struct scenario *sc, const struct ydoc *doc,
+		      const struct ynode *name_at, const struct ynode *title_at);
 /*
  * The index of the resource for `service` with the scenario's resource
  * attributes (`replace`: without the config's resource attributes),

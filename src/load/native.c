@@ -12,28 +12,10 @@
 
 #include "load/loader.h"
 #include "load/semconv.h"
+#include "load/tree.h"
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
-
-struct svc_ref {
-	struct span_spec *span;
-	const char *service; /* NULL: the default (root only) */
-};
-
-struct link_ref {
-	const char *name;
-	const struct ynode *node;
-};
-
-/* A template with {{parent.attributes.x}}: checked when the tree is complete. */
-struct parent_ref {
-	const struct span_spec *span;   /* the span it belongs to; NULL: a var */
-	const struct span_spec *parent; /* that span's parent; NULL at the root */
-	bool self;                      /* in an event or link: "parent" is the span */
-	const struct ynode *node;
-	const struct tmpl *tmpl;
-};
 
 struct native {
 	struct load_state *ls;
@@ -41,23 +23,9 @@ struct native {
 	struct gen_env env; /* every var (for the span tree) */
 	const char **var_names;
 	uint8_t *var_types;
-	struct svc_ref *svcs; /* malloc'd */
-	size_t nsvcs, svcs_cap;
-	struct link_ref *links; /* malloc'd */
-	size_t nlinks, links_cap;
-	struct parent_ref *prefs; /* malloc'd */
-	size_t nprefs, prefs_cap;
-	/* where templates are being compiled */
-	const struct span_spec *cur_span, *cur_parent;
-	bool in_vars, in_self;
-	struct keyval *res_attrs; /* the scenario's `resource: attributes` */
-	uint32_t nres_attrs;
-	bool res_replace;
+	struct tree_refs tree; /* what tree_check needs */
 	int depth;
-	/* while a span is filled: its count node and its children's worst case */
-	const struct ynode *count_node;
-	uint64_t children_w;
-	uint64_t last_w; /* worst case of the span parse_span just finished */
+	const struct ynode *count_node; /* while a span is filled: its count */
 };
 
 static struct native *st(struct schema_ctx *c)
@@ -68,70 +36,6 @@ static struct native *st(struct schema_ctx *c)
 static int oom(struct schema_ctx *c)
 {
 	return error_set(c->err, OTELSIM_ENOMEM, "out of memory loading '%s'", c->doc->file);
-}
-
-/* ---- worst-case spans per trace (saturating) ---- */
-
-static uint64_t sat_mul(uint64_t a, uint64_t b)
-{
-	if (a && b > UINT64_MAX / a)
-		return UINT64_MAX;
-	return a * b;
-}
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/*
- * A span's worst case: its largest count, times (max_attempts + 1) when it
- * retries, times itself plus its children's worst cases.
- */
-static uint64_t span_worst_case(const struct span_spec *s, uint64_t children_w)
-{
-	uint64_t w = (uint64_t)(s->count.kind == COUNT_FIXED ? s->count.n : s->count.max);
-
-	if (s->retry.enabled)
-		w = sat_mul(w, (uint64_t)s->retry.max_attempts + 1);
-	return sat_mul(w, sat_add(1, children_w));
-}
-
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-	size_t nc;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : 16;
-	q = realloc(*p, nc * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = nc;
-	return 0;
-}
-
-/* gen_env.note: remember templates that read the parent's attributes */
-static int note_tmpl(struct schema_ctx *c, const struct ynode *n, const struct tmpl *t)
-{
-	struct native *ns = st(c);
-	const char *key;
-	size_t len, off;
-	struct parent_ref *r;
-
-	if (!tmpl_parent_ref(t, 0, &key, &len, &off))
-		return 0;
-	if (grow((void **)&ns->prefs, &ns->prefs_cap, ns->nprefs, sizeof(*ns->prefs)))
-		return oom(c);
-	r = &ns->prefs[ns->nprefs++];
-	r->span = ns->in_vars ? NULL : ns->cur_span;
-	r->parent = ns->cur_parent;
-	r->self = ns->in_self;
-	r->node = n;
-	r->tmpl = t;
-	return 0;
 }
 
 /* ---- span: error ---- */
@@ -160,6 +64,18 @@ static int fill_error_message(struct schema_ctx *c, const struct key_def *k, con
 	return value_string(c, v, &e->message);
 }
 
+static int fill_propagate(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj)
+{
+	bool b = false;
+
+	(void)c;
+	(void)k;
+	ynode_bool(v, &b);
+	((struct error_spec *)obj)->propagate = b ? ERR_MARK_ANCESTORS : ERR_LOCAL;
+	return 0;
+}
+
 static const struct key_def error_keys[] = {
 	{ "rate", KT_PROB, KF_REQUIRED, NULL, NULL, NULL, offsetof(struct error_spec, rate),
 	  "probability (0..1) that the span fails" },
@@ -169,7 +85,7 @@ static const struct key_def error_keys[] = {
 	  "conventions do not allow it)" },
 	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
 	  "status message of a failed span (may hold {{...}})" },
-	{ "propagate", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct error_spec, propagate),
+	{ "propagate", KT_BOOL, 0, NULL, NULL, fill_propagate, SCHEMA_NOFILL,
 	  "a failure marks every ancestor ERROR with the same error.type" },
 };
 
@@ -323,9 +239,9 @@ static int fill_event_name(struct schema_ctx *c, const struct key_def *k, const 
 	if (v->len > LOAD_MAX_KEY)
 		return schema_error(c, OTELSIM_ELIMIT, v, "event name longer than %d bytes",
 				    LOAD_MAX_KEY);
-	ns->in_self = true;
+	ns->tree.in_self = true;
 	rc = value_name(c, v, &ns->env, &e->name, &len, &e->name_tmpl);
-	ns->in_self = false;
+	ns->tree.in_self = false;
 	return rc;
 }
 
@@ -374,9 +290,9 @@ static int fill_event_attrs(struct schema_ctx *c, const struct key_def *k, const
 	int rc;
 
 	(void)k;
-	st(c)->in_self = true;
+	st(c)->tree.in_self = true;
 	rc = value_attrs(c, v, &st(c)->env, &e->attrs, &e->nattrs);
-	st(c)->in_self = false;
+	st(c)->tree.in_self = false;
 	return rc;
 }
 
@@ -412,9 +328,9 @@ static int fill_link_attrs(struct schema_ctx *c, const struct key_def *k, const 
 	int rc;
 
 	(void)k;
-	st(c)->in_self = true;
+	st(c)->tree.in_self = true;
 	rc = value_attrs(c, v, &st(c)->env, &l->attrs, &l->nattrs);
-	st(c)->in_self = false;
+	st(c)->tree.in_self = false;
 	return rc;
 }
 
@@ -502,12 +418,7 @@ static int parse_link(struct schema_ctx *c, const struct ynode *v, struct link_s
 		l->span_name = vendor_rewrite(c->m, f.p.span->str, f.p.span->len, NULL);
 		if (!l->span_name)
 			return oom(c);
-		if (grow((void **)&ns->links, &ns->links_cap, ns->nlinks, sizeof(*ns->links)))
-			return oom(c);
-		ns->links[ns->nlinks].name = l->span_name;
-		ns->links[ns->nlinks].node = f.p.span;
-		ns->nlinks++;
-		return 0;
+		return tree_note_link(c, &ns->tree, l->span_name, f.p.span);
 	}
 	if (f.p.trace) {
 		l->kind = LINK_PREVIOUS_TRACE;
@@ -583,12 +494,7 @@ static int fill_service(struct schema_ctx *c, const struct key_def *k, const str
 	rc = value_string(c, v, &name);
 	if (rc)
 		return rc;
-	if (grow((void **)&ns->svcs, &ns->svcs_cap, ns->nsvcs, sizeof(*ns->svcs)))
-		return oom(c);
-	ns->svcs[ns->nsvcs].span = obj;
-	ns->svcs[ns->nsvcs].service = name;
-	ns->nsvcs++;
-	return 0;
+	return tree_note_service(c, &ns->tree, obj, name);
 }
 
 static int fill_latency(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -627,14 +533,21 @@ static const char *default_error_type(struct schema_ctx *c)
 static int fill_error(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		      void *obj)
 {
-	struct error_spec *e = &((struct span_spec *)obj)->error;
+	struct span_spec *s = obj;
+	struct error_spec *e = ARENA_NEW(&c->m->arena, struct error_spec);
 	int rc;
 
 	(void)k;
+	if (!e)
+		return oom(c);
+	e->pos.file = c->file;
+	e->pos.line = v->line;
+	e->pos.col = v->col;
 	rc = schema_walk(c, &error_table, v, e);
 	if (!rc && !e->type)
 		e->type = default_error_type(c);
-	e->set = true;
+	s->errors = e;
+	s->nerrors = 1;
 	return rc;
 }
 
@@ -655,8 +568,8 @@ static int fill_retry(struct schema_ctx *c, const struct key_def *k, const struc
 	if (rc)
 		return rc;
 	if (r->enabled && !r->error_type) {
-		if (s->error.set) {
-			r->error_type = s->error.type;
+		if (s->nerrors) {
+			r->error_type = s->errors[0].type;
 		} else {
 			const struct sc_attr *a = c->m->semconv ? semconv_attr(c->m->semconv,
 									       "error.type")
@@ -741,7 +654,6 @@ static int fill_children(struct schema_ctx *c, const struct key_def *k, const st
 	struct span_spec *s = obj;
 	struct native *ns = st(c);
 	const struct ynode *count_node = ns->count_node;
-	uint64_t sum = 0;
 	int rc;
 
 	(void)k;
@@ -758,11 +670,9 @@ static int fill_children(struct schema_ctx *c, const struct key_def *k, const st
 		ns->depth--;
 		if (rc)
 			return rc;
-		sum = sat_add(sum, ns->last_w);
 	}
 	s->nchildren = (uint32_t)v->n;
 	ns->count_node = count_node;
-	ns->children_w = sum;
 	return 0;
 }
 
@@ -808,7 +718,6 @@ SCHEMA_TABLE(span_table, "span", "one span of the tree (root and every child)", 
 static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_spec *s)
 {
 	struct native *ns = st(c);
-	uint64_t limit = c->m->max_spans_per_trace;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -823,24 +732,20 @@ static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_s
 		return schema_error(c, OTELSIM_EINPUT, v, "a span must be a mapping, not %s",
 				    ynode_kind(v));
 	ns->count_node = NULL;
-	ns->children_w = 0;
 	{
-		const struct span_spec *span = ns->cur_span, *parent = ns->cur_parent;
+		const struct span_spec *span = ns->tree.cur_span, *parent = ns->tree.cur_parent;
 
-		ns->cur_parent = span;
-		ns->cur_span = s;
+		ns->tree.cur_parent = span;
+		ns->tree.cur_span = s;
 		rc = schema_walk(c, &span_table, v, s);
-		ns->cur_span = span;
-		ns->cur_parent = parent;
+		ns->tree.cur_span = span;
+		ns->tree.cur_parent = parent;
 	}
 	if (rc)
 		return rc;
-	ns->last_w = span_worst_case(s, ns->children_w);
-	if (ns->last_w > limit)
-		return schema_error(
-			c, OTELSIM_ELIMIT, ns->count_node ? ns->count_node : v,
-			"worst case of %llu spans per trace is above --max-spans-per-trace (%llu)",
-			(unsigned long long)ns->last_w, (unsigned long long)limit);
+	rc = tree_note_span(c, &ns->tree, s, ns->count_node ? ns->count_node : v);
+	if (rc)
+		return rc;
 	if (!s->kind && c->m->semconv) {
 		const struct sc_span *sp = semconv_span(c->m->semconv, s->name);
 
@@ -1018,7 +923,7 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 	/* the later names, for "defined after this var" (replaced as they load) */
 	for (size_t i = 0; i < v->n; i++)
 		ns->var_names[i] = v->pairs[i].key->type == YN_SCALAR ? v->pairs[i].key->str : "";
-	ns->in_vars = true;
+	ns->tree.in_vars = true;
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *key = v->pairs[i].key;
 		struct var_spec *var = &sc->vars[i];
@@ -1046,7 +951,8 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 		env.tenv.nall = v->n;
 		env.var_types = ns->var_types;
 		env.vars = sc->vars;
-		env.note = note_tmpl;
+		env.note = tree_note_tmpl;
+		env.note_arg = &ns->tree;
 		var->name = arena_strndup(&c->m->arena, key->str, key->len);
 		if (!var->name)
 			return oom(c);
@@ -1060,7 +966,7 @@ static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct
 		ns->var_types[i] = var->gen.type;
 	}
 	sc->nvars = (uint32_t)v->n;
-	ns->in_vars = false;
+	ns->tree.in_vars = false;
 	ns->env.tenv.vars = ns->var_names;
 	ns->env.tenv.nvars = v->n;
 	ns->env.var_types = ns->var_types;
@@ -1073,13 +979,17 @@ static int fill_res_attrs(struct schema_ctx *c, const struct key_def *k, const s
 			  void *obj)
 {
 	struct native *ns = obj;
+	struct keyval *kv = NULL;
+	int rc;
 
 	(void)k;
-	return value_const_attrs(c, v, &ns->res_attrs, &ns->nres_attrs);
+	rc = value_const_attrs(c, v, &kv, &ns->tree.nres_attrs);
+	ns->tree.res_attrs = kv;
+	return rc;
 }
 
 static const struct key_def resource_keys[] = {
-	{ "replace", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct native, res_replace),
+	{ "replace", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct native, tree.res_replace),
 	  "true: leave out the config's resource and per-service attributes (service.name stays)" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_res_attrs, SCHEMA_NOFILL,
 	  "resource attributes of this scenario's services (constants; they win over the "
@@ -1175,204 +1085,36 @@ const struct key_table *const native_key_tables[] = {
 	&backoff_table,  &event_table,    &link_table, NULL
 };
 
-/* ---- after the walk: services, links, limits ---- */
-
-static bool span_named(const struct span_spec *s, const char *name)
+int native_load(struct load_state *ls, const struct load_file *f)
 {
-	if (!strcmp(s->name, name))
-		return true;
-	for (uint32_t i = 0; i < s->nchildren; i++)
-		if (span_named(&s->children[i], name))
-			return true;
-	return false;
-}
-
-static void collect_names(const struct span_spec *s, const char **out, size_t *n, size_t cap)
-{
-	if (*n < cap)
-		out[(*n)++] = s->name;
-	for (uint32_t i = 0; i < s->nchildren; i++)
-		collect_names(&s->children[i], out, n, cap);
-}
-
-static int check_links(struct schema_ctx *c, struct native *ns)
-{
-	for (size_t i = 0; i < ns->nlinks; i++) {
-		const char *names[256];
-		size_t n = 0;
-		const char *s;
-
-		if (span_named(ns->sc->root, ns->links[i].name))
-			continue;
-		collect_names(ns->sc->root, names, &n, 256);
-		s = suggest(ns->links[i].name, names, n);
-		if (s)
-			return schema_error(c, OTELSIM_EINPUT, ns->links[i].node,
-					    "link to unknown span '%s' (no span of that type in "
-					    "the scenario; did you mean '%s'?)",
-					    ns->links[i].name, s);
-		return schema_error(
-			c, OTELSIM_EINPUT, ns->links[i].node,
-			"link to unknown span '%s' (no span of that type in the scenario)",
-			ns->links[i].name);
-	}
-	return 0;
-}
-
-/* The attribute whose value is template t, in span s (its own, its events', its links'). */
-static const struct attr_spec *attr_of_tmpl(const struct span_spec *s, const struct tmpl *t)
-{
-	for (uint32_t i = 0; i < s->nattrs; i++)
-		if (s->attrs[i].gen.tmpl == t)
-			return &s->attrs[i];
-	for (uint32_t e = 0; e < s->nevents; e++)
-		for (uint32_t i = 0; i < s->events[e].nattrs; i++)
-			if (s->events[e].attrs[i].gen.tmpl == t)
-				return &s->events[e].attrs[i];
-	for (uint32_t l = 0; l < s->nlinks; l++)
-		for (uint32_t i = 0; i < s->links[l].nattrs; i++)
-			if (s->links[l].attrs[i].gen.tmpl == t)
-				return &s->links[l].attrs[i];
-	return NULL;
-}
-
-/* A lone {{parent.attributes.x}} copy fits its attribute's type and closed enum. */
-static int check_copy(struct schema_ctx *c, const struct parent_ref *r, const char *what,
-		      const char *pkey, const struct attr_spec *pa)
-{
-	const struct attr_spec *a = r->span ? attr_of_tmpl(r->span, r->tmpl) : NULL;
-
-	return a ? value_check_copy(c, r->node, a->key, &a->gen, what, pkey, pa) : 0;
-}
-
-/*
- * Every {{parent.attributes.x}} names an attribute the parent will have:
- * its own attributes (a retried span's children hang under its attempt
- * spans, which carry retry.attempt), and error.type, which a failure may add.
- * In an event or a link, "parent" is the span itself.
- */
-static int check_parent_refs(struct schema_ctx *c, struct native *ns)
-{
-	static const char *const attempt_keys[] = { "retry.attempt" };
-
-	for (size_t i = 0; i < ns->nprefs; i++) {
-		const struct parent_ref *r = &ns->prefs[i];
-		const struct span_spec *p = r->self ? r->span : r->parent;
-		const char *key, *names[256];
-		size_t len, off, n = 0;
-		int rc;
-
-		for (size_t j = 0; tmpl_parent_ref(r->tmpl, j, &key, &len, &off); j++) {
-			bool retried = p && !r->self && p->retry.enabled, found = false;
-			const char *s, *what = r->self ? "the span" : "the parent span";
-			char list[400];
-			size_t used = 0;
-
-			if (!r->span)
-				return value_tmpl_error(
-					c, r->node, off,
-					"a var has no parent span (vars are drawn once "
-					"when the trace starts)");
-			if (!p)
-				return value_tmpl_error(c, r->node, off,
-							"the root span has no parent");
-			n = 0;
-			if (retried) {
-				names[n++] = attempt_keys[0];
-			} else {
-				for (uint32_t a = 0; a < p->nattrs && n < 256; a++)
-					names[n++] = p->attrs[a].key;
-			}
-			if (!strcmp(key, "error.type")) {
-				rc = check_copy(c, r, what, key, NULL);
-				if (rc)
-					return rc;
-				continue;
-			}
-			for (size_t a = 0; a < n && !found; a++)
-				found = !strcmp(names[a], key);
-			if (found) {
-				const struct attr_spec *pa = NULL;
-
-				for (uint32_t a = 0; !retried && a < p->nattrs && !pa; a++)
-					if (!strcmp(p->attrs[a].key, key))
-						pa = &p->attrs[a];
-				rc = check_copy(c, r, what, key, pa);
-				if (rc)
-					return rc;
-				continue;
-			}
-			s = suggest(key, names, n);
-			if (s)
-				return value_tmpl_error(
-					c, r->node, off,
-					"%s ('%s%s') has no attribute '%s' (did you "
-					"mean '%s'?)",
-					what, p->name, retried ? ".attempt" : "", key, s);
-			list[0] = '\0';
-			for (size_t a = 0; a < n; a++) {
-				size_t kl = strlen(names[a]);
-
-				if (used + kl + 2 + 6 > sizeof(list)) {
-					memcpy(list + used, ", ...", 6);
-					break;
-				}
-				if (a) {
-					memcpy(list + used, ", ", 2);
-					used += 2;
-				}
-				memcpy(list + used, names[a], kl + 1);
-				used += kl;
-			}
-			return value_tmpl_error(
-				c, r->node, off, "%s ('%s%s') has no attribute '%s' (%s%s%s)", what,
-				p->name, retried ? ".attempt" : "", key,
-				n ? "it has: " : "it has no attributes", list,
-				retried ? "; children of a retried span are children "
-					  "of its attempt spans"
-					: "");
-		}
-	}
-	return 0;
-}
-
-static int assign_services(struct native *ns)
-{
-	struct load_state *ls = ns->ls;
-	bool root_done = false;
-	int rc;
-
-	for (size_t i = 0; i < ns->nsvcs; i++) {
-		rc = load_service(ls, ns->svcs[i].service, ns->res_attrs, ns->nres_attrs,
-				  ns->res_replace, &ns->svcs[i].span->service);
-		if (rc)
-			return rc;
-		if (ns->svcs[i].span == ns->sc->root)
-			root_done = true;
-	}
-	if (!root_done)
-		return load_service(ls, load_default_service(ls), ns->res_attrs, ns->nres_attrs,
-				    ns->res_replace, &ns->sc->root->service);
-	return 0;
-}
-
-int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *sc)
-{
+	const struct ydoc *doc = f->doc;
+	struct scenario *sc;
 	struct native ns;
 	struct schema_ctx c;
 	int rc;
 
 	memset(&ns, 0, sizeof(ns));
-	ns.ls = ls;
-	ns.sc = sc;
 	memset(&c, 0, sizeof(c));
 	c.m = ls->m;
 	c.doc = doc;
 	c.err = ls->err;
 	c.state = &ns;
-	c.file = sc->path;
-	ns.env.note = note_tmpl;
-	sc->weight = 1.0;
+	c.file = f->path;
+	if (doc->ndocs > 1)
+		return error_at(
+			ls->err, OTELSIM_EINPUT, doc->file, doc->starts[1].line, doc->starts[1].col,
+			"more than one YAML document in the file (remove the second '---')");
+	if (doc->root && doc->root->type == YN_SEQ)
+		return schema_error(&c, OTELSIM_EINPUT, doc->root,
+				    "a native scenario file holds one scenario (a mapping), not a "
+				    "list");
+	rc = load_scenario_new(ls, f, &sc);
+	if (rc)
+		return rc;
+	ns.ls = ls;
+	ns.sc = sc;
+	ns.env.note = tree_note_tmpl;
+	ns.env.note_arg = &ns.tree;
 	sc->dialect = DIALECT_NATIVE;
 	rc = schema_walk(&c, &scenario_table, doc->root, sc);
 	if (rc)
@@ -1390,17 +1132,11 @@ int native_load(struct load_state *ls, const struct ydoc *doc, struct scenario *
 			goto cleanup;
 		}
 	}
-	rc = check_links(&c, &ns);
-	if (rc)
-		goto cleanup;
-	rc = check_parent_refs(&c, &ns);
-	if (rc)
-		goto cleanup;
-	sc->max_spans = ns.last_w;
-	rc = assign_services(&ns);
+	rc = tree_check(&c, &ns.tree, ls, sc);
+	if (!rc)
+		rc = load_scenario_add(ls, sc, doc, schema_get(&scenario_table, doc->root, "name"),
+				       NULL);
 cleanup:
-	free(ns.svcs);
-	free(ns.links);
-	free(ns.prefs);
+	tree_refs_release(&ns.tree);
 	return rc;
 }

@@ -29,8 +29,11 @@ static void add_tables(const struct key_table *const *list)
 static void collect_tables(void)
 {
 	add_tables(config_key_tables);
-	add_tables(native_key_tables);
-	add_tables(value_key_tables);
+	for (size_t i = 0; i < load_ndialects; i++)
+		if (load_dialects[i].tables)
+			add_tables(load_dialects[i].tables);
+	add_tables(value_dist_tables);
+	add_tables(value_form_tables);
 }
 
 const struct key_table *const *schema_tables(size_t *n)

@@ -32,28 +32,6 @@
 #define MAX_FILES 10000
 #define MAX_DEPTH 32
 
-struct sc_alias {
-	const char *name; /* first, like every sorted table here */
-	size_t span;
-	size_t order; /* of the span's group: the later wins */
-};
-
-struct semconv {
-	struct arena arena;
-	struct sc_attr *attrs; /* sorted by id */
-	size_t nattrs;
-	struct sc_metric *metrics; /* sorted by name */
-	size_t nmetrics;
-	struct sc_span *spans; /* sorted by type */
-	size_t nspans;
-	struct sc_alias *aliases; /* span names, sorted */
-	size_t naliases;
-	struct sc_counts counts;
-	const char *schema_url;
-	const char **warnings;
-	size_t nwarnings;
-};
-
 /* ---- the working set ---- */
 
 void scx_init(struct scx *x, struct arena *arena, const char *vendor_out, struct otelsim_error *err)
@@ -270,53 +248,17 @@ cleanup:
 	return rc;
 }
 
-/* ---- sorted tables: every element starts with its `const char *` key ---- */
+/* ---- sorted tables (model/semconv.h: semconv_find_sorted) ---- */
 
-static int cmp_key(const char *key, size_t len, const char *s)
-{
-	int c = strncmp(key, s, len);
-
-	if (c)
-		return c;
-	return s[len] ? -1 : 0;
-}
-
-static const void *find_sorted(const void *base, size_t n, size_t stride, const char *key,
-			       size_t len)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const char *s = *(const char *const *)((const char *)base + mid * stride);
-		int c = cmp_key(key, len, s);
-
-		if (!c)
-			return (const char *)base + mid * stride;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-/* Closest key (edit distance <= 2) for "did you mean", or NULL. */
+/* The "did you mean" key (util/text.h suggest), or NULL. */
 static const char *near_key(const void *base, size_t n, size_t stride, const char *key)
 {
-	const char *best = NULL;
-	size_t bd = 3;
+	struct suggest sg;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *s = *(const char *const *)((const char *)base + i * stride);
-		size_t d = edit_distance(key, s, 2);
-
-		if (d < bd) {
-			bd = d;
-			best = s;
-		}
-	}
-	return best;
+	suggest_init(&sg, key);
+	for (size_t i = 0; i < n; i++)
+		suggest_add(&sg, *(const char *const *)((const char *)base + i * stride));
+	return suggest_best(&sg);
 }
 
 /* ---- resolution ---- */
@@ -449,8 +391,8 @@ static int resolve_refs(struct scx *x, struct semconv *sc)
 {
 	for (size_t i = 0; i < x->refs.n; i++) {
 		const struct scx_ref *r = (const struct scx_ref *)x->refs.items + i;
-		struct sc_attr *a = (struct sc_attr *)find_sorted(sc->attrs, sc->nattrs, sizeof(*a),
-								  r->id, strlen(r->id));
+		struct sc_attr *a = (struct sc_attr *)semconv_find_sorted(
+			sc->attrs, sc->nattrs, sizeof(*a), r->id, strlen(r->id));
 		int rc;
 
 		if (!a) {
@@ -498,7 +440,7 @@ static int cmp_gidx(const void *a, const void *b)
 
 static struct scx_group *find_group(const struct gidx *ix, size_t n, const char *id)
 {
-	const struct gidx *p = find_sorted(ix, n, sizeof(*ix), id, strlen(id));
+	const struct gidx *p = semconv_find_sorted(ix, n, sizeof(*ix), id, strlen(id));
 
 	if (!p)
 		return NULL;
@@ -784,87 +726,4 @@ int semconv_load(const char *path, const char *vendor_out, struct semconv **out,
 		 struct otelsim_error *err)
 {
 	return semconv_load_many(&path, 1, vendor_out, out, err);
-}
-
-void semconv_free(struct semconv *sc)
-{
-	if (!sc)
-		return;
-	arena_release(&sc->arena);
-	free(sc);
-}
-
-/* ---- queries ---- */
-
-const struct sc_attr *semconv_attr(const struct semconv *sc, const char *id)
-{
-	const struct sc_attr *a;
-	size_t len;
-
-	if (!sc || !id)
-		return NULL;
-	len = strlen(id);
-	if ((a = find_sorted(sc->attrs, sc->nattrs, sizeof(*a), id, len)))
-		return a;
-	/* "http.request.header.accept" is an instance of template "http.request.header" */
-	while (len) {
-		while (len && id[len - 1] != '.')
-			len--;
-		if (!len--)
-			break;
-		a = find_sorted(sc->attrs, sc->nattrs, sizeof(*a), id, len);
-		if (a && a->type == SC_TEMPLATE)
-			return a;
-	}
-	return NULL;
-}
-
-const struct sc_metric *semconv_metric(const struct semconv *sc, const char *name)
-{
-	if (!sc || !name)
-		return NULL;
-	return find_sorted(sc->metrics, sc->nmetrics, sizeof(*sc->metrics), name, strlen(name));
-}
-
-const struct sc_span *semconv_span(const struct semconv *sc, const char *type)
-{
-	const struct sc_span *s;
-	const struct sc_alias *al;
-	size_t len;
-
-	if (!sc || !type)
-		return NULL;
-	len = strlen(type);
-	if ((s = find_sorted(sc->spans, sc->nspans, sizeof(*s), type, len)))
-		return s;
-	al = find_sorted(sc->aliases, sc->naliases, sizeof(*al), type, len);
-	if (!al)
-		return NULL;
-	while (al + 1 < sc->aliases + sc->naliases && !strcmp(al[1].name, type))
-		al++; /* the later span wins */
-	return &sc->spans[al->span];
-}
-
-void semconv_counts(const struct semconv *sc, struct sc_counts *out)
-{
-	if (!sc) {
-		memset(out, 0, sizeof(*out));
-		return;
-	}
-	*out = sc->counts;
-}
-
-const char *semconv_schema_url(const struct semconv *sc)
-{
-	return sc ? sc->schema_url : "";
-}
-
-size_t semconv_warning_count(const struct semconv *sc)
-{
-	return sc ? sc->nwarnings : 0;
-}
-
-const char *semconv_warning(const struct semconv *sc, size_t i)
-{
-	return sc && i < sc->nwarnings ? sc->warnings[i] : NULL;
 }

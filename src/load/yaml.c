@@ -11,7 +11,7 @@
 #include "util/strlist.h"
 #include "util/text.h"
 
-static const struct yaml_limits default_limits = { 64, 200000, 1 << 20, 16 << 20 };
+static const struct yaml_limits default_limits = { 64, 200000, 1 << 20, 16 << 20, 1 };
 
 struct anchor {
 	char *name;
@@ -38,6 +38,10 @@ struct builder {
 	size_t expanded; /* nodes so far with aliases expanded */
 	bool aliased;    /* an alias was expanded */
 	int docs;
+	/* each document's root and where it starts (malloc'd; into the doc at the end) */
+	struct ynode **roots;
+	struct ydoc_start *starts;
+	size_t nroots, roots_cap;
 	/* the line ranges of block scalars (0-based: header line, end line) */
 	size_t (*blocks)[2];
 	size_t nblocks, blocks_cap;
@@ -167,10 +171,52 @@ static int add_anchor(struct builder *b, const char *name, struct ynode *node, s
 static int attach(struct builder *b, struct ynode *n)
 {
 	if (!b->depth) {
-		b->doc->root = n;
+		if (b->nroots == (size_t)b->docs) /* libyaml gives each document one root */
+			return error_set(b->err, OTELSIM_EINTERNAL, "YAML: a second root node");
+		if (!b->doc->root)
+			b->doc->root = n;
+		b->roots[b->nroots++] = n;
 		return 0;
 	}
 	return push_child(b, n);
+}
+
+/* A document starts: room for its root, and no anchors from the one before. */
+static int start_document(struct builder *b, const yaml_event_t *ev)
+{
+	size_t max = b->lim->max_docs ? b->lim->max_docs : 1;
+
+	if ((size_t)++b->docs > max) {
+		char msg[160];
+
+		if (max == 1)
+			return fail(b, OTELSIM_EINPUT, (int)ev->start_mark.line + 1,
+				    (int)ev->start_mark.column + 1,
+				    "more than one YAML document in the file (remove the second "
+				    "'---')");
+		snprintf(msg, sizeof(msg), "more than %zu YAML documents in the file", max);
+		return fail(b, OTELSIM_ELIMIT, (int)ev->start_mark.line + 1,
+			    (int)ev->start_mark.column + 1, msg);
+	}
+	if (b->nroots == b->roots_cap) {
+		size_t cap = b->roots_cap ? b->roots_cap * 2 : 4;
+		struct ynode **r = realloc(b->roots, cap * sizeof(*r));
+		struct ydoc_start *st;
+
+		if (r)
+			b->roots = r;
+		st = r ? realloc(b->starts, cap * sizeof(*st)) : NULL;
+		if (!st)
+			return error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
+		b->starts = st;
+		b->roots_cap = cap;
+	}
+	b->starts[b->nroots].line = (int)ev->start_mark.line + 1;
+	b->starts[b->nroots].col = (int)ev->start_mark.column + 1;
+	for (size_t i = 0; i < b->nanchors; i++)
+		free(b->anchors[i].name);
+	b->nanchors = 0;
+	return 0;
 }
 
 static int check_duplicates(struct builder *b, struct ynode *map)
@@ -402,6 +448,28 @@ static void builder_free(struct builder *b)
 	free(b->blocks);
 	b->blocks = NULL;
 	b->nblocks = b->blocks_cap = 0;
+	free(b->roots);
+	free(b->starts);
+	b->roots = NULL;
+	b->starts = NULL;
+	b->nroots = b->roots_cap = 0;
+}
+
+/* The documents' roots and starts, into the document's arena. */
+static int keep_documents(struct builder *b)
+{
+	struct ydoc *doc = b->doc;
+
+	doc->ndocs = b->nroots;
+	if (!b->nroots)
+		return 0;
+	doc->docs = ARENA_NEWN(&doc->arena, struct ynode *, b->nroots);
+	doc->starts = ARENA_NEWN(&doc->arena, struct ydoc_start, b->nroots);
+	if (!doc->docs || !doc->starts)
+		return error_set(b->err, OTELSIM_ENOMEM, "out of memory reading YAML");
+	memcpy(doc->docs, b->roots, b->nroots * sizeof(*doc->docs));
+	memcpy(doc->starts, b->starts, b->nroots * sizeof(*doc->starts));
+	return 0;
 }
 
 /*
@@ -442,11 +510,7 @@ static int parse(struct builder *b, const char *text, size_t len)
 		}
 		switch (ev.type) {
 		case YAML_DOCUMENT_START_EVENT:
-			if (++b->docs > 1)
-				rc = fail(b, OTELSIM_EINPUT, (int)ev.start_mark.line + 1,
-					  (int)ev.start_mark.column + 1,
-					  "more than one YAML document in the file (remove the "
-					  "second '---')");
+			rc = start_document(b, &ev);
 			break;
 		case YAML_MAPPING_START_EVENT:
 			rc = open_collection(b, YN_MAP, &ev);
@@ -714,6 +778,8 @@ int yaml_load_buffer(const char *name, const char *buf, size_t len,
 	} else if (rc && b.syntax) {
 		rc = report_syntax(&b, doc->src, len);
 	}
+	if (!rc)
+		rc = keep_documents(&b);
 	builder_free(&b);
 	if (rc < 0 && err && err->code == 0)
 		err->code = rc;
@@ -779,6 +845,9 @@ void ydoc_release(struct ydoc *doc)
 {
 	arena_release(&doc->arena);
 	doc->root = NULL;
+	doc->docs = NULL;
+	doc->starts = NULL;
+	doc->ndocs = 0;
 }
 
 bool ynode_is_null(const struct ynode *n)

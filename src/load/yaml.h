@@ -17,7 +17,8 @@
  *     quoted and flow text, blank and comment lines - are accepted, also
  *     where libyaml 0.2.5 refuses them on blank lines),
  *   - duplicate mapping keys (both positions),
- *   - more than one document.
+ *   - more documents than limits.max_docs (1 by default: "more than one
+ *     YAML document in the file").
  * Aliases share the anchored node (the tree is a DAG); nothing is copied.
  *
  * Scalars keep their style: a quoted "5" is a string, a plain 5 an int.
@@ -60,6 +61,11 @@ struct yaml_limits {
 	size_t max_nodes;  /* default 200000 (after alias expansion) */
 	size_t max_scalar; /* default 1 MiB */
 	size_t max_file;   /* default 16 MiB */
+	size_t max_docs;   /* documents in the file ("---"); default (and 0) 1 */
+};
+
+struct ydoc_start {
+	int line, col; /* of the document's start ("---", or its first node) */
 };
 
 struct ydoc {
@@ -67,7 +73,10 @@ struct ydoc {
 	const char *file; /* name used in messages */
 	const char *src;  /* the file's bytes (NUL-terminated) */
 	size_t src_len;
-	struct ynode *root; /* NULL for an empty document */
+	struct ynode *root;  /* the first document's; NULL for an empty file */
+	struct ynode **docs; /* every document's root, in order (root is docs[0]) */
+	struct ydoc_start *starts;
+	size_t ndocs;
 };
 
 /* NULL limits: the defaults. */

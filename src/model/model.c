@@ -5,36 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/semconv.h"
+#include "model/semconv.h"
 #include "otelsim/error.h"
 #include "util/error.h"
-
-const char *value_type_name(int type)
-{
-	switch (type) {
-	case VAL_STRING:
-		return "string";
-	case VAL_BOOL:
-		return "boolean";
-	case VAL_INT:
-		return "int";
-	case VAL_DOUBLE:
-		return "double";
-	case VAL_BYTES:
-		return "bytes";
-	case VAL_ARRAY:
-		return "array";
-	case VAL_KVLIST:
-		return "kvlist";
-	default:
-		return "none";
-	}
-}
 
 const struct scenario *model_find_scenario(const struct model *m, const char *name)
 {
 	for (uint32_t i = 0; i < m->nscenarios; i++)
 		if (!strcmp(m->scenarios[i]->name, name))
+			return m->scenarios[i];
+	for (uint32_t i = 0; i < m->nscenarios; i++)
+		if (m->scenarios[i]->title && !strcmp(m->scenarios[i]->title, name))
 			return m->scenarios[i];
 	return NULL;
 }

@@ -26,8 +26,8 @@
 #include "model/value.h"
 #include "util/arena.h"
 
-struct tmpl;    /* engine/template.h: a compiled "{{...}}" string */
-struct semconv; /* load/semconv.h: the conventions registry */
+struct tmpl;    /* model/template.h: a compiled "{{...}}" string */
+struct semconv; /* model/semconv.h: the conventions registry */
 
 struct src_pos {
 	const char *file;
@@ -104,13 +104,24 @@ struct count_spec {
 	int64_t min, max; /* COUNT_UNIFORM range; `max` caps POISSON too */
 };
 
+/* What a failure does beyond its own span. */
+enum error_propagation {
+	ERR_LOCAL = 0,     /* only the span fails */
+	ERR_MARK_ANCESTORS /* every ancestor is marked ERROR with the same error.type */
+};
+
+/*
+ * One error condition of a span. A span's conditions are exclusive and
+ * checked in order against one draw u in [0, 1): condition i fires when
+ * u < rate[0] + ... + rate[i] (the loader keeps the sum <= 1).
+ */
 struct error_spec {
-	bool set;
 	double rate;         /* 0..1 */
-	const char *type;    /* error.type value (vendor group enum) */
-	const char *message; /* status message; may be NULL */
+	const char *type;    /* error.type value; NULL: "_OTHER" */
+	const char *message; /* status message; may be NULL (then the type) */
 	struct tmpl *message_tmpl;
-	bool propagate; /* mark every ancestor ERROR with the same type */
+	uint8_t propagate; /* enum error_propagation */
+	struct src_pos pos;
 };
 
 struct retry_spec {
@@ -168,8 +179,9 @@ struct span_spec {
 	struct dist latency; /* DIST_NONE = config default */
 	double probability;  /* 0..1, default 1 */
 	struct count_spec count;
-	bool parallel; /* children overlap instead of running in turn */
-	struct error_spec error;
+	bool parallel;             /* children overlap instead of running in turn */
+	struct error_spec *errors; /* in the order they are checked */
+	uint32_t nerrors;
 	struct retry_spec retry;
 	struct attr_spec *attrs;
 	uint32_t nattrs;
@@ -194,7 +206,8 @@ struct service {
 enum dialect { DIALECT_NATIVE = 0, DIALECT_TRACEGEN, DIALECT_DREAMWEAVER };
 
 struct scenario {
-	const char *name;
+	const char *name;  /* --name and the dataset folder */
+	const char *title; /* display name (trace-generator scenario_name), or NULL */
 	const char *description;
 	const char *path;     /* the file as found */
 	const char *rel_dir;  /* folder below the scenarios dir ("" at the top) */
@@ -262,6 +275,8 @@ int model_warn(struct model *m, const char *file, int line, int col, const char 
 #endif
 	;
 
+/* By name, else by display name (the loader keeps both unique). */
+/* By name, else by display name (the loader keeps both unique). */
 const struct scenario *model_find_scenario(const struct model *m, const char *name);
 
 /*

@@ -7,6 +7,8 @@
 #ifndef MODEL_VALUE_H
 #define MODEL_VALUE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum value_type {
@@ -51,5 +53,18 @@ struct keyval {
 
 /* Name of a type as scenario files spell it ("string", "int", ...). */
 const char *value_type_name(int type);
+
+/*
+ * The whole of s[0..len) as a decimal integer: an optional sign, then
+ * digits only. false (and *out untouched) on anything else or past int64.
+ */
+bool value_parse_int(const char *s, size_t len, int64_t *out);
+
+/*
+ * Text as `type` (VAL_INT, VAL_DOUBLE or VAL_BOOL) into *out: an integer as
+ * value_parse_int reads it, a decimal or exponent number (C locale; no hex,
+ * inf, nan or spaces), "true" or "false". false when it does not parse.
+ */
+bool value_from_text(const char *s, size_t len, int type, struct value *out);
 
 #endif

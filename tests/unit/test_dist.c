@@ -19,6 +19,7 @@
 
 #include "engine/dist.h"
 #include "engine/gen.h"
+#include "load/template.h"
 #include "util/rng.h"
 
 #define N 100000

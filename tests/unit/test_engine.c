@@ -13,6 +13,7 @@
 #include "engine/num.h"
 #include "engine/template.h"
 #include "load/load.h"
+#include "load/template.h"
 #include "model/model.h"
 #include "util/arena.h"
 #include "util/rng.h"
@@ -69,6 +70,17 @@ static struct span_spec *new_spec(const char *name, int32_t service)
 	assert_non_null(s);
 	spec_defaults(s, name, service);
 	return s;
+}
+
+/* The span's one error condition (made on first use; nerrors = 1). */
+static struct error_spec *err_of(struct span_spec *s)
+{
+	if (!s->errors) {
+		s->errors = ARENA_NEWN(&A, struct error_spec, 1);
+		assert_non_null(s->errors);
+	}
+	s->nerrors = 1;
+	return s->errors;
 }
 
 /* n children with defaults (service -1), named by `names`. */
@@ -336,10 +348,10 @@ static struct scenario *shop_scenario(const char *name)
 	a = set_attrs(&kids[0], 2);
 	attr_tmpl(&a[0], "parent.method", "{{parent.attributes.http.request.method}}", &shop_env);
 	attr_tmpl(&a[1], "ip", "{{random.ipv4}}", &shop_env);
-	kids[0].error.set = true;
-	kids[0].error.rate = 0.3;
-	kids[0].error.type = "timeout";
-	kids[0].error.propagate = true;
+	err_of(&kids[0]);
+	err_of(&kids[0])->rate = 0.3;
+	err_of(&kids[0])->type = "timeout";
+	err_of(&kids[0])->propagate = ERR_MARK_ANCESTORS;
 	kids[1].probability = 0.5;
 	kids[1].events = ARENA_NEWN(&A, struct event_spec, 1);
 	kids[1].nevents = 1;
@@ -362,9 +374,9 @@ static struct scenario *shop_scenario(const char *name)
 	pk[1].retry.backoff_base_ms = 5;
 	pk[1].retry.backoff_multiplier = 2;
 	pk[1].retry.backoff_jitter = 0.2;
-	pk[1].error.set = true;
-	pk[1].error.rate = 0.4;
-	pk[1].error.type = "unavailable";
+	err_of(&pk[1]);
+	err_of(&pk[1])->rate = 0.4;
+	err_of(&pk[1])->type = "unavailable";
 	sc = new_scenario(name, root);
 	sc->vars = ARENA_NEWN(&A, struct var_spec, 2);
 	sc->nvars = 2;
@@ -684,14 +696,14 @@ static void test_error_propagation(void **state)
 	constant(&c->latency, 1);
 	/* a already carries an error.type attribute: replaced, not duplicated */
 	attr_str(set_attrs(a, 1), "error.type", "stale");
-	a->error.set = true;
-	a->error.rate = 0; /* drawn, never fires */
-	a->error.type = "never";
-	bb->error.set = true;
-	bb->error.rate = 1;
-	bb->error.type = "db_timeout";
-	bb->error.message = "connection timed out";
-	bb->error.propagate = true;
+	err_of(a);
+	err_of(a)->rate = 0; /* drawn, never fires */
+	err_of(a)->type = "never";
+	err_of(bb);
+	err_of(bb)->rate = 1;
+	err_of(bb)->type = "db_timeout";
+	err_of(bb)->message = "connection timed out";
+	err_of(bb)->propagate = ERR_MARK_ANCESTORS;
 	sc = new_scenario("errors", root);
 	plan_one(&p, sc, 10, 10);
 	batch_init(&b);
@@ -718,10 +730,10 @@ static void test_error_propagation(void **state)
 	}
 
 	/* an ancestor with its own message keeps it; no propagate: only b */
-	root->error.set = true;
-	root->error.rate = 1;
-	root->error.type = "upstream";
-	root->error.message = "root failed";
+	err_of(root);
+	err_of(root)->rate = 1;
+	err_of(root)->type = "upstream";
+	err_of(root)->message = "root failed";
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
 	for (size_t k = 0; k < b.nspans; k += 4) {
 		assert_true(name_is(&b.spans[k], "root"));
@@ -734,15 +746,15 @@ static void test_error_propagation(void **state)
 		struct span_spec *k2 = add_children(c, 2, two);
 
 		for (int k = 0; k < 2; k++) {
-			k2[k].error.set = true;
-			k2[k].error.rate = 1;
-			k2[k].error.propagate = true;
+			err_of(&k2[k]);
+			err_of(&k2[k])->rate = 1;
+			err_of(&k2[k])->propagate = ERR_MARK_ANCESTORS;
 		}
-		k2[0].error.type = "t1";
-		k2[1].error.type = "t2";
-		k2[1].error.message = "m2";
-		bb->error.set = false;
-		root->error.set = false;
+		err_of(&k2[0])->type = "t1";
+		err_of(&k2[1])->type = "t2";
+		err_of(&k2[1])->message = "m2";
+		bb->nerrors = 0;
+		root->nerrors = 0;
 		assert_int_equal(engine_render_block(&p, 0, &b), 0);
 		assert_int_equal(b.nspans, 60);
 		for (size_t k = 0; k < b.nspans; k++) {
@@ -759,10 +771,10 @@ static void test_error_propagation(void **state)
 			assert_memory_equal(s->status_message, "t1", 2);
 		}
 		c->nchildren = 0;
-		bb->error.set = true;
+		err_of(bb);
 	}
-	bb->error.propagate = false;
-	root->error.set = false;
+	err_of(bb)->propagate = ERR_LOCAL;
+	root->nerrors = 0;
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
 	assert_int_equal(b.nerror_spans, 10);
 	for (size_t k = 0; k < b.nspans; k++)
@@ -857,7 +869,7 @@ static void test_retry(void **state)
 	/* every attempt fails: x gets the error and propagates */
 	rates[1] = 0;
 	x->retry.max_attempts = 3;
-	x->error.propagate = true;
+	err_of(x)->propagate = ERR_MARK_ANCESTORS;
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
 	assert_int_equal(b.nspans, 5 * 6);
 	for (size_t t = 0; t < 5; t++) {
@@ -1367,7 +1379,7 @@ static void test_num(void **state)
 	for (size_t k = 0; k < sizeof(ints) / sizeof(ints[0]); k++) {
 		int64_t v = 12345;
 
-		if (num_parse_i64(ints[k].s, strlen(ints[k].s), &v) != ints[k].ok)
+		if (value_parse_int(ints[k].s, strlen(ints[k].s), &v) != ints[k].ok)
 			fail_msg("'%s': want %s", ints[k].s, ints[k].ok ? "ok" : "refused");
 		assert_true(v == (ints[k].ok ? ints[k].v : 12345));
 	}
@@ -1375,7 +1387,7 @@ static void test_num(void **state)
 	{
 		int64_t v;
 
-		assert_true(num_parse_i64("123456", 3, &v) && v == 123);
+		assert_true(value_parse_int("123456", 3, &v) && v == 123);
 	}
 	assert_true(num_add_sat(INT64_MAX - 1, 1) == INT64_MAX);
 	assert_true(num_add_sat(INT64_MAX, 1) == INT64_MAX);
@@ -1405,6 +1417,53 @@ static void test_num(void **state)
 	}
 }
 
+/* Error conditions are exclusive and checked in order against one draw. */
+static void test_error_conditions_in_order(void **state)
+{
+	struct span_spec *root = new_spec("root", 0);
+	struct scenario *sc;
+	struct plan p;
+	struct batch b;
+	size_t n[3] = { 0, 0, 0 };
+	const size_t count = 8000;
+
+	(void)state;
+	root->errors = ARENA_NEWN(&A, struct error_spec, 2);
+	assert_non_null(root->errors);
+	root->nerrors = 2;
+	root->errors[0].rate = 0.25;
+	root->errors[0].type = "first";
+	root->errors[1].rate = 0.5;
+	root->errors[1].type = "second";
+	root->errors[1].message = "second failed";
+	sc = new_scenario("conditions", root);
+	plan_one(&p, sc, count, (uint32_t)count);
+	batch_init(&b);
+	assert_int_equal(engine_render_block(&p, 0, &b), 0);
+	assert_int_equal(b.nspans, count);
+	for (size_t k = 0; k < b.nspans; k++) {
+		const struct span_out *s = &b.spans[k];
+
+		if (!s->status_code) {
+			assert_null(attr(s, "error.type"));
+			n[2]++;
+		} else if (str_is(attr(s, "error.type"), "first")) {
+			assert_int_equal(s->status_message_len, 5);
+			n[0]++;
+		} else {
+			assert_true(str_is(attr(s, "error.type"), "second"));
+			assert_memory_equal(s->status_message, "second failed", 13);
+			n[1]++;
+		}
+	}
+	/* 25% / 50% / 25%, within 4 sigma (sqrt(8000 * 0.25 * 0.75) = 38.7) */
+	assert_true(n[0] > 2000 - 155 && n[0] < 2000 + 155);
+	assert_true(n[1] > 4000 - 179 && n[1] < 4000 + 179);
+	assert_true(n[2] > 2000 - 155 && n[2] < 2000 + 155);
+	assert_int_equal(b.nerror_spans, n[0] + n[1]);
+	batch_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1426,6 +1485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_model_finish, setup, teardown),
 		cmocka_unit_test(test_loaded_model_is_finished),
 		cmocka_unit_test(test_num),
+		cmocka_unit_test_setup_teardown(test_error_conditions_in_order, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

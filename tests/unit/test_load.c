@@ -19,6 +19,7 @@
 
 #include "engine/gen.h"
 #include "engine/template.h"
+#include "load/template.h"
 #include "load/load.h"
 #include "load/schema.h"
 #include "model/model.h"
@@ -723,7 +724,7 @@ static void test_bench_scenario_resource(void **state)
 	order[6] = child(sc->root, 3);
 	for (int i = 0; i < 7; i++) {
 		assert_int_equal(order[i]->nattrs, counts[i]);
-		assert_false(order[i]->error.set);
+		assert_int_equal(order[i]->nerrors, 0);
 		assert_false(order[i]->retry.enabled);
 	}
 	assert_string_equal(order[4]->name, "vendor.mcp.tool.execute.attempt");
@@ -772,10 +773,10 @@ static void test_checkout_flow(void **state)
 	assert_int_equal(inv->kind, 3);
 	pay_srv = child(child(place, 2), 0);
 	assert_string_equal(m.services[pay_srv->service].name, "payment");
-	assert_true(pay_srv->error.set && pay_srv->error.propagate);
-	assert_true(pay_srv->error.rate == 0.02);
-	assert_string_equal(pay_srv->error.type, "unavailable");
-	assert_non_null(pay_srv->error.message_tmpl);
+	assert_true(pay_srv->nerrors == 1 && pay_srv->errors[0].propagate == ERR_MARK_ANCESTORS);
+	assert_true(pay_srv->errors[0].rate == 0.02);
+	assert_string_equal(pay_srv->errors[0].type, "unavailable");
+	assert_non_null(pay_srv->errors[0].message_tmpl);
 	assert_int_equal(attr(pay_srv, "app.payment.method")->gen.kind, GEN_CHOICE);
 	assert_int_equal(attr(pay_srv, "app.payment.method")->gen.nchoices, 3);
 	assert_true(attr(pay_srv, "app.payment.method")->gen.cum_weights[2] == 0.82 + 0.15 + 0.03);
@@ -845,7 +846,7 @@ static void test_example_scenario_every_form(void **state)
 	assert_int_equal(r->nevents, 2);
 	assert_string_equal(r->events[0].name, "acme.turn.received");
 	assert_true(r->events[1].probability == 0.5);
-	assert_true(r->error.set && r->error.rate == 0.01);
+	assert_true(r->nerrors == 1 && r->errors[0].rate == 0.01);
 	llm = child(r, 1);
 	assert_int_equal(llm->count.kind, COUNT_POISSON);
 	assert_int_equal(llm->count.max, 4);
@@ -999,7 +1000,7 @@ static void test_without_conventions_or_config(void **state)
 	o.nfiles = 1;
 	assert_int_equal(load_model(&o, &m, &err), 0);
 	assert_null(m.semconv);
-	assert_string_equal(m.scenarios[0]->root->error.type, "timout");
+	assert_string_equal(m.scenarios[0]->root->errors[0].type, "timout");
 	assert_int_equal(m.scenarios[0]->root->kind, 0);
 	assert_string_equal(m.config.service_name, "otelsim");
 	assert_int_equal(m.config.nresource_attrs, 0);

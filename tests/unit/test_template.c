@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine/template.h"
+#include "load/template.h"
 #include "util/arena.h"
 #include "util/rng.h"
 #include "util/text.h"

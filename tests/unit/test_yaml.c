@@ -236,6 +236,43 @@ static void test_multi_document(void **state)
 		    "more than one YAML document in the file (remove the second '---')");
 	/* one explicit document is fine */
 	load_ok(&doc, "---\na: 1\n");
+	assert_int_equal(doc.ndocs, 1);
+	assert_ptr_equal(doc.docs[0], doc.root);
+	ydoc_release(&doc);
+}
+
+static void test_several_documents(void **state)
+{
+	static const struct yaml_limits three = { 64, 1000, 1 << 20, 1 << 20, 3 };
+	const char *src = "a: &x 1\n---\n- 2\n---\nb: *x\n";
+	const char *four = "a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n";
+	const char *trail = "a: 1\n---\n";
+	struct otelsim_error err = { 0 };
+	struct ydoc doc;
+
+	(void)state;
+	/* each document's root and start, in order; anchors do not cross documents */
+	expect_fail(src, strlen(src), &three, OTELSIM_EINPUT, 5, 4,
+		    "unknown YAML alias '*x' (no anchor of that name before it)");
+	src = "a: 1\n--- # second\n- 2\n---\nb: 3\n";
+	assert_int_equal(yaml_load_buffer("m.yaml", src, strlen(src), &three, &doc, &err), 0);
+	assert_int_equal(doc.ndocs, 3);
+	assert_ptr_equal(doc.root, doc.docs[0]);
+	assert_int_equal(doc.docs[0]->type, YN_MAP);
+	assert_int_equal(doc.docs[1]->type, YN_SEQ);
+	assert_string_equal(ymap_get(doc.docs[2], "b")->str, "3");
+	assert_int_equal(doc.starts[0].line, 1);
+	assert_int_equal(doc.starts[1].line, 2);
+	assert_int_equal(doc.starts[1].col, 1);
+	assert_int_equal(doc.starts[2].line, 4);
+	ydoc_release(&doc);
+	/* past the limit, at the document that passes it */
+	expect_fail(four, strlen(four), &three, OTELSIM_ELIMIT, 6, 1,
+		    "more than 3 YAML documents in the file");
+	/* a trailing '---' is an empty document (a null scalar) */
+	assert_int_equal(yaml_load_buffer("m.yaml", trail, strlen(trail), &three, &doc, &err), 0);
+	assert_int_equal(doc.ndocs, 2);
+	assert_true(ynode_is_null(doc.docs[1]));
 	ydoc_release(&doc);
 }
 
@@ -426,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_bad_utf8_position),
 		cmocka_unit_test(test_long_scalar_and_file),
 		cmocka_unit_test(test_multi_document),
+		cmocka_unit_test(test_several_documents),
 		cmocka_unit_test(test_unknown_alias),
 		cmocka_unit_test(test_syntax_error),
 		cmocka_unit_test(test_scalar_typing),
