@@ -141,6 +141,27 @@ struct cut_format {
 	int (*write_record)(struct encoder *e, size_t sum, struct strbuf *out);
 };
 
+/* Forget the current record's groups. */
+static inline void cut_clear(struct encoder *e)
+{
+	for (uint32_t gi = 0; gi < e->ngroups; gi++)
+		e->res_group[e->groups[gi].res] = 0;
+	e->ngroups = 0;
+}
+
+/* Write the current record (its groups adding up to *sum) and start the next. */
+static inline __attribute__((always_inline)) int cut_flush(struct encoder *e,
+							   const struct cut_format *f, size_t *sum,
+							   struct strbuf *out, uint64_t *nrec)
+{
+	if (f->write_record(e, *sum, out))
+		return -1;
+	(*nrec)++;
+	*sum = 0;
+	cut_clear(e);
+	return 0;
+}
+
 /*
  * Step 2 for the batch's first n items of `signal` (item_len/item_res
  * filled), into records of e->env. 0 or -1 (out then left as it was).
@@ -163,45 +184,30 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 	}
 	e->ngroups = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t r = e->item_res[i], gidx = e->res_group[r];
-		size_t add, newsum;
-		struct group tmp, *g = gidx ? &e->groups[gidx - 1] : NULL;
-		uint32_t ng = e->ngroups + (g ? 0 : 1);
+		uint32_t r = e->item_res[i];
+		size_t newsum;
+		struct group tmp, *g;
 
 		while (i >= next_break) { /* (traces without items: several marks here) */
 			mark += per;
 			next_break = mark < b->nmarks ? b->marks[mark].first[signal] : SIZE_MAX;
-			if (e->ngroups && i > 0) {
-				if (f->write_record(e, sum, out))
-					goto cleanup;
-				nrec++;
-				sum = 0;
-				for (uint32_t gi = 0; gi < e->ngroups; gi++)
-					e->res_group[e->groups[gi].res] = 0;
-				e->ngroups = 0;
-				g = NULL;
-				ng = 1;
-			}
+			if (e->ngroups && cut_flush(e, f, &sum, out, &nrec))
+				goto cleanup;
 		}
-		add = f->item_size(e->item_len[i], g == NULL);
+		g = e->res_group[r] ? &e->groups[e->res_group[r] - 1] : NULL;
 		if (g) {
 			tmp = *g;
-			tmp.body += add;
+			tmp.body += f->item_size(e->item_len[i], false);
 			newsum = sum - f->group_size(e, g) + f->group_size(e, &tmp);
 		} else {
 			memset(&tmp, 0, sizeof(tmp));
 			tmp.res = r;
-			tmp.body = add;
+			tmp.body = f->item_size(e->item_len[i], true);
 			newsum = sum + f->group_size(e, &tmp);
 		}
-		if (e->ngroups && f->record_size(e, newsum, ng) > e->max) {
-			if (f->write_record(e, sum, out))
+		if (e->ngroups && f->record_size(e, newsum, e->ngroups + !g) > e->max) {
+			if (cut_flush(e, f, &sum, out, &nrec))
 				goto cleanup;
-			nrec++;
-			sum = 0;
-			for (uint32_t gi = 0; gi < e->ngroups; gi++)
-				e->res_group[e->groups[gi].res] = 0;
-			e->ngroups = 0;
 			continue; /* the same item opens the next record */
 		}
 		if (g) {
@@ -211,7 +217,6 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 			g->tail = i;
 		} else {
 			g = &e->groups[e->ngroups++];
-			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): encoder_new sized groups */
 			*g = tmp;
 			g->nitems = 1;
 			g->head = g->tail = i;
@@ -220,16 +225,11 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 		sum = newsum;
 		i++;
 	}
-	if (e->ngroups) {
-		if (f->write_record(e, sum, out))
-			goto cleanup;
-		nrec++;
-	}
+	if (e->ngroups && cut_flush(e, f, &sum, out, &nrec))
+		goto cleanup;
 	rc = 0;
 cleanup:
-	for (uint32_t gi = 0; gi < e->ngroups; gi++)
-		e->res_group[e->groups[gi].res] = 0;
-	e->ngroups = 0;
+	cut_clear(e);
 	if (rc)
 		strbuf_truncate(out, start_len);
 	else if (nrecords)

@@ -825,6 +825,19 @@ static void ref_clear_groups(struct ref_state *st)
 	st->ngroups = 0;
 }
 
+/* Pack items [*from, to) as a record; the next one starts at `to`. 0 or -1. */
+static int ref_flush(struct ref_state *st, struct arena *a, size_t *from, size_t to, size_t *sum,
+		     struct strbuf *out, uint64_t *nrec)
+{
+	ref_clear_groups(st);
+	if (ref_pack(st, a, *from, to, &shapes[st->signal], out))
+		return -1;
+	(*nrec)++;
+	*from = to;
+	*sum = 0;
+	return 0;
+}
+
 int encode_reference(const struct encoder_config *cfg, int signal, const struct batch *b,
 		     struct strbuf *out, uint64_t *nrecords)
 {
@@ -867,14 +880,8 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 				next_mark += per;
 			next_break = next_mark < b->nmarks ? b->marks[next_mark].first[signal]
 							   : SIZE_MAX;
-			if (i > from) {
-				ref_clear_groups(&st);
-				if (ref_pack(&st, &a, from, i, &shapes[signal], out))
-					goto cleanup;
-				nrec++;
-				from = i;
-				sum = 0;
-			}
+			if (i > from && ref_flush(&st, &a, &from, i, &sum, out, &nrec))
+				goto cleanup;
 		}
 		g = st.slot[r] >= 0 ? &st.groups[st.slot[r]] : NULL;
 		if (g) {
@@ -888,12 +895,8 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 			newsum = sum + ref_group_size(&st, &tmp);
 		}
 		if (i > from && ref_framed(&st, newsum) > max) {
-			ref_clear_groups(&st);
-			if (ref_pack(&st, &a, from, i, &shapes[signal], out))
+			if (ref_flush(&st, &a, &from, i, &sum, out, &nrec))
 				goto cleanup;
-			nrec++;
-			from = i;
-			sum = 0;
 			continue;
 		}
 		if (!g) {
@@ -905,10 +908,8 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 		sum = newsum;
 		i++;
 	}
-	ref_clear_groups(&st);
-	if (ref_pack(&st, &a, from, n, &shapes[signal], out))
+	if (ref_flush(&st, &a, &from, n, &sum, out, &nrec))
 		goto cleanup;
-	nrec++;
 	rc = 0;
 cleanup:
 	if (rc) {
