@@ -12,19 +12,15 @@ static const struct scenario *find_or_suggest(const struct model *m, const char 
 					      struct otelsim_error *err)
 {
 	const struct scenario *s = model_find_scenario(m, name);
-	const char *best = NULL;
-	size_t bestd = 3;
+	const char *best;
+	struct suggest sg;
 
 	if (s)
 		return s;
-	for (uint32_t i = 0; i < m->nscenarios; i++) {
-		size_t d = edit_distance(name, m->scenarios[i]->name, 2);
-
-		if (d < bestd) {
-			bestd = d;
-			best = m->scenarios[i]->name;
-		}
-	}
+	suggest_init(&sg, name);
+	for (uint32_t i = 0; i < m->nscenarios; i++)
+		suggest_add(&sg, m->scenarios[i]->name);
+	best = suggest_best(&sg);
 	if (best)
 		error_set(err, OTELSIM_EUSAGE, "unknown scenario '%s' (did you mean '%s'?)", name,
 			  best);
