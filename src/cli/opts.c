@@ -212,8 +212,8 @@ static const struct opt_def opts[] = {
 	  .env = { "OTELSIM_COUNT" },
 	  .env_not_with = "each-once",
 	  .cmds = CMD_GEN,
-	  .help = "traces to generate (render: per scenario; default: the scenario's "
-		  "repeat_count, else config's)",
+	  .help = "iterations to generate, one trace each (render: per scenario; default: "
+		  "the scenario's repeat_count, else config's)",
 	  .expect = "a whole number up to 10^12" },
 	{ .name = "interval",
 	  .arg = "MS",

@@ -244,6 +244,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	ro.framing = OTELSIM_FRAMING_BE32;
 	ro.gzip = false;
 	ro.traces_per_record = 1;
+	ro.iterations_per_block = 1; /* progress (on_trace) after every iteration */
 	ro.tags = (const char *const *)c->tags.v;
 	ro.ntags = c->tags.n;
 	ro.show_spans = 0;

@@ -1,11 +1,16 @@
 /*
- * engine/render.c - one trace from its scenario's span tree.
+ * engine/render.c - an iteration's traces from its scenario's span tree.
  *
  * Draw order is part of the output contract (a change shifts every later
- * value of the trace). For trace i, from rng_seed(seed, stream, i):
+ * value of the iteration). Iteration i draws only from
+ * rng_seed(seed, stream, i) (engine.h). Today an iteration yields one
+ * trace; a multi-trace iteration (a session's turns) repeats the trace's
+ * draws below for each trace, in order, without the arrival draws. For
+ * each trace:
  *   trace id (16 bytes, redrawn while zero), root span id (8, non-zero),
- *   start jitter (when jitter_ns > 0), the vars in file order, then the
- *   spans depth first. For each span:
+ *   then, for the iteration's first trace, the arrival draws of
+ *   plan_arrival (the start jitter, when jitter_ns > 0), then the vars in
+ *   file order, then the spans depth first. For each span:
  *     span id (not the root), name template, attributes in order,
  *     own latency (not with retry), the error draw (one, when the span has
  *     error conditions and no retry; condition i fires when the draw is
@@ -24,6 +29,9 @@
  * The root's count and probability are not used: a trace has one root.
  *   For each event: the probability draw (skipped at >= 1), attributes.
  *   For each link: attributes.
+ * Logs and events a span emits (a later issue) take their draws inside
+ * that span, after its links; derived signals (engine_source) draw nothing
+ * from this stream.
  *
  * Spans are appended parent first; a parent's slot is reserved before its
  * children and finished after them. batch_add_span may move the array, so
@@ -71,7 +79,8 @@ struct render {
 	uint8_t root_id[8];
 	size_t first;   /* index of the trace's root in out->spans */
 	bool past_max;  /* a time would pass INT64_MAX ns (2262-04-11) */
-	uint64_t index; /* the trace's global index */
+	uint64_t index; /* the iteration's global index */
+	int64_t start;  /* where the iteration's next trace starts */
 };
 
 /* The chain of open spans, innermost first, for error propagation. */
@@ -499,7 +508,10 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 	return 0;
 }
 
-/* The root ids of trace index - 1 (false for the first trace). */
+/*
+ * The root ids of the previous iteration's first trace (false for the
+ * first iteration): its first draws, recomputed from its stream.
+ */
 static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8])
 {
 	const struct scenario *prev;
@@ -682,12 +694,59 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	return 0;
 }
 
-int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
+/* One trace of the iteration R->index: its spans, then the sources'. */
+static int render_trace(struct render *R, bool first_of_iteration)
+{
+	const struct plan *p = R->p;
+	const struct scenario *sc = R->sc;
+	struct batch *out = R->out;
+	struct value *vars = NULL;
+	int64_t start, end;
+
+	if (batch_begin_trace(out))
+		return OTELSIM_ENOMEM;
+	R->first = out->nspans;
+	draw_trace_ids(&R->rng, R->trace_id, R->root_id);
+	start = first_of_iteration ? plan_arrival(p, R->index, &R->rng, &R->past_max) : R->start;
+	if (sc->nvars) {
+		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
+		if (!vars)
+			return OTELSIM_ENOMEM;
+	}
+	R->ctx.rng = &R->rng;
+	R->ctx.arena = &out->arena;
+	R->ctx.vars = vars;
+	R->ctx.parent_attrs = NULL;
+	R->ctx.nparent_attrs = 0;
+	for (uint32_t k = 0; k < sc->nvars; k++)
+		if (gen_eval(&sc->vars[k].gen, &R->ctx, &vars[k]) < 0)
+			return OTELSIM_ENOMEM;
+	if (!R->past_max && render_span(R, sc->root, NULL, start, &end) < 0)
+		return OTELSIM_ENOMEM;
+	if (R->past_max)
+		return OTELSIM_ELIMIT;
+	for (size_t k = R->first; k < out->nspans; k++)
+		out->nerror_spans += out->spans[k].status_code == STATUS_ERROR;
+	out->ntraces++;
+	if (start < out->min_start_ns)
+		out->min_start_ns = start;
+	if (end > out->max_end_ns)
+		out->max_end_ns = end;
+	R->start = end; /* a next trace of the iteration follows this one */
+	for (uint32_t k = 0; k < p->nsources; k++) {
+		const struct engine_source *src = p->sources[k];
+
+		if (src->after_trace && src->after_trace(p, out, R->first) < 0)
+			return OTELSIM_ENOMEM;
+	}
+	return 0;
+}
+
+int engine_render_iteration(const struct plan *p, uint64_t index, struct batch *out)
 {
 	const struct scenario *sc = plan_scenario_for(p, index);
 	struct render R;
-	struct value *vars = NULL;
-	int64_t start, end;
+	int rc;
 
 	if (!sc || !sc->root)
 		return OTELSIM_EINTERNAL;
@@ -696,54 +755,35 @@ int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
 	R.sc = sc;
 	R.out = out;
 	R.index = index;
-	R.first = out->nspans;
 	R.past_max = false;
+	R.start = 0;
 	rng_seed(&R.rng, p->seed, sc->stream, index);
-	draw_trace_ids(&R.rng, R.trace_id, R.root_id);
-	start = time_add(
-		&R, p->start_ns,
-		num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index, p->interval_ns));
-	if (p->jitter_ns > 0)
-		start = time_add(&R, start, (int64_t)rng_below(&R.rng, (uint64_t)p->jitter_ns + 1));
-	if (sc->nvars) {
-		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
-		if (!vars)
-			return OTELSIM_ENOMEM;
-	}
-	R.ctx.rng = &R.rng;
-	R.ctx.arena = &out->arena;
-	R.ctx.vars = vars;
-	R.ctx.parent_attrs = NULL;
-	R.ctx.nparent_attrs = 0;
-	for (uint32_t k = 0; k < sc->nvars; k++)
-		if (gen_eval(&sc->vars[k].gen, &R.ctx, &vars[k]) < 0)
-			return OTELSIM_ENOMEM;
-	if (!R.past_max && render_span(&R, sc->root, NULL, start, &end) < 0)
-		return OTELSIM_ENOMEM;
-	if (R.past_max)
-		return OTELSIM_ELIMIT;
-	for (size_t k = R.first; k < out->nspans; k++)
-		out->nerror_spans += out->spans[k].status_code == STATUS_ERROR;
-	out->ntraces++;
-	if (start < out->min_start_ns)
-		out->min_start_ns = start;
-	if (end > out->max_end_ns)
-		out->max_end_ns = end;
+	/* one trace per iteration for every scenario today */
+	rc = render_trace(&R, true);
+	if (rc)
+		return rc;
+	out->niterations++;
 	return 0;
 }
 
 int engine_render_block(const struct plan *p, uint64_t block, struct batch *out)
 {
-	uint64_t b = p->traces_per_block, first = block * b, last = first + b;
+	uint64_t b = p->iterations_per_block, first = block * b, last = first + b;
 
 	batch_reset(out, first);
 	if (last > p->count)
 		last = p->count;
 	for (uint64_t i = first; i < last; i++) {
-		int rc = engine_render_trace(p, i, out);
+		int rc = engine_render_iteration(p, i, out);
 
 		if (rc < 0)
 			return rc;
+	}
+	for (uint32_t k = 0; k < p->nsources; k++) {
+		const struct engine_source *src = p->sources[k];
+
+		if (src->after_block && src->after_block(p, block, out) < 0)
+			return OTELSIM_ENOMEM;
 	}
 	return 0;
 }
