@@ -155,6 +155,7 @@ struct otelsim_render_result {
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */
 struct otelsim_scenario_info {
 	const char *name, *description, *category, *rel_dir, *path;
+	const char *title; /* display name (trace-generator scenario_name), or NULL */
 	const char *const *tags;
 	size_t ntags;
 	double weight;

@@ -17,12 +17,15 @@ static const struct scenario *find_or_suggest(const struct model *m, const char 
 
 	if (s)
 		return s;
-	for (uint32_t i = 0; i < m->nscenarios; i++) {
-		size_t d = edit_distance(name, m->scenarios[i]->name, 2);
+	for (uint32_t i = 0; i < 2 * m->nscenarios; i++) {
+		/* the names, then the display names */
+		const struct scenario *c = m->scenarios[i % m->nscenarios];
+		const char *cand = i < m->nscenarios ? c->name : c->title;
+		size_t d = cand ? edit_distance(name, cand, 2) : 3;
 
 		if (d < bestd) {
 			bestd = d;
-			best = m->scenarios[i]->name;
+			best = cand;
 		}
 	}
 	if (best)
