@@ -72,6 +72,11 @@ struct otelsim_load_options {
 
 enum otelsim_format { OTELSIM_FORMAT_OTLP = 0, OTELSIM_FORMAT_OTLP_JSON, OTELSIM_FORMAT_NDJSON };
 enum otelsim_framing { OTELSIM_FRAMING_BE32 = 0, OTELSIM_FRAMING_VARINT };
+/*
+ * The signals, each written to its own file (traces.*, metrics.*, logs.*,
+ * events.*) and named to the record callback. Events are OTLP log records
+ * with an event name (LogsData), kept apart from the other log records.
+ */
 enum otelsim_signal { OTELSIM_TRACES = 0, OTELSIM_METRICS, OTELSIM_LOGS, OTELSIM_EVENTS };
 
 /*
@@ -95,9 +100,11 @@ struct otelsim_render_options {
 	bool start_set;
 	int64_t start_ns; /* else config's (2026-01-01T00:00:00Z) */
 	bool count_set;
-	uint64_t count; /* traces; else repeat_count, else config's */
+	uint64_t count; /* iterations (each a scenario pick yielding its
+			   traces: one each for every scenario today); else
+			   repeat_count, else config's */
 	bool interval_set;
-	int64_t interval_ns;  /* between trace starts; else the scenario's */
+	int64_t interval_ns;  /* between iteration starts; else the scenario's */
 	int format;           /* enum otelsim_format */
 	int framing;          /* enum otelsim_framing (protobuf only) */
 	bool gzip;            /* files only: the record callback always
@@ -105,16 +112,30 @@ struct otelsim_render_options {
 	unsigned threads;     /* render threads; 0 or 1: one */
 	unsigned shard_index; /* 1..shard_count; 0: no sharding */
 	unsigned shard_count;
-	unsigned traces_per_record; /* 0: config's output.traces_per_record; it
-				      shapes the bytes. 1 (streaming) also
-				      calls progress after every trace */
-	const char *out_dir;        /* files: the --out folder; NULL: "out" (an "" is refused) */
-	const char *dataset;        /* files, mixed: folder name below out_dir ("mixed") */
-	const char *tool_version;   /* manifest only; NULL: OTELSIM_VERSION */
-	const char *command_line;   /* manifest only; may be NULL */
+	unsigned traces_per_record;    /* 0: config's output.traces_per_record; it
+				      shapes the bytes (a record holds the
+				      telemetry of at most this many traces
+				      of one block) */
+	unsigned iterations_per_block; /* 0: config's output.iterations_per_block
+					 rounded up to a multiple of
+					 traces_per_record. The unit of
+					 threads and shards (1: progress after
+					 every iteration, for streaming); it
+					 changes no byte when it is a multiple
+					 of traces_per_record */
+	bool synthetic_signals;        /* also emit the engine's synthetic test signal:
+				   per trace a log record and an event tied to
+				   its root span, per block two metrics of the
+				   roots (otelsim.synthetic.*), for testing a
+				   record consumer on every signal; it
+				   simulates nothing */
+	const char *out_dir;           /* files: the --out folder; NULL: "out" (an "" is refused) */
+	const char *dataset;           /* files, mixed: folder name below out_dir ("mixed") */
+	const char *tool_version;      /* manifest only; NULL: OTELSIM_VERSION */
+	const char *command_line;      /* manifest only; may be NULL */
 	/* progress: called from the consuming thread (the caller's with
 	 * threads <= 1, a render thread with more) after each unit of blocks */
-	void (*progress)(void *ctx, uint64_t traces_done, uint64_t traces_total,
+	void (*progress)(void *ctx, uint64_t iterations_done, uint64_t iterations_total,
 			 uint64_t spans_done);
 	void *progress_ctx;
 	/* --show-spans: 1 a line per span, 2 with attributes, events, links;
@@ -144,12 +165,16 @@ struct otelsim_render_options {
 enum { OTELSIM_SEED_FROM_CONFIG = 0, OTELSIM_SEED_FROM_SCENARIO, OTELSIM_SEED_FROM_OPTIONS };
 
 struct otelsim_render_result {
-	uint64_t traces, spans, error_spans, records, bytes;
+	uint64_t traces, spans, error_spans;
+	uint64_t records, bytes;  /* of every signal */
 	int64_t start_ns, end_ns; /* earliest span start, latest span end */
 	uint64_t seed;
 	int seed_origin;        /* where seed came from: OTELSIM_SEED_FROM_* */
-	int64_t interval_ns;    /* between trace starts */
+	int64_t interval_ns;    /* between iteration starts */
 	char dataset_dir[1024]; /* files: where the dataset landed */
+	uint64_t iterations;    /* otelsim_plan: planned (of this shard) */
+	uint64_t metrics, data_points, log_records, events; /* the other signals' items */
+	uint64_t signal_records[4], signal_bytes[4];        /* by enum otelsim_signal */
 };
 
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */
@@ -178,19 +203,25 @@ size_t otelsim_scenario_count(const struct otelsim *os);
 int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_scenario_info *out);
 
 /*
- * What a render with these options would do, without rendering: traces (of
- * this shard), seed, interval and start in *res; the same errors as a render.
+ * What a render with these options would do, without rendering: iterations
+ * (of this shard; also in traces, since every scenario yields one trace per
+ * iteration today), seed, interval and start in *res; the same errors as a
+ * render.
  */
 int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *opts,
 		 struct otelsim_render_result *res, struct otelsim_error *err);
 
 /*
- * Called with each encoded record in order: one framed protobuf message or
- * one JSON line (with its '\n'), never gzip-compressed (opts->gzip applies
- * to files only). Return non-zero to stop (the render then returns
- * OTELSIM_EIO with "stopped by callback"). fn may not be NULL
- * (OTELSIM_EUSAGE). It is called from the consuming thread: the caller's
- * with threads <= 1, a render thread with more.
+ * Called with each encoded record: one framed protobuf message or one JSON
+ * line (with its '\n'), never gzip-compressed (opts->gzip applies to files
+ * only), and its signal (enum otelsim_signal): a TracesData, MetricsData or
+ * LogsData (OTELSIM_LOGS and OTELSIM_EVENTS) message. The records of each
+ * signal arrive in the order of its file; between signals, per group of
+ * blocks: the group's traces records, then its metrics, logs and events
+ * records. Return non-zero to stop (the render then returns OTELSIM_EIO
+ * with "stopped by callback"). fn may not be NULL (OTELSIM_EUSAGE). It is
+ * called from the consuming thread: the caller's with threads <= 1, a
+ * render thread with more.
  */
 typedef int (*otelsim_record_fn)(void *ctx, int signal, const void *bytes, size_t len);
 
@@ -200,9 +231,11 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 
 /*
  * Render into <out_dir>/<rel_dir>/<scenario name>/ (or <out_dir>/<dataset>/
- * for a mixed workload): one file per signal plus manifest.json, each
- * written under a temporary name and renamed when complete; on failure the
- * previous dataset is left as it was.
+ * for a mixed workload): one file per signal the run writes (traces.binpb,
+ * and metrics.*, logs.*, events.* when emitted) plus manifest.json, which
+ * lists each file with its signal and counts; all written under a
+ * temporary name and renamed when complete; on failure the previous
+ * dataset is left as it was.
  */
 int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *opts,
 			 struct otelsim_render_result *res, struct otelsim_error *err);

@@ -6,11 +6,11 @@
 
 #include "api/api_internal.h"
 #include "api/pipeline.h"
+#include "encode/encode.h"
 #include "load/load.h"
 #include "load/semconv.h"
 #include "sink/dataset.h"
 #include "util/error.h"
-#include "util/varint.h"
 
 static int exists(const char *path)
 {
@@ -115,12 +115,14 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 struct render_ctx {
 	const struct otelsim_render_options *o;
 	struct otelsim_render_result *res;
-	uint64_t total_traces;
+	unsigned signals; /* the plan's: SIGNAL_BIT()s */
+	uint64_t total_iterations;
+	uint64_t iterations_done;
 	/* callback path */
 	otelsim_record_fn fn;
 	void *fn_ctx;
-	/* files path */
-	struct dfile *file;
+	/* files path: one file per signal written */
+	struct dfile *file[SIGNAL_COUNT];
 };
 
 static int account(struct render_ctx *c, const struct pipe_block *b, struct otelsim_error *err)
@@ -129,11 +131,20 @@ static int account(struct render_ctx *c, const struct pipe_block *b, struct otel
 
 	if (c->o->text && b->text.len && c->o->text(c->o->text_ctx, b->text.buf, b->text.len))
 		return error_set(err, OTELSIM_EIO, "stopped by the text callback");
+	c->iterations_done += b->niterations;
 	r->traces += b->ntraces;
-	r->spans += b->nspans;
+	r->spans += b->items[OTELSIM_TRACES];
 	r->error_spans += b->nerrors;
-	r->records += b->nrecords;
-	r->bytes += b->data.len;
+	r->metrics += b->items[OTELSIM_METRICS];
+	r->data_points += b->npoints;
+	r->log_records += b->items[OTELSIM_LOGS];
+	r->events += b->items[OTELSIM_EVENTS];
+	for (int s = 0; s < SIGNAL_COUNT; s++) {
+		r->signal_records[s] += b->records[s];
+		r->signal_bytes[s] += b->data[s].len;
+		r->records += b->records[s];
+		r->bytes += b->data[s].len;
+	}
 	if (b->ntraces) {
 		if (b->min_start_ns < r->start_ns || r->traces == b->ntraces)
 			r->start_ns = b->min_start_ns;
@@ -141,46 +152,25 @@ static int account(struct render_ctx *c, const struct pipe_block *b, struct otel
 			r->end_ns = b->max_end_ns;
 	}
 	if (c->o->progress)
-		c->o->progress(c->o->progress_ctx, r->traces, c->total_traces, r->spans);
+		c->o->progress(c->o->progress_ctx, c->iterations_done, c->total_iterations,
+			       r->spans);
 	return 0;
 }
 
-/* Split a block's bytes into records by their framing. */
-static int emit_records(struct render_ctx *c, const struct pipe_block *b, struct otelsim_error *err)
+/* Split one signal's bytes of a block into records by their framing. */
+static int emit_records(struct render_ctx *c, int signal, const struct strbuf *data,
+			struct otelsim_error *err)
 {
-	const unsigned char *p = (const unsigned char *)b->data.buf;
-	size_t n = b->data.len, pos = 0;
+	const char *p = data->buf;
+	size_t n = data->len, pos = 0;
 
 	while (pos < n) {
-		size_t len = 0, hdr = 0;
+		size_t len = encoder_record_len(c->o->format, c->o->framing, p + pos, n - pos);
 
-		if (c->o->format == OTELSIM_FORMAT_OTLP) {
-			if (c->o->framing == OTELSIM_FRAMING_VARINT) {
-				const uint8_t *q = p + pos;
-				uint64_t v;
-
-				if (varint_get(&q, p + n, &v) || v > (uint64_t)(p + n - q))
-					return error_set(err, OTELSIM_EINTERNAL,
-							 "record framing overruns its block");
-				hdr = (size_t)(q - (p + pos));
-				len = (size_t)v;
-			} else {
-				if (pos + 4 > n)
-					break;
-				len = (size_t)p[pos] << 24 | (size_t)p[pos + 1] << 16 |
-				      (size_t)p[pos + 2] << 8 | p[pos + 3];
-				hdr = 4;
-			}
-			len += hdr;
-		} else {
-			const unsigned char *nl = memchr(p + pos, '\n', n - pos);
-
-			len = nl ? (size_t)(nl - (p + pos)) + 1 : n - pos;
-		}
-		if (pos + len > n)
+		if (!len)
 			return error_set(err, OTELSIM_EINTERNAL,
 					 "record framing overruns its block");
-		if (c->fn(c->fn_ctx, OTELSIM_TRACES, p + pos, len))
+		if (c->fn(c->fn_ctx, signal, p + pos, len))
 			return error_set(err, OTELSIM_EIO, "stopped by callback");
 		pos += len;
 	}
@@ -190,17 +180,30 @@ static int emit_records(struct render_ctx *c, const struct pipe_block *b, struct
 static int consume_callback(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
 {
 	struct render_ctx *c = ctx;
-	int rc = emit_records(c, b, err);
 
-	return rc ? rc : account(c, b, err);
+	for (int s = 0; s < SIGNAL_COUNT; s++) {
+		int rc = emit_records(c, s, &b->data[s], err);
+
+		if (rc)
+			return rc;
+	}
+	return account(c, b, err);
 }
 
 static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
 {
 	struct render_ctx *c = ctx;
-	int rc = dfile_write(c->file, b->data.buf, b->data.len, err);
 
-	return rc ? rc : account(c, b, err);
+	for (int s = 0; s < SIGNAL_COUNT; s++) {
+		int rc;
+
+		if (!c->file[s])
+			continue;
+		rc = dfile_write(c->file[s], b->data[s].buf, b->data[s].len, err);
+		if (rc)
+			return rc;
+	}
+	return account(c, b, err);
 }
 
 static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
@@ -210,13 +213,14 @@ static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
 	pc->plan = &rs->plan;
 	pc->format = o->format;
 	pc->framing = o->framing;
+	pc->traces_per_record = rs->traces_per_record;
 	pc->first_block = rs->first_block;
 	pc->end_block = rs->end_block;
 	pc->threads = o->threads ? o->threads : 1;
 	pc->console = o->text ? o->show_spans : 0;
 	pc->cancel = o->cancel;
-	/* one-trace records are for streaming: consume (and report) each one */
-	pc->max_blocks_per_unit = o->traces_per_record == 1 ? 1 : 8;
+	/* one-iteration blocks are for streaming: consume (and report) each one */
+	pc->max_blocks_per_unit = rs->plan.iterations_per_block == 1 ? 1 : 8;
 }
 
 static int check_options(const struct otelsim_render_options *o, struct otelsim_error *err)
@@ -278,7 +282,8 @@ int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *
 
 	if (rc)
 		return rc;
-	res->traces = rs.end_trace - rs.first_trace;
+	res->iterations = rs.end_trace - rs.first_trace;
+	res->traces = res->iterations; /* one trace per iteration (engine.h) */
 	res->start_ns = rs.plan.start_ns;
 	run_spec_release(&rs);
 	return 0;
@@ -310,7 +315,7 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	c.res = res;
 	c.fn = fn;
 	c.fn_ctx = ctx;
-	c.total_traces = rs.end_trace - rs.first_trace;
+	c.total_iterations = rs.end_trace - rs.first_trace;
 	fill_pipeline(&pc, &rs, o);
 	pc.consume = consume_callback;
 	pc.ctx = &c;
@@ -319,11 +324,54 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	return rc;
 }
 
-static const char *traces_file_name(const struct otelsim_render_options *o)
+/* "<signal>.<ext>[.gz]" in buf. */
+static void file_name(const struct otelsim_render_options *o, int signal, char *buf, size_t size)
 {
-	if (o->format == OTELSIM_FORMAT_OTLP_JSON)
-		return o->gzip ? "traces.jsonl.gz" : "traces.jsonl";
-	return o->gzip ? "traces.binpb.gz" : "traces.binpb";
+	snprintf(buf, size, "%s.%s%s", signal_name(signal), encoder_file_ext(o->format),
+		 o->gzip ? ".gz" : "");
+}
+
+/* Open one file per signal the plan writes. */
+static int open_files(struct dataset *ds, const struct otelsim_render_options *o,
+		      struct render_ctx *c, struct otelsim_error *err)
+{
+	for (int s = 0; s < SIGNAL_COUNT; s++) {
+		char name[64];
+		int rc;
+
+		if (!(c->signals & SIGNAL_BIT(s)))
+			continue;
+		file_name(o, s, name, sizeof(name));
+		rc = dataset_file(ds, name, &c->file[s], err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Close every file and list it for the manifest, in signal order. */
+static int close_files(struct render_ctx *c, struct dfile_info *info, struct manifest_file *mf,
+		       size_t *nfiles, struct otelsim_error *err)
+{
+	*nfiles = 0;
+	for (int s = 0; s < SIGNAL_COUNT; s++) {
+		struct manifest_file *f = &mf[*nfiles];
+		int rc;
+
+		if (!c->file[s])
+			continue;
+		rc = dfile_close(c->file[s], &info[s], err);
+		c->file[s] = NULL;
+		if (rc)
+			return rc;
+		f->name = info[s].name;
+		f->signal = s;
+		f->records = c->res->signal_records[s];
+		f->size = info[s].size;
+		f->sha256 = info[s].sha256;
+		(*nfiles)++;
+	}
+	return 0;
 }
 
 int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *o,
@@ -334,8 +382,9 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	struct pipeline_cfg pc;
 	struct render_ctx c;
 	struct dataset *ds = NULL;
-	struct dfile_info info;
-	struct manifest_file mf;
+	struct dfile_info info[SIGNAL_COUNT];
+	struct manifest_file mf[SIGNAL_COUNT];
+	size_t nfiles = 0;
 	struct strbuf manifest = STRBUF_INIT;
 	char dir[4096];
 	int rc;
@@ -368,8 +417,9 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	memset(&c, 0, sizeof(c));
 	c.o = o;
 	c.res = res;
-	c.total_traces = rs.end_trace - rs.first_trace;
-	rc = dataset_file(ds, traces_file_name(o), &c.file, err);
+	c.signals = rs.plan.signals;
+	c.total_iterations = rs.end_trace - rs.first_trace;
+	rc = open_files(ds, o, &c, err);
 	if (rc)
 		goto cleanup;
 	fill_pipeline(&pc, &rs, o);
@@ -379,15 +429,10 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	rc = pipeline_run(&pc, err);
 	if (rc)
 		goto cleanup;
-	rc = dfile_close(c.file, &info, err);
+	rc = close_files(&c, info, mf, &nfiles, err);
 	if (rc)
 		goto cleanup;
-	mf.name = info.name;
-	mf.signal = "traces";
-	mf.records = res->records;
-	mf.size = info.size;
-	mf.sha256 = info.sha256;
-	if (manifest_build(&os->m, o, &rs, res, &mf, 1, &manifest)) {
+	if (manifest_build(&os->m, o, &rs, res, mf, nfiles, &manifest)) {
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		goto cleanup;
 	}

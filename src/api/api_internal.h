@@ -19,7 +19,9 @@ struct run_spec {
 	const char *label;               /* scenario name or dataset name */
 	const char *rel_dir;             /* dataset folder below out_dir */
 	uint64_t first_block, end_block; /* this shard's blocks */
-	uint64_t first_trace, end_trace;
+	uint64_t first_trace, end_trace; /* this shard's iterations */
+	uint32_t traces_per_record;      /* the record rule's (encode.h) */
+	const struct engine_source *sources[1];
 	int seed_origin;    /* OTELSIM_SEED_FROM_* */
 	struct arena arena; /* pool and weights */
 };
@@ -29,7 +31,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 void run_spec_release(struct run_spec *rs);
 
 struct manifest_file {
-	const char *name, *signal;
+	const char *name;
+	int signal; /* enum otelsim_signal */
 	uint64_t records, size;
 	const char *sha256;
 };

@@ -2,6 +2,12 @@
  * manifest.json: what a dataset is made of, so it can be regenerated and
  * checked byte for byte. Every field is a pure function of the inputs
  * except "version" (the tool's), which golden tests ignore.
+ *
+ * "counts" always holds traces, spans, error_spans, data_points and
+ * log_records (0 when the dataset has no such file), plus "metrics" and
+ * "events" when it has a metrics or events file; "files" lists each data
+ * file in signal order (traces, metrics, logs, events) with its signal,
+ * records, size and SHA-256.
  */
 #include <string.h>
 
@@ -116,7 +122,7 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_key(&w, "gzip");
 	jsonw_bool(&w, o->gzip);
 	jsonw_key(&w, "traces_per_record");
-	jsonw_uint(&w, p->traces_per_block);
+	jsonw_uint(&w, rs->traces_per_record);
 	jsonw_key(&w, "counts");
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "traces");
@@ -126,9 +132,17 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_key(&w, "error_spans");
 	jsonw_uint(&w, res->error_spans);
 	jsonw_key(&w, "data_points");
-	jsonw_uint(&w, 0);
+	jsonw_uint(&w, res->data_points);
 	jsonw_key(&w, "log_records");
-	jsonw_uint(&w, 0);
+	jsonw_uint(&w, res->log_records);
+	if (p->signals & SIGNAL_BIT(OTELSIM_METRICS)) {
+		jsonw_key(&w, "metrics");
+		jsonw_uint(&w, res->metrics);
+	}
+	if (p->signals & SIGNAL_BIT(OTELSIM_EVENTS)) {
+		jsonw_key(&w, "events");
+		jsonw_uint(&w, res->events);
+	}
 	jsonw_end_object(&w);
 	jsonw_key(&w, "shard");
 	jsonw_begin_object(&w);
@@ -148,7 +162,7 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 		jsonw_key(&w, "name");
 		jsonw_string(&w, files[i].name);
 		jsonw_key(&w, "signal");
-		jsonw_string(&w, files[i].signal);
+		jsonw_string(&w, signal_name(files[i].signal));
 		jsonw_key(&w, "records");
 		jsonw_uint(&w, files[i].records);
 		jsonw_key(&w, "size");

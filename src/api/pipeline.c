@@ -43,7 +43,9 @@ struct shared {
 
 static void block_clear_stats(struct pipe_block *b)
 {
-	b->ntraces = b->nspans = b->nerrors = b->nrecords = 0;
+	for (int s = 0; s < SIGNAL_COUNT; s++)
+		b->records[s] = b->items[s] = 0;
+	b->niterations = b->ntraces = b->nerrors = b->npoints = 0;
 	b->min_start_ns = INT64_MAX;
 	b->max_end_ns = INT64_MIN;
 }
@@ -124,6 +126,73 @@ struct worker_state {
 	struct pipe_block mine;
 };
 
+/* The engine's failure for block b as a message. */
+static int render_failed(const struct pipeline_cfg *cfg, uint64_t b, int rc,
+			 struct otelsim_error *err)
+{
+	if (rc == OTELSIM_ENOMEM)
+		return error_set(err, rc, "out of memory while rendering block %llu",
+				 (unsigned long long)b);
+	if (rc == OTELSIM_ELIMIT) {
+		uint64_t per = cfg->plan->iterations_per_block, first = b * per + 1,
+			 last = first - 1 + per;
+
+		if (last > cfg->plan->count)
+			last = cfg->plan->count;
+		return error_set(err, rc,
+				 "a trace of iterations %llu..%llu runs past the year 2262 "
+				 "(a span or event time after " TIME_MAX_TEXT
+				 ", the last time int64 nanoseconds since 1970 can hold): "
+				 "start earlier, or render fewer traces",
+				 (unsigned long long)first, (unsigned long long)last);
+	}
+	return error_set(err, rc < 0 ? rc : OTELSIM_EINTERNAL,
+			 "cannot render block %llu (%s error)", (unsigned long long)b,
+			 otelsim_code_name(rc < 0 ? rc : OTELSIM_EINTERNAL));
+}
+
+/* Encode (and gzip) the batch's items of signal s into ws->mine.data[s]. */
+static int encode_signal(const struct pipeline_cfg *cfg, struct worker_state *ws, int s, uint64_t b,
+			 struct otelsim_error *err)
+{
+	struct pipe_block *mine = &ws->mine;
+	uint64_t nrec = 0;
+	int rc;
+
+	strbuf_reset(&ws->raw);
+	if (encoder_encode(ws->enc, s, &ws->batch, cfg->gzip ? &ws->raw : &mine->data[s], &nrec))
+		return error_set(err, OTELSIM_ENOMEM,
+				 "cannot encode the %s of block %llu (out of memory, or an item "
+				 "whose resource is not in the model)",
+				 signal_name(s), (unsigned long long)b);
+	mine->records[s] += nrec;
+	mine->items[s] += batch_items(&ws->batch, s);
+	/*
+	 * one gzip member per record: shards and threads cut between blocks,
+	 * and records (never across two blocks) do not depend on the block size
+	 */
+	for (size_t pos = 0; cfg->gzip && pos < ws->raw.len;) {
+		size_t len = encoder_record_len(cfg->format, cfg->framing, ws->raw.buf + pos,
+						ws->raw.len - pos);
+
+		if (!len)
+			return error_set(err, OTELSIM_EINTERNAL,
+					 "record framing overruns block %llu",
+					 (unsigned long long)b);
+		rc = gzipper_member(&ws->gz, ws->raw.buf + pos, len, &mine->data[s]);
+		if (rc == Z_MEM_ERROR)
+			return error_set(err, OTELSIM_ENOMEM,
+					 "out of memory while compressing block %llu",
+					 (unsigned long long)b);
+		if (rc)
+			return error_set(err, OTELSIM_EINTERNAL,
+					 "cannot compress block %llu (zlib error %d)",
+					 (unsigned long long)b, rc);
+		pos += len;
+	}
+	return 0;
+}
+
 /* Render, encode (and gzip) blocks [b0, b1) into ws->mine. 0 or a code (*err filled). */
 static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, uint64_t b0,
 		       uint64_t b1, struct otelsim_error *err)
@@ -132,61 +201,31 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 
 	block_clear_stats(mine);
 	mine->index = b0;
-	strbuf_reset(&mine->data);
+	for (int s = 0; s < SIGNAL_COUNT; s++)
+		strbuf_reset(&mine->data[s]);
 	strbuf_reset(&mine->text);
 	for (uint64_t b = b0; b < b1; b++) {
 		struct batch *batch = &ws->batch;
-		uint64_t nrec = 0;
 		int rc = engine_render_block(cfg->plan, b, batch);
 
-		if (rc == OTELSIM_ENOMEM)
-			return error_set(err, rc, "out of memory while rendering block %llu",
-					 (unsigned long long)b);
-		if (rc == OTELSIM_ELIMIT) {
-			uint64_t per = cfg->plan->traces_per_block, first = b * per + 1,
-				 last = first - 1 + per;
-
-			if (last > cfg->plan->count)
-				last = cfg->plan->count;
-			return error_set(err, rc,
-					 "a trace among traces %llu..%llu runs past the year 2262 "
-					 "(a span or event time after " TIME_MAX_TEXT
-					 ", the last time int64 nanoseconds since 1970 can hold): "
-					 "start earlier, or render fewer traces",
-					 (unsigned long long)first, (unsigned long long)last);
-		}
 		if (rc)
-			return error_set(err, rc < 0 ? rc : OTELSIM_EINTERNAL,
-					 "cannot render block %llu (%s error)",
-					 (unsigned long long)b,
-					 otelsim_code_name(rc < 0 ? rc : OTELSIM_EINTERNAL));
-		strbuf_reset(&ws->raw);
-		if (encoder_traces(ws->enc, batch, cfg->gzip ? &ws->raw : &mine->data, &nrec))
-			return error_set(err, OTELSIM_ENOMEM,
-					 "cannot encode block %llu (out of memory, or a span whose "
-					 "resource is not in the model)",
-					 (unsigned long long)b);
-		if (cfg->gzip && ws->raw.len) {
-			/* one gzip member per block: shards and threads cut between blocks */
-			rc = gzipper_member(&ws->gz, ws->raw.buf, ws->raw.len, &mine->data);
-			if (rc == Z_MEM_ERROR)
-				return error_set(err, OTELSIM_ENOMEM,
-						 "out of memory while compressing block %llu",
-						 (unsigned long long)b);
+			return render_failed(cfg, b, rc, err);
+		for (int s = 0; s < SIGNAL_COUNT; s++) {
+			if (!(cfg->plan->signals & SIGNAL_BIT(s)))
+				continue;
+			rc = encode_signal(cfg, ws, s, b, err);
 			if (rc)
-				return error_set(err, OTELSIM_EINTERNAL,
-						 "cannot compress block %llu (zlib error %d)",
-						 (unsigned long long)b, rc);
+				return rc;
 		}
 		if (cfg->console &&
 		    encode_console(cfg->plan->model, batch, cfg->console > 1, &mine->text))
 			return error_set(err, OTELSIM_ENOMEM,
 					 "out of memory while printing the spans of block %llu",
 					 (unsigned long long)b);
+		mine->niterations += batch->niterations;
 		mine->ntraces += batch->ntraces;
-		mine->nspans += batch->nspans;
 		mine->nerrors += batch->nerror_spans;
-		mine->nrecords += nrec;
+		mine->npoints += batch_points(batch);
 		if (batch->ntraces && batch->min_start_ns < mine->min_start_ns)
 			mine->min_start_ns = batch->min_start_ns;
 		if (batch->ntraces && batch->max_end_ns > mine->max_end_ns)
@@ -195,11 +234,32 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 	return 0;
 }
 
+/* Hand ws->mine's contents to slot s (swapping buffers: no copy). */
+static void publish(struct slot *s, struct worker_state *ws)
+{
+	struct pipe_block *b = &s->blk, *m = &ws->mine;
+
+	for (int k = 0; k < SIGNAL_COUNT; k++) {
+		swap_strbuf(&b->data[k], &m->data[k]);
+		b->records[k] = m->records[k];
+		b->items[k] = m->items[k];
+	}
+	swap_strbuf(&b->text, &m->text);
+	b->index = m->index;
+	b->niterations = m->niterations;
+	b->ntraces = m->ntraces;
+	b->nerrors = m->nerrors;
+	b->npoints = m->npoints;
+	b->min_start_ns = m->min_start_ns;
+	b->max_end_ns = m->max_end_ns;
+}
+
 static void *worker(void *arg)
 {
 	struct shared *sh = arg;
 	const struct pipeline_cfg *cfg = sh->cfg;
-	struct encoder_config ec = { cfg->plan->model, cfg->format, cfg->framing, 0 };
+	struct encoder_config ec = { cfg->plan->model, cfg->format, cfg->framing, 0,
+				     cfg->traces_per_record };
 	struct worker_state ws;
 	struct otelsim_error e;
 
@@ -240,15 +300,7 @@ static void *worker(void *arg)
 
 		pthread_mutex_lock(&sh->mu);
 		s = &sh->slots[u % sh->window];
-		swap_strbuf(&s->blk.data, &ws.mine.data);
-		swap_strbuf(&s->blk.text, &ws.mine.text);
-		s->blk.index = ws.mine.index;
-		s->blk.ntraces = ws.mine.ntraces;
-		s->blk.nspans = ws.mine.nspans;
-		s->blk.nerrors = ws.mine.nerrors;
-		s->blk.nrecords = ws.mine.nrecords;
-		s->blk.min_start_ns = ws.mine.min_start_ns;
-		s->blk.max_end_ns = ws.mine.max_end_ns;
+		publish(s, &ws);
 		s->ready = 1;
 		pthread_cond_broadcast(&sh->ready);
 		if (sh->inline_write)
@@ -257,7 +309,8 @@ static void *worker(void *arg)
 	}
 out:
 	strbuf_release(&ws.raw);
-	strbuf_release(&ws.mine.data);
+	for (int k = 0; k < SIGNAL_COUNT; k++)
+		strbuf_release(&ws.mine.data[k]);
 	strbuf_release(&ws.mine.text);
 	gzipper_release(&ws.gz);
 	batch_release(&ws.batch);
@@ -405,7 +458,8 @@ int pipeline_run(const struct pipeline_cfg *cfg, struct otelsim_error *err)
 	}
 cleanup:
 	for (uint64_t i = 0; sh.slots && i < sh.window; i++) {
-		strbuf_release(&sh.slots[i].blk.data);
+		for (int k = 0; k < SIGNAL_COUNT; k++)
+			strbuf_release(&sh.slots[i].blk.data[k]);
 		strbuf_release(&sh.slots[i].blk.text);
 	}
 	free(sh.slots);

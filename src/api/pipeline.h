@@ -3,8 +3,10 @@
  *
  * `threads` workers take units of work (up to max_blocks_per_unit
  * consecutive blocks) from a shared counter, render each block (engine),
- * encode it (encode) and, for files, gzip it. Finished units are consumed
- * strictly in block order (writing, hashing, calling back), never two at
+ * encode each signal the plan writes (plan->signals) into that signal's
+ * own buffer (encode) and, for files, gzip it (one gzip member per record,
+ * so that neither shards nor block sizes move a byte). Finished units are
+ * consumed strictly in block order (writing, hashing, calling back), never two at
  * once: with one worker by the calling thread, beside it; with more, by
  * whichever worker finds the next unit ready, so N threads keep N cores
  * busy without a writing thread competing for them. At most
@@ -29,18 +31,25 @@
 #include "otelsim/error.h"
 #include "util/strbuf.h"
 
-/* One unit of work: its blocks' bytes and counts, together. */
+/*
+ * One unit of work: its blocks' bytes and counts, together. data[s] holds
+ * the records of signal s (enum otelsim_signal), in block order (gzip
+ * members with gzip); empty for a signal the plan does not write.
+ */
 struct pipe_block {
-	uint64_t index;     /* the unit's first block */
-	struct strbuf data; /* encoded records (gzip members with gzip) */
-	struct strbuf text; /* console lines, when asked */
-	uint64_t ntraces, nspans, nerrors, nrecords;
+	uint64_t index; /* the unit's first block */
+	struct strbuf data[SIGNAL_COUNT];
+	uint64_t records[SIGNAL_COUNT]; /* records in data[s] */
+	uint64_t items[SIGNAL_COUNT];   /* spans, metric items, log records, events */
+	struct strbuf text;             /* console lines, when asked */
+	uint64_t niterations, ntraces, nerrors, npoints;
 	int64_t min_start_ns, max_end_ns;
 };
 
 struct pipeline_cfg {
 	const struct plan *plan;
 	int format, framing;
+	uint32_t traces_per_record; /* records: encode.h's record rule (0: per block) */
 	bool gzip;
 	int console; /* 0 none, 1 span lines, 2 with attributes */
 	uint64_t first_block, end_block;

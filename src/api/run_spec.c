@@ -12,22 +12,18 @@ static const struct scenario *find_or_suggest(const struct model *m, const char 
 					      struct otelsim_error *err)
 {
 	const struct scenario *s = model_find_scenario(m, name);
-	const char *best = NULL;
-	size_t bestd = 3;
+	const char *best;
+	struct suggest sg;
 
 	if (s)
 		return s;
-	for (uint32_t i = 0; i < 2 * m->nscenarios; i++) {
-		/* the names, then the display names */
-		const struct scenario *c = m->scenarios[i % m->nscenarios];
-		const char *cand = i < m->nscenarios ? c->name : c->title;
-		size_t d = cand ? edit_distance(name, cand, 2) : 3;
-
-		if (d < bestd) {
-			bestd = d;
-			best = cand;
-		}
-	}
+	suggest_init(&sg, name);
+	for (uint32_t i = 0; i < m->nscenarios; i++)
+		suggest_add(&sg, m->scenarios[i]->name);
+	for (uint32_t i = 0; i < m->nscenarios; i++) /* display names too */
+		if (m->scenarios[i]->title)
+			suggest_add(&sg, m->scenarios[i]->title);
+	best = suggest_best(&sg);
 	if (best)
 		error_set(err, OTELSIM_EUSAGE, "unknown scenario '%s' (did you mean '%s'?)", name,
 			  best);
@@ -128,9 +124,25 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 	memset(rs, 0, sizeof(*rs));
 	arena_init(&rs->arena, 4096);
 	p->model = m;
-	p->traces_per_block = o->traces_per_record   ? o->traces_per_record
-			      : c->traces_per_record ? c->traces_per_record
-						     : 64;
+	rs->traces_per_record = o->traces_per_record   ? o->traces_per_record
+				: c->traces_per_record ? c->traces_per_record
+						       : 64;
+	if (o->iterations_per_block) {
+		p->iterations_per_block = o->iterations_per_block;
+	} else {
+		/* a multiple of the record size: then no record depends on it */
+		uint32_t per = rs->traces_per_record;
+		uint64_t b = c->iterations_per_block ? c->iterations_per_block : 64;
+
+		b = (b + per - 1) / per * per;
+		p->iterations_per_block = b > UINT32_MAX ? per : (uint32_t)b;
+	}
+	p->signals = SIGNAL_BIT(OTELSIM_TRACES);
+	if (o->synthetic_signals) {
+		rs->sources[p->nsources++] = &engine_synthetic_source;
+		p->signals |= engine_synthetic_source.signals;
+	}
+	p->sources = rs->sources;
 	p->start_ns = o->start_set ? o->start_ns : c->default_start_ns;
 	p->interval_ns = c->default_interval_ns;
 	p->seed = c->default_seed;
@@ -219,8 +231,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 			return rc;
 	}
 	shard_range(o, plan_nblocks(p), &rs->first_block, &rs->end_block);
-	rs->first_trace = rs->first_block * p->traces_per_block;
-	rs->end_trace = rs->end_block * p->traces_per_block;
+	rs->first_trace = rs->first_block * p->iterations_per_block;
+	rs->end_trace = rs->end_block * p->iterations_per_block;
 	if (rs->end_trace > p->count)
 		rs->end_trace = p->count;
 	if (rs->first_trace > rs->end_trace)

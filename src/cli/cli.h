@@ -2,11 +2,13 @@
  * cli/cli.h - what otelsim's subcommands share: parsed options, the
  * project loader, messages and exit codes. Only src/cli/ prints or exits.
  *
- * Every option is described once in the table in opts.c (name, argument,
- * environment variables, the commands it applies to, help), which parses
- * the command line (options before or after the subcommand, --opt value or
- * --opt=value), applies the environment (flag > environment > scenario file
- * > config default) and prints the help.
+ * The commands are one list (cli/commands.h); every option is one row of
+ * the table in opts.c (name, value type, the field of struct cli it fills,
+ * environment variables, the commands that take it, help), which
+ * util/parseopt.h turns into parsing (options before or after the command,
+ * --opt value or --opt=value), the environment (flag > environment >
+ * scenario file > config default) and the option part of --help. Adding an
+ * option: a field here if it needs one, and a row in opts.c.
  */
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
@@ -15,32 +17,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "cli/commands.h"
 #include "otelsim/otelsim.h"
+#include "util/parseopt.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
-/* commands, as bits for the option table */
-enum {
-	CMD_LIST = 1u << 0,
-	CMD_VALIDATE = 1u << 1,
-	CMD_SCENARIO = 1u << 2,
-	CMD_RUN = 1u << 3,
-	CMD_RENDER = 1u << 4,
-	CMD_SHOW = 1u << 5,
-	CMD_REPORT = 1u << 6,
-	CMD_GEN = CMD_SCENARIO | CMD_RUN | CMD_RENDER,
-	CMD_LOADS = CMD_LIST | CMD_VALIDATE | CMD_GEN,
-	CMD_ALL = 0xffffu
-};
-
 struct cli {
 	const char *prog;
-	const char *cmd; /* subcommand name */
-	unsigned cmd_bit;
-	char **args; /* positional arguments after the subcommand */
+	const char *cmd;  /* subcommand name, NULL: none */
+	unsigned cmd_bit; /* CMD_LIST, ...; 0: none */
+	char **args;      /* positional arguments after the subcommand */
 	size_t nargs;
 	bool help, quiet;
+	struct opt_parsed parsed; /* what cli_parse saw (opt_source) */
 	/* project */
 	const char *root; /* data root: config/ conventions/ scenarios/ */
 	const char *config, *semconv, *scenarios_dir, *vendor, *service_name;
@@ -50,14 +42,12 @@ struct cli {
 	const char *out;
 	const char *name;     /* --name */
 	const char *category; /* render --category */
-	char **tags;
-	size_t ntags;
+	struct opt_list tags;
 	int show_spans;
 	bool out_set;
 	/* sending */
 	const char *endpoint, *protocol;
-	char **headers;
-	size_t nheaders;
+	struct opt_list headers;
 	/* show */
 	const char *trace_id;
 	uint64_t limit;
@@ -67,10 +57,17 @@ struct cli {
 	uint64_t sample_traces, sample_logs;
 };
 
-/* Parse argv into *c (command found or NULL). On error prints and returns 2. */
+/*
+ * Parse argv into *c (command found or NULL). 0, -1 after printing the
+ * version, or the exit status after printing the error.
+ */
 int cli_parse(struct cli *c, int argc, char **argv);
 void cli_release(struct cli *c);
-void cli_print_options(unsigned cmd_bit); /* the option part of --help */
+/* The option part of --help for the commands in cmd_bits (0: all), on stdout. */
+void cli_print_options(unsigned cmd_bits);
+/* The rows of cli/commands.h, and a command's index by name (-1: none). */
+extern const struct opt_command cli_commands[CMDI_COUNT];
+int cli_command_index(const char *name);
 
 /* Load the project per the options; prints the error and returns its exit code. */
 int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struct otelsim **out);
@@ -120,13 +117,5 @@ void progress_done(struct progress *p);
 /* human numbers: "1,234,567", "1.23 M", "12.3 KiB" */
 void human_count(char *buf, size_t n, uint64_t v);
 void human_bytes(char *buf, size_t n, uint64_t v);
-
-int cmd_list(struct cli *c);
-int cmd_validate(struct cli *c);
-int cmd_scenario(struct cli *c);
-int cmd_run(struct cli *c);
-int cmd_render(struct cli *c);
-int cmd_show(struct cli *c);
-int cmd_report(struct cli *c);
 
 #endif

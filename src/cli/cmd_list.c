@@ -8,8 +8,8 @@
 /* --tags: any of them (none given: every scenario) */
 static bool tag_match(const struct cli *c, const struct otelsim_scenario_info *si)
 {
-	return !c->ntags ||
-	       strlist_intersects((const char *const *)c->tags, c->ntags, si->tags, si->ntags);
+	return !c->tags.n ||
+	       strlist_intersects((const char *const *)c->tags.v, c->tags.n, si->tags, si->ntags);
 }
 
 int cmd_list(struct cli *c)
@@ -22,12 +22,12 @@ int cmd_list(struct cli *c)
 		return rc;
 	n = otelsim_scenario_count(os);
 	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1 && !shown && (c->category || c->ntags)) {
+		if (pass == 1 && !shown && (c->category || c->tags.n)) {
 			/* as render and run say it: a filter that matches nothing is a mistake */
 			otelsim_free(os);
 			if (c->category)
 				cli_usage_error(c, "no scenario in category '%s'%s", c->category,
-						c->ntags ? " with any of those tags" : "");
+						c->tags.n ? " with any of those tags" : "");
 			else
 				cli_usage_error(c, "no scenario has any of the tags given");
 			return EXIT_USAGE;

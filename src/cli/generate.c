@@ -49,8 +49,8 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	memset(&err, 0, sizeof(err));
 	ro.scenario = scenario;
 	ro.out_dir = c->out ? c->out : "out";
-	ro.tags = (const char *const *)c->tags;
-	ro.ntags = c->ntags;
+	ro.tags = (const char *const *)c->tags.v;
+	ro.ntags = c->tags.n;
 	ro.show_spans = c->show_spans;
 	ro.text = c->show_spans ? print_text : NULL;
 	ro.text_ctx = &werr;

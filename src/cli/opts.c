@@ -1,10 +1,10 @@
 /*
- * The option table: every otelsim option, once. It parses, applies the
- * environment, checks which command an option belongs to, and prints help.
+ * otelsim's options, once: one row each (util/parseopt.h), which parses
+ * them, applies their environment variables, checks which command takes
+ * them and prints their help. Adding an option is adding a row (and, when
+ * no value type fits, a parse function above the table).
  */
-#include <errno.h>
 #include <stdarg.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,318 +12,49 @@
 
 #include "cli/cli.h"
 #include "load/load.h"
+#include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 
-enum opt_id {
-	O_OUT,
-	O_FORMAT,
-	O_FRAMING,
-	O_GZIP,
-	O_SEED,
-	O_START,
-	O_COUNT,
-	O_INTERVAL,
-	O_SCENARIOS_DIR,
-	O_CONFIG,
-	O_SEMCONV,
-	O_SCHEMA_PATH,
-	O_SERVICE_NAME,
-	O_VENDOR,
-	O_THREADS,
-	O_SHARD,
-	O_MAX_SPANS,
-	O_NAME,
-	O_TAGS,
-	O_EACH_ONCE,
-	O_CATEGORY,
-	O_DATASET,
-	O_QUIET,
-	O_SHOW_SPANS,
-	O_SHOW_FULL_SPANS,
-	O_ENDPOINT,
-	O_PROTOCOL,
-	O_HEADER,
-	O_TRACE,
-	O_LIMIT,
-	O_HTML,
-	O_FORCE,
-	O_SAMPLE_TRACES,
-	O_SAMPLE_LOGS,
-	O_TITLE,
-	O_HELP,
-	O_VERSION,
-	O_COUNT_OF_OPTIONS
-};
-
-struct opt_def {
-	int id;
-	const char *name;   /* without "--" */
-	const char *arg;    /* NULL: a flag */
-	const char *env[2]; /* environment variables, first wins */
-	unsigned cmds;
-	const char *help;
-	const char *expect; /* what a valid value looks like, for messages */
-};
-
-static const struct opt_def opts[] = {
-	{ O_OUT,
-	  "out",
-	  "DIR",
-	  { "OTELSIM_OUT" },
-	  CMD_GEN,
-	  "where datasets go (default: out)",
-	  "a folder" },
-	{ O_FORMAT,
-	  "format",
-	  "FMT",
-	  { "OTELSIM_FORMAT" },
-	  CMD_GEN,
-	  "otlp (protobuf, default) or otlp-json (JSON lines)",
-	  "otlp (or protobuf) or otlp-json (or json)" },
-	{ O_FRAMING,
-	  "framing",
-	  "F",
-	  { "OTELSIM_FRAMING" },
-	  CMD_GEN,
-	  "protobuf record framing: be32 (4-byte length, the Collector's; default) or varint",
-	  "be32 or varint" },
-	{ O_GZIP,
-	  "gzip",
-	  NULL,
-	  { "OTELSIM_GZIP" },
-	  CMD_GEN,
-	  "gzip the data files (deterministic: no timestamp)" },
-	{ O_SEED,
-	  "seed",
-	  "N",
-	  { "OTELSIM_SEED" },
-	  CMD_GEN,
-	  "random seed: an integer, or any text (hashed); default: the scenario's, else config's",
-	  "an integer or a word" },
-	{ O_START,
-	  "start",
-	  "TIME",
-	  { "OTELSIM_START" },
-	  CMD_GEN,
-	  "virtual start time, RFC 3339 or 'now' (default 2026-01-01T00:00:00Z)",
-	  "an RFC 3339 time like 2026-01-01T00:00:00Z, or now" },
-	{ O_COUNT,
-	  "count",
-	  "N",
-	  { "OTELSIM_COUNT" },
-	  CMD_SCENARIO | CMD_RUN | CMD_RENDER,
-	  "traces to generate (render: per scenario; default: the scenario's repeat_count, "
-	  "else config's)",
-	  "a whole number up to 10^12" },
-	{ O_INTERVAL,
-	  "interval",
-	  "MS",
-	  { "OTELSIM_INTERVAL" },
-	  CMD_GEN,
-	  "time between trace starts: milliseconds or a duration like 1.5s",
-	  "milliseconds or a duration like 250ms or 1.5s" },
-	{ O_SCENARIOS_DIR,
-	  "scenarios-dir",
-	  "DIR",
-	  { "SCENARIOS_DIR", "OTELSIM_SCENARIOS_DIR" },
-	  CMD_LOADS,
-	  "scenario folder (default: the bundled scenarios/)" },
-	{ O_CONFIG,
-	  "config",
-	  "FILE",
-	  { "OTELSIM_CONFIG" },
-	  CMD_LOADS,
-	  "config file (default: the bundled config/config.yaml)" },
-	{ O_SEMCONV,
-	  "semconv",
-	  "PATH",
-	  { "SEMCONV", "TELEMETRY_SIMULATOR_SCHEMA_PATH" },
-	  CMD_LOADS,
-	  "semantic-conventions registry: a file or a folder, read beside the bundled one" },
-	{ O_SCHEMA_PATH, "schema-path", "PATH", { NULL }, CMD_LOADS, "same as --semconv" },
-	{ O_SERVICE_NAME,
-	  "service-name",
-	  "NAME",
-	  { "OTELSIM_SERVICE_NAME" },
-	  CMD_LOADS,
-	  "service.name of spans without a service (default: otelsim)",
-	  "a non-empty name" },
-	{ O_VENDOR,
-	  "vendor",
-	  "NAME",
-	  { "VENDOR", "TELEMETRY_SIMULATOR_ATTR_PREFIX" },
-	  CMD_LOADS,
-	  "emit vendor.* span types and attributes as NAME.* (default: vendor; NAME like acme, "
-	  "acme_corp or com.acme)",
-	  LOAD_VENDOR_RULE },
-	{ O_THREADS,
-	  "threads",
-	  "N",
-	  { "OTELSIM_THREADS" },
-	  CMD_GEN,
-	  "render threads (default: the CPU count); output bytes never depend on it",
-	  "a number from 1 to 256" },
-	{ O_SHARD,
-	  "shard",
-	  "K/N",
-	  { "OTELSIM_SHARD" },
-	  CMD_GEN,
-	  "render only shard K of N (1-based); shards' files concatenated = the whole",
-	  "K/N with 1 <= K <= N, like 2/3" },
-	{ O_MAX_SPANS,
-	  "max-spans-per-trace",
-	  "N",
-	  { "OTELSIM_MAX_SPANS_PER_TRACE" },
-	  CMD_LOADS,
-	  "refuse scenarios whose worst case exceeds N spans per trace (default 10000)",
-	  "a number from 1 to 100000000" },
-	{ O_NAME, "name", "NAME", { NULL }, CMD_SCENARIO, "the scenario to render" },
-	{ O_TAGS,
-	  "tags",
-	  "A,B",
-	  { NULL },
-	  CMD_RUN | CMD_LIST,
-	  "only scenarios with any of these tags",
-	  "tags separated by commas, like agentic,retry" },
-	{ O_EACH_ONCE,
-	  "each-once",
-	  NULL,
-	  { NULL },
-	  CMD_RUN,
-	  "run every (tagged) scenario once instead of weighted random picks" },
-	{ O_CATEGORY,
-	  "category",
-	  "C",
-	  { NULL },
-	  CMD_RENDER | CMD_LIST,
-	  "only scenarios of this category (their first folder)" },
-	{ O_DATASET,
-	  "dataset",
-	  "NAME",
-	  { NULL },
-	  CMD_RUN,
-	  "folder name of a mixed run's dataset (default: mixed)" },
-	{ O_QUIET, "quiet", NULL, { NULL }, CMD_ALL, "no progress bar, no summary" },
-	{ O_SHOW_SPANS, "show-spans", NULL, { NULL }, CMD_GEN, "print each span as it is made" },
-	{ O_SHOW_FULL_SPANS,
-	  "show-full-spans",
-	  NULL,
-	  { NULL },
-	  CMD_GEN,
-	  "print each span with its attributes, events and links" },
-	{ O_ENDPOINT,
-	  "endpoint",
-	  "URL",
-	  { "OTELSIM_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
-	  CMD_SCENARIO | CMD_RUN,
-	  "send to this OTLP endpoint instead of (or with --out, as well as) files" },
-	{ O_PROTOCOL,
-	  "protocol",
-	  "P",
-	  { NULL },
-	  CMD_SCENARIO | CMD_RUN,
-	  "http/protobuf (default), http/json or grpc",
-	  "http/protobuf, http/json or grpc" },
-	{ O_HEADER,
-	  "header",
-	  "'K: V'",
-	  { NULL },
-	  CMD_SCENARIO | CMD_RUN,
-	  "extra request header (repeatable)",
-	  "'Name: value'" },
-	{ O_TRACE, "trace", "ID", { NULL }, CMD_SHOW, "show only this trace (hex id)" },
-	{ O_LIMIT,
-	  "limit",
-	  "N",
-	  { NULL },
-	  CMD_SHOW,
-	  "show at most N traces (default 20)",
-	  "a whole number" },
-	{ O_HTML,
-	  "html",
-	  "FILE",
-	  { NULL },
-	  CMD_REPORT,
-	  "the page to write (default: report.html)",
-	  "a file name" },
-	{ O_FORCE,
-	  "force",
-	  NULL,
-	  { NULL },
-	  CMD_REPORT,
-	  "replace --html FILE even when it is not an otelsim report" },
-	{ O_SAMPLE_TRACES,
-	  "sample-traces",
-	  "N",
-	  { NULL },
-	  CMD_REPORT,
-	  "traces in the trace table (default 2000; every error trace first, up to N)",
-	  "a whole number up to 1000000" },
-	{ O_SAMPLE_LOGS,
-	  "sample-logs",
-	  "N",
-	  { NULL },
-	  CMD_REPORT,
-	  "log records in the log table (default 5000; those of shown traces first)",
-	  "a whole number up to 1000000" },
-	{ O_TITLE,
-	  "title",
-	  "TEXT",
-	  { NULL },
-	  CMD_REPORT,
-	  "the page's title (default: the datasets)" },
-	{ O_HELP, "help", NULL, { NULL }, CMD_ALL, "this help" },
-	{ O_VERSION, "version", NULL, { NULL }, CMD_ALL, "print the version" },
-};
-
-#define NOPTS (sizeof(opts) / sizeof(opts[0]))
-
-static const struct {
-	const char *name;
-	unsigned bit;
-} commands[] = {
-	{ "list", CMD_LIST },     { "validate", CMD_VALIDATE }, { "scenario", CMD_SCENARIO },
-	{ "run", CMD_RUN },       { "render", CMD_RENDER },     { "show", CMD_SHOW },
-	{ "report", CMD_REPORT },
-};
-
-#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-void cli_usage_error(const struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", c->prog);
-	va_start(ap, fmt);
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "",
-		c->cmd ? c->cmd : "");
-}
-
-void cli_print_options(unsigned cmd_bit)
-{
-	for (size_t i = 0; i < NOPTS; i++) {
-		const struct opt_def *o = &opts[i];
-		char left[64];
-
-		if (!(o->cmds & cmd_bit))
-			continue;
-		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "",
-			 o->arg ? o->arg : "");
-		printf("  %-28s %s", left, o->help);
-		if (o->env[0])
-			printf(" [env %s%s%s]", o->env[0], o->env[1] ? ", " : "",
-			       o->env[1] ? o->env[1] : "");
-		printf("\n");
-	}
-}
+#define AT(field) OPT_AT(struct cli, field)
 
 /* --interval: at most one year, the limit of a file's interval_ms */
 #define MAX_INTERVAL_NS (INT64_C(31536000000) * 1000000)
+
+/* ---- values no plain type reads ---- */
+
+/* --seed: an integer, or any other text hashed to one */
+static int parse_seed(const struct opt_def *d, const char *v, void *target, const char *src,
+		      struct otelsim_error *err)
+{
+	struct cli *c = target;
+	uint64_t u;
+
+	(void)d, (void)src, (void)err;
+	if (parse_u64(v, UINT64_MAX, &u) == 0)
+		c->ro.seed = u;
+	else if (*v)
+		c->ro.seed = rng_hash(v, strlen(v));
+	else
+		return OPT_BAD;
+	return 0;
+}
+
+static int parse_start(const struct opt_def *d, const char *v, void *target, const char *src,
+		       struct otelsim_error *err)
+{
+	struct cli *c = target;
+	int r = time_parse_rfc3339(v, &c->ro.start_ns);
+
+	(void)d;
+	if (r == -2)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "%s: '%s' is after " TIME_MAX_TEXT
+				 ", the last time 64-bit nanoseconds since 1970 hold",
+				 src, v);
+	return r ? OPT_BAD : 0;
+}
 
 /*
  * A duration that does not parse only because it is too large: the same
@@ -342,481 +73,428 @@ static bool duration_too_large(const char *v)
 	return duration_parse(buf, 1000000, &ns) == 0;
 }
 
-static const struct opt_def *find_opt(const char *name, size_t len)
+static int parse_interval(const struct opt_def *d, const char *v, void *target, const char *src,
+			  struct otelsim_error *err)
 {
-	for (size_t i = 0; i < NOPTS; i++)
-		if (strlen(opts[i].name) == len && !strncmp(opts[i].name, name, len))
-			return &opts[i];
-	return NULL;
-}
+	struct cli *c = target;
+	int64_t ns;
 
-static const char *suggest_opt(const char *name)
-{
-	const char *names[NOPTS];
-
-	for (size_t i = 0; i < NOPTS; i++)
-		names[i] = opts[i].name;
-	return suggest(name, names, NOPTS);
-}
-
-static const char *suggest_command(const char *name)
-{
-	const char *names[NCOMMANDS];
-
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		names[i] = commands[i].name;
-	return suggest(name, names, NCOMMANDS);
-}
-
-static int push(char ***list, size_t *n, char *s)
-{
-	char **p = realloc(*list, (*n + 1) * sizeof(**list));
-
-	if (!p)
-		return -1;
-	p[(*n)++] = s;
-	*list = p;
+	(void)d;
+	if (v[0] != '-' &&
+	    (duration_parse(v, 1000000, &ns) ? duration_too_large(v) : ns > MAX_INTERVAL_NS))
+		return error_set(err, OTELSIM_EUSAGE,
+				 "%s: '%s' is too large (at most 31536000000 ms, one year, as for "
+				 "'interval_ms')",
+				 src, v);
+	if (duration_parse(v, 1000000, &ns) || ns < 0)
+		return OPT_BAD;
+	c->ro.interval_ns = ns;
 	return 0;
 }
 
-/* A copy of s[0..len) appended to a list that owns its strings. */
-static int push_copy(char ***list, size_t *n, const char *s, size_t len)
+/* --vendor: the loader's rule, checked early */
+static int parse_vendor(const struct opt_def *d, const char *v, void *target, const char *src,
+			struct otelsim_error *err)
 {
-	char *copy = strndup(s, len);
-
-	if (!copy || push(list, n, copy)) {
-		free(copy);
-		return -1;
-	}
+	(void)d, (void)src, (void)err;
+	if (load_check_vendor(v, NULL))
+		return OPT_BAD;
+	((struct cli *)target)->vendor = v;
 	return 0;
 }
 
-/* "a,b, c" appended to a list */
-static int push_csv(char ***list, size_t *n, const char *csv)
+static int parse_shard(const struct opt_def *d, const char *v, void *target, const char *src,
+		       struct otelsim_error *err)
 {
-	const char *p = csv;
+	struct cli *c = target;
+	unsigned k, n;
+	char tail;
 
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-
-		while (len && *p == ' ') {
-			p++;
-			len--;
-		}
-		while (len && p[len - 1] == ' ')
-			len--;
-		if (len && push_copy(list, n, p, len))
-			return -1;
-		p = e ? e + 1 : p + strlen(p);
-	}
+	(void)d, (void)src, (void)err;
+	if (sscanf(v, "%u/%u%c", &k, &n, &tail) != 2 || n == 0 || k == 0 || k > n || n > 1000000)
+		return OPT_BAD;
+	c->ro.shard_index = k;
+	c->ro.shard_count = n;
 	return 0;
 }
 
-/* A boolean environment value: 1 true, 0 false, -1 neither. */
-static int env_bool(const char *v)
+static int parse_protocol(const struct opt_def *d, const char *v, void *target, const char *src,
+			  struct otelsim_error *err)
 {
-	static const char *const yes[] = { "1", "true", "yes", "on" };
-	static const char *const no[] = { "0", "false", "no", "off" };
+	(void)d, (void)src, (void)err;
+	if (strcmp(v, "http/protobuf") && strcmp(v, "http/json") && strcmp(v, "grpc"))
+		return OPT_BAD;
+	((struct cli *)target)->protocol = v;
+	return 0;
+}
 
-	for (size_t i = 0; i < 4; i++) {
-		if (!strcasecmp(v, yes[i]))
-			return 1;
-		if (!strcasecmp(v, no[i]))
-			return 0;
-	}
+static const struct opt_choice formats[] = {
+	{ "otlp", OTELSIM_FORMAT_OTLP },
+	{ "protobuf", OTELSIM_FORMAT_OTLP },
+	{ "otlp-proto", OTELSIM_FORMAT_OTLP },
+	{ "otlp-json", OTELSIM_FORMAT_OTLP_JSON },
+	{ "json", OTELSIM_FORMAT_OTLP_JSON },
+	{ "ndjson", OTELSIM_FORMAT_NDJSON },
+	{ NULL, 0 },
+};
+
+static const struct opt_choice framings[] = {
+	{ "be32", OTELSIM_FRAMING_BE32 },
+	{ "collector", OTELSIM_FRAMING_BE32 },
+	{ "varint", OTELSIM_FRAMING_VARINT },
+	{ "delimited", OTELSIM_FRAMING_VARINT },
+	{ NULL, 0 },
+};
+
+/* ---- the table ---- */
+
+static const struct opt_def opts[] = {
+	{ .name = "out",
+	  .arg = "DIR",
+	  .type = OPT_STR,
+	  .at = AT(out),
+	  .set = AT(out_set),
+	  .env = { "OTELSIM_OUT" },
+	  .cmds = CMD_GEN,
+	  .help = "where datasets go (default: out)",
+	  .expect = "a folder",
+	  .flags = OPTF_NONEMPTY },
+	{ .name = "format",
+	  .arg = "FMT",
+	  .type = OPT_CHOICE,
+	  .at = AT(ro.format),
+	  .choices = formats,
+	  .env = { "OTELSIM_FORMAT" },
+	  .cmds = CMD_GEN,
+	  .help = "otlp (protobuf, default) or otlp-json (JSON lines)",
+	  .expect = "otlp (or protobuf) or otlp-json (or json)" },
+	{ .name = "framing",
+	  .arg = "F",
+	  .type = OPT_CHOICE,
+	  .at = AT(ro.framing),
+	  .choices = framings,
+	  .env = { "OTELSIM_FRAMING" },
+	  .cmds = CMD_GEN,
+	  .help = "protobuf record framing: be32 (4-byte length, the Collector's; default) or "
+		  "varint",
+	  .expect = "be32 or varint" },
+	{ .name = "gzip",
+	  .type = OPT_TRUE,
+	  .at = AT(ro.gzip),
+	  .env = { "OTELSIM_GZIP" },
+	  .cmds = CMD_GEN,
+	  .help = "gzip the data files (deterministic: no timestamp)" },
+	{ .name = "seed",
+	  .arg = "N",
+	  .type = OPT_FUNC,
+	  .parse = parse_seed,
+	  .set = AT(ro.seed_set),
+	  .env = { "OTELSIM_SEED" },
+	  .cmds = CMD_GEN,
+	  .help = "random seed: an integer, or any text (hashed); default: the scenario's, else "
+		  "config's",
+	  .expect = "an integer or a word" },
+	{ .name = "start",
+	  .arg = "TIME",
+	  .type = OPT_FUNC,
+	  .parse = parse_start,
+	  .set = AT(ro.start_set),
+	  .env = { "OTELSIM_START" },
+	  .cmds = CMD_GEN,
+	  .help = "virtual start time, RFC 3339 or 'now' (default 2026-01-01T00:00:00Z)",
+	  .expect = "an RFC 3339 time like 2026-01-01T00:00:00Z, or now" },
+	{ .name = "count",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(ro.count),
+	  .max = 1000000000000ull,
+	  .set = AT(ro.count_set),
+	  .env = { "OTELSIM_COUNT" },
+	  .env_not_with = "each-once",
+	  .cmds = CMD_GEN,
+	  .help = "iterations to generate, one trace each (render: per scenario; default: "
+		  "the scenario's repeat_count, else config's)",
+	  .expect = "a whole number up to 10^12" },
+	{ .name = "interval",
+	  .arg = "MS",
+	  .type = OPT_FUNC,
+	  .parse = parse_interval,
+	  .set = AT(ro.interval_set),
+	  .env = { "OTELSIM_INTERVAL" },
+	  .cmds = CMD_GEN,
+	  .help = "time between trace starts: milliseconds or a duration like 1.5s",
+	  .expect = "milliseconds or a duration like 250ms or 1.5s" },
+	{ .name = "scenarios-dir",
+	  .arg = "DIR",
+	  .type = OPT_STR,
+	  .at = AT(scenarios_dir),
+	  .flags = OPTF_PATH,
+	  .env = { "SCENARIOS_DIR", "OTELSIM_SCENARIOS_DIR" },
+	  .cmds = CMD_LOADS,
+	  .help = "scenario folder (default: the bundled scenarios/)" },
+	{ .name = "config",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(config),
+	  .flags = OPTF_PATH,
+	  .env = { "OTELSIM_CONFIG" },
+	  .cmds = CMD_LOADS,
+	  .help = "config file (default: the bundled config/config.yaml)" },
+	{ .name = "semconv",
+	  .arg = "PATH",
+	  .type = OPT_STR,
+	  .at = AT(semconv),
+	  .flags = OPTF_PATH,
+	  .env = { "SEMCONV", "TELEMETRY_SIMULATOR_SCHEMA_PATH" },
+	  .cmds = CMD_LOADS,
+	  .help = "semantic-conventions registry: a file or a folder, read beside the bundled "
+		  "one" },
+	{ .name = "schema-path",
+	  .arg = "PATH",
+	  .type = OPT_STR,
+	  .at = AT(semconv),
+	  .flags = OPTF_PATH,
+	  .cmds = CMD_LOADS,
+	  .help = "same as --semconv" },
+	{ .name = "service-name",
+	  .arg = "NAME",
+	  .type = OPT_STR,
+	  .at = AT(service_name),
+	  .flags = OPTF_NONEMPTY,
+	  .env = { "OTELSIM_SERVICE_NAME" },
+	  .cmds = CMD_LOADS,
+	  .help = "service.name of spans without a service (default: otelsim)",
+	  .expect = "a non-empty name" },
+	{ .name = "vendor",
+	  .arg = "NAME",
+	  .type = OPT_FUNC,
+	  .parse = parse_vendor,
+	  .env = { "VENDOR", "TELEMETRY_SIMULATOR_ATTR_PREFIX" },
+	  .cmds = CMD_LOADS,
+	  .help = "emit vendor.* span types and attributes as NAME.* (default: vendor; NAME like "
+		  "acme, acme_corp or com.acme)",
+	  .expect = LOAD_VENDOR_RULE },
+	{ .name = "threads",
+	  .arg = "N",
+	  .type = OPT_UNSIGNED,
+	  .at = AT(ro.threads),
+	  .min = 1,
+	  .max = 256,
+	  .env = { "OTELSIM_THREADS" },
+	  .cmds = CMD_GEN,
+	  .help = "render threads (default: the CPU count); output bytes never depend on it",
+	  .expect = "a number from 1 to 256" },
+	{ .name = "shard",
+	  .arg = "K/N",
+	  .type = OPT_FUNC,
+	  .parse = parse_shard,
+	  .env = { "OTELSIM_SHARD" },
+	  .cmds = CMD_GEN,
+	  .help = "render only shard K of N (1-based); shards' files concatenated = the whole",
+	  .expect = "K/N with 1 <= K <= N, like 2/3" },
+	{ .name = "max-spans-per-trace",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(max_spans),
+	  .min = 1,
+	  .max = 100000000,
+	  .env = { "OTELSIM_MAX_SPANS_PER_TRACE" },
+	  .cmds = CMD_LOADS,
+	  .help = "refuse scenarios whose worst case exceeds N spans per trace (default 10000)",
+	  .expect = "a number from 1 to 100000000" },
+	{ .name = "name",
+	  .arg = "NAME",
+	  .type = OPT_STR,
+	  .at = AT(name),
+	  .cmds = CMD_SCENARIO,
+	  .help = "the scenario to render" },
+	{ .name = "tags",
+	  .arg = "A,B",
+	  .type = OPT_CSV,
+	  .at = AT(tags),
+	  .cmds = CMD_RUN | CMD_LIST,
+	  .help = "only scenarios with any of these tags",
+	  .expect = "tags separated by commas, like agentic,retry" },
+	{ .name = "each-once",
+	  .type = OPT_TRUE,
+	  .at = AT(ro.each_once),
+	  .cmds = CMD_RUN,
+	  .help = "run every (tagged) scenario once instead of weighted random picks" },
+	{ .name = "category",
+	  .arg = "C",
+	  .type = OPT_STR,
+	  .at = AT(category),
+	  .cmds = CMD_RENDER | CMD_LIST,
+	  .help = "only scenarios of this category (their first folder)" },
+	{ .name = "dataset",
+	  .arg = "NAME",
+	  .type = OPT_STR,
+	  .at = AT(ro.dataset),
+	  .cmds = CMD_RUN,
+	  .help = "folder name of a mixed run's dataset (default: mixed)" },
+	{ .name = "quiet",
+	  .type = OPT_TRUE,
+	  .at = AT(quiet),
+	  .help = "no progress bar, no summary" },
+	{ .name = "show-spans",
+	  .type = OPT_INT_MAX,
+	  .num = 1,
+	  .at = AT(show_spans),
+	  .cmds = CMD_GEN,
+	  .help = "print each span as it is made" },
+	{ .name = "show-full-spans",
+	  .type = OPT_INT_MAX,
+	  .num = 2,
+	  .at = AT(show_spans),
+	  .cmds = CMD_GEN,
+	  .help = "print each span with its attributes, events and links" },
+	{ .name = "endpoint",
+	  .arg = "URL",
+	  .type = OPT_STR,
+	  .at = AT(endpoint),
+	  .env = { "OTELSIM_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
+	  .cmds = CMD_SEND,
+	  .help = "send to this OTLP endpoint instead of (or with --out, as well as) files" },
+	{ .name = "protocol",
+	  .arg = "P",
+	  .type = OPT_FUNC,
+	  .parse = parse_protocol,
+	  .env = { "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .cmds = CMD_SEND,
+	  .help = "http/protobuf (default), http/json or grpc",
+	  .expect = "http/protobuf, http/json or grpc" },
+	{ .name = "header",
+	  .arg = "'K: V'",
+	  .type = OPT_LIST,
+	  .at = AT(headers),
+	  .flags = OPTF_COLON | OPTF_ENV_ELSEWHERE,
+	  .env = { "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS" },
+	  .cmds = CMD_SEND,
+	  .help = "extra request header (repeatable; the variables hold k1=v1,k2=v2)",
+	  .expect = "'Name: value'" },
+	/* what net/endpoint.c reads for --endpoint besides the rows above */
+	{ .env = { "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION" },
+	  .cmds = CMD_SEND,
+	  .help = "gzip or none (default): request body compression" },
+	{ .env = { "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT" },
+	  .cmds = CMD_SEND,
+	  .help = "per attempt, in milliseconds (default 10000)" },
+	{ .env = { "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", "OTEL_EXPORTER_OTLP_CERTIFICATE" },
+	  .cmds = CMD_SEND,
+	  .help = "CA certificates (PEM) to verify the server with" },
+	{ .env = { "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE",
+		   "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY",
+		   "OTEL_EXPORTER_OTLP_CLIENT_KEY" },
+	  .cmds = CMD_SEND,
+	  .help = "client certificate and key (PEM), for mutual TLS" },
+	{ .env = { "OTEL_EXPORTER_OTLP_TRACES_INSECURE", "OTEL_EXPORTER_OTLP_INSECURE" },
+	  .cmds = CMD_SEND,
+	  .help = "true: a grpc endpoint given as host:port is clear text (not TLS)" },
+	{ .env = { "OTELSIM_HOME" },
+	  .cmds = CMD_LOADS,
+	  .help = "a folder holding config/, conventions/ and scenarios/ to use instead of the "
+		  "bundled ones" },
+	{ .name = "trace",
+	  .arg = "ID",
+	  .type = OPT_STR,
+	  .at = AT(trace_id),
+	  .cmds = CMD_SHOW,
+	  .help = "show only this trace (hex id)" },
+	{ .name = "limit",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(limit),
+	  .cmds = CMD_SHOW,
+	  .help = "show at most N traces (default 20)",
+	  .expect = "a whole number" },
+	{ .name = "html",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(html),
+	  .flags = OPTF_NONEMPTY,
+	  .cmds = CMD_REPORT,
+	  .help = "the page to write (default: report.html)",
+	  .expect = "a file name" },
+	{ .name = "force",
+	  .type = OPT_TRUE,
+	  .at = AT(force),
+	  .cmds = CMD_REPORT,
+	  .help = "replace --html FILE even when it is not an otelsim report" },
+	{ .name = "sample-traces",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(sample_traces),
+	  .max = 1000000,
+	  .cmds = CMD_REPORT,
+	  .help = "traces in the trace table (default 2000; every error trace first, up to N)",
+	  .expect = "a whole number up to 1000000" },
+	{ .name = "sample-logs",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(sample_logs),
+	  .max = 1000000,
+	  .cmds = CMD_REPORT,
+	  .help = "log records in the log table (default 5000; those of shown traces first)",
+	  .expect = "a whole number up to 1000000" },
+	{ .name = "title",
+	  .arg = "TEXT",
+	  .type = OPT_STR,
+	  .at = AT(title),
+	  .cmds = CMD_REPORT,
+	  .help = "the page's title (default: the datasets)" },
+	{ .name = "help", .type = OPT_HELP, .help = "this help" },
+	{ .name = "version", .type = OPT_VERSION, .help = "print the version" },
+};
+
+const struct opt_command cli_commands[CMDI_COUNT] = {
+#define CLI_ROW(id, name, fn, usage, summary, details) { name, usage, summary, details },
+	CLI_COMMANDS(CLI_ROW)
+#undef CLI_ROW
+};
+
+static const struct opt_table table = { "otelsim", opts, sizeof(opts) / sizeof(opts[0]),
+					cli_commands, CMDI_COUNT };
+
+void cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->prog);
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy bug llvm#40656 */
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s%s%s --help'.\n", c->prog, c->cmd ? " " : "",
+		c->cmd ? c->cmd : "");
+}
+
+void cli_print_options(unsigned cmd_bits)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (opt_help(&table, cmd_bits, &sb) == 0)
+		fputs(sb.buf, stdout);
+	strbuf_release(&sb);
+}
+
+int cli_command_index(const char *name)
+{
+	for (size_t i = 0; i < CMDI_COUNT; i++)
+		if (!strcmp(cli_commands[i].name, name))
+			return (int)i;
 	return -1;
 }
 
-/*
- * A path that is not there, said with where it came from: a variable left
- * in the environment is the usual surprise ("SEMCONV (environment): no
- * such file or folder '/old/path'"). Other read errors come from the loader.
- */
-static bool path_missing(const struct cli *c, const char *v, const char *src)
+/* Options that would do nothing, or contradict each other: mistakes worth saying. */
+static int check_combinations(struct cli *c)
 {
-	struct stat st;
+	const struct opt_parsed *p = &c->parsed;
 
-	if (stat(v, &st) == 0 || errno != ENOENT)
-		return false;
-	cli_usage_error(c, "%s: no such file or folder '%s'", src, v);
-	return true;
-}
-
-/* Apply one option value (from a flag or the environment). */
-static int apply(struct cli *c, const struct opt_def *o, const char *v, const char *src)
-{
-	struct otelsim_render_options *ro = &c->ro;
-	uint64_t u;
-	int64_t ns;
-
-	switch (o->id) {
-	case O_OUT:
-		if (!*v) /* an unset shell variable: never "/" + the dataset */
-			goto bad;
-		c->out = v;
-		c->out_set = true;
-		break;
-	case O_FORMAT:
-		if (!strcmp(v, "otlp") || !strcmp(v, "protobuf") || !strcmp(v, "otlp-proto"))
-			ro->format = OTELSIM_FORMAT_OTLP;
-		else if (!strcmp(v, "otlp-json") || !strcmp(v, "json"))
-			ro->format = OTELSIM_FORMAT_OTLP_JSON;
-		else if (!strcmp(v, "ndjson"))
-			ro->format = OTELSIM_FORMAT_NDJSON;
-		else
-			goto bad;
-		break;
-	case O_FRAMING:
-		if (!strcmp(v, "be32") || !strcmp(v, "collector"))
-			ro->framing = OTELSIM_FRAMING_BE32;
-		else if (!strcmp(v, "varint") || !strcmp(v, "delimited"))
-			ro->framing = OTELSIM_FRAMING_VARINT;
-		else
-			goto bad;
-		break;
-	case O_GZIP:
-		ro->gzip = true;
-		break;
-	case O_SEED:
-		if (parse_u64(v, UINT64_MAX, &u) == 0)
-			ro->seed = u;
-		else if (*v)
-			ro->seed = rng_hash(v, strlen(v));
-		else
-			goto bad;
-		ro->seed_set = true;
-		break;
-	case O_START: {
-		int r = time_parse_rfc3339(v, &ns);
-
-		if (r == -2) {
-			cli_usage_error(c,
-					"%s: '%s' is after " TIME_MAX_TEXT
-					", the last time 64-bit nanoseconds since 1970 hold",
-					src, v);
-			return EXIT_USAGE;
-		}
-		if (r)
-			goto bad;
-		ro->start_ns = ns;
-		ro->start_set = true;
-		break;
-	}
-	case O_COUNT:
-		if (parse_u64(v, 1000000000000ull, &u))
-			goto bad;
-		ro->count = u;
-		ro->count_set = true;
-		break;
-	case O_INTERVAL:
-		if (v[0] != '-' && (duration_parse(v, 1000000, &ns) ? duration_too_large(v)
-								    : ns > MAX_INTERVAL_NS)) {
-			cli_usage_error(c,
-					"%s: '%s' is too large (at most 31536000000 ms, one "
-					"year, as for 'interval_ms')",
-					src, v);
-			return EXIT_USAGE;
-		}
-		if (duration_parse(v, 1000000, &ns) || ns < 0)
-			goto bad;
-		ro->interval_ns = ns;
-		ro->interval_set = true;
-		break;
-	case O_SCENARIOS_DIR:
-		if (path_missing(c, v, src))
-			return EXIT_USAGE;
-		c->scenarios_dir = v;
-		break;
-	case O_CONFIG:
-		if (path_missing(c, v, src))
-			return EXIT_USAGE;
-		c->config = v;
-		break;
-	case O_SEMCONV:
-	case O_SCHEMA_PATH:
-		if (path_missing(c, v, src))
-			return EXIT_USAGE;
-		c->semconv = v;
-		break;
-	case O_SERVICE_NAME:
-		if (!*v)
-			goto bad;
-		c->service_name = v;
-		break;
-	case O_VENDOR:
-		if (load_check_vendor(v, NULL)) /* the loader's rule, checked early */
-			goto bad;
-		c->vendor = v;
-		break;
-	case O_THREADS:
-		if (parse_u64(v, 256, &u) || u == 0)
-			goto bad;
-		ro->threads = (unsigned)u;
-		break;
-	case O_SHARD: {
-		unsigned k, n;
-		char tail;
-
-		if (sscanf(v, "%u/%u%c", &k, &n, &tail) != 2 || n == 0 || k == 0 || k > n ||
-		    n > 1000000)
-			goto bad;
-		ro->shard_index = k;
-		ro->shard_count = n;
-		break;
-	}
-	case O_MAX_SPANS:
-		if (parse_u64(v, 100000000, &u) || u == 0)
-			goto bad;
-		c->max_spans = u;
-		break;
-	case O_NAME:
-		c->name = v;
-		break;
-	case O_TAGS: {
-		size_t before = c->ntags;
-
-		if (push_csv(&c->tags, &c->ntags, v))
-			goto oom;
-		if (c->ntags == before) /* "" or ",": no tag at all, not "every scenario" */
-			goto bad;
-		break;
-	}
-	case O_EACH_ONCE:
-		ro->each_once = true;
-		break;
-	case O_CATEGORY:
-		c->category = v;
-		break;
-	case O_DATASET:
-		ro->dataset = v;
-		break;
-	case O_QUIET:
-		c->quiet = true;
-		break;
-	case O_SHOW_SPANS:
-		if (c->show_spans < 1)
-			c->show_spans = 1;
-		break;
-	case O_SHOW_FULL_SPANS:
-		c->show_spans = 2;
-		break;
-	case O_ENDPOINT:
-		c->endpoint = v;
-		break;
-	case O_PROTOCOL:
-		if (strcmp(v, "http/protobuf") && strcmp(v, "http/json") && strcmp(v, "grpc"))
-			goto bad;
-		c->protocol = v;
-		break;
-	case O_HEADER:
-		if (!strchr(v, ':'))
-			goto bad;
-		if (push_copy(&c->headers, &c->nheaders, v, strlen(v)))
-			goto oom;
-		break;
-	case O_TRACE:
-		c->trace_id = v;
-		break;
-	case O_LIMIT:
-		if (parse_u64(v, UINT64_MAX, &u))
-			goto bad;
-		c->limit = u;
-		break;
-	case O_HTML:
-		if (!*v)
-			goto bad;
-		c->html = v;
-		break;
-	case O_FORCE:
-		c->force = true;
-		break;
-	case O_SAMPLE_TRACES:
-	case O_SAMPLE_LOGS:
-		if (parse_u64(v, 1000000, &u))
-			goto bad;
-		*(o->id == O_SAMPLE_TRACES ? &c->sample_traces : &c->sample_logs) = u;
-		break;
-	case O_TITLE:
-		c->title = v;
-		break;
-	case O_HELP:
-		c->help = true;
-		break;
-	default:
-		break;
-	}
-	return 0;
-bad:
-	cli_usage_error(c, "%s: expected %s, got '%s'", src, o->expect ? o->expect : "a value", v);
-	return EXIT_USAGE;
-oom:
-	fprintf(stderr, "%s: out of memory\n", c->prog);
-	return EXIT_RUNTIME;
-}
-
-int cli_parse(struct cli *c, int argc, char **argv)
-{
-	bool given[O_COUNT_OF_OPTIONS] = { false };
-	const struct opt_def *seen[64];
-	const char *seen_val[64];
-	size_t nseen = 0;
-	int rc;
-
-	c->prog = "otelsim";
-	c->limit = 20;
-	c->sample_traces = 2000;
-	c->sample_logs = 5000;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const struct opt_def *o;
-		const char *eq, *val = NULL;
-		size_t len;
-
-		if (a[0] != '-' || !a[1]) {
-			if (!c->cmd) {
-				for (size_t k = 0; k < NCOMMANDS; k++)
-					if (!strcmp(a, commands[k].name)) {
-						c->cmd = commands[k].name;
-						c->cmd_bit = commands[k].bit;
-					}
-				if (!c->cmd) {
-					const char *best = suggest_command(a);
-
-					if (best)
-						cli_usage_error(
-							c,
-							"unknown command '%s' (did you mean '%s'?)",
-							a, best);
-					else
-						cli_usage_error(c, "unknown command '%s'", a);
-					return EXIT_USAGE;
-				}
-				continue;
-			}
-			if (push(&c->args, &c->nargs, argv[i]))
-				return EXIT_RUNTIME;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			for (i++; i < argc; i++)
-				if (push(&c->args, &c->nargs, argv[i]))
-					return EXIT_RUNTIME;
-			break;
-		}
-		if (!strcmp(a, "-h")) {
-			c->help = true;
-			continue;
-		}
-		if (!strcmp(a, "-V")) {
-			printf("otelsim %s\n", OTELSIM_VERSION);
-			return -1;
-		}
-		if (a[1] != '-') {
-			cli_usage_error(c, "unknown option '%s' (options are spelled --name)", a);
-			return EXIT_USAGE;
-		}
-		a += 2;
-		eq = strchr(a, '=');
-		len = eq ? (size_t)(eq - a) : strlen(a);
-		o = find_opt(a, len);
-		if (!o) {
-			char name[128];
-			const char *best;
-
-			snprintf(name, sizeof(name), "%.*s", (int)len, a);
-			best = suggest_opt(name);
-			if (best)
-				cli_usage_error(c, "unknown option '--%s' (did you mean '--%s'?)",
-						name, best);
-			else
-				cli_usage_error(c, "unknown option '--%s'", name);
-			return EXIT_USAGE;
-		}
-		if (o->id == O_VERSION) {
-			printf("otelsim %s\n", OTELSIM_VERSION);
-			return -1;
-		}
-		if (o->arg) {
-			if (eq)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else {
-				cli_usage_error(c, "option '--%s' needs a value (%s)", o->name,
-						o->arg);
-				return EXIT_USAGE;
-			}
-		} else if (eq) {
-			cli_usage_error(c, "option '--%s' takes no value", o->name);
-			return EXIT_USAGE;
-		}
-		if (nseen == 64) {
-			cli_usage_error(c, "too many options");
-			return EXIT_USAGE;
-		}
-		seen[nseen] = o;
-		seen_val[nseen++] = val;
-		given[o->id] = true;
-	}
-	/* check options against the command now that it is known */
-	for (size_t k = 0; k < nseen; k++) {
-		const struct opt_def *o = seen[k];
-
-		if (c->cmd && !(o->cmds & c->cmd_bit)) {
-			cli_usage_error(c, "option '--%s' does not apply to '%s'", o->name, c->cmd);
-			return EXIT_USAGE;
-		}
-		char label[64];
-
-		snprintf(label, sizeof(label), "--%s", o->name);
-		rc = apply(c, o, seen_val[k] ? seen_val[k] : "", label);
-		if (rc)
-			return rc;
-	}
-	/* environment for options not given as flags */
-	for (size_t k = 0; k < NOPTS; k++) {
-		const struct opt_def *o = &opts[k];
-
-		if (given[o->id] || (o->id == O_SCHEMA_PATH && given[O_SEMCONV]) ||
-		    (o->id == O_SEMCONV && given[O_SCHEMA_PATH]))
-			continue;
-		if (c->cmd && !(o->cmds & c->cmd_bit))
-			continue;
-		for (int e = 0; e < 2 && o->env[e]; e++) {
-			const char *v = getenv(o->env[e]);
-			char src[64];
-
-			if (!v || !*v)
-				continue;
-			snprintf(src, sizeof(src), "%s (environment)", o->env[e]);
-			/* --each-once says how many traces: a COUNT default does not apply */
-			if (o->id == O_COUNT && c->ro.each_once)
-				break;
-			if (!o->arg) { /* a flag: the variable holds a boolean */
-				int b = env_bool(v);
-
-				if (b < 0) {
-					cli_usage_error(c,
-							"%s: expected 1 or 0 (true/false, yes/no, "
-							"on/off), got '%s'",
-							src, v);
-					return EXIT_USAGE;
-				}
-				if (!b)
-					break;
-			}
-			rc = apply(c, o, o->arg ? v : "", src);
-			if (rc)
-				return rc;
-			break;
-		}
-	}
-	/* options that would do nothing are mistakes worth saying */
-	if ((c->cmd_bit & (CMD_SCENARIO | CMD_RUN)) && !c->endpoint &&
-	    (given[O_PROTOCOL] || given[O_HEADER])) {
+	if ((c->cmd_bit & CMD_SEND) && !c->endpoint &&
+	    (opt_source(&table, p, "protocol") || opt_source(&table, p, "header"))) {
 		cli_usage_error(c, "--%s applies when sending: add --endpoint URL",
-				given[O_PROTOCOL] ? "protocol" : "header");
+				opt_source(&table, p, "protocol") ? "protocol" : "header");
 		return EXIT_USAGE;
 	}
 	if (c->endpoint && c->ro.shard_count > 1) {
@@ -826,11 +504,48 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* OTELSIM_FRAMING is a default for protobuf runs: JSON runs ignore it */
-	if (given[O_FRAMING] && c->ro.format != OTELSIM_FORMAT_OTLP) {
+	if (opt_source(&table, p, "framing") == OPT_FROM_FLAG &&
+	    c->ro.format != OTELSIM_FORMAT_OTLP) {
 		cli_usage_error(c,
 				"--framing applies to --format otlp (OTLP/JSON lines need none)");
 		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	struct otelsim_error err;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	c->prog = "otelsim";
+	c->limit = 20;
+	c->sample_traces = 2000;
+	c->sample_logs = 5000;
+	rc = opt_parse(&table, argc, argv, c, &c->parsed, &err);
+	if (c->parsed.cmd >= 0) {
+		c->cmd = cli_commands[c->parsed.cmd].name;
+		c->cmd_bit = 1u << c->parsed.cmd;
+	}
+	c->args = c->parsed.args;
+	c->nargs = c->parsed.nargs;
+	c->help = c->parsed.help;
+	if (rc) {
+		if (rc == OTELSIM_EUSAGE) {
+			cli_usage_error(c, "%s", err.message);
+			return EXIT_USAGE;
+		}
+		return cli_fail(c, &err);
+	}
+	if (c->parsed.version && !c->help) {
+		printf("otelsim %s\n", OTELSIM_VERSION);
+		return -1;
+	}
+	if (c->help)
+		return 0;
+	if ((rc = check_combinations(c)))
+		return rc;
 	if (!c->ro.threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -841,11 +556,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 void cli_release(struct cli *c)
 {
-	for (size_t i = 0; i < c->ntags; i++)
-		free(c->tags[i]);
-	free(c->tags);
-	for (size_t i = 0; i < c->nheaders; i++)
-		free(c->headers[i]);
-	free(c->headers);
-	free(c->args);
+	opt_release(&table, c, &c->parsed);
+	c->args = NULL;
+	c->nargs = 0;
 }

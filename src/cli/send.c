@@ -213,8 +213,8 @@ int cli_live_seed(struct cli *c, const struct otelsim *os, const char *scenario)
 
 	memset(&err, 0, sizeof(err));
 	ro.scenario = scenario;
-	ro.tags = (const char *const *)c->tags;
-	ro.ntags = c->ntags;
+	ro.tags = (const char *const *)c->tags.v;
+	ro.ntags = c->tags.n;
 	if (otelsim_plan(os, &ro, &res, &err))
 		return cli_fail(c, &err);
 	if (res.seed_origin != OTELSIM_SEED_FROM_CONFIG)
@@ -251,8 +251,8 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	arena_init(&a, 4096);
 	ef.endpoint = c->endpoint;
 	ef.protocol = c->protocol;
-	ef.headers = (const char *const *)c->headers;
-	ef.nheaders = c->nheaders;
+	ef.headers = (const char *const *)c->headers.v;
+	ef.nheaders = c->headers.n;
 	if (endpoint_resolve(&ef, NULL, &a, &cfg, &err)) {
 		rc = cli_fail(c, &err);
 		goto out;
@@ -290,8 +290,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	ro.framing = OTELSIM_FRAMING_BE32;
 	ro.gzip = false;
 	ro.traces_per_record = 1;
-	ro.tags = (const char *const *)c->tags;
-	ro.ntags = c->ntags;
+	ro.iterations_per_block = 1; /* progress (on_trace) after every iteration */
+	ro.tags = (const char *const *)c->tags.v;
+	ro.ntags = c->tags.n;
 	ro.show_spans = 0;
 	ro.text = NULL;
 	ro.progress = on_trace;

@@ -1,11 +1,8 @@
 /*
- * encode/encode.c - the encoder: grouping by resource and cutting records.
- *
- * The split rule (encode.h) is applied here for both formats, with each
- * format's exact record size: spans are taken in batch order; a span that
- * would make the framed record larger than max_record_bytes closes the
- * record and starts the next one (a span too large on its own still gets a
- * record, alone).
+ * encode/encode.c - the encoder: a format's table of operations, chosen by
+ * enum otelsim_format, and the scratch space its operations share. The
+ * record rule itself is encode_cut (encode_int.h), inlined into each OTLP
+ * format's operations.
  */
 #include "encode/encode_int.h"
 
@@ -13,8 +10,11 @@
 
 #include "otelsim/otelsim.h"
 
-#define JSON_HEAD "{\"resourceSpans\":["
-#define JSON_TAIL "]}\n"
+/* One row per format: adding a format is adding its table here. */
+static const struct encoder_ops *const formats[] = {
+	&encode_pb_ops,
+	&encode_json_ops,
+};
 
 int fw_grow(struct fwriter *w, size_t n)
 {
@@ -41,187 +41,140 @@ void fw_release(struct fwriter *w)
 	w->len = w->cap = 0;
 }
 
-static int is_json(const struct encoder *e)
+static const struct encoder_ops *ops_for(int format)
 {
-	return e->cfg.format == OTELSIM_FORMAT_OTLP_JSON;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i]->format == format)
+			return formats[i];
+	return NULL;
+}
+
+const char *encoder_file_ext(int format)
+{
+	const struct encoder_ops *ops = ops_for(format);
+
+	return ops ? ops->ext : NULL;
 }
 
 struct encoder *encoder_new(const struct encoder_config *cfg)
 {
+	const struct encoder_ops *ops;
 	struct encoder *e;
 
-	if (!cfg || !cfg->model ||
-	    (cfg->format != OTELSIM_FORMAT_OTLP && cfg->format != OTELSIM_FORMAT_OTLP_JSON))
+	if (!cfg || !cfg->model)
+		return NULL;
+	ops = ops_for(cfg->format);
+	if (!ops)
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
 	e->cfg = *cfg;
+	e->ops = ops;
 	e->max = cfg->max_record_bytes ? cfg->max_record_bytes : ENCODE_MAX_RECORD_DEFAULT;
 	e->nres = cfg->model->nservices;
 	e->res = calloc(e->nres ? e->nres : 1, sizeof(*e->res));
 	e->groups = calloc(e->nres ? e->nres : 1, sizeof(*e->groups));
 	e->res_group = calloc(e->nres ? e->nres : 1, sizeof(*e->res_group));
-	if (!e->res || !e->groups || !e->res_group)
-		goto fail;
-	if (is_json(e) ? json_build_envelopes(e) : pb_build_envelopes(e))
-		goto fail;
+	if (!e->res || !e->groups || !e->res_group || ops->begin(e)) {
+		encoder_free(e);
+		return NULL;
+	}
 	return e;
-fail:
-	encoder_free(e);
-	return NULL;
 }
 
 void encoder_free(struct encoder *e)
 {
 	if (!e)
 		return;
-	for (uint32_t r = 0; r < e->nres && e->res; r++) {
-		free(e->res[r].pb);
-		free(e->res[r].json);
-	}
+	if (e->ops && e->ops->end)
+		e->ops->end(e);
 	free(e->res);
-	free(e->scope_pb);
-	free(e->schema_pb);
-	free(e->json_tail);
 	rw_release(&e->rw);
 	fw_release(&e->fw);
-	free(e->span_pos);
-	free(e->span_len);
+	free(e->item_pos);
+	free(e->item_len);
+	free(e->item_res);
 	free(e->next);
 	free(e->groups);
 	free(e->res_group);
 	free(e);
 }
 
-static int reserve_spans(struct encoder *e, size_t n)
+int encode_reserve_items(struct encoder *e, size_t n)
 {
 	size_t *pos, *next;
-	uint32_t *len;
+	uint32_t *len, *res;
 
-	if (n <= e->span_cap)
+	if (n <= e->item_cap)
 		return 0;
 	if (n > SIZE_MAX / sizeof(size_t))
 		return -1;
-	pos = realloc(e->span_pos, n * sizeof(*pos));
+	pos = realloc(e->item_pos, n * sizeof(*pos));
 	if (pos)
-		e->span_pos = pos;
-	len = realloc(e->span_len, n * sizeof(*len));
+		e->item_pos = pos;
+	len = realloc(e->item_len, n * sizeof(*len));
 	if (len)
-		e->span_len = len;
+		e->item_len = len;
+	res = realloc(e->item_res, n * sizeof(*res));
+	if (res)
+		e->item_res = res;
 	next = realloc(e->next, n * sizeof(*next));
 	if (next)
 		e->next = next;
-	if (!pos || !len || !next)
+	if (!pos || !len || !res || !next)
 		return -1;
-	e->span_cap = n;
+	e->item_cap = n;
 	return 0;
 }
 
-/* The framed size of a record whose groups add up to `sum` bytes. */
-static size_t record_size(const struct encoder *e, size_t sum, uint32_t ngroups)
+size_t encoder_record_len(int format, int framing, const void *buf, size_t len)
 {
-	if (is_json(e))
-		return sizeof(JSON_HEAD) - 1 + sum + (ngroups - 1) + sizeof(JSON_TAIL) - 1;
-	return sum + (e->cfg.framing == OTELSIM_FRAMING_VARINT ? varint_size(sum) : 4);
+	const uint8_t *p = buf, *q = p;
+	uint64_t v;
+
+	if (format == OTELSIM_FORMAT_OTLP_JSON) {
+		const uint8_t *nl = len ? memchr(p, '\n', len) : NULL;
+
+		return nl ? (size_t)(nl - p) + 1 : 0;
+	}
+	if (format != OTELSIM_FORMAT_OTLP)
+		return 0;
+	if (framing == OTELSIM_FRAMING_VARINT) {
+		if (varint_get(&q, p + len, &v) || v > (uint64_t)(p + len - q))
+			return 0;
+		return (size_t)(q - p) + (size_t)v;
+	}
+	if (len < 4)
+		return 0;
+	v = (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+	return v <= len - 4 ? 4 + (size_t)v : 0;
 }
 
-static size_t group_size(const struct encoder *e, const struct group *g)
+int encoder_encode(struct encoder *e, int signal, const struct batch *b, struct strbuf *out,
+		   uint64_t *nrecords)
 {
-	return is_json(e) ? json_group_size(e, g) : pb_group_size(e, g);
-}
-
-static void clear_groups(struct encoder *e)
-{
-	for (uint32_t gi = 0; gi < e->ngroups; gi++)
-		e->res_group[e->groups[gi].res] = 0;
-	e->ngroups = 0;
-}
-
-static int flush_record(struct encoder *e, size_t sum, struct strbuf *out)
-{
-	int rc;
-
-	if (is_json(e))
-		rc = json_write_record(e, sum, out);
-	else
-		rc = pb_write_record(e, sum, out);
-	clear_groups(e);
-	return rc;
-}
-
-int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *nrecords)
-{
-	size_t start_len = out->len, sum = 0;
-	uint64_t n = 0;
-	int rc = -1;
+	int (*op)(struct encoder *, const struct batch *, struct strbuf *, uint64_t *);
 
 	if (nrecords)
 		*nrecords = 0;
-	if (!b->nspans)
+	switch (signal) {
+	case OTELSIM_TRACES:
+		op = e->ops->spans;
+		break;
+	case OTELSIM_LOGS:
+		op = e->ops->logs;
+		break;
+	case OTELSIM_METRICS:
+		op = e->ops->metrics;
+		break;
+	case OTELSIM_EVENTS:
+		op = e->ops->events;
+		break;
+	default:
+		return -1;
+	}
+	if (!batch_items(b, signal))
 		return 0;
-	for (size_t i = 0; i < b->nspans; i++)
-		if (b->spans[i].resource >= e->nres)
-			return -1;
-	if (reserve_spans(e, b->nspans))
-		return -1;
-	if (is_json(e) ? json_encode_spans(e, b) : pb_encode_spans(e, b))
-		return -1;
-
-	e->ngroups = 0;
-	for (size_t i = 0; i < b->nspans;) {
-		uint32_t r = b->spans[i].resource, gidx = e->res_group[r];
-		size_t len = e->span_len[i], add, newsum;
-		struct group tmp, *g = gidx ? &e->groups[gidx - 1] : NULL;
-		uint32_t ng = e->ngroups + (g ? 0 : 1);
-
-		if (is_json(e))
-			add = len + (g ? 1 : 0); /* a comma before all but the first */
-		else
-			add = 1 + varint_size(len) + len;
-		if (g) {
-			tmp = *g;
-			tmp.body += add;
-			newsum = sum - group_size(e, g) + group_size(e, &tmp);
-		} else {
-			memset(&tmp, 0, sizeof(tmp));
-			tmp.res = r;
-			tmp.body = add;
-			newsum = sum + group_size(e, &tmp);
-		}
-		if (e->ngroups && record_size(e, newsum, ng) > e->max) {
-			if (flush_record(e, sum, out))
-				goto cleanup;
-			n++;
-			sum = 0;
-			continue; /* the same span opens the next record */
-		}
-		if (g) {
-			g->body = tmp.body;
-			g->nspans++;
-			e->next[g->tail] = i;
-			g->tail = i;
-		} else {
-			g = &e->groups[e->ngroups++];
-			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): encoder_new sized groups */
-			*g = tmp;
-			g->nspans = 1;
-			g->head = g->tail = i;
-			e->res_group[r] = e->ngroups;
-		}
-		sum = newsum;
-		i++;
-	}
-	if (flush_record(e, sum, out))
-		goto cleanup;
-	n++;
-	rc = 0;
-cleanup:
-	clear_groups(e);
-	if (rc) {
-		strbuf_truncate(out, start_len);
-	} else if (nrecords) {
-		*nrecords = n;
-	}
-	return rc;
+	return op(e, b, out, nrecords);
 }

@@ -1,30 +1,41 @@
 /*
- * encode/encode.h - rendered batches to bytes.
+ * encode/encode.h - rendered batches to bytes, for every signal.
  *
- * One encoder per thread (it caches each resource's encoded bytes; the model
- * is only read). A batch becomes one or more records appended to `out`,
- * already framed:
- *   - OTELSIM_FORMAT_OTLP: TracesData messages, each preceded by a 4-byte
+ * A format is a table of operations (encode_int.h: begin, spans, logs,
+ * metrics, events, end), looked up by enum otelsim_format; encoder_encode
+ * calls the one for the signal. Adding a format is adding a table.
+ *
+ * One encoder per thread (it caches each resource's encoded envelopes; the
+ * model is only read). A batch's items of one signal become zero or more
+ * records appended to `out`, already framed:
+ *   - OTELSIM_FORMAT_OTLP: TracesData (spans), LogsData (logs, events) or
+ *     MetricsData (metric items) messages, each preceded by a 4-byte
  *     big-endian length (the Collector's file exporter) or a varint;
- *   - OTELSIM_FORMAT_OTLP_JSON: one OTLP/JSON TracesData per line, "\n"
- *     ended, `resourceSpans` its first key (encode/json.c has the rules).
- * Within a record, spans are grouped by resource (model->services[i], whose
+ *   - OTELSIM_FORMAT_OTLP_JSON: one OTLP/JSON message per line, "\n"
+ *     ended, `resourceSpans` / `resourceLogs` / `resourceMetrics` its first
+ *     key (encode/json.c has the rules).
+ * Within a record, items are grouped by resource (model->services[i], whose
  * attrs are the Resource's) in order of first appearance, batch order inside
- * each group, under exactly one ScopeSpans each (scope = config scope_name/
- * scope_version; config schema_url on ResourceSpans and ScopeSpans when not
- * empty). No envelope is ever empty.
+ * each group, under exactly one ScopeX each (scope = config scope_name/
+ * scope_version; config schema_url on ResourceX and ScopeX when not
+ * empty). A metric item is one Metric message with all its points. No
+ * envelope is ever empty.
  *
- * Split rule (deterministic: it depends only on the batch's content): spans
- * are taken in batch order; a span that would make the record larger than
- * max_record_bytes closes it, and opens the next one. The size counted is the
- * whole framed record (length prefix included; for JSON the line with its
- * newline). A span too large on its own gets a record of its own, the only
- * record that may pass the limit.
+ * Record rule (deterministic: it depends only on the batch's content):
+ * items are taken in batch order. A record holds the items of at most
+ * traces_per_record consecutive traces of the batch (batch.h's marks: the
+ * first item of trace k * traces_per_record, k >= 1, opens a new record;
+ * 0: the whole batch), and an item that would make the record larger than
+ * max_record_bytes closes it and opens the next one. The size counted is
+ * the whole framed record (length prefix included; for JSON the line with
+ * its newline). An item too large on its own gets a record of its own, the
+ * only record that may pass the limit.
  *
  * The streaming protobuf encoder's bytes equal protobuf-c's pack of the same
- * TracesData (proven in tests/unit/test_encode.c); encode_traces_reference
- * builds that protobuf-c tree, applying the same grouping, split rule and
- * framing. It is about ten times slower: for tests and benchmarks.
+ * messages (proven in tests/unit/test_encode.c and test_signals.c);
+ * encode_reference builds that protobuf-c tree, applying the same grouping,
+ * record rule and framing. It is about ten times slower: for tests and
+ * benchmarks.
  */
 #ifndef ENCODE_ENCODE_H
 #define ENCODE_ENCODE_H
@@ -34,6 +45,7 @@
 
 #include "engine/batch.h"
 #include "model/model.h"
+#include "otelsim/otelsim.h"
 #include "util/strbuf.h"
 
 #define ENCODE_MAX_RECORD_DEFAULT (1000u * 1000u) /* under the Collector's 1 MiB line */
@@ -42,26 +54,50 @@ struct encoder;
 
 struct encoder_config {
 	const struct model *model;
-	int format;              /* enum otelsim_format */
-	int framing;             /* enum otelsim_framing */
-	size_t max_record_bytes; /* 0: ENCODE_MAX_RECORD_DEFAULT */
+	int format;                 /* enum otelsim_format */
+	int framing;                /* enum otelsim_framing */
+	size_t max_record_bytes;    /* 0: ENCODE_MAX_RECORD_DEFAULT */
+	uint32_t traces_per_record; /* 0: no cut by traces (only by size) */
 };
 
-/* NULL when out of memory, without a model, or for a format other than OTLP/OTLP_JSON. */
+/* A format's file extension ("binpb", "jsonl"); NULL for a format without a table. */
+const char *encoder_file_ext(int format);
+
+/* NULL when out of memory, without a model, or for a format without a table. */
 struct encoder *encoder_new(const struct encoder_config *cfg);
 void encoder_free(struct encoder *e);
 
 /*
- * Append the batch's spans as framed records; *nrecords (may be NULL) is set
- * to their count (0 for an empty batch, which writes nothing). 0, or -1 when
- * out of memory, when `out` would pass its max, or when a span's resource is
+ * Append the batch's items of `signal` (enum otelsim_signal) as framed
+ * records; *nrecords (may be NULL) is set to their count (0 when there are
+ * none, which writes nothing). 0, or -1 when out of memory, when `out`
+ * would pass its max, for an unknown signal, or when an item's resource is
  * not in model->services; on -1, `out` is left as it was.
  */
-int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
+int encoder_encode(struct encoder *e, int signal, const struct batch *b, struct strbuf *out,
 		   uint64_t *nrecords);
 
+static inline int encoder_traces(struct encoder *e, const struct batch *b, struct strbuf *out,
+				 uint64_t *nrecords)
+{
+	return encoder_encode(e, OTELSIM_TRACES, b, out, nrecords);
+}
+
+/*
+ * The length of the framed record at the start of buf[0, len) as the
+ * encoders write them (length prefix or newline included), or 0 when buf
+ * does not start with a whole record of that format and framing.
+ */
+size_t encoder_record_len(int format, int framing, const void *buf, size_t len);
+
 /* The same records built with protobuf-c (OTLP only, else -1): the reference. */
-int encode_traces_reference(const struct encoder_config *cfg, const struct batch *b,
-			    struct strbuf *out, uint64_t *nrecords);
+int encode_reference(const struct encoder_config *cfg, int signal, const struct batch *b,
+		     struct strbuf *out, uint64_t *nrecords);
+
+static inline int encode_traces_reference(const struct encoder_config *cfg, const struct batch *b,
+					  struct strbuf *out, uint64_t *nrecords)
+{
+	return encode_reference(cfg, OTELSIM_TRACES, b, out, nrecords);
+}
 
 #endif

@@ -1,20 +1,29 @@
 /*
- * encode/encode_int.h - what encode.c, pb.c and json.c share (not public).
+ * encode/encode_int.h - what encode.c and the formats share (not public).
  *
- * An encoder turns a batch in two steps:
- *   1. every span is encoded once on its own (pb.c: a Span message body,
- *      written back to front; json.c: a Span JSON object, front to back)
- *      into the encoder's scratch buffer, remembering where each landed;
- *   2. encode.c walks the spans in batch order, groups them by resource and
- *      cuts records with the split rule (encode.h), using each format's exact
- *      record size; then the format writes each record into the output by
- *      copying the span bytes between cached resource/scope envelopes.
- * Encoded spans are copied once more (step 2), which is what lets a record
- * be sized exactly before any of it is written.
+ * A format is a struct encoder_ops: `begin` builds what the encoder keeps
+ * for its life (the envelopes of every resource), `end` frees it, and one
+ * operation per signal appends a batch's items as records. The OTLP formats
+ * (pb.c, json.c) turn a signal's items in two steps:
+ *   1. every item is encoded once on its own (pb.c: a Span, LogRecord or
+ *      Metric message body, written back to front; json.c: its JSON object,
+ *      front to back) into the encoder's scratch buffer, remembering where
+ *      each landed (item_pos, item_len) and its resource (item_res);
+ *   2. encode_cut walks the items in batch order, groups them by resource
+ *      and cuts records with the record rule (encode.h), using the format's
+ *      exact record size; then the format writes each record into the
+ *      output by copying the item bytes between cached resource/scope
+ *      envelopes.
+ * Items are copied once more (step 2), which is what lets a record be sized
+ * exactly before any of it is written. TracesData, LogsData and MetricsData
+ * share one shape (resource = 1, scope_x = 2, schema_url = 3; scope = 1,
+ * items = 2, schema_url = 3), so the protobuf envelopes serve every signal;
+ * the JSON ones differ only in their keys (enum envelope).
  */
 #ifndef ENCODE_ENCODE_INT_H
 #define ENCODE_ENCODE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -37,7 +46,7 @@ static inline int rw_reserve(struct rwriter *w, size_t n)
 	return w->cap - w->used >= n ? 0 : rw_grow(w, n);
 }
 
-/* A byte buffer written front to back (JSON spans). */
+/* A byte buffer written front to back (JSON items). */
 struct fwriter {
 	char *buf;
 	size_t len, cap;
@@ -51,65 +60,181 @@ static inline int fw_reserve(struct fwriter *w, size_t n)
 	return w->cap - w->len >= n ? 0 : fw_grow(w, n);
 }
 
+/* The message family a record belongs to (logs and events share LogsData). */
+enum envelope { ENV_TRACES = 0, ENV_METRICS, ENV_LOGS, ENV_COUNT };
+
 /* Per-resource envelopes, built once per encoder. */
 struct res_env {
-	uint8_t *pb; /* protobuf: the ResourceSpans.resource field (tag, length, body) */
+	uint8_t *pb; /* protobuf: the ResourceX.resource field (tag, length, body) */
 	size_t pb_len;
-	char *json; /* JSON: `{"resource":{...},"scopeSpans":[{"scope":{...},"spans":[` */
-	size_t json_len;
+	/* JSON: `{"resource":{...},"scopeSpans":[{"scope":{...},"spans":[` (per envelope) */
+	char *json[ENV_COUNT];
+	size_t json_len[ENV_COUNT];
 };
 
-/* A resource's spans inside the record being cut. */
+/* A resource's items inside the record being cut. */
 struct group {
 	uint32_t res;
-	uint32_t nspans;
-	size_t head, tail; /* span indices; linked through encoder->next */
-	size_t body; /* protobuf: bytes of its span fields; JSON: of its span objects + commas */
+	uint32_t nitems;
+	size_t head, tail; /* item indices; linked through encoder->next */
+	size_t body; /* protobuf: bytes of its item fields; JSON: of its item objects + commas */
 };
+
+struct encoder_ops {
+	const char *name;
+	int format;      /* enum otelsim_format */
+	const char *ext; /* the files' extension: <signal>.<ext>[.gz] */
+	/* per encoder: envelopes and caches (0 or -1); end frees them */
+	int (*begin)(struct encoder *e);
+	/* per signal: append the batch's items as records (encoder_encode's contract) */
+	int (*spans)(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n);
+	int (*logs)(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n);
+	int (*metrics)(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n);
+	int (*events)(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n);
+	void (*end)(struct encoder *e);
+};
+
+extern const struct encoder_ops encode_pb_ops;   /* OTELSIM_FORMAT_OTLP */
+extern const struct encoder_ops encode_json_ops; /* OTELSIM_FORMAT_OTLP_JSON */
 
 struct encoder {
 	struct encoder_config cfg;
+	const struct encoder_ops *ops;
 	size_t max;
 	uint32_t nres;
 	struct res_env *res;
-	/* protobuf: ScopeSpans.scope field and the schema_url field (both tag/length framed) */
+	/* protobuf: ScopeX.scope field and the schema_url field (both tag/length framed) */
 	uint8_t *scope_pb, *schema_pb;
 	size_t scope_pb_len, schema_pb_len;
 	/* JSON: what closes a resource's group: `]` [schema] `}]` [schema] `}` */
 	char *json_tail;
 	size_t json_tail_len;
+	int env; /* enum envelope of the records being cut */
 
 	/* step 1 */
 	struct rwriter rw;
 	struct fwriter fw;
-	size_t *span_pos; /* pb: `used` after the span was written; JSON: start offset */
-	uint32_t *span_len;
-	size_t span_cap;
+	size_t *item_pos; /* pb: `used` after the item was written; JSON: start offset */
+	uint32_t *item_len;
+	uint32_t *item_res;
+	size_t item_cap;
 
 	/* step 2 */
 	struct group *groups;
 	uint32_t ngroups;
 	uint32_t *res_group; /* resource -> group index + 1 in the current record, 0 = none */
-	size_t *next;        /* span -> next span of its group */
+	size_t *next;        /* item -> next item of its group */
 };
 
-/* Step 1 for each format: fill span_pos/span_len for every span. 0 or -1. */
-int pb_encode_spans(struct encoder *e, const struct batch *b);
-int json_encode_spans(struct encoder *e, const struct batch *b);
+/* Room for n items in item_pos/item_len/item_res/next. 0 or -1. */
+int encode_reserve_items(struct encoder *e, size_t n);
 
-/* Envelopes (called by encoder_new). 0 or -1. */
-int pb_build_envelopes(struct encoder *e);
-int json_build_envelopes(struct encoder *e);
-
-/* Bytes a group adds to a record (its whole ResourceSpans). */
-size_t pb_group_size(const struct encoder *e, const struct group *g);
-size_t json_group_size(const struct encoder *e, const struct group *g);
+/* What encode_cut needs from a format. */
+struct cut_format {
+	/* bytes an item of `len` adds to its group (first: the group's first) */
+	size_t (*item_size)(size_t len, bool first);
+	/* bytes a group adds to a record (its whole ResourceX) */
+	size_t (*group_size)(const struct encoder *e, const struct group *g);
+	/* the framed size of a record whose groups add up to sum */
+	size_t (*record_size)(const struct encoder *e, size_t sum, uint32_t ngroups);
+	/* append the record made of e->groups (sizes adding up to sum); 0 or -1 */
+	int (*write_record)(struct encoder *e, size_t sum, struct strbuf *out);
+};
 
 /*
- * Appends the record made of e->groups, whose group sizes add up to `sum`
- * (for protobuf that is the TracesData size). 0 or -1.
+ * Step 2 for the batch's first n items of `signal` (item_len/item_res
+ * filled), into records of e->env. 0 or -1 (out then left as it was).
+ * Inlined into each format's operations so its calls are direct.
  */
-int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out);
-int json_write_record(struct encoder *e, size_t sum, struct strbuf *out);
+static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
+							    const struct batch *b, int signal,
+							    size_t n, const struct cut_format *f,
+							    struct strbuf *out, uint64_t *nrecords)
+{
+	size_t start_len = out->len, sum = 0, next_break = SIZE_MAX, mark = 0;
+	uint32_t per = e->cfg.traces_per_record;
+	uint64_t nrec = 0;
+	int rc = -1;
+
+	/* the first item of trace k * per (k >= 1) opens a record */
+	if (per && b->nmarks > per) {
+		mark = per;
+		next_break = b->marks[mark].first[signal];
+	}
+	e->ngroups = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t r = e->item_res[i], gidx = e->res_group[r];
+		size_t add, newsum;
+		struct group tmp, *g = gidx ? &e->groups[gidx - 1] : NULL;
+		uint32_t ng = e->ngroups + (g ? 0 : 1);
+
+		while (i >= next_break) { /* (traces without items: several marks here) */
+			mark += per;
+			next_break = mark < b->nmarks ? b->marks[mark].first[signal] : SIZE_MAX;
+			if (e->ngroups && i > 0) {
+				if (f->write_record(e, sum, out))
+					goto cleanup;
+				nrec++;
+				sum = 0;
+				for (uint32_t gi = 0; gi < e->ngroups; gi++)
+					e->res_group[e->groups[gi].res] = 0;
+				e->ngroups = 0;
+				g = NULL;
+				ng = 1;
+			}
+		}
+		add = f->item_size(e->item_len[i], g == NULL);
+		if (g) {
+			tmp = *g;
+			tmp.body += add;
+			newsum = sum - f->group_size(e, g) + f->group_size(e, &tmp);
+		} else {
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.res = r;
+			tmp.body = add;
+			newsum = sum + f->group_size(e, &tmp);
+		}
+		if (e->ngroups && f->record_size(e, newsum, ng) > e->max) {
+			if (f->write_record(e, sum, out))
+				goto cleanup;
+			nrec++;
+			sum = 0;
+			for (uint32_t gi = 0; gi < e->ngroups; gi++)
+				e->res_group[e->groups[gi].res] = 0;
+			e->ngroups = 0;
+			continue; /* the same item opens the next record */
+		}
+		if (g) {
+			g->body = tmp.body;
+			g->nitems++;
+			e->next[g->tail] = i;
+			g->tail = i;
+		} else {
+			g = &e->groups[e->ngroups++];
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): encoder_new sized groups */
+			*g = tmp;
+			g->nitems = 1;
+			g->head = g->tail = i;
+			e->res_group[r] = e->ngroups;
+		}
+		sum = newsum;
+		i++;
+	}
+	if (e->ngroups) {
+		if (f->write_record(e, sum, out))
+			goto cleanup;
+		nrec++;
+	}
+	rc = 0;
+cleanup:
+	for (uint32_t gi = 0; gi < e->ngroups; gi++)
+		e->res_group[e->groups[gi].res] = 0;
+	e->ngroups = 0;
+	if (rc)
+		strbuf_truncate(out, start_len);
+	else if (nrecords)
+		*nrecords = nrec;
+	return rc;
+}
 
 #endif

@@ -1,8 +1,11 @@
 /*
- * encode/json.c - the streaming OTLP/JSON writer (one TracesData per line).
+ * encode/json.c - the streaming OTLP/JSON writer: the OTLP/JSON format's
+ * table (encode_json_ops), one TracesData, LogsData or MetricsData per line.
  *
  * The strict proto3 JSON form of otlp-facts.md: lowerCamelCase keys in field
- * number order, ids as lowercase hex, other bytes as base64 (with padding),
+ * number order (in the .proto's declaration order for LogRecord, Exemplar,
+ * NumberDataPoint and HistogramDataPoint, as the reader's converter and the
+ * Collector write them), ids as lowercase hex, other bytes as base64 (with padding),
  * enums and fixed32 flags as numbers, 64-bit integers as decimal strings,
  * doubles as shortest round-trip numbers ("NaN", "Infinity", "-Infinity" as
  * strings), default-valued fields and empty lists left out. The AnyValue
@@ -408,19 +411,345 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 	return 0;
 }
 
-int json_encode_spans(struct encoder *e, const struct batch *b)
+/* ---- LogRecord and Metric ----------------------------------------------------------- */
+
+/* An object's members: the comma before all but the first. */
+struct jobj {
+	struct fwriter *w;
+	int n;
+};
+
+/* `"key":` (a literal with its quotes and colon), after a comma when needed. */
+#define JKEY(o, k) jkey((o), "" k, sizeof(k) - 1)
+
+static int jkey(struct jobj *o, const char *k, size_t n)
 {
-	struct fwriter *w = &e->fw;
+	if (fw_reserve(o->w, n + 40)) /* room for the key and a number after it */
+		return -1;
+	if (o->n++)
+		o->w->buf[o->w->len++] = ',';
+	put(o->w, k, n);
+	return 0;
+}
 
-	w->len = 0;
-	for (size_t i = 0; i < b->nspans; i++) {
-		size_t start = w->len;
+static int js_u64_member(struct jobj *o, const char *k, size_t n, uint64_t v)
+{
+	if (jkey(o, k, n))
+		return -1;
+	js_u64str(o->w, v);
+	return 0;
+}
 
-		if (js_span(w, &b->spans[i]))
+static int js_double(struct fwriter *w, double d)
+{
+	char num[32];
+	size_t k = fmt_double(num, d);
+	int quote = isnan(d) || isinf(d);
+
+	if (fw_reserve(w, k + 2))
+		return -1;
+	if (quote)
+		LIT(w, "\"");
+	put(w, num, k);
+	if (quote)
+		LIT(w, "\"");
+	return 0;
+}
+
+static int js_log(struct fwriter *w, const struct log_out *l)
+{
+	struct jobj o = { w, 0 };
+
+	if (fw_reserve(w, 1))
+		return -1;
+	LIT(w, "{");
+	if (l->time_ns && js_u64_member(&o, "\"timeUnixNano\":", 15, l->time_ns))
+		return -1;
+	if (l->observed_ns && js_u64_member(&o, "\"observedTimeUnixNano\":", 23, l->observed_ns))
+		return -1;
+	if (l->severity) {
+		if (JKEY(&o, "\"severityNumber\":"))
 			return -1;
-		e->span_pos[i] = start;
-		e->span_len[i] = (uint32_t)(w->len - start);
+		js_u32(w, l->severity);
 	}
+	if (l->severity_text_len &&
+	    (JKEY(&o, "\"severityText\":") || js_str(w, l->severity_text, l->severity_text_len)))
+		return -1;
+	if (l->body.type != VAL_NONE && (JKEY(&o, "\"body\":") || js_anyvalue(w, &l->body)))
+		return -1;
+	if (l->nattrs && (JKEY(&o, "\"attributes\":") || js_keyvals(w, l->attrs, l->nattrs)))
+		return -1;
+	if (l->flags) {
+		if (JKEY(&o, "\"flags\":"))
+			return -1;
+		js_u32(w, l->flags);
+	}
+	if (l->has_trace_id && (JKEY(&o, "\"traceId\":") || js_hex(w, l->trace_id, 16)))
+		return -1;
+	if (l->has_span_id && (JKEY(&o, "\"spanId\":") || js_hex(w, l->span_id, 8)))
+		return -1;
+	if (l->event_name_len &&
+	    (JKEY(&o, "\"eventName\":") || js_str(w, l->event_name, l->event_name_len)))
+		return -1;
+	if (fw_reserve(w, 1))
+		return -1;
+	LIT(w, "}");
+	return 0;
+}
+
+static int js_exemplars(struct jobj *o, const struct exemplar_out *ex, uint32_t n)
+{
+	struct fwriter *w = o->w;
+
+	if (!n)
+		return 0;
+	if (JKEY(o, "\"exemplars\":["))
+		return -1;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct exemplar_out *x = &ex[i];
+		struct jobj e = { w, 0 };
+
+		if (fw_reserve(w, 2))
+			return -1;
+		if (i)
+			LIT(w, ",");
+		LIT(w, "{");
+		if (x->nattrs &&
+		    (JKEY(&e, "\"filteredAttributes\":") || js_keyvals(w, x->attrs, x->nattrs)))
+			return -1;
+		if (x->time_ns && js_u64_member(&e, "\"timeUnixNano\":", 15, x->time_ns))
+			return -1;
+		if (!x->is_int && (JKEY(&e, "\"asDouble\":") || js_double(w, x->value.d)))
+			return -1;
+		if (x->is_int) {
+			if (JKEY(&e, "\"asInt\":\""))
+				return -1;
+			w->len += fmt_i64(w->buf + w->len, x->value.i);
+			LIT(w, "\"");
+		}
+		if (x->has_ids && (JKEY(&e, "\"spanId\":") || js_hex(w, x->span_id, 8) ||
+				   JKEY(&e, "\"traceId\":") || js_hex(w, x->trace_id, 16)))
+			return -1;
+		if (fw_reserve(w, 2))
+			return -1;
+		LIT(w, "}");
+	}
+	LIT(w, "]");
+	return 0;
+}
+
+static int js_attrs_member(struct jobj *o, const struct keyval *kv, uint32_t n)
+{
+	return n && (JKEY(o, "\"attributes\":") || js_keyvals(o->w, kv, n)) ? -1 : 0;
+}
+
+static int js_flags_member(struct jobj *o, uint32_t flags)
+{
+	if (!flags)
+		return 0;
+	if (JKEY(o, "\"flags\":"))
+		return -1;
+	js_u32(o->w, flags);
+	return 0;
+}
+
+static int js_double_member(struct jobj *o, const char *k, size_t n, double d)
+{
+	return jkey(o, k, n) || js_double(o->w, d) ? -1 : 0;
+}
+
+/* `"key":["1","2"]` (64-bit counts as strings), or nothing when empty */
+static int js_counts(struct jobj *o, const char *k, size_t n, const uint64_t *v, uint32_t nv)
+{
+	if (!nv)
+		return 0;
+	if (jkey(o, k, n))
+		return -1;
+	for (uint32_t i = 0; i < nv; i++) {
+		if (fw_reserve(o->w, 26))
+			return -1;
+		if (i)
+			LIT(o->w, ",");
+		js_u64str(o->w, v[i]);
+	}
+	LIT(o->w, "]");
+	return 0;
+}
+
+static int js_number_point(struct jobj *o, const struct metric_desc *d, const struct point_out *p)
+{
+	struct fwriter *w = o->w;
+
+	if (js_attrs_member(o, p->attrs, p->nattrs))
+		return -1;
+	if (p->start_ns && js_u64_member(o, "\"startTimeUnixNano\":", 20, p->start_ns))
+		return -1;
+	if (p->time_ns && js_u64_member(o, "\"timeUnixNano\":", 15, p->time_ns))
+		return -1;
+	if (!d->is_int && js_double_member(o, "\"asDouble\":", 11, p->value.d))
+		return -1;
+	if (d->is_int) {
+		if (JKEY(o, "\"asInt\":\""))
+			return -1;
+		w->len += fmt_i64(w->buf + w->len, p->value.i);
+		LIT(w, "\"");
+	}
+	return js_exemplars(o, p->exemplars, p->nexemplars) || js_flags_member(o, p->flags) ? -1
+											    : 0;
+}
+
+static int js_histogram_point(struct jobj *o, const struct metric_desc *d,
+			      const struct point_out *p)
+{
+	if (js_attrs_member(o, p->attrs, p->nattrs))
+		return -1;
+	if (p->start_ns && js_u64_member(o, "\"startTimeUnixNano\":", 20, p->start_ns))
+		return -1;
+	if (p->time_ns && js_u64_member(o, "\"timeUnixNano\":", 15, p->time_ns))
+		return -1;
+	if (p->count && js_u64_member(o, "\"count\":", 8, p->count))
+		return -1;
+	if (p->has_sum && js_double_member(o, "\"sum\":", 6, p->sum))
+		return -1;
+	if (js_counts(o, "\"bucketCounts\":[", 16, p->bucket_counts, p->nbucket_counts))
+		return -1;
+	if (d->nbounds) {
+		if (JKEY(o, "\"explicitBounds\":["))
+			return -1;
+		for (uint32_t i = 0; i < d->nbounds; i++) {
+			if (i && fw_reserve(o->w, 1))
+				return -1;
+			if (i)
+				LIT(o->w, ",");
+			if (js_double(o->w, d->bounds[i]))
+				return -1;
+		}
+		if (fw_reserve(o->w, 1))
+			return -1;
+		LIT(o->w, "]");
+	}
+	if (js_exemplars(o, p->exemplars, p->nexemplars) || js_flags_member(o, p->flags))
+		return -1;
+	if (p->has_minmax && (js_double_member(o, "\"min\":", 6, p->min) ||
+			      js_double_member(o, "\"max\":", 6, p->max)))
+		return -1;
+	return 0;
+}
+
+static int js_exp_buckets(struct jobj *o, const char *k, size_t n, const struct exp_buckets *bk)
+{
+	struct jobj b = { o->w, 0 };
+
+	if (!bk->ncounts && !bk->offset)
+		return 0;
+	if (jkey(o, k, n))
+		return -1;
+	LIT(o->w, "{");
+	if (bk->offset) {
+		if (JKEY(&b, "\"offset\":"))
+			return -1;
+		o->w->len += fmt_i64(o->w->buf + o->w->len, bk->offset);
+	}
+	if (js_counts(&b, "\"bucketCounts\":[", 16, bk->counts, bk->ncounts) || fw_reserve(o->w, 1))
+		return -1;
+	LIT(o->w, "}");
+	return 0;
+}
+
+static int js_exp_point(struct jobj *o, const struct point_out *p)
+{
+	if (js_attrs_member(o, p->attrs, p->nattrs))
+		return -1;
+	if (p->start_ns && js_u64_member(o, "\"startTimeUnixNano\":", 20, p->start_ns))
+		return -1;
+	if (p->time_ns && js_u64_member(o, "\"timeUnixNano\":", 15, p->time_ns))
+		return -1;
+	if (p->count && js_u64_member(o, "\"count\":", 8, p->count))
+		return -1;
+	if (p->has_sum && js_double_member(o, "\"sum\":", 6, p->sum))
+		return -1;
+	if (p->scale) {
+		if (JKEY(o, "\"scale\":"))
+			return -1;
+		o->w->len += fmt_i64(o->w->buf + o->w->len, p->scale);
+	}
+	if (p->zero_count && js_u64_member(o, "\"zeroCount\":", 12, p->zero_count))
+		return -1;
+	if (js_exp_buckets(o, "\"positive\":", 11, &p->positive) ||
+	    js_exp_buckets(o, "\"negative\":", 11, &p->negative) || js_flags_member(o, p->flags) ||
+	    js_exemplars(o, p->exemplars, p->nexemplars))
+		return -1;
+	if (p->has_minmax && (js_double_member(o, "\"min\":", 6, p->min) ||
+			      js_double_member(o, "\"max\":", 6, p->max)))
+		return -1;
+	if (p->zero_threshold != 0 &&
+	    js_double_member(o, "\"zeroThreshold\":", 16, p->zero_threshold))
+		return -1;
+	return 0;
+}
+
+static int js_str_member(struct jobj *o, const char *k, size_t n, const char *v)
+{
+	if (!v || !*v)
+		return 0;
+	return jkey(o, k, n) || js_str(o->w, v, strlen(v)) ? -1 : 0;
+}
+
+static int js_metric(struct fwriter *w, const struct metric_out *mo)
+{
+	const struct metric_desc *d = mo->desc;
+	struct jobj o = { w, 0 }, data;
+	int rc = 0;
+
+	if (fw_reserve(w, 1))
+		return -1;
+	LIT(w, "{");
+	if (js_str_member(&o, "\"name\":", 7, d->name) ||
+	    js_str_member(&o, "\"description\":", 14, d->description) ||
+	    js_str_member(&o, "\"unit\":", 7, d->unit))
+		return -1;
+	if (d->kind == METRIC_GAUGE)
+		rc = JKEY(&o, "\"gauge\":{");
+	else if (d->kind == METRIC_SUM)
+		rc = JKEY(&o, "\"sum\":{");
+	else if (d->kind == METRIC_HISTOGRAM)
+		rc = JKEY(&o, "\"histogram\":{");
+	else
+		rc = JKEY(&o, "\"exponentialHistogram\":{");
+	data.w = w;
+	data.n = 0;
+	if (rc || (mo->npoints && JKEY(&data, "\"dataPoints\":[")))
+		return -1;
+	for (uint32_t i = 0; i < mo->npoints; i++) {
+		struct jobj pt = { w, 0 };
+
+		if (fw_reserve(w, 2))
+			return -1;
+		if (i)
+			LIT(w, ",");
+		LIT(w, "{");
+		if (d->kind == METRIC_HISTOGRAM)
+			rc = js_histogram_point(&pt, d, &mo->points[i]);
+		else if (d->kind == METRIC_EXP_HISTOGRAM)
+			rc = js_exp_point(&pt, &mo->points[i]);
+		else
+			rc = js_number_point(&pt, d, &mo->points[i]);
+		if (rc || fw_reserve(w, 2))
+			return -1;
+		LIT(w, "}");
+	}
+	if (mo->npoints)
+		LIT(w, "]");
+	if (d->kind != METRIC_GAUGE && d->temporality) {
+		if (JKEY(&data, "\"aggregationTemporality\":"))
+			return -1;
+		js_u32(w, d->temporality);
+	}
+	if (d->kind == METRIC_SUM && d->monotonic && JKEY(&data, "\"isMonotonic\":true"))
+		return -1;
+	if (fw_reserve(w, 2))
+		return -1;
+	LIT(w, "}}");
 	return 0;
 }
 
@@ -447,53 +776,78 @@ static int js_schema(struct fwriter *w, const char *url)
 	return js_str(w, url, strlen(url));
 }
 
-int json_build_envelopes(struct encoder *e)
+/* The keys that differ between TracesData, MetricsData and LogsData (enum envelope). */
+static const struct {
+	const char *head; /* the record's opening */
+	size_t head_len;
+	const char *scope; /* ResourceX.scopeX */
+	const char *items; /* ScopeX's items */
+} env_keys[ENV_COUNT] = {
+#define ENV_KEYS(head, scope, items)                 \
+	{                                            \
+		head, sizeof(head) - 1, scope, items \
+	}
+	ENV_KEYS("{\"resourceSpans\":[", "},\"scopeSpans\":[{", "},\"spans\":["),
+	ENV_KEYS("{\"resourceMetrics\":[", "},\"scopeMetrics\":[{", "},\"metrics\":["),
+	ENV_KEYS("{\"resourceLogs\":[", "},\"scopeLogs\":[{", "},\"logRecords\":["),
+#undef ENV_KEYS
+};
+
+/* `"scope":{...` (without its closing brace), shared by every resource */
+static int js_scope(struct fwriter *scope, const struct config *c)
+{
+	if (fw_reserve(scope, 32))
+		return -1;
+	LIT(scope, "\"scope\":{");
+	if (c->scope_name && *c->scope_name) {
+		LIT(scope, "\"name\":");
+		if (js_str(scope, c->scope_name, strlen(c->scope_name)))
+			return -1;
+	}
+	if (c->scope_version && *c->scope_version) {
+		if (fw_reserve(scope, 16))
+			return -1;
+		if (c->scope_name && *c->scope_name)
+			LIT(scope, ",");
+		LIT(scope, "\"version\":");
+		if (js_str(scope, c->scope_version, strlen(c->scope_version)))
+			return -1;
+	}
+	return 0;
+}
+
+static int json_begin(struct encoder *e)
 {
 	const struct config *c = &e->cfg.model->config;
 	struct fwriter w = { NULL, 0, 0 };
 	struct fwriter scope = { NULL, 0, 0 };
 	int rc = -1;
 
-	/* the scope object, shared by every resource */
-	if (fw_reserve(&scope, 32))
+	if (js_scope(&scope, c))
 		goto cleanup;
-	LIT(&scope, "\"scope\":{");
-	if (c->scope_name && *c->scope_name) {
-		LIT(&scope, "\"name\":");
-		if (js_str(&scope, c->scope_name, strlen(c->scope_name)))
-			goto cleanup;
-	}
-	if (c->scope_version && *c->scope_version) {
-		if (fw_reserve(&scope, 16))
-			goto cleanup;
-		if (c->scope_name && *c->scope_name)
-			LIT(&scope, ",");
-		LIT(&scope, "\"version\":");
-		if (js_str(&scope, c->scope_version, strlen(c->scope_version)))
-			goto cleanup;
-	}
-	if (fw_reserve(&scope, 16))
-		goto cleanup;
-	LIT(&scope, "},\"spans\":[");
-
 	for (uint32_t r = 0; r < e->nres; r++) {
 		const struct service *sv = &e->cfg.model->services[r];
 
-		w.len = 0;
-		if (fw_reserve(&w, 32))
-			goto cleanup;
-		LIT(&w, "{\"resource\":{");
-		if (sv->nattrs) {
-			LIT(&w, "\"attributes\":");
-			if (js_keyvals(&w, sv->attrs, sv->nattrs))
+		for (int k = 0; k < ENV_COUNT; k++) {
+			size_t ns = strlen(env_keys[k].scope), ni = strlen(env_keys[k].items);
+
+			w.len = 0;
+			if (fw_reserve(&w, 32))
+				goto cleanup;
+			LIT(&w, "{\"resource\":{");
+			if (sv->nattrs) {
+				LIT(&w, "\"attributes\":");
+				if (js_keyvals(&w, sv->attrs, sv->nattrs))
+					goto cleanup;
+			}
+			if (fw_reserve(&w, ns + scope.len + ni))
+				goto cleanup;
+			put(&w, env_keys[k].scope, ns);
+			put(&w, scope.buf, scope.len);
+			put(&w, env_keys[k].items, ni);
+			if (js_take(&w, &e->res[r].json[k], &e->res[r].json_len[k]))
 				goto cleanup;
 		}
-		if (fw_reserve(&w, 32 + scope.len))
-			goto cleanup;
-		LIT(&w, "},\"scopeSpans\":[{");
-		put(&w, scope.buf, scope.len);
-		if (js_take(&w, &e->res[r].json, &e->res[r].json_len))
-			goto cleanup;
 	}
 
 	w.len = 0;
@@ -515,9 +869,9 @@ cleanup:
 	return rc;
 }
 
-size_t json_group_size(const struct encoder *e, const struct group *g)
+static size_t json_group_size(const struct encoder *e, const struct group *g)
 {
-	return e->res[g->res].json_len + g->body + e->json_tail_len;
+	return e->res[g->res].json_len[e->env] + g->body + e->json_tail_len;
 }
 
 static inline char *cpy(char *p, const void *src, size_t n)
@@ -527,36 +881,119 @@ static inline char *cpy(char *p, const void *src, size_t n)
 	return p + n;
 }
 
-int json_write_record(struct encoder *e, size_t sum, struct strbuf *out)
+#define JSON_TAIL "]}\n"
+
+static size_t json_record_size(const struct encoder *e, size_t sum, uint32_t ngroups)
 {
-	static const char head[] = "{\"resourceSpans\":[";
-	static const char tail[] = "]}\n";
-	size_t total = sizeof(head) - 1 + sum + (e->ngroups - 1) + sizeof(tail) - 1;
+	return env_keys[e->env].head_len + sum + (ngroups - 1) + sizeof(JSON_TAIL) - 1;
+}
+
+static int json_write_record(struct encoder *e, size_t sum, struct strbuf *out)
+{
+	const char *head = env_keys[e->env].head;
+	size_t head_len = env_keys[e->env].head_len;
+	size_t total = json_record_size(e, sum, e->ngroups);
 	char *p, *start;
 
 	if (strbuf_grow(out, total))
 		return -1;
 	start = p = out->buf + out->len;
-	p = cpy(p, head, sizeof(head) - 1);
+	p = cpy(p, head, head_len);
 	for (uint32_t gi = 0; gi < e->ngroups; gi++) {
 		const struct group *g = &e->groups[gi];
 		const struct res_env *r = &e->res[g->res];
 
 		if (gi)
 			*p++ = ',';
-		p = cpy(p, r->json, r->json_len);
+		p = cpy(p, r->json[e->env], r->json_len[e->env]);
 		for (size_t i = g->head;; i = e->next[i]) {
-			p = cpy(p, e->fw.buf + e->span_pos[i], e->span_len[i]);
+			p = cpy(p, e->fw.buf + e->item_pos[i], e->item_len[i]);
 			if (i == g->tail)
 				break;
 			*p++ = ',';
 		}
 		p = cpy(p, e->json_tail, e->json_tail_len);
 	}
-	p = cpy(p, tail, sizeof(tail) - 1);
+	p = cpy(p, JSON_TAIL, sizeof(JSON_TAIL) - 1);
 	if ((size_t)(p - start) != total)
 		return -1; /* sizes disagree: a bug, never seen */
 	out->len += total;
 	out->buf[out->len] = '\0';
 	return 0;
 }
+
+/* ---- the OTLP/JSON format's operations --------------------------------------------- */
+
+static size_t json_item_size(size_t len, bool first)
+{
+	return len + (first ? 0 : 1); /* a comma before all but the first */
+}
+
+static const struct cut_format json_cut = { json_item_size, json_group_size, json_record_size,
+					    json_write_record };
+
+/* Step 1 for n items, first to last. */
+#define JS_ITEMS(e, n, encode_item, resource_of)                         \
+	do {                                                             \
+		struct fwriter *w_ = &(e)->fw;                           \
+		if (encode_reserve_items((e), (n)))                      \
+			return -1;                                       \
+		w_->len = 0;                                             \
+		for (size_t i = 0; i < (n); i++) {                       \
+			size_t start_ = w_->len;                         \
+			if ((resource_of) >= (e)->nres || (encode_item)) \
+				return -1;                               \
+			(e)->item_pos[i] = start_;                       \
+			(e)->item_len[i] = (uint32_t)(w_->len - start_); \
+			(e)->item_res[i] = (resource_of);                \
+		}                                                        \
+	} while (0)
+
+static int json_spans(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	JS_ITEMS(e, b->nspans, js_span(w_, &b->spans[i]), b->spans[i].resource);
+	e->env = ENV_TRACES;
+	return encode_cut(e, b, OTELSIM_TRACES, b->nspans, &json_cut, out, n);
+}
+
+static int json_log_records(struct encoder *e, const struct batch *b, int signal,
+			    const struct log_out *logs, size_t nlogs, struct strbuf *out,
+			    uint64_t *n)
+{
+	JS_ITEMS(e, nlogs, js_log(w_, &logs[i]), logs[i].resource);
+	e->env = ENV_LOGS;
+	return encode_cut(e, b, signal, nlogs, &json_cut, out, n);
+}
+
+static int json_logs(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	return json_log_records(e, b, OTELSIM_LOGS, b->logs, b->nlogs, out, n);
+}
+
+static int json_events(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	return json_log_records(e, b, OTELSIM_EVENTS, b->events, b->nevents, out, n);
+}
+
+static int json_metrics(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	JS_ITEMS(e, b->nmetrics, js_metric(w_, &b->metrics[i]), b->metrics[i].resource);
+	e->env = ENV_METRICS;
+	return encode_cut(e, b, OTELSIM_METRICS, b->nmetrics, &json_cut, out, n);
+}
+
+static void json_end(struct encoder *e)
+{
+	for (uint32_t r = 0; r < e->nres && e->res; r++)
+		for (int k = 0; k < ENV_COUNT; k++)
+			free(e->res[r].json[k]);
+	free(e->json_tail);
+}
+
+const struct encoder_ops encode_json_ops = {
+	"otlp-json",  OTELSIM_FORMAT_OTLP_JSON,
+	"jsonl",      json_begin,
+	json_spans,   json_logs,
+	json_metrics, json_events,
+	json_end,
+};

@@ -1,7 +1,8 @@
 /*
- * encode/pb.c - the streaming OTLP protobuf writer.
+ * encode/pb.c - the streaming OTLP protobuf writer: the OTLP format's table
+ * (encode_pb_ops) for spans, log records, events and metrics.
  *
- * Each span is written back to front (last field first), so every nested
+ * Each item is written back to front (last field first), so every nested
  * message's length is known by the time its tag and length are written: no
  * size pass, no protobuf-c. The bytes follow protobuf-c's rules exactly
  * (proven against encode_traces_reference in tests/unit/test_encode.c):
@@ -275,19 +276,258 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 	return 0;
 }
 
-int pb_encode_spans(struct encoder *e, const struct batch *b)
-{
-	struct rwriter *w = &e->rw;
+/* ---- LogRecord ---------------------------------------------------------------- */
 
-	w->used = 0;
-	for (size_t i = b->nspans; i-- > 0;) {
+/* A fixed64 field (tag < 16), written when v is not 0. Space reserved. */
+static inline void rw_fixed64_field(struct rwriter *w, uint8_t tag, uint64_t v)
+{
+	if (v) {
+		rw_fixed64(w, v);
+		rw_byte(w, tag);
+	}
+}
+
+/* A varint field (tag < 16), written when v is not 0. Space reserved. */
+static inline void rw_varint_field(struct rwriter *w, uint8_t tag, uint64_t v)
+{
+	if (v) {
+		rw_varint(w, v);
+		rw_byte(w, tag);
+	}
+}
+
+/* A double field (tag < 16), always written (a oneof member). Space reserved. */
+static inline void rw_double_field(struct rwriter *w, uint8_t tag, double d)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &d, 8);
+	rw_fixed64(w, bits);
+	rw_byte(w, tag);
+}
+
+static inline uint32_t zigzag32(int32_t v)
+{
+	return ((uint32_t)v << 1) ^ (uint32_t)(v >> 31);
+}
+
+static int pb_log(struct rwriter *w, const struct log_out *l)
+{
+	size_t m;
+
+	if (l->event_name_len &&
+	    rw_lenfield(w, TAG(12, WT_LEN), l->event_name, l->event_name_len)) /* 12 */
+		return -1;
+	if (rw_reserve(w, 64))
+		return -1;
+	rw_fixed64_field(w, TAG(11, WT_I64), l->observed_ns); /* 11 observed_time_unix_nano */
+	if (l->has_span_id) {                                 /* 10 span_id */
+		rw_bytes(w, l->span_id, 8);
+		rw_byte(w, 8);
+		rw_byte(w, TAG(10, WT_LEN));
+	}
+	if (l->has_trace_id) { /* 9 trace_id */
+		rw_bytes(w, l->trace_id, 16);
+		rw_byte(w, 16);
+		rw_byte(w, TAG(9, WT_LEN));
+	}
+	if (l->flags) { /* 8 flags */
+		rw_fixed32(w, l->flags);
+		rw_byte(w, TAG(8, WT_I32));
+	}
+	if (pb_keyvals(w, l->attrs, l->nattrs, TAG(6, WT_LEN))) /* 6 attributes */
+		return -1;
+	if (l->body.type != VAL_NONE) { /* 5 body */
+		m = w->used;
+		if (pb_anyvalue(w, &l->body) || rw_close(w, m, TAG(5, WT_LEN)))
+			return -1;
+	}
+	if (l->severity_text_len &&
+	    rw_lenfield(w, TAG(3, WT_LEN), l->severity_text, l->severity_text_len)) /* 3 */
+		return -1;
+	if (rw_reserve(w, 32))
+		return -1;
+	rw_varint_field(w, TAG(2, WT_VARINT), l->severity); /* 2 severity_number */
+	rw_fixed64_field(w, TAG(1, WT_I64), l->time_ns);    /* 1 time_unix_nano */
+	return 0;
+}
+
+/* ---- Metric ---------------------------------------------------------------------- */
+
+static int pb_exemplars(struct rwriter *w, const struct exemplar_out *ex, uint32_t n, uint8_t tag)
+{
+	for (uint32_t i = n; i-- > 0;) {
+		const struct exemplar_out *x = &ex[i];
 		size_t m = w->used;
 
-		if (pb_span(w, &b->spans[i]))
+		if (pb_keyvals(w, x->attrs, x->nattrs, TAG(7, WT_LEN)) || rw_reserve(w, 64))
 			return -1;
-		e->span_pos[i] = w->used;
-		e->span_len[i] = (uint32_t)(w->used - m);
+		if (x->is_int) { /* 6 as_int (sfixed64) */
+			rw_fixed64(w, (uint64_t)x->value.i);
+			rw_byte(w, TAG(6, WT_I64));
+		}
+		if (x->has_ids) { /* 5 trace_id, 4 span_id */
+			rw_bytes(w, x->trace_id, 16);
+			rw_byte(w, 16);
+			rw_byte(w, TAG(5, WT_LEN));
+			rw_bytes(w, x->span_id, 8);
+			rw_byte(w, 8);
+			rw_byte(w, TAG(4, WT_LEN));
+		}
+		if (!x->is_int) /* 3 as_double */
+			rw_double_field(w, TAG(3, WT_I64), x->value.d);
+		rw_fixed64_field(w, TAG(2, WT_I64), x->time_ns);
+		if (rw_close(w, m, tag))
+			return -1;
 	}
+	return 0;
+}
+
+/* A packed repeated fixed64 (or double, as bits) field. */
+static int pb_packed64(struct rwriter *w, uint8_t tag, const void *arr, uint32_t n)
+{
+	size_t m = w->used;
+
+	if (!n)
+		return 0;
+	if (rw_reserve(w, (size_t)n * 8))
+		return -1;
+	for (uint32_t k = n; k-- > 0;) {
+		uint64_t v;
+
+		memcpy(&v, (const uint8_t *)arr + (size_t)k * 8, 8);
+		rw_fixed64(w, v);
+	}
+	return rw_close(w, m, tag);
+}
+
+static int pb_number_point(struct rwriter *w, const struct metric_desc *d,
+			   const struct point_out *p)
+{
+	if (rw_reserve(w, 16))
+		return -1;
+	rw_varint_field(w, TAG(8, WT_VARINT), p->flags);
+	if (pb_keyvals(w, p->attrs, p->nattrs, TAG(7, WT_LEN)) || rw_reserve(w, 16))
+		return -1;
+	if (d->is_int) { /* 6 as_int */
+		rw_fixed64(w, (uint64_t)p->value.i);
+		rw_byte(w, TAG(6, WT_I64));
+	}
+	if (pb_exemplars(w, p->exemplars, p->nexemplars, TAG(5, WT_LEN)) || rw_reserve(w, 32))
+		return -1;
+	if (!d->is_int)
+		rw_double_field(w, TAG(4, WT_I64), p->value.d);
+	rw_fixed64_field(w, TAG(3, WT_I64), p->time_ns);
+	rw_fixed64_field(w, TAG(2, WT_I64), p->start_ns);
+	return 0;
+}
+
+static int pb_histogram_point(struct rwriter *w, const struct metric_desc *d,
+			      const struct point_out *p)
+{
+	if (rw_reserve(w, 32))
+		return -1;
+	if (p->has_minmax) {
+		rw_double_field(w, TAG(12, WT_I64), p->max);
+		rw_double_field(w, TAG(11, WT_I64), p->min);
+	}
+	rw_varint_field(w, TAG(10, WT_VARINT), p->flags);
+	if (pb_keyvals(w, p->attrs, p->nattrs, TAG(9, WT_LEN)) ||
+	    pb_exemplars(w, p->exemplars, p->nexemplars, TAG(8, WT_LEN)) ||
+	    pb_packed64(w, TAG(7, WT_LEN), d->bounds, d->nbounds) ||
+	    pb_packed64(w, TAG(6, WT_LEN), p->bucket_counts, p->nbucket_counts) ||
+	    rw_reserve(w, 32))
+		return -1;
+	if (p->has_sum)
+		rw_double_field(w, TAG(5, WT_I64), p->sum);
+	rw_fixed64_field(w, TAG(4, WT_I64), p->count);
+	rw_fixed64_field(w, TAG(3, WT_I64), p->time_ns);
+	rw_fixed64_field(w, TAG(2, WT_I64), p->start_ns);
+	return 0;
+}
+
+/* ExponentialHistogramDataPoint.Buckets, written when it holds anything. */
+static int pb_exp_buckets(struct rwriter *w, const struct exp_buckets *bk, uint8_t tag)
+{
+	size_t m = w->used, mc;
+
+	if (!bk->ncounts && !bk->offset)
+		return 0;
+	if (bk->ncounts) {
+		if (rw_reserve(w, (size_t)bk->ncounts * 10))
+			return -1;
+		mc = w->used;
+		for (uint32_t k = bk->ncounts; k-- > 0;)
+			rw_varint(w, bk->counts[k]);
+		if (rw_close(w, mc, TAG(2, WT_LEN)))
+			return -1;
+	}
+	if (rw_reserve(w, 16))
+		return -1;
+	rw_varint_field(w, TAG(1, WT_VARINT), zigzag32(bk->offset));
+	return rw_close(w, m, tag);
+}
+
+static int pb_exp_point(struct rwriter *w, const struct point_out *p)
+{
+	if (rw_reserve(w, 48))
+		return -1;
+	if (p->zero_threshold != 0) /* 14 zero_threshold: a proto3 double */
+		rw_double_field(w, TAG(14, WT_I64), p->zero_threshold);
+	if (p->has_minmax) {
+		rw_double_field(w, TAG(13, WT_I64), p->max);
+		rw_double_field(w, TAG(12, WT_I64), p->min);
+	}
+	if (pb_exemplars(w, p->exemplars, p->nexemplars, TAG(11, WT_LEN)) || rw_reserve(w, 16))
+		return -1;
+	rw_varint_field(w, TAG(10, WT_VARINT), p->flags);
+	if (pb_exp_buckets(w, &p->negative, TAG(9, WT_LEN)) ||
+	    pb_exp_buckets(w, &p->positive, TAG(8, WT_LEN)) || rw_reserve(w, 48))
+		return -1;
+	rw_fixed64_field(w, TAG(7, WT_I64), p->zero_count);
+	rw_varint_field(w, TAG(6, WT_VARINT), zigzag32(p->scale));
+	if (p->has_sum)
+		rw_double_field(w, TAG(5, WT_I64), p->sum);
+	rw_fixed64_field(w, TAG(4, WT_I64), p->count);
+	rw_fixed64_field(w, TAG(3, WT_I64), p->time_ns);
+	rw_fixed64_field(w, TAG(2, WT_I64), p->start_ns);
+	return pb_keyvals(w, p->attrs, p->nattrs, TAG(1, WT_LEN));
+}
+
+static int pb_metric(struct rwriter *w, const struct metric_out *mo)
+{
+	const struct metric_desc *d = mo->desc;
+	size_t m = w->used;
+
+	if (rw_reserve(w, 16))
+		return -1;
+	/* the data message: Gauge, Sum, Histogram or ExponentialHistogram */
+	if (d->kind == METRIC_SUM && d->monotonic) { /* 3 is_monotonic */
+		rw_byte(w, 1);
+		rw_byte(w, TAG(3, WT_VARINT));
+	}
+	if (d->kind != METRIC_GAUGE) /* 2 aggregation_temporality */
+		rw_varint_field(w, TAG(2, WT_VARINT), d->temporality);
+	for (uint32_t i = mo->npoints; i-- > 0;) { /* 1 data_points */
+		size_t mp = w->used;
+		int rc;
+
+		if (d->kind == METRIC_HISTOGRAM)
+			rc = pb_histogram_point(w, d, &mo->points[i]);
+		else if (d->kind == METRIC_EXP_HISTOGRAM)
+			rc = pb_exp_point(w, &mo->points[i]);
+		else
+			rc = pb_number_point(w, d, &mo->points[i]);
+		if (rc || rw_close(w, mp, TAG(1, WT_LEN)))
+			return -1;
+	}
+	if (rw_close(w, m, TAG(d->kind, WT_LEN)))
+		return -1;
+	if ((d->unit && *d->unit && rw_lenfield(w, TAG(3, WT_LEN), d->unit, strlen(d->unit))) ||
+	    (d->description && *d->description &&
+	     rw_lenfield(w, TAG(2, WT_LEN), d->description, strlen(d->description))) ||
+	    (d->name && *d->name && rw_lenfield(w, TAG(1, WT_LEN), d->name, strlen(d->name))))
+		return -1;
 	return 0;
 }
 
@@ -310,7 +550,7 @@ static size_t cstrlen(const char *s)
 	return s ? strlen(s) : 0;
 }
 
-int pb_build_envelopes(struct encoder *e)
+static int pb_begin(struct encoder *e)
 {
 	const struct config *c = &e->cfg.model->config;
 	struct rwriter w = { NULL, 0, 0 };
@@ -363,7 +603,7 @@ static size_t pb_resource_spans_size(const struct encoder *e, const struct group
 	return e->res[g->res].pb_len + 1 + varint_size(ss) + ss + e->schema_pb_len;
 }
 
-size_t pb_group_size(const struct encoder *e, const struct group *g)
+static size_t pb_group_size(const struct encoder *e, const struct group *g)
 {
 	size_t rs = pb_resource_spans_size(e, g);
 
@@ -377,11 +617,11 @@ static inline uint8_t *put(uint8_t *p, const void *src, size_t n)
 	return p + n;
 }
 
-int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
+static int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 {
 	size_t body = sum;
 	size_t framed = body + (e->cfg.framing == OTELSIM_FRAMING_VARINT ? varint_size(body) : 4);
-	const uint8_t *spans_end = e->rw.buf + e->rw.cap;
+	const uint8_t *items_end = e->rw.buf + e->rw.cap;
 	uint8_t *p, *start;
 
 	if (body > UINT32_MAX || strbuf_grow(out, framed))
@@ -399,23 +639,23 @@ int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 		const struct group *g = &e->groups[gi];
 		const struct res_env *r = &e->res[g->res];
 
-		*p++ = TAG(1, WT_LEN); /* TracesData.resource_spans */
+		*p++ = TAG(1, WT_LEN); /* XData.resource_x */
 		p += varint_put(p, pb_resource_spans_size(e, g));
 		p = put(p, r->pb, r->pb_len);
-		*p++ = TAG(2, WT_LEN); /* ResourceSpans.scope_spans */
+		*p++ = TAG(2, WT_LEN); /* ResourceX.scope_x */
 		p += varint_put(p, pb_scope_spans_size(e, g));
 		p = put(p, e->scope_pb, e->scope_pb_len);
 		for (size_t i = g->head;; i = e->next[i]) {
-			size_t len = e->span_len[i];
+			size_t len = e->item_len[i];
 
-			*p++ = TAG(2, WT_LEN); /* ScopeSpans.spans */
+			*p++ = TAG(2, WT_LEN); /* ScopeX.spans / log_records / metrics */
 			p += varint_put(p, len);
-			p = put(p, spans_end - e->span_pos[i], len);
+			p = put(p, items_end - e->item_pos[i], len);
 			if (i == g->tail)
 				break;
 		}
-		p = put(p, e->schema_pb, e->schema_pb_len); /* ScopeSpans.schema_url */
-		p = put(p, e->schema_pb, e->schema_pb_len); /* ResourceSpans.schema_url */
+		p = put(p, e->schema_pb, e->schema_pb_len); /* ScopeX.schema_url */
+		p = put(p, e->schema_pb, e->schema_pb_len); /* ResourceX.schema_url */
 	}
 	if ((size_t)(p - start) != framed)
 		return -1; /* sizes disagree: a bug, never seen */
@@ -423,3 +663,82 @@ int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 	out->buf[out->len] = '\0';
 	return 0;
 }
+
+/* ---- the OTLP format's operations -------------------------------------------------- */
+
+static size_t pb_item_size(size_t len, bool first)
+{
+	(void)first;
+	return 1 + varint_size(len) + len;
+}
+
+static size_t pb_record_size(const struct encoder *e, size_t sum, uint32_t ngroups)
+{
+	(void)ngroups;
+	return sum + (e->cfg.framing == OTELSIM_FRAMING_VARINT ? varint_size(sum) : 4);
+}
+
+static const struct cut_format pb_cut = { pb_item_size, pb_group_size, pb_record_size,
+					  pb_write_record };
+
+/* Step 1 for n items, last to first (the buffer grows back to front). */
+#define PB_ITEMS(e, n, encode_item, resource_of)                         \
+	do {                                                             \
+		struct rwriter *w_ = &(e)->rw;                           \
+		if (encode_reserve_items((e), (n)))                      \
+			return -1;                                       \
+		w_->used = 0;                                            \
+		for (size_t i = (n); i-- > 0;) {                         \
+			size_t m_ = w_->used;                            \
+			if ((resource_of) >= (e)->nres || (encode_item)) \
+				return -1;                               \
+			(e)->item_pos[i] = w_->used;                     \
+			(e)->item_len[i] = (uint32_t)(w_->used - m_);    \
+			(e)->item_res[i] = (resource_of);                \
+		}                                                        \
+	} while (0)
+
+static int pb_spans(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	PB_ITEMS(e, b->nspans, pb_span(w_, &b->spans[i]), b->spans[i].resource);
+	e->env = ENV_TRACES;
+	return encode_cut(e, b, OTELSIM_TRACES, b->nspans, &pb_cut, out, n);
+}
+
+static int pb_log_records(struct encoder *e, const struct batch *b, int signal,
+			  const struct log_out *logs, size_t nlogs, struct strbuf *out, uint64_t *n)
+{
+	PB_ITEMS(e, nlogs, pb_log(w_, &logs[i]), logs[i].resource);
+	e->env = ENV_LOGS;
+	return encode_cut(e, b, signal, nlogs, &pb_cut, out, n);
+}
+
+static int pb_logs(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	return pb_log_records(e, b, OTELSIM_LOGS, b->logs, b->nlogs, out, n);
+}
+
+static int pb_events(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	return pb_log_records(e, b, OTELSIM_EVENTS, b->events, b->nevents, out, n);
+}
+
+static int pb_metrics(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
+{
+	PB_ITEMS(e, b->nmetrics, pb_metric(w_, &b->metrics[i]), b->metrics[i].resource);
+	e->env = ENV_METRICS;
+	return encode_cut(e, b, OTELSIM_METRICS, b->nmetrics, &pb_cut, out, n);
+}
+
+static void pb_end(struct encoder *e)
+{
+	for (uint32_t r = 0; r < e->nres && e->res; r++)
+		free(e->res[r].pb);
+	free(e->scope_pb);
+	free(e->schema_pb);
+}
+
+const struct encoder_ops encode_pb_ops = {
+	"otlp",  OTELSIM_FORMAT_OTLP, "binpb",   pb_begin, pb_spans,
+	pb_logs, pb_metrics,          pb_events, pb_end,
+};

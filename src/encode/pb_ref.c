@@ -1,11 +1,12 @@
 /*
- * encode/pb_ref.c - the reference encoder: the same records as encoder_traces
- * (OTLP protobuf), built as protobuf-c structs in an arena and packed with
- * protobuf_c_message_pack. Slow by design (about 1 us per span); tests and
- * benchmarks compare the streaming encoder against it.
+ * encode/pb_ref.c - the reference encoder: the same records as
+ * encoder_encode (OTLP protobuf) for every signal, built as protobuf-c
+ * structs in an arena and packed with protobuf_c_message_pack. Slow by
+ * design (about 1 us per span); tests and benchmarks compare the streaming
+ * encoder against it.
  *
- * It shares no code with pb.c: record sizes for the split rule come from
- * protobuf_c_message_get_packed_size of each Span, Resource and scope.
+ * It shares no code with pb.c: record sizes for the record rule come from
+ * protobuf_c_message_get_packed_size of each item, Resource and scope.
  * protobuf-c strings are C strings: a string holding a NUL byte is cut
  * there (the streaming encoder writes all `len` bytes).
  */
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opentelemetry/proto/logs/v1/logs.pb-c.h"
+#include "opentelemetry/proto/metrics/v1/metrics.pb-c.h"
 #include "opentelemetry/proto/trace/v1/trace.pb-c.h"
 #include "otelsim/otelsim.h"
 #include "util/arena.h"
@@ -25,6 +28,23 @@ typedef Opentelemetry__Proto__Trace__V1__Span Span;
 typedef Opentelemetry__Proto__Trace__V1__Span__Event Event;
 typedef Opentelemetry__Proto__Trace__V1__Span__Link Link;
 typedef Opentelemetry__Proto__Trace__V1__Status Status;
+typedef Opentelemetry__Proto__Logs__V1__LogsData LogsData;
+typedef Opentelemetry__Proto__Logs__V1__ResourceLogs ResourceLogs;
+typedef Opentelemetry__Proto__Logs__V1__ScopeLogs ScopeLogs;
+typedef Opentelemetry__Proto__Logs__V1__LogRecord LogRecord;
+typedef Opentelemetry__Proto__Metrics__V1__MetricsData MetricsData;
+typedef Opentelemetry__Proto__Metrics__V1__ResourceMetrics ResourceMetrics;
+typedef Opentelemetry__Proto__Metrics__V1__ScopeMetrics ScopeMetrics;
+typedef Opentelemetry__Proto__Metrics__V1__Metric Metric;
+typedef Opentelemetry__Proto__Metrics__V1__Gauge Gauge;
+typedef Opentelemetry__Proto__Metrics__V1__Sum Sum;
+typedef Opentelemetry__Proto__Metrics__V1__Histogram Histogram;
+typedef Opentelemetry__Proto__Metrics__V1__ExponentialHistogram ExpHistogram;
+typedef Opentelemetry__Proto__Metrics__V1__NumberDataPoint NumberDataPoint;
+typedef Opentelemetry__Proto__Metrics__V1__HistogramDataPoint HistogramDataPoint;
+typedef Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint ExpDataPoint;
+typedef Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Buckets Buckets;
+typedef Opentelemetry__Proto__Metrics__V1__Exemplar Exemplar;
 typedef Opentelemetry__Proto__Resource__V1__Resource Resource;
 typedef Opentelemetry__Proto__Common__V1__InstrumentationScope Scope;
 typedef Opentelemetry__Proto__Common__V1__AnyValue AnyValue;
@@ -258,6 +278,295 @@ static Span *ref_span(struct arena *a, const struct span_out *s, int *bad)
 	return sp;
 }
 
+/* ---- LogRecord ---------------------------------------------------------------------- */
+
+static LogRecord *ref_log(struct arena *a, const struct log_out *l, int *bad)
+{
+	LogRecord *r = NEW(a, LogRecord, OPENTELEMETRY__PROTO__LOGS__V1__LOG_RECORD__INIT);
+
+	if (!r) {
+		*bad = 1;
+		return NULL;
+	}
+	r->time_unix_nano = l->time_ns;
+	r->observed_time_unix_nano = l->observed_ns;
+	r->severity_number = (Opentelemetry__Proto__Logs__V1__SeverityNumber)l->severity;
+	r->severity_text = ref_str(a, l->severity_text, l->severity_text_len);
+	if (l->body.type != VAL_NONE)
+		r->body = ref_anyvalue(a, &l->body, bad);
+	r->n_attributes = l->nattrs;
+	r->attributes = ref_keyvals(a, l->attrs, l->nattrs, bad);
+	r->flags = l->flags;
+	if (l->has_trace_id)
+		r->trace_id = ref_bytes(a, l->trace_id, 16);
+	if (l->has_span_id)
+		r->span_id = ref_bytes(a, l->span_id, 8);
+	r->event_name = ref_str(a, l->event_name, l->event_name_len);
+	if (!r->severity_text || !r->event_name)
+		*bad = 1;
+	return r;
+}
+
+/* ---- Metric --------------------------------------------------------------------------- */
+
+static Exemplar **ref_exemplars(struct arena *a, const struct exemplar_out *ex, uint32_t n,
+				int *bad)
+{
+	Exemplar **out;
+
+	if (!n)
+		return NULL;
+	out = ARENA_NEWN(a, Exemplar *, n);
+	if (!out) {
+		*bad = 1;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		Exemplar *x = NEW(a, Exemplar, OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__INIT);
+
+		if (!x) {
+			*bad = 1;
+			return out;
+		}
+		x->n_filtered_attributes = ex[i].nattrs;
+		x->filtered_attributes = ref_keyvals(a, ex[i].attrs, ex[i].nattrs, bad);
+		x->time_unix_nano = ex[i].time_ns;
+		if (ex[i].has_ids) {
+			x->span_id = ref_bytes(a, ex[i].span_id, 8);
+			x->trace_id = ref_bytes(a, ex[i].trace_id, 16);
+		}
+		if (ex[i].is_int) {
+			x->value_case = OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__VALUE_AS_INT;
+			x->as_int = ex[i].value.i;
+		} else {
+			x->value_case =
+				OPENTELEMETRY__PROTO__METRICS__V1__EXEMPLAR__VALUE_AS_DOUBLE;
+			x->as_double = ex[i].value.d;
+		}
+		out[i] = x;
+	}
+	return out;
+}
+
+static NumberDataPoint *ref_number_point(struct arena *a, const struct metric_desc *d,
+					 const struct point_out *p, int *bad)
+{
+	NumberDataPoint *n = NEW(a, NumberDataPoint,
+				 OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__INIT);
+
+	if (!n) {
+		*bad = 1;
+		return NULL;
+	}
+	n->n_attributes = p->nattrs;
+	n->attributes = ref_keyvals(a, p->attrs, p->nattrs, bad);
+	n->start_time_unix_nano = p->start_ns;
+	n->time_unix_nano = p->time_ns;
+	n->n_exemplars = p->nexemplars;
+	n->exemplars = ref_exemplars(a, p->exemplars, p->nexemplars, bad);
+	n->flags = p->flags;
+	if (d->is_int) {
+		n->value_case = OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_INT;
+		n->as_int = p->value.i;
+	} else {
+		n->value_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__NUMBER_DATA_POINT__VALUE_AS_DOUBLE;
+		n->as_double = p->value.d;
+	}
+	return n;
+}
+
+static HistogramDataPoint *ref_histogram_point(struct arena *a, const struct metric_desc *d,
+					       const struct point_out *p, int *bad)
+{
+	HistogramDataPoint *h = NEW(a, HistogramDataPoint,
+				    OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT__INIT);
+
+	if (!h) {
+		*bad = 1;
+		return NULL;
+	}
+	h->n_attributes = p->nattrs;
+	h->attributes = ref_keyvals(a, p->attrs, p->nattrs, bad);
+	h->start_time_unix_nano = p->start_ns;
+	h->time_unix_nano = p->time_ns;
+	h->count = p->count;
+	h->n_bucket_counts = p->nbucket_counts;
+	h->bucket_counts = p->bucket_counts;
+	h->n_explicit_bounds = d->nbounds;
+	h->explicit_bounds = (double *)d->bounds;
+	h->n_exemplars = p->nexemplars;
+	h->exemplars = ref_exemplars(a, p->exemplars, p->nexemplars, bad);
+	h->flags = p->flags;
+	if (p->has_sum) {
+		h->_sum_case = OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___SUM_SUM;
+		h->sum = p->sum;
+	}
+	if (p->has_minmax) {
+		h->_min_case = OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___MIN_MIN;
+		h->min = p->min;
+		h->_max_case = OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM_DATA_POINT___MAX_MAX;
+		h->max = p->max;
+	}
+	return h;
+}
+
+static Buckets *ref_buckets(struct arena *a, const struct exp_buckets *bk, int *bad)
+{
+	Buckets *b;
+
+	if (!bk->ncounts && !bk->offset)
+		return NULL;
+	b = NEW(a, Buckets,
+		OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT__BUCKETS__INIT);
+	if (!b) {
+		*bad = 1;
+		return NULL;
+	}
+	b->offset = bk->offset;
+	b->n_bucket_counts = bk->ncounts;
+	b->bucket_counts = bk->counts;
+	return b;
+}
+
+static ExpDataPoint *ref_exp_point(struct arena *a, const struct point_out *p, int *bad)
+{
+	ExpDataPoint *x = NEW(
+		a, ExpDataPoint,
+		OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT__INIT);
+
+	if (!x) {
+		*bad = 1;
+		return NULL;
+	}
+	x->n_attributes = p->nattrs;
+	x->attributes = ref_keyvals(a, p->attrs, p->nattrs, bad);
+	x->start_time_unix_nano = p->start_ns;
+	x->time_unix_nano = p->time_ns;
+	x->count = p->count;
+	x->scale = p->scale;
+	x->zero_count = p->zero_count;
+	x->positive = ref_buckets(a, &p->positive, bad);
+	x->negative = ref_buckets(a, &p->negative, bad);
+	x->flags = p->flags;
+	x->n_exemplars = p->nexemplars;
+	x->exemplars = ref_exemplars(a, p->exemplars, p->nexemplars, bad);
+	x->zero_threshold = p->zero_threshold;
+	if (p->has_sum) {
+		x->_sum_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___SUM_SUM;
+		x->sum = p->sum;
+	}
+	if (p->has_minmax) {
+		x->_min_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___MIN_MIN;
+		x->min = p->min;
+		x->_max_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM_DATA_POINT___MAX_MAX;
+		x->max = p->max;
+	}
+	return x;
+}
+
+static char *ref_cstr(const char *s)
+{
+	return s && *s ? (char *)s : (char *)protobuf_c_empty_string;
+}
+
+/* The data points of mo as an array of the kind's point messages. */
+static void **ref_points(struct arena *a, const struct metric_out *mo, int *bad)
+{
+	void **pts;
+
+	if (!mo->npoints)
+		return NULL;
+	pts = ARENA_NEWN(a, void *, mo->npoints);
+	if (!pts) {
+		*bad = 1;
+		return NULL;
+	}
+	for (uint32_t i = 0; i < mo->npoints; i++) {
+		const struct point_out *p = &mo->points[i];
+
+		if (mo->desc->kind == METRIC_HISTOGRAM)
+			pts[i] = ref_histogram_point(a, mo->desc, p, bad);
+		else if (mo->desc->kind == METRIC_EXP_HISTOGRAM)
+			pts[i] = ref_exp_point(a, p, bad);
+		else
+			pts[i] = ref_number_point(a, mo->desc, p, bad);
+	}
+	return pts;
+}
+
+static Metric *ref_metric(struct arena *a, const struct metric_out *mo, int *bad)
+{
+	const struct metric_desc *d = mo->desc;
+	Metric *m = NEW(a, Metric, OPENTELEMETRY__PROTO__METRICS__V1__METRIC__INIT);
+	void **pts = ref_points(a, mo, bad);
+
+	if (!m) {
+		*bad = 1;
+		return NULL;
+	}
+	m->name = ref_cstr(d->name);
+	m->description = ref_cstr(d->description);
+	m->unit = ref_cstr(d->unit);
+	if (d->kind == METRIC_GAUGE) {
+		Gauge *g = NEW(a, Gauge, OPENTELEMETRY__PROTO__METRICS__V1__GAUGE__INIT);
+
+		if (!g)
+			goto oom;
+		g->n_data_points = mo->npoints;
+		g->data_points = (NumberDataPoint **)pts;
+		m->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_GAUGE;
+		m->gauge = g;
+	} else if (d->kind == METRIC_SUM) {
+		Sum *su = NEW(a, Sum, OPENTELEMETRY__PROTO__METRICS__V1__SUM__INIT);
+
+		if (!su)
+			goto oom;
+		su->n_data_points = mo->npoints;
+		su->data_points = (NumberDataPoint **)pts;
+		su->aggregation_temporality =
+			(Opentelemetry__Proto__Metrics__V1__AggregationTemporality)d->temporality;
+		su->is_monotonic = d->monotonic;
+		m->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_SUM;
+		m->sum = su;
+	} else if (d->kind == METRIC_HISTOGRAM) {
+		Histogram *h = NEW(a, Histogram,
+				   OPENTELEMETRY__PROTO__METRICS__V1__HISTOGRAM__INIT);
+
+		if (!h)
+			goto oom;
+		h->n_data_points = mo->npoints;
+		h->data_points = (HistogramDataPoint **)pts;
+		h->aggregation_temporality =
+			(Opentelemetry__Proto__Metrics__V1__AggregationTemporality)d->temporality;
+		m->data_case = OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_HISTOGRAM;
+		m->histogram = h;
+	} else {
+		ExpHistogram *x = NEW(
+			a, ExpHistogram,
+			OPENTELEMETRY__PROTO__METRICS__V1__EXPONENTIAL_HISTOGRAM__INIT);
+
+		if (!x)
+			goto oom;
+		x->n_data_points = mo->npoints;
+		x->data_points = (ExpDataPoint **)pts;
+		x->aggregation_temporality =
+			(Opentelemetry__Proto__Metrics__V1__AggregationTemporality)d->temporality;
+		m->data_case =
+			OPENTELEMETRY__PROTO__METRICS__V1__METRIC__DATA_EXPONENTIAL_HISTOGRAM;
+		m->exponential_histogram = x;
+	}
+	return m;
+oom:
+	*bad = 1;
+	return m;
+}
+
+/* ---- records ---------------------------------------------------------------------------- */
+
 static size_t vsize(size_t v)
 {
 	size_t n = 1;
@@ -277,22 +586,28 @@ static size_t field_size(size_t n)
 
 struct ref_group {
 	uint32_t res;
-	size_t spans; /* sum of the span fields */
+	size_t items; /* sum of the item fields */
 	size_t n;
 };
 
 struct ref_state {
 	const struct encoder_config *cfg;
+	int signal;
 	size_t schema_len, scope_size, *res_size;
 	struct ref_group *groups;
 	uint32_t ngroups;
 	int32_t *slot; /* resource -> group index, -1 none */
+	/* the items, as protobuf-c messages, and their resources */
+	ProtobufCMessage **items;
+	uint32_t *item_res;
+	Resource **res;
+	Scope *scope;
 };
 
 static size_t ref_group_size(const struct ref_state *st, const struct ref_group *g)
 {
 	size_t schema = st->schema_len ? field_size(st->schema_len) : 0;
-	size_t ss = field_size(st->scope_size) + g->spans + schema;
+	size_t ss = field_size(st->scope_size) + g->items + schema;
 	size_t rs = field_size(st->res_size[g->res]) + field_size(ss) + schema;
 
 	return field_size(rs);
@@ -303,53 +618,94 @@ static size_t ref_framed(const struct ref_state *st, size_t body)
 	return body + (st->cfg->framing == OTELSIM_FRAMING_VARINT ? vsize(body) : 4);
 }
 
-/* Packs the spans [from, to) as one record. */
-static int ref_pack(struct ref_state *st, struct arena *a, Span **spans, const struct batch *b,
-		    size_t from, size_t to, Resource **res, Scope *scope, struct strbuf *out)
+/*
+ * The XData message of items [from, to), grouped by resource: TracesData,
+ * LogsData and MetricsData have the same shape, so one builder fills the
+ * typed messages through these offsets.
+ */
+struct ref_shape {
+	const ProtobufCMessageDescriptor *data, *resource_x, *scope_x;
+};
+
+static ProtobufCMessage *ref_new_msg(struct arena *a, const ProtobufCMessageDescriptor *d)
+{
+	ProtobufCMessage *m = arena_alloc(a, d->sizeof_message);
+
+	if (m)
+		protobuf_c_message_init(d, m);
+	return m;
+}
+
+/* The address of a message's field `name` (found in its descriptor). */
+static void *member(ProtobufCMessage *m, const char *name)
+{
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(
+		m->descriptor, name);
+
+	return f ? (char *)m + f->offset : NULL;
+}
+
+static void *member_n(ProtobufCMessage *m, const char *name)
+{
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field_by_name(
+		m->descriptor, name);
+
+	return f ? (char *)m + f->quantifier_offset : NULL;
+}
+
+static const char *const item_field[] = { "spans", "metrics", "log_records", "log_records" };
+static const char *const scope_field[] = { "scope_spans", "scope_metrics", "scope_logs",
+					   "scope_logs" };
+static const char *const resource_field[] = { "resource_spans", "resource_metrics", "resource_logs",
+					      "resource_logs" };
+
+static int ref_pack(struct ref_state *st, struct arena *a, size_t from, size_t to,
+		    const struct ref_shape *sh, struct strbuf *out)
 {
 	const char *url = st->cfg->model->config.schema_url;
-	TracesData td = OPENTELEMETRY__PROTO__TRACE__V1__TRACES_DATA__INIT;
+	char *schema = url && *url ? (char *)url : (char *)protobuf_c_empty_string;
+	ProtobufCMessage *data = ref_new_msg(a, sh->data);
+	ProtobufCMessage **rxs = ARENA_NEWN(a, ProtobufCMessage *, to - from);
 	uint32_t ngroups = 0;
 	size_t body, framed, packed;
 	uint8_t *p;
 
-	td.resource_spans = ARENA_NEWN(a, ResourceSpans *, to - from);
-	if (!td.resource_spans)
+	if (!data || !rxs)
 		return -1;
 	for (size_t i = from; i < to; i++) {
-		uint32_t r = b->spans[i].resource;
-		ScopeSpans *ss;
+		uint32_t r = st->item_res[i];
+		ProtobufCMessage *sx;
+		size_t *n;
 
 		if (st->slot[r] < 0) {
-			ResourceSpans *rs = NEW(
-				a, ResourceSpans,
-				OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT);
+			ProtobufCMessage *rx = ref_new_msg(a, sh->resource_x);
+			ProtobufCMessage **one = ARENA_NEWN(a, ProtobufCMessage *, 1);
+			ProtobufCMessage **items = ARENA_NEWN(a, ProtobufCMessage *, to - from);
 
-			ss = NEW(a, ScopeSpans, OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT);
-			if (!rs || !ss)
+			sx = ref_new_msg(a, sh->scope_x);
+			if (!rx || !sx || !one || !items)
 				return -1;
-			ss->spans = ARENA_NEWN(a, Span *, to - from);
-			rs->scope_spans = ARENA_NEWN(a, ScopeSpans *, 1);
-			if (!ss->spans || !rs->scope_spans)
-				return -1;
-			ss->scope = scope;
-			ss->schema_url = url && *url ? (char *)url
-						     : (char *)protobuf_c_empty_string;
-			rs->resource = res[r];
-			rs->n_scope_spans = 1;
-			rs->scope_spans[0] = ss;
-			rs->schema_url = ss->schema_url;
+			*(Scope **)member(sx, "scope") = st->scope;
+			*(char **)member(sx, "schema_url") = schema;
+			*(ProtobufCMessage ***)member(sx, item_field[st->signal]) = items;
+			*(Resource **)member(rx, "resource") = st->res[r];
+			*(char **)member(rx, "schema_url") = schema;
+			one[0] = sx;
+			*(ProtobufCMessage ***)member(rx, scope_field[st->signal]) = one;
+			*(size_t *)member_n(rx, scope_field[st->signal]) = 1;
 			st->slot[r] = (int32_t)ngroups;
-			td.resource_spans[ngroups++] = rs;
+			rxs[ngroups++] = rx;
 		}
-		ss = td.resource_spans[st->slot[r]]->scope_spans[0];
-		ss->spans[ss->n_spans++] = spans[i];
+		sx = (*(ProtobufCMessage ***)member(rxs[st->slot[r]], scope_field[st->signal]))[0];
+		n = member_n(sx, item_field[st->signal]);
+		(*(ProtobufCMessage ***)member(sx, item_field[st->signal]))[(*n)++] = st->items[i];
 	}
-	td.n_resource_spans = ngroups;
+	*(ProtobufCMessage ***)member(data, resource_field[st->signal]) = rxs;
+	*(size_t *)member_n(data, resource_field[st->signal]) = ngroups;
 	for (size_t i = from; i < to; i++)
-		st->slot[b->spans[i].resource] = -1;
+		st->slot[st->item_res[i]] = -1;
 
-	body = protobuf_c_message_get_packed_size(&td.base);
+	body = protobuf_c_message_get_packed_size(data);
 	framed = ref_framed(st, body);
 	if (body > UINT32_MAX || strbuf_grow(out, framed))
 		return -1;
@@ -368,7 +724,7 @@ static int ref_pack(struct ref_state *st, struct arena *a, Span **spans, const s
 		*p++ = (uint8_t)(body >> 8);
 		*p++ = (uint8_t)body;
 	}
-	packed = protobuf_c_message_pack(&td.base, p);
+	packed = protobuf_c_message_pack(data, p);
 	if (packed != body)
 		return -1;
 	out->len += framed;
@@ -376,92 +732,166 @@ static int ref_pack(struct ref_state *st, struct arena *a, Span **spans, const s
 	return 0;
 }
 
-int encode_traces_reference(const struct encoder_config *cfg, const struct batch *b,
-			    struct strbuf *out, uint64_t *nrecords)
+static const struct ref_shape shapes[] = {
+	{ &opentelemetry__proto__trace__v1__traces_data__descriptor,
+	  &opentelemetry__proto__trace__v1__resource_spans__descriptor,
+	  &opentelemetry__proto__trace__v1__scope_spans__descriptor },
+	{ &opentelemetry__proto__metrics__v1__metrics_data__descriptor,
+	  &opentelemetry__proto__metrics__v1__resource_metrics__descriptor,
+	  &opentelemetry__proto__metrics__v1__scope_metrics__descriptor },
+	{ &opentelemetry__proto__logs__v1__logs_data__descriptor,
+	  &opentelemetry__proto__logs__v1__resource_logs__descriptor,
+	  &opentelemetry__proto__logs__v1__scope_logs__descriptor },
+	{ &opentelemetry__proto__logs__v1__logs_data__descriptor,
+	  &opentelemetry__proto__logs__v1__resource_logs__descriptor,
+	  &opentelemetry__proto__logs__v1__scope_logs__descriptor },
+};
+
+/* The items of st->signal as protobuf-c messages, with their resources. 0 or -1. */
+static int ref_items(struct ref_state *st, struct arena *a, const struct batch *b, size_t n)
 {
-	const struct model *m = cfg->model;
+	const struct model *m = st->cfg->model;
+	int bad = 0;
+
+	st->items = ARENA_NEWN(a, ProtobufCMessage *, n);
+	st->item_res = ARENA_NEWN(a, uint32_t, n);
+	if (!st->items || !st->item_res)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		void *msg;
+
+		switch (st->signal) {
+		case OTELSIM_TRACES:
+			st->item_res[i] = b->spans[i].resource;
+			msg = ref_span(a, &b->spans[i], &bad);
+			break;
+		case OTELSIM_METRICS:
+			st->item_res[i] = b->metrics[i].resource;
+			msg = ref_metric(a, &b->metrics[i], &bad);
+			break;
+		case OTELSIM_LOGS:
+			st->item_res[i] = b->logs[i].resource;
+			msg = ref_log(a, &b->logs[i], &bad);
+			break;
+		default:
+			st->item_res[i] = b->events[i].resource;
+			msg = ref_log(a, &b->events[i], &bad);
+			break;
+		}
+		if (bad || !msg || st->item_res[i] >= m->nservices)
+			return -1;
+		st->items[i] = msg; /* every message starts with its ProtobufCMessage base */
+	}
+	return 0;
+}
+
+/* Resources and scope as protobuf-c messages, with their packed sizes. 0 or -1. */
+static int ref_envelopes(struct ref_state *st, struct arena *a)
+{
+	const struct model *m = st->cfg->model;
 	const struct config *c = &m->config;
+	int bad = 0;
+
+	st->schema_len = c->schema_url ? strlen(c->schema_url) : 0;
+	st->res_size = ARENA_NEWN(a, size_t, m->nservices + 1);
+	st->groups = ARENA_NEWN(a, struct ref_group, m->nservices + 1);
+	st->slot = ARENA_NEWN(a, int32_t, m->nservices + 1);
+	st->res = ARENA_NEWN(a, Resource *, m->nservices + 1);
+	st->scope = NEW(a, Scope, OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
+	if (!st->res_size || !st->groups || !st->slot || !st->res || !st->scope)
+		return -1;
+	if (c->scope_name && *c->scope_name)
+		st->scope->name = (char *)c->scope_name;
+	if (c->scope_version && *c->scope_version)
+		st->scope->version = (char *)c->scope_version;
+	st->scope_size = protobuf_c_message_get_packed_size(&st->scope->base);
+	for (uint32_t r = 0; r < m->nservices; r++) {
+		st->res[r] = NEW(a, Resource, OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
+		if (!st->res[r])
+			return -1;
+		st->res[r]->n_attributes = m->services[r].nattrs;
+		st->res[r]->attributes = ref_keyvals(a, m->services[r].attrs, m->services[r].nattrs,
+						     &bad);
+		st->res_size[r] = protobuf_c_message_get_packed_size(&st->res[r]->base);
+		st->slot[r] = -1;
+	}
+	return bad ? -1 : 0;
+}
+
+static void ref_clear_groups(struct ref_state *st)
+{
+	for (uint32_t k = 0; k < st->ngroups; k++)
+		st->slot[st->groups[k].res] = -1;
+	st->ngroups = 0;
+}
+
+int encode_reference(const struct encoder_config *cfg, int signal, const struct batch *b,
+		     struct strbuf *out, uint64_t *nrecords)
+{
 	size_t max = cfg->max_record_bytes ? cfg->max_record_bytes : ENCODE_MAX_RECORD_DEFAULT;
-	size_t start_len = out->len, from = 0, sum = 0;
+	size_t start_len = out->len, from = 0, sum = 0, n = batch_items(b, signal);
+	uint32_t per = cfg->traces_per_record;
+	size_t next_mark = per, next_break = SIZE_MAX;
 	struct arena a;
 	struct ref_state st;
-	Resource **res = NULL;
-	Scope *scope;
-	Span **spans = NULL;
-	size_t *span_size = NULL;
-	uint64_t n = 0;
-	int bad = 0, rc = -1;
+	uint64_t nrec = 0;
+	int rc = -1;
 
 	arena_init(&a, 64 * 1024);
 	memset(&st, 0, sizeof(st));
 	if (nrecords)
 		*nrecords = 0;
-	if (cfg->format != OTELSIM_FORMAT_OTLP)
+	if (cfg->format != OTELSIM_FORMAT_OTLP || signal < 0 || signal > OTELSIM_EVENTS)
 		goto cleanup;
 	st.cfg = cfg;
-	st.schema_len = c->schema_url ? strlen(c->schema_url) : 0;
-	st.res_size = ARENA_NEWN(&a, size_t, m->nservices + 1);
-	st.groups = ARENA_NEWN(&a, struct ref_group, m->nservices + 1);
-	st.slot = ARENA_NEWN(&a, int32_t, m->nservices + 1);
-	res = ARENA_NEWN(&a, Resource *, m->nservices + 1);
-	scope = NEW(&a, Scope, OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
-	if (!st.res_size || !st.groups || !st.slot || !res || !scope)
+	st.signal = signal;
+	if (ref_envelopes(&st, &a))
 		goto cleanup;
-	if (c->scope_name && *c->scope_name)
-		scope->name = (char *)c->scope_name;
-	if (c->scope_version && *c->scope_version)
-		scope->version = (char *)c->scope_version;
-	st.scope_size = protobuf_c_message_get_packed_size(&scope->base);
-	for (uint32_t r = 0; r < m->nservices; r++) {
-		res[r] = NEW(&a, Resource, OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
-		if (!res[r])
-			goto cleanup;
-		res[r]->n_attributes = m->services[r].nattrs;
-		res[r]->attributes = ref_keyvals(&a, m->services[r].attrs, m->services[r].nattrs,
-						 &bad);
-		st.res_size[r] = protobuf_c_message_get_packed_size(&res[r]->base);
-		st.slot[r] = -1;
-	}
-	if (!b->nspans) {
-		rc = bad ? -1 : 0;
+	if (!n) {
+		rc = 0;
 		goto cleanup;
 	}
-	spans = calloc(b->nspans, sizeof(Span *));
-	span_size = calloc(b->nspans, sizeof(*span_size));
-	if (!spans || !span_size)
+	if (ref_items(&st, &a, b, n))
 		goto cleanup;
-	for (size_t i = 0; i < b->nspans; i++) {
-		if (b->spans[i].resource >= m->nservices)
-			goto cleanup;
-		spans[i] = ref_span(&a, &b->spans[i], &bad);
-		if (bad)
-			goto cleanup;
-		span_size[i] = protobuf_c_message_get_packed_size(&spans[i]->base);
-	}
+	if (per && next_mark < b->nmarks)
+		next_break = b->marks[next_mark].first[signal];
 
-	/* the split rule: greedy, in batch order */
-	for (size_t i = 0; i < b->nspans;) {
-		uint32_t r = b->spans[i].resource;
-		struct ref_group tmp, *g = st.slot[r] >= 0 ? &st.groups[st.slot[r]] : NULL;
-		size_t newsum;
+	/* the record rule: greedy, in batch order */
+	for (size_t i = 0; i < n;) {
+		uint32_t r = st.item_res[i];
+		struct ref_group tmp, *g;
+		size_t newsum, size = protobuf_c_message_get_packed_size(st.items[i]);
 
+		if (i >= next_break) { /* a trace that opens a record */
+			while (next_mark < b->nmarks && b->marks[next_mark].first[signal] <= i)
+				next_mark += per;
+			next_break = next_mark < b->nmarks ? b->marks[next_mark].first[signal]
+							   : SIZE_MAX;
+			if (i > from) {
+				ref_clear_groups(&st);
+				if (ref_pack(&st, &a, from, i, &shapes[signal], out))
+					goto cleanup;
+				nrec++;
+				from = i;
+				sum = 0;
+			}
+		}
+		g = st.slot[r] >= 0 ? &st.groups[st.slot[r]] : NULL;
 		if (g) {
 			tmp = *g;
-			tmp.spans += field_size(span_size[i]);
+			tmp.items += field_size(size);
 			newsum = sum - ref_group_size(&st, g) + ref_group_size(&st, &tmp);
 		} else {
 			tmp.res = r;
-			tmp.spans = field_size(span_size[i]);
+			tmp.items = field_size(size);
 			tmp.n = 0;
 			newsum = sum + ref_group_size(&st, &tmp);
 		}
 		if (i > from && ref_framed(&st, newsum) > max) {
-			for (uint32_t k = 0; k < st.ngroups; k++)
-				st.slot[st.groups[k].res] = -1;
-			st.ngroups = 0;
-			if (ref_pack(&st, &a, spans, b, from, i, res, scope, out))
+			ref_clear_groups(&st);
+			if (ref_pack(&st, &a, from, i, &shapes[signal], out))
 				goto cleanup;
-			n++;
+			nrec++;
 			from = i;
 			sum = 0;
 			continue;
@@ -475,21 +905,17 @@ int encode_traces_reference(const struct encoder_config *cfg, const struct batch
 		sum = newsum;
 		i++;
 	}
-	for (uint32_t k = 0; k < st.ngroups; k++)
-		st.slot[st.groups[k].res] = -1;
-	st.ngroups = 0;
-	if (ref_pack(&st, &a, spans, b, from, b->nspans, res, scope, out))
+	ref_clear_groups(&st);
+	if (ref_pack(&st, &a, from, n, &shapes[signal], out))
 		goto cleanup;
-	n++;
+	nrec++;
 	rc = 0;
 cleanup:
 	if (rc) {
 		strbuf_truncate(out, start_len);
 	} else if (nrecords) {
-		*nrecords = n;
+		*nrecords = nrec;
 	}
-	free(spans);
-	free(span_size);
 	arena_release(&a);
 	return rc;
 }

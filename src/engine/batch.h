@@ -1,11 +1,31 @@
 /*
- * engine/batch.h - rendered telemetry: what the engine hands the encoders.
+ * engine/batch.h - one block of rendered telemetry: what the engine hands
+ * the encoders, for every signal.
  *
- * A batch holds the spans of one block of traces (traces are rendered in
- * fixed blocks by global index, so any block can be rendered alone, on any
- * thread or machine). Spans appear trace by trace, each trace in depth-first
- * order (parents before children). Every pointer points into `arena`, which
- * the batch's owner resets between blocks.
+ * A batch holds everything one engine block produced (engine.h: a fixed
+ * range of iterations, and so of virtual time), in one arena:
+ *   - spans (OTELSIM_TRACES), trace by trace, each trace depth first
+ *     (parents before children);
+ *   - log records (OTELSIM_LOGS) and events (OTELSIM_EVENTS: log records
+ *     with an event_name, written to their own file), each tied to the
+ *     span that emitted it or to none;
+ *   - metric items (OTELSIM_METRICS): one OTLP Metric of one resource with
+ *     its data points. Derived metrics are contributions: points with the
+ *     exemplar candidates (trace and span ids) of the spans they count; an
+ *     aggregator may merge the items of many blocks (same desc, resource
+ *     and attributes) before they are encoded. The encoders write items as
+ *     they are, in batch order.
+ * Items of every signal appear in the order they were made. Each trace
+ * starts with batch_begin_trace, which records how many items of each
+ * signal came before it (`marks`): the encoders cut records every
+ * traces_per_record traces with it, so a record never mixes two blocks and
+ * its bytes do not depend on which thread or shard rendered the block.
+ * Items made outside a trace (after the block's last trace) belong to the
+ * block's last record.
+ *
+ * Every pointer in an item points into `arena` (or into the model, which
+ * outlives the batch); the owner resets the batch between blocks. The item
+ * arrays may move when an item is added: hold items by index while adding.
  */
 #ifndef ENGINE_BATCH_H
 #define ENGINE_BATCH_H
@@ -13,12 +33,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/metric.h"
 #include "model/value.h"
+#include "otelsim/otelsim.h"
 #include "util/arena.h"
 
 #define SPAN_FLAGS_SAMPLED       0x01u
 #define SPAN_FLAGS_HAS_IS_REMOTE 0x100u
 #define SPAN_FLAGS_IS_REMOTE     0x200u
+
+/* enum otelsim_signal's values are 0..SIGNAL_COUNT - 1: arrays index by them */
+#define SIGNAL_COUNT  4
+#define SIGNAL_BIT(s) (1u << (s))
+
+/* "traces", "metrics", "logs", "events" (the file stems); NULL when out of range. */
+static inline const char *signal_name(int signal)
+{
+	static const char *const names[SIGNAL_COUNT] = { "traces", "metrics", "logs", "events" };
+
+	return signal >= 0 && signal < SIGNAL_COUNT ? names[signal] : NULL;
+}
 
 struct event_out {
 	uint64_t time_ns;
@@ -58,20 +92,127 @@ struct span_out {
 	uint32_t nlinks;
 };
 
+/*
+ * An OTLP LogRecord: a log record (OTELSIM_LOGS) or an event
+ * (OTELSIM_EVENTS, event_name set). Zero and empty fields are not written
+ * (has_trace_id / has_span_id say whether the ids are).
+ */
+struct log_out {
+	uint64_t time_ns, observed_ns;
+	uint8_t trace_id[16];
+	uint8_t span_id[8];
+	uint8_t has_trace_id, has_span_id;
+	uint8_t severity;  /* SeverityNumber: 1..24, 0 unspecified */
+	uint32_t flags;    /* W3C trace flags */
+	uint32_t resource; /* index into model->services */
+	const char *severity_text;
+	uint32_t severity_text_len;
+	const char *event_name;
+	uint32_t event_name_len;
+	struct value body; /* VAL_NONE: no body */
+	struct keyval *attrs;
+	uint32_t nattrs;
+};
+
+/* An exemplar: the measurement of one span that a point counts. */
+struct exemplar_out {
+	uint64_t time_ns;
+	uint8_t is_int;
+	union {
+		double d;
+		int64_t i;
+	} value;
+	uint8_t trace_id[16];
+	uint8_t span_id[8];
+	uint8_t has_ids;
+	struct keyval *attrs; /* filtered_attributes */
+	uint32_t nattrs;
+};
+
+/* Exponential histogram buckets: counts[k] counts bucket offset + k. */
+struct exp_buckets {
+	int32_t offset;
+	uint64_t *counts;
+	uint32_t ncounts;
+};
+
+/*
+ * A data point; which fields apply follows the metric's desc->kind:
+ * gauge and sum use `value` (desc->is_int: value.i, else value.d);
+ * histograms use count, sum (has_sum), min/max (has_minmax) and
+ * bucket_counts (explicit: desc->nbounds + 1 of them, or none); exponential
+ * histograms also scale, zero_count, zero_threshold, positive, negative.
+ */
+struct point_out {
+	struct keyval *attrs;
+	uint32_t nattrs;
+	uint64_t start_ns, time_ns;
+	union {
+		double d;
+		int64_t i;
+	} value;
+	uint64_t count;
+	double sum, min, max;
+	uint8_t has_sum, has_minmax;
+	uint64_t *bucket_counts;
+	uint32_t nbucket_counts;
+	int32_t scale;
+	uint64_t zero_count;
+	double zero_threshold;
+	struct exp_buckets positive, negative;
+	struct exemplar_out *exemplars;
+	uint32_t nexemplars;
+	uint32_t flags;
+};
+
+/* One OTLP Metric of one resource. */
+struct metric_out {
+	const struct metric_desc *desc;
+	uint32_t resource; /* index into model->services */
+	struct point_out *points;
+	uint32_t npoints;
+};
+
+/* Items of each signal made before a trace began (indexed by signal). */
+struct batch_mark {
+	size_t first[SIGNAL_COUNT];
+};
+
 struct batch {
 	struct arena arena;
 	struct span_out *spans;
 	size_t nspans, cap;
-	uint64_t first_trace; /* global index of the first trace */
+	struct log_out *logs;
+	size_t nlogs, logs_cap;
+	struct log_out *events;
+	size_t nevents, events_cap;
+	struct metric_out *metrics;
+	size_t nmetrics, metrics_cap;
+	struct batch_mark *marks; /* one per trace, in order */
+	size_t nmarks, marks_cap;
+	uint64_t first_iteration; /* global index of the block's first iteration */
+	uint64_t niterations;
 	uint64_t ntraces;
-	uint64_t nerror_spans; /* spans with status ERROR */
-	int64_t min_start_ns, max_end_ns;
+	uint64_t nerror_spans;            /* spans with status ERROR */
+	int64_t min_start_ns, max_end_ns; /* of the spans */
 };
 
 void batch_init(struct batch *b);
-void batch_reset(struct batch *b, uint64_t first_trace);
-/* A zeroed span at the end (NULL when out of memory). May move `spans`. */
-struct span_out *batch_add_span(struct batch *b);
+void batch_reset(struct batch *b, uint64_t first_iteration);
 void batch_release(struct batch *b);
+
+/* Mark the start of a trace (before its first item). 0, or -1 out of memory. */
+int batch_begin_trace(struct batch *b);
+
+/* A zeroed item at the end of its array (NULL when out of memory). */
+struct span_out *batch_add_span(struct batch *b);
+/* signal: OTELSIM_LOGS or OTELSIM_EVENTS (NULL for any other) */
+struct log_out *batch_add_log(struct batch *b, int signal);
+struct metric_out *batch_add_metric(struct batch *b);
+
+/* Items of a signal: spans, metric items, log records or events. */
+size_t batch_items(const struct batch *b, int signal);
+/* Data points of all metric items. */
+uint64_t batch_points(const struct batch *b);
 
 #endif

@@ -1,13 +1,44 @@
 /*
- * engine/engine.h - from the model to rendered spans, one block at a time.
+ * engine/engine.h - from the model to rendered telemetry, one block at a time.
  *
- * A plan fixes everything a run depends on (seed, start, interval, count,
- * which scenario each trace index uses). Trace i draws only from its own
- * stream rng_seed(seed, scenario->stream, i), starts at
- * start + i * interval (+ its own jitter), and takes its ids from that
- * stream, so blocks can be rendered in any order on any thread or machine.
- * Traces are grouped into fixed blocks of `traces_per_block` by global
- * index: block k holds traces [k*B, min((k+1)*B, count)).
+ * Iterations. The unit the engine draws for is an iteration: one scenario
+ * pick that yields one or more traces (and their logs, events and metric
+ * contributions). For a count workload (`--count`, `repeat_count`, a mixed
+ * run's picks) iteration i of scenario sc draws only from its own stream
+ * rng_seed(seed, sc->stream, i) (a mixed run picks sc with one draw from
+ * rng_seed(seed, mixed_stream, i)); so a run is a pure function of (seed,
+ * scenario, iteration index) and iterations can be rendered in any order,
+ * on any thread or machine. Every scenario today yields one trace per
+ * iteration (so iteration i is trace i, and its bytes are those of the
+ * trace-keyed engine before iterations). Later:
+ *   - a multi-turn session is one iteration yielding one trace per turn,
+ *     all drawn from the iteration's stream in turn order (render.c's draw
+ *     order, repeated per trace; the arrival draws come once, with the
+ *     first trace);
+ *   - a time-based workload makes iteration w the window w of virtual time
+ *     [start + w * window, start + (w + 1) * window): it draws from
+ *     rng_seed(seed, sc->stream, w) how many traces arrive in it and when
+ *     (plan_arrivals), then renders them in arrival order from the same
+ *     stream. A scenario is either count-based or time-based, never both,
+ *     so the two kinds of index never share a stream.
+ *
+ * Arrivals come from the plan (plan_arrival), never from the render loop:
+ * today a fixed interval with jitter (iteration i arrives at start +
+ * i * interval + a draw in [0, jitter]).
+ *
+ * Blocks. Iterations are grouped into fixed blocks of iterations_per_block
+ * by global index: block k holds iterations [k*B, min((k+1)*B, count)), and
+ * so a fixed range of virtual time. A block is the unit of determinism,
+ * threads and shards (a shard renders a contiguous range of blocks); it is
+ * not the record size (the encoders cut each block's items into records of
+ * traces_per_record traces, restarting at each block: with B a multiple of
+ * that, records do not depend on B at all).
+ *
+ * Sources. After each trace and after each block, the plan's sources add
+ * what they derive from the rendered spans (metric contributions, mirrored
+ * logs...). A source makes no draw from an iteration's stream (that would
+ * move every later value of the trace); one that needs randomness seeds a
+ * stream of its own from (seed, its own stream id, iteration index).
  */
 #ifndef ENGINE_ENGINE_H
 #define ENGINE_ENGINE_H
@@ -17,6 +48,32 @@
 
 #include "engine/batch.h"
 #include "model/model.h"
+#include "util/rng.h"
+
+struct plan;
+
+/*
+ * Derived telemetry. after_trace runs once per trace, when its spans are
+ * out->spans[first_span, out->nspans); after_block once per block, after
+ * its last iteration (block: its index). Either may be NULL. 0, or
+ * OTELSIM_ENOMEM.
+ */
+struct engine_source {
+	const char *name;
+	unsigned signals; /* SIGNAL_BIT()s of what it may emit */
+	int (*after_trace)(const struct plan *p, struct batch *out, size_t first_span);
+	int (*after_block)(const struct plan *p, uint64_t block, struct batch *out);
+};
+
+/*
+ * The engine's synthetic test source: per trace, one log record and one
+ * event tied to its root span; per block, per resource of the roots, a
+ * trace counter (sum) and a root-duration histogram with exemplars. Its
+ * content simulates nothing (every item carries otelsim.synthetic = true):
+ * it drives every signal through the pipeline for tests and record
+ * consumers before scenarios emit them.
+ */
+extern const struct engine_source engine_synthetic_source;
 
 struct plan {
 	const struct model *model;
@@ -24,23 +81,45 @@ struct plan {
 	const struct scenario **pool;    /* mixed workload */
 	double *cum_weights;             /* ascending; NULL with each_once */
 	uint32_t npool;
-	bool each_once; /* trace i uses pool[i % npool] */
+	bool each_once; /* iteration i uses pool[i % npool] */
 	uint64_t seed;
 	uint64_t mixed_stream; /* rng stream for picking scenarios */
+	/* arrivals (plan_arrival): fixed interval with jitter */
 	int64_t start_ns;
 	int64_t interval_ns;
 	int64_t jitter_ns; /* 0..jitter added to each start */
-	uint64_t count;    /* traces in the whole run */
-	uint32_t traces_per_block;
+	uint64_t count;    /* iterations in the whole run */
+	uint32_t iterations_per_block;
+	unsigned signals; /* SIGNAL_BIT()s the run writes: traces, and its sources' */
+	const struct engine_source *const *sources;
+	uint32_t nsources;
 };
 
 static inline uint64_t plan_nblocks(const struct plan *p)
 {
-	return p->traces_per_block ? (p->count + p->traces_per_block - 1) / p->traces_per_block : 0;
+	return p->iterations_per_block
+		       ? (p->count + p->iterations_per_block - 1) / p->iterations_per_block
+		       : 0;
 }
 
-/* Which scenario trace `index` uses (deterministic). */
+/* Which scenario iteration `index` uses (deterministic). */
 const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index);
+
+/*
+ * When iteration `index` arrives: start + index * interval, plus a jitter
+ * in [0, jitter_ns] drawn from r (the iteration's stream; one rng_below
+ * draw, only when jitter_ns > 0). *past_max is set when the time would
+ * pass INT64_MAX ns (the result is then INT64_MAX).
+ */
+int64_t plan_arrival(const struct plan *p, uint64_t index, struct rng *r, bool *past_max);
+
+/*
+ * A lower bound of every time in block `block` and in the blocks after it
+ * (its first iteration's arrival before jitter): a consumer that meets the
+ * blocks in order knows no later block reaches back before it (what a
+ * metric aggregator needs to close a window). Saturates at INT64_MAX.
+ */
+int64_t plan_block_start(const struct plan *p, uint64_t block);
 
 /*
  * Render block `block` into *out (reset first). 0, OTELSIM_ENOMEM, or
@@ -50,7 +129,7 @@ const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index);
  */
 int engine_render_block(const struct plan *p, uint64_t block, struct batch *out);
 
-/* Render one trace (global index) and append its spans to *out. */
-int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out);
+/* Render one iteration (global index) and append what it yields to *out. */
+int engine_render_iteration(const struct plan *p, uint64_t index, struct batch *out);
 
 #endif

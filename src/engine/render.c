@@ -1,11 +1,16 @@
 /*
- * engine/render.c - one trace from its scenario's span tree.
+ * engine/render.c - an iteration's traces from its scenario's span tree.
  *
  * Draw order is part of the output contract (a change shifts every later
- * value of the trace). For trace i, from rng_seed(seed, stream, i):
+ * value of the iteration). Iteration i draws only from
+ * rng_seed(seed, stream, i) (engine.h). Today an iteration yields one
+ * trace; a multi-trace iteration (a session's turns) repeats the trace's
+ * draws below for each trace, in order, without the arrival draws. For
+ * each trace:
  *   trace id (16 bytes, redrawn while zero), root span id (8, non-zero),
- *   start jitter (when jitter_ns > 0), the vars in file order, then the
- *   spans depth first. For each span:
+ *   then, for the iteration's first trace, the arrival draws of
+ *   plan_arrival (the start jitter, when jitter_ns > 0), then the vars in
+ *   file order, then the spans depth first. For each span:
  *     span id (not the root), name template, attributes in order (with
  *     attrs_first: the attributes, then the name), own latency (not with
  *     retry), the error draw (one, when the span has error conditions and
@@ -31,8 +36,11 @@
  *   the `exception` event of a failure (scenario exceptions: span events)
  *   comes last, at the span's end, and draws nothing.
  *   For each link: attributes (a link that finds nothing is left out and
- *   draws nothing). A context link renders the earlier trace it points to
- *   from that trace's own stream: it draws nothing from this one.
+ *   draws nothing). A context link renders the earlier iteration it points
+ *   to from that iteration's own stream: it draws nothing from this one.
+ * Logs and events a span emits (a later issue) take their draws inside
+ * that span, after its links; derived signals (engine_source) draw nothing
+ * from this stream.
  *
  * Failures: a span's own failure sets status ERROR, error.type and the
  * status message; ERR_MARK_ANCESTORS marks every ancestor the same way
@@ -94,11 +102,12 @@ struct render {
 	uint8_t root_id[8];
 	size_t first;            /* index of the trace's root in out->spans */
 	bool past_max;           /* a time would pass INT64_MAX ns (2262-04-11) */
-	uint64_t index;          /* the trace's global index */
+	uint64_t index;          /* the iteration's global index */
+	int64_t start;           /* where the iteration's next trace starts */
 	const struct frame *cur; /* the span whose values are being made (TP_ATTR) */
 	bool raised;             /* an ERR_RAISE failure is on its way up */
 	struct err_out raise_err;
-	/* finding an exported span (exported_span): its name, and what was found */
+	/* finding an exported span (context_span): its name, and what was found */
 	const char *find;
 	bool found;
 	uint8_t found_tid[16], found_sid[8];
@@ -562,7 +571,10 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 	return 0;
 }
 
-/* The root ids of trace index - 1 (false for the first trace). */
+/*
+ * The root ids of the previous iteration's first trace (false for the
+ * first iteration): its first draws, recomputed from its stream.
+ */
 static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8])
 {
 	const struct scenario *prev;
@@ -578,8 +590,8 @@ static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8
 	return true;
 }
 
-static int render_trace(const struct plan *p, uint64_t index, struct batch *out, const char *find,
-			struct render *R);
+static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
+			    const char *find, struct render *R);
 
 static bool exports(const struct scenario *sc, const char *name)
 {
@@ -618,7 +630,7 @@ static int context_span(struct render *R, const char *name, uint8_t tid[16], uin
 		if (!exports(plan_scenario_for(p, j), name))
 			continue;
 		batch_init(&scratch);
-		rc = render_trace(p, j, &scratch, name, &F);
+		rc = render_iteration(p, j, &scratch, name, &F);
 		batch_release(&scratch);
 		if (rc == OTELSIM_ENOMEM)
 			return -1;
@@ -869,7 +881,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	return 0;
 }
 
-/* Const accessor for templates: the attributes of the span `up` levels above R->cur. */
+/* For templates: the attributes of the span `up` levels above R->cur. */
 static const struct keyval *attrs_at(const struct tmpl_ctx *ctx, uint32_t up, size_t *n)
 {
 	const struct render *R = ctx->attrs_arg;
@@ -888,33 +900,22 @@ static const struct keyval *attrs_at(const struct tmpl_ctx *ctx, uint32_t up, si
 }
 
 /*
- * Trace `index` appended to *out; with `find`, also the ids of the first
- * span exported under that name (R->found), and context links are left out.
+ * One trace of the iteration R->index: its spans, then the sources' (not
+ * while finding an exported span).
  */
-static int render_trace(const struct plan *p, uint64_t index, struct batch *out, const char *find,
-			struct render *R)
+static int render_trace(struct render *R, bool first_of_iteration)
 {
-	const struct scenario *sc = plan_scenario_for(p, index);
+	const struct plan *p = R->p;
+	const struct scenario *sc = R->sc;
+	struct batch *out = R->out;
 	struct value *vars = NULL;
 	int64_t start, end;
 
-	if (!sc || !sc->root)
-		return OTELSIM_EINTERNAL;
-	memset(R, 0, sizeof(*R));
-	R->p = p;
-	R->m = p->model;
-	R->sc = sc;
-	R->out = out;
-	R->index = index;
+	if (batch_begin_trace(out))
+		return OTELSIM_ENOMEM;
 	R->first = out->nspans;
-	R->find = find;
-	rng_seed(&R->rng, p->seed, sc->stream, index);
 	draw_trace_ids(&R->rng, R->trace_id, R->root_id);
-	start = time_add(
-		R, p->start_ns,
-		num_mul_sat(index > INT64_MAX ? INT64_MAX : (int64_t)index, p->interval_ns));
-	if (p->jitter_ns > 0)
-		start = time_add(R, start, (int64_t)rng_below(&R->rng, (uint64_t)p->jitter_ns + 1));
+	start = first_of_iteration ? plan_arrival(p, R->index, &R->rng, &R->past_max) : R->start;
 	if (sc->nvars) {
 		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
 		if (!vars)
@@ -923,8 +924,12 @@ static int render_trace(const struct plan *p, uint64_t index, struct batch *out,
 	R->ctx.rng = &R->rng;
 	R->ctx.arena = &out->arena;
 	R->ctx.vars = vars;
+	R->ctx.parent_attrs = NULL;
+	R->ctx.nparent_attrs = 0;
 	R->ctx.attrs_at = attrs_at;
 	R->ctx.attrs_arg = R;
+	R->cur = NULL;
+	R->raised = false;
 	for (uint32_t k = 0; k < sc->nvars; k++)
 		if (gen_eval(&sc->vars[k].gen, &R->ctx, &vars[k]) < 0)
 			return OTELSIM_ENOMEM;
@@ -939,28 +944,70 @@ static int render_trace(const struct plan *p, uint64_t index, struct batch *out,
 		out->min_start_ns = start;
 	if (end > out->max_end_ns)
 		out->max_end_ns = end;
+	R->start = end; /* a next trace of the iteration follows this one */
+	for (uint32_t k = 0; !R->find && k < p->nsources; k++) {
+		const struct engine_source *src = p->sources[k];
+
+		if (src->after_trace && src->after_trace(p, out, R->first) < 0)
+			return OTELSIM_ENOMEM;
+	}
 	return 0;
 }
 
-int engine_render_trace(const struct plan *p, uint64_t index, struct batch *out)
+/*
+ * Iteration `index` appended to *out; with `find`, also the ids of the
+ * first span exported under that name (R->found), and context links are
+ * left out.
+ */
+static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
+			    const char *find, struct render *R)
+{
+	const struct scenario *sc = plan_scenario_for(p, index);
+	int rc;
+
+	if (!sc || !sc->root)
+		return OTELSIM_EINTERNAL;
+	memset(R, 0, sizeof(*R));
+	R->p = p;
+	R->m = p->model;
+	R->sc = sc;
+	R->out = out;
+	R->index = index;
+	R->find = find;
+	rng_seed(&R->rng, p->seed, sc->stream, index);
+	/* one trace per iteration for every scenario today */
+	rc = render_trace(R, true);
+	if (rc)
+		return rc;
+	out->niterations++;
+	return 0;
+}
+
+int engine_render_iteration(const struct plan *p, uint64_t index, struct batch *out)
 {
 	struct render R;
 
-	return render_trace(p, index, out, NULL, &R);
+	return render_iteration(p, index, out, NULL, &R);
 }
 
 int engine_render_block(const struct plan *p, uint64_t block, struct batch *out)
 {
-	uint64_t b = p->traces_per_block, first = block * b, last = first + b;
+	uint64_t b = p->iterations_per_block, first = block * b, last = first + b;
 
 	batch_reset(out, first);
 	if (last > p->count)
 		last = p->count;
 	for (uint64_t i = first; i < last; i++) {
-		int rc = engine_render_trace(p, i, out);
+		int rc = engine_render_iteration(p, i, out);
 
 		if (rc < 0)
 			return rc;
+	}
+	for (uint32_t k = 0; k < p->nsources; k++) {
+		const struct engine_source *src = p->sources[k];
+
+		if (src->after_block && src->after_block(p, block, out) < 0)
+			return OTELSIM_ENOMEM;
 	}
 	return 0;
 }

@@ -29,6 +29,7 @@ void config_defaults(struct config *cfg)
 	cfg->default_seed = 1;
 	cfg->default_start_ns = 1767225600LL * 1000000000; /* 2026-01-01T00:00:00Z */
 	cfg->traces_per_record = 64;
+	cfg->iterations_per_block = 64;
 }
 
 static struct load_state *state(struct schema_ctx *c)
@@ -212,7 +213,7 @@ static const struct key_def defaults_keys[] = {
 	  "pause before each sequential child (default log_normal median 0.3 ms, sigma 0.6)" },
 };
 
-/* ---- output: {traces_per_record} ---- */
+/* ---- output: {traces_per_record, iterations_per_block} ---- */
 
 static int fill_tpr(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
 {
@@ -227,10 +228,26 @@ static int fill_tpr(struct schema_ctx *c, const struct key_def *k, const struct 
 	return 0;
 }
 
+static int fill_ipb(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
+{
+	int64_t i;
+
+	(void)k;
+	ynode_int(v, &i);
+	if (i < 1 || i > 1048576)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'iterations_per_block' must be between 1 and 1048576");
+	((struct config *)obj)->iterations_per_block = (uint32_t)i;
+	return 0;
+}
+
 static const struct key_def output_keys[] = {
 	{ "traces_per_record", KT_INT, 0, NULL, NULL, fill_tpr, SCHEMA_NOFILL,
-	  "traces per written record (and per shard block); part of the output bytes (default "
-	  "64)" },
+	  "traces per written record (a record never spans two blocks); part of the output "
+	  "bytes (default 64)" },
+	{ "iterations_per_block", KT_INT, 0, NULL, NULL, fill_ipb, SCHEMA_NOFILL,
+	  "iterations per engine block, the unit of threads and shards, rounded up to a "
+	  "multiple of traces_per_record (default 64)" },
 };
 
 /* ---- services: {<name>: {version, attributes}} ---- */
@@ -350,7 +367,8 @@ static const struct key_def config_keys[] = {
 	  "the instrumentation scope: {name, version}" },
 	{ "defaults", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,
 	  "{seed, start, count, interval_ms, latency, gap}" },
-	{ "output", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL, "{traces_per_record}" },
+	{ "output", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,
+	  "{traces_per_record, iterations_per_block}" },
 	{ "services", KT_MAP, 0, NULL, NULL, fill_services, SCHEMA_NOFILL,
 	  "per-service resource attributes: {<service name>: {version, attributes}}" },
 };

@@ -250,22 +250,15 @@ cleanup:
 
 /* ---- sorted tables (model/semconv.h: semconv_find_sorted) ---- */
 
-/* Closest key (edit distance <= 2) for "did you mean", or NULL. */
+/* The "did you mean" key (util/text.h suggest), or NULL. */
 static const char *near_key(const void *base, size_t n, size_t stride, const char *key)
 {
-	const char *best = NULL;
-	size_t bd = 3;
+	struct suggest sg;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *s = *(const char *const *)((const char *)base + i * stride);
-		size_t d = edit_distance(key, s, 2);
-
-		if (d < bd) {
-			bd = d;
-			best = s;
-		}
-	}
-	return best;
+	suggest_init(&sg, key);
+	for (size_t i = 0; i < n; i++)
+		suggest_add(&sg, *(const char *const *)((const char *)base + i * stride));
+	return suggest_best(&sg);
 }
 
 /* ---- resolution ---- */

@@ -136,27 +136,6 @@ static bool parse_number(const char *s, size_t len, double *out, int *decimals)
 	return true;
 }
 
-/* Closest name within edit distance 2, or NULL. */
-static const char *closest(const char *name, const char *const *cands, size_t n, size_t skip)
-{
-	const char *best = NULL;
-	size_t bestd = 3;
-
-	for (size_t i = 0; i < n; i++) {
-		const char *c = cands[i];
-		size_t d;
-
-		if (strlen(c) <= skip)
-			continue;
-		d = edit_distance(name, c + skip, 2);
-		if (d < bestd) {
-			bestd = d;
-			best = c + skip;
-		}
-	}
-	return best;
-}
-
 static int unknown_name(struct parser *p, size_t off, const char *name)
 {
 	const struct tmpl_env *env = p->env;
@@ -166,7 +145,7 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 	for (size_t i = 0; i < NFUNCS; i++)
 		fnames[i] = funcs[i].name;
 	if (strncmp(name, "random.", 7) == 0) {
-		best = closest(name, fnames, NFUNCS, 0);
+		best = suggest(name, fnames, NFUNCS);
 		if (best)
 			return fail(p, off, "unknown template function '%s' (did you mean '%s'?)",
 				    name, best);
@@ -216,10 +195,10 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 				    name, list);
 		}
 
-		best = env->nvars ? closest(vname, env->vars, env->nvars, 0) : NULL;
+		best = env->nvars ? suggest(vname, env->vars, env->nvars) : NULL;
 		if (!best && !prefixed) {
 			/* a bare name may also be a misspelt function */
-			best = closest(name, fnames, NFUNCS, 0);
+			best = suggest(name, fnames, NFUNCS);
 			if (best)
 				return fail(p, off,
 					    "unknown template function '%s' (did you mean '%s'?)",
@@ -245,7 +224,7 @@ static int unknown_name(struct parser *p, size_t off, const char *name)
 		}
 		return fail(p, off, "unknown variable '%s' (defined: %s)", name, list);
 	}
-	best = closest(name, fnames, NFUNCS, 0);
+	best = suggest(name, fnames, NFUNCS);
 	if (!best && env->nvars) {
 		/* "{{user}}" meaning "{{vars.user}}" */
 		for (size_t i = 0; i < env->nvars; i++)

@@ -271,7 +271,8 @@ struct config {
 	int64_t default_count; /* a scenario without repeat_count */
 	uint64_t default_seed;
 	int64_t default_start_ns;
-	uint32_t traces_per_record; /* fixed trace blocks: records, shards */
+	uint32_t traces_per_record;    /* traces per written record */
+	uint32_t iterations_per_block; /* engine blocks: the threads' and shards' unit */
 };
 
 struct model {

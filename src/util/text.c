@@ -314,27 +314,67 @@ size_t edit_distance(const char *a, const char *b, size_t cap)
 	return best > cap ? cap + 1 : best;
 }
 
+void suggest_init(struct suggest *s, const char *word)
+{
+	memset(s, 0, sizeof(*s));
+	s->word = word;
+	s->dist = SUGGEST_MAX_EDITS + 1;
+}
+
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+void suggest_add(struct suggest *s, const char *name)
+{
+	size_t d, prefix;
+	bool shorter;
+
+	if (!name)
+		return;
+	d = edit_distance(s->word, name, SUGGEST_MAX_EDITS);
+	/* a case-only difference is the closest there is */
+	if (d > 0 && !strcasecmp(s->word, name))
+		d = 0;
+	if (d > SUGGEST_MAX_EDITS)
+		return;
+	/*
+	 * Ties: a name the word could be from by a dropped, swapped or wrong
+	 * letter (not shorter than the word) before one the word would have an
+	 * extra letter over ("cout" is "count" less an 'n' before it is "out"
+	 * plus a 'c'); then the longer common start; then the first added.
+	 */
+	shorter = strlen(name) < strlen(s->word);
+	prefix = common_prefix(s->word, name);
+	if (s->best &&
+	    (d > s->dist || (d == s->dist && (shorter > s->shorter ||
+					      (shorter == s->shorter && prefix <= s->prefix)))))
+		return;
+	s->best = name;
+	s->dist = d;
+	s->shorter = shorter;
+	s->prefix = prefix;
+}
+
+const char *suggest_best(const struct suggest *s)
+{
+	/* do not suggest a short name for a completely different short word */
+	if (!s->best || (s->dist > 0 && s->dist >= strlen(s->best)))
+		return NULL;
+	return s->best;
+}
+
 const char *suggest(const char *word, const char *const *names, size_t n)
 {
-	const char *best = NULL;
-	size_t best_d = 3;
+	struct suggest s;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t d;
-
-		if (!names[i])
-			continue;
-		d = edit_distance(word, names[i], 2);
-		/* a case-only difference is the closest there is */
-		if (d > 0 && !strcasecmp(word, names[i]))
-			d = 0;
-		if (d < best_d) {
-			best_d = d;
-			best = names[i];
-		}
-	}
-	/* do not suggest a short name for a completely different short word */
-	if (best && best_d >= strlen(best) && best_d > 0)
-		return NULL;
-	return best;
+	suggest_init(&s, word);
+	for (size_t i = 0; i < n; i++)
+		suggest_add(&s, names[i]);
+	return suggest_best(&s);
 }

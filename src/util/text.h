@@ -13,6 +13,7 @@
 #define UTIL_TEXT_H
 
 #include <locale.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,12 +85,30 @@ int base64_decode(const char *in, size_t len, unsigned flags, uint8_t *out, size
 size_t edit_distance(const char *a, const char *b, size_t cap);
 
 /*
- * The "did you mean" candidate for `word` among names[0..n) (NULL entries
- * are skipped): the closest by edit_distance, at most 2 edits away, a
- * case-only difference counting as closest, first in the list on ties.
- * NULL when none is close, or when the closest is a short name that shares
- * nothing with `word` (every character would have to change).
+ * "Did you mean": the one way every message picks a close name (options,
+ * commands, YAML keys, enum values, template names, scenarios). Feed the
+ * candidates with suggest_add (NULL is skipped) and read suggest_best: the
+ * closest by edit_distance, at most SUGGEST_MAX_EDITS edits away, a
+ * case-only difference counting as closest. Ties go to a candidate the word
+ * could come from by a dropped, swapped or wrong letter (one at least as
+ * long as the word), then to the longer common start, then to the first
+ * added: "--cout" suggests "--count", not "--out". NULL when none is close,
+ * or when the closest is a short name that shares nothing with the word
+ * (every character would have to change). The struct holds pointers to the
+ * word and the candidates: they must outlive it.
  */
+#define SUGGEST_MAX_EDITS 2
+
+struct suggest {
+	const char *word, *best;
+	size_t dist, prefix;
+	bool shorter;
+};
+
+void suggest_init(struct suggest *s, const char *word);
+void suggest_add(struct suggest *s, const char *name);
+const char *suggest_best(const struct suggest *s);
+/* The same over names[0..n). */
 const char *suggest(const char *word, const char *const *names, size_t n);
 
 /*

@@ -26,12 +26,12 @@ esac
 # shellcheck disable=SC2086 # pkg-config's words
 if gcc -std=c11 -Wall -Wextra -Werror tests/install/user.c -o "$tmp/user" $pc ${TEST_LDFLAGS:-} >"$tmp/log" 2>&1 &&
 	"$tmp/user" "$tmp/moved/share/otelsim" "$tmp/out" >"$tmp/out.txt" 2>>"$tmp/log" &&
-	grep -qx 'records [1-9][0-9]* spans [1-9][0-9]* files OK' "$tmp/out.txt" &&
-	[ -s "$tmp/out/commerce/checkout_flow/traces.binpb" ]; then
-	ok "a C program built with pkg-config renders through the callback and into files"
+	grep -qx 'records [1-9][0-9]* spans [1-9][0-9]* traces [1-9][0-9]* metrics [1-9][0-9]* logs [1-9][0-9]* events [1-9][0-9]* files OK' "$tmp/out.txt" &&
+	(for s in traces metrics logs events; do [ -s "$tmp/out/commerce/checkout_flow/$s.binpb" ] || exit 1; done); then
+	ok "a C program built with pkg-config receives every signal through the callback, and a file of each"
 else
 	cat "$tmp/out.txt" >>"$tmp/log" 2>/dev/null
-	bad "a C program built with pkg-config renders through the callback and into files"
+	bad "a C program built with pkg-config receives every signal through the callback, and a file of each"
 fi
 if ! command -v g++ >/dev/null; then
 	ok "# SKIP no g++ (tools/deps.sh test installs it)"

@@ -128,12 +128,14 @@ def records(path):
         off += 4 + n
 
 
-def _signal_pb(payload):
-    """Try each message type: the one whose items carry the right shape."""
+def _signal_pb(payload, hint=""):
+    """Try each message type, the file name's first: the one whose items carry the right shape."""
     P = pb()
-    for name, cls, field in (("traces", P["trace"].TracesData, "resource_spans"),
-                             ("logs", P["logs"].LogsData, "resource_logs"),
-                             ("metrics", P["metrics"].MetricsData, "resource_metrics")):
+    kinds = [("traces", P["trace"].TracesData, "resource_spans"),
+             ("logs", P["logs"].LogsData, "resource_logs"),
+             ("metrics", P["metrics"].MetricsData, "resource_metrics")]
+    kinds.sort(key=lambda k: k[0] not in hint.replace("events", "logs"))
+    for name, cls, field in kinds:
         m = cls()
         try:
             m.ParseFromString(payload)
@@ -162,7 +164,7 @@ def read_items(paths):
             if kind == "json":
                 _json_record(it, payload)
             else:
-                _pb_record(it, *_signal_pb(payload))
+                _pb_record(it, *_signal_pb(payload, os.path.basename(p)))
     return it
 
 

@@ -175,7 +175,7 @@ static void plan_one(struct plan *p, const struct scenario *sc, uint64_t count, 
 	p->start_ns = 1700000000LL * 1000000000LL;
 	p->interval_ns = 250 * MS;
 	p->count = count;
-	p->traces_per_block = block;
+	p->iterations_per_block = block;
 }
 
 /* ---- looking at output ---- */
@@ -410,7 +410,7 @@ static void test_render_order_independent(void **state)
 	assert_int_equal(engine_render_block(&p, 3, &b3), 0);
 	assert_int_equal(engine_render_block(&p, 0, &b0), 0);
 	assert_int_equal(engine_render_block(&p, 3, &again), 0);
-	assert_int_equal(b3.first_trace, 24);
+	assert_int_equal(b3.first_iteration, 24);
 	assert_int_equal(b3.ntraces, 8);
 	assert_int_equal(b3.nspans, again.nspans);
 	for (size_t k = 0; k < b3.nspans; k++)
@@ -424,7 +424,7 @@ static void test_render_order_independent(void **state)
 
 		assert_int_equal(nt, 8);
 		batch_reset(&one, 26);
-		assert_int_equal(engine_render_trace(&p, 26, &one), 0);
+		assert_int_equal(engine_render_iteration(&p, 26, &one), 0);
 		assert_int_equal(one.nspans, starts[3] - starts[2]);
 		for (size_t k = 0; k < one.nspans; k++)
 			assert_span_eq(&one.spans[k], &b3.spans[starts[2] + k]);
@@ -960,7 +960,7 @@ static void test_links_and_mixed_plan(void **state)
 	p.seed = 99;
 	p.mixed_stream = rng_hash("mixed", 5);
 	p.count = 100;
-	p.traces_per_block = 100;
+	p.iterations_per_block = 100;
 	p.interval_ns = MS;
 	batch_init(&b);
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
@@ -1082,7 +1082,7 @@ static void test_blocks(void **state)
 	assert_int_equal(plan_nblocks(&p), 3);
 	batch_init(&b);
 	assert_int_equal(engine_render_block(&p, 2, &b), 0);
-	assert_int_equal(b.first_trace, 8);
+	assert_int_equal(b.first_iteration, 8);
 	assert_int_equal(b.ntraces, 2);
 	assert_int_equal(b.nspans, 2);
 	assert_int_equal(b.spans[0].resource, 2);
@@ -1100,7 +1100,7 @@ static void test_blocks(void **state)
 		assert_memory_equal(b.spans[1].trace_id, tid, 16);
 		assert_memory_equal(b.spans[1].span_id, sid, 8);
 	}
-	p.traces_per_block = 0;
+	p.iterations_per_block = 0;
 	assert_int_equal(plan_nblocks(&p), 0);
 	batch_release(&b);
 }
@@ -1243,7 +1243,7 @@ static void test_times_saturate(void **state)
 	p.interval_ns = 1000000000LL * 1000000000LL;
 	p.count = 20;
 	batch_reset(&b, 0);
-	assert_int_equal(engine_render_trace(&p, 19, &b), OTELSIM_ELIMIT);
+	assert_int_equal(engine_render_iteration(&p, 19, &b), OTELSIM_ELIMIT);
 	batch_release(&b);
 }
 

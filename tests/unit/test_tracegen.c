@@ -47,7 +47,7 @@ static void plan_for(struct plan *p, const struct model *m, const struct scenari
 	p->start_ns = 1767225600000000000LL;
 	p->interval_ns = 500000000LL;
 	p->count = count;
-	p->traces_per_block = 1000;
+	p->iterations_per_block = 1000;
 }
 
 static const struct value *attr(const struct span_out *s, const char *key)
@@ -265,7 +265,7 @@ static void test_ecommerce_vars(void **state)
 	(void)state;
 	load_files(files, 1, &m);
 	plan_for(&p, &m, model_find_scenario(&m, "ecommerce_order"), count);
-	p.traces_per_block = (uint32_t)count;
+	p.iterations_per_block = (uint32_t)count;
 	batch_init(&b);
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
 	for (size_t i = 0; i < b.nspans; i++) {
@@ -415,7 +415,7 @@ static void test_context_links(void **state)
 	p.npool = 2;
 	p.cum_weights = cum;
 	p.mixed_stream = 99;
-	p.traces_per_block = 200;
+	p.iterations_per_block = 200;
 	batch_init(&b);
 	assert_int_equal(engine_render_block(&p, 0, &b), 0);
 	for (size_t i = 0; i < b.nspans; i++) {

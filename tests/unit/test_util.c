@@ -547,6 +547,16 @@ static void test_suggest(void **state)
 	assert_null(suggest("xyz", names, 6));
 	assert_null(suggest("ab", names, 6)); /* "out" would change every character */
 	assert_null(suggest("latency", names, 0));
+	/* ties: a dropped letter before an extra one, then the longer common start */
+	{
+		static const char *const opts[] = { "out",   "count", "start",
+						    "shard", "seed",  "speed" };
+
+		assert_string_equal(suggest("cout", opts, 6), "count");
+		assert_string_equal(suggest("sped", opts, 6), "speed");
+		assert_string_equal(suggest("shart", opts, 6), "shard");
+		assert_string_equal(suggest("sead", opts, 6), "seed");
+	}
 	/* rows of one allocation, wherever the rotation leaves them (ASan checks the free) */
 	for (size_t n = 0; n < 5; n++) {
 		static const char *const words[] = { "a", "ab", "abc", "abcd", "abcde" };

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: otelsim end to end (load, render, encode, write, SHA-256
 # manifest) beside the official OpenTelemetry JS SDK writing the same 7-span
-# agent-turn traces, in the same run; then otlp-replay. Prints figures and
+# agent-turn traces, in the same run; then otelsim report (generation, page
+# size, Chromium load of the 1M-span page) and otlp-replay. Prints figures and
 # whether each target is met; timing comes from /usr/bin/time -v (wall
 # seconds, peak RSS), the median of RUNS runs.
 #   RUNS=3 SPANS=1000000 tools/bench/bench.sh
@@ -114,6 +115,28 @@ rm -rf "$TMP/big"
 printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf, 1 thread, 10x" "$big_s" \
 	"$(rate $((big_traces * 7)) "$big_s")" "$big_rss"
 
+# ---- otelsim report on the 1M-span dataset: generation, page size, Chromium's load
+rep=
+ds_dir=$(dirname "$pb_file")
+set -- $(measure "$OTELSIM" report "$ds_dir" --html "$TMP/report.html" --quiet)
+rep_s=$1 rep_rss=$2
+"$OTELSIM" report "$ds_dir" --html "$TMP/report.html" --quiet
+rep_bytes=$(stat -c %s "$TMP/report.html")
+echo
+echo "otelsim report ($spans spans, default --sample-traces 2000):"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "generation" "$rep_s" "$(rate $spans "$rep_s")" "$rep_rss"
+printf '  %-26s %8s bytes (%s MiB)\n' "page size" "$rep_bytes" "$(awk -v b="$rep_bytes" 'BEGIN{printf "%.1f", b/1048576}')"
+if command -v chromium >/dev/null && /usr/bin/python3 tools/bench/report_load.py "$TMP/report.html" "$RUNS" >"$TMP/load" 2>"$TMP/err"; then
+	rep=$(awk '/^ready/ {print $2}' "$TMP/load")
+	printf '  %-26s %8ss (first view drawn; load event %ss)\n' "Chromium load, median" "$rep" \
+		"$(awk '/^load/ {print $2}' "$TMP/load")"
+	printf '  %-26s %s\n' "each other view drawn (s)" "$(sed -n 's/^tabs //p' "$TMP/load")"
+else
+	echo "bench: no Chromium load time (chromium missing or failed):" >&2
+	cat "$TMP/err" >&2
+fi
+rm -f "$TMP/report.html"
+
 # ---- the JS SDK peer, same traces, same run
 js=
 if [ -d "$SHARED/peers/js-sdk" ] && command -v node >/dev/null && command -v npm >/dev/null; then
@@ -169,4 +192,6 @@ check "OTLP/JSON, 2 threads vs 1 (x)" "$(ratio "$j2" "$j1")" ">=" 1.8
 check "peak RSS, protobuf 1 thread (KiB)" "$p1_rss" "<=" 32768
 check "peak RSS, protobuf 1 thread, 10x count (KiB)" "$big_rss" "<=" 32768
 [ -n "$rp" ] && check "otlp-replay --dry-run (spans/s)" "$rp" ">=" 2000000
+check "report page size, 1M spans (MiB)" "$(awk -v b="$rep_bytes" 'BEGIN{printf "%.1f", b/1048576}')" "<=" 20
+[ -n "$rep" ] && check "report: Chromium draws the 1M-span page (s)" "$rep" "<=" 3
 exit 0

@@ -1,6 +1,10 @@
 /*
- * otlp-replay's options, once: a table that parses (--opt value and
- * --opt=value), suggests close names for unknown ones, and prints --help.
+ * otlp-replay's options, once: one row each (util/parseopt.h), which
+ * parses them, suggests close names for unknown ones and prints --help.
+ * Adding an option is adding a row (and a field of struct replay_options;
+ * a parse function above the table when no value type fits). The
+ * OTEL_EXPORTER_OTLP_* variables of the rows are read by net/endpoint.c,
+ * which decides the endpoint's precedence.
  */
 #include <errno.h>
 #include <math.h>
@@ -13,229 +17,84 @@
 #include "read/split.h"
 #include "replay.h"
 #include "util/error.h"
+#include "util/parseopt.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 
-enum opt_id {
-	O_ENDPOINT,
-	O_TRACES_ENDPOINT,
-	O_METRICS_ENDPOINT,
-	O_LOGS_ENDPOINT,
-	O_PROTOCOL,
-	O_HEADER,
-	O_COMPRESSION,
-	O_GZIP,
-	O_TIMEOUT,
-	O_CACERT,
-	O_CERT,
-	O_KEY,
-	O_INSECURE,
-	O_CONCURRENCY,
-	O_RETRY_MAX,
-	O_RATE,
-	O_SPEED,
-	O_TIME_SHIFT,
-	O_NEW_IDS,
-	O_SEED,
-	O_LOOP,
-	O_MAX_BYTES,
-	O_MAX_ITEMS,
-	O_FRAMING,
-	O_RESUME,
-	O_SUMMARY_JSON,
-	O_DRY_RUN,
-	O_PROGRESS,
-	O_NO_PROGRESS,
-	O_QUIET,
-	O_NO_VERIFY,
-	O_HELP,
-	O_VERSION
-};
+#define AT(field) OPT_AT(struct replay_options, field)
 
-struct opt_def {
-	int id;
-	const char *name;
-	const char *arg;  /* NULL: a flag */
-	const char *help; /* what it does and its default */
-	const char *env;  /* the environment variable it overrides, or NULL */
-};
+/* ---- values no plain type reads ---- */
 
-static const struct opt_def opts[] = {
-	{ O_ENDPOINT, "endpoint", "URL",
-	  "OTLP endpoint: http://h:p, https://h:p, grpc://h:p (grpc in clear text) or h:p "
-	  "(http, or for grpc TLS unless OTEL_EXPORTER_OTLP_INSECURE=true); /v1/traces etc. "
-	  "is added, a /v1/traces already there is replaced. Without a port, h and grpc://h "
-	  "use 4317 (grpc) or 4318 (http), http:// and https:// their usual 80 and 443 "
-	  "(default http://localhost:4318, or :4317 for grpc)",
-	  "OTEL_EXPORTER_OTLP_ENDPOINT, OTLP_HTTP_ENDPOINT" },
-	{ O_TRACES_ENDPOINT, "traces-endpoint", "URL", "full URL for traces, used as is",
-	  "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" },
-	{ O_METRICS_ENDPOINT, "metrics-endpoint", "URL", "full URL for metrics, used as is",
-	  "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" },
-	{ O_LOGS_ENDPOINT, "logs-endpoint", "URL", "full URL for logs (and events), used as is",
-	  "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" },
-	{ O_PROTOCOL, "protocol", "P",
-	  "http/protobuf (default), http/json or grpc; files are converted when their "
-	  "encoding differs",
-	  "OTEL_EXPORTER_OTLP_PROTOCOL" },
-	{ O_HEADER, "header", "'K: V'", "request header (repeatable); values are never printed",
-	  "OTEL_EXPORTER_OTLP_HEADERS (k1=v1,k2=v2)" },
-	{ O_COMPRESSION, "compression", "C", "gzip or none (default): request body compression",
-	  "OTEL_EXPORTER_OTLP_COMPRESSION" },
-	{ O_GZIP, "gzip", NULL, "same as --compression gzip", NULL },
-	{ O_TIMEOUT, "timeout", "DUR",
-	  "per attempt: 10s, 500ms, or bare milliseconds (default 10s)",
-	  "OTEL_EXPORTER_OTLP_TIMEOUT (ms)" },
-	{ O_CACERT, "cacert", "FILE", "CA certificates (PEM) to verify the server with",
-	  "OTEL_EXPORTER_OTLP_CERTIFICATE" },
-	{ O_CERT, "cert", "FILE", "client certificate (PEM), for mutual TLS",
-	  "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE" },
-	{ O_KEY, "key", "FILE", "client private key (PEM)", "OTEL_EXPORTER_OTLP_CLIENT_KEY" },
-	{ O_INSECURE, "insecure", NULL,
-	  "do not verify the server's TLS certificate (OTEL_EXPORTER_OTLP_INSECURE=true "
-	  "never does that: it only makes a grpc h:p clear text)",
-	  NULL },
-	{ O_CONCURRENCY, "concurrency", "N", "requests in flight (default 4)", NULL },
-	{ O_RETRY_MAX, "retry-max-elapsed", "DUR",
-	  "give up retrying a request this long after its first attempt: 5m, 30s, 500ms, or "
-	  "a bare number of seconds as curl's --retry-max-time (default 5m; 0: no retries); "
-	  "an endpoint still failing then stops the replay (--retry-max-time is an alias)",
-	  NULL },
-	{ O_RETRY_MAX, "retry-max-time", "DUR", NULL, NULL }, /* the older name */
-	{ O_RATE, "rate", "N[/s]",
-	  "send N items (spans, data points, log records) per second, evenly", NULL },
-	{ O_SPEED, "speed", "X",
-	  "keep the original pace from the timestamps, X times faster (1 = real time)", NULL },
-	{ O_TIME_SHIFT, "time-shift", "auto|none|DUR",
-	  "auto (default): the earliest timestamp becomes now; none; or a signed duration "
-	  "like -2h or 90s added to every timestamp",
-	  NULL },
-	{ O_NEW_IDS, "new-ids", NULL,
-	  "fresh trace and span ids on each pass, consistent across spans, parents, links, "
-	  "logs and exemplars",
-	  NULL },
-	{ O_SEED, "seed", "N", "seed of the new ids (default: from the clock)", NULL },
-	{ O_LOOP, "loop", "N",
-	  "replay N times (0: forever), each pass with shifted time and new ids (default 1)",
-	  NULL },
-	{ O_MAX_BYTES, "max-request-bytes", "SIZE",
-	  "largest request body, 1KiB to 2GiB: bytes, or with K/M/KiB/MiB (default 4MiB)", NULL },
-	{ O_MAX_ITEMS, "max-items", "N",
-	  "most items per request (default: the manifest's batch_size, else no limit)", NULL },
-	{ O_FRAMING, "framing", "F", "auto (default: detect), be32, varint, single or json", NULL },
-	{ O_RESUME, "resume", "STATE",
-	  "record progress in STATE; run the same command again to send only the rest", NULL },
-	{ O_SUMMARY_JSON, "summary-json", "FILE", "also write the final summary as JSON", NULL },
-	{ O_DRY_RUN, "dry-run", NULL, "read, transform, encode and count; send nothing", NULL },
-	{ O_PROGRESS, "progress", NULL, "show the progress bar even when stderr is not a terminal",
-	  NULL },
-	{ O_NO_PROGRESS, "no-progress", NULL, "never show the progress bar", NULL },
-	{ O_QUIET, "quiet", NULL, "no progress bar and no summary line (errors still go to stderr)",
-	  NULL },
-	{ O_NO_VERIFY, "no-verify", NULL, "do not check files against the manifest's SHA-256",
-	  NULL },
-	{ O_HELP, "help", NULL, "this help", NULL },
-	{ O_VERSION, "version", NULL, "print the version", NULL },
-};
-
-#define NOPTS (sizeof(opts) / sizeof(opts[0]))
-
-/* "  --opt ARG   text..." with the text wrapped at 79 columns under itself. */
-static void print_wrapped(const char *left, const char *text)
+static int parse_timeout(const struct opt_def *d, const char *v, void *target, const char *src,
+			 struct otelsim_error *err)
 {
-	const int col = 30, width = 79;
-	int pos;
+	int64_t ns;
 
-	pos = printf("  %-*s", col - 2, left);
-	if (pos > col) {
-		printf("\n%*s", col, "");
-		pos = col;
-	}
-	while (*text) {
-		size_t w = strcspn(text, " ");
-
-		if (pos > col && pos + 1 + (int)w > width) {
-			printf("\n%*s", col, "");
-			pos = col;
-		} else if (pos > col) {
-			putchar(' ');
-			pos++;
-		}
-		printf("%.*s", (int)w, text);
-		pos += (int)w;
-		text += w;
-		while (*text == ' ')
-			text++;
-	}
-	putchar('\n');
+	(void)d, (void)src, (void)err;
+	if (duration_parse(v, 1000000, &ns) || ns <= 0 || ns / 1000000 > 86400000)
+		return OPT_BAD;
+	((struct replay_options *)target)->net.timeout_ms = ns / 1000000 ? ns / 1000000 : 1;
+	return 0;
 }
 
-static void help(void)
+/* a bare number is seconds, as curl's --retry-max-time reads it */
+static int parse_retry_max(const struct opt_def *d, const char *v, void *target, const char *src,
+			   struct otelsim_error *err)
 {
-	printf("usage: otlp-replay [OPTIONS] FILE|DIR|- ...\n\n"
-	       "Post OTLP files to an OTLP endpoint: otelsim's datasets, the OpenTelemetry\n"
-	       "Collector's file exporter output, or OTLP/JSON written by hand.\n\n"
-	       "Inputs: files, folders (recursively: *.binpb, *.pb, *.jsonl, *.json, each\n"
-	       "optionally .gz or .zst) and - for standard input. Compression (gzip, zstd),\n"
-	       "framing (4-byte big-endian, varint, single message, JSON) and the signal are\n"
-	       "detected from the content. A folder with otelsim's manifest.json is checked\n"
-	       "against its SHA-256s first and gives the defaults for --endpoint, --protocol\n"
-	       "and --max-items (after flags and the environment); it gives its endpoint only\n"
-	       "when the protocol in effect uses the same transport as its protocol (http/*\n"
-	       "or grpc), so --protocol grpc goes to grpc's default, localhost:4317.\n\n"
-	       "Options (--opt value or --opt=value; flags beat environment variables):\n");
-	for (size_t i = 0; i < NOPTS; i++) {
-		char left[64];
+	int64_t ns;
 
-		if (!opts[i].help)
-			continue; /* an alias, named in its option's help */
-		snprintf(left, sizeof(left), "--%s%s%s", opts[i].name, opts[i].arg ? " " : "",
-			 opts[i].arg ? opts[i].arg : "");
-		print_wrapped(left, opts[i].help);
-		if (opts[i].env) {
-			char env[160];
-
-			snprintf(env, sizeof(env), "env: %s", opts[i].env);
-			print_wrapped("", env);
-		}
-	}
-	printf("\nEvery OTEL_EXPORTER_OTLP_* variable also has a per-signal form\n"
-	       "(OTEL_EXPORTER_OTLP_TRACES_HEADERS, ..._METRICS_..., ..._LOGS_...), which\n"
-	       "wins over the generic one. OTEL_EXPORTER_OTLP_INSECURE is true only for\n"
-	       "'true' (any case); any other value is read as false, with a warning.\n\n"
-	       "Pacing: as fast as possible by default (--concurrency requests in flight),\n"
-	       "--rate N (or N/s) items per second, or --speed X for the original pace.\n"
-	       "Partial success is counted and reported, never retried. Retries (429, 502,\n"
-	       "503, 504, connection failures; gRPC UNAVAILABLE and the like) back off\n"
-	       "exponentially and honour Retry-After, up to --retry-max-elapsed; an endpoint\n"
-	       "still failing then stops the replay, and the summary says how many items\n"
-	       "were not sent. Other failures (HTTP 400, gRPC INVALID_ARGUMENT, ...) are\n"
-	       "counted as failed and the replay goes on. In the summary, \"sent\" counts\n"
-	       "the items of requests the server gave a final answer on (accepted,\n"
-	       "rejected or refused).\n\n"
-	       "Examples:\n"
-	       "  otlp-replay --endpoint http://localhost:4318 fixtures/commerce/checkout_flow\n"
-	       "  otlp-replay --endpoint grpc://collector:4317 --gzip traces.binpb.zst\n"
-	       "  otlp-replay --speed 10 --new-ids --loop 0 dataset/\n"
-	       "  otlp-replay --rate 5000/s --resume state.json big-dataset/\n"
-	       "  cat spans.json | otlp-replay --protocol http/json -\n"
-	       "  otlp-replay --dry-run --summary-json summary.json dataset/\n\n"
-	       "Exit status: 0 when every item was accepted, 1 otherwise (rejected, failed,\n"
-	       "endpoint down, manifest mismatch), 2 for bad usage or invalid input.\n");
+	(void)d, (void)src, (void)err;
+	if (duration_parse(v, 1000000000, &ns) || ns < 0)
+		return OPT_BAD;
+	((struct replay_options *)target)->retry_max_elapsed_ms = ns / 1000000;
+	return 0;
 }
 
-static int parse_positive_double(const char *s, double *out)
+/* "N" or "N/s", as the help writes it: a number of the table's --speed kind */
+static int parse_rate(const struct opt_def *d, const char *v, void *target, const char *src,
+		      struct otelsim_error *err)
 {
+	struct replay_options *o = target;
+	size_t n = strlen(v);
+	char num[64];
 	char *end;
-	double v;
 
-	if (!s || !*s)
-		return -1;
+	(void)d, (void)src, (void)err;
+	if (n > 2 && n < sizeof(num) && strcmp(v + n - 2, "/s") == 0) {
+		memcpy(num, v, n - 2);
+		num[n - 2] = '\0';
+	} else {
+		snprintf(num, sizeof(num), "%s", n < sizeof(num) ? v : "");
+	}
 	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !(v > 0) || !isfinite(v) || v > 1e12)
-		return -1;
-	*out = v;
+	o->rate = strtod_l(num, &end, util_c_locale());
+	if (!num[0] || errno || *end || !(o->rate > 0) || !isfinite(o->rate) || o->rate > 1e12) {
+		o->rate = 0;
+		return OPT_BAD;
+	}
+	return 0;
+}
+
+static int parse_time_shift(const struct opt_def *d, const char *v, void *target, const char *src,
+			    struct otelsim_error *err)
+{
+	struct replay_options *o = target;
+	bool neg = v[0] == '-';
+	const char *s = (v[0] == '-' || v[0] == '+') ? v + 1 : v;
+	int64_t ns;
+
+	(void)d, (void)src, (void)err;
+	o->shift_text = v;
+	if (strcmp(v, "auto") == 0) {
+		o->shift_mode = SHIFT_AUTO;
+	} else if (strcmp(v, "none") == 0) {
+		o->shift_mode = SHIFT_NONE;
+	} else {
+		if (duration_parse(s, 1000000000, &ns))
+			return OPT_BAD;
+		o->shift_mode = SHIFT_BY;
+		o->shift_ns = neg ? -ns : ns;
+	}
 	return 0;
 }
 
@@ -277,249 +136,310 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static const struct opt_def *find_opt(const char *name, size_t len)
+static int parse_max_bytes(const struct opt_def *d, const char *v, void *target, const char *src,
+			   struct otelsim_error *err)
 {
-	for (size_t i = 0; i < NOPTS; i++)
-		if (strlen(opts[i].name) == len && strncmp(opts[i].name, name, len) == 0)
-			return &opts[i];
-	return NULL;
-}
-
-static int add_str(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
-
-	if (!nv)
-		return -1;
-	*v = nv;
-	nv[*n] = strdup(s);
-	if (!nv[*n])
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-static int apply(struct replay_options *o, const struct opt_def *d, const char *v,
-		 struct otelsim_error *err)
-{
-	int64_t ns;
 	uint64_t u;
 
-	if (d->arg && !v) {
-		error_set(err, OTELSIM_EUSAGE, "--%s needs a value (%s)", d->name, d->arg);
-		return OTELSIM_EUSAGE;
-	}
-	if (!v)
-		v = ""; /* flags take none */
-	switch (d->id) {
-	case O_ENDPOINT:
-		o->net.endpoint = v;
-		break;
-	case O_TRACES_ENDPOINT:
-		o->net.signal_endpoint[0] = v;
-		break;
-	case O_METRICS_ENDPOINT:
-		o->net.signal_endpoint[1] = v;
-		break;
-	case O_LOGS_ENDPOINT:
-		o->net.signal_endpoint[2] = v;
-		break;
-	case O_PROTOCOL:
-		o->net.protocol = v;
-		break;
-	case O_HEADER: {
-		size_t n = o->net.nheaders;
-
-		if (!strchr(v, ':'))
-			return error_set(err, OTELSIM_EUSAGE, "--header needs 'Name: value'");
-		if (add_str(&o->headers, &n, v))
-			return error_set(err, OTELSIM_ENOMEM, "out of memory");
-		o->net.headers = (const char *const *)o->headers;
-		o->net.nheaders = n;
-		break;
-	}
-	case O_COMPRESSION:
-		o->net.compression = v;
-		break;
-	case O_GZIP:
-		o->net.compression = "gzip";
-		break;
-	case O_TIMEOUT:
-		if (duration_parse(v, 1000000, &ns) || ns <= 0 || ns / 1000000 > 86400000)
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--timeout: '%s' is not a duration like 10s or 500ms", v);
-		o->net.timeout_ms = ns / 1000000 ? ns / 1000000 : 1;
-		break;
-	case O_CACERT:
-		o->net.cacert = v;
-		break;
-	case O_CERT:
-		o->net.cert = v;
-		break;
-	case O_KEY:
-		o->net.key = v;
-		break;
-	case O_INSECURE:
-		o->net.insecure = true;
-		break;
-	case O_CONCURRENCY:
-		if (parse_u64(v, 1024, &u) || u == 0)
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--concurrency: '%s' is not a number from 1 to 1024", v);
-		o->concurrency = (unsigned)u;
-		break;
-	case O_RETRY_MAX:
-		/* a bare number is seconds, as curl's --retry-max-time reads it */
-		if (duration_parse(v, 1000000000, &ns) || ns < 0)
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--%s: '%s' is not a duration like 5m, 30s or 500ms (a "
-					 "bare number is seconds)",
-					 d->name, v);
-		o->retry_max_elapsed_ms = ns / 1000000;
-		break;
-	case O_RATE: {
-		/* "N" or "N/s", as the issue and the help write it */
-		size_t n = strlen(v);
-		char num[64];
-
-		if (n > 2 && n < sizeof(num) && strcmp(v + n - 2, "/s") == 0) {
-			memcpy(num, v, n - 2);
-			num[n - 2] = '\0';
-		} else {
-			snprintf(num, sizeof(num), "%s", n < sizeof(num) ? v : "");
-		}
-		if (parse_positive_double(num, &o->rate))
-			return error_set(
-				err, OTELSIM_EUSAGE,
-				"--rate: '%s' is not a positive number of items per second (N or "
-				"N/s)",
-				v);
-		break;
-	}
-	case O_SPEED:
-		if (parse_positive_double(v, &o->speed))
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--speed: '%s' is not a positive factor like 1 or 10", v);
-		break;
-	case O_TIME_SHIFT:
-		o->shift_text = v;
-		if (strcmp(v, "auto") == 0) {
-			o->shift_mode = SHIFT_AUTO;
-		} else if (strcmp(v, "none") == 0) {
-			o->shift_mode = SHIFT_NONE;
-		} else {
-			bool neg = v[0] == '-';
-			const char *s = (v[0] == '-' || v[0] == '+') ? v + 1 : v;
-
-			if (duration_parse(s, 1000000000, &ns))
-				return error_set(err, OTELSIM_EUSAGE,
-						 "--time-shift: '%s' is not auto, none or a "
-						 "duration like -2h or 90s",
-						 v);
-			o->shift_mode = SHIFT_BY;
-			o->shift_ns = neg ? -ns : ns;
-		}
-		break;
-	case O_NEW_IDS:
-		o->new_ids = true;
-		break;
-	case O_SEED:
-		if (parse_u64(v, UINT64_MAX, &o->seed))
-			return error_set(err, OTELSIM_EUSAGE, "--seed: '%s' is not a whole number",
-					 v);
-		o->seed_set = true;
-		break;
-	case O_LOOP:
-		if (parse_u64(v, UINT64_MAX, &o->loop))
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--loop: '%s' is not a whole number (0: forever)", v);
-		break;
-	case O_MAX_BYTES:
-		if (parse_size(v, &u))
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--max-request-bytes: '%s' is not a size like 4MiB, "
-					 "512KiB or 100000",
-					 v);
-		if (u < 1024)
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--max-request-bytes: '%s' is too small (the minimum is "
-					 "1KiB, 1024 bytes)",
-					 v);
-		if (u > ((uint64_t)1 << 31))
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--max-request-bytes: '%s' is too large (the maximum is "
-					 "2GiB)",
-					 v);
-		o->max_request_bytes = u;
-		break;
-	case O_MAX_ITEMS:
-		if (parse_u64(v, 1000000000, &o->max_items) || o->max_items == 0)
-			return error_set(err, OTELSIM_EUSAGE,
-					 "--max-items: '%s' is not a number from 1 to 10^9", v);
-		o->max_items_set = true;
-		break;
-	case O_FRAMING:
-		o->framing = read_framing_parse(v);
-		if (o->framing < 0)
-			return error_set(
-				err, OTELSIM_EUSAGE,
-				"--framing: '%s' is not auto, be32, varint, single or json", v);
-		break;
-	case O_RESUME:
-		o->resume = v;
-		break;
-	case O_SUMMARY_JSON:
-		o->summary_json = v;
-		break;
-	case O_DRY_RUN:
-		o->dry_run = true;
-		break;
-	case O_PROGRESS:
-		o->progress = 1;
-		break;
-	case O_NO_PROGRESS:
-		o->progress = 0;
-		break;
-	case O_QUIET:
-		o->quiet = true;
-		break;
-	case O_NO_VERIFY:
-		o->verify = false;
-		break;
-	case O_HELP:
-		help();
-		return 1;
-	case O_VERSION:
-		printf("otlp-replay %s\n", OTELSIM_VERSION);
-		return 1;
-	}
+	(void)d;
+	if (parse_size(v, &u))
+		return OPT_BAD;
+	if (u < 1024)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "%s: '%s' is too small (the minimum is 1KiB, 1024 bytes)", src, v);
+	if (u > ((uint64_t)1 << 31))
+		return error_set(err, OTELSIM_EUSAGE, "%s: '%s' is too large (the maximum is 2GiB)",
+				 src, v);
+	((struct replay_options *)target)->max_request_bytes = u;
 	return 0;
 }
 
-static int unknown(const char *name, size_t len, struct otelsim_error *err)
+static int parse_framing(const struct opt_def *d, const char *v, void *target, const char *src,
+			 struct otelsim_error *err)
 {
-	char given[64];
-	const char *best = NULL;
-	size_t bestd = 4;
+	int f = read_framing_parse(v);
 
-	snprintf(given, sizeof(given), "%.*s", (int)(len < 60 ? len : 60), name);
-	for (size_t i = 0; i < NOPTS; i++) {
-		size_t d = edit_distance(given, opts[i].name, 3);
+	(void)d, (void)src, (void)err;
+	if (f < 0)
+		return OPT_BAD;
+	((struct replay_options *)target)->framing = f;
+	return 0;
+}
 
-		if (d < bestd) {
-			bestd = d;
-			best = opts[i].name;
-		}
+/* ---- the table ---- */
+
+static const struct opt_def opts[] = {
+	{ .name = "endpoint",
+	  .arg = "URL",
+	  .type = OPT_STR,
+	  .at = AT(net.endpoint),
+	  .env = { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "OTLP endpoint: http://h:p, https://h:p, grpc://h:p (grpc in clear text) or h:p "
+		  "(http, or for grpc TLS unless OTEL_EXPORTER_OTLP_INSECURE=true); /v1/traces "
+		  "etc. "
+		  "is added, a /v1/traces already there is replaced. Without a port, h and "
+		  "grpc://h "
+		  "use 4317 (grpc) or 4318 (http), http:// and https:// their usual 80 and 443 "
+		  "(default http://localhost:4318, or :4317 for grpc)" },
+	{ .name = "traces-endpoint",
+	  .arg = "URL",
+	  .type = OPT_STR,
+	  .at = AT(net.signal_endpoint[0]),
+	  .env = { "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "full URL for traces, used as is" },
+	{ .name = "metrics-endpoint",
+	  .arg = "URL",
+	  .type = OPT_STR,
+	  .at = AT(net.signal_endpoint[1]),
+	  .env = { "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "full URL for metrics, used as is" },
+	{ .name = "logs-endpoint",
+	  .arg = "URL",
+	  .type = OPT_STR,
+	  .at = AT(net.signal_endpoint[2]),
+	  .env = { "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "full URL for logs (and events), used as is" },
+	{ .name = "protocol",
+	  .arg = "P",
+	  .type = OPT_STR,
+	  .at = AT(net.protocol),
+	  .env = { "OTEL_EXPORTER_OTLP_PROTOCOL" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "http/protobuf (default), http/json or grpc; files are converted when their "
+		  "encoding differs" },
+	{ .name = "header",
+	  .arg = "'K: V'",
+	  .type = OPT_LIST,
+	  .at = AT(headers),
+	  .flags = OPTF_COLON | OPTF_ENV_ELSEWHERE,
+	  .env = { "OTEL_EXPORTER_OTLP_HEADERS" },
+	  .help = "request header (repeatable; the variable holds k1=v1,k2=v2); values are never "
+		  "printed",
+	  .expect = "'Name: value'" },
+	{ .name = "compression",
+	  .arg = "C",
+	  .type = OPT_STR,
+	  .at = AT(net.compression),
+	  .env = { "OTEL_EXPORTER_OTLP_COMPRESSION" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "gzip or none (default): request body compression" },
+	{ .name = "gzip",
+	  .type = OPT_STR_SET,
+	  .text = "gzip",
+	  .at = AT(net.compression),
+	  .help = "same as --compression gzip" },
+	{ .name = "timeout",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_timeout,
+	  .env = { "OTEL_EXPORTER_OTLP_TIMEOUT" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "per attempt: 10s, 500ms, or bare milliseconds (the variable: milliseconds; "
+		  "default 10s)",
+	  .expect = "a duration like 10s or 500ms" },
+	{ .name = "cacert",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(net.cacert),
+	  .env = { "OTEL_EXPORTER_OTLP_CERTIFICATE" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "CA certificates (PEM) to verify the server with" },
+	{ .name = "cert",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(net.cert),
+	  .env = { "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "client certificate (PEM), for mutual TLS" },
+	{ .name = "key",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(net.key),
+	  .env = { "OTEL_EXPORTER_OTLP_CLIENT_KEY" },
+	  .flags = OPTF_ENV_ELSEWHERE,
+	  .help = "client private key (PEM)" },
+	{ .name = "insecure",
+	  .type = OPT_TRUE,
+	  .at = AT(net.insecure),
+	  .help = "do not verify the server's TLS certificate (OTEL_EXPORTER_OTLP_INSECURE=true "
+		  "never does that: it only makes a grpc h:p clear text)" },
+	{ .env = { "OTEL_EXPORTER_OTLP_INSECURE" },
+	  .help = "true: a grpc endpoint given as h:p is clear text (not TLS)" },
+	{ .name = "concurrency",
+	  .arg = "N",
+	  .type = OPT_UNSIGNED,
+	  .at = AT(concurrency),
+	  .min = 1,
+	  .max = 1024,
+	  .help = "requests in flight (default 4)",
+	  .expect = "a number from 1 to 1024" },
+	{ .name = "retry-max-elapsed",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_retry_max,
+	  .at = AT(retry_max_elapsed_ms),
+	  .help = "give up retrying a request this long after its first attempt: 5m, 30s, 500ms, "
+		  "or a bare number of seconds as curl's --retry-max-time (default 5m; 0: no "
+		  "retries); an endpoint still failing then stops the replay (--retry-max-time is "
+		  "an alias)",
+	  .expect = "a duration like 5m, 30s or 500ms (a bare number is seconds)" },
+	{ .name = "retry-max-time",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_retry_max,
+	  .at = AT(retry_max_elapsed_ms), /* the older name */
+	  .expect = "a duration like 5m, 30s or 500ms (a bare number is seconds)" },
+	{ .name = "rate",
+	  .arg = "N[/s]",
+	  .type = OPT_FUNC,
+	  .parse = parse_rate,
+	  .at = AT(rate),
+	  .help = "send N items (spans, data points, log records) per second, evenly",
+	  .expect = "a positive number of items per second (N or N/s)" },
+	{ .name = "speed",
+	  .arg = "X",
+	  .type = OPT_DOUBLE,
+	  .at = AT(speed),
+	  .help = "keep the original pace from the timestamps, X times faster (1 = real time)",
+	  .expect = "a positive factor like 1 or 10" },
+	{ .name = "time-shift",
+	  .arg = "auto|none|DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_time_shift,
+	  .help = "auto (default): the earliest timestamp becomes now; none; or a signed duration "
+		  "like -2h or 90s added to every timestamp",
+	  .expect = "auto, none or a duration like -2h or 90s" },
+	{ .name = "new-ids",
+	  .type = OPT_TRUE,
+	  .at = AT(new_ids),
+	  .help = "fresh trace and span ids on each pass, consistent across spans, parents, links, "
+		  "logs and exemplars" },
+	{ .name = "seed",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(seed),
+	  .set = AT(seed_set),
+	  .help = "seed of the new ids (default: from the clock)",
+	  .expect = "a whole number" },
+	{ .name = "loop",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(loop),
+	  .help = "replay N times (0: forever), each pass with shifted time and new ids (default "
+		  "1)",
+	  .expect = "a whole number (0: forever)" },
+	{ .name = "max-request-bytes",
+	  .arg = "SIZE",
+	  .type = OPT_FUNC,
+	  .parse = parse_max_bytes,
+	  .help = "largest request body, 1KiB to 2GiB: bytes, or with K/M/KiB/MiB (default 4MiB)",
+	  .expect = "a size like 4MiB, 512KiB or 100000" },
+	{ .name = "max-items",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(max_items),
+	  .min = 1,
+	  .max = 1000000000,
+	  .set = AT(max_items_set),
+	  .help = "most items per request (default: the manifest's batch_size, else no limit)",
+	  .expect = "a number from 1 to 10^9" },
+	{ .name = "framing",
+	  .arg = "F",
+	  .type = OPT_FUNC,
+	  .parse = parse_framing,
+	  .help = "auto (default: detect), be32, varint, single or json",
+	  .expect = "auto, be32, varint, single or json" },
+	{ .name = "resume",
+	  .arg = "STATE",
+	  .type = OPT_STR,
+	  .at = AT(resume),
+	  .help = "record progress in STATE; run the same command again to send only the rest" },
+	{ .name = "summary-json",
+	  .arg = "FILE",
+	  .type = OPT_STR,
+	  .at = AT(summary_json),
+	  .help = "also write the final summary as JSON" },
+	{ .name = "dry-run",
+	  .type = OPT_TRUE,
+	  .at = AT(dry_run),
+	  .help = "read, transform, encode and count; send nothing" },
+	{ .name = "progress",
+	  .type = OPT_INT_SET,
+	  .num = 1,
+	  .at = AT(progress),
+	  .help = "show the progress bar even when stderr is not a terminal" },
+	{ .name = "no-progress",
+	  .type = OPT_INT_SET,
+	  .num = 0,
+	  .at = AT(progress),
+	  .help = "never show the progress bar" },
+	{ .name = "quiet",
+	  .type = OPT_TRUE,
+	  .at = AT(quiet),
+	  .help = "no progress bar and no summary line (errors still go to stderr)" },
+	{ .name = "no-verify",
+	  .type = OPT_FALSE,
+	  .at = AT(verify),
+	  .help = "do not check files against the manifest's SHA-256" },
+	{ .name = "help", .type = OPT_HELP, .help = "this help" },
+	{ .name = "version", .type = OPT_VERSION, .help = "print the version" },
+};
+
+static const struct opt_table table = { "otlp-replay", opts, sizeof(opts) / sizeof(opts[0]), NULL,
+					0 };
+
+static void help(void)
+{
+	printf("usage: otlp-replay [OPTIONS] FILE|DIR|- ...\n\n"
+	       "Post OTLP files to an OTLP endpoint: otelsim's datasets, the OpenTelemetry\n"
+	       "Collector's file exporter output, or OTLP/JSON written by hand.\n\n"
+	       "Inputs: files, folders (recursively: *.binpb, *.pb, *.jsonl, *.json, each\n"
+	       "optionally .gz or .zst) and - for standard input. Compression (gzip, zstd),\n"
+	       "framing (4-byte big-endian, varint, single message, JSON) and the signal are\n"
+	       "detected from the content. A folder with otelsim's manifest.json is checked\n"
+	       "against its SHA-256s first and gives the defaults for --endpoint, --protocol\n"
+	       "and --max-items (after flags and the environment); it gives its endpoint only\n"
+	       "when the protocol in effect uses the same transport as its protocol (http/*\n"
+	       "or grpc), so --protocol grpc goes to grpc's default, localhost:4317.\n\n"
+	       "Options (--opt value or --opt=value; flags beat environment variables):\n");
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		if (opt_help(&table, 0, &sb) == 0)
+			fputs(sb.buf, stdout);
+		strbuf_release(&sb);
 	}
-	if (best)
-		return error_set(err, OTELSIM_EUSAGE,
-				 "unknown option '--%s' (did you mean '--%s'?)", given, best);
-	return error_set(err, OTELSIM_EUSAGE, "unknown option '--%s' (see --help)", given);
+	printf("\nEvery OTEL_EXPORTER_OTLP_* variable also has a per-signal form\n"
+	       "(OTEL_EXPORTER_OTLP_TRACES_HEADERS, ..._METRICS_..., ..._LOGS_...), which\n"
+	       "wins over the generic one. OTEL_EXPORTER_OTLP_INSECURE is true only for\n"
+	       "'true' (any case); any other value is read as false, with a warning.\n\n"
+	       "Pacing: as fast as possible by default (--concurrency requests in flight),\n"
+	       "--rate N (or N/s) items per second, or --speed X for the original pace.\n"
+	       "Partial success is counted and reported, never retried. Retries (429, 502,\n"
+	       "503, 504, connection failures; gRPC UNAVAILABLE and the like) back off\n"
+	       "exponentially and honour Retry-After, up to --retry-max-elapsed; an endpoint\n"
+	       "still failing then stops the replay, and the summary says how many items\n"
+	       "were not sent. Other failures (HTTP 400, gRPC INVALID_ARGUMENT, ...) are\n"
+	       "counted as failed and the replay goes on. In the summary, \"sent\" counts\n"
+	       "the items of requests the server gave a final answer on (accepted,\n"
+	       "rejected or refused).\n\n"
+	       "Examples:\n"
+	       "  otlp-replay --endpoint http://localhost:4318 fixtures/commerce/checkout_flow\n"
+	       "  otlp-replay --endpoint grpc://collector:4317 --gzip traces.binpb.zst\n"
+	       "  otlp-replay --speed 10 --new-ids --loop 0 dataset/\n"
+	       "  otlp-replay --rate 5000/s --resume state.json big-dataset/\n"
+	       "  cat spans.json | otlp-replay --protocol http/json -\n"
+	       "  otlp-replay --dry-run --summary-json summary.json dataset/\n\n"
+	       "Exit status: 0 when every item was accepted, 1 otherwise (rejected, failed,\n"
+	       "endpoint down, manifest mismatch), 2 for bad usage or invalid input.\n");
 }
 
 int options_parse(struct replay_options *o, int argc, char **argv, struct otelsim_error *err)
 {
-	bool only_inputs = false;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
@@ -530,46 +450,20 @@ int options_parse(struct replay_options *o, int argc, char **argv, struct otelsi
 	o->progress = -1;
 	o->verify = true;
 	o->shift_text = "auto";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *eq, *val = NULL;
-		const struct opt_def *d;
-
-		if (only_inputs || a[0] != '-' || strcmp(a, "-") == 0) {
-			if (add_str(&o->inputs, &o->ninputs, a))
-				return error_set(err, OTELSIM_ENOMEM, "out of memory");
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_inputs = true;
-			continue;
-		}
-		if (a[1] != '-') {
-			if (strcmp(a, "-h") == 0)
-				return apply(o, find_opt("help", 4), NULL, err);
-			return error_set(err, OTELSIM_EUSAGE,
-					 "unknown option '%s' (options start with --; see --help)",
-					 a);
-		}
-		a += 2;
-		eq = strchr(a, '=');
-		d = find_opt(a, eq ? (size_t)(eq - a) : strlen(a));
-		if (!d)
-			return unknown(a, eq ? (size_t)(eq - a) : strlen(a), err);
-		if (d->arg) {
-			if (eq) {
-				val = eq + 1;
-			} else if (i + 1 < argc) {
-				val = argv[++i];
-			} else {
-				return error_set(err, OTELSIM_EUSAGE, "--%s needs a value (%s)",
-						 d->name, d->arg);
-			}
-		} else if (eq) {
-			return error_set(err, OTELSIM_EUSAGE, "--%s takes no value", d->name);
-		}
-		rc = apply(o, d, val, err);
-		if (rc)
-			return rc;
+	rc = opt_parse(&table, argc, argv, o, &o->parsed, err);
+	o->inputs = o->parsed.args;
+	o->ninputs = o->parsed.nargs;
+	o->net.headers = (const char *const *)o->headers.v;
+	o->net.nheaders = o->headers.n;
+	if (rc)
+		return rc;
+	if (o->parsed.help) {
+		help();
+		return 1;
+	}
+	if (o->parsed.version) {
+		printf("otlp-replay %s\n", OTELSIM_VERSION);
+		return 1;
 	}
 	if (o->ninputs == 0)
 		return error_set(err, OTELSIM_EUSAGE,
@@ -588,11 +482,6 @@ int options_parse(struct replay_options *o, int argc, char **argv, struct otelsi
 
 void options_release(struct replay_options *o)
 {
-	for (size_t i = 0; i < o->ninputs; i++)
-		free(o->inputs[i]);
-	free(o->inputs);
-	for (size_t i = 0; o->headers && i < o->net.nheaders; i++)
-		free(o->headers[i]);
-	free(o->headers);
+	opt_release(&table, o, &o->parsed);
 	memset(o, 0, sizeof(*o));
 }

@@ -13,14 +13,16 @@
 
 #include "net/endpoint.h"
 #include "otelsim/error.h"
+#include "util/parseopt.h"
 
 enum shift_mode { SHIFT_AUTO = 0, SHIFT_NONE, SHIFT_BY };
 
 struct replay_options {
-	char **inputs; /* FILE, DIR or - */
+	char **inputs; /* FILE, DIR or - (into argv) */
 	size_t ninputs;
 	struct endpoint_flags net;    /* endpoint, protocol, headers, TLS, ... */
-	char **headers;               /* storage behind net.headers */
+	struct opt_list headers;      /* storage behind net.headers */
+	struct opt_parsed parsed;     /* what the parser saw (owns inputs) */
 	unsigned concurrency;         /* default 4 */
 	int64_t retry_max_elapsed_ms; /* -1: the sender's default */
 	double rate;                  /* items per second; 0: as fast as possible */

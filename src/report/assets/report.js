@@ -601,7 +601,12 @@
     var legend = h('div', { class: 'legend' }, r.svcs.map(function (s) { var i = h('i'); i.style.background = svcColor(s); return h('span', null, i, S[s]); }));
     wfBox.appendChild(legend);
     var ticks = h('div', { class: 'ticks' });
-    [0, 0.25, 0.5, 0.75, 1].forEach(function (f) { var t = h('span', { text: fmtDur(total * f) }); t.style.left = (f * 100) + '%'; ticks.appendChild(t); });
+    [0, 0.25, 0.5, 0.75, 1].forEach(function (f) {
+      var t = h('span', { text: fmtDur(total * f) });
+      t.style.left = (f * 100) + '%';
+      t.style.transform = 'translateX(' + (f === 0 ? '0' : f === 1 ? '-100%' : '-50%') + ')';
+      ticks.appendChild(t);
+    });
     wfBox.appendChild(h('div', { class: 'wf-axis' }, h('div'), ticks));
     var list = h('div', { id: 'waterfall', 'data-trace': id });
     var detail = h('div', { class: 'detail', id: 'span-detail' });
@@ -988,5 +993,6 @@
   var start = (location.hash || '').slice(1);
   showTab(renderers[start] ? start : 'summary');
   document.documentElement.setAttribute('data-ready', '1');
-  window.otelsimReport = { data: D, showTab: showTab, openTrace: openTrace };
+  /* readyMs: since navigation started, the first view drawn (make bench reads it) */
+  window.otelsimReport = { data: D, showTab: showTab, openTrace: openTrace, readyMs: performance.now() };
 })();
