@@ -220,6 +220,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		p->count = o->count;
 	if (o->interval_set)
 		p->interval_ns = o->interval_ns;
+	if (o->jitter_set)
+		p->jitter_ns = o->jitter_ns;
 	if (o->seed_set) {
 		p->seed = o->seed;
 		rs->seed_origin = OTELSIM_SEED_FROM_OPTIONS;

@@ -4,6 +4,10 @@
  * way the earlier telemetry simulators send. One trace per request; the
  * sender (src/net) retries what the OTLP specification calls retryable.
  *
+ * --count 0 sends until stopped (Ctrl-C, SIGTERM), as the trace generator's
+ * service does: the run is as long as the virtual time after --start can
+ * hold, and an interrupt ends it normally, with the usual summary.
+ *
  * Everything runs on the calling thread (one render thread: the pacing is
  * real time anyway, and the sender calls done() on the thread that drives
  * it). Nothing here blocks for long without looking at cli_interrupted:
@@ -32,7 +36,8 @@ struct send_state {
 	int json;
 	int64_t t0_mono, interval_ns;
 	uint64_t spans_done;
-	struct strbuf pending; /* this trace's records, each len-prefixed */
+	uint64_t traces_sent, spans_sent; /* whose requests were all submitted */
+	struct strbuf pending;            /* this trace's records, each len-prefixed */
 	size_t npending;
 	/* outcome */
 	uint64_t requests, accepted, rejected, failed, failed_requests, retries;
@@ -198,6 +203,10 @@ static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 		st->requests++;
 		pos += sizeof(n) + n;
 	}
+	if (!atomic_load(&cli_interrupted) && !st->submit_error) {
+		st->traces_sent++;
+		st->spans_sent += items;
+	}
 	strbuf_reset(&st->pending);
 	st->npending = 0;
 	sender_poll(st->s, 0);
@@ -244,6 +253,8 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	int rc = EXIT_OK;
 	int64_t t0;
 	uint64_t total;
+	bool forever = c->ro.count_set && !c->ro.count;
+	size_t cancelled = 0;
 
 	memset(&ef, 0, sizeof(ef));
 	memset(&st, 0, sizeof(st));
@@ -305,13 +316,34 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		ro.start_set = true;
 		ro.start_ns = time_now_ns();
 	}
+	if (forever)
+		ro.count = 1; /* for the interval; the count comes below */
 	if (otelsim_plan(os, &ro, &res, &err)) {
 		rc = cli_fail(c, &err);
 		goto out;
 	}
 	st.interval_ns = res.interval_ns;
+	if (forever) {
+		/* as many as fit before 2262 (a day spare for jitter and durations) */
+		int64_t room = INT64_MAX - ro.start_ns - 86400000000000LL;
+
+		ro.count = 1000000000000ULL;
+		if (res.interval_ns > 0 && room / res.interval_ns < (int64_t)ro.count)
+			ro.count = room > 0 ? (uint64_t)(room / res.interval_ns) : 1;
+		if (otelsim_plan(os, &ro, &res, &err)) {
+			rc = cli_fail(c, &err);
+			goto out;
+		}
+	}
 	total = res.traces;
-	if (!c->quiet)
+	if (!c->quiet && forever)
+		fprintf(stderr,
+			"%s: sending traces until stopped (Ctrl-C), one every %.3gs, to %s (%s), "
+			"seed %llu\n",
+			label, (double)st.interval_ns / 1e9, url,
+			endpoint_protocol_name(cfg.target[OTELSIM_TRACES].protocol),
+			(unsigned long long)res.seed);
+	else if (!c->quiet)
 		fprintf(stderr,
 			"%s: sending %llu trace%s, one every %.3gs, to %s (%s), seed %llu\n", label,
 			(unsigned long long)res.traces, res.traces == 1 ? "" : "s",
@@ -325,9 +357,18 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		err = st.err;
 		rc = err.code;
 	}
-	/* after an interrupt or an error, what is in flight is not waited for */
-	if (!rc && wait_for_all(&st))
+	/* until stopped: the interrupt is the end (what is in flight is cancelled) */
+	if (forever && rc == OTELSIM_EIO && atomic_load(&cli_interrupted) && !st.submit_error) {
+		/* what was sent: the trace rendered when the interrupt came was not */
+		res.traces = st.traces_sent;
+		res.spans = st.spans_sent;
+		rc = 0;
+		cancelled = sender_poll(st.s, 0);
+		memset(&err, 0, sizeof(err));
+	} else if (!rc && wait_for_all(&st)) {
+		/* after an interrupt or an error, what is in flight is not waited for */
 		rc = error_set(&err, OTELSIM_EIO, "interrupted");
+	}
 	sender_free(st.s); /* requests still in flight end as failed: "cancelled" */
 	st.s = NULL;
 	progress_done(st.bar);
@@ -345,11 +386,14 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	else if (!c->quiet || st.failed || st.rejected)
 		fprintf(stderr,
 			"%s: %llu trace%s (%s spans) in %.1fs: %s spans accepted, %llu rejected, "
-			"%llu failed, %llu retries\n",
+			"%llu failed, %llu retries%s\n",
 			label, (unsigned long long)res.traces, res.traces == 1 ? "" : "s", spans,
 			(double)(time_mono_ns() - t0) / 1e9, accepted,
 			(unsigned long long)st.rejected, (unsigned long long)st.failed,
-			(unsigned long long)st.retries);
+			(unsigned long long)st.retries,
+			forever ? (cancelled ? "; stopped (the requests in flight were cancelled)"
+					     : "; stopped")
+				: "");
 	if (rc) {
 		rc = cli_fail(c, &err);
 		goto out;

@@ -451,12 +451,10 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tmpl_p
 				part->up = up;
 				goto parsed;
 			}
-			if (near &&
-			    !(p->env->nvars && closest(name, p->env->vars, p->env->nvars, 0)))
+			if (near && !(p->env->nvars && suggest(name, p->env->vars, p->env->nvars)))
 				return fail(p, name_off,
 					    "unknown variable '%s' (not a var, nor an attribute of "
-					    "this "
-					    "span or its ancestors; did you mean '%s'?)",
+					    "this span or its ancestors; did you mean '%s'?)",
 					    name, near);
 		}
 		if (k == p->env->nvars) {

@@ -65,7 +65,7 @@ struct tracegen {
 	struct tree_refs tree;
 	struct span_spec *stack[LOAD_MAX_SPAN_DEPTH + 1]; /* [depth]: the span being filled */
 	int depth;
-	bool in_operation; /* templates may name the span's own attributes */
+	bool in_operation;             /* templates may name the span's own attributes */
 	const struct ynode *attrs_map; /* the `attributes:` being made, or NULL */
 	const struct ynode *map;
 };
@@ -962,15 +962,14 @@ int tracegen_load(struct load_state *ls, const struct load_file *f)
 	}
 	if ((rc = stem_of(ls, f, stem, sizeof(stem))) || (rc = find_base(ls, f, &base)))
 		return rc;
-	if (doc->ndocs == 1 && doc->root && doc->root->type == YN_SEQ) {
-		items = (const struct ynode *const *)doc->root->items;
-		n = doc->root->n;
-	} else {
-		items = (const struct ynode *const *)doc->docs;
-		n = doc->ndocs;
-		/* a trailing '---' makes an empty document: not a scenario */
-		while (n > 1 && ynode_is_null(items[n - 1]))
-			n--;
+	items = (const struct ynode *const *)doc->docs;
+	n = doc->ndocs;
+	/* a trailing '---' makes an empty document: not a scenario */
+	while (n > 1 && ynode_is_null(items[n - 1]))
+		n--;
+	if (n == 1 && items[0] && items[0]->type == YN_SEQ) {
+		n = items[0]->n;
+		items = (const struct ynode *const *)items[0]->items;
 	}
 	if (!n)
 		return error_at(ls->err, OTELSIM_EINPUT, f->path, 1, 1, "no scenario in the file");
