@@ -121,6 +121,7 @@ struct rinj {
 	const char **trace_ids;
 	size_t nids;
 	const char *ids_file;
+	const char *ids_note; /* what was wrong with ids_file, or NULL */
 };
 
 struct rmanifest {

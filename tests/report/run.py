@@ -181,6 +181,17 @@ def check_truth(page, name, gt):
     ids = page.eval("Array.from(document.querySelectorAll('#sec-truth rect.gt-window')).map(function(r){return r.dataset.injection})")
     tap(on_summary == n_inj and rows == n_inj and sorted(ids) == sorted(i["id"] for i in gt["injections"]),
         "%s: %d ground-truth windows drawn on the timelines and listed" % (name, n_inj), (on_summary, rows, ids))
+    listed = page.eval("Array.from(document.querySelectorAll('#injections tbody tr')).map(function(r){return r.children[10].textContent})")
+    want = ["%d listed" % len(gt["injections"][0]["trace_ids"]),
+            "%s: %d listed" % (gt["injections"][1]["trace_ids_file"], gt["injections"][1]["traces"])]
+    tap(len(listed) == 2 and all(a.startswith(b) for a, b in zip(listed, want)), "%s: trace ids inline and from trace_ids_file are read" % name, (listed, want))
+    # a trace in a window: its waterfall shades the window
+    inj = gt["injections"][0]
+    if inj["trace_ids"]:
+        page.eval("window.otelsimReport.openTrace(%s)" % json.dumps(inj["trace_ids"][0]))
+        shaded = page.eval("document.querySelectorAll('#waterfall .wf-row .wf-gt').length")
+        rows = page.eval("document.querySelectorAll('#waterfall .wf-row').length")
+        tap(rows > 0 and shaded == rows, "%s: the waterfall of an injected trace shades the window on every row" % name, (shaded, rows))
     page.click('#tabs button[data-tab="metrics"]')
     plots = page.eval("document.querySelectorAll('#metrics .stream').length")
     shaded = page.eval("document.querySelectorAll('#metrics svg rect.gt-window').length")

@@ -608,6 +608,12 @@
       ticks.appendChild(t);
     });
     wfBox.appendChild(h('div', { class: 'wf-axis' }, h('div'), ticks));
+    /* ground-truth windows over this trace, shaded on every row's time axis */
+    var wins = INJ.filter(function (w) { return w.end >= r.start && w.start <= r.start + r.dur; }).map(function (w) {
+      var a = Math.max(w.start - r.start, 0) / total * 100, b = Math.min(w.end - r.start, total) / total * 100;
+      return [a, Math.max(b - a, 0.3), w];
+    });
+    if (wins.length) wfBox.appendChild(h('div', { class: 'note' }, 'Ground truth over this trace: ' + wins.map(function (x) { return (x[2].id || x[2].kind) + ' (' + x[2].kind + (x[2].service ? ', ' + x[2].service : '') + ')'; }).join(', ')));
     var list = h('div', { id: 'waterfall', 'data-trace': id });
     var detail = h('div', { class: 'detail', id: 'span-detail' });
     var selectRow = null;
@@ -619,6 +625,12 @@
       name.appendChild(h('span', { text: s[2] }));
       name.appendChild(h('span', { class: 'muted', text: ' ' + S[s[3]] }));
       var track = h('div', { class: 'wf-track' });
+      wins.forEach(function (x) {
+        var g = h('div', { class: 'wf-gt', title: 'ground truth: ' + (x[2].id || x[2].kind) });
+        g.style.left = x[0] + '%';
+        g.style.width = x[1] + '%';
+        track.appendChild(g);
+      });
       var bar = h('div', { class: 'wf-bar' + (s[7] === 2 ? ' error' : '') });
       var left = s[5] / total * 100, width = Math.max(s[6] / total * 100, 0.15);
       bar.style.left = Math.min(left, 99.8) + '%';
@@ -964,7 +976,8 @@
         h('td', { text: w.service || '' }), h('td', { text: w.span_type || '' }), h('td', { class: 'mono', text: w.start_text }), h('td', { class: 'mono', text: w.end_text }),
         h('td', { class: 'num', text: fmtDur(w.end - w.start) }), h('td', { class: 'num', text: w.spans < 0 ? '' : fmtNum(w.spans) }),
         h('td', { class: 'num', text: w.traces < 0 ? '' : fmtNum(w.traces) }),
-        h('td', null, w.trace_ids_file ? h('span', { class: 'mono', text: w.trace_ids_file }) : fmtNum(w.trace_ids.length) + ' listed',
+        h('td', null, w.trace_ids_file ? [h('span', { class: 'mono', text: w.trace_ids_file }), ': '] : null, fmtNum(w.trace_ids.length) + ' listed',
+          w.note ? h('div', { class: 'warn', text: w.note }) : null,
           inTable.length ? [' \u00b7 ', h('a', { text: inTable.length + ' in the trace table', onclick: function () { openTrace(inTable[0]); var s = document.getElementById('f-injected'); if (s) { s.value = 'yes'; fillTable(); } } })] : null));
     }))));
   }
