@@ -60,7 +60,8 @@ PB_H := $(PB_C:.c=.h)
 PB_O := $(PB_C:.c=.o)
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/load/*.c src/model/*.c src/engine/*.c \
-	src/encode/*.c src/sink/*.c src/read/*.c src/net/*.c src/api/*.c src/report/*.c))
+	src/encode/*.c src/sink/*.c src/read/*.c src/net/*.c src/replay/*.c src/api/*.c \
+	src/report/*.c))
 LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 # the report page's script, style and body, compiled in (nothing is fetched at run time)
 REPORT_ASSETS := src/report/assets/report.html src/report/assets/report.css \

@@ -83,13 +83,6 @@ void cli_usage_error(const struct cli *c, const char *fmt, ...)
 
 /* The generating commands end here: load the project, render per the options, report. */
 int cli_generate(struct cli *c);
-/*
- * --endpoint: without --seed (or a scenario's seed) a live run takes its
- * seed from the clock, so repeated load tests send fresh ids; set here,
- * before the files (--out) and the requests are rendered, so both hold the
- * same traces. An exit status.
- */
-int cli_live_seed(struct cli *c, const struct otelsim *os, const char *scenario);
 /* --endpoint: render and post, paced in real time. */
 int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char *label);
 /*

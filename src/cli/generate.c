@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/rng.h"
 #include "util/timefmt.h"
 
 /* --show-spans: a write error (a closed pipe, a full disk) stops the render. */
@@ -34,6 +36,38 @@ static void summary(const struct cli *c, const char *label, const struct otelsim
 	fprintf(stderr, "%s: %s trace%s, %s span%s (%s error%s) in %.2fs, %s spans/s -> %s/ (%s)\n",
 		label, traces, r->traces == 1 ? "" : "s", spans, r->spans == 1 ? "" : "s", errors,
 		r->error_spans == 1 ? "" : "s", secs, rate, r->dataset_dir, bytes);
+}
+
+/*
+ * --endpoint: without --seed (or a scenario's seed) a live run takes its
+ * seed from the clock, so repeated load tests send fresh ids; set here,
+ * before the files (--out) and the requests are rendered, so both hold the
+ * same traces. An exit status.
+ */
+static int live_seed(struct cli *c, const struct otelsim *os, const char *scenario)
+{
+	struct otelsim_render_options ro = c->ro;
+	struct otelsim_render_result res;
+	struct otelsim_error err;
+	uint64_t now;
+
+	memset(&err, 0, sizeof(err));
+	ro.scenario = scenario;
+	ro.tags = (const char *const *)c->tags.v;
+	ro.ntags = c->tags.n;
+	if (otelsim_plan(os, &ro, &res, &err))
+		return cli_fail(c, &err);
+	if (res.seed_origin != OTELSIM_SEED_FROM_CONFIG)
+		return EXIT_OK;
+	/*
+	 * Live runs repeated for load tests must not send the same trace ids
+	 * every time: without --seed (or a scenario seed) the seed comes from
+	 * the clock, and is printed so a run can be repeated.
+	 */
+	now = (uint64_t)time_now_ns() ^ ((uint64_t)getpid() << 32);
+	c->ro.seed_set = true;
+	c->ro.seed = rng_hash(&now, sizeof(now));
+	return EXIT_OK;
 }
 
 /* Render one dataset per the options; returns an exit status. */
@@ -92,7 +126,7 @@ static int generate(struct cli *c, struct otelsim *os)
 			c->ro.start_set = true;
 			c->ro.start_ns = time_now_ns();
 		}
-		if (c->endpoint && (rc = cli_live_seed(c, os, scenario)))
+		if (c->endpoint && (rc = live_seed(c, os, scenario)))
 			return rc;
 		if (!c->endpoint || c->out_set)
 			rc = render_one(c, os, scenario, label);

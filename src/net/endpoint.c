@@ -22,18 +22,6 @@ static const char *const grpc_method[3] = {
 	"/opentelemetry.proto.collector.logs.v1.LogsService/Export",
 };
 
-const char *endpoint_protocol_name(int protocol)
-{
-	switch (protocol) {
-	case SENDER_HTTP_JSON:
-		return "http/json";
-	case SENDER_GRPC:
-		return "grpc";
-	default:
-		return "http/protobuf";
-	}
-}
-
 const char *endpoint_shown_url(const char *url, struct arena *a)
 {
 	const char *sep = strstr(url, "://"), *host, *at, *end, *rest;
@@ -60,6 +48,8 @@ struct setting {
 
 struct resolver {
 	const struct endpoint_flags *flags;
+	const struct endpoint_defaults *defaults;
+	bool user_endpoint; /* a flag or a variable names an endpoint, for any signal */
 	const char *const *env;
 	struct arena *a;
 	struct otelsim_error *err;
@@ -419,6 +409,49 @@ static int env_insecure(struct resolver *r, int signal, bool *out, const char **
 	return 0;
 }
 
+/* grpc or not: the transport a protocol name means (unknown names are parse_protocol's) */
+static bool is_grpc(const char *protocol)
+{
+	size_t n;
+
+	while (*protocol == ' ' || *protocol == '\t')
+		protocol++;
+	n = strcspn(protocol, " \t\r\n");
+	return n == 4 && strncmp(protocol, "grpc", 4) == 0;
+}
+
+/*
+ * The defaults layer (a manifest's), below flags and the environment. Its
+ * protocol applies when none is set and --endpoint does not say grpc://.
+ * Its endpoint belongs to its protocol: it applies when no endpoint is set
+ * for any signal and the protocol in effect has the same transport (grpc,
+ * or http: http/protobuf and http/json share one endpoint); otherwise the
+ * protocol's own default applies (localhost:4317 for grpc).
+ */
+static int apply_defaults(struct resolver *r, struct setting *ep, struct setting *proto,
+			  struct url *u, bool *base, bool *strip)
+{
+	const struct endpoint_defaults *d = r->defaults;
+	const char *f_ep = r->flags->endpoint;
+	bool d_grpc;
+
+	if (!d)
+		return 0;
+	if (!proto->value && d->protocol && !(f_ep && strncmp(f_ep, "grpc://", 7) == 0)) {
+		proto->value = d->protocol;
+		proto->source = d->source;
+	}
+	if (ep->value || !d->endpoint || r->user_endpoint)
+		return 0;
+	d_grpc = d->protocol ? is_grpc(d->protocol) : strncmp(d->endpoint, "grpc://", 7) == 0;
+	if (proto->value && is_grpc(proto->value) != d_grpc)
+		return 0;
+	ep->value = d->endpoint;
+	ep->source = d->source;
+	*base = *strip = true;
+	return parse_url(r, ep, u);
+}
+
 static int resolve_endpoint(struct resolver *r, int signal, struct sender_target *t)
 {
 	const struct endpoint_flags *f = r->flags;
@@ -463,6 +496,8 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 	/* the protocol */
 	if ((rc = lookup(r, f->protocol, "--protocol", signal, "PROTOCOL", &proto)) != 0)
 		return rc;
+	if ((rc = apply_defaults(r, &ep, &proto, &u, &base, &strip)) != 0)
+		return rc;
 	t->protocol = SENDER_HTTP_PROTOBUF;
 	if (proto.value && (rc = parse_protocol(r, &proto, &t->protocol)) != 0)
 		return rc;
@@ -470,8 +505,7 @@ static int resolve_endpoint(struct resolver *r, int signal, struct sender_target
 		if (proto.value && t->protocol != SENDER_GRPC)
 			return error_set(r->err, OTELSIM_EUSAGE,
 					 "%s: endpoint '%s' is grpc but %s asks for %s", ep.source,
-					 u.shown, proto.source,
-					 endpoint_protocol_name(t->protocol));
+					 u.shown, proto.source, sender_protocol_name(t->protocol));
 		t->protocol = SENDER_GRPC;
 	}
 
@@ -764,8 +798,26 @@ static int resolve_options(struct resolver *r, int signal, struct sender_target 
 	return 0;
 }
 
-int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env, struct arena *a,
-		     struct sender_config *out, struct otelsim_error *err)
+/* Does a flag or a variable name an endpoint, for any signal? */
+static bool user_endpoint(const struct resolver *r)
+{
+	const struct endpoint_flags *f = r->flags;
+
+	if (f->endpoint || env_get(r, ENV_PREFIX "ENDPOINT") || env_get(r, "OTLP_HTTP_ENDPOINT"))
+		return true;
+	for (int s = 0; s < 3; s++) {
+		char name[96];
+
+		snprintf(name, sizeof(name), ENV_PREFIX "%s_ENDPOINT", signal_upper[s]);
+		if (f->signal_endpoint[s] || env_get(r, name))
+			return true;
+	}
+	return false;
+}
+
+int endpoint_resolve(const struct endpoint_flags *flags, const struct endpoint_defaults *defaults,
+		     const char *const *env, struct arena *a, struct sender_config *out,
+		     struct otelsim_error *err)
 {
 	static const struct endpoint_flags none;
 	struct resolver r;
@@ -773,9 +825,11 @@ int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
 
 	memset(&r, 0, sizeof(r));
 	r.flags = flags ? flags : &none;
+	r.defaults = defaults && defaults->source ? defaults : NULL;
 	r.env = env;
 	r.a = a;
 	r.err = err;
+	r.user_endpoint = user_endpoint(&r);
 	sender_config_init(out);
 	for (int s = 0; s < 3; s++) {
 		struct sender_target *t = &out->target[s];

@@ -12,7 +12,8 @@
  *   flags->endpoint (a base), OTEL_EXPORTER_OTLP_S_ENDPOINT (used as is: an
  *   empty path becomes "/"), OTEL_EXPORTER_OTLP_ENDPOINT (a base),
  *   OTLP_HTTP_ENDPOINT (a base, as seeds 000/001 read it), else
- *   http://localhost:4318 (http protocols) or http://localhost:4317 (grpc).
+ *   the defaults' endpoint (below), else http://localhost:4318 (http
+ *   protocols) or http://localhost:4317 (grpc).
  *   A base gets "v1/traces", "v1/metrics" or "v1/logs" appended after
  *   making sure its path ends in one '/'. A flags->endpoint whose path
  *   already ends in /v1/traces, /v1/metrics or /v1/logs has that suffix
@@ -30,7 +31,8 @@
  *   grpc the path is the service method
  *   (/opentelemetry.proto.collector.trace.v1.TraceService/Export); an
  *   endpoint path other than "/" is an error there.
- * - Protocol: flags->protocol, OTEL_EXPORTER_OTLP_[S_]PROTOCOL, "grpc" when
+ * - Protocol: flags->protocol, OTEL_EXPORTER_OTLP_[S_]PROTOCOL, the
+ *   defaults' protocol (unless flags->endpoint says grpc://), "grpc" when
  *   the endpoint says grpc://, else http/protobuf. Values: grpc,
  *   http/protobuf, http/json. A grpc:// endpoint with an http protocol is an
  *   error.
@@ -52,6 +54,17 @@
  *   any other value is false, with a line in out->warnings (once per
  *   variable). The tls_hint names the variable that decided (the
  *   per-signal one when set).
+ *
+ * - Defaults (a dataset manifest's endpoint and protocol, for otlp-replay):
+ *   the lowest layer, as above. The defaults' endpoint belongs to their
+ *   protocol: it applies only when no flag or variable names an endpoint
+ *   (for any signal) and the protocol in effect uses the same transport
+ *   (grpc, or http: http/protobuf and http/json share one endpoint), so
+ *   --protocol grpc goes to grpc's default, localhost:4317. It is read like
+ *   flags->endpoint (a base; a signal path removed).
+ *
+ * This is the one place the precedence is decided; callers pass what they
+ * were given and never re-read the environment.
  *
  * Every bad value is OTELSIM_EUSAGE with a message naming the variable or
  * flag; header values, URL credentials and URL queries and fragments never
@@ -82,13 +95,21 @@ struct endpoint_flags {
 	bool insecure;                   /* --insecure */
 };
 
+/* The lowest layer: a manifest's replay settings (NULL / NULL source: none). */
+struct endpoint_defaults {
+	const char *endpoint, *protocol;
+	const char *source; /* how messages name them: "DIR/manifest.json" */
+};
+
 /*
  * Resolve into *out (every string allocated from `a`, which must outlive
- * the sender). env is a NULL-terminated "NAME=value" list, or NULL for the
- * process environment (getenv). Returns 0 or OTELSIM_EUSAGE/OTELSIM_ENOMEM.
+ * the sender). defaults may be NULL. env is a NULL-terminated "NAME=value"
+ * list, or NULL for the process environment (getenv). Returns 0 or
+ * OTELSIM_EUSAGE/OTELSIM_ENOMEM. Reentrant: any thread, its own arena.
  */
-int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env, struct arena *a,
-		     struct sender_config *out, struct otelsim_error *err);
+int endpoint_resolve(const struct endpoint_flags *flags, const struct endpoint_defaults *defaults,
+		     const char *const *env, struct arena *a, struct sender_config *out,
+		     struct otelsim_error *err);
 
 /*
  * A resolved URL as messages may show it: userinfo becomes "***@", a query
@@ -96,8 +117,5 @@ int endpoint_resolve(const struct endpoint_flags *flags, const char *const *env,
  * NULL when out of memory.
  */
 const char *endpoint_shown_url(const char *url, struct arena *a);
-
-/* "http/protobuf", "http/json", "grpc". */
-const char *endpoint_protocol_name(int protocol);
 
 #endif

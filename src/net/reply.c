@@ -10,7 +10,7 @@
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.pb-c.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.pb-c.h"
 #include "otelsim/otelsim.h"
-#include "read/wire.h"
+#include "util/pbwire.h"
 #include "util/text.h"
 
 #define ERROR_TEXT_MAX 200
@@ -55,7 +55,7 @@ void reply_sanitize(const void *in, size_t len, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* ---- google.rpc.Status, read with read/wire.h ---- */
+/* ---- google.rpc.Status, read with util/pbwire.h ---- */
 
 /* google.protobuf.Duration -> ms (rounded up), -1 when malformed */
 static int64_t pb_duration_ms(const uint8_t *p, const uint8_t *end)

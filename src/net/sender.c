@@ -16,7 +16,6 @@
 #include <time.h>
 #include <strings.h>
 
-#include "net/endpoint.h"
 #include "net/reply.h"
 #include "net/wire.h"
 #include "otelsim/otelsim.h"
@@ -75,6 +74,18 @@ struct sender {
 	bool h2c_no_reuse;  /* see setup_easy */
 	bool h2_spin_guard; /* libcurl < 8.0: see sender_poll */
 };
+
+const char *sender_protocol_name(int protocol)
+{
+	switch (protocol) {
+	case SENDER_HTTP_JSON:
+		return "http/json";
+	case SENDER_GRPC:
+		return "grpc";
+	default:
+		return "http/protobuf";
+	}
+}
 
 void sender_config_init(struct sender_config *cfg)
 {
@@ -664,7 +675,7 @@ static void transport_failed(struct slot *x, CURLcode cc)
 	/* the usual cause: grpc sent to an OTLP/HTTP port, or the reverse */
 	if (cc == CURLE_UNSUPPORTED_PROTOCOL || cc == CURLE_WEIRD_SERVER_REPLY || cc == CURLE_HTTP2)
 		snprintf(text + strlen(text), sizeof(text) - strlen(text),
-			 " (does the endpoint speak %s?)", endpoint_protocol_name(x->t->protocol));
+			 " (does the endpoint speak %s?)", sender_protocol_name(x->t->protocol));
 	set_message(x, text);
 	if (x->t->tls_hint && tls_failure(cc))
 		add_message(x, x->t->tls_hint);
@@ -980,8 +991,8 @@ int sender_submit(struct sender *s, const struct send_req *req, struct otelsim_e
 	if (req->json != (t->protocol == SENDER_HTTP_JSON))
 		return error_set(err, OTELSIM_EUSAGE,
 				 "a %s request body cannot be sent over %s to the %s endpoint",
-				 req->json ? "JSON" : "protobuf",
-				 endpoint_protocol_name(t->protocol), signal_name[signal]);
+				 req->json ? "JSON" : "protobuf", sender_protocol_name(t->protocol),
+				 signal_name[signal]);
 	if (t->protocol == SENDER_GRPC && req->len > UINT32_MAX - 5)
 		return error_set(err, OTELSIM_ELIMIT, "request of %zu bytes is too large for grpc",
 				 req->len);

@@ -81,6 +81,8 @@ struct sender_config {
 
 /* The defaults above; every target http/protobuf to http://localhost:4318. */
 void sender_config_init(struct sender_config *cfg);
+/* "http/protobuf", "http/json", "grpc". */
+const char *sender_protocol_name(int protocol);
 
 enum send_outcome { SEND_OK = 0, SEND_PARTIAL, SEND_FAILED };
 

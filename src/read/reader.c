@@ -14,7 +14,7 @@
 
 #include "otelsim/otelsim.h"
 #include "read/otlpjson.h"
-#include "read/wire.h"
+#include "util/pbwire.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 

@@ -1,7 +1,7 @@
 /*
  * The OTLP source of a report (source.h): every file src/read reads.
  *
- * Pass 1 walks spans and log records at the wire level (read/wire.h): only
+ * Pass 1 walks spans and log records at the wire level (util/pbwire.h): only
  * ids, names, times, status, severity and the resource's service.name are
  * taken, which keeps a million spans well under a second. Metrics are
  * unpacked with protobuf-c (metrics.c): every point is kept anyway.
@@ -17,7 +17,7 @@
 #include "opentelemetry/proto/trace/v1/trace.pb-c.h"
 #include "otelsim/otelsim.h"
 #include "read/reader.h"
-#include "read/wire.h"
+#include "util/pbwire.h"
 #include "report/otlp_json.h"
 #include "report/report_int.h"
 #include "report/source.h"

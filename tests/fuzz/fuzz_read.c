@@ -27,8 +27,8 @@
 #include "otelsim/otelsim.h"
 #include "read/otlpjson.h"
 #include "read/reader.h"
-#include "read/split.h"
-#include "read/transform.h"
+#include "replay/split.h"
+#include "replay/transform.h"
 #include "util/strbuf.h"
 
 #define CHECK(c)                                                                              \

@@ -611,7 +611,7 @@ int main(int argc, char **argv)
 
 	arena_init(&cfg_arena, 4096);
 	arena_init(&a, 1 << 16);
-	if (endpoint_resolve(&fl, NULL, &cfg_arena, &cfg, &err)) {
+	if (endpoint_resolve(&fl, NULL, NULL, &cfg_arena, &cfg, &err)) {
 		fprintf(stderr, "send_driver: %s\n", otelsim_error_format(&err, msg, sizeof(msg)));
 		arena_release(&cfg_arena);
 		arena_release(&a);

@@ -48,7 +48,62 @@ static int resolve(struct fixture *f, const struct endpoint_flags *flags, const 
 	arena_release(&f->a);
 	arena_init(&f->a, 4096);
 	memset(&f->err, 0, sizeof(f->err));
-	return endpoint_resolve(flags, env ? env : empty_env, &f->a, &f->cfg, &f->err);
+	return endpoint_resolve(flags, NULL, env ? env : empty_env, &f->a, &f->cfg, &f->err);
+}
+
+/* The same with a defaults layer (a manifest's endpoint and protocol). */
+static int resolve_with(struct fixture *f, const struct endpoint_flags *flags, const char *endpoint,
+			const char *protocol, const char *const *env)
+{
+	static const char *const empty_env[] = { NULL };
+	struct endpoint_defaults d = { endpoint, protocol, "d/manifest.json" };
+
+	arena_release(&f->a);
+	arena_init(&f->a, 4096);
+	memset(&f->err, 0, sizeof(f->err));
+	return endpoint_resolve(flags, &d, env ? env : empty_env, &f->a, &f->cfg, &f->err);
+}
+
+/* The defaults layer: below flags and the environment; its endpoint goes with its transport. */
+static void test_endpoint_manifest_layer(void **state)
+{
+	struct fixture *f = *state;
+	struct endpoint_flags fl;
+	const char *const env_ep[] = { "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=http://l:1/x", NULL };
+	const char *const env_grpc[] = { "OTEL_EXPORTER_OTLP_PROTOCOL=grpc", NULL };
+	const char *const env_json[] = { "OTEL_EXPORTER_OTLP_PROTOCOL=http/json", NULL };
+
+	memset(&fl, 0, sizeof(fl));
+	/* nothing else given: the manifest's endpoint (a base, a signal path removed) and protocol */
+	assert_int_equal(resolve_with(f, &fl, "http://m:4318/v1/traces", "http/json", NULL), 0);
+	assert_string_equal(f->cfg.target[1].url, "http://m:4318/v1/metrics");
+	assert_int_equal(f->cfg.target[1].protocol, SENDER_HTTP_JSON);
+	/* an endpoint named anywhere (here: logs only) leaves the manifest's out for all */
+	assert_int_equal(resolve_with(f, &fl, "http://m:4318", NULL, env_ep), 0);
+	assert_string_equal(f->cfg.target[0].url, "http://localhost:4318/v1/traces");
+	assert_string_equal(f->cfg.target[2].url, "http://l:1/x");
+	/* a protocol of another transport: that protocol's default endpoint */
+	assert_int_equal(resolve_with(f, &fl, "http://m:4318", "http/protobuf", env_grpc), 0);
+	assert_int_equal(f->cfg.target[0].protocol, SENDER_GRPC);
+	assert_string_equal(f->cfg.target[0].url, TRACE_URL("http://localhost:4317"));
+	/* the same transport: the manifest's endpoint with the environment's protocol */
+	assert_int_equal(resolve_with(f, &fl, "http://m:4318", "http/protobuf", env_json), 0);
+	assert_int_equal(f->cfg.target[0].protocol, SENDER_HTTP_JSON);
+	assert_string_equal(f->cfg.target[0].url, "http://m:4318/v1/traces");
+	/* a grpc:// manifest endpoint without a protocol is grpc */
+	assert_int_equal(resolve_with(f, &fl, "grpc://m:9", NULL, NULL), 0);
+	assert_int_equal(f->cfg.target[0].protocol, SENDER_GRPC);
+	assert_string_equal(f->cfg.target[0].url, TRACE_URL("http://m:9"));
+	/* a flag wins over both; --endpoint grpc:// keeps the manifest's http protocol out */
+	fl.endpoint = "grpc://f:7";
+	assert_int_equal(resolve_with(f, &fl, "http://m:4318", "http/json", NULL), 0);
+	assert_int_equal(f->cfg.target[0].protocol, SENDER_GRPC);
+	assert_string_equal(f->cfg.target[0].url, TRACE_URL("http://f:7"));
+	/* a bad manifest value is named by its source */
+	fl.endpoint = NULL;
+	assert_int_equal(resolve_with(f, &fl, "http://m:4318", "smoke", NULL), OTELSIM_EUSAGE);
+	if (!strstr(f->err.message, "d/manifest.json"))
+		fail_msg("message '%s' does not name the manifest", f->err.message);
 }
 
 static void expect_error(struct fixture *f, const struct endpoint_flags *flags,
@@ -909,7 +964,7 @@ static void test_reply_rpc_status(void **state)
 	/* truncated */
 	assert_int_equal(reply_rpc_status(buf, n - 1, &code, msg, sizeof(msg), &delay), -1);
 	assert_int_equal(reply_rpc_status("\x12", 1, &code, msg, sizeof(msg), &delay), -1);
-	/* varints as read/wire.h reads them: no 11th byte, no bits past 64, no field 0 */
+	/* varints as util/pbwire.h reads them: no 11th byte, no bits past 64, no field 0 */
 	assert_int_equal(reply_rpc_status("\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01", 12,
 					  &code, msg, sizeof(msg), &delay),
 			 -1);
@@ -1265,6 +1320,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_endpoint_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_manifest_layer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_generic_is_a_base, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_per_signal_as_is, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_seed_variable_and_precedence, setup,

@@ -14,7 +14,6 @@
 
 #include "otelsim/version.h"
 #include "read/reader.h"
-#include "read/split.h"
 #include "replay.h"
 #include "util/error.h"
 #include "util/parseopt.h"
@@ -33,7 +32,7 @@ static int parse_timeout(const struct opt_def *d, const char *v, void *target, c
 	(void)d, (void)src, (void)err;
 	if (duration_parse(v, 1000000, &ns) || ns <= 0 || ns / 1000000 > 86400000)
 		return OPT_BAD;
-	((struct replay_options *)target)->net.timeout_ms = ns / 1000000 ? ns / 1000000 : 1;
+	((struct replay_options *)target)->r.net.timeout_ms = ns / 1000000 ? ns / 1000000 : 1;
 	return 0;
 }
 
@@ -46,7 +45,7 @@ static int parse_retry_max(const struct opt_def *d, const char *v, void *target,
 	(void)d, (void)src, (void)err;
 	if (duration_parse(v, 1000000000, &ns) || ns < 0)
 		return OPT_BAD;
-	((struct replay_options *)target)->retry_max_elapsed_ms = ns / 1000000;
+	((struct replay_options *)target)->r.retry_max_elapsed_ms = ns / 1000000;
 	return 0;
 }
 
@@ -54,7 +53,7 @@ static int parse_retry_max(const struct opt_def *d, const char *v, void *target,
 static int parse_rate(const struct opt_def *d, const char *v, void *target, const char *src,
 		      struct otelsim_error *err)
 {
-	struct replay_options *o = target;
+	struct replay_config *o = &((struct replay_options *)target)->r;
 	size_t n = strlen(v);
 	char num[64];
 	char *end;
@@ -78,7 +77,7 @@ static int parse_rate(const struct opt_def *d, const char *v, void *target, cons
 static int parse_time_shift(const struct opt_def *d, const char *v, void *target, const char *src,
 			    struct otelsim_error *err)
 {
-	struct replay_options *o = target;
+	struct replay_config *o = &((struct replay_options *)target)->r;
 	bool neg = v[0] == '-';
 	const char *s = (v[0] == '-' || v[0] == '+') ? v + 1 : v;
 	int64_t ns;
@@ -86,13 +85,13 @@ static int parse_time_shift(const struct opt_def *d, const char *v, void *target
 	(void)d, (void)src, (void)err;
 	o->shift_text = v;
 	if (strcmp(v, "auto") == 0) {
-		o->shift_mode = SHIFT_AUTO;
+		o->shift_mode = REPLAY_SHIFT_AUTO;
 	} else if (strcmp(v, "none") == 0) {
-		o->shift_mode = SHIFT_NONE;
+		o->shift_mode = REPLAY_SHIFT_NONE;
 	} else {
 		if (duration_parse(s, 1000000000, &ns))
 			return OPT_BAD;
-		o->shift_mode = SHIFT_BY;
+		o->shift_mode = REPLAY_SHIFT_BY;
 		o->shift_ns = neg ? -ns : ns;
 	}
 	return 0;
@@ -150,7 +149,7 @@ static int parse_max_bytes(const struct opt_def *d, const char *v, void *target,
 	if (u > ((uint64_t)1 << 31))
 		return error_set(err, OTELSIM_EUSAGE, "%s: '%s' is too large (the maximum is 2GiB)",
 				 src, v);
-	((struct replay_options *)target)->max_request_bytes = u;
+	((struct replay_options *)target)->r.max_request_bytes = u;
 	return 0;
 }
 
@@ -162,7 +161,7 @@ static int parse_framing(const struct opt_def *d, const char *v, void *target, c
 	(void)d, (void)src, (void)err;
 	if (f < 0)
 		return OPT_BAD;
-	((struct replay_options *)target)->framing = f;
+	((struct replay_options *)target)->r.framing = f;
 	return 0;
 }
 
@@ -172,7 +171,7 @@ static const struct opt_def opts[] = {
 	{ .name = "endpoint",
 	  .arg = "URL",
 	  .type = OPT_STR,
-	  .at = AT(net.endpoint),
+	  .at = AT(r.net.endpoint),
 	  .env = { "OTEL_EXPORTER_OTLP_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "OTLP endpoint: http://h:p, https://h:p, grpc://h:p (grpc in clear text) or h:p "
@@ -185,28 +184,28 @@ static const struct opt_def opts[] = {
 	{ .name = "traces-endpoint",
 	  .arg = "URL",
 	  .type = OPT_STR,
-	  .at = AT(net.signal_endpoint[0]),
+	  .at = AT(r.net.signal_endpoint[0]),
 	  .env = { "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "full URL for traces, used as is" },
 	{ .name = "metrics-endpoint",
 	  .arg = "URL",
 	  .type = OPT_STR,
-	  .at = AT(net.signal_endpoint[1]),
+	  .at = AT(r.net.signal_endpoint[1]),
 	  .env = { "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "full URL for metrics, used as is" },
 	{ .name = "logs-endpoint",
 	  .arg = "URL",
 	  .type = OPT_STR,
-	  .at = AT(net.signal_endpoint[2]),
+	  .at = AT(r.net.signal_endpoint[2]),
 	  .env = { "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "full URL for logs (and events), used as is" },
 	{ .name = "protocol",
 	  .arg = "P",
 	  .type = OPT_STR,
-	  .at = AT(net.protocol),
+	  .at = AT(r.net.protocol),
 	  .env = { "OTEL_EXPORTER_OTLP_PROTOCOL" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "http/protobuf (default), http/json or grpc; files are converted when their "
@@ -223,14 +222,14 @@ static const struct opt_def opts[] = {
 	{ .name = "compression",
 	  .arg = "C",
 	  .type = OPT_STR,
-	  .at = AT(net.compression),
+	  .at = AT(r.net.compression),
 	  .env = { "OTEL_EXPORTER_OTLP_COMPRESSION" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "gzip or none (default): request body compression" },
 	{ .name = "gzip",
 	  .type = OPT_STR_SET,
 	  .text = "gzip",
-	  .at = AT(net.compression),
+	  .at = AT(r.net.compression),
 	  .help = "same as --compression gzip" },
 	{ .name = "timeout",
 	  .arg = "DUR",
@@ -244,27 +243,27 @@ static const struct opt_def opts[] = {
 	{ .name = "cacert",
 	  .arg = "FILE",
 	  .type = OPT_STR,
-	  .at = AT(net.cacert),
+	  .at = AT(r.net.cacert),
 	  .env = { "OTEL_EXPORTER_OTLP_CERTIFICATE" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "CA certificates (PEM) to verify the server with" },
 	{ .name = "cert",
 	  .arg = "FILE",
 	  .type = OPT_STR,
-	  .at = AT(net.cert),
+	  .at = AT(r.net.cert),
 	  .env = { "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "client certificate (PEM), for mutual TLS" },
 	{ .name = "key",
 	  .arg = "FILE",
 	  .type = OPT_STR,
-	  .at = AT(net.key),
+	  .at = AT(r.net.key),
 	  .env = { "OTEL_EXPORTER_OTLP_CLIENT_KEY" },
 	  .flags = OPTF_ENV_ELSEWHERE,
 	  .help = "client private key (PEM)" },
 	{ .name = "insecure",
 	  .type = OPT_TRUE,
-	  .at = AT(net.insecure),
+	  .at = AT(r.net.insecure),
 	  .help = "do not verify the server's TLS certificate (OTEL_EXPORTER_OTLP_INSECURE=true "
 		  "never does that: it only makes a grpc h:p clear text)" },
 	{ .env = { "OTEL_EXPORTER_OTLP_INSECURE" },
@@ -272,7 +271,7 @@ static const struct opt_def opts[] = {
 	{ .name = "concurrency",
 	  .arg = "N",
 	  .type = OPT_UNSIGNED,
-	  .at = AT(concurrency),
+	  .at = AT(r.concurrency),
 	  .min = 1,
 	  .max = 1024,
 	  .help = "requests in flight (default 4)",
@@ -281,7 +280,7 @@ static const struct opt_def opts[] = {
 	  .arg = "DUR",
 	  .type = OPT_FUNC,
 	  .parse = parse_retry_max,
-	  .at = AT(retry_max_elapsed_ms),
+	  .at = AT(r.retry_max_elapsed_ms),
 	  .help = "give up retrying a request this long after its first attempt: 5m, 30s, 500ms, "
 		  "or a bare number of seconds as curl's --retry-max-time (default 5m; 0: no "
 		  "retries); an endpoint still failing then stops the replay (--retry-max-time is "
@@ -291,19 +290,19 @@ static const struct opt_def opts[] = {
 	  .arg = "DUR",
 	  .type = OPT_FUNC,
 	  .parse = parse_retry_max,
-	  .at = AT(retry_max_elapsed_ms), /* the older name */
+	  .at = AT(r.retry_max_elapsed_ms), /* the older name */
 	  .expect = "a duration like 5m, 30s or 500ms (a bare number is seconds)" },
 	{ .name = "rate",
 	  .arg = "N[/s]",
 	  .type = OPT_FUNC,
 	  .parse = parse_rate,
-	  .at = AT(rate),
+	  .at = AT(r.rate),
 	  .help = "send N items (spans, data points, log records) per second, evenly",
 	  .expect = "a positive number of items per second (N or N/s)" },
 	{ .name = "speed",
 	  .arg = "X",
 	  .type = OPT_DOUBLE,
-	  .at = AT(speed),
+	  .at = AT(r.speed),
 	  .help = "keep the original pace from the timestamps, X times faster (1 = real time)",
 	  .expect = "a positive factor like 1 or 10" },
 	{ .name = "time-shift",
@@ -315,20 +314,20 @@ static const struct opt_def opts[] = {
 	  .expect = "auto, none or a duration like -2h or 90s" },
 	{ .name = "new-ids",
 	  .type = OPT_TRUE,
-	  .at = AT(new_ids),
+	  .at = AT(r.new_ids),
 	  .help = "fresh trace and span ids on each pass, consistent across spans, parents, links, "
 		  "logs and exemplars" },
 	{ .name = "seed",
 	  .arg = "N",
 	  .type = OPT_U64,
-	  .at = AT(seed),
-	  .set = AT(seed_set),
+	  .at = AT(r.seed),
+	  .set = AT(r.seed_set),
 	  .help = "seed of the new ids (default: from the clock)",
 	  .expect = "a whole number" },
 	{ .name = "loop",
 	  .arg = "N",
 	  .type = OPT_U64,
-	  .at = AT(loop),
+	  .at = AT(r.loop),
 	  .help = "replay N times (0: forever), each pass with shifted time and new ids (default "
 		  "1)",
 	  .expect = "a whole number (0: forever)" },
@@ -341,10 +340,10 @@ static const struct opt_def opts[] = {
 	{ .name = "max-items",
 	  .arg = "N",
 	  .type = OPT_U64,
-	  .at = AT(max_items),
+	  .at = AT(r.max_items),
 	  .min = 1,
 	  .max = 1000000000,
-	  .set = AT(max_items_set),
+	  .set = AT(r.max_items_set),
 	  .help = "most items per request (default: the manifest's batch_size, else no limit)",
 	  .expect = "a number from 1 to 10^9" },
 	{ .name = "framing",
@@ -356,7 +355,7 @@ static const struct opt_def opts[] = {
 	{ .name = "resume",
 	  .arg = "STATE",
 	  .type = OPT_STR,
-	  .at = AT(resume),
+	  .at = AT(r.resume),
 	  .help = "record progress in STATE; run the same command again to send only the rest" },
 	{ .name = "summary-json",
 	  .arg = "FILE",
@@ -365,7 +364,7 @@ static const struct opt_def opts[] = {
 	  .help = "also write the final summary as JSON" },
 	{ .name = "dry-run",
 	  .type = OPT_TRUE,
-	  .at = AT(dry_run),
+	  .at = AT(r.dry_run),
 	  .help = "read, transform, encode and count; send nothing" },
 	{ .name = "progress",
 	  .type = OPT_INT_SET,
@@ -383,7 +382,7 @@ static const struct opt_def opts[] = {
 	  .help = "no progress bar and no summary line (errors still go to stderr)" },
 	{ .name = "no-verify",
 	  .type = OPT_FALSE,
-	  .at = AT(verify),
+	  .at = AT(r.verify),
 	  .help = "do not check files against the manifest's SHA-256" },
 	{ .name = "help", .type = OPT_HELP, .help = "this help" },
 	{ .name = "version", .type = OPT_VERSION, .help = "print the version" },
@@ -440,21 +439,17 @@ static void help(void)
 
 int options_parse(struct replay_options *o, int argc, char **argv, struct otelsim_error *err)
 {
+	struct replay_config *c = &o->r;
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	o->concurrency = 4;
-	o->retry_max_elapsed_ms = -1;
-	o->loop = 1;
-	o->max_request_bytes = SPLIT_MAX_BYTES_DEFAULT;
+	replay_config_init(c);
 	o->progress = -1;
-	o->verify = true;
-	o->shift_text = "auto";
 	rc = opt_parse(&table, argc, argv, o, &o->parsed, err);
-	o->inputs = o->parsed.args;
-	o->ninputs = o->parsed.nargs;
-	o->net.headers = (const char *const *)o->headers.v;
-	o->net.nheaders = o->headers.n;
+	c->inputs = o->parsed.args;
+	c->ninputs = o->parsed.nargs;
+	c->net.headers = (const char *const *)o->headers.v;
+	c->net.nheaders = o->headers.n;
 	if (rc)
 		return rc;
 	if (o->parsed.help) {
@@ -465,14 +460,17 @@ int options_parse(struct replay_options *o, int argc, char **argv, struct otelsi
 		printf("otlp-replay %s\n", OTELSIM_VERSION);
 		return 1;
 	}
-	if (o->ninputs == 0)
+	if (c->ninputs == 0)
 		return error_set(err, OTELSIM_EUSAGE,
 				 "no input: give files, folders or - (see --help)");
-	if (o->rate > 0 && o->speed > 0)
+	if (c->rate > 0 && c->speed > 0)
 		return error_set(err, OTELSIM_EUSAGE,
 				 "--rate and --speed are two different paces: choose one");
-	for (size_t i = 0; i < o->ninputs; i++) {
-		if (strcmp(o->inputs[i], "-") == 0 && (o->loop != 1 || o->resume))
+	if (c->dry_run && c->resume)
+		return error_set(err, OTELSIM_EUSAGE,
+				 "--dry-run sends nothing, so --resume has nothing to record");
+	for (size_t i = 0; i < c->ninputs; i++) {
+		if (strcmp(c->inputs[i], "-") == 0 && (c->loop != 1 || c->resume))
 			return error_set(err, OTELSIM_EUSAGE,
 					 "standard input can be read only once: no --loop or "
 					 "--resume with -");

@@ -1,23 +1,25 @@
 /*
- * Progress bar (stderr, a terminal only) and the final summary: one line
- * on stderr, and the same figures as JSON for --summary-json.
+ * The replay's figures as text: the progress line, the summary lines, and
+ * the same figures as JSON for --summary-json (replay/replay.h).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "replay.h"
+#include "replay/replay.h"
+#include "replay/replay_int.h"
+#include "util/jsonw.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/timefmt.h"
 
-static double seconds(const struct totals *t)
+static double seconds(const struct replay_totals *t)
 {
 	return (double)((t->end_ns ? t->end_ns : time_mono_ns()) - t->start_ns) / 1e9;
 }
 
 /* Items per second of the summary, text and JSON alike: whole, rounded. */
-static uint64_t items_per_second(const struct totals *t, double s)
+static uint64_t items_per_second(const struct replay_totals *t, double s)
 {
 	double v = s > 0 ? (double)(t->dry_run ? t->items_read : t->items_accepted) / s : 0;
 
@@ -25,7 +27,7 @@ static uint64_t items_per_second(const struct totals *t, double s)
 }
 
 /* Read, but not in a request the server answered (stopped, interrupted, unreachable). */
-static uint64_t items_not_sent(const struct totals *t)
+static uint64_t items_not_sent(const struct replay_totals *t)
 {
 	return t->dry_run || t->items_sent >= t->items_read ? 0 : t->items_read - t->items_sent;
 }
@@ -60,7 +62,7 @@ static void human(char *buf, size_t n, double v, const char *unit)
 		snprintf(buf, n, "%.*f%s%s", v < 10 ? 2 : v < 100 ? 1 : 0, v, pre[i], unit);
 }
 
-void report_progress(const struct totals *t, bool final)
+int replay_progress_line(const struct replay_totals *t, bool final, struct strbuf *out)
 {
 	char items[16], bytes[16], rate[16], eta[24] = "", bar[24];
 	double s = seconds(t), frac = -1;
@@ -92,24 +94,39 @@ void report_progress(const struct totals *t, bool final)
 			snprintf(eta, sizeof(eta), " ETA %d:%02d", (int)(left / 60),
 				 (int)left % 60);
 		}
-		fprintf(stderr, "\r[%s] %3.0f%% %s items %s %s retries %llu%s\033[K", bar,
-			frac * 100, items, bytes, rate, (unsigned long long)t->retries, eta);
-	} else {
-		fprintf(stderr, "\r%s items %s %s retries %llu\033[K", items, bytes, rate,
-			(unsigned long long)t->retries);
+		return strbuf_addf(out, "[%s] %3.0f%% %s items %s %s retries %llu%s", bar,
+				   frac * 100, items, bytes, rate, (unsigned long long)t->retries,
+				   eta);
 	}
-	if (final)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
+	return strbuf_addf(out, "%s items %s %s retries %llu", items, bytes, rate,
+			   (unsigned long long)t->retries);
 }
 
-void report_summary(FILE *f, const struct totals *t)
+int replay_exit_status(const struct replay_totals *t)
 {
+	if (t->stopped || t->interrupted)
+		return 1;
+	if (!t->dry_run && !t->complete &&
+	    (t->items_accepted != t->items_read || t->items_failed || t->items_rejected))
+		return 1;
+	return 0;
+}
+
+int replay_summary(const struct replay_totals *t, struct strbuf *f)
+{
+	int rc = 0;
+
+	if (t->messages > REPLAY_MESSAGES_SHOWN)
+		rc |= strbuf_addf(f, "otlp-replay: %u more message%s from the server not shown\n",
+				  t->messages - REPLAY_MESSAGES_SHOWN,
+				  t->messages - REPLAY_MESSAGES_SHOWN == 1 ? "" : "s");
+
 	double s = seconds(t);
 	unsigned long long ips = (unsigned long long)items_per_second(t, s);
 
 	if (t->dry_run) {
-		fprintf(f,
+		rc |= strbuf_addf(
+			f,
 			"otlp-replay: dry run: %llu item%s read, %llu request%s encoded (%llu "
 			"bytes), "
 			"nothing sent; %.2f s, %llu items/s\n",
@@ -117,7 +134,8 @@ void report_summary(FILE *f, const struct totals *t)
 			(unsigned long long)t->requests, t->requests == 1 ? "" : "s",
 			(unsigned long long)t->bytes, s, ips);
 	} else {
-		fprintf(f,
+		rc |= strbuf_addf(
+			f,
 			"otlp-replay: %llu items read, %llu sent, %llu accepted, %llu rejected, "
 			"%llu retried, %llu failed; %llu request%s, %llu bytes; %.2f s, %llu "
 			"items/s\n",
@@ -128,12 +146,13 @@ void report_summary(FILE *f, const struct totals *t)
 			t->requests == 1 ? "" : "s", (unsigned long long)t->bytes, s, ips);
 	}
 	if (t->stopped)
-		fprintf(f, "otlp-replay: stopped: %s; %llu items not sent%s\n", t->stop_reason,
-			(unsigned long long)items_not_sent(t),
-			t->input_unread ? "; the rest of the input was not read" : "");
+		rc |= strbuf_addf(f, "otlp-replay: stopped: %s; %llu items not sent%s\n",
+				  t->stop_reason, (unsigned long long)items_not_sent(t),
+				  t->input_unread ? "; the rest of the input was not read" : "");
 	/* the size is the request body's (the item with its resource and scope) */
 	if (t->oversize_requests)
-		fprintf(f,
+		rc |= strbuf_addf(
+			f,
 			"otlp-replay: warning: %llu request%s exceed%s --max-request-bytes %llu: "
 			"%s a single %s, which cannot be split (the %srequest is %llu bytes)\n",
 			(unsigned long long)t->oversize_requests,
@@ -143,15 +162,17 @@ void report_summary(FILE *f, const struct totals *t)
 			item_noun(t->oversize_signals), t->oversize_requests == 1 ? "" : "largest ",
 			(unsigned long long)t->oversize_max);
 	if (t->items_skipped)
-		fprintf(f, "otlp-replay: resumed: %llu items had been sent before\n",
-			(unsigned long long)t->items_skipped);
+		rc |= strbuf_addf(f, "otlp-replay: resumed: %llu items had been sent before\n",
+				  (unsigned long long)t->items_skipped);
 	if (t->clamped)
-		fprintf(f,
+		rc |= strbuf_addf(
+			f,
 			"otlp-replay: warning: %llu timestamps fell outside 1970..2554 after the "
 			"time shift and were clamped\n",
 			(unsigned long long)t->clamped);
 	if (t->interrupted && !t->dry_run)
-		fprintf(f,
+		rc |= strbuf_addf(
+			f,
 			"otlp-replay: interrupted before the end: %llu items not sent (%llu in "
 			"%llu "
 			"request%s cancelled in flight or waiting for a retry)\n",
@@ -160,24 +181,12 @@ void report_summary(FILE *f, const struct totals *t)
 			(unsigned long long)t->requests_cancelled,
 			t->requests_cancelled == 1 ? "" : "s");
 	else if (t->interrupted)
-		fprintf(f, "otlp-replay: interrupted before the end\n");
+		rc |= strbuf_addf(f, "otlp-replay: interrupted before the end\n");
+	return rc ? -1 : 0;
 }
 
-/* A JSON string of a terminal-safe message: only '"' and '\\' need escapes. */
-static int json_string(struct strbuf *o, const char *s)
-{
-	if (strbuf_add(o, "\"", 1))
-		return -1;
-	for (; *s; s++) {
-		if ((*s == '"' || *s == '\\') && strbuf_add(o, "\\", 1))
-			return -1;
-		if ((unsigned char)*s < 0x20 ? strbuf_add(o, " ", 1) : strbuf_add(o, s, 1))
-			return -1;
-	}
-	return strbuf_add(o, "\"", 1);
-}
-
-int report_json(const char *path, const struct totals *t, int exit_code, struct otelsim_error *err)
+int replay_summary_json(const char *path, const struct replay_totals *t, int exit_code,
+			struct otelsim_error *err)
 {
 	struct strbuf o = STRBUF_INIT;
 	double s = seconds(t);
@@ -212,7 +221,8 @@ int report_json(const char *path, const struct totals *t, int exit_code, struct 
 		    t->input_unread || t->interrupted ? "false" : "true",
 		    (unsigned long long)t->oversize_requests, (unsigned long long)t->oversize_max,
 		    exit_code) ||
-	    (t->stopped ? json_string(&o, t->stop_reason) : strbuf_add(&o, "null", 4)) ||
+	    (t->stopped ? json_escape(&o, t->stop_reason, strlen(t->stop_reason))
+			: strbuf_add(&o, "null", 4)) ||
 	    strbuf_add(&o, "\n}\n", 3)) {
 		strbuf_release(&o);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");

@@ -1,9 +1,9 @@
-#include "read/split.h"
+#include "replay/split.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "read/wire.h"
+#include "util/pbwire.h"
 #include "util/error.h"
 
 #define NONE       UINT32_MAX

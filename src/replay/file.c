@@ -7,11 +7,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "replay.h"
+#include "replay/replay_int.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 

@@ -1,5 +1,5 @@
 /*
- * read/wire.h - the protobuf wire format, byte by byte.
+ * util/pbwire.h - the protobuf wire format, byte by byte.
  *
  * The few primitives the readers, the wire-level transforms and net/reply.c
  * (google.rpc.Status from a server) need: tags and field values (varints
@@ -7,8 +7,8 @@
  * getter returns 0 or -1 (truncated, overlong varint, bad wire type,
  * length past the end). Fixed-width values are little-endian.
  */
-#ifndef READ_WIRE_H
-#define READ_WIRE_H
+#ifndef UTIL_PBWIRE_H
+#define UTIL_PBWIRE_H
 
 #include <stddef.h>
 #include <stdint.h>

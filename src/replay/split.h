@@ -1,5 +1,5 @@
 /*
- * read/split.h - records to export requests of bounded size, at the wire level.
+ * replay/split.h - records to export requests of bounded size, at the wire level.
  *
  * A splitter takes the records of one input file in order (each a TracesData,
  * MetricsData or LogsData; all of one signal until the queue is empty) and
@@ -25,15 +25,15 @@
  * watermark stores. `skip_leaves` on split_add drops a record's first
  * leaves (a resumed replay).
  */
-#ifndef READ_SPLIT_H
-#define READ_SPLIT_H
+#ifndef REPLAY_SPLIT_H
+#define REPLAY_SPLIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "otelsim/error.h"
-#include "read/transform.h"
+#include "replay/transform.h"
 
 #define SPLIT_MAX_BYTES_DEFAULT (4u * 1024u * 1024u)
 

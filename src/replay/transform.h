@@ -1,5 +1,5 @@
 /*
- * read/transform.h - time shift and id remapping, in place, at the wire level.
+ * replay/transform.h - time shift and id remapping, in place, at the wire level.
  *
  * A record (TracesData, MetricsData or LogsData bytes, equal to the matching
  * Export*ServiceRequest) is walked field by field without unpacking it: every
@@ -24,8 +24,8 @@
  * events, links, log records, metrics, data points and exemplars) and counts
  * items: spans, log records, data points.
  */
-#ifndef READ_TRANSFORM_H
-#define READ_TRANSFORM_H
+#ifndef REPLAY_TRANSFORM_H
+#define REPLAY_TRANSFORM_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,7 +52,7 @@ struct xform_stats {
 		0, UINT64_MAX, 0, 0 \
 	}
 
-/* What a leaf of the split tree is (see read/split.h). */
+/* What a leaf of the split tree is (see replay/split.h). */
 enum xleaf_kind {
 	XLEAF_SPAN = 0,
 	XLEAF_LOG,
@@ -64,7 +64,7 @@ enum xleaf_kind {
 };
 
 /*
- * The shape of a record, shared with read/split.h: containers at level 0
+ * The shape of a record, shared with replay/split.h: containers at level 0
  * (ResourceX, field 1 of the record), 1 (ScopeX, field 2), and for metrics
  * 2 (Metric, field 2) and 3 (its Gauge/Sum/Histogram/... field 5/7/9/10/11);
  * leaves are the items (ScopeX field 2, or the data's field 1). Returns

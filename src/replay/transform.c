@@ -1,9 +1,9 @@
-#include "read/transform.h"
+#include "replay/transform.h"
 
 #include <string.h>
 
 #include "otelsim/otelsim.h"
-#include "read/wire.h"
+#include "util/pbwire.h"
 #include "util/error.h"
 
 /* SplitMix64's finalizer: a bijection of 64-bit words. */

@@ -12,11 +12,12 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "replay.h"
+#include "replay/replay_int.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
