@@ -15,6 +15,7 @@
 #include "opentelemetry/proto/trace/v1/trace.pb-c.h"
 #include "otelsim/otelsim.h"
 #include "util/error.h"
+#include "util/jsonw.h"
 #include "util/text.h"
 
 const ProtobufCMessageDescriptor *otlpjson_descriptor(int signal)
@@ -1016,93 +1017,6 @@ static int put_key(struct strbuf *o, const char *name, bool *first)
 	return put(o, buf, n);
 }
 
-static size_t utf8_len(unsigned char lead)
-{
-	if (lead >= 0xc2 && lead <= 0xdf)
-		return 2;
-	if (lead >= 0xe0 && lead <= 0xef)
-		return 3;
-	if (lead >= 0xf0 && lead <= 0xf4)
-		return 4;
-	return 0;
-}
-
-static int put_string(struct strbuf *o, const char *s, size_t n)
-{
-	static const char hexd[] = "0123456789abcdef";
-	size_t i = 0;
-
-	if (strbuf_addch(o, '"'))
-		return -1;
-	while (i < n) {
-		size_t run = i;
-
-		/* runs of bytes that need nothing are copied at once */
-		while (run < n) {
-			unsigned char ch = (unsigned char)s[run];
-
-			if (ch < 0x20 || ch == '"' || ch == '\\' || ch >= 0x80)
-				break;
-			run++;
-		}
-		if (run > i && put(o, s + i, run - i))
-			return -1;
-		i = run;
-		if (i >= n)
-			break;
-		unsigned char ch = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
-		size_t en = 2;
-
-		if (ch >= 0x80) {
-			size_t cl = utf8_len(ch);
-
-			if (cl && i + cl <= n && utf8_valid_prefix(s + i, cl) == cl) {
-				if (put(o, s + i, cl))
-					return -1;
-				i += cl;
-			} else {
-				if (put(o, "\xef\xbf\xbd", 3)) /* U+FFFD */
-					return -1;
-				i++;
-			}
-			continue;
-		}
-		switch (ch) {
-		case '"':
-			esc[1] = '"';
-			break;
-		case '\\':
-			esc[1] = '\\';
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		default:
-			esc[4] = hexd[ch >> 4];
-			esc[5] = hexd[ch & 15];
-			en = 6;
-			break;
-		}
-		if (put(o, esc, en))
-			return -1;
-		i++;
-	}
-	return strbuf_addch(o, '"');
-}
-
 static int put_b64(struct strbuf *o, const uint8_t *p, size_t n)
 {
 	size_t len = BASE64_ENCODED_LEN(n);
@@ -1187,7 +1101,7 @@ static int write_value(const ProtobufCFieldDescriptor *f, const void *p, struct 
 	case PROTOBUF_C_TYPE_STRING: {
 		const char *s = *(const char *const *)p;
 
-		return put_string(o, s ? s : "", s ? strlen(s) : 0);
+		return jsonw_add_str(o, s ? s : "", s ? strlen(s) : 0);
 	}
 	case PROTOBUF_C_TYPE_BYTES: {
 		const ProtobufCBinaryData *b = p;

@@ -21,6 +21,7 @@
 #include "util/rng.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/jsonw.h"
 #include "util/strlist.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -567,6 +568,31 @@ static void test_suggest(void **state)
 	}
 }
 
+/* The one JSON string escaper, and the writer that uses it. */
+static void test_json_escape(void **state)
+{
+	static const char in[] = "a\"b\\c\n\x01\x7f\xc3\xa9\xff\xe2\x82";
+	static const char want[] = "\"a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9\\ufffd\\ufffd\\ufffd\"";
+	char out[JSON_ESCAPED_MAX(sizeof(in))];
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+	size_t n;
+
+	(void)state;
+	n = json_escape(out, in, sizeof(in) - 1);
+	assert_int_equal(n, sizeof(want) - 1);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(json_escape(out, "", 0), 2);
+	jsonw_init(&w, &sb, false);
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "k\t");
+	jsonw_string(&w, "v\n");
+	jsonw_end_object(&w);
+	assert_int_equal(jsonw_finish(&w), 0);
+	assert_string_equal(sb.buf, "{\"k\\u0009\":\"v\\u000a\"}");
+	strbuf_release(&sb);
+}
+
 static void test_strlist(void **state)
 {
 	struct strlist_key keys[6];
@@ -770,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_base64_decode),
 		cmocka_unit_test(test_varint),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
 					  locale_teardown),
