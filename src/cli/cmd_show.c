@@ -268,8 +268,10 @@ static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t 
 	struct strbuf line = STRBUF_INIT;
 	size_t shown = 0;
 
-	bool error = s->status && s->status->code ==
-					  OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR;
+	bool error =
+		s->status &&
+		s->status->code ==
+			OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR;
 	struct console_span cs = { s->name,
 				   strlen(s->name),
 				   ss->service,

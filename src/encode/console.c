@@ -148,7 +148,8 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 				rc = strbuf_addf(out, "%*s  event %.*s +", d * 2 + 2, "",
 						 (int)s->events[e].name_len, s->events[e].name);
 				rc = rc ? rc
-					: console_ms(out, (int64_t)(s->events[e].time_ns - s->start_ns));
+					: console_ms(out,
+						     (int64_t)(s->events[e].time_ns - s->start_ns));
 				rc = rc ? rc : strbuf_addch(out, '\n');
 				rc = rc ? rc
 					: attrs_line(out, d + 1, s->events[e].attrs,

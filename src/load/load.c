@@ -17,7 +17,6 @@
 #include "util/error.h"
 #include "util/sha256.h"
 
-
 /*
  * Scenario files nest deeper than the YAML default (64): a span tree of
  * LOAD_MAX_SPAN_DEPTH levels takes two YAML levels per span (the span and

@@ -103,7 +103,7 @@ static int walk_dir(struct walk *k, const char *dir, const struct stat *dst, int
 	k->ino[depth] = dst->st_ino;
 	if (dir_names(dir, &names))
 		return error_at(k->err,
-				errno == ENOMEM			   ? OTELSIM_ENOMEM
+				errno == ENOMEM                       ? OTELSIM_ENOMEM
 				: errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT
 								      : OTELSIM_EIO,
 				dir, 0, 0, "cannot read %s: %s", k->w->what, strerror(errno));
@@ -116,8 +116,8 @@ static int walk_dir(struct walk *k, const char *dir, const struct stat *dst, int
 			continue;
 		strbuf_reset(&path);
 		/* "dir/" + name without doubling the slash of a path given as "dir/" */
-		if (strbuf_addf(&path, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
-				name)) {
+		if (strbuf_addf(&path, "%s%s%s", dir,
+				dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name)) {
 			rc = error_set(k->err, OTELSIM_ENOMEM, "out of memory");
 			break;
 		}
@@ -145,7 +145,8 @@ int dir_walk(const char *root, const struct dir_walk *w, struct dir_list *out,
 	k.out = out;
 	k.err = err;
 	if (stat(root, &st) != 0)
-		return error_at(err, errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+		return error_at(err,
+				errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
 				root, 0, 0, "cannot read %s: %s", w->what, strerror(errno));
 	return walk_dir(&k, root, &st, 0);
 }

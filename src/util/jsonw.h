@@ -43,7 +43,7 @@ void jsonw_raw(struct jsonw *w, const char *json, size_t len);
 int jsonw_finish(struct jsonw *w);
 
 /* Room json_escape needs for n bytes: the quotes, and at most 6 bytes each. */
-#define JSON_ESCAPED_MAX(n) ((n) * 6 + 2)
+#define JSON_ESCAPED_MAX(n) ((n)*6 + 2)
 
 /*
  * The one JSON string escaper, every JSON writer's (manifests, summaries,

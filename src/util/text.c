@@ -105,8 +105,8 @@ int util_text_init(struct otelsim_error *err)
 	 * into output bytes, so the call that needs it fails instead.
 	 */
 	if (!c_locale)
-		return error_set(err, OTELSIM_EINTERNAL, "cannot create the C locale (newlocale: %s)",
-				 strerror(errno));
+		return error_set(err, OTELSIM_EINTERNAL,
+				 "cannot create the C locale (newlocale: %s)", strerror(errno));
 	return 0;
 }
 

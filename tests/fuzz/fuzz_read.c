@@ -54,7 +54,8 @@ static void json_roundtrip(int signal, const uint8_t *p, size_t len)
 			if (!strstr(j1.buf ? j1.buf : "", "\\ufffd"))
 				CHECK(j1.len == j2.len && memcmp(j1.buf, j2.buf, j1.len) == 0);
 			strbuf_reset(&pb);
-			CHECK(otlpjson_to_protobuf(d, j2.buf ? j2.buf : "", j2.len, &pb, &err) == 0);
+			CHECK(otlpjson_to_protobuf(d, j2.buf ? j2.buf : "", j2.len, &pb, &err) ==
+			      0);
 			CHECK(otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &j3, NULL) == 0);
 			CHECK(j2.len == j3.len && memcmp(j2.buf, j3.buf, j2.len) == 0);
 		} else {
