@@ -812,7 +812,7 @@ static int json_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 	size_t total = json_record_size(e, sum, e->ngroups);
 	char *p, *start;
 
-	if (strbuf_grow(out, total))
+	if (ENCODE_GROW_OUT(e, out, total))
 		return -1;
 	start = p = out->buf + out->len;
 	p = cpy(p, head, head_len);
@@ -858,7 +858,11 @@ static const struct cut_format json_cut = { json_item_size, json_group_size, jso
 		w_->len = 0;                                             \
 		for (size_t i = 0; i < (n); i++) {                       \
 			size_t start_ = w_->len;                         \
-			if ((resource_of) >= (e)->nres || (encode_item)) \
+			if ((resource_of) >= (e)->nres) {                \
+				(e)->why = ENCODE_ERESOURCE;             \
+				return -1;                               \
+			}                                                \
+			if (encode_item)                                 \
 				return -1;                               \
 			(e)->item_pos[i] = start_;                       \
 			(e)->item_len[i] = (uint32_t)(w_->len - start_); \
