@@ -104,7 +104,10 @@ struct otelsim_render_options {
 			   traces: one each for every scenario today); else
 			   repeat_count, else config's */
 	bool interval_set;
-	int64_t interval_ns;  /* between iteration starts; else the scenario's */
+	int64_t interval_ns; /* between iteration starts; else the scenario's */
+	bool jitter_set;
+	int64_t jitter_ns;    /* each start moves later by up to this; else the
+			      scenario's interval_jitter_ms */
 	int format;           /* enum otelsim_format */
 	int framing;          /* enum otelsim_framing (protobuf only) */
 	bool gzip;            /* files only: the record callback always
@@ -180,6 +183,7 @@ struct otelsim_render_result {
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */
 struct otelsim_scenario_info {
 	const char *name, *description, *category, *rel_dir, *path;
+	const char *title; /* display name (trace-generator scenario_name), or NULL */
 	const char *const *tags;
 	size_t ntags;
 	double weight;

@@ -100,6 +100,7 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 	s = os->m.scenarios[i];
 	memset(out, 0, sizeof(*out));
 	out->name = s->name;
+	out->title = s->title;
 	out->description = s->description ? s->description : "";
 	out->category = s->category;
 	out->rel_dir = s->rel_dir;

@@ -42,6 +42,10 @@ static int scenario_entry(struct jsonw *w, const struct scenario *s)
 	jsonw_begin_object(w);
 	jsonw_key(w, "name");
 	jsonw_string(w, s->name);
+	if (s->title) {
+		jsonw_key(w, "title");
+		jsonw_string(w, s->title);
+	}
 	jsonw_key(w, "file");
 	jsonw_stringn(w, file.buf ? file.buf : "", file.len);
 	jsonw_key(w, "sha256");

@@ -20,6 +20,9 @@ static const struct scenario *find_or_suggest(const struct model *m, const char 
 	suggest_init(&sg, name);
 	for (uint32_t i = 0; i < m->nscenarios; i++)
 		suggest_add(&sg, m->scenarios[i]->name);
+	for (uint32_t i = 0; i < m->nscenarios; i++) /* display names too */
+		if (m->scenarios[i]->title)
+			suggest_add(&sg, m->scenarios[i]->title);
 	best = suggest_best(&sg);
 	if (best)
 		error_set(err, OTELSIM_EUSAGE, "unknown scenario '%s' (did you mean '%s'?)", name,
@@ -217,6 +220,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		p->count = o->count;
 	if (o->interval_set)
 		p->interval_ns = o->interval_ns;
+	if (o->jitter_set)
+		p->jitter_ns = o->jitter_ns;
 	if (o->seed_set) {
 		p->seed = o->seed;
 		rs->seed_origin = OTELSIM_SEED_FROM_OPTIONS;

@@ -51,9 +51,12 @@ int cmd_list(struct cli *c)
 				wcat = strlen(si.category) > wcat ? strlen(si.category) : wcat;
 				wtags = tags.len > wtags ? tags.len : wtags;
 			} else {
-				printf("%-*s  %-*s  %6g  %-*s  %s\n", (int)wname, si.name,
+				/* a display name leads the description */
+				printf("%-*s  %-*s  %6g  %-*s  %s%s%s\n", (int)wname, si.name,
 				       (int)wcat, si.category[0] ? si.category : "-", si.weight,
-				       (int)wtags, tags.len ? tags.buf : "-", si.description);
+				       (int)wtags, tags.len ? tags.buf : "-",
+				       si.title ? si.title : "",
+				       si.title && si.description[0] ? ": " : "", si.description);
 			}
 			strbuf_release(&tags);
 		}

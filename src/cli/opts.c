@@ -213,7 +213,8 @@ static const struct opt_def opts[] = {
 	  .env_not_with = "each-once",
 	  .cmds = CMD_GEN,
 	  .help = "iterations to generate, one trace each (render: per scenario; default: "
-		  "the scenario's repeat_count, else config's)",
+		  "the scenario's repeat_count, else config's); with --endpoint, 0 sends until "
+		  "stopped",
 	  .expect = "a whole number up to 10^12" },
 	{ .name = "interval",
 	  .arg = "MS",
@@ -222,7 +223,8 @@ static const struct opt_def opts[] = {
 	  .set = AT(ro.interval_set),
 	  .env = { "OTELSIM_INTERVAL" },
 	  .cmds = CMD_GEN,
-	  .help = "time between trace starts: milliseconds or a duration like 1.5s",
+	  .help = "time between trace starts: milliseconds or a duration like 1.5s (also from "
+		  "TRACE_INTERVAL_MIN/MAX: seconds, their mean with half their spread as jitter)",
 	  .expect = "milliseconds or a duration like 250ms or 1.5s" },
 	{ .name = "scenarios-dir",
 	  .arg = "DIR",
@@ -280,7 +282,7 @@ static const struct opt_def opts[] = {
 	  .at = AT(ro.threads),
 	  .min = 1,
 	  .max = 256,
-	  .env = { "OTELSIM_THREADS" },
+	  .env = { "OTELSIM_THREADS", "TRACE_NUM_WORKERS" },
 	  .cmds = CMD_GEN,
 	  .help = "render threads (default: the CPU count); output bytes never depend on it",
 	  .expect = "a number from 1 to 256" },
@@ -486,6 +488,50 @@ int cli_command_index(const char *name)
 	return -1;
 }
 
+/*
+ * The trace generator's environment: TRACE_INTERVAL_MIN/MAX seconds between
+ * traces, uniform. Without --interval (or OTELSIM_INTERVAL) they give the
+ * interval their mean and a jitter of half their spread: each start moves
+ * later by up to (max - min) / 2, so the time between two starts stays
+ * within [min, max] around the mean. A missing one takes the trace
+ * generator's default (0.5, 2.0).
+ */
+static int trace_interval_env(struct cli *c)
+{
+	static const char *const names[2] = { "TRACE_INTERVAL_MIN", "TRACE_INTERVAL_MAX" };
+	int64_t ns[2] = { 500000000, 2000000000 };
+	bool any = false;
+
+	if (!(c->cmd_bit & CMD_GEN) || opt_source(&table, &c->parsed, "interval"))
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		const char *v = getenv(names[i]);
+
+		if (!v || !*v)
+			continue;
+		any = true;
+		if (v[0] == '-' || duration_parse(v, 1000000000, &ns[i]) ||
+		    ns[i] > MAX_INTERVAL_NS) {
+			cli_usage_error(c,
+					"%s (environment): expected seconds between traces, like "
+					"0.5 or 2 (at most a year), got '%s'",
+					names[i], v);
+			return EXIT_USAGE;
+		}
+	}
+	if (!any)
+		return 0;
+	if (ns[0] > ns[1]) {
+		cli_usage_error(c, "TRACE_INTERVAL_MIN (environment) is above TRACE_INTERVAL_MAX");
+		return EXIT_USAGE;
+	}
+	c->ro.interval_set = true;
+	c->ro.interval_ns = ns[0] + (ns[1] - ns[0]) / 2;
+	c->ro.jitter_set = true;
+	c->ro.jitter_ns = (ns[1] - ns[0]) / 2;
+	return 0;
+}
+
 /* Options that would do nothing, or contradict each other: mistakes worth saying. */
 static int check_combinations(struct cli *c)
 {
@@ -495,6 +541,11 @@ static int check_combinations(struct cli *c)
 	    (opt_source(&table, p, "protocol") || opt_source(&table, p, "header"))) {
 		cli_usage_error(c, "--%s applies when sending: add --endpoint URL",
 				opt_source(&table, p, "protocol") ? "protocol" : "header");
+		return EXIT_USAGE;
+	}
+	if (c->ro.count_set && !c->ro.count && c->endpoint && c->out_set) {
+		cli_usage_error(c, "--count 0 sends until stopped: files would never be complete "
+				   "(leave out --out, or give a count)");
 		return EXIT_USAGE;
 	}
 	if (c->endpoint && c->ro.shard_count > 1) {
@@ -544,7 +595,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	}
 	if (c->help)
 		return 0;
-	if ((rc = check_combinations(c)))
+	if ((rc = check_combinations(c)) || (rc = trace_interval_env(c)))
 		return rc;
 	if (!c->ro.threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

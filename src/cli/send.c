@@ -6,6 +6,11 @@
  * retries, accounting), on this thread (one render thread: the pacing is
  * real time anyway); every wait looks at cli_interrupted every 100 ms, so
  * Ctrl-C stops at once, what is in flight ending as "cancelled".
+ *
+ * --count 0 sends until stopped (Ctrl-C, SIGTERM), as the trace generator's
+ * service does: the run is as long as the virtual time after --start can
+ * hold, and an interrupt ends it normally, with the usual summary of what
+ * was sent.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +29,8 @@ struct send_state {
 	struct stream *s;
 	int json, quiet, submit_error;
 	uint64_t spans_done;
-	struct strbuf pending; /* this trace's records, each len-prefixed */
+	uint64_t traces_sent, spans_sent; /* whose requests were all submitted */
+	struct strbuf pending;            /* this trace's records, each len-prefixed */
 	size_t npending;
 	char last_error[1200];
 	const char *url;
@@ -133,6 +139,10 @@ static void on_trace(void *ctx, uint64_t done, uint64_t total, uint64_t spans)
 			st->submit_error = 1;
 		pos += sizeof(n) + n;
 	}
+	if (!atomic_load(&cli_interrupted) && !st->submit_error) {
+		st->traces_sent++;
+		st->spans_sent += items;
+	}
 	strbuf_reset(&st->pending);
 	st->npending = 0;
 	progress_update(st->bar, done, total, spans);
@@ -190,7 +200,7 @@ static int open_stream(struct send_state *st, const struct sender_config *cfg, i
 /* What was sent, on stderr; the exit status. */
 static int report(struct cli *c, struct send_state *st, const struct stream_counts *n,
 		  const struct otelsim_render_result *res, uint64_t total, int64_t t0, int rc,
-		  struct otelsim_error *err)
+		  bool stopped, struct otelsim_error *err)
 {
 	char accepted[32], spans[32];
 	double secs = (double)(time_mono_ns() - t0) / 1e9;
@@ -208,10 +218,13 @@ static int report(struct cli *c, struct send_state *st, const struct stream_coun
 	else if (!c->quiet || n->items_failed || n->items_rejected)
 		fprintf(stderr,
 			"%s: %llu trace%s (%s spans) in %.1fs: %s spans accepted, %llu rejected, "
-			"%llu failed, %llu retries\n",
+			"%llu failed, %llu retries%s\n",
 			st->label, (unsigned long long)res->traces, res->traces == 1 ? "" : "s",
 			spans, secs, accepted, (unsigned long long)n->items_rejected,
-			(unsigned long long)n->items_failed, (unsigned long long)n->retries);
+			(unsigned long long)n->items_failed, (unsigned long long)n->retries,
+			!stopped             ? ""
+			: n->items_cancelled ? "; stopped (the requests in flight were cancelled)"
+					     : "; stopped");
 	if (rc)
 		return cli_fail(c, err);
 	if (n->items_failed || n->items_rejected) {
@@ -233,6 +246,7 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	int rc;
 	int64_t t0;
 	uint64_t total;
+	bool forever = c->ro.count_set && !c->ro.count, stopped = false;
 
 	memset(&st, 0, sizeof(st));
 	memset(&err, 0, sizeof(err));
@@ -264,11 +278,36 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		goto out;
 	}
 	ro.format = st.json ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
-	if (otelsim_plan(os, &ro, &res, &err) || open_stream(&st, &cfg, res.interval_ns, &err)) {
+	if (forever)
+		ro.count = 1; /* for the interval; the count comes below */
+	if (otelsim_plan(os, &ro, &res, &err)) {
 		rc = cli_fail(c, &err);
 		goto out;
 	}
-	if (!c->quiet)
+	if (forever) {
+		/* as many as fit before 2262 (a day spare for jitter and durations) */
+		int64_t room = INT64_MAX - ro.start_ns - 86400000000000LL;
+
+		ro.count = 1000000000000ULL;
+		if (res.interval_ns > 0 && room / res.interval_ns < (int64_t)ro.count)
+			ro.count = room > 0 ? (uint64_t)(room / res.interval_ns) : 1;
+		if (otelsim_plan(os, &ro, &res, &err)) {
+			rc = cli_fail(c, &err);
+			goto out;
+		}
+	}
+	if (open_stream(&st, &cfg, res.interval_ns, &err)) {
+		rc = cli_fail(c, &err);
+		goto out;
+	}
+	if (!c->quiet && forever)
+		fprintf(stderr,
+			"%s: sending traces until stopped (Ctrl-C), one every %.3gs, to %s (%s), "
+			"seed %llu\n",
+			label, (double)res.interval_ns / 1e9, st.url,
+			sender_protocol_name(cfg.target[OTELSIM_TRACES].protocol),
+			(unsigned long long)res.seed);
+	else if (!c->quiet)
 		fprintf(stderr,
 			"%s: sending %llu trace%s, one every %.3gs, to %s (%s), seed %llu\n", label,
 			(unsigned long long)res.traces, res.traces == 1 ? "" : "s",
@@ -284,13 +323,21 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 		err = st.err;
 		rc = err.code;
 	}
-	/* after an interrupt or an error, what is in flight is not waited for */
-	if (!rc && stream_drain(st.s))
+	if (forever && rc == OTELSIM_EIO && atomic_load(&cli_interrupted) && !st.submit_error) {
+		/* until stopped: the interrupt is the end; count what was sent */
+		res.traces = st.traces_sent;
+		res.spans = st.spans_sent;
+		memset(&err, 0, sizeof(err));
+		rc = 0;
+		stopped = true;
+	} else if (!rc && stream_drain(st.s)) {
+		/* after an interrupt or an error, what is in flight is not waited for */
 		rc = error_set(&err, OTELSIM_EIO, "interrupted");
+	}
 	stream_free(st.s, &n); /* requests still in flight end as "cancelled" */
 	st.s = NULL;
 	progress_done(st.bar);
-	rc = report(c, &st, &n, &res, total, t0, rc, &err);
+	rc = report(c, &st, &n, &res, total, t0, rc, stopped, &err);
 out:
 	stream_free(st.s, NULL);
 	strbuf_release(&st.pending);

@@ -11,27 +11,43 @@
  *   then, for the iteration's first trace, the arrival draws of
  *   plan_arrival (the start jitter, when jitter_ns > 0), then the vars in
  *   file order, then the spans depth first. For each span:
- *     span id (not the root), name template, attributes in order,
- *     own latency (not with retry), the error draw (one, when the span has
- *     error conditions and no retry; condition i fires when the draw is
- *     below the sum of the rates up to i) and, when one fires, its message
- *     template; then either the retry
- *     attempts or the children, then events, then links.
+ *     span id (not the root), name template, attributes in order (with
+ *     attrs_first: the attributes, then the name), own latency (not with
+ *     retry), the error draw (one, when the span has error conditions and
+ *     no retry; condition i fires when the draw is below the sum of the
+ *     rates up to i) and, when one fires, its message template; then
+ *     either the retry attempts or the children (none when the failure
+ *     raises), then events, then links.
  *   For each child spec: its count, then per instance the probability draw
  *   (skipped at >= 1), the gap before it, and the child itself; after the
  *   last child one more gap (the parent's tail). A span without rendered
- *   children draws no tail gap: it lasts exactly its own latency.
+ *   children draws no tail gap: it lasts exactly its own latency. With
+ *   latency_first the children start when the span's latency ends and
+ *   follow one another: no gaps are drawn. A raising failure ends the
+ *   children of every span it passes through (no more counts, draws or
+ *   children).
  *   For each retry attempt: its span id, the failure draw (skipped for a
  *   forced first failure), its latency, then the backoff jitter draw
  *   (when jitter > 0) unless it is the last attempt. A retried span draws
  *   no latency of its own: it lasts from its first attempt's start to its
  *   last attempt's end.
  * The root's count and probability are not used: a trace has one root.
- *   For each event: the probability draw (skipped at >= 1), attributes.
- *   For each link: attributes.
+ *   For each event: the probability draw (skipped at >= 1), attributes;
+ *   the `exception` event of a failure (scenario exceptions: span events)
+ *   comes last, at the span's end, and draws nothing.
+ *   For each link: attributes (a link that finds nothing is left out and
+ *   draws nothing). A context link renders the earlier iteration it points
+ *   to from that iteration's own stream: it draws nothing from this one.
  * Logs and events a span emits (a later issue) take their draws inside
  * that span, after its links; derived signals (engine_source) draw nothing
  * from this stream.
+ *
+ * Failures: a span's own failure sets status ERROR, error.type and the
+ * status message; ERR_MARK_ANCESTORS marks every ancestor the same way
+ * (the first failing descendant wins); ERR_RAISE behaves like an exception
+ * thrown through the call stack: each ancestor fails with it (its own
+ * failure, had it one, would have stopped its children first) and records
+ * the exception too.
  *
  * Spans are appended parent first; a parent's slot is reserved before its
  * children and finished after them. batch_add_span may move the array, so
@@ -68,6 +84,13 @@ static const char retry_attempt_key[] = "retry.attempt";
 #define ERROR_TYPE_KEY_LEN (sizeof(error_type_key) - 1)
 #define MAX_WAIT_MS        31536000000.0 /* one year: load/loader.h LOAD_MAX_MS */
 
+struct err_out {
+	const char *type, *msg;
+	uint32_t type_len, msg_len;
+};
+
+struct frame;
+
 struct render {
 	const struct plan *p;
 	const struct model *m;
@@ -77,10 +100,17 @@ struct render {
 	struct tmpl_ctx ctx;
 	uint8_t trace_id[16];
 	uint8_t root_id[8];
-	size_t first;   /* index of the trace's root in out->spans */
-	bool past_max;  /* a time would pass INT64_MAX ns (2262-04-11) */
-	uint64_t index; /* the iteration's global index */
-	int64_t start;  /* where the iteration's next trace starts */
+	size_t first;            /* index of the trace's root in out->spans */
+	bool past_max;           /* a time would pass INT64_MAX ns (2262-04-11) */
+	uint64_t index;          /* the iteration's global index */
+	int64_t start;           /* where the iteration's next trace starts */
+	const struct frame *cur; /* the span whose values are being made (TP_ATTR) */
+	bool raised;             /* an ERR_RAISE failure is on its way up */
+	struct err_out raise_err;
+	/* finding an exported span (context_span): its name, and what was found */
+	const char *find;
+	bool found;
+	uint8_t found_tid[16], found_sid[8];
 };
 
 /* The chain of open spans, innermost first, for error propagation. */
@@ -244,11 +274,6 @@ static void set_error_type(struct span_out *s, const char *type, uint32_t len)
 	kv->value.u.s.len = len;
 }
 
-struct err_out {
-	const char *type, *msg;
-	uint32_t type_len, msg_len;
-};
-
 /*
  * Status ERROR on s. `own`: the span's own error, which always wins (it is
  * applied after its children, so over anything they propagated). A
@@ -301,23 +326,27 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 /*
  * sp's children under the span at f, from `start`. *end: when the last
  * child ends plus the tail gap, or `start` when no child was rendered.
+ * With latency_first, children follow one another without gaps (and no
+ * tail); a child that raises (R->raised) ends them.
  */
 static int render_children(struct render *R, const struct span_spec *sp, const struct frame *f,
 			   int64_t start, int64_t *end)
 {
 	int64_t cursor = start, latest = start;
-	bool any = false;
+	bool any = false, gaps = !sp->latency_first;
 
-	for (uint32_t c = 0; c < sp->nchildren; c++) {
+	for (uint32_t c = 0; c < sp->nchildren && !R->raised; c++) {
 		const struct span_spec *child = &sp->children[c];
 		int64_t n = count_sample(&child->count, &R->rng);
 
-		for (int64_t k = 0; k < n; k++) {
+		for (int64_t k = 0; k < n && !R->raised; k++) {
 			int64_t cs, ce;
 
 			if (child->probability < 1.0 && !(rng_double(&R->rng) < child->probability))
 				continue;
-			cs = time_add(R, sp->parallel ? start : cursor, gap_ns(R));
+			cs = sp->parallel && gaps ? start : cursor;
+			if (gaps)
+				cs = time_add(R, cs, gap_ns(R));
 			if (render_span(R, child, f, cs, &ce) < 0)
 				return -1;
 			cursor = ce;
@@ -326,7 +355,7 @@ static int render_children(struct render *R, const struct span_spec *sp, const s
 			any = true;
 		}
 	}
-	*end = any ? time_add(R, latest, gap_ns(R)) : start;
+	*end = any && gaps ? time_add(R, latest, gap_ns(R)) : any ? latest : start;
 	return 0;
 }
 
@@ -457,15 +486,47 @@ static int64_t frac_ns(double frac, int64_t start, int64_t end)
 
 static int value_text(struct render *R, struct value *v, const char **ptr, uint32_t *len);
 
-static int render_events(struct render *R, const struct span_spec *sp, size_t idx)
+static const char exception_name[] = "exception";
+static const char exception_type_key[] = "exception.type";
+static const char exception_message_key[] = "exception.message";
+
+/* The `exception` event of a failure (exception.type, exception.message) at time t. */
+static int exception_event(struct render *R, const struct err_out *e, int64_t t,
+			   struct event_out *ev)
+{
+	struct keyval *kv = arena_alloc(&R->out->arena, 2 * sizeof(*kv));
+
+	if (!kv)
+		return -1;
+	kv[0].key = exception_type_key;
+	kv[0].key_len = sizeof(exception_type_key) - 1;
+	kv[0].value.type = VAL_STRING;
+	kv[0].value.u.s.ptr = e->type;
+	kv[0].value.u.s.len = e->type_len;
+	kv[1].key = exception_message_key;
+	kv[1].key_len = sizeof(exception_message_key) - 1;
+	kv[1].value.type = VAL_STRING;
+	kv[1].value.u.s.ptr = e->msg;
+	kv[1].value.u.s.len = e->msg_len;
+	ev->time_ns = (uint64_t)t;
+	ev->name = exception_name;
+	ev->name_len = sizeof(exception_name) - 1;
+	ev->attrs = kv;
+	ev->nattrs = 2;
+	return 0;
+}
+
+/* The span's events, then the `exception` event of `exc` (NULL: none) at its end. */
+static int render_events(struct render *R, const struct span_spec *sp, size_t idx,
+			 const struct err_out *exc)
 {
 	struct event_out *ev;
 	uint32_t n = 0;
 	int64_t start, end;
 
-	if (!sp->nevents)
+	if (!sp->nevents && !exc)
 		return 0;
-	ev = arena_alloc(&R->out->arena, sizeof(*ev) * sp->nevents);
+	ev = arena_alloc(&R->out->arena, sizeof(*ev) * (sp->nevents + (exc ? 1 : 0)));
 	if (!ev)
 		return -1;
 	start = (int64_t)span_at(R, idx)->start_ns;
@@ -503,6 +564,8 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 		ev[n].nattrs = es->nattrs;
 		n++;
 	}
+	if (exc && exception_event(R, exc, end, &ev[n++]) < 0)
+		return -1;
 	span_at(R, idx)->events = ev;
 	span_at(R, idx)->nevents = n;
 	return 0;
@@ -525,6 +588,61 @@ static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8
 	rng_seed(&r, R->p->seed, prev->stream, R->index - 1);
 	draw_trace_ids(&r, tid, sid);
 	return true;
+}
+
+static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
+			    const char *find, struct render *R);
+
+static bool exports(const struct scenario *sc, const char *name)
+{
+	for (uint32_t i = 0; sc && i < sc->nexports; i++)
+		if (!strcmp(sc->exports[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * The ids of the span exported as `name` by the latest earlier trace of
+ * the run that made it (1), else 0; -1 out of memory. Traces are looked at
+ * from index - 1 back, at most CONTEXT_LOOKBACK of them and CONTEXT_RENDERS
+ * of those whose scenario exports the name (each rendered again, on its
+ * own, with its context links left out: they never reach further back).
+ * While finding, links to contexts are not resolved at all.
+ */
+#define CONTEXT_LOOKBACK 100000
+#define CONTEXT_RENDERS  16
+
+static int context_span(struct render *R, const char *name, uint8_t tid[16], uint8_t sid[8])
+{
+	const struct plan *p = R->p;
+	uint32_t renders = 0;
+	bool any = p->scenario ? exports(p->scenario, name) : false;
+
+	if (R->find)
+		return 0;
+	for (uint32_t i = 0; !p->scenario && i < p->npool && !any; i++)
+		any = exports(p->pool[i], name);
+	for (uint64_t j = R->index, seen = 0; any && j-- > 0 && seen < CONTEXT_LOOKBACK; seen++) {
+		struct batch scratch;
+		struct render F;
+		int rc;
+
+		if (!exports(plan_scenario_for(p, j), name))
+			continue;
+		batch_init(&scratch);
+		rc = render_iteration(p, j, &scratch, name, &F);
+		batch_release(&scratch);
+		if (rc == OTELSIM_ENOMEM)
+			return -1;
+		if (!rc && F.found) {
+			memcpy(tid, F.found_tid, 16);
+			memcpy(sid, F.found_sid, 8);
+			return 1;
+		}
+		if (++renders == CONTEXT_RENDERS)
+			break;
+	}
+	return 0;
 }
 
 static int render_links(struct render *R, const struct span_spec *sp, size_t idx)
@@ -558,6 +676,12 @@ static int render_links(struct render *R, const struct span_spec *sp, size_t idx
 			}
 		} else if (ls->kind == LINK_PREVIOUS_TRACE) {
 			found = previous_root(R, ln[n].trace_id, ln[n].span_id);
+		} else if (ls->kind == LINK_CONTEXT) {
+			int rc = context_span(R, ls->context, ln[n].trace_id, ln[n].span_id);
+
+			if (rc < 0)
+				return -1;
+			found = rc == 1;
 		} else {
 			memcpy(ln[n].trace_id, ls->trace_id, 16);
 			memcpy(ln[n].span_id, ls->span_id, 8);
@@ -565,7 +689,8 @@ static int render_links(struct render *R, const struct span_spec *sp, size_t idx
 		}
 		if (!found)
 			continue;
-		ln[n].flags = FLAGS_LOCAL;
+		/* a context carried over from another trace (a queue, a message) is remote */
+		ln[n].flags = ls->kind == LINK_CONTEXT ? FLAGS_REMOTE : FLAGS_LOCAL;
 		s = span_at(R, idx);
 		if (eval_attrs(R, ls->attrs, ls->nattrs, 0, s->attrs, s->nattrs, &ln[n].attrs) < 0)
 			return -1;
@@ -600,30 +725,11 @@ static int value_text(struct render *R, struct value *v, const char **ptr, uint3
 	return 0;
 }
 
-static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
-		       int64_t start, int64_t *end)
+/* The span's name: as written, or its template made (NULL parent attributes already set). */
+static int make_name(struct render *R, const struct span_spec *sp, size_t idx)
 {
-	struct frame f;
 	struct span_out *s;
-	const struct keyval *pattrs = NULL;
-	uint32_t npattrs = 0;
-	struct keyval *attrs;
-	struct err_out err;
-	const struct error_spec *fired = NULL;
-	bool err_now = false;
-	int64_t e;
 
-	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
-		return -1;
-	f.up = up;
-	if (up) {
-		const struct span_out *ps = span_at(R, up->idx);
-
-		pattrs = ps->attrs;
-		npattrs = ps->nattrs;
-	}
-	R->ctx.parent_attrs = pattrs;
-	R->ctx.nparent_attrs = npattrs;
 	if (sp->name_tmpl) {
 		struct value v;
 		const char *name;
@@ -631,70 +737,172 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 
 		if (tmpl_eval(sp->name_tmpl, &R->ctx, &v) < 0 || value_text(R, &v, &name, &len) < 0)
 			return -1;
-		s = span_at(R, f.idx);
+		s = span_at(R, idx);
 		s->name = name;
 		s->name_len = len;
-	} else {
-		s = span_at(R, f.idx);
-		s->name = sp->name;
-		s->name_len = sp->name_len ? sp->name_len : (uint32_t)strlen(sp->name);
+		return 0;
 	}
+	s = span_at(R, idx);
+	s->name = sp->name;
+	s->name_len = sp->name_len ? sp->name_len : (uint32_t)strlen(sp->name);
+	return 0;
+}
+
+/* The span's attributes (one spare slot for error.type). */
+static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
+		      const struct keyval *pattrs, uint32_t npattrs)
+{
+	struct keyval *attrs;
+	struct span_out *s;
+
 	if (eval_attrs(R, sp->attrs, sp->nattrs, 1, pattrs, npattrs, &attrs) < 0)
 		return -1;
-	s = span_at(R, f.idx);
+	s = span_at(R, idx);
 	s->attrs = attrs;
 	s->nattrs = sp->nattrs;
+	return 0;
+}
 
+/* The error draw: the condition that fires (NULL: none) and, for it, *err. */
+static int draw_error(struct render *R, const struct span_spec *sp, const struct keyval *pattrs,
+		      uint32_t npattrs, const struct error_spec **fired, struct err_out *err)
+{
+	const struct error_spec *e;
+
+	*fired = e = sp->nerrors ? error_for(sp, rng_double(&R->rng)) : NULL;
+	if (!e)
+		return 0;
+	err->type = e->type ? e->type : "_OTHER";
+	err->type_len = (uint32_t)strlen(err->type);
+	if (e->message_tmpl) {
+		struct value v;
+
+		R->ctx.parent_attrs = pattrs;
+		R->ctx.nparent_attrs = npattrs;
+		return tmpl_eval(e->message_tmpl, &R->ctx, &v) < 0 ||
+				       value_text(R, &v, &err->msg, &err->msg_len) < 0
+			       ? -1
+			       : 0;
+	}
+	err->msg = e->message ? e->message : err->type;
+	err->msg_len = (uint32_t)strlen(err->msg);
+	return 0;
+}
+
+/*
+ * After the span at f ended: its own failure (status, error.type, the
+ * ancestors it marks or raises to), or a raise from a child passing
+ * through it. *exc: the exception to record on it (NULL: none).
+ */
+static void settle_error(struct render *R, const struct span_spec *sp, const struct frame *f,
+			 const struct error_spec *fired, bool err_now, const struct err_out *err,
+			 const struct err_out **exc)
+{
+	bool events = R->sc->exceptions == EXCEPTIONS_SPAN_EVENT ||
+		      R->sc->exceptions == EXCEPTIONS_BOTH;
+
+	*exc = NULL;
+	if (err_now) {
+		mark_error(span_at(R, f->idx), err, true);
+		/* a retried span fails as its first condition says */
+		if (!fired && sp->nerrors)
+			fired = &sp->errors[0];
+		if (fired && fired->propagate == ERR_MARK_ANCESTORS)
+			propagate(R, f->up, err);
+		if (fired && fired->propagate == ERR_RAISE) {
+			R->raised = true;
+			R->raise_err = *err;
+		}
+		*exc = events ? err : NULL;
+	} else if (R->raised) {
+		mark_error(span_at(R, f->idx), &R->raise_err, false);
+		*exc = events ? &R->raise_err : NULL;
+	}
+}
+
+static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
+		       int64_t start, int64_t *end)
+{
+	struct frame f;
+	const struct keyval *pattrs = NULL;
+	uint32_t npattrs = 0;
+	struct err_out err;
+	const struct err_out *exc;
+	const struct error_spec *fired = NULL;
+	bool err_now = false;
+	int64_t e;
+
+	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
+		return -1;
+	f.up = up;
+	if (R->find && !R->found && sp->export_context && !strcmp(sp->export_context, R->find)) {
+		memcpy(R->found_tid, span_at(R, f.idx)->trace_id, 16);
+		memcpy(R->found_sid, span_at(R, f.idx)->span_id, 8);
+		R->found = true;
+	}
+	if (up) {
+		const struct span_out *ps = span_at(R, up->idx);
+
+		pattrs = ps->attrs;
+		npattrs = ps->nattrs;
+	}
+	R->cur = &f;
+	R->ctx.parent_attrs = pattrs;
+	R->ctx.nparent_attrs = npattrs;
+	if (sp->attrs_first
+		    ? make_attrs(R, sp, f.idx, pattrs, npattrs) < 0 || make_name(R, sp, f.idx) < 0
+		    : make_name(R, sp, f.idx) < 0 || make_attrs(R, sp, f.idx, pattrs, npattrs) < 0)
+		return -1;
 	if (!sp->retry.enabled) {
 		int64_t cend;
 
 		e = time_add(R, start, latency_ns(R, &sp->latency));
-		if (sp->nerrors)
-			fired = error_for(sp, rng_double(&R->rng));
-		if (fired) {
-			err_now = true;
-			err.type = fired->type ? fired->type : "_OTHER";
-			err.type_len = (uint32_t)strlen(err.type);
-			if (fired->message_tmpl) {
-				struct value v;
-
-				R->ctx.parent_attrs = pattrs;
-				R->ctx.nparent_attrs = npattrs;
-				if (tmpl_eval(fired->message_tmpl, &R->ctx, &v) < 0 ||
-				    value_text(R, &v, &err.msg, &err.msg_len) < 0)
-					return -1;
-			} else if (fired->message) {
-				err.msg = fired->message;
-				err.msg_len = (uint32_t)strlen(err.msg);
-			} else {
-				err.msg = err.type;
-				err.msg_len = err.type_len;
-			}
-		}
-		if (render_children(R, sp, &f, start, &cend) < 0)
+		if (draw_error(R, sp, pattrs, npattrs, &fired, &err) < 0)
 			return -1;
-		if (cend > e)
-			e = cend;
+		err_now = fired != NULL;
+		/* a raised failure makes none of the span's children */
+		if (!(fired && fired->propagate == ERR_RAISE)) {
+			if (render_children(R, sp, &f, sp->latency_first ? e : start, &cend) < 0)
+				return -1;
+			if (cend > e)
+				e = cend;
+		}
 	} else {
 		if (render_attempts(R, sp, &f, start, &e, &err_now, &err) < 0)
 			return -1;
 	}
 	span_at(R, f.idx)->end_ns = (uint64_t)e;
-	if (err_now) {
-		mark_error(span_at(R, f.idx), &err, true);
-		/* a retried span fails as its first condition says */
-		if (!fired && sp->nerrors)
-			fired = &sp->errors[0];
-		if (fired && fired->propagate == ERR_MARK_ANCESTORS)
-			propagate(R, up, &err);
-	}
-	if (render_events(R, sp, f.idx) < 0 || render_links(R, sp, f.idx) < 0)
+	settle_error(R, sp, &f, fired, err_now, &err, &exc);
+	R->cur = &f;
+	if (render_events(R, sp, f.idx, exc) < 0 || render_links(R, sp, f.idx) < 0)
 		return -1;
+	R->cur = up;
 	*end = e;
 	return 0;
 }
 
-/* One trace of the iteration R->index: its spans, then the sources'. */
+/* For templates: the attributes of the span `up` levels above R->cur. */
+static const struct keyval *attrs_at(const struct tmpl_ctx *ctx, uint32_t up, size_t *n)
+{
+	const struct render *R = ctx->attrs_arg;
+	const struct frame *f = R->cur;
+	const struct span_out *s;
+
+	while (f && up--)
+		f = f->up;
+	if (!f) {
+		*n = 0;
+		return NULL;
+	}
+	s = &R->out->spans[f->idx];
+	*n = s->nattrs;
+	return s->attrs;
+}
+
+/*
+ * One trace of the iteration R->index: its spans, then the sources' (not
+ * while finding an exported span).
+ */
 static int render_trace(struct render *R, bool first_of_iteration)
 {
 	const struct plan *p = R->p;
@@ -718,6 +926,10 @@ static int render_trace(struct render *R, bool first_of_iteration)
 	R->ctx.vars = vars;
 	R->ctx.parent_attrs = NULL;
 	R->ctx.nparent_attrs = 0;
+	R->ctx.attrs_at = attrs_at;
+	R->ctx.attrs_arg = R;
+	R->cur = NULL;
+	R->raised = false;
 	for (uint32_t k = 0; k < sc->nvars; k++)
 		if (gen_eval(&sc->vars[k].gen, &R->ctx, &vars[k]) < 0)
 			return OTELSIM_ENOMEM;
@@ -733,7 +945,7 @@ static int render_trace(struct render *R, bool first_of_iteration)
 	if (end > out->max_end_ns)
 		out->max_end_ns = end;
 	R->start = end; /* a next trace of the iteration follows this one */
-	for (uint32_t k = 0; k < p->nsources; k++) {
+	for (uint32_t k = 0; !R->find && k < p->nsources; k++) {
 		const struct engine_source *src = p->sources[k];
 
 		if (src->after_trace && src->after_trace(p, out, R->first) < 0)
@@ -742,28 +954,40 @@ static int render_trace(struct render *R, bool first_of_iteration)
 	return 0;
 }
 
-int engine_render_iteration(const struct plan *p, uint64_t index, struct batch *out)
+/*
+ * Iteration `index` appended to *out; with `find`, also the ids of the
+ * first span exported under that name (R->found), and context links are
+ * left out.
+ */
+static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
+			    const char *find, struct render *R)
 {
 	const struct scenario *sc = plan_scenario_for(p, index);
-	struct render R;
 	int rc;
 
 	if (!sc || !sc->root)
 		return OTELSIM_EINTERNAL;
-	R.p = p;
-	R.m = p->model;
-	R.sc = sc;
-	R.out = out;
-	R.index = index;
-	R.past_max = false;
-	R.start = 0;
-	rng_seed(&R.rng, p->seed, sc->stream, index);
+	memset(R, 0, sizeof(*R));
+	R->p = p;
+	R->m = p->model;
+	R->sc = sc;
+	R->out = out;
+	R->index = index;
+	R->find = find;
+	rng_seed(&R->rng, p->seed, sc->stream, index);
 	/* one trace per iteration for every scenario today */
-	rc = render_trace(&R, true);
+	rc = render_trace(R, true);
 	if (rc)
 		return rc;
 	out->niterations++;
 	return 0;
+}
+
+int engine_render_iteration(const struct plan *p, uint64_t index, struct batch *out)
+{
+	struct render R;
+
+	return render_iteration(p, index, out, NULL, &R);
 }
 
 int engine_render_block(const struct plan *p, uint64_t block, struct batch *out)

@@ -140,6 +140,19 @@ static const struct value *parent_attr(const struct tmpl_part *part, const struc
 	return &empty_string;
 }
 
+/* TP_ATTR: the attribute of the span part->up levels above (the engine answers). */
+static const struct value *level_attr(const struct tmpl_part *part, const struct tmpl_ctx *ctx)
+{
+	const struct keyval *kv;
+	size_t n = 0;
+
+	kv = ctx->attrs_at ? ctx->attrs_at(ctx, part->up, &n) : NULL;
+	for (size_t k = 0; kv && k < n; k++)
+		if (kv[k].key_len == part->n && memcmp(kv[k].key, part->s, part->n) == 0)
+			return &kv[k].value;
+	return &empty_string;
+}
+
 static void hex_u64_be(char *o, uint64_t x)
 {
 	for (int j = 0; j < 8; j++)
@@ -267,6 +280,8 @@ static size_t write_part(char *o, const struct tmpl_part *part, struct tmpl_ctx 
 		return fmt_value(o, &ctx->vars[part->n]);
 	case TP_PARENT:
 		return fmt_value(o, parent_attr(part, ctx));
+	case TP_ATTR:
+		return fmt_value(o, level_attr(part, ctx));
 	default:
 		return 0;
 	}
@@ -298,6 +313,9 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 			return 0;
 		case TP_PARENT:
 			*out = *parent_attr(part, ctx);
+			return 0;
+		case TP_ATTR:
+			*out = *level_attr(part, ctx);
 			return 0;
 		case TP_CHOICE: {
 			uint32_t i = part->n > 1 ? (uint32_t)rng_below(ctx->rng, part->n) : 0;
@@ -339,6 +357,8 @@ int tmpl_eval(const struct tmpl *t, struct tmpl_ctx *ctx, struct value *out)
 				bound += value_max_len(&ctx->vars[part->n]);
 			else if (part->kind == TP_PARENT)
 				bound += value_max_len(parent_attr(part, ctx));
+			else if (part->kind == TP_ATTR)
+				bound += value_max_len(level_attr(part, ctx));
 		}
 	}
 	buf = arena_alloc(ctx->arena, bound + 1);

@@ -16,6 +16,7 @@
 #include "util/dir.h"
 #include "util/error.h"
 #include "util/sha256.h"
+#include "util/text.h"
 
 /*
  * Scenario files nest deeper than the YAML default (64): a span tree of
@@ -28,7 +29,8 @@ static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16
 /* ---- the dialects ------------------------------------------------------------ */
 
 static const char *const native_keys[] = { "root", NULL };
-static const char *const tracegen_keys[] = { "scenario_name", "root_span", "steps", NULL };
+static const char *const tracegen_keys[] = { "scenario_name", "root_span", "steps",
+					     "schema_version", NULL };
 static const char *const dreamweaver_keys[] = { "templates", "services", "workload", NULL };
 
 /*
@@ -40,7 +42,8 @@ const struct load_dialect load_dialects[] = {
 	{ "native", DIALECT_NATIVE, native_keys, NULL, "'root' (native)", native_load,
 	  native_key_tables, NULL },
 	{ "trace-generator", DIALECT_TRACEGEN, tracegen_keys, NULL,
-	  "'root_span'/'steps' (trace-generator)", NULL, NULL, NULL },
+	  "'root_span'/'steps' (trace-generator)", tracegen_load, tracegen_key_tables,
+	  tracegen_release },
 	{ "Dreamweaver", DIALECT_DREAMWEAVER, NULL, dreamweaver_keys,
 	  "'templates'/'services'/'workload' (Dreamweaver)", NULL, NULL, NULL },
 };
@@ -470,6 +473,71 @@ cleanup:
 	return rc;
 }
 
+/* ---- contexts between scenarios ---- */
+
+struct ctx_names {
+	const char *names[256];
+	size_t n;
+	bool any;
+};
+
+static int check_imports(struct load_state *ls, const struct span_spec *s,
+			 const struct ctx_names *ex)
+{
+	for (uint32_t i = 0; i < s->nlinks; i++) {
+		const struct link_spec *l = &s->links[i];
+		const char *near;
+		bool found = false;
+
+		if (l->kind != LINK_CONTEXT)
+			continue;
+		for (size_t k = 0; k < ls->nscens && !found; k++)
+			for (uint32_t j = 0; j < ls->scens[k]->nexports && !found; j++)
+				found = !strcmp(ls->scens[k]->exports[j], l->context);
+		if (found)
+			continue;
+		near = suggest(l->context, ex->names, ex->n);
+		if (near)
+			return error_at(ls->err, OTELSIM_EINPUT, l->pos.file, l->pos.line,
+					l->pos.col,
+					"no scenario exports context '%s' (did you mean '%s'?)",
+					l->context, near);
+		return error_at(ls->err, OTELSIM_EINPUT, l->pos.file, l->pos.line, l->pos.col,
+				"no scenario exports context '%s'", l->context);
+	}
+	for (uint32_t i = 0; i < s->nchildren; i++) {
+		int rc = check_imports(ls, &s->children[i], ex);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A context import names a context some scenario exports - when the
+ * scenarios loaded together export any (a consumer checked on its own
+ * cannot know its producer).
+ */
+static int check_contexts(struct load_state *ls)
+{
+	struct ctx_names ex = { { NULL }, 0, false };
+
+	for (size_t k = 0; k < ls->nscens; k++)
+		for (uint32_t j = 0; j < ls->scens[k]->nexports; j++) {
+			ex.any = true;
+			if (ex.n < 256)
+				ex.names[ex.n++] = ls->scens[k]->exports[j];
+		}
+	for (size_t k = 0; ex.any && k < ls->nscens; k++) {
+		int rc = ls->scens[k]->root ? check_imports(ls, ls->scens[k]->root, &ex) : 0;
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int cmp_scenario(const void *a, const void *b)
 {
 	const struct scenario *x = *(const struct scenario *const *)a;
@@ -566,6 +634,9 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		if (rc)
 			goto cleanup;
 	}
+	rc = check_contexts(&ls);
+	if (rc)
+		goto cleanup;
 	if (ls.nscens)
 		qsort(ls.scens, ls.nscens, sizeof(struct scenario *), cmp_scenario);
 	m->scenarios = ARENA_NEWN(&m->arena, struct scenario *, ls.nscens ? ls.nscens : 1);
@@ -611,7 +682,11 @@ int load_file_kind(const char *path)
 	if (ymap_get(doc.root, "groups") || ymap_get(doc.root, "file_format") ||
 	    (ymap_get(doc.root, "schema_url") && !ymap_get(doc.root, "root"))) {
 		kind = LOAD_KIND_CONVENTIONS;
-	} else if (!ymap_get(doc.root, "root") && !ymap_get(doc.root, "name")) {
+	} else if (!ymap_get(doc.root, "root") && !ymap_get(doc.root, "name") &&
+		   !ymap_get(doc.root, "schema_version") &&
+		   !(ymap_get(doc.root, "services") &&
+		     ymap_get(doc.root, "services")->type == YN_SEQ)) {
+		/* (a trace-generator _base.yaml lists its services: a scenario file) */
 		for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
 			if (ymap_get(doc.root, config_keys[i]))
 				kind = LOAD_KIND_CONFIG;

@@ -6,14 +6,19 @@
  * checked against the conventions), then scenarios: the given files, or
  * every .yaml/.yml below the scenarios folder, recursively (at most 16
  * levels), each folder sorted by name (files and folders starting with '_'
- * or '.' are skipped: '_' marks shared includes). Scenarios end up sorted by folder, then name.
+ * or '.' are skipped: '_' marks shared files, like the trace-generator's
+ * _base.yaml, which its dialect reads itself). Scenarios end up sorted by
+ * folder, then name.
  * The dialect of each scenario file is recognised from its top-level keys
  * (the dialect table in load.c, described in load/loader.h): native
  * (`root`, load/native.c); trace-generator (`scenario_name`, `root_span`,
- * `steps`) and Dreamweaver (`templates` + `services` + `workload`) are
+ * `steps`, or a folder's shared `_base.yaml` with `schema_version`:
+ * load/tracegen.c); Dreamweaver (`templates` + `services` + `workload`) is
  * reported as not supported yet. A dialect may make several scenarios of
- * one file. All lower to model/model.h. Every key of our own files is in a
- * key table (load/schema.h lists them).
+ * one file (or none: a shared file). All lower to model/model.h. Every key
+ * of our own files is in a key table (load/schema.h lists them). After
+ * every file, a context a scenario imports must be one some scenario
+ * exports, when any does.
  *
  * Every user mistake is reported as file:line:col with code OTELSIM_EINPUT
  * (OTELSIM_ELIMIT for hard limits: YAML aliases, nesting, string lengths,
@@ -70,9 +75,11 @@ void load_files_release(struct load_files *files);
 
 /*
  * What a YAML file is, from its top-level keys: a scenario (or anything the
- * scenario loader should report on, unreadable files included), our config
- * file (service, resource, scope, defaults, output, services), or part of a
- * conventions registry (groups, file_format, or a manifest's schema_url).
+ * scenario loader should report on, unreadable files included, and a
+ * trace-generator _base.yaml: `schema_version`, or `services` as a list), our
+ * config file (service, resource, scope, defaults, output, services as a
+ * mapping), or part of a conventions registry (groups, file_format, or a
+ * manifest's schema_url).
  */
 enum load_kind { LOAD_KIND_SCENARIO = 0, LOAD_KIND_CONFIG, LOAD_KIND_CONVENTIONS };
 int load_file_kind(const char *path);

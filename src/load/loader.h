@@ -5,6 +5,7 @@
  *               dialect table, services, duplicate names, sorting
  *   config.c    config/config.yaml (its key tables)
  *   native.c    the native scenario dialect (seeds 000/001; its key tables)
+ *   tracegen.c  the trace-generator dialect (seed 002; its key tables)
  *   tree.c      the checks every dialect's span tree needs (load/tree.h)
  *   values*.c   values every dialect needs: attribute value specs, latency
  *               and count distributions, probabilities, the vendor rewrite
@@ -108,6 +109,11 @@ struct gen_env {
 	/* called with every template compiled under this env (may be NULL) */
 	int (*note)(struct schema_ctx *c, void *arg, const struct ynode *n, const struct tmpl *t);
 	void *note_arg;
+	/*
+	 * The value type of the attribute a lone attribute reference copies
+	 * (tenv.attr_ref resolved it; arg is tenv.attr_arg), or VAL_NONE
+	 */
+	int (*attr_type)(void *arg, const char *key, uint32_t up);
 };
 
 /* Each file's key tables, NULL-terminated (schema_tables lists them all). */
@@ -120,6 +126,12 @@ extern const struct key_table *const value_form_tables[]; /* choice, forced type
 void config_defaults(struct config *cfg);
 /* Load config/config.yaml into ls->m->config (and ls->cfg_svcs). */
 int config_load(struct load_state *ls, const char *path);
+
+/* ---- tracegen.c ---- */
+/* A trace-generator file: its scenarios, or a shared _base.yaml (none). */
+int tracegen_load(struct load_state *ls, const struct load_file *f);
+void tracegen_release(struct load_state *ls);
+extern const struct key_table *const tracegen_key_tables[];
 
 /* ---- native.c ---- */
 /* A native file: one scenario (one YAML document, a mapping). */

@@ -20,9 +20,7 @@
 struct native {
 	struct load_state *ls;
 	struct scenario *sc;
-	struct gen_env env; /* every var (for the span tree) */
-	const char **var_names;
-	uint8_t *var_types;
+	struct gen_env env;    /* every var (for the span tree) */
 	struct tree_refs tree; /* what tree_check needs */
 	int depth;
 	const struct ynode *count_node; /* while a span is filled: its count */
@@ -910,68 +908,8 @@ static int fill_weight(struct schema_ctx *c, const struct key_def *k, const stru
 static int fill_vars(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		     void *obj)
 {
-	struct scenario *sc = obj;
-	struct native *ns = st(c);
-	int rc;
-
 	(void)k;
-	sc->vars = ARENA_NEWN(&c->m->arena, struct var_spec, v->n ? v->n : 1);
-	ns->var_names = ARENA_NEWN(&c->m->arena, const char *, v->n ? v->n : 1);
-	ns->var_types = ARENA_NEWN(&c->m->arena, uint8_t, v->n ? v->n : 1);
-	if (!sc->vars || !ns->var_names || !ns->var_types)
-		return oom(c);
-	/* the later names, for "defined after this var" (replaced as they load) */
-	for (size_t i = 0; i < v->n; i++)
-		ns->var_names[i] = v->pairs[i].key->type == YN_SCALAR ? v->pairs[i].key->str : "";
-	ns->tree.in_vars = true;
-	for (size_t i = 0; i < v->n; i++) {
-		const struct ynode *key = v->pairs[i].key;
-		struct var_spec *var = &sc->vars[i];
-		struct gen_env env;
-
-		if (key->type != YN_SCALAR || !key->len)
-			return schema_error(c, OTELSIM_EINPUT, key, "var names must be non-empty");
-		if (key->len > 64)
-			return schema_error(c, OTELSIM_ELIMIT, key,
-					    "var name longer than 64 bytes");
-		for (size_t j = 0; j < key->len; j++) {
-			char ch = key->str[j];
-
-			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
-			      (j && ch >= '0' && ch <= '9')))
-				return schema_error(c, OTELSIM_EINPUT, key,
-						    "var name '%.64s' may only hold letters, "
-						    "digits and '_' (not first)",
-						    key->str);
-		}
-		/* a var may use the vars before it */
-		memset(&env, 0, sizeof(env));
-		env.tenv.vars = ns->var_names;
-		env.tenv.nvars = i;
-		env.tenv.nall = v->n;
-		env.var_types = ns->var_types;
-		env.vars = sc->vars;
-		env.note = tree_note_tmpl;
-		env.note_arg = &ns->tree;
-		var->name = arena_strndup(&c->m->arena, key->str, key->len);
-		if (!var->name)
-			return oom(c);
-		var->pos.file = c->file;
-		var->pos.line = key->line;
-		var->pos.col = key->col;
-		rc = value_gen(c, NULL, v->pairs[i].value, &env, &var->gen);
-		if (rc)
-			return rc;
-		ns->var_names[i] = var->name;
-		ns->var_types[i] = var->gen.type;
-	}
-	sc->nvars = (uint32_t)v->n;
-	ns->tree.in_vars = false;
-	ns->env.tenv.vars = ns->var_names;
-	ns->env.tenv.nvars = v->n;
-	ns->env.var_types = ns->var_types;
-	ns->env.vars = sc->vars;
-	return 0;
+	return value_vars(c, v, &st(c)->tree, obj, &st(c)->env);
 }
 
 /* scenario `resource: {replace, attributes}` */

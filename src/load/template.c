@@ -417,13 +417,46 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tmpl_p
 		part->off = (uint32_t)name_off;
 		part->s = key;
 		part->n = (uint32_t)(name_len - 18);
-	} else if (strncmp(name, "vars.", 5) == 0 || (p->env->bare_vars && !strchr(name, '.'))) {
+	} else if (strncmp(name, "vars.", 5) == 0 || (p->env->bare_vars && !strchr(name, '.')) ||
+		   (p->env->attr_ref && strncmp(name, "random.", 7) &&
+		    strncmp(name, "parent.", 7))) {
 		const char *vname = strncmp(name, "vars.", 5) == 0 ? name + 5 : name;
+		const char *near = NULL;
+		uint32_t up = 0;
 		size_t k;
 
 		for (k = 0; k < p->env->nvars; k++)
 			if (strcmp(p->env->vars[k], vname) == 0)
 				break;
+		if (k == p->env->nvars && vname == name && p->env->attr_ref) {
+			/* a bare name that is no var: an attribute of the span or an ancestor */
+			int found = p->env->attr_ref(p->env->attr_arg, name, &up, &near);
+
+			if (found == 2)
+				return fail(
+					p, name_off,
+					"'%s' is an attribute of this same span: its attributes "
+					"may use the vars and its callers' attributes (its "
+					"operation and error messages may use its own)",
+					name);
+			if (found == 1) {
+				char *key = arena_strndup(p->a, name, name_len);
+
+				if (!key)
+					return fail(p, name_off, "out of memory");
+				part->kind = TP_ATTR;
+				part->off = (uint32_t)name_off;
+				part->s = key;
+				part->n = (uint32_t)name_len;
+				part->up = up;
+				goto parsed;
+			}
+			if (near && !(p->env->nvars && suggest(name, p->env->vars, p->env->nvars)))
+				return fail(p, name_off,
+					    "unknown variable '%s' (not a var, nor an attribute of "
+					    "this span or its ancestors; did you mean '%s'?)",
+					    name, near);
+		}
 		if (k == p->env->nvars) {
 			if (strcmp(vname, name) == 0) {
 				/* bare: maybe a function without its "random." */
@@ -451,10 +484,11 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tmpl_p
 		part->off = (uint32_t)name_off;
 	}
 
+parsed:
 	if (i < p->len && p->s[i] == '(') {
 		size_t open = i;
 
-		if (part->kind == TP_VAR || part->kind == TP_PARENT)
+		if (part->kind == TP_VAR || part->kind == TP_PARENT || part->kind == TP_ATTR)
 			return fail(p, i, "unexpected '(' after '%s' (it is not a function)", name);
 		has_parens = true;
 		i++;
@@ -617,7 +651,7 @@ int tmpl_compile(struct arena *a, const char *s, size_t len, const struct tmpl_e
 			if (!part->s)
 				return fail(&p, 0, "out of memory");
 		}
-		if (part->kind == TP_VAR || part->kind == TP_PARENT)
+		if (part->kind == TP_VAR || part->kind == TP_PARENT || part->kind == TP_ATTR)
 			t->dynamic = true;
 		t->fixed_max += part_max_len(part);
 	}
@@ -628,7 +662,8 @@ int tmpl_compile(struct arena *a, const char *s, size_t len, const struct tmpl_e
 			t->natural = VAL_INT;
 		else if (t->parts[0].kind == TP_FLOAT)
 			t->natural = VAL_DOUBLE;
-		else if (t->parts[0].kind == TP_VAR || t->parts[0].kind == TP_PARENT)
+		else if (t->parts[0].kind == TP_VAR || t->parts[0].kind == TP_PARENT ||
+			 t->parts[0].kind == TP_ATTR)
 			t->natural = VAL_NONE;
 	}
 	*out = t;

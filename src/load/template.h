@@ -35,10 +35,13 @@ struct tmpl_env {
 	size_t nall;
 	/*
 	 * With bare_vars: a bare name (dots allowed) that is no var names an
-	 * attribute when this says so: true with *up the levels above the span
-	 * being made (0: the span itself). NULL: no attribute references.
+	 * attribute when this returns 1, with *up the levels above the span
+	 * being made (0: the span itself); 2: it names an attribute of the
+	 * span whose attributes are being made (not allowed); 0: it does not
+	 * (*near: a close attribute name for "did you mean", or NULL). NULL: no
+	 * attribute references.
 	 */
-	bool (*attr_ref)(void *arg, const char *name, size_t len, uint32_t *up);
+	int (*attr_ref)(void *arg, const char *name, uint32_t *up, const char **near);
 	void *attr_arg;
 };
 

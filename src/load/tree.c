@@ -85,6 +85,75 @@ int tree_note_tmpl(struct schema_ctx *c, void *arg, const struct ynode *n, const
 	return 0;
 }
 
+/* ---- vars ---- */
+
+int value_vars(struct schema_ctx *c, const struct ynode *v, struct tree_refs *tree,
+	       struct scenario *sc, struct gen_env *out)
+{
+	const char **names;
+	uint8_t *types;
+	int rc;
+
+	sc->vars = ARENA_NEWN(&c->m->arena, struct var_spec, v->n ? v->n : 1);
+	names = ARENA_NEWN(&c->m->arena, const char *, v->n ? v->n : 1);
+	types = ARENA_NEWN(&c->m->arena, uint8_t, v->n ? v->n : 1);
+	if (!sc->vars || !names || !types)
+		return oom(c);
+	/* the later names, for "defined after this var" (replaced as they load) */
+	for (size_t i = 0; i < v->n; i++)
+		names[i] = v->pairs[i].key->type == YN_SCALAR ? v->pairs[i].key->str : "";
+	tree->in_vars = true;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct ynode *key = v->pairs[i].key;
+		struct var_spec *var = &sc->vars[i];
+		struct gen_env env;
+
+		if (key->type != YN_SCALAR || !key->len)
+			return schema_error(c, OTELSIM_EINPUT, key, "var names must be non-empty");
+		if (key->len > 64)
+			return schema_error(c, OTELSIM_ELIMIT, key,
+					    "var name longer than 64 bytes");
+		for (size_t j = 0; j < key->len; j++) {
+			char ch = key->str[j];
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+			      (j && ch >= '0' && ch <= '9')))
+				return schema_error(c, OTELSIM_EINPUT, key,
+						    "var name '%.64s' may only hold letters, "
+						    "digits and '_' (not first)",
+						    key->str);
+		}
+		/* a var may use the vars before it */
+		env = *out;
+		env.tenv.vars = names;
+		env.tenv.nvars = i;
+		env.tenv.nall = v->n;
+		env.tenv.attr_ref = NULL;
+		env.var_types = types;
+		env.vars = sc->vars;
+		env.note = tree_note_tmpl;
+		env.note_arg = tree;
+		var->name = arena_strndup(&c->m->arena, key->str, key->len);
+		if (!var->name)
+			return oom(c);
+		var->pos.file = c->file;
+		var->pos.line = key->line;
+		var->pos.col = key->col;
+		rc = value_gen(c, NULL, v->pairs[i].value, &env, &var->gen);
+		if (rc)
+			return rc;
+		names[i] = var->name;
+		types[i] = var->gen.type;
+	}
+	sc->nvars = (uint32_t)v->n;
+	tree->in_vars = false;
+	out->tenv.vars = names;
+	out->tenv.nvars = v->n;
+	out->var_types = types;
+	out->vars = sc->vars;
+	return 0;
+}
+
 /* ---- after the walk ---- */
 
 static bool span_named(const struct span_spec *s, const char *name)

@@ -81,6 +81,15 @@ int tree_note_span(struct schema_ctx *c, struct tree_refs *r, const struct span_
 /* A gen_env.note: arg is the struct tree_refs. */
 int tree_note_tmpl(struct schema_ctx *c, void *arg, const struct ynode *n, const struct tmpl *t);
 
+/*
+ * A scenario's `vars:` mapping into sc->vars: names of letters, digits and
+ * '_' (not first), values in any form (value_gen; each may use the vars
+ * before it, as *out allows: bare names...), noted to tree as vars. Then
+ * *out is set up for the span tree: every var, with its type.
+ */
+int value_vars(struct schema_ctx *c, const struct ynode *v, struct tree_refs *tree,
+	       struct scenario *sc, struct gen_env *out);
+
 /* The checks above, then sc->max_spans and the services' resources. */
 int tree_check(struct schema_ctx *c, struct tree_refs *r, struct load_state *ls,
 	       struct scenario *sc);

@@ -415,6 +415,13 @@ int values_gen_template(struct schema_ctx *c, const char *key, const struct ynod
 	var = env && env->vars ? tmpl_lone_var(out->tmpl) : -1;
 	if (var >= 0)
 		nat = env->var_types ? env->var_types[var] : VAL_NONE;
+	{
+		const char *akey;
+		uint32_t aup;
+
+		if (env && env->attr_type && tmpl_lone_attr(out->tmpl, &akey, &aup))
+			nat = env->attr_type(env->tenv.attr_arg, akey, aup);
+	}
 	if (!tmpl_is_lone_expr(out->tmpl))
 		nat = VAL_STRING;
 	if (want == VAL_ARRAY && (elem == VAL_NONE || forced != VAL_NONE)) {

@@ -106,8 +106,11 @@ struct count_spec {
 
 /* What a failure does beyond its own span. */
 enum error_propagation {
-	ERR_LOCAL = 0,     /* only the span fails */
-	ERR_MARK_ANCESTORS /* every ancestor is marked ERROR with the same error.type */
+	ERR_LOCAL = 0,      /* only the span fails */
+	ERR_MARK_ANCESTORS, /* every ancestor is marked ERROR with the same error.type */
+	ERR_RAISE           /* like an exception: the span makes none of its children,
+			       and each ancestor fails the same way (ERROR, error.type, its
+			       exception recorded) and makes no more children */
 };
 
 /*
@@ -154,12 +157,15 @@ struct event_spec {
 enum link_kind {
 	LINK_SPAN = 0,       /* an earlier span of this trace whose name is span_name */
 	LINK_PREVIOUS_TRACE, /* the root span of the previous trace of the run */
-	LINK_CONST           /* fixed ids */
+	LINK_CONST,          /* fixed ids */
+	LINK_CONTEXT         /* the span the latest earlier trace of the run exported as
+				`context` (none: no link) */
 };
 
 struct link_spec {
 	uint8_t kind; /* enum link_kind */
 	const char *span_name;
+	const char *context;    /* LINK_CONTEXT */
 	uint32_t span_name_len; /* derived: strlen(span_name) (LINK_SPAN) */
 	uint8_t trace_id[16], span_id[8];
 	struct attr_spec *attrs;
@@ -179,7 +185,15 @@ struct span_spec {
 	struct dist latency; /* DIST_NONE = config default */
 	double probability;  /* 0..1, default 1 */
 	struct count_spec count;
-	bool parallel;             /* children overlap instead of running in turn */
+	bool parallel; /* children overlap instead of running in turn */
+	/*
+	 * The trace-generator's calls: the span's own latency runs first, then
+	 * its children one after another without gaps, so it lasts its
+	 * latency plus theirs (else: children start with the span, with
+	 * gaps, and it lasts at least its latency).
+	 */
+	bool latency_first;
+	bool attrs_first;          /* attributes are made before the name (which may use them) */
 	struct error_spec *errors; /* in the order they are checked */
 	uint32_t nerrors;
 	struct retry_spec retry;
@@ -189,6 +203,7 @@ struct span_spec {
 	uint32_t nevents;
 	struct link_spec *links;
 	uint32_t nlinks;
+	const char *export_context; /* LINK_CONTEXT links of later traces find it by this */
 	struct span_spec *children;
 	uint32_t nchildren;
 	struct src_pos pos;
@@ -204,6 +219,14 @@ struct service {
 };
 
 enum dialect { DIALECT_NATIVE = 0, DIALECT_TRACEGEN, DIALECT_DREAMWEAVER };
+
+/* Where a failed span's exception is recorded (trace-generator files: both). */
+enum exceptions_mode {
+	EXCEPTIONS_NONE = 0,   /* not at all (status and error.type only) */
+	EXCEPTIONS_SPAN_EVENT, /* an `exception` span event: exception.type, exception.message */
+	EXCEPTIONS_LOG,        /* a log record (logs are not generated yet) */
+	EXCEPTIONS_BOTH
+};
 
 struct scenario {
 	const char *name;  /* --name and the dataset folder */
@@ -226,10 +249,13 @@ struct scenario {
 	struct var_spec *vars;
 	uint32_t nvars;
 	struct span_spec *root;
-	uint64_t max_spans; /* worst case spans per trace (counts x retries) */
-	uint64_t stream;    /* rng stream id: rng_hash(name) */
-	bool reference;     /* bundled example_scenario: only by name */
-	uint8_t dialect;    /* enum dialect */
+	uint64_t max_spans;   /* worst case spans per trace (counts x retries) */
+	uint64_t stream;      /* rng stream id: rng_hash(name) */
+	bool reference;       /* bundled example_scenario: only by name */
+	uint8_t dialect;      /* enum dialect */
+	uint8_t exceptions;   /* enum exceptions_mode */
+	const char **exports; /* every export_context of the tree, once each */
+	uint32_t nexports;
 	struct src_pos pos;
 };
 

@@ -89,3 +89,12 @@ bool tmpl_parent_ref(const struct tmpl *t, size_t i, const char **key, size_t *l
 	}
 	return false;
 }
+
+bool tmpl_lone_attr(const struct tmpl *t, const char **key, uint32_t *up)
+{
+	if (!t->lone || t->parts[0].kind != TP_ATTR)
+		return false;
+	*key = t->parts[0].s;
+	*up = t->parts[0].up;
+	return true;
+}

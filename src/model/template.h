@@ -87,6 +87,9 @@ bool tmpl_is_lone_expr(const struct tmpl *t);
 /* The var index of a template that is exactly "{{vars.x}}", else -1. */
 int tmpl_lone_var(const struct tmpl *t);
 
+/* A template that is exactly one attribute reference (TP_ATTR): its key and level. */
+bool tmpl_lone_attr(const struct tmpl *t, const char **key, uint32_t *up);
+
 /*
  * A template that is exactly "{{random.choice(...)}}": its number of options
  * (0 for any other template) and option i's text and byte offset in the

@@ -30,7 +30,7 @@ def run(args, cwd):
 
 def main():
     cases = []
-    for kind in ("bad", "badconfig"):
+    for kind in ("bad", "badtg", "badconfig"):
         folder = os.path.join(DATA, kind)
         for name in sorted(os.listdir(folder)):
             if name.endswith((".yaml", ".yml")) and expectation(os.path.join(folder, name)):
@@ -43,7 +43,13 @@ def main():
         tmp = tempfile.mkdtemp(prefix="otelsim-bad.")
         try:
             os.mkdir(os.path.join(tmp, "scen"))
-            if kind == "bad":
+            if kind == "badtg":  # beside the folder's _base.yaml
+                shutil.copy(src, os.path.join(tmp, "scen", name))
+                shutil.copy(os.path.join(DATA, kind, "_base.yaml"), os.path.join(tmp, "scen"))
+                msg = msg.replace("tests/data/load/badtg/", "scen/")
+                rel = f"scen/{name}"
+                p = run(["run", "--scenarios-dir", "scen", "--count", "1", "--out", "out"], tmp)
+            elif kind == "bad":
                 shutil.copy(src, os.path.join(tmp, "scen", name))
                 if "tests/data/load/base.yaml" in msg:  # a duplicate of another file's name
                     shutil.copy(os.path.join(DATA, "base.yaml"), os.path.join(tmp, "scen"))

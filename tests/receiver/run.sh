@@ -468,6 +468,14 @@ t 'otelsim --endpoint: Ctrl-C stops at once when the port is closed' '' \
 t 'otelsim --endpoint: Ctrl-C stops at once when the server fails' '--status 503' \
 	"$BG $O run --count 1000 --interval 10 --endpoint \$HTTP --quiet $STOP" \
 	'exit=1 drv.stop_ms<2000 rx.requests>=4 rx.spans=0 "err~(?m)^otelsim: interrupted$"'
+t 'otelsim --endpoint --count 0: sends until Ctrl-C, then the usual summary, exit 0' '' \
+	"$BG $O scenario --name ecommerce_order --count 0 --interval 20 --endpoint \$HTTP $STOP" \
+	'exit=0 drv.stop_ms<2000 rx.requests>=20 rx.spans>=80
+	 "err~(?m)^ecommerce_order: sending traces until stopped \(Ctrl-C\), one every 0\.02s, to "
+	 "err~(?m)^ecommerce_order: \d+ traces \(\d+ spans\) in [\d.]+s: \d+ spans accepted, 0 rejected, 0 failed, 0 retries; stopped"'
+t 'otelsim paces by TRACE_INTERVAL_MIN/MAX (10 traces, 150 to 250 ms apart)' '' \
+	"env TRACE_INTERVAL_MIN=0.15 TRACE_INTERVAL_MAX=0.25 $O scenario --name service_foo --count 10 --endpoint \$HTTP" \
+	'exit=0 rx.requests=10 rx.spans=20 err~"one every 0\.2s" err~"in (1\.[89]|2\.[01])s"'
 
 # ---- otlp-replay: files in, exactly their items out ----
 

@@ -157,6 +157,89 @@ static void test_bad_scenarios(void **state)
 	}
 }
 
+/* trace-generator files, each alone beside the folder's _base.yaml */
+static void test_bad_tracegen(void **state)
+{
+	static char names[128][256];
+	size_t n = list_yaml(DATA "badtg", names, 128);
+
+	(void)state;
+	assert_true(n >= 30);
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		const char *files[1];
+		struct expect want;
+		struct load_opts o;
+		struct model m;
+		struct otelsim_error err = { 0 };
+		int rc;
+
+		if (names[i][0] == '_')
+			continue;
+		snprintf(path, sizeof(path), DATA "badtg/%.255s", names[i]);
+		read_expect(path, &want);
+		opts_default(&o);
+		files[0] = path;
+		o.files = files;
+		o.nfiles = 1;
+		rc = load_model(&o, &m, &err);
+		model_release(&m);
+		check_error(path, &want, rc, &err);
+	}
+}
+
+/* _base.yaml: found in a folder above, errors at its own positions, checked on its own */
+static void test_tracegen_base(void **state)
+{
+	static const char *const ok[] = { DATA "tgtree/sub/deeper/ok.yaml" };
+	static const char *const bad[] = { DATA "tgtree/sub/bad.yaml" };
+	static const char *const dup[] = { DATA "tgbase/a.yaml" };
+	static const char *const alone[] = { DATA "tgtree/_base.yaml" };
+	struct load_opts o;
+	struct model m;
+	struct otelsim_error err = { 0 };
+
+	(void)state;
+	opts_default(&o);
+	o.scenarios_dir = DATA "tgtree"; /* a file below it sees the bases up to it */
+	o.files = ok;
+	o.nfiles = 1;
+	load_expect_ok(&o, &m);
+	assert_int_equal(m.nscenarios, 1);
+	assert_string_equal(m.scenarios[0]->name, "ok");
+	assert_int_equal(m.scenarios[0]->dialect, DIALECT_TRACEGEN);
+	model_release(&m);
+	/* the scenarios folder walk skips it; named on its own it is checked, no scenario */
+	o.files = alone;
+	load_expect_ok(&o, &m);
+	assert_int_equal(m.nscenarios, 0);
+	model_release(&m);
+	assert_int_equal(load_file_kind(DATA "tgtree/_base.yaml"), LOAD_KIND_SCENARIO);
+	o.files = bad;
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.file, DATA "tgtree/sub/bad.yaml");
+	assert_int_equal(err.line, 5);
+	assert_int_equal(err.column, 16);
+	assert_string_equal(err.message,
+			    "unknown service 'database' (add it to the services of " DATA
+			    "tgtree/_base.yaml: frontend, backend)");
+	o.files = dup;
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.file, DATA "tgbase/_base.yaml");
+	assert_int_equal(err.line, 5);
+	assert_int_equal(err.column, 5);
+	assert_string_equal(err.message, "service 'api' is listed twice");
+	/* the folder walk: the scenarios of both folders, not the bases */
+	o.files = NULL;
+	o.nfiles = 0;
+	o.scenarios_dir = DATA "tgtree";
+	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.file, DATA "tgtree/sub/bad.yaml");
+}
+
 static void test_bad_configs(void **state)
 {
 	static char names[64][256];
@@ -277,6 +360,12 @@ static const struct table_doc table_docs[] = {
 	{ "scenario.resource", false,
 	  "name: t\nresource:\n  replace: true\n  @\nroot:\n  type: x\n" },
 	{ "span", false, "name: t\nroot:\n  type: x\n  @\n" },
+	{ "tracegen.scenario", false, "scenario_name: t\nroot_span:\n  operation: x\n@\n" },
+	{ "tracegen.span", false, "root_span:\n  operation: x\n  @\n" },
+	{ "tracegen.error_condition", false,
+	  "root_span:\n  operation: x\n  error_conditions:\n    - probability: 1\n      type: E\n"
+	  "      @\n" },
+	{ "tracegen.base", false, "schema_version: 1\n@\n" },
 	{ "error", false,
 	  "name: t\nroot:\n  type: x\n  error:\n    rate: 0.1\n    type: timeout\n    @\n" },
 	{ "retry", false, "name: t\nroot:\n  type: x\n  retry:\n    max_attempts: 2\n    @\n" },
@@ -548,14 +637,26 @@ static void test_bundled_load(void **state)
 		{ "agentic", "tool_retry", "agentic" },
 		{ "bench", "agent_turn_7span", "bench" },
 		{ "commerce", "checkout_flow", "commerce" },
+		{ "tracegen", "01_api_gateway", "tracegen" },
+		{ "tracegen", "02_billing_service", "tracegen" },
+		{ "tracegen", "03_search_service", "tracegen" },
+		{ "tracegen", "04_async_producer", "tracegen" },
+		{ "tracegen", "05_async_consumer", "tracegen" },
+		{ "tracegen", "06_grafana_tempo", "tracegen" },
+		{ "tracegen", "07_analytics_batch", "tracegen" },
+		{ "tracegen", "08_user_profile_update", "tracegen" },
+		{ "tracegen", "09_configuration_service", "tracegen" },
+		{ "tracegen", "10_search_service_slow", "tracegen" },
+		{ "tracegen", "ecommerce_order", "tracegen" },
+		{ "tracegen", "service_foo", "tracegen" },
 	};
 
 	(void)state;
 	opts_default(&o);
 	o.scenarios_dir = "scenarios/";
 	load_expect_ok(&o, &m);
-	assert_int_equal(m.nscenarios, 5);
-	for (uint32_t i = 0; i < 5; i++) {
+	assert_int_equal(m.nscenarios, 17);
+	for (uint32_t i = 0; i < 17; i++) {
 		const struct scenario *sc = m.scenarios[i];
 
 		assert_string_equal(sc->rel_dir, want[i][0]);
@@ -563,9 +664,13 @@ static void test_bundled_load(void **state)
 		assert_string_equal(sc->category, want[i][2]);
 		assert_int_equal(sc->reference, i == 0);
 		assert_int_equal(strlen(sc->sha256), 64);
-		assert_int_equal(sc->dialect, DIALECT_NATIVE);
+		assert_int_equal(sc->dialect, i < 5 ? DIALECT_NATIVE : DIALECT_TRACEGEN);
 		assert_true(sc->stream != 0);
 	}
+	/* a display name finds its scenario too */
+	assert_ptr_equal(model_find_scenario(&m, "E-commerce Order Processing"), m.scenarios[15]);
+	assert_string_equal(m.scenarios[15]->title, "E-commerce Order Processing");
+	assert_null(m.scenarios[1]->title);
 	assert_string_equal(m.scenarios[1]->path, "scenarios/agentic/successful_agent_turn.yaml");
 	assert_ptr_equal(model_find_scenario(&m, "tool_retry"), m.scenarios[2]);
 	/* config values */
@@ -1865,6 +1970,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_scenarios),
+		cmocka_unit_test(test_bad_tracegen),
+		cmocka_unit_test(test_tracegen_base),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_string_length_limit),
 		cmocka_unit_test(test_typo_in_every_key),

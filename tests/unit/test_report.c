@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "otelsim/otelsim.h"
 #include "report/report.h"
 #include "util/strbuf.h"
 
@@ -237,6 +238,56 @@ static void test_empty(void **state)
 	report_free(r);
 }
 
+/* otelsim's own signals (the engine's synthetic ones: a log record and an
+ * event per trace, metrics per block) in both formats, gzip too, read back */
+static void test_otelsim_signals(void **state)
+{
+	struct otelsim_load_options lo = OTELSIM_LOAD_OPTIONS_INIT;
+	static const int formats[2] = { OTELSIM_FORMAT_OTLP, OTELSIM_FORMAT_OTLP_JSON };
+	char *counts[2] = { NULL, NULL };
+	struct otelsim_error err;
+	struct otelsim *os = NULL;
+
+	(void)state;
+	lo.root = ".";
+	assert_int_equal(otelsim_load(&lo, &os, &err), 0);
+	for (int f = 0; f < 2; f++) {
+		struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
+		const char *files[] = { f ? "json/commerce/checkout_flow"
+					  : "pb/commerce/checkout_flow" };
+		struct strbuf page = STRBUF_INIT;
+		char out[256];
+		cJSON *d, *c;
+
+		snprintf(out, sizeof(out), "%s/%s", dir, f ? "json" : "pb");
+		ro.scenario = "checkout_flow";
+		ro.count_set = true;
+		ro.count = 150;
+		ro.synthetic_signals = true;
+		ro.format = formats[f];
+		ro.gzip = f == 1;
+		ro.out_dir = out;
+		assert_int_equal(otelsim_render_files(os, &ro, NULL, &err), 0);
+		d = page_data(files, 1, 2000, &page);
+		c = cJSON_GetObjectItem(d, "counts");
+		assert_int_equal(cJSON_GetObjectItem(c, "traces")->valueint, 150);
+		assert_int_equal(cJSON_GetObjectItem(c, "log_records")->valueint, 300);
+		assert_int_equal(cJSON_GetObjectItem(c, "events")->valueint, 150);
+		assert_int_equal(cJSON_GetObjectItem(c, "data_points")->valueint, 6);
+		assert_true(cJSON_GetObjectItem(c, "metric_streams")->valueint > 0);
+		/* the manifest came along: the dataset's own counts */
+		assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(d, "manifests")), 1);
+		counts[f] = cJSON_PrintUnformatted(c);
+		cJSON_Delete(d);
+		strbuf_release(&page);
+	}
+	/* both formats give the same aggregates */
+	assert_string_equal(counts[0], counts[1]);
+	free(counts[0]);
+	free(counts[1]);
+	otelsim_free(os);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -255,10 +306,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_percentiles_and_calls),
-		cmocka_unit_test(test_sample),
-		cmocka_unit_test(test_deterministic_and_escaped),
-		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_percentiles_and_calls),     cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_deterministic_and_escaped), cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_otelsim_signals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
