@@ -11,6 +11,7 @@
 #include "load/semconv.h"
 #include "sink/dataset.h"
 #include "util/error.h"
+#include "util/text.h"
 
 static int exists(const char *path)
 {
@@ -32,6 +33,8 @@ int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 		return error_set(err, OTELSIM_EUSAGE,
 				 "otelsim_load needs options and a result pointer");
 	*out = NULL;
+	if ((rc = util_text_init(err)))
+		return rc;
 	root = opts->root ? opts->root : ".";
 	os = calloc(1, sizeof(*os));
 	if (!os)

@@ -160,11 +160,14 @@ static int encode_signal(const struct pipeline_cfg *cfg, struct worker_state *ws
 	int rc;
 
 	strbuf_reset(&ws->raw);
-	if (encoder_encode(ws->enc, s, &ws->batch, cfg->gzip ? &ws->raw : &mine->data[s], &nrec))
-		return error_set(err, OTELSIM_ENOMEM,
-				 "cannot encode the %s of block %llu (out of memory, or an item "
-				 "whose resource is not in the model)",
-				 signal_name(s), (unsigned long long)b);
+	rc = encoder_encode(ws->enc, s, &ws->batch, cfg->gzip ? &ws->raw : &mine->data[s], &nrec);
+	if (rc)
+		return error_set(err,
+				 rc == ENCODE_ENOMEM    ? OTELSIM_ENOMEM
+				 : rc == ENCODE_ETOOBIG ? OTELSIM_ELIMIT
+							: OTELSIM_EINTERNAL,
+				 "cannot encode the %s of block %llu (%s)", signal_name(s),
+				 (unsigned long long)b, encode_error_text(rc));
 	mine->records[s] += nrec;
 	mine->items[s] += batch_items(&ws->batch, s);
 	/*

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "encode/console.h"
 #include "opentelemetry/proto/logs/v1/logs.pb-c.h"
 #include "opentelemetry/proto/metrics/v1/metrics.pb-c.h"
 #include "opentelemetry/proto/trace/v1/trace.pb-c.h"
@@ -168,15 +169,6 @@ static const char *service_of(KeyValue **kv, size_t n)
 		       : "?";
 }
 
-static void ms_text(struct strbuf *out, int64_t ns)
-{
-	if (ns < 0) {
-		strbuf_addch(out, '-');
-		ns = -ns;
-	}
-	strbuf_addf(out, "%lld.%03dms", (long long)(ns / 1000000), (int)(ns / 1000 % 1000));
-}
-
 static void time_text(struct strbuf *out, uint64_t ns)
 {
 	char t[64];
@@ -269,9 +261,6 @@ static int take_traces(struct show *sh, const uint8_t *data, size_t len)
 	return keep(sh, &td->base);
 }
 
-static const char *const kind_names[] = { "unspecified", "internal", "server",
-					  "client",      "producer", "consumer" };
-
 static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t t0, int depth)
 {
 	struct shown_span *ss = &t->spans[i];
@@ -279,17 +268,23 @@ static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t 
 	struct strbuf line = STRBUF_INIT;
 	size_t shown = 0;
 
+	bool error =
+		s->status &&
+		s->status->code ==
+			OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR;
+	struct console_span cs = { s->name,
+				   strlen(s->name),
+				   ss->service,
+				   (int)s->kind,
+				   depth,
+				   (int64_t)(s->start_time_unix_nano - t0),
+				   (int64_t)(s->end_time_unix_nano - s->start_time_unix_nano),
+				   error,
+				   error ? s->status->message : NULL,
+				   error ? strlen(s->status->message) : 0 };
+
 	ss->printed = 1;
-	strbuf_addf(&line, "%*s%s [%s] %s +", depth * 2 + 2, "", s->name, ss->service,
-		    kind_names[s->kind < 6 ? s->kind : 0]);
-	ms_text(&line, (int64_t)(s->start_time_unix_nano - t0));
-	strbuf_addch(&line, ' ');
-	ms_text(&line, (int64_t)(s->end_time_unix_nano - s->start_time_unix_nano));
-	if (s->status &&
-	    s->status->code ==
-		    OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR)
-		strbuf_addf(&line, " ERROR%s%s", s->status->message[0] ? ": " : "",
-			    s->status->message);
+	console_span_line(&line, &cs);
 	for (size_t k = 0; k < sizeof(key_attrs) / sizeof(key_attrs[0]) && shown < MAX_KEY_ATTRS;
 	     k++) {
 		const KeyValue *kv = find_attr(s->attributes, s->n_attributes, key_attrs[k]);
@@ -373,7 +368,7 @@ static void print_traces(struct show *sh)
 		strbuf_addf(&head, "trace %s  %zu spans  ", hex, t->n);
 		time_text(&head, t0);
 		strbuf_addch(&head, ' ');
-		ms_text(&head, (int64_t)(t1 - t0));
+		console_ms(&head, (int64_t)(t1 - t0));
 		print_line(head.buf, head.len);
 		strbuf_release(&head);
 		/* roots first (and orphans whose parent is not in the file), by start */

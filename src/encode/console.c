@@ -45,7 +45,7 @@ int console_value(struct strbuf *out, const struct value *v)
 	}
 }
 
-static int ms(struct strbuf *out, int64_t ns)
+int console_ms(struct strbuf *out, int64_t ns)
 {
 	char buf[32];
 	size_t n;
@@ -53,12 +53,26 @@ static int ms(struct strbuf *out, int64_t ns)
 	/* milliseconds with three decimals, computed in integers */
 	if (ns < 0) {
 		strbuf_addch(out, '-');
-		ns = -ns;
+		ns = ns == INT64_MIN ? INT64_MAX : -ns;
 	}
 	n = fmt_i64(buf, ns / 1000000);
 	if (strbuf_add(out, buf, n))
 		return -1;
 	return strbuf_addf(out, ".%03dms", (int)(ns / 1000 % 1000));
+}
+
+int console_span_line(struct strbuf *out, const struct console_span *s)
+{
+	int rc = strbuf_addf(out, "%*s%.*s [%s] %s +", s->depth * 2 + 2, "", (int)s->name_len,
+			     s->name, s->service, kind_names[s->kind < 6 ? s->kind : 0]);
+
+	rc = rc ? rc : console_ms(out, s->offset_ns);
+	rc = rc ? rc : strbuf_addch(out, ' ');
+	rc = rc ? rc : console_ms(out, s->duration_ns);
+	if (!rc && s->error)
+		rc = strbuf_addf(out, " ERROR%s%.*s", s->status_len ? ": " : "", (int)s->status_len,
+				 s->status ? s->status : "");
+	return rc;
 }
 
 static int attrs_line(struct strbuf *out, int depth, const struct keyval *kv, uint32_t n)
@@ -111,17 +125,22 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 			for (int k = d + 1; k < 64; k++)
 				depth[k] = -1;
 		}
-		rc = rc ? rc
-			: strbuf_addf(out, "%*s%.*s [%s] %s +", d * 2 + 2, "", (int)s->name_len,
-				      s->name, m->services[s->resource].name,
-				      kind_names[s->kind < 6 ? s->kind : 0]);
-		rc = rc ? rc : ms(out, (int64_t)(s->start_ns - b->spans[root].start_ns));
-		rc = rc ? rc : strbuf_addch(out, ' ');
-		rc = rc ? rc : ms(out, (int64_t)(s->end_ns - s->start_ns));
-		if (!rc && s->status_code == 2)
-			rc = strbuf_addf(out, " ERROR%s%.*s", s->status_message_len ? ": " : "",
-					 (int)s->status_message_len,
-					 s->status_message ? s->status_message : "");
+		if (!rc) {
+			struct console_span cs = {
+				s->name,
+				s->name_len,
+				m->services[s->resource].name,
+				s->kind,
+				d,
+				(int64_t)(s->start_ns - b->spans[root].start_ns),
+				(int64_t)(s->end_ns - s->start_ns),
+				s->status_code == 2,
+				s->status_message,
+				s->status_message_len,
+			};
+
+			rc = console_span_line(out, &cs);
+		}
 		rc = rc ? rc : strbuf_addch(out, '\n');
 		if (full && !rc) {
 			rc = attrs_line(out, d, s->attrs, s->nattrs);
@@ -129,7 +148,8 @@ int encode_console(const struct model *m, const struct batch *b, bool full, stru
 				rc = strbuf_addf(out, "%*s  event %.*s +", d * 2 + 2, "",
 						 (int)s->events[e].name_len, s->events[e].name);
 				rc = rc ? rc
-					: ms(out, (int64_t)(s->events[e].time_ns - s->start_ns));
+					: console_ms(out,
+						     (int64_t)(s->events[e].time_ns - s->start_ns));
 				rc = rc ? rc : strbuf_addch(out, '\n');
 				rc = rc ? rc
 					: attrs_line(out, d + 1, s->events[e].attrs,

@@ -172,9 +172,26 @@ int encoder_encode(struct encoder *e, int signal, const struct batch *b, struct 
 		op = e->ops->events;
 		break;
 	default:
-		return -1;
+		return ENCODE_ESIGNAL;
 	}
 	if (!batch_items(b, signal))
 		return 0;
-	return op(e, b, out, nrecords);
+	e->why = 0;
+	if (op(e, b, out, nrecords))
+		return e->why ? e->why : ENCODE_ENOMEM;
+	return 0;
+}
+
+const char *encode_error_text(int rc)
+{
+	switch (rc) {
+	case ENCODE_ETOOBIG:
+		return "a record over the size cap";
+	case ENCODE_ERESOURCE:
+		return "an item whose resource is not in the model";
+	case ENCODE_ESIGNAL:
+		return "an unknown signal";
+	default:
+		return "out of memory";
+	}
 }

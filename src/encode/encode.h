@@ -67,12 +67,22 @@ const char *encoder_file_ext(int format);
 struct encoder *encoder_new(const struct encoder_config *cfg);
 void encoder_free(struct encoder *e);
 
+/* Why encoder_encode failed (each negative). */
+enum encode_error {
+	ENCODE_ENOMEM = -1,    /* out of memory */
+	ENCODE_ETOOBIG = -2,   /* `out` would pass its max (or a record 4 GiB) */
+	ENCODE_ERESOURCE = -3, /* an item's resource is not in model->services */
+	ENCODE_ESIGNAL = -4,   /* not an enum otelsim_signal */
+};
+
+/* "out of memory", "over the size cap", ... for messages. */
+const char *encode_error_text(int rc);
+
 /*
  * Append the batch's items of `signal` (enum otelsim_signal) as framed
  * records; *nrecords (may be NULL) is set to their count (0 when there are
- * none, which writes nothing). 0, or -1 when out of memory, when `out`
- * would pass its max, for an unknown signal, or when an item's resource is
- * not in model->services; on -1, `out` is left as it was.
+ * none, which writes nothing). 0, or an enum encode_error saying which;
+ * on error, `out` is left as it was and the encoder can be used again.
  */
 int encoder_encode(struct encoder *e, int signal, const struct batch *b, struct strbuf *out,
 		   uint64_t *nrecords);

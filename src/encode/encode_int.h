@@ -37,6 +37,17 @@ struct rwriter {
 	size_t cap, used;
 };
 
+/*
+ * Room for n more bytes of out, for a record: -1 when it cannot be had,
+ * with e->why saying whether out's max or memory ran out.
+ */
+#define ENCODE_GROW_OUT(e, out, n)                                                          \
+	(strbuf_grow((out), (n))                                                            \
+		 ? ((e)->why = (out)->max && (n) > (out)->max - (out)->len ? ENCODE_ETOOBIG \
+									   : ENCODE_ENOMEM, \
+		    -1)                                                                     \
+		 : 0)
+
 /* Room for n more bytes (moves the data to the end of a larger buffer). */
 int rw_grow(struct rwriter *w, size_t n);
 void rw_release(struct rwriter *w);
@@ -110,6 +121,7 @@ struct encoder {
 	char *json_tail;
 	size_t json_tail_len;
 	int env; /* enum envelope of the records being cut */
+	int why; /* enum encode_error of a failure in progress (0: out of memory) */
 
 	/* step 1 */
 	struct rwriter rw;

@@ -12,53 +12,16 @@
  * oneof is always written ({"stringValue":""}), and a present message field
  * is written even when empty (`"value":{}`, `"arrayValue":{}`).
  *
- * Strings are escaped per RFC 8259: '"' and '\' with a backslash, control
- * characters as \u00XX (lowercase hex), valid UTF-8 kept as is, each byte of
- * an invalid UTF-8 sequence replaced by \ufffd (the line stays valid UTF-8).
+ * Strings are escaped by util/jsonw.h json_escape (RFC 8259; each byte of
+ * an invalid UTF-8 sequence becomes \ufffd, so the line stays valid UTF-8).
  */
 #include "encode/encode_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+#include "util/jsonw.h"
 #include "util/text.h"
-
-/* 0: copied as is; 1: escaped ASCII; 2: first byte of a UTF-8 sequence (or invalid) */
-static const uint8_t char_class[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-};
-
-static const char hexdig[] = "0123456789abcdef";
-/* U+FFFD, written for a byte that is not valid UTF-8 */
-static const char replacement[] = "\\ufffd";
-
-/* Length of the valid UTF-8 sequence at s (0: invalid or cut short). */
-static size_t utf8_seq(const char *s, size_t rem)
-{
-	unsigned c = (unsigned char)s[0];
-	size_t k;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	if (rem < k || utf8_valid_prefix(s, k) != k)
-		return 0;
-	return k;
-}
 
 /* ---- writer primitives -------------------------------------------------------- */
 
@@ -71,58 +34,12 @@ static inline void put(struct fwriter *w, const char *s, size_t n)
 /* A string literal (never a pointer: sizeof must see the array). */
 #define LIT(w, s) put((w), "" s, sizeof(s) - 1)
 
-/* A JSON string (quoted, escaped). */
+/* A JSON string (quoted, escaped by util/jsonw.h json_escape). */
 static int js_str(struct fwriter *w, const char *s, size_t n)
 {
-	char *p;
-
-	if (fw_reserve(w, n * 6 + 2))
+	if (fw_reserve(w, JSON_ESCAPED_MAX(n)))
 		return -1;
-	p = w->buf + w->len;
-	*p++ = '"';
-	for (size_t i = 0; i < n;) {
-		unsigned c = (unsigned char)s[i];
-		size_t run = i;
-
-		while (run < n && !char_class[(unsigned char)s[run]])
-			run++;
-		if (run > i) { /* a run copied as is */
-			memcpy(p, s + i, run - i);
-			p += run - i;
-			i = run;
-			continue;
-		}
-		switch (char_class[c]) {
-		case 1:
-			*p++ = '\\';
-			if (c == '"' || c == '\\') {
-				*p++ = (char)c;
-			} else {
-				*p++ = 'u';
-				*p++ = '0';
-				*p++ = '0';
-				*p++ = hexdig[c >> 4];
-				*p++ = hexdig[c & 15];
-			}
-			i++;
-			break;
-		default: {
-			size_t k = utf8_seq(s + i, n - i);
-
-			if (k) {
-				memcpy(p, s + i, k);
-				p += k;
-				i += k;
-			} else {
-				memcpy(p, replacement, sizeof(replacement) - 1);
-				p += sizeof(replacement) - 1;
-				i++;
-			}
-		}
-		}
-	}
-	*p++ = '"';
-	w->len = (size_t)(p - w->buf);
+	w->len += json_escape(w->buf + w->len, s, n);
 	return 0;
 }
 
@@ -895,7 +812,7 @@ static int json_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 	size_t total = json_record_size(e, sum, e->ngroups);
 	char *p, *start;
 
-	if (strbuf_grow(out, total))
+	if (ENCODE_GROW_OUT(e, out, total))
 		return -1;
 	start = p = out->buf + out->len;
 	p = cpy(p, head, head_len);
@@ -941,7 +858,11 @@ static const struct cut_format json_cut = { json_item_size, json_group_size, jso
 		w_->len = 0;                                             \
 		for (size_t i = 0; i < (n); i++) {                       \
 			size_t start_ = w_->len;                         \
-			if ((resource_of) >= (e)->nres || (encode_item)) \
+			if ((resource_of) >= (e)->nres) {                \
+				(e)->why = ENCODE_ERESOURCE;             \
+				return -1;                               \
+			}                                                \
+			if (encode_item)                                 \
 				return -1;                               \
 			(e)->item_pos[i] = start_;                       \
 			(e)->item_len[i] = (uint32_t)(w_->len - start_); \

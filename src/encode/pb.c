@@ -624,7 +624,11 @@ static int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 	const uint8_t *items_end = e->rw.buf + e->rw.cap;
 	uint8_t *p, *start;
 
-	if (body > UINT32_MAX || strbuf_grow(out, framed))
+	if (body > UINT32_MAX) {
+		e->why = ENCODE_ETOOBIG;
+		return -1;
+	}
+	if (ENCODE_GROW_OUT(e, out, framed))
 		return -1;
 	start = p = (uint8_t *)out->buf + out->len;
 	if (e->cfg.framing == OTELSIM_FRAMING_VARINT) {
@@ -682,20 +686,24 @@ static const struct cut_format pb_cut = { pb_item_size, pb_group_size, pb_record
 					  pb_write_record };
 
 /* Step 1 for n items, last to first (the buffer grows back to front). */
-#define PB_ITEMS(e, n, encode_item, resource_of)                         \
-	do {                                                             \
-		struct rwriter *w_ = &(e)->rw;                           \
-		if (encode_reserve_items((e), (n)))                      \
-			return -1;                                       \
-		w_->used = 0;                                            \
-		for (size_t i = (n); i-- > 0;) {                         \
-			size_t m_ = w_->used;                            \
-			if ((resource_of) >= (e)->nres || (encode_item)) \
-				return -1;                               \
-			(e)->item_pos[i] = w_->used;                     \
-			(e)->item_len[i] = (uint32_t)(w_->used - m_);    \
-			(e)->item_res[i] = (resource_of);                \
-		}                                                        \
+#define PB_ITEMS(e, n, encode_item, resource_of)                      \
+	do {                                                          \
+		struct rwriter *w_ = &(e)->rw;                        \
+		if (encode_reserve_items((e), (n)))                   \
+			return -1;                                    \
+		w_->used = 0;                                         \
+		for (size_t i = (n); i-- > 0;) {                      \
+			size_t m_ = w_->used;                         \
+			if ((resource_of) >= (e)->nres) {             \
+				(e)->why = ENCODE_ERESOURCE;          \
+				return -1;                            \
+			}                                             \
+			if (encode_item)                              \
+				return -1;                            \
+			(e)->item_pos[i] = w_->used;                  \
+			(e)->item_len[i] = (uint32_t)(w_->used - m_); \
+			(e)->item_res[i] = (resource_of);             \
+		}                                                     \
 	} while (0)
 
 static int pb_spans(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)

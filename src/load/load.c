@@ -4,7 +4,6 @@
  * then the resources (services) every scenario uses, deduplicated, and the
  * scenarios sorted by folder and name.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,11 +13,10 @@
 
 #include "load/loader.h"
 #include "load/semconv.h"
+#include "util/dir.h"
 #include "util/error.h"
 #include "util/sha256.h"
 #include "util/text.h"
-
-#define MAX_DIR_DEPTH 16
 
 /*
  * Scenario files nest deeper than the YAML default (64): a span tree of
@@ -226,11 +224,6 @@ void load_files_release(struct load_files *l)
 	memset(l, 0, sizeof(*l));
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -239,71 +232,25 @@ static bool is_yaml_name(const char *name)
 	       (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
-/* Every scenario file below dir, sorted by name at each level. */
-static int walk_dir(const char *dir, int depth, struct load_files *out, struct otelsim_error *err)
+/* '_' folders and files are shared includes, not scenarios */
+static bool scenario_name(void *ctx, const char *name, bool is_dir)
 {
-	DIR *d;
-	struct dirent *e;
-	struct load_files names = { 0 };
-	int rc = 0;
-
-	if (depth > MAX_DIR_DEPTH)
-		return error_at(err, OTELSIM_ELIMIT, dir, 0, 0,
-				"scenario folders nested deeper than %d levels", MAX_DIR_DEPTH);
-	d = opendir(dir);
-	if (!d)
-		return error_at(err,
-				errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
-				dir, 0, 0, "cannot read the scenarios folder: %s", strerror(errno));
-	for (;;) {
-		errno = 0;
-		e = readdir(d);
-		if (!e)
-			break;
-		/* '.' hidden, '_' shared includes: neither is a scenario */
-		if (e->d_name[0] == '.' || e->d_name[0] == '_')
-			continue;
-		if (load_files_add(&names, e->d_name)) {
-			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-	}
-	if (errno) {
-		rc = error_at(err, OTELSIM_EIO, dir, 0, 0, "cannot read the scenarios folder: %s",
-			      strerror(errno));
-		goto cleanup;
-	}
-	if (names.n)
-		qsort(names.paths, names.n, sizeof(char *), cmp_str);
-	for (size_t i = 0; i < names.n; i++) {
-		size_t len = strlen(dir) + strlen(names.paths[i]) + 2;
-		char *path = malloc(len);
-		struct stat sb;
-
-		if (!path) {
-			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		/* "dir/" + name without doubling the slash of a path given as "dir/" */
-		snprintf(path, len, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
-			 names.paths[i]);
-		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rc = walk_dir(path, depth + 1, out, err);
-		else if (is_yaml_name(names.paths[i]) && load_files_add(out, path))
-			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-		free(path);
-		if (rc)
-			goto cleanup;
-	}
-cleanup:
-	closedir(d);
-	load_files_release(&names);
-	return rc;
+	(void)ctx;
+	return name[0] != '_' && (is_dir || is_yaml_name(name));
 }
 
+/* Every scenario file below dir (util/dir.h's walk: sorted by name at each level). */
 int load_list_files(const char *dir, struct load_files *out, struct otelsim_error *err)
 {
-	return walk_dir(dir, 0, out, err);
+	static const struct dir_walk w = { "the scenarios folder", scenario_name, NULL };
+	struct dir_list l = { 0 };
+	int rc = dir_walk(dir, &w, &l, err);
+
+	for (size_t i = 0; i < l.n && !rc; i++)
+		if (load_files_add(out, l.v[i]))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+	dir_list_release(&l);
+	return rc;
 }
 
 /* dir without trailing slashes (kept "/" alone) */
@@ -678,7 +625,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 				goto cleanup;
 			}
 	} else if (root) {
-		rc = walk_dir(root, 0, &files, err);
+		rc = load_list_files(root, &files, err);
 		if (rc)
 			goto cleanup;
 	}

@@ -14,7 +14,6 @@
  *   4. one metric per name and one span per type (non-deprecated, then
  *      later, wins).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,12 +24,12 @@
 #include "load/load.h"
 #include "load/semconv.h"
 #include "load/semconv_int.h"
+#include "util/dir.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 
 #define MAX_FILES 10000
-#define MAX_DEPTH 32
 
 /* ---- the working set ---- */
 
@@ -128,33 +127,6 @@ const char *scx_store_id(struct scx *x, const char *id)
 
 /* ---- finding files ---- */
 
-struct pathlist {
-	char **v;
-	size_t n, cap;
-};
-
-static void pathlist_release(struct pathlist *pl)
-{
-	for (size_t i = 0; i < pl->n; i++)
-		free(pl->v[i]);
-	free(pl->v);
-}
-
-static int pathlist_add(struct pathlist *pl, char *p)
-{
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 64;
-		char **n = realloc(pl->v, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		pl->v = n;
-		pl->cap = cap;
-	}
-	pl->v[pl->n++] = p;
-	return 0;
-}
-
 static bool is_yaml_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -163,58 +135,10 @@ static bool is_yaml_name(const char *name)
 	       (n > 4 && !strcmp(name + n - 4, ".yml"));
 }
 
-static int walk(const char *dir, int depth, struct pathlist *pl, struct otelsim_error *err)
+static bool registry_name(void *ctx, const char *name, bool is_dir)
 {
-	DIR *d;
-	struct dirent *e;
-	size_t dl = strlen(dir);
-	int rc = 0;
-
-	if (depth > MAX_DEPTH)
-		return error_at(err, OTELSIM_ELIMIT, dir, 0, 0, "folders nested deeper than %d",
-				MAX_DEPTH);
-	if (!(d = opendir(dir)))
-		return error_at(err, OTELSIM_EINPUT, dir, 0, 0, "cannot read folder: %s",
-				strerror(errno));
-	while (!rc && (e = readdir(d))) {
-		struct stat st;
-		char *p;
-
-		if (e->d_name[0] == '.')
-			continue;
-		size_t nl = strlen(e->d_name);
-		bool slash = dl && dir[dl - 1] != '/';
-
-		if (!(p = malloc(dl + nl + 2))) {
-			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-			break;
-		}
-		memcpy(p, dir, dl);
-		if (slash)
-			p[dl] = '/';
-		memcpy(p + dl + slash, e->d_name, nl + 1);
-		if (stat(p, &st)) {
-			rc = error_at(err, OTELSIM_EINPUT, p, 0, 0, "cannot read: %s",
-				      strerror(errno));
-			free(p);
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = walk(p, depth + 1, pl, err);
-			free(p);
-		} else if (S_ISREG(st.st_mode) && is_yaml_name(e->d_name)) {
-			if (pl->n >= MAX_FILES) {
-				rc = error_at(err, OTELSIM_ELIMIT, dir, 0, 0,
-					      "more than %d registry files", MAX_FILES);
-				free(p);
-			} else if (pathlist_add(pl, p)) {
-				free(p);
-				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-			}
-		} else {
-			free(p);
-		}
-	}
-	closedir(d);
-	return rc;
+	(void)ctx;
+	return is_dir || is_yaml_name(name);
 }
 
 static int cmp_paths(const void *a, const void *b)
@@ -224,7 +148,8 @@ static int cmp_paths(const void *a, const void *b)
 
 static int load_path(struct scx *x, const char *path)
 {
-	struct pathlist pl = { 0 };
+	static const struct dir_walk w = { "the conventions folder", registry_name, NULL };
+	struct dir_list pl = { 0 };
 	struct stat st;
 	int rc = 0;
 
@@ -233,18 +158,24 @@ static int load_path(struct scx *x, const char *path)
 				strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return scx_read_file(x, path);
-	if ((rc = walk(path, 0, &pl, x->err)))
+	if ((rc = dir_walk(path, &w, &pl, x->err)))
 		goto cleanup;
+	if (pl.n > MAX_FILES) {
+		rc = error_at(x->err, OTELSIM_ELIMIT, path, 0, 0, "more than %d registry files",
+			      MAX_FILES);
+		goto cleanup;
+	}
 	if (!pl.n) {
 		rc = error_at(x->err, OTELSIM_EINPUT, path, 0, 0,
 			      "no .yaml or .yml files in this folder");
 		goto cleanup;
 	}
+	/* read in the byte order of the full paths */
 	qsort(pl.v, pl.n, sizeof(*pl.v), cmp_paths);
 	for (size_t i = 0; i < pl.n && !rc; i++)
 		rc = scx_read_file(x, pl.v[i]);
 cleanup:
-	pathlist_release(&pl);
+	dir_list_release(&pl);
 	return rc;
 }
 

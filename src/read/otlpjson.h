@@ -29,12 +29,17 @@
  * would lose its low bits past 2^53; it also keeps no line and column for
  * the error messages. The small tree here keeps each number's text.
  *
+ * Three files: read/jsontree.c (the JSON tree), otlpjson.c (tree ->
+ * protobuf), otlpjson_write.c (protobuf -> JSON). Errors: as above;
+ * ownership: parsed trees live in the caller's arena; threads: reentrant.
+ *
  * Round trip: for a canonical protobuf message m,
  * otlpjson_to_protobuf(otlpjson_from_protobuf(m)) == m, byte for byte.
  */
 #ifndef READ_OTLPJSON_H
 #define READ_OTLPJSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,7 +49,7 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
-#define OTLPJSON_MAX_DEPTH 128
+#define OTLPJSON_MAX_DEPTH 128 /* = JSON_TREE_MAX_DEPTH */
 
 /* TracesData / MetricsData / LogsData for OTELSIM_TRACES / METRICS / LOGS (events: logs). */
 const ProtobufCMessageDescriptor *otlpjson_descriptor(int signal);
@@ -74,5 +79,10 @@ int otlpjson_write(const ProtobufCMessage *msg, struct strbuf *out);
 /* Protobuf bytes of `desc` as strict OTLP/JSON appended to out; OTELSIM_EINPUT if they do not unpack. */
 int otlpjson_from_protobuf(const ProtobufCMessageDescriptor *desc, const uint8_t *pb, size_t len,
 			   struct strbuf *out, struct otelsim_error *err);
+
+/* Shared by the reader and the writer: trace_id, span_id and parent_span_id
+ * are hex, not base64; the storage of one element of a field. */
+bool otlpjson_is_id_field(const ProtobufCFieldDescriptor *f);
+size_t otlpjson_elem_size(const ProtobufCFieldDescriptor *f);
 
 #endif

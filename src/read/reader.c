@@ -1,6 +1,5 @@
 #include "read/reader.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,6 +14,7 @@
 #include "otelsim/otelsim.h"
 #include "read/otlpjson.h"
 #include "util/pbwire.h"
+#include "util/dir.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -162,123 +162,24 @@ static bool is_otlp_name(const char *name)
 /* ------------------------------------------------------------------ */
 /* input expansion                                                    */
 
-struct pathlist {
-	char **v;
-	size_t n, cap;
-};
-
-static int pl_add(struct pathlist *pl, const char *p)
+static bool otlp_entry(void *ctx, const char *name, bool is_dir)
 {
-	char *d;
-
-	if (pl->n == pl->cap) {
-		size_t nc = pl->cap ? pl->cap * 2 : 16;
-		char **nv = realloc(pl->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		pl->v = nv;
-		pl->cap = nc;
-	}
-	d = strdup(p);
-	if (!d)
-		return -1;
-	pl->v[pl->n++] = d;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-#define WALK_DEPTH_MAX 32
-
-/* The folders being walked, outermost first: a symbolic link back to one is a loop. */
-struct walk_stack {
-	dev_t dev[WALK_DEPTH_MAX + 1];
-	ino_t ino[WALK_DEPTH_MAX + 1];
-};
-
-static bool on_stack(const struct walk_stack *ws, int depth, const struct stat *st)
-{
-	for (int i = 0; i < depth; i++) {
-		if (ws->dev[i] == st->st_dev && ws->ino[i] == st->st_ino)
-			return true;
-	}
-	return false;
-}
-
-static int walk_dir(const char *dir, const struct stat *dst, int depth, struct walk_stack *ws,
-		    struct pathlist *pl, struct otelsim_error *err)
-{
-	struct pathlist names = { 0 };
-	struct strbuf path = STRBUF_INIT;
-	struct dirent *de;
-	DIR *d;
-	int rc = 0;
-
-	if (depth > WALK_DEPTH_MAX)
-		return error_set(err, OTELSIM_ELIMIT, "'%s': directories nested too deep", dir);
-	ws->dev[depth] = dst->st_dev;
-	ws->ino[depth] = dst->st_ino;
-	d = opendir(dir);
-	if (!d)
-		return error_set(err, OTELSIM_EINPUT, "cannot open directory '%s': %s", dir,
-				 strerror(errno));
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (pl_add(&names, de->d_name)) {
-			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-	}
-	if (names.n)
-		qsort(names.v, names.n, sizeof(char *), cmp_str);
-	for (size_t i = 0; i < names.n; i++) {
-		struct stat st;
-
-		strbuf_reset(&path);
-		if (strbuf_addf(&path, "%s%s%s", dir, ends_with(dir, strlen(dir), "/") ? "" : "/",
-				names.v[i])) {
-			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-			goto cleanup;
-		}
-		if (stat(path.buf, &st) != 0)
-			continue; /* a dangling link */
-		if (S_ISDIR(st.st_mode)) {
-			/* a link to a folder being walked would list it again, 2^32 times with two */
-			if (on_stack(ws, depth + 1, &st))
-				continue;
-			rc = walk_dir(path.buf, &st, depth + 1, ws, pl, err);
-			if (rc)
-				goto cleanup;
-		} else if (S_ISREG(st.st_mode) && is_otlp_name(names.v[i])) {
-			if (pl_add(pl, path.buf)) {
-				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
-				goto cleanup;
-			}
-		}
-	}
-cleanup:
-	closedir(d);
-	read_paths_free(names.v, names.n);
-	strbuf_release(&path);
-	return rc;
+	(void)ctx;
+	return is_dir || is_otlp_name(name);
 }
 
 int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		struct otelsim_error *err)
 {
-	struct pathlist pl = { 0 };
+	static const struct dir_walk w = { "the folder", otlp_entry, NULL };
+	struct dir_list pl = { 0 };
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 
 		if (strcmp(args[i], "-") == 0) {
-			if (pl_add(&pl, "-"))
+			if (dir_list_add(&pl, "-"))
 				goto nomem;
 			continue;
 		}
@@ -289,9 +190,8 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		}
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
-			struct walk_stack ws;
 
-			rc = walk_dir(args[i], &st, 0, &ws, &pl, err);
+			rc = dir_walk(args[i], &w, &pl, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
@@ -301,7 +201,7 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 					       args[i]);
 				goto fail;
 			}
-		} else if (pl_add(&pl, args[i])) {
+		} else if (dir_list_add(&pl, args[i])) {
 			goto nomem;
 		}
 	}
@@ -311,7 +211,7 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 nomem:
 	rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 fail:
-	read_paths_free(pl.v, pl.n);
+	dir_list_release(&pl);
 	return rc;
 }
 

@@ -221,7 +221,7 @@ int replay_summary_json(const char *path, const struct replay_totals *t, int exi
 		    t->input_unread || t->interrupted ? "false" : "true",
 		    (unsigned long long)t->oversize_requests, (unsigned long long)t->oversize_max,
 		    exit_code) ||
-	    (t->stopped ? json_escape(&o, t->stop_reason, strlen(t->stop_reason))
+	    (t->stopped ? jsonw_add_str(&o, t->stop_reason, strlen(t->stop_reason))
 			: strbuf_add(&o, "null", 4)) ||
 	    strbuf_add(&o, "\n}\n", 3)) {
 		strbuf_release(&o);

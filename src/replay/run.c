@@ -28,6 +28,7 @@
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 
 #define SPEED_WINDOW_NS     20000000 /* a paced request covers at most 20 ms of wall time */
@@ -1005,7 +1006,9 @@ int replay_run(const struct replay_config *c, struct replay_totals *tot, struct 
 	tot->max_request_bytes = c->max_request_bytes;
 	tot->start_ns = time_mono_ns();
 	arena_init(&r.arena, 0);
-	rc = run(&r);
+	rc = util_text_init(&r.err);
+	if (!rc)
+		rc = run(&r);
 	if (r.verify.running)
 		pthread_join(r.verify.thread, NULL); /* run() stopped early: only wait */
 	tot->interrupted = interrupted(&r);

@@ -19,26 +19,9 @@
 
 #include "replay/replay_int.h"
 #include "util/error.h"
+#include "util/jsonw.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
-
-/* A JSON string; -1 when out of memory. */
-static int json_str(struct strbuf *o, const char *s)
-{
-	int bad = strbuf_addch(o, '"');
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			bad |= strbuf_addf(o, "\\%c", c);
-		else if (c < 0x20)
-			bad |= strbuf_addf(o, "\\u%04x", c);
-		else
-			bad |= strbuf_addch(o, (char)c);
-	}
-	return bad | strbuf_addch(o, '"');
-}
 
 /* Decimal digits only: strtoull would take "-1" as UINT64_MAX, " 7" and "+7". */
 static int parse_digits(const char *s, uint64_t *out)
@@ -235,7 +218,7 @@ int state_save(struct state *st, bool sync, struct otelsim_error *err)
 		sync = true;
 	bad = strbuf_addstr(
 		&o, "{\n  \"version\": 1,\n  \"tool\": \"otlp-replay\",\n  \"fingerprint\": ");
-	bad |= json_str(&o, st->fingerprint);
+	bad |= jsonw_add_str(&o, st->fingerprint, strlen(st->fingerprint));
 	bad |= strbuf_addf(&o, ",\n  \"seed\": \"%llu\",\n  \"pass\": \"%llu\",\n  \"shift_ns\": ",
 			   (unsigned long long)st->seed, (unsigned long long)st->pass);
 	if (st->shift_known)
@@ -248,7 +231,7 @@ int state_save(struct state *st, bool sync, struct otelsim_error *err)
 		const struct state_input *in = &st->inputs[i];
 
 		bad |= strbuf_addstr(&o, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
-		bad |= json_str(&o, in->path);
+		bad |= jsonw_add_str(&o, in->path, strlen(in->path));
 		bad |= strbuf_addf(
 			&o,
 			", \"size\": \"%llu\", \"record\": \"%llu\", \"leaf\": \"%llu\", "

@@ -1,6 +1,5 @@
 #include "sink/dataset.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,6 +12,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "util/dir.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
@@ -99,31 +99,7 @@ static void remove_created(const char *path, size_t created_at)
 
 int remove_tree(const char *path)
 {
-	DIR *dir = opendir(path);
-	struct dirent *e;
-	int rc = 0;
-
-	if (!dir)
-		return unlink(path) && errno != ENOENT ? -1 : 0;
-	while ((e = readdir(dir))) {
-		char sub[4096];
-		struct stat st;
-
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name) >= sizeof(sub)) {
-			rc = -1;
-			continue;
-		}
-		if (!lstat(sub, &st) && S_ISDIR(st.st_mode))
-			rc |= remove_tree(sub);
-		else if (unlink(sub))
-			rc = -1;
-	}
-	closedir(dir);
-	if (rmdir(path))
-		rc = -1;
-	return rc;
+	return dir_remove_tree(path);
 }
 
 static char *path_join(const char *a, const char *b)
@@ -167,24 +143,22 @@ static void remove_stale(const char *parent, const char *name)
 {
 	char prefix[600];
 	int plen = snprintf(prefix, sizeof(prefix), ".%s.tmp.", name);
-	DIR *dir;
-	struct dirent *e;
+	struct dir_list names = { 0 };
 
 	if (plen < 0 || (size_t)plen >= sizeof(prefix))
 		return;
-	dir = opendir(parent[0] ? parent : ".");
-	if (!dir)
+	if (dir_names(parent[0] ? parent : ".", &names))
 		return;
-	while ((e = readdir(dir))) {
+	for (size_t i = 0; i < names.n; i++) {
 		char sub[4096];
 
-		if (!dead_owner(e->d_name, prefix, (size_t)plen))
+		if (!dead_owner(names.v[i], prefix, (size_t)plen))
 			continue;
 		if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", parent, parent[0] ? "/" : "",
-				     e->d_name) < sizeof(sub))
+				     names.v[i]) < sizeof(sub))
 			remove_tree(sub); /* best effort: a failure leaves it for next time */
 	}
-	closedir(dir);
+	dir_list_release(&names);
 }
 
 /* A file a dataset of ours may hold: manifest.json, traces.*, metrics.*, logs.*, events.* */
@@ -209,33 +183,31 @@ static bool dataset_file_name(const char *n)
  */
 static int check_replaceable(const char *dir, struct otelsim_error *err)
 {
-	DIR *dh = opendir(dir);
-	struct dirent *e;
+	struct dir_list names = { 0 };
 	bool manifest = false, data = false;
 	char other[256] = "";
 
-	if (!dh)
+	if (dir_names(dir, &names))
 		return 0; /* not there (or not a folder: the rename says so) */
-	while ((e = readdir(dh))) {
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
 		char sub[4096];
 		struct stat st;
 
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if (lstat(sub, &st) || !S_ISREG(st.st_mode) || !dataset_file_name(e->d_name)) {
+		snprintf(sub, sizeof(sub), "%s/%s", dir, name);
+		if (lstat(sub, &st) || !S_ISREG(st.st_mode) || !dataset_file_name(name)) {
 			/* the first by name, so the message is the same on every file system */
-			if (!other[0] || strncmp(e->d_name, other, 200) < 0)
-				snprintf(other, sizeof(other), "%.200s%s", e->d_name,
+			if (!other[0] || strncmp(name, other, 200) < 0)
+				snprintf(other, sizeof(other), "%.200s%s", name,
 					 !lstat(sub, &st) && S_ISDIR(st.st_mode) ? "/" : "");
 			continue;
 		}
-		if (!strcmp(e->d_name, "manifest.json"))
+		if (!strcmp(name, "manifest.json"))
 			manifest = true;
 		else
 			data = true;
 	}
-	closedir(dh);
+	dir_list_release(&names);
 	if (other[0] || (data && !manifest))
 		return error_set(err, OTELSIM_EINPUT,
 				 "'%s' exists and is not an otelsim dataset (it holds '%s'): "

@@ -84,47 +84,102 @@ void jsonw_end_array(struct jsonw *w)
 	close(w, ']');
 }
 
-int json_escape(struct strbuf *out, const char *s, size_t len)
+/* 0: copied as is; 1: escaped ASCII; 2: first byte of a UTF-8 sequence (or invalid) */
+static const uint8_t char_class[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+static const char hexdig[] = "0123456789abcdef";
+/* U+FFFD, written for a byte that is not valid UTF-8 */
+static const char replacement[] = "\\ufffd";
+
+/* Length of the valid UTF-8 sequence at s (0: invalid or cut short). */
+static size_t utf8_seq(const char *s, size_t rem)
 {
-	static const char hex[] = "0123456789abcdef";
-	int rc = strbuf_addch(out, '"');
+	unsigned c = (unsigned char)s[0];
+	size_t k;
 
-	for (size_t i = 0; i < len && !rc; i++) {
-		unsigned char c = (unsigned char)s[i];
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (rem < k || utf8_valid_prefix(s, k) != k)
+		return 0;
+	return k;
+}
 
-		switch (c) {
-		case '"':
-			rc = strbuf_add(out, "\\\"", 2);
-			break;
-		case '\\':
-			rc = strbuf_add(out, "\\\\", 2);
-			break;
-		case '\n':
-			rc = strbuf_add(out, "\\n", 2);
-			break;
-		case '\r':
-			rc = strbuf_add(out, "\\r", 2);
-			break;
-		case '\t':
-			rc = strbuf_add(out, "\\t", 2);
-			break;
-		default:
-			if (c < 0x20) {
-				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+size_t json_escape(char *dst, const char *s, size_t n)
+{
+	char *p = dst;
 
-				rc = strbuf_add(out, u, 6);
+	*p++ = '"';
+	for (size_t i = 0; i < n;) {
+		unsigned c = (unsigned char)s[i];
+		size_t run = i;
+
+		while (run < n && !char_class[(unsigned char)s[run]])
+			run++;
+		if (run > i) { /* a run copied as is */
+			memcpy(p, s + i, run - i);
+			p += run - i;
+			i = run;
+			continue;
+		}
+		if (char_class[c] == 1) {
+			*p++ = '\\';
+			if (c == '"' || c == '\\') {
+				*p++ = (char)c;
 			} else {
-				rc = strbuf_addch(out, c);
+				memcpy(p, "u00", 3);
+				p[3] = hexdig[c >> 4];
+				p[4] = hexdig[c & 15];
+				p += 5;
+			}
+			i++;
+		} else {
+			size_t k = utf8_seq(s + i, n - i);
+
+			if (k) {
+				memcpy(p, s + i, k);
+				p += k;
+				i += k;
+			} else {
+				memcpy(p, replacement, sizeof(replacement) - 1);
+				p += sizeof(replacement) - 1;
+				i++;
 			}
 		}
 	}
-	return rc ? rc : strbuf_addch(out, '"');
+	*p++ = '"';
+	return (size_t)(p - dst);
+}
+
+int jsonw_add_str(struct strbuf *out, const char *s, size_t len)
+{
+	if (strbuf_grow(out, JSON_ESCAPED_MAX(len)))
+		return -1;
+	out->len += json_escape(out->buf + out->len, s, len);
+	out->buf[out->len] = '\0';
+	return 0;
 }
 
 void jsonw_key(struct jsonw *w, const char *key)
 {
 	pre_value(w);
-	if (json_escape(w->out, key, strlen(key)))
+	if (jsonw_add_str(w->out, key, strlen(key)))
 		w->failed = 1;
 	put(w, w->pretty ? ": " : ":", w->pretty ? 2 : 1);
 	w->after_key = true;
@@ -133,7 +188,7 @@ void jsonw_key(struct jsonw *w, const char *key)
 void jsonw_stringn(struct jsonw *w, const char *s, size_t len)
 {
 	pre_value(w);
-	if (json_escape(w->out, s, len))
+	if (jsonw_add_str(w->out, s, len))
 		w->failed = 1;
 }
 
@@ -169,7 +224,7 @@ void jsonw_double(struct jsonw *w, double v)
 
 	pre_value(w);
 	if (buf[0] == 'N' || buf[0] == 'I' || (buf[0] == '-' && buf[1] == 'I'))
-		json_escape(w->out, buf, n); /* JSON has no NaN/Infinity literals */
+		jsonw_add_str(w->out, buf, n); /* JSON has no NaN/Infinity literals */
 	else
 		put(w, buf, n);
 }

@@ -42,7 +42,20 @@ void jsonw_raw(struct jsonw *w, const char *json, size_t len);
 /* Adds the final newline when pretty; 0 or -1 (memory). */
 int jsonw_finish(struct jsonw *w);
 
-/* Escape s as a JSON string (with quotes) onto out. */
-int json_escape(struct strbuf *out, const char *s, size_t len);
+/* Room json_escape needs for n bytes: the quotes, and at most 6 bytes each. */
+#define JSON_ESCAPED_MAX(n) ((n)*6 + 2)
+
+/*
+ * The one JSON string escaper, every JSON writer's (manifests, summaries,
+ * the report's data, OTLP/JSON files and requests): s[0..n) as a quoted
+ * RFC 8259 string into dst, which has room for JSON_ESCAPED_MAX(n) bytes.
+ * '"' and '\' get a backslash, control characters are \u00XX (lowercase
+ * hex), valid UTF-8 is kept as is, and each byte of an invalid UTF-8
+ * sequence is written \ufffd, so the output is always valid UTF-8. Returns
+ * the bytes written (no NUL). Pure: any thread.
+ */
+size_t json_escape(char *dst, const char *s, size_t n);
+/* json_escape appended to out: 0, or -1 (out of memory or past out->max). */
+int jsonw_add_str(struct strbuf *out, const char *s, size_t len);
 
 #endif

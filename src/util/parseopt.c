@@ -416,6 +416,8 @@ int opt_parse(const struct opt_table *t, int argc, char **argv, void *target,
 
 	memset(out, 0, sizeof(*out));
 	out->cmd = -1;
+	if ((rc = util_text_init(err)))
+		return rc;
 	if (t->nopts > OPT_MAX_OPTIONS)
 		return error_set(err, OTELSIM_EINTERNAL, "more than %d options in the table",
 				 OPT_MAX_OPTIONS);

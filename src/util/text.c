@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/error.h"
+
 size_t utf8_valid_prefix(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -92,21 +94,26 @@ static locale_t c_locale;
 static void c_locale_init(void)
 {
 	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	if (!c_locale) {
-		/*
-		 * glibc and musl hand out a static C locale here, so this cannot
-		 * happen in practice; going on in the process locale would put
-		 * "0,5" into output bytes, so stop instead.
-		 */
-		fputs("otelsim: cannot create the C locale (newlocale failed)\n", stderr);
-		abort();
-	}
+}
+
+int util_text_init(struct otelsim_error *err)
+{
+	pthread_once(&c_locale_once, c_locale_init);
+	/*
+	 * glibc and musl hand out a static C locale here, so this cannot
+	 * happen in practice; going on in the process locale would put "0,5"
+	 * into output bytes, so the call that needs it fails instead.
+	 */
+	if (!c_locale)
+		return error_set(err, OTELSIM_EINTERNAL,
+				 "cannot create the C locale (newlocale: %s)", strerror(errno));
+	return 0;
 }
 
 locale_t util_c_locale(void)
 {
 	pthread_once(&c_locale_once, c_locale_init);
-	return c_locale;
+	return c_locale ? c_locale : LC_GLOBAL_LOCALE;
 }
 
 /* A string literal's characters (not its NUL) into buf; evaluates to their count. */

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "otelsim/error.h"
+
 /*
  * Length of the valid UTF-8 prefix of s[0..len): equals len when all of it
  * is valid (no overlongs, surrogates or code points past U+10FFFF).
@@ -113,9 +115,15 @@ const char *suggest(const char *word, const char *const *names, size_t n);
 
 /*
  * The "C" locale object, for strtod_l and uselocale: created once
- * (pthread_once) and shared by every thread; never NULL (the C locale
- * always exists: a newlocale failure at start-up aborts with a message).
+ * (pthread_once) and shared by every thread. util_text_init creates it and
+ * says when it cannot be (OTELSIM_EINTERNAL; it never happens with glibc
+ * or musl, whose C locale is static): every library entry point that
+ * formats or parses numbers (otelsim_load, replay_run, opt_parse) calls it
+ * first and fails rather than write the process locale's "0,5". After a
+ * failed init util_c_locale returns LC_GLOBAL_LOCALE (never reached by
+ * those entry points). The library never aborts.
  */
+int util_text_init(struct otelsim_error *err);
 locale_t util_c_locale(void);
 
 #endif

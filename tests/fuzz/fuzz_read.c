@@ -41,7 +41,7 @@
 
 static void json_roundtrip(int signal, const uint8_t *p, size_t len)
 {
-	struct strbuf j1 = STRBUF_INIT, pb = STRBUF_INIT, j2 = STRBUF_INIT;
+	struct strbuf j1 = STRBUF_INIT, pb = STRBUF_INIT, j2 = STRBUF_INIT, j3 = STRBUF_INIT;
 	const ProtobufCMessageDescriptor *d = otlpjson_descriptor(signal);
 
 	struct otelsim_error err;
@@ -49,7 +49,15 @@ static void json_roundtrip(int signal, const uint8_t *p, size_t len)
 	if (otlpjson_from_protobuf(d, p, len, &j1, NULL) == 0) {
 		if (otlpjson_to_protobuf(d, j1.buf ? j1.buf : "", j1.len, &pb, &err) == 0) {
 			CHECK(otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &j2, NULL) == 0);
-			CHECK(j1.len == j2.len && memcmp(j1.buf, j2.buf, j1.len) == 0);
+			/* the same, unless a string held invalid UTF-8: written \ufffd, it reads
+			 * back as U+FFFD itself, kept as is from then on */
+			if (!strstr(j1.buf ? j1.buf : "", "\\ufffd"))
+				CHECK(j1.len == j2.len && memcmp(j1.buf, j2.buf, j1.len) == 0);
+			strbuf_reset(&pb);
+			CHECK(otlpjson_to_protobuf(d, j2.buf ? j2.buf : "", j2.len, &pb, &err) ==
+			      0);
+			CHECK(otlpjson_from_protobuf(d, (uint8_t *)pb.buf, pb.len, &j3, NULL) == 0);
+			CHECK(j2.len == j3.len && memcmp(j2.buf, j3.buf, j2.len) == 0);
 		} else {
 			/* only ids of the wrong length may fail: the reader refuses them */
 			CHECK(strstr(err.message, "hex digits") != NULL);
@@ -58,6 +66,7 @@ static void json_roundtrip(int signal, const uint8_t *p, size_t len)
 	strbuf_release(&j1);
 	strbuf_release(&pb);
 	strbuf_release(&j2);
+	strbuf_release(&j3);
 }
 
 static void split_check(int signal, const uint8_t *p, size_t len, uint64_t seed)

@@ -1649,17 +1649,18 @@ static void test_edges(void **state)
 			assert_int_equal(encoder_traces(e, &empty, &out, &n), 0);
 			assert_int_equal(n, 0);
 			assert_string_equal(out.buf, "keep");
-			/* a resource index outside the model: -1, output untouched */
+			/* a resource index outside the model: said so, output untouched */
 			f.b.spans[2].resource = 7;
 			n = 99;
-			assert_int_equal(encoder_traces(e, &f.b, &out, &n), -1);
+			assert_int_equal(encoder_traces(e, &f.b, &out, &n), ENCODE_ERESOURCE);
 			assert_int_equal(n, 0);
 			assert_string_equal(out.buf, "keep");
 			f.b.spans[2].resource = 0;
-			/* an output capped below the record: -1, output untouched */
+			/* an output capped below the record: over the cap, output untouched */
 			strbuf_init(&small, 100);
 			strbuf_addstr(&small, "keep");
-			assert_int_equal(encoder_traces(e, &f.b, &small, &n), -1);
+			assert_int_equal(encoder_traces(e, &f.b, &small, &n), ENCODE_ETOOBIG);
+			assert_int_equal(encoder_encode(e, 42, &f.b, &small, &n), ENCODE_ESIGNAL);
 			assert_int_equal(small.len, 4);
 			assert_string_equal(small.buf, "keep");
 			strbuf_release(&small);

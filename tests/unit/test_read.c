@@ -861,7 +861,7 @@ static void test_json_roundtrips_every_type(void **state)
 	assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_LOGS),
 						(uint8_t *)pb.buf, pb.len, &js, &err),
 			 0);
-	assert_non_null(strstr(js.buf, "\"stringValue\":\"line 0 \\\"quoted\\\"\\n\\u0001\""));
+	assert_non_null(strstr(js.buf, "\"stringValue\":\"line 0 \\\"quoted\\\"\\u000a\\u0001\""));
 	assert_non_null(strstr(js.buf, "\"eventName\":\"deploy\""));
 	assert_non_null(strstr(js.buf, "{\"timeUnixNano\":\"1767225600123456789\","
 				       "\"observedTimeUnixNano\":\"1767225600123456790\","

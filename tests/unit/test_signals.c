@@ -446,11 +446,11 @@ static void test_records_follow_traces(void **state)
 	assert_int_equal(nrec, 1);
 	/* an unknown signal writes nothing */
 	strbuf_reset(&out);
-	assert_int_equal(encoder_encode(e, 4, &f.b, &out, &nrec), -1);
+	assert_int_equal(encoder_encode(e, 4, &f.b, &out, &nrec), ENCODE_ESIGNAL);
 	assert_int_equal(out.len, 0);
-	/* an item whose resource is not in the model: -1, nothing written */
+	/* an item whose resource is not in the model: said so, nothing written */
 	f.b.logs[2].resource = 3;
-	assert_int_equal(encoder_encode(e, OTELSIM_LOGS, &f.b, &out, &nrec), -1);
+	assert_int_equal(encoder_encode(e, OTELSIM_LOGS, &f.b, &out, &nrec), ENCODE_ERESOURCE);
 	assert_int_equal(out.len, 0);
 	encoder_free(e);
 	strbuf_release(&out);

@@ -14,13 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "load/yaml.h"
 #include "util/arena.h"
 #include "util/detmath.h"
+#include "util/dir.h"
 #include "util/rng.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
+#include "util/jsonw.h"
 #include "util/strlist.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -567,6 +570,104 @@ static void test_suggest(void **state)
 	}
 }
 
+/* The one JSON string escaper, and the writer that uses it. */
+static void test_json_escape(void **state)
+{
+	static const char in[] = "a\"b\\c\n\x01\x7f\xc3\xa9\xff\xe2\x82";
+	static const char want[] = "\"a\\\"b\\\\c\\u000a\\u0001\x7f\xc3\xa9\\ufffd\\ufffd\\ufffd\"";
+	char out[JSON_ESCAPED_MAX(sizeof(in))];
+	struct strbuf sb = STRBUF_INIT;
+	struct jsonw w;
+	size_t n;
+
+	(void)state;
+	n = json_escape(out, in, sizeof(in) - 1);
+	assert_int_equal(n, sizeof(want) - 1);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(json_escape(out, "", 0), 2);
+	jsonw_init(&w, &sb, false);
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "k\t");
+	jsonw_string(&w, "v\n");
+	jsonw_end_object(&w);
+	assert_int_equal(jsonw_finish(&w), 0);
+	assert_string_equal(sb.buf, "{\"k\\u0009\":\"v\\u000a\"}");
+	strbuf_release(&sb);
+}
+
+static bool want_yaml(void *ctx, const char *name, bool is_dir)
+{
+	(void)ctx;
+	return is_dir || strstr(name, ".yaml") != NULL;
+}
+
+static void touch(const char *dir, const char *name)
+{
+	char p[1024];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%.500s/%.500s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fclose(f);
+}
+
+/* The one folder walk: hidden names skipped, byte order per level (a/ before a-x), links, loops, depth. */
+static void test_dir_walk(void **state)
+{
+	char root[] = "/tmp/otelsim-dir.XXXXXX", p[512], q[512];
+	struct dir_walk w = { "the folder", want_yaml, NULL };
+	struct dir_list l = { 0 };
+	struct otelsim_error err;
+	static const char *const want[] = { "B.yaml", "a/z.yaml", "a-x.yaml", "b.yaml",
+					    "dangling.yaml" };
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/a", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/.hidden", root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	touch(p, "h.yaml");
+	touch(root, "b.yaml");
+	touch(root, "B.yaml");
+	touch(root, "a-x.yaml");
+	touch(root, "notes.txt");
+	snprintf(p, sizeof(p), "%s/a", root);
+	touch(p, "z.yaml");
+	snprintf(q, sizeof(q), "%s/a/loop", root);
+	assert_int_equal(symlink("..", q), 0); /* back to the root: walked once */
+	snprintf(q, sizeof(q), "%s/dangling.yaml", root);
+	assert_int_equal(symlink("nowhere", q), 0); /* offered, for its reader to refuse */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(dir_walk(root, &w, &l, &err), 0);
+	assert_int_equal(l.n, 5);
+	for (size_t i = 0; i < l.n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, want[i]);
+		assert_string_equal(l.v[i], p);
+	}
+	dir_list_release(&l);
+	/* a file is not a folder; a missing one is the user's mistake */
+	assert_int_equal(dir_walk(q, &w, &l, &err), OTELSIM_EINPUT);
+	snprintf(p, sizeof(p), "%s/b.yaml", root);
+	assert_int_equal(dir_walk(p, &w, &l, &err), OTELSIM_EINPUT);
+	assert_string_equal(err.message, "cannot read the folder: Not a directory");
+	assert_string_equal(err.file, p);
+	/* deeper than DIR_WALK_DEPTH */
+	{
+		size_t n = (size_t)snprintf(p, sizeof(p), "%s/d", root);
+
+		for (int i = 0; i <= DIR_WALK_DEPTH; i++) {
+			assert_int_equal(mkdir(p, 0755), 0);
+			n += (size_t)snprintf(p + n, sizeof(p) - n, "/d");
+		}
+	}
+	assert_int_equal(dir_walk(root, &w, &l, &err), OTELSIM_ELIMIT);
+	dir_list_release(&l);
+	assert_int_equal(dir_remove_tree(root), 0);
+	assert_int_not_equal(access(root, F_OK), 0);
+}
+
 static void test_strlist(void **state)
 {
 	struct strlist_key keys[6];
@@ -770,6 +871,8 @@ int main(void)
 		cmocka_unit_test(test_base64_decode),
 		cmocka_unit_test(test_varint),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_dir_walk),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
 					  locale_teardown),
