@@ -32,6 +32,7 @@ struct cli {
 	char **args;      /* positional arguments after the subcommand */
 	size_t nargs;
 	bool help, quiet;
+	bool stdout_closed;       /* a closed pipe was met (and said): nothing more goes out */
 	struct opt_parsed parsed; /* what cli_parse saw (opt_source) */
 	/* project */
 	const char *root; /* data root: config/ conventions/ scenarios/ */
@@ -93,8 +94,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 extern atomic_int cli_interrupted;
 void cli_install_signals(void);
 /*
- * Flush stdout; 0 when all output got out, else the exit status 1 after
- * saying why (on stderr; nothing for a closed pipe, as with `| head`).
+ * Flush stdout; 0 when all output got out (or the reader closed it, which
+ * was said: c->stdout_closed), else the exit status 1 after saying why
+ * (on stderr; nothing for a closed pipe, as with `| head`).
  * werr: an errno already seen writing (0: none).
  */
 int cli_finish_stdout(const struct cli *c, int werr);

@@ -41,6 +41,11 @@ int cli_finish_stdout(const struct cli *c, int werr)
 {
 	int e = werr;
 
+	if (c->stdout_closed && !werr) {
+		fflush(stdout); /* what was buffered cannot get out any more */
+		clearerr(stdout);
+		return EXIT_OK;
+	}
 	if (fflush(stdout) == EOF && !e)
 		e = errno;
 	if (!e && !ferror(stdout))
@@ -232,13 +237,26 @@ struct progress *progress_new(const char *label, bool enabled)
 	return p;
 }
 
+/* A rate for people: "0.2", "5.0", "123", "12.3k", "1.23M". */
+static void human_rate(char *buf, size_t n, double v)
+{
+	if (v < 10)
+		snprintf(buf, n, "%.1f", v);
+	else if (v < 1000)
+		snprintf(buf, n, "%.0f", v);
+	else if (v < 1e6)
+		snprintf(buf, n, "%.1fk", v / 1e3);
+	else
+		snprintf(buf, n, "%.2fM", v / 1e6);
+}
+
 void progress_update(void *arg, uint64_t done, uint64_t total, uint64_t spans)
 {
 	struct progress *p = arg;
 	int64_t now;
-	double secs, rate;
+	double secs, traces_s = 0, spans_s = 0;
 	int width = 24, fill;
-	char bar[32], d[32], t[32];
+	char bar[32], d[32], t[32], tr[32], sr[32];
 
 	if (!p || !p->enabled)
 		return;
@@ -247,17 +265,29 @@ void progress_update(void *arg, uint64_t done, uint64_t total, uint64_t spans)
 		return;
 	p->last = now;
 	secs = (double)(now - p->t0) / 1e9;
-	rate = secs > 0 ? (double)spans / secs : 0;
+	/*
+	 * The rate kept: the first trace leaves at once, so n traces took the
+	 * time of n - 1 (a paced send of one trace every 200 ms shows 5.0
+	 * traces/s, not 0.00M spans/s).
+	 */
+	if (done > 1 && secs > 0) {
+		traces_s = (double)(done - 1) / secs;
+		spans_s = (double)spans / (double)done * traces_s;
+	}
 	fill = total ? (int)((double)done / (double)total * width) : width;
 	for (int i = 0; i < width; i++)
 		bar[i] = i < fill ? '=' : ' ';
 	bar[width] = '\0';
 	human_count(d, sizeof(d), done);
 	human_count(t, sizeof(t), total);
-	fprintf(stderr, "\r\033[K%s [%s] %3d%% %s/%s traces  %.2fM spans/s", p->label, bar,
-		total ? (int)(100.0 * (double)done / (double)total) : 100, d, t, rate / 1e6);
+	human_rate(tr, sizeof(tr), traces_s);
+	human_rate(sr, sizeof(sr), spans_s);
+	fprintf(stderr, "\r\033[K%s [%s] %3d%% %s/%s traces  %s traces/s, %s spans/s", p->label,
+		bar, total ? (int)(100.0 * (double)done / (double)total) : 100, d, t, tr, sr);
 	if (done && done < total && secs > 0.5)
-		fprintf(stderr, "  ETA %.0fs", secs * (double)(total - done) / (double)done);
+		fprintf(stderr, "  ETA %.0fs",
+			traces_s > 0 ? (double)(total - done) / traces_s
+				     : secs * (double)(total - done) / (double)done);
 	p->drawn = true;
 }
 

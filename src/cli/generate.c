@@ -9,15 +9,34 @@
 #include "util/rng.h"
 #include "util/timefmt.h"
 
-/* --show-spans: a write error (a closed pipe, a full disk) stops the render. */
+struct text_out {
+	struct cli *c;
+	int werr; /* a write error that stops the render */
+};
+
+/*
+ * --show-spans. A closed standard output (`| head`) only ends the printing:
+ * said once, the dataset is still written in full. Any other write error
+ * (a full disk) stops the render, which then writes nothing.
+ */
 static int print_text(void *ctx, const char *text, size_t len)
 {
-	int *werr = ctx;
+	struct text_out *t = ctx;
 
+	if (t->c->stdout_closed)
+		return 0;
 	errno = 0;
 	if (fwrite(text, 1, len, stdout) == len && !ferror(stdout))
 		return 0;
-	*werr = errno ? errno : EIO;
+	if (errno == EPIPE) {
+		t->c->stdout_closed = true;
+		fprintf(stderr,
+			"%s: standard output was closed: no more spans are printed; the data "
+			"files are written in full\n",
+			t->c->prog);
+		return 0;
+	}
+	t->werr = errno ? errno : EIO;
 	return -1;
 }
 
@@ -78,7 +97,8 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	struct otelsim_error err;
 	struct progress *p;
 	int64_t t0 = time_mono_ns();
-	int rc, werr = 0;
+	struct text_out text = { c, 0 };
+	int rc;
 
 	memset(&err, 0, sizeof(err));
 	ro.scenario = scenario;
@@ -87,16 +107,17 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	ro.ntags = c->tags.n;
 	ro.show_spans = c->show_spans;
 	ro.text = c->show_spans ? print_text : NULL;
-	ro.text_ctx = &werr;
+	ro.text_ctx = &text;
 	p = progress_new(label, !c->quiet && !c->show_spans && isatty(2));
 	ro.progress = progress_update;
 	ro.progress_ctx = p;
 	ro.cancel = &cli_interrupted;
 	rc = otelsim_render_files(os, &ro, &res, &err);
 	progress_done(p);
-	/* spans that did not all get out fail the command (and, when it is
-	 * the reason the render stopped, nothing was written) */
-	if (cli_finish_stdout(c, werr))
+	/* spans that did not all get out (but into a closed pipe) fail the
+	 * command (and, when it is the reason the render stopped, nothing was
+	 * written) */
+	if (cli_finish_stdout(c, text.werr))
 		return EXIT_RUNTIME;
 	if (rc)
 		return cli_fail(c, &err);

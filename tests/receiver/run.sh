@@ -443,6 +443,9 @@ t 'otelsim never prints the credentials of a URL' '--status 401 --message "no PA
 t 'otelsim paces by --interval (10 traces at 200 ms)' '' \
 	"$O scenario --name tool_retry --count 10 --interval 200 --endpoint \$HTTP" \
 	'exit=0 rx.requests=10 err~"in (1\\.[89]|2\\.[01])s"'
+t 'otelsim progress on a terminal shows the rate a paced send keeps' '' \
+	"script -qefc '$O scenario --name tool_retry --count 6 --interval 200 --endpoint \$HTTP' /dev/null" \
+	'exit=0 rx.requests=6 "out~(4\\.9|5\\.0|5\\.1) traces/s, [0-9.]+ spans/s" "out!~0\\.00M"'
 t 'otelsim reads OTLP_HTTP_ENDPOINT as the earlier simulators did' '' \
 	"env OTLP_HTTP_ENDPOINT=\$HTTP $O run --count 5 --interval 1 --quiet" \
 	'exit=0 rx.requests=5 rx.trace_ids=5'
