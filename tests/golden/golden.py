@@ -89,8 +89,10 @@ def load_pb2(tmp):
 
 def comma_locale_env(tmp):
     """A time zone far from UTC and a locale with a decimal comma: the
-    system's de_DE if installed, else one made with localedef (LOCPATH),
-    else just the name (the bytes must not depend on it either way)."""
+    system's de_DE if installed, else one made with localedef (LOCPATH;
+    the Debian package 'locales', which tools/deps.sh test installs, has
+    its sources). Returns (env, None), or (None, why) when neither works:
+    the caller fails then, never passes without the locale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
     env.update(TZ="Asia/Kolkata", LANG="de_DE.UTF-8", LC_NUMERIC="de_DE.UTF-8")
     have = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.split()
@@ -98,20 +100,28 @@ def comma_locale_env(tmp):
         loc = os.path.join(tmp, "locale")
         os.makedirs(loc)
         try:
-            if subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
-                               os.path.join(loc, "de_DE.UTF-8")],
-                              capture_output=True, timeout=120).returncode == 0:
-                env["LOCPATH"] = loc
-                # with LOCPATH set, glibc's newlocale leaks the path list it
-                # builds for libp11-kit's constructor (libcurl -> gnutls): not ours
-                supp = os.path.join(tmp, "lsan.supp")
-                with open(supp, "w") as f:
-                    f.write("leak:libp11-kit.so\nleak:__argz_add_sep\n")
-                env["LSAN_OPTIONS"] = ":".join(filter(None, [env.get("LSAN_OPTIONS"),
-                                                              f"suppressions={supp}"]))
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    return env
+            p = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
+                                os.path.join(loc, "de_DE.UTF-8")],
+                               capture_output=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return None, f"localedef could not run: {e}"
+        if p.returncode != 0:
+            return None, ("no de_DE locale and localedef failed (Debian package 'locales'): "
+                          + p.stderr.decode("utf-8", "replace").strip()[:200])
+        env["LOCPATH"] = loc
+        # with LOCPATH set, glibc's newlocale leaks the path list it
+        # builds for libp11-kit's constructor (libcurl -> gnutls): not ours
+        supp = os.path.join(tmp, "lsan.supp")
+        with open(supp, "w") as f:
+            f.write("leak:libp11-kit.so\nleak:__argz_add_sep\n")
+        env["LSAN_OPTIONS"] = ":".join(filter(None, [env.get("LSAN_OPTIONS"),
+                                                      f"suppressions={supp}"]))
+    # the locale must really write a decimal comma, or the test proves nothing
+    point = subprocess.run(["locale", "decimal_point"], capture_output=True, text=True,
+                           env=env).stdout.strip()
+    if point != ",":
+        return None, f"de_DE.UTF-8 gives decimal point {point!r}, not ','"
+    return env, None
 
 
 ID_KEYS = {"traceId", "spanId", "parentSpanId"}
@@ -150,16 +160,23 @@ def main():
 
         # the same bytes under another time zone and a decimal-comma locale
         tl = os.path.join(tmp, "tz-locale")
-        otelsim("render", "--out", tl, "--threads", "2", env=comma_locale_env(tmp))
-        got_tl = data_files(tl)
-        same = sorted(want) == sorted(got_tl)
-        for rel in sorted(set(want) & set(got_tl)) if same else []:
-            if rel.endswith("manifest.json"):
-                same = same and manifest_without_version(want[rel]) == manifest_without_version(got_tl[rel])
-            else:
-                same = same and read(want[rel]) == read(got_tl[rel])
-        tap(same, "TZ=Asia/Kolkata LANG=de_DE.UTF-8: render equals fixtures/ byte for byte")
-        shutil.rmtree(tl)
+        env, why = comma_locale_env(tmp)
+        if env is None:
+            tap(False, "TZ=Asia/Kolkata LANG=de_DE.UTF-8: render equals fixtures/ byte for byte",
+                why)
+        else:
+            otelsim("render", "--out", tl, "--threads", "2", env=env)
+            got_tl = data_files(tl)
+            same = sorted(want) == sorted(got_tl)
+            for rel in sorted(set(want) & set(got_tl)) if same else []:
+                if rel.endswith("manifest.json"):
+                    same = same and (manifest_without_version(want[rel]) ==
+                                     manifest_without_version(got_tl[rel]))
+                else:
+                    same = same and read(want[rel]) == read(got_tl[rel])
+            tap(same, "TZ=Asia/Kolkata LANG=de_DE.UTF-8 (a decimal comma): render equals "
+                "fixtures/ byte for byte")
+            shutil.rmtree(tl)
 
         # threads and shards, protobuf and JSON and gzip
         for fmt, extra in (("otlp", []), ("otlp-json", []), ("otlp", ["--gzip"])):
