@@ -770,9 +770,10 @@ static void test_c_locale_whatever_the_process_locale(void **state)
 	(void)state;
 	setlocale(LC_ALL, "C");
 	if (!name)
-		fail_msg("no locale with a decimal comma: none is installed and 'localedef -i de_DE "
-			 "-f UTF-8' failed (its sources come with the Debian package 'locales', "
-			 "which tools/deps.sh test installs)");
+		fail_msg(
+			"no locale with a decimal comma: none is installed and 'localedef -i de_DE "
+			"-f UTF-8' failed (its sources come with the Debian package 'locales', "
+			"which tools/deps.sh test installs)");
 	/* as a host program would: the environment's locale, LC_NUMERIC a comma one */
 	unsetenv("LC_ALL");
 	setenv("LC_NUMERIC", name, 1);
