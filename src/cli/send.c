@@ -89,7 +89,7 @@ static int report(struct cli *c, const char *label, const struct live_result *lr
 			"rejected, %llu failed or cancelled, %llu retries\n",
 			label, (unsigned long long)res->traces, (unsigned long long)total, secs,
 			accepted, (unsigned long long)n->items_rejected,
-			(unsigned long long)(n->items_failed + n->items_cancelled),
+			(unsigned long long)n->items_failed + n->items_cancelled,
 			(unsigned long long)n->retries);
 	else if (!c->quiet || n->items_failed || n->items_rejected)
 		fprintf(stderr,
@@ -156,11 +156,10 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	ef.headers = (const char *const *)c->headers.v;
 	ef.nheaders = c->headers.n;
 	live_options(c, &ro, scenario, &st);
-	if ((rc = live_new(&lc, &st.live, &err)))
+	if (live_new(&lc, &st.live, &err))
 		goto fail;
 	ro.format = live_json(st.live) ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
-	if ((rc = plan(os, &ro, forever, &res, &err)) ||
-	    (rc = live_start(st.live, res.interval_ns, &err)))
+	if (plan(os, &ro, forever, &res, &err) || live_start(st.live, res.interval_ns, &err))
 		goto fail;
 	total = res.traces;
 	if (forever)
