@@ -4,7 +4,7 @@
 set -eu
 build="libyaml-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libcjson-dev
 libcurl4-openssl-dev libzstd-dev libssl-dev libcmocka-dev pkg-config gcc make"
-test_pkgs="python3 python3-grpcio python3-protobuf protobuf-compiler g++ chromium"
+test_pkgs="python3 python3-grpcio python3-protobuf protobuf-compiler g++ chromium locales"
 lint="clang-tidy cppcheck clang-format gcovr"
 bench_pkgs="time"
 case "${1:-build}" in

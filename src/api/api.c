@@ -6,6 +6,7 @@
 
 #include "api/api_internal.h"
 #include "api/pipeline.h"
+#include "api/truth.h"
 #include "encode/encode.h"
 #include "load/load.h"
 #include "load/semconv.h"
@@ -127,8 +128,9 @@ struct render_ctx {
 	/* callback path */
 	otelsim_record_fn fn;
 	void *fn_ctx;
-	/* files path: one file per signal written */
+	/* files path: one file per signal written, and the ground truth */
 	struct dfile *file[SIGNAL_COUNT];
+	struct truth *truth;
 };
 
 static int account(struct render_ctx *c, const struct pipe_block *b, struct otelsim_error *err)
@@ -206,6 +208,12 @@ static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_er
 		if (!c->file[s])
 			continue;
 		rc = dfile_write(c->file[s], b->data[s].buf, b->data[s].len, err);
+		if (rc)
+			return rc;
+	}
+	if (b->hits.len) {
+		int rc = truth_add(c->truth, b->hits.buf, b->hits.len, err);
+
 		if (rc)
 			return rc;
 	}
@@ -392,11 +400,13 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	struct manifest_file mf[SIGNAL_COUNT];
 	size_t nfiles = 0;
 	struct strbuf manifest = STRBUF_INIT;
+	struct truth truth;
 	char dir[4096];
 	int rc;
 
 	if (!res)
 		res = &local;
+	memset(&truth, 0, sizeof(truth));
 	rc = run_start(os, o, &rs, res, err);
 	if (rc)
 		return rc;
@@ -420,7 +430,11 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	rc = dataset_open(dir, &ds, err);
 	if (rc)
 		goto cleanup;
+	rc = truth_init(&truth, &os->m, ds, err);
+	if (rc)
+		goto cleanup;
 	memset(&c, 0, sizeof(c));
+	c.truth = &truth;
 	c.o = o;
 	c.res = res;
 	c.signals = rs.plan.signals;
@@ -436,15 +450,18 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	if (rc)
 		goto cleanup;
 	rc = close_files(&c, info, mf, &nfiles, err);
+	if (!rc)
+		rc = truth_finish(&truth, err);
 	if (rc)
 		goto cleanup;
-	if (manifest_build(&os->m, o, &rs, res, mf, nfiles, &manifest)) {
+	if (manifest_build(&os->m, o, &rs, res, mf, nfiles, &truth, &manifest)) {
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		goto cleanup;
 	}
 	rc = dataset_commit(ds, manifest.buf, manifest.len, err);
 cleanup:
 	dataset_free(ds);
+	truth_release(&truth);
 	strbuf_release(&manifest);
 	run_spec_release(&rs);
 	return rc;

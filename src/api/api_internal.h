@@ -37,8 +37,12 @@ struct manifest_file {
 	const char *sha256;
 };
 
+struct truth;
+
+/* truth: the ground truth written (api/truth.h; none when nothing fired), or NULL */
 int manifest_build(const struct model *m, const struct otelsim_render_options *o,
 		   const struct run_spec *rs, const struct otelsim_render_result *res,
-		   const struct manifest_file *files, size_t nfiles, struct strbuf *out);
+		   const struct manifest_file *files, size_t nfiles, const struct truth *truth,
+		   struct strbuf *out);
 
 #endif

@@ -7,11 +7,13 @@
  * log_records (0 when the dataset has no such file), plus "metrics" and
  * "events" when it has a metrics or events file; "files" lists each data
  * file in signal order (traces, metrics, logs, events) with its signal,
- * records, size and SHA-256.
+ * records, size and SHA-256. "ground_truth", only when an injection
+ * fired: {"injections": N, "files": [{name, size, sha256}]} (api/truth.h).
  */
 #include <string.h>
 
 #include "api/api_internal.h"
+#include "api/truth.h"
 #include "util/jsonw.h"
 #include "util/timefmt.h"
 
@@ -55,9 +57,32 @@ static int scenario_entry(struct jsonw *w, const struct scenario *s)
 	return 0;
 }
 
+static void truth_entry(struct jsonw *w, const struct truth *t)
+{
+	jsonw_key(w, "ground_truth");
+	jsonw_begin_object(w);
+	jsonw_key(w, "injections");
+	jsonw_uint(w, t->nfired);
+	jsonw_key(w, "files");
+	jsonw_begin_array(w);
+	for (size_t i = 0; i < t->nfiles; i++) {
+		jsonw_begin_object(w);
+		jsonw_key(w, "name");
+		jsonw_string(w, t->files[i].name);
+		jsonw_key(w, "size");
+		jsonw_uint(w, t->files[i].size);
+		jsonw_key(w, "sha256");
+		jsonw_string(w, t->files[i].sha256);
+		jsonw_end_object(w);
+	}
+	jsonw_end_array(w);
+	jsonw_end_object(w);
+}
+
 int manifest_build(const struct model *m, const struct otelsim_render_options *o,
 		   const struct run_spec *rs, const struct otelsim_render_result *res,
-		   const struct manifest_file *files, size_t nfiles, struct strbuf *out)
+		   const struct manifest_file *files, size_t nfiles, const struct truth *truth,
+		   struct strbuf *out)
 {
 	const struct plan *p = &rs->plan;
 	struct jsonw w;
@@ -172,6 +197,8 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 		jsonw_end_object(&w);
 	}
 	jsonw_end_array(&w);
+	if (truth && truth->nfiles)
+		truth_entry(&w, truth);
 	jsonw_key(&w, "replay");
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "endpoint");

@@ -207,6 +207,7 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 	for (int s = 0; s < SIGNAL_COUNT; s++)
 		strbuf_reset(&mine->data[s]);
 	strbuf_reset(&mine->text);
+	strbuf_reset(&mine->hits);
 	for (uint64_t b = b0; b < b1; b++) {
 		struct batch *batch = &ws->batch;
 		int rc = engine_render_block(cfg->plan, b, batch);
@@ -224,6 +225,11 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 		    encode_console(cfg->plan->model, batch, cfg->console > 1, &mine->text))
 			return error_set(err, OTELSIM_ENOMEM,
 					 "out of memory while printing the spans of block %llu",
+					 (unsigned long long)b);
+		if (batch->nhits &&
+		    strbuf_add(&mine->hits, batch->hits, batch->nhits * sizeof(*batch->hits)))
+			return error_set(err, OTELSIM_ENOMEM,
+					 "out of memory while counting the failures of block %llu",
 					 (unsigned long long)b);
 		mine->niterations += batch->niterations;
 		mine->ntraces += batch->ntraces;
@@ -248,6 +254,7 @@ static void publish(struct slot *s, struct worker_state *ws)
 		b->items[k] = m->items[k];
 	}
 	swap_strbuf(&b->text, &m->text);
+	swap_strbuf(&b->hits, &m->hits);
 	b->index = m->index;
 	b->niterations = m->niterations;
 	b->ntraces = m->ntraces;
@@ -315,6 +322,7 @@ out:
 	for (int k = 0; k < SIGNAL_COUNT; k++)
 		strbuf_release(&ws.mine.data[k]);
 	strbuf_release(&ws.mine.text);
+	strbuf_release(&ws.mine.hits);
 	gzipper_release(&ws.gz);
 	batch_release(&ws.batch);
 	encoder_free(ws.enc);
@@ -464,6 +472,7 @@ cleanup:
 		for (int k = 0; k < SIGNAL_COUNT; k++)
 			strbuf_release(&sh.slots[i].blk.data[k]);
 		strbuf_release(&sh.slots[i].blk.text);
+		strbuf_release(&sh.slots[i].blk.hits);
 	}
 	free(sh.slots);
 	free(tids);

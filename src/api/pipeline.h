@@ -42,6 +42,7 @@ struct pipe_block {
 	uint64_t records[SIGNAL_COUNT]; /* records in data[s] */
 	uint64_t items[SIGNAL_COUNT];   /* spans, metric items, log records, events */
 	struct strbuf text;             /* console lines, when asked */
+	struct strbuf hits;             /* ground truth: the blocks' struct inj_hit, in order */
 	uint64_t niterations, ntraces, nerrors, npoints;
 	int64_t min_start_ns, max_end_ns;
 };

@@ -10,6 +10,10 @@
  * name CMD_NAME. Rows: X(ID, name, handler, usage, summary, details), where
  * details are more paragraphs for its --help ("" for none), each line
  * ending in "\n". The order is the order of `otelsim --help`.
+ *
+ * Ownership and threads: constant data, read by any thread. Errors: an
+ * unknown command is util/parseopt.h's ("unknown command 'x' (did you
+ * mean 'y'?)", exit 2).
  */
 #ifndef CLI_COMMANDS_H
 #define CLI_COMMANDS_H

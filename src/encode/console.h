@@ -4,6 +4,10 @@
  * kind, start offset from the trace's root, duration and status; the full
  * form adds every attribute, event and link. Deterministic like the other
  * encoders (no locale, no clock).
+ *
+ * Ownership: text is appended to the caller's strbuf; nothing is kept.
+ * Errors: -1 when out of memory (or past the strbuf's cap). Threads: pure,
+ * any thread with its own strbuf.
  */
 #ifndef ENCODE_CONSOLE_H
 #define ENCODE_CONSOLE_H

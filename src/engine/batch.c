@@ -14,7 +14,7 @@ void batch_init(struct batch *b)
 void batch_reset(struct batch *b, uint64_t first_iteration)
 {
 	arena_reset(&b->arena);
-	b->nspans = b->nlogs = b->nevents = b->nmetrics = b->nmarks = 0;
+	b->nspans = b->nlogs = b->nevents = b->nmetrics = b->nmarks = b->nhits = 0;
 	b->first_iteration = first_iteration;
 	b->niterations = 0;
 	b->ntraces = 0;
@@ -95,6 +95,33 @@ struct metric_out *batch_add_metric(struct batch *b)
 	return m;
 }
 
+int batch_add_hit(struct batch *b, size_t first_hit, uint32_t inj, const uint8_t trace_id[16],
+		  int64_t start_ns, int64_t end_ns)
+{
+	struct inj_hit *h;
+
+	for (size_t i = first_hit; i < b->nhits; i++) {
+		h = &b->hits[i];
+		if (h->inj != inj)
+			continue;
+		h->spans++;
+		if (start_ns < h->start_ns)
+			h->start_ns = start_ns;
+		if (end_ns > h->end_ns)
+			h->end_ns = end_ns;
+		return 0;
+	}
+	if (grow((void **)&b->hits, b->nhits, &b->hits_cap, sizeof(*h), 64))
+		return -1;
+	h = &b->hits[b->nhits++];
+	h->inj = inj;
+	h->spans = 1;
+	h->start_ns = start_ns;
+	h->end_ns = end_ns;
+	memcpy(h->trace_id, trace_id, 16);
+	return 0;
+}
+
 size_t batch_items(const struct batch *b, int signal)
 {
 	switch (signal) {
@@ -128,6 +155,9 @@ void batch_release(struct batch *b)
 	free(b->events);
 	free(b->metrics);
 	free(b->marks);
+	free(b->hits);
+	b->hits = NULL;
+	b->nhits = b->hits_cap = 0;
 	b->spans = NULL;
 	b->logs = b->events = NULL;
 	b->metrics = NULL;

@@ -176,6 +176,20 @@ struct metric_out {
 	uint32_t npoints;
 };
 
+/*
+ * Ground truth: what one injection site (model->injections[inj - 1]) made
+ * fail in one trace: the spans it failed and their time range. One per
+ * (trace, site) that fired, in trace order, sites in the order they first
+ * fired within the trace. Not a signal: the files path sums them into
+ * ground_truth.json.
+ */
+struct inj_hit {
+	uint32_t inj; /* 1-based, as the model's specs hold it */
+	uint32_t spans;
+	int64_t start_ns, end_ns;
+	uint8_t trace_id[16];
+};
+
 /* Items of each signal made before a trace began (indexed by signal). */
 struct batch_mark {
 	size_t first[SIGNAL_COUNT];
@@ -194,6 +208,8 @@ struct batch {
 	size_t nmetrics, metrics_cap;
 	struct batch_mark *marks; /* one per trace, in order */
 	size_t nmarks, marks_cap;
+	struct inj_hit *hits; /* ground truth, in trace order */
+	size_t nhits, hits_cap;
 	uint64_t first_iteration; /* global index of the block's first iteration */
 	uint64_t niterations;
 	uint64_t ntraces;
@@ -231,6 +247,13 @@ struct span_out *batch_add_span(struct batch *b);
 /* signal: OTELSIM_LOGS or OTELSIM_EVENTS (NULL for any other) */
 struct log_out *batch_add_log(struct batch *b, int signal);
 struct metric_out *batch_add_metric(struct batch *b);
+/*
+ * Count one span failed by injection `inj` (1-based) in the current trace,
+ * whose hits start at index first_hit: its hit is found or added. 0, or -1
+ * out of memory.
+ */
+int batch_add_hit(struct batch *b, size_t first_hit, uint32_t inj, const uint8_t trace_id[16],
+		  int64_t start_ns, int64_t end_ns);
 
 /* Items of a signal: spans, metric items, log records or events. */
 size_t batch_items(const struct batch *b, int signal);

@@ -109,7 +109,8 @@ struct render {
 	uint8_t root_id[8];
 	uint32_t turn;                              /* the trace's number in its iteration */
 	uint8_t prev_trace_id[16], prev_root_id[8]; /* the iteration's trace before (turn > 0) */
-	size_t first;                               /* index of the trace's root in out->spans */
+	size_t first;     /* index of the trace's root in out->spans */
+	size_t first_hit; /* the trace's first ground-truth hit in out->hits */
 	bool past_max;           /* a time would pass INT64_MAX ns (2262-04-11) */
 	uint64_t index;          /* the iteration's global index */
 	int64_t start;           /* where the iteration's next trace starts */
@@ -332,6 +333,17 @@ static double error_rate(const struct span_spec *sp)
 static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
 		       int64_t start, int64_t *end);
 
+/* Ground truth: injection `inj` (1-based; 0: none) failed the span at idx. */
+static int hit(struct render *R, uint32_t inj, size_t idx)
+{
+	const struct span_out *s = span_at(R, idx);
+
+	if (!inj)
+		return 0;
+	return batch_add_hit(R->out, R->first_hit, inj, s->trace_id, (int64_t)s->start_ns,
+			     (int64_t)s->end_ns);
+}
+
 /*
  * sp's children under the span at f, from `start`. *end: when the last
  * child ends plus the tail gap, or `start` when no child was rendered.
@@ -416,7 +428,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 	for (uint32_t k = 1; k <= max; k++) {
 		struct frame af;
 		struct span_out *s;
-		bool fail;
+		bool fail, forced = k == 1 && rt->force_initial_failure;
 		int64_t lat, aend;
 
 		if (open_span(R, f, kind, service, at, &af.idx) < 0)
@@ -437,7 +449,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		if (session_attrs(&R->ses, SPAN_ROLE_NONE, false, s->attrs, &s->nattrs, &R->rng,
 				  &R->out->arena) < 0)
 			return -1;
-		if (k == 1 && rt->force_initial_failure) {
+		if (forced) {
 			fail = true;
 		} else {
 			double rate;
@@ -464,11 +476,15 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			if (cend > aend)
 				aend = cend;
 			span_at(R, af.idx)->end_ns = (uint64_t)aend;
+			if (fail && hit(R, forced ? rt->inj_forced : rt->inj_retry, af.idx) < 0)
+				return -1;
 			*failed = fail;
 			*end = aend;
 			return 0;
 		}
 		span_at(R, af.idx)->end_ns = (uint64_t)aend;
+		if (hit(R, forced ? rt->inj_forced : rt->inj_retry, af.idx) < 0)
+			return -1;
 		{
 			double wait = next_wait < MAX_WAIT_MS ? next_wait : MAX_WAIT_MS;
 
@@ -893,6 +909,8 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 			return -1;
 	}
 	span_at(R, f.idx)->end_ns = (uint64_t)e;
+	if (fired && hit(R, fired->inj, f.idx) < 0)
+		return -1;
 	settle_error(R, sp, &f, fired, err_now, &err, &exc);
 	R->cur = &f;
 	if (render_events(R, sp, f.idx, exc) < 0 || render_links(R, sp, f.idx) < 0)
@@ -937,6 +955,7 @@ static int render_trace(struct render *R, uint32_t turn)
 		return OTELSIM_ENOMEM;
 	out->marks[out->nmarks - 1].iteration = turn == 0;
 	R->first = out->nspans;
+	R->first_hit = out->nhits;
 	R->turn = turn;
 	if (turn) {
 		memcpy(R->prev_trace_id, R->trace_id, 16);

@@ -13,6 +13,7 @@
 #include "load/loader.h"
 #include "load/semconv.h"
 #include "load/tree.h"
+#include "load/values.h"
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
@@ -79,9 +80,9 @@ static const struct key_def error_keys[] = {
 	{ "rate", KT_PROB, KF_REQUIRED, NULL, NULL, NULL, offsetof(struct error_spec, rate),
 	  "probability (0..1) that the span fails" },
 	{ "type", KT_STRING, 0, NULL, NULL, fill_error_type, SCHEMA_NOFILL,
-	  "error.type of a failed span (timeout, unavailable, invalid_arguments, tool_error, "
-	  "protocol_error with the bundled conventions; default unavailable, or _OTHER when the "
-	  "conventions do not allow it)" },
+	  "error.type of a failed span: on agent spans (vendor conventions) timeout, "
+	  "unavailable, invalid_arguments, tool_error or protocol_error (default unavailable); "
+	  "elsewhere any name (default _OTHER)" },
 	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
 	  "status message of a failed span (may hold {{...}})" },
 	{ "propagate", KT_BOOL, 0, NULL, NULL, fill_propagate, SCHEMA_NOFILL,
@@ -447,13 +448,22 @@ static int fill_type(struct schema_ctx *c, const struct key_def *k, const struct
 	struct span_spec *s = obj;
 	uint32_t len;
 
+	int rc;
+
 	(void)k;
 	if (!v->len)
 		return schema_error(c, OTELSIM_EINPUT, v, "'type' must not be empty");
 	if (v->len > LOAD_MAX_KEY)
 		return schema_error(c, OTELSIM_ELIMIT, v, "span type longer than %d bytes",
 				    LOAD_MAX_KEY);
-	return value_name(c, v, &st(c)->env, &s->name, &len, &s->name_tmpl);
+	rc = value_name(c, v, &st(c)->env, &s->name, &len, &s->name_tmpl);
+	if (!rc && c->m->semconv) {
+		const struct sc_span *sp = semconv_span(c->m->semconv, s->name);
+
+		/* the keys after `type` (error, attributes...) see its conventions */
+		c->vendor_span = sp && sp->vendor;
+	}
+	return rc;
 }
 
 static int fill_kind(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -513,12 +523,15 @@ static int fill_count(struct schema_ctx *c, const struct key_def *k, const struc
 
 /*
  * `error: {rate: 0.02}` without a type (as the earlier simulators wrote it):
- * "unavailable" when the conventions allow it (ours narrow error.type to
- * the agent vocabulary), else the upstream catch-all "_OTHER".
+ * on an agent span (vendor conventions, whose error.type is narrowed)
+ * "unavailable" when they allow it, else their first value; elsewhere
+ * NULL: the engine follows the span's conventions (an HTTP span's status
+ * code, an RPC span's status, else "_OTHER"). Without conventions,
+ * "unavailable".
  */
 static const char *default_error_type(struct schema_ctx *c)
 {
-	const struct sc_attr *a = c->m->semconv ? semconv_attr(c->m->semconv, "error.type") : NULL;
+	const struct sc_attr *a = values_sc_attr(c, "error.type");
 
 	if (a && a->type == SC_ENUM && a->closed) {
 		for (size_t i = 0; i < a->nmembers; i++)
@@ -526,7 +539,7 @@ static const char *default_error_type(struct schema_ctx *c)
 				return "unavailable";
 		return a->nmembers ? a->members[0].value : "_OTHER";
 	}
-	return a ? "_OTHER" : "unavailable";
+	return a ? NULL : "unavailable";
 }
 
 static int fill_error(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -570,9 +583,7 @@ static int fill_retry(struct schema_ctx *c, const struct key_def *k, const struc
 		if (s->nerrors) {
 			r->error_type = s->errors[0].type;
 		} else {
-			const struct sc_attr *a = c->m->semconv ? semconv_attr(c->m->semconv,
-									       "error.type")
-								: NULL;
+			const struct sc_attr *a = values_sc_attr(c, "error.type");
 			bool ok = !(a && a->type == SC_ENUM && a->closed);
 
 			for (size_t i = 0; !ok && i < a->nmembers; i++)
@@ -733,10 +744,13 @@ static int parse_span(struct schema_ctx *c, const struct ynode *v, struct span_s
 	ns->count_node = NULL;
 	{
 		const struct span_spec *span = ns->tree.cur_span, *parent = ns->tree.cur_parent;
+		bool vendor = c->vendor_span;
 
 		ns->tree.cur_parent = span;
 		ns->tree.cur_span = s;
+		c->vendor_span = false; /* until its `type` says */
 		rc = schema_walk(c, &span_table, v, s);
+		c->vendor_span = vendor;
 		ns->tree.cur_span = span;
 		ns->tree.cur_parent = parent;
 	}

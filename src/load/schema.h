@@ -104,6 +104,13 @@ struct schema_ctx {
 	const char *file;       /* the file name in the model arena (src_pos) */
 	struct otelsim_error *err;
 	void *state; /* the loader's own state */
+	/*
+	 * The span being filled is one a vendor.* group of the conventions
+	 * defines (an agent span): there the vendor narrowing of upstream
+	 * attributes (error.type's five values) applies; elsewhere they are
+	 * open as upstream says (model/semconv.h sc_attr.open).
+	 */
+	bool vendor_span;
 };
 
 /* Check `map` (a mapping node) against `t` and fill `obj` from it. */

@@ -239,7 +239,13 @@ static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals,
 {
 	int vt;
 	struct sc_member *m;
+	struct sc_attr *open = NULL;
 
+	if (!a->closed) { /* kept for the spans outside vendor groups */
+		if (!(open = ARENA_NEW(x->arena, struct sc_attr)))
+			return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
+		*open = *a;
+	}
 	if (a->type == SC_ENUM)
 		vt = a->enum_value_type;
 	else if (a->type == SC_STRING || a->type == SC_INT || a->type == SC_DOUBLE)
@@ -271,6 +277,7 @@ static int narrow(struct scx *x, struct sc_attr *a, const char *const *vals,
 	a->members = m;
 	a->nmembers = n;
 	a->closed = true;
+	a->open = open;
 	return 0;
 }
 
@@ -566,7 +573,12 @@ static int resolve_signals(struct scx *x, struct semconv *sc)
 		  !(sc->aliases = ARENA_NEWN(&sc->arena, struct sc_alias, n))))
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
-		sc->spans[i] = (struct sc_span){ v[i]->span_type, v[i]->span_kind };
+		const char *gid = v[i]->id;
+
+		if (!strncmp(gid, "span:", 5) || !strncmp(gid, "span.", 5))
+			gid += 5;
+		sc->spans[i] = (struct sc_span){ v[i]->span_type, v[i]->span_kind,
+						 scx_is_vendor_id(gid) };
 		if (v[i]->span_name && strcmp(v[i]->span_name, v[i]->span_type))
 			sc->aliases[sc->naliases++] = (struct sc_alias){ v[i]->span_name, i,
 									 v[i]->order };

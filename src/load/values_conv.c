@@ -25,19 +25,21 @@ const char *const *values_sc_members(struct schema_ctx *c, const struct sc_attr 
 
 const struct sc_attr *values_sc_attr(struct schema_ctx *c, const char *key)
 {
+	const struct sc_attr *a;
 	uint32_t len;
 	const char *k;
 
 	if (!c->m->semconv || !key)
 		return NULL;
 	k = vendor_rewrite(c->m, key, strlen(key), &len);
-	return k ? semconv_attr(c->m->semconv, k) : NULL;
+	a = k ? semconv_attr(c->m->semconv, k) : NULL;
+	return a && a->open && !c->vendor_span ? a->open : a;
 }
 
 int value_error_type(struct schema_ctx *c, const struct ynode *n, const char *what,
 		     const char **out)
 {
-	const struct sc_attr *a = c->m->semconv ? semconv_attr(c->m->semconv, "error.type") : NULL;
+	const struct sc_attr *a = values_sc_attr(c, "error.type");
 
 	if (n->type != YN_SCALAR || !ynode_is_string(n))
 		return schema_error(c, OTELSIM_EINPUT, n, "'%s' must be a string, not %s", what,

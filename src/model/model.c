@@ -43,11 +43,101 @@ static int finish_span(struct arena *a, struct span_spec *sp)
 	return 0;
 }
 
+const char *injection_kind_name(int kind)
+{
+	static const char *const names[INJ_KIND_COUNT] = { "error", "forced_failure", "retry" };
+
+	return kind >= 0 && kind < INJ_KIND_COUNT ? names[kind] : NULL;
+}
+
+/* Walking the span trees for the injection table: counting (inj NULL), then filling. */
+struct inj_walk {
+	struct model *m;
+	const struct scenario *sc;
+	struct injection *inj; /* NULL: count only */
+	uint32_t n;            /* sites so far (all scenarios) */
+	uint32_t first;        /* the scenario's first site */
+};
+
+/* One site; *slot gets its 1-based index. 0 or -1 (memory). */
+static int inj_site(struct inj_walk *w, int kind, const char *span_type, uint32_t service,
+		    uint32_t *slot)
+{
+	struct injection *in;
+
+	if (!w->inj) {
+		w->n++;
+		return 0;
+	}
+	in = &w->inj[w->n++];
+	*slot = w->n;
+	in->kind = (uint8_t)kind;
+	in->scenario = w->sc;
+	in->span_type = span_type;
+	in->service = service;
+	in->id = arena_printf(&w->m->arena, "%s:%s:%u", w->sc->name, injection_kind_name(kind),
+			      w->n - w->first);
+	return in->id ? 0 : -1;
+}
+
+/* The sites of sp and its subtree (service: the span's resource, as render.c opens it). */
+static int inj_span(struct inj_walk *w, struct span_spec *sp, uint32_t service)
+{
+	const char *attempt = sp->attempt_name;
+
+	if (sp->service >= 0)
+		service = (uint32_t)sp->service;
+	for (uint32_t k = 0; k < sp->nerrors; k++)
+		if (inj_site(w, INJ_ERROR, sp->name, service, &sp->errors[k].inj))
+			return -1;
+	if (sp->retry.enabled) {
+		if (w->inj && !attempt &&
+		    !(attempt = arena_printf(&w->m->arena, "%s.attempt", sp->name)))
+			return -1;
+		if (sp->retry.force_initial_failure &&
+		    inj_site(w, INJ_FORCED_FAILURE, attempt, service, &sp->retry.inj_forced))
+			return -1;
+		if (inj_site(w, INJ_RETRY, attempt, service, &sp->retry.inj_retry))
+			return -1;
+	}
+	for (uint32_t k = 0; k < sp->nchildren; k++)
+		if (inj_span(w, &sp->children[k], service))
+			return -1;
+	return 0;
+}
+
+static int build_injections(struct model *m)
+{
+	struct inj_walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.m = m;
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass) {
+			m->injections = w.n ? ARENA_NEWN(&m->arena, struct injection, w.n) : NULL;
+			if (w.n && !m->injections)
+				return -1;
+			w.inj = m->injections;
+			w.n = 0;
+		}
+		for (uint32_t i = 0; i < m->nscenarios; i++) {
+			w.sc = m->scenarios[i];
+			w.first = w.n;
+			if (w.sc->root && inj_span(&w, w.sc->root, 0))
+				return -1;
+		}
+	}
+	m->ninjections = w.n;
+	return 0;
+}
+
 int model_finish(struct model *m, struct otelsim_error *err)
 {
 	for (uint32_t i = 0; i < m->nscenarios; i++)
 		if (m->scenarios[i]->root && finish_span(&m->arena, m->scenarios[i]->root) < 0)
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	if (build_injections(m))
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -90,4 +180,6 @@ void model_release(struct model *m)
 	m->nscenarios = 0;
 	m->services = NULL;
 	m->nservices = 0;
+	m->injections = NULL;
+	m->ninjections = 0;
 }

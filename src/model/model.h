@@ -126,6 +126,7 @@ struct error_spec {
 	const char *message; /* status message; may be NULL (then the type) */
 	struct tmpl *message_tmpl;
 	uint8_t propagate; /* enum error_propagation */
+	uint32_t inj;      /* derived: 1 + index into model->injections (0: none) */
 	struct src_pos pos;
 };
 
@@ -141,6 +142,9 @@ struct retry_spec {
 					a scenario may give) */
 	double backoff_jitter;     /* 0..1: +-fraction of each wait */
 	const char *error_type;    /* error.type of failed attempts */
+	/* derived: 1 + index into model->injections (0: none) of the forced
+	 * first failure and of the attempts failed by a draw */
+	uint32_t inj_forced, inj_retry;
 };
 
 struct event_spec {
@@ -264,6 +268,35 @@ struct scenario {
 	struct src_pos pos;
 };
 
+/* ---- ground truth ------------------------------------------------------- */
+
+/* What an injection site makes fail (ground_truth.json's "kind"). */
+enum injection_kind {
+	INJ_ERROR = 0,      /* an error condition (error.rate, error_conditions) */
+	INJ_FORCED_FAILURE, /* a retry's force_initial_failure: its first attempt */
+	INJ_RETRY,          /* retry attempts failed by their success-rate draw */
+	INJ_KIND_COUNT
+};
+
+/* "error", "forced_failure", "retry" (NULL when out of range). */
+const char *injection_kind_name(int kind);
+
+/*
+ * One place a scenario injects failures (derived by model_finish, in
+ * scenario order, each scenario's span tree depth first, a span's error
+ * conditions in order, then its retry's forced failure and its retry
+ * draws). The engine counts what each one made fail (batch.h inj_hit);
+ * the files path writes the sites that fired to ground_truth.json.
+ */
+struct injection {
+	const char *id; /* "<scenario>:<kind>:<n>", n from 1 within the scenario */
+	uint8_t kind;   /* enum injection_kind */
+	const struct scenario *scenario;
+	const char *span_type; /* name of the spans that fail (a retry's: "<type>.attempt";
+				  a templated name: its template as written) */
+	uint32_t service;      /* index into model->services of those spans */
+};
+
 struct config {
 	const char *service_name;      /* default service.name ("otelsim") */
 	struct keyval *resource_attrs; /* added to every service's resource */
@@ -291,6 +324,8 @@ struct model {
 	struct scenario **scenarios; /* sorted by rel_dir then name */
 	uint32_t nscenarios;
 	uint64_t max_spans_per_trace;
+	struct injection *injections; /* derived (model_finish) */
+	uint32_t ninjections;
 	char **warnings; /* "file:line:col: message", malloc'ed */
 	uint32_t nwarnings;
 };
@@ -311,8 +346,9 @@ int model_warn(struct model *m, const char *file, int line, int col, const char 
 const struct scenario *model_find_scenario(const struct model *m, const char *name);
 
 /*
- * Fill the derived fields of every scenario's span tree (idempotent; the
- * attempt names go to m->arena). 0, or OTELSIM_ENOMEM with err filled.
+ * Fill the derived fields of every scenario's span tree and the injection
+ * table (idempotent; the attempt names and the table go to m->arena). 0,
+ * or OTELSIM_ENOMEM with err filled.
  */
 int model_finish(struct model *m, struct otelsim_error *err);
 

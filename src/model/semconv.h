@@ -39,6 +39,13 @@ struct sc_attr {
 	const struct sc_member *members;
 	size_t nmembers;
 	bool closed; /* our vendor group: values outside are errors */
+	/*
+	 * An open upstream attribute a vendor group narrowed (allowed_values
+	 * on its ref, like error.type): the attribute as upstream defines it.
+	 * The narrowing applies on the spans vendor groups define; elsewhere
+	 * the loader checks values against this one. NULL otherwise.
+	 */
+	const struct sc_attr *open;
 	bool deprecated;
 	const char *renamed_to;
 	const char *stability;
@@ -55,6 +62,7 @@ struct sc_metric {
 struct sc_span {
 	const char *type; /* span group id or definition/2 span type */
 	int kind;         /* OTLP SpanKind, 0 when not given */
+	bool vendor;      /* defined by a vendor.* group (our agent spans) */
 };
 
 /*

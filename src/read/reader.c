@@ -153,7 +153,7 @@ static bool is_otlp_name(const char *name)
 	size_t n = strip_compression(name);
 
 	/* a dataset's own descriptions, not telemetry */
-	if (strcmp(name, "manifest.json") == 0 || strcmp(name, "ground_truth.json") == 0)
+	if (strcmp(name, "manifest.json") == 0 || strncmp(name, "ground_truth.", 13) == 0)
 		return false;
 	return ends_with(name, n, ".binpb") || ends_with(name, n, ".pb") ||
 	       ends_with(name, n, ".json") || ends_with(name, n, ".jsonl");

@@ -24,6 +24,11 @@
  * with (record + 1, 0) once a record is complete, which is what a resume
  * watermark stores. `skip_leaves` on split_add drops a record's first
  * leaves (a resumed replay).
+ *
+ * Ownership: the splitter owns copies of its queued records and the body
+ * it hands out (valid until the next split_* call); split_free frees all.
+ * Errors: as each function says (OTELSIM_EINPUT for a bad record, -1 or
+ * OTELSIM_ENOMEM when out of memory). Threads: one thread per splitter.
  */
 #ifndef REPLAY_SPLIT_H
 #define REPLAY_SPLIT_H

@@ -23,6 +23,10 @@
  * The walk also validates the structure it passes through (down to spans,
  * events, links, log records, metrics, data points and exemplars) and counts
  * items: spans, log records, data points.
+ *
+ * Ownership: records are rewritten in the caller's buffer; nothing is
+ * allocated. Errors: a bad structure is OTELSIM_EINPUT with where in *err.
+ * Threads: pure functions on the caller's memory, any thread.
  */
 #ifndef REPLAY_TRANSFORM_H
 #define REPLAY_TRANSFORM_H

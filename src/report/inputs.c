@@ -273,98 +273,114 @@ static int gt_ids(struct report *r, struct rinj *in, const cJSON *ids)
 
 #define MAX_FILE_IDS 1000000
 
-/* One trace id of a trace_ids_file line: "hex" or {"trace_id": "hex", ...} of this injection. */
-static const char *line_id(const cJSON *v, const char *inj)
+/*
+ * One line of a trace_ids_file: exactly {"injection": "<id>", "trace_id":
+ * "<32 lowercase hex digits>"} (api/truth.h, the format otelsim writes).
+ * The trace id, or NULL with *why saying what is wrong; *who the injection.
+ */
+static const char *line_id(const cJSON *v, const char **who, const char **why)
 {
-	const cJSON *id = v, *who;
+	const cJSON *inj, *id;
+	const char *h;
 
-	if (cJSON_IsObject(v)) {
-		who = cJSON_GetObjectItemCaseSensitive(v, "injection");
-		if (!who)
-			who = cJSON_GetObjectItemCaseSensitive(v, "id");
-		if (inj && cJSON_IsString(who) && strcmp(who->valuestring, inj))
-			return NULL;
-		id = cJSON_GetObjectItemCaseSensitive(v, "trace_id");
-		if (!id)
-			id = cJSON_GetObjectItemCaseSensitive(v, "traceId");
-	}
-	if (!cJSON_IsString(id) || strlen(id->valuestring) != 32)
+	*why = "expected {\"injection\": \"<id>\", \"trace_id\": \"<32 hex digits>\"}";
+	if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) != 2)
 		return NULL;
-	for (const char *c = id->valuestring; *c; c++)
-		if (hex_digit_value(*c) < 0)
+	inj = cJSON_GetObjectItemCaseSensitive(v, "injection");
+	id = cJSON_GetObjectItemCaseSensitive(v, "trace_id");
+	if (!cJSON_IsString(inj) || !cJSON_IsString(id))
+		return NULL;
+	*who = inj->valuestring;
+	h = id->valuestring;
+	if (strlen(h) != 32) {
+		*why = "'trace_id' is not 32 hex digits";
+		return NULL;
+	}
+	for (const char *c = h; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f'))) {
+			*why = "'trace_id' is not 32 lowercase hex digits";
 			return NULL;
-	return id->valuestring;
+		}
+	return h;
+}
+
+static int keep_id(struct report *r, struct rinj *in, size_t *cap, const char *id)
+{
+	if (in->nids == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		const char **p = arena_alloc(&r->arena, nc * sizeof(*p));
+
+		if (!p)
+			return -1;
+		if (in->nids)
+			memcpy(p, in->trace_ids, in->nids * sizeof(*p));
+		in->trace_ids = p;
+		*cap = nc;
+	}
+	return (in->trace_ids[in->nids++] = arena_strdup(&r->arena, id)) ? 0 : -1;
 }
 
 /*
- * trace_ids_file: beside the ground truth, one JSON value a line (a trace
- * id, or an object with "trace_id" and the injection's "id"). Issue 9 fixes
- * its name, not its lines: lines in neither shape are counted and said on
- * the page, never an error, so a dataset is never refused for it.
+ * trace_ids_file: a file beside the ground truth, one line per (injection,
+ * trace) in otelsim's format (line_id); the lines of this injection (at
+ * most MAX_FILE_IDS kept) are its trace ids, and there must be as many as
+ * its 'traces' says. A line in another shape, a missing file or a count
+ * that disagrees is bad input (file:line).
  */
-static int gt_ids_file(struct report *r, struct rinj *in, const char *gt_path)
+static int gt_ids_file(struct report *r, struct rinj *in, const char *gt_path,
+		       struct otelsim_error *err)
 {
 	char d[4096], path[8400];
-	char *text = NULL, *line, *next;
-	size_t len, cap = 0, skipped = 0;
-	int rc;
+	char *line = NULL;
+	size_t cap = 0, lcap = 0;
+	uint64_t mine = 0, lineno = 0;
+	ssize_t n;
+	FILE *f;
+	int rc = 0;
 
-	if (strchr(in->ids_file, '/') || !strcmp(in->ids_file, "..")) {
-		in->ids_note =
-			"trace_ids_file is not a file name beside ground_truth.json: not read";
-		return 0;
-	}
+	if (strchr(in->ids_file, '/') || !strcmp(in->ids_file, "..") || !strcmp(in->ids_file, "."))
+		return error_at(err, OTELSIM_EINPUT, gt_path, 0, 0,
+				"injection '%s': trace_ids_file '%s' is not a file name beside it",
+				in->id ? in->id : "?", in->ids_file);
 	dir_of(gt_path, d, sizeof(d));
 	snprintf(path, sizeof(path), "%s/%s", d, in->ids_file);
-	rc = slurp(path, MAX_GT_BYTES, &text, &len);
-	if (rc) {
-		in->ids_note = rc == -2 ? "trace_ids_file larger than 64 MiB: not read"
-					: "trace_ids_file not found beside ground_truth.json";
-		return 0;
-	}
-	for (line = text; line && *line; line = next) {
+	f = fopen(path, "rb");
+	if (!f)
+		return error_at(err, OTELSIM_EINPUT, gt_path, 0, 0,
+				"injection '%s': trace_ids_file '%s': %s", in->id ? in->id : "?",
+				in->ids_file, strerror(errno));
+	while (!rc && (n = getline(&line, &lcap, f)) >= 0) {
+		const char *id, *who = NULL, *why;
 		cJSON *v;
-		const char *id;
 
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!*line)
-			continue;
-		v = cJSON_Parse(line);
-		id = v ? line_id(v, in->id) : NULL;
-		if (id && in->nids < MAX_FILE_IDS) {
-			if (in->nids == cap) {
-				size_t nc = cap ? cap * 2 : 256;
-				const char **p = arena_alloc(&r->arena, nc * sizeof(*p));
-
-				if (!p) {
-					cJSON_Delete(v);
-					free(text);
-					return -1;
-				}
-				if (in->nids)
-					memcpy(p, in->trace_ids, in->nids * sizeof(*p));
-				in->trace_ids = p;
-				cap = nc;
-			}
-			if (!(in->trace_ids[in->nids++] = arena_strdup(&r->arena, id))) {
-				cJSON_Delete(v);
-				free(text);
-				return -1;
-			}
-		} else if (!id && v && !cJSON_IsObject(v)) {
-			skipped++;
-		} else if (!v) {
-			skipped++;
-		}
+		lineno++;
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		v = cJSON_ParseWithLength(line, (size_t)n);
+		id = v ? line_id(v, &who, &why) : NULL;
+		if (!v)
+			why = "not JSON";
+		if (!id)
+			rc = error_at(err, OTELSIM_EINPUT, path,
+				      (int)(lineno > INT32_MAX ? 0 : lineno), 0, "%s", why);
+		else if (in->id && !strcmp(who, in->id) && mine++ < MAX_FILE_IDS &&
+			 keep_id(r, in, &cap, id))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		cJSON_Delete(v);
 	}
-	free(text);
-	if (skipped)
-		in->ids_note = arena_printf(&r->arena, "%zu line%s of %s not understood", skipped,
-					    skipped == 1 ? "" : "s", in->ids_file);
-	return 0;
+	if (!rc && ferror(f))
+		rc = error_at(err, OTELSIM_EINPUT, path, 0, 0, "cannot read: %s", strerror(errno));
+	fclose(f);
+	free(line);
+	if (!rc && in->traces >= 0 && (uint64_t)in->traces != mine)
+		rc = error_at(err, OTELSIM_EINPUT, path, 0, 0,
+			      "lists %llu trace ids of injection '%s', whose 'traces' is %lld",
+			      (unsigned long long)mine, in->id ? in->id : "?",
+			      (long long)in->traces);
+	if (!rc && mine > MAX_FILE_IDS)
+		in->ids_note = arena_printf(&r->arena, "the first %d of %llu trace ids kept",
+					    MAX_FILE_IDS, (unsigned long long)mine);
+	return rc;
 }
 
 static int gt_time(const char *text, int64_t *ns)
@@ -411,8 +427,10 @@ static int gt_injection(struct report *r, const char *path, size_t i, const cJSO
 		if (rc)
 			what = "has 'trace_ids' that are not 32-hex-digit trace ids";
 	}
-	if (!what && in.ids_file && !in.nids && gt_ids_file(r, &in, path))
-		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	if (!what && in.ids_file && ids)
+		what = "has both 'trace_ids' and 'trace_ids_file' (give one)";
+	if (!what && in.ids_file && (rc = gt_ids_file(r, &in, path, err)))
+		return rc;
 	if (what)
 		return error_at(err, OTELSIM_EINPUT, path, 0, 0, "injection %zu%s%s%s %s", i + 1,
 				in.id ? " '" : "", in.id ? in.id : "", in.id ? "'" : "", what);

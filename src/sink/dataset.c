@@ -161,10 +161,15 @@ static void remove_stale(const char *parent, const char *name)
 	dir_list_release(&names);
 }
 
-/* A file a dataset of ours may hold: manifest.json, traces.*, metrics.*, logs.*, events.* */
+/*
+ * A file a dataset of ours may hold: manifest.json, traces.*, metrics.*,
+ * logs.*, events.*, and the ground truth (ground_truth.json and its
+ * ground_truth.traces.ndjson)
+ */
 static bool dataset_file_name(const char *n)
 {
-	static const char *const stems[] = { "traces.", "metrics.", "logs.", "events." };
+	static const char *const stems[] = { "traces.", "metrics.", "logs.", "events.",
+					     "ground_truth." };
 
 	if (!strcmp(n, "manifest.json"))
 		return true;

@@ -4,6 +4,8 @@
  * locale-free: keys in the order written, two-space indentation when
  * `pretty`, numbers via util/text.h. Commas are placed automatically.
  * Errors (out of memory) are sticky: check jsonw_finish's return.
+ * Ownership: the writer appends to the caller's strbuf and owns nothing.
+ * Threads: one writer per thread; json_escape is pure.
  */
 #ifndef UTIL_JSONW_H
 #define UTIL_JSONW_H

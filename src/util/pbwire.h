@@ -6,6 +6,10 @@
  * themselves are util/varint.h's). A reader never reads past `end`; every
  * getter returns 0 or -1 (truncated, overlong varint, bad wire type,
  * length past the end). Fixed-width values are little-endian.
+ *
+ * Ownership: nothing is allocated; a wire_field points into the caller's
+ * buffer. Errors: -1 as above, *pp and the field unspecified then.
+ * Threads: pure functions on the caller's memory, any thread.
  */
 #ifndef UTIL_PBWIRE_H
 #define UTIL_PBWIRE_H

@@ -2,6 +2,9 @@
 """Every bad scenario and config file of tests/data/load/ through the real
 command: exit status 2, stderr exactly "FILE:LINE:COL: MESSAGE"
 as its first line says (# expect: LINE:COL: MESSAGE), and no output files.
+A file of those folders (but '_' includes) whose first line is not such a
+header fails: it is never skipped, so a typo in the header cannot turn
+its test off.
 Prints TAP."""
 import os
 import re
@@ -33,12 +36,18 @@ def main():
     for kind in ("bad", "badtg", "badconfig"):
         folder = os.path.join(DATA, kind)
         for name in sorted(os.listdir(folder)):
-            if name.endswith((".yaml", ".yml")) and expectation(os.path.join(folder, name)):
+            # '_' files are what the cases include (badtg/_base.yaml)
+            if not name.startswith((".", "_")):
                 cases.append((kind, name))
     print(f"1..{len(cases)}")
     failed = 0
     for i, (kind, name) in enumerate(cases, 1):
         src = os.path.join(DATA, kind, name)
+        if not name.endswith((".yaml", ".yml")) or not expectation(src):
+            failed += 1
+            print(f"not ok {i} - {kind}/{name}: no '# expect: LINE:COL: MESSAGE' first line "
+                  "(or not a .yaml/.yml file)")
+            continue
         line, col, msg = expectation(src)
         tmp = tempfile.mkdtemp(prefix="otelsim-bad.")
         try:

@@ -5,7 +5,10 @@ tests/cli/*.cases is a block
     ### name of the case
     $ otelsim scenario --nmae x          (a shell command; otelsim and
                                           otlp-replay are the built binaries)
-    ? 2                                   (expected exit status)
+    ? 2                                   (the exit status of the command
+                                          just above; a command without a
+                                          "?" line must exit 0: every
+                                          command's status is checked)
     ! exact stderr line                   (all of stderr, in order)
     !~ regular expression for a stderr line
     > exact stdout line                   (all of stdout, in order)
@@ -33,15 +36,18 @@ def parse(path):
         for lineno, raw in enumerate(f, 1):
             line = raw.rstrip("\n")
             if line.startswith("### "):
-                cur = {"name": line[4:].strip(), "cmds": [], "exit": 0, "err": [], "out": [],
+                cur = {"name": line[4:].strip(), "cmds": [], "err": [], "out": [],
                        "err_more": False, "out_more": False, "checks": [], "where": f"{path}:{lineno}"}
                 cases.append(cur)
             elif cur is None or not line.strip() or line.startswith("#"):
                 continue
             elif line.startswith("$ "):
-                cur["cmds"].append(line[2:])
+                cur["cmds"].append([line[2:], 0, None])
             elif line.startswith("? "):
-                cur["exit"] = int(line[2:])
+                if not cur["cmds"] or cur["cmds"][-1][2] is not None:
+                    raise SystemExit(f"{path}:{lineno}: '?' must follow its command's '$' line")
+                cur["cmds"][-1][1] = int(line[2:])
+                cur["cmds"][-1][2] = lineno
             elif line.startswith("!~ "):
                 cur["err"].append(("re", line[3:]))
             elif line == "!*":
@@ -58,6 +64,9 @@ def parse(path):
                 cur["checks"].append(line[2:].split(None, 1))
             else:
                 raise SystemExit(f"{path}:{lineno}: cannot parse: {line}")
+    for c in cases:
+        if not c["cmds"]:
+            raise SystemExit(f"{c['where']}: a case without a command")
     return cases
 
 
@@ -85,18 +94,17 @@ def run_case(case):
                "ROOT": ROOT, "DATA": os.path.join(ROOT, "tests", "data")}
         before = set(os.listdir(tmp))
         out = err = b""
-        code = 0
-        for cmd in case["cmds"]:
+        problems = []
+        for n, (cmd, want, _) in enumerate(case["cmds"], 1):
             p = subprocess.run(["/bin/sh", "-c", cmd], cwd=tmp, env=env, capture_output=True,
                                timeout=120)
             out += p.stdout
             err += p.stderr
-            code = p.returncode
+            if p.returncode != want:
+                problems.append(f"command {n} of {len(case['cmds'])}: exit status "
+                                f"{p.returncode}, expected {want}")
         outl = out.decode("utf-8", "replace").splitlines()
         errl = err.decode("utf-8", "replace").splitlines()
-        problems = []
-        if code != case["exit"]:
-            problems.append(f"exit status {code}, expected {case['exit']}")
         if case["err"] or not case["err_more"]:
             if not match(errl, case["err"], case["err_more"]):
                 problems.append("stderr differs")

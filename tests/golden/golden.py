@@ -89,8 +89,10 @@ def load_pb2(tmp):
 
 def comma_locale_env(tmp):
     """A time zone far from UTC and a locale with a decimal comma: the
-    system's de_DE if installed, else one made with localedef (LOCPATH),
-    else just the name (the bytes must not depend on it either way)."""
+    system's de_DE if installed, else one made with localedef (LOCPATH;
+    the Debian package 'locales', which tools/deps.sh test installs, has
+    its sources). Returns (env, None), or (None, why) when neither works:
+    the caller fails then, never passes without the locale."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
     env.update(TZ="Asia/Kolkata", LANG="de_DE.UTF-8", LC_NUMERIC="de_DE.UTF-8")
     have = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.split()
@@ -98,20 +100,28 @@ def comma_locale_env(tmp):
         loc = os.path.join(tmp, "locale")
         os.makedirs(loc)
         try:
-            if subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
-                               os.path.join(loc, "de_DE.UTF-8")],
-                              capture_output=True, timeout=120).returncode == 0:
-                env["LOCPATH"] = loc
-                # with LOCPATH set, glibc's newlocale leaks the path list it
-                # builds for libp11-kit's constructor (libcurl -> gnutls): not ours
-                supp = os.path.join(tmp, "lsan.supp")
-                with open(supp, "w") as f:
-                    f.write("leak:libp11-kit.so\nleak:__argz_add_sep\n")
-                env["LSAN_OPTIONS"] = ":".join(filter(None, [env.get("LSAN_OPTIONS"),
-                                                              f"suppressions={supp}"]))
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    return env
+            p = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
+                                os.path.join(loc, "de_DE.UTF-8")],
+                               capture_output=True, timeout=120)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return None, f"localedef could not run: {e}"
+        if p.returncode != 0:
+            return None, ("no de_DE locale and localedef failed (Debian package 'locales'): "
+                          + p.stderr.decode("utf-8", "replace").strip()[:200])
+        env["LOCPATH"] = loc
+        # with LOCPATH set, glibc's newlocale leaks the path list it
+        # builds for libp11-kit's constructor (libcurl -> gnutls): not ours
+        supp = os.path.join(tmp, "lsan.supp")
+        with open(supp, "w") as f:
+            f.write("leak:libp11-kit.so\nleak:__argz_add_sep\n")
+        env["LSAN_OPTIONS"] = ":".join(filter(None, [env.get("LSAN_OPTIONS"),
+                                                      f"suppressions={supp}"]))
+    # the locale must really write a decimal comma, or the test proves nothing
+    point = subprocess.run(["locale", "decimal_point"], capture_output=True, text=True,
+                           env=env).stdout.strip()
+    if point != ",":
+        return None, f"de_DE.UTF-8 gives decimal point {point!r}, not ','"
+    return env, None
 
 
 ID_KEYS = {"traceId", "spanId", "parentSpanId"}
@@ -150,36 +160,49 @@ def main():
 
         # the same bytes under another time zone and a decimal-comma locale
         tl = os.path.join(tmp, "tz-locale")
-        otelsim("render", "--out", tl, "--threads", "2", env=comma_locale_env(tmp))
-        got_tl = data_files(tl)
-        same = sorted(want) == sorted(got_tl)
-        for rel in sorted(set(want) & set(got_tl)) if same else []:
-            if rel.endswith("manifest.json"):
-                same = same and manifest_without_version(want[rel]) == manifest_without_version(got_tl[rel])
-            else:
-                same = same and read(want[rel]) == read(got_tl[rel])
-        tap(same, "TZ=Asia/Kolkata LANG=de_DE.UTF-8: render equals fixtures/ byte for byte")
-        shutil.rmtree(tl)
+        env, why = comma_locale_env(tmp)
+        if env is None:
+            tap(False, "TZ=Asia/Kolkata LANG=de_DE.UTF-8: render equals fixtures/ byte for byte",
+                why)
+        else:
+            otelsim("render", "--out", tl, "--threads", "2", env=env)
+            got_tl = data_files(tl)
+            same = sorted(want) == sorted(got_tl)
+            for rel in sorted(set(want) & set(got_tl)) if same else []:
+                if rel.endswith("manifest.json"):
+                    same = same and (manifest_without_version(want[rel]) ==
+                                     manifest_without_version(got_tl[rel]))
+                else:
+                    same = same and read(want[rel]) == read(got_tl[rel])
+            tap(same, "TZ=Asia/Kolkata LANG=de_DE.UTF-8 (a decimal comma): render equals "
+                "fixtures/ byte for byte")
+            shutil.rmtree(tl)
 
-        # threads and shards, protobuf and JSON and gzip
+        # threads and shards, protobuf and JSON and gzip: every signal's file
+        # (the ground truth counts a shard's own share: not concatenated)
+        def signal_files(top):
+            return {os.path.basename(r): p for r, p in data_files(top).items()
+                    if not os.path.basename(r).startswith(("manifest.json", "ground_truth."))}
+
         for fmt, extra in (("otlp", []), ("otlp-json", []), ("otlp", ["--gzip"])):
             label = fmt + (" gzip" if extra else "")
             base = ["run", "--count", "700", "--format", fmt, *extra]
             one, two = os.path.join(tmp, "one"), os.path.join(tmp, "two")
             otelsim(*base, "--out", one, "--threads", "1")
             otelsim(*base, "--out", two, "--threads", "2")
-            fa = [p for r, p in data_files(one).items() if not r.endswith("manifest.json")]
-            fb = [p for r, p in data_files(two).items() if not r.endswith("manifest.json")]
-            tap(len(fa) == 1 and len(fb) == 1 and read(fa[0]) == read(fb[0]),
-                f"{label}: --threads 1 and 2 give identical bytes")
-            joined = b""
+            fa, fb = signal_files(one), signal_files(two)
+            tap(len(fa) >= 1 and sorted(fa) == sorted(fb) and all(read(fa[n]) == read(fb[n]) for n in fa),
+                f"{label}: --threads 1 and 2 give identical bytes ({', '.join(sorted(fa))})")
+            joined = {n: b"" for n in fa}
             for k in (1, 2, 3):
                 sd = os.path.join(tmp, f"shard{k}")
                 otelsim(*base, "--out", sd, "--threads", "2", "--shard", f"{k}/3")
-                sf = [p for r, p in data_files(sd).items() if not r.endswith("manifest.json")]
-                joined += read(sf[0])
+                sf = signal_files(sd)
+                for n in joined:
+                    joined[n] += read(sf[n]) if n in sf else b"?"
                 shutil.rmtree(sd)
-            tap(joined == read(fa[0]), f"{label}: 3 shards concatenated equal the whole file")
+            tap(all(joined[n] == read(fa[n]) for n in fa),
+                f"{label}: 3 shards concatenated equal the whole files ({', '.join(sorted(fa))})")
             shutil.rmtree(one)
             shutil.rmtree(two)
 

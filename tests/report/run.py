@@ -243,6 +243,15 @@ def main():
     return 1 if failed else 0
 
 
+def injections_in(folder):
+    """The injections of a dataset's ground_truth.json (0 without one)."""
+    path = os.path.join(folder, "ground_truth.json")
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        return len(json.load(f)["injections"])
+
+
 def run(b, tmp):
     # the bundled datasets, as make run writes them
     for ds in ("agentic/successful_agent_turn", "agentic/tool_retry", "commerce/checkout_flow"):
@@ -252,7 +261,7 @@ def run(b, tmp):
         if not tap(p.returncode == 0, "%s: report written" % ds, p.stderr):
             continue
         items = otlp_read.read_items(data_files(os.path.join(ROOT, path)))
-        page = check_page(b, ds, html, items)
+        page = check_page(b, ds, html, items, injections_in(os.path.join(ROOT, path)))
         rows = check_traces(page, ds, items, len(items.traces()))
         if ds == "commerce/checkout_flow":
             check_filters(page, ds, items, rows)
@@ -306,7 +315,7 @@ def run(b, tmp):
     html = os.path.join(tmp, "json.html")
     p = report([ds2], html)
     tap(p.returncode == 0, "OTLP/JSON gzip dataset: report written", p.stderr)
-    page = check_page(b, "tool_retry-json-gzip", html, items2)
+    page = check_page(b, "tool_retry-json-gzip", html, items2, injections_in(ds2))
     check_traces(page, "tool_retry-json-gzip", items2, len(items2.traces()))
 
 

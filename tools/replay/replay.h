@@ -2,6 +2,10 @@
  * tools/replay/replay.h - otlp-replay, the program: its options (options.c)
  * around the engine's settings (replay/replay.h); main.c prints what the
  * engine reports and turns it into an exit status.
+ *
+ * Ownership: struct replay_options owns its lists and the parser's
+ * positional array (options_release); its strings point into argv and the
+ * environment. Errors as options_parse says. Threads: the main thread only.
  */
 #ifndef TOOLS_REPLAY_REPLAY_H
 #define TOOLS_REPLAY_REPLAY_H
