@@ -109,8 +109,8 @@ struct render {
 	uint8_t root_id[8];
 	uint32_t turn;                              /* the trace's number in its iteration */
 	uint8_t prev_trace_id[16], prev_root_id[8]; /* the iteration's trace before (turn > 0) */
-	size_t first;     /* index of the trace's root in out->spans */
-	size_t first_hit; /* the trace's first ground-truth hit in out->hits */
+	size_t first;                               /* index of the trace's root in out->spans */
+	size_t first_hit;        /* the trace's first ground-truth hit in out->hits */
 	bool past_max;           /* a time would pass INT64_MAX ns (2262-04-11) */
 	uint64_t index;          /* the iteration's global index */
 	int64_t start;           /* where the iteration's next trace starts */
