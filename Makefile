@@ -82,7 +82,7 @@ LIB := $(BUILD)/libotelsim.a
 OTELSIM := $(BUILD)/otelsim
 REPLAY := $(BUILD)/otlp-replay
 
-.PHONY: all run run-scenario test unit bench install clean lint format coverage \
+.PHONY: all run run-mixed run-scenario test unit bench install clean lint format coverage \
 	replay help deps-test
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -91,6 +91,8 @@ all: $(OTELSIM) $(REPLAY)
 
 help:
 	@echo "make run                 render every bundled scenario into fixtures/"
+	@echo "make run-mixed [COUNT=n] [SCENARIOS_DIR=dir]"
+	@echo "                         a weighted mix of the scenarios into out/mixed/"
 	@echo "make run-scenario SCENARIO=name [SCENARIOS_DIR=dir] [OUT=dir]"
 	@echo "                         (OUT: fixtures/ for bundled scenarios, else build/fixtures/)"
 	@echo "make test                build and run every test"
@@ -187,6 +189,11 @@ endif
 run: all
 	$(OTELSIM) render --out $(OUT) $(SCEN_FLAG)
 
+# the earlier simulators' `make run`: a weighted mixed workload (not fixtures)
+# (COUNT only from the command line: one left in the environment is ignored)
+run-mixed: all
+	$(OTELSIM) run --out out $(if $(filter command line,$(origin COUNT)),--count $(COUNT)) $(SCEN_FLAG)
+
 run-scenario: all
 	@test -n "$(SCENARIO)" || { echo "usage: make run-scenario SCENARIO=name [SCENARIOS_DIR=dir] [OUT=dir]" >&2; exit 2; }
 	$(OTELSIM) scenario --name $(SCENARIO) --out $(OUT) $(SCEN_FLAG)
@@ -214,6 +221,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/otelsim \
 		$(DESTDIR)$(PREFIX)/share/otelsim
 	install -m 755 $(OTELSIM) $(REPLAY) $(DESTDIR)$(PREFIX)/bin/
+	ln -sf otelsim $(DESTDIR)$(PREFIX)/bin/telemetry-simulator
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/otelsim/*.h $(DESTDIR)$(PREFIX)/include/otelsim/
 	cp -R config conventions scenarios $(DESTDIR)$(PREFIX)/share/otelsim/

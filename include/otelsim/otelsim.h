@@ -58,6 +58,15 @@ struct otelsim_load_options {
 	const char *vendor;           /* prefix replacing "vendor."; NULL: "vendor" */
 	const char *service_name;     /* default service.name; NULL: config's */
 	uint64_t max_spans_per_trace; /* 0: 10000 */
+	/*
+	 * Tenants that win over every agent session's context.tenant (the
+	 * command's TENANT_UUID, TELEMETRY_TENANT_UUIDS): one is every
+	 * session's; several are drawn per session by weight (weights NULL:
+	 * equal; else ntenants numbers >= 0, not all 0). ntenants 0: none.
+	 */
+	const char *const *tenant_ids;
+	const double *tenant_weights;
+	size_t ntenants;
 };
 #ifdef __cplusplus /* {} value-initialises every member, without -Wextra's complaint */
 #define OTELSIM_LOAD_OPTIONS_INIT \
@@ -101,8 +110,8 @@ struct otelsim_render_options {
 	int64_t start_ns; /* else config's (2026-01-01T00:00:00Z) */
 	bool count_set;
 	uint64_t count; /* iterations (each a scenario pick yielding its
-			   traces: one each for every scenario today); else
-			   repeat_count, else config's */
+			   traces: one, or one per turn of an agent
+			   session); else repeat_count, else config's */
 	bool interval_set;
 	int64_t interval_ns; /* between iteration starts; else the scenario's */
 	bool jitter_set;
@@ -207,9 +216,9 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 
 /*
  * What a render with these options would do, without rendering: iterations
- * (of this shard; also in traces, since every scenario yields one trace per
- * iteration today), seed, interval and start in *res; the same errors as a
- * render.
+ * (of this shard; res->traces holds them too, the traces of a
+ * multi-turn session being known only when rendered), seed, interval and
+ * start in *res; the same errors as a render.
  */
 int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *opts,
 		 struct otelsim_render_result *res, struct otelsim_error *err);

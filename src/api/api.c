@@ -54,6 +54,9 @@ int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 	lo.vendor = opts->vendor;
 	lo.service_name = opts->service_name;
 	lo.max_spans_per_trace = opts->max_spans_per_trace;
+	lo.tenant_ids = opts->tenant_ids;
+	lo.tenant_weights = opts->tenant_weights;
+	lo.ntenants = opts->ntenants;
 	rc = load_model(&lo, &os->m, err);
 	if (rc) {
 		model_release(&os->m);
@@ -294,7 +297,7 @@ int otelsim_plan(const struct otelsim *os, const struct otelsim_render_options *
 	if (rc)
 		return rc;
 	res->iterations = rs.end_trace - rs.first_trace;
-	res->traces = res->iterations; /* one trace per iteration (engine.h) */
+	res->traces = res->iterations; /* a multi-turn session's are known when rendered */
 	res->start_ns = rs.plan.start_ns;
 	run_spec_release(&rs);
 	return 0;

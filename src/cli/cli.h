@@ -38,6 +38,10 @@ struct cli {
 	const char *root; /* data root: config/ conventions/ scenarios/ */
 	const char *config, *semconv, *scenarios_dir, *vendor, *service_name;
 	uint64_t max_spans;
+	/* TENANT_UUID, TELEMETRY_TENANT_UUIDS, TELEMETRY_TENANT_WEIGHTS (malloc'd) */
+	char **tenant_ids;
+	double *tenant_weights; /* NULL: equal */
+	size_t ntenants;
 	/* render */
 	struct otelsim_render_options ro;
 	const char *out;

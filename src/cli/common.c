@@ -142,6 +142,9 @@ int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struc
 	lo.vendor = c->vendor;
 	lo.service_name = c->service_name;
 	lo.max_spans_per_trace = c->max_spans;
+	lo.tenant_ids = (const char *const *)c->tenant_ids;
+	lo.tenant_weights = c->tenant_weights;
+	lo.ntenants = c->ntenants;
 	if (otelsim_load(&lo, out, &err))
 		return cli_fail(c, &err);
 	cli_print_warnings(c, *out, c->cmd_bit == CMD_VALIDATE ? SIZE_MAX : 5);

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "load/load.h"
+#include "model/value.h"
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
@@ -212,7 +213,8 @@ static const struct opt_def opts[] = {
 	  .env = { "OTELSIM_COUNT" },
 	  .env_not_with = "each-once",
 	  .cmds = CMD_GEN,
-	  .help = "iterations to generate, one trace each (render: per scenario; default: "
+	  .help = "iterations to generate, a trace each (a trace per turn for a multi-turn "
+		  "session; render: per scenario; default: "
 		  "the scenario's repeat_count, else config's); with --endpoint, 0 sends until "
 		  "stopped",
 	  .expect = "a whole number up to 10^12" },
@@ -393,6 +395,14 @@ static const struct opt_def opts[] = {
 	{ .env = { "OTEL_EXPORTER_OTLP_TRACES_INSECURE", "OTEL_EXPORTER_OTLP_INSECURE" },
 	  .cmds = CMD_SEND,
 	  .help = "true: a grpc endpoint given as host:port is clear text (not TLS)" },
+	{ .env = { "TENANT_UUID" },
+	  .cmds = CMD_LOADS,
+	  .help = "the tenant id of every agent session (ids separated by commas: a mix), over "
+		  "each scenario's context.tenant" },
+	{ .env = { "TELEMETRY_TENANT_UUIDS", "TELEMETRY_TENANT_WEIGHTS" },
+	  .cmds = CMD_LOADS,
+	  .help = "tenant ids separated by commas, and their relative weights (default equal): "
+		  "each agent session draws its tenant (over TENANT_UUID and context.tenant)" },
 	{ .env = { "OTELSIM_HOME" },
 	  .cmds = CMD_LOADS,
 	  .help = "a folder holding config/, conventions/ and scenarios/ to use instead of the "
@@ -532,6 +542,127 @@ static int trace_interval_env(struct cli *c)
 	return 0;
 }
 
+/* Split a comma-separated variable: its items (trimmed), malloc'd; NULL on memory. */
+static char **split_env(const char *v, size_t *n)
+{
+	size_t cap = 1, k = 0;
+	char **out;
+
+	for (const char *p = v; *p; p++)
+		cap += *p == ',';
+	out = calloc(cap, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (const char *p = v;; p++) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		while (len && (*p == ' ' || *p == '\t'))
+			p++, len--;
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		out[k] = strndup(p, len);
+		if (!out[k]) {
+			for (size_t i = 0; i < k; i++)
+				free(out[i]);
+			free(out);
+			return NULL;
+		}
+		k++;
+		if (!e)
+			break;
+		p = e;
+	}
+	*n = k;
+	return out;
+}
+
+static int tenant_weights_env(struct cli *c, const char *idvar)
+{
+	const char *v = getenv("TELEMETRY_TENANT_WEIGHTS");
+	char **w;
+	size_t n = 0;
+	double total = 0;
+	int rc = 0;
+
+	if (!v || !*v)
+		return 0;
+	if (!c->ntenants) {
+		cli_usage_error(c, "TELEMETRY_TENANT_WEIGHTS (environment) weighs the tenants of "
+				   "TELEMETRY_TENANT_UUIDS, which is not set");
+		return EXIT_USAGE;
+	}
+	if (!(w = split_env(v, &n)) || !(c->tenant_weights = calloc(n, sizeof(double)))) {
+		fprintf(stderr, "%s: out of memory\n", c->prog);
+		rc = EXIT_RUNTIME;
+	} else if (n != c->ntenants) {
+		cli_usage_error(
+			c,
+			"TELEMETRY_TENANT_WEIGHTS (environment) has %zu weight%s for the %zu "
+			"tenant%s of %s",
+			n, n == 1 ? "" : "s", c->ntenants, c->ntenants == 1 ? "" : "s", idvar);
+		rc = EXIT_USAGE;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct value d;
+
+		if (!value_from_text(w[i], strlen(w[i]), VAL_DOUBLE, &d) || !(d.u.d >= 0) ||
+		    d.u.d > 1e12) {
+			cli_usage_error(
+				c,
+				"TELEMETRY_TENANT_WEIGHTS (environment): weight %zu must be "
+				"a number from 0 to 10^12, got '%s'",
+				i + 1, w[i]);
+			rc = EXIT_USAGE;
+		} else {
+			c->tenant_weights[i] = d.u.d;
+			total += d.u.d;
+		}
+	}
+	if (!rc && !(total > 0)) {
+		cli_usage_error(c, "TELEMETRY_TENANT_WEIGHTS (environment): the weights must not "
+				   "all be 0");
+		rc = EXIT_USAGE;
+	}
+	for (size_t i = 0; w && i < n; i++)
+		free(w[i]);
+	free(w);
+	return rc;
+}
+
+/*
+ * Seed 001's tenants: TELEMETRY_TENANT_UUIDS (with TELEMETRY_TENANT_WEIGHTS),
+ * else TENANT_UUID; ids separated by commas. They win over every
+ * session's context.tenant.
+ */
+static int tenant_env(struct cli *c)
+{
+	const char *idvar = "TELEMETRY_TENANT_UUIDS";
+	const char *v = getenv(idvar);
+
+	if (!(c->cmd_bit & CMD_LOADS))
+		return 0;
+	if (!v || !*v) {
+		idvar = "TENANT_UUID";
+		v = getenv(idvar);
+	}
+	if (v && *v) {
+		c->tenant_ids = split_env(v, &c->ntenants);
+		if (!c->tenant_ids) {
+			fprintf(stderr, "%s: out of memory\n", c->prog);
+			return EXIT_RUNTIME;
+		}
+		for (size_t i = 0; i < c->ntenants; i++)
+			if (!*c->tenant_ids[i]) {
+				cli_usage_error(c,
+						"%s (environment): tenant id %zu of %zu is empty",
+						idvar, i + 1, c->ntenants);
+				return EXIT_USAGE;
+			}
+	}
+	return tenant_weights_env(c, idvar);
+}
+
 /* Options that would do nothing, or contradict each other: mistakes worth saying. */
 static int check_combinations(struct cli *c)
 {
@@ -570,7 +701,13 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	int rc;
 
 	memset(&err, 0, sizeof(err));
-	c->prog = "otelsim";
+	/* installed under the earlier simulator's name too: its messages say so */
+	c->prog = argc > 0 && argv[0] &&
+				  (!strcmp(argv[0], "telemetry-simulator") ||
+				   (strlen(argv[0]) > 20 && !strcmp(argv[0] + strlen(argv[0]) - 20,
+								    "/telemetry-simulator")))
+			  ? "telemetry-simulator"
+			  : "otelsim";
 	c->limit = 20;
 	c->sample_traces = 2000;
 	c->sample_logs = 5000;
@@ -595,7 +732,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	}
 	if (c->help)
 		return 0;
-	if ((rc = check_combinations(c)) || (rc = trace_interval_env(c)))
+	if ((rc = check_combinations(c)) || (rc = trace_interval_env(c)) || (rc = tenant_env(c)))
 		return rc;
 	if (!c->ro.threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -607,6 +744,13 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 void cli_release(struct cli *c)
 {
+	for (size_t i = 0; i < c->ntenants; i++)
+		free(c->tenant_ids[i]);
+	free(c->tenant_ids);
+	free(c->tenant_weights);
+	c->tenant_ids = NULL;
+	c->tenant_weights = NULL;
+	c->ntenants = 0;
 	opt_release(&table, c, &c->parsed);
 	c->args = NULL;
 	c->nargs = 0;

@@ -23,8 +23,9 @@
  *
  * Record rule (deterministic: it depends only on the batch's content):
  * items are taken in batch order. A record holds the items of at most
- * traces_per_record consecutive traces of the batch (batch.h's marks: the
- * first item of trace k * traces_per_record, k >= 1, opens a new record;
+ * traces_per_record consecutive iterations of the batch (one trace each,
+ * or a session's turns: batch.h's marks; the first item of iteration
+ * k * traces_per_record, k >= 1, opens a new record;
  * 0: the whole batch), and an item that would make the record larger than
  * max_record_bytes closes it and opens the next one. The size counted is
  * the whole framed record (length prefix included; for JSON the line with
@@ -57,7 +58,7 @@ struct encoder_config {
 	int format;                 /* enum otelsim_format */
 	int framing;                /* enum otelsim_framing */
 	size_t max_record_bytes;    /* 0: ENCODE_MAX_RECORD_DEFAULT */
-	uint32_t traces_per_record; /* 0: no cut by traces (only by size) */
+	uint32_t traces_per_record; /* iterations per record; 0: no cut by them (only by size) */
 };
 
 /* A format's file extension ("binpb", "jsonl"); NULL for a format without a table. */

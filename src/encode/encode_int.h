@@ -189,11 +189,9 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 	uint64_t nrec = 0;
 	int rc = -1;
 
-	/* the first item of trace k * per (k >= 1) opens a record */
-	if (per && b->nmarks > per) {
-		mark = per;
+	/* the first item of iteration k * per (k >= 1) opens a record */
+	if (per && (mark = batch_record_mark(b, 0, per)) < b->nmarks)
 		next_break = b->marks[mark].first[signal];
-	}
 	e->ngroups = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t r = e->item_res[i];
@@ -201,7 +199,7 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 		struct group tmp, *g;
 
 		while (i >= next_break) { /* (traces without items: several marks here) */
-			mark += per;
+			mark = batch_record_mark(b, mark, per);
 			next_break = mark < b->nmarks ? b->marks[mark].first[signal] : SIZE_MAX;
 			if (e->ngroups && cut_flush(e, f, &sum, out, &nrec))
 				goto cleanup;

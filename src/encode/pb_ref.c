@@ -844,7 +844,7 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 	size_t max = cfg->max_record_bytes ? cfg->max_record_bytes : ENCODE_MAX_RECORD_DEFAULT;
 	size_t start_len = out->len, from = 0, sum = 0, n = batch_items(b, signal);
 	uint32_t per = cfg->traces_per_record;
-	size_t next_mark = per, next_break = SIZE_MAX;
+	size_t next_mark = per ? batch_record_mark(b, 0, per) : 0, next_break = SIZE_MAX;
 	struct arena a;
 	struct ref_state st;
 	uint64_t nrec = 0;
@@ -877,7 +877,7 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 
 		if (i >= next_break) { /* a trace that opens a record */
 			while (next_mark < b->nmarks && b->marks[next_mark].first[signal] <= i)
-				next_mark += per;
+				next_mark = batch_record_mark(b, next_mark, per);
 			next_break = next_mark < b->nmarks ? b->marks[next_mark].first[signal]
 							   : SIZE_MAX;
 			if (i > from && ref_flush(&st, &a, &from, i, &sum, out, &nrec))

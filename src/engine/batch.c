@@ -53,6 +53,7 @@ int batch_begin_trace(struct batch *b)
 	m->first[OTELSIM_METRICS] = b->nmetrics;
 	m->first[OTELSIM_LOGS] = b->nlogs;
 	m->first[OTELSIM_EVENTS] = b->nevents;
+	m->iteration = 1;
 	return 0;
 }
 

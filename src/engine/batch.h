@@ -17,9 +17,12 @@
  *     they are, in batch order.
  * Items of every signal appear in the order they were made. Each trace
  * starts with batch_begin_trace, which records how many items of each
- * signal came before it (`marks`): the encoders cut records every
- * traces_per_record traces with it, so a record never mixes two blocks and
- * its bytes do not depend on which thread or shard rendered the block.
+ * signal came before it (`marks`) and whether it starts an iteration (a
+ * session's later turns do not): the encoders cut records every
+ * traces_per_record iterations with it (batch_record_mark), so a record
+ * never mixes two blocks, keeps a session's traces together, and its bytes
+ * do not depend on which thread or shard rendered the block, nor on the
+ * block size when that is a multiple of traces_per_record.
  * Items made outside a trace (after the block's last trace) belong to the
  * block's last record.
  *
@@ -190,6 +193,7 @@ struct inj_hit {
 /* Items of each signal made before a trace began (indexed by signal). */
 struct batch_mark {
 	size_t first[SIGNAL_COUNT];
+	uint8_t iteration; /* the trace starts an iteration (batch_begin_trace sets it) */
 };
 
 struct batch {
@@ -217,8 +221,26 @@ void batch_init(struct batch *b);
 void batch_reset(struct batch *b, uint64_t first_iteration);
 void batch_release(struct batch *b);
 
-/* Mark the start of a trace (before its first item). 0, or -1 out of memory. */
+/*
+ * Mark the start of a trace (before its first item), as the start of an
+ * iteration (clear marks[nmarks - 1].iteration for a later trace of the
+ * same iteration). 0, or -1 out of memory.
+ */
 int batch_begin_trace(struct batch *b);
+
+/*
+ * The mark that starts the iteration `per` iterations after the one
+ * whose mark is m (per >= 1), or b->nmarks when the batch has none.
+ */
+static inline size_t batch_record_mark(const struct batch *b, size_t m, uint32_t per)
+{
+	uint32_t seen = 0;
+
+	while (++m < b->nmarks)
+		if (b->marks[m].iteration && ++seen == per)
+			return m;
+	return b->nmarks;
+}
 
 /* A zeroed item at the end of its array (NULL when out of memory). */
 struct span_out *batch_add_span(struct batch *b);

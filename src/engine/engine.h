@@ -8,10 +8,11 @@
  * rng_seed(seed, sc->stream, i) (a mixed run picks sc with one draw from
  * rng_seed(seed, mixed_stream, i)); so a run is a pure function of (seed,
  * scenario, iteration index) and iterations can be rendered in any order,
- * on any thread or machine. Every scenario today yields one trace per
- * iteration (so iteration i is trace i, and its bytes are those of the
- * trace-keyed engine before iterations). Later:
- *   - a multi-turn session is one iteration yielding one trace per turn,
+ * on any thread or machine. A scenario yields one trace per iteration
+ * (so iteration i is trace i, and its bytes are those of the trace-keyed
+ * engine before iterations), except:
+ *   - a multi-turn agent session (model/agent.h) is one iteration
+ *     yielding one trace per turn,
  *     all drawn from the iteration's stream in turn order (render.c's draw
  *     order, repeated per trace; the arrival draws come once, with the
  *     first trace);

@@ -3,16 +3,20 @@
  *
  * Draw order is part of the output contract (a change shifts every later
  * value of the iteration). Iteration i draws only from
- * rng_seed(seed, stream, i) (engine.h). Today an iteration yields one
- * trace; a multi-trace iteration (a session's turns) repeats the trace's
- * draws below for each trace, in order, without the arrival draws. For
- * each trace:
+ * rng_seed(seed, stream, i) (engine.h). An iteration yields one trace,
+ * or, for an agent session with turns (model/agent.h), one trace per
+ * turn, drawn in turn order. For each trace:
  *   trace id (16 bytes, redrawn while zero), root span id (8, non-zero),
  *   then, for the iteration's first trace, the arrival draws of
- *   plan_arrival (the start jitter, when jitter_ns > 0), then the vars in
- *   file order, then the spans depth first. For each span:
+ *   plan_arrival (the start jitter, when jitter_ns > 0) and, for a
+ *   session, session_begin's draws (engine/session.h: tenant, session
+ *   id, end-user id, sample); for a later turn, the turn gap (one latency
+ *   draw: it starts that long after the previous turn ended); then, for a
+ *   session, the trace's request id; then the vars in file order, then the
+ *   spans depth first. For each span:
  *     span id (not the root), name template, attributes in order (with
- *     attrs_first: the attributes, then the name), own latency (not with
+ *     attrs_first: the attributes, then the name), then the session's
+ *     (an MCP tool span's tool call id), own latency (not with
  *     retry), the error draw (one, when the span has error conditions and
  *     no retry; condition i fires when the draw is below the sum of the
  *     rates up to i) and, when one fires, its message template; then
@@ -26,7 +30,8 @@
  *   follow one another: no gaps are drawn. A raising failure ends the
  *   children of every span it passes through (no more counts, draws or
  *   children).
- *   For each retry attempt: its span id, the failure draw (skipped for a
+ *   For each retry attempt: its span id (and the session's attributes,
+ *   which draw nothing there), the failure draw (skipped for a
  *   forced first failure), its latency, then the backoff jitter draw
  *   (when jitter > 0) unless it is the last attempt. A retried span draws
  *   no latency of its own: it lasts from its first attempt's start to its
@@ -68,6 +73,7 @@
 #include "engine/dist.h"
 #include "engine/gen.h"
 #include "engine/num.h"
+#include "engine/session.h"
 #include "engine/template.h"
 #include "otelsim/error.h"
 #include "util/detmath.h"
@@ -98,9 +104,12 @@ struct render {
 	struct batch *out;
 	struct rng rng;
 	struct tmpl_ctx ctx;
+	struct session_state ses; /* an agent session's ids and content (engine/session.h) */
 	uint8_t trace_id[16];
 	uint8_t root_id[8];
-	size_t first;            /* index of the trace's root in out->spans */
+	uint32_t turn;                              /* the trace's number in its iteration */
+	uint8_t prev_trace_id[16], prev_root_id[8]; /* the iteration's trace before (turn > 0) */
+	size_t first;                               /* index of the trace's root in out->spans */
 	size_t first_hit;        /* the trace's first ground-truth hit in out->hits */
 	bool past_max;           /* a time would pass INT64_MAX ns (2262-04-11) */
 	uint64_t index;          /* the iteration's global index */
@@ -428,7 +437,8 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		s = span_at(R, af.idx);
 		s->name = aname;
 		s->name_len = aname_len;
-		s->attrs = arena_alloc(&R->out->arena, 2 * sizeof(struct keyval));
+		s->attrs = arena_alloc(&R->out->arena, (2 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
+							       sizeof(struct keyval));
 		if (!s->attrs)
 			return -1;
 		s->attrs[0].key = retry_attempt_key;
@@ -436,6 +446,9 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		s->attrs[0].value.type = VAL_INT;
 		s->attrs[0].value.u.i = k;
 		s->nattrs = 1;
+		if (session_attrs(&R->ses, SPAN_ROLE_NONE, false, s->attrs, &s->nattrs, &R->rng,
+				  &R->out->arena) < 0)
+			return -1;
 		if (forced) {
 			fail = true;
 		} else {
@@ -690,6 +703,10 @@ static int render_links(struct render *R, const struct span_spec *sp, size_t idx
 					break;
 				}
 			}
+		} else if (ls->kind == LINK_PREVIOUS_TRACE && R->turn) {
+			memcpy(ln[n].trace_id, R->prev_trace_id, 16);
+			memcpy(ln[n].span_id, R->prev_root_id, 8);
+			found = true;
 		} else if (ls->kind == LINK_PREVIOUS_TRACE) {
 			found = previous_root(R, ln[n].trace_id, ln[n].span_id);
 		} else if (ls->kind == LINK_CONTEXT) {
@@ -764,18 +781,22 @@ static int make_name(struct render *R, const struct span_spec *sp, size_t idx)
 	return 0;
 }
 
-/* The span's attributes (one spare slot for error.type). */
+/* The span's attributes, then its session's (one spare slot for error.type). */
 static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 		      const struct keyval *pattrs, uint32_t npattrs)
 {
 	struct keyval *attrs;
 	struct span_out *s;
+	uint32_t n = sp->nattrs;
 
-	if (eval_attrs(R, sp->attrs, sp->nattrs, 1, pattrs, npattrs, &attrs) < 0)
+	if (eval_attrs(R, sp->attrs, sp->nattrs, R->ses.spec ? 1 + SESSION_MAX_ATTRS : 1, pattrs,
+		       npattrs, &attrs) < 0 ||
+	    session_attrs(&R->ses, sp->role, idx == R->first, attrs, &n, &R->rng, &R->out->arena) <
+		    0)
 		return -1;
 	s = span_at(R, idx);
 	s->attrs = attrs;
-	s->nattrs = sp->nattrs;
+	s->nattrs = n;
 	return 0;
 }
 
@@ -921,8 +942,9 @@ static const struct keyval *attrs_at(const struct tmpl_ctx *ctx, uint32_t up, si
  * One trace of the iteration R->index: its spans, then the sources' (not
  * while finding an exported span).
  */
-static int render_trace(struct render *R, bool first_of_iteration)
+static int render_trace(struct render *R, uint32_t turn)
 {
+	bool first_of_iteration = turn == 0;
 	const struct plan *p = R->p;
 	const struct scenario *sc = R->sc;
 	struct batch *out = R->out;
@@ -931,10 +953,25 @@ static int render_trace(struct render *R, bool first_of_iteration)
 
 	if (batch_begin_trace(out))
 		return OTELSIM_ENOMEM;
+	out->marks[out->nmarks - 1].iteration = turn == 0;
 	R->first = out->nspans;
 	R->first_hit = out->nhits;
+	R->turn = turn;
+	if (turn) {
+		memcpy(R->prev_trace_id, R->trace_id, 16);
+		memcpy(R->prev_root_id, R->root_id, 8);
+	}
 	draw_trace_ids(&R->rng, R->trace_id, R->root_id);
-	start = first_of_iteration ? plan_arrival(p, R->index, &R->rng, &R->past_max) : R->start;
+	if (first_of_iteration) {
+		start = plan_arrival(p, R->index, &R->rng, &R->past_max);
+		if (session_begin(&R->ses, R->m, sc, &R->rng, &out->arena) < 0)
+			return OTELSIM_ENOMEM;
+	} else {
+		start = time_add(R, R->start,
+				 ms_to_ns(dist_sample(&sc->session->turn_gap, &R->rng)));
+	}
+	if (session_trace(&R->ses, turn, &R->rng, &out->arena) < 0)
+		return OTELSIM_ENOMEM;
 	if (sc->nvars) {
 		vars = arena_zalloc(&out->arena, sizeof(*vars) * sc->nvars);
 		if (!vars)
@@ -982,6 +1019,7 @@ static int render_iteration(const struct plan *p, uint64_t index, struct batch *
 			    const char *find, struct render *R)
 {
 	const struct scenario *sc = plan_scenario_for(p, index);
+	uint32_t ntraces;
 	int rc;
 
 	if (!sc || !sc->root)
@@ -994,10 +1032,13 @@ static int render_iteration(const struct plan *p, uint64_t index, struct batch *
 	R->index = index;
 	R->find = find;
 	rng_seed(&R->rng, p->seed, sc->stream, index);
-	/* one trace per iteration for every scenario today */
-	rc = render_trace(R, true);
-	if (rc)
-		return rc;
+	/* a session with turns yields one trace per turn; every other iteration one */
+	ntraces = sc->session && sc->session->nturns ? sc->session->nturns : 1;
+	for (uint32_t t = 0; t < ntraces; t++) {
+		rc = render_trace(R, t);
+		if (rc)
+			return rc;
+	}
 	out->niterations++;
 	return 0;
 }

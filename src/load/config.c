@@ -70,20 +70,80 @@ static int fill_nonempty(struct schema_ctx *c, const struct key_def *k, const st
 
 /* ---- service: {name} ---- */
 
+static int fill_service_name(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			     void *obj)
+{
+	state(c)->service_name_set = true;
+	return fill_nonempty(c, k, v, obj);
+}
+
 static const struct key_def service_keys[] = {
-	{ "name", KT_STRING, 0, NULL, NULL, fill_nonempty, offsetof(struct config, service_name),
+	{ "name", KT_STRING, 0, NULL, NULL, fill_service_name,
+	  offsetof(struct config, service_name),
 	  "service.name of spans whose scenario names no service (default otelsim)" },
 };
 
 /* ---- resource: {attributes, schema_url} ---- */
 
+/*
+ * Seed 000's resource block: `service.name` is the default service (as
+ * service: name: says), and the prefix-relative keys module, component
+ * and otel.source mean <vendor>.module... (vendor.* keys are rewritten
+ * anyway). The rest are resource attributes as written.
+ */
 static int fill_resource_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			       void *obj)
 {
+	static const char *const relative[] = { "module", "component", "otel.source" };
+	static const char *const rewritten[] = { "vendor.module", "vendor.component",
+						 "vendor.otel.source" };
 	struct config *cfg = obj;
+	struct ynode copy;
+	int rc;
 
 	(void)k;
-	return value_const_attrs(c, v, &cfg->resource_attrs, &cfg->nresource_attrs);
+	if (v->type != YN_MAP)
+		return value_const_attrs(c, v, &cfg->resource_attrs, &cfg->nresource_attrs);
+	copy = *v;
+	copy.pairs = ARENA_NEWN(&c->m->arena, struct ypair, v->n ? v->n : 1);
+	if (!copy.pairs)
+		return oom(c);
+	copy.n = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		struct ynode *key = v->pairs[i].key, *val = v->pairs[i].value;
+
+		if (key->type == YN_SCALAR && !strcmp(key->str, "service.name")) {
+			const char *name;
+
+			if (!ynode_is_string(val) || !val->len)
+				return schema_error(c, OTELSIM_EINPUT, val,
+						    "'service.name' must be a non-empty string");
+			if ((rc = value_string(c, val, &name)))
+				return rc;
+			if (state(c)->service_name_set && strcmp(name, cfg->service_name))
+				return schema_error(c, OTELSIM_EINPUT, key,
+						    "'service.name' is '%s' here but '%s' under "
+						    "service: name (keep one)",
+						    name, cfg->service_name);
+			cfg->service_name = name;
+			state(c)->service_name_set = true;
+			continue;
+		}
+		for (size_t j = 0; key->type == YN_SCALAR && j < 3; j++) {
+			if (strcmp(key->str, relative[j]))
+				continue;
+			key = ARENA_NEW(&c->m->arena, struct ynode);
+			if (!key)
+				return oom(c);
+			*key = *v->pairs[i].key;
+			key->str = rewritten[j];
+			key->len = strlen(rewritten[j]);
+		}
+		copy.pairs[copy.n].key = key;
+		copy.pairs[copy.n].value = val;
+		copy.n++;
+	}
+	return value_const_attrs(c, &copy, &cfg->resource_attrs, &cfg->nresource_attrs);
 }
 
 static int fill_schema_url(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -95,7 +155,9 @@ static int fill_schema_url(struct schema_ctx *c, const struct key_def *k, const 
 
 static const struct key_def resource_keys[] = {
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_resource_attrs, SCHEMA_NOFILL,
-	  "resource attributes of every service (constants; vendor.* keys are rewritten)" },
+	  "resource attributes of every service (constants; vendor.* keys are rewritten, and "
+	  "module, component, otel.source mean vendor.module...; service.name sets the default "
+	  "service)" },
 	{ "schema_url", KT_STRING, 0, NULL, NULL, fill_schema_url,
 	  offsetof(struct config, schema_url),
 	  "schema URL on every resource and scope (default "
@@ -359,6 +421,31 @@ static int fill_services(struct schema_ctx *c, const struct key_def *k, const st
 }
 
 static const struct key_def config_keys[] = {
+	{ "id_formats", KT_MAP, 0, NULL, NULL, agent_config_fill, SCHEMA_NOFILL,
+	  "correlation id templates: {session_id, conversation_id, request_id, mcp_tool_call_id, "
+	  "enduser_pseudo_id}" },
+	{ "tenants", KT_MAP, 0, NULL, NULL, agent_config_fill, SCHEMA_NOFILL,
+	  "{<key>: <tenant id> | {id, display_name}}: context.tenant names a key" },
+	{ "agents", KT_LIST, 0, NULL, NULL, agent_config_fill, SCHEMA_NOFILL,
+	  "[<agent id> | {id, name, description}]: context.agent names an id" },
+	{ "mcp_servers", KT_MAP, 0, NULL, NULL, agent_config_fill, SCHEMA_NOFILL,
+	  "{<key>: {mcp_server_uuid, description, tools: [{name, tool_uuid}]}}: "
+	  "context.mcp_server names a key" },
+	{ "conversation_samples", KT_MAP, 0, NULL, NULL, agent_config_fill, SCHEMA_NOFILL,
+	  "{<workflow>: {samples: [{user_input, llm_response, user_input_redacted, "
+	  "llm_response_redacted}]}}: context.workflow names one" },
+	{ "happy_path_latency", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's per-span mean and variance: accepted, not yet honoured" },
+	{ "tools_recommend", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's tools.recommend attributes: accepted, not yet honoured" },
+	{ "mcp_retry", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's MCP retry policy: accepted, not yet honoured" },
+	{ "mcp_retry_templates", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's MCP retry templates: accepted, not yet honoured" },
+	{ "realistic_scenarios", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's divisions, error and workflow templates: accepted, not yet honoured" },
+	{ "control_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "seed 000's control-plane templates: accepted, not yet honoured" },
 	{ "service", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,
 	  "the default service: {name}" },
 	{ "resource", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,

@@ -591,6 +591,8 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	}
 	m->max_spans_per_trace = opts->max_spans_per_trace ? opts->max_spans_per_trace : 10000;
 	config_defaults(&m->config);
+	if ((rc = agent_model_init(&ls)))
+		goto cleanup;
 	if (opts->bundled_semconv || opts->semconv_path) {
 		/* the bundled registry first, then --semconv (later wins on conflicts) */
 		const char *paths[2];
@@ -668,8 +670,21 @@ cleanup:
 
 int load_file_kind(const char *path)
 {
-	static const char *const config_keys[] = { "service",  "resource", "scope",
-						   "defaults", "output",   "services" };
+	static const char *const config_keys[] = { "service",
+						   "resource",
+						   "scope",
+						   "defaults",
+						   "output",
+						   "services",
+						   "id_formats",
+						   "tenants",
+						   "agents",
+						   "mcp_servers",
+						   "conversation_samples",
+						   "happy_path_latency",
+						   "tools_recommend",
+						   "mcp_retry_templates",
+						   "realistic_scenarios" };
 	struct otelsim_error err;
 	struct ydoc doc;
 	int kind = LOAD_KIND_SCENARIO;

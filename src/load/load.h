@@ -54,6 +54,11 @@ struct load_opts {
 	const char *vendor;           /* NULL: "vendor"; see load_check_vendor */
 	const char *service_name;     /* NULL: config's, else "otelsim" */
 	uint64_t max_spans_per_trace; /* 0: 10000 */
+	/* tenants that win over every session's context.tenant (model/agent.h):
+	 * one is every session's, several a weighted mix (weights NULL: equal) */
+	const char *const *tenant_ids;
+	const double *tenant_weights;
+	size_t ntenants;
 };
 
 /* Fill *m (model_release frees it, also after a failure). */

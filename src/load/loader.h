@@ -6,6 +6,9 @@
  *   config.c    config/config.yaml (its key tables)
  *   native.c    the native scenario dialect (seeds 000/001; its key tables)
  *   tracegen.c  the trace-generator dialect (seed 002; its key tables)
+ *   agent.c     the agent platform (model/agent.h): the config's id_formats,
+ *               tenants, agents, mcp_servers, conversation_samples, and a
+ *               native scenario's context and conversation (its key tables)
  *   tree.c      the checks every dialect's span tree needs (load/tree.h)
  *   values*.c   values every dialect needs: attribute value specs, latency
  *               and count distributions, probabilities, the vendor rewrite
@@ -60,6 +63,7 @@ struct load_state {
 	struct cfg_service *cfg_svcs; /* in m->arena */
 	uint32_t ncfg_svcs;
 	bool schema_url_set;     /* the config gave one */
+	bool service_name_set;   /* the config gave one */
 	struct scenario **scens; /* every scenario so far (malloc'd) */
 	size_t nscens, scens_cap;
 	void *dialect_state[4]; /* by enum dialect: what a dialect keeps across files */
@@ -121,6 +125,44 @@ extern const struct key_table *const config_key_tables[];
 extern const struct key_table *const native_key_tables[];
 extern const struct key_table *const value_dist_tables[]; /* latency, count, distributions */
 extern const struct key_table *const value_form_tables[]; /* choice, forced type */
+
+/* ---- agent.c ---- */
+struct sample_set;
+struct tenant_def;
+struct agent_def;
+struct mcp_server_def;
+struct exchange;
+
+/* A native scenario's context, conversation and redaction_applied, as read. */
+struct session_draft {
+	const struct ynode *at; /* context or conversation, the first given (NULL: none) */
+	const struct tenant_def *tenant;
+	const struct agent_def *agent;
+	const struct mcp_server_def *server;
+	const struct sample_set *workflow;
+	int redaction; /* enum redact_level */
+	const struct ynode *redaction_at;
+	struct exchange *turns, *samples;
+	uint32_t nturns, nsamples;
+	const struct ynode *turns_at;
+	struct dist turn_gap;
+	bool has_gap;
+};
+
+extern const struct key_table *const agent_key_tables[];
+/* m->agent: the session keys after the vendor rewrite, the options' tenants. */
+int agent_model_init(struct load_state *ls);
+/* The config sections id_formats, tenants, agents, mcp_servers, conversation_samples. */
+int agent_config_fill(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		      void *obj);
+int agent_fill_context(struct schema_ctx *c, const struct ynode *v, struct session_draft *d);
+int agent_fill_conversation(struct schema_ctx *c, const struct ynode *v, struct session_draft *d);
+/*
+ * After the scenario's tree is read: sc->session from the draft (nothing
+ * when neither context nor conversation was given), the span roles, and
+ * the checks that need both (keys the session sets, tools, id formats).
+ */
+int agent_session_finish(struct schema_ctx *c, struct scenario *sc, struct session_draft *d);
 
 /* ---- config.c ---- */
 void config_defaults(struct config *cfg);

@@ -25,6 +25,7 @@ struct native {
 	struct tree_refs tree; /* what tree_check needs */
 	int depth;
 	const struct ynode *count_node; /* while a span is filled: its count */
+	struct session_draft session;   /* context, conversation, redaction_applied */
 };
 
 static struct native *st(struct schema_ctx *c)
@@ -985,6 +986,36 @@ static int fill_root(struct schema_ctx *c, const struct key_def *k, const struct
 
 static const char *const redaction_members[] = { "none", "basic", "strict", NULL };
 
+static int fill_context(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			void *obj)
+{
+	(void)k, (void)obj;
+	return agent_fill_context(c, v, &st(c)->session);
+}
+
+static int fill_conversation(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			     void *obj)
+{
+	(void)k, (void)obj;
+	return agent_fill_conversation(c, v, &st(c)->session);
+}
+
+/* the enum's index is enum redact_level (util/redact.h) */
+static int fill_redaction(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj)
+{
+	struct session_draft *d = &st(c)->session;
+
+	(void)obj;
+	for (int i = 0; redaction_members[i]; i++)
+		if (!strcmp(v->str, redaction_members[i])) {
+			d->redaction = i;
+			d->redaction_at = v;
+			return 0;
+		}
+	return schema_enum_error(c, v, k->key, v->str, redaction_members, 3);
+}
+
 static const struct key_def scenario_keys[] = {
 	{ "name", KT_STRING, KF_REQUIRED, NULL, NULL, fill_name, SCHEMA_NOFILL,
 	  "unique name: 1..128 of [A-Za-z0-9_.-]; the dataset folder's name" },
@@ -1011,10 +1042,15 @@ static const struct key_def scenario_keys[] = {
 	  "vars may use earlier ones)" },
 	{ "resource", KT_MAP, 0, NULL, NULL, fill_resource, SCHEMA_NOFILL,
 	  "{replace, attributes}: resource attributes of this scenario's services" },
-	{ "context", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's context (tenant, agent, mcp_server...): accepted, not yet honoured" },
-	{ "conversation", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's conversation turns and samples: accepted, not yet honoured" },
+	{ "context", KT_MAP, 0, NULL, NULL, fill_context, SCHEMA_NOFILL,
+	  "{tenant, agent, mcp_server, workflow} from the config: each iteration is an agent "
+	  "session (session, tenant, user and request ids on every span)" },
+	{ "redaction_applied", KT_ENUM, 0, redaction_members, NULL, fill_redaction, SCHEMA_NOFILL,
+	  "none (default), basic or strict: LLM spans also carry gen_ai.input.redacted and "
+	  "gen_ai.output.redacted" },
+	{ "conversation", KT_MAP, 0, NULL, NULL, fill_conversation, SCHEMA_NOFILL,
+	  "{turns (one trace each) | samples (one per session), turn_gap}: also makes each "
+	  "iteration an agent session" },
 	{ "data_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "seed 000's data-plane workflow settings: accepted, not yet honoured" },
 	{ "control_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
@@ -1024,8 +1060,6 @@ static const struct key_def scenario_keys[] = {
 	  "honoured" },
 	{ "realistic_overrides", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "seed 000's overrides of the goal: accepted, not yet honoured" },
-	{ "redaction_applied", KT_ENUM, KF_LATER, redaction_members, NULL, NULL, SCHEMA_NOFILL,
-	  "none, basic or strict: accepted, not yet honoured" },
 	{ "root", KT_MAP, KF_REQUIRED, NULL, NULL, fill_root, SCHEMA_NOFILL,
 	  "the root span (see the span table)" },
 };
@@ -1085,6 +1119,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 		}
 	}
 	rc = tree_check(&c, &ns.tree, ls, sc);
+	if (!rc)
+		rc = agent_session_finish(&c, sc, &ns.session);
 	if (!rc)
 		rc = load_scenario_add(ls, sc, doc, schema_get(&scenario_table, doc->root, "name"),
 				       NULL);

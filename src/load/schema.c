@@ -14,7 +14,7 @@
 
 /* ---- the registry of every table ----------------------------------------- */
 
-#define MAX_TABLES 96
+#define MAX_TABLES 128
 
 static const struct key_table *all_tables[MAX_TABLES];
 static size_t nall_tables;
@@ -29,6 +29,7 @@ static void add_tables(const struct key_table *const *list)
 static void collect_tables(void)
 {
 	add_tables(config_key_tables);
+	add_tables(agent_key_tables);
 	for (size_t i = 0; i < load_ndialects; i++)
 		if (load_dialects[i].tables)
 			add_tables(load_dialects[i].tables);

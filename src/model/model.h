@@ -26,8 +26,10 @@
 #include "model/value.h"
 #include "util/arena.h"
 
-struct tmpl;    /* model/template.h: a compiled "{{...}}" string */
-struct semconv; /* model/semconv.h: the conventions registry */
+struct tmpl;         /* model/template.h: a compiled "{{...}}" string */
+struct semconv;      /* model/semconv.h: the conventions registry */
+struct session_spec; /* model/agent.h: a scenario that runs as agent sessions */
+struct agent_model;  /* model/agent.h: the config's agent platform */
 
 struct src_pos {
 	const char *file;
@@ -160,7 +162,8 @@ struct event_spec {
 
 enum link_kind {
 	LINK_SPAN = 0,       /* an earlier span of this trace whose name is span_name */
-	LINK_PREVIOUS_TRACE, /* the root span of the previous trace of the run */
+	LINK_PREVIOUS_TRACE, /* the root span of the previous trace: the previous turn of a
+				session, else the previous iteration's first trace */
 	LINK_CONST,          /* fixed ids */
 	LINK_CONTEXT         /* the span the latest earlier trace of the run exported as
 				`context` (none: no link) */
@@ -208,6 +211,7 @@ struct span_spec {
 	struct link_spec *links;
 	uint32_t nlinks;
 	const char *export_context; /* LINK_CONTEXT links of later traces find it by this */
+	uint8_t role;               /* enum span_role (model/agent.h): what a session adds */
 	struct span_spec *children;
 	uint32_t nchildren;
 	struct src_pos pos;
@@ -260,6 +264,7 @@ struct scenario {
 	uint8_t exceptions;   /* enum exceptions_mode */
 	const char **exports; /* every export_context of the tree, once each */
 	uint32_t nexports;
+	struct session_spec *session; /* agent sessions (model/agent.h), or NULL */
 	struct src_pos pos;
 };
 
@@ -312,6 +317,7 @@ struct model {
 	struct arena arena; /* owns everything below */
 	const char *vendor; /* attribute/span prefix replacing "vendor." */
 	struct config config;
+	struct agent_model *agent; /* id formats, tenants... (model/agent.h); set by load */
 	struct semconv *semconv;
 	struct service *services;
 	uint32_t nservices;

@@ -1,7 +1,8 @@
 /*
  * Fuzz target for the config loader (load/config.c): any bytes as the
  * config file, loaded through the public API with the bundled conventions
- * and one bundled scenario; when it loads, a few traces are rendered to
+ * and one bundled scenario that names nothing of the config (no agent
+ * context: its errors are the config's); when it loads, a few traces are rendered to
  * OTLP protobuf and to OTLP/JSON. Checked:
  *   - loading either succeeds or fails with an input, usage or limit error
  *     with a message (never an internal error, never a crash);
@@ -43,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/otelsim-fuzz-config.XXXXXX";
-	const char *files[1] = { "scenarios/agentic/tool_retry.yaml" };
+	const char *files[1] = { "scenarios/commerce/checkout_flow.yaml" };
 	struct otelsim_load_options lo = OTELSIM_LOAD_OPTIONS_INIT;
 	struct otelsim_error err;
 	struct otelsim *os = NULL;
@@ -65,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
 
-		ro.scenario = "tool_retry";
+		ro.scenario = "checkout_flow";
 		ro.count_set = true;
 		ro.count = 3;
 		ro.threads = 1;

@@ -17,6 +17,13 @@ if make -s install PREFIX="$tmp/p" BUILD="$BUILD" >"$tmp/log" 2>&1 && mv "$tmp/p
 else
 	bad "make install into a prefix, then moved"
 fi
+if "$tmp/moved/bin/telemetry-simulator" list >"$tmp/log" 2>&1 && grep -q '^successful_agent_turn ' "$tmp/log" &&
+	"$tmp/moved/bin/telemetry-simulator" run --count 5 --out "$tmp/ts" --quiet >"$tmp/log" 2>&1 &&
+	[ -s "$tmp/ts/mixed/traces.binpb" ]; then
+	ok "telemetry-simulator is otelsim under the earlier simulator's name, with the bundled data"
+else
+	bad "telemetry-simulator is otelsim under the earlier simulator's name, with the bundled data"
+fi
 export PKG_CONFIG_PATH="$tmp/moved/lib/pkgconfig"
 pc=$(pkg-config --cflags --libs otelsim 2>"$tmp/log")
 case "$pc" in

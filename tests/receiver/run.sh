@@ -447,8 +447,11 @@ t 'otelsim progress on a terminal shows the rate a paced send keeps' '' \
 	"script -qefc '$O scenario --name tool_retry --count 6 --interval 200 --endpoint \$HTTP' /dev/null" \
 	'exit=0 rx.requests=6 "out~(4\\.9|5\\.0|5\\.1) traces/s, [0-9.]+ spans/s" "out!~0\\.00M"'
 t 'otelsim reads OTLP_HTTP_ENDPOINT as the earlier simulators did' '' \
-	"env OTLP_HTTP_ENDPOINT=\$HTTP $O run --count 5 --interval 1 --quiet" \
+	"env OTLP_HTTP_ENDPOINT=\$HTTP $O run --count 5 --tags commerce --interval 1 --quiet" \
 	'exit=0 rx.requests=5 rx.trace_ids=5'
+t 'otelsim --endpoint sends a session per request: its turns, one trace each' '' \
+	"$O scenario --name claim_multi_turn --count 2 --interval 1 --endpoint \$HTTP --quiet" \
+	'exit=0 rx.requests=2 rx.trace_ids=6'
 t 'otelsim retries 503 and loses nothing' '--fail-first 2 --fail-status 503 --retry-after 0' \
 	"$O scenario --name successful_agent_turn --count 6 --interval 1 --endpoint \$HTTP" \
 	'exit=0 rx.spans=42 err~"2 retries"'

@@ -1334,6 +1334,7 @@ static void test_loaded_model_is_finished(void **state)
 	lo.files = files;
 	lo.nfiles = 1;
 	lo.bundled_semconv = "conventions";
+	lo.config_path = "config/config.yaml"; /* its context names the config's tenant */
 	if (load_model(&lo, &m, &err))
 		fail_msg("load: %s", err.message);
 	sc = model_find_scenario(&m, "tool_retry");

@@ -22,8 +22,10 @@
 #include "load/template.h"
 #include "load/load.h"
 #include "load/schema.h"
+#include "model/agent.h"
 #include "model/model.h"
 #include "util/strbuf.h"
+#include "util/redact.h"
 #include "util/text.h"
 
 #define DATA "tests/data/load/"
@@ -356,6 +358,29 @@ static const struct table_doc table_docs[] = {
 	{ "config.defaults", true, "defaults:\n  seed: 1\n  @\n" },
 	{ "config.output", true, "output:\n  traces_per_record: 8\n  @\n" },
 	{ "config.services.entry", true, "services:\n  svc:\n    version: 1\n    @\n" },
+	{ "config.id_formats", true, "id_formats:\n  session_id: \"s_{hex:4}\"\n  @\n" },
+	{ "config.tenants.entry", true, "tenants:\n  t:\n    id: x\n    @\n" },
+	{ "config.agents.entry", true, "agents:\n  - id: a\n    @\n" },
+	{ "config.mcp_servers.entry", true, "mcp_servers:\n  s:\n    mcp_server_uuid: u\n    @\n" },
+	{ "config.mcp_servers.tool", true,
+	  "mcp_servers:\n  s:\n    mcp_server_uuid: u\n    tools:\n      - name: n\n        "
+	  "tool_uuid: u\n        @\n" },
+	{ "config.conversation_samples.entry", true,
+	  "conversation_samples:\n  w:\n    samples:\n      - {user_input: a, llm_response: b}\n  "
+	  "  @\n" },
+	{ "conversation.exchange", false,
+	  "name: t\nconversation:\n  samples:\n    - user_input: a\n      llm_response: b\n      "
+	  "@\nroot:\n  type: x\n" },
+	{ "scenario.context", false,
+	  "name: t\ncontext:\n  tenant: harbor\n  @\nroot:\n  type: x\n" },
+	{ "scenario.conversation", false,
+	  "name: t\nconversation:\n  samples:\n    - {user_input: a, llm_response: b}\n  "
+	  "@\nroot:\n  "
+	  "type: x\n" },
+	{ "conversation.message", false,
+	  "name: t\nconversation:\n  turns:\n    - role: user\n      text: a\n      @\n    - "
+	  "{role: "
+	  "assistant, text: b}\nroot:\n  type: x\n" },
 	{ "scenario", false, "name: t\nroot:\n  type: x\n@\n" },
 	{ "scenario.resource", false,
 	  "name: t\nresource:\n  replace: true\n  @\nroot:\n  type: x\n" },
@@ -633,6 +658,8 @@ static void test_bundled_load(void **state)
 	struct model m;
 	static const char *const want[][3] = {
 		{ "", "example_scenario", "" },
+		{ "agentic", "claim_multi_turn", "agentic" },
+		{ "agentic", "claim_redacted", "agentic" },
 		{ "agentic", "successful_agent_turn", "agentic" },
 		{ "agentic", "tool_retry", "agentic" },
 		{ "bench", "agent_turn_7span", "bench" },
@@ -655,8 +682,8 @@ static void test_bundled_load(void **state)
 	opts_default(&o);
 	o.scenarios_dir = "scenarios/";
 	load_expect_ok(&o, &m);
-	assert_int_equal(m.nscenarios, 17);
-	for (uint32_t i = 0; i < 17; i++) {
+	assert_int_equal(m.nscenarios, 19);
+	for (uint32_t i = 0; i < 19; i++) {
 		const struct scenario *sc = m.scenarios[i];
 
 		assert_string_equal(sc->rel_dir, want[i][0]);
@@ -664,15 +691,17 @@ static void test_bundled_load(void **state)
 		assert_string_equal(sc->category, want[i][2]);
 		assert_int_equal(sc->reference, i == 0);
 		assert_int_equal(strlen(sc->sha256), 64);
-		assert_int_equal(sc->dialect, i < 5 ? DIALECT_NATIVE : DIALECT_TRACEGEN);
+		assert_int_equal(sc->dialect, i < 7 ? DIALECT_NATIVE : DIALECT_TRACEGEN);
+		/* the agentic ones and the reference run as agent sessions */
+		assert_int_equal(sc->session != NULL, i < 5);
 		assert_true(sc->stream != 0);
 	}
 	/* a display name finds its scenario too */
-	assert_ptr_equal(model_find_scenario(&m, "E-commerce Order Processing"), m.scenarios[15]);
-	assert_string_equal(m.scenarios[15]->title, "E-commerce Order Processing");
-	assert_null(m.scenarios[1]->title);
-	assert_string_equal(m.scenarios[1]->path, "scenarios/agentic/successful_agent_turn.yaml");
-	assert_ptr_equal(model_find_scenario(&m, "tool_retry"), m.scenarios[2]);
+	assert_ptr_equal(model_find_scenario(&m, "E-commerce Order Processing"), m.scenarios[17]);
+	assert_string_equal(m.scenarios[17]->title, "E-commerce Order Processing");
+	assert_null(m.scenarios[3]->title);
+	assert_string_equal(m.scenarios[3]->path, "scenarios/agentic/successful_agent_turn.yaml");
+	assert_ptr_equal(model_find_scenario(&m, "tool_retry"), m.scenarios[4]);
 	/* config values */
 	assert_string_equal(m.config.service_name, "otelsim");
 	assert_string_equal(m.config.scope_name, "otelsim");
@@ -719,10 +748,18 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_string_equal(sc->tags[3], "baseline");
 	assert_false(sc->emit_metrics ||
 		     sc->emit_logs); /* not generated yet: off in the bundled files */
-	assert_int_equal(sc->nvars, 3);
-	assert_string_equal(sc->vars[0].name, "session_id");
-	assert_int_equal(sc->vars[0].gen.kind, GEN_TEMPLATE);
-	assert_int_equal(sc->vars[0].gen.type, VAL_STRING);
+	assert_int_equal(sc->nvars, 0);
+	/* an agent session: the config's tenant, agent, server and create_claim samples */
+	assert_non_null(sc->session);
+	assert_string_equal(sc->session->tenant_id, "3f6c2a8e-91d4-4b07-a5e3-6d2f0b9c7e14");
+	assert_string_equal(sc->session->agent->id, "harbor-claims-assistant-01");
+	assert_string_equal(sc->session->server->key, "claims");
+	assert_string_equal(sc->session->workflow, "create_claim");
+	assert_int_equal(sc->session->nturns, 0);
+	assert_int_equal(sc->session->nsamples, 3);
+	assert_int_equal(sc->session->redaction, 0);
+	assert_int_equal(sc->session->samples[2].input_redacted.type, VAL_NONE);
+	assert_true(sc->session->has_mcp);
 	assert_int_equal(sc->max_spans, 7);
 	root = sc->root;
 	assert_int_equal(count_spans(root), 7);
@@ -748,17 +785,15 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_int_equal(planner->count.n, 1);
 	assert_true(planner->probability == 1.0);
 	/* attributes: keys rewritten, kinds and types */
-	assert_int_equal(root->nattrs, 7);
-	a = attr(root, "acme.session.id");
-	assert_int_equal(a->gen.kind, GEN_TEMPLATE);
-	assert_int_equal(a->gen.type, VAL_STRING);
-	assert_int_equal(a->key_len, 15);
-	a = attr(root, "gen_ai.conversation.id");
-	assert_int_equal(a->gen.kind, GEN_TEMPLATE);
+	assert_int_equal(root->nattrs, 1);
+	assert_int_equal(root->role, SPAN_ROLE_NONE);
+	assert_int_equal(llm->role, SPAN_ROLE_LLM);
+	assert_int_equal(tool->role, SPAN_ROLE_MCP_TOOL);
+	assert_int_equal(planner->role, SPAN_ROLE_NONE);
 	a = attr(root, "acme.turn.status.code");
 	assert_int_equal(a->gen.kind, GEN_CONST);
 	assert_str_value(&a->gen.constant, "SUCCESS");
-	assert_int_equal(a->pos.line, 33);
+	assert_int_equal(a->pos.line, 32);
 	assert_int_equal(a->pos.col, 5);
 	assert_string_equal(a->pos.file, files[0]);
 	a = attr(planner, "acme.planner.steps");
@@ -999,7 +1034,7 @@ static void test_vendor_default_keeps_names(void **state)
 	assert_string_equal(m.vendor, "vendor");
 	assert_string_equal(m.scenarios[0]->root->name, "vendor.a2a.orchestrate");
 	tool = child(m.scenarios[0]->root, 1);
-	assert_string_equal(tool->attrs[0].key, "vendor.session.id");
+	assert_string_equal(tool->attrs[0].key, "vendor.mcp.tool.name");
 	assert_string_equal(attr(tool, "mcp.method.name")->key, "mcp.method.name");
 	assert_true(tool->retry.enabled);
 	assert_int_equal(m.scenarios[0]->max_spans, 9);
@@ -1022,7 +1057,7 @@ static void test_max_spans_option_and_bad_vendor(void **state)
 	model_release(&m);
 	assert_string_equal(err.message,
 			    "worst case of 9 spans per trace is above --max-spans-per-trace (8)");
-	assert_int_equal(err.line, 20); /* the root span: its subtree passes the limit */
+	assert_int_equal(err.line, 24); /* the root span: its subtree passes the limit */
 	assert_int_equal(err.column, 3);
 	o.max_spans_per_trace = 9;
 	load_expect_ok(&o, &m);
@@ -1084,7 +1119,7 @@ static void test_vendor_rule(void **state)
 	o.vendor = "com.acme";
 	load_expect_ok(&o, &m);
 	assert_string_equal(m.scenarios[0]->root->name, "com.acme.a2a.orchestrate");
-	assert_string_equal(child(m.scenarios[0]->root, 1)->attrs[0].key, "com.acme.session.id");
+	assert_string_equal(child(m.scenarios[0]->root, 1)->attrs[0].key, "com.acme.mcp.tool.name");
 	model_release(&m);
 	o.vendor = "a..b";
 	assert_int_equal(load_model(&o, &m, &err), OTELSIM_EUSAGE);
@@ -1966,6 +2001,162 @@ static void test_list_files(void **state)
 	load_files_release(&f);
 }
 
+/* ---- agent sessions: config sections and what a scenario needs of them ---- */
+
+static char *temp_file(const char *text)
+{
+	char *path = strdup("/tmp/otelsim-test-agent-XXXXXX");
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* config text + scenario text: load_model's code (err filled) */
+static int load_pair(const char *config, const char *scenario, const struct load_opts *base,
+		     struct model *m, struct otelsim_error *err)
+{
+	char *cp = temp_file(config), *sp = temp_file(scenario);
+	const char *files[1] = { sp };
+	struct load_opts o;
+	int rc;
+
+	if (base)
+		o = *base;
+	else
+		opts_default(&o);
+	o.config_path = cp;
+	o.files = files;
+	o.nfiles = 1;
+	rc = load_model(&o, m, err);
+	unlink(cp);
+	unlink(sp);
+	free(cp);
+	free(sp);
+	return rc;
+}
+
+static void test_agent_sessions_need_their_config(void **state)
+{
+	static const char scen[] = "name: s\ncontext: {tenant: t}\nroot:\n  type: a\n";
+	static const char ids[] = "id_formats:\n  session_id: \"s_{tenant_id}_{hex:4}\"\n  "
+				  "request_id: \"r_{uuid}\"\n  enduser_pseudo_id: \"u_{hex:3}\"\n";
+	struct model m;
+	struct otelsim_error err = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct load_opts o;
+	const char *env_ids[] = { "x", "y" };
+	double w[] = { 1, -1 };
+
+	(void)state;
+	/* a format the sessions need, missing: at the context */
+	assert_int_equal(load_pair("tenants: {t: tid}\n", scen, NULL, &m, &err), OTELSIM_EINPUT);
+	model_release(&m);
+	assert_int_equal(err.line, 2);
+	assert_int_equal(err.column, 10);
+	assert_string_equal(err.message,
+			    "the config has no id_formats.session_id (every id of a session comes "
+			    "from the config's id_formats, with no fallback)");
+	/* {tenant_id} without a tenant */
+	strbuf_addstr(&sb, ids);
+	assert_int_equal(load_pair(sb.buf,
+				   "name: s\nconversation: {samples: [{user_input: a, "
+				   "llm_response: b}]}\nroot:\n  type: a\n",
+				   NULL, &m, &err),
+			 OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.message, "id_formats.session_id uses {tenant_id}, but these "
+					 "sessions have no tenant (set context.tenant, or "
+					 "TENANT_UUID)");
+	/* ... which the environment's tenants give */
+	opts_default(&o);
+	o.tenant_ids = env_ids;
+	o.ntenants = 1;
+	assert_int_equal(load_pair(sb.buf,
+				   "name: s\nconversation: {samples: [{user_input: a, "
+				   "llm_response: b}]}\nroot:\n  type: a\n",
+				   &o, &m, &err),
+			 0);
+	assert_int_equal(m.agent->env_tenants.n, 1);
+	model_release(&m);
+	/* an MCP tool span needs mcp_tool_call_id */
+	strbuf_addstr(&sb, "tenants: {t: tid}\n");
+	assert_int_equal(load_pair(sb.buf, scen, NULL, &m, &err), 0);
+	assert_non_null(m.scenarios[0]->session);
+	assert_string_equal(m.scenarios[0]->session->tenant_id, "tid");
+	model_release(&m);
+	assert_int_equal(
+		load_pair(sb.buf,
+			  "name: s\ncontext: {tenant: t}\nroot:\n  type: a\n  children:\n    "
+			  "- type: vendor.mcp.tool.execute\n",
+			  NULL, &m, &err),
+		OTELSIM_EINPUT);
+	model_release(&m);
+	assert_string_equal(err.message,
+			    "the config has no id_formats.mcp_tool_call_id (every id of a session "
+			    "comes from the config's id_formats, with no fallback)");
+	/* the library checks the tenants it is given */
+	o.ntenants = 2;
+	o.tenant_weights = w;
+	assert_int_equal(load_pair(sb.buf, scen, &o, &m, &err), OTELSIM_EUSAGE);
+	model_release(&m);
+	assert_string_equal(err.message, "tenant weight 2 must be a number from 0 to 10^12");
+	strbuf_release(&sb);
+}
+
+static void test_seed000_config_sections(void **state)
+{
+	struct load_opts o;
+	struct model m;
+	const char *files[] = { "tests/data/seeds/seed000/new_claim_phone_multi_turn.yaml" };
+	const struct agent_config *ac;
+	const struct session_spec *ss;
+
+	(void)state;
+	opts_default(&o);
+	o.config_path = "tests/data/seeds/seed000_config.yaml";
+	o.files = files;
+	o.nfiles = 1;
+	o.vendor = "gentoro";
+	load_expect_ok(&o, &m);
+	ac = &m.agent->config;
+	assert_string_equal(ac->ids[ID_SESSION].text, "sess_toro_{hex:12}");
+	assert_false(ac->ids[ID_SESSION].uses_tenant);
+	assert_int_equal(ac->ntenants, 1);
+	assert_string_equal(ac->tenants[0].display_name, "Toro");
+	assert_int_equal(ac->nagents, 1);
+	assert_int_equal(ac->nservers, 1);
+	assert_int_equal(ac->servers[0].ntools, 2);
+	assert_string_equal(ac->servers[0].tools[1].uuid, "3d9c1f0e-7b2a-4c55-9e61-aa0f4b8c2d18");
+	assert_int_equal(ac->nsample_sets, 1);
+	assert_string_equal(ac->sample_sets[0].samples[1].reply_redacted,
+			    "Done: claim <CLAIM_ID>. We will call <PHONE>.");
+	/* resource: service.name is the default service; module... take the prefix */
+	assert_string_equal(m.config.service_name, "toro-agent");
+	assert_int_equal(m.config.nresource_attrs, 5);
+	assert_string_equal(m.config.resource_attrs[2].key, "gentoro.module");
+	assert_string_equal(m.config.resource_attrs[4].key, "gentoro.otel.source");
+	/* six sections for later: a warning each */
+	assert_int_equal(m.nwarnings, 6);
+	ss = m.scenarios[0]->session;
+	assert_non_null(ss);
+	assert_int_equal(ss->nturns, 2);
+	assert_int_equal(ss->nsamples, 0);
+	assert_int_equal(ss->redaction, REDACT_BASIC);
+	assert_int_equal(ss->turns[1].input.type, VAL_STRING);
+	assert_memory_equal(
+		ss->turns[1].input.u.s.ptr,
+		"[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"The screen "
+		"cracked after a drop.\"}]}]",
+		ss->turns[1].input.u.s.len);
+	model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1981,6 +2172,8 @@ int main(void)
 		cmocka_unit_test(test_bench_scenario_resource),
 		cmocka_unit_test(test_checkout_flow),
 		cmocka_unit_test(test_example_scenario_every_form),
+		cmocka_unit_test(test_agent_sessions_need_their_config),
+		cmocka_unit_test(test_seed000_config_sections),
 		cmocka_unit_test(test_vendor_default_keeps_names),
 		cmocka_unit_test(test_max_spans_option_and_bad_vendor),
 		cmocka_unit_test(test_vendor_rule),

@@ -20,6 +20,7 @@
 #include "util/arena.h"
 #include "util/detmath.h"
 #include "util/dir.h"
+#include "util/redact.h"
 #include "util/rng.h"
 #include "util/sha256.h"
 #include "util/strbuf.h"
@@ -856,6 +857,126 @@ static void test_sha256(void **state)
 			    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* ---- redaction --------------------------------------------------------------- */
+
+static char *redacted(const char *s, int level)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(redact_text(s, strlen(s), level, &sb), 0);
+	return sb.buf ? sb.buf : strdup("");
+}
+
+static void expect_redacted(const char *s, int level, const char *want)
+{
+	char *got = redacted(s, level);
+
+	if (strcmp(got, want))
+		fail_msg("redact(%s):\n  got  %s\n  want %s", s, got, want);
+	free(got);
+}
+
+/* the longest run of digits once separators between digits are dropped */
+static size_t digit_run(const char *s)
+{
+	size_t run = 0, best = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (++run > best)
+				best = run;
+		} else if (!(run && strchr(" -.()/", *p) && p[1] >= '0' && p[1] <= '9')) {
+			run = 0;
+		}
+	}
+	return best;
+}
+
+/*
+ * A corpus written here (not the bundled samples): e-mails, phone numbers
+ * in many shapes and card numbers inside sentences; after basic redaction
+ * none is left (no '@', no 7 digits in a row even across separators).
+ */
+static void test_redact_corpus(void **state)
+{
+	static const char *const lead[] = { "Reach me at ", "Mail ",     "My number is ",
+					    "Please bill ", "Contact: ", "(" };
+	static const char *const tail[] = { ".", " today.", ", thanks", "!", ")", " or later" };
+	static const char *const names[] = { "ana", "j.smith", "li_wei", "o'brien", "x+tag" };
+	static const char *const doms[] = { "example.com", "mail.example.org", "ex-ample.co.uk" };
+	struct rng r;
+	int found = 0;
+
+	(void)state;
+	rng_seed(&r, 7, 15, 0);
+	for (int i = 0; i < 600; i++) {
+		char item[96], text[256], *out;
+		int kind = i % 3;
+
+		if (kind == 0) {
+			snprintf(item, sizeof(item), "%s@%s", names[rng_below(&r, 5)],
+				 doms[rng_below(&r, 3)]);
+		} else if (kind == 1) {
+			int f = (int)rng_below(&r, 6), a = 1 + (int)rng_below(&r, 98),
+			    b = 100 + (int)rng_below(&r, 900), c = (int)rng_below(&r, 10000),
+			    d = (int)rng_below(&r, 10000);
+
+			if (f == 0)
+				snprintf(item, sizeof(item), "+%d %d %04d %04d", a, b, c, d);
+			else if (f == 1)
+				snprintf(item, sizeof(item), "(%03d) %03d-%04d", b, b, c);
+			else if (f == 2)
+				snprintf(item, sizeof(item), "%03d.%03d.%04d", b, b, d);
+			else if (f == 3)
+				snprintf(item, sizeof(item), "+%d-%d-%04d-%04d", a, b, c, d);
+			else if (f == 4)
+				snprintf(item, sizeof(item), "0%d %03d %04d", a, b, c);
+			else
+				snprintf(item, sizeof(item), "%03d%03d%04d", b, b, d);
+		} else {
+			uint64_t a = rng_below(&r, 10000), b = rng_below(&r, 10000),
+				 c = rng_below(&r, 10000), d = rng_below(&r, 10000);
+			const char *sep = i % 2 ? " " : "-";
+
+			snprintf(item, sizeof(item), "4%03llu%s%04llu%s%04llu%s%04llu",
+				 (unsigned long long)(a % 1000), sep, (unsigned long long)b, sep,
+				 (unsigned long long)c, sep, (unsigned long long)d);
+		}
+		snprintf(text, sizeof(text), "%s%s%s", lead[rng_below(&r, 6)], item,
+			 tail[rng_below(&r, 6)]);
+		out = redacted(text, i % 2 ? REDACT_BASIC : REDACT_STRICT);
+		if (strchr(out, '@') || digit_run(out) >= 7)
+			fail_msg("personal data left in '%s': '%s'", text, out);
+		found += strstr(out, "[EMAIL]") || strstr(out, "[PHONE]") || strstr(out, "[CARD]");
+		free(out);
+	}
+	assert_int_equal(found, 600);
+}
+
+static void test_redact_exact(void **state)
+{
+	(void)state;
+	expect_redacted("Contact me at john.smith@example.com or +44 20 7946 0958.", REDACT_BASIC,
+			"Contact me at [EMAIL] or [PHONE].");
+	expect_redacted("Card 4111 1111 1111 1111, call (555) 123-4567 at 10am.", REDACT_BASIC,
+			"Card [CARD], call [PHONE] at 10am.");
+	expect_redacted("Policy POL-8892, claim PH-8842, SSN 123-45-6789, claim 8842, #12345.",
+			REDACT_BASIC, "Policy [ID], claim [ID], SSN [ID], claim [ID], #[ID].");
+	/* not personal data: dates, years, times, small numbers, product names */
+	expect_redacted("On 2024-03-15 (2019-2024) at 10:30, 3 iPhone15s and gpt-4o.",
+			REDACT_STRICT,
+			"On 2024-03-15 (2019-2024) at 10:30, 3 iPhone15s and gpt-4o.");
+	/* names and addresses: strict only */
+	expect_redacted("My name is Ana Lopez, I live at 42 High Street.", REDACT_BASIC,
+			"My name is Ana Lopez, I live at 42 High Street.");
+	expect_redacted("My name is Ana Lopez, I live at 42 High Street.", REDACT_STRICT,
+			"My name is [NAME], I live at [ADDRESS].");
+	expect_redacted("Dr. Smith and I'm Jean-Luc O'Neil, at 7b Elm Rd; 3 on the way.",
+			REDACT_STRICT, "Dr. [NAME] and I'm [NAME], at [ADDRESS]; 3 on the way.");
+	expect_redacted("caf\xc3\xa9 ok", REDACT_STRICT, "caf\xc3\xa9 ok");
+	expect_redacted("x@y.com", REDACT_NONE, "x@y.com");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -877,6 +998,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
 					  locale_teardown),
 		cmocka_unit_test(test_arena_strbuf),
+		cmocka_unit_test(test_redact_corpus),
+		cmocka_unit_test(test_redact_exact),
 		cmocka_unit_test(test_sha256),
 	};
 
