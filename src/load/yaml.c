@@ -796,9 +796,8 @@ int yaml_load_file(const char *path, const struct yaml_limits *limits, struct yd
 	int rc;
 
 	memset(doc, 0, sizeof(*doc));
-	if (!f) /* a wrong path is the user's; anything else is the machine's */
-		return error_at(err,
-				errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+	if (!f) /* a path the user can fix is bad input; a machine's failure is not */
+		return error_at(err, path_errno_is_input(errno) ? OTELSIM_EINPUT : OTELSIM_EIO,
 				path, 0, 0, "cannot read: %s", strerror(errno));
 	for (;;) {
 		if (cap - len < 65536) {

@@ -191,7 +191,7 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
 
-			rc = dir_walk(args[i], &w, &pl, err);
+			rc = dir_walk(args[i], &w, &pl, NULL, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
