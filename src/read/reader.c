@@ -60,6 +60,7 @@ struct reader {
 	uint64_t line_off; /* JSON: stream offset where that line begins */
 	int prev_signal;
 	struct strbuf rec;
+	struct strbuf jpb; /* a zstd record's JSON as protobuf */
 	ZSTD_DCtx *zrec;
 };
 
@@ -422,6 +423,7 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	r->line = 1;
 	r->fd = -1;
 	strbuf_init(&r->rec, 0);
+	strbuf_init(&r->jpb, 0);
 	if (!r->path || !r->raw) {
 		reader_free(r);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
@@ -463,6 +465,7 @@ void reader_free(struct reader *r)
 	ZSTD_freeDStream(r->zs);
 	ZSTD_freeDCtx(r->zrec);
 	strbuf_release(&r->rec);
+	strbuf_release(&r->jpb);
 	free(r->raw);
 	free(r->buf);
 	free(r->path);
@@ -913,6 +916,63 @@ static int unzstd_record(struct reader *r, const uint8_t *p, size_t len, uint64_
 	return 0;
 }
 
+/* Does the text start (after whitespace) with '{'? */
+static bool starts_json(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i < len && p[i] == '{';
+}
+
+/*
+ * A zstd record holding OTLP/JSON (the Collector's file exporter with
+ * `format: json` and `compression: zstd`: each record is a 4-byte length
+ * and zstd(JSON), no newline): the JSON is in r->rec.
+ */
+static int zstd_json_record(struct reader *r, struct read_record *rec, uint64_t off,
+			    struct otelsim_error *err)
+{
+	const char *text = r->rec.buf;
+	size_t len = r->rec.len;
+	int rc;
+
+	if (otlpjson_signal(text, len, &rec->signal))
+		return rec_fail(r, err, OTELSIM_EINPUT, off,
+				"zstd record holds JSON without 'resourceSpans', "
+				"'resourceMetrics' or 'resourceLogs'");
+	rec->source_encoding = READ_JSON;
+	rec->offset = off;
+	rec->line = 0;
+	rec->empty = false;
+	if (!r->opts.to_protobuf) {
+		rec->data = (uint8_t *)r->rec.buf;
+		rec->len = len;
+		rec->encoding = READ_JSON;
+		return 1;
+	}
+	strbuf_reset(&r->jpb);
+	rc = otlpjson_to_protobuf(otlpjson_descriptor(rec->signal), text, len, &r->jpb, err);
+	if (rc) {
+		if (err) {
+			char msg[sizeof(err->message)];
+
+			snprintf(msg, sizeof(msg), "%s", err->message);
+			error_at(err, rc, r->path, 0, 0,
+				 "record %llu at byte %llu: its JSON at line %d column %d: %s",
+				 (unsigned long long)r->index, (unsigned long long)off, err->line,
+				 err->column, msg);
+		}
+		return rc;
+	}
+	rec->data = (uint8_t *)r->jpb.buf;
+	rec->len = r->jpb.len;
+	rec->encoding = READ_PROTOBUF;
+	rec->empty = r->jpb.len == 0;
+	return 1;
+}
+
 static int next_protobuf(struct reader *r, struct read_record *rec, struct otelsim_error *err)
 {
 	uint64_t off = r->base + r->start, len = 0;
@@ -967,6 +1027,8 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 			return rc;
 		data = (uint8_t *)r->rec.buf;
 		len = r->rec.len;
+		if (!valid_message(data, (size_t)len) && starts_json(data, (size_t)len))
+			return zstd_json_record(r, rec, off, err);
 	}
 	if (!valid_message(data, (size_t)len))
 		return rec_fail(r, err, OTELSIM_EINPUT, off,
