@@ -629,6 +629,14 @@ static int show_file(struct show *sh, const char *path)
 			return EXIT_USAGE;
 		}
 	}
+	if (rc < 0 && reader_truncated(r, &(uint64_t){ 0 }, &(uint64_t){ 0 })) {
+		char buf[1200];
+
+		/* a file still being written: show what is complete */
+		fprintf(stderr, "%s: warning: %s (the records before it are shown)\n",
+			sh->c->prog, otelsim_error_format(&err, buf, sizeof(buf)));
+		rc = 0;
+	}
 	reader_free(r);
 	if (rc < 0)
 		return cli_fail(sh->c, &err);

@@ -55,6 +55,9 @@ struct reader {
 
 	int framing;
 	bool detected, zstd_records;
+	bool stream_cut; /* the gzip/zstd stream ended inside a frame */
+	bool truncated;  /* the last error is a cut tail (reader_truncated) */
+	uint64_t trunc_off, trunc_missing;
 	uint64_t index;
 	int line;          /* JSON: line at buf[start] */
 	uint64_t line_off; /* JSON: stream offset where that line begins */
@@ -312,8 +315,8 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			int zr;
 
 			if (r->raw_pos == r->raw_len && r->raw_eof) {
-				if (r->z_init && r->z.total_in > 0)
-					return fail_io(r, err, "truncated gzip stream");
+				/* a member cut short: what came out is kept, the cut is reported */
+				r->stream_cut = r->z_init && r->z.total_in > 0;
 				r->eof = true;
 				return 0;
 			}
@@ -347,8 +350,7 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			ZSTD_outBuffer out = { r->buf + r->end, room, 0 };
 
 			if (in.size == 0 && r->raw_eof) {
-				if (r->zs_last != 0)
-					return fail_io(r, err, "truncated zstd stream");
+				r->stream_cut = r->zs_last != 0; /* as gzip's above */
 				r->eof = true;
 				return 0;
 			}
@@ -677,6 +679,43 @@ static int fits(struct reader *r, int framing, bool *ok, struct otelsim_error *e
 	return 0;
 }
 
+static int rec_fail(struct reader *r, struct otelsim_error *err, int code, uint64_t off,
+		    const char *what);
+
+/*
+ * No framing fits: say where, for a file that starts like the Collector's
+ * (a 4-byte length the record size limit allows): its first length prefix
+ * runs past the end, or its first record is not a message.
+ */
+static int no_framing(struct reader *r, struct otelsim_error *err)
+{
+	const uint8_t *b = r->buf + r->start;
+	size_t avail = r->end - r->start;
+	uint64_t len = avail >= 4 ? (uint64_t)b[0] << 24 | (uint64_t)b[1] << 16 |
+					    (uint64_t)b[2] << 8 | b[3]
+				  : 0;
+	char what[200];
+
+	if (avail >= 4 && len > 0 && len <= r->opts.max_record && r->eof) {
+		if (len > avail - 4) {
+			snprintf(what, sizeof(what),
+				 "not an OTLP file, or cut: its 4-byte length prefix says %llu "
+				 "bytes, %zu follow",
+				 (unsigned long long)len, avail - 4);
+			return rec_fail(r, err, OTELSIM_EINPUT, 0, what);
+		}
+		return rec_fail(r, err, OTELSIM_EINPUT, 4,
+				"not an OTLP file: after a 4-byte length prefix, not a "
+				"TracesData, MetricsData or LogsData message");
+	}
+	error_at(err, OTELSIM_EINPUT, r->path, 0, 0,
+		 "not an OTLP file: no framing fits (4-byte big-endian, varint, single "
+		 "message or JSON); it starts with %02x %02x %02x %02x",
+		 avail > 0 ? b[0] : 0, avail > 1 ? b[1] : 0, avail > 2 ? b[2] : 0,
+		 avail > 3 ? b[3] : 0);
+	return OTELSIM_EINPUT;
+}
+
 static int detect(struct reader *r, struct otelsim_error *err)
 {
 	size_t avail, i;
@@ -733,16 +772,7 @@ static int detect(struct reader *r, struct otelsim_error *err)
 		r->framing = READ_FRAMING_JSON;
 		return 0;
 	}
-	{
-		const uint8_t *b = r->buf + r->start;
-
-		error_at(err, OTELSIM_EINPUT, r->path, 0, 0,
-			 "not an OTLP file: no framing fits (4-byte big-endian, varint, single "
-			 "message or JSON); it starts with %02x %02x %02x %02x",
-			 avail > 0 ? b[0] : 0, avail > 1 ? b[1] : 0, avail > 2 ? b[2] : 0,
-			 avail > 3 ? b[3] : 0);
-	}
-	return OTELSIM_EINPUT;
+	return no_framing(r, err);
 }
 
 /* Allowed wire type per field number for each signal's item (-1: not a field of it). */
@@ -873,6 +903,37 @@ static int rec_fail(struct reader *r, struct otelsim_error *err, int code, uint6
 	return code;
 }
 
+/*
+ * The file ends inside the record at `off` (a file still being written):
+ * `missing` bytes short (0: unknown). Records before it were returned.
+ */
+static int cut_at(struct reader *r, struct otelsim_error *err, uint64_t off, uint64_t missing)
+{
+	char what[160];
+
+	r->truncated = true;
+	r->trunc_off = off;
+	r->trunc_missing = missing;
+	if (missing)
+		snprintf(what, sizeof(what), "truncated: %llu bytes missing",
+			 (unsigned long long)missing);
+	else
+		snprintf(what, sizeof(what), "truncated: the %s stream ends inside it",
+			 r->compression == READ_GZIP ? "gzip"
+			 : r->compression == READ_ZSTD ? "zstd"
+						       : "file");
+	return rec_fail(r, err, OTELSIM_EINPUT, off, what);
+}
+
+bool reader_truncated(const struct reader *r, uint64_t *offset, uint64_t *missing)
+{
+	if (r->truncated) {
+		*offset = r->trunc_off;
+		*missing = r->trunc_missing;
+	}
+	return r->truncated;
+}
+
 static int unzstd_record(struct reader *r, const uint8_t *p, size_t len, uint64_t off,
 			 struct otelsim_error *err)
 {
@@ -1001,7 +1062,9 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 		if (h < 0)
 			return rec_fail(r, err, OTELSIM_EINPUT, off, "bad varint length prefix");
 		if (h == 0)
-			return rec_fail(r, err, OTELSIM_EINPUT, off, "truncated length prefix");
+			return cut_at(r, err, off,
+				      r->framing == READ_FRAMING_BE32 && !r->stream_cut ? 4 - avail
+											: 0);
 		if (len > r->opts.max_record)
 			return rec_fail(
 				r, err, OTELSIM_ELIMIT, off,
@@ -1009,14 +1072,9 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 		avail = ensure(r, hlen + (size_t)len, &rc, err);
 		if (rc)
 			return rc;
-		if (avail < hlen + len) {
-			char msg[128];
-
-			snprintf(msg, sizeof(msg),
-				 "truncated: the prefix says %llu bytes, %zu remain",
-				 (unsigned long long)len, avail - hlen);
-			return rec_fail(r, err, OTELSIM_EINPUT, off, msg);
-		}
+		if (avail < hlen + len) /* the prefix says more than is left */
+			return cut_at(r, err, off,
+				      r->stream_cut ? 0 : hlen + (size_t)len - avail);
 	}
 	data = r->buf + r->start + hlen;
 	r->start += hlen + (size_t)len;
@@ -1127,8 +1185,11 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 		if (vend)
 			break;
 		if (r->eof) {
+			r->truncated = true; /* a line being written: its end is not there yet */
+			r->trunc_off = r->base + r->start;
+			r->trunc_missing = 0;
 			error_at(err, OTELSIM_EINPUT, r->path, r->line, col,
-				 "unterminated JSON object");
+				 "truncated: unterminated JSON object");
 			return OTELSIM_EINPUT;
 		}
 		if (avail > r->opts.max_record) {
@@ -1199,6 +1260,8 @@ int reader_next(struct reader *r, struct read_record *rec, struct otelsim_error 
 		rc = next_json(r, rec, err);
 	else
 		rc = next_protobuf(r, rec, err);
+	if (rc == 0 && r->stream_cut) /* records whole, the compressed stream not */
+		return cut_at(r, err, r->base + r->start, 0);
 	if (rc == 1) {
 		rec->index = r->index++;
 		r->prev_signal = rec->signal;

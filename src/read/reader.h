@@ -80,6 +80,14 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 		struct otelsim_error *err);
 /* 1 and *rec filled, 0 at the end, or a negative code (file and position in *err). */
 int reader_next(struct reader *r, struct read_record *rec, struct otelsim_error *err);
+/*
+ * After reader_next failed: true when the file ends inside a record (a
+ * file still being written, cut mid-rotation): *offset is where that
+ * record starts (in the decompressed stream), *missing how many bytes it
+ * lacks (0: unknown: JSON, or a compressed stream cut short). Every
+ * complete record before it was returned.
+ */
+bool reader_truncated(const struct reader *r, uint64_t *offset, uint64_t *missing);
 /* What was detected (valid once reader_next has been called). */
 int reader_framing(const struct reader *r);
 int reader_compression(const struct reader *r);

@@ -809,9 +809,43 @@ static void test_not_otlp_and_truncated(void **state)
 	assert_int_equal(g.n, 1);
 	char want[96];
 
-	snprintf(want, sizeof(want), "record 1 at byte %zu: truncated", rec.len + 4);
+	snprintf(want, sizeof(want), "record 1 at byte %zu: truncated: 5 bytes missing",
+		 rec.len + 4);
 	assert_non_null(strstr(err.message, want));
 	got_release(&g);
+	{
+		struct read_options o = { 0, true, 0, NULL };
+		struct reader *r;
+		struct read_record rr;
+		uint64_t off = 0, missing = 0;
+
+		assert_int_equal(reader_open(tmp_path("cut.binpb"), &o, &r, &err), 0);
+		assert_int_equal(reader_next(r, &rr, &err), 1);
+		assert_false(reader_truncated(r, &off, &missing));
+		assert_int_equal(reader_next(r, &rr, &err), OTELSIM_EINPUT);
+		assert_true(reader_truncated(r, &off, &missing));
+		assert_int_equal(off, rec.len + 4);
+		assert_int_equal(missing, 5);
+		reader_free(r);
+	}
+	/* a zstd stream cut short: the complete records, then the cut (bytes unknown) */
+	{
+		struct strbuf z = STRBUF_INIT;
+		struct read_options o = { 0, true, 0, NULL };
+		struct reader *r;
+		struct read_record rr;
+		uint64_t off = 1, missing = 1;
+
+		zstd_buf(file.buf, file.len, &z);
+		write_file(tmp_path("cut.binpb.zst"), z.buf, z.len - 3);
+		assert_int_equal(reader_open(tmp_path("cut.binpb.zst"), &o, &r, &err), 0);
+		while (reader_next(r, &rr, &err) == 1)
+			;
+		assert_true(reader_truncated(r, &off, &missing));
+		assert_int_equal(missing, 0);
+		reader_free(r);
+		strbuf_release(&z);
+	}
 	/* an empty file has no records */
 	write_file(tmp_path("empty.binpb"), "", 0);
 	assert_int_equal(read_all(tmp_path("empty.binpb"), 0, true, &g, &err), 0);
