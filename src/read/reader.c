@@ -157,9 +157,6 @@ static bool is_otlp_name(const char *name)
 {
 	size_t n = strip_compression(name);
 
-	/* a dataset's own descriptions, not telemetry */
-	if (strcmp(name, "manifest.json") == 0 || strncmp(name, "ground_truth.", 13) == 0)
-		return false;
 	return ends_with(name, n, ".binpb") || ends_with(name, n, ".pb") ||
 	       ends_with(name, n, ".json") || ends_with(name, n, ".jsonl");
 }
@@ -167,16 +164,85 @@ static bool is_otlp_name(const char *name)
 /* ------------------------------------------------------------------ */
 /* input expansion                                                    */
 
-static bool otlp_entry(void *ctx, const char *name, bool is_dir)
+/* a dataset's own descriptions, not telemetry */
+static bool is_description(const char *name)
+{
+	return strcmp(name, "manifest.json") == 0 || strncmp(name, "ground_truth.", 13) == 0;
+}
+
+static bool folder_entry(void *ctx, const char *name, bool is_dir)
 {
 	(void)ctx;
-	return is_dir || is_otlp_name(name);
+	return is_dir || !is_description(name);
+}
+
+/*
+ * Whether a file a folder holds is OTLP telemetry, by its content (the
+ * Collector names files as its `path` says: traces.proto, x.log, rotated
+ * names without an extension): its first record reads, or it is empty.
+ * NULL when it is; else why not, in *why.
+ */
+static bool sniff_telemetry(const char *path, char *why, size_t n)
+{
+	struct read_options o = { READ_FRAMING_AUTO, false, 0, NULL };
+	struct otelsim_error err;
+	struct read_record rec;
+	struct reader *r;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if (reader_open(path, &o, &r, &err) == 0) {
+		rc = reader_next(r, &rec, &err);
+		if (rc < 0 && reader_truncated(r, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+			rc = 0; /* telemetry being written: the replay reports the cut */
+		reader_free(r);
+		if (rc >= 0)
+			return true;
+	}
+	/* the message without the file name the caller puts first */
+	snprintf(why, n, "%s", err.message);
+	return false;
+}
+
+/* The wanted files of a folder; those not named as OTLP are checked by content. */
+static int expand_folder(const char *dir, struct dir_list *pl, struct dir_list *skipped,
+			 struct otelsim_error *err)
+{
+	static const struct dir_walk w = { "the folder", folder_entry, NULL };
+	struct dir_list all = { 0 }, special = { 0 };
+	struct strbuf line = STRBUF_INIT;
+	char why[1100];
+	int rc = dir_walk(dir, &w, &all, &special, err);
+
+	for (size_t i = 0; i < special.n && !rc; i++) {
+		strbuf_reset(&line);
+		if (strbuf_addf(&line, "%s: not a regular file (a FIFO, socket or device)",
+				special.v[i]) ||
+		    (skipped && dir_list_add(skipped, line.buf)))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < all.n && !rc; i++) {
+		const char *p = all.v[i], *slash = strrchr(p, '/');
+
+		if (is_otlp_name(slash ? slash + 1 : p) || sniff_telemetry(p, why, sizeof(why))) {
+			if (dir_list_add(pl, p))
+				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			continue;
+		}
+		strbuf_reset(&line);
+		if (strbuf_addf(&line, "%s: not OTLP telemetry (%s)", p, why) ||
+		    (skipped && dir_list_add(skipped, line.buf)))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+	dir_list_release(&all);
+	dir_list_release(&special);
+	strbuf_release(&line);
+	return rc;
 }
 
 int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
-		struct otelsim_error *err)
+		struct dir_list *skipped, struct otelsim_error *err)
 {
-	static const struct dir_walk w = { "the folder", otlp_entry, NULL };
 	struct dir_list pl = { 0 };
 	int rc = 0;
 
@@ -196,13 +262,11 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
 
-			rc = dir_walk(args[i], &w, &pl, NULL, err);
+			rc = expand_folder(args[i], &pl, skipped, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
-				rc = error_set(err, OTELSIM_EINPUT,
-					       "no OTLP files (*.binpb, *.pb, *.jsonl, *.json, "
-					       "optionally .gz or .zst) in '%s'",
+				rc = error_set(err, OTELSIM_EINPUT, "no OTLP telemetry files in '%s'",
 					       args[i]);
 				goto fail;
 			}
@@ -482,6 +546,11 @@ int reader_framing(const struct reader *r)
 int reader_compression(const struct reader *r)
 {
 	return r->zstd_records ? READ_ZSTD_RECORDS : r->compression;
+}
+
+uint64_t reader_records(const struct reader *r)
+{
+	return r->index;
 }
 
 uint64_t reader_bytes_in(const struct reader *r)

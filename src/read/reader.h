@@ -23,10 +23,12 @@
  * Errors name the file and the position: "traces.binpb: record 3 at byte
  * 1234: ..." for protobuf, "logs.jsonl:12:7: ..." (line:column) for JSON.
  *
- * Directories expand recursively, sorted by name, to the files ending in
- * .binpb, .pb, .jsonl or .json, each optionally followed by .gz or .zst;
- * hidden entries, manifest.json and ground_truth.json are left out, and so is a symbolic link
- * back to a folder being walked (a loop).
+ * Directories expand recursively, sorted by name, to their telemetry files:
+ * those ending in .binpb, .pb, .jsonl or .json (each optionally followed by
+ * .gz or .zst), and any other whose first record reads as OTLP (the
+ * Collector's traces.proto, x.log, rotated files without an extension) or
+ * that is empty; hidden entries, manifest.json and ground_truth.* are left
+ * out, and so is a symbolic link back to a folder being walked (a loop).
  */
 #ifndef READ_READER_H
 #define READ_READER_H
@@ -37,6 +39,7 @@
 
 #include "otelsim/error.h"
 #include "otelsim/otelsim.h"
+#include "util/dir.h"
 
 enum read_encoding { READ_PROTOBUF = 0, READ_JSON };
 enum read_framing {
@@ -91,6 +94,8 @@ bool reader_truncated(const struct reader *r, uint64_t *offset, uint64_t *missin
 /* What was detected (valid once reader_next has been called). */
 int reader_framing(const struct reader *r);
 int reader_compression(const struct reader *r);
+/* Records returned so far. */
+uint64_t reader_records(const struct reader *r);
 /* Bytes taken from the file so far (compressed): for progress. */
 uint64_t reader_bytes_in(const struct reader *r);
 void reader_free(struct reader *r);
@@ -102,12 +107,16 @@ const char *read_compression_name(int compression);
 int read_framing_parse(const char *s);
 
 /*
- * Expand inputs: "-" stays, a directory becomes its OTLP files (see above),
- * anything else must be a readable file. *out is a malloc'ed array of
- * malloc'ed paths (free with read_paths_free).
+ * Expand inputs: "-" stays, a directory becomes its telemetry files (see
+ * above), anything else must be a readable file. *out is a malloc'ed array
+ * of malloc'ed paths (free with read_paths_free). The files of a folder
+ * that are not telemetry are appended to *skipped (may be NULL) as
+ * "path: why" lines, for the caller to report: a FIFO or socket, or a file
+ * not named as OTLP whose content is not (one named as OTLP is listed, and
+ * its reader says what is wrong).
  */
 int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
-		struct otelsim_error *err);
+		struct dir_list *skipped, struct otelsim_error *err);
 void read_paths_free(char **paths, size_t n);
 
 /* The signal a file name suggests (-1: none). */

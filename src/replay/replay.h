@@ -108,6 +108,8 @@ struct replay_totals {
 	bool input_unread;     /* ... before the whole input was read */
 	char stop_reason[600]; /* what failed (no credentials, terminal-safe) */
 	/* inputs that end inside a record: the first REPLAY_TRUNCATED_KEPT kept */
+	uint64_t inputs_not_telemetry; /* files of a folder skipped, each said by `message` */
+	uint64_t inputs_empty;         /* inputs without a record, each said too */
 	uint64_t inputs_truncated;
 	bool truncation_allowed; /* --allow-truncated */
 	struct replay_cut {

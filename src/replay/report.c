@@ -163,6 +163,10 @@ int replay_summary(const struct replay_totals *t, struct strbuf *f)
 			t->oversize_requests == 1 ? "it holds" : "each holds",
 			item_noun(t->oversize_signals), t->oversize_requests == 1 ? "" : "largest ",
 			(unsigned long long)t->oversize_max);
+	if (t->inputs_not_telemetry)
+		rc |= strbuf_addf(f, "otlp-replay: %llu file%s in the folders skipped: not OTLP telemetry\n",
+				  (unsigned long long)t->inputs_not_telemetry,
+				  t->inputs_not_telemetry == 1 ? "" : "s");
 	if (t->inputs_truncated)
 		rc |= strbuf_addf(f, "otlp-replay: %s%llu input%s truncated (ending inside a record)%s\n",
 				  t->truncation_allowed ? "warning: " : "",
@@ -196,7 +200,11 @@ int replay_summary(const struct replay_totals *t, struct strbuf *f)
 /* ,"inputs_truncated": N, "truncated": [{"file", "offset", "missing" (null: unknown)}] */
 static int add_truncated(struct strbuf *o, const struct replay_totals *t)
 {
-	int rc = strbuf_addf(o, ",\n  \"inputs_truncated\": %llu,\n  \"truncated\": [",
+	int rc = strbuf_addf(o,
+			     ",\n  \"inputs_not_telemetry\": %llu,\n  \"inputs_empty\": %llu,"
+			     "\n  \"inputs_truncated\": %llu,\n  \"truncated\": [",
+			     (unsigned long long)t->inputs_not_telemetry,
+			     (unsigned long long)t->inputs_empty,
 			     (unsigned long long)t->inputs_truncated);
 
 	for (uint64_t i = 0; i < t->inputs_truncated && i < REPLAY_TRUNCATED_KEPT && !rc; i++) {

@@ -449,6 +449,10 @@ static int lane_fill(struct replay *r, struct lane *l)
 			return input_error(r, l, 0, &err);
 		if (rc == 0) {
 			l->eof = true;
+			if (reader_records(l->rd) == 0 && r->tot->passes <= 1) {
+				say(r, "warning: %s: no items (an empty file)", l->path);
+				r->tot->inputs_empty++;
+			}
 			break;
 		}
 		if (rec.index < l->skip_record) {
@@ -876,9 +880,15 @@ static int set_up(struct replay *r, bool *found, struct otelsim_error *err)
 	char fp[256];
 	int rc;
 
-	if ((rc = read_expand((const char *const *)o->inputs, o->ninputs, &r->paths, &r->npaths,
-			      err)) ||
-	    (rc = load_manifests(r, err)) || (rc = resolve_endpoint(r, err)))
+	struct dir_list skipped = { 0 };
+
+	rc = read_expand((const char *const *)o->inputs, o->ninputs, &r->paths, &r->npaths,
+			 &skipped, err);
+	for (size_t i = 0; i < skipped.n; i++) /* one line each, and a count in the summary */
+		say(r, "warning: skipped %s", skipped.v[i]);
+	r->tot->inputs_not_telemetry = skipped.n;
+	dir_list_release(&skipped);
+	if (rc || (rc = load_manifests(r, err)) || (rc = resolve_endpoint(r, err)))
 		return rc;
 	r->max_items = o->max_items_set ? o->max_items : r->nmans ? r->mans[0].batch_size : 0;
 	if (o->rate > 0) {

@@ -1875,7 +1875,11 @@ static void test_expand_dirs(void **state)
 		char p[800];
 
 		snprintf(p, sizeof(p), "%s/%s", d, files[i]);
-		write_file(p, "", 0);
+		/* the others are empty: telemetry with no record (said when replayed) */
+		if (!strcmp(files[i], "notes.txt"))
+			write_file(p, "some notes\n", 11);
+		else
+			write_file(p, "", 0);
 	}
 	/* links back to a folder being walked are loops: not followed */
 	{
@@ -1888,7 +1892,15 @@ static void test_expand_dirs(void **state)
 	}
 	args[0] = d;
 	args[1] = "-";
-	assert_int_equal(read_expand(args, 2, &paths, &n, &err), 0);
+	{
+		struct dir_list skipped = { 0 };
+
+		assert_int_equal(read_expand(args, 2, &paths, &n, &skipped, &err), 0);
+		assert_int_equal(skipped.n, 1); /* by content: not telemetry */
+		assert_non_null(strstr(skipped.v[0], "/ds/notes.txt: not OTLP telemetry (not an "
+							"OTLP file: no framing fits"));
+		dir_list_release(&skipped);
+	}
 	assert_int_equal(n, 5);
 	assert_non_null(strstr(paths[0], "/ds/a.json"));
 	assert_non_null(strstr(paths[1], "/ds/b/logs.pb.zst"));
@@ -1897,7 +1909,7 @@ static void test_expand_dirs(void **state)
 	assert_string_equal(paths[4], "-");
 	read_paths_free(paths, n);
 	args[0] = tmp_path("nope");
-	assert_int_equal(read_expand(args, 1, &paths, &n, &err), OTELSIM_EINPUT);
+	assert_int_equal(read_expand(args, 1, &paths, &n, NULL, &err), OTELSIM_EINPUT);
 	assert_non_null(strstr(err.message, "cannot open"));
 }
 
