@@ -430,8 +430,9 @@ t 'otelsim run --endpoint grpc://' '' \
 	"$O run --count 12 --interval 1 --endpoint grpc://\$GRPC_ADDR --quiet" \
 	'exit=0 rx.requests=12 rx.trace_ids=12 rx.grpc_requests=12'
 t 'otelsim --protocol http/json with --out writes files too' '' \
-	"$O run --count 8 --interval 1 --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
-	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
+	"$O run --count 8 --interval 1 --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet &&
+	 \$PY tests/receiver/replay_check.py in=\$WORK/o/mixed/traces.binpb" \
+	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=@drv.in_trace_ids rx.spans=@drv.in_spans'
 t 'otelsim --endpoint with --out: the files hold exactly the traces sent (one clock seed)' '' \
 	"$O scenario --name checkout_flow --count 5 --interval 1 --endpoint \$HTTP --out \$WORK/o --quiet &&
 	 \$PY tests/receiver/replay_check.py in=\$WORK/o/commerce/checkout_flow/traces.binpb" \
