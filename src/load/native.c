@@ -75,9 +75,15 @@ static int fill_propagate(struct schema_ctx *c, const struct key_def *k, const s
 {
 	bool b = false;
 
-	(void)c;
 	(void)k;
-	ynode_bool(v, &b);
+	if (v->style == YS_PLAIN && !strcmp(v->str, "raise")) {
+		((struct error_spec *)obj)->propagate = ERR_RAISE;
+		return 0;
+	}
+	if (ynode_bool(v, &b))
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'propagate' must be true, false or raise, not %s",
+				    ynode_kind(v));
 	((struct error_spec *)obj)->propagate = b ? ERR_MARK_ANCESTORS : ERR_LOCAL;
 	return 0;
 }
@@ -91,8 +97,10 @@ static const struct key_def error_keys[] = {
 	  "elsewhere any name (default _OTHER)" },
 	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
 	  "status message of a failed span (may hold {{...}})" },
-	{ "propagate", KT_BOOL, 0, NULL, NULL, fill_propagate, SCHEMA_NOFILL,
-	  "a failure marks every ancestor ERROR with the same error.type" },
+	{ "propagate", KT_SCALAR, 0, NULL, NULL, fill_propagate, SCHEMA_NOFILL,
+	  "true: a failure marks every ancestor ERROR with the same error.type; raise: like "
+	  "an exception, the span makes no children and the spans after it in its ancestors "
+	  "are not made (each ancestor fails the same way)" },
 };
 
 /* ---- span: retry and backoff ---- */

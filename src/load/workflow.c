@@ -17,10 +17,12 @@
  * ancestors ERROR (the turn FAILURE, the task's step.outcome fail) and the
  * response's step.outcome fail: a failed turn is never reported a success.
  *
- * Control plane: cp.request > <vendor>.request.validation > payload,
- * policy and augmentation spans; then (allowed) the data plane and
- * <vendor>.response.validation > <vendor>.validation.policy, as the
- * config's trace_flow says.
+ * Control plane: a cp.request root (the request's validation: the
+ * template's root attributes) with <vendor>.validation.payload,
+ * <vendor>.validation.policy and <vendor>.augmentation children (the
+ * incoming validation); then, when the config's trace_flow says so for
+ * the request's outcome (allowed, by default), the data plane and
+ * <vendor>.response.validation > <vendor>.validation.policy.
  */
 #include "load/workflow.h"
 
@@ -138,8 +140,10 @@ static void put_error(struct wf *x, double rate, const char *type, const char *m
 	put_str(x, "type", type);
 	if (msg)
 		put_str(x, "message", msg);
-	if (propagate)
-		put_str(x, "propagate", propagate);
+	if (propagate) {
+		jsonw_key(&x->w, "propagate");
+		jsonw_bool(&x->w, true);
+	}
 	jsonw_end_object(&x->w);
 }
 
@@ -839,7 +843,7 @@ static void put_verr_events(struct wf *x, const struct cp_template *t)
 
 		jsonw_begin_object(&x->w);
 		put_str(x, "name", "vendor.validation.error");
-		jsonw_key(&x->w, "offset_ms");
+		jsonw_key(&x->w, "offset");
 		jsonw_double(&x->w, 0);
 		jsonw_key(&x->w, "attributes");
 		jsonw_begin_object(&x->w);
@@ -869,12 +873,9 @@ static void put_cp_part(struct wf *x, const struct cp_template *t, int pid, cons
 	jsonw_end_object(&x->w);
 }
 
+/* The incoming validation: the payload, policy and augmentation spans. */
 static void put_incoming(struct wf *x, const struct cp_template *t)
 {
-	begin_span(x, "vendor.request.validation", "internal");
-	put_cp_latency(x, CP_ROOT, "request_validation");
-	jsonw_key(&x->w, "children");
-	jsonw_begin_array(&x->w);
 	put_cp_part(x, t, CP_PAYLOAD, "vendor.validation.payload", CP_PAYLOAD,
 		    "validation_payload");
 	if (t->include_policy)
@@ -882,8 +883,6 @@ static void put_incoming(struct wf *x, const struct cp_template *t)
 			    "validation_policy");
 	if (t->include_augmentation)
 		put_cp_part(x, t, CP_AUGMENT, "vendor.augmentation", CP_AUGMENT, "augmentation");
-	jsonw_end_array(&x->w);
-	jsonw_end_object(&x->w);
 }
 
 static void put_response(struct wf *x)
