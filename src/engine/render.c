@@ -428,6 +428,39 @@ static const char *attempt_name(struct render *R, const struct span_spec *sp, co
 	return an;
 }
 
+/* An MCP tool call's attempt in a session: <vendor>.attempt.number (1-based). */
+static void attempt_number(const struct render *R, const struct span_spec *sp,
+			   struct span_out *s, uint32_t k)
+{
+	const struct agent_model *am = R->m->agent;
+	struct keyval *kv;
+
+	if (!R->ses.spec || sp->role != SPAN_ROLE_MCP_TOOL || !am)
+		return;
+	kv = &s->attrs[s->nattrs++];
+	kv->key = am->attempt_number_key;
+	kv->key_len = am->attempt_number_key_len;
+	kv->value.type = VAL_INT;
+	kv->value.u.i = k;
+}
+
+/* ... and <vendor>.attempt.outcome: success or failure. */
+static void attempt_outcome(const struct render *R, const struct span_spec *sp,
+			    struct span_out *s, bool fail)
+{
+	const struct agent_model *am = R->m->agent;
+	struct keyval *kv;
+
+	if (!R->ses.spec || sp->role != SPAN_ROLE_MCP_TOOL || !am)
+		return;
+	kv = &s->attrs[s->nattrs++];
+	kv->key = am->attempt_outcome_key;
+	kv->key_len = am->attempt_outcome_key_len;
+	kv->value.type = VAL_STRING;
+	kv->value.u.s.ptr = fail ? "failure" : "success";
+	kv->value.u.s.len = 7; /* both words */
+}
+
 /*
  * The retry attempts of the span at f (its children under the last one).
  * *end: when the last attempt ends; *failed with the error when all failed.
@@ -466,7 +499,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		s = span_at(R, af.idx);
 		s->name = aname;
 		s->name_len = aname_len;
-		s->attrs = arena_alloc(&R->out->arena, (2 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
+		s->attrs = arena_alloc(&R->out->arena, (4 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
 							       sizeof(struct keyval));
 		if (!s->attrs)
 			return -1;
@@ -478,6 +511,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		if (session_attrs(&R->ses, SPAN_ROLE_NONE, false, s->attrs, &s->nattrs, &R->rng,
 				  &R->out->arena) < 0)
 			return -1;
+		attempt_number(R, sp, s, k);
 		if (forced) {
 			fail = true;
 		} else {
@@ -492,6 +526,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 				rate = 1.0 - error_rate(sp);
 			fail = rng_double(&R->rng) >= rate;
 		}
+		attempt_outcome(R, sp, span_at(R, af.idx), fail);
 		lat = latency_ns(R, &sp->latency);
 		aend = time_add(R, at, lat);
 		if (fail) {

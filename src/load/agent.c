@@ -501,7 +501,12 @@ int agent_model_init(struct load_state *ls)
 					     &am->turn_status_key_len);
 	am->step_outcome_key = vendor_rewrite(m, "vendor.step.outcome", 19,
 					      &am->step_outcome_key_len);
-	if (!am->mcp_type || !am->turn_type || !am->turn_status_key || !am->step_outcome_key)
+	am->attempt_number_key = vendor_rewrite(m, "vendor.attempt.number", 21,
+						&am->attempt_number_key_len);
+	am->attempt_outcome_key = vendor_rewrite(m, "vendor.attempt.outcome", 22,
+						 &am->attempt_outcome_key_len);
+	if (!am->mcp_type || !am->turn_type || !am->turn_status_key || !am->step_outcome_key ||
+	    !am->attempt_number_key || !am->attempt_outcome_key)
 		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
 	if (!o->ntenants)
 		return 0;

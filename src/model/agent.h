@@ -309,6 +309,9 @@ struct agent_model {
 	/* outcomes a failure rewrites (engine/render.c): SUCCESS -> FAILURE, success -> fail */
 	const char *turn_status_key, *step_outcome_key;
 	uint32_t turn_status_key_len, step_outcome_key_len;
+	/* on the retry attempts of an MCP tool span of a session */
+	const char *attempt_number_key, *attempt_outcome_key;
+	uint32_t attempt_number_key_len, attempt_outcome_key_len;
 };
 
 #endif
