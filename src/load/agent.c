@@ -1042,6 +1042,8 @@ static int walk_span(struct schema_ctx *c, struct walk *w, struct span_spec *sp,
 	int rc;
 
 	sp->role = (uint8_t)span_role(w, sp);
+	if (root && sp->role == SPAN_ROLE_TURN)
+		sp->role = SPAN_ROLE_NONE; /* a root gets the agent's ids as the root */
 	if (sp->role == SPAN_ROLE_MCP_TOOL)
 		w->s->has_mcp = true;
 	for (int k = 0; k < SK_COUNT; k++) {

@@ -42,7 +42,7 @@ static const char *const dreamweaver_keys[] = { "templates", "services", "worklo
  * list) lowers the file.
  */
 const struct load_dialect load_dialects[] = {
-	{ "native", DIALECT_NATIVE, native_keys, NULL, "'root' (native; or seed 000's data_plane/control_plane)", native_load,
+	{ "native", DIALECT_NATIVE, native_keys, NULL, "'root' (native)", native_load,
 	  native_key_tables, NULL },
 	{ "trace-generator", DIALECT_TRACEGEN, tracegen_keys, NULL,
 	  "'root_span'/'steps' (trace-generator)", tracegen_load, tracegen_key_tables,
