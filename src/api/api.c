@@ -427,6 +427,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	}
 	if (strlen(dir) < sizeof(res->dataset_dir))
 		memcpy(res->dataset_dir, dir, strlen(dir) + 1);
+	dataset_remove_stale(o->out_dir ? o->out_dir : "out"); /* of any dataset: SIGKILLed runs */
 	rc = dataset_open(dir, &ds, err);
 	if (rc)
 		goto cleanup;

@@ -90,7 +90,15 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 		if (load_list_files(arg, &here, &err)) {
 			t->checked++;
 			count(t, cli_fail(c, &err));
-		} else if (is_registry(arg, &here)) {
+			load_files_release(&here);
+			return;
+		}
+		for (size_t i = 0; i < here.skipped.n && !c->quiet; i++)
+			fprintf(stderr,
+				"%s: warning: %s: skipped: not a regular file (a FIFO, socket or "
+				"device)\n",
+				c->prog, here.skipped.v[i]);
+		if (is_registry(arg, &here)) {
 			check_other(c, arg, LOAD_KIND_CONVENTIONS, here.n, t);
 		} else {
 			/* a folder of scenarios, or one holding the config (config/) */

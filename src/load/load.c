@@ -224,6 +224,7 @@ void load_files_release(struct load_files *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	dir_list_release(&l->skipped);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -247,7 +248,7 @@ int load_list_files(const char *dir, struct load_files *out, struct otelsim_erro
 {
 	static const struct dir_walk w = { "the scenarios folder", scenario_name, NULL };
 	struct dir_list l = { 0 };
-	int rc = dir_walk(dir, &w, &l, err);
+	int rc = dir_walk(dir, &w, &l, &out->skipped, err);
 
 	for (size_t i = 0; i < l.n && !rc; i++)
 		if (load_files_add(out, l.v[i]))
@@ -731,6 +732,10 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 			}
 	} else if (root) {
 		rc = load_list_files(root, &files, err);
+		for (size_t i = 0; !rc && i < files.skipped.n; i++)
+			if (model_warn(m, files.skipped.v[i], 0, 0,
+				       "skipped: not a regular file (a FIFO, socket or device)"))
+				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		if (rc)
 			goto cleanup;
 	}
@@ -795,6 +800,8 @@ int load_file_kind(const char *path)
 	int kind = LOAD_KIND_SCENARIO;
 
 	memset(&err, 0, sizeof(err));
+	if (dir_is_special(path)) /* a FIFO is read once, as a stream: by the scenario loader */
+		return LOAD_KIND_SCENARIO;
 	if (yaml_load_file(path, NULL, &doc, &err) || !doc.root || doc.root->type != YN_MAP) {
 		ydoc_release(&doc);
 		return LOAD_KIND_SCENARIO;

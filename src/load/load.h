@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "util/dir.h"
 #include "otelsim/error.h"
 
 struct load_opts {
@@ -73,6 +74,9 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 struct load_files {
 	char **paths; /* malloc'd, each malloc'd */
 	size_t n, cap;
+	/* wanted names that are not regular files (a FIFO, a socket): left
+	 * out, for a warning (util/dir.h) */
+	struct dir_list skipped;
 };
 int load_list_files(const char *dir, struct load_files *out, struct otelsim_error *err);
 int load_files_add(struct load_files *files, const char *path); /* a copy; 0 or -1 */

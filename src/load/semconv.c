@@ -94,7 +94,9 @@ int scx_warn(struct scx *x, const char *file, int line, int col, const char *fmt
 	w->line = line;
 	w->col = col;
 	w->seq = x->warnings.n;
-	if (!(w->text = arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)))
+	w->text = line > 0 ? arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)
+			   : arena_printf(x->arena, "%s: %s", file, msg); /* a whole file */
+	if (!w->text)
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
 }
@@ -149,7 +151,7 @@ static int cmp_paths(const void *a, const void *b)
 static int load_path(struct scx *x, const char *path)
 {
 	static const struct dir_walk w = { "the conventions folder", registry_name, NULL };
-	struct dir_list pl = { 0 };
+	struct dir_list pl = { 0 }, skipped = { 0 };
 	struct stat st;
 	int rc = 0;
 
@@ -158,7 +160,12 @@ static int load_path(struct scx *x, const char *path)
 				strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return scx_read_file(x, path);
-	if ((rc = dir_walk(path, &w, &pl, x->err)))
+	if ((rc = dir_walk(path, &w, &pl, &skipped, x->err)))
+		goto cleanup;
+	for (size_t i = 0; i < skipped.n && !rc; i++)
+		rc = scx_warn(x, skipped.v[i], 0, 0,
+			      "skipped: not a regular file (a FIFO, socket or device)");
+	if (rc)
 		goto cleanup;
 	if (pl.n > MAX_FILES) {
 		rc = error_at(x->err, OTELSIM_ELIMIT, path, 0, 0, "more than %d registry files",
@@ -176,6 +183,7 @@ static int load_path(struct scx *x, const char *path)
 		rc = scx_read_file(x, pl.v[i]);
 cleanup:
 	dir_list_release(&pl);
+	dir_list_release(&skipped);
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 #include "read/reader.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -191,7 +192,7 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
 
-			rc = dir_walk(args[i], &w, &pl, err);
+			rc = dir_walk(args[i], &w, &pl, NULL, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
@@ -225,6 +226,30 @@ void read_paths_free(char **paths, size_t n)
 /* ------------------------------------------------------------------ */
 /* raw input and decompression                                        */
 
+static bool cancelled(const struct reader *r)
+{
+	return r->opts.cancel && atomic_load(r->opts.cancel);
+}
+
+/* read(2), retried after a signal unless the read was cancelled (errno EINTR then). */
+static ssize_t read_some(struct reader *r, void *buf, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(r->fd, buf, n);
+	while (got < 0 && errno == EINTR && !cancelled(r));
+	return got;
+}
+
+/* "interrupted" for a cancelled read, else "cannot read: reason". */
+static int fail_read(struct reader *r, struct otelsim_error *err)
+{
+	if (errno == EINTR)
+		return error_at(err, OTELSIM_EIO, r->path, 0, 0, "interrupted");
+	return error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "cannot read: %s", strerror(errno));
+}
+
 static int fail_io(struct reader *r, struct otelsim_error *err, const char *what)
 {
 	return error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "%s", what);
@@ -237,13 +262,9 @@ static int raw_fill(struct reader *r, struct otelsim_error *err)
 
 	if (r->raw_pos < r->raw_len || r->raw_eof)
 		return 0;
-	do
-		n = read(r->fd, r->raw, RAW_CHUNK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "cannot read: %s", strerror(errno));
-		return OTELSIM_EINPUT;
-	}
+	n = read_some(r, r->raw, RAW_CHUNK);
+	if (n < 0)
+		return fail_read(r, err);
 	r->raw_pos = 0;
 	r->raw_len = (size_t)n;
 	r->bytes_in += (uint64_t)n;
@@ -272,14 +293,9 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			}
 			ssize_t n;
 
-			do
-				n = read(r->fd, r->buf + r->end, room);
-			while (n < 0 && errno == EINTR);
-			if (n < 0) {
-				error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "cannot read: %s",
-					 strerror(errno));
-				return OTELSIM_EINPUT;
-			}
+			n = read_some(r, r->buf + r->end, room);
+			if (n < 0)
+				return fail_read(r, err);
 			r->bytes_in += (uint64_t)n;
 			if (n == 0) {
 				r->raw_eof = true;
@@ -413,12 +429,17 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	if (strcmp(path, "-") == 0) {
 		r->fd = 0;
 	} else {
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		int rc;
+
+		do /* a FIFO without a writer blocks here */
+			r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		while (r->fd < 0 && errno == EINTR && !cancelled(r));
 		if (r->fd < 0) {
-			error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path,
-				  strerror(errno));
+			rc = errno == EINTR ? error_at(err, OTELSIM_EIO, path, 0, 0, "interrupted")
+					    : error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s",
+							path, strerror(errno));
 			reader_free(r);
-			return OTELSIM_EINPUT;
+			return rc;
 		}
 		r->own_fd = true;
 		if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -483,11 +504,9 @@ static int start_stream(struct reader *r, struct otelsim_error *err)
 		memmove(r->raw, r->raw + r->raw_pos, have);
 		r->raw_pos = 0;
 		r->raw_len = have;
-		do
-			n = read(r->fd, r->raw + have, RAW_CHUNK - have);
-		while (n < 0 && errno == EINTR);
+		n = read_some(r, r->raw + have, RAW_CHUNK - have);
 		if (n < 0)
-			return fail_io(r, err, strerror(errno));
+			return fail_read(r, err);
 		r->bytes_in += (uint64_t)n;
 		if (n == 0)
 			r->raw_eof = true;

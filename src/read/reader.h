@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "otelsim/error.h"
+#include "otelsim/otelsim.h"
 
 enum read_encoding { READ_PROTOBUF = 0, READ_JSON };
 enum read_framing {
@@ -53,6 +54,11 @@ struct read_options {
 	int framing;       /* enum read_framing; AUTO: detect */
 	bool to_protobuf;  /* hand JSON records over as protobuf */
 	size_t max_record; /* bytes per (decompressed) record; 0: 1 GiB */
+	/* when set (by a signal handler: its sigaction has no SA_RESTART, so a
+	 * blocked open() or read() returns EINTR), an open or read waiting on a
+	 * FIFO or a terminal gives up with OTELSIM_EIO "interrupted" instead of
+	 * waiting on; NULL: EINTR is retried */
+	const otelsim_cancel_flag *cancel;
 };
 
 struct read_record {

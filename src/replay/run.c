@@ -352,7 +352,7 @@ static int input_error(struct replay *r, struct lane *l, uint64_t record, struct
 
 static int lane_open(struct replay *r, struct lane *l)
 {
-	struct read_options ro = { r->o->framing, true, 0 };
+	struct read_options ro = { r->o->framing, true, 0, r->o->cancel };
 	struct split_config sc = { (size_t)r->o->max_request_bytes, r->max_items };
 	struct otelsim_error err;
 	int rc;
@@ -372,6 +372,8 @@ static int lane_open(struct replay *r, struct lane *l)
 		l->skip_record = l->skip_leaf = 0;
 	}
 	rc = reader_open(l->path, &ro, &l->rd, &err);
+	if (rc && interrupted(r))
+		return rc; /* a signal while waiting for a FIFO's writer: not an input error */
 	if (rc) {
 		r->err = err;
 		r->fatal = rc;
@@ -415,6 +417,8 @@ static int lane_fill(struct replay *r, struct lane *l)
 		now_in = reader_bytes_in(l->rd);
 		r->tot->in_bytes += now_in - l->in_bytes;
 		l->in_bytes = now_in;
+		if (rc < 0 && interrupted(r))
+			break; /* a signal while a read waited: the summary says interrupted */
 		if (rc < 0)
 			return input_error(r, l, 0, &err);
 		if (rc == 0) {
@@ -762,7 +766,7 @@ static int resolve_endpoint(struct replay *r, struct otelsim_error *err)
 /* Earliest and latest timestamp and the item count of every input. */
 static int prescan(struct replay *r, struct otelsim_error *err)
 {
-	struct read_options ro = { r->o->framing, true, 0 };
+	struct read_options ro = { r->o->framing, true, 0, r->o->cancel };
 	struct xform_stats xs = XFORM_STATS_INIT;
 	uint64_t items = 0;
 
@@ -771,6 +775,8 @@ static int prescan(struct replay *r, struct otelsim_error *err)
 		struct read_record rec;
 		int rc = reader_open(r->paths[i], &ro, &rd, err);
 
+		if (rc && interrupted(r))
+			return 0;
 		if (rc)
 			return rc;
 		while ((rc = reader_next(rd, &rec, err)) == 1) {
@@ -782,6 +788,8 @@ static int prescan(struct replay *r, struct otelsim_error *err)
 			}
 		}
 		reader_free(rd);
+		if (rc && interrupted(r))
+			return 0;
 		if (rc)
 			return rc;
 	}
@@ -863,6 +871,8 @@ static int set_up(struct replay *r, bool *found, struct otelsim_error *err)
 		r->lanes[i].path = r->paths[i];
 		if (strcmp(r->paths[i], "-") == 0)
 			r->has_stdin = true;
+		else if (stat(r->paths[i], &sb) == 0 && !S_ISREG(sb.st_mode))
+			r->has_stdin = true; /* a FIFO: read once, as a stream, like stdin */
 		else if (stat(r->paths[i], &sb) == 0)
 			r->tot->in_total += (uint64_t)sb.st_size;
 	}
