@@ -13,6 +13,9 @@
 
 #include "load/loader.h"
 #include "load/semconv.h"
+#include "model/agent.h"
+#include "util/jsonw.h"
+#include "util/strbuf.h"
 #include "util/dir.h"
 #include "util/error.h"
 #include "util/sha256.h"
@@ -28,7 +31,7 @@ static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16
 
 /* ---- the dialects ------------------------------------------------------------ */
 
-static const char *const native_keys[] = { "root", NULL };
+static const char *const native_keys[] = { "root", "data_plane", "control_plane", NULL };
 static const char *const tracegen_keys[] = { "scenario_name", "root_span", "steps",
 					     "schema_version", NULL };
 static const char *const dreamweaver_keys[] = { "templates", "services", "workload", NULL };
@@ -488,6 +491,106 @@ cleanup:
 	return rc;
 }
 
+/* ---- control_plane.request_scenarios: scenarios without a file ---- */
+
+/* The scenario file text a request scenario stands for (JSON, which YAML reads). */
+static int registry_text(const struct model *m, const struct cp_scenario_def *d,
+			 struct strbuf *out)
+{
+	const struct agent_config *ac = &m->agent->config;
+	struct jsonw w;
+
+	jsonw_init(&w, out, true);
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "name");
+	jsonw_string(&w, d->name);
+	if (d->description) {
+		jsonw_key(&w, "description");
+		jsonw_string(&w, d->description);
+	}
+	jsonw_key(&w, "tags");
+	jsonw_begin_array(&w);
+	jsonw_string(&w, "control-plane");
+	jsonw_end_array(&w);
+	if (d->has_weight) {
+		jsonw_key(&w, "workload_weight");
+		jsonw_double(&w, d->weight);
+	}
+	jsonw_key(&w, "context");
+	jsonw_begin_object(&w);
+	if (ac->ntenants) {
+		jsonw_key(&w, "tenant");
+		jsonw_string(&w, ac->tenants[0].key);
+	}
+	if (ac->nagents) {
+		jsonw_key(&w, "agent");
+		jsonw_string(&w, ac->agents[0].id);
+	}
+	jsonw_end_object(&w);
+	jsonw_key(&w, "control_plane");
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "template");
+	jsonw_string(&w, d->template_name);
+	jsonw_end_object(&w);
+	jsonw_end_object(&w);
+	return jsonw_finish(&w);
+}
+
+static int load_registry_one(struct load_state *ls, const struct cp_scenario_def *d)
+{
+	struct model *m = ls->m;
+	struct strbuf sb = STRBUF_INIT;
+	struct load_file f;
+	struct ydoc doc;
+	char name[700];
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (registry_text(m, d, &sb))
+		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	snprintf(name, sizeof(name), "%s (control_plane.request_scenarios.%s)", d->pos.file,
+		 d->name);
+	rc = yaml_load_buffer(name, sb.buf, sb.len, NULL, &doc, ls->err);
+	if (rc) {
+		strbuf_release(&sb);
+		return rc;
+	}
+	snprintf(name, sizeof(name), "%s#control_plane.request_scenarios.%s", d->pos.file,
+		 d->name);
+	f.path = arena_strdup(&m->arena, name);
+	f.rel_dir = "agentic/control_plane";
+	f.category = "agentic";
+	f.doc = &doc;
+	sha256_hex(sb.buf, sb.len, f.sha256);
+	rc = f.path ? native_load(ls, &f) : error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	ydoc_release(&doc);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/*
+ * With the bundled scenarios folder, every request scenario of the config
+ * that no scenario file names is a scenario of its own.
+ */
+static int load_registry(struct load_state *ls, const char *root)
+{
+	const struct platform_config *p = &ls->m->agent->config.platform;
+
+	if (ls->opts->files || !root || !ls->opts->bundled_dir ||
+	    !same_file(root, ls->opts->bundled_dir))
+		return 0;
+	for (uint32_t i = 0; i < p->ncp_scenarios; i++) {
+		bool named = false;
+		int rc;
+
+		for (size_t k = 0; k < ls->nscens && !named; k++)
+			named = !strcmp(ls->scens[k]->name, p->cp_scenarios[i].name);
+		if (!named && (rc = load_registry_one(ls, &p->cp_scenarios[i])))
+			return rc;
+	}
+	return 0;
+}
+
 /* ---- contexts between scenarios ---- */
 
 struct ctx_names {
@@ -662,7 +765,9 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		if (rc)
 			goto cleanup;
 	}
-	rc = check_contexts(&ls);
+	rc = load_registry(&ls, root);
+	if (!rc)
+		rc = check_contexts(&ls);
 	if (rc)
 		goto cleanup;
 	if (ls.nscens)
