@@ -828,7 +828,8 @@ int load_file_kind(const char *path)
 		return LOAD_KIND_SCENARIO;
 	}
 	if (ymap_get(doc.root, "groups") || ymap_get(doc.root, "file_format") ||
-	    (ymap_get(doc.root, "schema_url") && !ymap_get(doc.root, "root"))) {
+	    (ymap_get(doc.root, "schema_url") && !ymap_get(doc.root, "root")) ||
+	    ymap_get(doc.root, "span_types") || ymap_get(doc.root, "resource_attributes")) {
 		kind = LOAD_KIND_CONVENTIONS;
 	} else if (!ymap_get(doc.root, "root") && !ymap_get(doc.root, "name") &&
 		   !ymap_get(doc.root, "schema_version") &&

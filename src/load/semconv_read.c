@@ -1208,6 +1208,209 @@ static int read_manifest(struct rd *r, const struct ynode *root)
 	return 0;
 }
 
+/* ---- seed 000's conventions format ----
+ *
+ * schema_version: "1.0.0"          (optional)
+ * resource_attributes: {<attribute>: <spec>}
+ * span_types:
+ *   <span type>: {span_kind, description, attributes: {<attribute>: <spec>}}
+ * <spec>: {type, requirement_level | required, allowed_values, examples,
+ *          deprecated, description, note, category}
+ * Each attribute is a definition (a later file's replaces an earlier one of
+ * the same id); allowed_values make it a closed enum of exactly those
+ * values. Other top-level sections of seed 000's file are warned about.
+ */
+
+static const char *const k_seed_top[] = { "schema_version", "resource_attributes", "span_types",
+					  NULL };
+static const char *const k_seed_span[] = { "span_kind", "description", "note", "attributes",
+					   "is_root", "parent", NULL };
+static const char *const k_seed_attr[] = { "type",     "requirement_level", "required",
+					   "allowed_values", "examples",   "deprecated",
+					   "description",    "note",       "category",
+					   NULL };
+
+static int seed_type(struct rd *r, const struct ynode *spec, struct sc_attr *a)
+{
+	static const struct named aliases[] = { { "integer", SC_INT }, { "float", SC_DOUBLE },
+						{ "number", SC_DOUBLE }, { "bool", SC_BOOLEAN },
+						{ NULL, 0 } };
+	const struct ynode *t = ymap_get(spec, "type");
+	int v;
+
+	a->type = SC_STRING;
+	if (!t || ynode_is_null(t))
+		return 0;
+	if (t->type != YN_SCALAR)
+		return fail(r, t, "'type' must be a string, not %s", ynode_kind(t));
+	if (!find_named(simple_types, t->str, &v) || !find_named(aliases, t->str, &v)) {
+		a->type = v;
+		return 0;
+	}
+	return fail(r, t, "unknown attribute type '%.200s' (expected string, int, double or boolean)",
+		    t->str);
+}
+
+static int seed_allowed(struct rd *r, const struct ynode *al, struct sc_attr *a)
+{
+	struct sc_member *m;
+	char buf[32];
+
+	if (!al || ynode_is_null(al))
+		return 0;
+	if (al->type != YN_SEQ || !al->n)
+		return fail(r, al, "'allowed_values' must be a non-empty list");
+	if (a->type != SC_STRING && a->type != SC_INT && a->type != SC_DOUBLE)
+		return fail(r, al, "'allowed_values' needs a string, int or double attribute");
+	m = ARENA_NEWN(r->x->arena, struct sc_member, al->n);
+	if (!m)
+		return nomem(r);
+	for (size_t i = 0; i < al->n; i++) {
+		const struct ynode *v = al->items[i];
+		int64_t iv;
+		double dv;
+
+		if (v->type != YN_SCALAR || ynode_is_null(v))
+			return fail(r, v, "an allowed value must be a scalar, not %s", ynode_kind(v));
+		if (a->type == SC_INT && ynode_int(v, &iv))
+			return fail(r, v, "allowed value '%.200s' of int attribute '%s' is not an "
+				    "integer", v->str, a->id);
+		if (a->type == SC_DOUBLE && ynode_double(v, &dv))
+			return fail(r, v, "allowed value '%.200s' of double attribute '%s' is not a "
+				    "number", v->str, a->id);
+		if (a->type == SC_INT)
+			buf[fmt_i64(buf, iv)] = 0;
+		else if (a->type == SC_DOUBLE)
+			buf[fmt_double(buf, dv)] = 0;
+		m[i].value = dup(r, a->type == SC_STRING ? v->str : buf);
+		m[i].id = m[i].value;
+		if (!m[i].value)
+			return nomem(r);
+	}
+	a->enum_value_type = a->type;
+	a->type = SC_ENUM;
+	a->members = m;
+	a->nmembers = al->n;
+	a->closed = true;
+	return 0;
+}
+
+static int seed_requirement(struct rd *r, const struct ynode *spec)
+{
+	static const char *const levels[] = { "required", "recommended", "opt_in",
+					      "conditionally_required", NULL };
+	const struct ynode *lv = ymap_get(spec, "requirement_level");
+	const struct ynode *rq = ymap_get(spec, "required");
+	bool b;
+
+	if (rq && (rq->type != YN_SCALAR || ynode_bool(rq, &b)))
+		return fail(r, rq, "'required' must be true or false");
+	if (lv && (lv->type != YN_SCALAR || !in_list(lv->str, levels)))
+		return fail(r, lv,
+			    "'requirement_level' must be required, recommended, opt_in or "
+			    "conditionally_required");
+	return 0;
+}
+
+static int seed_attr(struct rd *r, const struct ynode *key, const struct ynode *spec)
+{
+	struct scx_def *d;
+	const struct ynode *dep, *ex;
+	int rc;
+
+	if (key->type != YN_SCALAR || !key->len)
+		return fail(r, key, "an attribute name must be a non-empty string");
+	if ((rc = want_map(r, spec, "an attribute")) || (rc = check_keys(r, spec, k_seed_attr)))
+		return rc;
+	if (!(d = scx_push(&r->x->defs)))
+		return nomem(r);
+	d->order = r->x->order++;
+	d->pos = (struct scx_pos){ r->file, key->line, key->col };
+	d->a.stability = "";
+	if (!(d->a.id = scx_store_id(r->x, key->str)))
+		return nomem(r);
+	if ((rc = seed_type(r, spec, &d->a)) ||
+	    (rc = seed_allowed(r, ymap_get(spec, "allowed_values"), &d->a)) ||
+	    (rc = seed_requirement(r, spec)))
+		return rc;
+	dep = ymap_get(spec, "deprecated");
+	if (dep && !ynode_is_null(dep) && dep->type == YN_SCALAR && ynode_bool(dep, &d->a.deprecated))
+		d->a.deprecated = true; /* a reason given as text */
+	ex = ymap_get(spec, "examples");
+	if (ex && ex->type == YN_MAP)
+		return fail(r, ex, "'examples' must be a value or a list, not a mapping");
+	return 0;
+}
+
+static int seed_attrs(struct rd *r, const struct ynode *map, const char *what)
+{
+	int rc;
+
+	if (!map || ynode_is_null(map))
+		return 0;
+	if ((rc = want_map(r, map, what)))
+		return rc;
+	for (size_t i = 0; i < map->n; i++)
+		if ((rc = seed_attr(r, map->pairs[i].key, map->pairs[i].value)))
+			return rc;
+	return 0;
+}
+
+static int seed_span(struct rd *r, const struct ynode *key, const struct ynode *spec)
+{
+	struct scx_group *g;
+	const struct ynode *kn;
+	int rc;
+
+	if (key->type != YN_SCALAR || !key->len)
+		return fail(r, key, "a span type must be a non-empty string");
+	if ((rc = want_map(r, spec, "a span type")) || (rc = check_keys(r, spec, k_seed_span)))
+		return rc;
+	if (!(g = new_group(r, key, key->str, GK_SPAN)))
+		return nomem(r);
+	g->referable = true;
+	g->span_type = scx_store_id(r->x, key->str);
+	if (!g->span_type)
+		return nomem(r);
+	kn = ymap_get(spec, "span_kind");
+	if (kn && kn->type == YN_SCALAR) {
+		char low[16];
+		size_t n = kn->len < sizeof(low) - 1 ? kn->len : sizeof(low) - 1;
+		struct ynode lower = *kn;
+
+		for (size_t i = 0; i < n; i++)
+			low[i] = (char)(kn->str[i] >= 'A' && kn->str[i] <= 'Z' ? kn->str[i] + 32
+									 : kn->str[i]);
+		low[n] = 0;
+		lower.str = low;
+		lower.len = n;
+		kn = &lower;
+		if ((rc = read_span_kind(r, kn, &g->span_kind)))
+			return rc;
+	} else if ((rc = read_span_kind(r, kn, &g->span_kind))) {
+		return rc;
+	}
+	return seed_attrs(r, ymap_get(spec, "attributes"), "'attributes'");
+}
+
+static int read_seed(struct rd *r, const struct ynode *root)
+{
+	const struct ynode *st = ymap_get(root, "span_types");
+	int rc;
+
+	if ((rc = check_keys(r, root, k_seed_top)) ||
+	    (rc = seed_attrs(r, ymap_get(root, "resource_attributes"), "'resource_attributes'")))
+		return rc;
+	if (!st || ynode_is_null(st))
+		return 0;
+	if ((rc = want_map(r, st, "'span_types'")))
+		return rc;
+	for (size_t i = 0; i < st->n; i++)
+		if ((rc = seed_span(r, st->pairs[i].key, st->pairs[i].value)))
+			return rc;
+	return 0;
+}
+
 static bool is_manifest_name(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -1241,6 +1444,9 @@ int scx_read_file(struct scx *x, const char *path)
 		rc = fail(&r, root, "a registry file must be a mapping, not %s", ynode_kind(root));
 	} else if (is_manifest_name(path)) {
 		rc = read_manifest(&r, root);
+	} else if (ymap_get(root, "span_types") || ymap_get(root, "resource_attributes") ||
+		   ymap_get(root, "schema_version")) {
+		rc = read_seed(&r, root);
 	} else if (ymap_get(root, "file_format") || ymap_get(root, "version") ||
 		   (!ymap_get(root, "groups") &&
 		    (ymap_get(root, "attributes") || ymap_get(root, "attribute_groups") ||

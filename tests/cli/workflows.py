@@ -354,6 +354,40 @@ def check_required(out):
         f"({checked} checks, {len(spans)} span types)", "; ".join(sorted(set(bad))[:6]))
 
 
+LLM_KEYS = ("gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.model",
+            "gen_ai.response.model", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens")
+MCP_KEYS = ("mcp.method.name", "gen_ai.tool.name", "gen_ai.tool.call.id")
+
+
+def check_agent_spans(out):
+    """LLM and MCP tool spans of the agent scenarios carry what seed 000's users query."""
+    bad, n = [], 0
+    for path in glob.glob(os.path.join(out, "agentic", "**", "traces.jsonl"), recursive=True):
+        for sp in traces_of(path).values():
+            for s in sp:
+                keys = LLM_KEYS if s["name"] == "vendor.llm.call" else (
+                    MCP_KEYS if s["name"] == "vendor.mcp.tool.execute" else ())
+                n += bool(keys)
+                miss = [k for k in keys if k not in s["attrs"]]
+                if miss or (keys == MCP_KEYS and
+                            s["attrs"].get("gen_ai.tool.call.id") != s["attrs"].get("vendor.mcp.tool.call.id")):
+                    bad.append(f"{os.path.relpath(path, out)}: {s['name']} lacks {miss}")
+    tap(not bad and n > 100, f"agent scenarios: LLM spans carry {', '.join(LLM_KEYS)}; MCP tool "
+        f"spans mcp.method.name, gen_ai.tool.name and the tool call id ({n} spans)",
+        "; ".join(sorted(set(bad))[:5]))
+
+
+def check_service(tmp):
+    out = os.path.join(tmp, "svc")
+    render(["scenario", "--name", "new_claim_phone", "--count", "1", "--service-name", "claims-agent"], out)
+    sp, _ = first_trace(out, os.path.join(out, "agentic", "new_claim_phone"))
+    render(["scenario", "--name", "request_blocked_by_policy", "--count", "1"], out)
+    cp, _ = first_trace(out, os.path.join(out, "agentic", "control_plane", "request_blocked_by_policy"))
+    tap({s["res"].get("service.name") for s in sp} == {"claims-agent"} and
+        {s["res"].get("service.name") for s in cp} == {"otelsim"},
+        "built agent trees follow --service-name (default otelsim)")
+
+
 # ---- runs: --each-once, weights -------------------------------------------
 
 def tagged_copy(tmp):
@@ -508,6 +542,8 @@ def main():
         check_trees(out)
         attr_checks(out)
         check_required(out)
+        check_agent_spans(out)
+        check_service(tmp)
         check_runs(tmp)
         check_registry(tmp)
         check_refusals(tmp)
