@@ -47,6 +47,8 @@ int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 	lo.config_path = opts->config_path ? opts->config_path : exists(config) ? config : NULL;
 	lo.bundled_semconv = exists(conv) ? conv : NULL;
 	lo.semconv_path = opts->semconv_path;
+	lo.semconv_paths = opts->semconv_paths;
+	lo.nsemconv = opts->nsemconv;
 	lo.files = opts->files;
 	lo.nfiles = opts->nfiles;
 	lo.scenarios_dir = opts->files ? NULL : opts->scenarios_dir ? opts->scenarios_dir : scen;

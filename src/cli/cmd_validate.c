@@ -38,12 +38,15 @@ static void check_other(struct cli *c, const char *path, int kind, size_t nfiles
 	static const char *const none[1] = { NULL };
 	struct cli cc = *c;
 	struct otelsim *os;
-
-	if (kind == LOAD_KIND_CONFIG)
-		cc.config = path;
-	else
-		cc.semconv = path;
+	char *one[1] = { (char *)path };
 	int rc;
+
+	if (kind == LOAD_KIND_CONFIG) {
+		cc.config = path;
+	} else { /* this registry alone after the bundled one (no --semconv) */
+		cc.semconv.v = one;
+		cc.semconv.n = 1;
+	}
 
 	t->checked += nfiles; /* a registry folder: each of its files */
 	rc = cli_load(&cc, none, 0, &os);

@@ -317,6 +317,18 @@ static bool is_reference(const struct load_opts *o, const char *path)
 	return same_file(ref, path);
 }
 
+/* A file below the bundled scenarios folder. */
+static bool is_bundled(const struct load_opts *o, const char *path)
+{
+	char dir[PATH_MAX], file[PATH_MAX];
+	size_t n;
+
+	if (!o->bundled_dir || !realpath(o->bundled_dir, dir) || !realpath(path, file))
+		return false;
+	n = strlen(dir);
+	return !strncmp(dir, file, n) && file[n] == '/';
+}
+
 static bool has_key(const struct ynode *map, const char *key)
 {
 	return ymap_get(map, key) != NULL;
@@ -468,7 +480,9 @@ static int load_file(struct load_state *ls, const char *path, const char *root)
 	f.doc = &doc;
 	sha256_hex(doc.src, doc.src_len, f.sha256);
 	f.reference = is_reference(ls->opts, path);
+	m->quiet_deprecated = is_bundled(ls->opts, path);
 	rc = d->load(ls, &f);
+	m->quiet_deprecated = false;
 	/* the bundled reference shows every key on purpose: no warnings */
 	while (!rc && f.reference && m->nwarnings > nwarn)
 		free(m->warnings[--m->nwarnings]);
@@ -697,16 +711,23 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	config_defaults(&m->config);
 	if ((rc = agent_model_init(&ls)))
 		goto cleanup;
-	if (opts->bundled_semconv || opts->semconv_path) {
-		/* the bundled registry first, then --semconv (later wins on conflicts) */
-		const char *paths[2];
+	if (opts->bundled_semconv || opts->semconv_path || opts->nsemconv) {
+		/* the bundled registry first, then each --semconv (later wins on conflicts) */
+		const char **paths = calloc(opts->nsemconv + 2, sizeof(*paths));
 		size_t n = 0;
 
+		if (!paths) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
 		if (opts->bundled_semconv)
 			paths[n++] = opts->bundled_semconv;
 		if (opts->semconv_path)
 			paths[n++] = opts->semconv_path;
+		for (size_t i = 0; i < opts->nsemconv; i++)
+			paths[n++] = opts->semconv_paths[i];
 		rc = semconv_load_many(paths, n, m->vendor, &m->semconv, err);
+		free(paths);
 		if (rc)
 			goto cleanup;
 	}

@@ -47,6 +47,8 @@ struct load_opts {
 	const char *bundled_semconv; /* the bundled conventions/ (NULL: none) */
 	const char *semconv_path;    /* --semconv: a file or registry folder, loaded
 				       after the bundled one (NULL: none) */
+	const char *const *semconv_paths; /* and these, in order */
+	size_t nsemconv;
 	const char *scenarios_dir;   /* NULL with files == NULL: no scenarios */
 	const char *const *files;    /* load only these scenario files */
 	size_t nfiles;

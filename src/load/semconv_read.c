@@ -27,9 +27,34 @@ struct rd {
 /* ---- key tables ---- */
 
 static const char *const k_v1_top[] = { "groups", "imports", NULL };
-static const char *const k_v2_top[] = { "file_format", "version", "attributes", "attribute_groups",
-					"spans",       "metrics", "events",     "entities",
-					"imports",     NULL };
+static const char *const k_v2_top[] = { "file_format",        "version",
+					"attributes",         "attribute_groups",
+					"spans",              "metrics",
+					"events",             "entities",
+					"imports",            "span_refinements",
+					"metric_refinements", "event_refinements",
+					"entity_refinements", NULL };
+/* A refinement narrows a signal defined elsewhere (`ref`) under its own `id`. */
+static const char *const k_refinement[] = { "id",
+					    "ref",
+					    "kind",
+					    "name",
+					    "brief",
+					    "note",
+					    "unit",
+					    "instrument",
+					    "stability",
+					    "deprecated",
+					    "attributes",
+					    "entity_associations",
+					    "annotations",
+					    "requirement_level",
+					    "metric_requirement_level",
+					    "events",
+					    "body",
+					    "identity",
+					    "description",
+					    NULL };
 static const char *const k_manifest[] = { "name",
 					  "description",
 					  "version",
@@ -635,6 +660,7 @@ static int parse_type(struct rd *r, const struct ynode *map, struct sc_attr *a)
 			inner[t->len - 10] = 0;
 			if (!find_named(simple_types, inner, &v)) {
 				a->type = SC_TEMPLATE;
+				a->template_type = v; /* its values are checked as this type */
 				return 0;
 			}
 		}
@@ -1095,6 +1121,41 @@ static int read_imports(struct rd *r, const struct ynode *v)
 	return 0;
 }
 
+/*
+ * span_refinements, metric_refinements, event_refinements,
+ * entity_refinements: each a mapping with `id` and the `ref` of the
+ * signal it narrows (same fields as that signal). They define no new
+ * attribute, span type or metric, so they are checked and not kept.
+ */
+static int read_refinements(struct rd *r, const struct ynode *root)
+{
+	static const char *const sections[] = { "span_refinements", "metric_refinements",
+						"event_refinements", "entity_refinements", NULL };
+	int rc;
+
+	for (size_t s = 0; sections[s]; s++) {
+		const struct ynode *l = ymap_get(root, sections[s]);
+
+		if (!l || ynode_is_null(l))
+			continue;
+		if ((rc = want_list(r, l, sections[s])))
+			return rc;
+		for (size_t i = 0; i < l->n; i++) {
+			const struct ynode *e = l->items[i], *id, *ref;
+
+			if ((rc = want_map(r, e, "a refinement")) ||
+			    (rc = check_keys(r, e, k_refinement)))
+				return rc;
+			id = ymap_get(e, "id");
+			ref = ymap_get(e, "ref");
+			if (!id || id->type != YN_SCALAR || !ref || ref->type != YN_SCALAR)
+				return fail(r, e, "a refinement in '%s' needs 'id' and 'ref'",
+					    sections[s]);
+		}
+	}
+	return 0;
+}
+
 static int read_v2(struct rd *r, const struct ynode *root)
 {
 	static const char *const sections[] = { "attribute_groups", "spans",    "metrics",
@@ -1128,6 +1189,8 @@ static int read_v2(struct rd *r, const struct ynode *root)
 			if ((rc = read_v2_signal(r, l->items[i], sections[s])))
 				return rc;
 	}
+	if ((rc = read_refinements(r, root)))
+		return rc;
 	return read_imports(r, ymap_get(root, "imports"));
 }
 

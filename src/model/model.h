@@ -331,6 +331,9 @@ struct model {
 	uint32_t ninjections;
 	char **warnings; /* "file:line:col: message", malloc'ed */
 	uint32_t nwarnings;
+	/* while loading a bundled scenario: seed 002's files are kept byte for
+	 * byte, old attribute names included, so no deprecation warnings */
+	bool quiet_deprecated;
 };
 
 struct otelsim_error;

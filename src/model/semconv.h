@@ -37,6 +37,8 @@ struct sc_attr {
 	const char *id;
 	int type;            /* enum sc_type */
 	int enum_value_type; /* SC_STRING / SC_INT / SC_DOUBLE for enums */
+	int template_type;   /* SC_TEMPLATE: the type of each value (template[string] is
+				SC_STRING, template[string[]] SC_STRING_ARRAY) */
 	const struct sc_member *members;
 	size_t nmembers;
 	bool closed; /* our vendor group: values outside are errors */
