@@ -190,6 +190,10 @@ int platform_attempts(struct schema_ctx *c, const struct ynode *v, struct attemp
 /* The five simulation goals, NULL-terminated. */
 const char *const *platform_goal_names(void);
 
+/* ---- fill.c ---- */
+/* An agent session's spans get the attributes their conventions want (see fill.c). */
+int conventions_fill(struct schema_ctx *c, struct scenario *sc);
+
 /* ---- config.c ---- */
 void config_defaults(struct config *cfg);
 /* Load config/config.yaml into ls->m->config (and ls->cfg_svcs). */

@@ -1265,6 +1265,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 	if (!rc)
 		rc = agent_session_finish(&c, sc, &ns.session);
 	if (!rc)
+		rc = conventions_fill(&c, sc);
+	if (!rc)
 		rc = load_scenario_add(ls, sc, doc, schema_get(&scenario_table, doc->root, "name"),
 				       NULL);
 cleanup:

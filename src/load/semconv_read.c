@@ -681,7 +681,35 @@ struct gctx {
 	bool closed;         /* group annotated otelsim.closed */
 	bool exclude;        /* group annotated dependency_resolution.exclude */
 	bool v2;
+	size_t gi; /* 1 + index of g in x->groups (0: none) */
 };
+
+/* The entry's requirement level (default recommended) and first example. */
+static void entry_level(struct rd *r, const struct ynode *an, uint8_t *level, const char **ex)
+{
+	const struct ynode *v = ymap_get(an, "requirement_level");
+	const struct ynode *e = ymap_get(an, "examples");
+	const char *name = NULL;
+
+	*level = SC_RECOMMENDED;
+	if (v && v->type == YN_SCALAR)
+		name = v->str;
+	else if (v && v->type == YN_MAP && v->n == 1 && v->pairs[0].key->type == YN_SCALAR)
+		name = v->pairs[0].key->str;
+	if (name)
+		*level = !strcmp(name, "required")		  ? SC_REQUIRED
+			 : !strcmp(name, "conditionally_required") ? SC_CONDITIONAL
+			 : !strcmp(name, "opt_in")		  ? SC_OPT_IN
+								  : SC_RECOMMENDED;
+	if (e && e->type == YN_SEQ)
+		e = e->n ? e->items[0] : NULL;
+	*ex = e && e->type == YN_SCALAR && !ynode_is_null(e) ? dup(r, e->str) : NULL;
+}
+
+static size_t group_index(const struct rd *r, const struct scx_group *g)
+{
+	return g ? (size_t)(g - (const struct scx_group *)r->x->groups.items) + 1 : 0;
+}
 
 static int add_edge(struct rd *r, struct scx_group *g, const char *target, const struct ynode *n,
 		    bool is_extends)
@@ -718,6 +746,8 @@ static int read_ref(struct rd *r, const struct gctx *c, const struct ynode *an, 
 	ref->id = scx_store_id(r->x, id);
 	ref->pos = (struct scx_pos){ r->file, idn->line, idn->col };
 	ref->in_vendor = c->vendor;
+	ref->group = c->gi;
+	entry_level(r, an, &ref->level, &ref->example);
 	if (a.has_allowed) {
 		ref->has_allowed = true;
 		ref->allowed = a.allowed;
@@ -757,6 +787,8 @@ static int read_def(struct rd *r, const struct gctx *c, const struct ynode *an, 
 		d->a.stability = is_str(s) ? dup(r, s->str) : "";
 	}
 	d->excluded = a.exclude || c->exclude;
+	d->group = c->gi;
+	entry_level(r, an, &d->level, &d->example);
 	d->a.closed = d->a.type == SC_ENUM &&
 		      (c->vendor || c->closed || a.closed || scx_is_vendor_id(id));
 	if (a.has_allowed) {
@@ -966,6 +998,7 @@ static int read_group_v1(struct rd *r, const struct ynode *gn)
 			   "'allowed_values' applies to an attribute, not a group")))
 		return rc;
 	c.g = g;
+	c.gi = group_index(r, g);
 	c.vendor = scx_is_vendor_id(id);
 	c.closed = a.closed;
 	c.exclude = a.exclude;
@@ -1058,6 +1091,7 @@ static int read_v2_signal(struct rd *r, const struct ynode *sn, const char *sect
 		return rc;
 	}
 	c.g = g;
+	c.gi = group_index(r, g);
 	c.vendor = scx_is_vendor_id(id);
 	c.closed = a.closed;
 	if (kind == GK_ENTITY) {
@@ -1305,6 +1339,9 @@ static int seed_requirement(struct rd *r, const struct ynode *spec)
 
 	if (rq && (rq->type != YN_SCALAR || ynode_bool(rq, &b)))
 		return fail(r, rq, "'required' must be true or false");
+	if (lv && lv->type == YN_MAP && lv->n == 1 && lv->pairs[0].key->type == YN_SCALAR &&
+	    in_list(lv->pairs[0].key->str, levels))
+		return 0; /* {conditionally_required: when...} */
 	if (lv && (lv->type != YN_SCALAR || !in_list(lv->str, levels)))
 		return fail(r, lv,
 			    "'requirement_level' must be required, recommended, opt_in or "
@@ -1312,7 +1349,8 @@ static int seed_requirement(struct rd *r, const struct ynode *spec)
 	return 0;
 }
 
-static int seed_attr(struct rd *r, const struct ynode *key, const struct ynode *spec)
+static int seed_attr(struct rd *r, const struct ynode *key, const struct ynode *spec,
+		     size_t gi)
 {
 	struct scx_def *d;
 	const struct ynode *dep, *ex;
@@ -1333,6 +1371,15 @@ static int seed_attr(struct rd *r, const struct ynode *key, const struct ynode *
 	    (rc = seed_allowed(r, ymap_get(spec, "allowed_values"), &d->a)) ||
 	    (rc = seed_requirement(r, spec)))
 		return rc;
+	d->group = gi;
+	entry_level(r, spec, &d->level, &d->example);
+	{
+		const struct ynode *rq = ymap_get(spec, "required");
+		bool b = false;
+
+		if (rq && !ynode_bool(rq, &b) && b)
+			d->level = SC_REQUIRED;
+	}
 	dep = ymap_get(spec, "deprecated");
 	if (dep && !ynode_is_null(dep) && dep->type == YN_SCALAR && ynode_bool(dep, &d->a.deprecated))
 		d->a.deprecated = true; /* a reason given as text */
@@ -1342,7 +1389,7 @@ static int seed_attr(struct rd *r, const struct ynode *key, const struct ynode *
 	return 0;
 }
 
-static int seed_attrs(struct rd *r, const struct ynode *map, const char *what)
+static int seed_attrs(struct rd *r, const struct ynode *map, const char *what, size_t gi)
 {
 	int rc;
 
@@ -1351,7 +1398,7 @@ static int seed_attrs(struct rd *r, const struct ynode *map, const char *what)
 	if ((rc = want_map(r, map, what)))
 		return rc;
 	for (size_t i = 0; i < map->n; i++)
-		if ((rc = seed_attr(r, map->pairs[i].key, map->pairs[i].value)))
+		if ((rc = seed_attr(r, map->pairs[i].key, map->pairs[i].value, gi)))
 			return rc;
 	return 0;
 }
@@ -1390,7 +1437,7 @@ static int seed_span(struct rd *r, const struct ynode *key, const struct ynode *
 	} else if ((rc = read_span_kind(r, kn, &g->span_kind))) {
 		return rc;
 	}
-	return seed_attrs(r, ymap_get(spec, "attributes"), "'attributes'");
+	return seed_attrs(r, ymap_get(spec, "attributes"), "'attributes'", group_index(r, g));
 }
 
 static int read_seed(struct rd *r, const struct ynode *root)
@@ -1399,7 +1446,7 @@ static int read_seed(struct rd *r, const struct ynode *root)
 	int rc;
 
 	if ((rc = check_keys(r, root, k_seed_top)) ||
-	    (rc = seed_attrs(r, ymap_get(root, "resource_attributes"), "'resource_attributes'")))
+	    (rc = seed_attrs(r, ymap_get(root, "resource_attributes"), "'resource_attributes'", 0)))
 		return rc;
 	if (!st || ynode_is_null(st))
 		return 0;
