@@ -45,6 +45,9 @@ struct pipe_block {
 	struct strbuf hits;             /* ground truth: the blocks' struct inj_hit, in order */
 	uint64_t niterations, ntraces, nerrors, npoints;
 	int64_t min_start_ns, max_end_ns;
+	/* JSON lines past the Collector's 1 MiB limit, the first one described */
+	uint64_t oversize;
+	char oversize_what[200];
 };
 
 struct pipeline_cfg {
