@@ -141,6 +141,13 @@ struct otelsim_render_options {
 				   roots (otelsim.synthetic.*), for testing a
 				   record consumer on every signal; it
 				   simulates nothing */
+	/* metrics derived from the spans (a scenario's `metrics:`, `series:` or
+	 * `emit_metrics: true`): the virtual time per data point (0: the
+	 * scenario's metric_interval, else 10 s), the temporality and the most
+	 * streams a run may have (0: 100,000; more is refused) */
+	int64_t metric_interval_ns;
+	int temporality; /* OTELSIM_TEMPORALITY_* */
+	uint64_t max_metric_streams;
 	const char *out_dir;           /* files: the --out folder; NULL: "out" (an "" is refused) */
 	const char *dataset;           /* files, mixed: folder name below out_dir ("mixed") */
 	const char *tool_version;      /* manifest only; NULL: OTELSIM_VERSION */
@@ -174,6 +181,8 @@ struct otelsim_render_options {
 	}
 #endif
 
+enum { OTELSIM_TEMPORALITY_CUMULATIVE = 0, OTELSIM_TEMPORALITY_DELTA = 1 };
+
 enum { OTELSIM_SEED_FROM_CONFIG = 0, OTELSIM_SEED_FROM_SCENARIO, OTELSIM_SEED_FROM_OPTIONS };
 
 struct otelsim_render_result {
@@ -187,6 +196,7 @@ struct otelsim_render_result {
 	uint64_t iterations;    /* otelsim_plan: planned (of this shard) */
 	uint64_t metrics, data_points, log_records, events; /* the other signals' items */
 	uint64_t signal_records[4], signal_bytes[4];        /* by enum otelsim_signal */
+	uint64_t metric_streams; /* derived metrics and series written */
 };
 
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */

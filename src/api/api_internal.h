@@ -5,6 +5,7 @@
 #define API_API_INTERNAL_H
 
 #include "engine/engine.h"
+#include "engine/metrics.h"
 #include "model/model.h"
 #include "otelsim/otelsim.h"
 #include "util/strbuf.h"
@@ -22,6 +23,7 @@ struct run_spec {
 	uint64_t first_trace, end_trace; /* this shard's iterations */
 	uint32_t traces_per_record;      /* the record rule's (encode.h) */
 	const struct engine_source *sources[1];
+	struct mrun metrics; /* derived metrics and series (none: nmetrics 0) */
 	int seed_origin;    /* OTELSIM_SEED_FROM_* */
 	struct arena arena; /* pool and weights */
 };
