@@ -140,7 +140,8 @@ struct otelsim_render_options {
 				   its root span, per block two metrics of the
 				   roots (otelsim.synthetic.*), for testing a
 				   record consumer on every signal; it
-				   simulates nothing */
+				   simulates nothing (and replaces the
+				   scenarios' derived metrics) */
 	/* metrics derived from the spans (a scenario's `metrics:`, `series:` or
 	 * `emit_metrics: true`): the virtual time per data point (0: the
 	 * scenario's metric_interval, else 10 s), the temporality and the most
@@ -261,6 +262,23 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
  */
 int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *opts,
 			 struct otelsim_render_result *res, struct otelsim_error *err);
+
+/*
+ * Combine the datasets of the N shards of one run (`--shard K/N`, each
+ * folder given once, in any order) into the dataset the run writes on one
+ * machine, byte for byte: under out_dir (NULL: "out") at the run's own
+ * folder; traces, logs and events concatenated in shard order, metrics
+ * from the shards' partials (metrics.partial) summed per interval and
+ * stream, the ground truth from theirs (ground_truth.partial), and the
+ * manifest (tool_version: NULL for OTELSIM_VERSION). The run is rebuilt
+ * from the first shard's manifest with the loaded project (the same
+ * config, conventions and scenarios the shards used: checked by the
+ * scenarios' SHA-256). OTELSIM_EINPUT when the folders are not the shards
+ * of one run. *res as a render's.
+ */
+int otelsim_merge(const struct otelsim *os, const char *const *dirs, size_t ndirs,
+		  const char *out_dir, const char *tool_version, struct otelsim_render_result *res,
+		  struct otelsim_error *err);
 
 #ifdef __cplusplus
 }

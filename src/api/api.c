@@ -132,7 +132,8 @@ struct render_ctx {
 	/* files path: one file per signal written, and the ground truth */
 	struct dfile *file[SIGNAL_COUNT];
 	struct truth *truth;
-	struct mout mo; /* derived metrics */
+	struct dfile *hits_file; /* a shard's ground-truth hits (for otelsim merge), or NULL */
+	struct mout mo;          /* derived metrics */
 };
 
 /* Count one closed metric interval's records written. */
@@ -266,6 +267,8 @@ static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_er
 	if (b->hits.len) {
 		int rc = truth_add(c->truth, b->hits.buf, b->hits.len, err);
 
+		if (!rc && c->hits_file)
+			rc = dfile_write(c->hits_file, b->hits.buf, b->hits.len, err);
 		if (rc)
 			return rc;
 	}
@@ -422,7 +425,7 @@ static int open_files(struct dataset *ds, const struct otelsim_render_options *o
 			continue;
 		file_name(o, s, name, sizeof(name));
 		if (s == OTELSIM_METRICS && c->mo.shard && c->mo.agg)
-			snprintf(name, sizeof(name), "metrics.partial");
+			snprintf(name, sizeof(name), "%s", MERGE_METRICS_FILE);
 		rc = dataset_file(ds, name, &c->file[s], err);
 		if (rc)
 			return rc;
@@ -445,6 +448,8 @@ static int close_files(struct render_ctx *c, struct dfile_info *info, struct man
 		c->file[s] = NULL;
 		if (rc)
 			return rc;
+		if (s == OTELSIM_METRICS && c->mo.shard && c->mo.agg)
+			continue; /* a shard's partials: for otelsim merge, not a data file */
 		f->name = info[s].name;
 		f->signal = s;
 		f->records = c->res->signal_records[s];
@@ -514,6 +519,8 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	c.mo.write = metrics_to_file;
 	c.mo.ctx = &c;
 	rc = open_files(ds, o, &c, err);
+	if (!rc && o->shard_count > 1)
+		rc = dataset_file(ds, MERGE_HITS_FILE, &c.hits_file, err);
 	if (rc)
 		goto cleanup;
 	fill_pipeline(&pc, &rs, o);
@@ -526,6 +533,12 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	if (rc)
 		goto cleanup;
 	rc = close_files(&c, info, mf, &nfiles, err);
+	if (!rc && c.hits_file) {
+		struct dfile_info hi;
+
+		rc = dfile_close(c.hits_file, &hi, err);
+		c.hits_file = NULL;
+	}
 	if (!rc)
 		rc = truth_finish(&truth, err);
 	if (rc)

@@ -32,6 +32,14 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		   struct run_spec *rs, struct otelsim_error *err);
 void run_spec_release(struct run_spec *rs);
 
+/*
+ * A shard's partials for `otelsim merge` (api/merge.c): its derived metrics'
+ * closed cells (engine/metrics.h) and its ground-truth hits (engine/batch.h
+ * struct inj_hit, in file order). Not data files: the manifest does not list them.
+ */
+#define MERGE_METRICS_FILE "metrics.partial"
+#define MERGE_HITS_FILE    "ground_truth.partial"
+
 struct manifest_file {
 	const char *name;
 	int signal; /* enum otelsim_signal */

@@ -149,6 +149,12 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_bool(&w, o->gzip);
 	jsonw_key(&w, "traces_per_record");
 	jsonw_uint(&w, rs->traces_per_record);
+	if (rs->metrics.nmetrics) {
+		jsonw_key(&w, "metric_interval_ns");
+		jsonw_int(&w, rs->metrics.interval_ns);
+		jsonw_key(&w, "temporality");
+		jsonw_string(&w, rs->metrics.temporality == METRIC_DELTA ? "delta" : "cumulative");
+	}
 	jsonw_key(&w, "counts");
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "traces");

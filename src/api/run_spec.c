@@ -118,7 +118,8 @@ static int check_time_range(const struct otelsim_render_options *o, const struct
 /*
  * The run's derived metrics and series (engine/metrics.h): the interval is
  * --metric-interval, else the scenario's metric_interval (a mixed run:
- * the first of its scenarios to give one), else 10 s.
+ * the first of its scenarios to give one), else 10 s. None with the
+ * synthetic test signals (they replace them: a test of the pipeline).
  */
 static int run_spec_metrics(const struct otelsim_render_options *o, struct run_spec *rs,
 			    struct otelsim_error *err)
@@ -132,6 +133,8 @@ static int run_spec_metrics(const struct otelsim_render_options *o, struct run_s
 		return error_set(err, OTELSIM_EUSAGE, "unknown temporality %d", o->temporality);
 	if (interval < 0)
 		return error_set(err, OTELSIM_EUSAGE, "--metric-interval must be positive");
+	if (o->synthetic_signals)
+		return 0; /* the synthetic test signals replace the derived metrics */
 	for (uint32_t i = 0; !interval && i < (p->scenario ? 1 : p->npool); i++) {
 		const struct scenario *s = p->scenario ? p->scenario : p->pool[i];
 
