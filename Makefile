@@ -188,6 +188,7 @@ endif
 
 run: all
 	$(OTELSIM) render --out $(OUT) $(SCEN_FLAG)
+	$(if $(SCENARIOS_DIR),,$(OTELSIM) render --category agentic --format otlp-json --out $(OUT)/otlp-json)
 
 # the earlier simulators' `make run`: a weighted mixed workload (not fixtures)
 # (COUNT only from the command line: one left in the environment is ignored)

@@ -51,7 +51,12 @@ struct otelsim;
 struct otelsim_load_options {
 	const char *root;          /* folder holding config/ conventions/ scenarios/ */
 	const char *config_path;   /* NULL: <root>/config/config.yaml */
-	const char *semconv_path;  /* file or registry folder; NULL: <root>/conventions */
+	const char *semconv_path;  /* a registry (file or folder) read after
+				      <root>/conventions; NULL: none */
+	const char *const *semconv_paths; /* more, read after semconv_path in order
+					     (core, then GenAI: on an id both define,
+					     the non-deprecated definition wins) */
+	size_t nsemconv;
 	const char *scenarios_dir; /* NULL: <root>/scenarios */
 	const char *const *files;  /* instead of scenarios_dir: these files only */
 	size_t nfiles;

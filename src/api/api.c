@@ -48,6 +48,8 @@ int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,
 	lo.config_path = opts->config_path ? opts->config_path : exists(config) ? config : NULL;
 	lo.bundled_semconv = exists(conv) ? conv : NULL;
 	lo.semconv_path = opts->semconv_path;
+	lo.semconv_paths = opts->semconv_paths;
+	lo.nsemconv = opts->nsemconv;
 	lo.files = opts->files;
 	lo.nfiles = opts->nfiles;
 	lo.scenarios_dir = opts->files ? NULL : opts->scenarios_dir ? opts->scenarios_dir : scen;
@@ -500,6 +502,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	}
 	if (strlen(dir) < sizeof(res->dataset_dir))
 		memcpy(res->dataset_dir, dir, strlen(dir) + 1);
+	dataset_remove_stale(o->out_dir ? o->out_dir : "out"); /* of any dataset: SIGKILLed runs */
 	rc = dataset_open(dir, &ds, err);
 	if (rc)
 		goto cleanup;

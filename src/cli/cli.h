@@ -36,7 +36,8 @@ struct cli {
 	struct opt_parsed parsed; /* what cli_parse saw (opt_source) */
 	/* project */
 	const char *root; /* data root: config/ conventions/ scenarios/ */
-	const char *config, *semconv, *scenarios_dir, *vendor, *service_name;
+	const char *config, *scenarios_dir, *vendor, *service_name;
+	struct opt_list semconv; /* --semconv (repeatable), SEMCONV (a:b): every one, in order */
 	uint64_t max_spans;
 	/* TENANT_UUID, TELEMETRY_TENANT_UUIDS, TELEMETRY_TENANT_WEIGHTS (malloc'd) */
 	char **tenant_ids;

@@ -629,6 +629,16 @@ static int show_file(struct show *sh, const char *path)
 			return EXIT_USAGE;
 		}
 	}
+	if (rc == 0 && reader_records(r) == 0)
+		fprintf(stderr, "%s: warning: %s: no items (an empty file)\n", sh->c->prog, path);
+	if (rc < 0 && reader_truncated(r, &(uint64_t){ 0 }, &(uint64_t){ 0 })) {
+		char buf[1200];
+
+		/* a file still being written: show what is complete */
+		fprintf(stderr, "%s: warning: %s (the records before it are shown)\n",
+			sh->c->prog, otelsim_error_format(&err, buf, sizeof(buf)));
+		rc = 0;
+	}
 	reader_free(r);
 	if (rc < 0)
 		return cli_fail(sh->c, &err);
@@ -641,6 +651,7 @@ int cmd_show(struct cli *c)
 	struct otelsim_error err;
 	char **paths = NULL;
 	size_t npaths = 0;
+	struct dir_list skipped = { 0 };
 	int rc = EXIT_OK;
 
 	memset(&sh, 0, sizeof(sh));
@@ -660,8 +671,13 @@ int cmd_show(struct cli *c)
 		}
 		sh.filter = true;
 	}
-	if (read_expand((const char *const *)c->args, c->nargs, &paths, &npaths, &err))
+	if (read_expand((const char *const *)c->args, c->nargs, &paths, &npaths, &skipped, &err)) {
+		dir_list_release(&skipped);
 		return cli_fail(c, &err);
+	}
+	for (size_t i = 0; i < skipped.n; i++) /* one line each: nothing left out unsaid */
+		fprintf(stderr, "%s: warning: skipped %s\n", c->prog, skipped.v[i]);
+	dir_list_release(&skipped);
 	for (size_t i = 0; i < npaths && rc == EXIT_OK; i++)
 		rc = show_file(&sh, paths[i]);
 	if (rc == EXIT_OK) {

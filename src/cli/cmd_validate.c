@@ -38,12 +38,15 @@ static void check_other(struct cli *c, const char *path, int kind, size_t nfiles
 	static const char *const none[1] = { NULL };
 	struct cli cc = *c;
 	struct otelsim *os;
-
-	if (kind == LOAD_KIND_CONFIG)
-		cc.config = path;
-	else
-		cc.semconv = path;
+	char *one[1] = { (char *)path };
 	int rc;
+
+	if (kind == LOAD_KIND_CONFIG) {
+		cc.config = path;
+	} else { /* this registry alone after the bundled one (no --semconv) */
+		cc.semconv.v = one;
+		cc.semconv.n = 1;
+	}
 
 	t->checked += nfiles; /* a registry folder: each of its files */
 	rc = cli_load(&cc, none, 0, &os);
@@ -90,7 +93,15 @@ static void collect(struct cli *c, const char *arg, struct load_files *files, st
 		if (load_list_files(arg, &here, &err)) {
 			t->checked++;
 			count(t, cli_fail(c, &err));
-		} else if (is_registry(arg, &here)) {
+			load_files_release(&here);
+			return;
+		}
+		for (size_t i = 0; i < here.skipped.n && !c->quiet; i++)
+			fprintf(stderr,
+				"%s: warning: %s: skipped: not a regular file (a FIFO, socket or "
+				"device)\n",
+				c->prog, here.skipped.v[i]);
+		if (is_registry(arg, &here)) {
 			check_other(c, arg, LOAD_KIND_CONVENTIONS, here.n, t);
 		} else {
 			/* a folder of scenarios, or one holding the config (config/) */

@@ -1,6 +1,7 @@
 /* What the subcommands share: finding the data, loading, reporting. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,14 @@ void cli_install_signals(void)
 	sigaction(SIGHUP, &sa, NULL); /* a closed terminal or a dropped ssh session */
 }
 
+/* Standard output is a pipe whose reader has closed it (`| head` done). */
+static bool reader_gone(void)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 int cli_finish_stdout(const struct cli *c, int werr)
 {
 	int e = werr;
@@ -50,8 +59,8 @@ int cli_finish_stdout(const struct cli *c, int werr)
 		e = errno;
 	if (!e && !ferror(stdout))
 		return EXIT_OK;
-	if (!e)
-		e = EIO;
+	if (!e) /* an earlier write failed and errno is gone: a pipe nobody reads is EPIPE */
+		e = reader_gone() ? EPIPE : EIO;
 	if (e != EPIPE)
 		fprintf(stderr, "%s: cannot write to standard output: %s\n", c->prog, strerror(e));
 	return EXIT_RUNTIME;
@@ -135,7 +144,8 @@ int cli_load(const struct cli *c, const char *const *files, size_t nfiles, struc
 	memset(&err, 0, sizeof(err));
 	lo.root = c->root ? c->root : data_root();
 	lo.config_path = c->config;
-	lo.semconv_path = c->semconv;
+	lo.semconv_paths = (const char *const *)c->semconv.v;
+	lo.nsemconv = c->semconv.n;
 	lo.scenarios_dir = c->scenarios_dir;
 	lo.files = files;
 	lo.nfiles = nfiles;

@@ -112,6 +112,10 @@ int main(int argc, char **argv)
 	/* a closed stdout (`| head`) is a write error we report, not a signal
 	 * that kills us half-way through a dataset */
 	signal(SIGPIPE, SIG_IGN);
+	/* past `ulimit -f` a write fails with EFBIG ("File too large"), reported
+	 * like a full disk (the temporary folder removed), instead of SIGXFSZ
+	 * killing us without a word and leaving it */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&c, 0, sizeof(c));
 	rc = cli_parse(&c, argc, argv);
 	if (rc) {

@@ -295,16 +295,17 @@ static const struct opt_def opts[] = {
 	  .help = "config file (default: the bundled config/config.yaml)" },
 	{ .name = "semconv",
 	  .arg = "PATH",
-	  .type = OPT_STR,
+	  .type = OPT_PATHS,
 	  .at = AT(semconv),
 	  .flags = OPTF_PATH,
 	  .env = { "SEMCONV", "TELEMETRY_SIMULATOR_SCHEMA_PATH" },
 	  .cmds = CMD_LOADS,
-	  .help = "semantic-conventions registry: a file or a folder, read beside the bundled "
-		  "one" },
+	  .help = "semantic-conventions registry: a file or a folder, read after the bundled "
+		  "one; repeat it (or give a:b, as the variables do) to read several in order, "
+		  "e.g. core then GenAI" },
 	{ .name = "schema-path",
 	  .arg = "PATH",
-	  .type = OPT_STR,
+	  .type = OPT_PATHS,
 	  .at = AT(semconv),
 	  .flags = OPTF_PATH,
 	  .cmds = CMD_LOADS,

@@ -67,7 +67,7 @@ static void ser_init(struct magg *a)
 		for (uint32_t j = 0; j < s->nservices; j++) {
 			struct mser *m = &a->ser[a->nser++];
 			char id[512];
-			int n = snprintf(id, sizeof(id), "%s\x1f%u", s->name, s->services[j]);
+			int n = snprintf(id, sizeof(id), "%s\x1f%s", s->name, s->names[j]);
 
 			m->spec = s;
 			m->metric = mr->series[i].metric;

@@ -291,7 +291,35 @@ static void set_error_type(struct span_out *s, const char *type, uint32_t len)
  * sets its error.type (replacing an attribute of that key rather than
  * adding a second) and its message.
  */
-static void mark_error(struct span_out *s, const struct err_out *e, bool own)
+/*
+ * A failed span does not report success: its <vendor>.turn.status.code
+ * SUCCESS becomes FAILURE and its <vendor>.step.outcome success becomes
+ * fail (other values stay: PARTIAL, BLOCKED, skipped...).
+ */
+static void follow_outcome(const struct render *R, struct span_out *s)
+{
+	const struct agent_model *am = R->m->agent;
+
+	for (uint32_t k = 0; am && k < s->nattrs; k++) {
+		struct keyval *kv = &s->attrs[k];
+
+		if (kv->value.type != VAL_STRING)
+			continue;
+		if (kv->key_len == am->turn_status_key_len &&
+		    !memcmp(kv->key, am->turn_status_key, kv->key_len) &&
+		    kv->value.u.s.len == 7 && !memcmp(kv->value.u.s.ptr, "SUCCESS", 7)) {
+			kv->value.u.s.ptr = "FAILURE";
+		} else if (kv->key_len == am->step_outcome_key_len &&
+			   !memcmp(kv->key, am->step_outcome_key, kv->key_len) &&
+			   kv->value.u.s.len == 7 && !memcmp(kv->value.u.s.ptr, "success", 7)) {
+			kv->value.u.s.ptr = "fail";
+			kv->value.u.s.len = 4;
+		}
+	}
+}
+
+static void mark_error(const struct render *R, struct span_out *s, const struct err_out *e,
+		       bool own)
 {
 	if (!own && s->status_code == STATUS_ERROR)
 		return;
@@ -299,12 +327,13 @@ static void mark_error(struct span_out *s, const struct err_out *e, bool own)
 	s->status_message = e->msg;
 	s->status_message_len = e->msg_len;
 	set_error_type(s, e->type, e->type_len);
+	follow_outcome(R, s);
 }
 
 static void propagate(struct render *R, const struct frame *up, const struct err_out *e)
 {
 	for (; up; up = up->up)
-		mark_error(span_at(R, up->idx), e, false);
+		mark_error(R, span_at(R, up->idx), e, false);
 }
 
 /* The condition the error draw u picks (the first whose cumulative rate passes u), or NULL. */
@@ -399,6 +428,39 @@ static const char *attempt_name(struct render *R, const struct span_spec *sp, co
 	return an;
 }
 
+/* An MCP tool call's attempt in a session: <vendor>.attempt.number (1-based). */
+static void attempt_number(const struct render *R, const struct span_spec *sp,
+			   struct span_out *s, uint32_t k)
+{
+	const struct agent_model *am = R->m->agent;
+	struct keyval *kv;
+
+	if (!R->ses.spec || sp->role != SPAN_ROLE_MCP_TOOL || !am)
+		return;
+	kv = &s->attrs[s->nattrs++];
+	kv->key = am->attempt_number_key;
+	kv->key_len = am->attempt_number_key_len;
+	kv->value.type = VAL_INT;
+	kv->value.u.i = k;
+}
+
+/* ... and <vendor>.attempt.outcome: success or failure. */
+static void attempt_outcome(const struct render *R, const struct span_spec *sp,
+			    struct span_out *s, bool fail)
+{
+	const struct agent_model *am = R->m->agent;
+	struct keyval *kv;
+
+	if (!R->ses.spec || sp->role != SPAN_ROLE_MCP_TOOL || !am)
+		return;
+	kv = &s->attrs[s->nattrs++];
+	kv->key = am->attempt_outcome_key;
+	kv->key_len = am->attempt_outcome_key_len;
+	kv->value.type = VAL_STRING;
+	kv->value.u.s.ptr = fail ? "failure" : "success";
+	kv->value.u.s.len = 7; /* both words */
+}
+
 /*
  * The retry attempts of the span at f (its children under the last one).
  * *end: when the last attempt ends; *failed with the error when all failed.
@@ -437,7 +499,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		s = span_at(R, af.idx);
 		s->name = aname;
 		s->name_len = aname_len;
-		s->attrs = arena_alloc(&R->out->arena, (2 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
+		s->attrs = arena_alloc(&R->out->arena, (4 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
 							       sizeof(struct keyval));
 		if (!s->attrs)
 			return -1;
@@ -449,6 +511,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		if (session_attrs(&R->ses, SPAN_ROLE_NONE, false, s->attrs, &s->nattrs, &R->rng,
 				  &R->out->arena) < 0)
 			return -1;
+		attempt_number(R, sp, s, k);
 		if (forced) {
 			fail = true;
 		} else {
@@ -463,10 +526,11 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 				rate = 1.0 - error_rate(sp);
 			fail = rng_double(&R->rng) >= rate;
 		}
+		attempt_outcome(R, sp, span_at(R, af.idx), fail);
 		lat = latency_ns(R, &sp->latency);
 		aend = time_add(R, at, lat);
 		if (fail) {
-			mark_error(span_at(R, af.idx), err, true);
+			mark_error(R, span_at(R, af.idx), err, true);
 		}
 		if (!fail || k == max) {
 			int64_t cend;
@@ -789,10 +853,15 @@ static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 	struct span_out *s;
 	uint32_t n = sp->nattrs;
 
+	int rc;
+
 	if (eval_attrs(R, sp->attrs, sp->nattrs, R->ses.spec ? 1 + SESSION_MAX_ATTRS : 1, pattrs,
-		       npattrs, &attrs) < 0 ||
-	    session_attrs(&R->ses, sp->role, idx == R->first, attrs, &n, &R->rng, &R->out->arena) <
-		    0)
+		       npattrs, &attrs) < 0)
+		return -1;
+	R->ses.server_over = sp->mcp_server;
+	rc = session_attrs(&R->ses, sp->role, idx == R->first, attrs, &n, &R->rng, &R->out->arena);
+	R->ses.server_over = NULL;
+	if (rc < 0)
 		return -1;
 	s = span_at(R, idx);
 	s->attrs = attrs;
@@ -840,7 +909,7 @@ static void settle_error(struct render *R, const struct span_spec *sp, const str
 
 	*exc = NULL;
 	if (err_now) {
-		mark_error(span_at(R, f->idx), err, true);
+		mark_error(R, span_at(R, f->idx), err, true);
 		/* a retried span fails as its first condition says */
 		if (!fired && sp->nerrors)
 			fired = &sp->errors[0];
@@ -852,7 +921,7 @@ static void settle_error(struct render *R, const struct span_spec *sp, const str
 		}
 		*exc = events ? err : NULL;
 	} else if (R->raised) {
-		mark_error(span_at(R, f->idx), &R->raise_err, false);
+		mark_error(R, span_at(R, f->idx), &R->raise_err, false);
 		*exc = events ? &R->raise_err : NULL;
 	}
 }

@@ -108,7 +108,7 @@ static bool key_is(const struct keyval *kv, const char *key, uint32_t len)
  */
 static const char *tool_uuid(const struct session_state *s, const struct keyval *kv, uint32_t n)
 {
-	const struct mcp_server_def *srv = s->spec->server;
+	const struct mcp_server_def *srv = s->server_over ? s->server_over : s->spec->server;
 
 	for (uint32_t i = 0; srv && i < n; i++) {
 		const struct value *v = &kv[i].value;
@@ -138,7 +138,7 @@ int session_attrs(struct session_state *s, int role, bool root, struct keyval *k
 	add(s, kv, n, SK_TENANT_ID, &s->tenant);
 	add(s, kv, n, SK_ENDUSER, &s->user_id);
 	add(s, kv, n, SK_REQUEST_ID, &s->request_id);
-	if (root && spec->agent) {
+	if ((root || role == SPAN_ROLE_TURN) && spec->agent) {
 		add_text(s, kv, n, SK_AGENT_ID, spec->agent->id);
 		add_text(s, kv, n, SK_GENAI_AGENT_ID, spec->agent->id);
 		add_text(s, kv, n, SK_GENAI_AGENT_NAME, spec->agent->name);
@@ -146,8 +146,10 @@ int session_attrs(struct session_state *s, int role, bool root, struct keyval *k
 	if (role == SPAN_ROLE_MCP_TOOL) {
 		struct value call;
 
-		if (spec->server) {
-			add_text(s, kv, n, SK_SERVER_UUID, spec->server->uuid);
+		const struct mcp_server_def *srv = s->server_over ? s->server_over : spec->server;
+
+		if (srv) {
+			add_text(s, kv, n, SK_SERVER_UUID, srv->uuid);
 			add_text(s, kv, n, SK_TOOL_UUID, tool_uuid(s, kv, own));
 		}
 		if (make_id(s, ID_MCP_TOOL_CALL, r, a, &call) < 0)

@@ -30,6 +30,8 @@ struct session_state {
 	struct value session_id, user_id, request_id;
 	const struct exchange_out *exchange; /* this trace's content, or NULL */
 	const struct exchange_out *sample;   /* the session's sample, or NULL */
+	/* the span being made names its own MCP server (wrong_division), or NULL */
+	const struct mcp_server_def *server_over;
 };
 
 /* A new session of scenario sc (none when it is no session). 0, or -1 (memory). */

@@ -484,6 +484,7 @@ int agent_model_init(struct load_state *ls)
 	if (!am)
 		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
 	m->agent = am;
+	platform_defaults(&am->config.platform);
 	for (int k = 0; k < SK_COUNT; k++) {
 		const char *name = session_key_names[k];
 
@@ -493,6 +494,19 @@ int agent_model_init(struct load_state *ls)
 	}
 	am->tool_name_key = vendor_rewrite(m, "vendor.mcp.tool.name", 20, &am->tool_name_key_len);
 	if (!am->tool_name_key)
+		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	am->mcp_type = vendor_rewrite(m, "vendor.mcp.tool.execute", 23, NULL);
+	am->turn_type = vendor_rewrite(m, "vendor.a2a.orchestrate", 22, NULL);
+	am->turn_status_key = vendor_rewrite(m, "vendor.turn.status.code", 23,
+					     &am->turn_status_key_len);
+	am->step_outcome_key = vendor_rewrite(m, "vendor.step.outcome", 19,
+					      &am->step_outcome_key_len);
+	am->attempt_number_key = vendor_rewrite(m, "vendor.attempt.number", 21,
+						&am->attempt_number_key_len);
+	am->attempt_outcome_key = vendor_rewrite(m, "vendor.attempt.outcome", 22,
+						 &am->attempt_outcome_key_len);
+	if (!am->mcp_type || !am->turn_type || !am->turn_status_key || !am->step_outcome_key ||
+	    !am->attempt_number_key || !am->attempt_outcome_key)
 		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
 	if (!o->ntenants)
 		return 0;
@@ -945,6 +959,8 @@ static int span_role(const struct walk *w, const struct span_spec *sp)
 		return SPAN_ROLE_LLM;
 	if (!sp->name_tmpl && !strcmp(sp->name, w->mcp_type))
 		return SPAN_ROLE_MCP_TOOL;
+	if (!sp->name_tmpl && !strcmp(sp->name, w->am->turn_type))
+		return SPAN_ROLE_TURN;
 	if (const_string_in(find_attr(sp, "gen_ai.operation.name"), llm_ops))
 		return SPAN_ROLE_LLM;
 	if (const_string_in(find_attr(sp, "mcp.method.name"), tools_call))
@@ -968,12 +984,12 @@ static bool session_sets(const struct walk *w, const struct span_spec *sp, bool 
 		return w->tenant;
 	case SK_AGENT_ID:
 	case SK_GENAI_AGENT_ID:
-		return root && s->agent;
+		return (root || sp->role == SPAN_ROLE_TURN) && s->agent;
 	case SK_GENAI_AGENT_NAME:
-		return root && s->agent && s->agent->name;
+		return (root || sp->role == SPAN_ROLE_TURN) && s->agent && s->agent->name;
 	case SK_SERVER_UUID:
 	case SK_TOOL_UUID:
-		return sp->role == SPAN_ROLE_MCP_TOOL && s->server;
+		return sp->role == SPAN_ROLE_MCP_TOOL && (s->server || sp->mcp_server);
 	case SK_CALL_ID:
 	case SK_GENAI_CALL_ID:
 		return sp->role == SPAN_ROLE_MCP_TOOL;
@@ -1026,6 +1042,8 @@ static int walk_span(struct schema_ctx *c, struct walk *w, struct span_spec *sp,
 	int rc;
 
 	sp->role = (uint8_t)span_role(w, sp);
+	if (root && sp->role == SPAN_ROLE_TURN)
+		sp->role = SPAN_ROLE_NONE; /* a root gets the agent's ids as the root */
 	if (sp->role == SPAN_ROLE_MCP_TOOL)
 		w->s->has_mcp = true;
 	for (int k = 0; k < SK_COUNT; k++) {

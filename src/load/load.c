@@ -13,6 +13,9 @@
 
 #include "load/loader.h"
 #include "load/semconv.h"
+#include "model/agent.h"
+#include "util/jsonw.h"
+#include "util/strbuf.h"
 #include "util/dir.h"
 #include "util/error.h"
 #include "util/sha256.h"
@@ -28,7 +31,7 @@ static const struct yaml_limits scenario_limits = { 2 * LOAD_MAX_SPAN_DEPTH + 16
 
 /* ---- the dialects ------------------------------------------------------------ */
 
-static const char *const native_keys[] = { "root", NULL };
+static const char *const native_keys[] = { "root", "data_plane", "control_plane", NULL };
 static const char *const tracegen_keys[] = { "scenario_name", "root_span", "steps",
 					     "schema_version", NULL };
 static const char *const dreamweaver_keys[] = { "templates", "services", "workload", NULL };
@@ -221,6 +224,7 @@ void load_files_release(struct load_files *l)
 	for (size_t i = 0; i < l->n; i++)
 		free(l->paths[i]);
 	free(l->paths);
+	dir_list_release(&l->skipped);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -244,7 +248,7 @@ int load_list_files(const char *dir, struct load_files *out, struct otelsim_erro
 {
 	static const struct dir_walk w = { "the scenarios folder", scenario_name, NULL };
 	struct dir_list l = { 0 };
-	int rc = dir_walk(dir, &w, &l, err);
+	int rc = dir_walk(dir, &w, &l, &out->skipped, err);
 
 	for (size_t i = 0; i < l.n && !rc; i++)
 		if (load_files_add(out, l.v[i]))
@@ -311,6 +315,18 @@ static bool is_reference(const struct load_opts *o, const char *path)
 	if (w < 0 || (size_t)w >= sizeof(ref))
 		return false;
 	return same_file(ref, path);
+}
+
+/* A file below the bundled scenarios folder. */
+static bool is_bundled(const struct load_opts *o, const char *path)
+{
+	char dir[PATH_MAX], file[PATH_MAX];
+	size_t n;
+
+	if (!o->bundled_dir || !realpath(o->bundled_dir, dir) || !realpath(path, file))
+		return false;
+	n = strlen(dir);
+	return !strncmp(dir, file, n) && file[n] == '/';
 }
 
 static bool has_key(const struct ynode *map, const char *key)
@@ -464,13 +480,115 @@ static int load_file(struct load_state *ls, const char *path, const char *root)
 	f.doc = &doc;
 	sha256_hex(doc.src, doc.src_len, f.sha256);
 	f.reference = is_reference(ls->opts, path);
+	m->quiet_deprecated = is_bundled(ls->opts, path);
 	rc = d->load(ls, &f);
+	m->quiet_deprecated = false;
 	/* the bundled reference shows every key on purpose: no warnings */
 	while (!rc && f.reference && m->nwarnings > nwarn)
 		free(m->warnings[--m->nwarnings]);
 cleanup:
 	ydoc_release(&doc);
 	return rc;
+}
+
+/* ---- control_plane.request_scenarios: scenarios without a file ---- */
+
+/* The scenario file text a request scenario stands for (JSON, which YAML reads). */
+static int registry_text(const struct model *m, const struct cp_scenario_def *d,
+			 struct strbuf *out)
+{
+	const struct agent_config *ac = &m->agent->config;
+	struct jsonw w;
+
+	jsonw_init(&w, out, true);
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "name");
+	jsonw_string(&w, d->name);
+	if (d->description) {
+		jsonw_key(&w, "description");
+		jsonw_string(&w, d->description);
+	}
+	jsonw_key(&w, "tags");
+	jsonw_begin_array(&w);
+	jsonw_string(&w, "control-plane");
+	jsonw_end_array(&w);
+	if (d->has_weight) {
+		jsonw_key(&w, "workload_weight");
+		jsonw_double(&w, d->weight);
+	}
+	jsonw_key(&w, "context");
+	jsonw_begin_object(&w);
+	if (ac->ntenants) {
+		jsonw_key(&w, "tenant");
+		jsonw_string(&w, ac->tenants[0].key);
+	}
+	if (ac->nagents) {
+		jsonw_key(&w, "agent");
+		jsonw_string(&w, ac->agents[0].id);
+	}
+	jsonw_end_object(&w);
+	jsonw_key(&w, "control_plane");
+	jsonw_begin_object(&w);
+	jsonw_key(&w, "template");
+	jsonw_string(&w, d->template_name);
+	jsonw_end_object(&w);
+	jsonw_end_object(&w);
+	return jsonw_finish(&w);
+}
+
+static int load_registry_one(struct load_state *ls, const struct cp_scenario_def *d)
+{
+	struct model *m = ls->m;
+	struct strbuf sb = STRBUF_INIT;
+	struct load_file f;
+	struct ydoc doc;
+	char name[700];
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (registry_text(m, d, &sb))
+		return error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	snprintf(name, sizeof(name), "%s (control_plane.request_scenarios.%s)", d->pos.file,
+		 d->name);
+	rc = yaml_load_buffer(name, sb.buf, sb.len, NULL, &doc, ls->err);
+	if (rc) {
+		strbuf_release(&sb);
+		return rc;
+	}
+	snprintf(name, sizeof(name), "%s#control_plane.request_scenarios.%s", d->pos.file,
+		 d->name);
+	f.path = arena_strdup(&m->arena, name);
+	f.rel_dir = "agentic/control_plane";
+	f.category = "agentic";
+	f.doc = &doc;
+	sha256_hex(sb.buf, sb.len, f.sha256);
+	rc = f.path ? native_load(ls, &f) : error_set(ls->err, OTELSIM_ENOMEM, "out of memory");
+	ydoc_release(&doc);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/*
+ * With the bundled scenarios folder, every request scenario of the config
+ * that no scenario file names is a scenario of its own.
+ */
+static int load_registry(struct load_state *ls, const char *root)
+{
+	const struct platform_config *p = &ls->m->agent->config.platform;
+
+	if (ls->opts->files || !root || !ls->opts->bundled_dir ||
+	    !same_file(root, ls->opts->bundled_dir))
+		return 0;
+	for (uint32_t i = 0; i < p->ncp_scenarios; i++) {
+		bool named = false;
+		int rc;
+
+		for (size_t k = 0; k < ls->nscens && !named; k++)
+			named = !strcmp(ls->scens[k]->name, p->cp_scenarios[i].name);
+		if (!named && (rc = load_registry_one(ls, &p->cp_scenarios[i])))
+			return rc;
+	}
+	return 0;
 }
 
 /* ---- contexts between scenarios ---- */
@@ -593,16 +711,23 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	config_defaults(&m->config);
 	if ((rc = agent_model_init(&ls)))
 		goto cleanup;
-	if (opts->bundled_semconv || opts->semconv_path) {
-		/* the bundled registry first, then --semconv (later wins on conflicts) */
-		const char *paths[2];
+	if (opts->bundled_semconv || opts->semconv_path || opts->nsemconv) {
+		/* the bundled registry first, then each --semconv (later wins on conflicts) */
+		const char **paths = calloc(opts->nsemconv + 2, sizeof(*paths));
 		size_t n = 0;
 
+		if (!paths) {
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			goto cleanup;
+		}
 		if (opts->bundled_semconv)
 			paths[n++] = opts->bundled_semconv;
 		if (opts->semconv_path)
 			paths[n++] = opts->semconv_path;
+		for (size_t i = 0; i < opts->nsemconv; i++)
+			paths[n++] = opts->semconv_paths[i];
 		rc = semconv_load_many(paths, n, m->vendor, &m->semconv, err);
+		free(paths);
 		if (rc)
 			goto cleanup;
 	}
@@ -628,6 +753,10 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 			}
 	} else if (root) {
 		rc = load_list_files(root, &files, err);
+		for (size_t i = 0; !rc && i < files.skipped.n; i++)
+			if (model_warn(m, files.skipped.v[i], 0, 0,
+				       "skipped: not a regular file (a FIFO, socket or device)"))
+				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 		if (rc)
 			goto cleanup;
 	}
@@ -636,7 +765,9 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		if (rc)
 			goto cleanup;
 	}
-	rc = check_contexts(&ls);
+	rc = load_registry(&ls, root);
+	if (!rc)
+		rc = check_contexts(&ls);
 	if (rc)
 		goto cleanup;
 	if (ls.nscens)
@@ -690,12 +821,15 @@ int load_file_kind(const char *path)
 	int kind = LOAD_KIND_SCENARIO;
 
 	memset(&err, 0, sizeof(err));
+	if (dir_is_special(path)) /* a FIFO is read once, as a stream: by the scenario loader */
+		return LOAD_KIND_SCENARIO;
 	if (yaml_load_file(path, NULL, &doc, &err) || !doc.root || doc.root->type != YN_MAP) {
 		ydoc_release(&doc);
 		return LOAD_KIND_SCENARIO;
 	}
 	if (ymap_get(doc.root, "groups") || ymap_get(doc.root, "file_format") ||
-	    (ymap_get(doc.root, "schema_url") && !ymap_get(doc.root, "root"))) {
+	    (ymap_get(doc.root, "schema_url") && !ymap_get(doc.root, "root")) ||
+	    ymap_get(doc.root, "span_types") || ymap_get(doc.root, "resource_attributes")) {
 		kind = LOAD_KIND_CONVENTIONS;
 	} else if (!ymap_get(doc.root, "root") && !ymap_get(doc.root, "name") &&
 		   !ymap_get(doc.root, "schema_version") &&

@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "model/model.h"
+#include "util/dir.h"
 #include "otelsim/error.h"
 
 struct load_opts {
@@ -46,6 +47,8 @@ struct load_opts {
 	const char *bundled_semconv; /* the bundled conventions/ (NULL: none) */
 	const char *semconv_path;    /* --semconv: a file or registry folder, loaded
 				       after the bundled one (NULL: none) */
+	const char *const *semconv_paths; /* and these, in order */
+	size_t nsemconv;
 	const char *scenarios_dir;   /* NULL with files == NULL: no scenarios */
 	const char *const *files;    /* load only these scenario files */
 	size_t nfiles;
@@ -73,6 +76,9 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 struct load_files {
 	char **paths; /* malloc'd, each malloc'd */
 	size_t n, cap;
+	/* wanted names that are not regular files (a FIFO, a socket): left
+	 * out, for a warning (util/dir.h) */
+	struct dir_list skipped;
 };
 int load_list_files(const char *dir, struct load_files *out, struct otelsim_error *err);
 int load_files_add(struct load_files *files, const char *path); /* a copy; 0 or -1 */

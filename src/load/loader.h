@@ -164,6 +164,24 @@ int agent_fill_conversation(struct schema_ctx *c, const struct ynode *v, struct 
  */
 int agent_session_finish(struct schema_ctx *c, struct scenario *sc, struct session_draft *d);
 
+/* ---- platform.c: seed 000's workflow sections of the config ---- */
+extern const struct key_table *const platform_key_tables[];
+struct platform_config;
+struct attempt_def;
+void platform_defaults(struct platform_config *p);
+/* happy_path_latency, tools_recommend, mcp_retry(_templates), realistic_scenarios, control_plane */
+int platform_config_fill(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj);
+/* An `attempts` list (a retry template's, or a scenario's inline one). */
+int platform_attempts(struct schema_ctx *c, const struct ynode *v, struct attempt_def **out,
+		      uint32_t *n);
+/* The five simulation goals, NULL-terminated. */
+const char *const *platform_goal_names(void);
+
+/* ---- fill.c ---- */
+/* An agent session's spans get the attributes their conventions want (see fill.c). */
+int conventions_fill(struct schema_ctx *c, struct scenario *sc);
+
 /* ---- config.c ---- */
 void config_defaults(struct config *cfg);
 /* Load config/config.yaml into ls->m->config (and ls->cfg_svcs). */

@@ -619,7 +619,8 @@ static int fill_sservices(struct schema_ctx *c, const struct key_def *k, const s
 				    "'services' maps at least one service to its level");
 	d->s.services = ARENA_NEWN(&c->m->arena, uint32_t, v->n);
 	d->s.levels = ARENA_NEWN(&c->m->arena, double, v->n);
-	if (!d->s.services || !d->s.levels)
+	d->s.names = ARENA_NEWN(&c->m->arena, const char *, v->n);
+	if (!d->s.services || !d->s.levels || !d->s.names)
 		return oom(c);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct ynode *key = v->pairs[i].key, *val = v->pairs[i].value;
@@ -635,6 +636,7 @@ static int fill_sservices(struct schema_ctx *c, const struct key_def *k, const s
 					    "a service's level must be a finite number, not %s",
 					    ynode_kind(val));
 		d->s.services[i] = (uint32_t)idx;
+		d->s.names[i] = lstate(c)->svcs[idx].name;
 	}
 	d->s.nservices = (uint32_t)v->n;
 	return 0;

@@ -7,10 +7,13 @@
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "load/loader.h"
+#include "load/workflow.h"
+#include "model/agent.h"
 #include "load/semconv.h"
 #include "load/tree.h"
 #include "load/values.h"
@@ -26,6 +29,9 @@ struct native {
 	int depth;
 	const struct ynode *count_node; /* while a span is filled: its count */
 	struct session_draft session;   /* context, conversation, redaction_applied */
+	struct wf_input wf;             /* data_plane, control_plane, goal, overrides */
+	struct ydoc gen;                /* the tree workflow.c wrote, while loading */
+	bool has_gen;
 };
 
 static struct native *st(struct schema_ctx *c)
@@ -74,9 +80,15 @@ static int fill_propagate(struct schema_ctx *c, const struct key_def *k, const s
 {
 	bool b = false;
 
-	(void)c;
 	(void)k;
-	ynode_bool(v, &b);
+	if (v->style == YS_PLAIN && !strcmp(v->str, "raise")) {
+		((struct error_spec *)obj)->propagate = ERR_RAISE;
+		return 0;
+	}
+	if (ynode_bool(v, &b))
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'propagate' must be true, false or raise, not %s",
+				    ynode_kind(v));
 	((struct error_spec *)obj)->propagate = b ? ERR_MARK_ANCESTORS : ERR_LOCAL;
 	return 0;
 }
@@ -90,8 +102,10 @@ static const struct key_def error_keys[] = {
 	  "elsewhere any name (default _OTHER)" },
 	{ "message", KT_STRING, 0, NULL, NULL, fill_error_message, SCHEMA_NOFILL,
 	  "status message of a failed span (may hold {{...}})" },
-	{ "propagate", KT_BOOL, 0, NULL, NULL, fill_propagate, SCHEMA_NOFILL,
-	  "a failure marks every ancestor ERROR with the same error.type" },
+	{ "propagate", KT_SCALAR, 0, NULL, NULL, fill_propagate, SCHEMA_NOFILL,
+	  "true: a failure marks every ancestor ERROR with the same error.type; raise: like "
+	  "an exception, the span makes no children and the spans after it in its ancestors "
+	  "are not made (each ancestor fails the same way)" },
 };
 
 /* ---- span: retry and backoff ---- */
@@ -989,6 +1003,95 @@ static int fill_root(struct schema_ctx *c, const struct key_def *k, const struct
 	return parse_span(c, v, sc->root);
 }
 
+/* seed 000's keys that build a tree: kept until the walk ends */
+static int fill_wf(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		   void *obj)
+{
+	struct wf_input *w = &st(c)->wf;
+
+	(void)obj;
+	if (!strcmp(k->key, "data_plane"))
+		w->data_plane = v;
+	else if (!strcmp(k->key, "control_plane"))
+		w->control_plane = v;
+	else if (!strcmp(k->key, "simulation_goal")) {
+		const char *const *goals = platform_goal_names();
+
+		for (int i = 0; goals[i]; i++)
+			if (!strcmp(goals[i], v->str)) {
+				w->goal = v;
+				return 0;
+			}
+		return schema_enum_error(c, v, "simulation goal", v->str, goals, 5);
+	}
+	else if (!strcmp(k->key, "realistic_overrides"))
+		w->overrides = v;
+	else
+		w->correct_flow = v;
+	return 0;
+}
+
+/*
+ * Without `root`: the tree workflow.c builds from data_plane/control_plane,
+ * read like a written one (errors in it name "<file> (built from the
+ * config)"). With `root`, those keys would build nothing: refused.
+ */
+static int built_root(struct schema_ctx *c, struct scenario *sc, const struct ynode *top)
+{
+	struct native *ns = st(c);
+	struct wf_input *in = &ns->wf;
+	struct wf_result res;
+	struct strbuf sb = STRBUF_INIT;
+	const struct ydoc *saved_doc = c->doc;
+	const char *saved_file = c->file;
+	char name[600];
+	int rc;
+
+	in->at = top;
+	in->server = ns->session.server;
+	in->context_workflow = ns->session.workflow ? ns->session.workflow->workflow : NULL;
+	if (sc->root) {
+		bool happy = in->goal && in->goal->type == YN_SCALAR &&
+			     !strcmp(in->goal->str, "happy_path");
+		const struct ynode *n = in->data_plane	  ? in->data_plane
+					: in->control_plane ? in->control_plane
+					: in->goal && !happy ? in->goal
+					: in->overrides	  ? in->overrides
+							  : in->correct_flow;
+
+		if (!n)
+			return 0;
+		return schema_error(c, OTELSIM_EINPUT, n,
+				    "the scenario gives its own 'root': data_plane, control_plane, "
+				    "simulation_goal (but happy_path), realistic_overrides and "
+				    "correct_flow build a tree only without one (remove one or the "
+				    "other)");
+	}
+	if (!workflow_wanted(in) && !in->goal && !in->overrides && !in->correct_flow)
+		return schema_error(c, OTELSIM_EINPUT, top, "missing required key 'root'");
+	rc = workflow_root_json(c, in, &sb, &res);
+	if (rc)
+		goto out;
+	snprintf(name, sizeof(name), "%s (built from the config)", c->file);
+	rc = yaml_load_buffer(name, sb.buf, sb.len, NULL, &ns->gen, c->err);
+	if (rc)
+		goto out;
+	ns->has_gen = true;
+	c->doc = &ns->gen;
+	c->file = arena_strdup(&c->m->arena, name);
+	rc = c->file ? fill_root(c, NULL, ns->gen.root, sc) : oom(c);
+	c->doc = saved_doc;
+	c->file = saved_file;
+	if (!rc) {
+		workflow_apply(&res, sc->root, c->m->agent->mcp_type);
+		if (res.exceptions)
+			sc->exceptions = EXCEPTIONS_SPAN_EVENT;
+	}
+out:
+	strbuf_release(&sb);
+	return rc;
+}
+
 static const char *const redaction_members[] = { "none", "basic", "strict", NULL };
 
 static int fill_context(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
@@ -1058,17 +1161,24 @@ static const struct key_def scenario_keys[] = {
 	{ "conversation", KT_MAP, 0, NULL, NULL, fill_conversation, SCHEMA_NOFILL,
 	  "{turns (one trace each) | samples (one per session), turn_gap}: also makes each "
 	  "iteration an agent session" },
-	{ "data_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's data-plane workflow settings: accepted, not yet honoured" },
-	{ "control_plane", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's control-plane template settings: accepted, not yet honoured" },
-	{ "simulation_goal", KT_STRING, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's failure goal (happy_path, 4xx_invalid_arguments...): accepted, not yet "
-	  "honoured" },
-	{ "realistic_overrides", KT_MAP, KF_LATER, NULL, NULL, NULL, SCHEMA_NOFILL,
-	  "seed 000's overrides of the goal: accepted, not yet honoured" },
-	{ "root", KT_MAP, KF_REQUIRED, NULL, NULL, fill_root, SCHEMA_NOFILL,
-	  "the root span (see the span table)" },
+	{ "data_plane", KT_MAP, 0, NULL, NULL, fill_wf, SCHEMA_NOFILL,
+	  "{workflow, simulation_goal, control_plane_template, mcp_retry}: without `root`, the "
+	  "tree is the config's workflow (realistic_scenarios.workflow_templates)" },
+	{ "control_plane", KT_MAP, 0, NULL, NULL, fill_wf, SCHEMA_NOFILL,
+	  "{template | request_outcome + block_reason}: a cp.request tree from the config's "
+	  "control_plane templates" },
+	{ "simulation_goal", KT_STRING, 0, NULL, NULL, fill_wf, SCHEMA_NOFILL,
+	  "happy_path (default), 4xx_invalid_arguments, wrong_division, partial_workflow or "
+	  "ungrounded_response" },
+	{ "realistic_overrides", KT_MAP, 0, NULL, NULL, fill_wf, SCHEMA_NOFILL,
+	  "{step_index_for_4xx, wrong_division_target, actual_steps, skip_steps}: fix what the "
+	  "goal would choose" },
+	{ "correct_flow", KT_MAP, 0, NULL, NULL, fill_wf, SCHEMA_NOFILL,
+	  "{steps}: partial_workflow's full flow, which skip_steps shortens (default: the "
+	  "workflow's)" },
+	{ "root", KT_MAP, 0, NULL, NULL, fill_root, SCHEMA_NOFILL,
+	  "the root span (see the span table); required unless data_plane or control_plane "
+	  "builds the tree" },
 	/* after root: the rules name its spans, attributes and services */
 	{ "metrics", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "metrics derived from the spans (see the metric_rule table)" },
@@ -1133,7 +1243,9 @@ int native_load(struct load_state *ls, const struct load_file *f)
 			goto cleanup;
 		}
 	}
-	rc = tree_check(&c, &ns.tree, ls, sc);
+	rc = built_root(&c, sc, doc->root);
+	if (!rc)
+		rc = tree_check(&c, &ns.tree, ls, sc);
 	if (!rc)
 		rc = agent_session_finish(&c, sc, &ns.session);
 	/* the metrics name the tree's spans and services: once it is complete */
@@ -1144,9 +1256,13 @@ int native_load(struct load_state *ls, const struct load_file *f)
 	if (!rc)
 		rc = metrics_defaults(&c, sc);
 	if (!rc)
+		rc = conventions_fill(&c, sc);
+	if (!rc)
 		rc = load_scenario_add(ls, sc, doc, schema_get(&scenario_table, doc->root, "name"),
 				       NULL);
 cleanup:
 	tree_refs_release(&ns.tree);
+	if (ns.has_gen)
+		ydoc_release(&ns.gen);
 	return rc;
 }

@@ -30,6 +30,7 @@ static void collect_tables(void)
 {
 	add_tables(config_key_tables);
 	add_tables(agent_key_tables);
+	add_tables(platform_key_tables);
 	for (size_t i = 0; i < load_ndialects; i++)
 		if (load_dialects[i].tables)
 			add_tables(load_dialects[i].tables);

@@ -94,7 +94,9 @@ int scx_warn(struct scx *x, const char *file, int line, int col, const char *fmt
 	w->line = line;
 	w->col = col;
 	w->seq = x->warnings.n;
-	if (!(w->text = arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)))
+	w->text = line > 0 ? arena_printf(x->arena, "%s:%d:%d: %s", file, line, col, msg)
+			   : arena_printf(x->arena, "%s: %s", file, msg); /* a whole file */
+	if (!w->text)
 		return error_set(x->err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
 }
@@ -149,7 +151,7 @@ static int cmp_paths(const void *a, const void *b)
 static int load_path(struct scx *x, const char *path)
 {
 	static const struct dir_walk w = { "the conventions folder", registry_name, NULL };
-	struct dir_list pl = { 0 };
+	struct dir_list pl = { 0 }, skipped = { 0 };
 	struct stat st;
 	int rc = 0;
 
@@ -158,7 +160,12 @@ static int load_path(struct scx *x, const char *path)
 				strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return scx_read_file(x, path);
-	if ((rc = dir_walk(path, &w, &pl, x->err)))
+	if ((rc = dir_walk(path, &w, &pl, &skipped, x->err)))
+		goto cleanup;
+	for (size_t i = 0; i < skipped.n && !rc; i++)
+		rc = scx_warn(x, skipped.v[i], 0, 0,
+			      "skipped: not a regular file (a FIFO, socket or device)");
+	if (rc)
 		goto cleanup;
 	if (pl.n > MAX_FILES) {
 		rc = error_at(x->err, OTELSIM_ELIMIT, path, 0, 0, "more than %d registry files",
@@ -176,6 +183,7 @@ static int load_path(struct scx *x, const char *path)
 		rc = scx_read_file(x, pl.v[i]);
 cleanup:
 	dir_list_release(&pl);
+	dir_list_release(&skipped);
 	return rc;
 }
 
@@ -310,7 +318,8 @@ static int resolve_attrs(struct scx *x, struct semconv *sc)
 			j++;
 		}
 		win[k] = best;
-		sc->attrs[k++] = best->a;
+		sc->attrs[k] = best->a;
+		sc->attrs[k++].example = best->example;
 		i = j;
 	}
 	sc->nattrs = k;
@@ -526,6 +535,94 @@ static int cmp_alias(const void *a, const void *b)
 	return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
+/* ---- what each span type lists: its own entries, then its extends' ---- */
+
+struct req_list {
+	struct sc_req *v;
+	size_t n, cap;
+};
+
+static bool req_has(const struct req_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].id, id))
+			return true;
+	return false;
+}
+
+static int req_add(struct req_list *l, const char *id, uint8_t level, const char *ex)
+{
+	if (req_has(l, id))
+		return 0;
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		struct sc_req *p = realloc(l->v, nc * sizeof(*p));
+
+		if (!p)
+			return -1;
+		l->v = p;
+		l->cap = nc;
+	}
+	l->v[l->n++] = (struct sc_req){ id, level, ex };
+	return 0;
+}
+
+/* The last referable group named id, or NULL. */
+static const struct scx_group *group_named(const struct scx *x, const char *id)
+{
+	const struct scx_group *gs = x->groups.items, *found = NULL;
+
+	for (size_t i = 0; i < x->groups.n; i++)
+		if (gs[i].referable && !strcmp(gs[i].id, id))
+			found = &gs[i];
+	return found;
+}
+
+/* Group gi's entries (1-based), then its extends' and ref_groups' (depth < 16). */
+static int collect_reqs(const struct scx *x, size_t gi, struct req_list *l, int depth)
+{
+	const struct scx_group *g = (const struct scx_group *)x->groups.items + gi - 1;
+	const struct scx_ref *refs = x->refs.items;
+	const struct scx_def *defs = x->defs.items;
+
+	for (size_t i = 0; i < x->defs.n; i++)
+		if (defs[i].group == gi && req_add(l, defs[i].a.id, defs[i].level, defs[i].example))
+			return -1;
+	for (size_t i = 0; i < x->refs.n; i++)
+		if (refs[i].group == gi && req_add(l, refs[i].id, refs[i].level, refs[i].example))
+			return -1;
+	for (size_t j = 0; j < g->nedges && depth < 16; j++) {
+		const struct scx_group *t = group_named(x, g->edges[j].target);
+
+		if (t && collect_reqs(x, (size_t)(t - (const struct scx_group *)x->groups.items) + 1,
+				      l, depth + 1))
+			return -1;
+	}
+	return 0;
+}
+
+/* sp's entries, in the registry's arena; an entry without example takes its attribute's. */
+static int span_reqs(const struct scx *x, struct semconv *sc, const struct scx_group *g,
+		     struct sc_span *sp)
+{
+	struct req_list l = { NULL, 0, 0 };
+	size_t gi = (size_t)(g - (const struct scx_group *)x->groups.items) + 1;
+	int rc = collect_reqs(x, gi, &l, 0);
+
+	if (!rc && l.n && !(sp->reqs = ARENA_NEWN(&sc->arena, struct sc_req, l.n)))
+		rc = -1;
+	for (size_t i = 0; !rc && i < l.n; i++) {
+		const struct sc_attr *a = semconv_attr(sc, l.v[i].id);
+
+		((struct sc_req *)sp->reqs)[i] = l.v[i];
+		if (!l.v[i].example && a)
+			((struct sc_req *)sp->reqs)[i].example = a->example;
+	}
+	sp->nreqs = rc ? 0 : l.n;
+	free(l.v);
+	return rc;
+}
+
 /* The winners among groups of one kind, sorted by name (metric) or type (span). */
 static size_t pick_signals(struct scx *x, int kind, struct scx_group **v)
 {
@@ -578,7 +675,9 @@ static int resolve_signals(struct scx *x, struct semconv *sc)
 		if (!strncmp(gid, "span:", 5) || !strncmp(gid, "span.", 5))
 			gid += 5;
 		sc->spans[i] = (struct sc_span){ v[i]->span_type, v[i]->span_kind,
-						 scx_is_vendor_id(gid) };
+						 scx_is_vendor_id(gid), NULL, 0 };
+		if (span_reqs(x, sc, v[i], &sc->spans[i]))
+			goto nomem;
 		if (v[i]->span_name && strcmp(v[i]->span_name, v[i]->span_type))
 			sc->aliases[sc->naliases++] = (struct sc_alias){ v[i]->span_name, i,
 									 v[i]->order };

@@ -49,6 +49,9 @@ struct scx_def {
 	size_t nallowed;
 	struct scx_pos pos;
 	size_t order; /* position in load order: later wins */
+	size_t group; /* 1 + index into groups of the group listing it (0: none) */
+	uint8_t level; /* enum sc_req_level there */
+	const char *example;
 };
 
 /* One `ref:`; `allowed` is our narrowing (only honoured in vendor groups). */
@@ -61,6 +64,9 @@ struct scx_ref {
 	bool has_allowed;
 	bool in_vendor;
 	struct scx_pos list_pos; /* of the allowed_values list */
+	size_t group;            /* 1 + index into groups of its group (0: none) */
+	uint8_t level;           /* enum sc_req_level */
+	const char *example;
 };
 
 struct scx_edge {

@@ -27,9 +27,34 @@ struct rd {
 /* ---- key tables ---- */
 
 static const char *const k_v1_top[] = { "groups", "imports", NULL };
-static const char *const k_v2_top[] = { "file_format", "version", "attributes", "attribute_groups",
-					"spans",       "metrics", "events",     "entities",
-					"imports",     NULL };
+static const char *const k_v2_top[] = { "file_format",        "version",
+					"attributes",         "attribute_groups",
+					"spans",              "metrics",
+					"events",             "entities",
+					"imports",            "span_refinements",
+					"metric_refinements", "event_refinements",
+					"entity_refinements", NULL };
+/* A refinement narrows a signal defined elsewhere (`ref`) under its own `id`. */
+static const char *const k_refinement[] = { "id",
+					    "ref",
+					    "kind",
+					    "name",
+					    "brief",
+					    "note",
+					    "unit",
+					    "instrument",
+					    "stability",
+					    "deprecated",
+					    "attributes",
+					    "entity_associations",
+					    "annotations",
+					    "requirement_level",
+					    "metric_requirement_level",
+					    "events",
+					    "body",
+					    "identity",
+					    "description",
+					    NULL };
 static const char *const k_manifest[] = { "name",
 					  "description",
 					  "version",
@@ -635,6 +660,7 @@ static int parse_type(struct rd *r, const struct ynode *map, struct sc_attr *a)
 			inner[t->len - 10] = 0;
 			if (!find_named(simple_types, inner, &v)) {
 				a->type = SC_TEMPLATE;
+				a->template_type = v; /* its values are checked as this type */
 				return 0;
 			}
 		}
@@ -655,7 +681,35 @@ struct gctx {
 	bool closed;         /* group annotated otelsim.closed */
 	bool exclude;        /* group annotated dependency_resolution.exclude */
 	bool v2;
+	size_t gi; /* 1 + index of g in x->groups (0: none) */
 };
+
+/* The entry's requirement level (default recommended) and first example. */
+static void entry_level(struct rd *r, const struct ynode *an, uint8_t *level, const char **ex)
+{
+	const struct ynode *v = ymap_get(an, "requirement_level");
+	const struct ynode *e = ymap_get(an, "examples");
+	const char *name = NULL;
+
+	*level = SC_RECOMMENDED;
+	if (v && v->type == YN_SCALAR)
+		name = v->str;
+	else if (v && v->type == YN_MAP && v->n == 1 && v->pairs[0].key->type == YN_SCALAR)
+		name = v->pairs[0].key->str;
+	if (name)
+		*level = !strcmp(name, "required")		  ? SC_REQUIRED
+			 : !strcmp(name, "conditionally_required") ? SC_CONDITIONAL
+			 : !strcmp(name, "opt_in")		  ? SC_OPT_IN
+								  : SC_RECOMMENDED;
+	if (e && e->type == YN_SEQ)
+		e = e->n ? e->items[0] : NULL;
+	*ex = e && e->type == YN_SCALAR && !ynode_is_null(e) ? dup(r, e->str) : NULL;
+}
+
+static size_t group_index(const struct rd *r, const struct scx_group *g)
+{
+	return g ? (size_t)(g - (const struct scx_group *)r->x->groups.items) + 1 : 0;
+}
 
 static int add_edge(struct rd *r, struct scx_group *g, const char *target, const struct ynode *n,
 		    bool is_extends)
@@ -692,6 +746,8 @@ static int read_ref(struct rd *r, const struct gctx *c, const struct ynode *an, 
 	ref->id = scx_store_id(r->x, id);
 	ref->pos = (struct scx_pos){ r->file, idn->line, idn->col };
 	ref->in_vendor = c->vendor;
+	ref->group = c->gi;
+	entry_level(r, an, &ref->level, &ref->example);
 	if (a.has_allowed) {
 		ref->has_allowed = true;
 		ref->allowed = a.allowed;
@@ -731,6 +787,8 @@ static int read_def(struct rd *r, const struct gctx *c, const struct ynode *an, 
 		d->a.stability = is_str(s) ? dup(r, s->str) : "";
 	}
 	d->excluded = a.exclude || c->exclude;
+	d->group = c->gi;
+	entry_level(r, an, &d->level, &d->example);
 	d->a.closed = d->a.type == SC_ENUM &&
 		      (c->vendor || c->closed || a.closed || scx_is_vendor_id(id));
 	if (a.has_allowed) {
@@ -940,6 +998,7 @@ static int read_group_v1(struct rd *r, const struct ynode *gn)
 			   "'allowed_values' applies to an attribute, not a group")))
 		return rc;
 	c.g = g;
+	c.gi = group_index(r, g);
 	c.vendor = scx_is_vendor_id(id);
 	c.closed = a.closed;
 	c.exclude = a.exclude;
@@ -1032,6 +1091,7 @@ static int read_v2_signal(struct rd *r, const struct ynode *sn, const char *sect
 		return rc;
 	}
 	c.g = g;
+	c.gi = group_index(r, g);
 	c.vendor = scx_is_vendor_id(id);
 	c.closed = a.closed;
 	if (kind == GK_ENTITY) {
@@ -1057,6 +1117,41 @@ static int read_imports(struct rd *r, const struct ynode *v)
 			return fail(r, l, "'%s' must be a list, not %s",
 				    v->pairs[i].key->type == YN_SCALAR ? v->pairs[i].key->str : "?",
 				    ynode_kind(l));
+	}
+	return 0;
+}
+
+/*
+ * span_refinements, metric_refinements, event_refinements,
+ * entity_refinements: each a mapping with `id` and the `ref` of the
+ * signal it narrows (same fields as that signal). They define no new
+ * attribute, span type or metric, so they are checked and not kept.
+ */
+static int read_refinements(struct rd *r, const struct ynode *root)
+{
+	static const char *const sections[] = { "span_refinements", "metric_refinements",
+						"event_refinements", "entity_refinements", NULL };
+	int rc;
+
+	for (size_t s = 0; sections[s]; s++) {
+		const struct ynode *l = ymap_get(root, sections[s]);
+
+		if (!l || ynode_is_null(l))
+			continue;
+		if ((rc = want_list(r, l, sections[s])))
+			return rc;
+		for (size_t i = 0; i < l->n; i++) {
+			const struct ynode *e = l->items[i], *id, *ref;
+
+			if ((rc = want_map(r, e, "a refinement")) ||
+			    (rc = check_keys(r, e, k_refinement)))
+				return rc;
+			id = ymap_get(e, "id");
+			ref = ymap_get(e, "ref");
+			if (!id || id->type != YN_SCALAR || !ref || ref->type != YN_SCALAR)
+				return fail(r, e, "a refinement in '%s' needs 'id' and 'ref'",
+					    sections[s]);
+		}
 	}
 	return 0;
 }
@@ -1094,6 +1189,8 @@ static int read_v2(struct rd *r, const struct ynode *root)
 			if ((rc = read_v2_signal(r, l->items[i], sections[s])))
 				return rc;
 	}
+	if ((rc = read_refinements(r, root)))
+		return rc;
 	return read_imports(r, ymap_get(root, "imports"));
 }
 
@@ -1145,6 +1242,222 @@ static int read_manifest(struct rd *r, const struct ynode *root)
 	return 0;
 }
 
+/* ---- seed 000's conventions format ----
+ *
+ * schema_version: "1.0.0"          (optional)
+ * resource_attributes: {<attribute>: <spec>}
+ * span_types:
+ *   <span type>: {span_kind, description, attributes: {<attribute>: <spec>}}
+ * <spec>: {type, requirement_level | required, allowed_values, examples,
+ *          deprecated, description, note, category}
+ * Each attribute is a definition (a later file's replaces an earlier one of
+ * the same id); allowed_values make it a closed enum of exactly those
+ * values. Other top-level sections of seed 000's file are warned about.
+ */
+
+static const char *const k_seed_top[] = { "schema_version", "resource_attributes", "span_types",
+					  NULL };
+static const char *const k_seed_span[] = { "span_kind", "description", "note", "attributes",
+					   "is_root", "parent", NULL };
+static const char *const k_seed_attr[] = { "type",     "requirement_level", "required",
+					   "allowed_values", "examples",   "deprecated",
+					   "description",    "note",       "category",
+					   NULL };
+
+static int seed_type(struct rd *r, const struct ynode *spec, struct sc_attr *a)
+{
+	static const struct named aliases[] = { { "integer", SC_INT }, { "float", SC_DOUBLE },
+						{ "number", SC_DOUBLE }, { "bool", SC_BOOLEAN },
+						{ NULL, 0 } };
+	const struct ynode *t = ymap_get(spec, "type");
+	int v;
+
+	a->type = SC_STRING;
+	if (!t || ynode_is_null(t))
+		return 0;
+	if (t->type != YN_SCALAR)
+		return fail(r, t, "'type' must be a string, not %s", ynode_kind(t));
+	if (!find_named(simple_types, t->str, &v) || !find_named(aliases, t->str, &v)) {
+		a->type = v;
+		return 0;
+	}
+	return fail(r, t, "unknown attribute type '%.200s' (expected string, int, double or boolean)",
+		    t->str);
+}
+
+static int seed_allowed(struct rd *r, const struct ynode *al, struct sc_attr *a)
+{
+	struct sc_member *m;
+	char buf[32];
+
+	if (!al || ynode_is_null(al))
+		return 0;
+	if (al->type != YN_SEQ || !al->n)
+		return fail(r, al, "'allowed_values' must be a non-empty list");
+	if (a->type != SC_STRING && a->type != SC_INT && a->type != SC_DOUBLE)
+		return fail(r, al, "'allowed_values' needs a string, int or double attribute");
+	m = ARENA_NEWN(r->x->arena, struct sc_member, al->n);
+	if (!m)
+		return nomem(r);
+	for (size_t i = 0; i < al->n; i++) {
+		const struct ynode *v = al->items[i];
+		int64_t iv;
+		double dv;
+
+		if (v->type != YN_SCALAR || ynode_is_null(v))
+			return fail(r, v, "an allowed value must be a scalar, not %s", ynode_kind(v));
+		if (a->type == SC_INT && ynode_int(v, &iv))
+			return fail(r, v, "allowed value '%.200s' of int attribute '%s' is not an "
+				    "integer", v->str, a->id);
+		if (a->type == SC_DOUBLE && ynode_double(v, &dv))
+			return fail(r, v, "allowed value '%.200s' of double attribute '%s' is not a "
+				    "number", v->str, a->id);
+		if (a->type == SC_INT)
+			buf[fmt_i64(buf, iv)] = 0;
+		else if (a->type == SC_DOUBLE)
+			buf[fmt_double(buf, dv)] = 0;
+		m[i].value = dup(r, a->type == SC_STRING ? v->str : buf);
+		m[i].id = m[i].value;
+		if (!m[i].value)
+			return nomem(r);
+	}
+	a->enum_value_type = a->type;
+	a->type = SC_ENUM;
+	a->members = m;
+	a->nmembers = al->n;
+	a->closed = true;
+	return 0;
+}
+
+static int seed_requirement(struct rd *r, const struct ynode *spec)
+{
+	static const char *const levels[] = { "required", "recommended", "opt_in",
+					      "conditionally_required", NULL };
+	const struct ynode *lv = ymap_get(spec, "requirement_level");
+	const struct ynode *rq = ymap_get(spec, "required");
+	bool b;
+
+	if (rq && (rq->type != YN_SCALAR || ynode_bool(rq, &b)))
+		return fail(r, rq, "'required' must be true or false");
+	if (lv && lv->type == YN_MAP && lv->n == 1 && lv->pairs[0].key->type == YN_SCALAR &&
+	    in_list(lv->pairs[0].key->str, levels))
+		return 0; /* {conditionally_required: when...} */
+	if (lv && (lv->type != YN_SCALAR || !in_list(lv->str, levels)))
+		return fail(r, lv,
+			    "'requirement_level' must be required, recommended, opt_in or "
+			    "conditionally_required");
+	return 0;
+}
+
+static int seed_attr(struct rd *r, const struct ynode *key, const struct ynode *spec,
+		     size_t gi)
+{
+	struct scx_def *d;
+	const struct ynode *dep, *ex;
+	int rc;
+
+	if (key->type != YN_SCALAR || !key->len)
+		return fail(r, key, "an attribute name must be a non-empty string");
+	if ((rc = want_map(r, spec, "an attribute")) || (rc = check_keys(r, spec, k_seed_attr)))
+		return rc;
+	if (!(d = scx_push(&r->x->defs)))
+		return nomem(r);
+	d->order = r->x->order++;
+	d->pos = (struct scx_pos){ r->file, key->line, key->col };
+	d->a.stability = "";
+	if (!(d->a.id = scx_store_id(r->x, key->str)))
+		return nomem(r);
+	if ((rc = seed_type(r, spec, &d->a)) ||
+	    (rc = seed_allowed(r, ymap_get(spec, "allowed_values"), &d->a)) ||
+	    (rc = seed_requirement(r, spec)))
+		return rc;
+	d->group = gi;
+	entry_level(r, spec, &d->level, &d->example);
+	{
+		const struct ynode *rq = ymap_get(spec, "required");
+		bool b = false;
+
+		if (rq && !ynode_bool(rq, &b) && b)
+			d->level = SC_REQUIRED;
+	}
+	dep = ymap_get(spec, "deprecated");
+	if (dep && !ynode_is_null(dep) && dep->type == YN_SCALAR && ynode_bool(dep, &d->a.deprecated))
+		d->a.deprecated = true; /* a reason given as text */
+	ex = ymap_get(spec, "examples");
+	if (ex && ex->type == YN_MAP)
+		return fail(r, ex, "'examples' must be a value or a list, not a mapping");
+	return 0;
+}
+
+static int seed_attrs(struct rd *r, const struct ynode *map, const char *what, size_t gi)
+{
+	int rc;
+
+	if (!map || ynode_is_null(map))
+		return 0;
+	if ((rc = want_map(r, map, what)))
+		return rc;
+	for (size_t i = 0; i < map->n; i++)
+		if ((rc = seed_attr(r, map->pairs[i].key, map->pairs[i].value, gi)))
+			return rc;
+	return 0;
+}
+
+static int seed_span(struct rd *r, const struct ynode *key, const struct ynode *spec)
+{
+	struct scx_group *g;
+	const struct ynode *kn;
+	int rc;
+
+	if (key->type != YN_SCALAR || !key->len)
+		return fail(r, key, "a span type must be a non-empty string");
+	if ((rc = want_map(r, spec, "a span type")) || (rc = check_keys(r, spec, k_seed_span)))
+		return rc;
+	if (!(g = new_group(r, key, key->str, GK_SPAN)))
+		return nomem(r);
+	g->referable = true;
+	g->span_type = scx_store_id(r->x, key->str);
+	if (!g->span_type)
+		return nomem(r);
+	kn = ymap_get(spec, "span_kind");
+	if (kn && kn->type == YN_SCALAR) {
+		char low[16];
+		size_t n = kn->len < sizeof(low) - 1 ? kn->len : sizeof(low) - 1;
+		struct ynode lower = *kn;
+
+		for (size_t i = 0; i < n; i++)
+			low[i] = (char)(kn->str[i] >= 'A' && kn->str[i] <= 'Z' ? kn->str[i] + 32
+									 : kn->str[i]);
+		low[n] = 0;
+		lower.str = low;
+		lower.len = n;
+		kn = &lower;
+		if ((rc = read_span_kind(r, kn, &g->span_kind)))
+			return rc;
+	} else if ((rc = read_span_kind(r, kn, &g->span_kind))) {
+		return rc;
+	}
+	return seed_attrs(r, ymap_get(spec, "attributes"), "'attributes'", group_index(r, g));
+}
+
+static int read_seed(struct rd *r, const struct ynode *root)
+{
+	const struct ynode *st = ymap_get(root, "span_types");
+	int rc;
+
+	if ((rc = check_keys(r, root, k_seed_top)) ||
+	    (rc = seed_attrs(r, ymap_get(root, "resource_attributes"), "'resource_attributes'", 0)))
+		return rc;
+	if (!st || ynode_is_null(st))
+		return 0;
+	if ((rc = want_map(r, st, "'span_types'")))
+		return rc;
+	for (size_t i = 0; i < st->n; i++)
+		if ((rc = seed_span(r, st->pairs[i].key, st->pairs[i].value)))
+			return rc;
+	return 0;
+}
+
 static bool is_manifest_name(const char *path)
 {
 	const char *b = strrchr(path, '/');
@@ -1178,6 +1491,9 @@ int scx_read_file(struct scx *x, const char *path)
 		rc = fail(&r, root, "a registry file must be a mapping, not %s", ynode_kind(root));
 	} else if (is_manifest_name(path)) {
 		rc = read_manifest(&r, root);
+	} else if (ymap_get(root, "span_types") || ymap_get(root, "resource_attributes") ||
+		   ymap_get(root, "schema_version")) {
+		rc = read_seed(&r, root);
 	} else if (ymap_get(root, "file_format") || ymap_get(root, "version") ||
 		   (!ymap_get(root, "groups") &&
 		    (ymap_get(root, "attributes") || ymap_get(root, "attribute_groups") ||

@@ -95,9 +95,11 @@ static bool is_name_char(char c)
 }
 
 /*
- * A decimal number [+-]digits[.digits] without the locale: the digits as an
- * exact integer divided by an exact power of ten (correctly rounded while
- * the digits fit in 2^53). *decimals gets the digits written after '.'.
+ * A number as the YAML side writes one, without the locale:
+ * [+-]digits[.digits][(e|E)[+-]digits] (also [+-].digits): the digits as an
+ * exact integer scaled by an exact power of ten (correctly rounded while
+ * the digits fit in 2^53 and the power in 10^22). *decimals gets the
+ * decimals the number shows (2.5e-1: 2; 1e3: 0).
  */
 static bool parse_number(const char *s, size_t len, double *out, int *decimals)
 {
@@ -105,9 +107,9 @@ static bool parse_number(const char *s, size_t len, double *out, int *decimals)
 				      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 				      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	size_t i = 0;
-	bool neg = false;
+	bool neg = false, eneg = false;
 	uint64_t v = 0;
-	int sig = 0, intd = 0, dec = 0;
+	int sig = 0, intd = 0, dec = 0, ex = 0, exd = 0, scale;
 
 	if (i < len && (s[i] == '+' || s[i] == '-'))
 		neg = s[i++] == '-';
@@ -115,24 +117,73 @@ static bool parse_number(const char *s, size_t len, double *out, int *decimals)
 		sig += v || s[i] != '0';
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	if (intd == 0)
-		return false;
 	if (i < len && s[i] == '.') {
 		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, dec++) {
 			sig += v || s[i] != '0';
 			v = v * 10 + (uint64_t)(s[i] - '0');
 		}
-		if (dec == 0)
+	}
+	if (intd + dec == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		if (++i < len && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		for (; i < len && s[i] >= '0' && s[i] <= '9' && exd < 4; i++, exd++)
+			ex = ex * 10 + (s[i] - '0');
+		if (!exd)
 			return false;
+		if (eneg)
+			ex = -ex;
 	}
 	/* at most 15 significant digits: v stays exact (unsigned wrap past
 	 * that is harmless, the number is refused) */
-	if (i != len || sig > 15 || dec > 22)
+	scale = ex - dec; /* the value is v * 10^scale */
+	if (i != len || sig > 15 || scale < -22 || scale > 22)
 		return false;
-	*out = (double)v / p10[dec];
+	if (scale >= 0) {
+		*out = (double)v * p10[scale];
+		if (*out >= 9007199254740992.0) /* 2^53: no longer exact */
+			return false;
+	} else {
+		*out = (double)v / p10[-scale];
+	}
 	if (neg)
 		*out = -*out;
-	*decimals = dec;
+	*decimals = scale < 0 ? -scale : 0;
+	return true;
+}
+
+/*
+ * An integer argument in the forms the YAML side takes (42, +42, -42,
+ * 0x2A), or a whole number in exponent form (1e3).
+ */
+static bool parse_int_arg(const char *s, size_t len, int64_t *out)
+{
+	double d;
+	int dec;
+	size_t i = len && (s[0] == '+' || s[0] == '-');
+	uint64_t v = 0;
+
+	if (value_parse_int(s, len, out))
+		return true;
+	if (len > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X') && len - i <= 17) {
+		for (size_t k = i + 2; k < len; k++) {
+			char c = s[k];
+			unsigned h = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+				     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+				     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+							    : 16u;
+
+			if (h > 15 || v >> 59)
+				return false;
+			v = v * 16 + h;
+		}
+		*out = s[0] == '-' ? -(int64_t)v : (int64_t)v;
+		return true;
+	}
+	if (!parse_number(s, len, &d, &dec) || dec)
+		return false;
+	*out = (int64_t)d; /* whole and below 2^53: exact */
 	return true;
 }
 
@@ -332,7 +383,7 @@ static int check_int_args(struct parser *p, const char *fname, size_t name_off, 
 	if (!has_parens || nargs != 2)
 		return fail(p, name_off, "%s takes 2 integer arguments (min, max)", fname);
 	for (int k = 0; k < 2; k++)
-		if (args[k].quoted || !value_parse_int(p->s + args[k].off, args[k].len, &v[k]))
+		if (args[k].quoted || !parse_int_arg(p->s + args[k].off, args[k].len, &v[k]))
 			return fail(p, args[k].off, "%s takes 2 integer arguments (min, max)",
 				    fname);
 	if (v[0] > v[1])
@@ -389,7 +440,8 @@ static int parse_expr(struct parser *p, size_t brace, size_t *pos, struct tmpl_p
 	bool has_parens = false;
 
 	memset(part, 0, sizeof(*part));
-	if (i >= p->len)
+	/* no "}}" anywhere after it: say so, rather than what the text lacks first */
+	if (i >= p->len || !memmem(p->s + brace + 2, p->len - brace - 2, "}}", 2))
 		return fail(p, brace, "unclosed '{{'");
 	if (at_close(p, i))
 		return fail(p, brace, "empty expression in '{{ }}'");
@@ -510,7 +562,7 @@ parsed:
 
 		if (!has_parens || nargs != 1)
 			return fail(p, name_off, "%s takes 1 integer argument (length)", name);
-		if (args[0].quoted || !value_parse_int(p->s + args[0].off, args[0].len, &n))
+		if (args[0].quoted || !parse_int_arg(p->s + args[0].off, args[0].len, &n))
 			return fail(p, args[0].off, "%s takes 1 integer argument (length)", name);
 		if (n < 1 || n > HEX_MAX)
 			return fail(p, args[0].off, "%s length must be 1..%d (got %lld)", name,

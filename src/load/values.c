@@ -163,6 +163,24 @@ static int check_key(struct schema_ctx *c, const struct ynode *k)
 	return 0;
 }
 
+/* A deprecated attribute is written as asked, with a warning naming what replaces it. */
+static int warn_deprecated(struct schema_ctx *c, const struct ynode *k)
+{
+	const struct sc_attr *sa = values_sc_attr(c, k->str);
+	int rc;
+
+	if (!sa || !sa->deprecated || c->m->quiet_deprecated)
+		return 0;
+	if (sa->renamed_to)
+		rc = model_warn(c->m, c->file, k->line, k->col,
+				"'%.200s' is deprecated in the conventions: use '%s'", k->str,
+				sa->renamed_to);
+	else
+		rc = model_warn(c->m, c->file, k->line, k->col,
+				"'%.200s' is deprecated in the conventions", k->str);
+	return rc ? values_oom(c) : 0;
+}
+
 int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_env *env,
 		struct attr_spec **out, uint32_t *n)
 {
@@ -188,6 +206,8 @@ int value_attrs(struct schema_ctx *c, const struct ynode *map, const struct gen_
 		a[i].pos.file = c->file;
 		a[i].pos.line = k->line;
 		a[i].pos.col = k->col;
+		if ((rc = warn_deprecated(c, k)))
+			return rc;
 		rc = value_gen(c, k->str, map->pairs[i].value, env, &a[i].gen);
 		if (rc)
 			return rc;

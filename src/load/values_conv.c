@@ -109,6 +109,12 @@ int values_sc_type(const struct sc_attr *a, int *elem)
 	case SC_BOOLEAN_ARRAY:
 		*elem = VAL_BOOL;
 		return VAL_ARRAY;
+	case SC_TEMPLATE: { /* http.request.header.<key>: as its values' type */
+		struct sc_attr inner = *a;
+
+		inner.type = a->template_type;
+		return inner.type == SC_TEMPLATE ? VAL_NONE : values_sc_type(&inner, elem);
+	}
 	default:
 		return sc_scalar_type(a->type);
 	}

@@ -646,6 +646,32 @@ static struct blank_line *blank_at(struct blank_line *v, size_t n, size_t line)
 	return NULL;
 }
 
+/*
+ * libyaml takes a plain key of at most 1024 characters: past that its
+ * message ("could not find expected ':'", "mapping values are not
+ * allowed") hides the cause. The column where such a key starts on line
+ * `line` (0-based), or 0.
+ */
+#define YAML_SIMPLE_KEY_MAX 1024
+#define YAML_KEY_LIMIT      256 /* load/loader.h: LOAD_MAX_KEY */
+
+static size_t long_key_col(const char *text, size_t len, size_t line)
+{
+	size_t pos = line_start(text, len, line), k, n = 0;
+
+	while (pos < len && (text[pos] == ' ' || (text[pos] == '-' && pos + 1 < len &&
+						  text[pos + 1] == ' ')))
+		pos++;
+	for (k = pos; k < len && text[k] != '\n'; k++) {
+		if (text[k] == ':' && (k + 1 == len || text[k + 1] == ' ' || text[k + 1] == '\n'))
+			break;
+		n += ((unsigned char)text[k] & 0xc0) != 0x80; /* characters, not bytes */
+	}
+	if (n <= YAML_SIMPLE_KEY_MAX || k == len || text[k] != ':')
+		return 0;
+	return pos - line_start(text, len, line) + 1;
+}
+
 /* Report the libyaml error of the last parse of `text`. */
 static int report_syntax(struct builder *b, const char *text, size_t len)
 {
@@ -668,6 +694,15 @@ static int report_syntax(struct builder *b, const char *text, size_t len)
 				tab++;
 			return fail(b, OTELSIM_EINPUT, (int)b->pline + 1, (int)(tab - pos) + 1,
 				    "tab character in indentation (YAML indents with spaces)");
+		}
+	}
+	{
+		size_t kcol = long_key_col(text, len, b->pline);
+		char msg[64];
+
+		if (kcol) {
+			snprintf(msg, sizeof(msg), "key longer than %d bytes", YAML_KEY_LIMIT);
+			return fail(b, OTELSIM_ELIMIT, (int)b->pline + 1, (int)kcol, msg);
 		}
 	}
 	return fail(b, OTELSIM_EINPUT, (int)b->pline + 1, (int)b->pcol + 1, b->ymsg);
@@ -796,9 +831,8 @@ int yaml_load_file(const char *path, const struct yaml_limits *limits, struct yd
 	int rc;
 
 	memset(doc, 0, sizeof(*doc));
-	if (!f) /* a wrong path is the user's; anything else is the machine's */
-		return error_at(err,
-				errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT : OTELSIM_EIO,
+	if (!f) /* a path the user can fix is bad input; a machine's failure is not */
+		return error_at(err, path_errno_is_input(errno) ? OTELSIM_EINPUT : OTELSIM_EIO,
 				path, 0, 0, "cannot read: %s", strerror(errno));
 	for (;;) {
 		if (cap - len < 65536) {

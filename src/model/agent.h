@@ -90,6 +90,134 @@ struct sample_set {
 	struct src_pos pos;
 };
 
+/* ---- seed 000's workflow sections (load/platform.c) ---- */
+
+/* happy_path_latency.spans.<type>: mean_ms x (1 + gauss(0, variance)) */
+struct hp_latency {
+	const char *span; /* a2a_orchestrate, planner, llm_call, ... */
+	double mean_ms, variance;
+};
+
+/* One attempt of an MCP retry template. */
+struct attempt_def {
+	bool success;
+	const char *error_type;  /* failure: one of the five (default tool_error) */
+	double latency_mean_ms;  /* <= 0: latency_by_error_type, else the happy path's */
+	struct src_pos pos;
+};
+
+struct retry_template {
+	const char *name;
+	struct attempt_def *attempts;
+	uint32_t nattempts;
+	struct src_pos pos;
+};
+
+struct division_def {
+	const char *name;
+	const struct mcp_server_def *server;
+	struct src_pos pos;
+};
+
+/* realistic_scenarios.error_templates.<goal> */
+struct error_template {
+	const char *goal;
+	const char *error_type; /* may be NULL */
+	int64_t *codes;         /* http_status_codes */
+	uint32_t ncodes;
+	struct src_pos pos;
+};
+
+struct workflow_def {
+	const char *name;
+	const char **steps;
+	uint32_t nsteps;
+	struct src_pos pos;
+};
+
+/* A constant attribute of a control-plane template, as written (short key). */
+struct cp_attr {
+	const char *key;  /* "request.outcome": written as <vendor>.request.outcome */
+	const char *text; /* the scalar */
+	bool quoted;      /* a string (else a plain scalar: bool, number, word) */
+};
+
+/* The parts of a control-plane request. */
+enum cp_part_id { CP_ROOT = 0, CP_PAYLOAD, CP_POLICY, CP_AUGMENT, CP_NPARTS };
+extern const char *const cp_part_names[CP_NPARTS]; /* root, payload, policy, augmentation */
+
+struct cp_part {
+	bool given;
+	struct cp_attr *attrs;
+	uint32_t nattrs;
+	double error_rate; /* 0..1 */
+	const char *exc_type, *exc_message; /* exception: {type, message}, or NULL */
+};
+
+struct validation_error_def {
+	const char *path, *rule, *code;
+};
+
+/* request_validation_templates.<name> (after _defaults) or response_validation_templates */
+struct cp_template {
+	const char *name;
+	struct cp_part parts[CP_NPARTS];
+	bool include_policy, include_augmentation;
+	struct validation_error_def *verrs; /* payload.validation_errors */
+	uint32_t nverrs;
+	struct src_pos pos;
+};
+
+/* control_plane.request_scenarios.<name> */
+struct cp_scenario_def {
+	const char *name, *template_name, *description;
+	double weight;
+	bool has_weight;
+	struct src_pos pos;
+};
+
+/* control_plane.trace_flow.<outcome>: the phases a request runs */
+struct trace_flow {
+	const char *outcome; /* allowed, blocked, error */
+	const char **phases; /* incoming_validation, data_plane, response_validation */
+	uint32_t nphases;
+};
+
+struct platform_config {
+	bool has_latency;
+	double default_variance;
+	struct hp_latency *latency;
+	uint32_t nlatency;
+	/* tools_recommend */
+	bool has_recommend;
+	const char *selection_strategy, *selection_constraints;
+	int64_t tools_selected_count;
+	bool selection_fallback_used;
+	/* mcp_retry */
+	const char *retry_policy; /* none | fixed | exponential (default exponential) */
+	const char *lat_err_type[8];
+	double lat_err_ms[8];
+	uint32_t nlat_err;
+	struct retry_template *retry_templates;
+	uint32_t nretry_templates;
+	/* realistic_scenarios */
+	struct division_def *divisions;
+	uint32_t ndivisions;
+	struct error_template *error_templates;
+	uint32_t nerror_templates;
+	struct workflow_def *workflows;
+	uint32_t nworkflows;
+	/* control_plane */
+	struct trace_flow *flows;
+	uint32_t nflows;
+	struct cp_template *request_templates, *response_templates;
+	uint32_t nrequest_templates, nresponse_templates;
+	double cp_latency_ms[CP_NPARTS + 1]; /* by part; [CP_NPARTS]: response validation */
+	struct cp_scenario_def *cp_scenarios;
+	uint32_t ncp_scenarios;
+	struct src_pos cp_pos; /* the control_plane section, when given */
+};
+
 struct agent_config {
 	struct id_format ids[ID_KIND_COUNT];
 	struct tenant_def *tenants;
@@ -100,6 +228,7 @@ struct agent_config {
 	uint32_t nservers;
 	struct sample_set *sample_sets;
 	uint32_t nsample_sets;
+	struct platform_config platform;
 };
 
 /*
@@ -124,7 +253,9 @@ enum span_role {
 	SPAN_ROLE_NONE = 0,
 	SPAN_ROLE_LLM,     /* <vendor>.llm.call, or gen_ai.operation.name chat,
 			      text_completion or generate_content */
-	SPAN_ROLE_MCP_TOOL /* <vendor>.mcp.tool.execute, or mcp.method.name tools/call */
+	SPAN_ROLE_MCP_TOOL, /* <vendor>.mcp.tool.execute, or mcp.method.name tools/call */
+	SPAN_ROLE_TURN      /* <vendor>.a2a.orchestrate below the root (under cp.request):
+			       it gets the agent's ids as a root does */
 };
 
 struct session_spec {
@@ -174,6 +305,13 @@ struct agent_model {
 	uint32_t key_lens[SK_COUNT];
 	const char *tool_name_key; /* <vendor>.mcp.tool.name: an MCP span names its tool */
 	uint32_t tool_name_key_len;
+	const char *mcp_type, *turn_type; /* <vendor>.mcp.tool.execute, <vendor>.a2a.orchestrate */
+	/* outcomes a failure rewrites (engine/render.c): SUCCESS -> FAILURE, success -> fail */
+	const char *turn_status_key, *step_outcome_key;
+	uint32_t turn_status_key_len, step_outcome_key_len;
+	/* on the retry attempts of an MCP tool span of a session */
+	const char *attempt_number_key, *attempt_outcome_key;
+	uint32_t attempt_number_key_len, attempt_outcome_key_len;
 };
 
 #endif

@@ -96,6 +96,7 @@ struct metric_rule {
 struct series_spec {
 	const char *name, *unit, *description;
 	uint32_t *services; /* indices into model->services */
+	const char **names; /* their service names (the series' random streams) */
 	double *levels;     /* per service */
 	uint32_t nservices;
 	double theta, sigma; /* per second */

@@ -159,7 +159,10 @@ int model_warn(struct model *m, const char *file, int line, int col, const char 
 			m->warnings = p;
 		return -1;
 	}
-	snprintf(w, n, "%s:%d:%d: %s", file, line, col, msg);
+	if (line > 0) /* a whole file (line 0): "file: message" */
+		snprintf(w, n, "%s:%d:%d: %s", file, line, col, msg);
+	else
+		snprintf(w, n, "%s: %s", file, msg);
 	m->warnings = p;
 	m->warnings[m->nwarnings++] = w;
 	return 0;

@@ -31,6 +31,7 @@ struct tmpl;         /* model/template.h: a compiled "{{...}}" string */
 struct semconv;      /* model/semconv.h: the conventions registry */
 struct session_spec; /* model/agent.h: a scenario that runs as agent sessions */
 struct agent_model;  /* model/agent.h: the config's agent platform */
+struct mcp_server_def; /* model/agent.h: an MCP server of the config */
 
 struct src_pos {
 	const char *file;
@@ -213,6 +214,8 @@ struct span_spec {
 	uint32_t nlinks;
 	const char *export_context; /* LINK_CONTEXT links of later traces find it by this */
 	uint8_t role;               /* enum span_role (model/agent.h): what a session adds */
+	/* an MCP tool span's server over the session's (wrong_division), or NULL */
+	const struct mcp_server_def *mcp_server;
 	struct span_spec *children;
 	uint32_t nchildren;
 	struct src_pos pos;
@@ -336,6 +339,9 @@ struct model {
 	uint32_t ninjections;
 	char **warnings; /* "file:line:col: message", malloc'ed */
 	uint32_t nwarnings;
+	/* while loading a bundled scenario: seed 002's files are kept byte for
+	 * byte, old attribute names included, so no deprecation warnings */
+	bool quiet_deprecated;
 };
 
 struct otelsim_error;

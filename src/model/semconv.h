@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/arena.h"
 
@@ -36,6 +37,8 @@ struct sc_attr {
 	const char *id;
 	int type;            /* enum sc_type */
 	int enum_value_type; /* SC_STRING / SC_INT / SC_DOUBLE for enums */
+	int template_type;   /* SC_TEMPLATE: the type of each value (template[string] is
+				SC_STRING, template[string[]] SC_STRING_ARRAY) */
 	const struct sc_member *members;
 	size_t nmembers;
 	bool closed; /* our vendor group: values outside are errors */
@@ -49,6 +52,17 @@ struct sc_attr {
 	bool deprecated;
 	const char *renamed_to;
 	const char *stability;
+	const char *example; /* its first example as text, or NULL */
+};
+
+/* How much a span type wants one of its attributes. */
+enum sc_req_level { SC_REQUIRED = 0, SC_RECOMMENDED, SC_CONDITIONAL, SC_OPT_IN };
+
+/* An attribute a span type lists (its own, then what it extends). */
+struct sc_req {
+	const char *id;
+	uint8_t level;       /* enum sc_req_level */
+	const char *example; /* the entry's first example, else the attribute's, or NULL */
 };
 
 struct sc_metric {
@@ -63,6 +77,8 @@ struct sc_span {
 	const char *type; /* span group id or definition/2 span type */
 	int kind;         /* OTLP SpanKind, 0 when not given */
 	bool vendor;      /* defined by a vendor.* group (our agent spans) */
+	const struct sc_req *reqs; /* its attributes, each once (its own first) */
+	size_t nreqs;
 };
 
 /*

@@ -1,6 +1,7 @@
 #include "read/reader.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -54,11 +55,15 @@ struct reader {
 
 	int framing;
 	bool detected, zstd_records;
+	bool stream_cut; /* the gzip/zstd stream ended inside a frame */
+	bool truncated;  /* the last error is a cut tail (reader_truncated) */
+	uint64_t trunc_off, trunc_missing;
 	uint64_t index;
 	int line;          /* JSON: line at buf[start] */
 	uint64_t line_off; /* JSON: stream offset where that line begins */
 	int prev_signal;
 	struct strbuf rec;
+	struct strbuf jpb; /* a zstd record's JSON as protobuf */
 	ZSTD_DCtx *zrec;
 };
 
@@ -152,9 +157,6 @@ static bool is_otlp_name(const char *name)
 {
 	size_t n = strip_compression(name);
 
-	/* a dataset's own descriptions, not telemetry */
-	if (strcmp(name, "manifest.json") == 0 || strncmp(name, "ground_truth.", 13) == 0)
-		return false;
 	return ends_with(name, n, ".binpb") || ends_with(name, n, ".pb") ||
 	       ends_with(name, n, ".json") || ends_with(name, n, ".jsonl");
 }
@@ -162,16 +164,85 @@ static bool is_otlp_name(const char *name)
 /* ------------------------------------------------------------------ */
 /* input expansion                                                    */
 
-static bool otlp_entry(void *ctx, const char *name, bool is_dir)
+/* a dataset's own descriptions, not telemetry */
+static bool is_description(const char *name)
+{
+	return strcmp(name, "manifest.json") == 0 || strncmp(name, "ground_truth.", 13) == 0;
+}
+
+static bool folder_entry(void *ctx, const char *name, bool is_dir)
 {
 	(void)ctx;
-	return is_dir || is_otlp_name(name);
+	return is_dir || !is_description(name);
+}
+
+/*
+ * Whether a file a folder holds is OTLP telemetry, by its content (the
+ * Collector names files as its `path` says: traces.proto, x.log, rotated
+ * names without an extension): its first record reads, or it is empty.
+ * NULL when it is; else why not, in *why.
+ */
+static bool sniff_telemetry(const char *path, char *why, size_t n)
+{
+	struct read_options o = { READ_FRAMING_AUTO, false, 0, NULL };
+	struct otelsim_error err;
+	struct read_record rec;
+	struct reader *r;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if (reader_open(path, &o, &r, &err) == 0) {
+		rc = reader_next(r, &rec, &err);
+		if (rc < 0 && reader_truncated(r, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+			rc = 0; /* telemetry being written: the replay reports the cut */
+		reader_free(r);
+		if (rc >= 0)
+			return true;
+	}
+	/* the message without the file name the caller puts first */
+	snprintf(why, n, "%s", err.message);
+	return false;
+}
+
+/* The wanted files of a folder; those not named as OTLP are checked by content. */
+static int expand_folder(const char *dir, struct dir_list *pl, struct dir_list *skipped,
+			 struct otelsim_error *err)
+{
+	static const struct dir_walk w = { "the folder", folder_entry, NULL };
+	struct dir_list all = { 0 }, special = { 0 };
+	struct strbuf line = STRBUF_INIT;
+	char why[1100];
+	int rc = dir_walk(dir, &w, &all, &special, err);
+
+	for (size_t i = 0; i < special.n && !rc; i++) {
+		strbuf_reset(&line);
+		if (strbuf_addf(&line, "%s: not a regular file (a FIFO, socket or device)",
+				special.v[i]) ||
+		    (skipped && dir_list_add(skipped, line.buf)))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < all.n && !rc; i++) {
+		const char *p = all.v[i], *slash = strrchr(p, '/');
+
+		if (is_otlp_name(slash ? slash + 1 : p) || sniff_telemetry(p, why, sizeof(why))) {
+			if (dir_list_add(pl, p))
+				rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+			continue;
+		}
+		strbuf_reset(&line);
+		if (strbuf_addf(&line, "%s: not OTLP telemetry (%s)", p, why) ||
+		    (skipped && dir_list_add(skipped, line.buf)))
+			rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
+	}
+	dir_list_release(&all);
+	dir_list_release(&special);
+	strbuf_release(&line);
+	return rc;
 }
 
 int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
-		struct otelsim_error *err)
+		struct dir_list *skipped, struct otelsim_error *err)
 {
-	static const struct dir_walk w = { "the folder", otlp_entry, NULL };
 	struct dir_list pl = { 0 };
 	int rc = 0;
 
@@ -191,13 +262,11 @@ int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
 		if (S_ISDIR(st.st_mode)) {
 			size_t before = pl.n;
 
-			rc = dir_walk(args[i], &w, &pl, err);
+			rc = expand_folder(args[i], &pl, skipped, err);
 			if (rc)
 				goto fail;
 			if (pl.n == before) {
-				rc = error_set(err, OTELSIM_EINPUT,
-					       "no OTLP files (*.binpb, *.pb, *.jsonl, *.json, "
-					       "optionally .gz or .zst) in '%s'",
+				rc = error_set(err, OTELSIM_EINPUT, "no OTLP telemetry files in '%s'",
 					       args[i]);
 				goto fail;
 			}
@@ -225,6 +294,30 @@ void read_paths_free(char **paths, size_t n)
 /* ------------------------------------------------------------------ */
 /* raw input and decompression                                        */
 
+static bool cancelled(const struct reader *r)
+{
+	return r->opts.cancel && atomic_load(r->opts.cancel);
+}
+
+/* read(2), retried after a signal unless the read was cancelled (errno EINTR then). */
+static ssize_t read_some(struct reader *r, void *buf, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(r->fd, buf, n);
+	while (got < 0 && errno == EINTR && !cancelled(r));
+	return got;
+}
+
+/* "interrupted" for a cancelled read, else "cannot read: reason". */
+static int fail_read(struct reader *r, struct otelsim_error *err)
+{
+	if (errno == EINTR)
+		return error_at(err, OTELSIM_EIO, r->path, 0, 0, "interrupted");
+	return error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "cannot read: %s", strerror(errno));
+}
+
 static int fail_io(struct reader *r, struct otelsim_error *err, const char *what)
 {
 	return error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "%s", what);
@@ -237,13 +330,9 @@ static int raw_fill(struct reader *r, struct otelsim_error *err)
 
 	if (r->raw_pos < r->raw_len || r->raw_eof)
 		return 0;
-	do
-		n = read(r->fd, r->raw, RAW_CHUNK);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "cannot read: %s", strerror(errno));
-		return OTELSIM_EINPUT;
-	}
+	n = read_some(r, r->raw, RAW_CHUNK);
+	if (n < 0)
+		return fail_read(r, err);
 	r->raw_pos = 0;
 	r->raw_len = (size_t)n;
 	r->bytes_in += (uint64_t)n;
@@ -272,14 +361,9 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			}
 			ssize_t n;
 
-			do
-				n = read(r->fd, r->buf + r->end, room);
-			while (n < 0 && errno == EINTR);
-			if (n < 0) {
-				error_at(err, OTELSIM_EINPUT, r->path, 0, 0, "cannot read: %s",
-					 strerror(errno));
-				return OTELSIM_EINPUT;
-			}
+			n = read_some(r, r->buf + r->end, room);
+			if (n < 0)
+				return fail_read(r, err);
 			r->bytes_in += (uint64_t)n;
 			if (n == 0) {
 				r->raw_eof = true;
@@ -295,8 +379,8 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			int zr;
 
 			if (r->raw_pos == r->raw_len && r->raw_eof) {
-				if (r->z_init && r->z.total_in > 0)
-					return fail_io(r, err, "truncated gzip stream");
+				/* a member cut short: what came out is kept, the cut is reported */
+				r->stream_cut = r->z_init && r->z.total_in > 0;
 				r->eof = true;
 				return 0;
 			}
@@ -330,8 +414,7 @@ static int produce(struct reader *r, struct otelsim_error *err)
 			ZSTD_outBuffer out = { r->buf + r->end, room, 0 };
 
 			if (in.size == 0 && r->raw_eof) {
-				if (r->zs_last != 0)
-					return fail_io(r, err, "truncated zstd stream");
+				r->stream_cut = r->zs_last != 0; /* as gzip's above */
 				r->eof = true;
 				return 0;
 			}
@@ -406,6 +489,7 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	r->line = 1;
 	r->fd = -1;
 	strbuf_init(&r->rec, 0);
+	strbuf_init(&r->jpb, 0);
 	if (!r->path || !r->raw) {
 		reader_free(r);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
@@ -413,12 +497,17 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	if (strcmp(path, "-") == 0) {
 		r->fd = 0;
 	} else {
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		int rc;
+
+		do /* a FIFO without a writer blocks here */
+			r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		while (r->fd < 0 && errno == EINTR && !cancelled(r));
 		if (r->fd < 0) {
-			error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s", path,
-				  strerror(errno));
+			rc = errno == EINTR ? error_at(err, OTELSIM_EIO, path, 0, 0, "interrupted")
+					    : error_set(err, OTELSIM_EINPUT, "cannot open '%s': %s",
+							path, strerror(errno));
 			reader_free(r);
-			return OTELSIM_EINPUT;
+			return rc;
 		}
 		r->own_fd = true;
 		if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -442,6 +531,7 @@ void reader_free(struct reader *r)
 	ZSTD_freeDStream(r->zs);
 	ZSTD_freeDCtx(r->zrec);
 	strbuf_release(&r->rec);
+	strbuf_release(&r->jpb);
 	free(r->raw);
 	free(r->buf);
 	free(r->path);
@@ -456,6 +546,11 @@ int reader_framing(const struct reader *r)
 int reader_compression(const struct reader *r)
 {
 	return r->zstd_records ? READ_ZSTD_RECORDS : r->compression;
+}
+
+uint64_t reader_records(const struct reader *r)
+{
+	return r->index;
 }
 
 uint64_t reader_bytes_in(const struct reader *r)
@@ -483,11 +578,9 @@ static int start_stream(struct reader *r, struct otelsim_error *err)
 		memmove(r->raw, r->raw + r->raw_pos, have);
 		r->raw_pos = 0;
 		r->raw_len = have;
-		do
-			n = read(r->fd, r->raw + have, RAW_CHUNK - have);
-		while (n < 0 && errno == EINTR);
+		n = read_some(r, r->raw + have, RAW_CHUNK - have);
 		if (n < 0)
-			return fail_io(r, err, strerror(errno));
+			return fail_read(r, err);
 		r->bytes_in += (uint64_t)n;
 		if (n == 0)
 			r->raw_eof = true;
@@ -655,6 +748,43 @@ static int fits(struct reader *r, int framing, bool *ok, struct otelsim_error *e
 	return 0;
 }
 
+static int rec_fail(struct reader *r, struct otelsim_error *err, int code, uint64_t off,
+		    const char *what);
+
+/*
+ * No framing fits: say where, for a file that starts like the Collector's
+ * (a 4-byte length the record size limit allows): its first length prefix
+ * runs past the end, or its first record is not a message.
+ */
+static int no_framing(struct reader *r, struct otelsim_error *err)
+{
+	const uint8_t *b = r->buf + r->start;
+	size_t avail = r->end - r->start;
+	uint64_t len = avail >= 4 ? (uint64_t)b[0] << 24 | (uint64_t)b[1] << 16 |
+					    (uint64_t)b[2] << 8 | b[3]
+				  : 0;
+	char what[200];
+
+	if (avail >= 4 && len > 0 && len <= r->opts.max_record && r->eof) {
+		if (len > avail - 4) {
+			snprintf(what, sizeof(what),
+				 "not an OTLP file, or cut: its 4-byte length prefix says %llu "
+				 "bytes, %zu follow",
+				 (unsigned long long)len, avail - 4);
+			return rec_fail(r, err, OTELSIM_EINPUT, 0, what);
+		}
+		return rec_fail(r, err, OTELSIM_EINPUT, 4,
+				"not an OTLP file: after a 4-byte length prefix, not a "
+				"TracesData, MetricsData or LogsData message");
+	}
+	error_at(err, OTELSIM_EINPUT, r->path, 0, 0,
+		 "not an OTLP file: no framing fits (4-byte big-endian, varint, single "
+		 "message or JSON); it starts with %02x %02x %02x %02x",
+		 avail > 0 ? b[0] : 0, avail > 1 ? b[1] : 0, avail > 2 ? b[2] : 0,
+		 avail > 3 ? b[3] : 0);
+	return OTELSIM_EINPUT;
+}
+
 static int detect(struct reader *r, struct otelsim_error *err)
 {
 	size_t avail, i;
@@ -711,16 +841,7 @@ static int detect(struct reader *r, struct otelsim_error *err)
 		r->framing = READ_FRAMING_JSON;
 		return 0;
 	}
-	{
-		const uint8_t *b = r->buf + r->start;
-
-		error_at(err, OTELSIM_EINPUT, r->path, 0, 0,
-			 "not an OTLP file: no framing fits (4-byte big-endian, varint, single "
-			 "message or JSON); it starts with %02x %02x %02x %02x",
-			 avail > 0 ? b[0] : 0, avail > 1 ? b[1] : 0, avail > 2 ? b[2] : 0,
-			 avail > 3 ? b[3] : 0);
-	}
-	return OTELSIM_EINPUT;
+	return no_framing(r, err);
 }
 
 /* Allowed wire type per field number for each signal's item (-1: not a field of it). */
@@ -851,6 +972,37 @@ static int rec_fail(struct reader *r, struct otelsim_error *err, int code, uint6
 	return code;
 }
 
+/*
+ * The file ends inside the record at `off` (a file still being written):
+ * `missing` bytes short (0: unknown). Records before it were returned.
+ */
+static int cut_at(struct reader *r, struct otelsim_error *err, uint64_t off, uint64_t missing)
+{
+	char what[160];
+
+	r->truncated = true;
+	r->trunc_off = off;
+	r->trunc_missing = missing;
+	if (missing)
+		snprintf(what, sizeof(what), "truncated: %llu bytes missing",
+			 (unsigned long long)missing);
+	else
+		snprintf(what, sizeof(what), "truncated: the %s stream ends inside it",
+			 r->compression == READ_GZIP ? "gzip"
+			 : r->compression == READ_ZSTD ? "zstd"
+						       : "file");
+	return rec_fail(r, err, OTELSIM_EINPUT, off, what);
+}
+
+bool reader_truncated(const struct reader *r, uint64_t *offset, uint64_t *missing)
+{
+	if (r->truncated) {
+		*offset = r->trunc_off;
+		*missing = r->trunc_missing;
+	}
+	return r->truncated;
+}
+
 static int unzstd_record(struct reader *r, const uint8_t *p, size_t len, uint64_t off,
 			 struct otelsim_error *err)
 {
@@ -894,6 +1046,63 @@ static int unzstd_record(struct reader *r, const uint8_t *p, size_t len, uint64_
 	return 0;
 }
 
+/* Does the text start (after whitespace) with '{'? */
+static bool starts_json(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i < len && p[i] == '{';
+}
+
+/*
+ * A zstd record holding OTLP/JSON (the Collector's file exporter with
+ * `format: json` and `compression: zstd`: each record is a 4-byte length
+ * and zstd(JSON), no newline): the JSON is in r->rec.
+ */
+static int zstd_json_record(struct reader *r, struct read_record *rec, uint64_t off,
+			    struct otelsim_error *err)
+{
+	const char *text = r->rec.buf;
+	size_t len = r->rec.len;
+	int rc;
+
+	if (otlpjson_signal(text, len, &rec->signal))
+		return rec_fail(r, err, OTELSIM_EINPUT, off,
+				"zstd record holds JSON without 'resourceSpans', "
+				"'resourceMetrics' or 'resourceLogs'");
+	rec->source_encoding = READ_JSON;
+	rec->offset = off;
+	rec->line = 0;
+	rec->empty = false;
+	if (!r->opts.to_protobuf) {
+		rec->data = (uint8_t *)r->rec.buf;
+		rec->len = len;
+		rec->encoding = READ_JSON;
+		return 1;
+	}
+	strbuf_reset(&r->jpb);
+	rc = otlpjson_to_protobuf(otlpjson_descriptor(rec->signal), text, len, &r->jpb, err);
+	if (rc) {
+		if (err) {
+			char msg[sizeof(err->message)];
+
+			snprintf(msg, sizeof(msg), "%s", err->message);
+			error_at(err, rc, r->path, 0, 0,
+				 "record %llu at byte %llu: its JSON at line %d column %d: %s",
+				 (unsigned long long)r->index, (unsigned long long)off, err->line,
+				 err->column, msg);
+		}
+		return rc;
+	}
+	rec->data = (uint8_t *)r->jpb.buf;
+	rec->len = r->jpb.len;
+	rec->encoding = READ_PROTOBUF;
+	rec->empty = r->jpb.len == 0;
+	return 1;
+}
+
 static int next_protobuf(struct reader *r, struct read_record *rec, struct otelsim_error *err)
 {
 	uint64_t off = r->base + r->start, len = 0;
@@ -922,7 +1131,9 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 		if (h < 0)
 			return rec_fail(r, err, OTELSIM_EINPUT, off, "bad varint length prefix");
 		if (h == 0)
-			return rec_fail(r, err, OTELSIM_EINPUT, off, "truncated length prefix");
+			return cut_at(r, err, off,
+				      r->framing == READ_FRAMING_BE32 && !r->stream_cut ? 4 - avail
+											: 0);
 		if (len > r->opts.max_record)
 			return rec_fail(
 				r, err, OTELSIM_ELIMIT, off,
@@ -930,14 +1141,9 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 		avail = ensure(r, hlen + (size_t)len, &rc, err);
 		if (rc)
 			return rc;
-		if (avail < hlen + len) {
-			char msg[128];
-
-			snprintf(msg, sizeof(msg),
-				 "truncated: the prefix says %llu bytes, %zu remain",
-				 (unsigned long long)len, avail - hlen);
-			return rec_fail(r, err, OTELSIM_EINPUT, off, msg);
-		}
+		if (avail < hlen + len) /* the prefix says more than is left */
+			return cut_at(r, err, off,
+				      r->stream_cut ? 0 : hlen + (size_t)len - avail);
 	}
 	data = r->buf + r->start + hlen;
 	r->start += hlen + (size_t)len;
@@ -948,6 +1154,8 @@ static int next_protobuf(struct reader *r, struct read_record *rec, struct otels
 			return rc;
 		data = (uint8_t *)r->rec.buf;
 		len = r->rec.len;
+		if (!valid_message(data, (size_t)len) && starts_json(data, (size_t)len))
+			return zstd_json_record(r, rec, off, err);
 	}
 	if (!valid_message(data, (size_t)len))
 		return rec_fail(r, err, OTELSIM_EINPUT, off,
@@ -1046,8 +1254,11 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 		if (vend)
 			break;
 		if (r->eof) {
+			r->truncated = true; /* a line being written: its end is not there yet */
+			r->trunc_off = r->base + r->start;
+			r->trunc_missing = 0;
 			error_at(err, OTELSIM_EINPUT, r->path, r->line, col,
-				 "unterminated JSON object");
+				 "truncated: unterminated JSON object");
 			return OTELSIM_EINPUT;
 		}
 		if (avail > r->opts.max_record) {
@@ -1118,6 +1329,8 @@ int reader_next(struct reader *r, struct read_record *rec, struct otelsim_error 
 		rc = next_json(r, rec, err);
 	else
 		rc = next_protobuf(r, rec, err);
+	if (rc == 0 && r->stream_cut) /* records whole, the compressed stream not */
+		return cut_at(r, err, r->base + r->start, 0);
 	if (rc == 1) {
 		rec->index = r->index++;
 		r->prev_signal = rec->signal;

@@ -23,10 +23,12 @@
  * Errors name the file and the position: "traces.binpb: record 3 at byte
  * 1234: ..." for protobuf, "logs.jsonl:12:7: ..." (line:column) for JSON.
  *
- * Directories expand recursively, sorted by name, to the files ending in
- * .binpb, .pb, .jsonl or .json, each optionally followed by .gz or .zst;
- * hidden entries, manifest.json and ground_truth.json are left out, and so is a symbolic link
- * back to a folder being walked (a loop).
+ * Directories expand recursively, sorted by name, to their telemetry files:
+ * those ending in .binpb, .pb, .jsonl or .json (each optionally followed by
+ * .gz or .zst), and any other whose first record reads as OTLP (the
+ * Collector's traces.proto, x.log, rotated files without an extension) or
+ * that is empty; hidden entries, manifest.json and ground_truth.* are left
+ * out, and so is a symbolic link back to a folder being walked (a loop).
  */
 #ifndef READ_READER_H
 #define READ_READER_H
@@ -36,6 +38,8 @@
 #include <stdint.h>
 
 #include "otelsim/error.h"
+#include "otelsim/otelsim.h"
+#include "util/dir.h"
 
 enum read_encoding { READ_PROTOBUF = 0, READ_JSON };
 enum read_framing {
@@ -53,6 +57,11 @@ struct read_options {
 	int framing;       /* enum read_framing; AUTO: detect */
 	bool to_protobuf;  /* hand JSON records over as protobuf */
 	size_t max_record; /* bytes per (decompressed) record; 0: 1 GiB */
+	/* when set (by a signal handler: its sigaction has no SA_RESTART, so a
+	 * blocked open() or read() returns EINTR), an open or read waiting on a
+	 * FIFO or a terminal gives up with OTELSIM_EIO "interrupted" instead of
+	 * waiting on; NULL: EINTR is retried */
+	const otelsim_cancel_flag *cancel;
 };
 
 struct read_record {
@@ -74,9 +83,19 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 		struct otelsim_error *err);
 /* 1 and *rec filled, 0 at the end, or a negative code (file and position in *err). */
 int reader_next(struct reader *r, struct read_record *rec, struct otelsim_error *err);
+/*
+ * After reader_next failed: true when the file ends inside a record (a
+ * file still being written, cut mid-rotation): *offset is where that
+ * record starts (in the decompressed stream), *missing how many bytes it
+ * lacks (0: unknown: JSON, or a compressed stream cut short). Every
+ * complete record before it was returned.
+ */
+bool reader_truncated(const struct reader *r, uint64_t *offset, uint64_t *missing);
 /* What was detected (valid once reader_next has been called). */
 int reader_framing(const struct reader *r);
 int reader_compression(const struct reader *r);
+/* Records returned so far. */
+uint64_t reader_records(const struct reader *r);
 /* Bytes taken from the file so far (compressed): for progress. */
 uint64_t reader_bytes_in(const struct reader *r);
 void reader_free(struct reader *r);
@@ -88,12 +107,16 @@ const char *read_compression_name(int compression);
 int read_framing_parse(const char *s);
 
 /*
- * Expand inputs: "-" stays, a directory becomes its OTLP files (see above),
- * anything else must be a readable file. *out is a malloc'ed array of
- * malloc'ed paths (free with read_paths_free).
+ * Expand inputs: "-" stays, a directory becomes its telemetry files (see
+ * above), anything else must be a readable file. *out is a malloc'ed array
+ * of malloc'ed paths (free with read_paths_free). The files of a folder
+ * that are not telemetry are appended to *skipped (may be NULL) as
+ * "path: why" lines, for the caller to report: a FIFO or socket, or a file
+ * not named as OTLP whose content is not (one named as OTLP is listed, and
+ * its reader says what is wrong).
  */
 int read_expand(const char *const *args, size_t n, char ***out, size_t *nout,
-		struct otelsim_error *err);
+		struct dir_list *skipped, struct otelsim_error *err);
 void read_paths_free(char **paths, size_t n);
 
 /* The signal a file name suggests (-1: none). */

@@ -42,6 +42,7 @@
 #include "util/strbuf.h"
 
 #define REPLAY_MESSAGES_SHOWN 5
+#define REPLAY_TRUNCATED_KEPT 8
 
 enum replay_shift { REPLAY_SHIFT_AUTO = 0, REPLAY_SHIFT_NONE, REPLAY_SHIFT_BY };
 
@@ -69,6 +70,10 @@ struct replay_config {
 	const char *resume; /* state file, or NULL */
 	bool dry_run;       /* read, transform, split, encode and count; send nothing */
 	bool verify;        /* manifest SHA-256 check; default on */
+	/* a file that ends inside a record (still being written) is read up to
+	 * its last complete record and reported; without this the exit status
+	 * says the input was bad (2) */
+	bool allow_truncated;
 	const otelsim_cancel_flag *cancel; /* may be NULL */
 	/* a warning or a server's message, one line without the program's name */
 	void (*message)(void *ctx, const char *line);
@@ -102,11 +107,24 @@ struct replay_totals {
 	bool stopped;          /* the endpoint failed past the retry budget: replay stopped */
 	bool input_unread;     /* ... before the whole input was read */
 	char stop_reason[600]; /* what failed (no credentials, terminal-safe) */
+	/* inputs that end inside a record: the first REPLAY_TRUNCATED_KEPT kept */
+	uint64_t inputs_not_telemetry; /* files of a folder skipped, each said by `message` */
+	uint64_t inputs_empty;         /* inputs without a record, each said too */
+	uint64_t inputs_truncated;
+	bool truncation_allowed; /* --allow-truncated */
+	struct replay_cut {
+		char file[512];
+		uint64_t offset;  /* where the cut record starts (decompressed) */
+		uint64_t missing; /* bytes it lacks; 0: unknown */
+	} truncated[REPLAY_TRUNCATED_KEPT];
 };
 
 int replay_run(const struct replay_config *c, struct replay_totals *tot, struct otelsim_error *err);
 
-/* 0 when every item read was accepted (or read, in a dry run), else 1. */
+/*
+ * 0 when every item read was accepted (or read, in a dry run), else 1;
+ * 2 when an input was truncated and truncation was not allowed.
+ */
 int replay_exit_status(const struct replay_totals *t);
 
 /*

@@ -104,6 +104,8 @@ int replay_progress_line(const struct replay_totals *t, bool final, struct strbu
 
 int replay_exit_status(const struct replay_totals *t)
 {
+	if (t->inputs_truncated && !t->truncation_allowed && !t->interrupted)
+		return 2; /* bad input, even with every complete record delivered */
 	if (t->stopped || t->interrupted)
 		return 1;
 	if (!t->dry_run && !t->complete &&
@@ -161,6 +163,16 @@ int replay_summary(const struct replay_totals *t, struct strbuf *f)
 			t->oversize_requests == 1 ? "it holds" : "each holds",
 			item_noun(t->oversize_signals), t->oversize_requests == 1 ? "" : "largest ",
 			(unsigned long long)t->oversize_max);
+	if (t->inputs_not_telemetry)
+		rc |= strbuf_addf(f, "otlp-replay: %llu file%s in the folders skipped: not OTLP telemetry\n",
+				  (unsigned long long)t->inputs_not_telemetry,
+				  t->inputs_not_telemetry == 1 ? "" : "s");
+	if (t->inputs_truncated)
+		rc |= strbuf_addf(f, "otlp-replay: %s%llu input%s truncated (ending inside a record)%s\n",
+				  t->truncation_allowed ? "warning: " : "",
+				  (unsigned long long)t->inputs_truncated,
+				  t->inputs_truncated == 1 ? "" : "s",
+				  t->truncation_allowed ? "" : ": exit status 2 (--allow-truncated accepts it)");
 	if (t->items_skipped)
 		rc |= strbuf_addf(f, "otlp-replay: resumed: %llu items had been sent before\n",
 				  (unsigned long long)t->items_skipped);
@@ -183,6 +195,30 @@ int replay_summary(const struct replay_totals *t, struct strbuf *f)
 	else if (t->interrupted)
 		rc |= strbuf_addf(f, "otlp-replay: interrupted before the end\n");
 	return rc ? -1 : 0;
+}
+
+/* ,"inputs_truncated": N, "truncated": [{"file", "offset", "missing" (null: unknown)}] */
+static int add_truncated(struct strbuf *o, const struct replay_totals *t)
+{
+	int rc = strbuf_addf(o,
+			     ",\n  \"inputs_not_telemetry\": %llu,\n  \"inputs_empty\": %llu,"
+			     "\n  \"inputs_truncated\": %llu,\n  \"truncated\": [",
+			     (unsigned long long)t->inputs_not_telemetry,
+			     (unsigned long long)t->inputs_empty,
+			     (unsigned long long)t->inputs_truncated);
+
+	for (uint64_t i = 0; i < t->inputs_truncated && i < REPLAY_TRUNCATED_KEPT && !rc; i++) {
+		const struct replay_cut *c = &t->truncated[i];
+
+		rc = strbuf_addf(o, "%s{\"file\": ", i ? ", " : "") ||
+		     jsonw_add_str(o, c->file, strlen(c->file)) ||
+		     strbuf_addf(o, ", \"offset\": %llu, \"missing\": ",
+				 (unsigned long long)c->offset);
+		if (!rc)
+			rc = c->missing ? strbuf_addf(o, "%llu}", (unsigned long long)c->missing)
+					: strbuf_addf(o, "null}");
+	}
+	return rc || strbuf_addf(o, "]");
 }
 
 int replay_summary_json(const char *path, const struct replay_totals *t, int exit_code,
@@ -218,12 +254,12 @@ int replay_summary_json(const char *path, const struct replay_totals *t, int exi
 		    (unsigned long long)t->clamped, secs, ips, t->interrupted ? "true" : "false",
 		    (unsigned long long)items_not_sent(t), (unsigned long long)t->items_cancelled,
 		    t->stopped ? "true" : "false",
-		    t->input_unread || t->interrupted ? "false" : "true",
+		    t->input_unread || t->interrupted || t->inputs_truncated ? "false" : "true",
 		    (unsigned long long)t->oversize_requests, (unsigned long long)t->oversize_max,
 		    exit_code) ||
 	    (t->stopped ? jsonw_add_str(&o, t->stop_reason, strlen(t->stop_reason))
 			: strbuf_add(&o, "null", 4)) ||
-	    strbuf_add(&o, "\n}\n", 3)) {
+	    add_truncated(&o, t) || strbuf_add(&o, "\n}\n", 3)) {
 		strbuf_release(&o);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}

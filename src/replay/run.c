@@ -339,6 +339,27 @@ static void on_done(void *ctx, void *tag, const struct send_result *res)
 /* ------------------------------------------------------------------ */
 /* lanes: one input file each                                         */
 
+/* A lane's file ends inside a record: keep what came before, say where. */
+static void note_truncated(struct replay *r, struct lane *l, const struct otelsim_error *err)
+{
+	struct replay_totals *t = r->tot;
+	uint64_t off = 0, missing = 0;
+	char buf[1200];
+
+	reader_truncated(l->rd, &off, &missing);
+	if (t->inputs_truncated < REPLAY_TRUNCATED_KEPT) {
+		struct replay_cut *c = &t->truncated[t->inputs_truncated];
+
+		snprintf(c->file, sizeof(c->file), "%s", l->path);
+		c->offset = off;
+		c->missing = missing;
+	}
+	t->inputs_truncated++;
+	say(r, "%s%s (a file still being written? the records before it are read%s)",
+	    r->o->allow_truncated ? "warning: " : "", otelsim_error_format(err, buf, sizeof(buf)),
+	    r->o->allow_truncated ? "" : "; --allow-truncated accepts this");
+}
+
 static int input_error(struct replay *r, struct lane *l, uint64_t record, struct otelsim_error *err)
 {
 	if (!err->file[0]) {
@@ -352,7 +373,7 @@ static int input_error(struct replay *r, struct lane *l, uint64_t record, struct
 
 static int lane_open(struct replay *r, struct lane *l)
 {
-	struct read_options ro = { r->o->framing, true, 0 };
+	struct read_options ro = { r->o->framing, true, 0, r->o->cancel };
 	struct split_config sc = { (size_t)r->o->max_request_bytes, r->max_items };
 	struct otelsim_error err;
 	int rc;
@@ -372,6 +393,8 @@ static int lane_open(struct replay *r, struct lane *l)
 		l->skip_record = l->skip_leaf = 0;
 	}
 	rc = reader_open(l->path, &ro, &l->rd, &err);
+	if (rc && interrupted(r))
+		return rc; /* a signal while waiting for a FIFO's writer: not an input error */
 	if (rc) {
 		r->err = err;
 		r->fatal = rc;
@@ -415,10 +438,21 @@ static int lane_fill(struct replay *r, struct lane *l)
 		now_in = reader_bytes_in(l->rd);
 		r->tot->in_bytes += now_in - l->in_bytes;
 		l->in_bytes = now_in;
+		if (rc < 0 && interrupted(r))
+			break; /* a signal while a read waited: the summary says interrupted */
+		if (rc < 0 && reader_truncated(l->rd, &(uint64_t){ 0 }, &(uint64_t){ 0 })) {
+			note_truncated(r, l, &err);
+			l->eof = true; /* every complete record is in */
+			break;
+		}
 		if (rc < 0)
 			return input_error(r, l, 0, &err);
 		if (rc == 0) {
 			l->eof = true;
+			if (reader_records(l->rd) == 0 && r->tot->passes <= 1) {
+				say(r, "warning: %s: no items (an empty file)", l->path);
+				r->tot->inputs_empty++;
+			}
 			break;
 		}
 		if (rec.index < l->skip_record) {
@@ -762,7 +796,7 @@ static int resolve_endpoint(struct replay *r, struct otelsim_error *err)
 /* Earliest and latest timestamp and the item count of every input. */
 static int prescan(struct replay *r, struct otelsim_error *err)
 {
-	struct read_options ro = { r->o->framing, true, 0 };
+	struct read_options ro = { r->o->framing, true, 0, r->o->cancel };
 	struct xform_stats xs = XFORM_STATS_INIT;
 	uint64_t items = 0;
 
@@ -771,6 +805,8 @@ static int prescan(struct replay *r, struct otelsim_error *err)
 		struct read_record rec;
 		int rc = reader_open(r->paths[i], &ro, &rd, err);
 
+		if (rc && interrupted(r))
+			return 0;
 		if (rc)
 			return rc;
 		while ((rc = reader_next(rd, &rec, err)) == 1) {
@@ -781,7 +817,11 @@ static int prescan(struct replay *r, struct otelsim_error *err)
 				break;
 			}
 		}
+		if (rc < 0 && reader_truncated(rd, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+			rc = 0; /* the lane reports it when it gets there */
 		reader_free(rd);
+		if (rc && interrupted(r))
+			return 0;
 		if (rc)
 			return rc;
 	}
@@ -840,9 +880,15 @@ static int set_up(struct replay *r, bool *found, struct otelsim_error *err)
 	char fp[256];
 	int rc;
 
-	if ((rc = read_expand((const char *const *)o->inputs, o->ninputs, &r->paths, &r->npaths,
-			      err)) ||
-	    (rc = load_manifests(r, err)) || (rc = resolve_endpoint(r, err)))
+	struct dir_list skipped = { 0 };
+
+	rc = read_expand((const char *const *)o->inputs, o->ninputs, &r->paths, &r->npaths,
+			 &skipped, err);
+	for (size_t i = 0; i < skipped.n; i++) /* one line each, and a count in the summary */
+		say(r, "warning: skipped %s", skipped.v[i]);
+	r->tot->inputs_not_telemetry = skipped.n;
+	dir_list_release(&skipped);
+	if (rc || (rc = load_manifests(r, err)) || (rc = resolve_endpoint(r, err)))
 		return rc;
 	r->max_items = o->max_items_set ? o->max_items : r->nmans ? r->mans[0].batch_size : 0;
 	if (o->rate > 0) {
@@ -863,6 +909,8 @@ static int set_up(struct replay *r, bool *found, struct otelsim_error *err)
 		r->lanes[i].path = r->paths[i];
 		if (strcmp(r->paths[i], "-") == 0)
 			r->has_stdin = true;
+		else if (stat(r->paths[i], &sb) == 0 && !S_ISREG(sb.st_mode))
+			r->has_stdin = true; /* a FIFO: read once, as a stream, like stdin */
 		else if (stat(r->paths[i], &sb) == 0)
 			r->tot->in_total += (uint64_t)sb.st_size;
 	}
@@ -1003,6 +1051,7 @@ int replay_run(const struct replay_config *c, struct replay_totals *tot, struct 
 	r.o = c;
 	r.tot = tot;
 	tot->dry_run = c->dry_run;
+	tot->truncation_allowed = c->allow_truncated;
 	tot->max_request_bytes = c->max_request_bytes;
 	tot->start_ns = time_mono_ns();
 	arena_init(&r.arena, 0);

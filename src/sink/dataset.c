@@ -161,6 +161,46 @@ static void remove_stale(const char *parent, const char *name)
 	dir_list_release(&names);
 }
 
+/* The length of ".<name>.tmp." in a temporary folder's name, or 0. */
+static size_t tmp_prefix_len(const char *name)
+{
+	const char *p = name, *last = NULL;
+
+	if (name[0] != '.')
+		return 0;
+	while ((p = strstr(p + 1, ".tmp.")))
+		last = p;
+	return last && last > name + 1 ? (size_t)(last - name) + 5 : 0;
+}
+
+static void sweep_stale(const char *dir, int depth)
+{
+	struct dir_list names = { 0 };
+
+	if (depth > DATASET_STALE_DEPTH || dir_names(dir, &names))
+		return;
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
+		size_t plen = tmp_prefix_len(name);
+		char sub[4096];
+		struct stat st;
+
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, name) >= sizeof(sub) ||
+		    lstat(sub, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		if (plen && dead_owner(name, name, plen))
+			remove_tree(sub);
+		else if (name[0] != '.')
+			sweep_stale(sub, depth + 1);
+	}
+	dir_list_release(&names);
+}
+
+void dataset_remove_stale(const char *out_dir)
+{
+	sweep_stale(out_dir, 0);
+}
+
 /*
  * A file a dataset of ours may hold: manifest.json, traces.*, metrics.*,
  * logs.*, events.*, and the ground truth (ground_truth.json and its

@@ -17,7 +17,8 @@
  * A process killed outright (SIGKILL) cannot remove its temporary folder:
  * dataset_open removes the `.<name>.tmp.<pid>.*` folders of the same name
  * whose process no longer exists (on this machine: the pid is checked with
- * kill(pid, 0)).
+ * kill(pid, 0)), and dataset_remove_stale every such folder of any name
+ * below an --out folder.
  */
 #ifndef SINK_DATASET_H
 #define SINK_DATASET_H
@@ -37,6 +38,13 @@ struct dfile_info {
 };
 
 int dataset_open(const char *final_dir, struct dataset **out, struct otelsim_error *err);
+/*
+ * Remove every `.<name>.tmp.<pid>.<n>` folder below out_dir (its datasets'
+ * folders, DATASET_STALE_DEPTH deep, links not followed) whose process is
+ * gone. Best effort: what cannot be removed stays for the next run.
+ */
+#define DATASET_STALE_DEPTH 16
+void dataset_remove_stale(const char *out_dir);
 /* A new file in the dataset ("traces.binpb"). */
 int dataset_file(struct dataset *d, const char *name, struct dfile **out,
 		 struct otelsim_error *err);

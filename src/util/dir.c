@@ -76,7 +76,7 @@ int dir_names(const char *path, struct dir_list *out)
 /* The folders being walked, outermost first: a link back to one is a loop. */
 struct walk {
 	const struct dir_walk *w;
-	struct dir_list *out;
+	struct dir_list *out, *skipped;
 	struct otelsim_error *err;
 	dev_t dev[DIR_WALK_DEPTH + 1];
 	ino_t ino[DIR_WALK_DEPTH + 1];
@@ -110,7 +110,7 @@ static int walk_dir(struct walk *k, const char *dir, const struct stat *dst, int
 	for (size_t i = 0; i < names.n && !rc; i++) {
 		const char *name = names.v[i];
 		struct stat st;
-		bool is_dir;
+		bool is_dir, is_special;
 
 		if (name[0] == '.')
 			continue;
@@ -122,11 +122,14 @@ static int walk_dir(struct walk *k, const char *dir, const struct stat *dst, int
 			break;
 		}
 		is_dir = stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode);
+		is_special = !is_dir && stat(path.buf, &st) == 0 && !S_ISREG(st.st_mode);
 		if (!k->w->want(k->w->ctx, name, is_dir))
 			continue;
 		if (is_dir && !on_stack(k, depth + 1, &st))
 			rc = walk_dir(k, path.buf, &st, depth + 1);
-		else if (!is_dir && dir_list_add(k->out, path.buf))
+		else if (is_special && k->skipped && dir_list_add(k->skipped, path.buf))
+			rc = error_set(k->err, OTELSIM_ENOMEM, "out of memory");
+		else if (!is_dir && !is_special && dir_list_add(k->out, path.buf))
 			rc = error_set(k->err, OTELSIM_ENOMEM, "out of memory");
 	}
 	dir_list_release(&names);
@@ -134,8 +137,15 @@ static int walk_dir(struct walk *k, const char *dir, const struct stat *dst, int
 	return rc;
 }
 
+bool dir_is_special(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 int dir_walk(const char *root, const struct dir_walk *w, struct dir_list *out,
-	     struct otelsim_error *err)
+	     struct dir_list *skipped, struct otelsim_error *err)
 {
 	struct walk k;
 	struct stat st;
@@ -143,6 +153,7 @@ int dir_walk(const char *root, const struct dir_walk *w, struct dir_list *out,
 	memset(&k, 0, sizeof(k));
 	k.w = w;
 	k.out = out;
+	k.skipped = skipped;
 	k.err = err;
 	if (stat(root, &st) != 0)
 		return error_at(err,

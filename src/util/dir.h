@@ -13,7 +13,10 @@
  *   - at most DIR_WALK_DEPTH folders deep (OTELSIM_ELIMIT past it);
  *   - an entry that cannot be examined (a dangling link, a link loop) is
  *     offered to the filter as a file, so whoever opens it says why it
- *     cannot be read: nothing wanted is silently left out.
+ *     cannot be read: nothing wanted is silently left out;
+ *   - a wanted entry that is neither a file nor a folder (a FIFO, a
+ *     socket, a device: reading one could block forever) is not listed
+ *     but appended to *skipped, for the caller to warn about.
  * The filter sees each name with whether it is a folder: true takes a file
  * or walks into a folder.
  *
@@ -43,9 +46,11 @@ struct dir_walk {
 	void *ctx;
 };
 
-/* Append the wanted files below root to *out. */
+/* Append the wanted files below root to *out, the non-regular ones to *skipped. */
 int dir_walk(const char *root, const struct dir_walk *w, struct dir_list *out,
-	     struct otelsim_error *err);
+	     struct dir_list *skipped, struct otelsim_error *err);
+/* A path that is there and neither a regular file nor a folder (FIFO, socket, device). */
+bool dir_is_special(const char *path);
 /* The names in one folder (not "." or ".."), sorted; 0, or -1 with errno. */
 int dir_names(const char *path, struct dir_list *out);
 /* Append a copy of s; 0 or -1 (out of memory). */

@@ -1,5 +1,6 @@
 #include "util/error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,4 +116,10 @@ void error_clear(struct otelsim_error *err)
 {
 	if (err)
 		memset(err, 0, sizeof(*err));
+}
+
+int path_errno_is_input(int e)
+{
+	return e == ENOENT || e == ENOTDIR || e == EACCES || e == EPERM || e == ELOOP ||
+	       e == ENAMETOOLONG || e == EISDIR;
 }

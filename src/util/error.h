@@ -27,6 +27,14 @@ int error_at(struct otelsim_error *err, int code, const char *file, int line, in
 /* Prefix the existing message with "what: " (keeps code and position). */
 void error_prefix(struct otelsim_error *err, const char *fmt, ...) OS_PRINTF(2, 3);
 
+/*
+ * Whether a failed open() of a path the user named is bad input (exit 2):
+ * missing, not a folder, permission denied, a link loop, a name too long.
+ * Anything else (no memory, too many open files, an I/O error) is the
+ * machine's (OTELSIM_EIO).
+ */
+int path_errno_is_input(int e);
+
 /* Clear to OTELSIM_OK. */
 void error_clear(struct otelsim_error *err);
 

@@ -104,9 +104,32 @@ static int check_value(const struct opt_def *d, const char *v, const char *src,
 		return bad_value(d, v, src, err);
 	/* said with where it came from: a variable left in the environment is the
 	 * usual surprise; other read errors are for whoever reads the path */
-	if ((d->flags & OPTF_PATH) && stat(v, &st) != 0 && errno == ENOENT)
+	if ((d->flags & OPTF_PATH) && d->type != OPT_PATHS && stat(v, &st) != 0 &&
+	    errno == ENOENT)
 		return error_set(err, OTELSIM_EUSAGE, "%s: no such file or folder '%s'", src, v);
 	return 0;
+}
+
+/* "a:b" appended item by item, each checked as OPTF_PATH asks; 0, OPT_BAD (none) or a code. */
+static int list_push_paths(const struct opt_def *d, struct opt_list *l, const char *v,
+			   const char *src, struct otelsim_error *err)
+{
+	size_t before = l->n;
+
+	for (const char *p = v; *p;) {
+		const char *e = strchr(p, ':');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		struct stat st;
+
+		if (len && list_push(l, p, len))
+			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+		if (len && (d->flags & OPTF_PATH) && stat(l->v[l->n - 1], &st) != 0 &&
+		    errno == ENOENT)
+			return error_set(err, OTELSIM_EUSAGE, "%s: no such file or folder '%s'",
+					 src, l->v[l->n - 1]);
+		p = e ? e + 1 : p + len;
+	}
+	return l->n == before ? OPT_BAD : 0;
 }
 
 static int apply_number(const struct opt_def *d, const char *v, void *f)
@@ -164,6 +187,13 @@ static int apply(const struct opt_def *d, const char *v, void *target, const cha
 			return bad_value(d, v, src, err);
 		break;
 	}
+	case OPT_PATHS:
+		rc = list_push_paths(d, f, v, src, err);
+		if (rc == OPT_BAD)
+			return bad_value(d, v, src, err);
+		if (rc)
+			return rc;
+		break;
 	case OPT_U64:
 	case OPT_UNSIGNED:
 	case OPT_DOUBLE:
@@ -524,11 +554,12 @@ void opt_release(const struct opt_table *t, void *target, struct opt_parsed *p)
 		struct opt_list *l;
 		bool shared = false;
 
-		if ((d->type != OPT_LIST && d->type != OPT_CSV) || !d->at)
+		if ((d->type != OPT_LIST && d->type != OPT_CSV && d->type != OPT_PATHS) || !d->at)
 			continue;
 		for (size_t k = 0; k < i; k++)
 			shared |= t->opts[k].at == d->at &&
-				  (t->opts[k].type == OPT_LIST || t->opts[k].type == OPT_CSV);
+				  (t->opts[k].type == OPT_LIST || t->opts[k].type == OPT_CSV ||
+				   t->opts[k].type == OPT_PATHS);
 		if (shared)
 			continue; /* freed with the first row filling it */
 		l = field(target, d->at);

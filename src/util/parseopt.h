@@ -50,7 +50,7 @@
 /* A field of the options struct, for opt_def.at and opt_def.set (0: none). */
 #define OPT_AT(type, field) (offsetof(type, field) + 1)
 
-/* A growable list of owned strings (OPT_LIST, OPT_CSV). */
+/* A growable list of owned strings (OPT_LIST, OPT_CSV, OPT_PATHS). */
 struct opt_list {
 	char **v;
 	size_t n;
@@ -67,6 +67,8 @@ enum opt_type {
 	OPT_STR_SET,  /* const char * field = text (a flag: --gzip is --compression gzip) */
 	OPT_LIST,     /* struct opt_list field += the value (repeatable) */
 	OPT_CSV,      /* struct opt_list field += each comma-separated item, trimmed */
+	OPT_PATHS,    /* struct opt_list field += each ':'-separated item (as $PATH; empty
+			 items skipped; OPTF_PATH checks each) */
 	OPT_U64,      /* uint64_t field, min..max (max 0: UINT64_MAX) */
 	OPT_UNSIGNED, /* unsigned field, min..max */
 	OPT_DOUBLE,   /* double field, a finite number > 0 and <= max (0: 1e12) */

@@ -6,4 +6,5 @@ dir=$(dirname "$0")
 /usr/bin/python3 "$dir/bad_files.py" || rc=1
 /usr/bin/python3 "$dir/typos.py" || rc=1
 /usr/bin/python3 "$dir/sessions.py" || rc=1
+/usr/bin/python3 "$dir/workflows.py" || rc=1
 exit ${rc:-0}

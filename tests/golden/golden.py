@@ -4,6 +4,8 @@
 - every bundled scenario rendered into a temporary folder equals fixtures/
   byte for byte (data files) and field by field (manifest.json, all but the
   tool version), also under TZ=Asia/Kolkata and a decimal-comma locale;
+- the agent scenarios (category agentic) rendered as OTLP/JSON equal
+  fixtures/otlp-json/ the same way (their protobuf files are in fixtures/);
 - --threads 1 and 2 give identical bytes; 3 shards concatenated equal the
   single-machine file (protobuf, JSON, and gzip members);
 - every span of every fixture, decoded by protoc --decode with our .proto
@@ -37,13 +39,31 @@ def otelsim(*args, env=None):
         raise RuntimeError(f"otelsim {' '.join(args)}: exit {p.returncode}: {p.stderr.decode()}")
 
 
-def data_files(top):
+JSON_DIR = "otlp-json"  # fixtures/otlp-json/: the agent scenarios as OTLP/JSON
+
+
+def data_files(top, skip=JSON_DIR):
     out = {}
     for d, _, files in os.walk(top):
         for f in files:
             path = os.path.join(d, f)
-            out[os.path.relpath(path, top)] = path
+            rel = os.path.relpath(path, top)
+            if skip and rel.startswith(skip + os.sep):
+                continue
+            out[rel] = path
     return out
+
+
+def compare_trees(want, got, label):
+    tap(sorted(want) == sorted(got), f"{label}: render makes the same files",
+        f"only in fixtures: {sorted(set(want) - set(got))}; only in render: {sorted(set(got) - set(want))}")
+    for rel in sorted(set(want) & set(got)):
+        if rel.endswith("manifest.json"):
+            a, b = manifest_without_version(want[rel]), manifest_without_version(got[rel])
+            diff = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+            tap(not diff, f"{label}/{rel} equal but the version", f"fields differ: {diff}")
+        else:
+            tap(read(want[rel]) == read(got[rel]), f"{label}/{rel} byte for byte")
 
 
 def read(path):
@@ -143,10 +163,15 @@ def main():
     try:
         t1 = os.path.join(tmp, "t1")
         otelsim("render", "--out", t1, "--threads", "1")
+        tj = os.path.join(tmp, "tj")
+        otelsim("render", "--category", "agentic", "--format", "otlp-json", "--out", tj)
         if update:
             shutil.rmtree(FIXTURES, ignore_errors=True)
             shutil.copytree(t1, FIXTURES)
+            shutil.copytree(tj, os.path.join(FIXTURES, JSON_DIR))
             print("# fixtures/ rewritten")
+        compare_trees(data_files(os.path.join(FIXTURES, JSON_DIR), None),
+                      data_files(tj, None), "otlp-json")
         want, got = data_files(FIXTURES), data_files(t1)
         tap(sorted(want) == sorted(got), "render makes the same files as fixtures/",
             f"only in fixtures: {sorted(set(want) - set(got))}; only in render: {sorted(set(got) - set(want))}")

@@ -427,10 +427,10 @@ t 'otelsim scenario --endpoint: one request per trace, every span' '' \
 	'exit=0 rx.requests=20 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
 	 err~"20 traces \\(140 spans\\) in [\\d.]+s: 140 spans accepted, 0 rejected, 0 failed"'
 t 'otelsim run --endpoint grpc://' '' \
-	"$O run --count 12 --interval 1 --endpoint grpc://\$GRPC_ADDR --quiet" \
+	"$O run --count 12 --interval 1 --tags control-plane --endpoint grpc://\$GRPC_ADDR --quiet" \
 	'exit=0 rx.requests=12 rx.trace_ids=12 rx.grpc_requests=12'
 t 'otelsim --protocol http/json with --out writes files too' '' \
-	"$O run --count 8 --interval 1 --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
+	"$O run --count 8 --interval 1 --tags control-plane --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
 	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
 t 'otelsim --endpoint with --out: the files hold exactly the traces sent (one clock seed)' '' \
 	"$O scenario --name checkout_flow --count 5 --interval 1 --endpoint \$HTTP --out \$WORK/o --quiet &&

@@ -361,6 +361,13 @@ static const struct table_doc table_docs[] = {
 	{ "config.id_formats", true, "id_formats:\n  session_id: \"s_{hex:4}\"\n  @\n" },
 	{ "config.tenants.entry", true, "tenants:\n  t:\n    id: x\n    @\n" },
 	{ "config.agents.entry", true, "agents:\n  - id: a\n    @\n" },
+	{ "config.happy_path_latency", true, "happy_path_latency:\n  default_variance: 0.2\n  @\n" },
+	{ "config.tools_recommend", true, "tools_recommend:\n  tools_selected_count: 1\n  @\n" },
+	{ "config.mcp_retry", true, "mcp_retry:\n  retry_policy: none\n  @\n" },
+	{ "config.mcp_retry_templates.attempt", true,
+	  "mcp_retry_templates:\n  t:\n    attempts:\n      - outcome: success\n        @\n" },
+	{ "config.realistic_scenarios", true, "realistic_scenarios:\n  divisions: {}\n  @\n" },
+	{ "config.control_plane", true, "control_plane:\n  latencies_ms: {}\n  @\n" },
 	{ "config.mcp_servers.entry", true, "mcp_servers:\n  s:\n    mcp_server_uuid: u\n    @\n" },
 	{ "config.mcp_servers.tool", true,
 	  "mcp_servers:\n  s:\n    mcp_server_uuid: u\n    tools:\n      - name: n\n        "
@@ -662,10 +669,28 @@ static void test_bundled_load(void **state)
 	struct model m;
 	static const char *const want[][3] = {
 		{ "", "example_scenario", "" },
+		{ "agentic", "agent_to_agent_call", "agentic" },
+		{ "agentic", "agent_turn_with_rag", "agentic" },
 		{ "agentic", "claim_multi_turn", "agentic" },
 		{ "agentic", "claim_redacted", "agentic" },
+		{ "agentic", "claim_status_phone_ungrounded_response", "agentic" },
+		{ "agentic", "claim_status_phone_wrong_division", "agentic" },
+		{ "agentic", "new_claim_phone", "agentic" },
+		{ "agentic", "new_claim_phone_4xx_invalid_arguments", "agentic" },
+		{ "agentic", "new_claim_phone_mcp_tool_retry_then_success", "agentic" },
+		{ "agentic", "new_claim_phone_multi_turn", "agentic" },
+		{ "agentic", "new_claim_phone_partial_workflow", "agentic" },
 		{ "agentic", "successful_agent_turn", "agentic" },
 		{ "agentic", "tool_retry", "agentic" },
+		{ "agentic/control_plane", "request_allowed_audit_flagged", "agentic" },
+		{ "agentic/control_plane", "request_blocked_by_policy", "agentic" },
+		{ "agentic/control_plane", "request_blocked_invalid_context_augment_exception", "agentic" },
+		{ "agentic/control_plane", "request_blocked_invalid_payload", "agentic" },
+		{ "agentic/control_plane", "request_blocked_invalid_payload_multi", "agentic" },
+		{ "agentic/control_plane", "request_blocked_policy_fail_closed", "agentic" },
+		{ "agentic/control_plane", "request_blocked_rate_limited", "agentic" },
+		{ "agentic/control_plane", "request_error_policy_runtime", "agentic" },
+		{ "agentic/control_plane", "request_error_policy_unavailable", "agentic" },
 		{ "bench", "agent_turn_7span", "bench" },
 		{ "commerce", "checkout_flow", "commerce" },
 		{ "tracegen", "01_api_gateway", "tracegen" },
@@ -686,8 +711,8 @@ static void test_bundled_load(void **state)
 	opts_default(&o);
 	o.scenarios_dir = "scenarios/";
 	load_expect_ok(&o, &m);
-	assert_int_equal(m.nscenarios, 19);
-	for (uint32_t i = 0; i < 19; i++) {
+	assert_int_equal(m.nscenarios, 37);
+	for (uint32_t i = 0; i < 37; i++) {
 		const struct scenario *sc = m.scenarios[i];
 
 		assert_string_equal(sc->rel_dir, want[i][0]);
@@ -695,17 +720,28 @@ static void test_bundled_load(void **state)
 		assert_string_equal(sc->category, want[i][2]);
 		assert_int_equal(sc->reference, i == 0);
 		assert_int_equal(strlen(sc->sha256), 64);
-		assert_int_equal(sc->dialect, i < 7 ? DIALECT_NATIVE : DIALECT_TRACEGEN);
+		assert_int_equal(sc->dialect, strcmp(sc->category, "tracegen") ? DIALECT_NATIVE
+									  : DIALECT_TRACEGEN);
 		/* the agentic ones and the reference run as agent sessions */
-		assert_int_equal(sc->session != NULL, i < 5);
+		assert_int_equal(sc->session != NULL, i == 0 || !strcmp(sc->category, "agentic"));
 		assert_true(sc->stream != 0);
 	}
 	/* a display name finds its scenario too */
-	assert_ptr_equal(model_find_scenario(&m, "E-commerce Order Processing"), m.scenarios[17]);
-	assert_string_equal(m.scenarios[17]->title, "E-commerce Order Processing");
-	assert_null(m.scenarios[3]->title);
-	assert_string_equal(m.scenarios[3]->path, "scenarios/agentic/successful_agent_turn.yaml");
-	assert_ptr_equal(model_find_scenario(&m, "tool_retry"), m.scenarios[4]);
+	assert_ptr_equal(model_find_scenario(&m, "E-commerce Order Processing"),
+			 model_find_scenario(&m, "ecommerce_order"));
+	assert_string_equal(model_find_scenario(&m, "ecommerce_order")->title,
+			    "E-commerce Order Processing");
+	assert_null(model_find_scenario(&m, "successful_agent_turn")->title);
+	assert_string_equal(model_find_scenario(&m, "successful_agent_turn")->path,
+			    "scenarios/agentic/successful_agent_turn.yaml");
+	assert_ptr_equal(model_find_scenario(&m, "tool_retry"), m.scenarios[13]);
+	/* seed 000's scenarios built from the config: a tree, and a cp.request root */
+	assert_string_equal(model_find_scenario(&m, "new_claim_phone")->root->name,
+			    "vendor.a2a.orchestrate");
+	assert_string_equal(model_find_scenario(&m, "request_blocked_rate_limited")->root->name,
+			    "cp.request");
+	assert_int_equal(model_find_scenario(&m, "request_blocked_rate_limited")->root->nchildren,
+			 1);
 	/* config values */
 	assert_string_equal(m.config.service_name, "otelsim");
 	assert_string_equal(m.config.scope_name, "otelsim");
@@ -1066,7 +1102,7 @@ static void test_max_spans_option_and_bad_vendor(void **state)
 	model_release(&m);
 	assert_string_equal(err.message,
 			    "worst case of 9 spans per trace is above --max-spans-per-trace (8)");
-	assert_int_equal(err.line, 24); /* the root span: its subtree passes the limit */
+	assert_int_equal(err.line, 25); /* the root span: its subtree passes the limit */
 	assert_int_equal(err.column, 3);
 	o.max_spans_per_trace = 9;
 	load_expect_ok(&o, &m);
@@ -2150,8 +2186,18 @@ static void test_seed000_config_sections(void **state)
 	assert_int_equal(m.config.nresource_attrs, 5);
 	assert_string_equal(m.config.resource_attrs[2].key, "gentoro.module");
 	assert_string_equal(m.config.resource_attrs[4].key, "gentoro.otel.source");
-	/* six sections for later: a warning each */
-	assert_int_equal(m.nwarnings, 6);
+	/* the workflow sections are read, without warnings */
+	assert_int_equal(m.nwarnings, 0);
+	assert_int_equal(ac->platform.nlatency, 4);
+	assert_true(ac->platform.latency[1].mean_ms == 220.0);
+	assert_string_equal(ac->platform.retry_policy, "exponential");
+	assert_int_equal(ac->platform.nretry_templates, 1);
+	assert_int_equal(ac->platform.retry_templates[0].nattempts, 2);
+	assert_string_equal(ac->platform.retry_templates[0].attempts[0].error_type, "timeout");
+	assert_int_equal(ac->platform.nworkflows, 1);
+	assert_int_equal(ac->platform.workflows[0].nsteps, 5);
+	assert_int_equal(ac->platform.error_templates[0].ncodes, 3);
+	assert_int_equal(ac->platform.nflows, 1);
 	ss = m.scenarios[0]->session;
 	assert_non_null(ss);
 	assert_int_equal(ss->nturns, 2);

@@ -670,6 +670,87 @@ static void test_framings_and_compressions(void **state)
 	strbuf_release(&one);
 }
 
+/*
+ * Every file the Collector's file exporter writes: {proto, json} x {no
+ * compression, zstd per record (its legacy `compression: zstd`), one zstd
+ * stream (its native compression)} x {traces, metrics, logs}. JSON in zstd
+ * records is a 4-byte length and zstd(JSON), no newline.
+ */
+static void test_collector_file_exporter_matrix(void **state)
+{
+	struct strbuf rec[2] = { STRBUF_INIT, STRBUF_INIT }, js[2] = { STRBUF_INIT, STRBUF_INIT };
+	struct strbuf file = STRBUF_INIT, z = STRBUF_INIT;
+	struct otelsim_error err;
+	struct got g;
+	static const int want_comp[3] = { READ_PLAIN, READ_ZSTD_RECORDS, READ_ZSTD };
+	size_t tried = 0;
+
+	(void)state;
+	for (int sig = OTELSIM_TRACES; sig <= OTELSIM_LOGS; sig++) {
+		const ProtobufCMessageDescriptor *d = otlpjson_descriptor(sig);
+
+		for (int i = 0; i < 2; i++) {
+			strbuf_reset(&rec[i]);
+			strbuf_reset(&js[i]);
+			if (sig == OTELSIM_TRACES)
+				pack(make_traces(1, 1, (size_t)i + 1, (uint64_t)i * 10), &rec[i]);
+			else if (sig == OTELSIM_METRICS)
+				pack(make_metrics(), &rec[i]);
+			else
+				pack(make_logs((size_t)i + 2), &rec[i]);
+			assert_int_equal(otlpjson_from_protobuf(d, (uint8_t *)rec[i].buf,
+								rec[i].len, &js[i], &err),
+					 0);
+		}
+		for (int json = 0; json < 2; json++) {
+			for (int comp = 0; comp < 3; comp++) {
+				char name[32];
+
+				strbuf_reset(&file);
+				for (int i = 0; i < 2; i++) {
+					const struct strbuf *one = json ? &js[i] : &rec[i];
+
+					if (comp == 1) {
+						zstd_buf(one->buf, one->len, &z);
+						frame(&file, F_BE32, &z);
+					} else if (json) {
+						strbuf_add(&file, one->buf, one->len);
+						strbuf_add(&file, "\n", 1);
+					} else {
+						frame(&file, F_BE32, one);
+					}
+				}
+				if (comp == 2) {
+					zstd_buf(file.buf, file.len, &z);
+					strbuf_reset(&file);
+					strbuf_add(&file, z.buf, z.len);
+				}
+				/* named as the exporter's `path` may be: nothing to go by */
+				snprintf(name, sizeof(name), "exported-%d-%d-%d", sig, json, comp);
+				write_file(tmp_path(name), file.buf, file.len);
+				if (read_all(tmp_path(name), 0, true, &g, &err))
+					fail_msg("%s: %s", name, err.message);
+				assert_int_equal(g.n, 2);
+				assert_int_equal(g.compression, want_comp[comp]);
+				for (int i = 0; i < 2; i++) {
+					assert_int_equal(g.signal[i], sig);
+					assert_int_equal(g.data[i].len, rec[i].len);
+					assert_memory_equal(g.data[i].buf, rec[i].buf, rec[i].len);
+				}
+				got_release(&g);
+				tried++;
+			}
+		}
+	}
+	assert_int_equal(tried, 18);
+	for (int i = 0; i < 2; i++) {
+		strbuf_release(&rec[i]);
+		strbuf_release(&js[i]);
+	}
+	strbuf_release(&file);
+	strbuf_release(&z);
+}
+
 static void test_signal_from_shape(void **state)
 {
 	struct strbuf t = STRBUF_INIT, m = STRBUF_INIT, l = STRBUF_INIT, file = STRBUF_INIT;
@@ -728,9 +809,43 @@ static void test_not_otlp_and_truncated(void **state)
 	assert_int_equal(g.n, 1);
 	char want[96];
 
-	snprintf(want, sizeof(want), "record 1 at byte %zu: truncated", rec.len + 4);
+	snprintf(want, sizeof(want), "record 1 at byte %zu: truncated: 5 bytes missing",
+		 rec.len + 4);
 	assert_non_null(strstr(err.message, want));
 	got_release(&g);
+	{
+		struct read_options o = { 0, true, 0, NULL };
+		struct reader *r;
+		struct read_record rr;
+		uint64_t off = 0, missing = 0;
+
+		assert_int_equal(reader_open(tmp_path("cut.binpb"), &o, &r, &err), 0);
+		assert_int_equal(reader_next(r, &rr, &err), 1);
+		assert_false(reader_truncated(r, &off, &missing));
+		assert_int_equal(reader_next(r, &rr, &err), OTELSIM_EINPUT);
+		assert_true(reader_truncated(r, &off, &missing));
+		assert_int_equal(off, rec.len + 4);
+		assert_int_equal(missing, 5);
+		reader_free(r);
+	}
+	/* a zstd stream cut short: the complete records, then the cut (bytes unknown) */
+	{
+		struct strbuf z = STRBUF_INIT;
+		struct read_options o = { 0, true, 0, NULL };
+		struct reader *r;
+		struct read_record rr;
+		uint64_t off = 1, missing = 1;
+
+		zstd_buf(file.buf, file.len, &z);
+		write_file(tmp_path("cut.binpb.zst"), z.buf, z.len - 3);
+		assert_int_equal(reader_open(tmp_path("cut.binpb.zst"), &o, &r, &err), 0);
+		while (reader_next(r, &rr, &err) == 1)
+			;
+		assert_true(reader_truncated(r, &off, &missing));
+		assert_int_equal(missing, 0);
+		reader_free(r);
+		strbuf_release(&z);
+	}
 	/* an empty file has no records */
 	write_file(tmp_path("empty.binpb"), "", 0);
 	assert_int_equal(read_all(tmp_path("empty.binpb"), 0, true, &g, &err), 0);
@@ -1763,7 +1878,11 @@ static void test_expand_dirs(void **state)
 		char p[800];
 
 		snprintf(p, sizeof(p), "%s/%s", d, files[i]);
-		write_file(p, "", 0);
+		/* the others are empty: telemetry with no record (said when replayed) */
+		if (!strcmp(files[i], "notes.txt"))
+			write_file(p, "some notes\n", 11);
+		else
+			write_file(p, "", 0);
 	}
 	/* links back to a folder being walked are loops: not followed */
 	{
@@ -1776,7 +1895,15 @@ static void test_expand_dirs(void **state)
 	}
 	args[0] = d;
 	args[1] = "-";
-	assert_int_equal(read_expand(args, 2, &paths, &n, &err), 0);
+	{
+		struct dir_list skipped = { 0 };
+
+		assert_int_equal(read_expand(args, 2, &paths, &n, &skipped, &err), 0);
+		assert_int_equal(skipped.n, 1); /* by content: not telemetry */
+		assert_non_null(strstr(skipped.v[0], "/ds/notes.txt: not OTLP telemetry (not an "
+							"OTLP file: no framing fits"));
+		dir_list_release(&skipped);
+	}
 	assert_int_equal(n, 5);
 	assert_non_null(strstr(paths[0], "/ds/a.json"));
 	assert_non_null(strstr(paths[1], "/ds/b/logs.pb.zst"));
@@ -1785,7 +1912,7 @@ static void test_expand_dirs(void **state)
 	assert_string_equal(paths[4], "-");
 	read_paths_free(paths, n);
 	args[0] = tmp_path("nope");
-	assert_int_equal(read_expand(args, 1, &paths, &n, &err), OTELSIM_EINPUT);
+	assert_int_equal(read_expand(args, 1, &paths, &n, NULL, &err), OTELSIM_EINPUT);
 	assert_non_null(strstr(err.message, "cannot open"));
 }
 
@@ -1794,6 +1921,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_framings_and_compressions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_from_shape, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_collector_file_exporter_matrix, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_not_otlp_and_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_strict_and_lenient, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_roundtrips_every_type, setup, teardown),

@@ -618,7 +618,7 @@ static void test_dir_walk(void **state)
 {
 	char root[] = "/tmp/otelsim-dir.XXXXXX", p[512], q[512];
 	struct dir_walk w = { "the folder", want_yaml, NULL };
-	struct dir_list l = { 0 };
+	struct dir_list l = { 0 }, skipped = { 0 };
 	struct otelsim_error err;
 	static const char *const want[] = { "B.yaml", "a/z.yaml", "a-x.yaml", "b.yaml",
 					    "dangling.yaml" };
@@ -640,18 +640,28 @@ static void test_dir_walk(void **state)
 	assert_int_equal(symlink("..", q), 0); /* back to the root: walked once */
 	snprintf(q, sizeof(q), "%s/dangling.yaml", root);
 	assert_int_equal(symlink("nowhere", q), 0); /* offered, for its reader to refuse */
+	snprintf(q, sizeof(q), "%s/fifo.yaml", root);
+	assert_int_equal(mkfifo(q, 0644), 0); /* never listed: reading it would block */
+	snprintf(q, sizeof(q), "%s/fifo.txt", root);
+	assert_int_equal(mkfifo(q, 0644), 0); /* not wanted: not even skipped */
 	memset(&err, 0, sizeof(err));
-	assert_int_equal(dir_walk(root, &w, &l, &err), 0);
+	assert_int_equal(dir_walk(root, &w, &l, &skipped, &err), 0);
 	assert_int_equal(l.n, 5);
 	for (size_t i = 0; i < l.n; i++) {
 		snprintf(p, sizeof(p), "%s/%s", root, want[i]);
 		assert_string_equal(l.v[i], p);
 	}
+	assert_int_equal(skipped.n, 1);
+	snprintf(p, sizeof(p), "%s/fifo.yaml", root);
+	assert_string_equal(skipped.v[0], p);
+	assert_true(dir_is_special(p));
+	assert_false(dir_is_special(root));
+	dir_list_release(&skipped);
 	dir_list_release(&l);
 	/* a file is not a folder; a missing one is the user's mistake */
-	assert_int_equal(dir_walk(q, &w, &l, &err), OTELSIM_EINPUT);
+	assert_int_equal(dir_walk(q, &w, &l, NULL, &err), OTELSIM_EINPUT);
 	snprintf(p, sizeof(p), "%s/b.yaml", root);
-	assert_int_equal(dir_walk(p, &w, &l, &err), OTELSIM_EINPUT);
+	assert_int_equal(dir_walk(p, &w, &l, NULL, &err), OTELSIM_EINPUT);
 	assert_string_equal(err.message, "cannot read the folder: Not a directory");
 	assert_string_equal(err.file, p);
 	/* deeper than DIR_WALK_DEPTH */
@@ -663,7 +673,7 @@ static void test_dir_walk(void **state)
 			n += (size_t)snprintf(p + n, sizeof(p) - n, "/d");
 		}
 	}
-	assert_int_equal(dir_walk(root, &w, &l, &err), OTELSIM_ELIMIT);
+	assert_int_equal(dir_walk(root, &w, &l, NULL, &err), OTELSIM_ELIMIT);
 	dir_list_release(&l);
 	assert_int_equal(dir_remove_tree(root), 0);
 	assert_int_not_equal(access(root, F_OK), 0);

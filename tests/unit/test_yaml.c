@@ -416,11 +416,11 @@ static void test_file_errors(void **state)
 	assert_string_equal(err.file, "tests/data/load/no-such-file.yaml");
 	assert_string_equal(err.message, "cannot read: No such file or directory");
 	ydoc_release(&doc);
-	/* a file that is there but cannot be read is the machine's failure (exit 1) */
+	/* a path the user can fix (a link loop, permission denied) is bad input (exit 2) */
 	assert_non_null(mkdtemp(dir));
 	snprintf(loop, sizeof(loop), "%s/loop.yaml", dir);
 	assert_int_equal(symlink("loop.yaml", loop), 0);
-	assert_int_equal(yaml_load_file(loop, NULL, &doc, &err), OTELSIM_EIO);
+	assert_int_equal(yaml_load_file(loop, NULL, &doc, &err), OTELSIM_EINPUT);
 	assert_string_equal(err.message, "cannot read: Too many levels of symbolic links");
 	ydoc_release(&doc);
 	unlink(loop);

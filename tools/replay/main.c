@@ -37,6 +37,7 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL); /* a closed terminal or a dropped ssh session */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a --summary-json or state file past `ulimit -f`: EFBIG */
 }
 
 static void say_error(const struct otelsim_error *err)

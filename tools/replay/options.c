@@ -380,6 +380,11 @@ static const struct opt_def opts[] = {
 	  .type = OPT_TRUE,
 	  .at = AT(quiet),
 	  .help = "no progress bar and no summary line (errors still go to stderr)" },
+	{ .name = "allow-truncated",
+	  .type = OPT_TRUE,
+	  .at = AT(r.allow_truncated),
+	  .help = "a file ending inside a record (still being written) is not an error: its "
+		  "complete records are sent and the cut is reported" },
 	{ .name = "no-verify",
 	  .type = OPT_FALSE,
 	  .at = AT(r.verify),

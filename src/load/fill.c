@@ -1,0 +1,135 @@
+/*
+ * load/fill.c - the conventions fill in what an agent scenario leaves out.
+ *
+ * For each span of an agent session (its type one the conventions define),
+ * every attribute the type lists as required or recommended, not
+ * deprecated, that the span does not set is added as a constant: the
+ * first member of its enum, else its first example (else nothing). Never
+ * an opt_in or conditionally_required one (error.type, retry counts...),
+ * never a key the session writes (correlation ids come only from the
+ * config's id_formats) nor error.type; <vendor>.mcp.tool.name copies the
+ * span's gen_ai.tool.name. The values are checked as a written one would
+ * be (an example outside a closed enum is not used).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "load/loader.h"
+#include "model/agent.h"
+#include "model/semconv.h"
+#include "util/error.h"
+
+static const struct attr_spec *has_attr(const struct span_spec *sp, const char *key)
+{
+	for (uint32_t i = 0; i < sp->nattrs; i++)
+		if (!strcmp(sp->attrs[i].key, key))
+			return &sp->attrs[i];
+	return NULL;
+}
+
+static bool session_key(const struct agent_model *am, const char *key)
+{
+	for (int k = 0; k < SK_COUNT; k++)
+		if (!strcmp(am->keys[k], key))
+			return true;
+	return !strcmp(key, "error.type") || !strcmp(key, "retry.attempt");
+}
+
+/* The text a filled attribute takes, or NULL (nothing to fill with). */
+static const char *fill_text(const struct sc_attr *a, const struct sc_req *r)
+{
+	if (a->type == SC_ENUM) {
+		for (size_t i = 0; i < a->nmembers; i++)
+			if (!a->members[i].deprecated)
+				return a->members[i].value;
+		return NULL;
+	}
+	return r->example;
+}
+
+static int value_of(const struct sc_attr *a, const char *text, struct value *v)
+{
+	int t = a->type == SC_ENUM ? a->enum_value_type : a->type;
+
+	memset(v, 0, sizeof(*v));
+	switch (t) {
+	case SC_STRING:
+		v->type = VAL_STRING;
+		v->u.s.ptr = text;
+		v->u.s.len = (uint32_t)strlen(text);
+		return 0;
+	case SC_INT:
+		return value_from_text(text, strlen(text), VAL_INT, v) ? 0 : -1;
+	case SC_DOUBLE:
+		return value_from_text(text, strlen(text), VAL_DOUBLE, v) ? 0 : -1;
+	case SC_BOOLEAN:
+		return value_from_text(text, strlen(text), VAL_BOOL, v) ? 0 : -1;
+	default:
+		return -1; /* arrays, templates, any: not filled */
+	}
+}
+
+static int add_attr(struct model *m, struct span_spec *sp, const char *key, const struct value *v)
+{
+	struct attr_spec *na = ARENA_NEWN(&m->arena, struct attr_spec, sp->nattrs + 1);
+	struct attr_spec *a;
+
+	if (!na)
+		return -1;
+	if (sp->nattrs)
+		memcpy(na, sp->attrs, sp->nattrs * sizeof(*na));
+	a = &na[sp->nattrs];
+	a->key = key;
+	a->key_len = (uint32_t)strlen(key);
+	a->gen.kind = GEN_CONST;
+	a->gen.type = v->type;
+	a->gen.decimals = -1;
+	a->gen.constant = *v;
+	a->pos = sp->pos;
+	sp->attrs = na;
+	sp->nattrs++;
+	return 0;
+}
+
+static int fill_span(struct model *m, struct span_spec *sp)
+{
+	const struct sc_span *ss = sp->name_tmpl ? NULL : semconv_span(m->semconv, sp->name);
+	const struct agent_model *am = m->agent;
+
+	for (size_t i = 0; ss && i < ss->nreqs; i++) {
+		const struct sc_req *r = &ss->reqs[i];
+		const struct sc_attr *a = semconv_attr(m->semconv, r->id);
+		const struct attr_spec *tool;
+		const char *text;
+		struct value v;
+
+		if (r->level > SC_RECOMMENDED || !a || a->deprecated || has_attr(sp, r->id) ||
+		    session_key(am, r->id))
+			continue;
+		if (!strcmp(r->id, am->tool_name_key)) {
+			tool = has_attr(sp, "gen_ai.tool.name");
+			if (tool && tool->gen.kind == GEN_CONST &&
+			    add_attr(m, sp, am->tool_name_key, &tool->gen.constant))
+				return -1;
+			continue;
+		}
+		text = fill_text(a, r);
+		if (!text || value_of(a, text, &v))
+			continue;
+		if (add_attr(m, sp, a->id, &v))
+			return -1;
+	}
+	for (uint32_t c = 0; c < sp->nchildren; c++)
+		if (fill_span(m, &sp->children[c]))
+			return -1;
+	return 0;
+}
+
+int conventions_fill(struct schema_ctx *c, struct scenario *sc)
+{
+	if (!sc->session || !sc->root || !c->m->semconv || !c->m->agent)
+		return 0;
+	if (fill_span(c->m, sc->root))
+		return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
+	return 0;
+}

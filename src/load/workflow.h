@@ -1,0 +1,50 @@
+/*
+ * load/workflow.h - seed 000's scenario trees built from the config: a
+ * data-plane workflow (data_plane.workflow, a simulation goal and its
+ * realistic_overrides, MCP retry templates) and a control-plane request
+ * (control_plane.template, or request_outcome + block_reason).
+ *
+ * The tree is written as a native `root:` span (JSON text, which YAML
+ * reads) and then read by the native loader like one a user wrote, so
+ * every check of a hand-written tree applies to it. Everything taken from
+ * the scenario or the config is checked here first, at its own line and
+ * column.
+ */
+#ifndef LOAD_WORKFLOW_H
+#define LOAD_WORKFLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "load/schema.h"
+#include "util/strbuf.h"
+
+struct mcp_server_def;
+struct span_spec;
+
+/* What a native scenario gave (NULL: not given). */
+struct wf_input {
+	const struct ynode *data_plane, *control_plane, *goal, *overrides, *correct_flow;
+	const struct ynode *at;               /* where errors about the whole go */
+	const struct mcp_server_def *server; /* context.mcp_server */
+	const char *context_workflow;        /* context.workflow */
+};
+
+/* What the built tree needs after it is read. */
+struct wf_result {
+	const struct mcp_server_def *wrong_server; /* wrong_division: this MCP span's server */
+	uint32_t wrong_ordinal;                     /* ... the n-th MCP tool span (0-based) */
+	bool exceptions;                            /* record failures as exception events */
+};
+
+/* Does the scenario ask for a built tree (data_plane or control_plane given)? */
+bool workflow_wanted(const struct wf_input *in);
+
+/* The root span as JSON text into out. 0, or an error (c->err filled). */
+int workflow_root_json(struct schema_ctx *c, const struct wf_input *in, struct strbuf *out,
+		       struct wf_result *res);
+
+/* Apply res to the tree read from the text. */
+void workflow_apply(const struct wf_result *res, struct span_spec *root, const char *mcp_type);
+
+#endif
