@@ -145,7 +145,15 @@ struct otelsim_render_options {
 				   its root span, per block two metrics of the
 				   roots (otelsim.synthetic.*), for testing a
 				   record consumer on every signal; it
-				   simulates nothing */
+				   simulates nothing (and replaces the
+				   scenarios' derived metrics) */
+	/* metrics derived from the spans (a scenario's `metrics:`, `series:` or
+	 * `emit_metrics: true`): the virtual time per data point (0: the
+	 * scenario's metric_interval, else 10 s), the temporality and the most
+	 * streams a run may have (0: 100,000; more is refused) */
+	int64_t metric_interval_ns;
+	int temporality; /* OTELSIM_TEMPORALITY_* */
+	uint64_t max_metric_streams;
 	const char *out_dir;           /* files: the --out folder; NULL: "out" (an "" is refused) */
 	const char *dataset;           /* files, mixed: folder name below out_dir ("mixed") */
 	const char *tool_version;      /* manifest only; NULL: OTELSIM_VERSION */
@@ -179,6 +187,8 @@ struct otelsim_render_options {
 	}
 #endif
 
+enum { OTELSIM_TEMPORALITY_CUMULATIVE = 0, OTELSIM_TEMPORALITY_DELTA = 1 };
+
 enum { OTELSIM_SEED_FROM_CONFIG = 0, OTELSIM_SEED_FROM_SCENARIO, OTELSIM_SEED_FROM_OPTIONS };
 
 struct otelsim_render_result {
@@ -192,6 +202,7 @@ struct otelsim_render_result {
 	uint64_t iterations;    /* otelsim_plan: planned (of this shard) */
 	uint64_t metrics, data_points, log_records, events; /* the other signals' items */
 	uint64_t signal_records[4], signal_bytes[4];        /* by enum otelsim_signal */
+	uint64_t metric_streams; /* derived metrics and series written */
 };
 
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */
@@ -256,6 +267,23 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
  */
 int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_options *opts,
 			 struct otelsim_render_result *res, struct otelsim_error *err);
+
+/*
+ * Combine the datasets of the N shards of one run (`--shard K/N`, each
+ * folder given once, in any order) into the dataset the run writes on one
+ * machine, byte for byte: under out_dir (NULL: "out") at the run's own
+ * folder; traces, logs and events concatenated in shard order, metrics
+ * from the shards' partials (metrics.partial) summed per interval and
+ * stream, the ground truth from theirs (ground_truth.partial), and the
+ * manifest (tool_version: NULL for OTELSIM_VERSION). The run is rebuilt
+ * from the first shard's manifest with the loaded project (the same
+ * config, conventions and scenarios the shards used: checked by the
+ * scenarios' SHA-256). OTELSIM_EINPUT when the folders are not the shards
+ * of one run. *res as a render's.
+ */
+int otelsim_merge(const struct otelsim *os, const char *const *dirs, size_t ndirs,
+		  const char *out_dir, const char *tool_version, struct otelsim_render_result *res,
+		  struct otelsim_error *err);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "api/api_internal.h"
+#include "api/mout.h"
 #include "api/pipeline.h"
 #include "api/truth.h"
 #include "encode/encode.h"
@@ -133,7 +134,58 @@ struct render_ctx {
 	/* files path: one file per signal written, and the ground truth */
 	struct dfile *file[SIGNAL_COUNT];
 	struct truth *truth;
+	struct dfile *hits_file; /* a shard's ground-truth hits (for otelsim merge), or NULL */
+	struct mout mo;          /* derived metrics */
 };
+
+/* Count one closed metric interval's records written. */
+static void account_metrics(struct render_ctx *c, const struct strbuf *bytes, uint64_t records,
+			    uint64_t items)
+{
+	struct otelsim_render_result *r = c->res;
+
+	r->metrics += items;
+	r->signal_records[OTELSIM_METRICS] += records;
+	r->signal_bytes[OTELSIM_METRICS] += bytes->len;
+	r->records += records;
+	r->bytes += bytes->len;
+}
+
+static int metrics_to_file(void *ctx, const struct strbuf *bytes, uint64_t records, uint64_t items,
+			   struct otelsim_error *err)
+{
+	struct render_ctx *c = ctx;
+
+	account_metrics(c, bytes, records, items);
+	return dfile_write(c->file[OTELSIM_METRICS], bytes->buf, bytes->len, err);
+}
+
+static int emit_records(struct render_ctx *c, int signal, const struct strbuf *data,
+			struct otelsim_error *err);
+
+static int metrics_to_callback(void *ctx, const struct strbuf *bytes, uint64_t records,
+			       uint64_t items, struct otelsim_error *err)
+{
+	struct render_ctx *c = ctx;
+
+	account_metrics(c, bytes, records, items);
+	return emit_records(c, OTELSIM_METRICS, bytes, err);
+}
+
+/* After the last block: the metric intervals still open, and the counts. */
+static int finish_metrics(struct render_ctx *c, struct otelsim_error *err)
+{
+	uint64_t streams = 0, points = 0;
+	int rc;
+
+	if (!c->mo.agg)
+		return 0;
+	rc = mout_finish(&c->mo, c->res->end_ns, err);
+	magg_counts(c->mo.agg, &streams, &points);
+	c->res->metric_streams = streams;
+	c->res->data_points += points;
+	return rc;
+}
 
 static int account(struct render_ctx *c, const struct pipe_block *b, struct otelsim_error *err)
 {
@@ -190,14 +242,15 @@ static int emit_records(struct render_ctx *c, int signal, const struct strbuf *d
 static int consume_callback(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
 {
 	struct render_ctx *c = ctx;
+	int rc;
 
 	for (int s = 0; s < SIGNAL_COUNT; s++) {
-		int rc = emit_records(c, s, &b->data[s], err);
-
+		rc = emit_records(c, s, &b->data[s], err);
 		if (rc)
 			return rc;
 	}
-	return account(c, b, err);
+	rc = account(c, b, err);
+	return rc ? rc : mout_block(&c->mo, b, err);
 }
 
 static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_error *err)
@@ -207,8 +260,8 @@ static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_er
 	for (int s = 0; s < SIGNAL_COUNT; s++) {
 		int rc;
 
-		if (!c->file[s])
-			continue;
+		if (!c->file[s] || (s == OTELSIM_METRICS && c->mo.shard && c->mo.agg))
+			continue; /* a shard's metrics file holds its partials */
 		rc = dfile_write(c->file[s], b->data[s].buf, b->data[s].len, err);
 		if (rc)
 			return rc;
@@ -216,10 +269,16 @@ static int consume_file(void *ctx, const struct pipe_block *b, struct otelsim_er
 	if (b->hits.len) {
 		int rc = truth_add(c->truth, b->hits.buf, b->hits.len, err);
 
+		if (!rc && c->hits_file)
+			rc = dfile_write(c->hits_file, b->hits.buf, b->hits.len, err);
 		if (rc)
 			return rc;
 	}
-	return account(c, b, err);
+	{
+		int rc = account(c, b, err);
+
+		return rc ? rc : mout_block(&c->mo, b, err);
+	}
 }
 
 static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
@@ -227,6 +286,7 @@ static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->plan = &rs->plan;
+	pc->metrics = &rs->metrics;
 	pc->format = o->format;
 	pc->framing = o->framing;
 	pc->traces_per_record = rs->traces_per_record;
@@ -332,10 +392,18 @@ int otelsim_render(const struct otelsim *os, const struct otelsim_render_options
 	c.fn = fn;
 	c.fn_ctx = ctx;
 	c.total_iterations = rs.end_trace - rs.first_trace;
+	rc = mout_init(&c.mo, &rs, o, err);
+	c.mo.write = metrics_to_callback;
+	c.mo.ctx = &c;
+	c.mo.shard = false; /* records, never partials */
 	fill_pipeline(&pc, &rs, o);
 	pc.consume = consume_callback;
 	pc.ctx = &c;
-	rc = pipeline_run(&pc, err);
+	if (!rc)
+		rc = pipeline_run(&pc, err);
+	if (!rc)
+		rc = finish_metrics(&c, err);
+	mout_release(&c.mo);
 	run_spec_release(&rs);
 	return rc;
 }
@@ -358,6 +426,8 @@ static int open_files(struct dataset *ds, const struct otelsim_render_options *o
 		if (!(c->signals & SIGNAL_BIT(s)))
 			continue;
 		file_name(o, s, name, sizeof(name));
+		if (s == OTELSIM_METRICS && c->mo.shard && c->mo.agg)
+			snprintf(name, sizeof(name), "%s", MERGE_METRICS_FILE);
 		rc = dataset_file(ds, name, &c->file[s], err);
 		if (rc)
 			return rc;
@@ -380,6 +450,8 @@ static int close_files(struct render_ctx *c, struct dfile_info *info, struct man
 		c->file[s] = NULL;
 		if (rc)
 			return rc;
+		if (s == OTELSIM_METRICS && c->mo.shard && c->mo.agg)
+			continue; /* a shard's partials: for otelsim merge, not a data file */
 		f->name = info[s].name;
 		f->signal = s;
 		f->records = c->res->signal_records[s];
@@ -409,6 +481,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	if (!res)
 		res = &local;
 	memset(&truth, 0, sizeof(truth));
+	memset(&c, 0, sizeof(c));
 	rc = run_start(os, o, &rs, res, err);
 	if (rc)
 		return rc;
@@ -442,7 +515,15 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	c.res = res;
 	c.signals = rs.plan.signals;
 	c.total_iterations = rs.end_trace - rs.first_trace;
+	rc = mout_init(&c.mo, &rs, o, err);
+	if (rc)
+		goto cleanup;
+	c.mo.gzip = o->gzip && !c.mo.shard;
+	c.mo.write = metrics_to_file;
+	c.mo.ctx = &c;
 	rc = open_files(ds, o, &c, err);
+	if (!rc && o->shard_count > 1)
+		rc = dataset_file(ds, MERGE_HITS_FILE, &c.hits_file, err);
 	if (rc)
 		goto cleanup;
 	fill_pipeline(&pc, &rs, o);
@@ -450,9 +531,17 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	pc.consume = consume_file;
 	pc.ctx = &c;
 	rc = pipeline_run(&pc, err);
+	if (!rc)
+		rc = finish_metrics(&c, err);
 	if (rc)
 		goto cleanup;
 	rc = close_files(&c, info, mf, &nfiles, err);
+	if (!rc && c.hits_file) {
+		struct dfile_info hi;
+
+		rc = dfile_close(c.hits_file, &hi, err);
+		c.hits_file = NULL;
+	}
 	if (!rc)
 		rc = truth_finish(&truth, err);
 	if (rc)
@@ -463,6 +552,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	}
 	rc = dataset_commit(ds, manifest.buf, manifest.len, err);
 cleanup:
+	mout_release(&c.mo);
 	dataset_free(ds);
 	truth_release(&truth);
 	strbuf_release(&manifest);

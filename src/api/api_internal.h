@@ -5,6 +5,7 @@
 #define API_API_INTERNAL_H
 
 #include "engine/engine.h"
+#include "engine/metrics.h"
 #include "model/model.h"
 #include "otelsim/otelsim.h"
 #include "util/strbuf.h"
@@ -22,6 +23,7 @@ struct run_spec {
 	uint64_t first_trace, end_trace; /* this shard's iterations */
 	uint32_t traces_per_record;      /* the record rule's (encode.h) */
 	const struct engine_source *sources[1];
+	struct mrun metrics; /* derived metrics and series (none: nmetrics 0) */
 	int seed_origin;    /* OTELSIM_SEED_FROM_* */
 	struct arena arena; /* pool and weights */
 };
@@ -29,6 +31,14 @@ struct run_spec {
 int run_spec_build(const struct model *m, const struct otelsim_render_options *o,
 		   struct run_spec *rs, struct otelsim_error *err);
 void run_spec_release(struct run_spec *rs);
+
+/*
+ * A shard's partials for `otelsim merge` (api/merge.c): its derived metrics'
+ * closed cells (engine/metrics.h) and its ground-truth hits (engine/batch.h
+ * struct inj_hit, in file order). Not data files: the manifest does not list them.
+ */
+#define MERGE_METRICS_FILE "metrics.partial"
+#define MERGE_HITS_FILE    "ground_truth.partial"
 
 struct manifest_file {
 	const char *name;

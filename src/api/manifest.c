@@ -4,7 +4,8 @@
  * except "version" (the tool's), which golden tests ignore.
  *
  * "counts" always holds traces, spans, error_spans, data_points and
- * log_records (0 when the dataset has no such file), plus "metrics" and
+ * log_records (0 when the dataset has no such file), plus "metrics" (Metric
+ * messages) and "metric_streams" (streams: derived metrics and series) and
  * "events" when it has a metrics or events file; "files" lists each data
  * file in signal order (traces, metrics, logs, events) with its signal,
  * records, size and SHA-256. "ground_truth", only when an injection
@@ -148,6 +149,12 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_bool(&w, o->gzip);
 	jsonw_key(&w, "traces_per_record");
 	jsonw_uint(&w, rs->traces_per_record);
+	if (rs->metrics.nmetrics) {
+		jsonw_key(&w, "metric_interval_ns");
+		jsonw_int(&w, rs->metrics.interval_ns);
+		jsonw_key(&w, "temporality");
+		jsonw_string(&w, rs->metrics.temporality == METRIC_DELTA ? "delta" : "cumulative");
+	}
 	jsonw_key(&w, "counts");
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "traces");
@@ -163,6 +170,8 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	if (p->signals & SIGNAL_BIT(OTELSIM_METRICS)) {
 		jsonw_key(&w, "metrics");
 		jsonw_uint(&w, res->metrics);
+		jsonw_key(&w, "metric_streams");
+		jsonw_uint(&w, res->metric_streams);
 	}
 	if (p->signals & SIGNAL_BIT(OTELSIM_EVENTS)) {
 		jsonw_key(&w, "events");

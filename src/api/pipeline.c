@@ -124,6 +124,7 @@ struct worker_state {
 	struct strbuf raw;
 	struct gzipper gz;
 	struct pipe_block mine;
+	struct mderive *md; /* derived metrics, or NULL */
 };
 
 /* The engine's failure for block b as a message. */
@@ -208,6 +209,8 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 		strbuf_reset(&mine->data[s]);
 	strbuf_reset(&mine->text);
 	strbuf_reset(&mine->hits);
+	strbuf_reset(&mine->mparts);
+	mine->end_index = b1;
 	for (uint64_t b = b0; b < b1; b++) {
 		struct batch *batch = &ws->batch;
 		int rc = engine_render_block(cfg->plan, b, batch);
@@ -225,6 +228,10 @@ static int render_unit(const struct pipeline_cfg *cfg, struct worker_state *ws, 
 		    encode_console(cfg->plan->model, batch, cfg->console > 1, &mine->text))
 			return error_set(err, OTELSIM_ENOMEM,
 					 "out of memory while printing the spans of block %llu",
+					 (unsigned long long)b);
+		if (ws->md && mderive_block(ws->md, batch, b, &mine->mparts))
+			return error_set(err, OTELSIM_ENOMEM,
+					 "out of memory while deriving the metrics of block %llu",
 					 (unsigned long long)b);
 		if (batch->nhits &&
 		    strbuf_add(&mine->hits, batch->hits, batch->nhits * sizeof(*batch->hits)))
@@ -255,7 +262,9 @@ static void publish(struct slot *s, struct worker_state *ws)
 	}
 	swap_strbuf(&b->text, &m->text);
 	swap_strbuf(&b->hits, &m->hits);
+	swap_strbuf(&b->mparts, &m->mparts);
 	b->index = m->index;
+	b->end_index = m->end_index;
 	b->niterations = m->niterations;
 	b->ntraces = m->ntraces;
 	b->nerrors = m->nerrors;
@@ -278,7 +287,9 @@ static void *worker(void *arg)
 	batch_init(&ws.batch);
 	gzipper_init(&ws.gz, 6);
 	ws.enc = encoder_new(&ec);
-	if (!ws.enc) {
+	if (cfg->metrics && cfg->metrics->nrules)
+		ws.md = mderive_new(cfg->metrics, cfg->plan);
+	if (!ws.enc || (cfg->metrics && cfg->metrics->nrules && !ws.md)) {
 		error_set(&e, OTELSIM_ENOMEM, "out of memory while starting an encoder");
 		fail_shared(sh, &e);
 		goto out;
@@ -323,6 +334,8 @@ out:
 		strbuf_release(&ws.mine.data[k]);
 	strbuf_release(&ws.mine.text);
 	strbuf_release(&ws.mine.hits);
+	strbuf_release(&ws.mine.mparts);
+	mderive_free(ws.md);
 	gzipper_release(&ws.gz);
 	batch_release(&ws.batch);
 	encoder_free(ws.enc);
@@ -473,6 +486,7 @@ cleanup:
 			strbuf_release(&sh.slots[i].blk.data[k]);
 		strbuf_release(&sh.slots[i].blk.text);
 		strbuf_release(&sh.slots[i].blk.hits);
+		strbuf_release(&sh.slots[i].blk.mparts);
 	}
 	free(sh.slots);
 	free(tids);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "engine/metrics.h"
 #include "otelsim/error.h"
 #include "util/strbuf.h"
 
@@ -43,12 +44,15 @@ struct pipe_block {
 	uint64_t items[SIGNAL_COUNT];   /* spans, metric items, log records, events */
 	struct strbuf text;             /* console lines, when asked */
 	struct strbuf hits;             /* ground truth: the blocks' struct inj_hit, in order */
+	struct strbuf mparts;           /* derived metrics: the blocks' partials (engine/metrics.h) */
+	uint64_t end_index;             /* one past the unit's last block */
 	uint64_t niterations, ntraces, nerrors, npoints;
 	int64_t min_start_ns, max_end_ns;
 };
 
 struct pipeline_cfg {
 	const struct plan *plan;
+	const struct mrun *metrics; /* derived metrics, or NULL: partials into mparts */
 	int format, framing;
 	uint32_t traces_per_record; /* records: encode.h's record rule (0: per block) */
 	bool gzip;

@@ -115,6 +115,40 @@ static int check_time_range(const struct otelsim_render_options *o, const struct
 			 o->start_set ? "--start " : "", start);
 }
 
+/*
+ * The run's derived metrics and series (engine/metrics.h): the interval is
+ * --metric-interval, else the scenario's metric_interval (a mixed run:
+ * the first of its scenarios to give one), else 10 s. None with the
+ * synthetic test signals (they replace them: a test of the pipeline).
+ */
+static int run_spec_metrics(const struct otelsim_render_options *o, struct run_spec *rs,
+			    struct otelsim_error *err)
+{
+	struct plan *p = &rs->plan;
+	int64_t interval = o->metric_interval_ns;
+	int rc;
+
+	if (o->temporality != OTELSIM_TEMPORALITY_CUMULATIVE &&
+	    o->temporality != OTELSIM_TEMPORALITY_DELTA)
+		return error_set(err, OTELSIM_EUSAGE, "unknown temporality %d", o->temporality);
+	if (interval < 0)
+		return error_set(err, OTELSIM_EUSAGE, "--metric-interval must be positive");
+	if (o->synthetic_signals)
+		return 0; /* the synthetic test signals replace the derived metrics */
+	for (uint32_t i = 0; !interval && i < (p->scenario ? 1 : p->npool); i++) {
+		const struct scenario *s = p->scenario ? p->scenario : p->pool[i];
+
+		interval = s->metric_interval_ns;
+	}
+	rc = mrun_build(&rs->metrics, p, interval ? interval : 10000000000LL,
+			o->temporality == OTELSIM_TEMPORALITY_DELTA ? METRIC_DELTA
+								    : METRIC_CUMULATIVE,
+			o->max_metric_streams, err);
+	if (!rc && rs->metrics.nmetrics)
+		p->signals |= SIGNAL_BIT(OTELSIM_METRICS);
+	return rc;
+}
+
 int run_spec_build(const struct model *m, const struct otelsim_render_options *o,
 		   struct run_spec *rs, struct otelsim_error *err)
 {
@@ -239,10 +273,11 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		rs->end_trace = p->count;
 	if (rs->first_trace > rs->end_trace)
 		rs->first_trace = rs->end_trace;
-	return 0;
+	return run_spec_metrics(o, rs, err);
 }
 
 void run_spec_release(struct run_spec *rs)
 {
+	mrun_release(&rs->metrics);
 	arena_release(&rs->arena);
 }

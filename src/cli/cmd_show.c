@@ -619,7 +619,7 @@ static int show_file(struct show *sh, const char *path)
 		if (rec.signal == OTELSIM_TRACES)
 			bad = take_traces(sh, rec.data, rec.len);
 		else if (rec.signal == OTELSIM_METRICS)
-			bad = take_metrics(sh, rec.data, rec.len);
+			bad = sh->filter ? 0 : take_metrics(sh, rec.data, rec.len); /* no trace's */
 		else
 			bad = take_logs(sh, rec.data, rec.len);
 		if (bad) {

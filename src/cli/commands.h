@@ -39,6 +39,14 @@
 	X(RENDER, "render", cmd_render, "otelsim render [--category C] [options]",             \
 	  "render every scenario into its own dataset (what `make run` does)",                 \
 	  "Example: otelsim render --out fixtures\n")                                          \
+	X(MERGE, "merge", cmd_merge, "otelsim merge SHARD_DIR... [--out DIR]",                 \
+	  "combine the datasets of a run's shards into the single-machine dataset",            \
+	  "Give the dataset folder of every shard (--shard K/N) of one run, in any\n"          \
+	  "order. Traces, logs and events are concatenated; metrics are summed from\n"        \
+	  "the shards' metrics.partial; ground truth and manifest are rebuilt: the\n"         \
+	  "result equals the run on one machine byte for byte. Run it in the project\n"     \
+	  "(config, conventions, scenarios) the shards were rendered from.\n"               \
+	  "Example: otelsim merge part-1/mixed part-2/mixed part-3/mixed --out data\n")     \
 	X(SHOW, "show", cmd_show, "otelsim show FILE|DATASET [--trace ID] [--limit N]",        \
 	  "print telemetry files as trace trees, metric series and log lines", "")             \
 	X(REPORT, "report", cmd_report,                                                        \
@@ -67,7 +75,7 @@ enum cli_command_bit {
 	/* groups, for options many commands take */
 	CMD_GEN = CMD_SCENARIO | CMD_RUN | CMD_RENDER, /* render files */
 	CMD_SEND = CMD_SCENARIO | CMD_RUN,             /* and --endpoint */
-	CMD_LOADS = CMD_LIST | CMD_VALIDATE | CMD_GEN, /* load the project */
+	CMD_LOADS = CMD_LIST | CMD_VALIDATE | CMD_GEN | CMD_MERGE, /* load the project */
 	CMD_ALL = 0                                    /* every command */
 };
 

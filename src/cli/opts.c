@@ -139,6 +139,26 @@ static const struct opt_choice formats[] = {
 	{ NULL, 0 },
 };
 
+static const struct opt_choice temporalities[] = {
+	{ "cumulative", OTELSIM_TEMPORALITY_CUMULATIVE },
+	{ "delta", OTELSIM_TEMPORALITY_DELTA },
+	{ NULL, 0 },
+};
+
+/* --metric-interval: 1 ms .. 24 h */
+static int parse_metric_interval(const struct opt_def *d, const char *v, void *target,
+				 const char *src, struct otelsim_error *err)
+{
+	struct cli *c = target;
+	int64_t ns;
+
+	(void)d, (void)src, (void)err;
+	if (duration_parse(v, 1000000000, &ns) || ns < 1000000 || ns > 86400000000000LL)
+		return OPT_BAD;
+	c->ro.metric_interval_ns = ns;
+	return 0;
+}
+
 static const struct opt_choice framings[] = {
 	{ "be32", OTELSIM_FRAMING_BE32 },
 	{ "collector", OTELSIM_FRAMING_BE32 },
@@ -156,7 +176,7 @@ static const struct opt_def opts[] = {
 	  .at = AT(out),
 	  .set = AT(out_set),
 	  .env = { "OTELSIM_OUT" },
-	  .cmds = CMD_GEN,
+	  .cmds = CMD_GEN | CMD_MERGE,
 	  .help = "where datasets go (default: out)",
 	  .expect = "a folder",
 	  .flags = OPTF_NONEMPTY },
@@ -228,6 +248,35 @@ static const struct opt_def opts[] = {
 	  .help = "time between trace starts: milliseconds or a duration like 1.5s (also from "
 		  "TRACE_INTERVAL_MIN/MAX: seconds, their mean with half their spread as jitter)",
 	  .expect = "milliseconds or a duration like 250ms or 1.5s" },
+	{ .name = "metric-interval",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_metric_interval,
+	  .env = { "OTELSIM_METRIC_INTERVAL" },
+	  .cmds = CMD_GEN,
+	  .help = "virtual time per metric data point: a duration like 10s or 500ms, or seconds "
+		  "(default: the scenario's metric_interval, else 10s)",
+	  .expect = "a duration from 1ms to 24h, like 10s or 500ms" },
+	{ .name = "temporality",
+	  .arg = "T",
+	  .type = OPT_CHOICE,
+	  .at = AT(ro.temporality),
+	  .choices = temporalities,
+	  .env = { "OTELSIM_TEMPORALITY" },
+	  .cmds = CMD_GEN,
+	  .help = "metric temporality: cumulative (default: every stream every interval from its "
+		  "first point) or delta (only intervals with measurements)",
+	  .expect = "cumulative or delta" },
+	{ .name = "max-metric-streams",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(ro.max_metric_streams),
+	  .min = 1,
+	  .max = 100000000,
+	  .env = { "OTELSIM_MAX_METRIC_STREAMS" },
+	  .cmds = CMD_GEN,
+	  .help = "refuse a run whose metrics have more streams (default 100000)",
+	  .expect = "a number from 1 to 100000000" },
 	{ .name = "scenarios-dir",
 	  .arg = "DIR",
 	  .type = OPT_STR,
@@ -413,7 +462,7 @@ static const struct opt_def opts[] = {
 	  .type = OPT_STR,
 	  .at = AT(trace_id),
 	  .cmds = CMD_SHOW,
-	  .help = "show only this trace (hex id)" },
+	  .help = "show only this trace (hex id; metrics, tied to no trace, are left out)" },
 	{ .name = "limit",
 	  .arg = "N",
 	  .type = OPT_U64,

@@ -219,6 +219,19 @@ int load_service(struct load_state *ls, const char *service, const struct keyval
 		 uint32_t nattrs, bool replace, int32_t *index);
 const char *load_default_service(const struct load_state *ls);
 
+/* ---- metrics.c: a native scenario's metrics:, series:, metric_interval ---- */
+extern const struct key_table *const metrics_key_tables[];
+int metrics_fill_rules(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj);
+int metrics_fill_series(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			void *obj);
+int metrics_fill_interval(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj);
+/* emit_metrics: true without rules: the conventions' metrics for their spans */
+int metrics_defaults(struct schema_ctx *c, struct scenario *sc);
+/* The native loader's state behind a schema_ctx (its services). */
+struct load_state *native_load_state(struct schema_ctx *c);
+
 /* ---- values.c ---- */
 /* "vendor.x" -> "<vendor>.x" (anything else unchanged); arena string. */
 const char *vendor_rewrite(struct model *m, const char *s, size_t len, uint32_t *out_len);

@@ -39,6 +39,11 @@ static struct native *st(struct schema_ctx *c)
 	return c->state;
 }
 
+struct load_state *native_load_state(struct schema_ctx *c)
+{
+	return st(c)->ls;
+}
+
 static int oom(struct schema_ctx *c)
 {
 	return error_set(c->err, OTELSIM_ENOMEM, "out of memory loading '%s'", c->doc->file);
@@ -1134,7 +1139,9 @@ static const struct key_def scenario_keys[] = {
 	{ "interval_jitter_ms", KT_NUMBER, 0, NULL, NULL, fill_jitter, SCHEMA_NOFILL,
 	  "each start moves later by up to this much (default 0)" },
 	{ "emit_metrics", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_metrics),
-	  "also write metrics derived from the spans (accepted, not yet honoured)" },
+	  "also write the metrics the conventions define for this scenario's spans "
+	  "(http.server.request.duration, gen_ai.client.token.usage...) when it has no "
+	  "`metrics:` rules" },
 	{ "emit_logs", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_logs),
 	  "also write log records (accepted, not yet honoured)" },
 	{ "seed", KT_SCALAR, 0, NULL, NULL, fill_seed, SCHEMA_NOFILL,
@@ -1172,6 +1179,13 @@ static const struct key_def scenario_keys[] = {
 	{ "root", KT_MAP, 0, NULL, NULL, fill_root, SCHEMA_NOFILL,
 	  "the root span (see the span table); required unless data_plane or control_plane "
 	  "builds the tree" },
+	/* after root: the rules name its spans, attributes and services */
+	{ "metrics", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "metrics derived from the spans (see the metric_rule table)" },
+	{ "series", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "per-service gauges not tied to spans (see the metric_series table)" },
+	{ "metric_interval", KT_SCALAR, 0, NULL, NULL, metrics_fill_interval, SCHEMA_NOFILL,
+	  "virtual time per metric data point (10s, 500ms; default: --metric-interval, 10s)" },
 };
 
 SCHEMA_TABLE(scenario_table, "scenario", "a native scenario file's top level", scenario_keys);
@@ -1187,6 +1201,7 @@ int native_load(struct load_state *ls, const struct load_file *f)
 	struct scenario *sc;
 	struct native ns;
 	struct schema_ctx c;
+	const struct ynode *mv;
 	int rc;
 
 	memset(&ns, 0, sizeof(ns));
@@ -1215,8 +1230,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 	rc = schema_walk(&c, &scenario_table, doc->root, sc);
 	if (rc)
 		goto cleanup;
-	/* metrics and logs come in a later release: say so rather than ignore it */
-	for (int k = 0; k < 2; k++) {
+	/* logs come in a later release: say so rather than ignore it */
+	for (int k = 1; k < 2; k++) {
 		const char *key = k ? "emit_logs" : "emit_metrics";
 		const struct ynode *v = schema_get(&scenario_table, doc->root, key);
 
@@ -1233,6 +1248,13 @@ int native_load(struct load_state *ls, const struct load_file *f)
 		rc = tree_check(&c, &ns.tree, ls, sc);
 	if (!rc)
 		rc = agent_session_finish(&c, sc, &ns.session);
+	/* the metrics name the tree's spans and services: once it is complete */
+	if (!rc && (mv = schema_get(&scenario_table, doc->root, "metrics")))
+		rc = metrics_fill_rules(&c, NULL, mv, sc);
+	if (!rc && (mv = schema_get(&scenario_table, doc->root, "series")))
+		rc = metrics_fill_series(&c, NULL, mv, sc);
+	if (!rc)
+		rc = metrics_defaults(&c, sc);
 	if (!rc)
 		rc = conventions_fill(&c, sc);
 	if (!rc)

@@ -36,6 +36,7 @@ static void collect_tables(void)
 			add_tables(load_dialects[i].tables);
 	add_tables(value_dist_tables);
 	add_tables(value_form_tables);
+	add_tables(metrics_key_tables);
 }
 
 const struct key_table *const *schema_tables(size_t *n)

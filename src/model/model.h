@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/metric.h"
 #include "model/value.h"
 #include "util/arena.h"
 
@@ -257,6 +258,13 @@ struct scenario {
 	bool has_interval;
 	int64_t interval_ns, interval_jitter_ns;
 	bool emit_metrics, emit_logs;
+	/* metrics: the scenario's rules (none with emit_metrics: the
+	 * conventions' defaults, already in here), its series, its interval */
+	struct metric_rule *metric_rules;
+	uint32_t nmetric_rules;
+	struct series_spec *series;
+	uint32_t nseries;
+	int64_t metric_interval_ns; /* 0: the run's (--metric-interval, 10 s) */
 	bool has_seed;
 	uint64_t seed;
 	struct var_spec *vars;

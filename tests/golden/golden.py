@@ -219,15 +219,31 @@ def main():
             tap(len(fa) >= 1 and sorted(fa) == sorted(fb) and all(read(fa[n]) == read(fb[n]) for n in fa),
                 f"{label}: --threads 1 and 2 give identical bytes ({', '.join(sorted(fa))})")
             joined = {n: b"" for n in fa}
+            shards = []
             for k in (1, 2, 3):
                 sd = os.path.join(tmp, f"shard{k}")
                 otelsim(*base, "--out", sd, "--threads", "2", "--shard", f"{k}/3")
                 sf = signal_files(sd)
                 for n in joined:
                     joined[n] += read(sf[n]) if n in sf else b"?"
-                shutil.rmtree(sd)
-            tap(all(joined[n] == read(fa[n]) for n in fa),
-                f"{label}: 3 shards concatenated equal the whole files ({', '.join(sorted(fa))})")
+                shards.append(os.path.join(sd, "mixed"))
+            # metrics aggregate across traces: shards write partials, which
+            # otelsim merge sums; the rest concatenates
+            cat = [n for n in fa if not n.startswith("metrics.")]
+            tap(cat and all(joined[n] == read(fa[n]) for n in cat),
+                f"{label}: 3 shards concatenated equal the whole files ({', '.join(sorted(cat))})")
+            merged = os.path.join(tmp, "merged")
+            otelsim("merge", shards[2], shards[0], shards[1], "--out", merged)
+            want_all, got_all = data_files(one), data_files(merged)
+            same = sorted(want_all) == sorted(got_all) and all(
+                read(want_all[r]) == read(got_all[r]) for r in want_all)
+            tap(same and any(r.endswith(("metrics.binpb", "metrics.jsonl", "metrics.binpb.gz"))
+                             for r in want_all),
+                f"{label}: otelsim merge of 3 shards equals the whole dataset byte for byte "
+                f"({', '.join(sorted(os.path.basename(r) for r in want_all))})",
+                f"differ: {[r for r in want_all if r not in got_all or read(want_all[r]) != read(got_all[r])]}")
+            for d in [os.path.dirname(x) for x in shards] + [merged]:
+                shutil.rmtree(d)
             shutil.rmtree(one)
             shutil.rmtree(two)
 

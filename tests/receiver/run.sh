@@ -401,10 +401,10 @@ if [ -n "$TLS_CERT" ]; then
 		'exit=0 drv.ok=20 drv.grpc_status=0 rx.spans=80 rx.span_ids_sha256=@drv.ids_sha256
 		 rx.grpc_connections=1'
 	t 'OTEL_EXPORTER_OTLP_INSECURE=true never skips verification of https://' "$TLS" \
-		"env OTEL_EXPORTER_OTLP_INSECURE=true \$REPLAY --endpoint https://127.0.0.1:\$HTTP_PORT --time-shift none fixtures/commerce/checkout_flow" \
+		"env OTEL_EXPORTER_OTLP_INSECURE=true \$REPLAY --endpoint https://127.0.0.1:\$HTTP_PORT --time-shift none fixtures/commerce/checkout_flow/traces.binpb" \
 		'exit=1 rx.requests=0 "err~570 items failed: SSL certificate problem" "err~ 0 retried, 570 failed"'
 	t 'a bare host:port over grpc is TLS, verified with --cacert' "$TLS" \
-		"\$REPLAY --endpoint 127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --time-shift none fixtures/commerce/checkout_flow" \
+		"\$REPLAY --endpoint 127.0.0.1:\$GRPC_PORT --protocol grpc --cacert \$TLS_CERT --time-shift none fixtures/commerce/checkout_flow/traces.binpb" \
 		'exit=0 rx.grpc_requests=1 rx.spans=570'
 	MTLS="--tls '$TLS_CERT' '$TLS_KEY' --tls-client-ca '$CLIENT_CERT'"
 	t 'https with a client certificate' "$MTLS" \
@@ -487,8 +487,17 @@ t 'otelsim paces by TRACE_INTERVAL_MIN/MAX (10 traces, 150 to 250 ms apart)' '' 
 
 R='$REPLAY'
 CK='$PY tests/receiver/replay_check.py'
-DS=fixtures/commerce/checkout_flow
+# the traces of checkout_flow alone (the fixture also holds its metrics: the
+# test below sends those; these count spans)
+mkdir -p "$WORK/checkout_flow" && cp fixtures/commerce/checkout_flow/traces.binpb "$WORK/checkout_flow/"
+DS=$WORK/checkout_flow
 HW=tests/data/read
+t 'otlp-replay: a dataset of ours, every signal (traces and metrics)' '' \
+	"$R --endpoint \$HTTP --time-shift none fixtures/commerce/checkout_flow" \
+	'exit=0 rx.spans=570 rx.by_signal.traces=1 rx.by_signal.metrics=1 rx.data_points=40
+	 rx.data_points_by_type.histogram=20 rx.data_points_by_type.exponential_histogram=6
+	 rx.data_points_by_type.gauge=12 rx.data_points_by_type.sum=2 rx.requests=2'
+
 t 'otlp-replay: a dataset over http/protobuf, ids and times intact' '' \
 	"$R --endpoint \$HTTP --time-shift none $DS && $CK in=$DS/traces.binpb" \
 	'exit=0 rx.spans=@drv.in_spans rx.unique_span_ids=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
@@ -635,7 +644,7 @@ t 'otlp-replay --rate: 10 s within 5%' '' \
 	 $R --endpoint \$HTTP --rate 2100 --no-verify \$WORK/d/bench/agent_turn_7span/traces.binpb && $CK --rate \$CONTROL 2100" \
 	'exit=0 rx.spans=21000 rx.requests>=200 drv.rate_err_pct<=5'
 t 'otlp-replay --speed: the original pace, 10 s within 5%' '' \
-	"$R --endpoint \$HTTP --speed 2.5 fixtures/agentic/successful_agent_turn &&
+	"$R --endpoint \$HTTP --speed 2.5 fixtures/agentic/successful_agent_turn/traces.binpb &&
 	 $CK --pace \$CONTROL fixtures/agentic/successful_agent_turn/traces.binpb 2.5" \
 	'exit=0 rx.spans=350 rx.requests>=40 drv.pace_err_pct<=5'
 

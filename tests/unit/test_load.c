@@ -459,6 +459,10 @@ static const struct table_doc table_docs[] = {
 	  "       @\n" },
 	{ "attribute.value", false,
 	  "name: t\nroot:\n  type: x\n  attributes:\n    a:\n      value: 5\n      @\n" },
+	{ "metric_rule", false, "name: t\nroot:\n  type: x\nmetrics:\n  - name: m\n    @\n" },
+	{ "metric_series", false,
+	  "name: t\nroot:\n  type: x\n  service: s\nseries:\n  - name: m\n    services: {s: 1}\n"
+	  "    @\n" },
 };
 
 static bool is_yaml_word(const char *s)
@@ -782,8 +786,13 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_true(sc->weight == 8.0);
 	assert_int_equal(sc->ntags, 4);
 	assert_string_equal(sc->tags[3], "baseline");
-	assert_false(sc->emit_metrics ||
-		     sc->emit_logs); /* not generated yet: off in the bundled files */
+	assert_false(sc->emit_logs); /* not generated yet: off in the bundled files */
+	assert_true(sc->emit_metrics);
+	assert_int_equal(sc->nmetric_rules, 5); /* its metrics: rules */
+	assert_string_equal(sc->metric_rules[1].name, "gen_ai.client.token.usage");
+	assert_int_equal(sc->metric_rules[1].value, MV_ATTR);
+	assert_string_equal(sc->metric_rules[1].value_key, "gen_ai.usage.input_tokens");
+	assert_int_equal(sc->metric_rules[1].nfixed, 1);
 	assert_int_equal(sc->nvars, 0);
 	/* an agent session: the config's tenant, agent, server and create_claim samples */
 	assert_non_null(sc->session);

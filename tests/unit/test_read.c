@@ -1780,7 +1780,8 @@ static void test_manifest(void **state)
 struct rendered {
 	struct strbuf pb, js;
 	size_t npb, njs;
-	int mode; /* 0: protobuf records, 1: JSON lines */
+	int mode;       /* 0: protobuf records, 1: JSON lines */
+	int sig[4096];  /* each protobuf record's signal (traces and derived metrics) */
 };
 
 static int collect_record(void *ctx, int signal, const void *bytes, size_t len)
@@ -1789,6 +1790,8 @@ static int collect_record(void *ctx, int signal, const void *bytes, size_t len)
 
 	(void)signal;
 	if (r->mode == 0) {
+		if (r->npb < 4096)
+			r->sig[r->npb] = signal;
 		r->npb++;
 		return strbuf_add(&r->pb, bytes, len);
 	}
@@ -1800,7 +1803,7 @@ static void test_otelsim_json_encoder_agrees(void **state)
 {
 	struct otelsim_load_options lo = OTELSIM_LOAD_OPTIONS_INIT;
 	struct otelsim_render_options ro = OTELSIM_RENDER_OPTIONS_INIT;
-	struct rendered r = { STRBUF_INIT, STRBUF_INIT, 0, 0, 0 };
+	static struct rendered r = { STRBUF_INIT, STRBUF_INIT, 0, 0, 0, { 0 } };
 	struct strbuf conv = STRBUF_INIT;
 	struct otelsim_error err;
 	struct otelsim *os;
@@ -1831,14 +1834,14 @@ static void test_otelsim_json_encoder_agrees(void **state)
 		assert_non_null(nl);
 		/* our JSON of otelsim's protobuf is otelsim's JSON, byte for byte */
 		strbuf_reset(&conv);
-		assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(OTELSIM_TRACES), p + 4,
+		assert_int_equal(otlpjson_from_protobuf(otlpjson_descriptor(r.sig[i]), p + 4,
 							len, &conv, &err),
 				 0);
 		assert_int_equal(conv.len, (size_t)(nl - line));
 		assert_memory_equal(conv.buf, line, conv.len);
 		/* and otelsim's JSON read back is otelsim's protobuf */
 		strbuf_reset(&conv);
-		assert_int_equal(otlpjson_to_protobuf(otlpjson_descriptor(OTELSIM_TRACES), line,
+		assert_int_equal(otlpjson_to_protobuf(otlpjson_descriptor(r.sig[i]), line,
 						      (size_t)(nl - line), &conv, &err),
 				 0);
 		assert_int_equal(conv.len, len);

@@ -1,0 +1,420 @@
+/* engine/mcell.c - cells: one stream's aggregate over one interval (mcell.h). */
+#include "engine/mcell.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/metric.h"
+#include "util/detmath.h"
+
+#define LN2       0.6931471805599453094
+#define FIX_LIMIT 4611686018427387904.0 /* 2^62 */
+
+mfix mfix_of(double v)
+{
+	if (!(v == v))
+		return 0;
+	if (v >= FIX_LIMIT)
+		v = FIX_LIMIT;
+	if (v <= -FIX_LIMIT)
+		v = -FIX_LIMIT;
+	return (mfix)ldexp(v, 64); /* exact scaling; the conversion truncates */
+}
+
+double mfix_double(mfix v)
+{
+	return ldexp((double)v, -64);
+}
+
+int64_t mfix_int(mfix v)
+{
+	return (int64_t)(v >> 64);
+}
+
+uint32_t mcell_bucket(const double *bounds, uint32_t nb, double v)
+{
+	uint32_t lo = 0, hi = nb;
+
+	while (lo < hi) { /* the first bound >= v */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (bounds[mid] >= v)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+static void empty_exemplars(struct mexemplar *ex, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		memset(&ex[i], 0, sizeof(ex[i]));
+		ex[i].order = UINT64_MAX;
+	}
+}
+
+int mcell_init(struct mcell *c, int instrument, uint32_t nb, int32_t max_scale, uint32_t max_size)
+{
+	size_t nex = instrument == MI_HISTOGRAM ? nb + 1 : instrument == MI_EXP_HISTOGRAM ? 1 : 0;
+
+	memset(c, 0, sizeof(*c));
+	c->instrument = (uint8_t)instrument;
+	c->min = INFINITY;
+	c->max = -INFINITY;
+	c->nb = nb;
+	c->scale = c->max_scale = max_scale;
+	c->max_size = max_size ? max_size : 160;
+	if (instrument == MI_HISTOGRAM && !(c->buckets = calloc(nb + 1, sizeof(*c->buckets))))
+		return -1;
+	if (nex && !(c->ex = malloc(nex * sizeof(*c->ex)))) {
+		free(c->buckets);
+		c->buckets = NULL;
+		return -1;
+	}
+	if (nex)
+		empty_exemplars(c->ex, nex);
+	return 0;
+}
+
+void mcell_release(struct mcell *c)
+{
+	free(c->buckets);
+	free(c->ex);
+	free(c->pos.counts);
+	free(c->neg.counts);
+	memset(c, 0, sizeof(*c));
+}
+
+static void keep_first(struct mexemplar *slot, const struct mexemplar *e)
+{
+	if (e && e->order < slot->order)
+		*slot = *e;
+}
+
+/* ---- exponential buckets ---- */
+
+/* The bucket of v > 0 at scale: (base^idx, base^(idx+1)], base = 2^(2^-scale). */
+static int32_t exp_index(double v, int32_t scale)
+{
+	int e;
+	double m = frexp(v, &e); /* v = m * 2^e, m in [0.5, 1) */
+	int64_t idx;
+	double lo, hi;
+
+	if (scale <= 0) {
+		int64_t k = m == 0.5 ? e - 2 : e - 1; /* powers of two: the bucket below */
+
+		return (int32_t)(k >> -scale);
+	}
+	if (m == 0.5)
+		return (int32_t)((((int64_t)e - 1) << scale) - 1);
+	idx = (int64_t)ceil(det_log(v) / LN2 * ldexp(1, scale)) - 1;
+	mexp_bounds(scale, (int32_t)idx, &lo, &hi);
+	if (v <= lo)
+		idx--;
+	else if (v > hi)
+		idx++;
+	return (int32_t)idx;
+}
+
+void mexp_bounds(int32_t scale, int32_t idx, double *lo, double *hi)
+{
+	if (scale <= 0) {
+		*lo = ldexp(1, (int)((int64_t)idx << -scale));
+		*hi = ldexp(1, (int)(((int64_t)idx + 1) << -scale));
+		return;
+	}
+	*lo = det_exp(ldexp((double)idx, -scale) * LN2);
+	*hi = det_exp(ldexp((double)idx + 1, -scale) * LN2);
+	if (((int64_t)idx & ((1 << scale) - 1)) == 0) /* exact powers of two */
+		*lo = ldexp(1, (int)((int64_t)idx >> scale));
+	if ((((int64_t)idx + 1) & ((1 << scale) - 1)) == 0)
+		*hi = ldexp(1, (int)(((int64_t)idx + 1) >> scale));
+}
+
+/* Downscale one side by d (exact: index >> d). -1 no memory. */
+static int side_downscale(struct mexp_side *s, int d)
+{
+	int32_t off;
+	uint32_t n;
+	uint64_t *c;
+
+	if (!s->n || d <= 0)
+		return 0;
+	off = s->offset >> d;
+	n = (uint32_t)(((s->offset + (int32_t)s->n - 1) >> d) - off + 1);
+	if (!(c = calloc(n, sizeof(*c))))
+		return -1;
+	for (uint32_t i = 0; i < s->n; i++)
+		c[((s->offset + (int32_t)i) >> d) - off] += s->counts[i];
+	free(s->counts);
+	s->counts = c;
+	s->offset = off;
+	s->n = n;
+	return 0;
+}
+
+static int cell_downscale(struct mcell *c, int d)
+{
+	if (d <= 0)
+		return 0;
+	if (side_downscale(&c->pos, d) || side_downscale(&c->neg, d))
+		return -1;
+	c->scale -= d;
+	return 0;
+}
+
+/* How much to downscale so that [lo, hi] spans at most max indices. */
+static int need_down(int64_t lo, int64_t hi, uint32_t max)
+{
+	int d = 0;
+
+	while (d < 64 && (hi >> d) - (lo >> d) + 1 > (int64_t)max)
+		d++;
+	return d;
+}
+
+/* Add count at idx (scale already fits). -1 no memory. */
+static int side_put(struct mexp_side *s, int32_t idx, uint64_t count)
+{
+	if (!s->n) {
+		if (!(s->counts = calloc(1, sizeof(*s->counts))))
+			return -1;
+		s->offset = idx;
+		s->n = 1;
+	} else if (idx < s->offset || idx >= s->offset + (int32_t)s->n) {
+		int32_t lo = idx < s->offset ? idx : s->offset;
+		int32_t hi = idx >= s->offset + (int32_t)s->n ? idx : s->offset + (int32_t)s->n - 1;
+		uint64_t *c = calloc((size_t)(hi - lo + 1), sizeof(*c));
+
+		if (!c)
+			return -1;
+		memcpy(c + (s->offset - lo), s->counts, s->n * sizeof(*c));
+		free(s->counts);
+		s->counts = c;
+		s->offset = lo;
+		s->n = (uint32_t)(hi - lo + 1);
+	}
+	s->counts[idx - s->offset] += count;
+	return 0;
+}
+
+/* The downscale a side needs to also hold [lo, hi] (at c->scale). */
+static int side_need(const struct mcell *c, const struct mexp_side *s, int64_t lo, int64_t hi)
+{
+	if (s->n) {
+		if (s->offset < lo)
+			lo = s->offset;
+		if (s->offset + (int64_t)s->n - 1 > hi)
+			hi = s->offset + (int64_t)s->n - 1;
+	}
+	return need_down(lo, hi, c->max_size);
+}
+
+static int exp_add(struct mcell *c, double v)
+{
+	struct mexp_side *s = v > 0 ? &c->pos : &c->neg;
+	double a = fabs(v);
+	int32_t idx;
+	int d;
+
+	if (v == 0) {
+		c->zero++;
+		return 0;
+	}
+	idx = exp_index(a, c->scale);
+	d = side_need(c, s, idx, idx);
+	if (d) {
+		if (cell_downscale(c, d))
+			return -1;
+		idx = exp_index(a, c->scale);
+	}
+	return side_put(s, idx, 1);
+}
+
+static int exp_merge(struct mcell *dst, const struct mcell *src)
+{
+	int d = dst->scale - src->scale, ds = 0;
+	int64_t plo, phi, nlo, nhi;
+
+	if (d > 0 && cell_downscale(dst, d))
+		return -1;
+	ds = src->scale - dst->scale; /* src's extra scale */
+	plo = (int64_t)src->pos.offset >> ds;
+	phi = ((int64_t)src->pos.offset + src->pos.n - 1) >> ds;
+	nlo = (int64_t)src->neg.offset >> ds;
+	nhi = ((int64_t)src->neg.offset + src->neg.n - 1) >> ds;
+	d = 0;
+	if (src->pos.n && side_need(dst, &dst->pos, plo, phi) > d)
+		d = side_need(dst, &dst->pos, plo, phi);
+	if (src->neg.n && side_need(dst, &dst->neg, nlo, nhi) > d)
+		d = side_need(dst, &dst->neg, nlo, nhi);
+	if (cell_downscale(dst, d))
+		return -1;
+	ds = src->scale - dst->scale;
+	for (uint32_t i = 0; i < src->pos.n; i++)
+		if (src->pos.counts[i] &&
+		    side_put(&dst->pos, (int32_t)((src->pos.offset + (int64_t)i) >> ds),
+			     src->pos.counts[i]))
+			return -1;
+	for (uint32_t i = 0; i < src->neg.n; i++)
+		if (src->neg.counts[i] &&
+		    side_put(&dst->neg, (int32_t)((src->neg.offset + (int64_t)i) >> ds),
+			     src->neg.counts[i]))
+			return -1;
+	dst->zero += src->zero;
+	return 0;
+}
+
+/* ---- add, merge ---- */
+
+int mcell_add(struct mcell *c, double v, uint32_t bucket, const struct mexemplar *ex)
+{
+	c->count++;
+	if (c->instrument == MI_GAUGE) {
+		if (!c->count || !ex || ex->order >= c->last_order || c->count == 1) {
+			c->last = v;
+			c->last_order = ex ? ex->order : 0;
+		}
+		return 0;
+	}
+	c->sum += mfix_of(v);
+	if (v < c->min)
+		c->min = v;
+	if (v > c->max)
+		c->max = v;
+	if (c->instrument == MI_HISTOGRAM) {
+		c->buckets[bucket]++;
+		keep_first(&c->ex[bucket], ex);
+	} else if (c->instrument == MI_EXP_HISTOGRAM) {
+		keep_first(&c->ex[0], ex);
+		return exp_add(c, v);
+	}
+	return 0;
+}
+
+int mcell_merge(struct mcell *dst, const struct mcell *src)
+{
+	if (!src->count)
+		return 0;
+	if (dst->instrument == MI_GAUGE) {
+		if (!dst->count || src->last_order >= dst->last_order) {
+			dst->last = src->last;
+			dst->last_order = src->last_order;
+		}
+		dst->count += src->count;
+		return 0;
+	}
+	dst->count += src->count;
+	dst->sum += src->sum;
+	if (src->min < dst->min)
+		dst->min = src->min;
+	if (src->max > dst->max)
+		dst->max = src->max;
+	if (dst->instrument == MI_HISTOGRAM) {
+		for (uint32_t i = 0; i <= dst->nb; i++) {
+			dst->buckets[i] += src->buckets[i];
+			keep_first(&dst->ex[i], &src->ex[i]);
+		}
+	} else if (dst->instrument == MI_EXP_HISTOGRAM) {
+		keep_first(&dst->ex[0], &src->ex[0]);
+		return exp_merge(dst, src);
+	}
+	return 0;
+}
+
+/* ---- bytes ---- */
+
+static int put(struct strbuf *o, const void *p, size_t n)
+{
+	return strbuf_add(o, p, n);
+}
+
+static int put_ex(struct strbuf *o, const struct mexemplar *e)
+{
+	return put(o, &e->order, 8) || put(o, &e->value, 8) || put(o, &e->time_ns, 8) ||
+	       put(o, e->trace_id, 16) || put(o, e->span_id, 8);
+}
+
+static int put_side(struct strbuf *o, const struct mexp_side *s)
+{
+	return put(o, &s->offset, 4) || put(o, &s->n, 4) || (s->n && put(o, s->counts, 8 * s->n));
+}
+
+int mcell_write(const struct mcell *c, struct strbuf *out)
+{
+	uint32_t nex = 0;
+
+	if (put(out, &c->count, 8) || put(out, &c->sum, 16) || put(out, &c->min, 8) ||
+	    put(out, &c->max, 8) || put(out, &c->last, 8) || put(out, &c->last_order, 8))
+		return -1;
+	if (c->instrument == MI_HISTOGRAM) {
+		if (put(out, c->buckets, 8 * ((size_t)c->nb + 1)))
+			return -1;
+		nex = c->nb + 1;
+	} else if (c->instrument == MI_EXP_HISTOGRAM) {
+		if (put(out, &c->scale, 4) || put(out, &c->zero, 8) || put_side(out, &c->pos) ||
+		    put_side(out, &c->neg))
+			return -1;
+		nex = 1;
+	}
+	for (uint32_t i = 0; i < nex; i++)
+		if (put_ex(out, &c->ex[i]))
+			return -1;
+	return 0;
+}
+
+static int get(const uint8_t **p, const uint8_t *end, void *dst, size_t n)
+{
+	if ((size_t)(end - *p) < n)
+		return -1;
+	memcpy(dst, *p, n);
+	*p += n;
+	return 0;
+}
+
+static int get_ex(const uint8_t **p, const uint8_t *end, struct mexemplar *e)
+{
+	return get(p, end, &e->order, 8) || get(p, end, &e->value, 8) ||
+	       get(p, end, &e->time_ns, 8) || get(p, end, e->trace_id, 16) ||
+	       get(p, end, e->span_id, 8);
+}
+
+static int get_side(const uint8_t **p, const uint8_t *end, struct mexp_side *s, uint32_t max)
+{
+	free(s->counts);
+	s->counts = NULL;
+	if (get(p, end, &s->offset, 4) || get(p, end, &s->n, 4) || s->n > max)
+		return -1;
+	if (!s->n)
+		return 0;
+	if (!(s->counts = malloc(8 * (size_t)s->n)))
+		return -1;
+	return get(p, end, s->counts, 8 * (size_t)s->n);
+}
+
+int mcell_read(struct mcell *c, const uint8_t **p, const uint8_t *end)
+{
+	uint32_t nex = 0;
+
+	if (get(p, end, &c->count, 8) || get(p, end, &c->sum, 16) || get(p, end, &c->min, 8) ||
+	    get(p, end, &c->max, 8) || get(p, end, &c->last, 8) || get(p, end, &c->last_order, 8))
+		return -1;
+	if (c->instrument == MI_HISTOGRAM) {
+		if (get(p, end, c->buckets, 8 * ((size_t)c->nb + 1)))
+			return -1;
+		nex = c->nb + 1;
+	} else if (c->instrument == MI_EXP_HISTOGRAM) {
+		if (get(p, end, &c->scale, 4) || get(p, end, &c->zero, 8) ||
+		    get_side(p, end, &c->pos, c->max_size) || get_side(p, end, &c->neg, c->max_size) ||
+		    c->scale > c->max_scale || c->scale < -64)
+			return -1;
+		nex = 1;
+	}
+	for (uint32_t i = 0; i < nex; i++)
+		if (get_ex(p, end, &c->ex[i]))
+			return -1;
+	return 0;
+}
