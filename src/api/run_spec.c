@@ -149,6 +149,19 @@ static int run_spec_metrics(const struct otelsim_render_options *o, struct run_s
 	return rc;
 }
 
+/* The signals the run's scenarios may emit, and the timeline source when one has a timeline. */
+static void run_spec_signals(struct run_spec *rs)
+{
+	struct plan *p = &rs->plan;
+	unsigned all = 0;
+
+	for (uint32_t i = 0; i < (p->scenario ? 1 : p->npool); i++)
+		all |= (p->scenario ? p->scenario : p->pool[i])->signals;
+	p->signals |= all;
+	if (all & SIGNAL_BIT(OTELSIM_EVENTS))
+		rs->sources[p->nsources++] = &engine_timeline_source;
+}
+
 int run_spec_build(const struct model *m, const struct otelsim_render_options *o,
 		   struct run_spec *rs, struct otelsim_error *err)
 {
@@ -266,6 +279,7 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		if (rc)
 			return rc;
 	}
+	run_spec_signals(rs);
 	shard_range(o, plan_nblocks(p), &rs->first_block, &rs->end_block);
 	rs->first_trace = rs->first_block * p->iterations_per_block;
 	rs->end_trace = rs->end_block * p->iterations_per_block;

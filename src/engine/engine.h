@@ -76,6 +76,14 @@ struct engine_source {
  */
 extern const struct engine_source engine_synthetic_source;
 
+/*
+ * The scenarios' timeline events (engine/timeline.c): each `timeline:`
+ * entry once, at the run's start plus its offset, by the block whose time
+ * range holds it (the first and last blocks also take what lies before
+ * and after the run). Draws nothing.
+ */
+extern const struct engine_source engine_timeline_source;
+
 struct plan {
 	const struct model *model;
 	const struct scenario *scenario; /* one scenario; NULL: pool */

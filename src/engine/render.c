@@ -73,6 +73,7 @@
 #include <string.h>
 
 #include "engine/dist.h"
+#include "engine/failure.h"
 #include "engine/gen.h"
 #include "engine/num.h"
 #include "engine/session.h"
@@ -87,15 +88,8 @@
 #define FLAGS_LOCAL   (SPAN_FLAGS_SAMPLED | SPAN_FLAGS_HAS_IS_REMOTE)
 #define FLAGS_REMOTE  (FLAGS_LOCAL | SPAN_FLAGS_IS_REMOTE)
 
-static const char error_type_key[] = "error.type";
 static const char retry_attempt_key[] = "retry.attempt";
-#define ERROR_TYPE_KEY_LEN (sizeof(error_type_key) - 1)
-#define MAX_WAIT_MS        31536000000.0 /* one year: load/loader.h LOAD_MAX_MS */
-
-struct err_out {
-	const char *type, *msg;
-	uint32_t type_len, msg_len;
-};
+#define MAX_WAIT_MS 31536000000.0 /* one year: load/loader.h LOAD_MAX_MS */
 
 struct frame;
 
@@ -118,7 +112,7 @@ struct render {
 	int64_t start;           /* where the iteration's next trace starts */
 	const struct frame *cur; /* the span whose values are being made (TP_ATTR) */
 	bool raised;             /* an ERR_RAISE failure is on its way up */
-	struct err_out raise_err;
+	struct failure raise_err;
 	/* finding an exported span (context_span): its name, and what was found */
 	const char *find;
 	bool found;
@@ -265,27 +259,6 @@ static int eval_attrs(struct render *R, const struct attr_spec *specs, uint32_t 
 	return 0;
 }
 
-/* error.type on s: replaced when present, else appended (a slot is spare). */
-static void set_error_type(struct span_out *s, const char *type, uint32_t len)
-{
-	struct keyval *kv = NULL;
-
-	for (uint32_t k = 0; k < s->nattrs; k++)
-		if (s->attrs[k].key_len == ERROR_TYPE_KEY_LEN &&
-		    memcmp(s->attrs[k].key, error_type_key, ERROR_TYPE_KEY_LEN) == 0) {
-			kv = &s->attrs[k];
-			break;
-		}
-	if (!kv) {
-		kv = &s->attrs[s->nattrs++];
-		kv->key = error_type_key;
-		kv->key_len = ERROR_TYPE_KEY_LEN;
-	}
-	kv->value.type = VAL_STRING;
-	kv->value.u.s.ptr = type;
-	kv->value.u.s.len = len;
-}
-
 /*
  * Status ERROR on s. `own`: the span's own error, which always wins (it is
  * applied after its children, so over anything they propagated). A
@@ -320,22 +293,35 @@ static void follow_outcome(const struct render *R, struct span_out *s)
 	}
 }
 
-static void mark_error(const struct render *R, struct span_out *s, const struct err_out *e,
-		       bool own)
+/*
+ * failure_mark (engine/failure.h) on s, then its outcome attributes. 1: s
+ * failed; 0: its conventions say it did not (a 4xx on an HTTP server).
+ * *seen (may be NULL): the failure its callers see.
+ */
+static int mark_error(const struct render *R, struct span_out *s, const struct failure *e,
+		      bool own, struct failure *seen)
 {
-	if (!own && s->status_code == STATUS_ERROR)
-		return;
-	s->status_code = STATUS_ERROR;
-	s->status_message = e->msg;
-	s->status_message_len = e->msg_len;
-	set_error_type(s, e->type, e->type_len);
-	follow_outcome(R, s);
+	bool was = s->status_code == STATUS_ERROR;
+	int failed = failure_mark(s, e, own, &R->out->arena, seen);
+
+	if (failed && !was)
+		follow_outcome(R, s);
+	return failed;
 }
 
-static void propagate(struct render *R, const struct frame *up, const struct err_out *e)
+/* A propagated failure marks each ancestor; each passes on what it became. */
+static void propagate(struct render *R, const struct frame *up, const struct failure *e)
 {
-	for (; up; up = up->up)
-		mark_error(R, span_at(R, up->idx), e, false);
+	struct failure cur = *e, next;
+
+	for (; up; up = up->up) {
+		struct span_out *s = span_at(R, up->idx);
+
+		if (s->status_code == STATUS_ERROR)
+			return; /* marked already, by an earlier failing descendant */
+		if (mark_error(R, s, &cur, false, &next))
+			cur = next;
+	}
 }
 
 /* The condition the error draw u picks (the first whose cumulative rate passes u), or NULL. */
@@ -463,12 +449,39 @@ static void attempt_outcome(const struct render *R, const struct span_spec *sp,
 	kv->value.u.s.len = 7; /* both words */
 }
 
+static bool exceptions_as_events(const struct render *R)
+{
+	return R->sc->exceptions == EXCEPTIONS_SPAN_EVENT || R->sc->exceptions == EXCEPTIONS_BOTH;
+}
+
+static bool exceptions_as_logs(const struct render *R)
+{
+	return R->sc->exceptions == EXCEPTIONS_LOG || R->sc->exceptions == EXCEPTIONS_BOTH;
+}
+
+/* A failed attempt's exception record(s), at its end (it has no events of its own). */
+static int attempt_exception(struct render *R, size_t idx, const struct failure *f)
+{
+	struct span_out *s = span_at(R, idx);
+
+	if (exceptions_as_events(R)) {
+		struct event_out *ev = arena_alloc(&R->out->arena, sizeof(*ev));
+
+		if (!ev || failure_event(f, (int64_t)s->end_ns, &R->out->arena, ev) < 0)
+			return -1;
+		s = span_at(R, idx);
+		s->events = ev;
+		s->nevents = 1;
+	}
+	return exceptions_as_logs(R) ? failure_log(f, span_at(R, idx), R->out) : 0;
+}
+
 /*
  * The retry attempts of the span at f (its children under the last one).
  * *end: when the last attempt ends; *failed with the error when all failed.
  */
 static int render_attempts(struct render *R, const struct span_spec *sp, const struct frame *f,
-			   int64_t start, int64_t *end, bool *failed, struct err_out *err)
+			   int64_t start, int64_t *end, bool *failed, struct failure *err)
 {
 	const struct retry_spec *rt = &sp->retry;
 	const char *type = rt->error_type                      ? rt->error_type
@@ -486,8 +499,10 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 	if (!aname)
 		return -1;
 
+	memset(err, 0, sizeof(*err));
 	err->type = err->msg = type;
 	err->type_len = err->msg_len = (uint32_t)strlen(type);
+	err->typed = true;
 	*failed = true;
 	for (uint32_t k = 1; k <= max; k++) {
 		struct frame af;
@@ -501,7 +516,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		s = span_at(R, af.idx);
 		s->name = aname;
 		s->name_len = aname_len;
-		s->attrs = arena_alloc(&R->out->arena, (4 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
+		s->attrs = arena_alloc(&R->out->arena, (5 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
 							       sizeof(struct keyval));
 		if (!s->attrs)
 			return -1;
@@ -531,9 +546,8 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 		attempt_outcome(R, sp, span_at(R, af.idx), fail);
 		lat = latency_ns(R, &sp->latency);
 		aend = time_add(R, at, lat);
-		if (fail) {
-			mark_error(R, span_at(R, af.idx), err, true);
-		}
+		if (fail)
+			mark_error(R, span_at(R, af.idx), err, true, NULL);
 		if (!fail || k == max) {
 			int64_t cend;
 
@@ -542,14 +556,16 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			if (cend > aend)
 				aend = cend;
 			span_at(R, af.idx)->end_ns = (uint64_t)aend;
-			if (fail && hit(R, forced ? rt->inj_forced : rt->inj_retry, af.idx) < 0)
+			if (fail && (hit(R, forced ? rt->inj_forced : rt->inj_retry, af.idx) < 0 ||
+				     attempt_exception(R, af.idx, err) < 0))
 				return -1;
 			*failed = fail;
 			*end = aend;
 			return 0;
 		}
 		span_at(R, af.idx)->end_ns = (uint64_t)aend;
-		if (hit(R, forced ? rt->inj_forced : rt->inj_retry, af.idx) < 0)
+		if (hit(R, forced ? rt->inj_forced : rt->inj_retry, af.idx) < 0 ||
+		    attempt_exception(R, af.idx, err) < 0)
 			return -1;
 		{
 			double wait = next_wait < MAX_WAIT_MS ? next_wait : MAX_WAIT_MS;
@@ -581,39 +597,76 @@ static int64_t frac_ns(double frac, int64_t start, int64_t end)
 
 static int value_text(struct render *R, struct value *v, const char **ptr, uint32_t *len);
 
-static const char exception_name[] = "exception";
-static const char exception_type_key[] = "exception.type";
-static const char exception_message_key[] = "exception.message";
-
-/* The `exception` event of a failure (exception.type, exception.message) at time t. */
-static int exception_event(struct render *R, const struct err_out *e, int64_t t,
-			   struct event_out *ev)
+/* A log record of the span at idx, at time t (body: NULL for none). */
+static int add_log(struct render *R, size_t idx, int64_t t, uint8_t severity, const char *body,
+		   uint32_t body_len, struct keyval *attrs, uint32_t nattrs)
 {
-	struct keyval *kv = arena_alloc(&R->out->arena, 2 * sizeof(*kv));
+	struct log_out *l = batch_add_log(R->out, OTELSIM_LOGS);
+	const struct span_out *s = span_at(R, idx);
 
-	if (!kv)
+	if (!l)
 		return -1;
-	kv[0].key = exception_type_key;
-	kv[0].key_len = sizeof(exception_type_key) - 1;
-	kv[0].value.type = VAL_STRING;
-	kv[0].value.u.s.ptr = e->type;
-	kv[0].value.u.s.len = e->type_len;
-	kv[1].key = exception_message_key;
-	kv[1].key_len = sizeof(exception_message_key) - 1;
-	kv[1].value.type = VAL_STRING;
-	kv[1].value.u.s.ptr = e->msg;
-	kv[1].value.u.s.len = e->msg_len;
-	ev->time_ns = (uint64_t)t;
-	ev->name = exception_name;
-	ev->name_len = sizeof(exception_name) - 1;
-	ev->attrs = kv;
-	ev->nattrs = 2;
+	l->time_ns = l->observed_ns = (uint64_t)t;
+	memcpy(l->trace_id, s->trace_id, 16);
+	memcpy(l->span_id, s->span_id, 8);
+	l->has_trace_id = l->has_span_id = 1;
+	l->flags = s->flags & 0xffu;
+	l->resource = s->resource;
+	l->severity = severity;
+	l->severity_text = severity_text(severity, &l->severity_text_len);
+	if (body) {
+		l->body.type = VAL_STRING;
+		l->body.u.s.ptr = body;
+		l->body.u.s.len = body_len;
+	}
+	l->attrs = attrs;
+	l->nattrs = nattrs;
+	return 0;
+}
+
+/*
+ * The span's `logs:` records: for each that applies (`at: error` only on a
+ * failed span), its body template, then its attributes.
+ */
+static int render_logs(struct render *R, const struct span_spec *sp, size_t idx)
+{
+	for (uint32_t k = 0; k < sp->nlogs; k++) {
+		const struct log_spec *ls = &sp->logs[k];
+		const struct span_out *s = span_at(R, idx);
+		int64_t start = (int64_t)s->start_ns, end = (int64_t)s->end_ns, t = start;
+		const char *body = ls->body;
+		uint32_t body_len = body ? (uint32_t)strlen(body) : 0;
+		struct keyval *attrs;
+
+		if (ls->when == LOG_AT_ERROR && s->status_code != STATUS_ERROR)
+			continue;
+		if (ls->when == LOG_AT_END || ls->when == LOG_AT_ERROR)
+			t = end;
+		else if (ls->when == LOG_AT_OFFSET)
+			t = time_add(R, start,
+				     ls->is_frac ? frac_ns(ls->offset_frac, start, end)
+						 : ms_to_ns(ls->offset_ms));
+		t = t < start ? start : t > end ? end : t;
+		R->ctx.parent_attrs = s->attrs;
+		R->ctx.nparent_attrs = s->nattrs;
+		if (ls->body_tmpl) {
+			struct value v;
+
+			if (tmpl_eval(ls->body_tmpl, &R->ctx, &v) < 0 ||
+			    value_text(R, &v, &body, &body_len) < 0)
+				return -1;
+			s = span_at(R, idx);
+		}
+		if (eval_attrs(R, ls->attrs, ls->nattrs, 0, s->attrs, s->nattrs, &attrs) < 0 ||
+		    add_log(R, idx, t, ls->severity, body, body_len, attrs, ls->nattrs) < 0)
+			return -1;
+	}
 	return 0;
 }
 
 /* The span's events, then the `exception` event of `exc` (NULL: none) at its end. */
 static int render_events(struct render *R, const struct span_spec *sp, size_t idx,
-			 const struct err_out *exc)
+			 const struct failure *exc)
 {
 	struct event_out *ev;
 	uint32_t n = 0;
@@ -657,9 +710,13 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 		if (eval_attrs(R, es->attrs, es->nattrs, 0, s->attrs, s->nattrs, &ev[n].attrs) < 0)
 			return -1;
 		ev[n].nattrs = es->nattrs;
+		if ((es->log == EVENT_LOG_YES || (es->log == EVENT_LOG_DEFAULT && R->sc->emit_logs)) &&
+		    add_log(R, idx, t, SEV_INFO, ev[n].name, ev[n].name_len, ev[n].attrs,
+			    ev[n].nattrs) < 0)
+			return -1;
 		n++;
 	}
-	if (exc && exception_event(R, exc, end, &ev[n++]) < 0)
+	if (exc && failure_event(exc, end, &R->out->arena, &ev[n++]) < 0)
 		return -1;
 	span_at(R, idx)->events = ev;
 	span_at(R, idx)->nevents = n;
@@ -858,18 +915,20 @@ static void make_trace_state(struct render *R, const struct span_spec *sp, size_
 	s->trace_state_len = sp->trace_state ? (uint32_t)strlen(sp->trace_state) : 0;
 }
 
-/* The span's attributes, then its session's (one spare slot for error.type). */
+/* The span's attributes, then its session's (spare slots for what a failure sets). */
 static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 		      const struct keyval *pattrs, uint32_t npattrs)
 {
 	struct keyval *attrs;
 	struct span_out *s;
-	uint32_t n = sp->nattrs;
-
+	uint32_t n = sp->nattrs, spare = 2; /* error.type, a status code */
 	int rc;
 
-	if (eval_attrs(R, sp->attrs, sp->nattrs, R->ses.spec ? 1 + SESSION_MAX_ATTRS : 1, pattrs,
-		       npattrs, &attrs) < 0)
+	for (uint32_t k = 0; k < sp->nerrors; k++)
+		if (sp->errors[k].nattrs > spare - 2)
+			spare = 2 + sp->errors[k].nattrs;
+	if (eval_attrs(R, sp->attrs, sp->nattrs, spare + (R->ses.spec ? SESSION_MAX_ATTRS : 0),
+		       pattrs, npattrs, &attrs) < 0)
 		return -1;
 	/* wrong_division without a target: one draw picks the server */
 	R->ses.server_over = sp->nmcp_servers == 1 ? sp->mcp_servers[0]
@@ -886,60 +945,101 @@ static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 }
 
 /* The error draw: the condition that fires (NULL: none) and, for it, *err. */
-static int draw_error(struct render *R, const struct span_spec *sp, const struct keyval *pattrs,
-		      uint32_t npattrs, const struct error_spec **fired, struct err_out *err)
+static int draw_error(struct render *R, const struct span_spec *sp, size_t idx,
+		      const struct keyval *pattrs, uint32_t npattrs, const struct error_spec **fired,
+		      struct failure *err)
 {
 	const struct error_spec *e;
 
 	*fired = e = sp->nerrors ? error_for(sp, rng_double(&R->rng)) : NULL;
 	if (!e)
 		return 0;
+	memset(err, 0, sizeof(*err));
+	err->typed = e->type != NULL;
 	err->type = e->type ? e->type : "_OTHER";
 	err->type_len = (uint32_t)strlen(err->type);
+	R->ctx.parent_attrs = pattrs;
+	R->ctx.nparent_attrs = npattrs;
 	if (e->message_tmpl) {
 		struct value v;
 
+		if (tmpl_eval(e->message_tmpl, &R->ctx, &v) < 0 ||
+		    value_text(R, &v, &err->msg, &err->msg_len) < 0)
+			return -1;
+	} else {
+		err->msg = e->message ? e->message : err->type;
+		err->msg_len = (uint32_t)strlen(err->msg);
+	}
+	if (e->nattrs) {
+		const struct span_out *s = span_at(R, idx);
+		struct keyval *kv;
+
+		/* {{parent.attributes.x}} in error.attributes means the span's own */
+		if (eval_attrs(R, e->attrs, e->nattrs, 0, s->attrs, s->nattrs, &kv) < 0)
+			return -1;
+		err->attrs = kv;
+		err->nattrs = e->nattrs;
 		R->ctx.parent_attrs = pattrs;
 		R->ctx.nparent_attrs = npattrs;
-		return tmpl_eval(e->message_tmpl, &R->ctx, &v) < 0 ||
-				       value_text(R, &v, &err->msg, &err->msg_len) < 0
-			       ? -1
-			       : 0;
 	}
-	err->msg = e->message ? e->message : err->type;
-	err->msg_len = (uint32_t)strlen(err->msg);
+	if (e->stacktrace_tmpl) {
+		struct value v;
+
+		if (tmpl_eval(e->stacktrace_tmpl, &R->ctx, &v) < 0 ||
+		    value_text(R, &v, &err->stack, &err->stack_len) < 0)
+			return -1;
+	} else if (e->stacktrace) {
+		err->stack = e->stacktrace;
+		err->stack_len = (uint32_t)strlen(e->stacktrace);
+	}
 	return 0;
 }
 
 /*
  * After the span at f ended: its own failure (status, error.type, the
- * ancestors it marks or raises to), or a raise from a child passing
- * through it. *exc: the exception to record on it (NULL: none).
+ * conventions' attributes, the ancestors it marks or raises to), a raise
+ * from a child passing through it, or the mark a failing descendant left
+ * on it. *exc (in *buf, or R's): the exception to record on it, NULL when
+ * it did not fail. Returns whether its own failure failed it.
  */
-static void settle_error(struct render *R, const struct span_spec *sp, const struct frame *f,
-			 const struct error_spec *fired, bool err_now, const struct err_out *err,
-			 const struct err_out **exc)
+static bool settle_error(struct render *R, const struct span_spec *sp, const struct frame *f,
+			 const struct error_spec *fired, bool err_now, const struct failure *err,
+			 struct failure *buf, const struct failure **exc)
 {
-	bool events = R->sc->exceptions == EXCEPTIONS_SPAN_EVENT ||
-		      R->sc->exceptions == EXCEPTIONS_BOTH;
+	struct span_out *s = span_at(R, f->idx);
+	struct failure seen;
 
 	*exc = NULL;
 	if (err_now) {
-		mark_error(R, span_at(R, f->idx), err, true);
+		if (!mark_error(R, s, err, true, &seen))
+			return false; /* a 4xx on an HTTP server: not a failure */
 		/* a retried span fails as its first condition says */
 		if (!fired && sp->nerrors)
 			fired = &sp->errors[0];
 		if (fired && fired->propagate == ERR_MARK_ANCESTORS)
-			propagate(R, f->up, err);
+			propagate(R, f->up, &seen);
 		if (fired && fired->propagate == ERR_RAISE) {
 			R->raised = true;
-			R->raise_err = *err;
+			R->raise_err = seen;
 		}
-		*exc = events ? err : NULL;
-	} else if (R->raised) {
-		mark_error(R, span_at(R, f->idx), &R->raise_err, false);
-		*exc = events ? &R->raise_err : NULL;
+		*buf = *err;
+		buf->type = seen.type;
+		buf->type_len = seen.type_len;
+		buf->msg = seen.msg;
+		buf->msg_len = seen.msg_len;
+		*exc = buf;
+		return true;
 	}
+	if (R->raised) {
+		if (mark_error(R, s, &R->raise_err, false, &seen)) {
+			R->raise_err = seen;
+			*exc = &R->raise_err;
+		}
+	} else if (s->status_code == STATUS_ERROR) {
+		failure_of(s, buf); /* marked by a failing descendant */
+		*exc = buf;
+	}
+	return false;
 }
 
 static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
@@ -948,10 +1048,10 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	struct frame f;
 	const struct keyval *pattrs = NULL;
 	uint32_t npattrs = 0;
-	struct err_out err;
-	const struct err_out *exc;
+	struct failure err, exc_buf;
+	const struct failure *exc;
 	const struct error_spec *fired = NULL;
-	bool err_now = false;
+	bool err_now = false, failed;
 	int64_t e;
 
 	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
@@ -980,7 +1080,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 		int64_t cend;
 
 		e = time_add(R, start, latency_ns(R, &sp->latency));
-		if (draw_error(R, sp, pattrs, npattrs, &fired, &err) < 0)
+		if (draw_error(R, sp, f.idx, pattrs, npattrs, &fired, &err) < 0)
 			return -1;
 		err_now = fired != NULL;
 		/* a raised failure makes none of the span's children */
@@ -995,11 +1095,14 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 			return -1;
 	}
 	span_at(R, f.idx)->end_ns = (uint64_t)e;
-	if (fired && hit(R, fired->inj, f.idx) < 0)
+	failed = settle_error(R, sp, &f, fired, err_now, &err, &exc_buf, &exc);
+	if (fired && failed && hit(R, fired->inj, f.idx) < 0)
 		return -1;
-	settle_error(R, sp, &f, fired, err_now, &err, &exc);
 	R->cur = &f;
-	if (render_events(R, sp, f.idx, exc) < 0 || render_links(R, sp, f.idx) < 0)
+	if (render_events(R, sp, f.idx, exceptions_as_events(R) ? exc : NULL) < 0 ||
+	    render_links(R, sp, f.idx) < 0 || render_logs(R, sp, f.idx) < 0)
+		return -1;
+	if (exc && exceptions_as_logs(R) && failure_log(exc, span_at(R, f.idx), R->out) < 0)
 		return -1;
 	R->cur = up;
 	*end = e;

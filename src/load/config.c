@@ -27,6 +27,7 @@ void config_defaults(struct config *cfg)
 	cfg->gap.p2 = 0.6;
 	cfg->default_interval_ns = 500LL * 1000000;
 	cfg->default_count = 100;
+	cfg->default_exceptions = EXCEPTIONS_LOG;
 	cfg->default_seed = 1;
 	cfg->default_start_ns = 1767225600LL * 1000000000; /* 2026-01-01T00:00:00Z */
 	cfg->traces_per_record = 64;
@@ -302,6 +303,19 @@ static int fill_latency(struct schema_ctx *c, const struct key_def *k, const str
 	return value_latency(c, v, (struct dist *)((char *)obj + k->offset));
 }
 
+const char *const exceptions_members[] = { "span_event", "log", "both", NULL };
+
+static int fill_exceptions(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	(void)c, (void)k;
+	for (int i = 0; exceptions_members[i]; i++)
+		if (!strcmp(v->str, exceptions_members[i]))
+			((struct config *)obj)->default_exceptions =
+				(uint8_t)(EXCEPTIONS_SPAN_EVENT + i);
+	return 0;
+}
+
 static const struct key_def defaults_keys[] = {
 	{ "seed", KT_SCALAR, 0, NULL, NULL, fill_seed, SCHEMA_NOFILL,
 	  "seed of a run without --seed (an integer, or a string that is hashed; default 1)" },
@@ -315,6 +329,9 @@ static const struct key_def defaults_keys[] = {
 	  "latency of a span without one (default log_normal median 20 ms, sigma 0.5)" },
 	{ "gap", KT_ANY, 0, NULL, NULL, fill_latency, offsetof(struct config, gap),
 	  "pause before each sequential child (default log_normal median 0.3 ms, sigma 0.6)" },
+	{ "exceptions", KT_ENUM, 0, exceptions_members, NULL, fill_exceptions, SCHEMA_NOFILL,
+	  "where a native scenario without `exceptions` records a failed span's exception: log "
+	  "(default), span_event or both" },
 };
 
 /* ---- output: {traces_per_record, iterations_per_block} ---- */

@@ -241,6 +241,13 @@ int metrics_fill_interval(struct schema_ctx *c, const struct key_def *k, const s
 			  void *obj);
 /* emit_metrics: true without rules: the conventions' metrics for their spans */
 int metrics_defaults(struct schema_ctx *c, struct scenario *sc);
+/* ---- timeline.c: a native scenario's timeline: (after its tree is complete) ---- */
+extern const struct key_table timeline_table;
+int timeline_fill(struct schema_ctx *c, struct load_state *ls, const struct ynode *v,
+		  struct scenario *sc);
+/* exceptions: span_event, log, both (NULL-terminated; index + 1 is enum exceptions_mode) */
+extern const char *const exceptions_members[];
+
 /* The native loader's state behind a schema_ctx (its services). */
 struct load_state *native_load_state(struct schema_ctx *c);
 

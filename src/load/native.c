@@ -94,6 +94,36 @@ static int fill_propagate(struct schema_ctx *c, const struct key_def *k, const s
 	return 0;
 }
 
+static int fill_error_stacktrace(struct schema_ctx *c, const struct key_def *k,
+				 const struct ynode *v, void *obj)
+{
+	struct error_spec *e = obj;
+	struct gen g;
+	int rc;
+
+	(void)k;
+	if (!tmpl_has_expr(v->str, v->len))
+		return value_string(c, v, &e->stacktrace);
+	rc = value_gen(c, NULL, v, &st(c)->env, &g);
+	if (rc)
+		return rc;
+	e->stacktrace_tmpl = g.tmpl;
+	return value_string(c, v, &e->stacktrace);
+}
+
+static int fill_error_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			    void *obj)
+{
+	struct error_spec *e = obj;
+	int rc;
+
+	(void)k;
+	st(c)->tree.in_self = true;
+	rc = value_attrs(c, v, &st(c)->env, &e->attrs, &e->nattrs);
+	st(c)->tree.in_self = false;
+	return rc;
+}
+
 static const struct key_def error_keys[] = {
 	{ "rate", KT_PROB, KF_REQUIRED, NULL, NULL, NULL, offsetof(struct error_spec, rate),
 	  "probability (0..1) that the span fails" },
@@ -107,6 +137,11 @@ static const struct key_def error_keys[] = {
 	  "true: a failure marks every ancestor ERROR with the same error.type; raise: like "
 	  "an exception, the span makes no children and the spans after it in its ancestors "
 	  "are not made (each ancestor fails the same way)" },
+	{ "attributes", KT_MAP, 0, NULL, NULL, fill_error_attrs, SCHEMA_NOFILL,
+	  "attributes the failed span gets over what its conventions set "
+	  "(http.response.status_code: 404, rpc.response.status_code, db.response.status_code...)" },
+	{ "stacktrace", KT_STRING, 0, NULL, NULL, fill_error_stacktrace, SCHEMA_NOFILL,
+	  "exception.stacktrace of the exception record (may hold {{...}})" },
 };
 
 /* ---- span: retry and backoff ---- */
@@ -303,6 +338,17 @@ static int fill_event_offset(struct schema_ctx *c, const struct key_def *k, cons
 			    v->str);
 }
 
+static int fill_event_log(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj)
+{
+	bool b = false;
+
+	(void)c, (void)k;
+	ynode_bool(v, &b);
+	((struct event_spec *)obj)->log = b ? EVENT_LOG_YES : EVENT_LOG_NO;
+	return 0;
+}
+
 static int fill_event_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			    void *obj)
 {
@@ -325,9 +371,131 @@ static const struct key_def event_keys[] = {
 	  "chance the event is recorded (default 1)" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_event_attrs, SCHEMA_NOFILL,
 	  "the event's attributes (same forms as a span's)" },
+	{ "log", KT_BOOL, 0, NULL, NULL, fill_event_log, SCHEMA_NOFILL,
+	  "also write it as a log record (INFO, body: the event's name, its attributes; default: "
+	  "the scenario's emit_logs)" },
 };
 
 SCHEMA_TABLE(event_table, "event", "a span event", event_keys);
+
+/* ---- span: logs ---- */
+
+static const char *const severity_members[] = { "trace", "debug", "info",
+						"warn",	 "error", "fatal", NULL };
+
+static uint8_t native_severity(const char *name)
+{
+	for (int i = 0; severity_members[i]; i++)
+		if (!strcmp(name, severity_members[i]))
+			return (uint8_t)(1 + 4 * i);
+	return 0;
+}
+
+static int fill_severity(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	(void)c;
+	*((uint8_t *)obj + k->offset) = native_severity(v->str);
+	return 0;
+}
+
+/* The longest the span at s can last from its own latency, or -1 (unknown: children, tails). */
+static double span_max_ms(const struct span_spec *s)
+{
+	const struct dist *d = &s->latency;
+
+	if (s->nchildren || s->retry.enabled)
+		return -1;
+	if (d->kind == DIST_CONSTANT)
+		return d->p1;
+	if (d->kind == DIST_UNIFORM)
+		return d->has_max && d->max < d->p2 ? d->max : d->p2;
+	return d->has_max ? d->max : -1;
+}
+
+static int fill_log_at(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	static const char *const words[] = { "start", "end", "error" };
+	static const uint8_t when[] = { LOG_AT_START, LOG_AT_END, LOG_AT_ERROR };
+	struct log_spec *l = obj;
+	struct event_spec e;
+	double max;
+	int rc;
+
+	(void)k;
+	for (int i = 0; i < 3; i++)
+		if (v->style == YS_PLAIN && !strcmp(v->str, words[i])) {
+			l->when = when[i];
+			return 0;
+		}
+	memset(&e, 0, sizeof(e));
+	rc = fill_event_offset(c, k, v, &e);
+	if (rc)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'at' must be start, end, error, milliseconds from the span's "
+				    "start or a share of it like \"50%%\" (got '%.100s')",
+				    v->str);
+	l->when = LOG_AT_OFFSET;
+	l->is_frac = e.is_frac;
+	l->offset_ms = e.offset_ms;
+	l->offset_frac = e.offset_frac;
+	max = st(c)->tree.cur_span ? span_max_ms(st(c)->tree.cur_span) : -1;
+	if (!e.is_frac && max >= 0 && e.offset_ms > max)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'at' %s ms is outside the span, which lasts at most %s ms "
+				    "(give a share like \"90%%\" or a smaller offset)",
+				    v->str, values_num_text(max, (char[32]){ 0 }));
+	return 0;
+}
+
+static int fill_log_body(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	struct log_spec *l = obj;
+	struct gen g;
+	int rc = 0;
+
+	(void)k;
+	st(c)->tree.in_self = true;
+	if (tmpl_has_expr(v->str, v->len))
+		rc = value_gen(c, NULL, v, &st(c)->env, &g);
+	st(c)->tree.in_self = false;
+	if (rc)
+		return rc;
+	if (tmpl_has_expr(v->str, v->len))
+		l->body_tmpl = g.tmpl;
+	return value_string(c, v, &l->body);
+}
+
+static int fill_log_attrs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			  void *obj)
+{
+	struct log_spec *l = obj;
+	int rc;
+
+	(void)k;
+	st(c)->tree.in_self = true;
+	rc = value_attrs(c, v, &st(c)->env, &l->attrs, &l->nattrs);
+	st(c)->tree.in_self = false;
+	return rc;
+}
+
+static const struct key_def log_keys[] = {
+	{ "at", KT_SCALAR, 0, NULL, NULL, fill_log_at, SCHEMA_NOFILL,
+	  "when: start, end, error (at the end, only when the span failed), ms from the span's "
+	  "start or a share of it like \"50%\" (default start)" },
+	{ "severity", KT_ENUM, 0, severity_members, NULL, fill_severity,
+	  offsetof(struct log_spec, severity),
+	  "trace, debug, info, warn, error or fatal (severity number 1, 5, 9, 13, 17, 21; default "
+	  "info)" },
+	{ "body", KT_STRING, 0, NULL, NULL, fill_log_body, SCHEMA_NOFILL,
+	  "the message (may hold {{...}}, like attributes)" },
+	{ "attributes", KT_MAP, 0, NULL, NULL, fill_log_attrs, SCHEMA_NOFILL,
+	  "the record's attributes (same forms as a span's)" },
+};
+
+SCHEMA_TABLE(log_table, "log", "a log record a span writes", log_keys);
 
 struct link_parse {
 	const struct ynode *span, *trace, *trace_id, *span_id;
@@ -685,6 +853,36 @@ static int fill_events(struct schema_ctx *c, const struct key_def *k, const stru
 	return 0;
 }
 
+static int fill_logs(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct span_spec *s = obj;
+	int rc;
+
+	(void)k;
+	s->logs = ARENA_NEWN(&c->m->arena, struct log_spec, v->n ? v->n : 1);
+	if (!s->logs)
+		return oom(c);
+	for (size_t i = 0; i < v->n; i++) {
+		struct log_spec *l = &s->logs[i];
+
+		l->severity = SEV_INFO;
+		l->when = LOG_AT_START;
+		l->pos.file = c->file;
+		l->pos.line = v->items[i]->line;
+		l->pos.col = v->items[i]->col;
+		if (v->items[i]->type != YN_MAP)
+			return schema_error(c, OTELSIM_EINPUT, v->items[i],
+					    "a log must be a mapping, not %s",
+					    ynode_kind(v->items[i]));
+		rc = schema_walk(c, &log_table, v->items[i], l);
+		if (rc)
+			return rc;
+	}
+	s->nlogs = (uint32_t)v->n;
+	return 0;
+}
+
 static int fill_links(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		      void *obj)
 {
@@ -766,7 +964,9 @@ static const struct key_def span_keys[] = {
 	  "key: constant | \"{{template}}\" | {distribution: ...} | {choice: ...} | {value: ..., "
 	  "type: ...}" },
 	{ "events", KT_LIST, 0, NULL, NULL, fill_events, SCHEMA_NOFILL,
-	  "span events: [{name, offset, probability, attributes}]" },
+	  "span events: [{name, offset, probability, attributes, log}]" },
+	{ "logs", KT_LIST, 0, NULL, NULL, fill_logs, SCHEMA_NOFILL,
+	  "log records tied to the span: [{at, severity, body, attributes}]" },
 	{ "links", KT_LIST, 0, NULL, NULL, fill_links, SCHEMA_NOFILL,
 	  "span links: [{span: type} | {trace: previous} | {trace_id, span_id}] (+ attributes)" },
 	{ "children", KT_LIST, 0, NULL, NULL, fill_children, SCHEMA_NOFILL,
@@ -1115,7 +1315,8 @@ static int built_root(struct schema_ctx *c, struct scenario *sc, const struct yn
 	c->file = saved_file;
 	if (!rc) {
 		workflow_apply(&res, sc->root, c->m->agent->mcp_type);
-		if (res.exceptions)
+		/* seed 000's control plane records them as span events */
+		if (res.exceptions && !ymap_get(top, "exceptions"))
 			sc->exceptions = EXCEPTIONS_SPAN_EVENT;
 	}
 out:
@@ -1124,6 +1325,16 @@ out:
 }
 
 static const char *const redaction_members[] = { "none", "basic", "strict", NULL };
+
+static int fill_exceptions(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	(void)c, (void)k;
+	for (int i = 0; exceptions_members[i]; i++)
+		if (!strcmp(v->str, exceptions_members[i]))
+			((struct scenario *)obj)->exceptions = (uint8_t)(EXCEPTIONS_SPAN_EVENT + i);
+	return 0;
+}
 
 static int fill_context(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			void *obj)
@@ -1174,7 +1385,12 @@ static const struct key_def scenario_keys[] = {
 	  "(http.server.request.duration, gen_ai.client.token.usage...) when it has no "
 	  "`metrics:` rules" },
 	{ "emit_logs", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_logs),
-	  "also write log records (accepted, not yet honoured)" },
+	  "also write each span event as a log record tied to its span (an event's own `log:` "
+	  "says otherwise)" },
+	{ "exceptions", KT_ENUM, 0, exceptions_members, NULL, fill_exceptions, SCHEMA_NOFILL,
+	  "where a failed span's exception is recorded: log (a log record, what the conventions "
+	  "recommend), span_event (an `exception` span event, as older SDKs do) or both "
+	  "(default: the config's defaults.exceptions, log)" },
 	{ "seed", KT_SCALAR, 0, NULL, NULL, fill_seed, SCHEMA_NOFILL,
 	  "this scenario's seed when --seed is not given (an integer, or a string that is "
 	  "hashed)" },
@@ -1217,13 +1433,15 @@ static const struct key_def scenario_keys[] = {
 	  "per-service gauges not tied to spans (see the metric_series table)" },
 	{ "metric_interval", KT_SCALAR, 0, NULL, NULL, metrics_fill_interval, SCHEMA_NOFILL,
 	  "virtual time per metric data point (10s, 500ms; default: --metric-interval, 10s)" },
+	{ "timeline", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "events at virtual times of the run, written to events.* (see the timeline table)" },
 };
 
 SCHEMA_TABLE(scenario_table, "scenario", "a native scenario file's top level", scenario_keys);
 
 const struct key_table *const native_key_tables[] = {
 	&scenario_table, &resource_table, &span_table, &error_table, &retry_table,
-	&backoff_table,  &event_table,    &link_table, NULL
+	&backoff_table,  &event_table,    &log_table,  &link_table, &timeline_table, NULL
 };
 
 int native_load(struct load_state *ls, const struct load_file *f)
@@ -1258,22 +1476,10 @@ int native_load(struct load_state *ls, const struct load_file *f)
 	ns.env.note = tree_note_tmpl;
 	ns.env.note_arg = &ns.tree;
 	sc->dialect = DIALECT_NATIVE;
+	sc->exceptions = ls->m->config.default_exceptions;
 	rc = schema_walk(&c, &scenario_table, doc->root, sc);
 	if (rc)
 		goto cleanup;
-	/* logs come in a later release: say so rather than ignore it */
-	for (int k = 1; k < 2; k++) {
-		const char *key = k ? "emit_logs" : "emit_metrics";
-		const struct ynode *v = schema_get(&scenario_table, doc->root, key);
-
-		if ((k ? sc->emit_logs : sc->emit_metrics) && v &&
-		    model_warn(c.m, c.file, v->line, v->col,
-			       "'%s: true' is accepted, but %s are not generated yet (traces only)",
-			       key, k ? "logs" : "metrics")) {
-			rc = schema_error(&c, OTELSIM_ENOMEM, v, "out of memory");
-			goto cleanup;
-		}
-	}
 	rc = built_root(&c, sc, doc->root);
 	if (!rc)
 		rc = tree_check(&c, &ns.tree, ls, sc);
@@ -1284,6 +1490,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 		rc = metrics_fill_rules(&c, NULL, mv, sc);
 	if (!rc && (mv = schema_get(&scenario_table, doc->root, "series")))
 		rc = metrics_fill_series(&c, NULL, mv, sc);
+	if (!rc && (mv = schema_get(&scenario_table, doc->root, "timeline")))
+		rc = timeline_fill(&c, ls, mv, sc);
 	if (!rc)
 		rc = metrics_defaults(&c, sc);
 	if (!rc)

@@ -750,23 +750,16 @@ static int fill_weight(struct schema_ctx *c, const struct key_def *k, const stru
 	return 0;
 }
 
-static const char *const exceptions_members[] = { "span_event", "log", "both", NULL };
-
 static int fill_exceptions(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			   void *obj)
 {
 	static const uint8_t modes[] = { EXCEPTIONS_SPAN_EVENT, EXCEPTIONS_LOG, EXCEPTIONS_BOTH };
 	struct scenario *sc = obj;
 
-	(void)k;
+	(void)c, (void)k;
 	for (int i = 0; exceptions_members[i]; i++)
 		if (!strcmp(v->str, exceptions_members[i]))
 			sc->exceptions = modes[i];
-	if (sc->exceptions != EXCEPTIONS_SPAN_EVENT &&
-	    model_warn(c->m, c->file, v->line, v->col,
-		       "exceptions are not written as log records yet (logs come in a later "
-		       "release): only the 'exception' span event is"))
-		return oom(c);
 	return 0;
 }
 

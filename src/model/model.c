@@ -7,6 +7,7 @@
 
 #include "model/semconv.h"
 #include "otelsim/error.h"
+#include "otelsim/otelsim.h"
 #include "util/error.h"
 
 const struct scenario *model_find_scenario(const struct model *m, const char *name)
@@ -131,11 +132,42 @@ static int build_injections(struct model *m)
 	return 0;
 }
 
+/* Whether sp or a span below it writes log records (its logs, mirrored events, exceptions). */
+static bool span_logs(const struct scenario *sc, const struct span_spec *sp)
+{
+	bool exc_logs = sc->exceptions == EXCEPTIONS_LOG || sc->exceptions == EXCEPTIONS_BOTH;
+
+	if (sp->nlogs || (exc_logs && (sp->nerrors || sp->retry.enabled)))
+		return true;
+	for (uint32_t k = 0; k < sp->nevents; k++)
+		if (sp->events[k].log == EVENT_LOG_YES ||
+		    (sp->events[k].log == EVENT_LOG_DEFAULT && sc->emit_logs))
+			return true;
+	for (uint32_t k = 0; k < sp->nchildren; k++)
+		if (span_logs(sc, &sp->children[k]))
+			return true;
+	return false;
+}
+
+/* The signals a scenario may emit (metrics are the run's: derived from its rules). */
+static unsigned scenario_signals(const struct scenario *sc)
+{
+	unsigned s = 1u << OTELSIM_TRACES;
+
+	if (sc->root && span_logs(sc, sc->root))
+		s |= 1u << OTELSIM_LOGS;
+	if (sc->ntimeline)
+		s |= 1u << OTELSIM_EVENTS;
+	return s;
+}
+
 int model_finish(struct model *m, struct otelsim_error *err)
 {
-	for (uint32_t i = 0; i < m->nscenarios; i++)
+	for (uint32_t i = 0; i < m->nscenarios; i++) {
 		if (m->scenarios[i]->root && finish_span(&m->arena, m->scenarios[i]->root) < 0)
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+		m->scenarios[i]->signals = scenario_signals(m->scenarios[i]);
+	}
 	if (build_injections(m))
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	return 0;

@@ -129,6 +129,13 @@ struct error_spec {
 	struct tmpl *message_tmpl;
 	uint8_t propagate; /* enum error_propagation */
 	uint32_t inj;      /* derived: 1 + index into model->injections (0: none) */
+	/* exception.stacktrace of its exception record, or NULL (may hold {{...}}) */
+	const char *stacktrace;
+	struct tmpl *stacktrace_tmpl;
+	/* `attributes`: set on the failed span over what its conventions set
+	 * (http.response.status_code: 404, rpc.response.status_code...) */
+	struct attr_spec *attrs;
+	uint32_t nattrs;
 	struct src_pos pos;
 };
 
@@ -157,7 +164,62 @@ struct event_spec {
 	double offset_frac;     /* used when is_frac: 0..1 of the duration */
 	bool is_frac;
 	double probability; /* 1.0 default */
+	uint8_t log;        /* enum event_log: also written as a log record */
 	struct attr_spec *attrs;
+	uint32_t nattrs;
+	struct src_pos pos;
+};
+
+/* Whether a span event is mirrored as a log record. */
+enum event_log {
+	EVENT_LOG_DEFAULT = 0, /* when the scenario says emit_logs: true */
+	EVENT_LOG_NO,
+	EVENT_LOG_YES
+};
+
+/* Log severities: the lowest SeverityNumber of each range (TRACE 1 ... FATAL 21). */
+enum log_severity {
+	SEV_TRACE = 1,
+	SEV_DEBUG = 5,
+	SEV_INFO = 9,
+	SEV_WARN = 13,
+	SEV_ERROR = 17,
+	SEV_FATAL = 21
+};
+
+/* When a span's log record is written. */
+enum log_when {
+	LOG_AT_OFFSET = 0, /* offset_ms or offset_frac from the start (clamped to the span) */
+	LOG_AT_START,
+	LOG_AT_END,
+	LOG_AT_ERROR /* at the end, only when the span failed (status ERROR) */
+};
+
+/* One `logs:` entry of a span: a log record tied to it. */
+struct log_spec {
+	uint8_t when;     /* enum log_when */
+	uint8_t severity; /* enum log_severity */
+	bool is_frac;
+	double offset_ms, offset_frac;
+	const char *body;       /* NULL: no body */
+	struct tmpl *body_tmpl; /* non-NULL when the body holds {{...}} */
+	struct attr_spec *attrs;
+	uint32_t nattrs;
+	struct src_pos pos;
+};
+
+/*
+ * One `timeline:` entry of a scenario: an event (a log record with an
+ * event name, written to events.*) at a virtual time of the run, on a
+ * service's resource, tied to no span.
+ */
+struct timeline_spec {
+	int64_t offset_ns; /* from the run's start */
+	const char *name;  /* event_name */
+	uint32_t service;  /* index into model->services */
+	uint8_t severity;  /* enum log_severity */
+	const char *body;  /* NULL: none */
+	struct keyval *attrs; /* constants */
 	uint32_t nattrs;
 	struct src_pos pos;
 };
@@ -212,6 +274,8 @@ struct span_spec {
 	uint32_t nattrs;
 	struct event_spec *events;
 	uint32_t nevents;
+	struct log_spec *logs;
+	uint32_t nlogs;
 	struct link_spec *links;
 	uint32_t nlinks;
 	const char *export_context; /* LINK_CONTEXT links of later traces find it by this */
@@ -240,7 +304,9 @@ enum dialect { DIALECT_NATIVE = 0, DIALECT_TRACEGEN, DIALECT_DREAMWEAVER };
 enum exceptions_mode {
 	EXCEPTIONS_NONE = 0,   /* not at all (status and error.type only) */
 	EXCEPTIONS_SPAN_EVENT, /* an `exception` span event: exception.type, exception.message */
-	EXCEPTIONS_LOG,        /* a log record (logs are not generated yet) */
+	EXCEPTIONS_LOG,        /* a log record: exception.type, exception.message (and
+				  exception.stacktrace), ERROR on server, consumer and
+				  internal spans, WARN on client and producer spans */
 	EXCEPTIONS_BOTH
 };
 
@@ -277,6 +343,10 @@ struct scenario {
 	bool reference;       /* bundled example_scenario: only by name */
 	uint8_t dialect;      /* enum dialect */
 	uint8_t exceptions;   /* enum exceptions_mode */
+	struct timeline_spec *timeline; /* in time order */
+	uint32_t ntimeline;
+	unsigned signals;     /* derived: 1u << enum otelsim_signal of the traces,
+				 logs and events it may write (not metrics) */
 	const char **exports; /* every export_context of the tree, once each */
 	uint32_t nexports;
 	struct session_spec *session; /* agent sessions (model/agent.h), or NULL */
@@ -325,6 +395,8 @@ struct config {
 	int64_t default_count; /* a scenario without repeat_count */
 	uint64_t default_seed;
 	int64_t default_start_ns;
+	uint8_t default_exceptions;    /* enum exceptions_mode of a native scenario
+					  without `exceptions` (default log) */
 	uint32_t traces_per_record;    /* traces per written record */
 	uint32_t iterations_per_block; /* engine blocks: the threads' and shards' unit */
 };
