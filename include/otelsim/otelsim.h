@@ -153,6 +153,10 @@ struct otelsim_render_options {
 	 * streams a run may have (0: 100,000; more is refused) */
 	int64_t metric_interval_ns;
 	int temporality; /* OTELSIM_TEMPORALITY_* */
+	/* the signals written: bits 1u << enum otelsim_signal (0: every signal the
+	 * scenarios emit); naming one they do not emit is OTELSIM_EUSAGE. It only
+	 * filters: what is written is byte for byte what a full run writes */
+	unsigned signals;
 	uint64_t max_metric_streams;
 	const char *out_dir;           /* files: the --out folder; NULL: "out" (an "" is refused) */
 	const char *dataset;           /* files, mixed: folder name below out_dir ("mixed") */

@@ -135,6 +135,8 @@ static int run_spec_metrics(const struct otelsim_render_options *o, struct run_s
 		return error_set(err, OTELSIM_EUSAGE, "--metric-interval must be positive");
 	if (o->synthetic_signals)
 		return 0; /* the synthetic test signals replace the derived metrics */
+	if (o->signals && !(o->signals & SIGNAL_BIT(OTELSIM_METRICS)))
+		return 0; /* --signals without metrics: none derived */
 	for (uint32_t i = 0; !interval && i < (p->scenario ? 1 : p->npool); i++) {
 		const struct scenario *s = p->scenario ? p->scenario : p->pool[i];
 
@@ -147,6 +149,23 @@ static int run_spec_metrics(const struct otelsim_render_options *o, struct run_s
 	if (!rc && rs->metrics.nmetrics)
 		p->signals |= SIGNAL_BIT(OTELSIM_METRICS);
 	return rc;
+}
+
+/* --signals: only those, each one the run emits. */
+static int run_spec_filter(const struct otelsim_render_options *o, struct run_spec *rs,
+			   struct otelsim_error *err)
+{
+	struct plan *p = &rs->plan;
+
+	if (!o->signals)
+		return 0;
+	for (int s = 0; s < SIGNAL_COUNT; s++)
+		if ((o->signals & SIGNAL_BIT(s)) && !(p->signals & SIGNAL_BIT(s)))
+			return error_set(err, OTELSIM_EUSAGE,
+					 "--signals names '%s', which %s emits", signal_name(s),
+					 p->scenario ? "the scenario never" : "no selected scenario");
+	p->signals &= o->signals;
+	return 0;
 }
 
 /* The signals the run's scenarios may emit, and the timeline source when one has a timeline. */
@@ -167,6 +186,7 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 {
 	const struct config *c = &m->config;
 	struct plan *p = &rs->plan;
+	int rc;
 
 	memset(rs, 0, sizeof(*rs));
 	arena_init(&rs->arena, 4096);
@@ -273,12 +293,9 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		p->seed = o->seed;
 		rs->seed_origin = OTELSIM_SEED_FROM_OPTIONS;
 	}
-	{
-		int rc = check_time_range(o, p, err);
-
-		if (rc)
-			return rc;
-	}
+	rc = check_time_range(o, p, err);
+	if (rc)
+		return rc;
 	run_spec_signals(rs);
 	shard_range(o, plan_nblocks(p), &rs->first_block, &rs->end_block);
 	rs->first_trace = rs->first_block * p->iterations_per_block;
@@ -287,7 +304,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		rs->end_trace = p->count;
 	if (rs->first_trace > rs->end_trace)
 		rs->first_trace = rs->end_trace;
-	return run_spec_metrics(o, rs, err);
+	rc = run_spec_metrics(o, rs, err);
+	return rc ? rc : run_spec_filter(o, rs, err);
 }
 
 void run_spec_release(struct run_spec *rs)

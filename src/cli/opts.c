@@ -159,6 +159,34 @@ static int parse_metric_interval(const struct opt_def *d, const char *v, void *t
 	return 0;
 }
 
+/* --signals traces,logs,...: the signals written (each named once at most) */
+static int parse_signals(const struct opt_def *d, const char *v, void *target, const char *src,
+			 struct otelsim_error *err)
+{
+	static const char *const names[] = { "traces", "metrics", "logs", "events" };
+	struct cli *c = target;
+	unsigned mask = 0;
+
+	(void)d, (void)src, (void)err;
+	while (*v) {
+		size_t len = strcspn(v, ",");
+		int k = 0;
+
+		while (k < 4 && !(strlen(names[k]) == len && !strncmp(v, names[k], len)))
+			k++;
+		if (k == 4 || (mask & (1u << k)))
+			return OPT_BAD;
+		mask |= 1u << k;
+		v += len;
+		if (*v == ',' && *++v == '\0')
+			return OPT_BAD;
+	}
+	if (!mask)
+		return OPT_BAD;
+	c->ro.signals = mask;
+	return 0;
+}
+
 static const struct opt_choice framings[] = {
 	{ "be32", OTELSIM_FRAMING_BE32 },
 	{ "collector", OTELSIM_FRAMING_BE32 },
@@ -257,6 +285,16 @@ static const struct opt_def opts[] = {
 	  .help = "virtual time per metric data point: a duration like 10s or 500ms, or seconds "
 		  "(default: the scenario's metric_interval, else 10s)",
 	  .expect = "a duration from 1ms to 24h, like 10s or 500ms" },
+	{ .name = "signals",
+	  .arg = "LIST",
+	  .type = OPT_FUNC,
+	  .parse = parse_signals,
+	  .env = { "OTELSIM_SIGNALS" },
+	  .cmds = CMD_GEN,
+	  .help = "only write these signals: a comma list of traces, metrics, logs, events "
+		  "(default: every signal the scenarios emit; naming one none of them emits is an "
+		  "error)",
+	  .expect = "a comma list of traces, metrics, logs, events (each once)" },
 	{ .name = "temporality",
 	  .arg = "T",
 	  .type = OPT_CHOICE,

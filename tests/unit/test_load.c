@@ -405,6 +405,8 @@ static const struct table_doc table_docs[] = {
 	  "name: t\nroot:\n  type: x\n  retry:\n    backoff:\n      base_ms: 5\n      @\n" },
 	{ "event", false, "name: t\nroot:\n  type: x\n  events:\n    - name: e\n      @\n" },
 	{ "link", false, "name: t\nroot:\n  type: x\n  links:\n    - trace: previous\n      @\n" },
+	{ "log", false, "name: t\nroot:\n  type: x\n  logs:\n    - body: b\n      @\n" },
+	{ "timeline", false, "name: t\nroot:\n  type: x\ntimeline:\n  - at: 1s\n    name: deployment\n    @\n" },
 	{ "latency", false, "name: t\nroot:\n  type: x\n  latency:\n    sigma: 1\n    @\n" },
 	{ "latency.log_normal", false,
 	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: log_normal\n    median_ms: 5\n "
