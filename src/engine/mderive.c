@@ -102,6 +102,13 @@ static int add_scenario(struct mrun *mr, const struct scenario *sc, int temporal
 		if (m < 0)
 			return (int)m;
 		mr->rules[mr->nrules] = r;
+		mr->name_len[mr->nrules] = r->span_name ? (uint32_t)strlen(r->span_name) : 0;
+		mr->where_len[mr->nrules] = r->where_key ? (uint32_t)strlen(r->where_key) : 0;
+		mr->attr_len[mr->nrules] = calloc(r->nattr_keys + 1, sizeof(uint32_t));
+		if (!mr->attr_len[mr->nrules])
+			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+		for (uint32_t k = 0; k < r->nattr_keys; k++)
+			mr->attr_len[mr->nrules][k] = (uint32_t)strlen(r->attr_keys[k]);
 		mr->rule_metric[mr->nrules++] = (uint32_t)m;
 	}
 	for (uint32_t i = 0; i < sc->nseries; i++) {
@@ -132,9 +139,13 @@ int mrun_build(struct mrun *mr, const struct plan *p, int64_t interval_ns, int t
 	mr->metrics = calloc(nrules + nseries, sizeof(*mr->metrics));
 	mr->rules = calloc(nrules + 1, sizeof(*mr->rules));
 	mr->rule_metric = calloc(nrules + 1, sizeof(*mr->rule_metric));
+	mr->name_len = calloc(nrules + 1, sizeof(*mr->name_len));
+	mr->where_len = calloc(nrules + 1, sizeof(*mr->where_len));
+	mr->attr_len = calloc(nrules + 1, sizeof(*mr->attr_len));
 	mr->scens = calloc(n, sizeof(*mr->scens));
 	mr->series = calloc(nseries + 1, sizeof(*mr->series));
-	if (!mr->metrics || !mr->rules || !mr->rule_metric || !mr->scens || !mr->series) {
+	if (!mr->metrics || !mr->rules || !mr->rule_metric || !mr->scens || !mr->series ||
+	    !mr->name_len || !mr->where_len || !mr->attr_len) {
 		mrun_release(mr);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
@@ -158,6 +169,11 @@ void mrun_release(struct mrun *mr)
 	free(mr->metrics);
 	free(mr->rules);
 	free(mr->rule_metric);
+	for (uint32_t i = 0; mr->attr_len && i < mr->nrules; i++)
+		free(mr->attr_len[i]);
+	free(mr->name_len);
+	free(mr->where_len);
+	free(mr->attr_len);
 	free(mr->scens);
 	free(mr->series);
 	memset(mr, 0, sizeof(*mr));
@@ -241,18 +257,21 @@ static bool values_equal(const struct value *a, const struct value *b)
 	}
 }
 
-static bool rule_matches(const struct model *m, const struct metric_rule *r,
+/* Rule ri (the run's index) takes span s. */
+static bool rule_matches(const struct mrun *mr, const struct model *m, uint32_t ri,
 			 const struct span_out *s)
 {
+	const struct metric_rule *r = mr->rules[ri];
+
 	if (r->kind && s->kind != r->kind)
 		return false;
 	if (r->span_name &&
-	    (strlen(r->span_name) != s->name_len || memcmp(r->span_name, s->name, s->name_len)))
+	    (mr->name_len[ri] != s->name_len || memcmp(r->span_name, s->name, s->name_len)))
 		return false;
 	if (r->service && strcmp(m->services[s->resource].name, r->service))
 		return false;
 	if (r->where_key) {
-		const struct value *v = span_attr(s, r->where_key, strlen(r->where_key));
+		const struct value *v = span_attr(s, r->where_key, mr->where_len[ri]);
 
 		if (!v || (r->where_value.type != VAL_NONE && !values_equal(v, &r->where_value)))
 			return false;
@@ -329,16 +348,17 @@ static char *put_attr(char *p, const char *key, size_t klen, const struct value 
 #define MAX_ATTRS_PER_RULE 64
 
 /* The cell key of span s for rule r (mderive.c's top comment) in d->key. */
-static int build_key(struct mderive *d, const struct metric_rule *r, uint32_t metric,
-		     const struct span_out *s, int64_t interval)
+static int build_key(struct mderive *d, uint32_t ri, uint32_t metric, const struct span_out *s,
+		     int64_t interval)
 {
+	const struct metric_rule *r = d->mr->rules[ri];
 	const struct value *vals[MAX_ATTRS_PER_RULE];
 	size_t klen[MAX_ATTRS_PER_RULE], need = 16;
 	uint32_t n = r->nattr_keys < MAX_ATTRS_PER_RULE ? r->nattr_keys : MAX_ATTRS_PER_RULE;
 	char *p;
 
 	for (uint32_t i = 0; i < n; i++) {
-		klen[i] = strlen(r->attr_keys[i]);
+		klen[i] = d->mr->attr_len[ri][i];
 		vals[i] = span_attr(s, r->attr_keys[i], klen[i]);
 		need += vals[i] && klen[i] <= 65535 ? attr_size(klen[i], vals[i]) : 0;
 	}
@@ -406,9 +426,9 @@ static int derive_span(struct mderive *d, const struct mrun_scenario *ms, const 
 		struct mcell *c;
 		double v;
 
-		if (!rule_matches(d->plan->model, r, s) || !measure(r, s, &v))
+		if (!rule_matches(mr, d->plan->model, ms->first_rule + i, s) || !measure(r, s, &v))
 			continue;
-		if (build_key(d, r, metric, s, interval))
+		if (build_key(d, ms->first_rule + i, metric, s, interval))
 			return -1;
 		rc = &d->cache[ms->first_rule + i];
 		if (rc->valid && rc->key.len == d->key.len &&
