@@ -15,8 +15,10 @@
  *   session, the trace's request id; then the vars in file order, then the
  *   spans depth first. For each span:
  *     span id (not the root), name template, attributes in order (with
- *     attrs_first: the attributes, then the name), then the session's
- *     (an MCP tool span's tool call id), own latency (not with
+ *     attrs_first: the attributes, then the name), then, for an MCP tool
+ *     span with several possible servers (wrong_division without a
+ *     target), the server draw, then the session's attributes (an MCP
+ *     tool span's tool call id), own latency (not with
  *     retry), the error draw (one, when the span has error conditions and
  *     no retry; condition i fires when the draw is below the sum of the
  *     rates up to i) and, when one fires, its message template; then
@@ -858,7 +860,10 @@ static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 	if (eval_attrs(R, sp->attrs, sp->nattrs, R->ses.spec ? 1 + SESSION_MAX_ATTRS : 1, pattrs,
 		       npattrs, &attrs) < 0)
 		return -1;
-	R->ses.server_over = sp->mcp_server;
+	/* wrong_division without a target: one draw picks the server */
+	R->ses.server_over = sp->nmcp_servers == 1 ? sp->mcp_servers[0]
+			     : sp->nmcp_servers    ? sp->mcp_servers[rng_below(&R->rng, sp->nmcp_servers)]
+						   : NULL;
 	rc = session_attrs(&R->ses, sp->role, idx == R->first, attrs, &n, &R->rng, &R->out->arena);
 	R->ses.server_over = NULL;
 	if (rc < 0)

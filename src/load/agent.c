@@ -989,7 +989,7 @@ static bool session_sets(const struct walk *w, const struct span_spec *sp, bool 
 		return (root || sp->role == SPAN_ROLE_TURN) && s->agent && s->agent->name;
 	case SK_SERVER_UUID:
 	case SK_TOOL_UUID:
-		return sp->role == SPAN_ROLE_MCP_TOOL && (s->server || sp->mcp_server);
+		return sp->role == SPAN_ROLE_MCP_TOOL && (s->server || sp->nmcp_servers);
 	case SK_CALL_ID:
 	case SK_GENAI_CALL_ID:
 		return sp->role == SPAN_ROLE_MCP_TOOL;

@@ -50,7 +50,8 @@ struct wf {
 	const struct attempt_def *retry; /* data_plane.mcp_retry, or NULL */
 	uint32_t nretry;
 	int64_t target; /* the tool step (0-based among tool steps) a goal hits */
-	const struct mcp_server_def *wrong;
+	const struct mcp_server_def **wrong; /* wrong_division's candidate servers */
+	uint32_t nwrong;
 	bool tool_failed; /* some tool call's last attempt fails */
 	uint32_t ntasks, ntools, nmcp;
 };
@@ -321,7 +322,8 @@ static void put_mcp(struct wf *x, const char *tool)
 	attempts_of(x, ordinal, &at, &n, &s4xx);
 	last = &at[n - 1];
 	if (x->goal == G_WRONG && ordinal == x->target) {
-		x->res->wrong_server = x->wrong;
+		x->res->wrong_servers = x->wrong;
+		x->res->nwrong = x->nwrong;
 		x->res->wrong_ordinal = x->nmcp;
 	}
 	x->nmcp++;
@@ -630,49 +632,70 @@ static int check_tools(struct wf *x, const struct ynode *at)
 	return 0;
 }
 
+static bool has_tool(const struct mcp_server_def *s, const char *tool)
+{
+	for (uint32_t t = 0; t < s->ntools; t++)
+		if (!strcmp(s->tools[t].name, tool))
+			return true;
+	return false;
+}
+
+/* The tool step the goal hits (step_index_for_4xx among the tool steps). */
+static const char *target_tool(const struct wf *x)
+{
+	uint32_t ord = 0;
+
+	for (uint32_t i = 0; i < x->nsteps; i++)
+		if (!is_keyword(x->steps[i]) && ord++ == (uint32_t)x->target)
+			return x->steps[i];
+	return NULL;
+}
+
+static bool listed(const struct mcp_server_def *const *v, uint32_t n,
+		   const struct mcp_server_def *s)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] == s)
+			return true;
+	return false;
+}
+
+/*
+ * wrong_division's servers: the target division's, else every other
+ * division's server that has the called tool (one is drawn per trace).
+ */
 static int read_wrong(struct wf *x, const struct ynode *ov)
 {
 	const struct ynode *t = ov ? ymap_get(ov, "wrong_division_target") : NULL;
 	const struct platform_config *p = x->p;
+	const char *tool = target_tool(x);
 
-	x->wrong = NULL;
+	x->nwrong = 0;
+	x->wrong = ARENA_NEWN(&x->c->m->arena, const struct mcp_server_def *,
+			      p->ndivisions ? p->ndivisions : 1);
+	if (!x->wrong)
+		return error_set(x->c->err, OTELSIM_ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < p->ndivisions; i++) {
 		const struct division_def *d = &p->divisions[i];
 
 		if (t ? t->type == YN_SCALAR && !strcmp(d->name, t->str)
-		      : d->server != x->in->server && !x->wrong)
-			x->wrong = d->server;
+		      : d->server != x->in->server && tool && has_tool(d->server, tool) &&
+				!listed(x->wrong, x->nwrong, d->server))
+			x->wrong[x->nwrong++] = d->server;
 	}
-	if (t && !x->wrong)
-		return err_at(x, t, "no division '%s' in realistic_scenarios.divisions%s",
-			      t->type == YN_SCALAR ? t->str : "", "");
-	if (!x->wrong)
+	if (t && !x->nwrong)
+		return err_at(x, t, "no division '%s' in realistic_scenarios.divisions",
+			      t->type == YN_SCALAR ? t->str : "");
+	if (!x->nwrong)
 		return err_at(x, x->in->at,
 			      "wrong_division needs another division in "
-			      "realistic_scenarios.divisions%s%s",
-			      "", "");
-	if (x->wrong == x->in->server)
-		return err_at(x, t, "division '%s' is the scenario's own MCP server%s", t->str,
-			      "");
-	return 0;
-}
-
-/* The wrong server must have the tool the call names. */
-static int check_wrong_tool(struct wf *x)
-{
-	uint32_t ord = 0;
-
-	for (uint32_t i = 0; i < x->nsteps; i++) {
-		if (is_keyword(x->steps[i]))
-			continue;
-		if (ord++ != (uint32_t)x->target)
-			continue;
-		for (uint32_t t = 0; t < x->wrong->ntools; t++)
-			if (!strcmp(x->wrong->tools[t].name, x->steps[i]))
-				return 0;
-		return err_at(x, x->in->at, "the wrong division's MCP server '%s' has no tool '%s'",
-			      x->wrong->key, x->steps[i]);
-	}
+			      "realistic_scenarios.divisions whose MCP server has tool '%s'",
+			      tool ? tool : "?");
+	if (x->wrong[0] == x->in->server)
+		return err_at(x, t, "division '%s' is the scenario's own MCP server", t->str);
+	if (tool && !has_tool(x->wrong[0], tool))
+		return err_at(x, t, "the wrong division's MCP server '%s' has no tool '%s'",
+			      x->wrong[0]->key, tool);
 	return 0;
 }
 
@@ -766,11 +789,9 @@ static int read_data_plane(struct wf *x)
 		return rc;
 	if (!x->nsteps)
 		return 0;
-	if (x->goal == G_WRONG && (rc = read_wrong(x, ov)))
-		return rc;
 	if ((rc = check_tools(x, wn ? wn : x->in->at)))
 		return rc;
-	return x->goal == G_WRONG ? check_wrong_tool(x) : 0;
+	return x->goal == G_WRONG ? read_wrong(x, ov) : 0;
 }
 
 /* ---- the control plane ---- */
@@ -1071,8 +1092,10 @@ static void apply(const struct wf_result *res, struct span_spec *sp, const char 
 		  uint32_t *ord)
 {
 	if (!strcmp(sp->name, mcp_type)) {
-		if (res->wrong_server && *ord == res->wrong_ordinal)
-			sp->mcp_server = res->wrong_server;
+		if (res->nwrong && *ord == res->wrong_ordinal) {
+			sp->mcp_servers = res->wrong_servers;
+			sp->nmcp_servers = res->nwrong;
+		}
 		(*ord)++;
 	}
 	for (uint32_t i = 0; i < sp->nchildren; i++)

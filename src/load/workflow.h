@@ -32,8 +32,10 @@ struct wf_input {
 
 /* What the built tree needs after it is read. */
 struct wf_result {
-	const struct mcp_server_def *wrong_server; /* wrong_division: this MCP span's server */
-	uint32_t wrong_ordinal;                     /* ... the n-th MCP tool span (0-based) */
+	/* wrong_division: the servers this MCP span's call goes to (one drawn per trace) */
+	const struct mcp_server_def **wrong_servers;
+	uint32_t nwrong;
+	uint32_t wrong_ordinal; /* ... the n-th MCP tool span (0-based) */
 	bool exceptions;                            /* record failures as exception events */
 };
 

@@ -214,8 +214,10 @@ struct span_spec {
 	uint32_t nlinks;
 	const char *export_context; /* LINK_CONTEXT links of later traces find it by this */
 	uint8_t role;               /* enum span_role (model/agent.h): what a session adds */
-	/* an MCP tool span's server over the session's (wrong_division), or NULL */
-	const struct mcp_server_def *mcp_server;
+	/* an MCP tool span's server over the session's (wrong_division): one, or
+	 * one of several drawn per span (uniform); none: the session's */
+	const struct mcp_server_def *const *mcp_servers;
+	uint32_t nmcp_servers;
 	struct span_spec *children;
 	uint32_t nchildren;
 	struct src_pos pos;

@@ -453,6 +453,60 @@ def check_runs(tmp):
         "errors 0.15-0.5", str(cats))
 
 
+def check_forms(tmp):
+    """control_plane by request_outcome + block_reason, inline attempts, --vendor."""
+    d = os.path.join(tmp, "forms")
+    os.makedirs(d)
+    with open(os.path.join(d, "a.yaml"), "w", encoding="utf-8") as f:
+        f.write("name: by_outcome\ncontext: {tenant: toro, agent: toro-customer-assistant-001}\n"
+                "control_plane: {request_outcome: blocked, block_reason: rate_limited}\n")
+    with open(os.path.join(d, "b.yaml"), "w", encoding="utf-8") as f:
+        f.write("name: inline_attempts\ncontext: {tenant: toro, mcp_server: phone}\n"
+                "data_plane:\n  workflow: claim_status\n  mcp_retry:\n    attempts:\n"
+                "      - {outcome: failure, error_type: unavailable, latency_mean_ms: 700}\n"
+                "      - {outcome: failure, error_type: timeout}\n"
+                "      - {outcome: success}\n")
+    out = os.path.join(tmp, "forms_out")
+    render(["run", "--each-once", "--scenarios-dir", d, "--vendor", "acme"], out)
+    ts = traces_of(os.path.join(out, "mixed", "traces.jsonl"))
+    trees = sorted(tree(sp) for sp in ts.values())
+    want_cp = "cp.request(acme.validation.payload)"
+    turn = [sp for sp in ts.values() if sp[0]["name"] == "acme.a2a.orchestrate"]
+    at = [s for s in turn[0] if s["name"] == "acme.mcp.tool.execute.attempt"] if turn else []
+    mcp = [s for s in turn[0] if s["name"] == "acme.mcp.tool.execute"] if turn else []
+    tap(want_cp in trees and
+        [(a["attrs"].get("acme.attempt.outcome"), a["attrs"].get("error.type")) for a in at] ==
+        [("failure", "unavailable"), ("failure", "timeout"), ("success", None)] and
+        mcp and mcp[0]["attrs"].get("acme.retry.count") == 2 and
+        mcp[0]["attrs"].get("acme.retry.reason") == "unavailable",
+        "request_outcome + block_reason pick <outcome>_<reason>; inline attempts; --vendor "
+        "rewrites built trees", str(trees))
+
+
+def check_wrong_random(tmp):
+    """wrong_division without a target: each trace draws another division's server."""
+    d = os.path.join(tmp, "wd")
+    os.makedirs(d)
+    with open(os.path.join(d, "wd.yaml"), "w", encoding="utf-8") as f:
+        f.write("name: wd_random\ncontext: {tenant: toro, agent: toro-customer-assistant-001, "
+                "mcp_server: phone}\ndata_plane: {workflow: claim_status, simulation_goal: "
+                "wrong_division}\n")
+    out = os.path.join(tmp, "wd_out")
+    render(["scenario", "--scenarios-dir", d, "--name", "wd_random", "--count", "400"], out)
+    cfg = yaml.safe_load(open(CONFIG, encoding="utf-8"))["mcp_servers"]
+    pair = {s["mcp_server_uuid"]: [t["tool_uuid"] for t in s["tools"] if t["name"] == "claim_status"][0]
+            for k, s in cfg.items() if k in ("electronics", "appliances")}
+    seen, bad = {}, 0
+    for sp in traces_of(os.path.join(out, "wd_random", "traces.jsonl")).values():
+        m = by_name(sp, "vendor.mcp.tool.execute")[0]["attrs"]
+        srv = m.get("vendor.mcp.server.uuid")
+        seen[srv] = seen.get(srv, 0) + 1
+        bad += pair.get(srv) != m.get("vendor.mcp.tool.uuid")
+    tap(not bad and set(seen) == set(pair) and min(seen.values()) > 150,
+        "wrong_division without wrong_division_target: each trace's call goes to one of the "
+        "other divisions (drawn), with that server's tool uuid", str(seen))
+
+
 # ---- the registry and refusals --------------------------------------------
 
 def check_registry(tmp):
@@ -545,6 +599,8 @@ def main():
         check_agent_spans(out)
         check_service(tmp)
         check_runs(tmp)
+        check_forms(tmp)
+        check_wrong_random(tmp)
         check_registry(tmp)
         check_refusals(tmp)
     except Exception as e:  # a crash is a failure, never a pass
