@@ -203,6 +203,14 @@ struct otelsim_render_result {
 	uint64_t metrics, data_points, log_records, events; /* the other signals' items */
 	uint64_t signal_records[4], signal_bytes[4];        /* by enum otelsim_signal */
 	uint64_t metric_streams; /* derived metrics and series written */
+	/*
+	 * OTLP/JSON lines longer than the Collector's 1 MiB line limit (its
+	 * otlpjsonfile receiver refuses them): each one item (a span with huge
+	 * attributes) too large to split. The first is named in oversize_what
+	 * ("span 'x' of trace <hex>"). A warning, not an error.
+	 */
+	uint64_t oversize_lines;
+	char oversize_what[200];
 };
 
 /* Scenario facts for `list`. Pointers stay valid until otelsim_free. */

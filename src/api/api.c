@@ -201,6 +201,9 @@ static int account(struct render_ctx *c, const struct pipe_block *b, struct otel
 	r->data_points += b->npoints;
 	r->log_records += b->items[OTELSIM_LOGS];
 	r->events += b->items[OTELSIM_EVENTS];
+	if (b->oversize && !r->oversize_lines)
+		memcpy(r->oversize_what, b->oversize_what, sizeof(r->oversize_what));
+	r->oversize_lines += b->oversize;
 	for (int s = 0; s < SIGNAL_COUNT; s++) {
 		r->signal_records[s] += b->records[s];
 		r->signal_bytes[s] += b->data[s].len;

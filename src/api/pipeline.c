@@ -46,6 +46,8 @@ static void block_clear_stats(struct pipe_block *b)
 	for (int s = 0; s < SIGNAL_COUNT; s++)
 		b->records[s] = b->items[s] = 0;
 	b->niterations = b->ntraces = b->nerrors = b->npoints = 0;
+	b->oversize = 0;
+	b->oversize_what[0] = '\0';
 	b->min_start_ns = INT64_MAX;
 	b->max_end_ns = INT64_MIN;
 }
@@ -171,6 +173,14 @@ static int encode_signal(const struct pipeline_cfg *cfg, struct worker_state *ws
 				 (unsigned long long)b, encode_error_text(rc));
 	mine->records[s] += nrec;
 	mine->items[s] += batch_items(&ws->batch, s);
+	{
+		char what[200];
+		uint64_t big = encoder_take_oversize(ws->enc, what, sizeof(what));
+
+		if (big && !mine->oversize)
+			memcpy(mine->oversize_what, what, sizeof(what));
+		mine->oversize += big;
+	}
 	/*
 	 * one gzip member per record: shards and threads cut between blocks,
 	 * and records (never across two blocks) do not depend on the block size
@@ -271,6 +281,8 @@ static void publish(struct slot *s, struct worker_state *ws)
 	b->npoints = m->npoints;
 	b->min_start_ns = m->min_start_ns;
 	b->max_end_ns = m->max_end_ns;
+	b->oversize = m->oversize;
+	memcpy(b->oversize_what, m->oversize_what, sizeof(b->oversize_what));
 }
 
 static void *worker(void *arg)

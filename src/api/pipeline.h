@@ -48,6 +48,9 @@ struct pipe_block {
 	uint64_t end_index;             /* one past the unit's last block */
 	uint64_t niterations, ntraces, nerrors, npoints;
 	int64_t min_start_ns, max_end_ns;
+	/* JSON lines past the Collector's 1 MiB limit, the first one described */
+	uint64_t oversize;
+	char oversize_what[200];
 };
 
 struct pipeline_cfg {

@@ -77,7 +77,7 @@ struct shown_span {
 };
 
 struct trace_acc {
-	uint8_t id[16];
+	uint8_t id[16]; /* all zero: the spans whose trace id is empty or invalid */
 	struct shown_span *spans;
 	size_t n, cap;
 };
@@ -191,14 +191,15 @@ static int keep(struct show *sh, ProtobufCMessage *m)
 /* The trace this span belongs to, when it is one we show (NULL: skip). */
 static struct trace_acc *trace_for(struct show *sh, const Span *s)
 {
+	static const uint8_t zero[16];
+	/* an empty, short or all-zero id: shown together under the invalid id */
+	const uint8_t *id = s->trace_id.len == 16 ? s->trace_id.data : zero;
 	struct trace_acc *t;
 
-	if (s->trace_id.len != 16)
-		return NULL;
-	if (sh->filter && memcmp(s->trace_id.data, sh->want_trace, 16))
+	if (sh->filter && memcmp(id, sh->want_trace, 16))
 		return NULL;
 	for (size_t i = 0; i < sh->ntraces; i++)
-		if (!memcmp(sh->traces[i].id, s->trace_id.data, 16))
+		if (!memcmp(sh->traces[i].id, id, 16))
 			return &sh->traces[i];
 	if (sh->ntraces >= sh->c->limit) {
 		sh->more = true;
@@ -210,7 +211,7 @@ static struct trace_acc *trace_for(struct show *sh, const Span *s)
 	sh->traces = t;
 	t = &sh->traces[sh->ntraces++];
 	memset(t, 0, sizeof(*t));
-	memcpy(t->id, s->trace_id.data, 16);
+	memcpy(t->id, id, 16);
 	return t;
 }
 
@@ -261,6 +262,27 @@ static int take_traces(struct show *sh, const uint8_t *data, size_t len)
 	return keep(sh, &td->base);
 }
 
+static int has_parent_here(const struct trace_acc *t, const Span *s);
+
+/* What a span lacks, said on its line: an id, or a parent the files hold. */
+static void span_marks(struct strbuf *line, const struct trace_acc *t, const Span *s)
+{
+	static const uint8_t zero[8];
+	char hex[17];
+
+	if (s->span_id.len != 8 || !memcmp(s->span_id.data, zero, 8))
+		strbuf_addf(line, "  [%s span id]", s->span_id.len ? "invalid" : "no");
+	if (s->trace_id.len != 16)
+		strbuf_addf(line, "  [%s trace id]", s->trace_id.len ? "invalid" : "no");
+	if (s->parent_span_id.len == 8 && !has_parent_here(t, s)) {
+		hex_encode(s->parent_span_id.data, 8, hex);
+		hex[16] = '\0';
+		strbuf_addf(line, "  [orphan: parent %s is not in the files]", hex);
+	} else if (s->parent_span_id.len && s->parent_span_id.len != 8) {
+		strbuf_addstr(line, "  [invalid parent span id]");
+	}
+}
+
 static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t t0, int depth)
 {
 	struct shown_span *ss = &t->spans[i];
@@ -295,6 +317,7 @@ static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t 
 		value_text(&line, kv->value);
 		shown++;
 	}
+	span_marks(&line, t, s);
 	print_line(line.buf, line.len);
 	strbuf_release(&line);
 	/* children: spans whose parent is this one, in start order */
@@ -365,7 +388,10 @@ static void print_traces(struct show *sh)
 		}
 		hex_encode(t->id, 16, hex);
 		hex[32] = '\0';
-		strbuf_addf(&head, "trace %s  %zu spans  ", hex, t->n);
+		strbuf_addf(&head, "trace %s  %zu spans  ",
+			    memcmp(t->id, (const uint8_t[16]){ 0 }, 16) ? hex
+									 : "(empty or invalid id)",
+			    t->n);
 		time_text(&head, t0);
 		strbuf_addch(&head, ' ');
 		console_ms(&head, (int64_t)(t1 - t0));

@@ -122,6 +122,13 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	if (rc)
 		return cli_fail(c, &err);
 	summary(c, label, &res, (double)(time_mono_ns() - t0) / 1e9);
+	if (res.oversize_lines) /* said even with --quiet: the file will not load */
+		fprintf(stderr,
+			"%s: warning: %s: %llu JSON line%s longer than the Collector's 1 MiB line "
+			"limit (its otlpjsonfile receiver refuses them): one item too large to split, "
+			"the first %s\n",
+			c->prog, res.dataset_dir, (unsigned long long)res.oversize_lines,
+			res.oversize_lines == 1 ? "" : "s", res.oversize_what);
 	if (!c->quiet && ro.shard_count > 1 && res.traces == 0)
 		fprintf(stderr,
 			"%s: note: shard %u/%u holds no traces (traces go to shards in whole "

@@ -6,6 +6,8 @@
  */
 #include "encode/encode_int.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 
 #include "otelsim/otelsim.h"
@@ -194,4 +196,52 @@ const char *encode_error_text(int rc)
 	default:
 		return "out of memory";
 	}
+}
+
+static void trace_hex(char out[33], const uint8_t id[16])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (int k = 0; k < 16; k++) {
+		out[2 * k] = hex[id[k] >> 4];
+		out[2 * k + 1] = hex[id[k] & 15];
+	}
+	out[32] = '\0';
+}
+
+void encode_note_oversize(struct encoder *e, const struct batch *b, int signal, size_t i)
+{
+	char id[33];
+
+	if (e->oversize++)
+		return;
+	if (signal == OTELSIM_TRACES) {
+		trace_hex(id, b->spans[i].trace_id);
+		snprintf(e->oversize_what, sizeof(e->oversize_what), "span '%.*s' of trace %s",
+			 (int)(b->spans[i].name_len > 100 ? 100 : b->spans[i].name_len),
+			 b->spans[i].name, id);
+	} else if (signal == OTELSIM_METRICS) {
+		snprintf(e->oversize_what, sizeof(e->oversize_what), "metric '%.100s'",
+			 b->metrics[i].desc && b->metrics[i].desc->name ? b->metrics[i].desc->name
+									 : "");
+	} else {
+		const struct log_out *l =
+			signal == OTELSIM_EVENTS ? &b->events[i] : &b->logs[i];
+
+		trace_hex(id, l->trace_id);
+		snprintf(e->oversize_what, sizeof(e->oversize_what), "%s of trace %s",
+			 signal == OTELSIM_EVENTS ? "event" : "log record",
+			 l->has_trace_id ? id : "(none)");
+	}
+}
+
+uint64_t encoder_take_oversize(struct encoder *e, char *what, size_t n)
+{
+	uint64_t count = e->oversize;
+
+	if (count && n)
+		snprintf(what, n, "%s", e->oversize_what);
+	e->oversize = 0;
+	e->oversize_what[0] = '\0';
+	return count;
 }

@@ -50,6 +50,7 @@
 #include "util/strbuf.h"
 
 #define ENCODE_MAX_RECORD_DEFAULT (1000u * 1000u) /* under the Collector's 1 MiB line */
+#define ENCODE_COLLECTOR_LINE_MAX (1u << 20)     /* its otlpjsonfile receiver's default */
 
 struct encoder;
 
@@ -75,6 +76,14 @@ enum encode_error {
 	ENCODE_ERESOURCE = -3, /* an item's resource is not in model->services */
 	ENCODE_ESIGNAL = -4,   /* not an enum otelsim_signal */
 };
+
+/*
+ * JSON lines written since the last call that pass the Collector's 1 MiB
+ * line limit (each one item too large to split: a span with huge
+ * attributes), and what the first of them was ("span 'x' of trace <hex>",
+ * "metric 'm'", "log record of trace <hex>") in what[n]; then resets.
+ */
+uint64_t encoder_take_oversize(struct encoder *e, char *what, size_t n);
 
 /* "out of memory", "over the size cap", ... for messages. */
 const char *encode_error_text(int rc);

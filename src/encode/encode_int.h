@@ -121,6 +121,10 @@ struct encoder {
 	char *json_tail;
 	size_t json_tail_len;
 	int env; /* enum envelope of the records being cut */
+	/* JSON lines past the Collector's 1 MiB line limit (one item too large
+	 * to split), since encoder_take_oversize; the first one described */
+	uint64_t oversize;
+	char oversize_what[200];
 	int why; /* enum encode_error of a failure in progress (0: out of memory) */
 
 	/* step 1 */
@@ -179,6 +183,9 @@ static inline __attribute__((always_inline)) int cut_flush(struct encoder *e,
  * filled), into records of e->env. 0 or -1 (out then left as it was).
  * Inlined into each format's operations so its calls are direct.
  */
+/* Remember a JSON line no cut can keep under 1 MiB: what item i of the batch is. */
+void encode_note_oversize(struct encoder *e, const struct batch *b, int signal, size_t i);
+
 static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 							    const struct batch *b, int signal,
 							    size_t n, const struct cut_format *f,
@@ -220,6 +227,9 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 				goto cleanup;
 			continue; /* the same item opens the next record */
 		}
+		if (!e->ngroups && e->cfg.format == OTELSIM_FORMAT_OTLP_JSON &&
+		    f->record_size(e, newsum, 1) > ENCODE_COLLECTOR_LINE_MAX)
+			encode_note_oversize(e, b, signal, i); /* alone, and still too long */
 		if (g) {
 			g->body = tmp.body;
 			g->nitems++;

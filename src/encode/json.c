@@ -199,6 +199,11 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 	LIT(w, ",\"spanId\":");
 	if (js_hex(w, s->span_id, 8) || fw_reserve(w, 24))
 		return -1;
+	if (s->trace_state_len) {
+		LIT(w, ",\"traceState\":");
+		if (js_str(w, s->trace_state, s->trace_state_len) || fw_reserve(w, 24))
+			return -1;
+	}
 	if (s->has_parent) {
 		LIT(w, ",\"parentSpanId\":");
 		if (js_hex(w, s->parent_span_id, 8))
@@ -282,6 +287,13 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 		LIT(w, ",\"spanId\":");
 		if (js_hex(w, l->span_id, 8))
 			return -1;
+		if (l->trace_state_len) {
+			if (fw_reserve(w, 16))
+				return -1;
+			LIT(w, ",\"traceState\":");
+			if (js_str(w, l->trace_state, l->trace_state_len))
+				return -1;
+		}
 		if (l->nattrs) {
 			if (fw_reserve(w, 16))
 				return -1;

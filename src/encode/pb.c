@@ -220,6 +220,8 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 			rw_byte(w, TAG(6, WT_I32));
 		}
 		if (pb_keyvals(w, l->attrs, l->nattrs, TAG(4, WT_LEN)) ||
+		    (l->trace_state_len &&
+		     rw_lenfield(w, TAG(3, WT_LEN), l->trace_state, l->trace_state_len)) ||
 		    rw_lenfield(w, TAG(2, WT_LEN), l->span_id, 8) ||
 		    rw_lenfield(w, TAG(1, WT_LEN), l->trace_id, 16) ||
 		    rw_close(w, m, TAG(13, WT_LEN)))
@@ -266,6 +268,11 @@ static int pb_span(struct rwriter *w, const struct span_out *s)
 		rw_bytes(w, s->parent_span_id, 8);
 		rw_byte(w, 8);
 		rw_byte(w, TAG(4, WT_LEN));
+	}
+	if (s->trace_state_len) { /* 3 trace_state */
+		if (rw_lenfield(w, TAG(3, WT_LEN), s->trace_state, s->trace_state_len) ||
+		    rw_reserve(w, 48))
+			return -1;
 	}
 	rw_bytes(w, s->span_id, 8);
 	rw_byte(w, 8);

@@ -209,6 +209,8 @@ static Span *ref_span(struct arena *a, const struct span_out *s, int *bad)
 	sp->span_id = ref_bytes(a, s->span_id, 8);
 	if (s->has_parent)
 		sp->parent_span_id = ref_bytes(a, s->parent_span_id, 8);
+	if (s->trace_state_len)
+		sp->trace_state = ref_str(a, s->trace_state, s->trace_state_len);
 	sp->name = ref_str(a, s->name, s->name_len);
 	sp->kind = (Opentelemetry__Proto__Trace__V1__Span__SpanKind)s->kind;
 	sp->start_time_unix_nano = s->start_ns;
@@ -255,6 +257,8 @@ static Span *ref_span(struct arena *a, const struct span_out *s, int *bad)
 			}
 			l->trace_id = ref_bytes(a, lo->trace_id, 16);
 			l->span_id = ref_bytes(a, lo->span_id, 8);
+			if (lo->trace_state_len)
+				l->trace_state = ref_str(a, lo->trace_state, lo->trace_state_len);
 			l->n_attributes = lo->nattrs;
 			l->attributes = ref_keyvals(a, lo->attrs, lo->nattrs, bad);
 			l->flags = lo->flags;

@@ -69,6 +69,8 @@ struct link_out {
 	uint8_t trace_id[16];
 	uint8_t span_id[8];
 	uint32_t flags;
+	const char *trace_state; /* NULL or "": none */
+	uint32_t trace_state_len;
 	struct keyval *attrs;
 	uint32_t nattrs;
 };
@@ -84,6 +86,8 @@ struct span_out {
 	uint32_t resource;   /* index into model->services */
 	const char *name;
 	uint32_t name_len;
+	const char *trace_state; /* W3C tracestate; NULL or len 0: none */
+	uint32_t trace_state_len;
 	const char *status_message; /* NULL or len 0: none */
 	uint32_t status_message_len;
 	uint64_t start_ns, end_ns;

@@ -790,6 +790,8 @@ static int render_links(struct render *R, const struct span_spec *sp, size_t idx
 			continue;
 		/* a context carried over from another trace (a queue, a message) is remote */
 		ln[n].flags = ls->kind == LINK_CONTEXT ? FLAGS_REMOTE : FLAGS_LOCAL;
+		ln[n].trace_state = ls->trace_state;
+		ln[n].trace_state_len = ls->trace_state ? (uint32_t)strlen(ls->trace_state) : 0;
 		s = span_at(R, idx);
 		if (eval_attrs(R, ls->attrs, ls->nattrs, 0, s->attrs, s->nattrs, &ln[n].attrs) < 0)
 			return -1;
@@ -845,6 +847,15 @@ static int make_name(struct render *R, const struct span_spec *sp, size_t idx)
 	s->name = sp->name;
 	s->name_len = sp->name_len ? sp->name_len : (uint32_t)strlen(sp->name);
 	return 0;
+}
+
+/* The span's trace_state, as the scenario gives it (no draw). */
+static void make_trace_state(struct render *R, const struct span_spec *sp, size_t idx)
+{
+	struct span_out *s = span_at(R, idx);
+
+	s->trace_state = sp->trace_state;
+	s->trace_state_len = sp->trace_state ? (uint32_t)strlen(sp->trace_state) : 0;
 }
 
 /* The span's attributes, then its session's (one spare slot for error.type). */
@@ -964,6 +975,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 		    ? make_attrs(R, sp, f.idx, pattrs, npattrs) < 0 || make_name(R, sp, f.idx) < 0
 		    : make_name(R, sp, f.idx) < 0 || make_attrs(R, sp, f.idx, pattrs, npattrs) < 0)
 		return -1;
+	make_trace_state(R, sp, f.idx);
 	if (!sp->retry.enabled) {
 		int64_t cend;
 

@@ -15,6 +15,7 @@ void config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->service_name = "otelsim";
+	cfg->sdk_language = "python";
 	cfg->scope_name = "otelsim";
 	cfg->scope_version = "0.1.0";
 	cfg->schema_url = "https://opentelemetry.io/schemas/1.44.0";
@@ -77,10 +78,51 @@ static int fill_service_name(struct schema_ctx *c, const struct key_def *k, cons
 	return fill_nonempty(c, k, v, obj);
 }
 
+/* telemetry.sdk.language values (the conventions' enum) and a recent SDK release of each */
+static const struct {
+	const char *language, *version;
+} sdk_versions[] = {
+	{ "cpp", "1.23.0" },  { "dotnet", "1.13.1" }, { "erlang", "1.7.0" }, { "go", "1.38.0" },
+	{ "java", "1.55.0" }, { "nodejs", "2.2.0" },  { "php", "1.9.0" },    { "python", "1.38.0" },
+	{ "ruby", "1.10.0" }, { "rust", "0.31.0" },   { "swift", "2.1.0" },  { "webjs", "2.2.0" },
+};
+
+const char *const load_sdk_languages =
+	"cpp, dotnet, erlang, go, java, nodejs, php, python, ruby, rust, swift, webjs";
+
+const char *load_sdk_version(const char *language)
+{
+	for (size_t i = 0; i < sizeof(sdk_versions) / sizeof(sdk_versions[0]); i++)
+		if (!strcmp(sdk_versions[i].language, language))
+			return sdk_versions[i].version;
+	return NULL;
+}
+
+/* A language telemetry.sdk.language knows, as text. */
+static int fill_language(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	const char *s;
+	int rc = value_string(c, v, &s);
+
+	if (rc)
+		return rc;
+	if (!load_sdk_version(s))
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "unknown language '%.100s' for telemetry.sdk.language (one of: %s)",
+				    s, load_sdk_languages);
+	memcpy((char *)obj + k->offset, &s, sizeof(s));
+	return 0;
+}
+
 static const struct key_def service_keys[] = {
 	{ "name", KT_STRING, 0, NULL, NULL, fill_service_name,
 	  offsetof(struct config, service_name),
 	  "service.name of spans whose scenario names no service (default otelsim)" },
+	{ "language", KT_STRING, 0, NULL, NULL, fill_language,
+	  offsetof(struct config, sdk_language),
+	  "telemetry.sdk.language of services without their own (default python): the SDK "
+	  "their resources say wrote them" },
 };
 
 /* ---- resource: {attributes, schema_url} ---- */
@@ -316,6 +358,7 @@ static const struct key_def output_keys[] = {
 
 struct svc_parse {
 	const struct ynode *version, *attrs;
+	const char *language;
 };
 
 static const struct key_def service_entry_keys[] = {
@@ -323,6 +366,8 @@ static const struct key_def service_entry_keys[] = {
 	  offsetof(struct svc_parse, version), "service.version of this service's resource" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, schema_fill_node, offsetof(struct svc_parse, attrs),
 	  "more resource attributes of this service (constants)" },
+	{ "language", KT_STRING, 0, NULL, NULL, fill_language, offsetof(struct svc_parse, language),
+	  "telemetry.sdk.language of this service (and the SDK version its resource says)" },
 };
 
 SCHEMA_TABLE(service_table, "config.service", "the default service", service_keys);
@@ -414,6 +459,7 @@ static int fill_services(struct schema_ctx *c, const struct key_def *k, const st
 			cs[i].attrs[n++] = attrs[j];
 		}
 		cs[i].nattrs = n;
+		cs[i].language = sp.language;
 	}
 	ls->cfg_svcs = cs;
 	ls->ncfg_svcs = (uint32_t)v->n;

@@ -109,6 +109,38 @@ static void kv_set(struct keyval *kv, uint32_t *n, const struct keyval *add)
 	kv[(*n)++] = *add;
 }
 
+/* key = value unless kv[0..*n) has the key (room for it is there). */
+static void kv_default(struct keyval *kv, uint32_t *n, const char *key, const char *value)
+{
+	for (uint32_t i = 0; i < *n; i++)
+		if (!strcmp(kv[i].key, key))
+			return;
+	kv[*n].key = key;
+	kv[*n].key_len = (uint32_t)strlen(key);
+	kv[*n].value.type = VAL_STRING;
+	kv[*n].value.u.s.ptr = value;
+	kv[*n].value.u.s.len = (uint32_t)strlen(value);
+	(*n)++;
+}
+
+/* What an SDK of `language` puts on every resource (loader.h load_sdk_version). */
+static void add_sdk(struct keyval *kv, uint32_t *n, const char *language)
+{
+	const char *version;
+
+	/* a language the resource gives itself (a scenario's resource:) picks the version */
+	for (uint32_t i = 0; i < *n; i++)
+		if (!strcmp(kv[i].key, "telemetry.sdk.language") &&
+		    kv[i].value.type == VAL_STRING)
+			language = kv[i].value.u.s.ptr;
+	version = load_sdk_version(language);
+
+	kv_default(kv, n, "telemetry.sdk.name", "opentelemetry");
+	kv_default(kv, n, "telemetry.sdk.language", language);
+	if (version)
+		kv_default(kv, n, "telemetry.sdk.version", version);
+}
+
 const char *load_default_service(const struct load_state *ls)
 {
 	if (ls->opts->service_name && *ls->opts->service_name)
@@ -124,14 +156,14 @@ int load_service(struct load_state *ls, const char *service, const struct keyval
 	struct model *m = ls->m;
 	const struct cfg_service *cs = NULL;
 	struct keyval *kv;
-	uint32_t cap = 1 + nattrs, n = 0;
+	uint32_t cap = 1 + nattrs + 3, n = 0; /* + telemetry.sdk.* */
 	int rc = 0;
 
+	for (uint32_t i = 0; i < ls->ncfg_svcs; i++)
+		if (!strcmp(ls->cfg_svcs[i].name, service))
+			cs = &ls->cfg_svcs[i];
 	if (!replace) {
 		cap += m->config.nresource_attrs;
-		for (uint32_t i = 0; i < ls->ncfg_svcs; i++)
-			if (!strcmp(ls->cfg_svcs[i].name, service))
-				cs = &ls->cfg_svcs[i];
 		if (cs)
 			cap += cs->nattrs;
 	}
@@ -152,6 +184,9 @@ int load_service(struct load_state *ls, const char *service, const struct keyval
 	}
 	for (uint32_t i = 0; i < nattrs; i++)
 		kv_set(kv, &n, &attrs[i]);
+	/* `replace: true` is the whole resource, as written (the bench's equals the JS peer's) */
+	if (!replace)
+		add_sdk(kv, &n, cs && cs->language ? cs->language : m->config.sdk_language);
 	/* an equal resource already? */
 	for (size_t i = 0; i < ls->nsvcs; i++) {
 		const struct svc_draft *d = &ls->svcs[i];

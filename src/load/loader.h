@@ -52,7 +52,19 @@ struct cfg_service {
 	const char *name;
 	struct keyval *attrs; /* service.version first when given, then attributes */
 	uint32_t nattrs;
+	const char *language; /* telemetry.sdk.language, or NULL: config's */
 };
+
+/*
+ * The telemetry.sdk.* resource attributes an SDK always sends, added to a
+ * service's resource where it does not give them: telemetry.sdk.name
+ * "opentelemetry", telemetry.sdk.language the service's language (config:
+ * services.<name>.language, else service.language), telemetry.sdk.version
+ * a recent release of that language's SDK. NULL when `language` is not one
+ * of the conventions' values.
+ */
+const char *load_sdk_version(const char *language);
+extern const char *const load_sdk_languages; /* "cpp, dotnet, ...": for messages */
 
 struct load_state {
 	struct model *m;

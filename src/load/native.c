@@ -20,6 +20,7 @@
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
+#include "util/tracestate.h"
 
 struct native {
 	struct load_state *ls;
@@ -353,6 +354,32 @@ static int fill_link_attrs(struct schema_ctx *c, const struct key_def *k, const 
 	return rc;
 }
 
+/* A W3C tracestate (util/tracestate.h), checked here: a bad one is refused at its place. */
+static int trace_state_text(struct schema_ctx *c, const struct ynode *v, const char **out)
+{
+	char why[200];
+
+	if (tracestate_check(v->str, v->len, why, sizeof(why)))
+		return schema_error(c, OTELSIM_EINPUT, v, "'trace_state' is not a W3C tracestate: %s",
+				    why);
+	*out = arena_strndup(&c->m->arena, v->str, v->len);
+	return *out ? 0 : schema_error(c, OTELSIM_ENOMEM, v, "out of memory");
+}
+
+static int fill_link_trace_state(struct schema_ctx *c, const struct key_def *k,
+				 const struct ynode *v, void *obj)
+{
+	(void)k;
+	return trace_state_text(c, v, &((struct link_fill *)obj)->link->trace_state);
+}
+
+static int fill_trace_state(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			    void *obj)
+{
+	(void)k;
+	return trace_state_text(c, v, &((struct span_spec *)obj)->trace_state);
+}
+
 #define LF(f) offsetof(struct link_fill, p.f)
 
 static const struct key_def link_keys[] = {
@@ -366,6 +393,8 @@ static const struct key_def link_keys[] = {
 	  "a fixed span id (16 hex digits; with trace_id)" },
 	{ "attributes", KT_MAP, 0, NULL, NULL, fill_link_attrs, offsetof(struct link_fill, link),
 	  "the link's attributes" },
+	{ "trace_state", KT_STRING, 0, NULL, NULL, fill_link_trace_state,
+	  offsetof(struct link_fill, link), "the link's W3C tracestate (\"vendor=value,...\")" },
 };
 
 SCHEMA_TABLE(link_table, "link", "a span link: exactly one of span, trace or trace_id + span_id",
@@ -715,6 +744,8 @@ static const struct key_def span_keys[] = {
 	  "service.name of this span and its descendants (each service is its own resource)" },
 	{ "description", KT_STRING, 0, NULL, NULL, NULL, offsetof(struct span_spec, description),
 	  "free text for readers" },
+	{ "trace_state", KT_STRING, 0, NULL, NULL, fill_trace_state, SCHEMA_NOFILL,
+	  "the span's W3C tracestate (\"vendor=value,...\"), checked when the file loads" },
 	{ "latency", KT_ANY, 0, NULL, NULL, fill_latency, SCHEMA_NOFILL,
 	  "duration: ms, or {distribution: "
 	  "log_normal|normal|uniform|exponential|constant|percentiles, ...} (default: the "

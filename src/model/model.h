@@ -177,6 +177,7 @@ struct link_spec {
 	const char *context;    /* LINK_CONTEXT */
 	uint32_t span_name_len; /* derived: strlen(span_name) (LINK_SPAN) */
 	uint8_t trace_id[16], span_id[8];
+	const char *trace_state; /* W3C tracestate (checked at load), or NULL */
 	struct attr_spec *attrs;
 	uint32_t nattrs;
 	struct src_pos pos;
@@ -189,6 +190,7 @@ struct span_spec {
 				      "<name>.attempt", name_len + 8 bytes */
 	struct tmpl *name_tmpl;   /* non-NULL when the name holds {{...}} */
 	const char *description;
+	const char *trace_state; /* W3C tracestate (checked at load), or NULL */
 	uint8_t kind;        /* OTLP SpanKind; 0 = engine default */
 	int32_t service;     /* index into model->services; -1 = parent's */
 	struct dist latency; /* DIST_NONE = config default */
@@ -312,6 +314,7 @@ struct injection {
 
 struct config {
 	const char *service_name;      /* default service.name ("otelsim") */
+	const char *sdk_language;      /* telemetry.sdk.language of a service without its own */
 	struct keyval *resource_attrs; /* added to every service's resource */
 	uint32_t nresource_attrs;
 	const char *scope_name, *scope_version;

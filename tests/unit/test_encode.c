@@ -317,6 +317,8 @@ static void rand_batch(struct fixture *f, struct rng *r, size_t ntraces)
 					      ? 1767225600000000000ull + rng_below(r, 1u << 30)
 					      : 0;
 			s->end_ns = rng_below(r, 10) ? s->start_ns + rng_below(r, 1u << 20) : 0;
+			if (rng_below(r, 3) == 0) /* field 3: between span_id and parent_span_id */
+				s->trace_state = rand_text(r, a, &s->trace_state_len);
 			s->nattrs = (uint32_t)rng_below(r, 7);
 			s->attrs = rand_keyvals(r, a, s->nattrs, 0);
 			s->nevents = (uint32_t)rng_below(r, 4);
@@ -337,6 +339,8 @@ static void rand_batch(struct fixture *f, struct rng *r, size_t ntraces)
 				rng_bytes(r, l->trace_id, 16);
 				rng_bytes(r, l->span_id, 8);
 				l->flags = rng_below(r, 2) ? flags[rng_below(r, 5)] : 0;
+				if (rng_below(r, 3) == 0)
+					l->trace_state = rand_text(r, a, &l->trace_state_len);
 				l->nattrs = (uint32_t)rng_below(r, 4);
 				l->attrs = rand_keyvals(r, a, l->nattrs, 0);
 			}
@@ -1299,6 +1303,10 @@ static void cmp_span(const cJSON *j, const Span *s)
 	cmp_hex(item(j, "traceId"), s->trace_id);
 	want_key(&ks, "spanId");
 	cmp_hex(item(j, "spanId"), s->span_id);
+	if (*s->trace_state) {
+		want_key(&ks, "traceState");
+		cmp_string(item(j, "traceState"), s->trace_state);
+	}
 	if (s->parent_span_id.len) {
 		want_key(&ks, "parentSpanId");
 		cmp_hex(item(j, "parentSpanId"), s->parent_span_id);
@@ -1363,6 +1371,10 @@ static void cmp_span(const cJSON *j, const Span *s)
 			cmp_hex(item(lj, "traceId"), l->trace_id);
 			want_key(&lk, "spanId");
 			cmp_hex(item(lj, "spanId"), l->span_id);
+			if (*l->trace_state) {
+				want_key(&lk, "traceState");
+				cmp_string(item(lj, "traceState"), l->trace_state);
+			}
 			if (l->n_attributes) {
 				want_key(&lk, "attributes");
 				cmp_keyvals(item(lj, "attributes"), l->attributes, l->n_attributes);

@@ -861,12 +861,19 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_int_equal(m.nservices, 1);
 	sv = &m.services[0];
 	assert_string_equal(sv->name, "otelsim-agent");
-	assert_int_equal(sv->nattrs, 4);
+	assert_int_equal(sv->nattrs, 7);
 	assert_string_equal(sv->attrs[0].key, "service.name");
 	assert_str_value(&sv->attrs[0].value, "otelsim-agent");
 	assert_string_equal(sv->attrs[1].key, "deployment.environment.name");
 	assert_string_equal(sv->attrs[2].key, "acme.module");
 	assert_string_equal(sv->attrs[3].key, "acme.otel.source");
+	/* what an SDK always sends: the config's default language (python) */
+	assert_string_equal(sv->attrs[4].key, "telemetry.sdk.name");
+	assert_str_value(&sv->attrs[4].value, "opentelemetry");
+	assert_string_equal(sv->attrs[5].key, "telemetry.sdk.language");
+	assert_str_value(&sv->attrs[5].value, "python");
+	assert_string_equal(sv->attrs[6].key, "telemetry.sdk.version");
+	assert_str_value(&sv->attrs[6].value, "1.38.0");
 	model_release(&m);
 }
 
@@ -1191,7 +1198,7 @@ static void test_without_conventions_or_config(void **state)
 	assert_int_equal(m.config.nresource_attrs, 0);
 	assert_int_equal(m.config.default_count, 100);
 	assert_string_equal(m.services[0].name, "otelsim");
-	assert_int_equal(m.services[0].nattrs, 1);
+	assert_int_equal(m.services[0].nattrs, 4); /* service.name, telemetry.sdk.* */
 	assert_false(m.scenarios[0]->reference);
 	model_release(&m);
 	/* --service-name names the root's default service */

@@ -27,6 +27,7 @@
 #include "util/jsonw.h"
 #include "util/strlist.h"
 #include "util/text.h"
+#include "util/tracestate.h"
 #include "util/timefmt.h"
 #include "util/varint.h"
 
@@ -679,6 +680,57 @@ static void test_dir_walk(void **state)
 	assert_int_not_equal(access(root, F_OK), 0);
 }
 
+static void test_tracestate(void **state)
+{
+	char why[200], big[600];
+	static const char *const good[] = { "congo=t61rcWkgMzE",
+					    "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE",
+					    " a=1 ,\tb=2 ",
+					    "tenant1@sys=x y z",
+					    "a_-*/9=~!",
+					    NULL };
+	static const struct {
+		const char *s, *why;
+	} bad[] = {
+		{ "", "empty (leave trace_state out instead)" },
+		{ "a=1,,b=2", "member 2 is empty" },
+		{ "novalue", "member 1 has no '='" },
+		{ "Upper=1",
+		  "member 1: key 'Upper' must be a lowercase letter then a-z 0-9 _ - * / (or "
+		  "tenant@system)" },
+		{ "a=1,a=2", "key 'a' is given twice" },
+		{ "a=x,y", "member 2 has no '='" },
+		{ "a=x ", NULL }, /* trailing blank of the member is OWS: fine */
+		{ "a=b=c",
+		  "member 1: the value must be 1 to 256 printable characters but ',' and '='" },
+		{ "a=", "member 1: the value must be 1 to 256 printable characters but ',' and '='" },
+		{ "1abc=x",
+		  "member 1: key '1abc' must be a lowercase letter then a-z 0-9 _ - * / (or "
+		  "tenant@system)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; good[i]; i++)
+		if (tracestate_check(good[i], strlen(good[i]), why, sizeof(why)))
+			fail_msg("'%s': %s", good[i], why);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = tracestate_check(bad[i].s, strlen(bad[i].s), why, sizeof(why));
+
+		if (!bad[i].why) {
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, -1);
+		assert_string_equal(why, bad[i].why);
+	}
+	/* 33 members: one too many */
+	big[0] = '\0';
+	for (int i = 0; i < 33; i++)
+		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%sk%d=v", i ? "," : "", i);
+	assert_int_equal(tracestate_check(big, strlen(big), why, sizeof(why)), -1);
+	assert_string_equal(why, "more than 32 members");
+}
+
 static void test_strlist(void **state)
 {
 	struct strlist_key keys[6];
@@ -1005,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_dir_walk),
 		cmocka_unit_test(test_strlist),
+		cmocka_unit_test(test_tracestate),
 		cmocka_unit_test_teardown(test_c_locale_whatever_the_process_locale,
 					  locale_teardown),
 		cmocka_unit_test(test_arena_strbuf),
