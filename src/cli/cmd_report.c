@@ -139,6 +139,8 @@ int cmd_report(struct cli *c)
 			goto done;
 		}
 	}
+	for (size_t i = 0; i < report_skipped_count(r); i++) /* one line each, never unsaid */
+		fprintf(stderr, "%s: warning: skipped %s\n", c->prog, report_skipped(r, i));
 	if (report_write_html(r, &page, &err)) {
 		rc = cli_fail(c, &err);
 		goto done;

@@ -574,7 +574,7 @@ static int add_dataset(struct report *r, const char *dir, struct otelsim_error *
 	size_t n = 0;
 	int rc;
 
-	rc = read_expand(&arg, 1, &paths, &n, NULL, err); /* the page shows telemetry only */
+	rc = read_expand(&arg, 1, &paths, &n, &r->skipped, err); /* the command says them */
 	for (size_t i = 0; i < n && !rc; i++) {
 		char d[4096], gt[4200];
 		struct stat st;

@@ -27,6 +27,7 @@ void report_free(struct report *r)
 {
 	if (!r)
 		return;
+	dir_list_release(&r->skipped);
 	strtab_release(&r->strings);
 	strtab_release(&r->stream_idents);
 	strtab_release(&r->resources);
@@ -211,4 +212,14 @@ int report_write_html(struct report *r, struct strbuf *out, struct otelsim_error
 		rc = error_set(err, OTELSIM_ENOMEM, "out of memory");
 	strbuf_release(&data);
 	return rc;
+}
+
+size_t report_skipped_count(const struct report *r)
+{
+	return r->skipped.n;
+}
+
+const char *report_skipped(const struct report *r, size_t i)
+{
+	return i < r->skipped.n ? r->skipped.v[i] : NULL;
 }

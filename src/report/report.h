@@ -58,6 +58,9 @@ int report_add(struct report *r, const char *arg, struct otelsim_error *err);
 /* Sample, read the sampled detail (second pass) and write the whole page onto out. */
 int report_write_html(struct report *r, struct strbuf *out, struct otelsim_error *err);
 void report_stats(const struct report *r, struct report_stats *st);
+/* Files of the folders given that are not telemetry, "path: why" each (for warnings). */
+size_t report_skipped_count(const struct report *r);
+const char *report_skipped(const struct report *r, size_t i);
 void report_free(struct report *r);
 
 /*

@@ -16,6 +16,7 @@
 #include "report/report.h"
 #include "report/table.h"
 #include "util/arena.h"
+#include "util/dir.h"
 #include "util/jsonw.h"
 #include "util/strbuf.h"
 
@@ -135,6 +136,7 @@ struct rmanifest {
 
 struct report {
 	struct report_options opt;
+	struct dir_list skipped; /* folder files that are not telemetry ("path: why") */
 	struct arena arena; /* strings and point arrays living as long as the report */
 	struct strtab strings;
 	struct report_file *files;
