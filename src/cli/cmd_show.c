@@ -1,7 +1,9 @@
 /*
  * otelsim show FILE|DATASET...: telemetry files for people. Traces become
  * indented trees (service, name, kind, start offset, duration, status, key
- * attributes), metrics one line per data point, logs one line per record.
+ * attributes), metrics a small table per stream (its line, then a row per
+ * data point: time and value; a file's streams after its other lines),
+ * logs one line per record.
  * Reads whatever otlp-replay reads (src/read: otelsim's files, the
  * Collector's, hand-written OTLP/JSON; gzip, zstd; any framing).
  */
@@ -15,6 +17,7 @@
 #include "opentelemetry/proto/metrics/v1/metrics.pb-c.h"
 #include "opentelemetry/proto/trace/v1/trace.pb-c.h"
 #include "read/reader.h"
+#include "util/kmap.h"
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -94,6 +97,11 @@ struct show {
 	bool more;           /* traces left out by --limit */
 	uint64_t kind_limit; /* points and records shown of each kind: limit * 50 */
 	int failed;
+	/* a file's metric points, by stream (its header line), printed as a
+	 * table each when the file is done */
+	struct kmap streams;
+	struct strbuf *rows;
+	size_t rows_cap;
 };
 
 static void value_text(struct strbuf *out, const AnyValue *v)
@@ -420,21 +428,61 @@ static void print_traces(struct show *sh)
 	}
 }
 
+/* One point: a row of its stream's table (the stream is the line above its rows). */
 static void point_line(struct show *sh, const char *svc, const char *name, const char *unit,
 		       const char *type, KeyValue **attrs, size_t nattrs, uint64_t time,
 		       const char *value)
 {
-	struct strbuf line = STRBUF_INIT;
+	struct strbuf head = STRBUF_INIT;
+	uint32_t idx;
+	int added;
 
 	if (sh->metric_points++ >= sh->kind_limit)
 		return;
-	time_text(&line, time);
-	strbuf_addf(&line, " %s [%s] %s%s%s%s {", type, svc, name, unit[0] ? " (" : "", unit,
+	strbuf_addf(&head, "%s [%s] %s%s%s%s {", type, svc, name, unit[0] ? " (" : "", unit,
 		    unit[0] ? ")" : "");
-	attrs_inline(&line, attrs, nattrs);
-	strbuf_addf(&line, "} %s", value);
-	print_line(line.buf, line.len);
-	strbuf_release(&line);
+	attrs_inline(&head, attrs, nattrs);
+	strbuf_addch(&head, '}');
+	if (head.buf && !kmap_put(&sh->streams, head.buf, head.len, &idx, &added)) {
+		if (idx >= sh->rows_cap) {
+			size_t c = sh->rows_cap ? sh->rows_cap * 2 : 64;
+			struct strbuf *r = realloc(sh->rows, c * sizeof(*r));
+
+			if (r) {
+				for (size_t i = sh->rows_cap; i < c; i++)
+					strbuf_init(&r[i], 0);
+				sh->rows = r;
+				sh->rows_cap = c;
+			}
+		}
+		if (idx < sh->rows_cap) {
+			strbuf_addstr(&sh->rows[idx], "  ");
+			time_text(&sh->rows[idx], time);
+			strbuf_addf(&sh->rows[idx], "  %s", value);
+			strbuf_addch(&sh->rows[idx], 0); /* rows end at NULs */
+		}
+	}
+	strbuf_release(&head);
+}
+
+/* The file's metric streams, each a small table: its line, then a row per point. */
+static void flush_streams(struct show *sh)
+{
+	for (uint32_t i = 0; i < sh->streams.n && i < sh->rows_cap; i++) {
+		size_t len;
+		const char *head = kmap_key(&sh->streams, i, &len);
+		const char *p = sh->rows[i].buf, *end = p ? p + sh->rows[i].len : p;
+
+		print_line(head, len);
+		while (p && p < end) {
+			size_t n = strlen(p);
+
+			print_line(p, n);
+			p += n + 1;
+		}
+		strbuf_reset(&sh->rows[i]);
+	}
+	kmap_reset(&sh->streams);
 }
 
 /* " sum=X" into buf[32], or "" when the point has no sum (it is optional) */
@@ -704,8 +752,10 @@ int cmd_show(struct cli *c)
 	for (size_t i = 0; i < skipped.n; i++) /* one line each: nothing left out unsaid */
 		fprintf(stderr, "%s: warning: skipped %s\n", c->prog, skipped.v[i]);
 	dir_list_release(&skipped);
-	for (size_t i = 0; i < npaths && rc == EXIT_OK; i++)
+	for (size_t i = 0; i < npaths && rc == EXIT_OK; i++) {
 		rc = show_file(&sh, paths[i]);
+		flush_streams(&sh);
+	}
 	if (rc == EXIT_OK) {
 		print_traces(&sh);
 		if (sh.filter && !sh.ntraces) {
@@ -732,5 +782,9 @@ int cmd_show(struct cli *c)
 	for (size_t i = 0; i < sh.nmsgs; i++)
 		protobuf_c_message_free_unpacked(sh.msgs[i], NULL);
 	free(sh.msgs);
+	for (size_t i = 0; i < sh.rows_cap; i++)
+		strbuf_release(&sh.rows[i]);
+	free(sh.rows);
+	kmap_release(&sh.streams);
 	return rc;
 }

@@ -101,7 +101,7 @@ static int32_t exp_index(double v, int32_t scale)
 	int e;
 	double m = frexp(v, &e); /* v = m * 2^e, m in [0.5, 1) */
 	int64_t idx;
-	double lo, hi;
+	double lo, hi, l;
 
 	if (scale <= 0) {
 		int64_t k = m == 0.5 ? e - 2 : e - 1; /* powers of two: the bucket below */
@@ -110,7 +110,10 @@ static int32_t exp_index(double v, int32_t scale)
 	}
 	if (m == 0.5)
 		return (int32_t)((((int64_t)e - 1) << scale) - 1);
-	idx = (int64_t)ceil(det_log(v) / LN2 * ldexp(1, scale)) - 1;
+	l = det_log(v) / LN2 * ldexp(1, scale);
+	idx = (int64_t)ceil(l) - 1;
+	if (ceil(l) - l > 1e-6 && l - floor(l) > 1e-6)
+		return (int32_t)idx; /* far from a boundary: det_log's last bits cannot move it */
 	mexp_bounds(scale, (int32_t)idx, &lo, &hi);
 	if (v <= lo)
 		idx--;

@@ -102,6 +102,13 @@ static int add_scenario(struct mrun *mr, const struct scenario *sc, int temporal
 		if (m < 0)
 			return (int)m;
 		mr->rules[mr->nrules] = r;
+		mr->name_len[mr->nrules] = r->span_name ? (uint32_t)strlen(r->span_name) : 0;
+		mr->where_len[mr->nrules] = r->where_key ? (uint32_t)strlen(r->where_key) : 0;
+		mr->attr_len[mr->nrules] = calloc(r->nattr_keys + 1, sizeof(uint32_t));
+		if (!mr->attr_len[mr->nrules])
+			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+		for (uint32_t k = 0; k < r->nattr_keys; k++)
+			mr->attr_len[mr->nrules][k] = (uint32_t)strlen(r->attr_keys[k]);
 		mr->rule_metric[mr->nrules++] = (uint32_t)m;
 	}
 	for (uint32_t i = 0; i < sc->nseries; i++) {
@@ -132,9 +139,13 @@ int mrun_build(struct mrun *mr, const struct plan *p, int64_t interval_ns, int t
 	mr->metrics = calloc(nrules + nseries, sizeof(*mr->metrics));
 	mr->rules = calloc(nrules + 1, sizeof(*mr->rules));
 	mr->rule_metric = calloc(nrules + 1, sizeof(*mr->rule_metric));
+	mr->name_len = calloc(nrules + 1, sizeof(*mr->name_len));
+	mr->where_len = calloc(nrules + 1, sizeof(*mr->where_len));
+	mr->attr_len = calloc(nrules + 1, sizeof(*mr->attr_len));
 	mr->scens = calloc(n, sizeof(*mr->scens));
 	mr->series = calloc(nseries + 1, sizeof(*mr->series));
-	if (!mr->metrics || !mr->rules || !mr->rule_metric || !mr->scens || !mr->series) {
+	if (!mr->metrics || !mr->rules || !mr->rule_metric || !mr->scens || !mr->series ||
+	    !mr->name_len || !mr->where_len || !mr->attr_len) {
 		mrun_release(mr);
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	}
@@ -158,12 +169,24 @@ void mrun_release(struct mrun *mr)
 	free(mr->metrics);
 	free(mr->rules);
 	free(mr->rule_metric);
+	for (uint32_t i = 0; mr->attr_len && i < mr->nrules; i++)
+		free(mr->attr_len[i]);
+	free(mr->name_len);
+	free(mr->where_len);
+	free(mr->attr_len);
 	free(mr->scens);
 	free(mr->series);
 	memset(mr, 0, sizeof(*mr));
 }
 
 /* ---- step 1 ---- */
+
+/* Per rule: the last key it made and its cell (consecutive spans mostly share one). */
+struct rule_cache {
+	struct strbuf key;
+	size_t cell;
+	int valid;
+};
 
 struct mderive {
 	const struct mrun *mr;
@@ -172,6 +195,7 @@ struct mderive {
 	struct mcell *cells;
 	size_t ncells, cap;
 	struct strbuf key;
+	struct rule_cache *cache; /* mr->nrules of them */
 };
 
 struct mderive *mderive_new(const struct mrun *mr, const struct plan *p)
@@ -183,6 +207,11 @@ struct mderive *mderive_new(const struct mrun *mr, const struct plan *p)
 	d->mr = mr;
 	d->plan = p;
 	kmap_init(&d->map);
+	d->cache = calloc(mr->nrules + 1, sizeof(*d->cache));
+	if (!d->cache) {
+		free(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -195,6 +224,9 @@ void mderive_free(struct mderive *d)
 	free(d->cells);
 	kmap_release(&d->map);
 	strbuf_release(&d->key);
+	for (uint32_t i = 0; i < d->mr->nrules; i++)
+		strbuf_release(&d->cache[i].key);
+	free(d->cache);
 	free(d);
 }
 
@@ -225,18 +257,21 @@ static bool values_equal(const struct value *a, const struct value *b)
 	}
 }
 
-static bool rule_matches(const struct model *m, const struct metric_rule *r,
+/* Rule ri (the run's index) takes span s. */
+static bool rule_matches(const struct mrun *mr, const struct model *m, uint32_t ri,
 			 const struct span_out *s)
 {
+	const struct metric_rule *r = mr->rules[ri];
+
 	if (r->kind && s->kind != r->kind)
 		return false;
 	if (r->span_name &&
-	    (strlen(r->span_name) != s->name_len || memcmp(r->span_name, s->name, s->name_len)))
+	    (mr->name_len[ri] != s->name_len || memcmp(r->span_name, s->name, s->name_len)))
 		return false;
 	if (r->service && strcmp(m->services[s->resource].name, r->service))
 		return false;
 	if (r->where_key) {
-		const struct value *v = span_attr(s, r->where_key, strlen(r->where_key));
+		const struct value *v = span_attr(s, r->where_key, mr->where_len[ri]);
 
 		if (!v || (r->where_value.type != VAL_NONE && !values_equal(v, &r->where_value)))
 			return false;
@@ -267,50 +302,86 @@ static bool measure(const struct metric_rule *r, const struct span_out *s, doubl
 	return r->instrument != MI_COUNTER || *v >= 0;
 }
 
-static int put_attr(struct strbuf *k, const char *key, size_t klen, const struct value *v)
+/* Bytes put_attr writes for v (0: not a scalar, left out). */
+static size_t attr_size(size_t klen, const struct value *v)
 {
-	uint16_t kl = (uint16_t)(klen > 65535 ? 65535 : klen);
-	uint8_t t = v->type;
-
-	if (t != VAL_STRING && t != VAL_INT && t != VAL_DOUBLE && t != VAL_BOOL)
-		return 0;
-	if (strbuf_add(k, &kl, 2) || strbuf_add(k, key, kl) || strbuf_add(k, &t, 1))
-		return -1;
-	switch (t) {
+	switch (v->type) {
 	case VAL_STRING:
-		return strbuf_add(k, &v->u.s.len, 4) || strbuf_add(k, v->u.s.ptr, v->u.s.len);
+		return 2 + klen + 1 + 4 + v->u.s.len;
 	case VAL_INT:
-		return strbuf_add(k, &v->u.i, 8);
 	case VAL_DOUBLE:
-		return strbuf_add(k, &v->u.d, 8);
-	default: {
-		uint8_t b = v->u.b ? 1 : 0;
-
-		return strbuf_add(k, &b, 1);
-	}
+		return 2 + klen + 1 + 8;
+	case VAL_BOOL:
+		return 2 + klen + 1 + 1;
+	default:
+		return 0;
 	}
 }
 
-static int build_key(struct mderive *d, const struct metric_rule *r, uint32_t metric,
-		     const struct span_out *s, int64_t interval)
+/* Append one attribute at p (attr_size bytes); returns the end. */
+static char *put_attr(char *p, const char *key, size_t klen, const struct value *v)
 {
-	struct strbuf *k = &d->key;
+	uint16_t kl = (uint16_t)klen;
+	uint8_t t = v->type, b = v->u.b ? 1 : 0;
 
-	strbuf_reset(k);
-	if (strbuf_add(k, &interval, 8) || strbuf_add(k, &metric, 4) ||
-	    strbuf_add(k, &s->resource, 4))
-		return -1;
-	for (uint32_t i = 0; i < r->nattr_keys; i++) {
-		size_t len = strlen(r->attr_keys[i]);
-		const struct value *v = span_attr(s, r->attr_keys[i], len);
+	memcpy(p, &kl, 2);
+	memcpy(p + 2, key, klen);
+	p[2 + klen] = (char)t;
+	p += 3 + klen;
+	switch (t) {
+	case VAL_STRING:
+		memcpy(p, &v->u.s.len, 4);
+		memcpy(p + 4, v->u.s.ptr, v->u.s.len);
+		return p + 4 + v->u.s.len;
+	case VAL_INT:
+		memcpy(p, &v->u.i, 8);
+		return p + 8;
+	case VAL_DOUBLE:
+		memcpy(p, &v->u.d, 8);
+		return p + 8;
+	default:
+		*p = (char)b;
+		return p + 1;
+	}
+}
 
-		if (v && put_attr(k, r->attr_keys[i], len, v))
-			return -1;
+#define MAX_ATTRS_PER_RULE 64
+
+/* The cell key of span s for rule r (mderive.c's top comment) in d->key. */
+static int build_key(struct mderive *d, uint32_t ri, uint32_t metric, const struct span_out *s,
+		     int64_t interval)
+{
+	const struct metric_rule *r = d->mr->rules[ri];
+	const struct value *vals[MAX_ATTRS_PER_RULE];
+	size_t klen[MAX_ATTRS_PER_RULE], need = 16;
+	uint32_t n = r->nattr_keys < MAX_ATTRS_PER_RULE ? r->nattr_keys : MAX_ATTRS_PER_RULE;
+	char *p;
+
+	for (uint32_t i = 0; i < n; i++) {
+		klen[i] = d->mr->attr_len[ri][i];
+		vals[i] = span_attr(s, r->attr_keys[i], klen[i]);
+		need += vals[i] && klen[i] <= 65535 ? attr_size(klen[i], vals[i]) : 0;
 	}
 	for (uint32_t i = 0; i < r->nfixed; i++)
-		if (put_attr(k, r->fixed[i].key, r->fixed[i].key_len, &r->fixed[i].value))
-			return -1;
-	return k->buf ? 0 : -1;
+		need += r->fixed[i].key_len <= 65535
+				? attr_size(r->fixed[i].key_len, &r->fixed[i].value)
+				: 0;
+	strbuf_reset(&d->key);
+	if (strbuf_grow(&d->key, need))
+		return -1;
+	p = d->key.buf;
+	memcpy(p, &interval, 8);
+	memcpy(p + 8, &metric, 4);
+	memcpy(p + 12, &s->resource, 4);
+	p += 16;
+	for (uint32_t i = 0; i < n; i++)
+		if (vals[i] && klen[i] <= 65535 && attr_size(klen[i], vals[i]))
+			p = put_attr(p, r->attr_keys[i], klen[i], vals[i]);
+	for (uint32_t i = 0; i < r->nfixed; i++)
+		if (r->fixed[i].key_len <= 65535 && attr_size(r->fixed[i].key_len, &r->fixed[i].value))
+			p = put_attr(p, r->fixed[i].key, r->fixed[i].key_len, &r->fixed[i].value);
+	d->key.len = (size_t)(p - d->key.buf);
+	return 0;
 }
 
 static struct mcell *cell_for(struct mderive *d, uint32_t metric)
@@ -351,13 +422,27 @@ static int derive_span(struct mderive *d, const struct mrun_scenario *ms, const 
 		uint32_t metric = mr->rule_metric[ms->first_rule + i];
 		const struct mrun_metric *m = &mr->metrics[metric];
 		struct mexemplar ex;
+		struct rule_cache *rc;
 		struct mcell *c;
 		double v;
 
-		if (!rule_matches(d->plan->model, r, s) || !measure(r, s, &v))
+		if (!rule_matches(mr, d->plan->model, ms->first_rule + i, s) || !measure(r, s, &v))
 			continue;
-		if (build_key(d, r, metric, s, interval) || !(c = cell_for(d, metric)))
+		if (build_key(d, ms->first_rule + i, metric, s, interval))
 			return -1;
+		rc = &d->cache[ms->first_rule + i];
+		if (rc->valid && rc->key.len == d->key.len &&
+		    !memcmp(rc->key.buf, d->key.buf, d->key.len)) {
+			c = &d->cells[rc->cell];
+		} else {
+			if (!(c = cell_for(d, metric)))
+				return -1;
+			strbuf_reset(&rc->key);
+			if (strbuf_add(&rc->key, d->key.buf, d->key.len))
+				return -1;
+			rc->cell = (size_t)(c - d->cells);
+			rc->valid = 1;
+		}
 		ex.order = order;
 		ex.value = v;
 		ex.time_ns = (uint64_t)s->end_ns;
@@ -396,6 +481,8 @@ static int write_cells(struct mderive *d, struct strbuf *out)
 	}
 	d->ncells = 0;
 	kmap_reset(&d->map);
+	for (uint32_t i = 0; i < d->mr->nrules; i++)
+		d->cache[i].valid = 0;
 	return rc;
 }
 

@@ -71,6 +71,10 @@ struct mrun {
 	uint32_t nmetrics;
 	const struct metric_rule **rules;
 	uint32_t *rule_metric; /* per rule */
+	/* per rule, measured once: span_name's and where_key's lengths, each
+	 * attribute key's (attr_len[i] holds rules[i]->nattr_keys of them) */
+	uint32_t *name_len, *where_len;
+	uint32_t **attr_len;
 	uint32_t nrules;
 	struct mrun_scenario *scens;
 	uint32_t nscens;

@@ -16,6 +16,7 @@
 
 #include "load/loader.h"
 #include "model/agent.h"
+#include "model/metric.h"
 #include "model/semconv.h"
 #include "util/error.h"
 
@@ -131,5 +132,93 @@ int conventions_fill(struct schema_ctx *c, struct scenario *sc)
 		return 0;
 	if (fill_span(c->m, sc->root))
 		return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* ---- the agent platform's metrics (emit_metrics without rules) ---- */
+
+struct agent_metric {
+	const char *name;   /* as the conventions write it */
+	const char *span;   /* the spans it measures */
+	uint8_t instrument; /* enum metric_instrument */
+	uint8_t value;      /* enum metric_value */
+	const char *attrs[3];
+};
+
+static const struct agent_metric agent_metrics[] = {
+	{ "vendor.turn.duration",
+	  "vendor.a2a.orchestrate",
+	  MI_HISTOGRAM,
+	  MV_DURATION,
+	  { "vendor.turn.status.code", "vendor.agent.id", NULL } },
+	{ "vendor.tool.calls",
+	  "vendor.mcp.tool.execute",
+	  MI_COUNTER,
+	  MV_ONE,
+	  { "vendor.mcp.tool.name", "error.type", NULL } },
+};
+
+static double unit_div(const char *unit)
+{
+	return !strcmp(unit, "s") ? 1e9 : !strcmp(unit, "ms") ? 1e6 : 0;
+}
+
+/* One rule for metric d, as the conventions define it; 0 when they do not. */
+static int agent_rule(struct model *m, const struct agent_metric *d, struct metric_rule *r)
+{
+	const char *name = vendor_rewrite(m, d->name, strlen(d->name), NULL);
+	const struct sc_metric *sm = name ? semconv_metric(m->semconv, name) : NULL;
+	const char **keys = ARENA_NEWN(&m->arena, const char *, 3);
+	uint32_t n = 0;
+
+	if (!name || !keys)
+		return -1;
+	if (!sm)
+		return 0;
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	r->unit = sm->unit;
+	r->description = d->instrument == MI_COUNTER ? "MCP tool calls made by agents."
+						     : "Duration of agent turns.";
+	r->instrument = d->instrument;
+	r->value = d->value;
+	r->is_int = d->value == MV_ONE;
+	r->duration_div = unit_div(sm->unit ? sm->unit : "");
+	if (d->value == MV_DURATION && !r->duration_div)
+		return 0;
+	r->span_name = vendor_rewrite(m, d->span, strlen(d->span), NULL);
+	r->where_value.type = VAL_NONE;
+	r->bounds = sm->buckets;
+	r->nbounds = (uint32_t)sm->nbuckets;
+	r->max_scale = 20;
+	r->max_size = 160;
+	for (; n < 3 && d->attrs[n]; n++)
+		if (!(keys[n] = vendor_rewrite(m, d->attrs[n], strlen(d->attrs[n]), NULL)))
+			return -1;
+	r->attr_keys = keys;
+	r->nattr_keys = n;
+	return r->span_name ? 1 : -1;
+}
+
+int agent_metrics_defaults(struct schema_ctx *c, struct scenario *sc)
+{
+	size_t n = sizeof(agent_metrics) / sizeof(agent_metrics[0]);
+	struct metric_rule *v;
+
+	if (!sc->emit_metrics || !sc->session || !c->m->semconv)
+		return 0;
+	v = ARENA_NEWN(&c->m->arena, struct metric_rule, sc->nmetric_rules + n);
+	if (!v)
+		return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
+	if (sc->nmetric_rules)
+		memcpy(v, sc->metric_rules, sc->nmetric_rules * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		int rc = agent_rule(c->m, &agent_metrics[i], &v[sc->nmetric_rules]);
+
+		if (rc < 0)
+			return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
+		sc->nmetric_rules += (uint32_t)rc;
+	}
+	sc->metric_rules = v;
 	return 0;
 }

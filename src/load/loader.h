@@ -193,6 +193,12 @@ const char *const *platform_goal_names(void);
 /* ---- fill.c ---- */
 /* An agent session's spans get the attributes their conventions want (see fill.c). */
 int conventions_fill(struct schema_ctx *c, struct scenario *sc);
+/*
+ * emit_metrics without `metrics:` in an agent session: also the vendor's
+ * <vendor>.turn.duration (a histogram of the turns, by turn status and
+ * agent) and <vendor>.tool.calls (MCP tool calls, by tool and error.type).
+ */
+int agent_metrics_defaults(struct schema_ctx *c, struct scenario *sc);
 
 /* ---- config.c ---- */
 void config_defaults(struct config *cfg);

@@ -1494,6 +1494,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 		rc = timeline_fill(&c, ls, mv, sc);
 	if (!rc)
 		rc = metrics_defaults(&c, sc);
+	if (!rc && !schema_get(&scenario_table, doc->root, "metrics"))
+		rc = agent_metrics_defaults(&c, sc);
 	if (!rc)
 		rc = conventions_fill(&c, sc);
 	if (!rc)

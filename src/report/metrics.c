@@ -6,6 +6,7 @@
  * as one text.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "opentelemetry/proto/metrics/v1/metrics.pb-c.h"
@@ -117,6 +118,45 @@ static int take_histograms(struct mctx *c, const Metric *m)
 	return 0;
 }
 
+/*
+ * An exponential histogram point's buckets for the page, as the "quantiles"
+ * array of pairs: scale, zero count, positive offset, n, n counts, negative
+ * offset, m, m counts (padded to an even length); the page turns them into
+ * a percentile series and a heat map. 0, or -1 out of memory.
+ */
+#define EXP_MAX_BUCKETS 2048
+static int exp_buckets(const Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint *dp,
+		       double **out, uint32_t *npairs)
+{
+	const Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Buckets *pos =
+		dp->positive, *neg = dp->negative;
+	size_t np = pos ? pos->n_bucket_counts : 0, nn = neg ? neg->n_bucket_counts : 0, k = 0;
+	double *q;
+
+	if (np > EXP_MAX_BUCKETS)
+		np = EXP_MAX_BUCKETS;
+	if (nn > EXP_MAX_BUCKETS)
+		nn = EXP_MAX_BUCKETS;
+	q = malloc((np + nn + 7) * sizeof(*q));
+	if (!q)
+		return -1;
+	q[k++] = dp->scale;
+	q[k++] = (double)dp->zero_count;
+	q[k++] = pos ? pos->offset : 0;
+	q[k++] = (double)np;
+	for (size_t i = 0; i < np; i++)
+		q[k++] = (double)pos->bucket_counts[i];
+	q[k++] = neg ? neg->offset : 0;
+	q[k++] = (double)nn;
+	for (size_t i = 0; i < nn; i++)
+		q[k++] = (double)neg->bucket_counts[i];
+	if (k % 2)
+		q[k++] = 0;
+	*out = q;
+	*npairs = (uint32_t)(k / 2);
+	return 0;
+}
+
 static int take_exp_histograms(struct mctx *c, const Metric *m)
 {
 	const Opentelemetry__Proto__Metrics__V1__ExponentialHistogram *h = m->exponential_histogram;
@@ -128,6 +168,9 @@ static int take_exp_histograms(struct mctx *c, const Metric *m)
 				   dp->attributes, dp->n_attributes, NULL, 0);
 		struct rpoint p;
 
+		double *q = NULL;
+		int rc;
+
 		memset(&p, 0, sizeof(p));
 		p.t = dp->time_unix_nano;
 		p.v = (double)dp->count;
@@ -135,7 +178,12 @@ static int take_exp_histograms(struct mctx *c, const Metric *m)
 		p.sum = dp->sum;
 		p.min = dp->_min_case ? dp->min : NAN;
 		p.max = dp->_max_case ? dp->max : NAN;
-		if (s < 0 || report_take_point(c->r, (size_t)s, &p))
+		if (s >= 0 && exp_buckets(dp, &q, &p.nquantiles))
+			return -1;
+		p.quantiles = q;
+		rc = s < 0 || report_take_point(c->r, (size_t)s, &p);
+		free(q);
+		if (rc)
 			return -1;
 	}
 	return 0;

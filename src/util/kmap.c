@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/rng.h"
 
 void kmap_init(struct kmap *m)
 {
@@ -33,9 +32,26 @@ const char *kmap_key(const struct kmap *m, uint32_t i, size_t *len)
 	return m->keys + m->offsets[i];
 }
 
+/* 8 bytes at a time (the table's own: indices never depend on it) */
+static uint64_t hash_bytes(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 29);
+}
+
 static size_t slot_of(const struct kmap *m, const void *key, size_t len)
 {
-	return (size_t)rng_hash(key, len) & (m->nslots - 1);
+	return (size_t)hash_bytes(key, len) & (m->nslots - 1);
 }
 
 static int rehash(struct kmap *m)

@@ -507,6 +507,34 @@ def check_wrong_random(tmp):
         "other divisions (drawn), with that server's tool uuid", str(seen))
 
 
+def check_metrics(tmp):
+    """emit_metrics in an agent session: the vendor's turn and tool metrics, and GenAI's."""
+    out = os.path.join(tmp, "metrics")
+    render(["scenario", "--name", "new_claim_phone_mcp_tool_retry_then_success", "--count", "30"], out)
+    base = os.path.join(out, "agentic", "new_claim_phone_mcp_tool_retry_then_success")
+    last = {}
+    path = os.path.join(base, "metrics.jsonl")
+    if not os.path.exists(path):
+        tap(False, "emit_metrics: metrics.jsonl written", base)
+        return
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            for rm in json.loads(line).get("resourceMetrics", []):
+                for sm in rm.get("scopeMetrics", []):
+                    for m in sm.get("metrics", []):
+                        last[m["name"]] = m
+    turns = last.get("vendor.turn.duration", {}).get("histogram", {}).get("dataPoints", [])
+    calls = last.get("vendor.tool.calls", {}).get("sum", {}).get("dataPoints", [])
+    attrs = [{a["key"]: value(a["value"]) for a in p.get("attributes", [])} for p in calls]
+    tap(sum(int(p["count"]) for p in turns) == 30 and
+        sum(int(p.get("asInt", 0)) for p in calls) == 30 and
+        all(a.get("vendor.mcp.tool.name") == "new_claim" for a in attrs) and
+        "gen_ai.client.token.usage" in last and "gen_ai.client.operation.duration" in last,
+        "emit_metrics: vendor.turn.duration counts the 30 turns, vendor.tool.calls the 30 MCP "
+        "calls (by tool), with gen_ai.client.token.usage and gen_ai.client.operation.duration",
+        f"{sorted(last)} turns {turns[:1]} calls {calls[:2]}")
+
+
 # ---- the registry and refusals --------------------------------------------
 
 def check_registry(tmp):
@@ -600,6 +628,7 @@ def main():
         check_service(tmp)
         check_runs(tmp)
         check_forms(tmp)
+        check_metrics(tmp)
         check_wrong_random(tmp)
         check_registry(tmp)
         check_refusals(tmp)

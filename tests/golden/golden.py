@@ -88,9 +88,9 @@ def be32_records(data):
     return out
 
 
-def protoc_decode(record):
-    p = subprocess.run(["protoc", f"-I{PROTO}", "--decode=opentelemetry.proto.trace.v1.TracesData",
-                        "opentelemetry/proto/trace/v1/trace.proto"],
+def protoc_decode(record, msg="opentelemetry.proto.trace.v1.TracesData",
+                  proto="opentelemetry/proto/trace/v1/trace.proto"):
+    p = subprocess.run(["protoc", f"-I{PROTO}", f"--decode={msg}", proto],
                        input=record, capture_output=True, timeout=60)
     if p.returncode:
         raise RuntimeError(p.stderr.decode())
@@ -272,6 +272,38 @@ def main():
                 nspans += sum(len(ss.get("spans", [])) for rs in from_json["resourceSpans"]
                               for ss in rs.get("scopeSpans", []))
             tap(ok and nspans > 0, f"{rel}: protoc --decode equals OTLP/JSON for {nspans} spans", detail)
+        # the same for every fixture metrics file, field by field
+        from opentelemetry.proto.metrics.v1 import metrics_pb2  # noqa: E402
+        nfiles = 0
+        for rel, path in sorted(want.items()):
+            if not rel.endswith("metrics.binpb"):
+                continue
+            nfiles += 1
+            jrel = rel[:-len("binpb")] + "jsonl"
+            lines = read(jfiles[jrel]).decode().splitlines() if jrel in jfiles else []
+            records = be32_records(read(path))
+            ok, detail, npoints, kinds = len(lines) == len(records), "record counts differ", 0, set()
+            for rec, line in zip(records, lines):
+                msg = text_format.Parse(protoc_decode(rec, "opentelemetry.proto.metrics.v1.MetricsData",
+                                                      "opentelemetry/proto/metrics/v1/metrics.proto"),
+                                        metrics_pb2.MetricsData())
+                from_pb = ids_to_hex(json_format.MessageToDict(msg, use_integers_for_enums=True))
+                from_json = json.loads(line)
+                if list(from_json)[:1] != ["resourceMetrics"]:
+                    ok, detail = False, "resourceMetrics is not the first key"
+                if from_pb != from_json:
+                    ok, detail = False, "a record differs between protobuf and JSON"
+                    break
+                for rm in from_json["resourceMetrics"]:
+                    for sm in rm.get("scopeMetrics", []):
+                        for m in sm["metrics"]:
+                            for k in ("sum", "gauge", "histogram", "exponentialHistogram"):
+                                if k in m:
+                                    kinds.add(k)
+                                    npoints += len(m[k]["dataPoints"])
+            tap(ok and npoints > 0, f"{rel}: protoc --decode equals OTLP/JSON for {npoints} data points "
+                f"({', '.join(sorted(kinds))})", detail)
+        tap(nfiles >= 3, f"{nfiles} fixture metrics files checked against their OTLP/JSON")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"1..{len(results)}")

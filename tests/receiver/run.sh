@@ -497,6 +497,10 @@ t 'otlp-replay: a dataset of ours, every signal (traces and metrics)' '' \
 	'exit=0 rx.spans=570 rx.by_signal.traces=1 rx.by_signal.metrics=1 rx.data_points=40
 	 rx.data_points_by_type.histogram=20 rx.data_points_by_type.exponential_histogram=6
 	 rx.data_points_by_type.gauge=12 rx.data_points_by_type.sum=2 rx.requests=2'
+t 'otlp-replay: a dataset of ours over grpc, its metrics too' '' \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none fixtures/commerce/checkout_flow" \
+	'exit=0 rx.spans=570 rx.by_signal.metrics=1 rx.data_points=40 rx.grpc_requests=2
+	 rx.data_points_by_type.exponential_histogram=6 "err~ 610 accepted, 0 rejected"'
 
 t 'otlp-replay: a dataset over http/protobuf, ids and times intact' '' \
 	"$R --endpoint \$HTTP --time-shift none $DS && $CK in=$DS/traces.binpb" \

@@ -46,6 +46,7 @@ def pb():
 class Items:
     def __init__(self):
         self.spans, self.logs, self.streams, self.points = [], [], set(), 0
+        self.exp = {}  # exponential histogram stream -> [(scale, zero, pos offset, counts, neg offset, counts)]
         self.services = set()
 
     def traces(self):
@@ -197,8 +198,13 @@ def _pb_record(it, signal, m):
                     kind = met.WhichOneof("data")
                     for dp in getattr(met, kind).data_points:
                         bounds = tuple(dp.explicit_bounds) if kind == "histogram" else ()
-                        it.streams.add((rattrs, sm.scope.name, met.name, kind, pb_attrs(dp.attributes), bounds))
+                        key = (rattrs, sm.scope.name, met.name, kind, pb_attrs(dp.attributes), bounds)
+                        it.streams.add(key)
                         it.points += 1
+                        if kind == "exponential_histogram":
+                            it.exp.setdefault(key, []).append((
+                                dp.scale, dp.zero_count, dp.positive.offset, list(dp.positive.bucket_counts),
+                                dp.negative.offset, list(dp.negative.bucket_counts)))
 
 
 def _json_record(it, d):
@@ -237,8 +243,15 @@ def _json_record(it, d):
                         continue
                     for dp in g(body, "dataPoints", "data_points") or []:
                         bounds = tuple(float(b) for b in g(dp, "explicitBounds", "explicit_bounds") or []) if kind == "histogram" else ()
-                        it.streams.add((rattrs, scope, met["name"], kind, js_attrs(dp.get("attributes")), bounds))
+                        key = (rattrs, scope, met["name"], kind, js_attrs(dp.get("attributes")), bounds)
+                        it.streams.add(key)
                         it.points += 1
+                        if kind == "exponential_histogram":
+                            pos, neg = dp.get("positive") or {}, dp.get("negative") or {}
+                            it.exp.setdefault(key, []).append((
+                                int(dp.get("scale", 0)), int(g(dp, "zeroCount", "zero_count") or 0),
+                                int(pos.get("offset", 0)), [int(c) for c in g(pos, "bucketCounts", "bucket_counts") or []],
+                                int(neg.get("offset", 0)), [int(c) for c in g(neg, "bucketCounts", "bucket_counts") or []]))
 
 
 def nearest_rank(values, pct):

@@ -200,6 +200,38 @@ def check_truth(page, name, gt):
     page.screenshot(os.path.join(SHOTS, name.replace("/", "_") + "-metrics.png"))
 
 
+def exp_grid(points):
+    """The buckets the page's heat map of an exponential histogram stream has:
+    every point at the stream's smallest scale, the union of their buckets,
+    plus the zero bucket and the empty one between 0 and the lowest."""
+    ms = min(p[0] for p in points)
+    pos, neg = set(), set()
+    for scale, _, po, pc, no, nc in points:
+        f = 2 ** (scale - ms)
+        pos |= {(po + j) // f for j, c in enumerate(pc) if c}
+        neg |= {(no + j) // f for j, c in enumerate(nc) if c}
+    n = (max(neg) - min(neg) + 1 if neg else 0) + 1
+    return n + (max(pos) - min(pos) + 2 if pos else 0)
+
+
+def check_exp(page, name, items):
+    """Exponential histograms: a percentile series and a bucket heat map each."""
+    page.click('#tabs button[data-tab="metrics"]')
+    page.eval("document.querySelectorAll('#metrics .plots').forEach(function(p){ if (p._draw && !p.firstChild) p._draw(); })")
+    got = page.eval("Array.from(document.querySelectorAll('#metrics .metric-group')).filter(function(g){"
+                    "return /exponential/.test(g.querySelector('.badge').textContent)}).map(function(g){"
+                    "return Array.from(g.querySelectorAll('.stream')).map(function(s){"
+                    "var l = Array.from(s.querySelectorAll('.muted')).map(function(m){return m.textContent}).join(' ');"
+                    "return [g.dataset.metric, !!s.querySelector('canvas.heat'), /p99 \\(from buckets\\)/.test(s.textContent),"
+                    " +((l.match(/heat map, (\\d+) buckets/) || [0, -1])[1])]})})")
+    got = [x for grp in got for x in grp]
+    want = sorted((k[2], exp_grid(v)) for k, v in items.exp.items())
+    tap(want and len(got) == len(want) and all(h and q for _, h, q, _ in got) and
+        sorted((m, n) for m, _, _, n in got) == want,
+        "%s: %d exponential histogram streams: a percentile series and a heat map of the buckets each" % (name, len(want)),
+        (got, want))
+
+
 def check_latency(page, name, items):
     page.click('#tabs button[data-tab="latency"]')
     by = {}
@@ -266,6 +298,7 @@ def run(b, tmp):
         if ds == "commerce/checkout_flow":
             check_filters(page, ds, items, rows)
             check_latency(page, ds, items)
+            check_exp(page, ds, items)
         again = os.path.join(tmp, "again.html")
         report([path], again)
         with open(html, "rb") as f1, open(again, "rb") as f2:

@@ -115,6 +115,23 @@ rm -rf "$TMP/big"
 printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "protobuf, 1 thread, 10x" "$big_s" \
 	"$(rate $((big_traces * 7)) "$big_s")" "$big_rss"
 
+# ---- every signal: the same scenario with its metrics (tools/bench/metrics_rules.yaml)
+mkdir -p "$TMP/sc/bench"
+cat scenarios/bench/agent_turn_7span.yaml tools/bench/metrics_rules.yaml >"$TMP/sc/bench/agent_turn_7span.yaml"
+set -- $(measure $(gen otlp 1 "$TRACES" "$TMP/a1" --scenarios-dir "$TMP/sc"))
+a1_s=$1 a1_rss=$2
+m_file=$(find "$TMP/a1" -name metrics.binpb)
+m_bytes=$(stat -c %s "$m_file")
+rm -rf "$TMP/a1"
+/usr/bin/time -f '%e %M' -o "$TMP/t" $(gen otlp 1 "$big_traces" "$TMP/abig" --scenarios-dir "$TMP/sc")
+set -- $(cat "$TMP/t")
+abig_s=$1 abig_rss=$2
+rm -rf "$TMP/abig"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB  (metrics file %s bytes)\n' \
+	"every signal, 1 thread" "$a1_s" "$(rate $spans "$a1_s")" "$a1_rss" "$m_bytes"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "every signal, 1 thread, 10x" "$abig_s" \
+	"$(rate $((big_traces * 7)) "$abig_s")" "$abig_rss"
+
 # ---- otelsim report on the 1M-span dataset: generation, page size, Chromium's load
 rep=
 ds_dir=$(dirname "$pb_file")
@@ -191,6 +208,9 @@ check "protobuf, 2 threads vs 1 (x)" "$(ratio "$p2" "$p1")" ">=" 1.8
 check "OTLP/JSON, 2 threads vs 1 (x)" "$(ratio "$j2" "$j1")" ">=" 1.8
 check "peak RSS, protobuf 1 thread (KiB)" "$p1_rss" "<=" 32768
 check "peak RSS, protobuf 1 thread, 10x count (KiB)" "$big_rss" "<=" 32768
+check "every signal vs traces only, 1 thread (x time)" "$(ratio "$a1_s" "$p1_s")" "<=" 1.5
+check "peak RSS, every signal, 1 thread (KiB)" "$a1_rss" "<=" 65536
+check "peak RSS, every signal, 1 thread, 10x count (KiB)" "$abig_rss" "<=" 65536
 [ -n "$rp" ] && check "otlp-replay --dry-run (spans/s)" "$rp" ">=" 2000000
 check "report page size, 1M spans (MiB)" "$(awk -v b="$rep_bytes" 'BEGIN{printf "%.1f", b/1048576}')" "<=" 20
 [ -n "$rep" ] && check "report: Chromium draws the 1M-span page (s)" "$rep" "<=" 3

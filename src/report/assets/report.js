@@ -794,6 +794,49 @@
     }
     return bounds[bounds.length - 1];
   }
+  /*
+   * Exponential histogram points (p[5]: scale, zero count, positive offset,
+   * n, n counts, negative offset, m, m counts) on one explicit grid: every
+   * point downscaled to the stream's smallest scale, then the bounds of the
+   * union of their buckets: negative buckets (highest index first), the
+   * zero bucket (upper bound 0), an empty (0, base^lo], the positive ones.
+   */
+  function expExplicit(pts) {
+    var dec = pts.map(function (p) {
+      var a = p[5];
+      if (!a || a.length < 4) return null;
+      var i = 0, d = { s: a[i++], z: a[i++], po: a[i++] }, n = a[i++];
+      d.pos = a.slice(i, i + n); i += n;
+      d.no = a[i++]; n = a[i++] || 0;
+      d.neg = a.slice(i, i + n);
+      return d;
+    });
+    var ms = Infinity;
+    dec.forEach(function (d) { if (d && d.s < ms) ms = d.s; });
+    if (ms === Infinity) return null;
+    var P = [], N = [], plo = Infinity, phi = -Infinity, nlo = Infinity, nhi = -Infinity;
+    dec.forEach(function (d) {
+      var pm = {}, nm = {};
+      if (d) {
+        var f = Math.pow(2, d.s - ms);
+        d.pos.forEach(function (c, j) { if (!c) return; var x = Math.floor((d.po + j) / f); pm[x] = (pm[x] || 0) + c; plo = Math.min(plo, x); phi = Math.max(phi, x); });
+        d.neg.forEach(function (c, j) { if (!c) return; var x = Math.floor((d.no + j) / f); nm[x] = (nm[x] || 0) + c; nlo = Math.min(nlo, x); nhi = Math.max(nhi, x); });
+      }
+      P.push(pm); N.push(nm);
+    });
+    var base = Math.pow(2, Math.pow(2, -ms)), bounds = [], k;
+    for (k = nhi; k >= nlo; k--) bounds.push(-Math.pow(base, k));
+    bounds.push(0);
+    if (plo !== Infinity) for (k = plo; k <= phi; k++) bounds.push(Math.pow(base, k));
+    var counts = dec.map(function (d, i) {
+      var c = [], j;
+      for (j = nhi; j >= nlo; j--) c.push(N[i][j] || 0);
+      c.push(d ? d.z : 0);
+      if (plo !== Infinity) { c.push(0); for (j = plo; j <= phi; j++) c.push(P[i][j] || 0); }
+      return c;
+    });
+    return { bounds: bounds, counts: counts };
+  }
   function heatMap(st, dcounts) {
     var n = dcounts.length, nb = st.bounds.length + 1, W = 420, H = Math.min(Math.max(nb * 8, 60), 160);
     var cv = h('canvas', { class: 'heat', width: W, height: H });
@@ -839,6 +882,15 @@
       var ec = deltas(pts, function (p) { return p[1]; }, cum), es = deltas(pts, function (p) { return p[2] || 0; }, cum);
       out.push(timeChart({ width: W, height: Hh, legend: true, series: [{ name: 'count per interval', color: '#2f6fde', pts: pts.map(function (p, i) { return [p[0], ec[i]]; }) }] }));
       out.push(timeChart({ width: W, height: Hh, yfmt: yf, legend: true, series: [{ name: 'mean (sum / count)', color: '#1a9e77', pts: pts.map(function (p, i) { return [p[0], ec[i] ? es[i] / ec[i] : null]; }) }] }));
+      var ex = expExplicit(pts);
+      if (ex) {
+        var eb = deltas(ex.counts.map(function (c) { return [c]; }), function (p) { return p[0]; }, cum);
+        var eqs = [[0.5, 'p50', '#1a9e77'], [0.9, 'p90', '#d9822b'], [0.99, 'p99', '#d3312f']];
+        out.push(timeChart({ width: W, height: Hh, yfmt: yf, series: eqs.map(function (q) {
+          return { name: q[1] + ' (from buckets)', color: q[2], pts: pts.map(function (p, i) { return [p[0], bucketQuantile(eb[i], ex.bounds, q[0], p[3], p[4])]; }) };
+        }) }));
+        out.push(heatMap({ bounds: ex.bounds, points: pts }, eb));
+      }
     } else if (st.type === 4) {
       var qn = {};
       pts.forEach(function (p) { var q = p[5] || []; for (var i = 0; i < q.length; i += 2) qn[q[i]] = 1; });
