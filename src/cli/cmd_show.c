@@ -85,8 +85,18 @@ struct trace_acc {
 	size_t n, cap;
 };
 
+/* A log record tied to a span, kept to be printed under it. */
+struct span_log {
+	uint8_t trace[16], span[8];
+	char *brief; /* without the ids: under its span */
+	char *full;  /* with them: when the span is not in the files */
+	bool printed;
+};
+
 struct show {
 	const struct cli *c;
+	struct span_log *slogs;
+	size_t nslogs, slogs_cap;
 	uint8_t want_trace[16];
 	bool filter;
 	struct trace_acc *traces;
@@ -291,6 +301,73 @@ static void span_marks(struct strbuf *line, const struct trace_acc *t, const Spa
 	}
 }
 
+/* The log records of span s (of trace tid), indented below its line. */
+static void print_span_logs(struct show *sh, const uint8_t tid[16], const Span *s, int depth)
+{
+	if (s->span_id.len != 8)
+		return;
+	for (size_t k = 0; k < sh->nslogs; k++) {
+		struct span_log *l = &sh->slogs[k];
+		struct strbuf line = STRBUF_INIT;
+
+		if (l->printed || memcmp(l->trace, tid, 16) || memcmp(l->span, s->span_id.data, 8))
+			continue;
+		l->printed = true;
+		for (int d = 0; d < depth && d < 64; d++)
+			strbuf_addstr(&line, "  ");
+		strbuf_addstr(&line, "log ");
+		strbuf_addstr(&line, l->brief);
+		print_line(line.buf, line.len);
+		strbuf_release(&line);
+	}
+}
+
+/* print: the log records whose span was not printed (not in the files); then free them all. */
+static void print_left_logs(struct show *sh, bool print)
+{
+	for (size_t k = 0; k < sh->nslogs; k++) {
+		struct span_log *l = &sh->slogs[k];
+
+		if (print && !l->printed && !(sh->filter && memcmp(l->trace, sh->want_trace, 16)))
+			print_line(l->full, strlen(l->full));
+		free(l->brief);
+		free(l->full);
+	}
+	free(sh->slogs);
+	sh->slogs = NULL;
+	sh->nslogs = sh->slogs_cap = 0;
+}
+
+/* Keep a record tied to a span: its line without and with the ids. 0, or -1 (memory). */
+static int keep_span_log(struct show *sh, const uint8_t *tid, const uint8_t *sid,
+			 const struct strbuf *brief, const struct strbuf *full)
+{
+	struct span_log *l;
+
+	if (sh->nslogs == sh->slogs_cap) {
+		size_t c = sh->slogs_cap ? sh->slogs_cap * 2 : 64;
+		struct span_log *p = realloc(sh->slogs, c * sizeof(*p));
+
+		if (!p)
+			return -1;
+		sh->slogs = p;
+		sh->slogs_cap = c;
+	}
+	l = &sh->slogs[sh->nslogs];
+	memcpy(l->trace, tid, 16);
+	memcpy(l->span, sid, 8);
+	l->brief = strdup(brief->buf ? brief->buf : "");
+	l->full = strdup(full->buf ? full->buf : "");
+	l->printed = false;
+	if (!l->brief || !l->full) {
+		free(l->brief);
+		free(l->full);
+		return -1;
+	}
+	sh->nslogs++;
+	return 0;
+}
+
 static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t t0, int depth)
 {
 	struct shown_span *ss = &t->spans[i];
@@ -328,6 +405,7 @@ static void print_span(struct show *sh, struct trace_acc *t, size_t i, uint64_t 
 	span_marks(&line, t, s);
 	print_line(line.buf, line.len);
 	strbuf_release(&line);
+	print_span_logs(sh, t->id, s, depth + 2);
 	/* children: spans whose parent is this one, in start order */
 	for (;;) {
 		size_t best = t->n;
@@ -620,6 +698,7 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 {
 	Opentelemetry__Proto__Logs__V1__LogsData *ld =
 		opentelemetry__proto__logs__v1__logs_data__unpack(NULL, len, data);
+	int bad = 0;
 
 	if (!ld)
 		return -1;
@@ -633,7 +712,8 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 			for (size_t i = 0; i < rl->scope_logs[k]->n_log_records; i++) {
 				Opentelemetry__Proto__Logs__V1__LogRecord *lr =
 					rl->scope_logs[k]->log_records[i];
-				struct strbuf line = STRBUF_INIT;
+				struct strbuf line = STRBUF_INIT, full = STRBUF_INIT,
+					      attrs = STRBUF_INIT;
 				char hex[33], sev[16];
 
 				if (sh->log_records++ >= sh->kind_limit)
@@ -649,27 +729,38 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 					strbuf_addf(&line, " event=%s", lr->event_name);
 				strbuf_addch(&line, ' ');
 				value_text(&line, lr->body);
+				if (lr->n_attributes) {
+					strbuf_addstr(&attrs, "  ");
+					attrs_inline(&attrs, lr->attributes, lr->n_attributes);
+				}
+				strbuf_add(&full, line.buf, line.len);
 				if (lr->trace_id.len == 16) {
 					hex_encode(lr->trace_id.data, 16, hex);
 					hex[32] = '\0';
-					strbuf_addf(&line, "  trace=%s", hex);
+					strbuf_addf(&full, "  trace=%s", hex);
 				}
 				if (lr->span_id.len == 8) {
 					hex_encode(lr->span_id.data, 8, hex);
 					hex[16] = '\0';
-					strbuf_addf(&line, " span=%s", hex);
+					strbuf_addf(&full, " span=%s", hex);
 				}
-				if (lr->n_attributes) {
-					strbuf_addstr(&line, "  ");
-					attrs_inline(&line, lr->attributes, lr->n_attributes);
+				strbuf_add(&line, attrs.buf, attrs.len);
+				strbuf_add(&full, attrs.buf, attrs.len);
+				if (lr->trace_id.len == 16 && lr->span_id.len == 8) {
+					if (keep_span_log(sh, lr->trace_id.data, lr->span_id.data,
+							  &line, &full))
+						bad = -1;
+				} else if (!sh->filter) {
+					print_line(full.buf, full.len);
 				}
-				print_line(line.buf, line.len);
 				strbuf_release(&line);
+				strbuf_release(&full);
+				strbuf_release(&attrs);
 			}
 		}
 	}
 	protobuf_c_message_free_unpacked(&ld->base, NULL);
-	return 0;
+	return bad;
 }
 
 static int show_file(struct show *sh, const char *path)
@@ -758,6 +849,7 @@ int cmd_show(struct cli *c)
 	}
 	if (rc == EXIT_OK) {
 		print_traces(&sh);
+		print_left_logs(&sh, true);
 		if (sh.filter && !sh.ntraces) {
 			fprintf(stderr, "%s: no trace %s in %zu file%s\n", c->prog, c->trace_id,
 				npaths, npaths == 1 ? "" : "s");
@@ -776,6 +868,7 @@ int cmd_show(struct cli *c)
 				c->prog, (unsigned long long)sh.kind_limit);
 	}
 	read_paths_free(paths, npaths);
+	print_left_logs(&sh, false); /* only frees what is left */
 	for (size_t i = 0; i < sh.ntraces; i++)
 		free(sh.traces[i].spans);
 	free(sh.traces);
