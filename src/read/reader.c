@@ -1316,14 +1316,23 @@ static int flat_take(struct reader *r, const uint8_t *text, size_t len, int line
 	struct jval *root = NULL;
 	char why[1024];
 	int l = 1, c = 1, rc;
+	size_t skip = 0;
 
 	memset(&jerr, 0, sizeof(jerr));
 	arena_reset(&r->fa);
 	rc = json_tree_parse((const char *)text, len, &r->fa, &root, &jerr);
 	if (rc == OTELSIM_ENOMEM)
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	while (rc && skip < len && (text[skip] == ' ' || text[skip] == '\t'))
+		skip++;
+	if (rc && (skip == len || text[skip] != '{'))
+		return flat_bad(r, line, 1, "not a JSON object (flat NDJSON: one object a line)",
+				err);
 	if (rc)
 		return flat_bad(r, line, jerr.column > 0 ? jerr.column : 1, jerr.message, err);
+	if (root->type != J_OBJ)
+		return flat_bad(r, line, 1, "not a JSON object (flat NDJSON: one object a line)",
+				err);
 	if (r->flat_kind < 0) {
 		r->flat_kind = flat_kind(root, r->path);
 		if (r->flat_kind < 0)
