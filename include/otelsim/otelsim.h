@@ -179,6 +179,21 @@ struct otelsim_render_options {
 	 * a signal handler may store to it (atomic_int is lock-free on every
 	 * platform otelsim builds on). May be NULL. */
 	const otelsim_cancel_flag *cancel;
+	/*
+	 * A time-based workload (the scenario's `duration`, `rate` and
+	 * `arrivals`): duration_set makes the run time-based (traces arrive
+	 * for duration_ns of virtual time; at most 365 days), rate_set gives
+	 * its traces per second (above 0, at most 10^6). Either one with
+	 * count_set is OTELSIM_EUSAGE; count_set makes a time-based scenario
+	 * count-based (one trace per 1/rate).
+	 */
+	bool duration_set;
+	int64_t duration_ns;
+	bool rate_set;
+	double rate_per_s;
+	/* the most spans a run may be expected to write (expected traces x
+	 * expected spans per trace): 0: 100 million */
+	uint64_t max_spans;
 };
 #ifdef __cplusplus
 #define OTELSIM_RENDER_OPTIONS_INIT \

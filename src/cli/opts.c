@@ -17,6 +17,7 @@
 #include "util/rng.h"
 #include "util/text.h"
 #include "util/timefmt.h"
+#include "util/workload.h"
 
 #define AT(field) OPT_AT(struct cli, field)
 
@@ -159,6 +160,38 @@ static int parse_metric_interval(const struct opt_def *d, const char *v, void *t
 	return 0;
 }
 
+/* --duration 10m: a time-based run (util/workload.h: s, m, h, d; a bare number is seconds) */
+static int parse_duration(const struct opt_def *d, const char *v, void *target, const char *src,
+			  struct otelsim_error *err)
+{
+	struct cli *c = target;
+	char msg[200];
+	int rc = workload_duration_parse(v, 1000000000, &c->ro.duration_ns, msg, sizeof(msg));
+
+	(void)d;
+	if (rc == WORKLOAD_ESYNTAX)
+		return OPT_BAD;
+	if (rc)
+		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
+	return 0;
+}
+
+/* --rate 20/s */
+static int parse_rate(const struct opt_def *d, const char *v, void *target, const char *src,
+		      struct otelsim_error *err)
+{
+	struct cli *c = target;
+	char msg[200];
+	int rc = workload_rate_parse(v, &c->ro.rate_per_s, msg, sizeof(msg));
+
+	(void)d;
+	if (rc == WORKLOAD_ESYNTAX)
+		return OPT_BAD;
+	if (rc)
+		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
+	return 0;
+}
+
 /* --signals traces,logs,...: the signals written (each named once at most) */
 static int parse_signals(const struct opt_def *d, const char *v, void *target, const char *src,
 			 struct otelsim_error *err)
@@ -266,6 +299,36 @@ static const struct opt_def opts[] = {
 		  "the scenario's repeat_count, else config's); with --endpoint, 0 sends until "
 		  "stopped",
 	  .expect = "a whole number up to 10^12" },
+	{ .name = "duration",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_duration,
+	  .set = AT(ro.duration_set),
+	  .env = { "OTELSIM_DURATION" },
+	  .cmds = CMD_GEN,
+	  .help = "run for this much virtual time instead of a count: 30s, 10m, 1h, 1d (at most "
+		  "365d; default: the scenario's duration); traces arrive at --rate",
+	  .expect = "a duration like 30s, 10m, 1h or 1d" },
+	{ .name = "rate",
+	  .arg = "N/U",
+	  .type = OPT_FUNC,
+	  .parse = parse_rate,
+	  .set = AT(ro.rate_set),
+	  .env = { "OTELSIM_RATE" },
+	  .cmds = CMD_GEN,
+	  .help = "traces per second, minute or hour of a time-based run: 20/s, 600/m, 3600/h "
+		  "(default: the scenario's rate)",
+	  .expect = "a count per unit like 20/s, 600/m or 3600/h" },
+	{ .name = "max-spans",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(ro.max_spans),
+	  .min = 1,
+	  .max = 1000000000000000ull,
+	  .env = { "OTELSIM_MAX_SPANS" },
+	  .cmds = CMD_GEN,
+	  .help = "refuse a run expected to write more spans (default 100000000)",
+	  .expect = "a number from 1 to 10^15" },
 	{ .name = "interval",
 	  .arg = "MS",
 	  .type = OPT_FUNC,

@@ -70,6 +70,7 @@
  */
 #include "engine/engine.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/dist.h"
@@ -92,6 +93,13 @@ static const char retry_attempt_key[] = "retry.attempt";
 #define MAX_WAIT_MS 31536000000.0 /* one year: load/loader.h LOAD_MAX_MS */
 
 struct frame;
+
+/* A span exported under `name` (export_context) by an earlier trace of a window. */
+#define TIMED_EXPORTS 16
+struct exported {
+	const char *name;
+	uint8_t tid[16], sid[8];
+};
 
 struct render {
 	const struct plan *p;
@@ -117,6 +125,12 @@ struct render {
 	const char *find;
 	bool found;
 	uint8_t found_tid[16], found_sid[8];
+	/* time-based workloads: the arrival's start, and what earlier arrivals of the window left */
+	int64_t arrival;
+	uint64_t narrivals;       /* arrivals of the window rendered so far */
+	uint8_t arr_tid[16], arr_sid[8]; /* the latest arrival's first trace's root */
+	struct exported exp[TIMED_EXPORTS], pend[TIMED_EXPORTS];
+	uint32_t nexp, npend;
 };
 
 /* The chain of open spans, innermost first, for error propagation. */
@@ -723,6 +737,43 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 	return 0;
 }
 
+static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
+			    const char *find, struct render *R);
+
+/*
+ * Time-based: the root ids of the previous arrival's first trace, in this
+ * window or, for its first arrival, in the latest earlier window that has
+ * one (rendered again on its own, at most CONTEXT_LOOKBACK windows back).
+ */
+#define CONTEXT_LOOKBACK 100000
+static bool timed_previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8])
+{
+	if (R->find)
+		return false; /* finding: links are left out */
+	if (R->narrivals > 1) {
+		memcpy(tid, R->arr_tid, 16);
+		memcpy(sid, R->arr_sid, 8);
+		return true;
+	}
+	for (uint64_t j = R->index, seen = 0; j-- > 0 && seen < CONTEXT_LOOKBACK; seen++) {
+		struct batch scratch;
+		struct render F;
+		int rc;
+
+		batch_init(&scratch);
+		rc = render_iteration(R->p, j, &scratch, "", &F);
+		batch_release(&scratch);
+		if (rc)
+			return false;
+		if (F.narrivals) {
+			memcpy(tid, F.arr_tid, 16);
+			memcpy(sid, F.arr_sid, 8);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * The root ids of the previous iteration's first trace (false for the
  * first iteration): its first draws, recomputed from its stream.
@@ -732,6 +783,8 @@ static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8
 	const struct scenario *prev;
 	struct rng r;
 
+	if (R->p->timed)
+		return timed_previous_root(R, tid, sid);
 	if (R->index == 0)
 		return false;
 	prev = plan_scenario_for(R->p, R->index - 1);
@@ -741,9 +794,6 @@ static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8
 	draw_trace_ids(&r, tid, sid);
 	return true;
 }
-
-static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
-			    const char *find, struct render *R);
 
 static bool exports(const struct scenario *sc, const char *name)
 {
@@ -761,8 +811,7 @@ static bool exports(const struct scenario *sc, const char *name)
  * own, with its context links left out: they never reach further back).
  * While finding, links to contexts are not resolved at all.
  */
-#define CONTEXT_LOOKBACK 100000
-#define CONTEXT_RENDERS  16
+#define CONTEXT_RENDERS 16
 
 static int context_span(struct render *R, const char *name, uint8_t tid[16], uint8_t sid[8])
 {
@@ -774,12 +823,19 @@ static int context_span(struct render *R, const char *name, uint8_t tid[16], uin
 		return 0;
 	for (uint32_t i = 0; !p->scenario && i < p->npool && !any; i++)
 		any = exports(p->pool[i], name);
+	if (p->timed) /* the window's earlier traces first, then earlier windows' */
+		for (uint32_t i = 0; i < R->nexp; i++)
+			if (!strcmp(R->exp[i].name, name)) {
+				memcpy(tid, R->exp[i].tid, 16);
+				memcpy(sid, R->exp[i].sid, 8);
+				return 1;
+			}
 	for (uint64_t j = R->index, seen = 0; any && j-- > 0 && seen < CONTEXT_LOOKBACK; seen++) {
 		struct batch scratch;
 		struct render F;
 		int rc;
 
-		if (!exports(plan_scenario_for(p, j), name))
+		if (!p->timed && !exports(plan_scenario_for(p, j), name))
 			continue;
 		batch_init(&scratch);
 		rc = render_iteration(p, j, &scratch, name, &F);
@@ -1042,6 +1098,40 @@ static bool settle_error(struct render *R, const struct span_spec *sp, const str
 	return false;
 }
 
+/* Keep the latest span exported under `name` in tab (a full table drops it). */
+static void note_export(struct exported *tab, uint32_t *n, const char *name,
+			const struct span_out *s)
+{
+	uint32_t i = 0;
+
+	while (i < *n && strcmp(tab[i].name, name))
+		i++;
+	if (i == TIMED_EXPORTS)
+		return;
+	if (i == *n)
+		(*n)++;
+	tab[i].name = name;
+	memcpy(tab[i].tid, s->trace_id, 16);
+	memcpy(tab[i].sid, s->span_id, 8);
+}
+
+/* The trace's exported spans become what later traces of the window find. */
+static void commit_exports(struct render *R)
+{
+	for (uint32_t k = 0; k < R->npend; k++) {
+		uint32_t i = 0;
+
+		while (i < R->nexp && strcmp(R->exp[i].name, R->pend[k].name))
+			i++;
+		if (i == TIMED_EXPORTS)
+			continue;
+		if (i == R->nexp)
+			R->nexp++;
+		R->exp[i] = R->pend[k];
+	}
+	R->npend = 0;
+}
+
 static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
 		       int64_t start, int64_t *end)
 {
@@ -1057,11 +1147,14 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
 		return -1;
 	f.up = up;
-	if (R->find && !R->found && sp->export_context && !strcmp(sp->export_context, R->find)) {
+	if (R->find && (!R->found || R->p->timed) && sp->export_context &&
+	    !strcmp(sp->export_context, R->find)) {
 		memcpy(R->found_tid, span_at(R, f.idx)->trace_id, 16);
 		memcpy(R->found_sid, span_at(R, f.idx)->span_id, 8);
 		R->found = true;
 	}
+	if (R->p->timed && !R->find && sp->export_context)
+		note_export(R->pend, &R->npend, sp->export_context, span_at(R, f.idx));
 	if (up) {
 		const struct span_out *ps = span_at(R, up->idx);
 
@@ -1152,7 +1245,7 @@ static int render_trace(struct render *R, uint32_t turn)
 	}
 	draw_trace_ids(&R->rng, R->trace_id, R->root_id);
 	if (first_of_iteration) {
-		start = plan_arrival(p, R->index, &R->rng, &R->past_max);
+		start = p->timed ? R->arrival : plan_arrival(p, R->index, &R->rng, &R->past_max);
 		if (session_begin(&R->ses, R->m, sc, &R->rng, &out->arena) < 0)
 			return OTELSIM_ENOMEM;
 	} else {
@@ -1190,6 +1283,7 @@ static int render_trace(struct render *R, uint32_t turn)
 	if (end > out->max_end_ns)
 		out->max_end_ns = end;
 	R->start = end; /* a next trace of the iteration follows this one */
+	commit_exports(R);
 	for (uint32_t k = 0; !R->find && k < p->nsources; k++) {
 		const struct engine_source *src = p->sources[k];
 
@@ -1199,19 +1293,66 @@ static int render_trace(struct render *R, uint32_t turn)
 	return 0;
 }
 
+/* One arrival of R->sc: its traces (one, or one per turn of a session). */
+static int render_arrival(struct render *R)
+{
+	const struct scenario *sc = R->sc;
+	uint32_t ntraces = sc->session && sc->session->nturns ? sc->session->nturns : 1;
+
+	for (uint32_t t = 0; t < ntraces; t++) {
+		int rc = render_trace(R, t);
+
+		if (rc)
+			return rc;
+		if (t == 0) {
+			memcpy(R->arr_tid, R->out->spans[R->first].trace_id, 16);
+			memcpy(R->arr_sid, R->out->spans[R->first].span_id, 8);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A time-based window (engine.h): its arrivals, then each arrival's
+ * scenario pick (a mixed run) and traces, all from the window's stream.
+ */
+static int render_window(const struct plan *p, struct render *R)
+{
+	int64_t *times = NULL, n;
+	size_t cap = 0;
+	int rc = 0;
+
+	rng_seed(&R->rng, p->seed, p->scenario ? p->scenario->stream : p->window_stream, R->index);
+	n = plan_arrivals(p, R->index, &R->rng, &times, &cap);
+	if (n < 0)
+		return OTELSIM_ENOMEM;
+	for (int64_t k = 0; k < n && !rc; k++) {
+		R->sc = p->scenario ? p->scenario
+				    : p->pool[num_pick_weighted(p->cum_weights, p->npool, &R->rng)];
+		if (!R->sc || !R->sc->root) {
+			rc = OTELSIM_EINTERNAL;
+			break;
+		}
+		R->arrival = times[k];
+		R->narrivals++;
+		rc = render_arrival(R);
+	}
+	free(times);
+	return rc;
+}
+
 /*
  * Iteration `index` appended to *out; with `find`, also the ids of the
- * first span exported under that name (R->found), and context links are
- * left out.
+ * first span exported under that name (R->found; time-based: the last),
+ * and context links are left out.
  */
 static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
 			    const char *find, struct render *R)
 {
-	const struct scenario *sc = plan_scenario_for(p, index);
-	uint32_t ntraces;
+	const struct scenario *sc = p->timed ? NULL : plan_scenario_for(p, index);
 	int rc;
 
-	if (!sc || !sc->root)
+	if (!p->timed && (!sc || !sc->root))
 		return OTELSIM_EINTERNAL;
 	memset(R, 0, sizeof(*R));
 	R->p = p;
@@ -1220,14 +1361,14 @@ static int render_iteration(const struct plan *p, uint64_t index, struct batch *
 	R->out = out;
 	R->index = index;
 	R->find = find;
-	rng_seed(&R->rng, p->seed, sc->stream, index);
-	/* a session with turns yields one trace per turn; every other iteration one */
-	ntraces = sc->session && sc->session->nturns ? sc->session->nturns : 1;
-	for (uint32_t t = 0; t < ntraces; t++) {
-		rc = render_trace(R, t);
-		if (rc)
-			return rc;
+	if (p->timed) {
+		rc = render_window(p, R);
+	} else {
+		rng_seed(&R->rng, p->seed, sc->stream, index);
+		rc = render_arrival(R);
 	}
+	if (rc)
+		return rc;
 	out->niterations++;
 	return 0;
 }

@@ -310,6 +310,22 @@ enum exceptions_mode {
 	EXCEPTIONS_BOTH
 };
 
+/*
+ * A time-based workload (engine.h): traces arrive at `rate_per_s` for
+ * `duration_ns` of virtual time, as a Poisson process or evenly spaced.
+ * A front end sets has_rate / has_duration with what its file gives
+ * (util/workload.h parses both); a scenario with a duration is
+ * time-based (the run then needs a rate: the file's or --rate).
+ */
+enum arrivals { ARRIVALS_POISSON = 0, ARRIVALS_UNIFORM };
+
+struct workload_spec {
+	bool has_rate, has_duration, has_arrivals;
+	double rate_per_s;
+	int64_t duration_ns;
+	uint8_t arrivals; /* enum arrivals (default poisson) */
+};
+
 struct scenario {
 	const char *name;  /* --name and the dataset folder */
 	const char *title; /* display name (trace-generator scenario_name), or NULL */
@@ -325,6 +341,8 @@ struct scenario {
 	int64_t repeat_count;
 	bool has_interval;
 	int64_t interval_ns, interval_jitter_ns;
+	struct workload_spec workload; /* duration, rate, arrivals */
+	const char *dataset; /* `dataset:` its folder below --out, or NULL */
 	bool emit_metrics, emit_logs;
 	/* metrics: the scenario's rules (none with emit_metrics: the
 	 * conventions' defaults, already in here), its series, its interval */
