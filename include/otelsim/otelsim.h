@@ -194,7 +194,16 @@ struct otelsim_render_options {
 	/* the most spans a run may be expected to write (expected traces x
 	 * expected spans per trace): 0: 100 million */
 	uint64_t max_spans;
+	/* phases: the length of every incident phase (0: as the files say),
+	 * and how strong each phase is: OTELSIM_SEVERITY_* (0: as written) */
+	int64_t incident_duration_ns;
+	int severity;
 };
+
+/* --severity: low halves each phase's effect (factor - 1, error rate), high
+ * makes it 1.5 times as strong (rates at most 1); medium is as written. */
+enum { OTELSIM_SEVERITY_AS_WRITTEN = 0, OTELSIM_SEVERITY_LOW, OTELSIM_SEVERITY_MEDIUM,
+       OTELSIM_SEVERITY_HIGH };
 #ifdef __cplusplus
 #define OTELSIM_RENDER_OPTIONS_INIT \
 	{                           \
@@ -241,6 +250,7 @@ struct otelsim_scenario_info {
 	double weight;
 	bool reference; /* the bundled example: by name only */
 	uint64_t max_spans_per_trace;
+	const char *dataset; /* its `dataset:` folder below --out, or NULL */
 };
 
 int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,

@@ -117,6 +117,7 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 	out->weight = s->weight;
 	out->reference = s->reference;
 	out->max_spans_per_trace = s->max_spans;
+	out->dataset = s->dataset;
 	return 0;
 }
 
@@ -509,7 +510,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	rc = dataset_open(dir, &ds, err);
 	if (rc)
 		goto cleanup;
-	rc = truth_init(&truth, &os->m, ds, err);
+	rc = truth_init(&truth, &os->m, &rs.plan, ds, err);
 	if (rc)
 		goto cleanup;
 	memset(&c, 0, sizeof(c));

@@ -17,9 +17,22 @@ static const struct scenario *find_or_suggest(const struct model *m, const char 
 	const struct scenario *s = model_find_scenario(m, name);
 	const char *best;
 	struct suggest sg;
+	char alt[256];
+	size_t n = strlen(name);
 
 	if (s)
 		return s;
+	/* high-volume names high_volume, and the other way round */
+	if (n < sizeof(alt)) {
+		for (size_t i = 0; i <= n; i++)
+			alt[i] = name[i] == '-' ? '_' : name[i];
+		if ((s = model_find_scenario(m, alt)))
+			return s;
+		for (size_t i = 0; i <= n; i++)
+			alt[i] = name[i] == '_' ? '-' : name[i];
+		if ((s = model_find_scenario(m, alt)))
+			return s;
+	}
 	suggest_init(&sg, name);
 	for (uint32_t i = 0; i < m->nscenarios; i++)
 		suggest_add(&sg, m->scenarios[i]->name);
@@ -279,6 +292,91 @@ static int workload_mixed(const struct otelsim_render_options *o, struct plan *p
 	return 0;
 }
 
+/* One phase as the run applies it: its window (--incident-duration) and strength (--severity). */
+static void phase_runtime(const struct otelsim_render_options *o, const struct plan *p,
+			  const struct scenario *sc, const struct phase_spec *ph,
+			  struct phase_rt *r)
+{
+	static const double scale[] = { 1, 0.5, 1, 1.5 };
+	double k = o->severity > 0 && o->severity <= OTELSIM_SEVERITY_HIGH ? scale[o->severity] : 1;
+	int64_t len = ph->incident && o->incident_duration_ns > 0 ? o->incident_duration_ns
+								   : ph->len_ns;
+
+	int64_t off = ph->start_ns;
+
+	if (ph->start_frac >= 0) /* a share of the run: of its duration, or of its iterations */
+		off = (int64_t)(ph->start_frac *
+				(p->timed ? (double)p->duration_ns
+					  : (double)p->count * (double)p->interval_ns));
+	r->ph = ph;
+	r->sc = sc;
+	if (__builtin_add_overflow(p->start_ns, off, &r->start_ns))
+		r->start_ns = INT64_MAX;
+	if (__builtin_add_overflow(r->start_ns, len, &r->end_ns))
+		r->end_ns = INT64_MAX;
+	r->from = 1 + (ph->from - 1) * k;
+	r->to = 1 + (ph->to - 1) * k;
+	if (r->from < 0)
+		r->from = 0;
+	if (r->to < 0)
+		r->to = 0;
+	r->rate = ph->rate * k > 1 ? 1 : ph->rate * k;
+}
+
+/* The phases of the run's scenarios, checked against its duration. */
+static int run_spec_phases(const struct otelsim_render_options *o, struct run_spec *rs,
+			   struct otelsim_error *err)
+{
+	struct plan *p = &rs->plan;
+	uint32_t n = 0, nsc = p->scenario ? 1 : p->npool;
+	struct phase_rt *rt;
+
+	if (o->severity < 0 || o->severity > OTELSIM_SEVERITY_HIGH)
+		return error_set(err, OTELSIM_EUSAGE, "unknown severity %d", o->severity);
+	if (o->incident_duration_ns < 0)
+		return error_set(err, OTELSIM_EUSAGE, "--incident-duration must be above 0");
+	for (uint32_t i = 0; i < nsc; i++)
+		n += (p->scenario ? p->scenario : p->pool[i])->nphases;
+	if (!n)
+		return 0;
+	rt = ARENA_NEWN(&rs->arena, struct phase_rt, n);
+	if (!rt)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	n = 0;
+	for (uint32_t i = 0; i < nsc; i++) {
+		const struct scenario *sc = p->scenario ? p->scenario : p->pool[i];
+
+		for (uint32_t k = 0; k < sc->nphases; k++) {
+			const struct phase_spec *ph = &sc->phases[k];
+
+			phase_runtime(o, p, sc, ph, &rt[n]);
+			if (p->timed && rt[n].end_ns - p->start_ns > p->duration_ns)
+				return error_at(err, OTELSIM_EUSAGE, ph->pos.file, ph->pos.line,
+						ph->pos.col,
+						"this %s phase ends at %.9gs, after the run's "
+						"duration (%.9gs)%s",
+						phase_kind_name(ph->kind),
+						(double)(rt[n].end_ns - p->start_ns) / 1e9,
+						(double)p->duration_ns / 1e9,
+						o->incident_duration_ns || o->duration_set
+							? ": shorten --incident-duration or "
+							  "lengthen --duration"
+							: "");
+			n++;
+		}
+	}
+	p->phases = rt;
+	p->nphases = n;
+	for (uint32_t k = 0; k < n; k++)
+		if (rt[k].ph->kind == PHASE_DEPLOYMENT ||
+		    (rt[k].ph->kind == PHASE_CASCADE && rt[k].ph->breaker_after_ns >= 0)) {
+			rs->sources[p->nsources++] = &engine_phase_source;
+			p->signals |= SIGNAL_BIT(OTELSIM_EVENTS);
+			break;
+		}
+	return 0;
+}
+
 /*
  * Time-based workloads (engine.h): windows of 1 s over the duration; the
  * plan's interval becomes the window (so plan_block_start is each block's
@@ -510,6 +608,8 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 	rc = run_spec_workload(o, p, err);
 	if (!rc && !p->timed)
 		rc = check_time_range(o, p, err);
+	if (!rc)
+		rc = run_spec_phases(o, rs, err);
 	if (!rc)
 		rc = check_max_spans(o, p, err);
 	if (rc)

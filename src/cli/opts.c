@@ -140,6 +140,30 @@ static const struct opt_choice formats[] = {
 	{ NULL, 0 },
 };
 
+static const struct opt_choice severities[] = {
+	{ "low", OTELSIM_SEVERITY_LOW },
+	{ "medium", OTELSIM_SEVERITY_MEDIUM },
+	{ "high", OTELSIM_SEVERITY_HIGH },
+	{ NULL, 0 },
+};
+
+/* --incident-duration 90s: the length of every incident phase */
+static int parse_incident(const struct opt_def *d, const char *v, void *target, const char *src,
+			  struct otelsim_error *err)
+{
+	struct cli *c = target;
+	char msg[200];
+	int rc = workload_duration_parse(v, 1000000000, &c->ro.incident_duration_ns, msg,
+					 sizeof(msg));
+
+	(void)d;
+	if (rc == WORKLOAD_ESYNTAX)
+		return OPT_BAD;
+	if (rc)
+		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
+	return 0;
+}
+
 static const struct opt_choice temporalities[] = {
 	{ "cumulative", OTELSIM_TEMPORALITY_CUMULATIVE },
 	{ "delta", OTELSIM_TEMPORALITY_DELTA },
@@ -329,6 +353,24 @@ static const struct opt_def opts[] = {
 	  .cmds = CMD_GEN,
 	  .help = "refuse a run expected to write more spans (default 100000000)",
 	  .expect = "a number from 1 to 10^15" },
+	{ .name = "incident-duration",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_incident,
+	  .env = { "OTELSIM_INCIDENT_DURATION" },
+	  .cmds = CMD_GEN,
+	  .help = "the length of every incident phase (default: as the scenario says, e.g. 60s)",
+	  .expect = "a duration like 60s or 2m" },
+	{ .name = "severity",
+	  .arg = "S",
+	  .type = OPT_CHOICE,
+	  .at = AT(ro.severity),
+	  .choices = severities,
+	  .env = { "OTELSIM_SEVERITY" },
+	  .cmds = CMD_GEN,
+	  .help = "how strong each phase is: low (half its effect), medium (as written) or high "
+		  "(1.5 times)",
+	  .expect = "low, medium or high" },
 	{ .name = "interval",
 	  .arg = "MS",
 	  .type = OPT_FUNC,

@@ -64,6 +64,7 @@
 #include "util/rng.h"
 
 struct plan;
+struct phase_rt;
 
 /*
  * Derived telemetry. after_trace runs once per trace, when its spans are
@@ -96,6 +97,37 @@ extern const struct engine_source engine_synthetic_source;
  */
 extern const struct engine_source engine_timeline_source;
 
+/*
+ * The phases' events (engine/phase.c): a deployment's `deployment` event
+ * at its start; a cascade's `circuit_breaker_open` per caller when its
+ * breaker opens and `circuit_breaker_closed` when the phase ends. Like the
+ * timeline, each once, by the block whose time range holds it. Draws
+ * nothing.
+ */
+extern const struct engine_source engine_phase_source;
+
+/* The factor of phase r at absolute time t (a ramp: linear from..to over the window). */
+double phase_factor(const struct phase_rt *r, int64_t t);
+/* Whether phase r targets a span of service `svc` named name[0..len). */
+bool phase_targets(const struct phase_rt *r, uint32_t svc, const char *name, uint32_t len);
+/* A cascade: from when service svc fails (INT64_MAX: never), and when its breaker opens. */
+int64_t phase_cascade_at(const struct phase_rt *r, uint32_t svc, int64_t *breaker_ns);
+/* Series values: the product of the spike and deployment factors on (series, service) at t. */
+double phase_series_factor(const struct plan *p, const char *series, uint32_t svc, int64_t t);
+
+/*
+ * A phase as this run applies it (engine/phase.c): its scenario's spec,
+ * the window in absolute time (--incident-duration may set its length)
+ * and its effect scaled by --severity.
+ */
+struct phase_rt {
+	const struct phase_spec *ph;
+	const struct scenario *sc;
+	int64_t start_ns, end_ns; /* [start, end) */
+	double from, to;          /* the factor at start and at end */
+	double rate;
+};
+
 struct plan {
 	const struct model *model;
 	const struct scenario *scenario; /* one scenario; NULL: pool */
@@ -117,6 +149,8 @@ struct plan {
 	int64_t duration_ns;
 	double rate_per_s;
 	uint64_t window_stream; /* mixed time-based runs: rng stream of the windows */
+	const struct phase_rt *phases; /* of the run's scenarios, in model order */
+	uint32_t nphases;
 	uint32_t iterations_per_block;
 	unsigned signals; /* SIGNAL_BIT()s the run writes: traces, and its sources' */
 	const struct engine_source *const *sources;

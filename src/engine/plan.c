@@ -56,10 +56,27 @@ int64_t plan_arrival(const struct plan *p, uint64_t index, struct rng *r, bool *
 	return t;
 }
 
-/* Expected arrivals from the run's start to `t` seconds into it. */
+/*
+ * Expected arrivals from the run's start to `t` seconds into it: rate x
+ * (t + the extra of each traffic phase up to t, the integral of its factor
+ * minus 1: a ramp's is a trapezoid).
+ */
 static double cum_arrivals(const struct plan *p, double t)
 {
-	return p->rate_per_s * t;
+	double x = t;
+
+	for (uint32_t i = 0; i < p->nphases; i++) {
+		const struct phase_rt *r = &p->phases[i];
+		double s = (double)(r->start_ns - p->start_ns) / 1e9,
+		       e = (double)(r->end_ns - p->start_ns) / 1e9, u, fu;
+
+		if (r->ph->kind != PHASE_TRAFFIC || t <= s || !(e > s))
+			continue;
+		u = t < e ? t : e;
+		fu = r->from + (r->to - r->from) * (u - s) / (e - s);
+		x += ((r->from - 1) + (fu - 1)) / 2 * (u - s);
+	}
+	return p->rate_per_s * (x > 0 ? x : 0);
 }
 
 double plan_expected_arrivals(const struct plan *p)

@@ -1000,16 +1000,22 @@ static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 	return 0;
 }
 
+static int make_failure(struct render *R, const struct error_spec *e, size_t idx,
+			const struct keyval *pattrs, uint32_t npattrs, struct failure *err);
+
 /* The error draw: the condition that fires (NULL: none) and, for it, *err. */
 static int draw_error(struct render *R, const struct span_spec *sp, size_t idx,
 		      const struct keyval *pattrs, uint32_t npattrs, const struct error_spec **fired,
 		      struct failure *err)
 {
-	const struct error_spec *e;
+	*fired = sp->nerrors ? error_for(sp, rng_double(&R->rng)) : NULL;
+	return *fired ? make_failure(R, *fired, idx, pattrs, npattrs, err) : 0;
+}
 
-	*fired = e = sp->nerrors ? error_for(sp, rng_double(&R->rng)) : NULL;
-	if (!e)
-		return 0;
+/* *err: what condition e's failure of the span at idx says (its message and attributes made). */
+static int make_failure(struct render *R, const struct error_spec *e, size_t idx,
+			const struct keyval *pattrs, uint32_t npattrs, struct failure *err)
+{
 	memset(err, 0, sizeof(*err));
 	err->typed = e->type != NULL;
 	err->type = e->type ? e->type : "_OTHER";
@@ -1098,6 +1104,102 @@ static bool settle_error(struct render *R, const struct span_spec *sp, const str
 	return false;
 }
 
+/* ---- phases (engine/phase.c) ---- */
+
+#define PHASE_HITS 8
+struct phase_hits {
+	uint32_t inj[PHASE_HITS];
+	uint32_t n;
+};
+
+/*
+ * The span's own latency under the phases active at its start t: latency
+ * phases' factors, and a deployment's after its restart, multiply it (each
+ * such phase is noted in *hits for the ground truth). No draw.
+ */
+static int64_t phase_latency(struct render *R, size_t idx, int64_t t, int64_t lat,
+			     struct phase_hits *hits)
+{
+	const struct span_out *s = span_at(R, idx);
+	double f = 1, ns;
+
+	for (uint32_t i = 0; i < R->p->nphases; i++) {
+		const struct phase_rt *r = &R->p->phases[i];
+		int k = r->ph->kind;
+		double g;
+
+		if (r->sc != R->sc || t < r->start_ns || t >= r->end_ns ||
+		    (k != PHASE_LATENCY && k != PHASE_DEPLOYMENT) ||
+		    (k == PHASE_DEPLOYMENT && t - r->start_ns < r->ph->restart_ns) ||
+		    !phase_targets(r, s->resource, s->name, s->name_len))
+			continue;
+		g = phase_factor(r, t);
+		if (g == 1)
+			continue;
+		f *= g;
+		if (hits->n < PHASE_HITS)
+			hits->inj[hits->n++] = r->ph->inj;
+	}
+	ns = (double)lat * f;
+	return f == 1 ? lat : ns >= 9223372036854775807.0 ? INT64_MAX : (int64_t)(ns + 0.5);
+}
+
+/*
+ * The phase that fails the span at idx (started at t), or NULL. An open
+ * circuit breaker fails it without a draw; else, when any failing phase
+ * targets it, one draw u (rng_double) picks the first whose cumulative
+ * rate passes u. *fast: it fails fast (down, an open breaker), its latency
+ * then x *fast_factor and no children.
+ */
+#define PHASE_MAX_ACTIVE 16
+static const struct error_spec *phase_error(struct render *R, size_t idx, int64_t t, bool *fast,
+					    double *fast_factor)
+{
+	const struct span_out *s = span_at(R, idx);
+	const struct phase_rt *act[PHASE_MAX_ACTIVE];
+	uint32_t n = 0;
+	double u, cum = 0;
+
+	*fast = false;
+	for (uint32_t i = 0; i < R->p->nphases && n < PHASE_MAX_ACTIVE; i++) {
+		const struct phase_rt *r = &R->p->phases[i];
+		int k = r->ph->kind;
+		int64_t brk;
+
+		if (r->sc != R->sc || t < r->start_ns || t >= r->end_ns || !(r->rate > 0 || k == PHASE_CASCADE))
+			continue;
+		if (k == PHASE_CASCADE) {
+			if (t < phase_cascade_at(r, s->resource, &brk))
+				continue;
+			if (t >= brk) {
+				*fast = true;
+				*fast_factor = r->ph->fast_factor;
+				return &r->ph->breaker_err;
+			}
+		} else if (k == PHASE_ERRORS || k == PHASE_SCATTERED || k == PHASE_DOWN ||
+			   (k == PHASE_DEPLOYMENT && t - r->start_ns >= r->ph->restart_ns)) {
+			if (!phase_targets(r, s->resource, s->name, s->name_len))
+				continue;
+		} else {
+			continue;
+		}
+		if (r->rate > 0)
+			act[n++] = r;
+	}
+	if (!n)
+		return NULL;
+	u = rng_double(&R->rng);
+	for (uint32_t i = 0; i < n; i++) {
+		cum += act[i]->rate;
+		if (u < cum) {
+			*fast = act[i]->ph->kind == PHASE_DOWN;
+			*fast_factor = act[i]->ph->fast_factor;
+			return &act[i]->ph->err;
+		}
+	}
+	return NULL;
+}
+
 /* Keep the latest span exported under `name` in tab (a full table drops it). */
 static void note_export(struct exported *tab, uint32_t *n, const char *name,
 			const struct span_out *s)
@@ -1141,6 +1243,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	struct failure err, exc_buf;
 	const struct failure *exc;
 	const struct error_spec *fired = NULL;
+	struct phase_hits hits = { { 0 }, 0 };
 	bool err_now = false, failed;
 	int64_t e;
 
@@ -1170,14 +1273,24 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 		return -1;
 	make_trace_state(R, sp, f.idx);
 	if (!sp->retry.enabled) {
-		int64_t cend;
+		int64_t cend, lat = latency_ns(R, &sp->latency);
+		double fast_factor = 1;
+		bool fast = false;
 
-		e = time_add(R, start, latency_ns(R, &sp->latency));
+		if (R->p->nphases)
+			lat = phase_latency(R, f.idx, start, lat, &hits);
 		if (draw_error(R, sp, f.idx, pattrs, npattrs, &fired, &err) < 0)
 			return -1;
+		if (!fired && R->p->nphases &&
+		    (fired = phase_error(R, f.idx, start, &fast, &fast_factor)) &&
+		    make_failure(R, fired, f.idx, pattrs, npattrs, &err) < 0)
+			return -1;
+		if (fast)
+			lat = (int64_t)((double)lat * fast_factor + 0.5);
+		e = time_add(R, start, lat);
 		err_now = fired != NULL;
-		/* a raised failure makes none of the span's children */
-		if (!(fired && fired->propagate == ERR_RAISE)) {
+		/* a raised failure makes none of the span's children; nor does a fast one */
+		if (!(fired && fired->propagate == ERR_RAISE) && !fast) {
 			if (render_children(R, sp, &f, sp->latency_first ? e : start, &cend) < 0)
 				return -1;
 			if (cend > e)
@@ -1191,6 +1304,9 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	failed = settle_error(R, sp, &f, fired, err_now, &err, &exc_buf, &exc);
 	if (fired && failed && hit(R, fired->inj, f.idx) < 0)
 		return -1;
+	for (uint32_t k = 0; k < hits.n; k++)
+		if (!(fired && failed && hits.inj[k] == fired->inj) && hit(R, hits.inj[k], f.idx) < 0)
+			return -1;
 	R->cur = &f;
 	if (render_events(R, sp, f.idx, exceptions_as_events(R) ? exc : NULL) < 0 ||
 	    render_links(R, sp, f.idx) < 0 || render_logs(R, sp, f.idx) < 0)
@@ -1273,6 +1389,13 @@ static int render_trace(struct render *R, uint32_t turn)
 			return OTELSIM_ENOMEM;
 	if (!R->past_max && render_span(R, sc->root, NULL, start, &end) < 0)
 		return OTELSIM_ENOMEM;
+	for (uint32_t k = 0; k < p->nphases; k++) {
+		const struct phase_rt *r = &p->phases[k];
+
+		if (r->ph->kind == PHASE_TRAFFIC && r->sc == sc && start >= r->start_ns &&
+		    start < r->end_ns && hit(R, r->ph->inj, R->first) < 0)
+			return OTELSIM_ENOMEM;
+	}
 	if (R->past_max)
 		return OTELSIM_ELIMIT;
 	for (size_t k = R->first; k < out->nspans; k++)

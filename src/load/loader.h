@@ -249,6 +249,11 @@ int metrics_fill_interval(struct schema_ctx *c, const struct key_def *k, const s
 int metrics_defaults(struct schema_ctx *c, struct scenario *sc);
 /* ---- timeline.c: a native scenario's timeline: (after its tree is complete) ---- */
 extern const struct key_table timeline_table;
+/* A native scenario's `phases:` (load/phases.c), after its tree and series. */
+int phases_fill(struct schema_ctx *c, struct load_state *ls, const struct ynode *v,
+		struct scenario *sc);
+extern const struct key_table phase_table;
+
 int timeline_fill(struct schema_ctx *c, struct load_state *ls, const struct ynode *v,
 		  struct scenario *sc);
 /* exceptions: span_event, log, both (NULL-terminated; index + 1 is enum exceptions_mode) */

@@ -1514,6 +1514,9 @@ static const struct key_def scenario_keys[] = {
 	  "per-service gauges not tied to spans (see the metric_series table)" },
 	{ "metric_interval", KT_SCALAR, 0, NULL, NULL, metrics_fill_interval, SCHEMA_NOFILL,
 	  "virtual time per metric data point (10s, 500ms; default: --metric-interval, 10s)" },
+	{ "phases", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "changes over windows of the run: latency, errors, down, cascade, deployment, "
+	  "traffic, spike, scattered_errors (see the phase table)" },
 	{ "timeline", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "events at virtual times of the run, written to events.* (see the timeline table)" },
 };
@@ -1522,7 +1525,8 @@ SCHEMA_TABLE(scenario_table, "scenario", "a native scenario file's top level", s
 
 const struct key_table *const native_key_tables[] = {
 	&scenario_table, &resource_table, &span_table, &error_table, &retry_table,
-	&backoff_table,  &event_table,    &log_table,  &link_table, &timeline_table, NULL
+	&backoff_table,  &event_table,    &log_table,  &link_table, &timeline_table, &phase_table,
+	NULL
 };
 
 /* A scenario is count-based (repeat_count) or time-based (duration), never both. */
@@ -1602,6 +1606,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 		rc = metrics_fill_series(&c, NULL, mv, sc);
 	if (!rc && (mv = schema_get(&scenario_table, doc->root, "timeline")))
 		rc = timeline_fill(&c, ls, mv, sc);
+	if (!rc && (mv = schema_get(&scenario_table, doc->root, "phases")))
+		rc = phases_fill(&c, ls, mv, sc);
 	if (!rc)
 		rc = metrics_defaults(&c, sc);
 	if (!rc && !schema_get(&scenario_table, doc->root, "metrics"))

@@ -148,10 +148,197 @@ def test_links(tmp):
         "a shard's first trace links the previous shard's last", f"{len(shard)} traces")
 
 
+# ---- phases: incidents found from the data itself ----
+
+T0 = 1767225600 * 10**9  # 2026-01-01T00:00:00Z
+BUCKET = 5 * 10**9
+
+
+def iso_ns(s):
+    """RFC 3339 with nine fraction digits (as ground_truth.json writes) -> ns."""
+    import datetime
+    whole, frac = s.rstrip("Z").split(".")
+    dt = datetime.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+    return int(dt.timestamp()) * 10**9 + int(frac)
+
+
+def read_spans(path):
+    spans = []
+    with open(os.path.join(path, "traces.jsonl")) as f:
+        for line in f:
+            for rs in json.loads(line)["resourceSpans"]:
+                svc = next(a["value"]["stringValue"] for a in rs["resource"]["attributes"]
+                           if a["key"] == "service.name")
+                for ss in rs.get("scopeSpans", []):
+                    for s in ss.get("spans", []):
+                        a = {x["key"]: next(iter(x["value"].values())) for x in s.get("attributes", [])}
+                        spans.append({"svc": svc, "name": s["name"], "trace": s["traceId"], "id": s["spanId"],
+                                      "parent": s.get("parentSpanId", ""),
+                                      "start": int(s["startTimeUnixNano"]), "end": int(s["endTimeUnixNano"]),
+                                      "err": s.get("status", {}).get("code") == 2, "type": a.get("error.type")})
+    failed_children = {(s["trace"], s["parent"]) for s in spans if s["err"]}
+    for s in spans:  # its own failure: no failed child marked it
+        s["own"] = s["err"] and (s["trace"], s["id"]) not in failed_children
+    return spans
+
+
+def buckets(spans, pred):
+    """Per 5 s bucket of span start: (spans, own failures, latencies) of the spans pred keeps."""
+    out = {}
+    for s in spans:
+        if pred(s):
+            b = out.setdefault((s["start"] - T0) // BUCKET, [0, 0, []])
+            b[0] += 1
+            b[1] += s["own"]
+            b[2].append(s["end"] - s["start"])
+    return out
+
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if xs else 0
+
+
+def window_from(bk, flag):
+    """The first and last bucket the flag marks, as [start, end) ns."""
+    marked = sorted(k for k, v in bk.items() if flag(v))
+    return (T0 + marked[0] * BUCKET, T0 + (marked[-1] + 1) * BUCKET) if marked else (None, None)
+
+
+def phases_of(path):
+    return json.load(open(os.path.join(path, "ground_truth.json")))["phases"]
+
+
+def render_triage(tmp, name, out, *extra):
+    otelsim("scenario", "--name", name, "--format", "otlp-json", "--out", os.path.join(tmp, out),
+            "--rate", "20/s", *extra)
+    found = [d for d, _, fs in os.walk(os.path.join(tmp, out)) if "manifest.json" in fs]
+    return found[0]
+
+
+def close(a, b):
+    return a is not None and abs(a - b) <= BUCKET
+
+
+def test_outage(tmp):
+    base = render_triage(tmp, "normal", "normal")
+    path = render_triage(tmp, "outage", "outage")
+    tap(os.path.relpath(path, os.path.join(tmp, "outage")) == "incidents/outage",
+        "dataset: incidents/outage names the folder below --out", path)
+    gt = {p["kind"]: p for p in phases_of(path)}
+    start, end = iso_ns(gt["errors"]["start"]), iso_ns(gt["errors"]["end"])
+    db = buckets(read_spans(path), lambda s: s["svc"] == "database")
+    found = window_from(db, lambda v: v[1] / v[0] > 0.45)
+    tap(close(found[0], start) and close(found[1], end),
+        "outage: the window found from the database's error share per 5 s bucket matches the ground truth",
+        f"found {found}, truth {(start, end)}")
+    inside = [v for k, v in db.items() if start <= T0 + k * BUCKET and T0 + (k + 1) * BUCKET <= end]
+    outside = [v for k, v in db.items() if T0 + (k + 1) * BUCKET <= start or T0 + k * BUCKET >= end]
+    n_in, f_in = sum(v[0] for v in inside), sum(v[1] for v in inside)
+    share = f_in / n_in
+    sd = math.sqrt(0.9 * 0.1 / n_in)
+    tap(abs(share - 0.9) <= 3 * sd, "outage: the database's error share inside is 0.9 (3 sigma)",
+        f"{share:.3f} of {n_in} (sd {sd:.3f})")
+    tap(sum(v[1] for v in outside) == 0, "outage: no database errors outside the window", "")
+    lat_in = median([x for v in inside for x in v[2]])
+    lat_out = median([x for v in outside for x in v[2]])
+    base_db = median([s["end"] - s["start"] for s in read_spans(base) if s["svc"] == "database"])
+    tap(20 <= lat_in / lat_out <= 31, "outage: database latency inside is 25x outside (20..31)",
+        f"median {lat_in / 1e6:.1f} ms vs {lat_out / 1e6:.2f} ms")
+    tap(abs(lat_out / base_db - 1) <= 0.15, "outage: latency outside the window matches the normal dataset (15%)",
+        f"{lat_out / 1e6:.2f} ms vs {base_db / 1e6:.2f} ms")
+    tap(gt["errors"]["spans"] == f_in + sum(v[1] for v in outside if v),
+        "outage: the ground truth counts exactly the database spans that failed",
+        f"{gt['errors']['spans']} vs {f_in}")
+    low = render_triage(tmp, "outage", "outage-low", "--severity", "low", "--incident-duration", "30s")
+    gl = {p["kind"]: p for p in phases_of(low)}
+    tap(gl["errors"]["rate"] == 0.45 and gl["latency"]["factor"] == [13, 13] and
+        iso_ns(gl["errors"]["end"]) - iso_ns(gl["errors"]["start"]) == 30 * 10**9,
+        "--severity low halves the effect (rate, factor - 1), --incident-duration sets the window",
+        f"{gl['errors']['rate']}, {gl['latency']['factor']}")
+
+
+def test_cascade(tmp):
+    path = render_triage(tmp, "cascade", "cascade")
+    ph = phases_of(path)[0]
+    start = iso_ns(ph["start"])
+    spans = read_spans(path)
+    reach = {}
+    for svc, hop in (("inventory-service", 0), ("product-service", 1), ("api-gateway", 2)):
+        bk = buckets(spans, lambda s, svc=svc: s["svc"] == svc and s["type"] == "ServiceUnavailable" and s["own"])
+        reach[svc] = window_from(bk, lambda v: v[1] > 0)[0]
+        want = start + hop * 20 * 10**9
+        tap(close(reach[svc], want), f"cascade reaches {svc} after {hop} hops of 20 s",
+            f"first own failure bucket {reach[svc]}, want {want}")
+    brk = [s for s in spans if s["type"] == "CircuitBreakerOpen" and s["own"]]
+    first = {}
+    for s in brk:
+        first[s["svc"]] = min(first.get(s["svc"], s["start"]), s["start"])
+    tap(set(first) == {"product-service", "api-gateway"} and
+        close(first["product-service"], start + 35 * 10**9) and close(first["api-gateway"], start + 55 * 10**9),
+        "cascade: callers' breakers open 15 s after the failure reaches them (fast failures)",
+        str({k: (v - T0) / 1e9 for k, v in first.items()}))
+    events = []
+    with open(os.path.join(path, "events.jsonl")) as f:
+        for line in f:
+            for rl in json.loads(line)["resourceLogs"]:
+                for sl in rl["scopeLogs"]:
+                    for r in sl["logRecords"]:
+                        events.append((r["eventName"], (int(r["timeUnixNano"]) - start) / 1e9))
+    tap(events == [("circuit_breaker_open", 35.0), ("circuit_breaker_open", 55.0),
+                   ("circuit_breaker_closed", 90.0), ("circuit_breaker_closed", 90.0)],
+        "cascade: circuit_breaker_open events per caller, closed at the end", str(events))
+
+
+def test_deployment(tmp):
+    path = render_triage(tmp, "deployment", "deployment")
+    ph = phases_of(path)[0]
+    start = iso_ns(ph["start"])
+    ev = []
+    with open(os.path.join(path, "events.jsonl")) as f:
+        for line in f:
+            for rl in json.loads(line)["resourceLogs"]:
+                for sl in rl["scopeLogs"]:
+                    for r in sl["logRecords"]:
+                        a = {x["key"]: x["value"]["stringValue"] for x in r.get("attributes", [])}
+                        ev.append((r["eventName"], int(r["timeUnixNano"]), a.get("service.version")))
+    fails = [s["start"] for s in read_spans(path) if s["type"] == "ConfigurationError" and s["own"]]
+    tap(ev == [("deployment", start, "2.1.0")] and fails and min(fails) >= start + 10 * 10**9,
+        "deployment: its event (version 2.1.0) precedes its effects (after the 10 s restart)",
+        f"event at {(ev[0][1] - T0) / 1e9 if ev else None}, first failure at {(min(fails) - T0) / 1e9 if fails else None}")
+    mem = []
+    with open(os.path.join(path, "metrics.jsonl")) as f:
+        for line in f:
+            for rm in json.loads(line)["resourceMetrics"]:
+                svc = next(a["value"]["stringValue"] for a in rm["resource"]["attributes"] if a["key"] == "service.name")
+                for sm in rm["scopeMetrics"]:
+                    for m in sm["metrics"]:
+                        if m["name"] == "process.memory.usage" and svc == "user-service":
+                            mem += [(int(p["startTimeUnixNano"]), p["asDouble"]) for p in m["gauge"]["dataPoints"]]
+    zero = sorted((t - start) / 1e9 for t, v in mem if v == 0)
+    tap(zero == [0.0, 5.0], "deployment: the restart shows in the gauges (memory 0 for 10 s)", str(zero))
+
+
+def test_noise(tmp):
+    path = render_triage(tmp, "high-volume", "hv", "--rate", "10/s")
+    sp = read_spans(path)
+    roots = [s for s in sp if not s["parent"]]
+    tap(not any(s["err"] for s in sp) and abs(len(roots) - 1200) <= 3 * math.sqrt(1200),
+        "high_volume (named high-volume): no errors, 1200 requests within 3 sigma", str(len(roots)))
+    path = render_triage(tmp, "intermittent", "im")
+    sp = read_spans(path)
+    roots = [s for s in sp if not s["parent"]]
+    share = sum(s["own"] for s in roots) / len(roots)
+    sd = math.sqrt(0.15 * 0.85 / len(roots))
+    tap(abs(share - 0.15) <= 3 * sd, "intermittent: about 15% of requests fail (3 sigma)",
+        f"{share:.3f} of {len(roots)}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-workload-")
     try:
-        for t in (test_poisson, test_uniform, test_bytes, test_links):
+        for t in (test_poisson, test_uniform, test_bytes, test_links, test_outage, test_cascade,
+                  test_deployment, test_noise):
             try:
                 t(tmp)
             except Exception as e:  # a crash is one failure, named
