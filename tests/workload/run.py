@@ -284,7 +284,8 @@ def test_cascade(tmp):
             for rl in json.loads(line)["resourceLogs"]:
                 for sl in rl["scopeLogs"]:
                     for r in sl["logRecords"]:
-                        events.append((r["eventName"], (int(r["timeUnixNano"]) - start) / 1e9))
+                        if r["eventName"].startswith("circuit_breaker"):
+                            events.append((r["eventName"], (int(r["timeUnixNano"]) - start) / 1e9))
     tap(events == [("circuit_breaker_open", 35.0), ("circuit_breaker_open", 55.0),
                    ("circuit_breaker_closed", 90.0), ("circuit_breaker_closed", 90.0)],
         "cascade: circuit_breaker_open events per caller, closed at the end", str(events))
@@ -300,8 +301,9 @@ def test_deployment(tmp):
             for rl in json.loads(line)["resourceLogs"]:
                 for sl in rl["scopeLogs"]:
                     for r in sl["logRecords"]:
-                        a = {x["key"]: x["value"]["stringValue"] for x in r.get("attributes", [])}
-                        ev.append((r["eventName"], int(r["timeUnixNano"]), a.get("service.version")))
+                        a = {x["key"]: next(iter(x["value"].values())) for x in r.get("attributes", [])}
+                        if r["eventName"] == "deployment":
+                            ev.append((r["eventName"], int(r["timeUnixNano"]), a.get("service.version")))
     fails = [s["start"] for s in read_spans(path) if s["type"] == "ConfigurationError" and s["own"]]
     tap(ev == [("deployment", start, "2.1.0")] and fails and min(fails) >= start + 10 * 10**9,
         "deployment: its event (version 2.1.0) precedes its effects (after the 10 s restart)",
@@ -334,11 +336,107 @@ def test_noise(tmp):
         f"{share:.3f} of {len(roots)}")
 
 
+SEED003_KEYS = {
+    "metrics.ndjson": ["timestamp", "service", "metric", "value", "unit"],
+    "logs.ndjson": ["timestamp", "service", "level", "message", "trace_id"],
+    "traces.ndjson": ["timestamp", "trace_id", "span_id", "parent_span_id", "service", "operation",
+                      "duration_ms", "status"],
+    "events.ndjson": ["timestamp", "type", "service", "details", "severity", "version"],
+}
+SEED003_DIRS = ["incidents/cascade", "incidents/degradation", "incidents/deployment", "incidents/outage",
+                "noise/high_volume", "noise/intermittent", "noise/transient", "normal"]
+
+
+def ndjson(path):
+    with open(path) as f:
+        return [json.loads(line, object_pairs_hook=lambda kv: kv) for line in f]
+
+
+def ts_ns(s):
+    """seed 003's timestamp (2026-01-01T00:00:30.000000+00:00) -> ns."""
+    import datetime
+    dt = datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%f%z")
+    return int(dt.timestamp()) * 10**9 + dt.microsecond * 1000
+
+
+def test_seed003(tmp):
+    out = os.path.join(tmp, "seed003")
+    otelsim("render", "--category", "triage", "--format", "ndjson", "--out", out)
+    dirs = sorted(os.path.relpath(d, out) for d, _, fs in os.walk(out) if "manifest.json" in fs)
+    tap(dirs == SEED003_DIRS, "render --category triage --format ndjson lays out seed 003's folders", str(dirs))
+    bad = []
+    for d in dirs:
+        files = sorted(f for f in os.listdir(os.path.join(out, d)) if f.endswith(".ndjson"))
+        if files != sorted(SEED003_KEYS):
+            bad.append(f"{d}: {files}")
+            continue
+        for f, keys in SEED003_KEYS.items():
+            for rec in ndjson(os.path.join(out, d, f)):
+                if [k for k, _ in rec] != keys:
+                    bad.append(f"{d}/{f}: {[k for k, _ in rec]}")
+                    break
+    tap(not bad, "each dataset has its four .ndjson files, every line with seed 003's keys in order", "; ".join(bad[:3]))
+    rec = {d: {f: [dict(r) for r in ndjson(os.path.join(out, d, f))] for f in SEED003_KEYS} for d in dirs}
+    gt = phases_of(os.path.join(out, "incidents/outage"))[0]
+    start, end = iso_ns(gt["start"]), iso_ns(gt["end"])
+    db = [t for t in rec["incidents/outage"]["traces.ndjson"] if t["service"] == "database"]
+    inside = [t for t in db if start <= ts_ns(t["timestamp"]) < end]
+    outside = [t for t in db if not start <= ts_ns(t["timestamp"]) < end]
+    share_in = sum(t["status"] == "error" for t in inside) / len(inside)
+    sd = math.sqrt(0.9 * 0.1 / len(inside))
+    tap(abs(share_in - 0.9) <= 3 * sd and not any(t["status"] == "error" for t in outside),
+        "outage (ndjson): database error share 0.9 inside the window (3 sigma), 0 outside",
+        f"{share_in:.3f} of {len(inside)}, {len(outside)} outside")
+    msgs = [l["message"] for l in rec["incidents/outage"]["logs.ndjson"] if l["level"] == "ERROR"]
+    tap(msgs and all("Connection refused" in m or "connection" in m.lower() for m in msgs),
+        "outage (ndjson): its ERROR logs carry the database's connection errors", f"{len(msgs)} logs, e.g. {msgs[:1]}")
+    q_in = [t["duration_ms"] for t in inside]
+    q_out = [t["duration_ms"] for t in outside]
+    tap(median(q_in) > 15 * median(q_out), "outage (ndjson): high query times inside the window",
+        f"median {median(q_in):.1f} ms vs {median(q_out):.2f} ms")
+    roots = [t for t in rec["noise/intermittent"]["traces.ndjson"] if t["parent_span_id"] is None]
+    failed = {t["trace_id"] for t in roots if t["status"] == "error"}
+    err_logs = {l["trace_id"] for l in rec["noise/intermittent"]["logs.ndjson"] if l["level"] == "ERROR"}
+    share = len(failed) / len(roots)
+    sd = math.sqrt(0.15 * 0.85 / len(roots))
+    tap(abs(share - 0.15) <= 3 * sd and failed == err_logs,
+        "intermittent (ndjson): about 15% of requests fail (3 sigma), each with an ERROR log",
+        f"{share:.3f} of {len(roots)}")
+    hv = rec["noise/high_volume"]
+    tap(not any(t["status"] == "error" for t in hv["traces.ndjson"]) and
+        not any(l["level"] == "ERROR" for l in hv["logs.ndjson"]) and
+        len([t for t in hv["traces.ndjson"] if t["parent_span_id"] is None]) > 3 * len(
+            [t for t in rec["normal"]["traces.ndjson"] if t["parent_span_id"] is None]),
+        "high_volume (ndjson): no errors, several times normal's requests", "")
+    ev = rec["incidents/deployment"]["events.ndjson"]
+    dep = [e for e in ev if e["type"] == "deployment"]
+    cfg = [ts_ns(l["timestamp"]) for l in rec["incidents/deployment"]["logs.ndjson"]
+           if l["level"] == "ERROR" and "configuration" in l["message"]]
+    tap(len(dep) == 1 and dep[0]["version"] == "2.1.0" and dep[0]["service"] == "user-service" and cfg and
+        min(cfg) > ts_ns(dep[0]["timestamp"]),
+        "deployment (ndjson): the deployment event (2.1.0), then configuration errors in the logs",
+        f"{dep}, {len(cfg)} errors")
+    brk = [e["service"] for e in rec["incidents/cascade"]["events.ndjson"] if e["type"] == "circuit_breaker_open"]
+    tap(brk == ["product-service", "api-gateway"], "cascade (ndjson): circuit_breaker_open events, hop by hop", str(brk))
+    cpu = {}
+    for m in rec["noise/transient"]["metrics.ndjson"]:
+        if m["metric"] == "system.cpu.utilization":
+            cpu.setdefault(m["service"], []).append((ts_ns(m["timestamp"]) - T0) // 10**9)
+    spikes = {}
+    for m in rec["noise/transient"]["metrics.ndjson"]:
+        if m["metric"] == "system.cpu.utilization":
+            spikes.setdefault(m["service"], {})[(ts_ns(m["timestamp"]) - T0) // 10**9] = m["value"]
+    gw = spikes["api-gateway"]
+    tap(gw[30] > 1.8 * (gw[20] + gw[40]) / 2 and not any(t["status"] == "error" for t in rec["noise/transient"]["traces.ndjson"]),
+        "transient (ndjson): the gateway's CPU spikes in the interval of its spike, no errors",
+        f"{gw[20]:.1f} {gw[30]:.1f} {gw[40]:.1f}")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-workload-")
     try:
         for t in (test_poisson, test_uniform, test_bytes, test_links, test_outage, test_cascade,
-                  test_deployment, test_noise):
+                  test_deployment, test_noise, test_seed003):
             try:
                 t(tmp)
             except Exception as e:  # a crash is one failure, named
