@@ -21,9 +21,15 @@
  *     tool span's tool call id), own latency (not with
  *     retry), the error draw (one, when the span has error conditions and
  *     no retry; condition i fires when the draw is below the sum of the
- *     rates up to i) and, when one fires, its message template; then
- *     either the retry attempts or the children (none when the failure
- *     raises), then events, then links.
+ *     rates up to i) and, when one fires, its message template; then,
+ *     when none fired and a failing phase (errors, down, cascade,
+ *     deployment, scattered_errors: engine.h struct phase_rt) targets the
+ *     span at its start time, the phase draw (one rng_double: the first
+ *     phase whose cumulative rate passes it fails the span; an open
+ *     circuit breaker fails it without a draw); then either the retry
+ *     attempts or the children (none when the failure raises or fails
+ *     fast), then events, then links. Latency phases multiply the own
+ *     latency without a draw; a retried span is left to its retry.
  *   For each child spec: its count, then per instance the probability draw
  *   (skipped at >= 1), the gap before it, and the child itself; after the
  *   last child one more gap (the parent's tail). A span without rendered
