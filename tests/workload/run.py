@@ -432,11 +432,34 @@ def test_seed003(tmp):
         f"{gw[20]:.1f} {gw[30]:.1f} {gw[40]:.1f}")
 
 
+def test_traffic_down(tmp):
+    path = render(tmp, "phased", "phased")
+    sp = read_spans(path)
+    roots = [s for s in sp if not s["parent"]]
+    inside = sum(1 for s in roots if T0 + 20 * 10**9 <= s["start"] < T0 + 40 * 10**9)
+    outside = len(roots) - inside
+    tap(abs(inside - 600) <= 3 * math.sqrt(600) and abs(outside - 800) <= 3 * math.sqrt(800),
+        "traffic x3 for 20 s at 10/s: 600 arrivals inside, 800 outside (3 sigma)", f"{inside}, {outside}")
+    gt = {p["kind"]: p for p in phases_of(path)}
+    tap(gt["traffic"]["traces"] == inside and gt["traffic"]["spans"] == inside,
+        "traffic: the ground truth counts the requests that arrived in it", str(gt["traffic"]["traces"]))
+    down = [s for s in sp if s["name"] == "db.query" and T0 + 60 * 10**9 <= s["start"] < T0 + 80 * 10**9]
+    ids = {s["id"] for s in down}
+    kids = [s for s in sp if s["name"] == "db.plan" and s["parent"] in ids]
+    gw_marked = {s["trace"] for s in roots if s["err"] and s["type"] == "ConnectionError"}
+    tap(down and all(s["err"] and s["type"] == "ConnectionError" and s["end"] - s["start"] == 200000 for s in down)
+        and not kids and gw_marked == {s["trace"] for s in down},
+        "down: the service's spans fail fast (4 ms x 0.05) with no children; their callers see the error",
+        f"{len(down)} spans, {len(kids)} children")
+    other = [s for s in sp if s["name"] == "db.query" and not (T0 + 60 * 10**9 <= s["start"] < T0 + 80 * 10**9)]
+    tap(other and not any(s["err"] for s in other), "down: none fail outside its window", str(len(other)))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-workload-")
     try:
         for t in (test_poisson, test_uniform, test_bytes, test_links, test_outage, test_cascade,
-                  test_deployment, test_noise, test_seed003):
+                  test_deployment, test_noise, test_seed003, test_traffic_down):
             try:
                 t(tmp)
             except Exception as e:  # a crash is one failure, named
