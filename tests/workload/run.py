@@ -455,11 +455,30 @@ def test_traffic_down(tmp):
     tap(other and not any(s["err"] for s in other), "down: none fail outside its window", str(len(other)))
 
 
+def test_degradation(tmp):
+    path = render_triage(tmp, "degradation", "degradation")
+    gt = {p["kind"]: p for p in phases_of(path)}
+    start, end = iso_ns(gt["latency"]["start"]), iso_ns(gt["latency"]["end"])
+    sp = [s for s in read_spans(path) if s["svc"] == "inventory-service"]
+    third = (end - start) // 3
+    lat = [median([s["end"] - s["start"] for s in sp if a <= s["start"] < b])
+           for a, b in ((T0, start), (start, start + third), (end - third, end), (end, T0 + 120 * 10**9))]
+    # the ramp 1 -> 12: the first third's mean factor is about 2.8, the last's about 10.2
+    tap(lat[0] > 0 and 1.8 <= lat[1] / lat[0] <= 3.8 and 8 <= lat[2] / lat[0] <= 12.5 and
+        abs(lat[3] / lat[0] - 1) <= 0.15,
+        "degradation: inventory-service latency ramps up over the window and is back after it",
+        " ".join(f"{x / 1e6:.1f}ms" for x in lat))
+    prod = [s for s in read_spans(path) if s["svc"] == "product-service" and s["own"]]
+    tap(prod and all(s["type"] == "TimeoutError" and start <= s["start"] < end for s in prod),
+        "degradation: slow product-service calls time out (TimeoutError) only inside the window", str(len(prod)))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-workload-")
     try:
         for t in (test_poisson, test_uniform, test_bytes, test_links, test_outage, test_cascade,
-                  test_deployment, test_noise, test_seed003, test_traffic_down):
+                  test_deployment, test_noise, test_seed003, test_traffic_down,
+                  test_degradation):
             try:
                 t(tmp)
             except Exception as e:  # a crash is one failure, named
