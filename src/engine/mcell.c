@@ -84,6 +84,8 @@ void mcell_release(struct mcell *c)
 	free(c->ex);
 	free(c->pos.counts);
 	free(c->neg.counts);
+	free(c->pos.ex);
+	free(c->neg.ex);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -143,17 +145,30 @@ static int side_downscale(struct mexp_side *s, int d)
 	int32_t off;
 	uint32_t n;
 	uint64_t *c;
+	struct mexemplar *ex;
 
 	if (!s->n || d <= 0)
 		return 0;
 	off = s->offset >> d;
 	n = (uint32_t)(((s->offset + (int32_t)s->n - 1) >> d) - off + 1);
-	if (!(c = calloc(n, sizeof(*c))))
+	c = calloc(n, sizeof(*c));
+	ex = malloc(n * sizeof(*ex));
+	if (!c || !ex) {
+		free(c);
+		free(ex);
 		return -1;
-	for (uint32_t i = 0; i < s->n; i++)
-		c[((s->offset + (int32_t)i) >> d) - off] += s->counts[i];
+	}
+	empty_exemplars(ex, n);
+	for (uint32_t i = 0; i < s->n; i++) {
+		uint32_t j = (uint32_t)(((s->offset + (int32_t)i) >> d) - off);
+
+		c[j] += s->counts[i];
+		keep_first(&ex[j], &s->ex[i]);
+	}
 	free(s->counts);
+	free(s->ex);
 	s->counts = c;
+	s->ex = ex;
 	s->offset = off;
 	s->n = n;
 	return 0;
@@ -179,28 +194,47 @@ static int need_down(int64_t lo, int64_t hi, uint32_t max)
 	return d;
 }
 
-/* Add count at idx (scale already fits). -1 no memory. */
-static int side_put(struct mexp_side *s, int32_t idx, uint64_t count)
+/* Widen a side to indices [lo, hi] (holding its own). -1 no memory. */
+static int side_widen(struct mexp_side *s, int32_t lo, int32_t hi)
+{
+	size_t n = (size_t)(hi - lo + 1);
+	uint64_t *c = calloc(n, sizeof(*c));
+	struct mexemplar *ex = malloc(n * sizeof(*ex));
+
+	if (!c || !ex) {
+		free(c);
+		free(ex);
+		return -1;
+	}
+	empty_exemplars(ex, n);
+	if (s->n) {
+		memcpy(c + (s->offset - lo), s->counts, s->n * sizeof(*c));
+		memcpy(ex + (s->offset - lo), s->ex, s->n * sizeof(*ex));
+	}
+	free(s->counts);
+	free(s->ex);
+	s->counts = c;
+	s->ex = ex;
+	s->offset = lo;
+	s->n = (uint32_t)n;
+	return 0;
+}
+
+/* Add count (and exemplar e, may be NULL) at idx (scale already fits). -1 no memory. */
+static int side_put(struct mexp_side *s, int32_t idx, uint64_t count, const struct mexemplar *e)
 {
 	if (!s->n) {
-		if (!(s->counts = calloc(1, sizeof(*s->counts))))
+		if (side_widen(s, idx, idx))
 			return -1;
-		s->offset = idx;
-		s->n = 1;
 	} else if (idx < s->offset || idx >= s->offset + (int32_t)s->n) {
 		int32_t lo = idx < s->offset ? idx : s->offset;
 		int32_t hi = idx >= s->offset + (int32_t)s->n ? idx : s->offset + (int32_t)s->n - 1;
-		uint64_t *c = calloc((size_t)(hi - lo + 1), sizeof(*c));
 
-		if (!c)
+		if (side_widen(s, lo, hi))
 			return -1;
-		memcpy(c + (s->offset - lo), s->counts, s->n * sizeof(*c));
-		free(s->counts);
-		s->counts = c;
-		s->offset = lo;
-		s->n = (uint32_t)(hi - lo + 1);
 	}
 	s->counts[idx - s->offset] += count;
+	keep_first(&s->ex[idx - s->offset], e);
 	return 0;
 }
 
@@ -216,7 +250,7 @@ static int side_need(const struct mcell *c, const struct mexp_side *s, int64_t l
 	return need_down(lo, hi, c->max_size);
 }
 
-static int exp_add(struct mcell *c, double v)
+static int exp_add(struct mcell *c, double v, const struct mexemplar *ex)
 {
 	struct mexp_side *s = v > 0 ? &c->pos : &c->neg;
 	double a = fabs(v);
@@ -225,6 +259,7 @@ static int exp_add(struct mcell *c, double v)
 
 	if (v == 0) {
 		c->zero++;
+		keep_first(&c->ex[0], ex);
 		return 0;
 	}
 	idx = exp_index(a, c->scale);
@@ -234,7 +269,7 @@ static int exp_add(struct mcell *c, double v)
 			return -1;
 		idx = exp_index(a, c->scale);
 	}
-	return side_put(s, idx, 1);
+	return side_put(s, idx, 1, ex);
 }
 
 static int exp_merge(struct mcell *dst, const struct mcell *src)
@@ -260,12 +295,12 @@ static int exp_merge(struct mcell *dst, const struct mcell *src)
 	for (uint32_t i = 0; i < src->pos.n; i++)
 		if (src->pos.counts[i] &&
 		    side_put(&dst->pos, (int32_t)((src->pos.offset + (int64_t)i) >> ds),
-			     src->pos.counts[i]))
+			     src->pos.counts[i], &src->pos.ex[i]))
 			return -1;
 	for (uint32_t i = 0; i < src->neg.n; i++)
 		if (src->neg.counts[i] &&
 		    side_put(&dst->neg, (int32_t)((src->neg.offset + (int64_t)i) >> ds),
-			     src->neg.counts[i]))
+			     src->neg.counts[i], &src->neg.ex[i]))
 			return -1;
 	dst->zero += src->zero;
 	return 0;
@@ -292,8 +327,7 @@ int mcell_add(struct mcell *c, double v, uint32_t bucket, const struct mexemplar
 		c->buckets[bucket]++;
 		keep_first(&c->ex[bucket], ex);
 	} else if (c->instrument == MI_EXP_HISTOGRAM) {
-		keep_first(&c->ex[0], ex);
-		return exp_add(c, v);
+		return exp_add(c, v, ex);
 	}
 	return 0;
 }
@@ -343,7 +377,12 @@ static int put_ex(struct strbuf *o, const struct mexemplar *e)
 
 static int put_side(struct strbuf *o, const struct mexp_side *s)
 {
-	return put(o, &s->offset, 4) || put(o, &s->n, 4) || (s->n && put(o, s->counts, 8 * s->n));
+	if (put(o, &s->offset, 4) || put(o, &s->n, 4) || (s->n && put(o, s->counts, 8 * s->n)))
+		return -1;
+	for (uint32_t i = 0; i < s->n; i++)
+		if (put_ex(o, &s->ex[i]))
+			return -1;
+	return 0;
 }
 
 int mcell_write(const struct mcell *c, struct strbuf *out)
@@ -388,14 +427,27 @@ static int get_ex(const uint8_t **p, const uint8_t *end, struct mexemplar *e)
 static int get_side(const uint8_t **p, const uint8_t *end, struct mexp_side *s, uint32_t max)
 {
 	free(s->counts);
+	free(s->ex);
 	s->counts = NULL;
-	if (get(p, end, &s->offset, 4) || get(p, end, &s->n, 4) || s->n > max)
+	s->ex = NULL;
+	if (get(p, end, &s->offset, 4) || get(p, end, &s->n, 4) || s->n > max) {
+		s->n = 0;
 		return -1;
+	}
 	if (!s->n)
 		return 0;
-	if (!(s->counts = malloc(8 * (size_t)s->n)))
+	s->counts = malloc(8 * (size_t)s->n);
+	s->ex = malloc((size_t)s->n * sizeof(*s->ex));
+	if (!s->counts || !s->ex || get(p, end, s->counts, 8 * (size_t)s->n)) {
+		s->n = 0;
 		return -1;
-	return get(p, end, s->counts, 8 * (size_t)s->n);
+	}
+	for (uint32_t i = 0; i < s->n; i++)
+		if (get_ex(p, end, &s->ex[i])) {
+			s->n = 0;
+			return -1;
+		}
+	return 0;
 }
 
 int mcell_read(struct mcell *c, const uint8_t **p, const uint8_t *end)
