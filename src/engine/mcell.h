@@ -47,8 +47,13 @@ struct mexemplar {
 struct mexp_side {
 	int32_t offset;
 	uint32_t n;
-	uint64_t *counts;     /* n of them, first and last non-zero (malloc'd) */
-	struct mexemplar *ex; /* n of them: each index's exemplar (malloc'd) */
+	uint64_t *counts;     /* n of them, first and last non-zero (in cbuf) */
+	struct mexemplar *ex; /* n of them: each index's exemplar (in xbuf) */
+	/* room for indices base..base + cap - 1 (zero, empty outside the n) */
+	int32_t base;
+	uint32_t cap;
+	uint64_t *cbuf; /* malloc'd */
+	struct mexemplar *xbuf;
 };
 
 struct mcell {
