@@ -56,6 +56,8 @@ struct cli {
 	bool send;             /* run FILE --send: live, to --endpoint or the file's */
 	const char *run_file;  /* run FILE: that scenario file only */
 	unsigned batch;        /* requests per export (a Dreamweaver config's); 0: one */
+	double send_rate;      /* a time-based file's requests per second (messages); 0: none */
+	bool until_stopped;    /* --duration 0 with a send: the longest run, ended by Ctrl-C */
 	struct opt_list headers;
 	/* show */
 	const char *trace_id;

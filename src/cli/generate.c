@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "util/rng.h"
 #include "util/timefmt.h"
+#include "util/workload.h"
 
 struct text_out {
 	struct cli *c;
@@ -179,8 +180,30 @@ static int run_file(struct cli *c, const struct otelsim *os, const char **scenar
 	if (!c->protocol)
 		c->protocol = "grpc";
 	c->batch = si.batch_size ? si.batch_size : 100;
-	if (si.rate > 0 && c->batch > si.rate)
-		c->batch = si.rate >= 1 ? (unsigned)si.rate : 1;
+	c->send_rate = c->ro.rate_set ? c->ro.rate_per_s : si.rate;
+	return EXIT_OK;
+}
+
+/*
+ * --duration 0: send until stopped (a year of virtual time, ended by Ctrl-C
+ * or SIGTERM); only when sending, and not into files. An exit status.
+ */
+static int until_stopped(struct cli *c)
+{
+	if (!c->ro.duration_set || c->ro.duration_ns)
+		return EXIT_OK;
+	if (!c->endpoint || c->cmd_bit == CMD_RENDER) {
+		cli_usage_error(c, "--duration 0 sends until stopped: it needs --send (run FILE) "
+				   "or --endpoint");
+		return EXIT_USAGE;
+	}
+	if (c->out_set) {
+		cli_usage_error(c, "--duration 0 sends until stopped: leave out --out");
+		return EXIT_USAGE;
+	}
+	c->until_stopped = true;
+	c->ro.duration_ns = WORKLOAD_MAX_DURATION_NS;
+	c->ro.max_spans = UINT64_MAX; /* nothing is kept: no size to expect */
 	return EXIT_OK;
 }
 
@@ -196,7 +219,7 @@ static int generate(struct cli *c, struct otelsim *os)
 		const char *scenario = c->cmd_bit == CMD_SCENARIO ? c->name : NULL;
 		const char *label;
 
-		if (c->run_file && (rc = run_file(c, os, &scenario)))
+		if ((c->run_file && (rc = run_file(c, os, &scenario))) || (rc = until_stopped(c)))
 			return rc;
 		label = scenario ? scenario : c->ro.dataset ? c->ro.dataset : "mixed";
 

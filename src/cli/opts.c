@@ -195,6 +195,10 @@ static int parse_duration(const struct opt_def *d, const char *v, void *target, 
 	(void)d;
 	if (rc == WORKLOAD_ESYNTAX)
 		return OPT_BAD;
+	if (rc == WORKLOAD_EZERO) { /* 0: send until stopped (cli_generate checks) */
+		c->ro.duration_ns = 0;
+		return 0;
+	}
 	if (rc)
 		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
 	return 0;

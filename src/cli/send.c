@@ -79,12 +79,25 @@ static int report(struct cli *c, const char *label, const struct live_result *lr
 		  bool stopped, struct otelsim_error *err)
 {
 	const struct stream_counts *n = &lr->n;
-	char accepted[32], spans[32];
+	char accepted[32], spans[32], traces[40];
 	double secs = (double)(time_mono_ns() - t0) / 1e9;
 
 	human_count(accepted, sizeof(accepted), n->items_accepted);
 	human_count(spans, sizeof(spans), res->spans);
-	if (rc)
+	/* until stopped, a time-based run knows its windows, not its traces */
+	if (c->until_stopped)
+		traces[0] = '\0';
+	else
+		snprintf(traces, sizeof(traces), "%llu trace%s", (unsigned long long)res->traces,
+			 res->traces == 1 ? "" : "s");
+	if (rc && c->send_rate > 0 && !c->ro.count_set) /* time-based: total is windows */
+		fprintf(stderr,
+			"%s: stopped after %.1fs: %s accepted, %llu rejected, %llu failed or "
+			"cancelled, %llu retries\n",
+			label, secs, accepted, (unsigned long long)n->items_rejected,
+			(unsigned long long)n->items_failed + n->items_cancelled,
+			(unsigned long long)n->retries);
+	else if (rc)
 		fprintf(stderr,
 			"%s: stopped after %llu of %llu traces in %.1fs: %s accepted, %llu "
 			"rejected, %llu failed or cancelled, %llu retries\n",
@@ -94,10 +107,10 @@ static int report(struct cli *c, const char *label, const struct live_result *lr
 			(unsigned long long)n->retries);
 	else if (!c->quiet || n->items_failed || n->items_rejected)
 		fprintf(stderr,
-			"%s: %llu trace%s (%s spans) in %.1fs: %s spans accepted, %llu rejected, "
+			"%s: %s%s%s spans%s in %.1fs: %s spans accepted, %llu rejected, "
 			"%llu failed, %llu retries%s\n",
-			label, (unsigned long long)res->traces, res->traces == 1 ? "" : "s", spans,
-			secs, accepted, (unsigned long long)n->items_rejected,
+			label, traces, c->until_stopped ? "" : " (", spans,
+			c->until_stopped ? "" : ")", secs, accepted, (unsigned long long)n->items_rejected,
 			(unsigned long long)n->items_failed, (unsigned long long)n->retries,
 			!stopped             ? ""
 			: n->items_cancelled ? "; stopped (the requests in flight were cancelled)"
@@ -112,9 +125,9 @@ static int report(struct cli *c, const char *label, const struct live_result *lr
 }
 
 /*
- * The render options of a live send: one trace per request, one iteration
- * per block; with c->batch (a Dreamweaver config's batch_size), that many
- * of each.
+ * The render options of a live send: one iteration per block (a time-based
+ * run's iteration is a window of virtual time), one trace per request, or
+ * c->batch (a Dreamweaver config's batch_size).
  */
 static void live_options(const struct cli *c, struct otelsim_render_options *ro,
 			 const char *scenario, struct send_state *st)
@@ -124,7 +137,8 @@ static void live_options(const struct cli *c, struct otelsim_render_options *ro,
 	ro->framing = OTELSIM_FRAMING_BE32;
 	ro->gzip = false;
 	ro->traces_per_record = c->batch > 1 ? c->batch : 1;
-	ro->iterations_per_block = ro->traces_per_record; /* on_iteration after every block */
+	ro->iterations_per_block = 1; /* on_iteration after every iteration (a time-based
+					 run's: a window of virtual time) */
 	ro->tags = (const char *const *)c->tags.v;
 	ro->ntags = c->tags.n;
 	ro->show_spans = 0;
@@ -151,8 +165,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	int rc, lrc;
 	int64_t t0;
 	uint64_t total;
-	char what[64];
-	bool forever = c->ro.count_set && !c->ro.count, stopped = false;
+	char what[128];
+	bool forever_count = c->ro.count_set && !c->ro.count;
+	bool forever = forever_count || c->until_stopped, stopped = false;
 
 	memset(&err, 0, sizeof(err));
 	memset(&ef, 0, sizeof(ef));
@@ -164,16 +179,25 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	if (live_new(&lc, &st.live, &err))
 		goto fail;
 	ro.format = live_json(st.live) ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
-	if (plan(os, &ro, forever, &res, &err) ||
-	    live_start(st.live, res.interval_ns * (int64_t)ro.iterations_per_block, &err))
+	if (plan(os, &ro, forever_count, &res, &err) || live_start(st.live, res.interval_ns, &err))
 		goto fail;
 	total = res.traces;
-	if (forever)
+	if (c->send_rate > 0 && !c->ro.count_set && forever) /* time-based: total is windows */
+		snprintf(what, sizeof(what),
+			 "requests at %.6g/s (Poisson arrivals) until stopped (Ctrl-C)", c->send_rate);
+	else if (c->send_rate > 0 && !c->ro.count_set)
+		snprintf(what, sizeof(what), "requests at %.6g/s (Poisson arrivals) for %.0fs",
+			 c->send_rate, (double)res.interval_ns * (double)total / 1e9);
+	else if (forever)
 		snprintf(what, sizeof(what), "traces until stopped (Ctrl-C)");
 	else
 		snprintf(what, sizeof(what), "%llu trace%s", (unsigned long long)total,
 			 total == 1 ? "" : "s");
-	if (!c->quiet)
+	if (!c->quiet && c->batch)
+		fprintf(stderr, "%s: sending %s, %u per export, to %s (%s), seed %llu\n", label,
+			what, c->batch, live_url(st.live), live_protocol_name(st.live),
+			(unsigned long long)res.seed);
+	else if (!c->quiet)
 		fprintf(stderr, "%s: sending %s, one every %.3gs, to %s (%s), seed %llu\n", label,
 			what, (double)res.interval_ns / 1e9, live_url(st.live),
 			live_protocol_name(st.live), (unsigned long long)res.seed);

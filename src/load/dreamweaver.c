@@ -62,6 +62,7 @@
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/text.h"
+#include "util/workload.h"
 
 #define DW_MAX_SERVICES  1000
 #define DW_MAX_TEMPLATES 1000
@@ -123,8 +124,8 @@ struct dw {
 	const struct ynode *services_at;
 	const char *seed;
 	size_t seed_len;
-	double rate;     /* requests per second */
-	double duration; /* seconds */
+	double rate;         /* requests per second */
+	int64_t duration_ns; /* of virtual time */
 	const struct ynode *rate_at, *duration_at;
 	const char *endpoint;
 	int64_t batch;
@@ -611,82 +612,34 @@ static int fill_services(struct schema_ctx *c, const struct key_def *k, const st
 
 /* ---- workload and output ------------------------------------------------------------ */
 
-/* The leading number of s (digits, at most one '.'); its length (0: none). */
-static size_t leading_number(const char *s, double *out)
+/* `rate` and `duration` as util/workload.h reads them (every front end alike). */
+static int workload_error(struct schema_ctx *c, const struct ynode *v, const char *key, int rc,
+			  const char *msg)
 {
-	size_t i = 0, dots = 0;
-	char buf[64];
-
-	while ((s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && !dots++))
-		i++;
-	if (!i || i >= sizeof(buf) || (i == 1 && s[0] == '.'))
-		return 0;
-	memcpy(buf, s, i);
-	buf[i] = '\0';
-	*out = strtod(buf, NULL);
-	return i;
+	return schema_error(c, rc == WORKLOAD_ELARGE ? OTELSIM_ELIMIT : OTELSIM_EINPUT, v,
+			    "'%s': %s", key, msg);
 }
-
-static const struct {
-	const char *name;
-	double secs;
-} duration_units[] = {
-	{ "s", 1 },      { "sec", 1 },     { "secs", 1 },     { "m", 60 },        { "min", 60 },
-	{ "mins", 60 },  { "h", 3600 },    { "hr", 3600 },    { "hrs", 3600 },    { "hour", 3600 },
-	{ "hours", 3600 }, { "d", 86400 }, { "day", 86400 },  { "days", 86400 },
-};
 
 static int fill_rate(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		     void *obj)
 {
 	struct dw *d = obj;
-	double n = 0;
-	size_t i = leading_number(v->str, &n);
-	const char *u = v->str + i;
+	char msg[200];
+	int rc = workload_rate_parse(v->str, &d->rate, msg, sizeof(msg));
 
-	(void)k;
 	d->rate_at = v;
-	if (!i || u[0] != '/' || (strcmp(u, "/s") && strcmp(u, "/m") && strcmp(u, "/h")))
-		return schema_error(c, OTELSIM_EINPUT, v,
-				    "'rate' must be <count>/<unit> with unit s, m or h (like "
-				    "100/s), not '%.100s'",
-				    v->str);
-	if (!(n > 0))
-		return schema_error(c, OTELSIM_EINPUT, v, "'rate' must be more than 0 (got '%s')",
-				    v->str);
-	d->rate = n / (u[1] == 's' ? 1 : u[1] == 'm' ? 60 : 3600);
-	if (d->rate > 1e9)
-		return schema_error(c, OTELSIM_ELIMIT, v,
-				    "'rate' is too high (at most 1000000000/s)");
-	return 0;
+	return rc ? workload_error(c, v, k->key, rc, msg) : 0;
 }
 
 static int fill_duration(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			 void *obj)
 {
 	struct dw *d = obj;
-	double n = 0;
-	size_t i = leading_number(v->str, &n);
+	char msg[200];
+	int rc = workload_duration_parse(v->str, 0, &d->duration_ns, msg, sizeof(msg));
 
-	(void)k;
 	d->duration_at = v;
-	for (size_t u = 0; i && u < sizeof(duration_units) / sizeof(duration_units[0]); u++) {
-		if (strcmp(v->str + i, duration_units[u].name))
-			continue;
-		d->duration = n * duration_units[u].secs;
-		if (!(d->duration > 0))
-			return schema_error(c, OTELSIM_EINPUT, v,
-					    "'duration' must be more than 0 (got '%s')", v->str);
-		if (d->duration * 1000 > LOAD_MAX_MS)
-			return schema_error(c, OTELSIM_ELIMIT, v,
-					    "'duration' '%.100s' is too long (at most 365 days)",
-					    v->str);
-		return 0;
-	}
-	return schema_error(c, OTELSIM_EINPUT, v,
-			    "'duration' must be <number><unit> with unit s, m, h or d (or sec, "
-			    "min, hr, hour, day...; like 5m), not '%.100s'",
-			    v->str);
+	return rc ? workload_error(c, v, k->key, rc, msg) : 0;
 }
 
 static const struct key_def workload_keys[] = {
@@ -1453,25 +1406,15 @@ static int hash_seed(struct dw *d)
 	return 0;
 }
 
-/*
- * The workload as a count at a fixed interval (one request every 1/rate s),
- * until the engine's time-based workloads arrive.
- */
+/* A time-based workload (model.h workload_spec): Poisson arrivals at the rate. */
 static int workload(struct dw *d)
 {
-	struct scenario *sc = d->sc;
-	double count = floor(d->rate * d->duration + 0.5);
+	struct workload_spec *w = &d->sc->workload;
 
-	if (count > (double)LOAD_MAX_REPEAT)
-		return schema_error(d->c, OTELSIM_ELIMIT, d->rate_at,
-				    "rate times duration makes more than %lld requests",
-				    (long long)LOAD_MAX_REPEAT);
-	sc->has_repeat_count = true;
-	sc->repeat_count = count < 1 ? 1 : (int64_t)count;
-	sc->has_interval = true;
-	sc->interval_ns = (int64_t)floor(1e9 / d->rate + 0.5);
-	if (sc->interval_ns < 1)
-		sc->interval_ns = 1;
+	w->has_rate = w->has_duration = true;
+	w->rate_per_s = d->rate;
+	w->duration_ns = d->duration_ns;
+	w->arrivals = ARRIVALS_POISSON;
 	return 0;
 }
 

@@ -495,14 +495,19 @@ t 'dreamweaver FILE streams the config live over gRPC at its rate for its durati
 	 \$PY tests/receiver/dw_pace.py \$CONTROL 200 3" \
 	'exit=0 drv.traces>=905 drv.traces<=1095 drv.spans_ok=1 drv.paced=1 rx.grpc_requests>=18
 	 rx.http_requests=0 rx.max_request_items<=150'
+t 'dreamweaver FILE --duration 0: sends until Ctrl-C, then the summary, exit 0' '' \
+	"$DWCFG 200/s 5s \$GRPC_ADDR >\$WORK/dw.yaml && $BG \$BUILD/dreamweaver \$WORK/dw.yaml --duration 0 $STOP" \
+	'exit=0 drv.stop_ms<2000 rx.spans>=150 rx.grpc_requests>=1
+	 "err~(?m)^dw: sending requests at 200/s \(Poisson arrivals\) until stopped \(Ctrl-C\), 50 per export, to "
+	 "err~(?m)^dw: [\d,]+ spans in [\d.]+s: [\d,]+ spans accepted, 0 rejected, 0 failed, 0 retries; stopped"'
 if [ -n "$TLS_CERT" ]; then
 	t 'dreamweaver FILE with an https:// endpoint: gRPC over TLS' "--tls '$TLS_CERT' '$TLS_KEY'" \
 		"$DWCFG 20/s 1s https://127.0.0.1:\$GRPC_PORT >\$WORK/dw.yaml &&
-		 env OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT \$BUILD/dreamweaver \$WORK/dw.yaml --quiet" \
+		 env OTEL_EXPORTER_OTLP_CERTIFICATE=\$TLS_CERT \$BUILD/dreamweaver \$WORK/dw.yaml --count 20 --quiet" \
 		'exit=0 rx.grpc_requests>=1 rx.http_requests=0 rx.trace_ids=20 rx.spans=60'
 fi
 t 'otelsim run FILE --send: --endpoint wins over the file'"'"'s; the usual summary' '' \
-	"$DWCFG 20/s 1s 127.0.0.1:1 >\$WORK/dw.yaml && $O run \$WORK/dw.yaml --send --endpoint grpc://\$GRPC_ADDR" \
+	"$DWCFG 20/s 1s 127.0.0.1:1 >\$WORK/dw.yaml && $O run \$WORK/dw.yaml --send --count 20 --endpoint grpc://\$GRPC_ADDR" \
 	'exit=0 rx.grpc_requests>=1 rx.trace_ids=20 rx.spans=60
 	 "err~(?m)^dw: 20 traces \(60 spans\) in [\d.]+s: 60 spans accepted, 0 rejected, 0 failed, 0 retries$"'
 

@@ -17,7 +17,9 @@ readers).
   ids of a span of its service, and its body is one of the patterns;
 - the same seed string gives the same bytes across runs, threads and
   shards (3 shards concatenate to the whole);
-- the workload: `duration` bounds every request's arrival.
+- the workload: a 10-minute `rate: 20/s` run has 12,000 requests within
+  3 sigma, inter-arrival times that pass a KS test against the
+  exponential (p > 0.01), and `duration` bounds every arrival.
 Prints TAP."""
 import glob
 import json
@@ -174,9 +176,10 @@ def check_example(tmp):
     d = os.path.join(tmp, "ex", "example-config")
     spans = read_spans(d)
     traces = by_trace(spans)
-    tap(len(traces) == 600, "the example renders 10/s for 1m: 600 requests", len(traces))
+    tap(abs(len(traces) - 600) <= 3 * 600 ** 0.5,
+        "the example renders 10/s for 1m: 600 requests within 3 sigma", len(traces))
     roots = [s for s in spans if not s.get("parentSpanId")]
-    tap(len(roots) == 600 and all(r["service"] == "api-gateway" and r["kind"] == KIND["SERVER"]
+    tap(len(roots) == len(traces) and all(r["service"] == "api-gateway" and r["kind"] == KIND["SERVER"]
                                   for r in roots),
         "every root is the entry point's SERVER span (api-gateway)")
     ids = {s["spanId"]: s for s in spans}
@@ -385,10 +388,46 @@ def same_bytes(tmp):
         "another seed string gives other bytes")
 
 
+def ks_exponential(gaps, rate):
+    """Kolmogorov-Smirnov D of gaps against Exp(rate) and its p-value
+    (the Kolmogorov distribution's series, for large n)."""
+    import math
+    xs = sorted(gaps)
+    n = len(xs)
+    d = 0.0
+    for i, x in enumerate(xs):
+        f = 1 - math.exp(-rate * x)
+        d = max(d, (i + 1) / n - f, f - i / n)
+    t = (math.sqrt(n) + 0.12 + 0.11 / math.sqrt(n)) * d
+    p = 2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * t * t) for k in range(1, 101))
+    return d, min(max(p, 0.0), 1.0)
+
+
+def check_rate(tmp):
+    """A 10-minute rate: 20/s run: 12,000 requests within 3 sigma, exponential gaps."""
+    cfg = GRAPH.replace("workload: {rate: 50/s, duration: 20s}",
+                        "workload: {rate: 20/s, duration: 10m}")
+    with open(os.path.join(tmp, "rate.yaml"), "w", encoding="utf-8") as f:
+        f.write(cfg)
+    otelsim(tmp, "run", "rate.yaml", "--out", "r", "--format", "otlp-json",
+            "--signals", "traces")
+    spans = read_spans(os.path.join(tmp, "r", "rate"))
+    starts = sorted(int(s["startTimeUnixNano"]) for s in spans if not s.get("parentSpanId"))
+    n = len(starts)
+    tap(abs(n - 12000) <= 3 * 12000 ** 0.5,
+        "rate 20/s for 10 minutes: the count is within 3 sigma of 12,000", n)
+    gaps = [(b - a) / 1e9 for a, b in zip(starts, starts[1:])]
+    d, p = ks_exponential(gaps, 20.0)
+    tap(p > 0.01, "inter-arrival times pass a KS test against Exp(20/s) (p > 0.01)", (d, p))
+    t0 = 1767225600000000000
+    tap(starts[0] >= t0 and starts[-1] < t0 + 600e9,
+        "duration bounds every arrival (10 minutes)", (starts[0], starts[-1]))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-dw.")
     try:
-        for fn in (check_example, check_graph, same_bytes):
+        for fn in (check_example, check_graph, same_bytes, check_rate):
             try:
                 fn(tmp)
             except Exception as e:  # a crash is a failed test, not a silent skip
