@@ -120,7 +120,9 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 	out->dataset = s->dataset;
 	out->endpoint = s->endpoint;
 	out->batch_size = s->batch_size;
-	out->rate = s->has_interval && s->interval_ns > 0 ? 1e9 / (double)s->interval_ns : 0;
+	out->rate = s->workload.has_rate ? s->workload.rate_per_s
+		    : s->has_interval && s->interval_ns > 0 ? 1e9 / (double)s->interval_ns
+							    : 0;
 	return 0;
 }
 
