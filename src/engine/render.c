@@ -1010,9 +1010,8 @@ static bool settle_error(struct render *R, const struct span_spec *sp, const str
 	struct failure seen;
 
 	*exc = NULL;
-	if (err_now) {
-		if (!mark_error(R, s, err, true, &seen))
-			return false; /* a 4xx on an HTTP server: not a failure */
+	/* a 4xx on an HTTP server is no failure: it goes on as if none fired */
+	if (err_now && mark_error(R, s, err, true, &seen)) {
 		/* a retried span fails as its first condition says */
 		if (!fired && sp->nerrors)
 			fired = &sp->errors[0];

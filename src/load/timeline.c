@@ -9,6 +9,7 @@
 
 #include "load/loader.h"
 #include "util/error.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 
 #define MAX_TIMELINE 10000
@@ -67,17 +68,36 @@ static int fill_name(struct schema_ctx *c, const struct key_def *k, const struct
 	return value_string(c, v, &((struct tl_draft *)obj)->t.name);
 }
 
+/* Offer each service of the tree at s to sg. */
+static void tree_services(const struct load_state *ls, const struct span_spec *s,
+			  struct suggest *sg, int depth)
+{
+	if (!s || depth > 1000)
+		return;
+	if (s->service >= 0 && (size_t)s->service < ls->nsvcs)
+		suggest_add(sg, ls->svcs[s->service].name);
+	for (uint32_t i = 0; i < s->nchildren; i++)
+		tree_services(ls, &s->children[i], sg, depth + 1);
+}
+
 static int fill_service(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			void *obj)
 {
 	struct tl_draft *d = obj;
 	int32_t idx = tree_service(d->ls, d->sc->root, v->str, 0);
+	struct suggest sg;
+	const char *near;
 
 	(void)k;
-	if (idx < 0)
+	if (idx < 0) {
+		suggest_init(&sg, v->str);
+		tree_services(d->ls, d->sc->root, &sg, 0);
+		near = suggest_best(&sg);
 		return schema_error(c, OTELSIM_EINPUT, v,
-				    "unknown service '%s' (no span of this scenario runs on it)",
-				    v->str);
+				    "unknown service '%s' (no span of this scenario runs on it%s%s%s)",
+				    v->str, near ? "; did you mean '" : "", near ? near : "",
+				    near ? "'?" : "");
+	}
 	d->t.service = (uint32_t)idx;
 	return 0;
 }
