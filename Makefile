@@ -189,6 +189,7 @@ endif
 run: all
 	$(OTELSIM) render --out $(OUT) $(SCEN_FLAG)
 	$(if $(SCENARIOS_DIR),,$(OTELSIM) render --category agentic --format otlp-json --out $(OUT)/otlp-json)
+	$(if $(SCENARIOS_DIR),,$(OTELSIM) render --format ndjson --out $(OUT)/ndjson)
 
 # the earlier simulators' `make run`: a weighted mixed workload (not fixtures)
 # (COUNT only from the command line: one left in the environment is ignored)

@@ -66,6 +66,9 @@ fi
 if want signals && [ -x tests/signals/metrics.py ]; then
 	run_suite signals/metrics 300 /usr/bin/python3 tests/signals/metrics.py
 fi
+if want signals && [ -x tests/signals/ndjson.py ]; then
+	run_suite signals/ndjson 300 /usr/bin/python3 tests/signals/ndjson.py
+fi
 if want replay && [ -x tests/receiver/run.sh ]; then
 	run_suite replay 900 tests/receiver/run.sh
 fi

@@ -304,10 +304,8 @@ static void fill_pipeline(struct pipeline_cfg *pc, const struct run_spec *rs,
 
 static int check_options(const struct otelsim_render_options *o, struct otelsim_error *err)
 {
-	if (o->format == OTELSIM_FORMAT_NDJSON)
-		return error_set(err, OTELSIM_EUSAGE,
-				 "--format ndjson is not available yet (use otlp or otlp-json)");
-	if (o->format != OTELSIM_FORMAT_OTLP && o->format != OTELSIM_FORMAT_OTLP_JSON)
+	if (o->format != OTELSIM_FORMAT_OTLP && o->format != OTELSIM_FORMAT_OTLP_JSON &&
+	    o->format != OTELSIM_FORMAT_NDJSON)
 		return error_set(err, OTELSIM_EUSAGE, "unknown format %d", o->format);
 	if (o->framing != OTELSIM_FRAMING_BE32 && o->framing != OTELSIM_FRAMING_VARINT)
 		return error_set(err, OTELSIM_EUSAGE, "unknown framing %d", o->framing);

@@ -207,7 +207,9 @@ static int options(struct merge *g, const char *out_dir, const char *tool_versio
 	o->interval_set = o->jitter_set = true;
 	o->interval_ns = (int64_t)num(m, "interval_ns");
 	o->jitter_ns = (int64_t)num(m, "interval_jitter_ns");
-	o->format = !strcmp(fmt, "otlp-json") ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
+	o->format = !strcmp(fmt, "otlp-json") ? OTELSIM_FORMAT_OTLP_JSON
+		    : !strcmp(fmt, "ndjson")  ? OTELSIM_FORMAT_NDJSON
+					      : OTELSIM_FORMAT_OTLP;
 	o->framing = str(m, "framing") && !strcmp(str(m, "framing"), "varint")
 			     ? OTELSIM_FRAMING_VARINT
 			     : OTELSIM_FRAMING_BE32;

@@ -215,8 +215,9 @@ static const struct opt_def opts[] = {
 	  .choices = formats,
 	  .env = { "OTELSIM_FORMAT" },
 	  .cmds = CMD_GEN,
-	  .help = "otlp (protobuf, default) or otlp-json (JSON lines)",
-	  .expect = "otlp (or protobuf) or otlp-json (or json)" },
+	  .help = "otlp (protobuf, default), otlp-json (JSON lines) or ndjson (seed 003's "
+		  "flat records)",
+	  .expect = "otlp (or protobuf), otlp-json (or json) or ndjson" },
 	{ .name = "framing",
 	  .arg = "F",
 	  .type = OPT_CHOICE,

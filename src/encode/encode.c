@@ -16,6 +16,7 @@
 static const struct encoder_ops *const formats[] = {
 	&encode_pb_ops,
 	&encode_json_ops,
+	&encode_ndjson_ops,
 };
 
 int fw_grow(struct fwriter *w, size_t n)
@@ -135,7 +136,7 @@ size_t encoder_record_len(int format, int framing, const void *buf, size_t len)
 	const uint8_t *p = buf, *q = p;
 	uint64_t v;
 
-	if (format == OTELSIM_FORMAT_OTLP_JSON) {
+	if (format == OTELSIM_FORMAT_OTLP_JSON || format == OTELSIM_FORMAT_NDJSON) {
 		const uint8_t *nl = len ? memchr(p, '\n', len) : NULL;
 
 		return nl ? (size_t)(nl - p) + 1 : 0;

@@ -107,6 +107,7 @@ struct encoder_ops {
 
 extern const struct encoder_ops encode_pb_ops;   /* OTELSIM_FORMAT_OTLP */
 extern const struct encoder_ops encode_json_ops; /* OTELSIM_FORMAT_OTLP_JSON */
+extern const struct encoder_ops encode_ndjson_ops; /* OTELSIM_FORMAT_NDJSON */
 
 struct encoder {
 	struct encoder_config cfg;
@@ -126,6 +127,7 @@ struct encoder {
 	uint64_t oversize;
 	char oversize_what[200];
 	int why; /* enum encode_error of a failure in progress (0: out of memory) */
+	void *state; /* what a format keeps across batches (ndjson.c); its end frees it */
 
 	/* step 1 */
 	struct rwriter rw;

@@ -13,6 +13,8 @@
 #include <zstd.h>
 
 #include "otelsim/otelsim.h"
+#include "read/flat.h"
+#include "read/jsontree.h"
 #include "read/otlpjson.h"
 #include "util/pbwire.h"
 #include "util/dir.h"
@@ -33,7 +35,7 @@ struct reader {
 	bool own_fd;
 	struct read_options opts;
 	int hint;
-	bool json_ext;
+	bool json_ext, ndjson_ext;
 
 	/* raw (possibly compressed) input */
 	uint8_t *raw;
@@ -65,6 +67,14 @@ struct reader {
 	struct strbuf rec;
 	struct strbuf jpb; /* a zstd record's JSON as protobuf */
 	ZSTD_DCtx *zrec;
+
+	/* flat NDJSON (read/flat.h) */
+	bool flat_decided; /* JSON lines: looked at the first object */
+	int flat_kind;     /* enum flat_kind, -1 until a line says */
+	struct flat_builder fb;
+	struct arena fa;
+	uint64_t skipped;
+	char skip_first[1200];
 };
 
 const char *read_framing_name(int framing)
@@ -78,6 +88,8 @@ const char *read_framing_name(int framing)
 		return "single";
 	case READ_FRAMING_JSON:
 		return "json";
+	case READ_FRAMING_NDJSON:
+		return "ndjson";
 	}
 	return "auto";
 }
@@ -97,9 +109,9 @@ const char *read_compression_name(int compression)
 
 int read_framing_parse(const char *s)
 {
-	static const char *const names[] = { "auto", "be32", "varint", "single", "json" };
+	static const char *const names[] = { "auto", "be32", "varint", "single", "json", "ndjson" };
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(s, names[i]) == 0)
 			return i;
 	return -1;
@@ -153,12 +165,18 @@ static bool is_json_name(const char *name)
 	return ends_with(name, n, ".json") || ends_with(name, n, ".jsonl");
 }
 
+static bool is_ndjson_name(const char *name)
+{
+	return ends_with(name, strip_compression(name), ".ndjson");
+}
+
 static bool is_otlp_name(const char *name)
 {
 	size_t n = strip_compression(name);
 
 	return ends_with(name, n, ".binpb") || ends_with(name, n, ".pb") ||
-	       ends_with(name, n, ".json") || ends_with(name, n, ".jsonl");
+	       ends_with(name, n, ".json") || ends_with(name, n, ".jsonl") ||
+	       ends_with(name, n, ".ndjson");
 }
 
 /* ------------------------------------------------------------------ */
@@ -485,6 +503,10 @@ int reader_open(const char *path, const struct read_options *opts, struct reader
 	r->raw = malloc(RAW_CHUNK);
 	r->hint = read_signal_hint(path);
 	r->json_ext = is_json_name(base_name(path));
+	r->ndjson_ext = is_ndjson_name(base_name(path));
+	r->flat_kind = -1;
+	flat_init(&r->fb);
+	arena_init(&r->fa, 0);
 	r->prev_signal = -1;
 	r->line = 1;
 	r->fd = -1;
@@ -532,6 +554,8 @@ void reader_free(struct reader *r)
 	ZSTD_freeDCtx(r->zrec);
 	strbuf_release(&r->rec);
 	strbuf_release(&r->jpb);
+	flat_release(&r->fb);
+	arena_release(&r->fa);
 	free(r->raw);
 	free(r->buf);
 	free(r->path);
@@ -551,6 +575,13 @@ int reader_compression(const struct reader *r)
 uint64_t reader_records(const struct reader *r)
 {
 	return r->index;
+}
+
+uint64_t reader_skipped(const struct reader *r, char *first, size_t n)
+{
+	if (n)
+		snprintf(first, n, "%s", r->skipped ? r->skip_first : "");
+	return r->skipped;
 }
 
 uint64_t reader_bytes_in(const struct reader *r)
@@ -810,6 +841,10 @@ static int detect(struct reader *r, struct otelsim_error *err)
 	}
 	if (avail == 0) {
 		r->framing = READ_FRAMING_BE32; /* empty: nothing to read either way */
+		return 0;
+	}
+	if (r->ndjson_ext) {
+		r->framing = READ_FRAMING_NDJSON;
 		return 0;
 	}
 	if (r->json_ext && first == '{') {
@@ -1193,6 +1228,189 @@ static void count_lines(struct reader *r, size_t a, size_t b)
 	}
 }
 
+/* ---- flat NDJSON (read/flat.h) ---------------------------------------------- */
+
+/* A first JSON object that is not OTLP/JSON: is it a flat record? */
+static bool looks_flat(struct reader *r, const uint8_t *text, size_t len)
+{
+	struct jval *root = NULL;
+	bool flat;
+
+	arena_reset(&r->fa);
+	flat = json_tree_parse((const char *)text, len, &r->fa, &root, NULL) == 0 && root &&
+	       root->type == J_OBJ && flat_kind(root, NULL) >= 0;
+	arena_reset(&r->fa);
+	return flat;
+}
+
+/*
+ * The next line: its text at r->buf + r->start, *len bytes without the
+ * newline, *nl whether one ends it. 0, or a code; *len 0 and !*nl at the end.
+ */
+static int flat_line(struct reader *r, size_t *len, bool *nl, struct otelsim_error *err)
+{
+	size_t avail, scanned = 0;
+
+	*len = 0;
+	int rc;
+
+	*nl = false;
+	avail = ensure(r, 1, &rc, err);
+	for (;;) {
+		const uint8_t *p;
+
+		if (rc)
+			return rc;
+		p = memchr(r->buf + r->start + scanned, '\n', avail - scanned);
+		if (p) {
+			*len = (size_t)(p - (r->buf + r->start));
+			*nl = true;
+			return 0;
+		}
+		if (r->eof) {
+			*len = avail;
+			return 0;
+		}
+		if (avail > r->opts.max_record)
+			return error_at(err, OTELSIM_ELIMIT, r->path, r->line, 1,
+					"a line over the record size limit");
+		scanned = avail;
+		avail = ensure(r, avail + avail / 2 + 4096, &rc, err);
+	}
+}
+
+static void flat_consume(struct reader *r, size_t len, bool nl)
+{
+	r->start += len + nl;
+	if (nl) {
+		r->line = pos_add(r->line, 1);
+		r->line_off = r->base + r->start;
+	}
+}
+
+static bool blank(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* A bad line: an error, or (skip_bad) counted and passed. */
+static int flat_bad(struct reader *r, int line, int col, const char *why,
+		    struct otelsim_error *err)
+{
+	if (!r->opts.skip_bad)
+		return error_at(err, OTELSIM_EINPUT, r->path, line, col, "%s", why);
+	if (!r->skipped++)
+		snprintf(r->skip_first, sizeof(r->skip_first), "%s:%d:%d: %s", r->path, line, col,
+			 why);
+	return 0;
+}
+
+/* One line into the record being built: 1 added, 0 bad and skipped, or a code. */
+static int flat_take(struct reader *r, const uint8_t *text, size_t len, int line,
+		     struct otelsim_error *err)
+{
+	struct otelsim_error jerr;
+	struct jval *root = NULL;
+	char why[1024];
+	int l = 1, c = 1, rc;
+	size_t skip = 0;
+
+	memset(&jerr, 0, sizeof(jerr));
+	arena_reset(&r->fa);
+	rc = json_tree_parse((const char *)text, len, &r->fa, &root, &jerr);
+	if (rc == OTELSIM_ENOMEM)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	while (rc && skip < len && (text[skip] == ' ' || text[skip] == '\t'))
+		skip++;
+	if (rc && (skip == len || text[skip] != '{'))
+		return flat_bad(r, line, 1, "not a JSON object (flat NDJSON: one object a line)",
+				err);
+	if (rc)
+		return flat_bad(r, line, jerr.column > 0 ? jerr.column : 1, jerr.message, err);
+	if (root->type != J_OBJ)
+		return flat_bad(r, line, 1, "not a JSON object (flat NDJSON: one object a line)",
+				err);
+	if (r->flat_kind < 0) {
+		r->flat_kind = flat_kind(root, r->path);
+		if (r->flat_kind < 0)
+			return flat_bad(r, line, 1,
+					"not a flat NDJSON record: no span_id, metric, type or "
+					"level key, and the file name says no signal",
+					err);
+		flat_begin(&r->fb, r->flat_kind);
+	}
+	rc = flat_add(&r->fb, root, why, sizeof(why), &l, &c);
+	if (rc < 0)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	if (rc)
+		return flat_bad(r, pos_add(line, l > 1 ? (uint64_t)l - 1 : 0), c, why, err);
+	return 1;
+}
+
+static int next_flat(struct reader *r, struct read_record *rec, struct otelsim_error *err)
+{
+	size_t lines = 0, len = 0;
+	bool nl;
+	int rc;
+
+	if (r->flat_kind >= 0)
+		flat_begin(&r->fb, r->flat_kind);
+	while (lines < FLAT_LINES_PER_RECORD) {
+		const uint8_t *text;
+		int line = r->line;
+
+		rc = flat_line(r, &len, &nl, err);
+		if (rc)
+			return rc;
+		if (!len && !nl)
+			break;
+		text = r->buf + r->start;
+		if (r->base + r->start == 0 && len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+			r->start += 3; /* a byte-order mark */
+			continue;
+		}
+		if (!blank(text, len)) {
+			uint64_t off = r->base + r->start;
+
+			rc = flat_take(r, text, len, line, err);
+			if (rc < 0)
+				return rc;
+			if (rc && !lines++) {
+				rec->line = line;
+				rec->offset = off;
+			}
+		}
+		flat_consume(r, len, nl);
+	}
+	if (!lines)
+		return 0;
+	if (flat_end(&r->fb))
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	rec->signal = flat_signal(r->flat_kind);
+	rec->source_encoding = READ_JSON;
+	rec->empty = false;
+	if (!r->opts.to_protobuf) {
+		rec->data = (uint8_t *)r->fb.json.buf;
+		rec->len = r->fb.json.len;
+		rec->encoding = READ_JSON;
+		return 1;
+	}
+	strbuf_reset(&r->rec);
+	rc = otlpjson_to_protobuf(otlpjson_descriptor(rec->signal), r->fb.json.buf, r->fb.json.len,
+				  &r->rec, err);
+	if (rc) {
+		error_prefix(err, "%s:%d: flat NDJSON record", r->path, rec->line);
+		return rc;
+	}
+	rec->data = (uint8_t *)r->rec.buf;
+	rec->len = r->rec.len;
+	rec->encoding = READ_PROTOBUF;
+	return 1;
+}
+
 static int next_json(struct reader *r, struct read_record *rec, struct otelsim_error *err)
 {
 	size_t avail, i = 0, vend = 0;
@@ -1273,6 +1491,14 @@ static int next_json(struct reader *r, struct read_record *rec, struct otelsim_e
 	text = r->buf + r->start;
 	rec->offset = r->base + r->start;
 	rec->line = r->line;
+	if (!r->flat_decided) {
+		r->flat_decided = true;
+		if (otlpjson_signal((const char *)text, vend, &rec->signal) &&
+		    looks_flat(r, text, vend)) {
+			r->framing = READ_FRAMING_NDJSON;
+			return next_flat(r, rec, err);
+		}
+	}
 	if (otlpjson_signal((const char *)text, vend, &rec->signal)) {
 		error_at(err, OTELSIM_EINPUT, r->path, r->line, col,
 			 "not OTLP/JSON: no 'resourceSpans', 'resourceMetrics' or 'resourceLogs' "
@@ -1325,7 +1551,9 @@ int reader_next(struct reader *r, struct read_record *rec, struct otelsim_error 
 		if (rc)
 			return rc;
 	}
-	if (r->framing == READ_FRAMING_JSON)
+	if (r->framing == READ_FRAMING_NDJSON)
+		rc = next_flat(r, rec, err);
+	else if (r->framing == READ_FRAMING_JSON)
 		rc = next_json(r, rec, err);
 	else
 		rc = next_protobuf(r, rec, err);

@@ -10,7 +10,11 @@
  *   - framing: a 4-byte big-endian length before each message (the
  *     Collector's file exporter, otelsim's default), a varint length
  *     (writeDelimitedTo), a single message filling the file, or OTLP/JSON
- *     (one value per line, or pretty-printed values one after another).
+ *     (one value per line, or pretty-printed values one after another), or
+ *     seed 003's flat NDJSON (a file named *.ndjson, or JSON lines whose
+ *     first object is not OTLP/JSON but a flat record: read/flat.h), whose
+ *     lines are handed over as OTLP records of up to FLAT_LINES_PER_RECORD
+ *     lines each.
  *     Protobuf framings are tried in that order: one fits when its records
  *     parse cleanly as TracesData-shaped messages and end exactly at the end
  *     of what was examined. `framing` in the options overrides;
@@ -24,7 +28,7 @@
  * 1234: ..." for protobuf, "logs.jsonl:12:7: ..." (line:column) for JSON.
  *
  * Directories expand recursively, sorted by name, to their telemetry files:
- * those ending in .binpb, .pb, .jsonl or .json (each optionally followed by
+ * those ending in .binpb, .pb, .jsonl, .json or .ndjson (each optionally followed by
  * .gz or .zst), and any other whose first record reads as OTLP (the
  * Collector's traces.proto, x.log, rotated files without an extension) or
  * that is empty; hidden entries, manifest.json and ground_truth.* are left
@@ -47,7 +51,8 @@ enum read_framing {
 	READ_FRAMING_BE32,
 	READ_FRAMING_VARINT,
 	READ_FRAMING_SINGLE,
-	READ_FRAMING_JSON
+	READ_FRAMING_JSON,
+	READ_FRAMING_NDJSON /* seed 003's flat records (read/flat.h), as OTLP */
 };
 enum read_compression { READ_PLAIN = 0, READ_GZIP, READ_ZSTD, READ_ZSTD_RECORDS };
 
@@ -62,6 +67,9 @@ struct read_options {
 	 * FIFO or a terminal gives up with OTELSIM_EIO "interrupted" instead of
 	 * waiting on; NULL: EINTR is retried */
 	const otelsim_cancel_flag *cancel;
+	/* flat NDJSON: a bad line (not an object, a field missing or wrong) is
+	 * skipped and counted (reader_skipped) instead of failing the read */
+	bool skip_bad;
 };
 
 struct read_record {
@@ -94,16 +102,21 @@ bool reader_truncated(const struct reader *r, uint64_t *offset, uint64_t *missin
 /* What was detected (valid once reader_next has been called). */
 int reader_framing(const struct reader *r);
 int reader_compression(const struct reader *r);
+/*
+ * Flat NDJSON lines skipped as bad (skip_bad), and the first one's message
+ * ("file:line:col: field 'timestamp': ...") in first[n] when there is one.
+ */
+uint64_t reader_skipped(const struct reader *r, char *first, size_t n);
 /* Records returned so far. */
 uint64_t reader_records(const struct reader *r);
 /* Bytes taken from the file so far (compressed): for progress. */
 uint64_t reader_bytes_in(const struct reader *r);
 void reader_free(struct reader *r);
 
-/* Names for messages: "be32", "varint", "single", "json"; "none", "gzip", "zstd", "zstd-records". */
+/* Names for messages: "be32", "varint", "single", "json", "ndjson"; "none", "gzip", "zstd", "zstd-records". */
 const char *read_framing_name(int framing);
 const char *read_compression_name(int compression);
-/* "be32"/"varint"/"single"/"json"/"auto" -> enum, -1 when unknown. */
+/* "be32"/"varint"/"single"/"json"/"ndjson"/"auto" -> enum, -1 when unknown. */
 int read_framing_parse(const char *s);
 
 /*

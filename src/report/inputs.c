@@ -33,13 +33,6 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !memcmp(s + n - k, suffix, k);
-}
-
 /* A whole small file, NUL-terminated; -1 with errno, -2 when over max. */
 static int slurp(const char *path, size_t max, char **out, size_t *len)
 {
@@ -512,10 +505,6 @@ static int add_file(struct report *r, const char *path, struct otelsim_error *er
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (!strcmp(r->files[i].path, path))
 			return 0; /* given twice (a file and its folder) */
-	if (ends_with(path, ".ndjson") || ends_with(path, ".ndjson.gz"))
-		return error_at(err, OTELSIM_EINPUT, path, 0, 0,
-				"flat NDJSON files are not read by report yet; render the "
-				"dataset with --format otlp or otlp-json");
 	for (size_t i = 0; i < sizeof(report_sources) / sizeof(report_sources[0]); i++)
 		if (report_sources[i]->claims(path)) {
 			src = report_sources[i];

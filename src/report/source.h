@@ -9,10 +9,9 @@
  * shapes (see detail_span_json in otlp_source.c and assets/report.js).
  *
  * OTLP (every file src/read reads: protobuf in any framing, OTLP/JSON,
- * gzip, zstd, the Collector's files) is the only source today. The flat
- * NDJSON reader (issue 11) adds an entry to report_sources[] (inputs.c)
- * whose claims() takes *.ndjson[.gz] names; until then such a file is
- * refused with a message saying so.
+ * gzip, zstd, the Collector's files, and seed 003's flat NDJSON, which
+ * src/read hands over as OTLP records: read/flat.h) is the only source
+ * today.
  */
 #ifndef REPORT_SOURCE_H
 #define REPORT_SOURCE_H

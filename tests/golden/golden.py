@@ -6,8 +6,10 @@
   tool version), also under TZ=Asia/Kolkata and a decimal-comma locale;
 - the agent scenarios (category agentic) rendered as OTLP/JSON equal
   fixtures/otlp-json/ the same way (their protobuf files are in fixtures/);
+- every bundled scenario rendered as seed 003's flat NDJSON equals
+  fixtures/ndjson/ the same way;
 - --threads 1 and 2 give identical bytes; 3 shards concatenated equal the
-  single-machine file (protobuf, JSON, and gzip members);
+  single-machine file (protobuf, JSON, flat NDJSON, and gzip members);
 - every span of every fixture, decoded by protoc --decode with our .proto
   files (an independent decoder), equals the same span in the OTLP/JSON
   rendering, field by field.
@@ -40,15 +42,16 @@ def otelsim(*args, env=None):
 
 
 JSON_DIR = "otlp-json"  # fixtures/otlp-json/: the agent scenarios as OTLP/JSON
+NDJSON_DIR = "ndjson"   # fixtures/ndjson/: every bundled scenario as flat NDJSON
 
 
-def data_files(top, skip=JSON_DIR):
+def data_files(top, skip=(JSON_DIR, NDJSON_DIR)):
     out = {}
     for d, _, files in os.walk(top):
         for f in files:
             path = os.path.join(d, f)
             rel = os.path.relpath(path, top)
-            if skip and rel.startswith(skip + os.sep):
+            if skip and any(rel.startswith(k + os.sep) for k in skip):
                 continue
             out[rel] = path
     return out
@@ -165,13 +168,18 @@ def main():
         otelsim("render", "--out", t1, "--threads", "1")
         tj = os.path.join(tmp, "tj")
         otelsim("render", "--category", "agentic", "--format", "otlp-json", "--out", tj)
+        tn = os.path.join(tmp, "tn")
+        otelsim("render", "--format", "ndjson", "--out", tn)
         if update:
             shutil.rmtree(FIXTURES, ignore_errors=True)
             shutil.copytree(t1, FIXTURES)
             shutil.copytree(tj, os.path.join(FIXTURES, JSON_DIR))
+            shutil.copytree(tn, os.path.join(FIXTURES, NDJSON_DIR))
             print("# fixtures/ rewritten")
         compare_trees(data_files(os.path.join(FIXTURES, JSON_DIR), None),
                       data_files(tj, None), "otlp-json")
+        compare_trees(data_files(os.path.join(FIXTURES, NDJSON_DIR), None),
+                      data_files(tn, None), "ndjson")
         want, got = data_files(FIXTURES), data_files(t1)
         tap(sorted(want) == sorted(got), "render makes the same files as fixtures/",
             f"only in fixtures: {sorted(set(want) - set(got))}; only in render: {sorted(set(got) - set(want))}")
@@ -209,7 +217,8 @@ def main():
             return {os.path.basename(r): p for r, p in data_files(top).items()
                     if not os.path.basename(r).startswith(("manifest.json", "ground_truth."))}
 
-        for fmt, extra in (("otlp", []), ("otlp-json", []), ("otlp", ["--gzip"])):
+        for fmt, extra in (("otlp", []), ("otlp-json", []), ("otlp", ["--gzip"]),
+                           ("ndjson", []), ("ndjson", ["--gzip"])):
             label = fmt + (" gzip" if extra else "")
             base = ["run", "--count", "700", "--format", fmt, *extra]
             one, two = os.path.join(tmp, "one"), os.path.join(tmp, "two")
@@ -237,7 +246,8 @@ def main():
             want_all, got_all = data_files(one), data_files(merged)
             same = sorted(want_all) == sorted(got_all) and all(
                 read(want_all[r]) == read(got_all[r]) for r in want_all)
-            tap(same and any(r.endswith(("metrics.binpb", "metrics.jsonl", "metrics.binpb.gz"))
+            tap(same and any(r.endswith(("metrics.binpb", "metrics.jsonl", "metrics.binpb.gz",
+                                         "metrics.ndjson", "metrics.ndjson.gz"))
                              for r in want_all),
                 f"{label}: otelsim merge of 3 shards equals the whole dataset byte for byte "
                 f"({', '.join(sorted(os.path.basename(r) for r in want_all))})",

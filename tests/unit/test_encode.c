@@ -1640,7 +1640,7 @@ static void test_edges(void **state)
 	(void)state;
 	hand_batch(&f);
 	/* unsupported configurations */
-	cfg = (struct encoder_config){ &f.m, OTELSIM_FORMAT_NDJSON, 0, 0 };
+	cfg = (struct encoder_config){ &f.m, 99, 0, 0 };
 	assert_null(encoder_new(&cfg));
 	cfg = (struct encoder_config){ NULL, OTELSIM_FORMAT_OTLP, 0, 0 };
 	assert_null(encoder_new(&cfg));
@@ -1700,6 +1700,156 @@ static void test_edges(void **state)
 	strbuf_release(&out);
 }
 
+/* ---- seed 003's flat NDJSON -------------------------------------------------------- */
+
+static const char *ndjson_of(struct encoder *e, int signal, const struct batch *b,
+			     struct strbuf *out, uint64_t want_records)
+{
+	uint64_t n = 99;
+
+	strbuf_reset(out);
+	assert_int_equal(encoder_encode(e, signal, b, out, &n), 0);
+	assert_int_equal(n, want_records);
+	return out->buf;
+}
+
+static void test_ndjson_lines(void **state)
+{
+	static const double bounds[] = { 10 };
+	static const struct metric_desc hist = { "req.duration", "", "ms", METRIC_HISTOGRAM,
+						  METRIC_CUMULATIVE, false, false, bounds, 1 };
+	static const struct metric_desc gauge = { "cpu", "", "%", METRIC_GAUGE, 0,
+						   false, false, NULL, 0 };
+	static const struct metric_desc sum = { "reqs", "", NULL, METRIC_SUM, METRIC_DELTA,
+						 true, true, NULL, 0 };
+	struct fixture f;
+	struct strbuf out = STRBUF_INIT;
+	struct encoder_config cfg;
+	struct encoder *e;
+	struct span_out *s;
+	struct log_out *l;
+	struct metric_out *m;
+	uint64_t t0 = 1767225600000000000ull; /* 2026-01-01T00:00:00Z */
+
+	(void)state;
+	fixture_init(&f, 1);
+	f.m.services[0] = (struct service){ "api \"gw\"", NULL, 0 };
+	assert_non_null(batch_add_span(&f.b));
+	assert_non_null(batch_add_span(&f.b));
+	s = &f.b.spans[0];
+	fill_ids(s, 0x01, 0x11);
+	set_name(s, "GET /");
+	s->start_ns = t0 + 1234567891; /* microseconds truncated */
+	s->end_ns = s->start_ns + 45000000;
+	s = &f.b.spans[1];
+	fill_ids(s, 0x01, 0x21);
+	memcpy(s->parent_span_id, f.b.spans[0].span_id, 8);
+	s->has_parent = 1;
+	s->status_code = 2;
+	set_name(s, "db");
+	s->start_ns = t0 + 2000;
+	s->end_ns = t0 + 2000 + 1234;
+	cfg = (struct encoder_config){ &f.m, OTELSIM_FORMAT_NDJSON, 0, 0 };
+	e = encoder_new(&cfg);
+	assert_non_null(e);
+	assert_string_equal(encoder_file_ext(OTELSIM_FORMAT_NDJSON), "ndjson");
+	assert_string_equal(
+		ndjson_of(e, OTELSIM_TRACES, &f.b, &out, 2),
+		"{\"timestamp\":\"2026-01-01T00:00:01.234567+00:00\",\"trace_id\":"
+		"\"0102030405060708090a0b0c0d0e0f10\",\"span_id\":\"1112131415161718\","
+		"\"parent_span_id\":null,\"service\":\"api \\\"gw\\\"\",\"operation\":\"GET /\","
+		"\"duration_ms\":45,\"status\":\"success\"}\n"
+		"{\"timestamp\":\"2026-01-01T00:00:00.000002+00:00\",\"trace_id\":"
+		"\"0102030405060708090a0b0c0d0e0f10\",\"span_id\":\"2122232425262728\","
+		"\"parent_span_id\":\"1112131415161718\",\"service\":\"api \\\"gw\\\"\","
+		"\"operation\":\"db\",\"duration_ms\":0.001234,\"status\":\"error\"}\n");
+
+	/* a log record of a trace (text lower-case), one of none (no text: its number) */
+	l = batch_add_log(&f.b, OTELSIM_LOGS);
+	l->time_ns = t0;
+	l->severity_text = "warn";
+	l->severity_text_len = 4;
+	l->body = vstr("pool exhausted");
+	memcpy(l->trace_id, f.b.spans[0].trace_id, 16);
+	l->has_trace_id = 1;
+	l = batch_add_log(&f.b, OTELSIM_LOGS);
+	l->observed_ns = t0 + 1000;
+	l->severity = 17;
+	assert_string_equal(
+		ndjson_of(e, OTELSIM_LOGS, &f.b, &out, 2),
+		"{\"timestamp\":\"2026-01-01T00:00:00.000000+00:00\",\"service\":\"api \\\"gw\\\"\","
+		"\"level\":\"WARN\",\"message\":\"pool exhausted\",\"trace_id\":"
+		"\"0102030405060708090a0b0c0d0e0f10\"}\n"
+		"{\"timestamp\":\"2026-01-01T00:00:00.000001+00:00\",\"service\":\"api \\\"gw\\\"\","
+		"\"level\":\"ERROR\",\"message\":null,\"trace_id\":null}\n");
+
+	/* an event: its *.version attribute (a string), severity lower-case */
+	l = batch_add_log(&f.b, OTELSIM_EVENTS);
+	l->time_ns = t0;
+	l->event_name = "deployment";
+	l->event_name_len = 10;
+	l->severity_text = "INFO";
+	l->severity_text_len = 4;
+	{
+		struct keyval at[] = { kv("count", vint(2)), kv("deployment.version", vstr("2.1.0")) };
+
+		l->attrs = kvs(&f.b.arena, 2, at);
+		l->nattrs = 2;
+	}
+	assert_string_equal(
+		ndjson_of(e, OTELSIM_EVENTS, &f.b, &out, 1),
+		"{\"timestamp\":\"2026-01-01T00:00:00.000000+00:00\",\"type\":\"deployment\","
+		"\"service\":\"api \\\"gw\\\"\",\"details\":null,\"severity\":\"info\","
+		"\"version\":\"2.1.0\"}\n");
+
+	/* metrics: a gauge, a sum without a unit, a cumulative histogram's interval means */
+	m = batch_add_metric(&f.b);
+	m->desc = &gauge;
+	m->points = ARENA_NEWN(&f.b.arena, struct point_out, 1);
+	m->npoints = 1;
+	memset(m->points, 0, sizeof(*m->points));
+	m->points[0].time_ns = t0 + 10000000000ull;
+	m->points[0].value.d = 42.5;
+	m = batch_add_metric(&f.b);
+	m->desc = &sum;
+	m->points = ARENA_NEWN(&f.b.arena, struct point_out, 1);
+	m->npoints = 1;
+	memset(m->points, 0, sizeof(*m->points));
+	m->points[0].time_ns = t0 + 10000000000ull;
+	m->points[0].value.i = 7;
+	m = batch_add_metric(&f.b);
+	m->desc = &hist;
+	m->points = ARENA_NEWN(&f.b.arena, struct point_out, 1);
+	m->npoints = 1;
+	memset(m->points, 0, sizeof(*m->points));
+	m->points[0].time_ns = t0 + 10000000000ull;
+	m->points[0].count = 4;
+	m->points[0].sum = 10;
+	m->points[0].has_sum = 1;
+	assert_string_equal(
+		ndjson_of(e, OTELSIM_METRICS, &f.b, &out, 3),
+		"{\"timestamp\":\"2026-01-01T00:00:10.000000+00:00\",\"service\":\"api \\\"gw\\\"\","
+		"\"metric\":\"cpu\",\"value\":42.5,\"unit\":\"%\"}\n"
+		"{\"timestamp\":\"2026-01-01T00:00:10.000000+00:00\",\"service\":\"api \\\"gw\\\"\","
+		"\"metric\":\"reqs\",\"value\":7,\"unit\":null}\n"
+		"{\"timestamp\":\"2026-01-01T00:00:10.000000+00:00\",\"service\":\"api \\\"gw\\\"\","
+		"\"metric\":\"req.duration\",\"value\":2.5,\"unit\":\"ms\"}\n");
+	/* the next interval: the change since the last point (6 in 2), then none */
+	f.b.metrics[2].points[0].time_ns += 10000000000ull;
+	f.b.metrics[2].points[0].count = 6;
+	f.b.metrics[2].points[0].sum = 16;
+	ndjson_of(e, OTELSIM_METRICS, &f.b, &out, 3);
+	assert_non_null(strstr(out.buf, "\"metric\":\"req.duration\",\"value\":3,\"unit\":\"ms\"}\n"));
+	f.b.metrics[2].points[0].time_ns += 10000000000ull;
+	ndjson_of(e, OTELSIM_METRICS, &f.b, &out, 3);
+	assert_non_null(strstr(out.buf, "\"metric\":\"req.duration\",\"value\":null,\"unit\":\"ms\"}\n"));
+	assert_int_equal(encoder_record_len(OTELSIM_FORMAT_NDJSON, 0, out.buf, out.len),
+			 strchr(out.buf, '\n') - out.buf + 1);
+	encoder_free(e);
+	strbuf_release(&out);
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1714,6 +1864,7 @@ int main(void)
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_console_depths),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_ndjson_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

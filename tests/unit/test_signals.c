@@ -462,7 +462,8 @@ static void test_format_tables(void **state)
 	(void)state;
 	assert_string_equal(encoder_file_ext(OTELSIM_FORMAT_OTLP), "binpb");
 	assert_string_equal(encoder_file_ext(OTELSIM_FORMAT_OTLP_JSON), "jsonl");
-	assert_null(encoder_file_ext(OTELSIM_FORMAT_NDJSON));
+	assert_string_equal(encoder_file_ext(OTELSIM_FORMAT_NDJSON), "ndjson");
+	assert_null(encoder_file_ext(99));
 	assert_string_equal(signal_name(OTELSIM_EVENTS), "events");
 	assert_null(signal_name(SIGNAL_COUNT));
 }
