@@ -492,15 +492,18 @@ CK='$PY tests/receiver/replay_check.py'
 mkdir -p "$WORK/checkout_flow" && cp fixtures/commerce/checkout_flow/traces.binpb "$WORK/checkout_flow/"
 DS=$WORK/checkout_flow
 HW=tests/data/read
-t 'otlp-replay: a dataset of ours, every signal (traces and metrics)' '' \
+# (its 150 log records and 2 timeline events both go to the logs endpoint)
+t 'otlp-replay: a dataset of ours, every signal (traces, metrics, logs, events)' '' \
 	"$R --endpoint \$HTTP --time-shift none fixtures/commerce/checkout_flow" \
 	'exit=0 rx.spans=570 rx.by_signal.traces=1 rx.by_signal.metrics=1 rx.data_points=40
 	 rx.data_points_by_type.histogram=20 rx.data_points_by_type.exponential_histogram=6
-	 rx.data_points_by_type.gauge=12 rx.data_points_by_type.sum=2 rx.requests=2'
-t 'otlp-replay: a dataset of ours over grpc, its metrics too' '' \
+	 rx.data_points_by_type.gauge=12 rx.data_points_by_type.sum=2 rx.by_signal.logs=2
+	 rx.log_records=152 rx.requests=4'
+t 'otlp-replay: a dataset of ours over grpc, its metrics, logs and events too' '' \
 	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none fixtures/commerce/checkout_flow" \
-	'exit=0 rx.spans=570 rx.by_signal.metrics=1 rx.data_points=40 rx.grpc_requests=2
-	 rx.data_points_by_type.exponential_histogram=6 "err~ 610 accepted, 0 rejected"'
+	'exit=0 rx.spans=570 rx.by_signal.metrics=1 rx.data_points=40 rx.grpc_requests=4
+	 rx.data_points_by_type.exponential_histogram=6 rx.by_signal.logs=2 rx.log_records=152
+	 "err~ 762 accepted, 0 rejected"'
 
 t 'otlp-replay: a dataset over http/protobuf, ids and times intact' '' \
 	"$R --endpoint \$HTTP --time-shift none $DS && $CK in=$DS/traces.binpb" \

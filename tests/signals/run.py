@@ -96,6 +96,7 @@ def read_logs(path):
                                     "sev": r.get("severityNumber", 0),
                                     "sevtext": r.get("severityText", ""),
                                     "event": r.get("eventName", ""), "service": svc,
+                                    "body": r.get("body", {}).get("stringValue"),
                                     "attrs": attrs(r.get("attributes"))})
     return out
 
@@ -146,6 +147,31 @@ def check_logs(label, spans, logs, mode):
                 bad.append(f"{s['name']}: exception log {r['attrs']} severity {r['sev']} at {r['time']}, "
                            f"span error.type {s['attrs'].get('error.type')} kind {s['kind']} end {s['end']}")
     tap(not bad, f"{label}: each of {nfailed} failed spans has its exception record ({mode}), no other span one",
+        "; ".join(bad[:3]))
+
+
+def check_mirrored(label, spans, logs, mirror):
+    """mirror(span, event) says whether a span event is also a log record: then
+    one record of its span has its time, its name as body and its attributes;
+    no record is an event not mirrored."""
+    recs = {}
+    for r in logs:
+        if "exception.type" not in r["attrs"]:
+            recs.setdefault((r["trace"], r["span"], r["time"], r["body"]), []).append(r)
+    bad, n = [], 0
+    for s in spans:
+        for e in s["events"]:
+            if e.get("name") == "exception":
+                continue
+            key = (s["trace"], s["id"], int(e["timeUnixNano"]), e.get("name"))
+            got = [r for r in recs.get(key, []) if r["attrs"] == attrs(e.get("attributes"))]
+            want = mirror(s, e)
+            n += want
+            if want and not got:
+                bad.append(f"event {e.get('name')} of {s['name']}: no log record")
+            elif not want and got:
+                bad.append(f"event {e.get('name')} of {s['name']}: mirrored, should not be")
+    tap(not bad, f"{label}: {n} span events mirrored as log records (time, body, attributes)",
         "; ".join(bad[:3]))
 
 
@@ -297,6 +323,8 @@ def check_run(tmp, label, args, rules):
     mode = rules.get("exceptions", "log")
     check_logs(label, spans, read_logs(os.path.join(whole, "logs.jsonl")), mode)
     check_http(label, spans)
+    if "mirror" in rules:
+        check_mirrored(label, spans, read_logs(os.path.join(whole, "logs.jsonl")), rules["mirror"])
     events = read_logs(os.path.join(whole, "events.jsonl"))
     if events:
         check_events(label, events, spans)
@@ -342,6 +370,7 @@ def gen_scenario(rng, n):
     mode = rng.choice(["log", "span_event", "both"])
     rules = {"own": {}, "exceptions": mode}
     counter = [0]
+    logs_of = {}
 
     def span(depth, service):
         counter[0] += 1
@@ -370,7 +399,11 @@ def gen_scenario(rng, n):
                          for _ in range(rng.randint(1, 3))]
         if rng.random() < 0.3:
             s["events"] = [{"name": f"ev{i}", "offset": rng.choice(["30%", 0]),
-                            "log": rng.choice([True, False])}]
+                            "attributes": {"n": i}}]
+            log = rng.choice([True, False, None])  # None: the scenario's emit_logs
+            if log is not None:
+                s["events"][0]["log"] = log
+            logs_of[f"ev{i}"] = log
         if depth < 3:
             kids = [span(depth + 1, service) for _ in range(rng.randint(0, 3))]
             if kids:
@@ -383,6 +416,8 @@ def gen_scenario(rng, n):
     root["service"] = "front"
     doc = {"name": f"gen{n}", "repeat_count": 200, "interval_ms": 100, "exceptions": mode,
            "emit_logs": rng.random() < 0.5, "root": root}
+    rules["mirror"] = lambda s, e: (doc["emit_logs"] if logs_of[e["name"]] is None
+                                    else logs_of[e["name"]])
     if rng.random() < 0.7:
         doc["timeline"] = [{"at": f"{rng.randint(0, 15)}s", "name": rng.choice(
             ["deployment", "config_change", "scale", "circuit_breaker_open", "my.event"]),
@@ -396,13 +431,20 @@ def main():
     try:
         # each bundled scenario's `exceptions`: native ones the config's default
         # (log), trace-generator files both, the reference example both
-        for name, count, mode in (("checkout_flow", 400, "log"), ("tool_retry", 150, "log"),
-                                  ("successful_agent_turn", 100, "log"),
-                                  ("01_api_gateway", 200, "both"), ("ecommerce_order", 200, "both"),
-                                  ("example_scenario", 100, "both")):
+        # and which span events are mirrored as log records (an event's `log: true`,
+        # or emit_logs: true)
+        everything = lambda s, e: True  # noqa: E731
+        for name, count, mode, mirror in (
+                ("checkout_flow", 400, "log", everything), ("tool_retry", 150, "log", None),
+                ("successful_agent_turn", 100, "log", None),
+                ("01_api_gateway", 200, "both", None), ("ecommerce_order", 200, "both", None),
+                ("example_scenario", 100, "both", lambda s, e: e["name"] == "vendor.turn.received"),
+                ("request_blocked_invalid_payload_multi", 60, "log", everything)):
             forced = name in ("tool_retry", "example_scenario")
             rules = {"forced": {"vendor.mcp.tool.execute.attempt"}} if forced else {}
             rules["exceptions"] = mode
+            if mirror:
+                rules["mirror"] = mirror
             check_run(tmp, name, ["scenario", "--name", name, "--count", str(count)], rules)
         rng = random.Random(9)
         sdir = os.path.join(tmp, "scen")

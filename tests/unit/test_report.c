@@ -272,9 +272,9 @@ static void test_otelsim_signals(void **state)
 		c = cJSON_GetObjectItem(d, "counts");
 		assert_int_equal(cJSON_GetObjectItem(c, "traces")->valueint, 150);
 		/* every record of logs.* and events.*: 150 synthetic logs, checkout_flow's
-		 * own 450 (three per trace), 150 synthetic events */
-		assert_int_equal(cJSON_GetObjectItem(c, "log_records")->valueint, 750);
-		assert_int_equal(cJSON_GetObjectItem(c, "events")->valueint, 150);
+		 * own 450 (three per trace), 150 synthetic events and its 2 timeline events */
+		assert_int_equal(cJSON_GetObjectItem(c, "log_records")->valueint, 752);
+		assert_int_equal(cJSON_GetObjectItem(c, "events")->valueint, 152);
 		assert_int_equal(cJSON_GetObjectItem(c, "data_points")->valueint, 6);
 		assert_true(cJSON_GetObjectItem(c, "metric_streams")->valueint > 0);
 		/* the manifest came along: the dataset's own counts */
