@@ -55,7 +55,7 @@ if want unit; then
 	done
 fi
 if want cli && [ -x tests/cli/run.sh ]; then
-	run_suite cli 300 tests/cli/run.sh
+	run_suite cli 600 tests/cli/run.sh
 fi
 if want golden && [ -x tests/golden/run.sh ]; then
 	run_suite golden 600 tests/golden/run.sh

@@ -422,33 +422,33 @@ fi
 # ---- otelsim --endpoint: render and send, paced by the interval ----
 
 O='$OTELSIM'
-t 'otelsim scenario --endpoint: one request per trace, every span' '' \
+t 'otelsim scenario --endpoint: one request per trace, every span, and one of its logs' '' \
 	"$O scenario --name successful_agent_turn --count 20 --interval 1 --endpoint \$HTTP" \
-	'exit=0 rx.requests=20 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
+	'exit=0 rx.requests=40 rx.by_signal.traces=20 rx.by_signal.logs=20 rx.log_records=40 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
 	 err~"20 traces \\(140 spans\\) in [\\d.]+s: 140 spans accepted, 0 rejected, 0 failed"'
 t 'otelsim run --endpoint grpc://' '' \
 	"$O run --count 12 --interval 1 --tags control-plane --endpoint grpc://\$GRPC_ADDR --quiet" \
-	'exit=0 rx.requests=12 rx.trace_ids=12 rx.grpc_requests=12'
+	'exit=0 rx.requests=15 rx.by_signal.traces=12 rx.by_signal.logs=3 rx.trace_ids=12 rx.grpc_requests=15'
 t 'otelsim --protocol http/json with --out writes files too' '' \
 	"$O run --count 8 --interval 1 --tags control-plane --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
 	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
 t 'otelsim --endpoint with --out: the files hold exactly the traces sent (one clock seed)' '' \
 	"$O scenario --name checkout_flow --count 5 --interval 1 --endpoint \$HTTP --out \$WORK/o --quiet &&
 	 \$PY tests/receiver/replay_check.py in=\$WORK/o/commerce/checkout_flow/traces.binpb" \
-	'exit=0 rx.requests=5 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
+	'exit=0 rx.requests=11 rx.by_signal.traces=5 rx.by_signal.logs=6 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
 	 rx.trace_ids=@drv.in_trace_ids'
 t 'otelsim never prints the credentials of a URL' '--status 401 --message "no PASSW0RD here"' \
 	"$O scenario --name checkout_flow --count 1 --interval 1 --endpoint http://user:PASSW0RD@127.0.0.1:\$HTTP_PORT" \
-	'exit=1 rx.requests=1 "err~to http://\\*\\*\\*@127\\.0\\.0\\.1:\\d+/v1/traces" "err!~PASSW0RD"'
+	'exit=1 rx.requests=3 "err~to http://\\*\\*\\*@127\\.0\\.0\\.1:\\d+/v1/traces" "err!~PASSW0RD"'
 t 'otelsim paces by --interval (10 traces at 200 ms)' '' \
 	"$O scenario --name tool_retry --count 10 --interval 200 --endpoint \$HTTP" \
-	'exit=0 rx.requests=10 err~"in (1\\.[89]|2\\.[01])s"'
+	'exit=0 rx.requests=20 rx.by_signal.logs=10 err~"in (1\\.[89]|2\\.[01])s"'
 t 'otelsim progress on a terminal shows the rate a paced send keeps' '' \
 	"script -qefc '$O scenario --name tool_retry --count 6 --interval 200 --endpoint \$HTTP' /dev/null" \
-	'exit=0 rx.requests=6 "out~(4\\.9|5\\.0|5\\.1) traces/s, [0-9.]+ spans/s" "out!~0\\.00M"'
+	'exit=0 rx.requests=12 "out~(4\\.9|5\\.0|5\\.1) traces/s, [0-9.]+ spans/s" "out!~0\\.00M"'
 t 'otelsim reads OTLP_HTTP_ENDPOINT as the earlier simulators did' '' \
 	"env OTLP_HTTP_ENDPOINT=\$HTTP $O run --count 5 --tags commerce --interval 1 --quiet" \
-	'exit=0 rx.requests=5 rx.trace_ids=5'
+	'exit=0 rx.requests=11 rx.by_signal.traces=5 rx.by_signal.logs=6 rx.trace_ids=5'
 t 'otelsim --endpoint sends a session per request: its turns, one trace each' '' \
 	"$O scenario --name claim_multi_turn --count 2 --interval 1 --endpoint \$HTTP --quiet" \
 	'exit=0 rx.requests=2 rx.trace_ids=6'

@@ -12,7 +12,7 @@ readers).
   to the whole run's.
 - logs: every log record's trace and span id are a span of the traces
   file, its flags and resource (service.name) that span's, its timestamp
-  within the span; every failed (ERROR) span has its exception record as
+  within the span, a trace's records (of one resource) in time order; every failed (ERROR) span has its exception record as
   its scenario's `exceptions` says (a log record with exception.type =
   the span's error.type, ERROR on server/consumer/internal spans, WARN on
   client/producer ones, at the span's end; and/or an `exception` span
@@ -124,8 +124,14 @@ def check_logs(label, spans, logs, mode):
             bad.append(f"record of {s['name']}: severity {r['sev']} {r['sevtext']!r}")
         if "exception.type" in r["attrs"]:
             exc.setdefault((s["trace"], s["id"]), []).append(r)
-    tap(not bad, f"{label}: {len(logs)} log records each within its span, with its resource and trace flags",
-        "; ".join(bad[:3]))
+    last = {}
+    for r in logs:  # file order: a trace's records of one resource come in time order
+        k = (r["trace"], r["service"])
+        if r["time"] < last.get(k, 0):
+            bad.append(f"record at {r['time']} after one at {last[k]} in trace {r['trace']}")
+        last[k] = r["time"]
+    tap(not bad, f"{label}: {len(logs)} log records each within its span, with its resource and trace "
+        "flags, a trace's in time order", "; ".join(bad[:3]))
     bad = []
     nfailed = 0
     for s in spans:
