@@ -495,6 +495,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 	const char *aname = attempt_name(R, sp, logical->name, logical->name_len);
 	uint8_t kind = logical->kind;
 	int32_t service = (int32_t)logical->resource;
+	uint32_t scope = logical->scope; /* the instrumentation that retries */
 	double next_wait = rt->backoff_base_ms; /* uncapped: base * mult^(k-1) */
 
 	if (!aname)
@@ -515,6 +516,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			return -1;
 		af.up = f;
 		s = span_at(R, af.idx);
+		s->scope = scope;
 		s->name = aname;
 		s->name_len = aname_len;
 		s->attrs = arena_alloc(&R->out->arena, (5 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
@@ -1056,6 +1058,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 
 	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
 		return -1;
+	span_at(R, f.idx)->scope = sp->scope;
 	f.up = up;
 	if (R->find && !R->found && sp->export_context && !strcmp(sp->export_context, R->find)) {
 		memcpy(R->found_tid, span_at(R, f.idx)->trace_id, 16);

@@ -45,6 +45,7 @@ struct svc_draft {
 	const char *name;
 	struct keyval *attrs;
 	uint32_t nattrs;
+	const struct scope_def *scope_kinds; /* its cfg_service's, or NULL */
 };
 
 /* Per-service settings from the config's `services:` section. */
@@ -53,6 +54,7 @@ struct cfg_service {
 	struct keyval *attrs; /* service.version first when given, then attributes */
 	uint32_t nattrs;
 	const char *language; /* telemetry.sdk.language, or NULL: config's */
+	const struct scope_def *scopes; /* [SCOPE_KINDS] its `scopes:`, or NULL */
 };
 
 /*

@@ -168,7 +168,7 @@ int model_finish(struct model *m, struct otelsim_error *err)
 			return error_set(err, OTELSIM_ENOMEM, "out of memory");
 		m->scenarios[i]->signals = scenario_signals(m->scenarios[i]);
 	}
-	if (build_injections(m))
+	if (build_injections(m) || model_resolve_scopes(m))
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
 }

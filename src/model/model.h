@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "model/metric.h"
+#include "model/scope.h"
 #include "model/value.h"
 #include "util/arena.h"
 
@@ -253,6 +254,8 @@ struct span_spec {
 	struct tmpl *name_tmpl;   /* non-NULL when the name holds {{...}} */
 	const char *description;
 	const char *trace_state; /* W3C tracestate (checked at load), or NULL */
+	struct scope_def scope_set; /* the span's own `scope:` (name NULL: none) */
+	uint32_t scope;             /* derived: index into model->scopes (model/scope.h) */
 	uint8_t kind;        /* OTLP SpanKind; 0 = engine default */
 	int32_t service;     /* index into model->services; -1 = parent's */
 	struct dist latency; /* DIST_NONE = config default */
@@ -296,6 +299,8 @@ struct service {
 	const char *name;     /* service.name */
 	struct keyval *attrs; /* every resource attribute, service.name first */
 	uint32_t nattrs;
+	/* [SCOPE_KINDS] the config's services: <name>: scopes: (model/scope.h), or NULL */
+	const struct scope_def *scope_kinds;
 };
 
 enum dialect { DIALECT_NATIVE = 0, DIALECT_TRACEGEN, DIALECT_DREAMWEAVER };
@@ -350,6 +355,7 @@ struct scenario {
 	const char **exports; /* every export_context of the tree, once each */
 	uint32_t nexports;
 	struct session_spec *session; /* agent sessions (model/agent.h), or NULL */
+	const struct scope_def *scope_kinds; /* [SCOPE_KINDS] its `scopes:`, or NULL */
 	struct src_pos pos;
 };
 
@@ -387,7 +393,8 @@ struct config {
 	const char *sdk_language;      /* telemetry.sdk.language of a service without its own */
 	struct keyval *resource_attrs; /* added to every service's resource */
 	uint32_t nresource_attrs;
-	const char *scope_name, *scope_version;
+	const char *scope_name, *scope_version; /* the application's own spans */
+	struct scope_def scope_kinds[SCOPE_KINDS]; /* `scopes:` (model/scope.h); name NULL: unset */
 	const char *schema_url;      /* on ResourceX and ScopeX; may be "" */
 	struct dist default_latency; /* a span without `latency` */
 	struct dist gap;             /* between sequential siblings, ms */
@@ -409,6 +416,9 @@ struct model {
 	struct semconv *semconv;
 	struct service *services;
 	uint32_t nservices;
+	/* derived (model_finish): every scope a span is under, [0] the config's */
+	struct scope_def *scopes;
+	uint32_t nscopes;
 	struct scenario **scenarios; /* sorted by rel_dir then name */
 	uint32_t nscenarios;
 	uint64_t max_spans_per_trace;

@@ -355,6 +355,8 @@ static const struct table_doc table_docs[] = {
 	{ "config.service", true, "service:\n  name: x\n  @\n" },
 	{ "config.resource", true, "resource:\n  schema_url: x\n  @\n" },
 	{ "config.scope", true, "scope:\n  name: x\n  @\n" },
+	{ "scopes", true, "scopes:\n  db:\n    name: x\n  @\n" },
+	{ "instrumentation_scope", true, "scopes:\n  db:\n    name: x\n    @\n" },
 	{ "config.defaults", true, "defaults:\n  seed: 1\n  @\n" },
 	{ "config.output", true, "output:\n  traces_per_record: 8\n  @\n" },
 	{ "config.services.entry", true, "services:\n  svc:\n    version: 1\n    @\n" },
