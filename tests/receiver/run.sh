@@ -426,12 +426,14 @@ t 'otelsim scenario --endpoint: one request per trace, every span, and one of it
 	"$O scenario --name successful_agent_turn --count 20 --interval 1 --endpoint \$HTTP" \
 	'exit=0 rx.requests=40 rx.by_signal.traces=20 rx.by_signal.logs=20 rx.log_records=40 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
 	 err~"20 traces \\(140 spans\\) in [\\d.]+s: 140 spans accepted, 0 rejected, 0 failed"'
+# (a live run draws its seed from the clock: which control-plane requests
+# fail and log their exception varies, so these count traces, not requests)
 t 'otelsim run --endpoint grpc://' '' \
 	"$O run --count 12 --interval 1 --tags control-plane --endpoint grpc://\$GRPC_ADDR --quiet" \
-	'exit=0 rx.requests=15 rx.by_signal.traces=12 rx.by_signal.logs=3 rx.trace_ids=12 rx.grpc_requests=15'
+	'exit=0 rx.by_signal.traces=12 rx.trace_ids=12 rx.grpc_requests=@rx.requests rx.http_requests=0'
 t 'otelsim --protocol http/json with --out writes files too' '' \
 	"$O run --count 8 --interval 1 --tags control-plane --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
-	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
+	'exit=0 rx.by_signal.traces=8 rx.json_requests=@rx.requests rx.trace_ids=8'
 t 'otelsim --endpoint with --out: the files hold exactly the traces sent (one clock seed)' '' \
 	"$O scenario --name checkout_flow --count 5 --interval 1 --endpoint \$HTTP --out \$WORK/o --quiet &&
 	 \$PY tests/receiver/replay_check.py in=\$WORK/o/commerce/checkout_flow/traces.binpb" \
