@@ -12,8 +12,9 @@
  *   session, session_begin's draws (engine/session.h: tenant, session
  *   id, end-user id, sample); for a later turn, the turn gap (one latency
  *   draw: it starts that long after the previous turn ended); then, for a
- *   session, the trace's request id; then the vars in file order, then the
- *   spans depth first. For each span:
+ *   session, the trace's request id; then the vars in file order, then,
+ *   with several roots (a Dreamweaver config's entry points), the root
+ *   (one rng_below draw), then the spans depth first. For each span:
  *     span id (not the root), name template, attributes in order (with
  *     attrs_first: the attributes, then the name), then, for an MCP tool
  *     span with several possible servers (wrong_division without a
@@ -45,10 +46,12 @@
  *   For each link: attributes (a link that finds nothing is left out and
  *   draws nothing). A context link renders the earlier iteration it points
  *   to from that iteration's own stream: it draws nothing from this one.
- * Logs a span emits take their draws inside that span, after its links;
- * derived signals (engine_source) draw nothing from this stream. A trace's
- * log records are written in time order (records of one time in the order
- * they were made: a span's before its parent's, which ends later).
+ * Logs a span emits take their draws inside that span, after its links
+ * (a log with several bodies: which one, one rng_below draw, then that
+ * body's template); derived signals (engine_source) draw nothing from this
+ * stream. A trace's log records are written in time order (records of one
+ * time in the order they were made: a span's before its parent's, which
+ * ends later).
  *
  * Failures: a span's own failure sets status ERROR, error.type and the
  * status message; ERR_MARK_ANCESTORS marks every ancestor the same way
@@ -653,9 +656,12 @@ static int render_logs(struct render *R, const struct span_spec *sp, size_t idx)
 		R->ctx.parent_attrs = s->attrs;
 		R->ctx.nparent_attrs = s->nattrs;
 		if (ls->body_tmpl) {
+			const struct tmpl *bt = ls->nbodies > 1
+							? ls->bodies[rng_below(&R->rng, ls->nbodies)]
+							: ls->body_tmpl;
 			struct value v;
 
-			if (tmpl_eval(ls->body_tmpl, &R->ctx, &v) < 0 ||
+			if (tmpl_eval(bt, &R->ctx, &v) < 0 ||
 			    value_text(R, &v, &body, &body_len) < 0)
 				return -1;
 			s = span_at(R, idx);
@@ -1221,7 +1227,9 @@ static int render_trace(struct render *R, uint32_t turn)
 	for (uint32_t k = 0; k < sc->nvars; k++)
 		if (gen_eval(&sc->vars[k].gen, &R->ctx, &vars[k]) < 0)
 			return OTELSIM_ENOMEM;
-	if (!R->past_max && render_span(R, sc->root, NULL, start, &end) < 0)
+	if (!R->past_max &&
+	    render_span(R, sc->nroots > 1 ? &sc->root[rng_below(&R->rng, sc->nroots)] : sc->root,
+			NULL, start, &end) < 0)
 		return OTELSIM_ENOMEM;
 	if (R->past_max)
 		return OTELSIM_ELIMIT;

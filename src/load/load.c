@@ -48,7 +48,8 @@ const struct load_dialect load_dialects[] = {
 	  "'root_span'/'steps' (trace-generator)", tracegen_load, tracegen_key_tables,
 	  tracegen_release },
 	{ "Dreamweaver", DIALECT_DREAMWEAVER, NULL, dreamweaver_keys,
-	  "'templates'/'services'/'workload' (Dreamweaver)", NULL, NULL, NULL },
+	  "'templates'/'services'/'workload' (Dreamweaver)", dreamweaver_load,
+	  dreamweaver_key_tables, NULL },
 };
 const size_t load_ndialects = sizeof(load_dialects) / sizeof(load_dialects[0]);
 

@@ -204,6 +204,10 @@ struct log_spec {
 	double offset_ms, offset_frac;
 	const char *body;       /* NULL: no body */
 	struct tmpl *body_tmpl; /* non-NULL when the body holds {{...}} */
+	/* several bodies (a Dreamweaver log's patterns): one picked per record
+	 * (one rng_below draw), then its template; nbodies <= 1: body_tmpl */
+	struct tmpl *const *bodies;
+	uint32_t nbodies;
 	struct attr_spec *attrs;
 	uint32_t nattrs;
 	struct src_pos pos;
@@ -343,6 +347,9 @@ struct scenario {
 	struct var_spec *vars;
 	uint32_t nvars;
 	struct span_spec *root;
+	/* root[0..nroots) when nroots > 1 (a Dreamweaver config's entry points):
+	 * each trace starts at one, picked uniformly; 0 or 1: the one root */
+	uint32_t nroots;
 	uint64_t max_spans;   /* worst case spans per trace (counts x retries) */
 	uint64_t stream;      /* rng stream id: rng_hash(name) */
 	bool reference;       /* bundled example_scenario: only by name */
@@ -355,6 +362,10 @@ struct scenario {
 	const char **exports; /* every export_context of the tree, once each */
 	uint32_t nexports;
 	struct session_spec *session; /* agent sessions (model/agent.h), or NULL */
+	/* a Dreamweaver config's output: where `run --send` goes without
+	 * --endpoint (NULL: none) and the requests per export (0: not given) */
+	const char *endpoint;
+	uint32_t batch_size;
 	const struct scope_def *scope_kinds; /* [SCOPE_KINDS] its `scopes:`, or NULL */
 	struct src_pos pos;
 };
@@ -442,6 +453,12 @@ int model_warn(struct model *m, const char *file, int line, int col, const char 
 	__attribute__((format(printf, 5, 6)))
 #endif
 	;
+
+/* How many roots sc has (scenario.nroots; at least 1). */
+static inline uint32_t scenario_nroots(const struct scenario *sc)
+{
+	return sc->nroots > 1 ? sc->nroots : 1;
+}
 
 /* By name, else by display name (the loader keeps both unique). */
 const struct scenario *model_find_scenario(const struct model *m, const char *name);
