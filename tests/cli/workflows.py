@@ -620,12 +620,13 @@ def check_refusals(tmp):
 
 
 def list_weights():
-    """{name: weight} of every bundled scenario a mixed run picks (otelsim list)."""
+    """{name: weight} of every bundled scenario a mixed run picks (otelsim list;
+    Dreamweaver configs run by name only, whatever weight list shows)."""
     p = otelsim(["list"])
     out = {}
     for line in p.stdout.decode().splitlines()[1:]:
         f = line.split()
-        if len(f) >= 3 and float(f[2]) > 0:
+        if len(f) >= 3 and f[1] != "dreamweaver" and float(f[2]) > 0:
             out[f[0]] = float(f[2])
     return out
 
