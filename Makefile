@@ -87,7 +87,11 @@ REPLAY := $(BUILD)/otlp-replay
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(OTELSIM) $(REPLAY)
+all: $(OTELSIM) $(REPLAY) $(BUILD)/dreamweaver
+
+# seed 004's command: `dreamweaver FILE` is `otelsim run FILE --send`
+$(BUILD)/dreamweaver: $(OTELSIM)
+	$(Q)ln -sf otelsim $@
 
 help:
 	@echo "make run                 render every bundled scenario into fixtures/"
@@ -224,6 +228,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/otelsim
 	install -m 755 $(OTELSIM) $(REPLAY) $(DESTDIR)$(PREFIX)/bin/
 	ln -sf otelsim $(DESTDIR)$(PREFIX)/bin/telemetry-simulator
+	ln -sf otelsim $(DESTDIR)$(PREFIX)/bin/dreamweaver
 	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/otelsim/*.h $(DESTDIR)$(PREFIX)/include/otelsim/
 	cp -R config conventions scenarios $(DESTDIR)$(PREFIX)/share/otelsim/

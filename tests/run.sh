@@ -63,6 +63,9 @@ fi
 if want signals && [ -x tests/signals/run.py ]; then
 	run_suite signals 300 /usr/bin/python3 tests/signals/run.py
 fi
+if want signals && [ -x tests/signals/dreamweaver.py ]; then
+	run_suite signals/dreamweaver 300 /usr/bin/python3 tests/signals/dreamweaver.py
+fi
 if want signals && [ -x tests/signals/metrics.py ]; then
 	run_suite signals/metrics 300 /usr/bin/python3 tests/signals/metrics.py
 fi

@@ -226,6 +226,12 @@ struct otelsim_scenario_info {
 	double weight;
 	bool reference; /* the bundled example: by name only */
 	uint64_t max_spans_per_trace;
+	/* a Dreamweaver config (runs by name only): its output.endpoint (NULL:
+	 * other dialects), output.batch_size (requests per export) and rate
+	 * (requests per second) */
+	const char *endpoint;
+	unsigned batch_size;
+	double rate;
 };
 
 int otelsim_load(const struct otelsim_load_options *opts, struct otelsim **out,

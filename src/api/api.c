@@ -117,6 +117,9 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 	out->weight = s->weight;
 	out->reference = s->reference;
 	out->max_spans_per_trace = s->max_spans;
+	out->endpoint = s->endpoint;
+	out->batch_size = s->batch_size;
+	out->rate = s->has_interval && s->interval_ns > 0 ? 1e9 / (double)s->interval_ns : 0;
 	return 0;
 }
 

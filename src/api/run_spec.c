@@ -245,7 +245,9 @@ int run_spec_build(const struct model *m, const struct otelsim_render_options *o
 		for (uint32_t i = 0; i < m->nscenarios; i++) {
 			const struct scenario *s = m->scenarios[i];
 
-			if (s->reference || !has_any_tag(s, o->tags, o->ntags))
+			/* a Dreamweaver config is a whole system at its own rate: by name only */
+			if (s->reference || s->dialect == DIALECT_DREAMWEAVER ||
+			    !has_any_tag(s, o->tags, o->ntags))
 				continue;
 			if (!o->each_once && !(s->weight > 0))
 				continue;

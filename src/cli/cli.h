@@ -53,6 +53,9 @@ struct cli {
 	bool out_set;
 	/* sending */
 	const char *endpoint, *protocol;
+	bool send;             /* run FILE --send: live, to --endpoint or the file's */
+	const char *run_file;  /* run FILE: that scenario file only */
+	unsigned batch;        /* requests per export (a Dreamweaver config's); 0: one */
 	struct opt_list headers;
 	/* show */
 	const char *trace_id;

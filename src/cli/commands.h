@@ -31,11 +31,16 @@
 	  "otelsim scenario --name NAME [--count N] [options]",                                \
 	  "render one scenario into <out>/<category>/<name>/",                                 \
 	  "Example: otelsim scenario --name successful_agent_turn --count 100 --out data\n")   \
-	X(RUN, "run", cmd_run, "otelsim run [--count N] [--tags A,B] [--each-once] [options]", \
+	X(RUN, "run", cmd_run, "otelsim run [FILE [--send]] [--count N] [--tags A,B] [options]", \
 	  "render a weighted mix of scenarios into <out>/mixed/ (or --dataset NAME)",          \
 	  "Each trace picks a scenario by workload_weight (weights <= 0 are left out);\n"      \
 	  "--tags keeps scenarios having any of the tags; --each-once renders every\n"         \
-	  "(tagged) scenario exactly once.\n")                                                 \
+	  "(tagged) scenario exactly once.\n"                                                  \
+	  "With FILE (a scenario file, like a Dreamweaver config), only that file is\n"        \
+	  "rendered, into <out>/<name>/; --send streams it live instead, in real time,\n"     \
+	  "to --endpoint or else the file's own (a Dreamweaver config's output.endpoint,\n"   \
+	  "OTLP/gRPC, batch_size requests per export). 'dreamweaver FILE' is\n"               \
+	  "'otelsim run FILE --send'.\n")                                                      \
 	X(RENDER, "render", cmd_render, "otelsim render [--category C] [options]",             \
 	  "render every scenario into its own dataset (what `make run` does)",                 \
 	  "Example: otelsim render --out fixtures\n")                                          \

@@ -139,6 +139,49 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 	return EXIT_OK;
 }
 
+/*
+ * run FILE: its one scenario by name (several: a mix of them); --send or
+ * --endpoint: a Dreamweaver config's endpoint rules (below). An exit status.
+ */
+static int run_file(struct cli *c, const struct otelsim *os, const char **scenario)
+{
+	static char url[2200];
+	struct otelsim_scenario_info si;
+	const char *e;
+
+	if (otelsim_scenario_count(os) != 1)
+		return EXIT_OK;
+	otelsim_scenario_info(os, 0, &si);
+	*scenario = si.name;
+	if (!c->send && !c->endpoint)
+		return EXIT_OK;
+	if (!c->endpoint)
+		c->endpoint = si.endpoint;
+	if (!c->endpoint) {
+		cli_usage_error(c, "--send needs --endpoint URL (only a Dreamweaver config names "
+				   "its own)");
+		return EXIT_USAGE;
+	}
+	if (!si.endpoint)
+		return EXIT_OK;
+	/*
+	 * A Dreamweaver endpoint is OTLP/gRPC: grpc://h:p, http://h:p and a bare
+	 * h:p in clear text, https://h:p with TLS; batch_size requests per
+	 * export, at most a second's worth, so the sending stays paced.
+	 */
+	e = c->endpoint;
+	if (!strstr(e, "://") && strlen(e) < sizeof(url) - 8) {
+		snprintf(url, sizeof(url), "http://%s", e);
+		c->endpoint = url;
+	}
+	if (!c->protocol)
+		c->protocol = "grpc";
+	c->batch = si.batch_size ? si.batch_size : 100;
+	if (si.rate > 0 && c->batch > si.rate)
+		c->batch = si.rate >= 1 ? (unsigned)si.rate : 1;
+	return EXIT_OK;
+}
+
 static int generate(struct cli *c, struct otelsim *os)
 {
 	int rc = EXIT_OK;
@@ -147,7 +190,11 @@ static int generate(struct cli *c, struct otelsim *os)
 	cli_install_signals();
 	if (c->cmd_bit == CMD_SCENARIO || c->cmd_bit == CMD_RUN) {
 		const char *scenario = c->cmd_bit == CMD_SCENARIO ? c->name : NULL;
-		const char *label = scenario ? scenario : c->ro.dataset ? c->ro.dataset : "mixed";
+		const char *label;
+
+		if (c->run_file && (rc = run_file(c, os, &scenario)))
+			return rc;
+		label = scenario ? scenario : c->ro.dataset ? c->ro.dataset : "mixed";
 
 		if (c->endpoint && !c->ro.start_set) {
 			/* live data: files (with --out) and requests share one start */
@@ -189,7 +236,8 @@ static int generate(struct cli *c, struct otelsim *os)
 int cli_generate(struct cli *c)
 {
 	struct otelsim *os;
-	int rc = cli_load(c, NULL, 0, &os);
+	const char *files[1] = { c->run_file };
+	int rc = cli_load(c, c->run_file ? files : NULL, c->run_file ? 1 : 0, &os);
 
 	if (rc)
 		return rc;

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -104,7 +105,37 @@ static int no_command(const struct cli *c, int argc)
 	return EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/* The program's name without its folder. */
+static const char *base_name(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+
+	return s ? s + 1 : p ? p : "";
+}
+
+/*
+ * Installed as `dreamweaver` (seed 004's command): `dreamweaver FILE` is
+ * `otelsim run FILE --send`. *argv becomes a malloc'd copy (NULL: none made).
+ */
+static char **dreamweaver_argv(int *argc, char **argv)
+{
+	char **v;
+
+	if (*argc < 1 || strcmp(base_name(argv[0]), "dreamweaver"))
+		return NULL;
+	v = calloc((size_t)*argc + 3, sizeof(*v));
+	if (!v)
+		return NULL;
+	v[0] = argv[0];
+	v[1] = "run";
+	for (int i = 1; i < *argc; i++)
+		v[i + 1] = argv[i];
+	v[*argc + 1] = "--send";
+	*argc += 2;
+	return v;
+}
+
+static int run_main(int argc, char **argv)
 {
 	struct cli c;
 	int rc;
@@ -137,5 +168,14 @@ int main(int argc, char **argv)
 	if (rc == EXIT_OK)
 		rc = cli_finish_stdout(&c, 0);
 	cli_release(&c);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	char **dw = dreamweaver_argv(&argc, argv);
+	int rc = run_main(argc, dw ? dw : argv);
+
+	free(dw);
 	return rc;
 }

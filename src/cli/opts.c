@@ -448,6 +448,12 @@ static const struct opt_def opts[] = {
 	  .env = { "OTELSIM_ENDPOINT", "OTLP_HTTP_ENDPOINT" },
 	  .cmds = CMD_SEND,
 	  .help = "send to this OTLP endpoint instead of (or with --out, as well as) files" },
+	{ .name = "send",
+	  .type = OPT_TRUE,
+	  .at = AT(send),
+	  .cmds = CMD_RUN,
+	  .help = "run FILE: stream it live, in real time, to --endpoint or else the file's own "
+		  "endpoint (a Dreamweaver config's output.endpoint, over OTLP/gRPC)" },
 	{ .name = "protocol",
 	  .arg = "P",
 	  .type = OPT_FUNC,
@@ -796,6 +802,11 @@ int cli_parse(struct cli *c, int argc, char **argv)
 				   (strlen(argv[0]) > 20 && !strcmp(argv[0] + strlen(argv[0]) - 20,
 								    "/telemetry-simulator")))
 			  ? "telemetry-simulator"
+		  : argc > 0 && argv[0] &&
+				  (!strcmp(argv[0], "dreamweaver") ||
+				   (strlen(argv[0]) > 12 &&
+				    !strcmp(argv[0] + strlen(argv[0]) - 12, "/dreamweaver")))
+			  ? "dreamweaver"
 			  : "otelsim";
 	c->limit = 20;
 	c->sample_traces = 2000;

@@ -110,7 +110,11 @@ static int report(struct cli *c, const char *label, const struct live_result *lr
 	return EXIT_OK;
 }
 
-/* The render options of a live send: one trace per request, one iteration per block. */
+/*
+ * The render options of a live send: one trace per request, one iteration
+ * per block; with c->batch (a Dreamweaver config's batch_size), that many
+ * of each.
+ */
 static void live_options(const struct cli *c, struct otelsim_render_options *ro,
 			 const char *scenario, struct send_state *st)
 {
@@ -118,8 +122,8 @@ static void live_options(const struct cli *c, struct otelsim_render_options *ro,
 	ro->scenario = scenario;
 	ro->framing = OTELSIM_FRAMING_BE32;
 	ro->gzip = false;
-	ro->traces_per_record = 1;
-	ro->iterations_per_block = 1; /* on_iteration after every iteration */
+	ro->traces_per_record = c->batch > 1 ? c->batch : 1;
+	ro->iterations_per_block = ro->traces_per_record; /* on_iteration after every block */
 	ro->tags = (const char *const *)c->tags.v;
 	ro->ntags = c->tags.n;
 	ro->show_spans = 0;
@@ -159,7 +163,8 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	if (live_new(&lc, &st.live, &err))
 		goto fail;
 	ro.format = live_json(st.live) ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
-	if (plan(os, &ro, forever, &res, &err) || live_start(st.live, res.interval_ns, &err))
+	if (plan(os, &ro, forever, &res, &err) ||
+	    live_start(st.live, res.interval_ns * (int64_t)ro.iterations_per_block, &err))
 		goto fail;
 	total = res.traces;
 	if (forever)

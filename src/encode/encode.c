@@ -77,9 +77,11 @@ struct encoder *encoder_new(const struct encoder_config *cfg)
 	e->max = cfg->max_record_bytes ? cfg->max_record_bytes : ENCODE_MAX_RECORD_DEFAULT;
 	e->nres = cfg->model->nservices;
 	e->res = calloc(e->nres ? e->nres : 1, sizeof(*e->res));
+	e->nscopes = cfg->model->nscopes ? cfg->model->nscopes : 1;
+	e->scopes = calloc(e->nscopes, sizeof(*e->scopes));
 	e->groups = calloc(e->nres ? e->nres : 1, sizeof(*e->groups));
 	e->res_group = calloc(e->nres ? e->nres : 1, sizeof(*e->res_group));
-	if (!e->res || !e->groups || !e->res_group || ops->begin(e)) {
+	if (!e->res || !e->scopes || !e->groups || !e->res_group || ops->begin(e)) {
 		encoder_free(e);
 		return NULL;
 	}
@@ -93,11 +95,14 @@ void encoder_free(struct encoder *e)
 	if (e->ops && e->ops->end)
 		e->ops->end(e);
 	free(e->res);
+	free(e->scopes);
 	rw_release(&e->rw);
 	fw_release(&e->fw);
 	free(e->item_pos);
 	free(e->item_len);
 	free(e->item_res);
+	free(e->item_scope);
+	free(e->subs);
 	free(e->next);
 	free(e->groups);
 	free(e->res_group);
@@ -107,7 +112,8 @@ void encoder_free(struct encoder *e)
 int encode_reserve_items(struct encoder *e, size_t n)
 {
 	size_t *pos, *next;
-	uint32_t *len, *res;
+	uint32_t *len, *res, *scope;
+	struct sub *subs;
 
 	if (n <= e->item_cap)
 		return 0;
@@ -122,13 +128,27 @@ int encode_reserve_items(struct encoder *e, size_t n)
 	res = realloc(e->item_res, n * sizeof(*res));
 	if (res)
 		e->item_res = res;
+	scope = realloc(e->item_scope, n * sizeof(*scope));
+	if (scope)
+		e->item_scope = scope;
 	next = realloc(e->next, n * sizeof(*next));
 	if (next)
 		e->next = next;
-	if (!pos || !len || !res || !next)
+	subs = n <= SIZE_MAX / sizeof(*subs) ? realloc(e->subs, n * sizeof(*subs)) : NULL;
+	if (subs)
+		e->subs = subs;
+	if (!pos || !len || !res || !scope || !next || !subs)
 		return -1;
 	e->item_cap = n;
 	return 0;
+}
+
+struct scope_def encode_scope(const struct encoder *e, uint32_t i)
+{
+	const struct model *m = e->cfg.model;
+	struct scope_def d = { m->config.scope_name, m->config.scope_version };
+
+	return m->nscopes && i < m->nscopes ? m->scopes[i] : d;
 }
 
 size_t encoder_record_len(int format, int framing, const void *buf, size_t len)

@@ -10,10 +10,10 @@
  *      front to back) into the encoder's scratch buffer, remembering where
  *      each landed (item_pos, item_len) and its resource (item_res);
  *   2. encode_cut walks the items in batch order, groups them by resource
- *      and cuts records with the record rule (encode.h), using the format's
- *      exact record size; then the format writes each record into the
- *      output by copying the item bytes between cached resource/scope
- *      envelopes.
+ *      and, inside each, by scope, and cuts records with the record rule
+ *      (encode.h), using the format's exact record size; then the format
+ *      writes each record into the output by copying the item bytes between
+ *      cached resource and scope envelopes.
  * Items are copied once more (step 2), which is what lets a record be sized
  * exactly before any of it is written. TracesData, LogsData and MetricsData
  * share one shape (resource = 1, scope_x = 2, schema_url = 3; scope = 1,
@@ -78,17 +78,36 @@ enum envelope { ENV_TRACES = 0, ENV_METRICS, ENV_LOGS, ENV_COUNT };
 struct res_env {
 	uint8_t *pb; /* protobuf: the ResourceX.resource field (tag, length, body) */
 	size_t pb_len;
-	/* JSON: `{"resource":{...},"scopeSpans":[{"scope":{...},"spans":[` (per envelope) */
+	/* JSON: `{"resource":{...},"scopeSpans":[` (per envelope) */
 	char *json[ENV_COUNT];
 	size_t json_len[ENV_COUNT];
 };
 
-/* A resource's items inside the record being cut. */
-struct group {
-	uint32_t res;
+/* Per-scope envelopes (model->scopes), built once per encoder. */
+struct scope_env {
+	uint8_t *pb; /* protobuf: the ScopeX.scope field (tag, length, body) */
+	size_t pb_len;
+	/* JSON: `{"scope":{...},"spans":[` (per envelope) */
+	char *json[ENV_COUNT];
+	size_t json_len[ENV_COUNT];
+};
+
+#define SUB_NONE UINT32_MAX
+
+/* A scope's items inside a resource's group (one ScopeX). */
+struct sub {
+	uint32_t scope;
 	uint32_t nitems;
+	uint32_t next;     /* the group's next sub (index into encoder->subs), SUB_NONE */
 	size_t head, tail; /* item indices; linked through encoder->next */
 	size_t body; /* protobuf: bytes of its item fields; JSON: of its item objects + commas */
+};
+
+/* A resource's items inside the record being cut (one ResourceX): its subs, in order. */
+struct group {
+	uint32_t res;
+	uint32_t first, last; /* subs */
+	size_t inner;         /* bytes its subs add (sub_size of each) */
 };
 
 struct encoder_ops {
@@ -115,10 +134,12 @@ struct encoder {
 	size_t max;
 	uint32_t nres;
 	struct res_env *res;
-	/* protobuf: ScopeX.scope field and the schema_url field (both tag/length framed) */
-	uint8_t *scope_pb, *schema_pb;
-	size_t scope_pb_len, schema_pb_len;
-	/* JSON: what closes a resource's group: `]` [schema] `}]` [schema] `}` */
+	uint32_t nscopes; /* model->nscopes, or 1 (the config's) for a model without */
+	struct scope_env *scopes;
+	/* protobuf: the schema_url field (tag/length framed) */
+	uint8_t *schema_pb;
+	size_t schema_pb_len;
+	/* JSON: what closes a scope's sub and a resource's group: `]` [schema] `}` */
 	char *json_tail;
 	size_t json_tail_len;
 	int env; /* enum envelope of the records being cut */
@@ -135,22 +156,30 @@ struct encoder {
 	size_t *item_pos; /* pb: `used` after the item was written; JSON: start offset */
 	uint32_t *item_len;
 	uint32_t *item_res;
+	uint32_t *item_scope;
 	size_t item_cap;
 
 	/* step 2 */
 	struct group *groups;
 	uint32_t ngroups;
+	struct sub *subs; /* item_cap of them (a sub holds an item at least) */
+	uint32_t nsubs;
 	uint32_t *res_group; /* resource -> group index + 1 in the current record, 0 = none */
 	size_t *next;        /* item -> next item of its group */
 };
 
-/* Room for n items in item_pos/item_len/item_res/next. 0 or -1. */
+/* Room for n items in item_pos/item_len/item_res/item_scope/next/subs. 0 or -1. */
 int encode_reserve_items(struct encoder *e, size_t n);
+
+/* The scope of envelope i (model->scopes[i], or the config's for a model without). */
+struct scope_def encode_scope(const struct encoder *e, uint32_t i);
 
 /* What encode_cut needs from a format. */
 struct cut_format {
 	/* bytes an item of `len` adds to its group (first: the group's first) */
 	size_t (*item_size)(size_t len, bool first);
+	/* bytes a sub adds to its group (its whole ScopeX; first: the group's first) */
+	size_t (*sub_size)(const struct encoder *e, const struct sub *s, bool first);
 	/* bytes a group adds to a record (its whole ResourceX) */
 	size_t (*group_size)(const struct encoder *e, const struct group *g);
 	/* the framed size of a record whose groups add up to sum */
@@ -165,6 +194,7 @@ static inline void cut_clear(struct encoder *e)
 	for (uint32_t gi = 0; gi < e->ngroups; gi++)
 		e->res_group[e->groups[gi].res] = 0;
 	e->ngroups = 0;
+	e->nsubs = 0;
 }
 
 /* Write the current record (its groups adding up to *sum) and start the next. */
@@ -203,9 +233,11 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 		next_break = b->marks[mark].first[signal];
 	e->ngroups = 0;
 	for (size_t i = 0; i < n;) {
-		uint32_t r = e->item_res[i];
+		uint32_t r = e->item_res[i], sc = e->item_scope[i];
 		size_t newsum;
-		struct group tmp, *g;
+		struct group gt, *g;
+		struct sub st, *sb = NULL;
+		bool sb_first = false;
 
 		while (i >= next_break) { /* (traces without items: several marks here) */
 			mark = batch_record_mark(b, mark, per);
@@ -214,15 +246,32 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 				goto cleanup;
 		}
 		g = e->res_group[r] ? &e->groups[e->res_group[r] - 1] : NULL;
-		if (g) {
-			tmp = *g;
-			tmp.body += f->item_size(e->item_len[i], false);
-			newsum = sum - f->group_size(e, g) + f->group_size(e, &tmp);
+		for (uint32_t j = g ? g->first : SUB_NONE; j != SUB_NONE; j = e->subs[j].next)
+			if (e->subs[j].scope == sc) {
+				sb = &e->subs[j];
+				sb_first = j == g->first;
+				break;
+			}
+		if (sb) {
+			st = *sb;
+			st.body += f->item_size(e->item_len[i], false);
 		} else {
-			memset(&tmp, 0, sizeof(tmp));
-			tmp.res = r;
-			tmp.body = f->item_size(e->item_len[i], true);
-			newsum = sum + f->group_size(e, &tmp);
+			memset(&st, 0, sizeof(st));
+			st.scope = sc;
+			st.next = SUB_NONE;
+			st.body = f->item_size(e->item_len[i], true);
+		}
+		if (g) {
+			gt = *g;
+			gt.inner += f->sub_size(e, &st, sb ? sb_first : false);
+			if (sb)
+				gt.inner -= f->sub_size(e, sb, sb_first);
+			newsum = sum - f->group_size(e, g) + f->group_size(e, &gt);
+		} else {
+			memset(&gt, 0, sizeof(gt));
+			gt.res = r;
+			gt.inner = f->sub_size(e, &st, true);
+			newsum = sum + f->group_size(e, &gt);
 		}
 		if (e->ngroups && f->record_size(e, newsum, e->ngroups + !g) > e->max) {
 			if (cut_flush(e, f, &sum, out, &nrec))
@@ -232,16 +281,28 @@ static inline __attribute__((always_inline)) int encode_cut(struct encoder *e,
 		if (!e->ngroups && e->cfg.format == OTELSIM_FORMAT_OTLP_JSON &&
 		    f->record_size(e, newsum, 1) > ENCODE_COLLECTOR_LINE_MAX)
 			encode_note_oversize(e, b, signal, i); /* alone, and still too long */
-		if (g) {
-			g->body = tmp.body;
-			g->nitems++;
-			e->next[g->tail] = i;
-			g->tail = i;
+		if (sb) {
+			sb->body = st.body;
+			sb->nitems++;
+			e->next[sb->tail] = i;
+			sb->tail = i;
 		} else {
-			g = &e->groups[e->ngroups++];
-			*g = tmp;
-			g->nitems = 1;
-			g->head = g->tail = i;
+			uint32_t j = e->nsubs++;
+
+			e->subs[j] = st;
+			e->subs[j].nitems = 1;
+			e->subs[j].head = e->subs[j].tail = i;
+			if (g) {
+				e->subs[g->last].next = j;
+				g->last = j;
+			} else {
+				gt.first = gt.last = j;
+			}
+		}
+		if (g) {
+			g->inner = gt.inner;
+		} else {
+			e->groups[e->ngroups++] = gt;
 			e->res_group[r] = e->ngroups;
 		}
 		sum = newsum;

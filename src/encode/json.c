@@ -716,31 +716,49 @@ static const struct {
 	{                                            \
 		head, sizeof(head) - 1, scope, items \
 	}
-	ENV_KEYS("{\"resourceSpans\":[", "},\"scopeSpans\":[{", "},\"spans\":["),
-	ENV_KEYS("{\"resourceMetrics\":[", "},\"scopeMetrics\":[{", "},\"metrics\":["),
-	ENV_KEYS("{\"resourceLogs\":[", "},\"scopeLogs\":[{", "},\"logRecords\":["),
+	ENV_KEYS("{\"resourceSpans\":[", "},\"scopeSpans\":[", "},\"spans\":["),
+	ENV_KEYS("{\"resourceMetrics\":[", "},\"scopeMetrics\":[", "},\"metrics\":["),
+	ENV_KEYS("{\"resourceLogs\":[", "},\"scopeLogs\":[", "},\"logRecords\":["),
 #undef ENV_KEYS
 };
 
-/* `"scope":{...` (without its closing brace), shared by every resource */
-static int js_scope(struct fwriter *scope, const struct config *c)
+/* `{"scope":{...` (without its closing brace) */
+static int js_scope(struct fwriter *scope, struct scope_def d)
 {
 	if (fw_reserve(scope, 32))
 		return -1;
-	LIT(scope, "\"scope\":{");
-	if (c->scope_name && *c->scope_name) {
+	LIT(scope, "{\"scope\":{");
+	if (d.name && *d.name) {
 		LIT(scope, "\"name\":");
-		if (js_str(scope, c->scope_name, strlen(c->scope_name)))
+		if (js_str(scope, d.name, strlen(d.name)))
 			return -1;
 	}
-	if (c->scope_version && *c->scope_version) {
+	if (d.version && *d.version) {
 		if (fw_reserve(scope, 16))
 			return -1;
-		if (c->scope_name && *c->scope_name)
+		if (d.name && *d.name)
 			LIT(scope, ",");
 		LIT(scope, "\"version\":");
-		if (js_str(scope, c->scope_version, strlen(c->scope_version)))
+		if (js_str(scope, d.version, strlen(d.version)))
 			return -1;
+	}
+	return 0;
+}
+
+/* Each scope's `{"scope":{...},"spans":[` per envelope. */
+static int json_scopes(struct encoder *e, struct fwriter *w)
+{
+	for (uint32_t i = 0; i < e->nscopes; i++) {
+		for (int k = 0; k < ENV_COUNT; k++) {
+			size_t ni = strlen(env_keys[k].items);
+
+			w->len = 0;
+			if (js_scope(w, encode_scope(e, i)) || fw_reserve(w, ni))
+				return -1;
+			put(w, env_keys[k].items, ni);
+			if (js_take(w, &e->scopes[i].json[k], &e->scopes[i].json_len[k]))
+				return -1;
+		}
 	}
 	return 0;
 }
@@ -749,16 +767,15 @@ static int json_begin(struct encoder *e)
 {
 	const struct config *c = &e->cfg.model->config;
 	struct fwriter w = { NULL, 0, 0 };
-	struct fwriter scope = { NULL, 0, 0 };
 	int rc = -1;
 
-	if (js_scope(&scope, c))
+	if (json_scopes(e, &w))
 		goto cleanup;
 	for (uint32_t r = 0; r < e->nres; r++) {
 		const struct service *sv = &e->cfg.model->services[r];
 
 		for (int k = 0; k < ENV_COUNT; k++) {
-			size_t ns = strlen(env_keys[k].scope), ni = strlen(env_keys[k].items);
+			size_t ns = strlen(env_keys[k].scope);
 
 			w.len = 0;
 			if (fw_reserve(&w, 32))
@@ -769,23 +786,19 @@ static int json_begin(struct encoder *e)
 				if (js_keyvals(&w, sv->attrs, sv->nattrs))
 					goto cleanup;
 			}
-			if (fw_reserve(&w, ns + scope.len + ni))
+			if (fw_reserve(&w, ns))
 				goto cleanup;
 			put(&w, env_keys[k].scope, ns);
-			put(&w, scope.buf, scope.len);
-			put(&w, env_keys[k].items, ni);
 			if (js_take(&w, &e->res[r].json[k], &e->res[r].json_len[k]))
 				goto cleanup;
 		}
 	}
 
+	/* closes a scope's ScopeX and a resource's ResourceX alike */
 	w.len = 0;
 	if (fw_reserve(&w, 2))
 		goto cleanup;
 	LIT(&w, "]");
-	if (js_schema(&w, c->schema_url) || fw_reserve(&w, 2))
-		goto cleanup;
-	LIT(&w, "}]");
 	if (js_schema(&w, c->schema_url) || fw_reserve(&w, 1))
 		goto cleanup;
 	LIT(&w, "}");
@@ -794,13 +807,18 @@ static int json_begin(struct encoder *e)
 	rc = 0;
 cleanup:
 	fw_release(&w);
-	fw_release(&scope);
 	return rc;
+}
+
+static size_t json_sub_size(const struct encoder *e, const struct sub *sb, bool first)
+{
+	return (first ? 0 : 1) + e->scopes[sb->scope].json_len[e->env] + sb->body +
+	       e->json_tail_len;
 }
 
 static size_t json_group_size(const struct encoder *e, const struct group *g)
 {
-	return e->res[g->res].json_len[e->env] + g->body + e->json_tail_len;
+	return e->res[g->res].json_len[e->env] + g->inner + e->json_tail_len;
 }
 
 static inline char *cpy(char *p, const void *src, size_t n)
@@ -835,11 +853,20 @@ static int json_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 		if (gi)
 			*p++ = ',';
 		p = cpy(p, r->json[e->env], r->json_len[e->env]);
-		for (size_t i = g->head;; i = e->next[i]) {
-			p = cpy(p, e->fw.buf + e->item_pos[i], e->item_len[i]);
-			if (i == g->tail)
-				break;
-			*p++ = ',';
+		for (uint32_t j = g->first; j != SUB_NONE; j = e->subs[j].next) {
+			const struct sub *sb = &e->subs[j];
+			const struct scope_env *se = &e->scopes[sb->scope];
+
+			if (j != g->first)
+				*p++ = ',';
+			p = cpy(p, se->json[e->env], se->json_len[e->env]);
+			for (size_t i = sb->head;; i = e->next[i]) {
+				p = cpy(p, e->fw.buf + e->item_pos[i], e->item_len[i]);
+				if (i == sb->tail)
+					break;
+				*p++ = ',';
+			}
+			p = cpy(p, e->json_tail, e->json_tail_len);
 		}
 		p = cpy(p, e->json_tail, e->json_tail_len);
 	}
@@ -858,11 +885,11 @@ static size_t json_item_size(size_t len, bool first)
 	return len + (first ? 0 : 1); /* a comma before all but the first */
 }
 
-static const struct cut_format json_cut = { json_item_size, json_group_size, json_record_size,
-					    json_write_record };
+static const struct cut_format json_cut = { json_item_size, json_sub_size, json_group_size,
+					    json_record_size, json_write_record };
 
 /* Step 1 for n items, first to last. */
-#define JS_ITEMS(e, n, encode_item, resource_of)                         \
+#define JS_ITEMS(e, n, encode_item, resource_of, scope_of)               \
 	do {                                                             \
 		struct fwriter *w_ = &(e)->fw;                           \
 		if (encode_reserve_items((e), (n)))                      \
@@ -870,7 +897,8 @@ static const struct cut_format json_cut = { json_item_size, json_group_size, jso
 		w_->len = 0;                                             \
 		for (size_t i = 0; i < (n); i++) {                       \
 			size_t start_ = w_->len;                         \
-			if ((resource_of) >= (e)->nres) {                \
+			if ((resource_of) >= (e)->nres ||                \
+			    (scope_of) >= (e)->nscopes) {                \
 				(e)->why = ENCODE_ERESOURCE;             \
 				return -1;                               \
 			}                                                \
@@ -879,12 +907,14 @@ static const struct cut_format json_cut = { json_item_size, json_group_size, jso
 			(e)->item_pos[i] = start_;                       \
 			(e)->item_len[i] = (uint32_t)(w_->len - start_); \
 			(e)->item_res[i] = (resource_of);                \
+			(e)->item_scope[i] = (scope_of);                 \
 		}                                                        \
 	} while (0)
 
 static int json_spans(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
 {
-	JS_ITEMS(e, b->nspans, js_span(w_, &b->spans[i]), b->spans[i].resource);
+	JS_ITEMS(e, b->nspans, js_span(w_, &b->spans[i]), b->spans[i].resource,
+		 b->spans[i].scope);
 	e->env = ENV_TRACES;
 	return encode_cut(e, b, OTELSIM_TRACES, b->nspans, &json_cut, out, n);
 }
@@ -893,7 +923,7 @@ static int json_log_records(struct encoder *e, const struct batch *b, int signal
 			    const struct log_out *logs, size_t nlogs, struct strbuf *out,
 			    uint64_t *n)
 {
-	JS_ITEMS(e, nlogs, js_log(w_, &logs[i]), logs[i].resource);
+	JS_ITEMS(e, nlogs, js_log(w_, &logs[i]), logs[i].resource, 0u);
 	e->env = ENV_LOGS;
 	return encode_cut(e, b, signal, nlogs, &json_cut, out, n);
 }
@@ -910,7 +940,8 @@ static int json_events(struct encoder *e, const struct batch *b, struct strbuf *
 
 static int json_metrics(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
 {
-	JS_ITEMS(e, b->nmetrics, js_metric(w_, &b->metrics[i]), b->metrics[i].resource);
+	JS_ITEMS(e, b->nmetrics, js_metric(w_, &b->metrics[i]), b->metrics[i].resource,
+		 0u);
 	e->env = ENV_METRICS;
 	return encode_cut(e, b, OTELSIM_METRICS, b->nmetrics, &json_cut, out, n);
 }
@@ -920,6 +951,9 @@ static void json_end(struct encoder *e)
 	for (uint32_t r = 0; r < e->nres && e->res; r++)
 		for (int k = 0; k < ENV_COUNT; k++)
 			free(e->res[r].json[k]);
+	for (uint32_t i = 0; i < e->nscopes && e->scopes; i++)
+		for (int k = 0; k < ENV_COUNT; k++)
+			free(e->scopes[i].json[k]);
 	free(e->json_tail);
 }
 

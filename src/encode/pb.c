@@ -570,16 +570,21 @@ static int pb_begin(struct encoder *e)
 		goto cleanup;
 	if (rw_take(&w, &e->schema_pb, &e->schema_pb_len))
 		goto cleanup;
-	/* ScopeSpans.scope = InstrumentationScope{name, version} */
-	w.used = 0;
-	n = cstrlen(c->scope_version);
-	if (n && rw_lenfield(&w, TAG(2, WT_LEN), c->scope_version, n))
-		goto cleanup;
-	n = cstrlen(c->scope_name);
-	if (n && rw_lenfield(&w, TAG(1, WT_LEN), c->scope_name, n))
-		goto cleanup;
-	if (rw_close(&w, 0, TAG(1, WT_LEN)) || rw_take(&w, &e->scope_pb, &e->scope_pb_len))
-		goto cleanup;
+	/* ScopeSpans.scope = InstrumentationScope{name, version} per scope */
+	for (uint32_t i = 0; i < e->nscopes; i++) {
+		struct scope_def d = encode_scope(e, i);
+
+		w.used = 0;
+		n = cstrlen(d.version);
+		if (n && rw_lenfield(&w, TAG(2, WT_LEN), d.version, n))
+			goto cleanup;
+		n = cstrlen(d.name);
+		if (n && rw_lenfield(&w, TAG(1, WT_LEN), d.name, n))
+			goto cleanup;
+		if (rw_close(&w, 0, TAG(1, WT_LEN)) ||
+		    rw_take(&w, &e->scopes[i].pb, &e->scopes[i].pb_len))
+			goto cleanup;
+	}
 	/* ResourceSpans.resource = Resource{attributes} per service */
 	for (uint32_t r = 0; r < e->nres; r++) {
 		const struct service *sv = &e->cfg.model->services[r];
@@ -598,16 +603,22 @@ cleanup:
 
 /* ---- records ------------------------------------------------------------------ */
 
-static size_t pb_scope_spans_size(const struct encoder *e, const struct group *g)
+static size_t pb_scope_spans_size(const struct encoder *e, const struct sub *sb)
 {
-	return e->scope_pb_len + g->body + e->schema_pb_len;
+	return e->scopes[sb->scope].pb_len + sb->body + e->schema_pb_len;
+}
+
+static size_t pb_sub_size(const struct encoder *e, const struct sub *sb, bool first)
+{
+	size_t ss = pb_scope_spans_size(e, sb);
+
+	(void)first;
+	return 1 + varint_size(ss) + ss;
 }
 
 static size_t pb_resource_spans_size(const struct encoder *e, const struct group *g)
 {
-	size_t ss = pb_scope_spans_size(e, g);
-
-	return e->res[g->res].pb_len + 1 + varint_size(ss) + ss + e->schema_pb_len;
+	return e->res[g->res].pb_len + g->inner + e->schema_pb_len;
 }
 
 static size_t pb_group_size(const struct encoder *e, const struct group *g)
@@ -653,19 +664,24 @@ static int pb_write_record(struct encoder *e, size_t sum, struct strbuf *out)
 		*p++ = TAG(1, WT_LEN); /* XData.resource_x */
 		p += varint_put(p, pb_resource_spans_size(e, g));
 		p = put(p, r->pb, r->pb_len);
-		*p++ = TAG(2, WT_LEN); /* ResourceX.scope_x */
-		p += varint_put(p, pb_scope_spans_size(e, g));
-		p = put(p, e->scope_pb, e->scope_pb_len);
-		for (size_t i = g->head;; i = e->next[i]) {
-			size_t len = e->item_len[i];
+		for (uint32_t j = g->first; j != SUB_NONE; j = e->subs[j].next) {
+			const struct sub *sb = &e->subs[j];
+			const struct scope_env *se = &e->scopes[sb->scope];
 
-			*p++ = TAG(2, WT_LEN); /* ScopeX.spans / log_records / metrics */
-			p += varint_put(p, len);
-			p = put(p, items_end - e->item_pos[i], len);
-			if (i == g->tail)
-				break;
+			*p++ = TAG(2, WT_LEN); /* ResourceX.scope_x */
+			p += varint_put(p, pb_scope_spans_size(e, sb));
+			p = put(p, se->pb, se->pb_len);
+			for (size_t i = sb->head;; i = e->next[i]) {
+				size_t len = e->item_len[i];
+
+				*p++ = TAG(2, WT_LEN); /* ScopeX.spans / log_records / metrics */
+				p += varint_put(p, len);
+				p = put(p, items_end - e->item_pos[i], len);
+				if (i == sb->tail)
+					break;
+			}
+			p = put(p, e->schema_pb, e->schema_pb_len); /* ScopeX.schema_url */
 		}
-		p = put(p, e->schema_pb, e->schema_pb_len); /* ScopeX.schema_url */
 		p = put(p, e->schema_pb, e->schema_pb_len); /* ResourceX.schema_url */
 	}
 	if ((size_t)(p - start) != framed)
@@ -689,11 +705,11 @@ static size_t pb_record_size(const struct encoder *e, size_t sum, uint32_t ngrou
 	return sum + (e->cfg.framing == OTELSIM_FRAMING_VARINT ? varint_size(sum) : 4);
 }
 
-static const struct cut_format pb_cut = { pb_item_size, pb_group_size, pb_record_size,
-					  pb_write_record };
+static const struct cut_format pb_cut = { pb_item_size, pb_sub_size, pb_group_size,
+					  pb_record_size, pb_write_record };
 
 /* Step 1 for n items, last to first (the buffer grows back to front). */
-#define PB_ITEMS(e, n, encode_item, resource_of)                      \
+#define PB_ITEMS(e, n, encode_item, resource_of, scope_of)            \
 	do {                                                          \
 		struct rwriter *w_ = &(e)->rw;                        \
 		if (encode_reserve_items((e), (n)))                   \
@@ -701,7 +717,8 @@ static const struct cut_format pb_cut = { pb_item_size, pb_group_size, pb_record
 		w_->used = 0;                                         \
 		for (size_t i = (n); i-- > 0;) {                      \
 			size_t m_ = w_->used;                         \
-			if ((resource_of) >= (e)->nres) {             \
+			if ((resource_of) >= (e)->nres ||             \
+			    (scope_of) >= (e)->nscopes) {             \
 				(e)->why = ENCODE_ERESOURCE;          \
 				return -1;                            \
 			}                                             \
@@ -710,12 +727,14 @@ static const struct cut_format pb_cut = { pb_item_size, pb_group_size, pb_record
 			(e)->item_pos[i] = w_->used;                  \
 			(e)->item_len[i] = (uint32_t)(w_->used - m_); \
 			(e)->item_res[i] = (resource_of);             \
+			(e)->item_scope[i] = (scope_of);              \
 		}                                                     \
 	} while (0)
 
 static int pb_spans(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
 {
-	PB_ITEMS(e, b->nspans, pb_span(w_, &b->spans[i]), b->spans[i].resource);
+	PB_ITEMS(e, b->nspans, pb_span(w_, &b->spans[i]), b->spans[i].resource,
+		 b->spans[i].scope);
 	e->env = ENV_TRACES;
 	return encode_cut(e, b, OTELSIM_TRACES, b->nspans, &pb_cut, out, n);
 }
@@ -723,7 +742,7 @@ static int pb_spans(struct encoder *e, const struct batch *b, struct strbuf *out
 static int pb_log_records(struct encoder *e, const struct batch *b, int signal,
 			  const struct log_out *logs, size_t nlogs, struct strbuf *out, uint64_t *n)
 {
-	PB_ITEMS(e, nlogs, pb_log(w_, &logs[i]), logs[i].resource);
+	PB_ITEMS(e, nlogs, pb_log(w_, &logs[i]), logs[i].resource, 0u);
 	e->env = ENV_LOGS;
 	return encode_cut(e, b, signal, nlogs, &pb_cut, out, n);
 }
@@ -740,7 +759,8 @@ static int pb_events(struct encoder *e, const struct batch *b, struct strbuf *ou
 
 static int pb_metrics(struct encoder *e, const struct batch *b, struct strbuf *out, uint64_t *n)
 {
-	PB_ITEMS(e, b->nmetrics, pb_metric(w_, &b->metrics[i]), b->metrics[i].resource);
+	PB_ITEMS(e, b->nmetrics, pb_metric(w_, &b->metrics[i]), b->metrics[i].resource,
+		 0u);
 	e->env = ENV_METRICS;
 	return encode_cut(e, b, OTELSIM_METRICS, b->nmetrics, &pb_cut, out, n);
 }
@@ -749,7 +769,8 @@ static void pb_end(struct encoder *e)
 {
 	for (uint32_t r = 0; r < e->nres && e->res; r++)
 		free(e->res[r].pb);
-	free(e->scope_pb);
+	for (uint32_t i = 0; i < e->nscopes && e->scopes; i++)
+		free(e->scopes[i].pb);
 	free(e->schema_pb);
 }
 

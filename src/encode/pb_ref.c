@@ -590,31 +590,38 @@ static size_t field_size(size_t n)
 
 struct ref_group {
 	uint32_t res;
-	size_t items; /* sum of the item fields */
-	size_t n;
+	size_t inner; /* its ScopeX fields */
+	size_t *items; /* per scope: sum of the item fields (nscopes of them) */
 };
 
 struct ref_state {
 	const struct encoder_config *cfg;
 	int signal;
-	size_t schema_len, scope_size, *res_size;
+	size_t schema_len, *scope_size, *res_size;
+	uint32_t nscopes;
 	struct ref_group *groups;
 	uint32_t ngroups;
 	int32_t *slot; /* resource -> group index, -1 none */
 	/* the items, as protobuf-c messages, and their resources */
 	ProtobufCMessage **items;
-	uint32_t *item_res;
+	uint32_t *item_res, *item_scope;
 	Resource **res;
-	Scope *scope;
+	Scope **scopes;
 };
 
-static size_t ref_group_size(const struct ref_state *st, const struct ref_group *g)
+/* The ScopeX field of scope sc holding `items` bytes of item fields (0: none). */
+static size_t ref_scope_x_size(const struct ref_state *st, uint32_t sc, size_t items)
 {
 	size_t schema = st->schema_len ? field_size(st->schema_len) : 0;
-	size_t ss = field_size(st->scope_size) + g->items + schema;
-	size_t rs = field_size(st->res_size[g->res]) + field_size(ss) + schema;
 
-	return field_size(rs);
+	return items ? field_size(field_size(st->scope_size[sc]) + items + schema) : 0;
+}
+
+static size_t ref_group_size(const struct ref_state *st, uint32_t res, size_t inner)
+{
+	size_t schema = st->schema_len ? field_size(st->schema_len) : 0;
+
+	return field_size(field_size(st->res_size[res]) + inner + schema);
 }
 
 static size_t ref_framed(const struct ref_state *st, size_t body)
@@ -677,30 +684,38 @@ static int ref_pack(struct ref_state *st, struct arena *a, size_t from, size_t t
 	if (!data || !rxs)
 		return -1;
 	for (size_t i = from; i < to; i++) {
-		uint32_t r = st->item_res[i];
-		ProtobufCMessage *sx;
-		size_t *n;
+		uint32_t r = st->item_res[i], sc = st->item_scope[i];
+		ProtobufCMessage *rx, **sxs, *sx = NULL;
+		size_t *nsx, *n;
 
 		if (st->slot[r] < 0) {
-			ProtobufCMessage *rx = ref_new_msg(a, sh->resource_x);
-			ProtobufCMessage **one = ARENA_NEWN(a, ProtobufCMessage *, 1);
-			ProtobufCMessage **items = ARENA_NEWN(a, ProtobufCMessage *, to - from);
-
-			sx = ref_new_msg(a, sh->scope_x);
-			if (!rx || !sx || !one || !items)
+			rx = ref_new_msg(a, sh->resource_x);
+			sxs = ARENA_NEWN(a, ProtobufCMessage *, st->nscopes);
+			if (!rx || !sxs)
 				return -1;
-			*(Scope **)member(sx, "scope") = st->scope;
-			*(char **)member(sx, "schema_url") = schema;
-			*(ProtobufCMessage ***)member(sx, item_field[st->signal]) = items;
 			*(Resource **)member(rx, "resource") = st->res[r];
 			*(char **)member(rx, "schema_url") = schema;
-			one[0] = sx;
-			*(ProtobufCMessage ***)member(rx, scope_field[st->signal]) = one;
-			*(size_t *)member_n(rx, scope_field[st->signal]) = 1;
+			*(ProtobufCMessage ***)member(rx, scope_field[st->signal]) = sxs;
 			st->slot[r] = (int32_t)ngroups;
 			rxs[ngroups++] = rx;
 		}
-		sx = (*(ProtobufCMessage ***)member(rxs[st->slot[r]], scope_field[st->signal]))[0];
+		rx = rxs[st->slot[r]];
+		sxs = *(ProtobufCMessage ***)member(rx, scope_field[st->signal]);
+		nsx = member_n(rx, scope_field[st->signal]);
+		for (size_t k = 0; k < *nsx && !sx; k++)
+			if (*(Scope **)member(sxs[k], "scope") == st->scopes[sc])
+				sx = sxs[k];
+		if (!sx) { /* the scope's first item in this resource */
+			ProtobufCMessage **items = ARENA_NEWN(a, ProtobufCMessage *, to - from);
+
+			sx = ref_new_msg(a, sh->scope_x);
+			if (!sx || !items)
+				return -1;
+			*(Scope **)member(sx, "scope") = st->scopes[sc];
+			*(char **)member(sx, "schema_url") = schema;
+			*(ProtobufCMessage ***)member(sx, item_field[st->signal]) = items;
+			sxs[(*nsx)++] = sx;
+		}
 		n = member_n(sx, item_field[st->signal]);
 		(*(ProtobufCMessage ***)member(sx, item_field[st->signal]))[(*n)++] = st->items[i];
 	}
@@ -759,7 +774,8 @@ static int ref_items(struct ref_state *st, struct arena *a, const struct batch *
 
 	st->items = ARENA_NEWN(a, ProtobufCMessage *, n);
 	st->item_res = ARENA_NEWN(a, uint32_t, n);
-	if (!st->items || !st->item_res)
+	st->item_scope = ARENA_NEWN(a, uint32_t, n); /* logs, events, metrics: 0 */
+	if (!st->items || !st->item_res || !st->item_scope)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		void *msg;
@@ -767,6 +783,7 @@ static int ref_items(struct ref_state *st, struct arena *a, const struct batch *
 		switch (st->signal) {
 		case OTELSIM_TRACES:
 			st->item_res[i] = b->spans[i].resource;
+			st->item_scope[i] = b->spans[i].scope;
 			msg = ref_span(a, &b->spans[i], &bad);
 			break;
 		case OTELSIM_METRICS:
@@ -782,7 +799,8 @@ static int ref_items(struct ref_state *st, struct arena *a, const struct batch *
 			msg = ref_log(a, &b->events[i], &bad);
 			break;
 		}
-		if (bad || !msg || st->item_res[i] >= m->nservices)
+		if (bad || !msg || st->item_res[i] >= m->nservices ||
+		    st->item_scope[i] >= st->nscopes)
 			return -1;
 		st->items[i] = msg; /* every message starts with its ProtobufCMessage base */
 	}
@@ -801,14 +819,31 @@ static int ref_envelopes(struct ref_state *st, struct arena *a)
 	st->groups = ARENA_NEWN(a, struct ref_group, m->nservices + 1);
 	st->slot = ARENA_NEWN(a, int32_t, m->nservices + 1);
 	st->res = ARENA_NEWN(a, Resource *, m->nservices + 1);
-	st->scope = NEW(a, Scope, OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
-	if (!st->res_size || !st->groups || !st->slot || !st->res || !st->scope)
+	st->nscopes = m->nscopes ? m->nscopes : 1;
+	st->scopes = ARENA_NEWN(a, Scope *, st->nscopes);
+	st->scope_size = ARENA_NEWN(a, size_t, st->nscopes);
+	if (!st->res_size || !st->groups || !st->slot || !st->res || !st->scopes ||
+	    !st->scope_size)
 		return -1;
-	if (c->scope_name && *c->scope_name)
-		st->scope->name = (char *)c->scope_name;
-	if (c->scope_version && *c->scope_version)
-		st->scope->version = (char *)c->scope_version;
-	st->scope_size = protobuf_c_message_get_packed_size(&st->scope->base);
+	for (uint32_t i = 0; i < st->nscopes; i++) {
+		const char *name = m->nscopes ? m->scopes[i].name : c->scope_name;
+		const char *version = m->nscopes ? m->scopes[i].version : c->scope_version;
+		Scope *sc = NEW(a, Scope, OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
+
+		if (!sc)
+			return -1;
+		if (name && *name)
+			sc->name = (char *)name;
+		if (version && *version)
+			sc->version = (char *)version;
+		st->scopes[i] = sc;
+		st->scope_size[i] = protobuf_c_message_get_packed_size(&sc->base);
+	}
+	for (uint32_t r = 0; r < m->nservices + 1; r++) {
+		st->groups[r].items = ARENA_NEWN(a, size_t, st->nscopes);
+		if (!st->groups[r].items)
+			return -1;
+	}
 	for (uint32_t r = 0; r < m->nservices; r++) {
 		st->res[r] = NEW(a, Resource, OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
 		if (!st->res[r])
@@ -824,8 +859,10 @@ static int ref_envelopes(struct ref_state *st, struct arena *a)
 
 static void ref_clear_groups(struct ref_state *st)
 {
-	for (uint32_t k = 0; k < st->ngroups; k++)
+	for (uint32_t k = 0; k < st->ngroups; k++) {
 		st->slot[st->groups[k].res] = -1;
+		memset(st->groups[k].items, 0, st->nscopes * sizeof(size_t));
+	}
 	st->ngroups = 0;
 }
 
@@ -875,9 +912,9 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 
 	/* the record rule: greedy, in batch order */
 	for (size_t i = 0; i < n;) {
-		uint32_t r = st.item_res[i];
-		struct ref_group tmp, *g;
-		size_t newsum, size = protobuf_c_message_get_packed_size(st.items[i]);
+		uint32_t r = st.item_res[i], sc = st.item_scope[i];
+		struct ref_group *g;
+		size_t newsum, inner, had, size = protobuf_c_message_get_packed_size(st.items[i]);
 
 		if (i >= next_break) { /* a trace that opens a record */
 			while (next_mark < b->nmarks && b->marks[next_mark].first[signal] <= i)
@@ -888,16 +925,11 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 				goto cleanup;
 		}
 		g = st.slot[r] >= 0 ? &st.groups[st.slot[r]] : NULL;
-		if (g) {
-			tmp = *g;
-			tmp.items += field_size(size);
-			newsum = sum - ref_group_size(&st, g) + ref_group_size(&st, &tmp);
-		} else {
-			tmp.res = r;
-			tmp.items = field_size(size);
-			tmp.n = 0;
-			newsum = sum + ref_group_size(&st, &tmp);
-		}
+		had = g ? g->items[sc] : 0;
+		inner = (g ? g->inner - ref_scope_x_size(&st, sc, had) : 0) +
+			ref_scope_x_size(&st, sc, had + field_size(size));
+		newsum = sum - (g ? ref_group_size(&st, r, g->inner) : 0) +
+			 ref_group_size(&st, r, inner);
 		if (i > from && ref_framed(&st, newsum) > max) {
 			if (ref_flush(&st, &a, &from, i, &sum, out, &nrec))
 				goto cleanup;
@@ -905,10 +937,11 @@ int encode_reference(const struct encoder_config *cfg, int signal, const struct 
 		}
 		if (!g) {
 			g = &st.groups[st.ngroups];
+			g->res = r;
 			st.slot[r] = (int32_t)st.ngroups++;
 		}
-		*g = tmp;
-		g->n++;
+		g->items[sc] = had + field_size(size);
+		g->inner = inner;
 		sum = newsum;
 		i++;
 	}

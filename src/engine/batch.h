@@ -84,6 +84,7 @@ struct span_out {
 	uint8_t status_code; /* 0 unset, 1 ok, 2 error */
 	uint32_t flags;      /* W3C flags | has-is-remote | is-remote */
 	uint32_t resource;   /* index into model->services */
+	uint32_t scope;      /* index into model->scopes (0: the config's; model/scope.h) */
 	const char *name;
 	uint32_t name_len;
 	const char *trace_state; /* W3C tracestate; NULL or len 0: none */

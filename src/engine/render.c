@@ -12,8 +12,9 @@
  *   session, session_begin's draws (engine/session.h: tenant, session
  *   id, end-user id, sample); for a later turn, the turn gap (one latency
  *   draw: it starts that long after the previous turn ended); then, for a
- *   session, the trace's request id; then the vars in file order, then the
- *   spans depth first. For each span:
+ *   session, the trace's request id; then the vars in file order, then,
+ *   with several roots (a Dreamweaver config's entry points), the root
+ *   (one rng_below draw), then the spans depth first. For each span:
  *     span id (not the root), name template, attributes in order (with
  *     attrs_first: the attributes, then the name), then, for an MCP tool
  *     span with several possible servers (wrong_division without a
@@ -46,8 +47,9 @@
  *   draws nothing). A context link renders the earlier iteration it points
  *   to from that iteration's own stream: it draws nothing from this one.
  * Logs and events a span emits (a later issue) take their draws inside
- * that span, after its links; derived signals (engine_source) draw nothing
- * from this stream.
+ * that span, after its links (a log with several bodies: which one, one
+ * rng_below draw, then that body's template); derived signals
+ * (engine_source) draw nothing from this stream.
  *
  * Failures: a span's own failure sets status ERROR, error.type and the
  * status message; ERR_MARK_ANCESTORS marks every ancestor the same way
@@ -494,6 +496,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 	const char *aname = attempt_name(R, sp, logical->name, logical->name_len);
 	uint8_t kind = logical->kind;
 	int32_t service = (int32_t)logical->resource;
+	uint32_t scope = logical->scope; /* the instrumentation that retries */
 	double next_wait = rt->backoff_base_ms; /* uncapped: base * mult^(k-1) */
 
 	if (!aname)
@@ -514,6 +517,7 @@ static int render_attempts(struct render *R, const struct span_spec *sp, const s
 			return -1;
 		af.up = f;
 		s = span_at(R, af.idx);
+		s->scope = scope;
 		s->name = aname;
 		s->name_len = aname_len;
 		s->attrs = arena_alloc(&R->out->arena, (5 + (R->ses.spec ? SESSION_MAX_ATTRS : 0)) *
@@ -650,9 +654,12 @@ static int render_logs(struct render *R, const struct span_spec *sp, size_t idx)
 		R->ctx.parent_attrs = s->attrs;
 		R->ctx.nparent_attrs = s->nattrs;
 		if (ls->body_tmpl) {
+			const struct tmpl *bt = ls->nbodies > 1
+							? ls->bodies[rng_below(&R->rng, ls->nbodies)]
+							: ls->body_tmpl;
 			struct value v;
 
-			if (tmpl_eval(ls->body_tmpl, &R->ctx, &v) < 0 ||
+			if (tmpl_eval(bt, &R->ctx, &v) < 0 ||
 			    value_text(R, &v, &body, &body_len) < 0)
 				return -1;
 			s = span_at(R, idx);
@@ -1056,6 +1063,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 
 	if (open_span(R, up, sp->kind, sp->service, start, &f.idx) < 0)
 		return -1;
+	span_at(R, f.idx)->scope = sp->scope;
 	f.up = up;
 	if (R->find && !R->found && sp->export_context && !strcmp(sp->export_context, R->find)) {
 		memcpy(R->found_tid, span_at(R, f.idx)->trace_id, 16);
@@ -1178,7 +1186,9 @@ static int render_trace(struct render *R, uint32_t turn)
 	for (uint32_t k = 0; k < sc->nvars; k++)
 		if (gen_eval(&sc->vars[k].gen, &R->ctx, &vars[k]) < 0)
 			return OTELSIM_ENOMEM;
-	if (!R->past_max && render_span(R, sc->root, NULL, start, &end) < 0)
+	if (!R->past_max &&
+	    render_span(R, sc->nroots > 1 ? &sc->root[rng_below(&R->rng, sc->nroots)] : sc->root,
+			NULL, start, &end) < 0)
 		return OTELSIM_ENOMEM;
 	if (R->past_max)
 		return OTELSIM_ELIMIT;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "load/loader.h"
+#include "load/scopes.h"
 #include "util/error.h"
 #include "util/rng.h"
 #include "util/timefmt.h"
@@ -376,7 +377,22 @@ static const struct key_def output_keys[] = {
 struct svc_parse {
 	const struct ynode *version, *attrs;
 	const char *language;
+	const struct scope_def *scopes;
 };
+
+static int fill_svc_scopes(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	(void)k;
+	return load_scopes_new(c, v, &((struct svc_parse *)obj)->scopes);
+}
+
+static int fill_scopes(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	(void)k;
+	return load_scopes_fill(c, v, ((struct config *)obj)->scope_kinds);
+}
 
 static const struct key_def service_entry_keys[] = {
 	{ "version", KT_SCALAR, 0, NULL, NULL, schema_fill_node,
@@ -385,12 +401,18 @@ static const struct key_def service_entry_keys[] = {
 	  "more resource attributes of this service (constants)" },
 	{ "language", KT_STRING, 0, NULL, NULL, fill_language, offsetof(struct svc_parse, language),
 	  "telemetry.sdk.language of this service (and the SDK version its resource says)" },
+	{ "scopes", KT_MAP, 0, NULL, NULL, fill_svc_scopes, SCHEMA_NOFILL,
+	  "instrumentation scopes of this service's spans by kind (see the scopes table), over "
+	  "the config's" },
 };
 
 SCHEMA_TABLE(service_table, "config.service", "the default service", service_keys);
 SCHEMA_TABLE(resource_table, "config.resource", "resource attributes of every service",
 	     resource_keys);
-SCHEMA_TABLE(scope_table, "config.scope", "the instrumentation scope of every span", scope_keys);
+SCHEMA_TABLE(scope_table, "config.scope",
+	     "the application's own instrumentation scope (spans no library instruments, logs, "
+	     "metrics)",
+	     scope_keys);
 SCHEMA_TABLE(defaults_table, "config.defaults", "run defaults (command-line flags override them)",
 	     defaults_keys);
 SCHEMA_TABLE(output_table, "config.output", "output settings", output_keys);
@@ -477,6 +499,7 @@ static int fill_services(struct schema_ctx *c, const struct key_def *k, const st
 		}
 		cs[i].nattrs = n;
 		cs[i].language = sp.language;
+		cs[i].scopes = sp.scopes;
 	}
 	ls->cfg_svcs = cs;
 	ls->ncfg_svcs = (uint32_t)v->n;
@@ -516,7 +539,12 @@ static const struct key_def config_keys[] = {
 	{ "resource", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,
 	  "{attributes, schema_url} of every resource" },
 	{ "scope", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,
-	  "the instrumentation scope: {name, version}" },
+	  "the application's own instrumentation scope: {name, version} (spans of no library "
+	  "below, logs, metrics)" },
+	{ "scopes", KT_MAP, 0, NULL, NULL, fill_scopes, SCHEMA_NOFILL,
+	  "instrumentation scopes by kind of span: {http.server, http.client, rpc, db, "
+	  "messaging, gen_ai, mcp: {name, version}} (default: what an SDK of the service's "
+	  "language ships)" },
 	{ "defaults", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,
 	  "{seed, start, count, interval_ms, latency, gap}" },
 	{ "output", KT_MAP, 0, NULL, NULL, fill_section, SCHEMA_NOFILL,

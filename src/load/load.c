@@ -48,7 +48,8 @@ const struct load_dialect load_dialects[] = {
 	  "'root_span'/'steps' (trace-generator)", tracegen_load, tracegen_key_tables,
 	  tracegen_release },
 	{ "Dreamweaver", DIALECT_DREAMWEAVER, NULL, dreamweaver_keys,
-	  "'templates'/'services'/'workload' (Dreamweaver)", NULL, NULL, NULL },
+	  "'templates'/'services'/'workload' (Dreamweaver)", dreamweaver_load,
+	  dreamweaver_key_tables, NULL },
 };
 const size_t load_ndialects = sizeof(load_dialects) / sizeof(load_dialects[0]);
 
@@ -227,6 +228,7 @@ int load_service(struct load_state *ls, const char *service, const struct keyval
 		memcpy(d->attrs, kv, n * sizeof(*kv));
 		d->attrs[0].value.u.s.ptr = d->name;
 		d->nattrs = n;
+		d->scope_kinds = cs ? cs->scopes : NULL;
 		*index = (int32_t)ls->nsvcs++;
 	}
 cleanup:
@@ -820,6 +822,7 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 		m->services[i].name = ls.svcs[i].name;
 		m->services[i].attrs = ls.svcs[i].attrs;
 		m->services[i].nattrs = ls.svcs[i].nattrs;
+		m->services[i].scope_kinds = ls.svcs[i].scope_kinds;
 	}
 	m->nservices = (uint32_t)ls.nsvcs;
 	rc = model_finish(m, err);

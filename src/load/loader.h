@@ -6,6 +6,7 @@
  *   config.c    config/config.yaml (its key tables)
  *   native.c    the native scenario dialect (seeds 000/001; its key tables)
  *   tracegen.c  the trace-generator dialect (seed 002; its key tables)
+ *   dreamweaver.c  the Dreamweaver dialect (seed 004; its key tables)
  *   agent.c     the agent platform (model/agent.h): the config's id_formats,
  *               tenants, agents, mcp_servers, conversation_samples, and a
  *               native scenario's context and conversation (its key tables)
@@ -45,6 +46,7 @@ struct svc_draft {
 	const char *name;
 	struct keyval *attrs;
 	uint32_t nattrs;
+	const struct scope_def *scope_kinds; /* its cfg_service's, or NULL */
 };
 
 /* Per-service settings from the config's `services:` section. */
@@ -53,6 +55,7 @@ struct cfg_service {
 	struct keyval *attrs; /* service.version first when given, then attributes */
 	uint32_t nattrs;
 	const char *language; /* telemetry.sdk.language, or NULL: config's */
+	const struct scope_def *scopes; /* [SCOPE_KINDS] its `scopes:`, or NULL */
 };
 
 /*
@@ -210,6 +213,11 @@ int config_load(struct load_state *ls, const char *path);
 int tracegen_load(struct load_state *ls, const struct load_file *f);
 void tracegen_release(struct load_state *ls);
 extern const struct key_table *const tracegen_key_tables[];
+
+/* ---- dreamweaver.c ---- */
+/* A Dreamweaver config (seed 004): one scenario named after the file. */
+int dreamweaver_load(struct load_state *ls, const struct load_file *f);
+extern const struct key_table *const dreamweaver_key_tables[];
 
 /* ---- native.c ---- */
 /* A native file: one scenario (one YAML document, a mapping). */

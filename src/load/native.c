@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "load/loader.h"
+#include "load/scopes.h"
 #include "load/workflow.h"
 #include "model/agent.h"
 #include "load/semconv.h"
@@ -548,6 +549,20 @@ static int fill_trace_state(struct schema_ctx *c, const struct key_def *k, const
 	return trace_state_text(c, v, &((struct span_spec *)obj)->trace_state);
 }
 
+static int fill_span_scope(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			   void *obj)
+{
+	(void)k;
+	return load_scope_fill(c, v, &((struct span_spec *)obj)->scope_set);
+}
+
+static int fill_scen_scopes(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			    void *obj)
+{
+	(void)k;
+	return load_scopes_new(c, v, &((struct scenario *)obj)->scope_kinds);
+}
+
 #define LF(f) offsetof(struct link_fill, p.f)
 
 static const struct key_def link_keys[] = {
@@ -944,6 +959,9 @@ static const struct key_def span_keys[] = {
 	  "free text for readers" },
 	{ "trace_state", KT_STRING, 0, NULL, NULL, fill_trace_state, SCHEMA_NOFILL,
 	  "the span's W3C tracestate (\"vendor=value,...\"), checked when the file loads" },
+	{ "scope", KT_MAP, 0, NULL, NULL, fill_span_scope, SCHEMA_NOFILL,
+	  "{name, version}: the instrumentation scope of this span (default: by its kind, see "
+	  "the scopes table)" },
 	{ "latency", KT_ANY, 0, NULL, NULL, fill_latency, SCHEMA_NOFILL,
 	  "duration: ms, or {distribution: "
 	  "log_normal|normal|uniform|exponential|constant|percentiles, ...} (default: the "
@@ -1399,6 +1417,9 @@ static const struct key_def scenario_keys[] = {
 	  "vars may use earlier ones)" },
 	{ "resource", KT_MAP, 0, NULL, NULL, fill_resource, SCHEMA_NOFILL,
 	  "{replace, attributes}: resource attributes of this scenario's services" },
+	{ "scopes", KT_MAP, 0, NULL, NULL, fill_scen_scopes, SCHEMA_NOFILL,
+	  "instrumentation scopes of this scenario's spans by kind (see the scopes table), over "
+	  "the config's" },
 	{ "context", KT_MAP, 0, NULL, NULL, fill_context, SCHEMA_NOFILL,
 	  "{tenant, agent, mcp_server, workflow} from the config: each iteration is an agent "
 	  "session (session, tenant, user and request ids on every span)" },

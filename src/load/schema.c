@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "load/loader.h"
+#include "load/scopes.h"
 #include "model/model.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -29,6 +30,7 @@ static void add_tables(const struct key_table *const *list)
 static void collect_tables(void)
 {
 	add_tables(config_key_tables);
+	add_tables(scope_key_tables);
 	add_tables(agent_key_tables);
 	add_tables(platform_key_tables);
 	for (size_t i = 0; i < load_ndialects; i++)

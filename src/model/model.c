@@ -124,8 +124,9 @@ static int build_injections(struct model *m)
 		for (uint32_t i = 0; i < m->nscenarios; i++) {
 			w.sc = m->scenarios[i];
 			w.first = w.n;
-			if (w.sc->root && inj_span(&w, w.sc->root, 0))
-				return -1;
+			for (uint32_t r = 0; w.sc->root && r < scenario_nroots(w.sc); r++)
+				if (inj_span(&w, &w.sc->root[r], 0))
+					return -1;
 		}
 	}
 	m->ninjections = w.n;
@@ -154,8 +155,9 @@ static unsigned scenario_signals(const struct scenario *sc)
 {
 	unsigned s = 1u << OTELSIM_TRACES;
 
-	if (sc->root && span_logs(sc, sc->root))
-		s |= 1u << OTELSIM_LOGS;
+	for (uint32_t r = 0; sc->root && r < scenario_nroots(sc); r++)
+		if (span_logs(sc, &sc->root[r]))
+			s |= 1u << OTELSIM_LOGS;
 	if (sc->ntimeline)
 		s |= 1u << OTELSIM_EVENTS;
 	return s;
@@ -164,11 +166,14 @@ static unsigned scenario_signals(const struct scenario *sc)
 int model_finish(struct model *m, struct otelsim_error *err)
 {
 	for (uint32_t i = 0; i < m->nscenarios; i++) {
-		if (m->scenarios[i]->root && finish_span(&m->arena, m->scenarios[i]->root) < 0)
-			return error_set(err, OTELSIM_ENOMEM, "out of memory");
+		const struct scenario *sc = m->scenarios[i];
+
+		for (uint32_t r = 0; sc->root && r < scenario_nroots(sc); r++)
+			if (finish_span(&m->arena, &sc->root[r]) < 0)
+				return error_set(err, OTELSIM_ENOMEM, "out of memory");
 		m->scenarios[i]->signals = scenario_signals(m->scenarios[i]);
 	}
-	if (build_injections(m))
+	if (build_injections(m) || model_resolve_scopes(m))
 		return error_set(err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "model/metric.h"
+#include "model/scope.h"
 #include "model/value.h"
 #include "util/arena.h"
 
@@ -203,6 +204,10 @@ struct log_spec {
 	double offset_ms, offset_frac;
 	const char *body;       /* NULL: no body */
 	struct tmpl *body_tmpl; /* non-NULL when the body holds {{...}} */
+	/* several bodies (a Dreamweaver log's patterns): one picked per record
+	 * (one rng_below draw), then its template; nbodies <= 1: body_tmpl */
+	struct tmpl *const *bodies;
+	uint32_t nbodies;
 	struct attr_spec *attrs;
 	uint32_t nattrs;
 	struct src_pos pos;
@@ -253,6 +258,8 @@ struct span_spec {
 	struct tmpl *name_tmpl;   /* non-NULL when the name holds {{...}} */
 	const char *description;
 	const char *trace_state; /* W3C tracestate (checked at load), or NULL */
+	struct scope_def scope_set; /* the span's own `scope:` (name NULL: none) */
+	uint32_t scope;             /* derived: index into model->scopes (model/scope.h) */
 	uint8_t kind;        /* OTLP SpanKind; 0 = engine default */
 	int32_t service;     /* index into model->services; -1 = parent's */
 	struct dist latency; /* DIST_NONE = config default */
@@ -296,6 +303,8 @@ struct service {
 	const char *name;     /* service.name */
 	struct keyval *attrs; /* every resource attribute, service.name first */
 	uint32_t nattrs;
+	/* [SCOPE_KINDS] the config's services: <name>: scopes: (model/scope.h), or NULL */
+	const struct scope_def *scope_kinds;
 };
 
 enum dialect { DIALECT_NATIVE = 0, DIALECT_TRACEGEN, DIALECT_DREAMWEAVER };
@@ -338,6 +347,9 @@ struct scenario {
 	struct var_spec *vars;
 	uint32_t nvars;
 	struct span_spec *root;
+	/* root[0..nroots) when nroots > 1 (a Dreamweaver config's entry points):
+	 * each trace starts at one, picked uniformly; 0 or 1: the one root */
+	uint32_t nroots;
 	uint64_t max_spans;   /* worst case spans per trace (counts x retries) */
 	uint64_t stream;      /* rng stream id: rng_hash(name) */
 	bool reference;       /* bundled example_scenario: only by name */
@@ -350,6 +362,11 @@ struct scenario {
 	const char **exports; /* every export_context of the tree, once each */
 	uint32_t nexports;
 	struct session_spec *session; /* agent sessions (model/agent.h), or NULL */
+	/* a Dreamweaver config's output: where `run --send` goes without
+	 * --endpoint (NULL: none) and the requests per export (0: not given) */
+	const char *endpoint;
+	uint32_t batch_size;
+	const struct scope_def *scope_kinds; /* [SCOPE_KINDS] its `scopes:`, or NULL */
 	struct src_pos pos;
 };
 
@@ -387,7 +404,8 @@ struct config {
 	const char *sdk_language;      /* telemetry.sdk.language of a service without its own */
 	struct keyval *resource_attrs; /* added to every service's resource */
 	uint32_t nresource_attrs;
-	const char *scope_name, *scope_version;
+	const char *scope_name, *scope_version; /* the application's own spans */
+	struct scope_def scope_kinds[SCOPE_KINDS]; /* `scopes:` (model/scope.h); name NULL: unset */
 	const char *schema_url;      /* on ResourceX and ScopeX; may be "" */
 	struct dist default_latency; /* a span without `latency` */
 	struct dist gap;             /* between sequential siblings, ms */
@@ -409,6 +427,9 @@ struct model {
 	struct semconv *semconv;
 	struct service *services;
 	uint32_t nservices;
+	/* derived (model_finish): every scope a span is under, [0] the config's */
+	struct scope_def *scopes;
+	uint32_t nscopes;
 	struct scenario **scenarios; /* sorted by rel_dir then name */
 	uint32_t nscenarios;
 	uint64_t max_spans_per_trace;
@@ -432,6 +453,12 @@ int model_warn(struct model *m, const char *file, int line, int col, const char 
 	__attribute__((format(printf, 5, 6)))
 #endif
 	;
+
+/* How many roots sc has (scenario.nroots; at least 1). */
+static inline uint32_t scenario_nroots(const struct scenario *sc)
+{
+	return sc->nroots > 1 ? sc->nroots : 1;
+}
 
 /* By name, else by display name (the loader keeps both unique). */
 const struct scenario *model_find_scenario(const struct model *m, const char *name);

@@ -24,6 +24,16 @@ if "$tmp/moved/bin/telemetry-simulator" list >"$tmp/log" 2>&1 && grep -q '^succe
 else
 	bad "telemetry-simulator is otelsim under the earlier simulator's name, with the bundled data"
 fi
+# dreamweaver FILE is otelsim run FILE --send: a config's error comes under its name
+printf 'seed: x\ntemplates: {}\nservices: []\nworkload: {rate: 1/s, duration: 1s}\noutput: {endpoint: "127.0.0.1:1"}\n' >"$tmp/dw.yaml"
+"$tmp/moved/bin/dreamweaver" "$tmp/dw.yaml" >"$tmp/log" 2>&1
+rc=$?
+if [ "$rc" -eq 2 ] && grep -qx "$tmp/dw.yaml:3:11: no entry point: at least one service must be called by no other" "$tmp/log" &&
+	"$tmp/moved/bin/dreamweaver" --help 2>&1 | grep -q '^usage: otelsim run \[FILE \[--send\]\]'; then
+	ok "dreamweaver is installed: otelsim run FILE --send, seed 004's command"
+else
+	bad "dreamweaver is installed: otelsim run FILE --send, seed 004's command"
+fi
 export PKG_CONFIG_PATH="$tmp/moved/lib/pkgconfig"
 pc=$(pkg-config --cflags --libs otelsim 2>"$tmp/log")
 case "$pc" in

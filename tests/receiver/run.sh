@@ -483,6 +483,23 @@ t 'otelsim paces by TRACE_INTERVAL_MIN/MAX (10 traces, 150 to 250 ms apart)' '' 
 	"env TRACE_INTERVAL_MIN=0.15 TRACE_INTERVAL_MAX=0.25 $O scenario --name service_foo --count 10 --endpoint \$HTTP" \
 	'exit=0 rx.requests=10 rx.spans=20 err~"one every 0\.2s" err~"in (1\.[89]|2\.[01])s"'
 
+# ---- dreamweaver FILE (otelsim run FILE --send): seed 004's configs, live ----
+# A config of two services (a SERVER, its CLIENT call, the callee's SERVER:
+# 3 spans a request) at RATE for DURATION to ENDPOINT: DWCFG RATE DURATION ENDPOINT
+DWCFG='printf "seed: live\ntemplates:\n  web: {traces: {span_kind: server, operations: [GET], base_duration_ms: 2}}\nservices:\n  - {name: front, type: web, downstream: [back]}\n  - {name: back, type: web}\nworkload: {rate: %s, duration: %s}\noutput: {endpoint: \"%s\", batch_size: 50}\n"'
+# 200/s for 5 s over gRPC to the config's bare host:port (clear text): 1,000
+# requests within 3 sigma (sqrt(1000) ~ 32), batch_size 50 per export, paced:
+# no second carries more than twice the rate.
+t 'dreamweaver FILE streams the config live over gRPC at its rate for its duration' '' \
+	"$DWCFG 200/s 5s \$GRPC_ADDR >\$WORK/dw.yaml && \$BUILD/dreamweaver \$WORK/dw.yaml --quiet &&
+	 \$PY tests/receiver/dw_pace.py \$CONTROL 200 3" \
+	'exit=0 drv.traces>=905 drv.traces<=1095 drv.spans_ok=1 drv.paced=1 rx.grpc_requests>=18
+	 rx.http_requests=0 rx.max_request_items<=150'
+t 'otelsim run FILE --send: --endpoint wins over the file'"'"'s; the usual summary' '' \
+	"$DWCFG 20/s 1s 127.0.0.1:1 >\$WORK/dw.yaml && $O run \$WORK/dw.yaml --send --endpoint grpc://\$GRPC_ADDR" \
+	'exit=0 rx.grpc_requests>=1 rx.trace_ids=20 rx.spans=60
+	 "err~(?m)^dw: 20 traces \(60 spans\) in [\d.]+s: 60 spans accepted, 0 rejected, 0 failed, 0 retries$"'
+
 # ---- otlp-replay: files in, exactly their items out ----
 
 R='$REPLAY'

@@ -282,6 +282,17 @@ static void rand_model(struct fixture *f, struct rng *r)
 		sv->attrs[0].key_len = 12;
 		sv->attrs[0].value = vstr(sv->name);
 	}
+	/* 0: a model without scopes (the config's); else spans spread over 1..3 */
+	f->m.nscopes = (uint32_t)rng_below(r, 4);
+	f->m.scopes = ARENA_NEWN(a, struct scope_def, f->m.nscopes + 1);
+	for (uint32_t i = 0; i < f->m.nscopes; i++) {
+		f->m.scopes[i].name = i == 0 ? f->m.config.scope_name
+				      : rng_below(r, 5) ? arena_printf(a, "lib.%u", i)
+							: "";
+		f->m.scopes[i].version = i == 0 ? f->m.config.scope_version
+					 : rng_below(r, 3) ? arena_printf(a, "%u.0", i)
+							   : NULL;
+	}
 }
 
 static void rand_batch(struct fixture *f, struct rng *r, size_t ntraces)
@@ -344,6 +355,7 @@ static void rand_batch(struct fixture *f, struct rng *r, size_t ntraces)
 				l->nattrs = (uint32_t)rng_below(r, 4);
 				l->attrs = rand_keyvals(r, a, l->nattrs, 0);
 			}
+			s->scope = f->m.nscopes ? (uint32_t)rng_below(r, f->m.nscopes) : 0;
 		}
 	}
 }
@@ -529,7 +541,8 @@ static void test_pb_record_repacks_identically(void **state)
 
 			assert_non_null(td);
 			for (size_t k = 0; k < td->n_resource_spans; k++)
-				spans += td->resource_spans[k]->scope_spans[0]->n_spans;
+				for (size_t j = 0; j < td->resource_spans[k]->n_scope_spans; j++)
+					spans += td->resource_spans[k]->scope_spans[j]->n_spans;
 			assert_int_equal(spans, f.b.nspans);
 			assert_int_equal(
 				opentelemetry__proto__trace__v1__traces_data__get_packed_size(td),
@@ -844,12 +857,17 @@ static void test_framing_exact(void **state)
 
 /* ---- the split rule --------------------------------------------------------------------- */
 
-/* One parsed record: batch indices of its spans, in record order. */
+/*
+ * One parsed record: batch indices of its spans, in record order; where each
+ * ScopeX (sub) starts, its ResourceX and its scope's name.
+ */
 struct parsed {
 	size_t idx[512];
 	size_t n;
-	uint32_t ngroups;
-	size_t group_first[16];
+	uint32_t nsubs;
+	size_t sub_first[32];
+	uint32_t sub_group[32];
+	char sub_scope[32][32];
 };
 
 static size_t find_span(const struct batch *b, const uint8_t *id)
@@ -867,20 +885,28 @@ static void parse_pb_record(const struct batch *b, const struct rec *rc, struct 
 
 	assert_non_null(td);
 	memset(out, 0, sizeof(*out));
-	out->ngroups = (uint32_t)td->n_resource_spans;
-	assert_true(out->ngroups >= 1 && out->ngroups <= 16);
+	assert_true(td->n_resource_spans >= 1 && td->n_resource_spans <= 16);
 	for (size_t g = 0; g < td->n_resource_spans; g++) {
 		ResourceSpans *rs = td->resource_spans[g];
 
-		assert_int_equal(rs->n_scope_spans, 1);
-		assert_true(rs->scope_spans[0]->n_spans >= 1);
-		out->group_first[g] = out->n;
-		for (size_t k = 0; k < rs->scope_spans[0]->n_spans; k++) {
-			Span *sp = rs->scope_spans[0]->spans[k];
+		assert_true(rs->n_scope_spans >= 1);
+		for (size_t j = 0; j < rs->n_scope_spans; j++) {
+			ScopeSpans *ss = rs->scope_spans[j];
 
-			assert_int_equal(sp->span_id.len, 8);
-			assert_true(out->n < 512);
-			out->idx[out->n++] = find_span(b, sp->span_id.data);
+			assert_true(ss->n_spans >= 1);
+			assert_true(out->nsubs < 32);
+			out->sub_first[out->nsubs] = out->n;
+			out->sub_group[out->nsubs] = (uint32_t)g;
+			snprintf(out->sub_scope[out->nsubs], 32, "%s",
+				 ss->scope && ss->scope->name ? ss->scope->name : "");
+			out->nsubs++;
+			for (size_t k = 0; k < ss->n_spans; k++) {
+				Span *sp = ss->spans[k];
+
+				assert_int_equal(sp->span_id.len, 8);
+				assert_true(out->n < 512);
+				out->idx[out->n++] = find_span(b, sp->span_id.data);
+			}
 		}
 	}
 	opentelemetry__proto__trace__v1__traces_data__free_unpacked(td, NULL);
@@ -898,6 +924,7 @@ static void parse_json_record(const struct batch *b, const char *line, size_t le
 {
 	cJSON *root = cJSON_ParseWithLength(line, len);
 	const cJSON *rss, *rs;
+	uint32_t g = 0;
 
 	assert_non_null(root);
 	memset(out, 0, sizeof(*out));
@@ -905,32 +932,46 @@ static void parse_json_record(const struct batch *b, const char *line, size_t le
 	assert_true(cJSON_IsArray(rss));
 	cJSON_ArrayForEach(rs, rss)
 	{
-		const cJSON *sss = cJSON_GetObjectItemCaseSensitive(rs, "scopeSpans");
-		const cJSON *spans, *sp;
+		const cJSON *sss = cJSON_GetObjectItemCaseSensitive(rs, "scopeSpans"), *ss;
 
-		assert_int_equal(cJSON_GetArraySize(sss), 1);
-		spans = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sss, 0), "spans");
-		assert_true(cJSON_GetArraySize(spans) >= 1);
-		assert_true(out->ngroups < 16);
-		out->group_first[out->ngroups++] = out->n;
-		cJSON_ArrayForEach(sp, spans)
+		assert_true(cJSON_GetArraySize(sss) >= 1);
+		cJSON_ArrayForEach(ss, sss)
 		{
-			uint8_t id[8];
+			const cJSON *spans = cJSON_GetObjectItemCaseSensitive(ss, "spans"), *sp;
+			const cJSON *name = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(ss, "scope"), "name");
 
-			hex8(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sp, "spanId")),
-			     id);
-			assert_true(out->n < 512);
-			out->idx[out->n++] = find_span(b, id);
+			assert_true(cJSON_GetArraySize(spans) >= 1);
+			assert_true(out->nsubs < 32);
+			out->sub_first[out->nsubs] = out->n;
+			out->sub_group[out->nsubs] = g;
+			snprintf(out->sub_scope[out->nsubs], 32, "%s",
+				 cJSON_IsString(name) ? name->valuestring : "");
+			out->nsubs++;
+			cJSON_ArrayForEach(sp, spans)
+			{
+				uint8_t id[8];
+
+				hex8(cJSON_GetStringValue(
+					     cJSON_GetObjectItemCaseSensitive(sp, "spanId")),
+				     id);
+				assert_true(out->n < 512);
+				out->idx[out->n++] = find_span(b, id);
+			}
 		}
+		g++;
 	}
 	cJSON_Delete(root);
 }
 
 /*
  * A record holds the spans [from, from + n): grouped by resource in order of
- * first appearance, batch order inside each group, one resource per group.
+ * first appearance, one ResourceX per resource; inside each, by scope in
+ * order of first appearance, one ScopeX per scope, named as the model says;
+ * batch order inside each ScopeX.
  */
-static size_t check_record_order(const struct batch *b, const struct parsed *p, size_t from)
+static size_t check_record_order(const struct model *m, const struct batch *b,
+				 const struct parsed *p, size_t from)
 {
 	size_t lo = SIZE_MAX, hi = 0;
 	int seen[512] = { 0 };
@@ -946,20 +987,39 @@ static size_t check_record_order(const struct batch *b, const struct parsed *p, 
 	}
 	assert_int_equal(lo, from);
 	assert_int_equal(hi, from + p->n - 1);
-	for (uint32_t g = 0; g < p->ngroups; g++) {
-		size_t start = p->group_first[g],
-		       end = g + 1 < p->ngroups ? p->group_first[g + 1] : p->n;
-		uint32_t res = b->spans[p->idx[start]].resource;
+	for (uint32_t g = 0; g < p->nsubs; g++) {
+		size_t start = p->sub_first[g],
+		       end = g + 1 < p->nsubs ? p->sub_first[g + 1] : p->n;
+		const struct span_out *first = &b->spans[p->idx[start]];
+		const char *want = m->nscopes ? m->scopes[first->scope].name : m->config.scope_name;
 
+		assert_string_equal(p->sub_scope[g], want ? want : "");
 		for (size_t k = start; k < end; k++) {
-			assert_int_equal(b->spans[p->idx[k]].resource, res);
+			assert_int_equal(b->spans[p->idx[k]].resource, first->resource);
+			assert_int_equal(b->spans[p->idx[k]].scope, first->scope);
 			if (k > start)
 				assert_true(p->idx[k] > p->idx[k - 1]);
 		}
-		for (uint32_t h = 0; h < g; h++)
-			assert_int_not_equal(b->spans[p->idx[p->group_first[h]]].resource, res);
-		if (g) /* groups in order of first appearance */
-			assert_true(p->idx[start] > p->idx[p->group_first[g - 1]]);
+		for (uint32_t h = 0; h < g; h++) {
+			const struct span_out *o = &b->spans[p->idx[p->sub_first[h]]];
+
+			if (p->sub_group[h] == p->sub_group[g]) { /* same ResourceX */
+				assert_int_equal(o->resource, first->resource);
+				assert_int_not_equal(o->scope, first->scope);
+			} else {
+				assert_int_not_equal(o->resource, first->resource);
+			}
+		}
+		/* ScopeX in order of first appearance, as are ResourceX (by their first) */
+		if (g && p->sub_group[g - 1] == p->sub_group[g])
+			assert_true(p->idx[start] > p->idx[p->sub_first[g - 1]]);
+		if (g && p->sub_group[g - 1] != p->sub_group[g]) {
+			uint32_t h = g - 1;
+
+			while (h > 0 && p->sub_group[h - 1] == p->sub_group[g - 1])
+				h--;
+			assert_true(p->idx[start] > p->idx[p->sub_first[h]]);
+		}
 	}
 	return from + p->n;
 }
@@ -991,6 +1051,7 @@ static void check_split(struct fixture *f, int format, int framing, size_t max,
 	size_t nrec, from = 0;
 	uint64_t n = 0;
 	struct parsed *p = malloc(sizeof(*p));
+	size_t multi = 0;
 
 	assert_non_null(p);
 	assert_int_equal(encode(f, format, framing, max, &out, &n), 0);
@@ -1024,13 +1085,17 @@ static void check_split(struct fixture *f, int format, int framing, size_t max,
 			assert_true(framed > max); /* too large alone: a record of its own */
 		else
 			assert_true(framed <= max);
-		from = check_record_order(&f->b, p, from);
+		from = check_record_order(&f->m, &f->b, p, from);
+		for (uint32_t g = 1; g < p->nsubs; g++)
+			multi += p->sub_group[g] == p->sub_group[g - 1];
 		/* greedy: one more span would not have fit */
 		if (from < f->b.nspans)
 			assert_int_equal(
 				records_for(f, format, framing, max, from - p->n, from + 1), 2);
 	}
 	assert_int_equal(from, f->b.nspans);
+	/* resources with several scopes were cut (unless every record holds one span) */
+	assert_true(multi > 0 || n == f->b.nspans);
 	free(p);
 	strbuf_release(&out);
 }
@@ -1048,8 +1113,13 @@ static void split_fixture(struct fixture *f, size_t nspans, size_t big_span)
 							       : r == 1 ? "bb"
 									: "ccc")) };
 
-		f->m.services[r] = (struct service){ "svc", kvs(&f->m.arena, 1, at), 1 };
+		f->m.services[r] = (struct service){ "svc", kvs(&f->m.arena, 1, at), 1, NULL };
 	}
+	/* two scopes, interleaved otherwise than the resources */
+	f->m.nscopes = 2;
+	f->m.scopes = ARENA_NEWN(&f->m.arena, struct scope_def, 2);
+	f->m.scopes[0] = (struct scope_def){ "otelsim", "0.1.0" };
+	f->m.scopes[1] = (struct scope_def){ "lib.http", "2.0" };
 	for (size_t i = 0; i < nspans; i++)
 		assert_non_null(batch_add_span(&f->b));
 	for (size_t i = 0; i < nspans; i++) {
@@ -1059,6 +1129,7 @@ static void split_fixture(struct fixture *f, size_t nspans, size_t big_span)
 		fill_ids(s, 1, (uint8_t)(i * 8 + 1));
 		s->span_id[7] = (uint8_t)i;                /* unique */
 		s->resource = (uint32_t)((i * 7 / 3) % 3); /* interleaved */
+		s->scope = (uint32_t)(i % 5 % 2);
 		set_name(s, "op");
 		s->start_ns = 1000 + i;
 		v.u.s.ptr = filler;
@@ -1420,7 +1491,6 @@ static void cmp_traces_data(const cJSON *root, const TracesData *td)
 		const ResourceSpans *rs = td->resource_spans[g];
 		const cJSON *rj = cJSON_GetArrayItem(rss, (int)g), *res, *ssj, *sj, *scope, *spans;
 		struct keys rk = { { "resource", "scopeSpans" }, 2 }, resk = { { 0 }, 0 };
-		struct keys sk = { { "scope", "spans" }, 2 }, sck = { { 0 }, 0 };
 		const ScopeSpans *ss;
 
 		if (*rs->schema_url) {
@@ -1438,29 +1508,32 @@ static void cmp_traces_data(const cJSON *root, const TracesData *td)
 		check_keys(res, &resk);
 
 		ssj = item(rj, "scopeSpans");
-		assert_int_equal(rs->n_scope_spans, 1);
-		assert_int_equal(cJSON_GetArraySize(ssj), 1);
-		ss = rs->scope_spans[0];
-		sj = cJSON_GetArrayItem(ssj, 0);
-		if (*ss->schema_url) {
-			want_key(&sk, "schemaUrl");
-			cmp_string(item(sj, "schemaUrl"), ss->schema_url);
+		assert_int_equal(cJSON_GetArraySize(ssj), rs->n_scope_spans);
+		for (size_t j = 0; j < rs->n_scope_spans; j++) {
+			struct keys sk = { { "scope", "spans" }, 2 }, sck = { { 0 }, 0 };
+
+			ss = rs->scope_spans[j];
+			sj = cJSON_GetArrayItem(ssj, (int)j);
+			if (*ss->schema_url) {
+				want_key(&sk, "schemaUrl");
+				cmp_string(item(sj, "schemaUrl"), ss->schema_url);
+			}
+			check_keys(sj, &sk);
+			scope = item(sj, "scope");
+			if (*ss->scope->name) {
+				want_key(&sck, "name");
+				cmp_string(item(scope, "name"), ss->scope->name);
+			}
+			if (*ss->scope->version) {
+				want_key(&sck, "version");
+				cmp_string(item(scope, "version"), ss->scope->version);
+			}
+			check_keys(scope, &sck);
+			spans = item(sj, "spans");
+			assert_int_equal(cJSON_GetArraySize(spans), ss->n_spans);
+			for (size_t i = 0; i < ss->n_spans; i++)
+				cmp_span(cJSON_GetArrayItem(spans, (int)i), ss->spans[i]);
 		}
-		check_keys(sj, &sk);
-		scope = item(sj, "scope");
-		if (*ss->scope->name) {
-			want_key(&sck, "name");
-			cmp_string(item(scope, "name"), ss->scope->name);
-		}
-		if (*ss->scope->version) {
-			want_key(&sck, "version");
-			cmp_string(item(scope, "version"), ss->scope->version);
-		}
-		check_keys(scope, &sck);
-		spans = item(sj, "spans");
-		assert_int_equal(cJSON_GetArraySize(spans), ss->n_spans);
-		for (size_t i = 0; i < ss->n_spans; i++)
-			cmp_span(cJSON_GetArrayItem(spans, (int)i), ss->spans[i]);
 	}
 }
 

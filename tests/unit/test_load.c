@@ -355,6 +355,8 @@ static const struct table_doc table_docs[] = {
 	{ "config.service", true, "service:\n  name: x\n  @\n" },
 	{ "config.resource", true, "resource:\n  schema_url: x\n  @\n" },
 	{ "config.scope", true, "scope:\n  name: x\n  @\n" },
+	{ "scopes", true, "scopes:\n  db:\n    name: x\n  @\n" },
+	{ "instrumentation_scope", true, "scopes:\n  db:\n    name: x\n    @\n" },
 	{ "config.defaults", true, "defaults:\n  seed: 1\n  @\n" },
 	{ "config.output", true, "output:\n  traces_per_record: 8\n  @\n" },
 	{ "config.services.entry", true, "services:\n  svc:\n    version: 1\n    @\n" },
@@ -398,6 +400,22 @@ static const struct table_doc table_docs[] = {
 	  "root_span:\n  operation: x\n  error_conditions:\n    - probability: 1\n      type: E\n"
 	  "      @\n" },
 	{ "tracegen.base", false, "schema_version: 1\n@\n" },
+	{ "dreamweaver", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n@\n" },
+	{ "dreamweaver.traces", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n      @\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n" },
+	{ "dreamweaver.metric", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n        @\n    logs:\n      - patterns: [p]\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n" },
+	{ "dreamweaver.log", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\n        @\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n" },
+	{ "dreamweaver.template", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\n    @\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n" },
+	{ "dreamweaver.service", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\nservices:\n  - name: a\n    type: t\n    @\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n" },
+	{ "dreamweaver.workload", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\n  @\noutput:\n  endpoint: h:1\n" },
+	{ "dreamweaver.output", false,
+	  "seed: s\ntemplates:\n  t:\n    traces:\n      span_kind: server\n      operations: [o]\n    metrics:\n      - name: m\n        type: counter\n    logs:\n      - patterns: [p]\nservices:\n  - name: a\n    type: t\nworkload:\n  rate: 1/s\n  duration: 1s\noutput:\n  endpoint: h:1\n  @\n" },
 	{ "error", false,
 	  "name: t\nroot:\n  type: x\n  error:\n    rate: 0.1\n    type: timeout\n    @\n" },
 	{ "retry", false, "name: t\nroot:\n  type: x\n  retry:\n    max_attempts: 2\n    @\n" },
@@ -695,6 +713,7 @@ static void test_bundled_load(void **state)
 		{ "agentic/control_plane", "request_error_policy_unavailable", "agentic" },
 		{ "bench", "agent_turn_7span", "bench" },
 		{ "commerce", "checkout_flow", "commerce" },
+		{ "dreamweaver", "example-config", "dreamweaver" },
 		{ "tracegen", "01_api_gateway", "tracegen" },
 		{ "tracegen", "02_billing_service", "tracegen" },
 		{ "tracegen", "03_search_service", "tracegen" },
@@ -713,8 +732,8 @@ static void test_bundled_load(void **state)
 	opts_default(&o);
 	o.scenarios_dir = "scenarios/";
 	load_expect_ok(&o, &m);
-	assert_int_equal(m.nscenarios, 37);
-	for (uint32_t i = 0; i < 37; i++) {
+	assert_int_equal(m.nscenarios, 38);
+	for (uint32_t i = 0; i < 38; i++) {
 		const struct scenario *sc = m.scenarios[i];
 
 		assert_string_equal(sc->rel_dir, want[i][0]);
@@ -722,8 +741,9 @@ static void test_bundled_load(void **state)
 		assert_string_equal(sc->category, want[i][2]);
 		assert_int_equal(sc->reference, i == 0);
 		assert_int_equal(strlen(sc->sha256), 64);
-		assert_int_equal(sc->dialect, strcmp(sc->category, "tracegen") ? DIALECT_NATIVE
-									  : DIALECT_TRACEGEN);
+		assert_int_equal(sc->dialect, !strcmp(sc->category, "tracegen")      ? DIALECT_TRACEGEN
+					      : !strcmp(sc->category, "dreamweaver") ? DIALECT_DREAMWEAVER
+										     : DIALECT_NATIVE);
 		/* the agentic ones and the reference run as agent sessions */
 		assert_int_equal(sc->session != NULL, i == 0 || !strcmp(sc->category, "agentic"));
 		assert_true(sc->stream != 0);

@@ -132,6 +132,21 @@ printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB  (metrics file %s bytes)\n' 
 printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "every signal, 1 thread, 10x" "$abig_s" \
 	"$(rate $((big_traces * 7)) "$abig_s")" "$abig_rss"
 
+# ---- a Dreamweaver config (seed 004): rate 300/s for 1 hour to files, every
+# signal (tools/bench/dreamweaver_1h.yaml: the seed's example at that rate);
+# the same for 6 minutes shows the peak RSS stays flat in the duration
+sed 's/duration: 1h/duration: 6m/' tools/bench/dreamweaver_1h.yaml >"$TMP/dreamweaver_6m.yaml"
+set -- $(measure "$OTELSIM" run tools/bench/dreamweaver_1h.yaml --out "$TMP/dw" --quiet)
+dw_s=$1 dw_rss=$2
+dw_spans=$(sed -n 's/^ *"spans": \([0-9]*\),*$/\1/p' "$TMP/dw/dreamweaver_1h/manifest.json" | head -n 1)
+rm -rf "$TMP/dw"
+set -- $(measure "$OTELSIM" run "$TMP/dreamweaver_6m.yaml" --out "$TMP/dw6" --quiet)
+dw6_s=$1 dw6_rss=$2
+rm -rf "$TMP/dw6"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB  (%s spans)\n' "Dreamweaver 300/s, 1 h" \
+	"$dw_s" "$(rate "${dw_spans:-0}" "$dw_s")" "$dw_rss" "${dw_spans:-?}"
+printf '  %-26s %8ss %12s  peak RSS %6s KiB\n' "Dreamweaver 300/s, 6 min" "$dw6_s" "" "$dw6_rss"
+
 # ---- otelsim report on the 1M-span dataset: generation, page size, Chromium's load
 rep=
 ds_dir=$(dirname "$pb_file")
@@ -211,6 +226,7 @@ check "peak RSS, protobuf 1 thread, 10x count (KiB)" "$big_rss" "<=" 32768
 check "every signal vs traces only, 1 thread (x time)" "$(ratio "$a1_s" "$p1_s")" "<=" 1.5
 check "peak RSS, every signal, 1 thread (KiB)" "$a1_rss" "<=" 65536
 check "peak RSS, every signal, 1 thread, 10x count (KiB)" "$abig_rss" "<=" 65536
+check "peak RSS, Dreamweaver 300/s, 1 h vs 6 min (x)" "$(ratio "$dw_rss" "$dw6_rss")" "<=" 1.25
 [ -n "$rp" ] && check "otlp-replay --dry-run (spans/s)" "$rp" ">=" 2000000
 check "report page size, 1M spans (MiB)" "$(awk -v b="$rep_bytes" 'BEGIN{printf "%.1f", b/1048576}')" "<=" 20
 [ -n "$rep" ] && check "report: Chromium draws the 1M-span page (s)" "$rep" "<=" 3
