@@ -412,30 +412,79 @@ static void *copy(struct batch *b, const void *src, size_t n)
 	return d;
 }
 
-static int add_exemplars(struct batch *b, const struct mcell *delta, struct point_out *pt)
+static void put_exemplar(struct point_out *pt, const struct mexemplar *e)
 {
-	uint32_t n = 0, slots = delta->instrument == MI_HISTOGRAM ? delta->nb + 1 : 1;
+	struct exemplar_out *o = &pt->exemplars[pt->nexemplars++];
+
+	o->time_ns = e->time_ns;
+	o->value.d = e->value;
+	memcpy(o->trace_id, e->trace_id, 16);
+	memcpy(o->span_id, e->span_id, 8);
+	o->has_ids = 1;
+}
+
+/*
+ * One side's exemplars at the point's scale (d below the delta cell's:
+ * index >> d), one per bucket (the smallest order key of the indices it
+ * joins), in order of |value| ascending (down: descending).
+ */
+static void side_exemplars(const struct mexp_side *s, int d, bool down, struct point_out *pt)
+{
+	const struct mexemplar *best = NULL;
+	int64_t best_bucket = 0;
+
+	if (d < 0)
+		d = 0;
+	for (uint32_t k = 0; k < s->n; k++) {
+		uint32_t i = down ? s->n - 1 - k : k;
+		const struct mexemplar *e = &s->ex[i];
+		int64_t bucket = ((int64_t)s->offset + i) >> d;
+
+		if (e->order == UINT64_MAX)
+			continue;
+		if (best && bucket == best_bucket) {
+			if (e->order < best->order)
+				best = e;
+			continue;
+		}
+		if (best)
+			put_exemplar(pt, best);
+		best = e;
+		best_bucket = bucket;
+	}
+	if (best)
+		put_exemplar(pt, best);
+}
+
+/*
+ * The delta cell's exemplars: one per bucket of the point (value
+ * ascending). An exponential point (cumulative) may have a smaller scale
+ * than the delta cell: its buckets join the delta's.
+ */
+static int add_exemplars(struct batch *b, const struct mcell *delta, int32_t scale,
+			 struct point_out *pt)
+{
+	bool exp = delta->instrument == MI_EXP_HISTOGRAM;
+	uint32_t n = 0, slots = exp ? 1 : delta->nb + 1;
 
 	for (uint32_t i = 0; i < slots; i++)
 		n += delta->ex[i].order != UINT64_MAX;
+	for (uint32_t i = 0; exp && i < delta->pos.n; i++)
+		n += delta->pos.ex[i].order != UINT64_MAX;
+	for (uint32_t i = 0; exp && i < delta->neg.n; i++)
+		n += delta->neg.ex[i].order != UINT64_MAX;
 	if (!n)
 		return 0;
 	pt->exemplars = arena_zalloc(&b->arena, n * sizeof(*pt->exemplars));
 	if (!pt->exemplars)
 		return -1;
-	for (uint32_t i = 0; i < slots; i++) {
-		const struct mexemplar *e = &delta->ex[i];
-		struct exemplar_out *o = &pt->exemplars[pt->nexemplars];
-
-		if (e->order == UINT64_MAX)
-			continue;
-		o->time_ns = e->time_ns;
-		o->value.d = e->value;
-		memcpy(o->trace_id, e->trace_id, 16);
-		memcpy(o->span_id, e->span_id, 8);
-		o->has_ids = 1;
-		pt->nexemplars++;
-	}
+	if (exp)
+		side_exemplars(&delta->neg, delta->scale - scale, true, pt);
+	for (uint32_t i = 0; i < slots; i++)
+		if (delta->ex[i].order != UINT64_MAX)
+			put_exemplar(pt, &delta->ex[i]);
+	if (exp)
+		side_exemplars(&delta->pos, delta->scale - scale, false, pt);
 	return 0;
 }
 
@@ -480,7 +529,7 @@ static int fill_point(struct batch *b, const struct mrun_metric *m, const struct
 		if ((c->pos.n && !pt->positive.counts) || (c->neg.n && !pt->negative.counts))
 			return -1;
 	}
-	return delta ? add_exemplars(b, delta, pt) : 0;
+	return delta ? add_exemplars(b, delta, c->scale, pt) : 0;
 }
 
 static struct mpend *pend_find(struct magg *a, int64_t interval, uint32_t stream)

@@ -19,7 +19,17 @@ mfix mfix_of(double v)
 		v = FIX_LIMIT;
 	if (v <= -FIX_LIMIT)
 		v = -FIX_LIMIT;
-	return (mfix)ldexp(v, 64); /* exact scaling; the conversion truncates */
+	{
+		/* v * 2^64 truncated toward zero, as (mfix)ldexp(v, 64) but
+		 * without the 128-bit conversion: |v|'s integer part, then its
+		 * fraction (both exact) */
+		double a = fabs(v);
+		uint64_t hi = (uint64_t)a;
+		uint64_t lo = (uint64_t)((a - (double)hi) * 18446744073709551616.0);
+		mfix r = (mfix)(((unsigned __int128)hi << 64) | lo);
+
+		return v < 0 ? -r : r;
+	}
 }
 
 double mfix_double(mfix v)
@@ -82,8 +92,10 @@ void mcell_release(struct mcell *c)
 {
 	free(c->buckets);
 	free(c->ex);
-	free(c->pos.counts);
-	free(c->neg.counts);
+	free(c->pos.cbuf);
+	free(c->neg.cbuf);
+	free(c->pos.xbuf);
+	free(c->neg.xbuf);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -137,23 +149,31 @@ void mexp_bounds(int32_t scale, int32_t idx, double *lo, double *hi)
 		*hi = ldexp(1, (int)(((int64_t)idx + 1) >> scale));
 }
 
-/* Downscale one side by d (exact: index >> d). -1 no memory. */
+/*
+ * Downscale one side by d (exact: index >> d), in place: index i moves to
+ * j <= i, so a slot is emptied before any later index lands in it. The
+ * indices keep their place in the room (base follows). Cannot fail.
+ */
 static int side_downscale(struct mexp_side *s, int d)
 {
 	int32_t off;
 	uint32_t n;
-	uint64_t *c;
 
 	if (!s->n || d <= 0)
 		return 0;
 	off = s->offset >> d;
 	n = (uint32_t)(((s->offset + (int32_t)s->n - 1) >> d) - off + 1);
-	if (!(c = calloc(n, sizeof(*c))))
-		return -1;
-	for (uint32_t i = 0; i < s->n; i++)
-		c[((s->offset + (int32_t)i) >> d) - off] += s->counts[i];
-	free(s->counts);
-	s->counts = c;
+	for (uint32_t i = 0; i < s->n; i++) {
+		uint32_t j = (uint32_t)(((s->offset + (int32_t)i) >> d) - off);
+
+		if (j == i)
+			continue;
+		s->counts[j] += s->counts[i];
+		s->counts[i] = 0;
+		keep_first(&s->ex[j], &s->ex[i]);
+		empty_exemplars(&s->ex[i], 1);
+	}
+	s->base = off - (int32_t)(s->counts - s->cbuf);
 	s->offset = off;
 	s->n = n;
 	return 0;
@@ -179,28 +199,71 @@ static int need_down(int64_t lo, int64_t hi, uint32_t max)
 	return d;
 }
 
-/* Add count at idx (scale already fits). -1 no memory. */
-static int side_put(struct mexp_side *s, int32_t idx, uint64_t count)
+/* Room for indices lo..hi and n of them (holding its own), base at base. -1 no memory. */
+static int side_realloc(struct mexp_side *s, int32_t base, uint32_t cap)
+{
+	uint64_t *c = calloc(cap, sizeof(*c));
+	struct mexemplar *ex = malloc(cap * sizeof(*ex));
+
+	if (!c || !ex) {
+		free(c);
+		free(ex);
+		return -1;
+	}
+	empty_exemplars(ex, cap);
+	if (s->n) {
+		memcpy(c + (s->offset - base), s->counts, s->n * sizeof(*c));
+		memcpy(ex + (s->offset - base), s->ex, s->n * sizeof(*ex));
+	}
+	free(s->cbuf);
+	free(s->xbuf);
+	s->cbuf = c;
+	s->xbuf = ex;
+	s->base = base;
+	s->cap = cap;
+	return 0;
+}
+
+/*
+ * Widen a side's used indices to lo..hi (holding its own): in its room
+ * when they fit, else in twice the room (at least 16), centred on them.
+ * -1 no memory.
+ */
+static int side_widen(struct mexp_side *s, int32_t lo, int32_t hi)
+{
+	uint32_t need = (uint32_t)(hi - lo + 1);
+
+	if (!s->cap || lo < s->base || (int64_t)hi >= (int64_t)s->base + s->cap) {
+		uint32_t cap = s->cap * 2 > need ? s->cap * 2 : need;
+
+		if (cap < 16)
+			cap = 16;
+		/* centred: room to grow either way */
+		if (side_realloc(s, lo - (int32_t)((cap - need) / 2), cap))
+			return -1;
+	}
+	s->offset = lo;
+	s->n = need;
+	s->counts = s->cbuf + (lo - s->base);
+	s->ex = s->xbuf + (lo - s->base);
+	return 0;
+}
+
+/* Add count (and exemplar e, may be NULL) at idx (scale already fits). -1 no memory. */
+static int side_put(struct mexp_side *s, int32_t idx, uint64_t count, const struct mexemplar *e)
 {
 	if (!s->n) {
-		if (!(s->counts = calloc(1, sizeof(*s->counts))))
+		if (side_widen(s, idx, idx))
 			return -1;
-		s->offset = idx;
-		s->n = 1;
 	} else if (idx < s->offset || idx >= s->offset + (int32_t)s->n) {
 		int32_t lo = idx < s->offset ? idx : s->offset;
 		int32_t hi = idx >= s->offset + (int32_t)s->n ? idx : s->offset + (int32_t)s->n - 1;
-		uint64_t *c = calloc((size_t)(hi - lo + 1), sizeof(*c));
 
-		if (!c)
+		if (side_widen(s, lo, hi))
 			return -1;
-		memcpy(c + (s->offset - lo), s->counts, s->n * sizeof(*c));
-		free(s->counts);
-		s->counts = c;
-		s->offset = lo;
-		s->n = (uint32_t)(hi - lo + 1);
 	}
 	s->counts[idx - s->offset] += count;
+	keep_first(&s->ex[idx - s->offset], e);
 	return 0;
 }
 
@@ -216,7 +279,7 @@ static int side_need(const struct mcell *c, const struct mexp_side *s, int64_t l
 	return need_down(lo, hi, c->max_size);
 }
 
-static int exp_add(struct mcell *c, double v)
+static int exp_add(struct mcell *c, double v, const struct mexemplar *ex)
 {
 	struct mexp_side *s = v > 0 ? &c->pos : &c->neg;
 	double a = fabs(v);
@@ -225,6 +288,7 @@ static int exp_add(struct mcell *c, double v)
 
 	if (v == 0) {
 		c->zero++;
+		keep_first(&c->ex[0], ex);
 		return 0;
 	}
 	idx = exp_index(a, c->scale);
@@ -234,7 +298,7 @@ static int exp_add(struct mcell *c, double v)
 			return -1;
 		idx = exp_index(a, c->scale);
 	}
-	return side_put(s, idx, 1);
+	return side_put(s, idx, 1, ex);
 }
 
 static int exp_merge(struct mcell *dst, const struct mcell *src)
@@ -260,12 +324,12 @@ static int exp_merge(struct mcell *dst, const struct mcell *src)
 	for (uint32_t i = 0; i < src->pos.n; i++)
 		if (src->pos.counts[i] &&
 		    side_put(&dst->pos, (int32_t)((src->pos.offset + (int64_t)i) >> ds),
-			     src->pos.counts[i]))
+			     src->pos.counts[i], &src->pos.ex[i]))
 			return -1;
 	for (uint32_t i = 0; i < src->neg.n; i++)
 		if (src->neg.counts[i] &&
 		    side_put(&dst->neg, (int32_t)((src->neg.offset + (int64_t)i) >> ds),
-			     src->neg.counts[i]))
+			     src->neg.counts[i], &src->neg.ex[i]))
 			return -1;
 	dst->zero += src->zero;
 	return 0;
@@ -292,8 +356,7 @@ int mcell_add(struct mcell *c, double v, uint32_t bucket, const struct mexemplar
 		c->buckets[bucket]++;
 		keep_first(&c->ex[bucket], ex);
 	} else if (c->instrument == MI_EXP_HISTOGRAM) {
-		keep_first(&c->ex[0], ex);
-		return exp_add(c, v);
+		return exp_add(c, v, ex);
 	}
 	return 0;
 }
@@ -330,42 +393,96 @@ int mcell_merge(struct mcell *dst, const struct mcell *src)
 
 /* ---- bytes ---- */
 
-static int put(struct strbuf *o, const void *p, size_t n)
+/*
+ * A cell's bytes: count, sum, min, max, last, last_order; a histogram's
+ * bucket counts; an exponential histogram's scale, zero count and each
+ * side (offset, n, n counts); then the exemplar slots that hold one (a
+ * histogram's nb + 1, an exponential histogram's zero bucket and each
+ * side's n): their number (uint32), then each as its slot (uint32) and its
+ * 48 bytes. Written and read in one pass over a buffer grown once.
+ */
+_Static_assert(sizeof(struct mexemplar) == 48, "an exemplar is 48 bytes, no padding");
+
+#define EX_BYTES 52 /* slot + exemplar */
+
+static size_t filled(const struct mexemplar *ex, uint32_t n)
 {
-	return strbuf_add(o, p, n);
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		k += ex[i].order != UINT64_MAX;
+	return k;
 }
 
-static int put_ex(struct strbuf *o, const struct mexemplar *e)
+static char *put_raw(char *p, const void *src, size_t n)
 {
-	return put(o, &e->order, 8) || put(o, &e->value, 8) || put(o, &e->time_ns, 8) ||
-	       put(o, e->trace_id, 16) || put(o, e->span_id, 8);
+	if (n)
+		memcpy(p, src, n);
+	return p + n;
 }
 
-static int put_side(struct strbuf *o, const struct mexp_side *s)
+/* The filled slots of ex[0..n), numbered from base. */
+static char *put_slots(char *p, const struct mexemplar *ex, uint32_t n, uint32_t base)
 {
-	return put(o, &s->offset, 4) || put(o, &s->n, 4) || (s->n && put(o, s->counts, 8 * s->n));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t slot = base + i;
+
+		if (ex[i].order == UINT64_MAX)
+			continue;
+		p = put_raw(p, &slot, 4);
+		p = put_raw(p, &ex[i], 48);
+	}
+	return p;
+}
+
+static char *put_side(char *p, const struct mexp_side *s)
+{
+	p = put_raw(p, &s->offset, 4);
+	p = put_raw(p, &s->n, 4);
+	return put_raw(p, s->counts, 8 * (size_t)s->n);
 }
 
 int mcell_write(const struct mcell *c, struct strbuf *out)
 {
-	uint32_t nex = 0;
+	bool exp = c->instrument == MI_EXP_HISTOGRAM;
+	uint32_t nex = c->instrument == MI_HISTOGRAM ? c->nb + 1 : exp ? 1 : 0;
+	size_t nfill = filled(c->ex, nex), need = 56;
+	uint32_t nf;
+	char *p;
 
-	if (put(out, &c->count, 8) || put(out, &c->sum, 16) || put(out, &c->min, 8) ||
-	    put(out, &c->max, 8) || put(out, &c->last, 8) || put(out, &c->last_order, 8))
-		return -1;
-	if (c->instrument == MI_HISTOGRAM) {
-		if (put(out, c->buckets, 8 * ((size_t)c->nb + 1)))
-			return -1;
-		nex = c->nb + 1;
-	} else if (c->instrument == MI_EXP_HISTOGRAM) {
-		if (put(out, &c->scale, 4) || put(out, &c->zero, 8) || put_side(out, &c->pos) ||
-		    put_side(out, &c->neg))
-			return -1;
-		nex = 1;
+	if (c->instrument == MI_HISTOGRAM)
+		need += 8 * ((size_t)c->nb + 1);
+	if (exp) {
+		nfill += filled(c->neg.ex, c->neg.n) + filled(c->pos.ex, c->pos.n);
+		need += 12 + 8 + 8 * ((size_t)c->neg.n + c->pos.n);
 	}
-	for (uint32_t i = 0; i < nex; i++)
-		if (put_ex(out, &c->ex[i]))
-			return -1;
+	need += 4 + EX_BYTES * nfill;
+	if (strbuf_grow(out, need))
+		return -1;
+	p = out->buf + out->len;
+	p = put_raw(p, &c->count, 8);
+	p = put_raw(p, &c->sum, 16);
+	p = put_raw(p, &c->min, 8);
+	p = put_raw(p, &c->max, 8);
+	p = put_raw(p, &c->last, 8);
+	p = put_raw(p, &c->last_order, 8);
+	if (c->instrument == MI_HISTOGRAM)
+		p = put_raw(p, c->buckets, 8 * ((size_t)c->nb + 1));
+	if (exp) {
+		p = put_raw(p, &c->scale, 4);
+		p = put_raw(p, &c->zero, 8);
+		p = put_side(p, &c->pos);
+		p = put_side(p, &c->neg);
+	}
+	nf = (uint32_t)nfill;
+	p = put_raw(p, &nf, 4);
+	p = put_slots(p, c->ex, nex, 0);
+	if (exp) {
+		p = put_slots(p, c->pos.ex, c->pos.n, nex);
+		p = put_slots(p, c->neg.ex, c->neg.n, nex + c->pos.n);
+	}
+	out->len = (size_t)(p - out->buf);
+	out->buf[out->len] = '\0';
 	return 0;
 }
 
@@ -373,29 +490,56 @@ static int get(const uint8_t **p, const uint8_t *end, void *dst, size_t n)
 {
 	if ((size_t)(end - *p) < n)
 		return -1;
-	memcpy(dst, *p, n);
+	if (n)
+		memcpy(dst, *p, n);
 	*p += n;
 	return 0;
 }
 
-static int get_ex(const uint8_t **p, const uint8_t *end, struct mexemplar *e)
-{
-	return get(p, end, &e->order, 8) || get(p, end, &e->value, 8) ||
-	       get(p, end, &e->time_ns, 8) || get(p, end, e->trace_id, 16) ||
-	       get(p, end, e->span_id, 8);
-}
-
 static int get_side(const uint8_t **p, const uint8_t *end, struct mexp_side *s, uint32_t max)
 {
-	free(s->counts);
-	s->counts = NULL;
-	if (get(p, end, &s->offset, 4) || get(p, end, &s->n, 4) || s->n > max)
+	free(s->cbuf);
+	free(s->xbuf);
+	s->counts = s->cbuf = NULL;
+	s->ex = s->xbuf = NULL;
+	s->cap = 0;
+	if (get(p, end, &s->offset, 4) || get(p, end, &s->n, 4) || s->n > max) {
+		s->n = 0;
 		return -1;
+	}
 	if (!s->n)
 		return 0;
-	if (!(s->counts = malloc(8 * (size_t)s->n)))
+	s->counts = s->cbuf = malloc(8 * (size_t)s->n);
+	s->ex = s->xbuf = malloc((size_t)s->n * sizeof(*s->ex));
+	s->base = s->offset;
+	s->cap = s->n;
+	if (!s->counts || !s->ex || get(p, end, s->counts, 8 * (size_t)s->n)) {
+		s->n = 0;
 		return -1;
-	return get(p, end, s->counts, 8 * (size_t)s->n);
+	}
+	empty_exemplars(s->ex, s->n);
+	return 0;
+}
+
+/* The filled exemplar slots: each into its array (slot numbers as mcell_write's). */
+static int get_slots(struct mcell *c, const uint8_t **p, const uint8_t *end, uint32_t nex)
+{
+	uint32_t nf, slot, total = nex + c->pos.n + c->neg.n;
+
+	if (get(p, end, &nf, 4) || nf > total)
+		return -1;
+	for (uint32_t i = 0; i < nf; i++) {
+		struct mexemplar *e;
+
+		if (get(p, end, &slot, 4) || slot >= total)
+			return -1;
+		e = slot < nex		    ? &c->ex[slot]
+		    : slot < nex + c->pos.n ? &c->pos.ex[slot - nex]
+					    : &c->neg.ex[slot - nex - c->pos.n];
+		if (get(p, end, e, 48))
+			return -1;
+	}
+	return 0;
 }
 
 int mcell_read(struct mcell *c, const uint8_t **p, const uint8_t *end)
@@ -416,8 +560,5 @@ int mcell_read(struct mcell *c, const uint8_t **p, const uint8_t *end)
 			return -1;
 		nex = 1;
 	}
-	for (uint32_t i = 0; i < nex; i++)
-		if (get_ex(p, end, &c->ex[i]))
-			return -1;
-	return 0;
+	return get_slots(c, p, end, nex);
 }

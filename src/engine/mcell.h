@@ -17,8 +17,10 @@
  *   - an exponential histogram has the largest scale <= max_scale at which
  *     each sign's buckets span at most max_size indices (downscaling is
  *     exact, so that scale and those counts do not depend on the order).
- * A histogram keeps one exemplar per bucket; an exponential histogram one
- * per point.
+ * A histogram keeps one exemplar per bucket; so does an exponential
+ * histogram (per index of each sign, and one for the zero bucket; a
+ * downscale keeps the smallest order key of the indices it joins, so the
+ * slot of a bucket is the same in any order).
  *
  * Cells serialize to a flat little-endian byte form (mcell_write,
  * mcell_read): the block partials the workers hand the consumer and the
@@ -45,7 +47,13 @@ struct mexemplar {
 struct mexp_side {
 	int32_t offset;
 	uint32_t n;
-	uint64_t *counts; /* n of them, first and last non-zero (malloc'd) */
+	uint64_t *counts;     /* n of them, first and last non-zero (in cbuf) */
+	struct mexemplar *ex; /* n of them: each index's exemplar (in xbuf) */
+	/* room for indices base..base + cap - 1 (zero, empty outside the n) */
+	int32_t base;
+	uint32_t cap;
+	uint64_t *cbuf; /* malloc'd */
+	struct mexemplar *xbuf;
 };
 
 struct mcell {
@@ -56,7 +64,7 @@ struct mcell {
 	/* gauge */
 	double last;
 	uint64_t last_order;
-	/* histogram: nb + 1 buckets and exemplar slots; exp: 1 exemplar */
+	/* histogram: nb + 1 buckets and exemplar slots; exp: the zero bucket's */
 	uint32_t nb;
 	uint64_t *buckets;
 	struct mexemplar *ex;

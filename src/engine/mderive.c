@@ -181,9 +181,18 @@ void mrun_release(struct mrun *mr)
 
 /* ---- step 1 ---- */
 
-/* Per rule: the last key it made and its cell (consecutive spans mostly share one). */
+#define MAX_ATTRS_PER_RULE 64
+
+/*
+ * Per rule: the cell of the last span it measured, and what made its key
+ * (interval, resource, the attribute values: pointers into this block's
+ * spans). Consecutive spans mostly share one: equal values, same cell, no
+ * key to build.
+ */
 struct rule_cache {
-	struct strbuf key;
+	const struct value **vals; /* MAX_ATTRS_PER_RULE */
+	int64_t interval;
+	uint32_t resource;
 	size_t cell;
 	int valid;
 };
@@ -212,6 +221,11 @@ struct mderive *mderive_new(const struct mrun *mr, const struct plan *p)
 		free(d);
 		return NULL;
 	}
+	for (uint32_t i = 0; i < mr->nrules; i++)
+		if (!(d->cache[i].vals = calloc(MAX_ATTRS_PER_RULE, sizeof(*d->cache[i].vals)))) {
+			mderive_free(d);
+			return NULL;
+		}
 	return d;
 }
 
@@ -224,8 +238,8 @@ void mderive_free(struct mderive *d)
 	free(d->cells);
 	kmap_release(&d->map);
 	strbuf_release(&d->key);
-	for (uint32_t i = 0; i < d->mr->nrules; i++)
-		strbuf_release(&d->cache[i].key);
+	for (uint32_t i = 0; d->cache && i < d->mr->nrules; i++)
+		free(d->cache[i].vals);
 	free(d->cache);
 	free(d);
 }
@@ -345,23 +359,52 @@ static char *put_attr(char *p, const char *key, size_t klen, const struct value 
 	}
 }
 
-#define MAX_ATTRS_PER_RULE 64
+/* The values of rule ri's attributes span s has that go into a key (NULL: left out). */
+static uint32_t key_values(const struct mrun *mr, uint32_t ri, const struct span_out *s,
+			   const struct value **vals)
+{
+	const struct metric_rule *r = mr->rules[ri];
+	uint32_t n = r->nattr_keys < MAX_ATTRS_PER_RULE ? r->nattr_keys : MAX_ATTRS_PER_RULE;
+
+	for (uint32_t i = 0; i < n; i++) {
+		size_t klen = mr->attr_len[ri][i];
+
+		vals[i] = span_attr(s, r->attr_keys[i], klen);
+		if (vals[i] && (klen > 65535 || !attr_size(klen, vals[i])))
+			vals[i] = NULL;
+	}
+	return n;
+}
+
+/* Do a and b make the same key bytes (both left out, or equal scalars)? */
+static bool same_key_value(const struct value *a, const struct value *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->type != b->type)
+		return false;
+	switch (a->type) {
+	case VAL_STRING:
+		return a->u.s.len == b->u.s.len && !memcmp(a->u.s.ptr, b->u.s.ptr, a->u.s.len);
+	case VAL_INT:
+		return a->u.i == b->u.i;
+	case VAL_DOUBLE:
+		return !memcmp(&a->u.d, &b->u.d, sizeof(double));
+	default:
+		return !a->u.b == !b->u.b;
+	}
+}
 
 /* The cell key of span s for rule r (mderive.c's top comment) in d->key. */
 static int build_key(struct mderive *d, uint32_t ri, uint32_t metric, const struct span_out *s,
-		     int64_t interval)
+		     int64_t interval, const struct value *const *vals, uint32_t n)
 {
 	const struct metric_rule *r = d->mr->rules[ri];
-	const struct value *vals[MAX_ATTRS_PER_RULE];
-	size_t klen[MAX_ATTRS_PER_RULE], need = 16;
-	uint32_t n = r->nattr_keys < MAX_ATTRS_PER_RULE ? r->nattr_keys : MAX_ATTRS_PER_RULE;
+	size_t need = 16;
 	char *p;
 
-	for (uint32_t i = 0; i < n; i++) {
-		klen[i] = d->mr->attr_len[ri][i];
-		vals[i] = span_attr(s, r->attr_keys[i], klen[i]);
-		need += vals[i] && klen[i] <= 65535 ? attr_size(klen[i], vals[i]) : 0;
-	}
+	for (uint32_t i = 0; i < n; i++)
+		need += vals[i] ? attr_size(d->mr->attr_len[ri][i], vals[i]) : 0;
 	for (uint32_t i = 0; i < r->nfixed; i++)
 		need += r->fixed[i].key_len <= 65535
 				? attr_size(r->fixed[i].key_len, &r->fixed[i].value)
@@ -375,8 +418,8 @@ static int build_key(struct mderive *d, uint32_t ri, uint32_t metric, const stru
 	memcpy(p + 12, &s->resource, 4);
 	p += 16;
 	for (uint32_t i = 0; i < n; i++)
-		if (vals[i] && klen[i] <= 65535 && attr_size(klen[i], vals[i]))
-			p = put_attr(p, r->attr_keys[i], klen[i], vals[i]);
+		if (vals[i])
+			p = put_attr(p, r->attr_keys[i], d->mr->attr_len[ri][i], vals[i]);
 	for (uint32_t i = 0; i < r->nfixed; i++)
 		if (r->fixed[i].key_len <= 65535 && attr_size(r->fixed[i].key_len, &r->fixed[i].value))
 			p = put_attr(p, r->fixed[i].key, r->fixed[i].key_len, &r->fixed[i].value);
@@ -421,25 +464,30 @@ static int derive_span(struct mderive *d, const struct mrun_scenario *ms, const 
 		const struct metric_rule *r = mr->rules[ms->first_rule + i];
 		uint32_t metric = mr->rule_metric[ms->first_rule + i];
 		const struct mrun_metric *m = &mr->metrics[metric];
+		const struct value *vals[MAX_ATTRS_PER_RULE];
 		struct mexemplar ex;
 		struct rule_cache *rc;
 		struct mcell *c;
+		uint32_t nv;
+		bool hit;
 		double v;
 
 		if (!rule_matches(mr, d->plan->model, ms->first_rule + i, s) || !measure(r, s, &v))
 			continue;
-		if (build_key(d, ms->first_rule + i, metric, s, interval))
-			return -1;
 		rc = &d->cache[ms->first_rule + i];
-		if (rc->valid && rc->key.len == d->key.len &&
-		    !memcmp(rc->key.buf, d->key.buf, d->key.len)) {
+		nv = key_values(mr, ms->first_rule + i, s, vals);
+		hit = rc->valid && rc->interval == interval && rc->resource == s->resource;
+		for (uint32_t k = 0; hit && k < nv; k++)
+			hit = same_key_value(rc->vals[k], vals[k]);
+		if (hit) {
 			c = &d->cells[rc->cell];
 		} else {
-			if (!(c = cell_for(d, metric)))
+			if (build_key(d, ms->first_rule + i, metric, s, interval, vals, nv) ||
+			    !(c = cell_for(d, metric)))
 				return -1;
-			strbuf_reset(&rc->key);
-			if (strbuf_add(&rc->key, d->key.buf, d->key.len))
-				return -1;
+			memcpy(rc->vals, vals, nv * sizeof(*vals));
+			rc->interval = interval;
+			rc->resource = s->resource;
 			rc->cell = (size_t)(c - d->cells);
 			rc->valid = 1;
 		}

@@ -551,6 +551,9 @@ static const struct key_def config_keys[] = {
 	  "{traces_per_record, iterations_per_block}" },
 	{ "services", KT_MAP, 0, NULL, NULL, fill_services, SCHEMA_NOFILL,
 	  "per-service resource attributes: {<service name>: {version, attributes}}" },
+	{ "metrics", KT_LIST, 0, NULL, NULL, metrics_fill_config_rules, SCHEMA_NOFILL,
+	  "metrics derived from the spans of every scenario (see the metric_rule table); a "
+	  "scenario's own rules of a metric replace the config's" },
 };
 
 SCHEMA_TABLE(config_table, "config", "config/config.yaml", config_keys);

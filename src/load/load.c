@@ -805,6 +805,8 @@ int load_model(const struct load_opts *opts, struct model *m, struct otelsim_err
 	rc = load_registry(&ls, root);
 	if (!rc)
 		rc = check_contexts(&ls);
+	for (size_t i = 0; !rc && i < ls.nscens; i++)
+		rc = metrics_add_config_rules(m, ls.scens[i], err);
 	if (rc)
 		goto cleanup;
 	if (ls.nscens)

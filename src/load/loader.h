@@ -255,6 +255,15 @@ int metrics_fill_interval(struct schema_ctx *c, const struct key_def *k, const s
 			  void *obj);
 /* emit_metrics: true without rules: the conventions' metrics for their spans */
 int metrics_defaults(struct schema_ctx *c, struct scenario *sc);
+/* the config's `metrics:`: rules for every scenario, checked against the conventions */
+int metrics_fill_config_rules(struct schema_ctx *c, const struct key_def *k,
+			      const struct ynode *v, void *obj);
+/*
+ * Add the config's rules to a loaded scenario: a metric the scenario's own
+ * `metrics:` names keeps only the scenario's rules; a metric of the config
+ * replaces the scenario's default rules (emit_metrics) of that name.
+ */
+int metrics_add_config_rules(struct model *m, struct scenario *sc, struct otelsim_error *err);
 /* ---- timeline.c: a native scenario's timeline: (after its tree is complete) ---- */
 extern const struct key_table timeline_table;
 int timeline_fill(struct schema_ctx *c, struct load_state *ls, const struct ynode *v,

@@ -379,10 +379,16 @@ static const struct key_def rule_keys[] = {
 SCHEMA_TABLE(rule_table, "metric_rule", "a rule of `metrics:`: a metric derived from spans",
 	     rule_keys);
 
+/* The span tree a rule is checked against: none for a config's rules. */
+static const struct span_spec *tree_of(const struct scenario *sc)
+{
+	return sc ? sc->root : NULL;
+}
+
 /* The attribute's type as the tree or the conventions know it (-1 unknown). */
 static int attr_is_numeric(struct schema_ctx *c, const struct scenario *sc, const char *key)
 {
-	const struct attr_spec *a = find_attr(sc->root, key, 0);
+	const struct attr_spec *a = find_attr(tree_of(sc), key, 0);
 	const struct sc_attr *sa = c->m->semconv ? semconv_attr(c->m->semconv, key) : NULL;
 
 	if (a)
@@ -399,6 +405,11 @@ static bool attr_known(struct schema_ctx *c, const struct scenario *sc, const ch
 	       (c->m->semconv && semconv_attr(c->m->semconv, key)) || sc->session;
 }
 
+/*
+ * The rule's span type, service and attributes exist in the scenario. A
+ * config's rule (sc NULL) serves every scenario: a scenario without its
+ * spans just gives it no measurements.
+ */
 static int check_filters(struct schema_ctx *c, const struct scenario *sc, struct rule_draft *d)
 {
 	struct metric_rule *r = &d->r;
@@ -410,12 +421,16 @@ static int check_filters(struct schema_ctx *c, const struct scenario *sc, struct
 		if (!n)
 			return oom(c);
 		r->span_name = n;
+		if (!sc)
+			return 0; /* a config's rule: every scenario, spans or not */
 		if (!find_span(sc->root, n, 0) && !sc->session)
 			return schema_error(c, OTELSIM_EINPUT, d->span_at,
 					    "unknown span type '%s' (no span of this scenario has "
 					    "it)",
 					    n);
 	}
+	if (!sc)
+		return 0;
 	if (r->service && find_service(lstate(c), sc->root, r->service, 0) < 0 &&
 	    strcmp(r->service, load_default_service(lstate(c))))
 		return schema_error(c, OTELSIM_EINPUT, d->service_at,
@@ -443,7 +458,7 @@ static int check_value(struct schema_ctx *c, const struct scenario *sc, struct r
 	if (r->value != MV_ATTR)
 		return 0;
 	num = attr_is_numeric(c, sc, r->value_key);
-	if (num < 0 && !sc->session)
+	if (num < 0 && sc && !sc->session)
 		return schema_error(c, OTELSIM_EINPUT, d->value_at,
 				    "unknown attribute '%s' (no span of this scenario sets it, "
 				    "and the conventions do not define it)",
@@ -541,8 +556,8 @@ static int finish_rule(struct schema_ctx *c, const struct scenario *sc, struct r
 	r->max_size = d->size_at ? (uint32_t)d->max_size : 160;
 	r->is_int = r->value == MV_ONE ||
 		    (r->value == MV_ATTR && attr_is_numeric(c, sc, r->value_key) > 0 &&
-		     (find_attr(sc->root, r->value_key, 0)
-			      ? find_attr(sc->root, r->value_key, 0)->gen.type == VAL_INT
+		     (find_attr(tree_of(sc), r->value_key, 0)
+			      ? find_attr(tree_of(sc), r->value_key, 0)->gen.type == VAL_INT
 			      : semconv_attr(c->m->semconv, r->value_key)->type == SC_INT));
 	r->file = c->file;
 	r->line = d->at->line;
@@ -550,17 +565,17 @@ static int finish_rule(struct schema_ctx *c, const struct scenario *sc, struct r
 	return 0;
 }
 
-int metrics_fill_rules(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
-		       void *obj)
+/* The rules of list v, checked against sc's tree (sc NULL: a config's). */
+static int read_rules(struct schema_ctx *c, const struct scenario *sc, const struct ynode *v,
+		      struct metric_rule **out, uint32_t *nout)
 {
-	struct scenario *sc = obj;
+	struct metric_rule *rules;
 	int rc;
 
-	(void)k;
 	if (v->n > MAX_RULES)
 		return schema_error(c, OTELSIM_ELIMIT, v, "more than %d metric rules", MAX_RULES);
-	sc->metric_rules = ARENA_NEWN(&c->m->arena, struct metric_rule, v->n ? v->n : 1);
-	if (!sc->metric_rules)
+	rules = ARENA_NEWN(&c->m->arena, struct metric_rule, v->n ? v->n : 1);
+	if (!rules)
 		return oom(c);
 	for (size_t i = 0; i < v->n; i++) {
 		struct rule_draft d;
@@ -574,7 +589,7 @@ int metrics_fill_rules(struct schema_ctx *c, const struct key_def *k, const stru
 		if ((rc = schema_walk(c, &rule_table, d.at, &d)) || (rc = finish_rule(c, sc, &d)))
 			return rc;
 		for (size_t j = 0; j < i; j++) {
-			const struct metric_rule *o = &sc->metric_rules[j];
+			const struct metric_rule *o = &rules[j];
 
 			if (!strcmp(o->name, d.r.name) &&
 			    (o->instrument != d.r.instrument || strcmp(o->unit, d.r.unit)))
@@ -585,9 +600,94 @@ int metrics_fill_rules(struct schema_ctx *c, const struct key_def *k, const stru
 						    d.r.name, instrument_members[o->instrument],
 						    o->unit, j + 1);
 		}
-		sc->metric_rules[i] = d.r;
+		rules[i] = d.r;
 	}
-	sc->nmetric_rules = (uint32_t)v->n;
+	*out = rules;
+	*nout = (uint32_t)v->n;
+	return 0;
+}
+
+int metrics_fill_rules(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		       void *obj)
+{
+	struct scenario *sc = obj;
+
+	(void)k;
+	return read_rules(c, sc, v, &sc->metric_rules, &sc->nmetric_rules);
+}
+
+int metrics_fill_config_rules(struct schema_ctx *c, const struct key_def *k,
+			      const struct ynode *v, void *obj)
+{
+	struct config *cfg = obj;
+
+	(void)k;
+	return read_rules(c, NULL, v, &cfg->metric_rules, &cfg->nmetric_rules);
+}
+
+/* Does one of rules[0..n) name metric `name`? */
+static bool names_metric(const struct metric_rule *rules, uint32_t n, const char *name,
+			 bool written_only)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if ((!written_only || rules[i].file) && !strcmp(rules[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * A config rule as scenario sc has it: a value attribute the conventions
+ * do not define takes its type from the scenario's tree (integer points
+ * for an int), and one the tree sets to a non-number is an error.
+ */
+static int config_rule_for(const struct scenario *sc, const struct metric_rule *r,
+			   struct metric_rule *out, struct otelsim_error *err)
+{
+	const struct attr_spec *a =
+		r->value == MV_ATTR ? find_attr(sc->root, r->value_key, 0) : NULL;
+
+	*out = *r;
+	if (!a)
+		return 0;
+	if (a->gen.type != VAL_INT && a->gen.type != VAL_DOUBLE)
+		return error_at(err, OTELSIM_EINPUT, r->file, r->line, r->col,
+				"value attribute '%s' is not numeric in scenario '%s' (a rule "
+				"measures numbers: use an int or double attribute)",
+				r->value_key, sc->name);
+	out->is_int = a->gen.type == VAL_INT;
+	return 0;
+}
+
+int metrics_add_config_rules(struct model *m, struct scenario *sc, struct otelsim_error *err)
+{
+	const struct config *cfg = &m->config;
+	struct metric_rule *v;
+	uint32_t n = 0;
+
+	if (!cfg->nmetric_rules)
+		return 0;
+	v = ARENA_NEWN(&m->arena, struct metric_rule, sc->nmetric_rules + cfg->nmetric_rules);
+	if (!v)
+		return error_set(err, OTELSIM_ENOMEM, "out of memory");
+	/* the scenario's own rules; its defaults unless the config names their metric */
+	for (uint32_t i = 0; i < sc->nmetric_rules; i++)
+		if (sc->metric_rules[i].file ||
+		    !names_metric(cfg->metric_rules, cfg->nmetric_rules, sc->metric_rules[i].name,
+				  false))
+			v[n++] = sc->metric_rules[i];
+	/* the config's, unless the scenario writes rules of their metric */
+	for (uint32_t i = 0; i < cfg->nmetric_rules; i++) {
+		int rc;
+
+		if (names_metric(sc->metric_rules, sc->nmetric_rules, cfg->metric_rules[i].name,
+				 true))
+			continue;
+		rc = config_rule_for(sc, &cfg->metric_rules[i], &v[n++], err);
+		if (rc)
+			return rc;
+	}
+	sc->metric_rules = v;
+	sc->nmetric_rules = n;
 	return 0;
 }
 

@@ -417,6 +417,8 @@ struct config {
 					  without `exceptions` (default log) */
 	uint32_t traces_per_record;    /* traces per written record */
 	uint32_t iterations_per_block; /* engine blocks: the threads' and shards' unit */
+	struct metric_rule *metric_rules; /* `metrics:`: rules for every scenario */
+	uint32_t nmetric_rules;
 };
 
 struct model {

@@ -91,6 +91,36 @@ def exp_bounds(scale, idx):
     return base ** idx, base ** (idx + 1)
 
 
+def exp_bucket(p, v):
+    """("zero"|"pos"|"neg", index) of value v in exponential point p, and
+    whether that bucket holds a measurement."""
+    if v == 0:
+        return ("zero", 0), int(p.get("zeroCount", 0)) > 0
+    scale = int(p.get("scale", 0))
+    side = p.get("positive" if v > 0 else "negative", {})
+    off, counts = int(side.get("offset", 0)), [int(c) for c in side.get("bucketCounts", [])]
+    idx = math.ceil(math.log2(abs(v)) * 2 ** scale) - 1
+    for i in (idx - 1, idx, idx + 1):  # log2 rounding near a boundary
+        lo, hi = exp_bounds(scale, i)
+        if lo < abs(v) <= hi:
+            idx = i
+            break
+    held = 0 <= idx - off < len(counts) and counts[idx - off] > 0
+    return ("pos" if v > 0 else "neg", idx), held
+
+
+def exp_exemplars_ok(p, spans):
+    """Every exemplar names a span of the traces, its value lies in a bucket
+    of the point that holds a measurement, and no bucket has two."""
+    seen = set()
+    for e in p.get("exemplars", []):
+        bucket, held = exp_bucket(p, e["asDouble"])
+        if (e["traceId"], e["spanId"]) not in spans or not held or bucket in seen:
+            return False
+        seen.add(bucket)
+    return True
+
+
 def check_generic(label, spans, points):
     """Buckets, exemplars and monotonic cumulative series."""
     bad_buckets, bad_ex, bad_mono, nex = [], [], [], 0
@@ -114,10 +144,9 @@ def check_generic(label, spans, points):
                 sum(int(c) for c in neg.get("bucketCounts", []))
             if int(p.get("count", 0)) != total:
                 bad_buckets.append(name)
-            for e in p.get("exemplars", []):
-                nex += 1
-                if (e["traceId"], e["spanId"]) not in spans or e["asDouble"] <= 0:
-                    bad_ex.append((name, e["asDouble"]))
+            if not exp_exemplars_ok(p, spans):
+                bad_ex.append((name, [e["asDouble"] for e in p.get("exemplars", [])]))
+            nex += len(p.get("exemplars", []))
         mt = m.get("sum") or m.get("histogram") or m.get("exponentialHistogram")
         if mt and mt.get("aggregationTemporality") == 2:
             k = key_of(svc, name, p)
@@ -225,6 +254,10 @@ def check_bundled(tmp):
             compare(name, "app.payment.duration", expect(
                 spans, lambda s: s["name"] == "POST /v1/payments", dur("ms"),
                 ["app.payment.method", "error.type"]), final)
+            multi = [len(p.get("exemplars", [])) for _, n, t, _, p in points
+                     if t == "exponentialHistogram"]
+            tap(multi and max(multi) > 1,
+                f"{name}: exponential points carry an exemplar per bucket (up to {max(multi or [0])})")
         else:
             for tok in ("input", "output"):
                 want = expect(spans, lambda s: s["kind"] == 3 and "gen_ai.operation.name" in s["attrs"],
