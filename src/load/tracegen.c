@@ -828,6 +828,10 @@ static const struct key_def scenario_keys[] = {
 	  "records are not generated yet)" },
 	{ "vars", KT_MAP, 0, NULL, NULL, fill_vars, SCHEMA_NOFILL,
 	  "values drawn once per trace, used as {{name}} (later vars may use earlier ones)" },
+	{ "emit_metrics", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_metrics),
+	  "also write the metrics the conventions define for this scenario's spans "
+	  "(http.server.request.duration...), as a native scenario's emit_metrics (an otelsim "
+	  "key; the config's metrics: rules apply as well)" },
 	{ "root_span", KT_MAP, 0, NULL, NULL, fill_root, SCHEMA_NOFILL,
 	  "the root span, with its nested calls" },
 	{ "steps", KT_LIST, 0, NULL, NULL, fill_steps, SCHEMA_NOFILL,
@@ -930,6 +934,8 @@ static int load_one(struct load_state *ls, const struct load_file *f, const stru
 	if (rc)
 		goto cleanup;
 	rc = tree_check(&c, &tg.tree, ls, sc);
+	if (!rc)
+		rc = metrics_defaults(&c, sc);
 	if (!rc)
 		rc = load_scenario_add(ls, sc, f->doc, map,
 				       schema_get(&scenario_table, map, "scenario_name"));
