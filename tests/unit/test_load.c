@@ -1040,6 +1040,11 @@ static void test_example_scenario_every_form(void **state)
 	/* reference only when the bundled folder is given and it is the file */
 	assert_true(sc->reference);
 	assert_true(sc->has_seed && sc->seed == 42);
+	/* the root's own scope; the LLM call's from the scenario's scopes: */
+	assert_string_equal(m.scopes[r->scope].name, "example.orchestrator");
+	assert_string_equal(m.scopes[r->scope].version, "1.0.0");
+	assert_non_null(sc->scope_kinds);
+	assert_string_equal(sc->scope_kinds[SCOPE_GEN_AI].version, "2.2b0");
 	assert_int_equal(sc->nvars, 4);
 	assert_int_equal(sc->vars[1].gen.kind, GEN_CHOICE);
 	assert_int_equal(sc->vars[3].gen.type, VAL_INT);
