@@ -669,5 +669,53 @@ t 'otlp-replay --speed: the original pace, 10 s within 5%' '' \
 	 $CK --pace \$CONTROL fixtures/agentic/successful_agent_turn/traces.binpb 2.5" \
 	'exit=0 rx.spans=350 rx.requests>=40 drv.pace_err_pct<=5'
 
+# ---- otlp-replay: seed 003's flat NDJSON, posted as OTLP ----
+
+FC='$PY tests/receiver/flat_check.py $WORK/gen'
+S3=tests/data/seeds/seed003
+$PY tests/receiver/flat_gen.py "$WORK/flat" 400
+FLAT=$WORK/flat
+SAME='drv.rx_same_ids=1 drv.rx_same_times=1 drv.rx_same_logs=1 drv.rx_same_events=1 drv.rx_same_points=1
+	 drv.rx_resources_ok=1 drv.rx_logs_unresolved=0 drv.rx_logs_traced=@drv.in_logs_traced'
+t "otlp-replay: seed 003's sample as it shows it, over http: every record, the log at its trace" '--save-dir $WORK/f1' \
+	"$R --endpoint \$HTTP --time-shift none $S3 && $FC \$WORK/f1 $S3" \
+	"exit=0 rx.spans=1 rx.log_records=2 rx.data_points=1 drv.rx_spans=1 drv.rx_logs=1 drv.rx_events=1
+	 drv.rx_points=1 drv.rx_logs_traced=1 drv.rx_parents_unresolved=1 $SAME"
+t "otlp-replay: seed 003's sample over grpc" '--save-dir $WORK/f2' \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $S3 && $FC \$WORK/f2 $S3" \
+	"exit=0 rx.grpc_requests=4 rx.spans=1 rx.log_records=2 rx.data_points=1 $SAME"
+t 'otlp-replay: a larger flat dataset in its style over http: every record arrives as it was' '--save-dir $WORK/f3' \
+	"$R --endpoint \$HTTP --time-shift none $FLAT && $FC \$WORK/f3 $FLAT" \
+	"exit=0 drv.in_spans>1000 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_events=@drv.in_events
+	 drv.rx_points=@drv.in_points drv.rx_errors=@drv.in_errors drv.rx_parents_unresolved=0 $SAME
+	 rx.spans=@drv.in_spans rx.unique_span_ids=@drv.in_spans"
+t 'otlp-replay: a larger flat dataset over grpc with gzip' '--save-dir $WORK/f4' \
+	"$R --endpoint grpc://\$GRPC_ADDR --gzip --time-shift none $FLAT && $FC \$WORK/f4 $FLAT" \
+	"exit=0 rx.grpc_requests>=4 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_events=@drv.in_events
+	 drv.rx_points=@drv.in_points drv.rx_parents_unresolved=0 $SAME"
+t 'otlp-replay: flat NDJSON over http/json' '--save-dir $WORK/f5' \
+	"$R --endpoint \$HTTP --protocol http/json --time-shift none $FLAT && $FC \$WORK/f5 $FLAT" \
+	"exit=0 rx.json_requests=@rx.requests rx.bad_requests=0 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs
+	 drv.rx_points=@drv.in_points $SAME"
+t 'otlp-replay: flat NDJSON with --new-ids and a time shift: new ids, logs still at their traces' '--save-dir $WORK/f6' \
+	"$R --endpoint \$HTTP --new-ids $FLAT && $FC \$WORK/f6 $FLAT --new-ids" \
+	'exit=0 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_same_ids=0 drv.rx_same_times=0
+	 drv.rx_same_durations=1 drv.rx_parents_unresolved=0 drv.rx_logs_unresolved=0 drv.rx_same_logs=1
+	 drv.rx_logs_traced=@drv.in_logs_traced rx.time_min_ns>1767225600000000000'
+t 'otlp-replay: otelsim --format ndjson datasets replay, logs at their traces' '--save-dir $WORK/f7' \
+	"$O scenario --name example_scenario --count 20 --format ndjson --out \$WORK/nd --quiet &&
+	 $R --endpoint \$HTTP --time-shift none \$WORK/nd/example_scenario && $FC \$WORK/f7 \$WORK/nd/example_scenario" \
+	"exit=0 drv.in_logs>10 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_events=@drv.in_events
+	 drv.rx_points=@drv.in_points drv.rx_parents_unresolved=0 $SAME"
+t 'otlp-replay: a bad flat line stops the replay at file:line, exit 2' '' \
+	"mkdir -p \$WORK/bad && cp $FLAT/logs.ndjson \$WORK/bad/ && echo '{\"timestamp\": \"2024-01-15 10:30:00\", \"service\": \"a\", \"level\": null, \"message\": null}' >> \$WORK/bad/logs.ndjson &&
+	 $R --endpoint \$HTTP \$WORK/bad" \
+	"exit=2 rx.log_records=0 \"err~bad/logs.ndjson:\\d+:15: field 'timestamp': '2024-01-15 10:30:00' has no UTC offset\""
+t 'otlp-replay --skip-bad-records: the bad line skipped and counted, the rest arrives' '' \
+	"mkdir -p \$WORK/bad && cp $FLAT/logs.ndjson \$WORK/bad/ && echo '[]' >> \$WORK/bad/logs.ndjson &&
+	 $R --endpoint \$HTTP --skip-bad-records --summary-json \$WORK/s.json \$WORK/bad && $CK --summary \$WORK/s.json &&
+	 mkdir -p \$WORK/none && $FC \$WORK/none $FLAT" \
+	'exit=0 rx.log_records=@drv.in_logs drv.sum_bad_records_skipped=1 "err~1 bad record skipped"'
+
 echo "1..$n"
 [ "$bad" -eq 0 ]
