@@ -3,7 +3,7 @@
 # Suites speak TAP ("ok N - name" / "not ok N - name"); cmocka binaries are
 # switched to TAP with CMOCKA_MESSAGE_OUTPUT. A suite that exits non-zero
 # without reporting a failure counts as one failed test (a crash).
-# Usage: tests/run.sh [unit|cli|golden|signals|replay|report|install|fuzz ...]   (default: all)
+# Usage: tests/run.sh [unit|cli|golden|signals|workload|replay|report|install|fuzz ...]   (default: all)
 # TEST_TIME_SCALE=n multiplies every suite's time limit (sanitizer builds are slower).
 set -u
 cd "$(dirname "$0")/.."
@@ -72,6 +72,9 @@ if want signals && [ -x tests/signals/metrics.py ]; then
 fi
 if want signals && [ -x tests/signals/ndjson.py ]; then
 	run_suite signals/ndjson 300 /usr/bin/python3 tests/signals/ndjson.py
+fi
+if want workload && [ -x tests/workload/run.py ]; then
+	run_suite workload 300 /usr/bin/python3 tests/workload/run.py
 fi
 if want replay && [ -x tests/receiver/run.sh ]; then
 	run_suite replay 900 tests/receiver/run.sh

@@ -182,7 +182,31 @@ struct otelsim_render_options {
 	 * a signal handler may store to it (atomic_int is lock-free on every
 	 * platform otelsim builds on). May be NULL. */
 	const otelsim_cancel_flag *cancel;
+	/*
+	 * A time-based workload (the scenario's `duration`, `rate` and
+	 * `arrivals`): duration_set makes the run time-based (traces arrive
+	 * for duration_ns of virtual time; at most 365 days), rate_set gives
+	 * its traces per second (above 0, at most 10^6). Either one with
+	 * count_set is OTELSIM_EUSAGE; count_set makes a time-based scenario
+	 * count-based (one trace per 1/rate).
+	 */
+	bool duration_set;
+	int64_t duration_ns;
+	bool rate_set;
+	double rate_per_s;
+	/* the most spans a run may be expected to write (expected traces x
+	 * expected spans per trace): 0: 100 million */
+	uint64_t max_spans;
+	/* phases: the length of every incident phase (0: as the files say),
+	 * and how strong each phase is: OTELSIM_SEVERITY_* (0: as written) */
+	int64_t incident_duration_ns;
+	int severity;
 };
+
+/* --severity: low halves each phase's effect (factor - 1, error rate), high
+ * makes it 1.5 times as strong (rates at most 1); medium is as written. */
+enum { OTELSIM_SEVERITY_AS_WRITTEN = 0, OTELSIM_SEVERITY_LOW, OTELSIM_SEVERITY_MEDIUM,
+       OTELSIM_SEVERITY_HIGH };
 #ifdef __cplusplus
 #define OTELSIM_RENDER_OPTIONS_INIT \
 	{                           \
@@ -229,6 +253,7 @@ struct otelsim_scenario_info {
 	double weight;
 	bool reference; /* the bundled example: by name only */
 	uint64_t max_spans_per_trace;
+	const char *dataset; /* its `dataset:` folder below --out, or NULL */
 	/* a Dreamweaver config (runs by name only): its output.endpoint (NULL:
 	 * other dialects), output.batch_size (requests per export) and rate
 	 * (requests per second) */

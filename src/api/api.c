@@ -117,6 +117,7 @@ int otelsim_scenario_info(const struct otelsim *os, size_t i, struct otelsim_sce
 	out->weight = s->weight;
 	out->reference = s->reference;
 	out->max_spans_per_trace = s->max_spans;
+	out->dataset = s->dataset;
 	out->endpoint = s->endpoint;
 	out->batch_size = s->batch_size;
 	out->rate = s->has_interval && s->interval_ns > 0 ? 1e9 / (double)s->interval_ns : 0;
@@ -510,7 +511,7 @@ int otelsim_render_files(const struct otelsim *os, const struct otelsim_render_o
 	rc = dataset_open(dir, &ds, err);
 	if (rc)
 		goto cleanup;
-	rc = truth_init(&truth, &os->m, ds, err);
+	rc = truth_init(&truth, &os->m, &rs.plan, ds, err);
 	if (rc)
 		goto cleanup;
 	memset(&c, 0, sizeof(c));

@@ -22,7 +22,7 @@ struct run_spec {
 	uint64_t first_block, end_block; /* this shard's blocks */
 	uint64_t first_trace, end_trace; /* this shard's iterations */
 	uint32_t traces_per_record;      /* the record rule's (encode.h) */
-	const struct engine_source *sources[2];
+	const struct engine_source *sources[3];
 	struct mrun metrics; /* derived metrics and series (none: nmetrics 0) */
 	int seed_origin;    /* OTELSIM_SEED_FROM_* */
 	struct arena arena; /* pool and weights */

@@ -139,6 +139,21 @@ int manifest_build(const struct model *m, const struct otelsim_render_options *o
 	jsonw_int(&w, p->interval_ns);
 	jsonw_key(&w, "interval_jitter_ns");
 	jsonw_int(&w, p->jitter_ns);
+	if (p->timed) {
+		jsonw_key(&w, "workload");
+		jsonw_begin_object(&w);
+		jsonw_key(&w, "duration_ns");
+		jsonw_int(&w, p->duration_ns);
+		jsonw_key(&w, "rate_per_s");
+		jsonw_double(&w, p->rate_per_s);
+		jsonw_key(&w, "arrivals");
+		jsonw_string(&w, p->arrivals == ARRIVALS_UNIFORM ? "uniform" : "poisson");
+		jsonw_key(&w, "window_ns");
+		jsonw_int(&w, p->window_ns);
+		jsonw_key(&w, "windows");
+		jsonw_uint(&w, p->count);
+		jsonw_end_object(&w);
+	}
 	jsonw_key(&w, "format");
 	jsonw_string(&w, format_name(o->format));
 	if (o->format == OTELSIM_FORMAT_OTLP) {

@@ -375,7 +375,7 @@ static int merge_run(struct merge *g, struct otelsim_error *err)
 		return error_set(err, OTELSIM_EUSAGE, "output path too long");
 	if (strlen(dir) < sizeof(g->res->dataset_dir))
 		memcpy(g->res->dataset_dir, dir, strlen(dir) + 1);
-	if ((rc = dataset_open(dir, &g->ds, err)) || (rc = truth_init(&g->truth, &g->os->m, g->ds, err)))
+	if ((rc = dataset_open(dir, &g->ds, err)) || (rc = truth_init(&g->truth, &g->os->m, &g->rs.plan, g->ds, err)))
 		return rc;
 	rc = mout_init(&g->mo, &g->rs, &g->o, err);
 	g->mo.gzip = g->o.gzip;

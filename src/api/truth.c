@@ -11,11 +11,12 @@
 #include "util/text.h"
 #include "util/timefmt.h"
 
-int truth_init(struct truth *t, const struct model *m, struct dataset *ds,
+int truth_init(struct truth *t, const struct model *m, const struct plan *p, struct dataset *ds,
 	       struct otelsim_error *err)
 {
 	memset(t, 0, sizeof(*t));
 	t->m = m;
+	t->plan = p && p->nphases ? p : NULL;
 	t->ds = ds;
 	if (!m->ninjections)
 		return 0;
@@ -123,11 +124,108 @@ static void time_ns9(int64_t ns, char *buf, size_t size)
 	snprintf(buf, size, "%s.%09lldZ", whole, (long long)frac);
 }
 
+static void ids_json(struct jsonw *w, const struct truth_site *s)
+{
+	char hex[33];
+
+	if (s->spilled) {
+		jsonw_key(w, "trace_ids_file");
+		jsonw_string(w, TRUTH_IDS_FILE);
+		return;
+	}
+	jsonw_key(w, "trace_ids");
+	jsonw_begin_array(w);
+	for (uint64_t i = 0; i < s->traces; i++) {
+		hex_encode(s->ids + 16 * i, 16, hex);
+		hex[32] = '\0';
+		jsonw_string(w, hex);
+	}
+	jsonw_end_array(w);
+}
+
+static void targets_json(struct jsonw *w, const struct model *m, const struct phase_spec *ph)
+{
+	jsonw_key(w, "targets");
+	jsonw_begin_object(w);
+	jsonw_key(w, "services");
+	jsonw_begin_array(w);
+	if (ph->kind == PHASE_CASCADE) /* every service it reaches, origin first */
+		for (uint32_t h = 0; h < ph->nhops; h++)
+			for (uint32_t k = 0; k < ph->nhops; k++)
+				if (ph->hops[k] == h)
+					jsonw_string(w, m->services[k].name);
+	for (uint32_t i = 0; ph->kind != PHASE_CASCADE && i < ph->nservices; i++)
+		jsonw_string(w, m->services[ph->services[i]].name);
+	jsonw_end_array(w);
+	jsonw_key(w, "span_types");
+	jsonw_begin_array(w);
+	for (uint32_t i = 0; i < ph->nspan_types; i++)
+		jsonw_string(w, ph->span_types[i]);
+	jsonw_end_array(w);
+	jsonw_key(w, "series");
+	jsonw_string(w, ph->series);
+	jsonw_end_object(w);
+}
+
+static void phase_json(struct jsonw *w, const struct model *m, const struct phase_rt *r,
+		       const struct truth_site *s)
+{
+	const struct phase_spec *ph = r->ph;
+	char t[64];
+
+	jsonw_begin_object(w);
+	jsonw_key(w, "id");
+	jsonw_string(w, m->injections[ph->inj - 1].id);
+	jsonw_key(w, "kind");
+	jsonw_string(w, phase_kind_name(ph->kind));
+	jsonw_key(w, "scenario");
+	jsonw_string(w, r->sc->name);
+	jsonw_key(w, "start");
+	time_ns9(r->start_ns, t, sizeof(t));
+	jsonw_string(w, t);
+	jsonw_key(w, "end");
+	time_ns9(r->end_ns, t, sizeof(t));
+	jsonw_string(w, t);
+	targets_json(w, m, ph);
+	jsonw_key(w, "factor");
+	jsonw_begin_array(w);
+	jsonw_double(w, r->from);
+	jsonw_double(w, r->to);
+	jsonw_end_array(w);
+	jsonw_key(w, "rate");
+	jsonw_double(w, r->rate);
+	jsonw_key(w, "error_type");
+	jsonw_string(w, ph->kind == PHASE_LATENCY || ph->kind == PHASE_TRAFFIC ||
+				ph->kind == PHASE_SPIKE
+			? NULL
+			: ph->err.type);
+	jsonw_key(w, "spans");
+	jsonw_uint(w, s->spans);
+	jsonw_key(w, "traces");
+	jsonw_uint(w, s->traces);
+	jsonw_key(w, "affected_start");
+	if (s->traces) {
+		time_ns9(s->start_ns, t, sizeof(t));
+		jsonw_string(w, t);
+	} else {
+		jsonw_null(w);
+	}
+	jsonw_key(w, "affected_end");
+	if (s->traces) {
+		time_ns9(s->end_ns, t, sizeof(t));
+		jsonw_string(w, t);
+	} else {
+		jsonw_null(w);
+	}
+	ids_json(w, s);
+	jsonw_end_object(w);
+}
+
 static void site_json(struct jsonw *w, const struct model *m, uint32_t k,
 		      const struct truth_site *s)
 {
 	const struct injection *in = &m->injections[k];
-	char t[64], hex[33];
+	char t[64];
 
 	jsonw_begin_object(w);
 	jsonw_key(w, "id");
@@ -150,19 +248,7 @@ static void site_json(struct jsonw *w, const struct model *m, uint32_t k,
 	jsonw_uint(w, s->spans);
 	jsonw_key(w, "traces");
 	jsonw_uint(w, s->traces);
-	if (s->spilled) {
-		jsonw_key(w, "trace_ids_file");
-		jsonw_string(w, TRUTH_IDS_FILE);
-	} else {
-		jsonw_key(w, "trace_ids");
-		jsonw_begin_array(w);
-		for (uint64_t i = 0; i < s->traces; i++) {
-			hex_encode(s->ids + 16 * i, 16, hex);
-			hex[32] = '\0';
-			jsonw_string(w, hex);
-		}
-		jsonw_end_array(w);
-	}
+	ids_json(w, s);
 	jsonw_end_object(w);
 }
 
@@ -174,16 +260,24 @@ int truth_finish(struct truth *t, struct otelsim_error *err)
 	int rc;
 
 	t->nfiles = 0;
-	if (!t->nfired)
+	if (!t->nfired && !t->plan)
 		return 0;
 	jsonw_init(&w, &out, true);
 	jsonw_begin_object(&w);
 	jsonw_key(&w, "injections");
 	jsonw_begin_array(&w);
 	for (uint32_t k = 0; k < t->m->ninjections; k++)
-		if (t->sites[k].traces)
+		if (t->sites[k].traces && t->m->injections[k].kind != INJ_PHASE)
 			site_json(&w, t->m, k, &t->sites[k]);
 	jsonw_end_array(&w);
+	if (t->plan) {
+		jsonw_key(&w, "phases");
+		jsonw_begin_array(&w);
+		for (uint32_t i = 0; i < t->plan->nphases; i++)
+			phase_json(&w, t->m, &t->plan->phases[i],
+				   &t->sites[t->plan->phases[i].ph->inj - 1]);
+		jsonw_end_array(&w);
+	}
 	jsonw_end_object(&w);
 	if (jsonw_finish(&w)) {
 		strbuf_release(&out);

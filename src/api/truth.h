@@ -20,7 +20,19 @@
  * (exactly those two keys, in that order, lowercase hex), for the sites
  * that name it and no others; a site's lines keep its trace order (lines
  * of different sites may interleave). Later issues add kinds, never keys.
- * No injection fired: no file at all. Memory: TRUTH_INLINE_IDS ids per
+ *
+ * A run with phases (engine.h struct phase_rt) also writes every phase,
+ * whether it changed anything or not, in "phases" (after "injections"):
+ *
+ *   {"id", "kind" (latency, errors, down, cascade, deployment, traffic,
+ *    spike, scattered_errors), "scenario", "start", "end" (the window as
+ *    run: --incident-duration applied), "targets": {"services", "span_types",
+ *    "series"}, "factor": [from, to], "rate", "error_type", "spans",
+ *    "traces" (the spans it changed: slowed, failed, or for traffic the
+ *    roots that arrived in it), "affected_start", "affected_end" (null when
+ *    none), "trace_ids" | "trace_ids_file"}
+ *
+ * No injection fired and no phases: no file at all. Memory: TRUTH_INLINE_IDS ids per
  * site that fired, whatever the count.
  */
 #ifndef API_TRUTH_H
@@ -30,6 +42,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/engine.h"
 #include "model/model.h"
 #include "otelsim/error.h"
 #include "sink/dataset.h"
@@ -48,6 +61,7 @@ struct truth_site {
 
 struct truth {
 	const struct model *m;
+	const struct plan *plan; /* its phases (NULL: none) */
 	struct dataset *ds;
 	struct truth_site *sites; /* by injection index */
 	struct dfile *ids_file;   /* TRUTH_IDS_FILE, once a site spills */
@@ -59,7 +73,7 @@ struct truth {
 };
 
 /* Sites of model m, files into ds. 0 or OTELSIM_ENOMEM. */
-int truth_init(struct truth *t, const struct model *m, struct dataset *ds,
+int truth_init(struct truth *t, const struct model *m, const struct plan *p, struct dataset *ds,
 	       struct otelsim_error *err);
 /* Count hits[0, len / sizeof(struct inj_hit)) (a pipe_block's bytes). */
 int truth_add(struct truth *t, const void *hits, size_t len, struct otelsim_error *err);

@@ -62,6 +62,12 @@
 	  "summary, service graph, traces with waterfalls, latency, metrics, logs and\n"       \
 	  "events, ground truth. The same inputs always give the same bytes.\n"                \
 	  "Example: otelsim report fixtures/commerce/checkout_flow --html checkout.html\n")    \
+	X(LIST_FIXTURES, "list-fixtures", cmd_list_fixtures, "otelsim list-fixtures [DIR]",      \
+	  "list the datasets rendered below DIR: signals, counts, time range",                 \
+	  "Reads each dataset's manifest.json below DIR (default: --out, else out), as\n"       \
+	  "seed 003's list-fixtures does: its folder, the signals it holds, its traces,\n"     \
+	  "spans, log records, events and data points, its first and last times.\n"           \
+	  "Example: otelsim list-fixtures output/fixtures\n")                                  \
 	X(HELP, "help", cmd_help, "otelsim help [COMMAND]",                                    \
 	  "this text, or 'help COMMAND' for a command's", "")
 

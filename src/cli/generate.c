@@ -90,7 +90,9 @@ static int live_seed(struct cli *c, const struct otelsim *os, const char *scenar
 }
 
 /* Render one dataset per the options; returns an exit status. */
-static int render_one(struct cli *c, struct otelsim *os, const char *scenario, const char *label)
+/* One dataset; sub: the folder it goes below instead of --out (NULL: --out). */
+static int render_one(struct cli *c, struct otelsim *os, const char *scenario, const char *label,
+		      const char *sub)
 {
 	struct otelsim_render_options ro = c->ro;
 	struct otelsim_render_result res;
@@ -102,7 +104,7 @@ static int render_one(struct cli *c, struct otelsim *os, const char *scenario, c
 
 	memset(&err, 0, sizeof(err));
 	ro.scenario = scenario;
-	ro.out_dir = c->out ? c->out : "out";
+	ro.out_dir = sub ? sub : c->out ? c->out : "out";
 	ro.tags = (const char *const *)c->tags.v;
 	ro.ntags = c->tags.n;
 	ro.show_spans = c->show_spans;
@@ -186,6 +188,8 @@ static int generate(struct cli *c, struct otelsim *os)
 {
 	int rc = EXIT_OK;
 	size_t rendered = 0;
+	char sub_buf[4096];
+	const char *sub;
 
 	cli_install_signals();
 	if (c->cmd_bit == CMD_SCENARIO || c->cmd_bit == CMD_RUN) {
@@ -204,7 +208,7 @@ static int generate(struct cli *c, struct otelsim *os)
 		if (c->endpoint && (rc = live_seed(c, os, scenario)))
 			return rc;
 		if (!c->endpoint || c->out_set)
-			rc = render_one(c, os, scenario, label);
+			rc = render_one(c, os, scenario, label, NULL);
 		if (rc == EXIT_OK && c->endpoint)
 			rc = cli_send(c, os, scenario, label);
 		return rc;
@@ -219,7 +223,20 @@ static int generate(struct cli *c, struct otelsim *os)
 		if (c->category && strcmp(c->category, si.category))
 			continue;
 		rendered++;
-		rc = render_one(c, os, si.name, si.name);
+		/*
+		 * a `dataset:` folder is below --out for `render --category C` (seed
+		 * 003's layout); rendering every category, below <out>/<category>
+		 */
+		sub = NULL;
+		if (!c->category && si.dataset && si.category[0]) {
+			sub = sub_buf;
+			if ((size_t)snprintf(sub_buf, sizeof(sub_buf), "%s/%s", c->out ? c->out : "out",
+					     si.category) >= sizeof(sub_buf)) {
+				cli_usage_error(c, "output path too long");
+				return EXIT_USAGE;
+			}
+		}
+		rc = render_one(c, os, si.name, si.name, sub);
 		if (atomic_load(&cli_interrupted))
 			break;
 	}

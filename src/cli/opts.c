@@ -17,6 +17,7 @@
 #include "util/rng.h"
 #include "util/text.h"
 #include "util/timefmt.h"
+#include "util/workload.h"
 
 #define AT(field) OPT_AT(struct cli, field)
 
@@ -139,6 +140,30 @@ static const struct opt_choice formats[] = {
 	{ NULL, 0 },
 };
 
+static const struct opt_choice severities[] = {
+	{ "low", OTELSIM_SEVERITY_LOW },
+	{ "medium", OTELSIM_SEVERITY_MEDIUM },
+	{ "high", OTELSIM_SEVERITY_HIGH },
+	{ NULL, 0 },
+};
+
+/* --incident-duration 90s: the length of every incident phase */
+static int parse_incident(const struct opt_def *d, const char *v, void *target, const char *src,
+			  struct otelsim_error *err)
+{
+	struct cli *c = target;
+	char msg[200];
+	int rc = workload_duration_parse(v, 1000000000, &c->ro.incident_duration_ns, msg,
+					 sizeof(msg));
+
+	(void)d;
+	if (rc == WORKLOAD_ESYNTAX)
+		return OPT_BAD;
+	if (rc)
+		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
+	return 0;
+}
+
 static const struct opt_choice temporalities[] = {
 	{ "cumulative", OTELSIM_TEMPORALITY_CUMULATIVE },
 	{ "delta", OTELSIM_TEMPORALITY_DELTA },
@@ -156,6 +181,38 @@ static int parse_metric_interval(const struct opt_def *d, const char *v, void *t
 	if (duration_parse(v, 1000000000, &ns) || ns < 1000000 || ns > 86400000000000LL)
 		return OPT_BAD;
 	c->ro.metric_interval_ns = ns;
+	return 0;
+}
+
+/* --duration 10m: a time-based run (util/workload.h: s, m, h, d; a bare number is seconds) */
+static int parse_duration(const struct opt_def *d, const char *v, void *target, const char *src,
+			  struct otelsim_error *err)
+{
+	struct cli *c = target;
+	char msg[200];
+	int rc = workload_duration_parse(v, 1000000000, &c->ro.duration_ns, msg, sizeof(msg));
+
+	(void)d;
+	if (rc == WORKLOAD_ESYNTAX)
+		return OPT_BAD;
+	if (rc)
+		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
+	return 0;
+}
+
+/* --rate 20/s */
+static int parse_rate(const struct opt_def *d, const char *v, void *target, const char *src,
+		      struct otelsim_error *err)
+{
+	struct cli *c = target;
+	char msg[200];
+	int rc = workload_rate_parse(v, &c->ro.rate_per_s, msg, sizeof(msg));
+
+	(void)d;
+	if (rc == WORKLOAD_ESYNTAX)
+		return OPT_BAD;
+	if (rc)
+		return error_set(err, OTELSIM_EUSAGE, "%s: %s", src, msg);
 	return 0;
 }
 
@@ -204,7 +261,7 @@ static const struct opt_def opts[] = {
 	  .at = AT(out),
 	  .set = AT(out_set),
 	  .env = { "OTELSIM_OUT" },
-	  .cmds = CMD_GEN | CMD_MERGE,
+	  .cmds = CMD_GEN | CMD_MERGE | CMD_LIST_FIXTURES,
 	  .help = "where datasets go (default: out)",
 	  .expect = "a folder",
 	  .flags = OPTF_NONEMPTY },
@@ -267,6 +324,54 @@ static const struct opt_def opts[] = {
 		  "the scenario's repeat_count, else config's); with --endpoint, 0 sends until "
 		  "stopped",
 	  .expect = "a whole number up to 10^12" },
+	{ .name = "duration",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_duration,
+	  .set = AT(ro.duration_set),
+	  .env = { "OTELSIM_DURATION" },
+	  .cmds = CMD_GEN,
+	  .help = "run for this much virtual time instead of a count: 30s, 10m, 1h, 1d (at most "
+		  "365d; default: the scenario's duration); traces arrive at --rate",
+	  .expect = "a duration like 30s, 10m, 1h or 1d" },
+	{ .name = "rate",
+	  .arg = "N/U",
+	  .type = OPT_FUNC,
+	  .parse = parse_rate,
+	  .set = AT(ro.rate_set),
+	  .env = { "OTELSIM_RATE" },
+	  .cmds = CMD_GEN,
+	  .help = "traces per second, minute or hour of a time-based run: 20/s, 600/m, 3600/h "
+		  "(default: the scenario's rate)",
+	  .expect = "a count per unit like 20/s, 600/m or 3600/h" },
+	{ .name = "max-spans",
+	  .arg = "N",
+	  .type = OPT_U64,
+	  .at = AT(ro.max_spans),
+	  .min = 1,
+	  .max = 1000000000000000ull,
+	  .env = { "OTELSIM_MAX_SPANS" },
+	  .cmds = CMD_GEN,
+	  .help = "refuse a run expected to write more spans (default 100000000)",
+	  .expect = "a number from 1 to 10^15" },
+	{ .name = "incident-duration",
+	  .arg = "DUR",
+	  .type = OPT_FUNC,
+	  .parse = parse_incident,
+	  .env = { "OTELSIM_INCIDENT_DURATION" },
+	  .cmds = CMD_GEN,
+	  .help = "the length of every incident phase (default: as the scenario says, e.g. 60s)",
+	  .expect = "a duration like 60s or 2m" },
+	{ .name = "severity",
+	  .arg = "S",
+	  .type = OPT_CHOICE,
+	  .at = AT(ro.severity),
+	  .choices = severities,
+	  .env = { "OTELSIM_SEVERITY" },
+	  .cmds = CMD_GEN,
+	  .help = "how strong each phase is: low (half its effect), medium (as written) or high "
+		  "(1.5 times)",
+	  .expect = "low, medium or high" },
 	{ .name = "interval",
 	  .arg = "MS",
 	  .type = OPT_FUNC,

@@ -67,6 +67,7 @@ static int plan(struct otelsim *os, struct otelsim_render_options *ro, bool fore
 	if ((rc = otelsim_plan(os, ro, res, err)) || !forever)
 		return rc;
 	ro->count = 1000000000000ULL;
+	ro->max_spans = UINT64_MAX; /* sent until stopped: no size to expect, nothing kept */
 	if (res->interval_ns > 0 && room / res->interval_ns < (int64_t)ro->count)
 		ro->count = room > 0 ? (uint64_t)(room / res->interval_ns) : 1;
 	return otelsim_plan(os, ro, res, err);

@@ -24,8 +24,20 @@
  *     so the two kinds of index never share a stream.
  *
  * Arrivals come from the plan (plan_arrival), never from the render loop:
- * today a fixed interval with jitter (iteration i arrives at start +
- * i * interval + a draw in [0, jitter]).
+ * a count workload's iteration i arrives at start + i * interval + a draw
+ * in [0, jitter]. A time-based workload (plan.timed) runs for duration_ns
+ * at rate_per_s; its `count` is its number of windows of window_ns (the
+ * last one may be cut short by the duration). Window w's arrivals
+ * (plan_arrivals) are those of [w * window, min((w + 1) * window,
+ * duration)) (offsets from start), where the expected count is
+ * rate x length. Poisson arrivals draw exponential gaps (one
+ * rng_double_open each: gap = -log(u) / rate) from the window's start
+ * until one passes its end (so the count is Poisson and the gaps
+ * exponential, window after window); uniform arrivals draw nothing: the
+ * k-th of the run (k = 0, 1, ...) arrives at k / rate. A mixed time-based
+ * run draws every window from rng_seed(seed, window_stream, w): for each
+ * arrival, after all arrival draws, the weighted scenario pick (one
+ * rng_double), then its traces.
  *
  * Blocks. Iterations are grouped into fixed blocks of iterations_per_block
  * by global index: block k holds iterations [k*B, min((k+1)*B, count)), and
@@ -52,6 +64,7 @@
 #include "util/rng.h"
 
 struct plan;
+struct phase_rt;
 
 /*
  * Derived telemetry. after_trace runs once per trace, when its spans are
@@ -84,6 +97,37 @@ extern const struct engine_source engine_synthetic_source;
  */
 extern const struct engine_source engine_timeline_source;
 
+/*
+ * The phases' events (engine/phase.c): a deployment's `deployment` event
+ * at its start; a cascade's `circuit_breaker_open` per caller when its
+ * breaker opens and `circuit_breaker_closed` when the phase ends. Like the
+ * timeline, each once, by the block whose time range holds it. Draws
+ * nothing.
+ */
+extern const struct engine_source engine_phase_source;
+
+/* The factor of phase r at absolute time t (a ramp: linear from..to over the window). */
+double phase_factor(const struct phase_rt *r, int64_t t);
+/* Whether phase r targets a span of service `svc` named name[0..len). */
+bool phase_targets(const struct phase_rt *r, uint32_t svc, const char *name, uint32_t len);
+/* A cascade: from when service svc fails (INT64_MAX: never), and when its breaker opens. */
+int64_t phase_cascade_at(const struct phase_rt *r, uint32_t svc, int64_t *breaker_ns);
+/* Series values: the product of the spike and deployment factors on (series, service) at t. */
+double phase_series_factor(const struct plan *p, const char *series, uint32_t svc, int64_t t);
+
+/*
+ * A phase as this run applies it (engine/phase.c): its scenario's spec,
+ * the window in absolute time (--incident-duration may set its length)
+ * and its effect scaled by --severity.
+ */
+struct phase_rt {
+	const struct phase_spec *ph;
+	const struct scenario *sc;
+	int64_t start_ns, end_ns; /* [start, end) */
+	double from, to;          /* the factor at start and at end */
+	double rate;
+};
+
 struct plan {
 	const struct model *model;
 	const struct scenario *scenario; /* one scenario; NULL: pool */
@@ -97,7 +141,16 @@ struct plan {
 	int64_t start_ns;
 	int64_t interval_ns;
 	int64_t jitter_ns; /* 0..jitter added to each start */
-	uint64_t count;    /* iterations in the whole run */
+	uint64_t count;    /* iterations in the whole run (time-based: windows) */
+	/* a time-based workload (engine.h): `count` windows of window_ns */
+	bool timed;
+	uint8_t arrivals; /* enum arrivals */
+	int64_t window_ns;
+	int64_t duration_ns;
+	double rate_per_s;
+	uint64_t window_stream; /* mixed time-based runs: rng stream of the windows */
+	const struct phase_rt *phases; /* of the run's scenarios, in model order */
+	uint32_t nphases;
 	uint32_t iterations_per_block;
 	unsigned signals; /* SIGNAL_BIT()s the run writes: traces, and its sources' */
 	const struct engine_source *const *sources;
@@ -121,6 +174,21 @@ const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index);
  * pass INT64_MAX ns (the result is then INT64_MAX).
  */
 int64_t plan_arrival(const struct plan *p, uint64_t index, struct rng *r, bool *past_max);
+
+/*
+ * Time-based workloads: the arrival times of window `w`, in order, drawn
+ * from r (the window's stream) as engine.h says, into *times (malloc'd,
+ * grown as needed; *cap its size; the caller frees it). Returns how many,
+ * or -1 out of memory. At most PLAN_MAX_ARRIVALS per window (a bound
+ * that a Poisson count of at most WORKLOAD_MAX_RATE per second never
+ * reaches in practice).
+ */
+#define PLAN_MAX_ARRIVALS 50000000u
+int64_t plan_arrivals(const struct plan *p, uint64_t w, struct rng *r, int64_t **times,
+		      size_t *cap);
+
+/* Expected arrivals of a time-based run: rate x duration. */
+double plan_expected_arrivals(const struct plan *p);
 
 /*
  * A lower bound of every time in block `block` and in the blocks after it

@@ -597,6 +597,9 @@ static void series_point(struct magg *a, struct mser *m, int64_t k, struct point
 	pt->start_ns = (uint64_t)istart;
 	pt->time_ns = (uint64_t)(istart + a->mr->interval_ns);
 	pt->value.d = m->x;
+	if (a->mr->plan && a->mr->plan->nphases) /* spikes, restarts: the value, not the process */
+		pt->value.d = m->x * phase_series_factor(a->mr->plan, s->name,
+							 s->services[m->service], istart);
 }
 
 static int add_item(struct magg *a, uint32_t metric, uint32_t resource, struct point_out *pts,

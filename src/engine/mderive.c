@@ -158,6 +158,7 @@ int mrun_build(struct mrun *mr, const struct plan *p, int64_t interval_ns, int t
 	}
 	mr->start_ns = p->start_ns;
 	mr->interval_ns = interval_ns;
+	mr->plan = p;
 	mr->temporality = temporality;
 	mr->max_streams = max_streams ? max_streams : MRUN_MAX_STREAMS_DEFAULT;
 	mr->seed = p->seed;

@@ -84,6 +84,7 @@ struct mrun {
 	int temporality; /* enum metric_temporality */
 	uint64_t max_streams;
 	uint64_t seed;
+	const struct plan *plan; /* its phases scale the series (engine/phase.c) */
 };
 
 /*

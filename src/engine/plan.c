@@ -4,7 +4,11 @@
  */
 #include "engine/engine.h"
 
+#include <math.h>
+#include <stdlib.h>
+
 #include "engine/num.h"
+#include "util/detmath.h"
 #include "util/rng.h"
 
 const struct scenario *plan_scenario_for(const struct plan *p, uint64_t index)
@@ -50,6 +54,91 @@ int64_t plan_arrival(const struct plan *p, uint64_t index, struct rng *r, bool *
 	if (p->jitter_ns > 0)
 		t = add_checked(t, (int64_t)rng_below(r, (uint64_t)p->jitter_ns + 1), past_max);
 	return t;
+}
+
+/*
+ * Expected arrivals from the run's start to `t` seconds into it: rate x
+ * (t + the extra of each traffic phase up to t, the integral of its factor
+ * minus 1: a ramp's is a trapezoid).
+ */
+static double cum_arrivals(const struct plan *p, double t)
+{
+	double x = t;
+
+	for (uint32_t i = 0; i < p->nphases; i++) {
+		const struct phase_rt *r = &p->phases[i];
+		double s = (double)(r->start_ns - p->start_ns) / 1e9,
+		       e = (double)(r->end_ns - p->start_ns) / 1e9, u, fu;
+
+		if (r->ph->kind != PHASE_TRAFFIC || t <= s || !(e > s))
+			continue;
+		u = t < e ? t : e;
+		fu = r->from + (r->to - r->from) * (u - s) / (e - s);
+		x += ((r->from - 1) + (fu - 1)) / 2 * (u - s);
+	}
+	return p->rate_per_s * (x > 0 ? x : 0);
+}
+
+double plan_expected_arrivals(const struct plan *p)
+{
+	return cum_arrivals(p, (double)p->duration_ns / 1e9);
+}
+
+static int push(int64_t **times, size_t *cap, size_t n, int64_t t)
+{
+	if (n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		int64_t *nt = realloc(*times, c * sizeof(**times));
+
+		if (!nt)
+			return -1;
+		*times = nt;
+		*cap = c;
+	}
+	(*times)[n] = t;
+	return 0;
+}
+
+/* seconds into a window as whole ns, rounded */
+static int64_t secs_ns(double s)
+{
+	return (int64_t)(s * 1e9 + 0.5);
+}
+
+int64_t plan_arrivals(const struct plan *p, uint64_t w, struct rng *r, int64_t **times,
+		      size_t *cap)
+{
+	int64_t from = (int64_t)w * p->window_ns, to = from + p->window_ns;
+	int64_t base = p->start_ns + from;
+	double a, b, len, ca, cb;
+	size_t n = 0;
+
+	if (to > p->duration_ns)
+		to = p->duration_ns;
+	if (from >= to)
+		return 0;
+	a = (double)from / 1e9;
+	b = (double)to / 1e9;
+	len = (double)(to - from) / 1e9;
+	ca = cum_arrivals(p, a);
+	cb = cum_arrivals(p, b);
+	if (!(cb > ca))
+		return 0;
+	if (p->arrivals == ARRIVALS_UNIFORM) {
+		/* the k-th arrival of the run at the time where k were expected */
+		for (double k = ceil(ca); k < cb && n < PLAN_MAX_ARRIVALS; k++, n++)
+			if (push(times, cap, n, base + secs_ns((k - ca) / (cb - ca) * len)))
+				return -1;
+		return (int64_t)n;
+	}
+	for (double rate = (cb - ca) / len, t = 0; n < PLAN_MAX_ARRIVALS; n++) {
+		t += -det_log(rng_double_open(r)) / rate;
+		if (!(t < len))
+			break;
+		if (push(times, cap, n, base + secs_ns(t)))
+			return -1;
+	}
+	return (int64_t)n;
 }
 
 int64_t plan_block_start(const struct plan *p, uint64_t block)

@@ -22,9 +22,15 @@
  *     tool span's tool call id), own latency (not with
  *     retry), the error draw (one, when the span has error conditions and
  *     no retry; condition i fires when the draw is below the sum of the
- *     rates up to i) and, when one fires, its message template; then
- *     either the retry attempts or the children (none when the failure
- *     raises), then events, then links.
+ *     rates up to i) and, when one fires, its message template; then,
+ *     when none fired and a failing phase (errors, down, cascade,
+ *     deployment, scattered_errors: engine.h struct phase_rt) targets the
+ *     span at its start time, the phase draw (one rng_double: the first
+ *     phase whose cumulative rate passes it fails the span; an open
+ *     circuit breaker fails it without a draw); then either the retry
+ *     attempts or the children (none when the failure raises or fails
+ *     fast), then events, then links. Latency phases multiply the own
+ *     latency without a draw; a retried span is left to its retry.
  *   For each child spec: its count, then per instance the probability draw
  *   (skipped at >= 1), the gap before it, and the child itself; after the
  *   last child one more gap (the parent's tail). A span without rendered
@@ -74,6 +80,7 @@
  */
 #include "engine/engine.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/dist.h"
@@ -96,6 +103,13 @@ static const char retry_attempt_key[] = "retry.attempt";
 #define MAX_WAIT_MS 31536000000.0 /* one year: load/loader.h LOAD_MAX_MS */
 
 struct frame;
+
+/* A span exported under `name` (export_context) by an earlier trace of a window. */
+#define TIMED_EXPORTS 16
+struct exported {
+	const char *name;
+	uint8_t tid[16], sid[8];
+};
 
 struct render {
 	const struct plan *p;
@@ -121,6 +135,12 @@ struct render {
 	const char *find;
 	bool found;
 	uint8_t found_tid[16], found_sid[8];
+	/* time-based workloads: the arrival's start, and what earlier arrivals of the window left */
+	int64_t arrival;
+	uint64_t narrivals;       /* arrivals of the window rendered so far */
+	uint8_t arr_tid[16], arr_sid[8]; /* the latest arrival's first trace's root */
+	struct exported exp[TIMED_EXPORTS], pend[TIMED_EXPORTS];
+	uint32_t nexp, npend;
 };
 
 /* The chain of open spans, innermost first, for error propagation. */
@@ -732,6 +752,43 @@ static int render_events(struct render *R, const struct span_spec *sp, size_t id
 	return 0;
 }
 
+static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
+			    const char *find, struct render *R);
+
+/*
+ * Time-based: the root ids of the previous arrival's first trace, in this
+ * window or, for its first arrival, in the latest earlier window that has
+ * one (rendered again on its own, at most CONTEXT_LOOKBACK windows back).
+ */
+#define CONTEXT_LOOKBACK 100000
+static bool timed_previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8])
+{
+	if (R->find)
+		return false; /* finding: links are left out */
+	if (R->narrivals > 1) {
+		memcpy(tid, R->arr_tid, 16);
+		memcpy(sid, R->arr_sid, 8);
+		return true;
+	}
+	for (uint64_t j = R->index, seen = 0; j-- > 0 && seen < CONTEXT_LOOKBACK; seen++) {
+		struct batch scratch;
+		struct render F;
+		int rc;
+
+		batch_init(&scratch);
+		rc = render_iteration(R->p, j, &scratch, "", &F);
+		batch_release(&scratch);
+		if (rc)
+			return false;
+		if (F.narrivals) {
+			memcpy(tid, F.arr_tid, 16);
+			memcpy(sid, F.arr_sid, 8);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * The root ids of the previous iteration's first trace (false for the
  * first iteration): its first draws, recomputed from its stream.
@@ -741,6 +798,8 @@ static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8
 	const struct scenario *prev;
 	struct rng r;
 
+	if (R->p->timed)
+		return timed_previous_root(R, tid, sid);
 	if (R->index == 0)
 		return false;
 	prev = plan_scenario_for(R->p, R->index - 1);
@@ -750,9 +809,6 @@ static bool previous_root(const struct render *R, uint8_t tid[16], uint8_t sid[8
 	draw_trace_ids(&r, tid, sid);
 	return true;
 }
-
-static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
-			    const char *find, struct render *R);
 
 static bool exports(const struct scenario *sc, const char *name)
 {
@@ -770,8 +826,7 @@ static bool exports(const struct scenario *sc, const char *name)
  * own, with its context links left out: they never reach further back).
  * While finding, links to contexts are not resolved at all.
  */
-#define CONTEXT_LOOKBACK 100000
-#define CONTEXT_RENDERS  16
+#define CONTEXT_RENDERS 16
 
 static int context_span(struct render *R, const char *name, uint8_t tid[16], uint8_t sid[8])
 {
@@ -783,12 +838,19 @@ static int context_span(struct render *R, const char *name, uint8_t tid[16], uin
 		return 0;
 	for (uint32_t i = 0; !p->scenario && i < p->npool && !any; i++)
 		any = exports(p->pool[i], name);
+	if (p->timed) /* the window's earlier traces first, then earlier windows' */
+		for (uint32_t i = 0; i < R->nexp; i++)
+			if (!strcmp(R->exp[i].name, name)) {
+				memcpy(tid, R->exp[i].tid, 16);
+				memcpy(sid, R->exp[i].sid, 8);
+				return 1;
+			}
 	for (uint64_t j = R->index, seen = 0; any && j-- > 0 && seen < CONTEXT_LOOKBACK; seen++) {
 		struct batch scratch;
 		struct render F;
 		int rc;
 
-		if (!exports(plan_scenario_for(p, j), name))
+		if (!p->timed && !exports(plan_scenario_for(p, j), name))
 			continue;
 		batch_init(&scratch);
 		rc = render_iteration(p, j, &scratch, name, &F);
@@ -953,16 +1015,22 @@ static int make_attrs(struct render *R, const struct span_spec *sp, size_t idx,
 	return 0;
 }
 
+static int make_failure(struct render *R, const struct error_spec *e, size_t idx,
+			const struct keyval *pattrs, uint32_t npattrs, struct failure *err);
+
 /* The error draw: the condition that fires (NULL: none) and, for it, *err. */
 static int draw_error(struct render *R, const struct span_spec *sp, size_t idx,
 		      const struct keyval *pattrs, uint32_t npattrs, const struct error_spec **fired,
 		      struct failure *err)
 {
-	const struct error_spec *e;
+	*fired = sp->nerrors ? error_for(sp, rng_double(&R->rng)) : NULL;
+	return *fired ? make_failure(R, *fired, idx, pattrs, npattrs, err) : 0;
+}
 
-	*fired = e = sp->nerrors ? error_for(sp, rng_double(&R->rng)) : NULL;
-	if (!e)
-		return 0;
+/* *err: what condition e's failure of the span at idx says (its message and attributes made). */
+static int make_failure(struct render *R, const struct error_spec *e, size_t idx,
+			const struct keyval *pattrs, uint32_t npattrs, struct failure *err)
+{
 	memset(err, 0, sizeof(*err));
 	err->typed = e->type != NULL;
 	err->type = e->type ? e->type : "_OTHER";
@@ -1050,6 +1118,136 @@ static bool settle_error(struct render *R, const struct span_spec *sp, const str
 	return false;
 }
 
+/* ---- phases (engine/phase.c) ---- */
+
+#define PHASE_HITS 8
+struct phase_hits {
+	uint32_t inj[PHASE_HITS];
+	uint32_t n;
+};
+
+/*
+ * The span's own latency under the phases active at its start t: latency
+ * phases' factors, and a deployment's after its restart, multiply it (each
+ * such phase is noted in *hits for the ground truth). No draw.
+ */
+static int64_t phase_latency(struct render *R, size_t idx, int64_t t, int64_t lat,
+			     struct phase_hits *hits)
+{
+	const struct span_out *s = span_at(R, idx);
+	double f = 1, ns;
+
+	for (uint32_t i = 0; i < R->p->nphases; i++) {
+		const struct phase_rt *r = &R->p->phases[i];
+		int k = r->ph->kind;
+		double g;
+
+		if (r->sc != R->sc || t < r->start_ns || t >= r->end_ns ||
+		    (k != PHASE_LATENCY && k != PHASE_DEPLOYMENT) ||
+		    (k == PHASE_DEPLOYMENT && t - r->start_ns < r->ph->restart_ns) ||
+		    !phase_targets(r, s->resource, s->name, s->name_len))
+			continue;
+		g = phase_factor(r, t);
+		if (g == 1)
+			continue;
+		f *= g;
+		if (hits->n < PHASE_HITS)
+			hits->inj[hits->n++] = r->ph->inj;
+	}
+	ns = (double)lat * f;
+	return f == 1 ? lat : ns >= 9223372036854775807.0 ? INT64_MAX : (int64_t)(ns + 0.5);
+}
+
+/*
+ * The phase that fails the span at idx (started at t), or NULL. An open
+ * circuit breaker fails it without a draw; else, when any failing phase
+ * targets it, one draw u (rng_double) picks the first whose cumulative
+ * rate passes u. *fast: it fails fast (down, an open breaker), its latency
+ * then x *fast_factor and no children.
+ */
+#define PHASE_MAX_ACTIVE 16
+static const struct error_spec *phase_error(struct render *R, size_t idx, int64_t t, bool *fast,
+					    double *fast_factor)
+{
+	const struct span_out *s = span_at(R, idx);
+	const struct phase_rt *act[PHASE_MAX_ACTIVE];
+	uint32_t n = 0;
+	double u, cum = 0;
+
+	*fast = false;
+	for (uint32_t i = 0; i < R->p->nphases && n < PHASE_MAX_ACTIVE; i++) {
+		const struct phase_rt *r = &R->p->phases[i];
+		int k = r->ph->kind;
+		int64_t brk;
+
+		if (r->sc != R->sc || t < r->start_ns || t >= r->end_ns || !(r->rate > 0 || k == PHASE_CASCADE))
+			continue;
+		if (k == PHASE_CASCADE) {
+			if (t < phase_cascade_at(r, s->resource, &brk))
+				continue;
+			if (t >= brk) {
+				*fast = true;
+				*fast_factor = r->ph->fast_factor;
+				return &r->ph->breaker_err;
+			}
+		} else if (k == PHASE_ERRORS || k == PHASE_SCATTERED || k == PHASE_DOWN ||
+			   (k == PHASE_DEPLOYMENT && t - r->start_ns >= r->ph->restart_ns)) {
+			if (!phase_targets(r, s->resource, s->name, s->name_len))
+				continue;
+		} else {
+			continue;
+		}
+		if (r->rate > 0)
+			act[n++] = r;
+	}
+	if (!n)
+		return NULL;
+	u = rng_double(&R->rng);
+	for (uint32_t i = 0; i < n; i++) {
+		cum += act[i]->rate;
+		if (u < cum) {
+			*fast = act[i]->ph->kind == PHASE_DOWN;
+			*fast_factor = act[i]->ph->fast_factor;
+			return &act[i]->ph->err;
+		}
+	}
+	return NULL;
+}
+
+/* Keep the latest span exported under `name` in tab (a full table drops it). */
+static void note_export(struct exported *tab, uint32_t *n, const char *name,
+			const struct span_out *s)
+{
+	uint32_t i = 0;
+
+	while (i < *n && strcmp(tab[i].name, name))
+		i++;
+	if (i == TIMED_EXPORTS)
+		return;
+	if (i == *n)
+		(*n)++;
+	tab[i].name = name;
+	memcpy(tab[i].tid, s->trace_id, 16);
+	memcpy(tab[i].sid, s->span_id, 8);
+}
+
+/* The trace's exported spans become what later traces of the window find. */
+static void commit_exports(struct render *R)
+{
+	for (uint32_t k = 0; k < R->npend; k++) {
+		uint32_t i = 0;
+
+		while (i < R->nexp && strcmp(R->exp[i].name, R->pend[k].name))
+			i++;
+		if (i == TIMED_EXPORTS)
+			continue;
+		if (i == R->nexp)
+			R->nexp++;
+		R->exp[i] = R->pend[k];
+	}
+	R->npend = 0;
+}
+
 static int render_span(struct render *R, const struct span_spec *sp, const struct frame *up,
 		       int64_t start, int64_t *end)
 {
@@ -1059,6 +1257,7 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	struct failure err, exc_buf;
 	const struct failure *exc;
 	const struct error_spec *fired = NULL;
+	struct phase_hits hits = { { 0 }, 0 };
 	bool err_now = false, failed;
 	int64_t e;
 
@@ -1066,11 +1265,14 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 		return -1;
 	span_at(R, f.idx)->scope = sp->scope;
 	f.up = up;
-	if (R->find && !R->found && sp->export_context && !strcmp(sp->export_context, R->find)) {
+	if (R->find && (!R->found || R->p->timed) && sp->export_context &&
+	    !strcmp(sp->export_context, R->find)) {
 		memcpy(R->found_tid, span_at(R, f.idx)->trace_id, 16);
 		memcpy(R->found_sid, span_at(R, f.idx)->span_id, 8);
 		R->found = true;
 	}
+	if (R->p->timed && !R->find && sp->export_context)
+		note_export(R->pend, &R->npend, sp->export_context, span_at(R, f.idx));
 	if (up) {
 		const struct span_out *ps = span_at(R, up->idx);
 
@@ -1086,14 +1288,24 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 		return -1;
 	make_trace_state(R, sp, f.idx);
 	if (!sp->retry.enabled) {
-		int64_t cend;
+		int64_t cend, lat = latency_ns(R, &sp->latency);
+		double fast_factor = 1;
+		bool fast = false;
 
-		e = time_add(R, start, latency_ns(R, &sp->latency));
+		if (R->p->nphases)
+			lat = phase_latency(R, f.idx, start, lat, &hits);
 		if (draw_error(R, sp, f.idx, pattrs, npattrs, &fired, &err) < 0)
 			return -1;
+		if (!fired && R->p->nphases &&
+		    (fired = phase_error(R, f.idx, start, &fast, &fast_factor)) &&
+		    make_failure(R, fired, f.idx, pattrs, npattrs, &err) < 0)
+			return -1;
+		if (fast)
+			lat = (int64_t)((double)lat * fast_factor + 0.5);
+		e = time_add(R, start, lat);
 		err_now = fired != NULL;
-		/* a raised failure makes none of the span's children */
-		if (!(fired && fired->propagate == ERR_RAISE)) {
+		/* a raised failure makes none of the span's children; nor does a fast one */
+		if (!(fired && fired->propagate == ERR_RAISE) && !fast) {
 			if (render_children(R, sp, &f, sp->latency_first ? e : start, &cend) < 0)
 				return -1;
 			if (cend > e)
@@ -1107,6 +1319,9 @@ static int render_span(struct render *R, const struct span_spec *sp, const struc
 	failed = settle_error(R, sp, &f, fired, err_now, &err, &exc_buf, &exc);
 	if (fired && failed && hit(R, fired->inj, f.idx) < 0)
 		return -1;
+	for (uint32_t k = 0; k < hits.n; k++)
+		if (!(fired && failed && hits.inj[k] == fired->inj) && hit(R, hits.inj[k], f.idx) < 0)
+			return -1;
 	R->cur = &f;
 	if (render_events(R, sp, f.idx, exceptions_as_events(R) ? exc : NULL) < 0 ||
 	    render_links(R, sp, f.idx) < 0 || render_logs(R, sp, f.idx) < 0)
@@ -1201,7 +1416,7 @@ static int render_trace(struct render *R, uint32_t turn)
 	}
 	draw_trace_ids(&R->rng, R->trace_id, R->root_id);
 	if (first_of_iteration) {
-		start = plan_arrival(p, R->index, &R->rng, &R->past_max);
+		start = p->timed ? R->arrival : plan_arrival(p, R->index, &R->rng, &R->past_max);
 		if (session_begin(&R->ses, R->m, sc, &R->rng, &out->arena) < 0)
 			return OTELSIM_ENOMEM;
 	} else {
@@ -1231,6 +1446,13 @@ static int render_trace(struct render *R, uint32_t turn)
 	    render_span(R, sc->nroots > 1 ? &sc->root[rng_below(&R->rng, sc->nroots)] : sc->root,
 			NULL, start, &end) < 0)
 		return OTELSIM_ENOMEM;
+	for (uint32_t k = 0; k < p->nphases; k++) {
+		const struct phase_rt *r = &p->phases[k];
+
+		if (r->ph->kind == PHASE_TRAFFIC && r->sc == sc && start >= r->start_ns &&
+		    start < r->end_ns && hit(R, r->ph->inj, R->first) < 0)
+			return OTELSIM_ENOMEM;
+	}
 	if (R->past_max)
 		return OTELSIM_ELIMIT;
 	if (order_logs(out, out->marks[out->nmarks - 1].first[OTELSIM_LOGS]) < 0)
@@ -1243,6 +1465,7 @@ static int render_trace(struct render *R, uint32_t turn)
 	if (end > out->max_end_ns)
 		out->max_end_ns = end;
 	R->start = end; /* a next trace of the iteration follows this one */
+	commit_exports(R);
 	for (uint32_t k = 0; !R->find && k < p->nsources; k++) {
 		const struct engine_source *src = p->sources[k];
 
@@ -1252,19 +1475,66 @@ static int render_trace(struct render *R, uint32_t turn)
 	return 0;
 }
 
+/* One arrival of R->sc: its traces (one, or one per turn of a session). */
+static int render_arrival(struct render *R)
+{
+	const struct scenario *sc = R->sc;
+	uint32_t ntraces = sc->session && sc->session->nturns ? sc->session->nturns : 1;
+
+	for (uint32_t t = 0; t < ntraces; t++) {
+		int rc = render_trace(R, t);
+
+		if (rc)
+			return rc;
+		if (t == 0) {
+			memcpy(R->arr_tid, R->out->spans[R->first].trace_id, 16);
+			memcpy(R->arr_sid, R->out->spans[R->first].span_id, 8);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A time-based window (engine.h): its arrivals, then each arrival's
+ * scenario pick (a mixed run) and traces, all from the window's stream.
+ */
+static int render_window(const struct plan *p, struct render *R)
+{
+	int64_t *times = NULL, n;
+	size_t cap = 0;
+	int rc = 0;
+
+	rng_seed(&R->rng, p->seed, p->scenario ? p->scenario->stream : p->window_stream, R->index);
+	n = plan_arrivals(p, R->index, &R->rng, &times, &cap);
+	if (n < 0)
+		return OTELSIM_ENOMEM;
+	for (int64_t k = 0; k < n && !rc; k++) {
+		R->sc = p->scenario ? p->scenario
+				    : p->pool[num_pick_weighted(p->cum_weights, p->npool, &R->rng)];
+		if (!R->sc || !R->sc->root) {
+			rc = OTELSIM_EINTERNAL;
+			break;
+		}
+		R->arrival = times[k];
+		R->narrivals++;
+		rc = render_arrival(R);
+	}
+	free(times);
+	return rc;
+}
+
 /*
  * Iteration `index` appended to *out; with `find`, also the ids of the
- * first span exported under that name (R->found), and context links are
- * left out.
+ * first span exported under that name (R->found; time-based: the last),
+ * and context links are left out.
  */
 static int render_iteration(const struct plan *p, uint64_t index, struct batch *out,
 			    const char *find, struct render *R)
 {
-	const struct scenario *sc = plan_scenario_for(p, index);
-	uint32_t ntraces;
+	const struct scenario *sc = p->timed ? NULL : plan_scenario_for(p, index);
 	int rc;
 
-	if (!sc || !sc->root)
+	if (!p->timed && (!sc || !sc->root))
 		return OTELSIM_EINTERNAL;
 	memset(R, 0, sizeof(*R));
 	R->p = p;
@@ -1273,14 +1543,14 @@ static int render_iteration(const struct plan *p, uint64_t index, struct batch *
 	R->out = out;
 	R->index = index;
 	R->find = find;
-	rng_seed(&R->rng, p->seed, sc->stream, index);
-	/* a session with turns yields one trace per turn; every other iteration one */
-	ntraces = sc->session && sc->session->nturns ? sc->session->nturns : 1;
-	for (uint32_t t = 0; t < ntraces; t++) {
-		rc = render_trace(R, t);
-		if (rc)
-			return rc;
+	if (p->timed) {
+		rc = render_window(p, R);
+	} else {
+		rng_seed(&R->rng, p->seed, sc->stream, index);
+		rc = render_arrival(R);
 	}
+	if (rc)
+		return rc;
 	out->niterations++;
 	return 0;
 }

@@ -266,6 +266,11 @@ int metrics_fill_config_rules(struct schema_ctx *c, const struct key_def *k,
 int metrics_add_config_rules(struct model *m, struct scenario *sc, struct otelsim_error *err);
 /* ---- timeline.c: a native scenario's timeline: (after its tree is complete) ---- */
 extern const struct key_table timeline_table;
+/* A native scenario's `phases:` (load/phases.c), after its tree and series. */
+int phases_fill(struct schema_ctx *c, struct load_state *ls, const struct ynode *v,
+		struct scenario *sc);
+extern const struct key_table phase_table;
+
 int timeline_fill(struct schema_ctx *c, struct load_state *ls, const struct ynode *v,
 		  struct scenario *sc);
 /* exceptions: span_event, log, both (NULL-terminated; index + 1 is enum exceptions_mode) */

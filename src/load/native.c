@@ -22,6 +22,7 @@
 #include "util/rng.h"
 #include "util/text.h"
 #include "util/tracestate.h"
+#include "util/workload.h"
 
 struct native {
 	struct load_state *ls;
@@ -1151,6 +1152,75 @@ static int fill_jitter(struct schema_ctx *c, const struct key_def *k, const stru
 	return ms_to_ns(c, k, v, &((struct scenario *)obj)->interval_jitter_ns);
 }
 
+/* `duration: 10m` (util/workload.h): the scenario is time-based */
+static int fill_duration(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	struct scenario *sc = obj;
+	char msg[200];
+
+	(void)k;
+	if (workload_duration_parse(v->str, 0, &sc->workload.duration_ns, msg, sizeof(msg)))
+		return schema_error(c, OTELSIM_EINPUT, v, "'duration': %s", msg);
+	sc->workload.has_duration = true;
+	return 0;
+}
+
+/* `rate: 20/s` */
+static int fill_rate(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+		     void *obj)
+{
+	struct scenario *sc = obj;
+	char msg[200];
+
+	(void)k;
+	if (workload_rate_parse(v->str, &sc->workload.rate_per_s, msg, sizeof(msg)))
+		return schema_error(c, OTELSIM_EINPUT, v, "'rate': %s", msg);
+	sc->workload.has_rate = true;
+	return 0;
+}
+
+static const char *const arrivals_members[] = { "poisson", "uniform", NULL };
+
+static int fill_arrivals(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			 void *obj)
+{
+	struct scenario *sc = obj;
+
+	for (int i = 0; arrivals_members[i]; i++)
+		if (!strcmp(v->str, arrivals_members[i])) {
+			sc->workload.arrivals = (uint8_t)i;
+			sc->workload.has_arrivals = true;
+			return 0;
+		}
+	return schema_enum_error(c, v, k->key, v->str, arrivals_members, 2);
+}
+
+/* `dataset: incidents/outage`: relative folder names of [A-Za-z0-9_.-] parts */
+static int fill_dataset(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
+			void *obj)
+{
+	struct scenario *sc = obj;
+	const char *s = v->str;
+	size_t n = strlen(s);
+	bool ok = n > 0 && n <= 256 && s[0] != '/' && s[n - 1] != '/';
+
+	(void)k;
+	for (size_t i = 0; ok && i < n; i++) {
+		char ch = s[i];
+
+		ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		     ch == '_' || ch == '-' || (ch == '.' && i > 0 && s[i - 1] != '/' && s[i - 1] != '.') ||
+		     (ch == '/' && s[i - 1] != '/');
+	}
+	if (!ok)
+		return schema_error(c, OTELSIM_EINPUT, v,
+				    "'dataset' is a relative folder like incidents/outage (parts of "
+				    "letters, digits, '_', '-', '.'; no '..', no leading '/'), not '%s'",
+				    s);
+	return value_string(c, v, &sc->dataset);
+}
+
 static int fill_seed(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 		     void *obj)
 {
@@ -1398,6 +1468,17 @@ static const struct key_def scenario_keys[] = {
 	  "virtual time between trace starts (default: the config's)" },
 	{ "interval_jitter_ms", KT_NUMBER, 0, NULL, NULL, fill_jitter, SCHEMA_NOFILL,
 	  "each start moves later by up to this much (default 0)" },
+	{ "duration", KT_SCALAR, 0, NULL, NULL, fill_duration, SCHEMA_NOFILL,
+	  "time-based workload: how long traces arrive, in virtual time (30s, 10m, 1h, 1d; at "
+	  "most 365d); needs `rate`, excludes repeat_count" },
+	{ "rate", KT_SCALAR, 0, NULL, NULL, fill_rate, SCHEMA_NOFILL,
+	  "time-based workload: traces per unit (20/s, 600/m, 3600/h)" },
+	{ "arrivals", KT_ENUM, 0, arrivals_members, NULL, fill_arrivals, SCHEMA_NOFILL,
+	  "time-based workload: poisson (default: random, exponential gaps) or uniform (evenly "
+	  "spaced)" },
+	{ "dataset", KT_STRING, 0, NULL, NULL, fill_dataset, SCHEMA_NOFILL,
+	  "its dataset folder below --out (incidents/outage); default: its folder below the "
+	  "scenarios dir, then its name" },
 	{ "emit_metrics", KT_BOOL, 0, NULL, NULL, NULL, offsetof(struct scenario, emit_metrics),
 	  "also write the metrics the conventions define for this scenario's spans "
 	  "(http.server.request.duration, gen_ai.client.token.usage...) when it has no "
@@ -1454,6 +1535,9 @@ static const struct key_def scenario_keys[] = {
 	  "per-service gauges not tied to spans (see the metric_series table)" },
 	{ "metric_interval", KT_SCALAR, 0, NULL, NULL, metrics_fill_interval, SCHEMA_NOFILL,
 	  "virtual time per metric data point (10s, 500ms; default: --metric-interval, 10s)" },
+	{ "phases", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
+	  "changes over windows of the run: latency, errors, down, cascade, deployment, "
+	  "traffic, spike, scattered_errors (see the phase table)" },
 	{ "timeline", KT_LIST, 0, NULL, NULL, NULL, SCHEMA_NOFILL,
 	  "events at virtual times of the run, written to events.* (see the timeline table)" },
 };
@@ -1462,8 +1546,36 @@ SCHEMA_TABLE(scenario_table, "scenario", "a native scenario file's top level", s
 
 const struct key_table *const native_key_tables[] = {
 	&scenario_table, &resource_table, &span_table, &error_table, &retry_table,
-	&backoff_table,  &event_table,    &log_table,  &link_table, &timeline_table, NULL
+	&backoff_table,  &event_table,    &log_table,  &link_table, &timeline_table, &phase_table,
+	NULL
 };
+
+/* A scenario is count-based (repeat_count) or time-based (duration), never both. */
+static int check_workload(struct schema_ctx *c, const struct scenario *sc,
+			  const struct ynode *root)
+{
+	const struct ynode *d = schema_get(&scenario_table, root, "duration");
+	const struct ynode *r = schema_get(&scenario_table, root, "rate");
+	const struct ynode *a = schema_get(&scenario_table, root, "arrivals");
+
+	if (d && schema_get(&scenario_table, root, "repeat_count"))
+		return schema_error(c, OTELSIM_EINPUT, d,
+				    "a scenario runs 'repeat_count' traces or for a 'duration', "
+				    "not both (remove one)");
+	if (r && !d)
+		return schema_error(c, OTELSIM_EINPUT, r,
+				    "'rate' needs a 'duration' (how long the traffic runs, like 10m)");
+	if (a && !d)
+		return schema_error(c, OTELSIM_EINPUT, a,
+				    "'arrivals' needs a 'duration' and a 'rate' (a time-based "
+				    "workload)");
+	if (d && !r)
+		return schema_error(c, OTELSIM_EINPUT, d,
+				    "'duration' needs a 'rate' (how many traces arrive per unit, like "
+				    "20/s)");
+	(void)sc;
+	return 0;
+}
 
 int native_load(struct load_state *ls, const struct load_file *f)
 {
@@ -1499,6 +1611,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 	sc->dialect = DIALECT_NATIVE;
 	sc->exceptions = ls->m->config.default_exceptions;
 	rc = schema_walk(&c, &scenario_table, doc->root, sc);
+	if (!rc)
+		rc = check_workload(&c, sc, doc->root);
 	if (rc)
 		goto cleanup;
 	rc = built_root(&c, sc, doc->root);
@@ -1513,6 +1627,8 @@ int native_load(struct load_state *ls, const struct load_file *f)
 		rc = metrics_fill_series(&c, NULL, mv, sc);
 	if (!rc && (mv = schema_get(&scenario_table, doc->root, "timeline")))
 		rc = timeline_fill(&c, ls, mv, sc);
+	if (!rc && (mv = schema_get(&scenario_table, doc->root, "phases")))
+		rc = phases_fill(&c, ls, mv, sc);
 	if (!rc)
 		rc = metrics_defaults(&c, sc);
 	if (!rc && !schema_get(&scenario_table, doc->root, "metrics"))

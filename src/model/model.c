@@ -46,9 +46,20 @@ static int finish_span(struct arena *a, struct span_spec *sp)
 
 const char *injection_kind_name(int kind)
 {
-	static const char *const names[INJ_KIND_COUNT] = { "error", "forced_failure", "retry" };
+	static const char *const names[INJ_KIND_COUNT] = { "error", "forced_failure", "retry",
+							   "phase" };
 
 	return kind >= 0 && kind < INJ_KIND_COUNT ? names[kind] : NULL;
+}
+
+const char *phase_kind_name(int kind)
+{
+	static const char *const names[PHASE_KIND_COUNT] = {
+		"latency",    "errors",  "down",  "cascade",
+		"deployment", "traffic", "spike", "scattered_errors",
+	};
+
+	return kind >= 0 && kind < PHASE_KIND_COUNT ? names[kind] : NULL;
 }
 
 /* Walking the span trees for the injection table: counting (inj NULL), then filling. */
@@ -107,6 +118,23 @@ static int inj_span(struct inj_walk *w, struct span_spec *sp, uint32_t service)
 	return 0;
 }
 
+/* A phase's site: its kind names it ("<scenario>:phase:<n>"), its first target service. */
+static int inj_phase(struct inj_walk *w, struct phase_spec *ph)
+{
+	uint32_t slot = 0;
+
+	if (inj_site(w, INJ_PHASE, phase_kind_name(ph->kind), ph->nservices ? ph->services[0] : 0,
+		     &slot))
+		return -1;
+	if (w->inj) {
+		w->inj[slot - 1].phase = ph;
+		ph->inj = slot;
+		ph->err.inj = slot;
+		ph->breaker_err.inj = slot;
+	}
+	return 0;
+}
+
 static int build_injections(struct model *m)
 {
 	struct inj_walk w;
@@ -126,6 +154,9 @@ static int build_injections(struct model *m)
 			w.first = w.n;
 			for (uint32_t r = 0; w.sc->root && r < scenario_nroots(w.sc); r++)
 				if (inj_span(&w, &w.sc->root[r], 0))
+					return -1;
+			for (uint32_t k = 0; k < w.sc->nphases; k++)
+				if (inj_phase(&w, &w.sc->phases[k]))
 					return -1;
 		}
 	}

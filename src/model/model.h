@@ -319,6 +319,86 @@ enum exceptions_mode {
 	EXCEPTIONS_BOTH
 };
 
+/*
+ * A time-based workload (engine.h): traces arrive at `rate_per_s` for
+ * `duration_ns` of virtual time, as a Poisson process or evenly spaced.
+ * A front end sets has_rate / has_duration with what its file gives
+ * (util/workload.h parses both); a scenario with a duration is
+ * time-based (the run then needs a rate: the file's or --rate).
+ */
+enum arrivals { ARRIVALS_POISSON = 0, ARRIVALS_UNIFORM };
+
+struct workload_spec {
+	bool has_rate, has_duration, has_arrivals;
+	double rate_per_s;
+	int64_t duration_ns;
+	uint8_t arrivals; /* enum arrivals (default poisson) */
+};
+
+/*
+ * Phases (load/phases.c, engine/phase.c): a change of the simulation from
+ * an offset of the run for a length, on the spans of its targets (services
+ * and span types; none: every span of the scenario) and on the series of
+ * its services.
+ *   latency      own latency x factor (constant, or a ramp from..to)
+ *   errors       each target span fails at `rate` (error type, message)
+ *   down         a service or dependency is down: its spans fail fast
+ *                (latency x fast_factor, no children); callers are marked
+ *   cascade      `service` fails (rate); each caller hop h fails from
+ *                start + h x hop_delay; a caller's circuit breaker opens
+ *                breaker_after later (its spans then fail fast with
+ *                CircuitBreakerOpen; circuit_breaker_open / _closed events)
+ *   deployment   a `deployment` event with the version at start; its
+ *                services' series restart (drop to their min, else 0) for
+ *                `restart`; then its targets fail at rate (and latency x factor)
+ *   traffic      arrivals x factor (time-based workloads)
+ *   spike        noise: the series of its services x factor (short)
+ *   scattered_errors  noise: errors at a rate across its targets
+ * `incident`: the phase is the incident window (--incident-duration sets its
+ * length; default: every phase that is not noise or traffic).
+ */
+enum phase_kind {
+	PHASE_LATENCY = 0,
+	PHASE_ERRORS,
+	PHASE_DOWN,
+	PHASE_CASCADE,
+	PHASE_DEPLOYMENT,
+	PHASE_TRAFFIC,
+	PHASE_SPIKE,
+	PHASE_SCATTERED,
+	PHASE_KIND_COUNT
+};
+
+/* "latency", "errors", ... (NULL when out of range). */
+const char *phase_kind_name(int kind);
+
+struct phase_spec {
+	uint8_t kind; /* enum phase_kind */
+	bool incident;
+	int64_t start_ns, len_ns; /* offset from the run's start, length */
+	double start_frac;        /* start: "25%" of the run (-1: start_ns) */
+	uint32_t *services;       /* targets: indices into model->services */
+	uint32_t nservices;
+	const char **span_types; /* targets: span names */
+	uint32_t nspan_types;
+	const char *series; /* spike, deployment: only this series (NULL: every series) */
+	double from, to;    /* factor: constant (from == to) or a ramp */
+	bool has_factor;
+	double rate;        /* errors, down, cascade, deployment, scattered_errors: 0..1 */
+	double fast_factor; /* down, open breakers: latency x this (default 0.05) */
+	struct error_spec err; /* what a failure says (err.inj: the phase's ground truth) */
+	struct error_spec breaker_err; /* cascade: an open breaker's fast failure */
+	int64_t hop_delay_ns;     /* cascade */
+	int64_t breaker_after_ns; /* cascade: -1 no breakers */
+	uint32_t *hops;           /* cascade: per model service, hops from `service`
+				     (UINT32_MAX: not upstream of it) */
+	uint32_t nhops;
+	const char *version;  /* deployment */
+	int64_t restart_ns;   /* deployment */
+	uint32_t inj;         /* 1 + index into model->injections */
+	struct src_pos pos;
+};
+
 struct scenario {
 	const char *name;  /* --name and the dataset folder */
 	const char *title; /* display name (trace-generator scenario_name), or NULL */
@@ -334,6 +414,8 @@ struct scenario {
 	int64_t repeat_count;
 	bool has_interval;
 	int64_t interval_ns, interval_jitter_ns;
+	struct workload_spec workload; /* duration, rate, arrivals */
+	const char *dataset; /* `dataset:` its folder below --out, or NULL */
 	bool emit_metrics, emit_logs;
 	/* metrics: the scenario's rules (none with emit_metrics: the
 	 * conventions' defaults, already in here), its series, its interval */
@@ -357,6 +439,8 @@ struct scenario {
 	uint8_t exceptions;   /* enum exceptions_mode */
 	struct timeline_spec *timeline; /* in time order */
 	uint32_t ntimeline;
+	struct phase_spec *phases; /* in file order */
+	uint32_t nphases;
 	unsigned signals;     /* derived: 1u << enum otelsim_signal of the traces,
 				 logs and events it may write (not metrics) */
 	const char **exports; /* every export_context of the tree, once each */
@@ -377,6 +461,7 @@ enum injection_kind {
 	INJ_ERROR = 0,      /* an error condition (error.rate, error_conditions) */
 	INJ_FORCED_FAILURE, /* a retry's force_initial_failure: its first attempt */
 	INJ_RETRY,          /* retry attempts failed by their success-rate draw */
+	INJ_PHASE,          /* a phase (struct phase_spec): the spans it changed */
 	INJ_KIND_COUNT
 };
 
@@ -397,6 +482,7 @@ struct injection {
 	const char *span_type; /* name of the spans that fail (a retry's: "<type>.attempt";
 				  a templated name: its template as written) */
 	uint32_t service;      /* index into model->services of those spans */
+	const struct phase_spec *phase; /* INJ_PHASE */
 };
 
 struct config {

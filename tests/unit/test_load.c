@@ -425,6 +425,9 @@ static const struct table_doc table_docs[] = {
 	{ "link", false, "name: t\nroot:\n  type: x\n  links:\n    - trace: previous\n      @\n" },
 	{ "log", false, "name: t\nroot:\n  type: x\n  logs:\n    - body: b\n      @\n" },
 	{ "timeline", false, "name: t\nroot:\n  type: x\ntimeline:\n  - at: 1s\n    name: deployment\n    @\n" },
+	{ "phase", false,
+	  "name: t\nduration: 1m\nrate: 1/s\nroot:\n  type: x\nphases:\n  - kind: latency\n    factor: 2\n"
+	  "    @\n" },
 	{ "latency", false, "name: t\nroot:\n  type: x\n  latency:\n    sigma: 1\n    @\n" },
 	{ "latency.log_normal", false,
 	  "name: t\nroot:\n  type: x\n  latency:\n    distribution: log_normal\n    median_ms: 5\n "
@@ -726,14 +729,22 @@ static void test_bundled_load(void **state)
 		{ "tracegen", "10_search_service_slow", "tracegen" },
 		{ "tracegen", "ecommerce_order", "tracegen" },
 		{ "tracegen", "service_foo", "tracegen" },
+		{ "triage", "normal", "triage" },
+		{ "triage/incidents", "cascade", "triage" },
+		{ "triage/incidents", "degradation", "triage" },
+		{ "triage/incidents", "deployment", "triage" },
+		{ "triage/incidents", "outage", "triage" },
+		{ "triage/noise", "high_volume", "triage" },
+		{ "triage/noise", "intermittent", "triage" },
+		{ "triage/noise", "transient", "triage" },
 	};
 
 	(void)state;
 	opts_default(&o);
 	o.scenarios_dir = "scenarios/";
 	load_expect_ok(&o, &m);
-	assert_int_equal(m.nscenarios, 38);
-	for (uint32_t i = 0; i < 38; i++) {
+	assert_int_equal(m.nscenarios, 46);
+	for (uint32_t i = 0; i < 46; i++) {
 		const struct scenario *sc = m.scenarios[i];
 
 		assert_string_equal(sc->rel_dir, want[i][0]);

@@ -29,6 +29,7 @@
 #include "util/text.h"
 #include "util/tracestate.h"
 #include "util/timefmt.h"
+#include "util/workload.h"
 #include "util/varint.h"
 
 /* Distance in units in the last place: how many doubles lie between a and b. */
@@ -1039,6 +1040,64 @@ static void test_redact_exact(void **state)
 	expect_redacted("x@y.com", REDACT_NONE, "x@y.com");
 }
 
+/* util/workload.h: every unit and alias seed 004 lists, and the bounds */
+static void test_workload_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		int64_t ns;
+	} durs[] = {
+		{ "30s", 30000000000LL },      { "30sec", 30000000000LL },
+		{ "30secs", 30000000000LL },   { "5m", 300000000000LL },
+		{ "5min", 300000000000LL },    { "5mins", 300000000000LL },
+		{ "1h", 3600000000000LL },     { "1hr", 3600000000000LL },
+		{ "2hrs", 7200000000000LL },   { "1hour", 3600000000000LL },
+		{ "2hours", 7200000000000LL }, { "1d", 86400000000000LL },
+		{ "1day", 86400000000000LL },  { "2days", 172800000000000LL },
+		{ "1h30m", 5400000000000LL },  { "1.5s", 1500000000LL },
+		{ "365d", 31536000000000000LL },
+	};
+	char msg[200];
+	double r = 0;
+	int64_t ns = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		assert_int_equal(workload_duration_parse(durs[i].s, 0, &ns, msg, sizeof(msg)), 0);
+		assert_int_equal(ns, durs[i].ns);
+	}
+	assert_int_equal(workload_duration_parse("600", 1000000000, &ns, NULL, 0), 0);
+	assert_int_equal(ns, 600000000000LL);
+	assert_int_equal(workload_duration_parse("600", 0, &ns, msg, sizeof(msg)),
+			 WORKLOAD_ESYNTAX);
+	assert_string_equal(msg, "a duration is a number and a unit (s, m, h or d), like 30s, 5m, "
+				 "1h or 1d, not '600'");
+	assert_int_equal(workload_duration_parse("5 fortnights", 0, &ns, NULL, 0), WORKLOAD_ESYNTAX);
+	assert_int_equal(workload_duration_parse("", 0, &ns, NULL, 0), WORKLOAD_ESYNTAX);
+	assert_int_equal(workload_duration_parse("0s", 0, &ns, NULL, 0), WORKLOAD_EZERO);
+	assert_int_equal(workload_duration_parse("366d", 0, &ns, NULL, 0), WORKLOAD_ELARGE);
+	assert_int_equal(workload_duration_parse("1000000000000000000000000000000hours", 0, &ns,
+						 msg, sizeof(msg)),
+			 WORKLOAD_ELARGE);
+	assert_string_equal(msg, "'1000000000000000000000000000000hours' is longer than a year "
+				 "(365d, the longest workload)");
+	assert_int_equal(workload_rate_parse("100/s", &r, NULL, 0), 0);
+	assert_true(r == 100);
+	assert_int_equal(workload_rate_parse("6000/m", &r, NULL, 0), 0);
+	assert_true(r == 100);
+	assert_int_equal(workload_rate_parse("360000/h", &r, NULL, 0), 0);
+	assert_true(r == 100);
+	assert_int_equal(workload_rate_parse("2.5/s", &r, NULL, 0), 0);
+	assert_true(r == 2.5);
+	assert_int_equal(workload_rate_parse("0/s", &r, msg, sizeof(msg)), WORKLOAD_EZERO);
+	assert_string_equal(msg, "a rate of 0 makes no traffic: give a count above 0, like 1/s");
+	assert_int_equal(workload_rate_parse("1000001/s", &r, NULL, 0), WORKLOAD_ELARGE);
+	assert_int_equal(workload_rate_parse("100", &r, NULL, 0), WORKLOAD_ESYNTAX);
+	assert_int_equal(workload_rate_parse("100/ms", &r, NULL, 0), WORKLOAD_ESYNTAX);
+	assert_int_equal(workload_rate_parse("-1/s", &r, NULL, 0), WORKLOAD_ESYNTAX);
+	assert_int_equal(workload_rate_parse("1/s ", &r, NULL, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1048,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_rng_uniformity),
 		cmocka_unit_test(test_time_rfc3339),
 		cmocka_unit_test(test_duration_parse),
+		cmocka_unit_test(test_workload_parse),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_hex_digit_value),
 		cmocka_unit_test(test_base64_encode),
