@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "load/loader.h"
+#include "load/tree.h"
 #include "util/error.h"
 #include "util/text.h"
 #include "util/timefmt.h"
@@ -23,24 +24,6 @@ struct tl_draft {
 
 static const char *const severity_members[] = { "trace", "debug", "info",
 						"warn",	 "error", "fatal", NULL };
-
-/* The resource index of a span of the tree on service `name`, or -1. */
-static int32_t tree_service(const struct load_state *ls, const struct span_spec *s,
-			    const char *name, int depth)
-{
-	if (!s || depth > 1000)
-		return -1;
-	if (s->service >= 0 && (size_t)s->service < ls->nsvcs &&
-	    !strcmp(ls->svcs[s->service].name, name))
-		return s->service;
-	for (uint32_t i = 0; i < s->nchildren; i++) {
-		int32_t f = tree_service(ls, &s->children[i], name, depth + 1);
-
-		if (f >= 0)
-			return f;
-	}
-	return -1;
-}
 
 static int fill_at(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
 {
@@ -84,7 +67,7 @@ static int fill_service(struct schema_ctx *c, const struct key_def *k, const str
 			void *obj)
 {
 	struct tl_draft *d = obj;
-	int32_t idx = tree_service(d->ls, d->sc->root, v->str, 0);
+	int32_t idx = tree_find_service(d->ls, d->sc->root, v->str);
 	struct suggest sg;
 	const char *near;
 
