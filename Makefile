@@ -17,6 +17,22 @@ comma := ,
 ifneq ($(SANITIZE),)
 BUILD := build/san-$(subst $(comma),-,$(SANITIZE))
 endif
+# `make fuzz` builds everything again with clang's libFuzzer (and ASan +
+# UBSan) into build/libfuzzer (LIBFUZZER=1 below), then tools/fuzz.sh runs
+# each target for FUZZ_TIME seconds (FUZZ_TARGETS: some of them).
+LIBFUZZER ?=
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?=
+FUZZ_DRIVER := tests/fuzz/regression_driver.c
+FUZZ_LINK :=
+ifneq ($(LIBFUZZER),)
+BUILD := build/libfuzzer
+CC := clang
+WERROR :=
+SANITIZE := fuzzer-no-link,address,undefined
+FUZZ_DRIVER :=
+FUZZ_LINK := -fsanitize=fuzzer
+endif
 ifneq ($(COVERAGE),)
 BUILD := build/cov
 endif
@@ -83,7 +99,7 @@ OTELSIM := $(BUILD)/otelsim
 REPLAY := $(BUILD)/otlp-replay
 
 .PHONY: all run run-mixed run-scenario test unit bench install clean lint format coverage \
-	replay help deps-test
+	replay help deps-test fuzz fuzz-build
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -103,7 +119,9 @@ help:
 	@echo "make bench               benchmarks beside the OpenTelemetry JS SDK"
 	@echo "make replay ENDPOINT=url [DATASET=dir]"
 	@echo "make install PREFIX=dir  make clean  make lint  make format  make coverage"
-	@echo "make SANITIZE=address,undefined test"
+	@echo "make SANITIZE=address,undefined test [SUITES='unit cli']"
+	@echo "make fuzz [FUZZ_TIME=seconds] [FUZZ_TARGETS='load read ...']"
+	@echo "                         every fuzz target under libFuzzer, FUZZ_TIME each (60)"
 
 V ?=
 Q := $(if $(V),,@)
@@ -154,11 +172,14 @@ $(REPLAY): $(REPLAY_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(REPLAY_OBJ) $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
 
+# the fault-injection test counts (and fails) the library's allocations
+$(BUILD)/tests/test_faults: TEST_WRAP := \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,--wrap=strndup
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) $(UNIT_HELPERS) $(PB_H)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -Wno-missing-prototypes -Itests/unit $< \
-		$(UNIT_HELPERS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS) -o $@
+		$(UNIT_HELPERS) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS) $(TEST_WRAP) -o $@
 
 # the replay tests' sender driver (tests/receiver/run.sh)
 SEND_DRIVER := $(BUILD)/tests/send_driver
@@ -167,11 +188,11 @@ $(SEND_DRIVER): tests/receiver/send_driver.c $(LIB) $(PB_H)
 	@$(if $(Q),echo "  CC $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) $< $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/regression_driver.c $(LIB)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_DRIVER) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(WARN) $(WERROR) -Wno-missing-prototypes $< \
-		tests/fuzz/regression_driver.c $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+		$(FUZZ_DRIVER) $(LIB) $(PKG_LIBS) $(LDFLAGS) $(FUZZ_LINK) -o $@
 
 $(BUILD)/bench/%: tools/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -207,8 +228,18 @@ run-scenario: all
 deps-test:
 	@tools/deps.sh test
 
+# SUITES: only these (tests/run.sh's names: unit cli golden ...); default all
+SUITES ?=
 test: all deps-test $(UNIT_BIN) $(FUZZ_BIN) $(SEND_DRIVER)
-	@BUILD=$(BUILD) TEST_LDFLAGS="$(strip $(LDFLAGS))" tests/run.sh
+	@BUILD=$(BUILD) TEST_LDFLAGS="$(strip $(LDFLAGS))" tests/run.sh $(SUITES)
+
+# libFuzzer: the library and targets built by clang (tools/deps.sh fuzz installs it)
+fuzz:
+	@tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory LIBFUZZER=1 fuzz-build
+	@BUILD=build/libfuzzer FUZZ_TIME=$(FUZZ_TIME) tools/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_BIN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run.sh unit

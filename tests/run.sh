@@ -4,6 +4,7 @@
 # switched to TAP with CMOCKA_MESSAGE_OUTPUT. A suite that exits non-zero
 # without reporting a failure counts as one failed test (a crash).
 # Usage: tests/run.sh [unit|cli|golden|signals|workload|replay|report|install|fuzz ...]   (default: all)
+# TEST_TIME_SCALE=n multiplies every suite's time limit (sanitizer builds are slower).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -16,9 +17,9 @@ failed=0
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/otelsim-tests.XXXXXX")
 trap 'rm -rf "$logdir"' EXIT INT TERM
 
-run_suite() { # name, timeout seconds, command...
+run_suite() { # name, timeout seconds (times TEST_TIME_SCALE), command...
 	name=$1
-	limit=$2
+	limit=$(($2 * ${TEST_TIME_SCALE:-1}))
 	shift 2
 	log="$logdir/$(echo "$name" | tr '/ ' '__').log"
 	start=$(date +%s)

@@ -1,18 +1,20 @@
 #!/bin/sh
 # Installs the Debian packages otelsim needs, only those missing; silent when
-# everything is present. Usage: tools/deps.sh build|test|lint
+# everything is present. Usage: tools/deps.sh build|test|lint|bench|fuzz
 set -eu
 build="libyaml-dev libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libcjson-dev
 libcurl4-openssl-dev libzstd-dev libssl-dev libcmocka-dev pkg-config gcc make"
 test_pkgs="python3 python3-grpcio python3-protobuf protobuf-compiler g++ chromium locales"
 lint="clang-tidy cppcheck clang-format gcovr"
 bench_pkgs="time"
+fuzz_pkgs="clang"
 case "${1:-build}" in
 build) want=$build ;;
 test) want="$build $test_pkgs" ;;
 lint) want="$build $lint" ;;
 bench) want="$build $test_pkgs $bench_pkgs" ;;
-*) echo "usage: $0 build|test|lint|bench" >&2; exit 2 ;;
+fuzz) want="$build $fuzz_pkgs" ;;
+*) echo "usage: $0 build|test|lint|bench|fuzz" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do

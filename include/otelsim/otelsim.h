@@ -139,7 +139,10 @@ struct otelsim_render_options {
 					 threads and shards (1: progress after
 					 every iteration, for streaming); it
 					 changes no byte when it is a multiple
-					 of traces_per_record */
+					 of traces_per_record, except which
+					 events record a `timeline:` event
+					 joins (the one after its block's
+					 traces) */
 	bool synthetic_signals;        /* also emit the engine's synthetic test signal:
 				   per trace a log record and an event tied to
 				   its root span, per block two metrics of the

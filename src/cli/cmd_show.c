@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "encode/console.h"
@@ -763,6 +764,27 @@ static int take_logs(struct show *sh, const uint8_t *data, size_t len)
 	return bad;
 }
 
+/*
+ * Whether an empty file is worth a warning: one named on the command line
+ * always; one found in a folder unless an otelsim dataset (a manifest.json
+ * beside it) holds it, whose file of a signal that may occur and did not
+ * is empty on purpose (so that shards concatenate).
+ */
+static bool warn_empty(const struct cli *c, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char manifest[4096];
+
+	for (size_t i = 0; i < c->nargs; i++)
+		if (!strcmp(c->args[i], path))
+			return true;
+	if (!slash || (size_t)(slash - path) + sizeof("/manifest.json") > sizeof(manifest))
+		return true;
+	memcpy(manifest, path, (size_t)(slash - path));
+	strcpy(manifest + (slash - path), "/manifest.json");
+	return access(manifest, F_OK) != 0;
+}
+
 static int show_file(struct show *sh, const char *path)
 {
 	struct read_options ro = { READ_FRAMING_AUTO, true, 0 };
@@ -794,7 +816,7 @@ static int show_file(struct show *sh, const char *path)
 			return EXIT_USAGE;
 		}
 	}
-	if (rc == 0 && reader_records(r) == 0)
+	if (rc == 0 && reader_records(r) == 0 && warn_empty(sh->c, path))
 		fprintf(stderr, "%s: warning: %s: no items (an empty file)\n", sh->c->prog, path);
 	if (rc < 0 && reader_truncated(r, &(uint64_t){ 0 }, &(uint64_t){ 0 })) {
 		char buf[1200];

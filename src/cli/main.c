@@ -24,8 +24,9 @@ static void main_usage(FILE *f)
 {
 	fprintf(f, "usage: otelsim [OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
 		   "Render YAML scenarios into realistic, correlated OpenTelemetry telemetry\n"
-		   "files (OTLP protobuf or OTLP/JSON lines), byte for byte the same for the\n"
-		   "same inputs. Replay them into any OTLP endpoint with otlp-replay.\n\n"
+		   "files (OTLP protobuf, OTLP/JSON lines or flat NDJSON), byte for byte the\n"
+		   "same for the same inputs. Replay them into any OTLP endpoint with\n"
+		   "otlp-replay.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < CMDI_COUNT; i++)
 		fprintf(f, "  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);

@@ -71,6 +71,11 @@ static inline int fw_reserve(struct fwriter *w, size_t n)
 	return w->cap - w->len >= n ? 0 : fw_grow(w, n);
 }
 
+/* A JSON string, quoted and escaped (util/jsonw.h json_escape); 0 or -1. */
+int fw_json_str(struct fwriter *w, const char *s, size_t n);
+/* An id as a quoted lower-case hex string; 0 or -1. */
+int fw_json_hex(struct fwriter *w, const uint8_t *id, size_t n);
+
 /* The message family a record belongs to (logs and events share LogsData). */
 enum envelope { ENV_TRACES = 0, ENV_METRICS, ENV_LOGS, ENV_COUNT };
 

@@ -35,7 +35,7 @@ static inline void put(struct fwriter *w, const char *s, size_t n)
 #define LIT(w, s) put((w), "" s, sizeof(s) - 1)
 
 /* A JSON string (quoted, escaped by util/jsonw.h json_escape). */
-static int js_str(struct fwriter *w, const char *s, size_t n)
+int fw_json_str(struct fwriter *w, const char *s, size_t n)
 {
 	if (fw_reserve(w, JSON_ESCAPED_MAX(n)))
 		return -1;
@@ -43,7 +43,7 @@ static int js_str(struct fwriter *w, const char *s, size_t n)
 	return 0;
 }
 
-static int js_hex(struct fwriter *w, const uint8_t *id, size_t n)
+int fw_json_hex(struct fwriter *w, const uint8_t *id, size_t n)
 {
 	if (fw_reserve(w, 2 * n + 2))
 		return -1;
@@ -89,7 +89,7 @@ static int js_anyvalue(struct fwriter *w, const struct value *v)
 	switch (v->type) {
 	case VAL_STRING:
 		LIT(w, "{\"stringValue\":");
-		if (js_str(w, v->u.s.ptr, v->u.s.len))
+		if (fw_json_str(w, v->u.s.ptr, v->u.s.len))
 			return -1;
 		break;
 	case VAL_BOOL:
@@ -174,7 +174,7 @@ static int js_keyvals(struct fwriter *w, const struct keyval *kv, uint32_t n)
 			LIT(w, "[{");
 		if (kv[i].key_len) {
 			LIT(w, "\"key\":");
-			if (js_str(w, kv[i].key, kv[i].key_len) || fw_reserve(w, 16))
+			if (fw_json_str(w, kv[i].key, kv[i].key_len) || fw_reserve(w, 16))
 				return -1;
 			LIT(w, ",");
 		}
@@ -194,26 +194,26 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 	if (fw_reserve(w, 16))
 		return -1;
 	LIT(w, "{\"traceId\":");
-	if (js_hex(w, s->trace_id, 16) || fw_reserve(w, 16))
+	if (fw_json_hex(w, s->trace_id, 16) || fw_reserve(w, 16))
 		return -1;
 	LIT(w, ",\"spanId\":");
-	if (js_hex(w, s->span_id, 8) || fw_reserve(w, 24))
+	if (fw_json_hex(w, s->span_id, 8) || fw_reserve(w, 24))
 		return -1;
 	if (s->trace_state_len) {
 		LIT(w, ",\"traceState\":");
-		if (js_str(w, s->trace_state, s->trace_state_len) || fw_reserve(w, 24))
+		if (fw_json_str(w, s->trace_state, s->trace_state_len) || fw_reserve(w, 24))
 			return -1;
 	}
 	if (s->has_parent) {
 		LIT(w, ",\"parentSpanId\":");
-		if (js_hex(w, s->parent_span_id, 8))
+		if (fw_json_hex(w, s->parent_span_id, 8))
 			return -1;
 	}
 	if (s->name_len) {
 		if (fw_reserve(w, 16))
 			return -1;
 		LIT(w, ",\"name\":");
-		if (js_str(w, s->name, s->name_len))
+		if (fw_json_str(w, s->name, s->name_len))
 			return -1;
 	}
 	if (fw_reserve(w, 128))
@@ -254,7 +254,7 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 			if (!first)
 				LIT(w, ",");
 			LIT(w, "\"name\":");
-			if (js_str(w, ev->name, ev->name_len))
+			if (fw_json_str(w, ev->name, ev->name_len))
 				return -1;
 			first = 0;
 		}
@@ -282,16 +282,16 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 			LIT(w, ",{\"traceId\":");
 		else
 			LIT(w, ",\"links\":[{\"traceId\":");
-		if (js_hex(w, l->trace_id, 16) || fw_reserve(w, 16))
+		if (fw_json_hex(w, l->trace_id, 16) || fw_reserve(w, 16))
 			return -1;
 		LIT(w, ",\"spanId\":");
-		if (js_hex(w, l->span_id, 8))
+		if (fw_json_hex(w, l->span_id, 8))
 			return -1;
 		if (l->trace_state_len) {
 			if (fw_reserve(w, 16))
 				return -1;
 			LIT(w, ",\"traceState\":");
-			if (js_str(w, l->trace_state, l->trace_state_len))
+			if (fw_json_str(w, l->trace_state, l->trace_state_len))
 				return -1;
 		}
 		if (l->nattrs) {
@@ -317,7 +317,7 @@ static int js_span(struct fwriter *w, const struct span_out *s)
 		LIT(w, ",\"status\":{");
 		if (s->status_message_len) {
 			LIT(w, "\"message\":");
-			if (js_str(w, s->status_message, s->status_message_len))
+			if (fw_json_str(w, s->status_message, s->status_message_len))
 				return -1;
 		}
 		if (fw_reserve(w, 32))
@@ -402,7 +402,7 @@ static int js_log(struct fwriter *w, const struct log_out *l)
 		js_u32(w, l->severity);
 	}
 	if (l->severity_text_len &&
-	    (JKEY(&o, "\"severityText\":") || js_str(w, l->severity_text, l->severity_text_len)))
+	    (JKEY(&o, "\"severityText\":") || fw_json_str(w, l->severity_text, l->severity_text_len)))
 		return -1;
 	if (l->body.type != VAL_NONE && (JKEY(&o, "\"body\":") || js_anyvalue(w, &l->body)))
 		return -1;
@@ -413,12 +413,12 @@ static int js_log(struct fwriter *w, const struct log_out *l)
 			return -1;
 		js_u32(w, l->flags);
 	}
-	if (l->has_trace_id && (JKEY(&o, "\"traceId\":") || js_hex(w, l->trace_id, 16)))
+	if (l->has_trace_id && (JKEY(&o, "\"traceId\":") || fw_json_hex(w, l->trace_id, 16)))
 		return -1;
-	if (l->has_span_id && (JKEY(&o, "\"spanId\":") || js_hex(w, l->span_id, 8)))
+	if (l->has_span_id && (JKEY(&o, "\"spanId\":") || fw_json_hex(w, l->span_id, 8)))
 		return -1;
 	if (l->event_name_len &&
-	    (JKEY(&o, "\"eventName\":") || js_str(w, l->event_name, l->event_name_len)))
+	    (JKEY(&o, "\"eventName\":") || fw_json_str(w, l->event_name, l->event_name_len)))
 		return -1;
 	if (fw_reserve(w, 1))
 		return -1;
@@ -456,8 +456,8 @@ static int js_exemplars(struct jobj *o, const struct exemplar_out *ex, uint32_t 
 			w->len += fmt_i64(w->buf + w->len, x->value.i);
 			LIT(w, "\"");
 		}
-		if (x->has_ids && (JKEY(&e, "\"spanId\":") || js_hex(w, x->span_id, 8) ||
-				   JKEY(&e, "\"traceId\":") || js_hex(w, x->trace_id, 16)))
+		if (x->has_ids && (JKEY(&e, "\"spanId\":") || fw_json_hex(w, x->span_id, 8) ||
+				   JKEY(&e, "\"traceId\":") || fw_json_hex(w, x->trace_id, 16)))
 			return -1;
 		if (fw_reserve(w, 2))
 			return -1;
@@ -621,7 +621,7 @@ static int js_str_member(struct jobj *o, const char *k, size_t n, const char *v)
 {
 	if (!v || !*v)
 		return 0;
-	return jkey(o, k, n) || js_str(o->w, v, strlen(v)) ? -1 : 0;
+	return jkey(o, k, n) || fw_json_str(o->w, v, strlen(v)) ? -1 : 0;
 }
 
 static int js_metric(struct fwriter *w, const struct metric_out *mo)
@@ -702,7 +702,7 @@ static int js_schema(struct fwriter *w, const char *url)
 	if (fw_reserve(w, 16))
 		return -1;
 	LIT(w, ",\"schemaUrl\":");
-	return js_str(w, url, strlen(url));
+	return fw_json_str(w, url, strlen(url));
 }
 
 /* The keys that differ between TracesData, MetricsData and LogsData (enum envelope). */
@@ -730,7 +730,7 @@ static int js_scope(struct fwriter *scope, struct scope_def d)
 	LIT(scope, "{\"scope\":{");
 	if (d.name && *d.name) {
 		LIT(scope, "\"name\":");
-		if (js_str(scope, d.name, strlen(d.name)))
+		if (fw_json_str(scope, d.name, strlen(d.name)))
 			return -1;
 	}
 	if (d.version && *d.version) {
@@ -739,7 +739,7 @@ static int js_scope(struct fwriter *scope, struct scope_def d)
 		if (d.name && *d.name)
 			LIT(scope, ",");
 		LIT(scope, "\"version\":");
-		if (js_str(scope, d.version, strlen(d.version)))
+		if (fw_json_str(scope, d.version, strlen(d.version)))
 			return -1;
 	}
 	return 0;

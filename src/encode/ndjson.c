@@ -82,30 +82,11 @@ static int key(struct fwriter *w, const char *k, size_t n)
 
 #define KEY(w, s) key((w), "" s, sizeof(s) - 1)
 
-static int str(struct fwriter *w, const char *s, size_t n)
-{
-	if (fw_reserve(w, JSON_ESCAPED_MAX(n)))
-		return -1;
-	w->len += json_escape(w->buf + w->len, s, n);
-	return 0;
-}
-
 static int null(struct fwriter *w)
 {
 	if (fw_reserve(w, 4))
 		return -1;
 	LIT(w, "null");
-	return 0;
-}
-
-static int hex(struct fwriter *w, const uint8_t *id, size_t n)
-{
-	if (fw_reserve(w, 2 * n + 2))
-		return -1;
-	w->buf[w->len++] = '"';
-	hex_encode(id, n, w->buf + w->len);
-	w->len += 2 * n;
-	w->buf[w->len++] = '"';
 	return 0;
 }
 
@@ -183,7 +164,7 @@ static int service(struct encoder *e, struct fwriter *w, uint32_t res)
 {
 	const char *name = res < e->nres ? e->cfg.model->services[res].name : NULL;
 
-	return name ? str(w, name, strlen(name)) : null(w);
+	return name ? fw_json_str(w, name, strlen(name)) : null(w);
 }
 
 /* A body as a message: strings as they are, scalars as JSON, else null. */
@@ -191,7 +172,7 @@ static int body(struct fwriter *w, const struct value *v)
 {
 	switch (v->type) {
 	case VAL_STRING:
-		return str(w, v->u.s.ptr, v->u.s.len);
+		return fw_json_str(w, v->u.s.ptr, v->u.s.len);
 	case VAL_INT:
 		if (fw_reserve(w, 24))
 			return -1;
@@ -237,7 +218,7 @@ static int severity(struct fwriter *w, const struct log_out *l, bool upper)
 			c = (char)(c - 'A' + 'a');
 		buf[k] = c;
 	}
-	return str(w, buf, n);
+	return fw_json_str(w, buf, n);
 }
 
 static int end_line(struct fwriter *w)
@@ -253,11 +234,11 @@ static int span_line(struct encoder *e, struct fwriter *w, const struct span_out
 	uint64_t dur = s->end_ns > s->start_ns ? s->end_ns - s->start_ns : 0;
 
 	if (KEY(w, "{\"timestamp\":") || stamp(w, s->start_ns) || KEY(w, ",\"trace_id\":") ||
-	    hex(w, s->trace_id, 16) || KEY(w, ",\"span_id\":") || hex(w, s->span_id, 8) ||
+	    fw_json_hex(w, s->trace_id, 16) || KEY(w, ",\"span_id\":") || fw_json_hex(w, s->span_id, 8) ||
 	    KEY(w, ",\"parent_span_id\":") ||
-	    (s->has_parent ? hex(w, s->parent_span_id, 8) : null(w)) ||
+	    (s->has_parent ? fw_json_hex(w, s->parent_span_id, 8) : null(w)) ||
 	    KEY(w, ",\"service\":") || service(e, w, s->resource) ||
-	    KEY(w, ",\"operation\":") || str(w, s->name, s->name_len) ||
+	    KEY(w, ",\"operation\":") || fw_json_str(w, s->name, s->name_len) ||
 	    KEY(w, ",\"duration_ms\":") || millis(w, dur) || KEY(w, ",\"status\":"))
 		return -1;
 	if (s->status_code == 2 ? KEY(w, "\"error\"") : KEY(w, "\"success\""))
@@ -275,7 +256,7 @@ static int log_line(struct encoder *e, struct fwriter *w, const struct log_out *
 	if (KEY(w, "{\"timestamp\":") || stamp(w, log_time(l)) || KEY(w, ",\"service\":") ||
 	    service(e, w, l->resource) || KEY(w, ",\"level\":") || severity(w, l, true) ||
 	    KEY(w, ",\"message\":") || body(w, &l->body) || KEY(w, ",\"trace_id\":") ||
-	    (l->has_trace_id ? hex(w, l->trace_id, 16) : null(w)))
+	    (l->has_trace_id ? fw_json_hex(w, l->trace_id, 16) : null(w)))
 		return -1;
 	return end_line(w);
 }
@@ -301,10 +282,10 @@ static int event_line(struct encoder *e, struct fwriter *w, const struct log_out
 	const struct value *v = event_version(l);
 
 	if (KEY(w, "{\"timestamp\":") || stamp(w, log_time(l)) || KEY(w, ",\"type\":") ||
-	    (l->event_name_len ? str(w, l->event_name, l->event_name_len) : null(w)) ||
+	    (l->event_name_len ? fw_json_str(w, l->event_name, l->event_name_len) : null(w)) ||
 	    KEY(w, ",\"service\":") || service(e, w, l->resource) || KEY(w, ",\"details\":") ||
 	    body(w, &l->body) || KEY(w, ",\"severity\":") || severity(w, l, false) ||
-	    KEY(w, ",\"version\":") || (v ? str(w, v->u.s.ptr, v->u.s.len) : null(w)))
+	    KEY(w, ",\"version\":") || (v ? fw_json_str(w, v->u.s.ptr, v->u.s.len) : null(w)))
 		return -1;
 	return end_line(w);
 }
@@ -404,9 +385,9 @@ static int point_line(struct encoder *e, struct fwriter *w, const struct metric_
 	const char *unit = m->desc->unit, *name = m->desc->name ? m->desc->name : "";
 
 	if (KEY(w, "{\"timestamp\":") || stamp(w, p->time_ns) || KEY(w, ",\"service\":") ||
-	    service(e, w, m->resource) || KEY(w, ",\"metric\":") || str(w, name, strlen(name)) ||
+	    service(e, w, m->resource) || KEY(w, ",\"metric\":") || fw_json_str(w, name, strlen(name)) ||
 	    KEY(w, ",\"value\":") || point_value(e, w, m, p) || KEY(w, ",\"unit\":") ||
-	    (unit && unit[0] ? str(w, unit, strlen(unit)) : null(w)))
+	    (unit && unit[0] ? fw_json_str(w, unit, strlen(unit)) : null(w)))
 		return -1;
 	return end_line(w);
 }

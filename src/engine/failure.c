@@ -237,6 +237,34 @@ static void type_from_code(const struct keyval *kv, struct arena *a, struct fail
 	}
 }
 
+/*
+ * Whether own failure f would leave s with a failing status code (what
+ * set_code and code_fails decide), without touching s.
+ */
+static bool would_fail(const struct span_out *s, int conv, const struct failure *f)
+{
+	struct keyval kv;
+	const char *key = conv == CONV_HTTP  ? http_code_key
+			  : conv == CONV_RPC ? rpc_code_key
+			  : conv == CONV_DB && sql_system(s) ? db_code_key
+							      : NULL;
+
+	if (!key)
+		return true;
+	if (conv == CONV_HTTP) {
+		kv.value.type = VAL_INT;
+		kv.value.u.i = http_code(f);
+	} else {
+		const char *code = conv == CONV_RPC ? rpc_code(f) : db_code(f);
+
+		set_str(&kv, code, (uint32_t)strlen(code));
+	}
+	for (uint32_t k = 0; k < f->nattrs; k++)
+		if (is(f->attrs[k].key, f->attrs[k].key_len, key))
+			kv.value = f->attrs[k].value;
+	return code_fails(s, conv, &kv);
+}
+
 int failure_mark(struct span_out *s, const struct failure *f, bool own, struct arena *a,
 		 struct failure *as_propagated)
 {
@@ -247,6 +275,9 @@ int failure_mark(struct span_out *s, const struct failure *f, bool own, struct a
 	if (!own && s->status_code == STATUS_ERROR)
 		return 1;
 	conv = conv_of(s);
+	/* an own failure that is none (a 4xx on a server) leaves a descendant's mark as it is */
+	if (own && s->status_code == STATUS_ERROR && !would_fail(s, conv, f))
+		return 0;
 	code = set_code(s, conv, f, own);
 	if (!code_fails(s, conv, code))
 		return 0;

@@ -46,7 +46,8 @@ struct failure {
  * Record failure f on s (spare attribute slots: 2 + f->nattrs; texts in a). own: the
  * span's own failure (always applied); else a propagated one, which marks a
  * span once. Returns 1 when s is now failed (ERROR), 0 when its conventions
- * say it is not (a 4xx on an HTTP server); *as_propagated (may be NULL)
+ * say it is not (a 4xx on an HTTP server: then a span a failing descendant
+ * marked ERROR keeps that mark, its code and error.type); *as_propagated (may be NULL)
  * gets the failure its callers see: the type s ended with, typed, without
  * attributes.
  */

@@ -52,10 +52,12 @@
  *   For each link: attributes (a link that finds nothing is left out and
  *   draws nothing). A context link renders the earlier iteration it points
  *   to from that iteration's own stream: it draws nothing from this one.
- * Logs and events a span emits (a later issue) take their draws inside
- * that span, after its links (a log with several bodies: which one, one
- * rng_below draw, then that body's template); derived signals
- * (engine_source) draw nothing from this stream.
+ * Logs a span emits take their draws inside that span, after its links
+ * (a log with several bodies: which one, one rng_below draw, then that
+ * body's template); derived signals (engine_source) draw nothing from this
+ * stream. A trace's log records are written in time order (records of one
+ * time in the order they were made: a span's before its parent's, which
+ * ends later).
  *
  * Failures: a span's own failure sets status ERROR, error.type and the
  * status message; ERR_MARK_ANCESTORS marks every ancestor the same way
@@ -1085,9 +1087,8 @@ static bool settle_error(struct render *R, const struct span_spec *sp, const str
 	struct failure seen;
 
 	*exc = NULL;
-	if (err_now) {
-		if (!mark_error(R, s, err, true, &seen))
-			return false; /* a 4xx on an HTTP server: not a failure */
+	/* a 4xx on an HTTP server is no failure: it goes on as if none fired */
+	if (err_now && mark_error(R, s, err, true, &seen)) {
 		/* a retried span fails as its first condition says */
 		if (!fired && sp->nerrors)
 			fired = &sp->errors[0];
@@ -1354,6 +1355,46 @@ static const struct keyval *attrs_at(const struct tmpl_ctx *ctx, uint32_t up, si
  * One trace of the iteration R->index: its spans, then the sources' (not
  * while finding an exported span).
  */
+/*
+ * The log records of one trace, v[0..n), in time order; records of one time
+ * keep the order they were made in (a stable merge sort, tmp: n spare).
+ */
+static void sort_logs(struct log_out *v, struct log_out *tmp, size_t n)
+{
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				tmp[k++] = v[j].time_ns < v[i].time_ns ? v[j++] : v[i++];
+			while (i < mid)
+				tmp[k++] = v[i++];
+			while (j < hi)
+				tmp[k++] = v[j++];
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+}
+
+/* This trace's log records (from `first` on) in time order. 0 or -1 (memory). */
+static int order_logs(struct batch *out, size_t first)
+{
+	size_t n = out->nlogs - first;
+	struct log_out *tmp;
+	bool sorted = true;
+
+	for (size_t k = first + 1; sorted && k < out->nlogs; k++)
+		sorted = out->logs[k - 1].time_ns <= out->logs[k].time_ns;
+	if (sorted)
+		return 0;
+	tmp = arena_alloc(&out->arena, n * sizeof(*tmp));
+	if (!tmp)
+		return -1;
+	sort_logs(out->logs + first, tmp, n);
+	return 0;
+}
+
 static int render_trace(struct render *R, uint32_t turn)
 {
 	bool first_of_iteration = turn == 0;
@@ -1414,6 +1455,8 @@ static int render_trace(struct render *R, uint32_t turn)
 	}
 	if (R->past_max)
 		return OTELSIM_ELIMIT;
+	if (order_logs(out, out->marks[out->nmarks - 1].first[OTELSIM_LOGS]) < 0)
+		return OTELSIM_ENOMEM;
 	for (size_t k = R->first; k < out->nspans; k++)
 		out->nerror_spans += out->spans[k].status_code == STATUS_ERROR;
 	out->ntraces++;

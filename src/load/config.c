@@ -28,7 +28,7 @@ void config_defaults(struct config *cfg)
 	cfg->gap.p2 = 0.6;
 	cfg->default_interval_ns = 500LL * 1000000;
 	cfg->default_count = 100;
-	cfg->default_exceptions = EXCEPTIONS_NONE;
+	cfg->default_exceptions = EXCEPTIONS_LOG;
 	cfg->default_seed = 1;
 	cfg->default_start_ns = 1767225600LL * 1000000000; /* 2026-01-01T00:00:00Z */
 	cfg->traces_per_record = 64;

@@ -427,7 +427,7 @@ static int fill_log_at(struct schema_ctx *c, const struct key_def *k, const stru
 
 	(void)k;
 	for (int i = 0; i < 3; i++)
-		if (v->style == YS_PLAIN && !strcmp(v->str, words[i])) {
+		if ((v->style == YS_PLAIN || v->style == YS_QUOTED) && !strcmp(v->str, words[i])) {
 			l->when = when[i];
 			return 0;
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "load/loader.h"
+#include "load/tree.h"
 #include "util/error.h"
 #include "util/timefmt.h"
 #include "util/workload.h"
@@ -29,24 +30,6 @@ struct ph_draft {
 	bool has_start, has_len, has_end, has_rate, has_err;
 	int64_t end_ns;
 };
-
-/* The resource index of a span of the tree on service `name`, or -1. */
-static int32_t tree_service(const struct load_state *ls, const struct span_spec *s,
-			    const char *name, int depth)
-{
-	if (!s || depth > LOAD_MAX_SPAN_DEPTH + 2)
-		return -1;
-	if (s->service >= 0 && (size_t)s->service < ls->nsvcs &&
-	    !strcmp(ls->svcs[s->service].name, name))
-		return s->service;
-	for (uint32_t i = 0; i < s->nchildren; i++) {
-		int32_t f = tree_service(ls, &s->children[i], name, depth + 1);
-
-		if (f >= 0)
-			return f;
-	}
-	return -1;
-}
 
 /* Whether a span of the tree is named `name`. */
 static bool tree_span(const struct span_spec *s, const char *name, int depth)
@@ -156,7 +139,7 @@ static int add_service(struct schema_ctx *c, struct ph_draft *d, const struct yn
 	if (v->type != YN_SCALAR || !v->str)
 		return schema_error(c, OTELSIM_EINPUT, v, "a service is a name, not %s",
 				    ynode_kind(v));
-	idx = tree_service(d->ls, d->sc->root, v->str, 0);
+	idx = tree_find_service(d->ls, d->sc->root, v->str);
 	if (idx < 0)
 		return schema_error(c, OTELSIM_EINPUT, v,
 				    "unknown service '%s' (no span of this scenario runs on it)",

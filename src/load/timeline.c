@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "load/loader.h"
+#include "load/tree.h"
 #include "util/error.h"
+#include "util/text.h"
 #include "util/timefmt.h"
 
 #define MAX_TIMELINE 10000
@@ -22,24 +24,6 @@ struct tl_draft {
 
 static const char *const severity_members[] = { "trace", "debug", "info",
 						"warn",	 "error", "fatal", NULL };
-
-/* The resource index of a span of the tree on service `name`, or -1. */
-static int32_t tree_service(const struct load_state *ls, const struct span_spec *s,
-			    const char *name, int depth)
-{
-	if (!s || depth > 1000)
-		return -1;
-	if (s->service >= 0 && (size_t)s->service < ls->nsvcs &&
-	    !strcmp(ls->svcs[s->service].name, name))
-		return s->service;
-	for (uint32_t i = 0; i < s->nchildren; i++) {
-		int32_t f = tree_service(ls, &s->children[i], name, depth + 1);
-
-		if (f >= 0)
-			return f;
-	}
-	return -1;
-}
 
 static int fill_at(struct schema_ctx *c, const struct key_def *k, const struct ynode *v, void *obj)
 {
@@ -67,17 +51,36 @@ static int fill_name(struct schema_ctx *c, const struct key_def *k, const struct
 	return value_string(c, v, &((struct tl_draft *)obj)->t.name);
 }
 
+/* Offer each service of the tree at s to sg. */
+static void tree_services(const struct load_state *ls, const struct span_spec *s,
+			  struct suggest *sg, int depth)
+{
+	if (!s || depth > 1000)
+		return;
+	if (s->service >= 0 && (size_t)s->service < ls->nsvcs)
+		suggest_add(sg, ls->svcs[s->service].name);
+	for (uint32_t i = 0; i < s->nchildren; i++)
+		tree_services(ls, &s->children[i], sg, depth + 1);
+}
+
 static int fill_service(struct schema_ctx *c, const struct key_def *k, const struct ynode *v,
 			void *obj)
 {
 	struct tl_draft *d = obj;
-	int32_t idx = tree_service(d->ls, d->sc->root, v->str, 0);
+	int32_t idx = tree_find_service(d->ls, d->sc->root, v->str);
+	struct suggest sg;
+	const char *near;
 
 	(void)k;
-	if (idx < 0)
+	if (idx < 0) {
+		suggest_init(&sg, v->str);
+		tree_services(d->ls, d->sc->root, &sg, 0);
+		near = suggest_best(&sg);
 		return schema_error(c, OTELSIM_EINPUT, v,
-				    "unknown service '%s' (no span of this scenario runs on it)",
-				    v->str);
+				    "unknown service '%s' (no span of this scenario runs on it%s%s%s)",
+				    v->str, near ? "; did you mean '" : "", near ? near : "",
+				    near ? "'?" : "");
+	}
 	d->t.service = (uint32_t)idx;
 	return 0;
 }

@@ -429,3 +429,26 @@ void tree_refs_release(struct tree_refs *r)
 	r->nsvcs = r->nlinks = r->nprefs = r->nspans = 0;
 	r->svcs_cap = r->links_cap = r->prefs_cap = r->spans_cap = 0;
 }
+
+static int32_t find_service(const struct load_state *ls, const struct span_spec *s,
+			    const char *name, int depth)
+{
+	if (!s || depth > LOAD_MAX_SPAN_DEPTH + 2)
+		return -1;
+	if (s->service >= 0 && (size_t)s->service < ls->nsvcs &&
+	    !strcmp(ls->svcs[s->service].name, name))
+		return s->service;
+	for (uint32_t i = 0; i < s->nchildren; i++) {
+		int32_t f = find_service(ls, &s->children[i], name, depth + 1);
+
+		if (f >= 0)
+			return f;
+	}
+	return -1;
+}
+
+int32_t tree_find_service(const struct load_state *ls, const struct span_spec *s,
+			  const char *name)
+{
+	return find_service(ls, s, name, 0);
+}

@@ -96,4 +96,9 @@ int tree_check(struct schema_ctx *c, struct tree_refs *r, struct load_state *ls,
 
 void tree_refs_release(struct tree_refs *r);
 
+/* The resource index of the first span of the tree at s (depth first) on the
+ * service called `name`, or -1 when no span of it runs there. */
+int32_t tree_find_service(const struct load_state *ls, const struct span_spec *s,
+			  const char *name);
+
 #endif

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -266,6 +268,8 @@ static int get_id(struct line *l, const char *key, bool required, size_t n, char
 	*has = false;
 	if (rc || !v)
 		return rc;
+	if (!v->n && !required)
+		return 0; /* "" for none, as some tools write a root's parent */
 	if (!v->n)
 		return bad(l, v, "field '%s': an empty id", key);
 	flat_id(v->s, v->n, id, n);
@@ -325,8 +329,8 @@ static int span_item(struct line *l, struct strbuf *o)
 		return bad(l, dur, "field '%s': expected a number, not %s", "duration_ms",
 			   type_name(dur));
 	if (ms_to_ns(dur->s, dur->n, &dns) || dns > UINT64_MAX - start)
-		return bad(l, dur, "field '%s': %s is not a duration (0 or more milliseconds)",
-			   "duration_ms", dur->s);
+		return bad(l, dur, "field '%s': %.*s is not a duration (0 or more milliseconds)",
+			   "duration_ms", (int)(dur->n > 64 ? 64 : dur->n), dur->s);
 	if (strbuf_addf(o, "{\"traceId\":\"%s\",\"spanId\":\"%s\"", tid, sid) ||
 	    (hasp && strbuf_addf(o, ",\"parentSpanId\":\"%s\"", pid)) ||
 	    add_key_str(o, ",\"name\":", op) || strbuf_addstr(o, ",\"startTimeUnixNano\":") ||
@@ -405,6 +409,20 @@ static bool is_integer(const char *s, size_t n)
 	return true;
 }
 
+/* A JSON number's text that a double holds (not past +-1.8e308). */
+static bool finite_number(const char *s, size_t n)
+{
+	char buf[400];
+	double d;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	d = strtod_l(buf, NULL, util_c_locale());
+	return isfinite(d);
+}
+
 static int metric_item(struct line *l, struct strbuf *o)
 {
 	const struct jval *name, *unit, *v = member(l->obj, "value");
@@ -420,6 +438,9 @@ static int metric_item(struct line *l, struct strbuf *o)
 	if (v->type != J_NUM && v->type != J_NULL)
 		return bad(l, v, "field '%s': expected a number or null, not %s", "value",
 			   type_name(v));
+	if (v->type == J_NUM && !finite_number(v->s, v->n))
+		return bad(l, v, "field '%s': %.*s is past what a double holds", "value",
+			   (int)(v->n > 64 ? 64 : v->n), v->s);
 	if (add_key_str(o, "{\"name\":", name) ||
 	    (unit && add_key_str(o, ",\"unit\":", unit)) ||
 	    strbuf_addstr(o, ",\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":") || add_u64(o, t))

@@ -39,7 +39,8 @@
  * were all zero), so the same text gives the same id in every file: logs
  * keep pointing at their traces, children at their parents.
  *
- * Required (present and not null): timestamp, service and trace_id,
+ * An empty optional id ("") is none, as null. Required (present and not
+ * null): timestamp, service and trace_id,
  * span_id, operation, duration_ms (traces); metric and value, present
  * but possibly null (metrics); type (events); level and message may be
  * null, the rest may be null or absent. Timestamps are RFC 3339 with a

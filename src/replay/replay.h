@@ -74,6 +74,9 @@ struct replay_config {
 	 * its last complete record and reported; without this the exit status
 	 * says the input was bad (2) */
 	bool allow_truncated;
+	/* flat NDJSON: a bad line (not an object, a field missing or wrong) is
+	 * skipped and counted instead of stopping the replay with exit 2 */
+	bool skip_bad_records;
 	const otelsim_cancel_flag *cancel; /* may be NULL */
 	/* a warning or a server's message, one line without the program's name */
 	void (*message)(void *ctx, const char *line);
@@ -112,6 +115,9 @@ struct replay_totals {
 	uint64_t inputs_empty;         /* inputs without a record, each said too */
 	uint64_t inputs_truncated;
 	bool truncation_allowed; /* --allow-truncated */
+	/* flat NDJSON lines skipped as bad (--skip-bad-records), the first one said */
+	uint64_t bad_records_skipped;
+	char first_bad_record[600];
 	struct replay_cut {
 		char file[512];
 		uint64_t offset;  /* where the cut record starts (decompressed) */

@@ -173,6 +173,10 @@ int replay_summary(const struct replay_totals *t, struct strbuf *f)
 				  (unsigned long long)t->inputs_truncated,
 				  t->inputs_truncated == 1 ? "" : "s",
 				  t->truncation_allowed ? "" : ": exit status 2 (--allow-truncated accepts it)");
+	if (t->bad_records_skipped)
+		rc |= strbuf_addf(f, "otlp-replay: %llu bad record%s skipped (--skip-bad-records)\n",
+				  (unsigned long long)t->bad_records_skipped,
+				  t->bad_records_skipped == 1 ? "" : "s");
 	if (t->items_skipped)
 		rc |= strbuf_addf(f, "otlp-replay: resumed: %llu items had been sent before\n",
 				  (unsigned long long)t->items_skipped);
@@ -201,8 +205,10 @@ int replay_summary(const struct replay_totals *t, struct strbuf *f)
 static int add_truncated(struct strbuf *o, const struct replay_totals *t)
 {
 	int rc = strbuf_addf(o,
-			     ",\n  \"inputs_not_telemetry\": %llu,\n  \"inputs_empty\": %llu,"
+			     ",\n  \"bad_records_skipped\": %llu,"
+			     "\n  \"inputs_not_telemetry\": %llu,\n  \"inputs_empty\": %llu,"
 			     "\n  \"inputs_truncated\": %llu,\n  \"truncated\": [",
+			     (unsigned long long)t->bad_records_skipped,
 			     (unsigned long long)t->inputs_not_telemetry,
 			     (unsigned long long)t->inputs_empty,
 			     (unsigned long long)t->inputs_truncated);

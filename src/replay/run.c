@@ -360,6 +360,22 @@ static void note_truncated(struct replay *r, struct lane *l, const struct otelsi
 	    r->o->allow_truncated ? "" : "; --allow-truncated accepts this");
 }
 
+/* Flat NDJSON lines the reader skipped as bad (first pass only): counted, the first said. */
+static void note_bad_records(struct replay *r, struct lane *l)
+{
+	struct replay_totals *t = r->tot;
+	char first[sizeof(t->first_bad_record)];
+	uint64_t n = reader_skipped(l->rd, first, sizeof(first));
+
+	if (!n || t->passes > 1)
+		return;
+	if (!t->bad_records_skipped)
+		memcpy(t->first_bad_record, first, sizeof(first));
+	t->bad_records_skipped += n;
+	say(r, "warning: %s: %llu bad line%s skipped (the first: %s)", l->path,
+	    (unsigned long long)n, n == 1 ? "" : "s", first);
+}
+
 static int input_error(struct replay *r, struct lane *l, uint64_t record, struct otelsim_error *err)
 {
 	if (!err->file[0]) {
@@ -373,7 +389,7 @@ static int input_error(struct replay *r, struct lane *l, uint64_t record, struct
 
 static int lane_open(struct replay *r, struct lane *l)
 {
-	struct read_options ro = { r->o->framing, true, 0, r->o->cancel };
+	struct read_options ro = { r->o->framing, true, 0, r->o->cancel, r->o->skip_bad_records };
 	struct split_config sc = { (size_t)r->o->max_request_bytes, r->max_items };
 	struct otelsim_error err;
 	int rc;
@@ -449,6 +465,7 @@ static int lane_fill(struct replay *r, struct lane *l)
 			return input_error(r, l, 0, &err);
 		if (rc == 0) {
 			l->eof = true;
+			note_bad_records(r, l);
 			if (reader_records(l->rd) == 0 && r->tot->passes <= 1) {
 				say(r, "warning: %s: no items (an empty file)", l->path);
 				r->tot->inputs_empty++;
@@ -796,7 +813,7 @@ static int resolve_endpoint(struct replay *r, struct otelsim_error *err)
 /* Earliest and latest timestamp and the item count of every input. */
 static int prescan(struct replay *r, struct otelsim_error *err)
 {
-	struct read_options ro = { r->o->framing, true, 0, r->o->cancel };
+	struct read_options ro = { r->o->framing, true, 0, r->o->cancel, r->o->skip_bad_records };
 	struct xform_stats xs = XFORM_STATS_INIT;
 	uint64_t items = 0;
 

@@ -65,6 +65,7 @@ int dir_names(const char *path, struct dir_list *out)
 	saved = errno;
 	closedir(d);
 	if (saved) {
+		dir_list_release(out); /* nothing half read is kept */
 		errno = saved;
 		return -1;
 	}
@@ -101,12 +102,16 @@ static int walk_dir(struct walk *k, const char *dir, const struct stat *dst, int
 				"folders nested deeper than %d levels", DIR_WALK_DEPTH);
 	k->dev[depth] = dst->st_dev;
 	k->ino[depth] = dst->st_ino;
-	if (dir_names(dir, &names))
+	if (dir_names(dir, &names)) {
+		int e = errno;
+
+		dir_list_release(&names); /* the names read before it failed */
 		return error_at(k->err,
-				errno == ENOMEM                       ? OTELSIM_ENOMEM
-				: errno == ENOENT || errno == ENOTDIR ? OTELSIM_EINPUT
-								      : OTELSIM_EIO,
-				dir, 0, 0, "cannot read %s: %s", k->w->what, strerror(errno));
+				e == ENOMEM                 ? OTELSIM_ENOMEM
+				: e == ENOENT || e == ENOTDIR ? OTELSIM_EINPUT
+							      : OTELSIM_EIO,
+				dir, 0, 0, "cannot read %s: %s", k->w->what, strerror(e));
+	}
 	for (size_t i = 0; i < names.n && !rc; i++) {
 		const char *name = names.v[i];
 		struct stat st;
@@ -167,8 +172,14 @@ int dir_remove_tree(const char *path)
 	struct dir_list names = { 0 };
 	int rc = 0;
 
-	if (dir_names(path, &names))
+	if (dir_names(path, &names)) {
+		int e = errno;
+
+		dir_list_release(&names); /* the names read before it failed */
+		if (e != ENOTDIR && e != ENOENT)
+			return -1; /* a folder it cannot list (out of memory): left */
 		return unlink(path) && errno != ENOENT ? -1 : 0;
+	}
 	for (size_t i = 0; i < names.n; i++) {
 		struct strbuf sub = STRBUF_INIT;
 		struct stat st;

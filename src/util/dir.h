@@ -51,7 +51,8 @@ int dir_walk(const char *root, const struct dir_walk *w, struct dir_list *out,
 	     struct dir_list *skipped, struct otelsim_error *err);
 /* A path that is there and neither a regular file nor a folder (FIFO, socket, device). */
 bool dir_is_special(const char *path);
-/* The names in one folder (not "." or ".."), sorted; 0, or -1 with errno. */
+/* The names in one folder (not "." or ".."), sorted, into an empty *out; 0, or -1 with
+ * errno (*out released). */
 int dir_names(const char *path, struct dir_list *out);
 /* Append a copy of s; 0 or -1 (out of memory). */
 int dir_list_add(struct dir_list *l, const char *s);

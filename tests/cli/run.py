@@ -19,6 +19,7 @@ tests/cli/*.cases is a block
 
 Commands run in a fresh temporary folder (cwd), with ROOT set to the repo
 and DATA to tests/data. Prints TAP."""
+import concurrent.futures
 import os
 import re
 import shutil
@@ -124,26 +125,34 @@ def run_case(case):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_safely(case):
+    try:
+        return run_case(case)
+    except subprocess.TimeoutExpired:
+        return ["timed out"], [], []
+
+
 def main():
     files = sorted(os.path.join(ROOT, "tests", "cli", f)
                    for f in os.listdir(os.path.join(ROOT, "tests", "cli")) if f.endswith(".cases"))
     cases = [c for f in files for c in parse(f)]
-    print(f"1..{len(cases)}")
+    print(f"1..{len(cases)}", flush=True)
     failed = 0
-    for i, case in enumerate(cases, 1):
-        try:
-            problems, outl, errl = run_case(case)
-        except subprocess.TimeoutExpired:
-            problems, outl, errl = ["timed out"], [], []
-        if problems:
-            failed += 1
-            print(f"not ok {i} - {case['name']} ({case['where']})")
-            for p in problems:
-                print(f"#   {p}")
-            print("#   stdout: " + "\n#           ".join(outl[:20]))
-            print("#   stderr: " + "\n#           ".join(errl[:20]))
-        else:
-            print(f"ok {i} - {case['name']}")
+    # cases are independent (each its own folder): CLI_JOBS at a time (default: the
+    # cores), reported in order
+    jobs = int(os.environ.get("CLI_JOBS", "0")) or os.cpu_count() or 1
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for i, (case, (problems, outl, errl)) in enumerate(
+                zip(cases, pool.map(run_safely, cases)), 1):
+            if problems:
+                failed += 1
+                print(f"not ok {i} - {case['name']} ({case['where']})")
+                for p in problems:
+                    print(f"#   {p}")
+                print("#   stdout: " + "\n#           ".join(outl[:20]))
+                print("#   stderr: " + "\n#           ".join(errl[:20]))
+            else:
+                print(f"ok {i} - {case['name']}", flush=True)
     return 1 if failed else 0
 
 

@@ -12,7 +12,9 @@ checked on what otelsim writes (OTLP/JSON).
   attribute's members when it is an enum;
 - `run --each-once --tags control-plane` renders each of the nine
   control-plane scenarios once; 20,000 picks of `run` over the bundled
-  agent scenarios land within 3 sigma of each scenario's share;
+  agent scenarios land within 3 sigma of each scenario's share, and 20,000
+  picks over every weighted bundled scenario (native and trace-generator
+  files, told apart by their roots) within 3 sigma of their weights' shares;
 - a config request scenario is runnable without a file, and a file of the
   same name wins;
 - refusals: an unknown goal (naming the five), a control-plane template
@@ -23,6 +25,7 @@ import glob
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -616,6 +619,71 @@ def check_refusals(tmp):
         "at its line and column", err)
 
 
+def list_weights():
+    """{name: weight} of every bundled scenario a mixed run picks (otelsim list;
+    Dreamweaver configs run by name only, whatever weight list shows)."""
+    p = otelsim(["list"])
+    out = {}
+    for line in p.stdout.decode().splitlines()[1:]:
+        f = line.split()
+        if len(f) >= 3 and f[1] != "dreamweaver" and float(f[2]) > 0:
+            out[f[0]] = float(f[2])
+    return out
+
+
+def root_key(spans):
+    """A trace's root (name, service), numbers and long hex in the name as '#'
+    (templated names: PUT /api/v1/users/{{random.int(...)}}/profile)."""
+    root = next(s for s in spans if not s.get("parentSpanId"))
+    return (re.sub(r"[0-9a-f]{8,}|[0-9]+", "#", root["name"]), root["res"].get("service.name"))
+
+
+def check_all_weights(tmp):
+    """Every weighted bundled scenario, whatever its dialect (native, trace
+    generator): each is told by its root spans' (name, service), rendered
+    alone first; scenarios sharing one (the control plane's cp.request) are
+    checked together with their summed weight. An iteration is a session
+    (multi-turn: several traces) or else a trace."""
+    weights = list_weights()
+    owner = {}
+    for name in weights:
+        out = os.path.join(tmp, "w1")
+        render(["scenario", "--name", name, "--count", "20", "--signals", "traces"], out)
+        path = glob.glob(os.path.join(out, "**", "traces.jsonl"), recursive=True)[0]
+        for spans in traces_of(path).values():
+            owner.setdefault(root_key(spans), set()).add(name)
+        shutil.rmtree(out)
+    groups = []  # sets of scenario names sharing a root key, merged
+    for names in owner.values():
+        hit = [g for g in groups if g & names]
+        merged = set(names).union(*hit)
+        groups = [g for g in groups if not g & names] + [merged]
+    group_of = {n: i for i, g in enumerate(groups) for n in g}
+    out = os.path.join(tmp, "wall")
+    n = 20000
+    render(["run", "--count", str(n), "--signals", "traces"], out)
+    seen = {}
+    for tid, spans in traces_of(os.path.join(out, "mixed", "traces.jsonl")).items():
+        key = root_key(spans)
+        names = owner.get(key)
+        g = group_of[next(iter(names))] if names else -1
+        root = next(s for s in spans if not s.get("parentSpanId"))
+        seen[root["attrs"].get("vendor.session.id", tid)] = g
+    got = {}
+    for g in seen.values():
+        got[g] = got.get(g, 0) + 1
+    total = sum(weights.values())
+    bad = [f"{got[-1]} iterations of no known scenario"] if -1 in got else []
+    for i, g in enumerate(groups):
+        p = sum(weights[x] for x in g) / total
+        sigma = math.sqrt(n * p * (1 - p))
+        if abs(got.get(i, 0) - n * p) > 3 * sigma:
+            bad.append(f"{'+'.join(sorted(g))}: {got.get(i, 0)} (expected {n * p:.0f} +- {3 * sigma:.0f})")
+    tap(not bad and sum(got.values()) == n and len(weights) >= 30,
+        f"20,000 picks of run over all {len(weights)} weighted bundled scenarios ({len(groups)} told "
+        "apart by their roots): each within 3 sigma of its weight's share", "; ".join(bad[:5]))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-workflows.")
     try:
@@ -627,6 +695,7 @@ def main():
         check_agent_spans(out)
         check_service(tmp)
         check_runs(tmp)
+        check_all_weights(tmp)
         check_forms(tmp)
         check_metrics(tmp)
         check_wrong_random(tmp)

@@ -8,10 +8,8 @@
  *   - a scenario that loads renders without error (the loader let nothing
  *     through that the engine cannot draw).
  * `make test` runs it over tests/fuzz/corpus/load with
- * tests/fuzz/regression_driver.c (from the repository root). To fuzz for
- * real, build it with clang -fsanitize=fuzzer,address,undefined as
- * fuzz_read.c says, with the .c files of src/ util, load, model, engine,
- * encode, sink and api.
+ * tests/fuzz/regression_driver.c (from the repository root); `make fuzz
+ * FUZZ_TARGETS=load` runs it under libFuzzer.
  */
 #include <stdint.h>
 #include <stdio.h>

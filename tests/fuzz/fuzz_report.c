@@ -5,8 +5,8 @@
  * message, or the page starts with the report marker and its data is valid
  * JSON whatever the input held (invalid UTF-8, "</script>", huge values).
  * `make test` runs it over tests/fuzz/corpus/report with
- * tests/fuzz/regression_driver.c; fuzz for real as fuzz_read.c says, adding
- * src/report/[a-z]*.c and build/gen/report_assets.c.
+ * tests/fuzz/regression_driver.c; `make fuzz FUZZ_TARGETS=report` runs it
+ * under libFuzzer.
  */
 #include <cjson/cJSON.h>
 #include <stdint.h>

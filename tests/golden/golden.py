@@ -10,9 +10,10 @@
   fixtures/ndjson/ the same way;
 - --threads 1 and 2 give identical bytes; 3 shards concatenated equal the
   single-machine file (protobuf, JSON, flat NDJSON, and gzip members);
-- every span of every fixture, decoded by protoc --decode with our .proto
-  files (an independent decoder), equals the same span in the OTLP/JSON
-  rendering, field by field.
+- every span, data point and log record (logs and events) of every
+  fixture, decoded by protoc --decode with our .proto files (an
+  independent decoder), equals the same item in the OTLP/JSON rendering,
+  field by field.
 Prints TAP. `--update` rewrites fixtures/ (say why in the commit)."""
 import base64
 import json
@@ -314,6 +315,40 @@ def main():
             tap(ok and npoints > 0, f"{rel}: protoc --decode equals OTLP/JSON for {npoints} data points "
                 f"({', '.join(sorted(kinds))})", detail)
         tap(nfiles >= 3, f"{nfiles} fixture metrics files checked against their OTLP/JSON")
+        # and every fixture logs and events file (LogsData), field by field
+        from opentelemetry.proto.logs.v1 import logs_pb2  # noqa: E402
+        nfiles = {"logs": 0, "events": 0}
+        for rel, path in sorted(want.items()):
+            sig = os.path.basename(rel).split(".")[0]
+            if not rel.endswith(".binpb") or sig not in nfiles:
+                continue
+            nfiles[sig] += 1
+            jrel = rel[:-len("binpb")] + "jsonl"
+            lines = read(jfiles[jrel]).decode().splitlines() if jrel in jfiles else []
+            records = be32_records(read(path))
+            ok, detail, nrecs, named = len(lines) == len(records), "record counts differ", 0, 0
+            for rec, line in zip(records, lines):
+                msg = text_format.Parse(protoc_decode(rec, "opentelemetry.proto.logs.v1.LogsData",
+                                                      "opentelemetry/proto/logs/v1/logs.proto"),
+                                        logs_pb2.LogsData())
+                from_pb = ids_to_hex(json_format.MessageToDict(msg, use_integers_for_enums=True))
+                from_json = json.loads(line)
+                if list(from_json)[:1] != ["resourceLogs"]:
+                    ok, detail = False, "resourceLogs is not the first key"
+                if from_pb != from_json:
+                    ok, detail = False, "a record differs between protobuf and JSON"
+                    break
+                for rl in from_json["resourceLogs"]:
+                    for sl in rl.get("scopeLogs", []):
+                        nrecs += len(sl["logRecords"])
+                        named += sum(1 for r in sl["logRecords"] if r.get("eventName"))
+            # events carry an event_name (LogRecord field 12); span logs do not
+            ok = ok and (named == nrecs if sig == "events" else named == 0)
+            tap(ok and nrecs > 0, f"{rel}: protoc --decode equals OTLP/JSON for {nrecs} log records",
+                detail)
+        tap(nfiles["logs"] >= 10 and nfiles["events"] >= 1,
+            f"{nfiles['logs']} fixture logs files and {nfiles['events']} events files checked against "
+            f"their OTLP/JSON")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"1..{len(results)}")

@@ -422,33 +422,35 @@ fi
 # ---- otelsim --endpoint: render and send, paced by the interval ----
 
 O='$OTELSIM'
-t 'otelsim scenario --endpoint: one request per trace, every span' '' \
+t 'otelsim scenario --endpoint: one request per trace, every span, and one of its logs' '' \
 	"$O scenario --name successful_agent_turn --count 20 --interval 1 --endpoint \$HTTP" \
-	'exit=0 rx.requests=20 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
+	'exit=0 rx.requests=40 rx.by_signal.traces=20 rx.by_signal.logs=20 rx.log_records=40 rx.spans=140 rx.unique_span_ids=140 rx.trace_ids=20
 	 err~"20 traces \\(140 spans\\) in [\\d.]+s: 140 spans accepted, 0 rejected, 0 failed"'
+# (a live run draws its seed from the clock: which control-plane requests
+# fail and log their exception varies, so these count traces, not requests)
 t 'otelsim run --endpoint grpc://' '' \
 	"$O run --count 12 --interval 1 --tags control-plane --endpoint grpc://\$GRPC_ADDR --quiet" \
-	'exit=0 rx.requests=12 rx.trace_ids=12 rx.grpc_requests=12'
+	'exit=0 rx.by_signal.traces=12 rx.trace_ids=12 rx.grpc_requests=@rx.requests rx.http_requests=0'
 t 'otelsim --protocol http/json with --out writes files too' '' \
 	"$O run --count 8 --interval 1 --tags control-plane --endpoint \$HTTP --protocol http/json --out \$WORK/o --quiet && test -s \$WORK/o/mixed/traces.binpb" \
-	'exit=0 rx.requests=8 rx.json_requests=8 rx.trace_ids=8'
+	'exit=0 rx.by_signal.traces=8 rx.json_requests=@rx.requests rx.trace_ids=8'
 t 'otelsim --endpoint with --out: the files hold exactly the traces sent (one clock seed)' '' \
 	"$O scenario --name checkout_flow --count 5 --interval 1 --endpoint \$HTTP --out \$WORK/o --quiet &&
 	 \$PY tests/receiver/replay_check.py in=\$WORK/o/commerce/checkout_flow/traces.binpb" \
-	'exit=0 rx.requests=5 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
+	'exit=0 rx.requests=11 rx.by_signal.traces=5 rx.by_signal.logs=6 rx.spans=@drv.in_spans rx.span_ids_sha256=@drv.in_ids_sha256
 	 rx.trace_ids=@drv.in_trace_ids'
 t 'otelsim never prints the credentials of a URL' '--status 401 --message "no PASSW0RD here"' \
 	"$O scenario --name checkout_flow --count 1 --interval 1 --endpoint http://user:PASSW0RD@127.0.0.1:\$HTTP_PORT" \
-	'exit=1 rx.requests=1 "err~to http://\\*\\*\\*@127\\.0\\.0\\.1:\\d+/v1/traces" "err!~PASSW0RD"'
+	'exit=1 rx.requests=3 "err~to http://\\*\\*\\*@127\\.0\\.0\\.1:\\d+/v1/traces" "err!~PASSW0RD"'
 t 'otelsim paces by --interval (10 traces at 200 ms)' '' \
 	"$O scenario --name tool_retry --count 10 --interval 200 --endpoint \$HTTP" \
-	'exit=0 rx.requests=10 err~"in (1\\.[89]|2\\.[01])s"'
+	'exit=0 rx.requests=20 rx.by_signal.logs=10 err~"in (1\\.[89]|2\\.[01])s"'
 t 'otelsim progress on a terminal shows the rate a paced send keeps' '' \
 	"script -qefc '$O scenario --name tool_retry --count 6 --interval 200 --endpoint \$HTTP' /dev/null" \
-	'exit=0 rx.requests=6 "out~(4\\.9|5\\.0|5\\.1) traces/s, [0-9.]+ spans/s" "out!~0\\.00M"'
+	'exit=0 rx.requests=12 "out~(4\\.9|5\\.0|5\\.1) traces/s, [0-9.]+ spans/s" "out!~0\\.00M"'
 t 'otelsim reads OTLP_HTTP_ENDPOINT as the earlier simulators did' '' \
 	"env OTLP_HTTP_ENDPOINT=\$HTTP $O run --count 5 --tags commerce --interval 1 --quiet" \
-	'exit=0 rx.requests=5 rx.trace_ids=5'
+	'exit=0 rx.requests=11 rx.by_signal.traces=5 rx.by_signal.logs=6 rx.trace_ids=5'
 t 'otelsim --endpoint sends a session per request: its turns, one trace each' '' \
 	"$O scenario --name claim_multi_turn --count 2 --interval 1 --endpoint \$HTTP --quiet" \
 	'exit=0 rx.requests=2 rx.trace_ids=6'
@@ -520,15 +522,18 @@ CK='$PY tests/receiver/replay_check.py'
 mkdir -p "$WORK/checkout_flow" && cp fixtures/commerce/checkout_flow/traces.binpb "$WORK/checkout_flow/"
 DS=$WORK/checkout_flow
 HW=tests/data/read
-t 'otlp-replay: a dataset of ours, every signal (traces and metrics)' '' \
+# (its 150 log records and 2 timeline events both go to the logs endpoint)
+t 'otlp-replay: a dataset of ours, every signal (traces, metrics, logs, events)' '' \
 	"$R --endpoint \$HTTP --time-shift none fixtures/commerce/checkout_flow" \
 	'exit=0 rx.spans=570 rx.by_signal.traces=1 rx.by_signal.metrics=1 rx.data_points=40
 	 rx.data_points_by_type.histogram=20 rx.data_points_by_type.exponential_histogram=6
-	 rx.data_points_by_type.gauge=12 rx.data_points_by_type.sum=2 rx.requests=2'
-t 'otlp-replay: a dataset of ours over grpc, its metrics too' '' \
+	 rx.data_points_by_type.gauge=12 rx.data_points_by_type.sum=2 rx.by_signal.logs=2
+	 rx.log_records=152 rx.requests=4'
+t 'otlp-replay: a dataset of ours over grpc, its metrics, logs and events too' '' \
 	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none fixtures/commerce/checkout_flow" \
-	'exit=0 rx.spans=570 rx.by_signal.metrics=1 rx.data_points=40 rx.grpc_requests=2
-	 rx.data_points_by_type.exponential_histogram=6 "err~ 610 accepted, 0 rejected"'
+	'exit=0 rx.spans=570 rx.by_signal.metrics=1 rx.data_points=40 rx.grpc_requests=4
+	 rx.data_points_by_type.exponential_histogram=6 rx.by_signal.logs=2 rx.log_records=152
+	 "err~ 762 accepted, 0 rejected"'
 
 t 'otlp-replay: a dataset over http/protobuf, ids and times intact' '' \
 	"$R --endpoint \$HTTP --time-shift none $DS && $CK in=$DS/traces.binpb" \
@@ -679,6 +684,54 @@ t 'otlp-replay --speed: the original pace, 10 s within 5%' '' \
 	"$R --endpoint \$HTTP --speed 2.5 fixtures/agentic/successful_agent_turn/traces.binpb &&
 	 $CK --pace \$CONTROL fixtures/agentic/successful_agent_turn/traces.binpb 2.5" \
 	'exit=0 rx.spans=350 rx.requests>=40 drv.pace_err_pct<=5'
+
+# ---- otlp-replay: seed 003's flat NDJSON, posted as OTLP ----
+
+FC='$PY tests/receiver/flat_check.py $WORK/gen'
+S3=tests/data/seeds/seed003
+$PY tests/receiver/flat_gen.py "$WORK/flat" 400
+FLAT=$WORK/flat
+SAME='drv.rx_same_ids=1 drv.rx_same_times=1 drv.rx_same_logs=1 drv.rx_same_events=1 drv.rx_same_points=1
+	 drv.rx_resources_ok=1 drv.rx_logs_unresolved=0 drv.rx_logs_traced=@drv.in_logs_traced'
+t "otlp-replay: seed 003's sample as it shows it, over http: every record, the log at its trace" '--save-dir $WORK/f1' \
+	"$R --endpoint \$HTTP --time-shift none $S3 && $FC \$WORK/f1 $S3" \
+	"exit=0 rx.spans=1 rx.log_records=2 rx.data_points=1 drv.rx_spans=1 drv.rx_logs=1 drv.rx_events=1
+	 drv.rx_points=1 drv.rx_logs_traced=1 drv.rx_parents_unresolved=1 $SAME"
+t "otlp-replay: seed 003's sample over grpc" '--save-dir $WORK/f2' \
+	"$R --endpoint grpc://\$GRPC_ADDR --time-shift none $S3 && $FC \$WORK/f2 $S3" \
+	"exit=0 rx.grpc_requests=4 rx.spans=1 rx.log_records=2 rx.data_points=1 $SAME"
+t 'otlp-replay: a larger flat dataset in its style over http: every record arrives as it was' '--save-dir $WORK/f3' \
+	"$R --endpoint \$HTTP --time-shift none $FLAT && $FC \$WORK/f3 $FLAT" \
+	"exit=0 drv.in_spans>1000 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_events=@drv.in_events
+	 drv.rx_points=@drv.in_points drv.rx_errors=@drv.in_errors drv.rx_parents_unresolved=0 $SAME
+	 rx.spans=@drv.in_spans rx.unique_span_ids=@drv.in_spans"
+t 'otlp-replay: a larger flat dataset over grpc with gzip' '--save-dir $WORK/f4' \
+	"$R --endpoint grpc://\$GRPC_ADDR --gzip --time-shift none $FLAT && $FC \$WORK/f4 $FLAT" \
+	"exit=0 rx.grpc_requests>=4 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_events=@drv.in_events
+	 drv.rx_points=@drv.in_points drv.rx_parents_unresolved=0 $SAME"
+t 'otlp-replay: flat NDJSON over http/json' '--save-dir $WORK/f5' \
+	"$R --endpoint \$HTTP --protocol http/json --time-shift none $FLAT && $FC \$WORK/f5 $FLAT" \
+	"exit=0 rx.json_requests=@rx.requests rx.bad_requests=0 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs
+	 drv.rx_points=@drv.in_points $SAME"
+t 'otlp-replay: flat NDJSON with --new-ids and a time shift: new ids, logs still at their traces' '--save-dir $WORK/f6' \
+	"$R --endpoint \$HTTP --new-ids $FLAT && $FC \$WORK/f6 $FLAT --new-ids" \
+	'exit=0 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_same_ids=0 drv.rx_same_times=0
+	 drv.rx_same_durations=1 drv.rx_parents_unresolved=0 drv.rx_logs_unresolved=0 drv.rx_same_logs=1
+	 drv.rx_logs_traced=@drv.in_logs_traced rx.time_min_ns>1767225600000000000'
+t 'otlp-replay: otelsim --format ndjson datasets replay, logs at their traces' '--save-dir $WORK/f7' \
+	"$O scenario --name example_scenario --count 20 --format ndjson --out \$WORK/nd --quiet &&
+	 $R --endpoint \$HTTP --time-shift none \$WORK/nd/example_scenario && $FC \$WORK/f7 \$WORK/nd/example_scenario" \
+	"exit=0 drv.in_logs>10 drv.rx_spans=@drv.in_spans drv.rx_logs=@drv.in_logs drv.rx_events=@drv.in_events
+	 drv.rx_points=@drv.in_points drv.rx_parents_unresolved=0 $SAME"
+t 'otlp-replay: a bad flat line stops the replay at file:line, exit 2' '' \
+	"mkdir -p \$WORK/bad && cp $FLAT/logs.ndjson \$WORK/bad/ && echo '{\"timestamp\": \"2024-01-15 10:30:00\", \"service\": \"a\", \"level\": null, \"message\": null}' >> \$WORK/bad/logs.ndjson &&
+	 $R --endpoint \$HTTP \$WORK/bad" \
+	"exit=2 rx.log_records=0 \"err~bad/logs.ndjson:\\d+:15: field 'timestamp': '2024-01-15 10:30:00' has no UTC offset\""
+t 'otlp-replay --skip-bad-records: the bad line skipped and counted, the rest arrives' '' \
+	"mkdir -p \$WORK/bad && cp $FLAT/logs.ndjson \$WORK/bad/ && echo '[]' >> \$WORK/bad/logs.ndjson &&
+	 $R --endpoint \$HTTP --skip-bad-records --summary-json \$WORK/s.json \$WORK/bad && $CK --summary \$WORK/s.json &&
+	 mkdir -p \$WORK/none && $FC \$WORK/none $FLAT" \
+	'exit=0 rx.log_records=@drv.in_logs drv.sum_bad_records_skipped=1 "err~1 bad record skipped"'
 
 echo "1..$n"
 [ "$bad" -eq 0 ]

@@ -819,7 +819,8 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_true(sc->weight == 8.0);
 	assert_int_equal(sc->ntags, 4);
 	assert_string_equal(sc->tags[3], "baseline");
-	assert_false(sc->emit_logs); /* not generated yet: off in the bundled files */
+	assert_true(sc->emit_logs); /* its span logs and exception records */
+	assert_int_equal(sc->exceptions, EXCEPTIONS_LOG); /* the config's default */
 	assert_true(sc->emit_metrics);
 	assert_int_equal(sc->nmetric_rules, 5); /* its metrics: rules */
 	assert_string_equal(sc->metric_rules[1].name, "gen_ai.client.token.usage");
@@ -841,6 +842,7 @@ static void test_successful_agent_turn_ir(void **state)
 	assert_int_equal(sc->max_spans, 7);
 	root = sc->root;
 	assert_int_equal(count_spans(root), 7);
+	assert_int_equal(root->nlogs, 3); /* turn started, finished, failed */
 	/* names after the vendor rewrite; kinds */
 	assert_string_equal(root->name, "acme.a2a.orchestrate");
 	assert_int_equal(root->kind, 2);
@@ -1040,6 +1042,11 @@ static void test_example_scenario_every_form(void **state)
 	/* reference only when the bundled folder is given and it is the file */
 	assert_true(sc->reference);
 	assert_true(sc->has_seed && sc->seed == 42);
+	/* the root's own scope; the LLM call's from the scenario's scopes: */
+	assert_string_equal(m.scopes[r->scope].name, "example.orchestrator");
+	assert_string_equal(m.scopes[r->scope].version, "1.0.0");
+	assert_non_null(sc->scope_kinds);
+	assert_string_equal(sc->scope_kinds[SCOPE_GEN_AI].version, "2.2b0");
 	assert_int_equal(sc->nvars, 4);
 	assert_int_equal(sc->vars[1].gen.kind, GEN_CHOICE);
 	assert_int_equal(sc->vars[3].gen.type, VAL_INT);

@@ -271,8 +271,10 @@ static void test_otelsim_signals(void **state)
 		d = page_data(files, 1, 2000, &page);
 		c = cJSON_GetObjectItem(d, "counts");
 		assert_int_equal(cJSON_GetObjectItem(c, "traces")->valueint, 150);
-		assert_int_equal(cJSON_GetObjectItem(c, "log_records")->valueint, 300);
-		assert_int_equal(cJSON_GetObjectItem(c, "events")->valueint, 150);
+		/* every record of logs.* and events.*: 150 synthetic logs, checkout_flow's
+		 * own 450 (three per trace), 150 synthetic events and its 2 timeline events */
+		assert_int_equal(cJSON_GetObjectItem(c, "log_records")->valueint, 752);
+		assert_int_equal(cJSON_GetObjectItem(c, "events")->valueint, 152);
 		assert_int_equal(cJSON_GetObjectItem(c, "data_points")->valueint, 6);
 		assert_true(cJSON_GetObjectItem(c, "metric_streams")->valueint > 0);
 		/* the manifest came along: the dataset's own counts */

@@ -622,12 +622,33 @@ static bool is_root(const uint8_t *roots, size_t n, const uint8_t *tid, const ui
 	return false;
 }
 
-/* Every log record (or event) of a LogsData file is tied to a root; returns their count. */
+static bool has_attr(const LogRecord *l, const char *key)
+{
+	for (size_t a = 0; a < l->n_attributes; a++)
+		if (!strcmp(l->attributes[a]->key, key))
+			return true;
+	return false;
+}
+
+static bool is_trace(const uint8_t *roots, size_t n, const uint8_t *tid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!memcmp(roots + 24 * i, tid, 16))
+			return true;
+	return false;
+}
+
+/*
+ * Every log record (or event, but for timeline events) of a LogsData file
+ * belongs to one of the roots' traces; the synthetic ones (otelsim.synthetic) are tied to a root.
+ * Returns the synthetic records' count; *total counts them all.
+ */
 static size_t check_logs(const struct strbuf *file, const uint8_t *roots, size_t nroots,
-			 bool events)
+			 bool events, size_t *total)
 {
 	size_t off = 0, n = 0;
 
+	*total = 0;
 	while (off < file->len) {
 		const uint8_t *p = (const uint8_t *)file->buf + off;
 		size_t len = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
@@ -642,11 +663,20 @@ static size_t check_logs(const struct strbuf *file, const uint8_t *roots, size_t
 				for (size_t i = 0; i < sl->n_log_records; i++) {
 					const LogRecord *l = sl->log_records[i];
 
+					(*total)++;
+					if (events && !l->trace_id.len) { /* a timeline event */
+						assert_int_equal(l->span_id.len, 0);
+						assert_true(l->event_name && *l->event_name);
+						continue;
+					}
 					assert_int_equal(l->trace_id.len, 16);
 					assert_int_equal(l->span_id.len, 8);
+					assert_true(is_trace(roots, nroots, l->trace_id.data));
+					assert_true(l->time_unix_nano > 0);
+					if (!has_attr(l, "otelsim.synthetic"))
+						continue;
 					assert_true(is_root(roots, nroots, l->trace_id.data,
 							    l->span_id.data));
-					assert_true(l->time_unix_nano > 0);
 					if (events) {
 						assert_string_equal(l->event_name,
 								    "otelsim.synthetic");
@@ -741,7 +771,7 @@ static void test_dataset_with_every_signal(void **state)
 	struct per_signal files, cb;
 	char dir[] = "/tmp/otelsim-signals.XXXXXX", path[1024];
 	uint8_t *roots = malloc(24 * 200);
-	size_t nroots, mlen;
+	size_t nroots, mlen, total;
 	uint64_t points;
 	char *manifest;
 	cJSON *mj, *counts, *list;
@@ -760,8 +790,11 @@ static void test_dataset_with_every_signal(void **state)
 	render_to(os, &ro, dir, &res);
 	read_files(dir, "commerce/checkout_flow", "binpb", files.bytes);
 	assert_int_equal(res.traces, 150);
-	assert_int_equal(res.log_records, 150);
-	assert_int_equal(res.events, 150);
+	/* a synthetic record per trace and checkout_flow's own three (its root's start
+	 * log, the payment's debug log and its payment.authorized event mirrored;
+	 * none of these 150 fails) */
+	assert_int_equal(res.log_records, 600);
+	assert_int_equal(res.events, 152); /* and checkout_flow's two timeline events */
 	/* blocks of 64 (the config's, a multiple of 16): 3 blocks, 2 metrics each */
 	assert_int_equal(res.metrics, 6);
 	assert_int_equal(res.data_points, 6);
@@ -773,8 +806,11 @@ static void test_dataset_with_every_signal(void **state)
 
 	nroots = root_ids(&files.bytes[OTELSIM_TRACES], roots, 200);
 	assert_int_equal(nroots, 150);
-	assert_int_equal(check_logs(&files.bytes[OTELSIM_LOGS], roots, nroots, false), 150);
-	assert_int_equal(check_logs(&files.bytes[OTELSIM_EVENTS], roots, nroots, true), 150);
+	/* the synthetic record of each trace, beside checkout_flow's own logs */
+	assert_int_equal(check_logs(&files.bytes[OTELSIM_LOGS], roots, nroots, false, &total), 150);
+	assert_int_equal(total, res.log_records);
+	assert_int_equal(check_logs(&files.bytes[OTELSIM_EVENTS], roots, nroots, true, &total), 150);
+	assert_int_equal(total, 152);
 	check_metrics(&files.bytes[OTELSIM_METRICS], roots, nroots, &points);
 	assert_int_equal(points, res.data_points);
 
@@ -785,8 +821,8 @@ static void test_dataset_with_every_signal(void **state)
 	assert_non_null(mj);
 	counts = cJSON_GetObjectItem(mj, "counts");
 	assert_int_equal(cJSON_GetObjectItem(counts, "traces")->valuedouble, 150);
-	assert_int_equal(cJSON_GetObjectItem(counts, "log_records")->valuedouble, 150);
-	assert_int_equal(cJSON_GetObjectItem(counts, "events")->valuedouble, 150);
+	assert_int_equal(cJSON_GetObjectItem(counts, "log_records")->valuedouble, 600);
+	assert_int_equal(cJSON_GetObjectItem(counts, "events")->valuedouble, 152);
 	assert_int_equal(cJSON_GetObjectItem(counts, "metrics")->valuedouble, 6);
 	assert_int_equal(cJSON_GetObjectItem(counts, "data_points")->valuedouble, 6);
 	list = cJSON_GetObjectItem(mj, "files");
@@ -826,7 +862,8 @@ static void test_dataset_with_every_signal(void **state)
  * Threads, shards and block sizes never move a byte of any signal: 1 and 3
  * threads, 3 shards concatenated, blocks of 8 and 16 iterations (multiples
  * of the record size; only the synthetic metrics, made per block, follow
- * the block size), for protobuf, JSON and gzip. Blocks of 7 with records
+ * the block size, as do the records the timeline events join), for
+ * protobuf, JSON and gzip. Blocks of 7 with records
  * of 8: a record never spans two blocks.
  */
 static void test_same_bytes_every_way(void **state)
@@ -880,7 +917,9 @@ static void test_same_bytes_every_way(void **state)
 				read_files(sub, "mixed", formats[fi].ext, other.bytes);
 			}
 			for (int s = 0; s < SIGNAL_COUNT; s++) {
-				if (s == OTELSIM_METRICS && way >= 2)
+				/* per block: the synthetic metrics, and where checkout_flow's
+				 * timeline events fall among the event records */
+				if ((s == OTELSIM_METRICS || s == OTELSIM_EVENTS) && way >= 2)
 					continue;
 				if (other.bytes[s].len != whole.bytes[s].len ||
 				    memcmp(other.bytes[s].buf, whole.bytes[s].buf,

@@ -321,6 +321,21 @@ def test_deployment(tmp):
     tap(zero == [0.0], "deployment: the restart shows in the gauges (memory 0 for its 10 s interval)", str(zero))
 
 
+def test_phase_bytes(tmp):
+    """A phased dataset (the cascade: breakers, events, phase draws) gives the
+    same traces, logs and events with 1 or 2 threads and as 3 shards."""
+    common = ("--format", "otlp", "--duration", "1m", "--incident-duration", "20s")
+    one = files_of(render_triage(tmp, "cascade", "pb1", "--threads", "1", *common))
+    two = files_of(render_triage(tmp, "cascade", "pb2", "--threads", "2", *common))
+    tap(one and one == two, "cascade: same bytes with --threads 1 and 2", str(sorted(one)))
+    parts = [files_of(render_triage(tmp, "cascade", f"ps{k}", "--shard", f"{k}/3", *common))
+             for k in (1, 2, 3)]
+    for name in ("traces.binpb", "logs.binpb", "events.binpb"):
+        cat = b"".join(p.get(name, b"") for p in parts)
+        tap(name in one and cat == one[name], f"cascade: 3 shards' {name} concatenated = the whole run",
+            f"{[len(p.get(name, b'')) for p in parts]}")
+
+
 def test_noise(tmp):
     path = render_triage(tmp, "high-volume", "hv", "--rate", "10/s")
     sp = read_spans(path)
@@ -476,7 +491,8 @@ def test_degradation(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="otelsim-workload-")
     try:
-        for t in (test_poisson, test_uniform, test_bytes, test_links, test_outage, test_cascade,
+        for t in (test_poisson, test_uniform, test_bytes, test_phase_bytes, test_links, test_outage,
+                  test_cascade,
                   test_deployment, test_noise, test_seed003, test_traffic_down,
                   test_degradation):
             try:

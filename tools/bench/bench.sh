@@ -132,6 +132,21 @@ printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB  (metrics file %s bytes)\n' 
 printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "every signal, 1 thread, 10x" "$abig_s" \
 	"$(rate $((big_traces * 7)) "$abig_s")" "$abig_rss"
 
+# ---- traces + logs: the same scenario with a log record at every span's start
+# (one record per span: as many log records as spans), beside traces alone
+mkdir -p "$TMP/lg/bench"
+awk '/^ *latency:/ { i = $0; sub(/[^ ].*/, "", i); print i "logs: [{at: start, body: step started}]" } { print }' \
+	scenarios/bench/agent_turn_7span.yaml >"$TMP/lg/bench/agent_turn_7span.yaml"
+set -- $(measure $(gen otlp 1 "$TRACES" "$TMP/l1" --scenarios-dir "$TMP/lg"))
+l1_s=$1 l1_rss=$2
+l_file=$(find "$TMP/l1" -name logs.binpb)
+l_bytes=$(stat -c %s "$l_file")
+rm -rf "$TMP/l1"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB  (logs file %s bytes)\n' \
+	"traces + logs, 1 thread" "$l1_s" "$(rate $spans "$l1_s")" "$l1_rss" "$l_bytes"
+printf '  %-26s %8ss %12s spans/s  peak RSS %6s KiB\n' "traces only, 1 thread" "$p1_s" \
+	"$(rate $spans "$p1_s")" "$p1_rss"
+
 # ---- time-based workloads: seed 003's outage dataset (1 hour at 100/s), and the
 # 7-span turn as a native time-based scenario at 300/s for 10 minutes and 1 hour
 # (peak RSS must not grow with the duration: windows are rendered block by block)
@@ -255,6 +270,8 @@ check "OTLP/JSON, 2 threads vs 1 (x)" "$(ratio "$j2" "$j1")" ">=" 1.8
 check "peak RSS, protobuf 1 thread (KiB)" "$p1_rss" "<=" 32768
 check "peak RSS, protobuf 1 thread, 10x count (KiB)" "$big_rss" "<=" 32768
 check "every signal vs traces only, 1 thread (x time)" "$(ratio "$a1_s" "$p1_s")" "<=" 1.5
+check "traces + logs vs traces only, 1 thread (x time)" "$(ratio "$l1_s" "$p1_s")" "<=" 2
+check "peak RSS, traces + logs, 1 thread (KiB)" "$l1_rss" "<=" 65536
 check "peak RSS, every signal, 1 thread (KiB)" "$a1_rss" "<=" 65536
 check "peak RSS, every signal, 1 thread, 10x count (KiB)" "$abig_rss" "<=" 65536
 check "peak RSS, Dreamweaver 300/s, 1 h vs 6 min (x)" "$(ratio "$dw_rss" "$dw6_rss")" "<=" 1.25

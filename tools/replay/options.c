@@ -350,8 +350,9 @@ static const struct opt_def opts[] = {
 	  .arg = "F",
 	  .type = OPT_FUNC,
 	  .parse = parse_framing,
-	  .help = "auto (default: detect), be32, varint, single or json",
-	  .expect = "auto, be32, varint, single or json" },
+	  .help = "auto (default: detect), be32, varint, single, json or ndjson (seed 003's "
+		  "flat records)",
+	  .expect = "auto, be32, varint, single, json or ndjson" },
 	{ .name = "resume",
 	  .arg = "STATE",
 	  .type = OPT_STR,
@@ -385,6 +386,12 @@ static const struct opt_def opts[] = {
 	  .at = AT(r.allow_truncated),
 	  .help = "a file ending inside a record (still being written) is not an error: its "
 		  "complete records are sent and the cut is reported" },
+	{ .name = "skip-bad-records",
+	  .type = OPT_TRUE,
+	  .at = AT(r.skip_bad_records),
+	  .help = "flat NDJSON: skip a bad line (not a JSON object, a field missing or of "
+		  "the wrong type, a timestamp without an offset) and count it, instead of "
+		  "stopping with exit status 2" },
 	{ .name = "no-verify",
 	  .type = OPT_FALSE,
 	  .at = AT(r.verify),
@@ -400,11 +407,12 @@ static void help(void)
 {
 	printf("usage: otlp-replay [OPTIONS] FILE|DIR|- ...\n\n"
 	       "Post OTLP files to an OTLP endpoint: otelsim's datasets, the OpenTelemetry\n"
-	       "Collector's file exporter output, or OTLP/JSON written by hand.\n\n"
-	       "Inputs: files, folders (recursively: *.binpb, *.pb, *.jsonl, *.json, each\n"
-	       "optionally .gz or .zst) and - for standard input. Compression (gzip, zstd),\n"
-	       "framing (4-byte big-endian, varint, single message, JSON) and the signal are\n"
-	       "detected from the content. A folder with otelsim's manifest.json is checked\n"
+	       "Collector's file exporter output, OTLP/JSON written by hand, or seed 003's\n"
+	       "flat NDJSON (metrics, logs, traces, events .ndjson), posted as OTLP.\n\n"
+	       "Inputs: files, folders (recursively: *.binpb, *.pb, *.jsonl, *.json,\n"
+	       "*.ndjson, each optionally .gz or .zst) and - for standard input. Compression\n"
+	       "(gzip, zstd), framing (4-byte big-endian, varint, single message, JSON, flat\n"
+	       "NDJSON) and the signal are detected from the content. A folder with otelsim's manifest.json is checked\n"
 	       "against its SHA-256s first and gives the defaults for --endpoint, --protocol\n"
 	       "and --max-items (after flags and the environment); it gives its endpoint only\n"
 	       "when the protocol in effect uses the same transport as its protocol (http/*\n"
