@@ -179,7 +179,9 @@ int cli_send(struct cli *c, struct otelsim *os, const char *scenario, const char
 	if (live_new(&lc, &st.live, &err))
 		goto fail;
 	ro.format = live_json(st.live) ? OTELSIM_FORMAT_OTLP_JSON : OTELSIM_FORMAT_OTLP;
-	if (plan(os, &ro, forever_count, &res, &err) || live_start(st.live, res.interval_ns, &err))
+	/* a time-based file's unit is a window: its requests spread over it */
+	if (plan(os, &ro, forever_count, &res, &err) ||
+	    live_start(st.live, res.interval_ns, c->send_rate > 0 && !c->ro.count_set, &err))
 		goto fail;
 	total = res.traces;
 	if (c->send_rate > 0 && !c->ro.count_set && forever) /* time-based: total is windows */

@@ -9,6 +9,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/timefmt.h"
 
 /* A queued record: its signal and the request body's length, then the body. */
 struct rec_head {
@@ -28,6 +29,18 @@ struct live {
 	struct live_result r;
 	char last_retry[512]; /* the reason last said for a retry */
 	unsigned retry_notes;
+	/* windows (live_start): a unit is window `window` of interval_ns from clock0 */
+	bool windows;
+	int64_t interval_ns;
+	int64_t clock0; /* monotonic ns; 0: no unit yet */
+	uint64_t window;
+	bool first_back; /* the first request came back: the clock moved by its latency */
+};
+
+/* A signal's records in the unit being sent: the next one's place and index, how many. */
+struct cursor {
+	size_t pos;
+	uint64_t j, n;
 };
 
 static void say(struct live *l, const char *line)
@@ -135,14 +148,17 @@ const char *live_protocol_name(const struct live *l)
 	return sender_protocol_name(l->cfg.target[OTELSIM_TRACES].protocol);
 }
 
-int live_start(struct live *l, int64_t interval_ns, struct otelsim_error *err)
+int live_start(struct live *l, int64_t interval_ns, bool windows, struct otelsim_error *err)
 {
 	struct stream_config sc;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.sender = &l->cfg;
 	sc.cancel = l->c.cancel;
-	sc.per_second = interval_ns > 0 ? 1e9 / (double)interval_ns : 0;
+	l->windows = windows && interval_ns > 0;
+	l->interval_ns = interval_ns;
+	/* windows pace by the live sender's clock; units by the stream's */
+	sc.per_second = interval_ns > 0 && !l->windows ? 1e9 / (double)interval_ns : 0;
 	sc.ctx = l;
 	sc.done = on_done;
 	sc.on_retry = on_retry;
@@ -172,31 +188,154 @@ int live_record(void *ctx, int signal, const void *bytes, size_t len)
 	return strbuf_add(&l->pending, &h, sizeof(h)) || strbuf_add(&l->pending, p, len) ? -1 : 0;
 }
 
-int live_unit(struct live *l, uint64_t items)
+static struct rec_head head_at(const struct live *l, size_t pos)
+{
+	struct rec_head h;
+
+	memcpy(&h, l->pending.buf + pos, sizeof(h));
+	return h;
+}
+
+static size_t after(const struct live *l, size_t pos)
+{
+	return pos + sizeof(struct rec_head) + head_at(l, pos).len;
+}
+
+/* Submit the queued record at pos (carrying `items`): 0, 1 when cancelled, or an error. */
+static int submit(struct live *l, size_t pos, uint64_t items)
+{
+	struct rec_head h = head_at(l, pos);
+	struct send_req req;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	req.signal = h.signal;
+	req.body = l->pending.buf + pos + sizeof(h);
+	req.len = h.len;
+	req.json = live_json(l);
+	req.items = items;
+	req.tag = (void *)(intptr_t)h.signal;
+	rc = stream_send(l->s, &req, &l->err);
+	if (rc < 0)
+		l->failed = rc;
+	return rc;
+}
+
+/* Units: unit i leaves at i * interval after the first, its records at once. */
+static int unit_burst(struct live *l, uint64_t items)
 {
 	size_t pos = 0;
 	int rc = 0;
 
-	/* unit i leaves at i * interval: one pacing unit per unit */
 	if (!l->failed && l->pending.len && !stream_pace(l->s, 1, 0))
 		rc = 1;
+	/* the unit's items count once, on its first request */
 	for (bool first = true; !rc && !l->failed && pos < l->pending.len; first = false) {
-		struct rec_head h;
-		struct send_req req;
-
-		memcpy(&h, l->pending.buf + pos, sizeof(h));
-		memset(&req, 0, sizeof(req));
-		req.signal = h.signal;
-		req.body = l->pending.buf + pos + sizeof(h);
-		req.len = h.len;
-		req.json = live_json(l);
-		req.items = first ? items : 0; /* the unit's items count once */
-		req.tag = (void *)(intptr_t)h.signal;
-		rc = stream_send(l->s, &req, &l->err);
-		if (rc < 0)
-			l->failed = rc;
-		pos += sizeof(h) + h.len;
+		rc = submit(l, pos, first ? items : 0);
+		pos = after(l, pos);
 	}
+	return rc;
+}
+
+static int64_t window_start(const struct live *l, uint64_t w)
+{
+	double at = (double)l->clock0 + (double)w * (double)l->interval_ns;
+
+	return at < 9.2e18 ? (int64_t)at : INT64_MAX;
+}
+
+/* The cursor's record of signal s at or after pos (pending.len: none left). */
+static size_t seek(const struct live *l, size_t pos, int s)
+{
+	while (pos < l->pending.len && head_at(l, pos).signal != s)
+		pos = after(l, pos);
+	return pos;
+}
+
+static uint64_t cursors_init(const struct live *l, struct cursor cur[3])
+{
+	uint64_t total = 0;
+
+	memset(cur, 0, 3 * sizeof(*cur));
+	for (size_t pos = 0; pos < l->pending.len; pos = after(l, pos), total++)
+		cur[head_at(l, pos).signal].n++;
+	for (int s = 0; s < 3; s++)
+		cur[s].pos = seek(l, 0, s);
+	return total;
+}
+
+/* The signal whose next record is due first (j/n of the window; ties: traces first). */
+static int due_first(const struct cursor cur[3])
+{
+	int best = -1;
+
+	for (int s = 0; s < 3; s++)
+		if (cur[s].j < cur[s].n &&
+		    (best < 0 || cur[s].j * cur[best].n < cur[best].j * cur[s].n))
+			best = s;
+	return best;
+}
+
+/*
+ * After the run's first request: wait until it came back, and move the
+ * clock by the time that took (a connection set up), so the first window
+ * does not land in the same second as the next. 0; 1 when cancelled.
+ */
+static int first_back(struct live *l, int64_t sent, int64_t *start)
+{
+	int64_t late;
+
+	l->first_back = true;
+	if (stream_drain(l->s))
+		return 1;
+	late = time_mono_ns() - sent;
+	l->clock0 += late;
+	*start += late;
+	return 0;
+}
+
+/*
+ * Windows: window w starts at clock0 + w * interval (an empty one is waited
+ * for too, so the run keeps real time); record j of a signal's n in it
+ * leaves at j/n of the window, so no second carries much more than a
+ * window's worth.
+ */
+static int unit_window(struct live *l, uint64_t items)
+{
+	struct cursor cur[3];
+	uint64_t total;
+	int64_t start;
+	int rc = 0;
+
+	if (!l->clock0)
+		l->clock0 = time_mono_ns();
+	start = window_start(l, l->window++);
+	total = cursors_init(l, cur);
+	if (!total && !stream_wait(l->s, start))
+		return 1;
+	for (uint64_t k = 0; k < total && !rc && !l->failed; k++) {
+		int s = due_first(cur);
+		double off = (double)l->interval_ns * (double)cur[s].j / (double)cur[s].n;
+		int64_t sent;
+
+		if (!stream_wait(l->s, start + (int64_t)off))
+			return 1;
+		sent = time_mono_ns();
+		rc = submit(l, cur[s].pos, k ? 0 : items); /* the items count once */
+		if (!rc && !l->failed && !l->first_back)
+			rc = first_back(l, sent, &start);
+		cur[s].j++;
+		cur[s].pos = seek(l, after(l, cur[s].pos), s);
+	}
+	return rc;
+}
+
+int live_unit(struct live *l, uint64_t items)
+{
+	int rc = 0;
+
+	if (!l->failed)
+		rc = l->windows ? unit_window(l, items) : unit_burst(l, items);
 	strbuf_reset(&l->pending);
 	if (l->failed)
 		return l->failed;
@@ -207,6 +346,14 @@ int live_unit(struct live *l, uint64_t items)
 	return rc;
 }
 
+/* Windows: the run lasts until its last window ends; then nothing in flight. -1: cancelled. */
+static int drain_all(struct live *l)
+{
+	if (l->windows && l->clock0 && !stream_wait(l->s, window_start(l, l->window)))
+		return -1;
+	return stream_drain(l->s);
+}
+
 int live_finish(struct live *l, bool drain, struct live_result *out, struct otelsim_error *err)
 {
 	int rc = 0;
@@ -215,7 +362,7 @@ int live_finish(struct live *l, bool drain, struct live_result *out, struct otel
 		if (err)
 			*err = l->err;
 		rc = l->failed;
-	} else if (drain && l->s && stream_drain(l->s)) {
+	} else if (drain && l->s && drain_all(l)) {
 		/* what is in flight is not waited for after an interrupt */
 		rc = error_set(err, OTELSIM_EIO, "interrupted");
 	}

@@ -12,6 +12,15 @@
  * render's traces_per_record sizes them). Every request's outcome is
  * counted (live_finish).
  *
+ * Windows (a time-based run, whose unit is a window of virtual time): the
+ * run's first request is waited for, and the clock starts again when it
+ * came back (a connection's setup is not taken from the first window);
+ * window w starts at w * interval, an empty one too, and the j-th of a
+ * signal's n records in it leaves at j/n of the window, so its requests
+ * spread over their window instead of leaving at its start as one burst
+ * (no second then carries much more than the rate). The run lasts until
+ * its last window ends (live_finish waits for it).
+ *
  * Settings: net/endpoint.c decides the endpoint from the flags and the
  * OTEL_EXPORTER_OTLP_* environment (no manifest defaults: nothing was
  * written yet). Live data goes stale, so a request is retried for at most
@@ -74,8 +83,11 @@ bool live_json(const struct live *l);
 /* The traces endpoint's URL as messages may show it, and its protocol's name. */
 const char *live_url(const struct live *l);
 const char *live_protocol_name(const struct live *l);
-/* Open the send path: one unit every interval_ns (0: as fast as possible). */
-int live_start(struct live *l, int64_t interval_ns, struct otelsim_error *err);
+/*
+ * Open the send path: one unit every interval_ns (0: as fast as possible);
+ * `windows`: each unit a window of interval_ns, its requests spread over it.
+ */
+int live_start(struct live *l, int64_t interval_ns, bool windows, struct otelsim_error *err);
 /* An otelsim_record_fn (ctx: the live sender): queue a record of the current unit. */
 int live_record(void *ctx, int signal, const void *bytes, size_t len);
 /*

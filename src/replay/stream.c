@@ -173,6 +173,11 @@ bool stream_pace(struct stream *s, uint64_t units, uint64_t ts)
 	return go && !cancelled(s);
 }
 
+bool stream_wait(struct stream *s, int64_t mono_ns)
+{
+	return wait_until(s, mono_ns) && !cancelled(s);
+}
+
 void stream_restart(struct stream *s)
 {
 	s->base_set = false;

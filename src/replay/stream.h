@@ -65,6 +65,12 @@ int stream_new(const struct stream_config *c, struct stream **out, struct otelsi
  * ts 0: no wait). Drives transfers meanwhile. false when cancelled.
  */
 bool stream_pace(struct stream *s, uint64_t units, uint64_t ts);
+/*
+ * Wait until the monotonic time `mono_ns` (time_mono_ns), driving
+ * transfers meanwhile, for a caller that paces by its own clock (a stream
+ * without per_second or speed). false when cancelled.
+ */
+bool stream_wait(struct stream *s, int64_t mono_ns);
 /* A new pass over the data: the timestamps' pace starts again. */
 void stream_restart(struct stream *s);
 /* Wait for a free slot and submit: 0, 1 when cancelled first (not sent), or an error. */

@@ -491,12 +491,13 @@ t 'otelsim paces by TRACE_INTERVAL_MIN/MAX (10 traces, 150 to 250 ms apart)' '' 
 DWCFG='printf "seed: live\ntemplates:\n  web: {traces: {span_kind: server, operations: [GET], base_duration_ms: 2}}\nservices:\n  - {name: front, type: web, downstream: [back]}\n  - {name: back, type: web}\nworkload: {rate: %s, duration: %s}\noutput: {endpoint: \"%s\", batch_size: 50}\n"'
 # 200/s for 5 s over gRPC to the config's bare host:port (clear text): 1,000
 # requests within 3 sigma (sqrt(1000) ~ 32), batch_size 50 per export, paced:
-# no second carries more than twice the rate.
+# no second (from any arrival) carries more than twice the rate, and a
+# second's 4 or 5 requests spread over it (~200 ms apart), not one burst.
 t 'dreamweaver FILE streams the config live over gRPC at its rate for its duration' '' \
 	"$DWCFG 200/s 5s \$GRPC_ADDR >\$WORK/dw.yaml && \$BUILD/dreamweaver \$WORK/dw.yaml --quiet &&
 	 \$PY tests/receiver/dw_pace.py \$CONTROL 200 3" \
-	'exit=0 drv.traces>=905 drv.traces<=1095 drv.spans_ok=1 drv.paced=1 rx.grpc_requests>=18
-	 rx.http_requests=0 rx.max_request_items<=150'
+	'exit=0 drv.traces>=905 drv.traces<=1095 drv.spans_ok=1 drv.paced=1 drv.burst<=2
+	 rx.grpc_requests>=18 rx.http_requests=0 rx.max_request_items<=150'
 t 'dreamweaver FILE --duration 0: sends until Ctrl-C, then the summary, exit 0' '' \
 	"$DWCFG 200/s 5s \$GRPC_ADDR >\$WORK/dw.yaml && $BG \$BUILD/dreamweaver \$WORK/dw.yaml --duration 0 $STOP" \
 	'exit=0 drv.stop_ms<2000 rx.spans>=150 rx.grpc_requests>=1
