@@ -153,7 +153,11 @@ static double scenario_spans(const struct scenario *s)
 {
 	double turns = s->session && s->session->nturns ? s->session->nturns : 1;
 
-	return s->root ? turns * expected_spans(s->root, 0) : 0;
+	double n = 0;
+
+	for (uint32_t k = 0; s->root && k < scenario_nroots(s); k++)
+		n += expected_spans(&s->root[k], 0); /* a trace draws one root */
+	return turns * n / scenario_nroots(s);
 }
 
 /* A whole count with thousands separators ("24,170"); past 10^18: "1.2e+20". */

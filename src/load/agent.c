@@ -1150,8 +1150,9 @@ int agent_session_finish(struct schema_ctx *c, struct scenario *sc, struct sessi
 	w.tool_name_key = am->tool_name_key;
 	if (!w.llm_type || !w.mcp_type)
 		return oom(c);
-	if (sc->root && (rc = walk_span(c, &w, sc->root, true)))
-		return rc;
+	for (uint32_t k = 0; sc->root && k < scenario_nroots(sc); k++)
+		if ((rc = walk_span(c, &w, &sc->root[k], true)))
+			return rc;
 	if ((rc = check_formats(c, d, &w)))
 		return rc;
 	if (s->redaction > REDACT_NONE && !s->nturns && !s->nsamples && d->redaction_at &&

@@ -130,8 +130,9 @@ int conventions_fill(struct schema_ctx *c, struct scenario *sc)
 {
 	if (!sc->session || !sc->root || !c->m->semconv || !c->m->agent)
 		return 0;
-	if (fill_span(c->m, sc->root))
-		return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
+	for (uint32_t k = 0; k < scenario_nroots(sc); k++)
+		if (fill_span(c->m, &sc->root[k]))
+			return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
 	return 0;
 }
 

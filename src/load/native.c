@@ -1350,6 +1350,25 @@ static int fill_wf(struct schema_ctx *c, const struct key_def *k, const struct y
 	return 0;
 }
 
+/* The built tree: one root, or a list of them (a trace draws one). */
+static int built_roots(struct schema_ctx *c, const struct ynode *v, struct scenario *sc)
+{
+	int rc;
+
+	if (v->type != YN_SEQ)
+		return fill_root(c, NULL, v, sc);
+	sc->root = ARENA_NEWN(&c->m->arena, struct span_spec, v->n);
+	if (!sc->root)
+		return oom(c);
+	sc->nroots = (uint32_t)v->n;
+	for (size_t i = 0; i < v->n; i++) {
+		st(c)->depth = 0;
+		if ((rc = parse_span(c, v->items[i], &sc->root[i])))
+			return rc;
+	}
+	return 0;
+}
+
 /*
  * Without `root`: the tree workflow.c builds from data_plane/control_plane,
  * read like a written one (errors in it name "<file> (built from the
@@ -1398,7 +1417,7 @@ static int built_root(struct schema_ctx *c, struct scenario *sc, const struct yn
 	ns->has_gen = true;
 	c->doc = &ns->gen;
 	c->file = arena_strdup(&c->m->arena, name);
-	rc = c->file ? fill_root(c, NULL, ns->gen.root, sc) : oom(c);
+	rc = c->file ? built_roots(c, ns->gen.root, sc) : oom(c);
 	c->doc = saved_doc;
 	c->file = saved_file;
 	if (!rc) {

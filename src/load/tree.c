@@ -315,9 +315,16 @@ static int check_parent_refs(struct schema_ctx *c, const struct tree_refs *refs)
 	return 0;
 }
 
+static bool has_service(const struct tree_refs *r, const struct span_spec *s)
+{
+	for (size_t i = 0; i < r->nsvcs; i++)
+		if (r->svcs[i].span == s)
+			return true;
+	return false;
+}
+
 static int assign_services(const struct tree_refs *r, struct load_state *ls, struct scenario *sc)
 {
-	bool root_done = false;
 	int rc;
 
 	for (size_t i = 0; i < r->nsvcs; i++) {
@@ -325,12 +332,12 @@ static int assign_services(const struct tree_refs *r, struct load_state *ls, str
 				  r->res_replace, &r->svcs[i].span->service);
 		if (rc)
 			return rc;
-		if (r->svcs[i].span == sc->root)
-			root_done = true;
 	}
-	if (!root_done)
-		return load_service(ls, load_default_service(ls), r->res_attrs, r->nres_attrs,
-				    r->res_replace, &sc->root->service);
+	for (uint32_t k = 0; k < scenario_nroots(sc); k++)
+		if (!has_service(r, &sc->root[k]) &&
+		    (rc = load_service(ls, load_default_service(ls), r->res_attrs, r->nres_attrs,
+				       r->res_replace, &sc->root[k].service)))
+			return rc;
 	return 0;
 }
 
@@ -410,9 +417,17 @@ int tree_check(struct schema_ctx *c, struct tree_refs *r, struct load_state *ls,
 
 	if (!sc->root)
 		return error_set(c->err, OTELSIM_EINTERNAL, "a scenario without a root span");
-	if ((rc = check_links(c, r, sc)) || (rc = check_parent_refs(c, r)) ||
-	    (rc = check_worst(c, r, sc->root, &sc->max_spans)))
+	if ((rc = check_links(c, r, sc)) || (rc = check_parent_refs(c, r)))
 		return rc;
+	sc->max_spans = 0;
+	for (uint32_t k = 0; k < scenario_nroots(sc); k++) {
+		uint64_t w;
+
+		if ((rc = check_worst(c, r, &sc->root[k], &w)))
+			return rc;
+		if (w > sc->max_spans)
+			sc->max_spans = w;
+	}
 	return assign_services(r, ls, sc);
 }
 

@@ -50,10 +50,15 @@ struct wf {
 	const struct attempt_def *retry; /* data_plane.mcp_retry, or NULL */
 	uint32_t nretry;
 	int64_t target; /* the tool step (0-based among tool steps) a goal hits */
+	bool fixed;     /* step_index_for_4xx given: target is that step */
+	uint32_t targets[64]; /* the steps a goal may hit: one root each */
+	uint32_t ntargets;
+	uint32_t cur;         /* the root being written */
 	const struct mcp_server_def **wrong; /* wrong_division's candidate servers */
 	uint32_t nwrong;
 	bool tool_failed; /* some tool call's last attempt fails */
 	uint32_t ntasks, ntools, nmcp;
+	uint32_t ntool_steps; /* the workflow's tool steps */
 };
 
 /* ---- durations ---- */
@@ -322,9 +327,9 @@ static void put_mcp(struct wf *x, const char *tool)
 	attempts_of(x, ordinal, &at, &n, &s4xx);
 	last = &at[n - 1];
 	if (x->goal == G_WRONG && ordinal == x->target) {
-		x->res->wrong_servers = x->wrong;
-		x->res->nwrong = x->nwrong;
-		x->res->wrong_ordinal = x->nmcp;
+		x->res->wrong[x->cur].servers = x->wrong;
+		x->res->wrong[x->cur].n = x->nwrong;
+		x->res->wrong[x->cur].ordinal = x->nmcp;
 	}
 	x->nmcp++;
 	begin_span(x, "vendor.mcp.tool.execute", "client");
@@ -629,6 +634,7 @@ static int check_tools(struct wf *x, const struct ynode *at)
 		return schema_error(x->c, OTELSIM_EINPUT, at,
 				    "the goal needs a tool step %lld, and the workflow has %u",
 				    (long long)x->target, ntools);
+	x->ntool_steps = ntools;
 	return 0;
 }
 
@@ -754,11 +760,50 @@ static int read_target(struct wf *x, const struct ynode *ov)
 	const struct ynode *t = ov ? ymap_get(ov, "step_index_for_4xx") : NULL;
 
 	x->target = 0;
+	x->fixed = t != NULL;
 	if (t && (ynode_int(t, &x->target) || x->target < 0 || x->target > 63))
 		return schema_error(x->c, OTELSIM_EINPUT, t,
 				    "'step_index_for_4xx' must be an integer from 0 to 63 (the "
 				    "tool step, counted from 0)");
 	return 0;
+}
+
+/* Could tool step e go to another division (wrong_division, target t or any)? */
+static bool wrong_eligible(struct wf *x, const struct ynode *t, uint32_t e)
+{
+	const char *tool;
+
+	x->target = e;
+	tool = target_tool(x);
+	for (uint32_t i = 0; tool && i < x->p->ndivisions; i++) {
+		const struct division_def *d = &x->p->divisions[i];
+
+		if ((!t || (t->type == YN_SCALAR && !strcmp(d->name, t->str))) &&
+		    d->server != x->in->server && has_tool(d->server, tool))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The tool steps a goal may hit, one root each (a trace draws one):
+ * step_index_for_4xx's, else every tool step (wrong_division: those
+ * another division's server also has; none: step 0's error).
+ */
+static int pick_targets(struct wf *x, const struct ynode *ov)
+{
+	const struct ynode *t = ov ? ymap_get(ov, "wrong_division_target") : NULL;
+	int64_t fixed = x->target;
+
+	x->ntargets = 0;
+	if (x->goal != G_4XX && x->goal != G_WRONG)
+		return 0;
+	for (uint32_t e = 0; e < x->ntool_steps && x->ntargets < 64; e++)
+		if (x->fixed ? e == (uint32_t)fixed
+			     : x->goal == G_4XX || wrong_eligible(x, t, e))
+			x->targets[x->ntargets++] = e;
+	x->target = x->ntargets ? x->targets[0] : 0;
+	return x->goal == G_WRONG ? read_wrong(x, ov) : 0;
 }
 
 /* The data plane's settings: workflow, goal, overrides, retries. */
@@ -791,7 +836,7 @@ static int read_data_plane(struct wf *x)
 		return 0;
 	if ((rc = check_tools(x, wn ? wn : x->in->at)))
 		return rc;
-	return x->goal == G_WRONG ? read_wrong(x, ov) : 0;
+	return pick_targets(x, ov);
 }
 
 /* ---- the control plane ---- */
@@ -1047,6 +1092,35 @@ bool workflow_wanted(const struct wf_input *in)
 	return in->data_plane || in->control_plane;
 }
 
+/* Root x->cur: the goal hits tool step targets[cur]. */
+static int put_root(struct wf *x, const struct cp_template *t)
+{
+	int rc;
+
+	if (x->ntargets) {
+		x->target = x->targets[x->cur];
+		if (x->goal == G_WRONG && (rc = read_wrong(x, x->in->overrides)))
+			return rc;
+	}
+	x->tool_failed = false;
+	if (x->nsteps) {
+		/* a dry run: whether some tool call fails, which the root reports */
+		struct strbuf dry = STRBUF_INIT;
+		struct jsonw keep = x->w;
+
+		jsonw_init(&x->w, &dry, false);
+		x->ntasks = x->ntools = x->nmcp = 0;
+		put_steps(x);
+		strbuf_release(&dry);
+		x->w = keep;
+	}
+	if (t)
+		put_cp(x, t);
+	else
+		put_orchestrate(x);
+	return 0;
+}
+
 int workflow_root_json(struct schema_ctx *c, const struct wf_input *in, struct strbuf *out,
 		       struct wf_result *res)
 {
@@ -1068,43 +1142,40 @@ int workflow_root_json(struct schema_ctx *c, const struct wf_input *in, struct s
 				    "data_plane.workflow (or context.workflow naming one of "
 				    "realistic_scenarios.workflow_templates), or a control_plane "
 				    "template");
+	res->nroots = x.ntargets > 1 ? x.ntargets : 1;
+	res->wrong = ARENA_NEWN(&c->m->arena, struct wf_wrong, res->nroots);
+	if (!res->wrong)
+		return error_set(c->err, OTELSIM_ENOMEM, "out of memory");
 	jsonw_init(&x.w, out, false);
-	if (x.nsteps) {
-		/* a dry run: whether some tool call fails, which the root reports */
-		struct strbuf dry = STRBUF_INIT;
-		struct jsonw keep = x.w;
-		struct wf_result r0 = *res;
-
-		jsonw_init(&x.w, &dry, false);
-		put_steps(&x);
-		strbuf_release(&dry);
-		x.w = keep;
-		*res = r0;
-	}
-	if (t)
-		put_cp(&x, t);
-	else
-		put_orchestrate(&x);
+	if (res->nroots > 1)
+		jsonw_begin_array(&x.w);
+	for (x.cur = 0; x.cur < res->nroots; x.cur++)
+		if ((rc = put_root(&x, t)))
+			return rc;
+	if (res->nroots > 1)
+		jsonw_end_array(&x.w);
 	return jsonw_finish(&x.w) ? error_set(c->err, OTELSIM_ENOMEM, "out of memory") : 0;
 }
 
-static void apply(const struct wf_result *res, struct span_spec *sp, const char *mcp_type,
+static void apply(const struct wf_wrong *wr, struct span_spec *sp, const char *mcp_type,
 		  uint32_t *ord)
 {
 	if (!strcmp(sp->name, mcp_type)) {
-		if (res->nwrong && *ord == res->wrong_ordinal) {
-			sp->mcp_servers = res->wrong_servers;
-			sp->nmcp_servers = res->nwrong;
+		if (wr->n && *ord == wr->ordinal) {
+			sp->mcp_servers = wr->servers;
+			sp->nmcp_servers = wr->n;
 		}
 		(*ord)++;
 	}
 	for (uint32_t i = 0; i < sp->nchildren; i++)
-		apply(res, &sp->children[i], mcp_type, ord);
+		apply(wr, &sp->children[i], mcp_type, ord);
 }
 
-void workflow_apply(const struct wf_result *res, struct span_spec *root, const char *mcp_type)
+void workflow_apply(const struct wf_result *res, struct span_spec *roots, const char *mcp_type)
 {
-	uint32_t ord = 0;
+	for (uint32_t i = 0; i < res->nroots; i++) {
+		uint32_t ord = 0;
 
-	apply(res, root, mcp_type, &ord);
+		apply(&res->wrong[i], &roots[i], mcp_type, &ord);
+	}
 }

@@ -30,13 +30,23 @@ struct wf_input {
 	const char *context_workflow;        /* context.workflow */
 };
 
-/* What the built tree needs after it is read. */
+/* wrong_division: the servers the n-th MCP tool span's call goes to (one drawn per trace) */
+struct wf_wrong {
+	const struct mcp_server_def **servers;
+	uint32_t n;       /* 0: no such span in this root */
+	uint32_t ordinal; /* which MCP tool span (0-based) */
+};
+
+/*
+ * What the built tree needs after it is read. Without step_index_for_4xx,
+ * 4xx_invalid_arguments and wrong_division write one root per tool step
+ * they may hit (a JSON list when more than one): each trace draws one
+ * (scenario.nroots), from its own random stream.
+ */
 struct wf_result {
-	/* wrong_division: the servers this MCP span's call goes to (one drawn per trace) */
-	const struct mcp_server_def **wrong_servers;
-	uint32_t nwrong;
-	uint32_t wrong_ordinal; /* ... the n-th MCP tool span (0-based) */
-	bool exceptions;                            /* record failures as exception events */
+	struct wf_wrong *wrong; /* [nroots] */
+	uint32_t nroots;
+	bool exceptions;        /* record failures as exception events */
 };
 
 /* Does the scenario ask for a built tree (data_plane or control_plane given)? */
@@ -46,7 +56,7 @@ bool workflow_wanted(const struct wf_input *in);
 int workflow_root_json(struct schema_ctx *c, const struct wf_input *in, struct strbuf *out,
 		       struct wf_result *res);
 
-/* Apply res to the tree read from the text. */
-void workflow_apply(const struct wf_result *res, struct span_spec *root, const char *mcp_type);
+/* Apply res to the roots read from the text (roots[0..res->nroots)). */
+void workflow_apply(const struct wf_result *res, struct span_spec *roots, const char *mcp_type);
 
 #endif

@@ -429,7 +429,8 @@ struct scenario {
 	struct var_spec *vars;
 	uint32_t nvars;
 	struct span_spec *root;
-	/* root[0..nroots) when nroots > 1 (a Dreamweaver config's entry points):
+	/* root[0..nroots) when nroots > 1 (a Dreamweaver config's entry points, or
+	 * the tool step a built workflow's goal hits, load/workflow.h):
 	 * each trace starts at one, picked uniformly; 0 or 1: the one root */
 	uint32_t nroots;
 	uint64_t max_spans;   /* worst case spans per trace (counts x retries) */

@@ -510,6 +510,50 @@ def check_wrong_random(tmp):
         "other divisions (drawn), with that server's tool uuid", str(seen))
 
 
+def failing_steps(path):
+    """{'F.': traces, ...}: per trace, which MCP tool spans failed (in start order)."""
+    got = {}
+    for sp in traces_of(path).values():
+        key = "".join("F" if s["attrs"].get("vendor.step.outcome") == "fail" else "."
+                      for s in by_name(sp, "vendor.mcp.tool.execute"))
+        got[key] = got.get(key, 0) + 1
+    return got
+
+
+def check_step_random(tmp):
+    """Without step_index_for_4xx, each trace draws the tool step its goal hits."""
+    d = os.path.join(tmp, "step")
+    os.makedirs(d)
+    head = ("context: {tenant: toro, agent: toro-customer-assistant-001, mcp_server: phone}\n"
+            "data_plane: {workflow: update_appointment, simulation_goal: ")
+    docs = {"s4xx": head + "4xx_invalid_arguments}\n",
+            "s4xx_fixed": head + "4xx_invalid_arguments}\n"
+                          "realistic_overrides: {step_index_for_4xx: 1}\n",
+            "swrong": head + "wrong_division}\n"}
+    for name, text in docs.items():
+        with open(os.path.join(d, name + ".yaml"), "w", encoding="utf-8") as f:
+            f.write(f"name: {name}\n{text}")
+    got, same = {}, True
+    for name in docs:
+        out = os.path.join(tmp, "step_out")
+        render(["scenario", "--scenarios-dir", d, "--name", name, "--count", "400"], out)
+        path = os.path.join(out, name, "traces.jsonl")
+        got[name] = failing_steps(path)
+        if name == "s4xx":
+            out2 = os.path.join(tmp, "step_out2")
+            render(["scenario", "--scenarios-dir", d, "--name", name, "--count", "400",
+                    "--threads", "2"], out2)
+            same = open(path, "rb").read() == open(os.path.join(out2, name, "traces.jsonl"), "rb").read()
+    tap(got["s4xx"] == {"F.": 202, ".F": 198} and same,
+        "4xx_invalid_arguments without step_index_for_4xx: each trace draws the failing tool "
+        "step (400 traces: step 0 202 times, step 1 198; same bytes with 2 threads)", str(got))
+    tap(got["s4xx_fixed"] == {".F": 400},
+        "step_index_for_4xx: 1 fixes the failing step in every trace", str(got))
+    tap(got["swrong"] == {"F.": 200, ".F": 200},
+        "wrong_division without step_index_for_4xx: each trace draws the tool step sent to "
+        "the wrong division (200 and 200 of 400)", str(got))
+
+
 def check_metrics(tmp):
     """emit_metrics in an agent session: the vendor's turn and tool metrics, and GenAI's."""
     out = os.path.join(tmp, "metrics")
@@ -699,6 +743,7 @@ def main():
         check_forms(tmp)
         check_metrics(tmp)
         check_wrong_random(tmp)
+        check_step_random(tmp)
         check_registry(tmp)
         check_refusals(tmp)
     except Exception as e:  # a crash is a failure, never a pass
