@@ -498,6 +498,12 @@ t 'dreamweaver FILE streams the config live over gRPC at its rate for its durati
 	 \$PY tests/receiver/dw_pace.py \$CONTROL 200 3" \
 	'exit=0 drv.traces>=905 drv.traces<=1095 drv.spans_ok=1 drv.paced=1 drv.burst<=2
 	 rx.grpc_requests>=18 rx.http_requests=0 rx.max_request_items<=150'
+# without batch_size: 100 requests per export (the seed's default); at 300/s a
+# second holds ~300, so its exports are full ones of 100 (300 spans)
+t 'dreamweaver FILE without batch_size: 100 requests per export' '' \
+	"$DWCFG 300/s 2s \$GRPC_ADDR | sed 's/, batch_size: 50//' >\$WORK/dw.yaml &&
+	 ! grep -q batch_size \$WORK/dw.yaml && \$BUILD/dreamweaver \$WORK/dw.yaml --quiet" \
+	'exit=0 rx.max_request_items=300 rx.grpc_requests>=6 rx.spans>=1500'
 t 'dreamweaver FILE --duration 0: sends until Ctrl-C, then the summary, exit 0' '' \
 	"$DWCFG 200/s 5s \$GRPC_ADDR >\$WORK/dw.yaml && $BG \$BUILD/dreamweaver \$WORK/dw.yaml --duration 0 $STOP" \
 	'exit=0 drv.stop_ms<2000 rx.spans>=150 rx.grpc_requests>=1
