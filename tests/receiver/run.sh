@@ -509,6 +509,13 @@ t 'dreamweaver FILE --duration 0: sends until Ctrl-C, then the summary, exit 0' 
 	'exit=0 drv.stop_ms<2000 rx.spans>=150 rx.grpc_requests>=1
 	 "err~(?m)^dw: sending requests at 200/s \(Poisson arrivals\) until stopped \(Ctrl-C\), 50 per export, to "
 	 "err~(?m)^dw: [\d,]+ spans in [\d.]+s: [\d,]+ spans accepted, 0 rejected, 0 failed, 0 retries; stopped"'
+# the seed's other endpoint forms, grpc://h:p and http://h:p: clear-text gRPC
+t 'dreamweaver FILE with a grpc:// endpoint: gRPC in clear text' '' \
+	"$DWCFG 50/s 1s grpc://\$GRPC_ADDR >\$WORK/dw.yaml && \$BUILD/dreamweaver \$WORK/dw.yaml --count 10 --quiet" \
+	'exit=0 rx.grpc_requests>=1 rx.http_requests=0 rx.trace_ids=10 rx.spans=30'
+t 'dreamweaver FILE with an http:// endpoint: gRPC in clear text (not OTLP/HTTP)' '' \
+	"$DWCFG 50/s 1s http://\$GRPC_ADDR >\$WORK/dw.yaml && \$BUILD/dreamweaver \$WORK/dw.yaml --count 10 --quiet" \
+	'exit=0 rx.grpc_requests>=1 rx.http_requests=0 rx.trace_ids=10 rx.spans=30'
 if [ -n "$TLS_CERT" ]; then
 	t 'dreamweaver FILE with an https:// endpoint: gRPC over TLS' "--tls '$TLS_CERT' '$TLS_KEY'" \
 		"$DWCFG 20/s 1s https://127.0.0.1:\$GRPC_PORT >\$WORK/dw.yaml &&
