@@ -321,7 +321,9 @@ static int unit_window(struct live *l, uint64_t items)
 		if (!stream_wait(l->s, start + (int64_t)off))
 			return 1;
 		sent = time_mono_ns();
-		rc = submit(l, cur[s].pos, k ? 0 : items); /* the items count once */
+		/* the items count once, on the window's last request: a window
+		 * cut short by a stop is not counted as accepted */
+		rc = submit(l, cur[s].pos, k + 1 == total ? items : 0);
 		if (!rc && !l->failed && !l->first_back)
 			rc = first_back(l, sent, &start);
 		cur[s].j++;

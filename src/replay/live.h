@@ -18,8 +18,9 @@
  * window w starts at w * interval, an empty one too, and the j-th of a
  * signal's n records in it leaves at j/n of the window, so its requests
  * spread over their window instead of leaving at its start as one burst
- * (no second then carries much more than the rate). The run lasts until
- * its last window ends (live_finish waits for it).
+ * (no second then carries much more than the rate). A window's items are
+ * counted on its last request (on its first for other units). The run
+ * lasts until its last window ends (live_finish waits for it).
  *
  * Settings: net/endpoint.c decides the endpoint from the flags and the
  * OTEL_EXPORTER_OTLP_* environment (no manifest defaults: nothing was
